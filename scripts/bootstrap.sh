@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what hasteh needs on a fresh Debian 12 machine (as root, or with sudo):
+# Debian packages when missing, uv via pip when missing, and the Python environment.
+# Sourced by scripts/start.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need_apt=()
+command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql)
+
+if [ "${#need_apt[@]}" -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "hasteh: installing Debian packages: ${need_apt[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v uv >/dev/null 2>&1; then
+    echo "hasteh: installing uv with pip" >&2
+    python3 -m pip install --quiet uv
+fi
+uv sync --quiet --frozen

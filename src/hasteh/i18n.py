@@ -1,0 +1,99 @@
+"""Persian-first translation (gettext catalogs) and display helpers.
+
+Message ids are English; `fa` is the default language. Catalogs are kept as `.po` files
+under `hasteh/locale/<lang>/LC_MESSAGES/hasteh.po` and read directly, so no build step
+(msgfmt) is needed on a user's machine.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_LANGUAGE = "fa"
+LANGUAGES = ("fa", "en")
+_LOCALE_DIR = Path(__file__).parent / "locale"
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_ANY_DIGITS_TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+class PoTranslations(gettext.NullTranslations):
+    """gettext translations read from a `.po` file (msgid/msgstr pairs)."""
+
+    def __init__(self, catalog: dict[str, str]) -> None:
+        super().__init__()
+        self._catalog = catalog
+
+    def gettext(self, message: str) -> str:
+        return self._catalog.get(message) or message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1 if n == 1 else msgid2)
+
+
+def parse_po(text: str) -> dict[str, str]:
+    """Parse the subset of the PO format we write: msgid/msgstr with continued strings."""
+    catalog: dict[str, str] = {}
+    key: str | None = None
+    current: list[str] = []
+    field = ""
+
+    def flush() -> None:
+        nonlocal key
+        if field == "msgstr" and key is not None:
+            value = "".join(current)
+            if key and value:
+                catalog[key] = value
+            key = None
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgid "):
+            flush()
+            field, current = "msgid", [ast.literal_eval(line[6:])]
+        elif line.startswith("msgstr "):
+            key = "".join(current)
+            field, current = "msgstr", [ast.literal_eval(line[7:])]
+        elif line.startswith('"'):
+            current.append(ast.literal_eval(line))
+    flush()
+    return catalog
+
+
+@lru_cache(maxsize=None)
+def translations(language: str) -> gettext.NullTranslations:
+    if language not in LANGUAGES or language == "en":
+        return gettext.NullTranslations()
+    po = _LOCALE_DIR / language / "LC_MESSAGES" / "hasteh.po"
+    return PoTranslations(parse_po(po.read_text(encoding="utf-8")))
+
+
+def current_language() -> str:
+    lang = os.environ.get("HASTEH_LANG", DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _(message: str) -> str:
+    """Translate `message` into the current language (default Persian)."""
+    return translations(current_language()).gettext(message)
+
+
+def persian_digits(text: str | int) -> str:
+    """Show digits as Persian digits (for display only)."""
+    return str(text).translate(_PERSIAN_DIGITS)
+
+
+def display_number(value: int, language: str | None = None) -> str:
+    lang = language or current_language()
+    return persian_digits(value) if lang == "fa" else str(value)
+
+
+def parse_digits(text: str) -> str:
+    """Accept Persian, Arabic-Indic or ASCII digits on input; return ASCII digits."""
+    return text.translate(_ANY_DIGITS_TO_ASCII)

@@ -1,0 +1,22 @@
+"""Shared fixtures. The MLS vectors folder comes from HASTEH_MLS_VECTORS."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def vectors_dir() -> Path:
+    return Path(os.environ.get("HASTEH_MLS_VECTORS", ROOT.parent / "shared" / "mls-vectors"))
+
+
+@pytest.fixture(scope="session")
+def mls_vectors() -> Path:
+    path = vectors_dir()
+    if not path.is_dir():
+        pytest.fail(f"MLS vectors folder missing: {path} (set HASTEH_MLS_VECTORS)")
+    return path
