@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import gettext
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DEFAULT_LANGUAGE = "fa"
@@ -66,7 +66,7 @@ def parse_po(text: str) -> dict[str, str]:
     return catalog
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     if language not in LANGUAGES or language == "en":
         return gettext.NullTranslations()

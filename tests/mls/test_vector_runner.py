@@ -70,7 +70,8 @@ def test_cli_malformed_json_exits_2(tmp_path: Path) -> None:
 def test_cli_summary_line(mls_vectors: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "hasteh.mls.vectors", str(mls_vectors / "crypto-basics.json")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     lines = proc.stdout.strip().splitlines()
     assert lines[0].startswith("crypto-basics.json: ")
@@ -80,6 +81,7 @@ def test_cli_summary_line(mls_vectors: Path) -> None:
 def test_cli_fails_on_unbuilt_file(mls_vectors: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "hasteh.mls.vectors", str(mls_vectors / "treekem.json")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1

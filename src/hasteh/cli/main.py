@@ -39,7 +39,10 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def main(
     version: bool = typer.Option(
-        False, "--version", help=_("Show the version and exit."), callback=_version_callback,
+        False,
+        "--version",
+        help=_("Show the version and exit."),
+        callback=_version_callback,
         is_eager=True,
     ),
 ) -> None:

@@ -67,22 +67,28 @@ class SignatureScheme(IntEnum):
 
 
 _HASH_LEN: Final = {"sha256": 32, "sha384": 48, "sha512": 64}
-_AEAD_KEY_LEN: Final = {AeadId.AES_128_GCM: 16, AeadId.AES_256_GCM: 32,
-                        AeadId.CHACHA20_POLY1305: 32}
+_AEAD_KEY_LEN: Final = {
+    AeadId.AES_128_GCM: 16,
+    AeadId.AES_256_GCM: 32,
+    AeadId.CHACHA20_POLY1305: 32,
+}
 _EC_CURVES: Final[dict[SignatureScheme, tuple[ec.EllipticCurve, hashes.HashAlgorithm, int]]] = {
     SignatureScheme.ECDSA_SECP256R1_SHA256: (ec.SECP256R1(), hashes.SHA256(), 32),
     SignatureScheme.ECDSA_SECP384R1_SHA384: (ec.SECP384R1(), hashes.SHA384(), 48),
     SignatureScheme.ECDSA_SECP521R1_SHA512: (ec.SECP521R1(), hashes.SHA512(), 66),
 }
 _EC_ORDERS: Final = {
-    SignatureScheme.ECDSA_SECP256R1_SHA256:
-        0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    SignatureScheme.ECDSA_SECP256R1_SHA256: 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
     SignatureScheme.ECDSA_SECP384R1_SHA384: int(
         "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF"
-        "581A0DB248B0A77AECEC196ACCC52973", 16),
+        "581A0DB248B0A77AECEC196ACCC52973",
+        16,
+    ),
     SignatureScheme.ECDSA_SECP521R1_SHA512: int(
         "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
-        "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409", 16),
+        "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409",
+        16,
+    ),
 }
 
 
@@ -199,9 +205,7 @@ class CipherSuite:
             return pub448.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
         curve, _, _ = _EC_CURVES[scheme]
         key = ec.derive_private_key(int.from_bytes(private_key, "big"), curve)
-        return key.public_key().public_bytes(
-            ser.Encoding.X962, ser.PublicFormat.UncompressedPoint
-        )
+        return key.public_key().public_bytes(ser.Encoding.X962, ser.PublicFormat.UncompressedPoint)
 
     def generate_signature_key(self, rng: Rng) -> tuple[bytes, bytes]:
         """A fresh (private, public) signing key pair from `rng`."""
@@ -234,24 +238,69 @@ def _suite(
 SUITES: Final[dict[int, CipherSuite]] = {
     s.id: s
     for s in (
-        _suite(0x0001, "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519", KemId.DHKEM_X25519,
-               KdfId.HKDF_SHA256, AeadId.AES_128_GCM, SignatureScheme.ED25519, "sha256"),
-        _suite(0x0002, "MLS_128_DHKEMP256_AES128GCM_SHA256_P256", KemId.DHKEM_P256,
-               KdfId.HKDF_SHA256, AeadId.AES_128_GCM, SignatureScheme.ECDSA_SECP256R1_SHA256,
-               "sha256"),
-        _suite(0x0003, "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
-               KemId.DHKEM_X25519, KdfId.HKDF_SHA256, AeadId.CHACHA20_POLY1305,
-               SignatureScheme.ED25519, "sha256"),
-        _suite(0x0004, "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448", KemId.DHKEM_X448,
-               KdfId.HKDF_SHA512, AeadId.AES_256_GCM, SignatureScheme.ED448, "sha512"),
-        _suite(0x0005, "MLS_256_DHKEMP521_AES256GCM_SHA512_P521", KemId.DHKEM_P521,
-               KdfId.HKDF_SHA512, AeadId.AES_256_GCM, SignatureScheme.ECDSA_SECP521R1_SHA512,
-               "sha512"),
-        _suite(0x0006, "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448", KemId.DHKEM_X448,
-               KdfId.HKDF_SHA512, AeadId.CHACHA20_POLY1305, SignatureScheme.ED448, "sha512"),
-        _suite(0x0007, "MLS_256_DHKEMP384_AES256GCM_SHA384_P384", KemId.DHKEM_P384,
-               KdfId.HKDF_SHA384, AeadId.AES_256_GCM, SignatureScheme.ECDSA_SECP384R1_SHA384,
-               "sha384"),
+        _suite(
+            0x0001,
+            "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
+            KemId.DHKEM_X25519,
+            KdfId.HKDF_SHA256,
+            AeadId.AES_128_GCM,
+            SignatureScheme.ED25519,
+            "sha256",
+        ),
+        _suite(
+            0x0002,
+            "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
+            KemId.DHKEM_P256,
+            KdfId.HKDF_SHA256,
+            AeadId.AES_128_GCM,
+            SignatureScheme.ECDSA_SECP256R1_SHA256,
+            "sha256",
+        ),
+        _suite(
+            0x0003,
+            "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
+            KemId.DHKEM_X25519,
+            KdfId.HKDF_SHA256,
+            AeadId.CHACHA20_POLY1305,
+            SignatureScheme.ED25519,
+            "sha256",
+        ),
+        _suite(
+            0x0004,
+            "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448",
+            KemId.DHKEM_X448,
+            KdfId.HKDF_SHA512,
+            AeadId.AES_256_GCM,
+            SignatureScheme.ED448,
+            "sha512",
+        ),
+        _suite(
+            0x0005,
+            "MLS_256_DHKEMP521_AES256GCM_SHA512_P521",
+            KemId.DHKEM_P521,
+            KdfId.HKDF_SHA512,
+            AeadId.AES_256_GCM,
+            SignatureScheme.ECDSA_SECP521R1_SHA512,
+            "sha512",
+        ),
+        _suite(
+            0x0006,
+            "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448",
+            KemId.DHKEM_X448,
+            KdfId.HKDF_SHA512,
+            AeadId.CHACHA20_POLY1305,
+            SignatureScheme.ED448,
+            "sha512",
+        ),
+        _suite(
+            0x0007,
+            "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
+            KemId.DHKEM_P384,
+            KdfId.HKDF_SHA384,
+            AeadId.AES_256_GCM,
+            SignatureScheme.ECDSA_SECP384R1_SHA384,
+            "sha384",
+        ),
     )
 }
 
@@ -262,5 +311,6 @@ def get_suite(suite_id: int) -> CipherSuite:
         return SUITES[suite_id]
     except KeyError:
         supported = ", ".join(f"0x{s:04x}" for s in SUITES)
-        raise UsageError(f"unsupported cipher suite 0x{suite_id:04x} (supported: {supported})")\
-            from None
+        raise UsageError(
+            f"unsupported cipher suite 0x{suite_id:04x} (supported: {supported})"
+        ) from None

@@ -27,7 +27,7 @@ MAX_VECTOR_BYTES = 1 << 24
 class Reader:
     """A cursor over bytes; every read checks bounds."""
 
-    __slots__ = ("_data", "_pos", "_end")
+    __slots__ = ("_data", "_end", "_pos")
 
     def __init__(self, data: bytes, pos: int = 0, end: int | None = None) -> None:
         self._data = data

@@ -89,8 +89,14 @@ def encrypt_with_label(
     from . import hpke
 
     return hpke.seal_base(
-        suite.kem, suite.kdf, suite.aead, public_key, _encrypt_context(label, context), b"",
-        plaintext, rng=rng,
+        suite.kem,
+        suite.kdf,
+        suite.aead,
+        public_key,
+        _encrypt_context(label, context),
+        b"",
+        plaintext,
+        rng=rng,
     )
 
 
@@ -107,8 +113,14 @@ def decrypt_with_label(
 
     try:
         return hpke.open_base(
-            suite.kem, suite.kdf, suite.aead, kem_output, private_key,
-            _encrypt_context(label, context), b"", ciphertext,
+            suite.kem,
+            suite.kdf,
+            suite.aead,
+            kem_output,
+            private_key,
+            _encrypt_context(label, context),
+            b"",
+            ciphertext,
         )
     except InvalidMessage:
         raise

@@ -53,6 +53,7 @@ class VectorFileError(Exception):
 def expect(what: str, got: object, want: object) -> None:
     """Raise `Mismatch` naming `what` when `got != want` (bytes shown as hex)."""
     if got != want:
+
         def show(x: object) -> str:
             return x.hex() if isinstance(x, bytes | bytearray) else repr(x)
 

@@ -17,17 +17,14 @@ def check(case: dict[str, Any]) -> None:
     expect("ref_hash", labels.ref_hash(suite, v["label"], h(v["value"])), h(v["out"]))
 
     v = case["expand_with_label"]
-    out = labels.expand_with_label(suite, h(v["secret"]), v["label"], h(v["context"]),
-                                   v["length"])
+    out = labels.expand_with_label(suite, h(v["secret"]), v["label"], h(v["context"]), v["length"])
     expect("expand_with_label", out, h(v["out"]))
 
     v = case["derive_secret"]
-    expect("derive_secret", labels.derive_secret(suite, h(v["secret"]), v["label"]),
-           h(v["out"]))
+    expect("derive_secret", labels.derive_secret(suite, h(v["secret"]), v["label"]), h(v["out"]))
 
     v = case["derive_tree_secret"]
-    out = labels.derive_tree_secret(suite, h(v["secret"]), v["label"], v["generation"],
-                                    v["length"])
+    out = labels.derive_tree_secret(suite, h(v["secret"]), v["label"], v["generation"], v["length"])
     expect("derive_tree_secret", out, h(v["out"]))
 
     # Verification: the given signature verifies, and so does one we make.
@@ -41,6 +38,7 @@ def check(case: dict[str, Any]) -> None:
 
     # Verification: the vector's ciphertext decrypts to the plaintext.
     v = case["encrypt_with_label"]
-    pt = labels.decrypt_with_label(suite, h(v["priv"]), v["label"], h(v["context"]),
-                                   h(v["kem_output"]), h(v["ciphertext"]))
+    pt = labels.decrypt_with_label(
+        suite, h(v["priv"]), v["label"], h(v["context"]), h(v["kem_output"]), h(v["ciphertext"])
+    )
     expect("decrypt_with_label", pt, h(v["plaintext"]))
