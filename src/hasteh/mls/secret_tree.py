@@ -1,0 +1,213 @@
+"""Secret tree and sender ratchets (RFC 9420 §9), and the sender-data key (§6.3.2).
+
+Each epoch's `encryption_secret` seeds a tree of secrets shaped like the ratchet tree
+(§9). Each leaf's secret starts two hash ratchets, one for handshake and one for
+application messages; the j-th step of a ratchet gives the single-use key and nonce for
+the j-th message that leaf sends (§9.1).
+
+Forward secrecy depends on deleting what has been used (§9.2), so this state object
+forgets as it goes:
+
+* a tree node's secret is dropped as soon as both its children's secrets are derived,
+  and a leaf's secret as soon as its two ratchets are started;
+* a ratchet keeps only its next secret; each step replaces it;
+* a key handed out is never kept. Keys skipped over while receiving out of order are
+  kept, at most `max_skipped` per ratchet, until used once, then dropped.
+
+"Deleting" in Python means dropping every reference we hold; CPython cannot scrub the
+memory of an immutable `bytes`. That is the best this layer can do and it is what the
+tests check: nothing the tree retains equals a key it has handed out.
+
+`SecretTree` is a mutable per-epoch object; the group state owns one per epoch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from . import tree_math as tm
+from .cipher_suite import CipherSuite
+from .errors import InternalError, InvalidMessage, UsageError
+from .labels import derive_tree_secret, expand_with_label
+from .tree_math import LeafIndex, NodeIndex
+
+#: Default number of keys a receiver will derive ahead of a ratchet and keep for
+#: out-of-order messages (§9.2 "MAY keep unconsumed values around for some reasonable
+#: amount of time"). Larger gaps are refused rather than computed, so a forged
+#: generation cannot make us hash millions of times.
+MAX_SKIPPED = 1000
+
+#: Generations are uint32 on the wire (§6.3.2 SenderData, §9.1 DeriveTreeSecret).
+_MAX_GENERATION = (1 << 32) - 1
+
+
+class RatchetKind(Enum):
+    """Which of a leaf's two ratchets (§9); the value is its §9 derivation label."""
+
+    HANDSHAKE = "handshake"
+    APPLICATION = "application"
+
+
+@dataclass(frozen=True, slots=True)
+class RatchetKey:
+    """The AEAD key and nonce for one message at one ratchet generation (§9.1)."""
+
+    generation: int
+    key: bytes = field(repr=False)
+    nonce: bytes = field(repr=False)
+
+
+class _HashRatchet:
+    """One sender ratchet: the secret for `generation`, plus skipped keys (§9.1)."""
+
+    __slots__ = ("generation", "secret", "skipped")
+
+    def __init__(self, secret: bytes) -> None:
+        self.generation = 0
+        self.secret: bytes = secret
+        self.skipped: dict[int, RatchetKey] = {}
+
+    def step(self, suite: CipherSuite) -> RatchetKey:
+        """The key at the current generation; the secret moves on and the old one is gone."""
+        j = self.generation
+        if j > _MAX_GENERATION:
+            raise UsageError("sender ratchet exhausted: no generation fits in a uint32")
+        out = RatchetKey(
+            generation=j,
+            key=derive_tree_secret(suite, self.secret, "key", j, suite.nk),
+            nonce=derive_tree_secret(suite, self.secret, "nonce", j, suite.nn),
+        )
+        self.secret = derive_tree_secret(suite, self.secret, "secret", j, suite.nh)
+        self.generation = j + 1
+        return out
+
+
+class SecretTree:
+    """The secret tree of one epoch (§9) with per-leaf handshake and application ratchets.
+
+    `next_key` is for sending, `key_for` for receiving. Both hand out each key once.
+    """
+
+    __slots__ = ("_max_skipped", "_n_leaves", "_nodes", "_ratchets", "_suite")
+
+    def __init__(
+        self,
+        suite: CipherSuite,
+        encryption_secret: bytes,
+        n_leaves: int,
+        *,
+        max_skipped: int = MAX_SKIPPED,
+    ) -> None:
+        if len(encryption_secret) != suite.nh:
+            raise UsageError(
+                f"encryption_secret must be Nh={suite.nh} bytes, got {len(encryption_secret)}"
+            )
+        if max_skipped < 0:
+            raise UsageError(f"max_skipped must be non-negative, got {max_skipped}")
+        self._suite = suite
+        self._n_leaves = n_leaves
+        self._max_skipped = max_skipped
+        # §9: tree_node_[root]_secret = encryption_secret. Only secrets not yet
+        # expanded into their children live here.
+        self._nodes: dict[NodeIndex, bytes] = {tm.root(n_leaves): encryption_secret}
+        self._ratchets: dict[tuple[LeafIndex, RatchetKind], _HashRatchet] = {}
+
+    @property
+    def n_leaves(self) -> int:
+        return self._n_leaves
+
+    @property
+    def max_skipped(self) -> int:
+        return self._max_skipped
+
+    # --- public API ---------------------------------------------------------------
+
+    def next_key(self, leaf: LeafIndex, kind: RatchetKind) -> RatchetKey:
+        """The key for our next outgoing message from `leaf`; the ratchet advances.
+
+        Raises `UsageError` for a leaf outside the tree: sending is our own doing.
+        """
+        if not 0 <= leaf < self._n_leaves:
+            raise UsageError(f"leaf {leaf} is outside a tree of {self._n_leaves} leaves")
+        return self._ratchet(leaf, kind).step(self._suite)
+
+    def key_for(self, leaf: LeafIndex, kind: RatchetKind, generation: int) -> RatchetKey:
+        """The key a peer at `leaf` used for `generation`, handed out at most once.
+
+        Keys for generations skipped to reach this one are kept for late messages.
+        Raises `InvalidMessage` with reason ``"unknown-sender"`` (no such leaf),
+        ``"key-consumed"`` (already handed out, or no longer kept) or
+        ``"generation-too-far"`` (more than `max_skipped` ahead of the ratchet).
+        """
+        if not 0 <= leaf < self._n_leaves:
+            raise InvalidMessage(
+                "unknown-sender", f"leaf {leaf} is outside a tree of {self._n_leaves} leaves"
+            )
+        if not 0 <= generation <= _MAX_GENERATION:
+            raise InvalidMessage("generation-too-far", f"generation {generation} is not a uint32")
+        ratchet = self._ratchet(leaf, kind)
+        if generation < ratchet.generation:
+            key = ratchet.skipped.pop(generation, None)
+            if key is None:
+                raise InvalidMessage(
+                    "key-consumed", f"{kind.value} key {generation} of leaf {leaf} is gone"
+                )
+            return key
+        if generation - ratchet.generation > self._max_skipped:
+            raise InvalidMessage(
+                "generation-too-far",
+                f"generation {generation} is more than {self._max_skipped} past "
+                f"{ratchet.generation}",
+            )
+        while ratchet.generation < generation:
+            skipped = ratchet.step(self._suite)
+            ratchet.skipped[skipped.generation] = skipped
+        # Bound what we keep: the oldest skipped keys go first (dicts keep insertion order,
+        # and generations are inserted in increasing order).
+        while len(ratchet.skipped) > self._max_skipped:
+            del ratchet.skipped[next(iter(ratchet.skipped))]
+        return ratchet.step(self._suite)
+
+    # --- derivation ---------------------------------------------------------------
+
+    def _ratchet(self, leaf: LeafIndex, kind: RatchetKind) -> _HashRatchet:
+        ratchet = self._ratchets.get((leaf, kind))
+        if ratchet is None:
+            self._start_ratchets(leaf)
+            ratchet = self._ratchets[(leaf, kind)]
+        return ratchet
+
+    def _start_ratchets(self, leaf: LeafIndex) -> None:
+        """Derive down to `leaf` (§9), start its two ratchets, and drop used node secrets."""
+        target = tm.leaf_to_node(leaf)
+        # Root first: the lowest ancestor whose secret we still hold is where we start.
+        path = [target, *tm.direct_path(target, self._n_leaves)]
+        start = next((i for i, x in enumerate(path) if x in self._nodes), None)
+        if start is None:
+            raise InternalError(f"secret tree holds no ancestor of leaf {leaf}")
+        for node in reversed(path[1 : start + 1]):
+            secret = self._nodes.pop(node)
+            suite = self._suite
+            self._nodes[tm.left(node)] = expand_with_label(suite, secret, "tree", b"left", suite.nh)
+            self._nodes[tm.right(node)] = expand_with_label(
+                suite, secret, "tree", b"right", suite.nh
+            )
+        leaf_secret = self._nodes.pop(target)
+        for kind in RatchetKind:
+            base = expand_with_label(self._suite, leaf_secret, kind.value, b"", self._suite.nh)
+            self._ratchets[(leaf, kind)] = _HashRatchet(base)
+
+
+def sender_data_key_nonce(
+    suite: CipherSuite, sender_data_secret: bytes, ciphertext: bytes
+) -> tuple[bytes, bytes]:
+    """The AEAD key and nonce protecting a PrivateMessage's SenderData (§6.3.2).
+
+    They depend on a sample of the content ciphertext, its first Nh bytes (or all of it
+    if shorter), so each message's sender data gets its own key.
+    """
+    sample = ciphertext[: suite.nh]
+    key = expand_with_label(suite, sender_data_secret, "key", sample, suite.nk)
+    nonce = expand_with_label(suite, sender_data_secret, "nonce", sample, suite.nn)
+    return key, nonce
