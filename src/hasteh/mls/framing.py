@@ -1,0 +1,517 @@
+"""Message framing (RFC 9420 §6): FramedContent, its authentication, and the MLSMessage
+envelope with its public (§6.2) and private (§6.3) encodings.
+
+These are the wire structures only. Turning an `AuthenticatedContent` into a
+`PublicMessage` or `PrivateMessage` and back (signatures, membership tag, encryption) is
+`message_protection`; transcript hashes over `AuthenticatedContent` are `transcript_hash`.
+
+Content is the union `bytes | Proposal | Commit`: application data is plain bytes, and the
+`ContentType` on the wire is derived from which it is, so it cannot disagree with the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import TypeVar
+
+from .codec import Reader, Writer, decode_all, encode
+from .commit import Commit
+from .errors import MLSDecodeError, UsageError
+from .group_context import MLS10, GroupContext
+from .key_package import KeyPackage
+from .proposals import Proposal, decode_proposal, encode_proposal
+from .welcome import GroupInfo, Welcome
+
+_E = TypeVar("_E", bound=IntEnum)
+
+
+class WireFormat(IntEnum):
+    """§6 / §17.2 "MLS Wire Formats": what an MLSMessage carries."""
+
+    PUBLIC_MESSAGE = 0x0001
+    PRIVATE_MESSAGE = 0x0002
+    WELCOME = 0x0003
+    GROUP_INFO = 0x0004
+    KEY_PACKAGE = 0x0005
+
+
+class ContentType(IntEnum):
+    """§6 ContentType; it selects the body of FramedContent and PrivateMessageContent."""
+
+    APPLICATION = 1
+    PROPOSAL = 2
+    COMMIT = 3
+
+
+class SenderType(IntEnum):
+    """§6 SenderType: who signs, which decides the signature key (§6.1)."""
+
+    MEMBER = 1
+    EXTERNAL = 2
+    NEW_MEMBER_PROPOSAL = 3
+    NEW_MEMBER_COMMIT = 4
+
+
+def _enum_value(enum: type[_E], raw: int, what: str) -> _E:
+    try:
+        return enum(raw)
+    except ValueError:
+        raise MLSDecodeError(f"unknown {what} {raw}") from None
+
+
+def read_wire_format(r: Reader) -> WireFormat:
+    return _enum_value(WireFormat, r.u16(), "wire format")
+
+
+def read_content_type(r: Reader) -> ContentType:
+    return _enum_value(ContentType, r.u8(), "content type")
+
+
+#: The body of FramedContent (§6): application data, a proposal, or a commit.
+Content = bytes | Proposal | Commit
+
+
+def content_type_of(content: Content) -> ContentType:
+    if isinstance(content, bytes):
+        return ContentType.APPLICATION
+    if isinstance(content, Commit):
+        return ContentType.COMMIT
+    return ContentType.PROPOSAL
+
+
+def encode_content(w: Writer, content: Content) -> None:
+    """The `select (content_type)` body, without the content_type itself."""
+    if isinstance(content, bytes):
+        w.opaque(content)
+    elif isinstance(content, Commit):
+        content.encode(w)
+    else:
+        encode_proposal(w, content)
+
+
+def decode_content(r: Reader, content_type: ContentType) -> Content:
+    if content_type == ContentType.APPLICATION:
+        return r.opaque()
+    if content_type == ContentType.PROPOSAL:
+        return decode_proposal(r)
+    return Commit.decode(r)
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """§6 Sender. `index` is the leaf index for a member, the index into the
+    external_senders extension for an external sender, and None for new members."""
+
+    sender_type: SenderType
+    index: int | None = None
+
+    def __post_init__(self) -> None:
+        indexed = self.sender_type in (SenderType.MEMBER, SenderType.EXTERNAL)
+        if indexed != (self.index is not None):
+            raise UsageError(
+                f"a {self.sender_type.name} sender {'needs' if indexed else 'has no'} index"
+            )
+
+    @classmethod
+    def member(cls, leaf_index: int) -> Sender:
+        return cls(SenderType.MEMBER, leaf_index)
+
+    @classmethod
+    def external(cls, sender_index: int) -> Sender:
+        return cls(SenderType.EXTERNAL, sender_index)
+
+    @classmethod
+    def new_member_proposal(cls) -> Sender:
+        return cls(SenderType.NEW_MEMBER_PROPOSAL)
+
+    @classmethod
+    def new_member_commit(cls) -> Sender:
+        return cls(SenderType.NEW_MEMBER_COMMIT)
+
+    def encode(self, w: Writer) -> None:
+        w.u8(self.sender_type)
+        if self.index is not None:
+            w.u32(self.index)
+
+    @classmethod
+    def decode(cls, r: Reader) -> Sender:
+        sender_type = _enum_value(SenderType, r.u8(), "sender type")
+        if sender_type in (SenderType.MEMBER, SenderType.EXTERNAL):
+            return cls(sender_type, r.u32())
+        return cls(sender_type)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Sender:
+        return decode_all(data, cls.decode)
+
+
+@dataclass(frozen=True, slots=True)
+class FramedContent:
+    """§6: the content of a handshake or application message and its group/epoch."""
+
+    group_id: bytes
+    epoch: int
+    sender: Sender
+    authenticated_data: bytes
+    content: Content
+
+    @property
+    def content_type(self) -> ContentType:
+        return content_type_of(self.content)
+
+    def encode(self, w: Writer) -> None:
+        w.opaque(self.group_id)
+        w.u64(self.epoch)
+        self.sender.encode(w)
+        w.opaque(self.authenticated_data)
+        w.u8(self.content_type)
+        encode_content(w, self.content)
+
+    @classmethod
+    def decode(cls, r: Reader) -> FramedContent:
+        group_id = r.opaque()
+        epoch = r.u64()
+        sender = Sender.decode(r)
+        authenticated_data = r.opaque()
+        content = decode_content(r, read_content_type(r))
+        return cls(group_id, epoch, sender, authenticated_data, content)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FramedContent:
+        return decode_all(data, cls.decode)
+
+
+@dataclass(frozen=True, slots=True)
+class FramedContentAuthData:
+    """§6.1: the sender's signature over FramedContentTBS and, for a commit only, the
+    confirmation tag. Decoding needs the content type, which lives outside it."""
+
+    signature: bytes
+    confirmation_tag: bytes | None = None
+
+    def check_matches(self, content_type: ContentType) -> None:
+        if (self.confirmation_tag is not None) != (content_type == ContentType.COMMIT):
+            raise UsageError("a confirmation tag is present exactly for commit content")
+
+    def encode(self, w: Writer) -> None:
+        w.opaque(self.signature)
+        if self.confirmation_tag is not None:
+            w.opaque(self.confirmation_tag)
+
+    @classmethod
+    def decode(cls, r: Reader, content_type: ContentType) -> FramedContentAuthData:
+        signature = r.opaque()
+        tag = r.opaque() if content_type == ContentType.COMMIT else None
+        return cls(signature, tag)
+
+
+@dataclass(frozen=True, slots=True)
+class FramedContentTBS:
+    """§6.1: what the sender signs. Members and new_member_commit senders also sign the
+    GroupContext, tying the signature to one group and epoch."""
+
+    wire_format: WireFormat
+    content: FramedContent
+    context: GroupContext | None
+    version: int = MLS10
+
+    def __post_init__(self) -> None:
+        if (self.context is not None) != _signs_context(self.content.sender):
+            raise UsageError(
+                "FramedContentTBS carries a GroupContext exactly for member and"
+                " new_member_commit senders"
+            )
+
+    def encode(self, w: Writer) -> None:
+        w.u16(self.version)
+        w.u16(self.wire_format)
+        self.content.encode(w)
+        if self.context is not None:
+            self.context.encode(w)
+
+    @classmethod
+    def decode(cls, r: Reader) -> FramedContentTBS:
+        version = r.u16()
+        if version != MLS10:
+            raise MLSDecodeError(f"unsupported protocol version {version}")
+        wire_format = read_wire_format(r)
+        content = FramedContent.decode(r)
+        context = GroupContext.decode(r) if _signs_context(content.sender) else None
+        return cls(wire_format, content, context, version)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FramedContentTBS:
+        return decode_all(data, cls.decode)
+
+
+def _signs_context(sender: Sender) -> bool:
+    return sender.sender_type in (SenderType.MEMBER, SenderType.NEW_MEMBER_COMMIT)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthenticatedContent:
+    """§6: content, the wire format it travels in, and its authentication. This is what
+    unprotecting a message yields, what proposal references and transcript hashes cover."""
+
+    wire_format: WireFormat
+    content: FramedContent
+    auth: FramedContentAuthData
+
+    def __post_init__(self) -> None:
+        self.auth.check_matches(self.content.content_type)
+
+    def tbs(self, context: GroupContext | None) -> FramedContentTBS:
+        """The signed structure; `context` is needed only for senders that sign it."""
+        return FramedContentTBS(
+            self.wire_format, self.content, context if _signs_context(self.content.sender) else None
+        )
+
+    def encode(self, w: Writer) -> None:
+        w.u16(self.wire_format)
+        self.content.encode(w)
+        self.auth.encode(w)
+
+    @classmethod
+    def decode(cls, r: Reader) -> AuthenticatedContent:
+        wire_format = read_wire_format(r)
+        content = FramedContent.decode(r)
+        auth = FramedContentAuthData.decode(r, content.content_type)
+        return cls(wire_format, content, auth)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> AuthenticatedContent:
+        return decode_all(data, cls.decode)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicMessage:
+    """§6.2: signed, not encrypted. Member senders add a membership tag (a MAC under the
+    epoch's membership_key) proving group membership; other senders have none."""
+
+    content: FramedContent
+    auth: FramedContentAuthData
+    membership_tag: bytes | None = None
+
+    def __post_init__(self) -> None:
+        self.auth.check_matches(self.content.content_type)
+        is_member = self.content.sender.sender_type == SenderType.MEMBER
+        if is_member != (self.membership_tag is not None):
+            raise UsageError("a PublicMessage has a membership tag exactly for member senders")
+
+    def encode(self, w: Writer) -> None:
+        self.content.encode(w)
+        self.auth.encode(w)
+        if self.membership_tag is not None:
+            w.opaque(self.membership_tag)
+
+    @classmethod
+    def decode(cls, r: Reader) -> PublicMessage:
+        content = FramedContent.decode(r)
+        auth = FramedContentAuthData.decode(r, content.content_type)
+        is_member = content.sender.sender_type == SenderType.MEMBER
+        tag = r.opaque() if is_member else None
+        return cls(content, auth, tag)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PublicMessage:
+        return decode_all(data, cls.decode)
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateMessage:
+    """§6.3: content and sender encrypted; only group, epoch, content type and the
+    authenticated data are visible."""
+
+    group_id: bytes
+    epoch: int
+    content_type: ContentType
+    authenticated_data: bytes
+    encrypted_sender_data: bytes
+    ciphertext: bytes
+
+    def encode(self, w: Writer) -> None:
+        w.opaque(self.group_id)
+        w.u64(self.epoch)
+        w.u8(self.content_type)
+        w.opaque(self.authenticated_data)
+        w.opaque(self.encrypted_sender_data)
+        w.opaque(self.ciphertext)
+
+    @classmethod
+    def decode(cls, r: Reader) -> PrivateMessage:
+        group_id = r.opaque()
+        epoch = r.u64()
+        content_type = read_content_type(r)
+        authenticated_data = r.opaque()
+        encrypted_sender_data = r.opaque()
+        return cls(
+            group_id, epoch, content_type, authenticated_data, encrypted_sender_data, r.opaque()
+        )
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PrivateMessage:
+        return decode_all(data, cls.decode)
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateContentAAD:
+    """§6.3.1: the AAD of the content encryption, binding the visible header fields."""
+
+    group_id: bytes
+    epoch: int
+    content_type: ContentType
+    authenticated_data: bytes
+
+    def encode(self, w: Writer) -> None:
+        w.opaque(self.group_id)
+        w.u64(self.epoch)
+        w.u8(self.content_type)
+        w.opaque(self.authenticated_data)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SenderDataAAD:
+    """§6.3.2: the AAD of the sender data encryption, PrivateMessage's first three fields."""
+
+    group_id: bytes
+    epoch: int
+    content_type: ContentType
+
+    def encode(self, w: Writer) -> None:
+        w.opaque(self.group_id)
+        w.u64(self.epoch)
+        w.u8(self.content_type)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateMessageContent:
+    """§6.3.1: the plaintext of PrivateMessage.ciphertext. `padding` counts the zero
+    bytes after the auth data; non-zero padding makes the message malformed."""
+
+    content: Content
+    auth: FramedContentAuthData
+    padding: int = 0
+
+    def __post_init__(self) -> None:
+        self.auth.check_matches(content_type_of(self.content))
+        if self.padding < 0:
+            raise UsageError("padding cannot be negative")
+
+    def encode(self, w: Writer) -> None:
+        encode_content(w, self.content)
+        self.auth.encode(w)
+        w.raw(bytes(self.padding))
+
+    @classmethod
+    def decode(cls, r: Reader, content_type: ContentType) -> PrivateMessageContent:
+        """Read the content and auth, then take every remaining byte as padding."""
+        content = decode_content(r, content_type)
+        auth = FramedContentAuthData.decode(r, content_type)
+        padding = r.read(r.remaining)
+        if any(padding):
+            raise MLSDecodeError("PrivateMessageContent padding is not all zero")
+        return cls(content, auth, len(padding))
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, content_type: ContentType) -> PrivateMessageContent:
+        return decode_all(data, lambda r: cls.decode(r, content_type))
+
+
+@dataclass(frozen=True, slots=True)
+class SenderData:
+    """§6.3.2: which leaf sent, at which ratchet generation, and the reuse guard XORed
+    into the content nonce (§6.3.1)."""
+
+    leaf_index: int
+    generation: int
+    reuse_guard: bytes
+
+    def encode(self, w: Writer) -> None:
+        w.u32(self.leaf_index)
+        w.u32(self.generation)
+        w.fixed(self.reuse_guard, 4)
+
+    @classmethod
+    def decode(cls, r: Reader) -> SenderData:
+        return cls(r.u32(), r.u32(), r.fixed(4))
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SenderData:
+        return decode_all(data, cls.decode)
+
+
+#: What an MLSMessage can carry (§6).
+MessageBody = PublicMessage | PrivateMessage | Welcome | GroupInfo | KeyPackage
+
+_WIRE_FORMAT_OF: dict[type[MessageBody], WireFormat] = {
+    PublicMessage: WireFormat.PUBLIC_MESSAGE,
+    PrivateMessage: WireFormat.PRIVATE_MESSAGE,
+    Welcome: WireFormat.WELCOME,
+    GroupInfo: WireFormat.GROUP_INFO,
+    KeyPackage: WireFormat.KEY_PACKAGE,
+}
+
+_BODY_OF: dict[WireFormat, type[MessageBody]] = {v: k for k, v in _WIRE_FORMAT_OF.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class MLSMessage:
+    """§6: the envelope every MLS object travels in. Only mls10 is decodable."""
+
+    body: MessageBody
+    version: int = MLS10
+
+    @property
+    def wire_format(self) -> WireFormat:
+        return _WIRE_FORMAT_OF[type(self.body)]
+
+    def encode(self, w: Writer) -> None:
+        w.u16(self.version)
+        w.u16(self.wire_format)
+        self.body.encode(w)
+
+    @classmethod
+    def decode(cls, r: Reader) -> MLSMessage:
+        version = r.u16()
+        if version != MLS10:
+            raise MLSDecodeError(f"unsupported protocol version {version}")
+        body_type = _BODY_OF[read_wire_format(r)]
+        return cls(body_type.decode(r), version)
+
+    def to_bytes(self) -> bytes:
+        return encode(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> MLSMessage:
+        return decode_all(data, cls.decode)
