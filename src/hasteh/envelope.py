@@ -124,7 +124,9 @@ class Envelope:
         return envelope_id(self.to_bytes())
 
     def to_bytes(self) -> bytes:
-        head = _HEADER.pack(VERSION, self.kind, self.bucket, 0, self.epoch, self.mailbox, self.nonce)
+        head = _HEADER.pack(
+            VERSION, self.kind, self.bucket, 0, self.epoch, self.mailbox, self.nonce
+        )
         return head + self.body
 
     @classmethod
@@ -173,9 +175,7 @@ def _mask(mailbox: bytes, nonce: bytes, data: bytes) -> bytes:
     return encryptor.update(data) + encryptor.finalize()
 
 
-def seal(
-    *, kind: Kind, mailbox: bytes, payload: bytes, rng: Rng, epoch: int = 0
-) -> Envelope:
+def seal(*, kind: Kind, mailbox: bytes, payload: bytes, rng: Rng, epoch: int = 0) -> Envelope:
     """Wrap `payload` (MLS ciphertext) for `mailbox`, padded to its size bucket."""
     size = bucket_for(len(payload))
     plain = struct.pack(">I", len(payload)) + payload + bytes(size - _LEN_SIZE - len(payload))

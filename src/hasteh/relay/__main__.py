@@ -1,0 +1,8 @@
+"""`python -m hasteh.relay serve ...` runs the same command as `hasteh relay serve ...`."""
+
+from __future__ import annotations
+
+from hasteh.cli.relay import relay_app
+
+if __name__ == "__main__":
+    relay_app()()

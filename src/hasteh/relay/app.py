@@ -1,0 +1,372 @@
+"""The relay's HTTP face (Starlette). Routes, limits and errors; storage lives elsewhere.
+
+    GET  /healthz          liveness and database check
+    GET  /openapi.json     the API description (relay.openapi)
+    POST /v1/envelopes     body: one envelope (application/octet-stream)
+    POST /v1/fetch         JSON {mailbox, after, limit, wait}: envelopes after a cursor
+
+Every refusal is a 4xx JSON body `{"error": slug, "detail": text}`. Nothing here logs or
+returns an IP address or a mailbox id; the log holds counts only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import anyio.to_thread
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hasteh.envelope import MAX_ENVELOPE_SIZE, Envelope, EnvelopeError, Kind, mailbox_hash
+from hasteh.relay.errors import StorageError
+from hasteh.relay.openapi import SCHEMA
+from hasteh.relay.storage import (
+    MAX_EPOCH,
+    Accepted,
+    Conflict,
+    MailboxFull,
+    PostItem,
+    Storage,
+    restore,
+    stored_form,
+)
+from hasteh.relay.writer import Writer
+
+log = logging.getLogger("hasteh.relay")
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class RelayConfig:
+    """Operator settings (docs/operations/relay.md). Sizes in bytes, times in seconds."""
+
+    retention: float = 30 * DAY
+    sweep_interval: float = 3600.0
+    max_envelope_bytes: int = MAX_ENVELOPE_SIZE
+    max_mailbox_bytes: int = 256 * 1024 * 1024
+    rate_per_second: float = 200.0
+    rate_burst: int = 400
+    max_fetch: int = 1000
+    max_wait: float = 30.0
+    body_timeout: float = 10.0
+    stats_interval: float = 300.0
+
+
+class FetchRequest(msgspec.Struct, forbid_unknown_fields=True):
+    mailbox: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+    after: Annotated[str, msgspec.Meta(pattern="^[0-9]{1,18}$")] = "0"
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    wait: Annotated[float, msgspec.Meta(ge=0, le=30)] = 0.0
+
+
+class FetchResponse(msgspec.Struct):
+    envelopes: list[bytes]
+    cursor: str
+    epoch: int | None
+    more: bool
+
+
+_fetch_decoder = msgspec.json.Decoder(FetchRequest)
+_encoder = msgspec.json.Encoder()
+
+
+class JSON(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return _encoder.encode(content)
+
+
+def refuse(status: int, error: str, detail: str, **extra: Any) -> JSON:
+    return JSON({"error": error, "detail": detail, **extra}, status_code=status)
+
+
+@dataclass(slots=True)
+class TokenBuckets:
+    """Per-connection rate limit. Keys live in memory only and are never logged."""
+
+    rate: float
+    burst: int
+    clock: Callable[[], float] = time.monotonic
+    _buckets: dict[object, tuple[float, float]] = field(default_factory=dict)
+
+    def allow(self, key: object) -> bool:
+        now = self.clock()
+        tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1.0, now)
+        if len(self._buckets) > 100_000:
+            self.forget_idle()
+        return True
+
+    def forget_idle(self) -> None:
+        now = self.clock()
+        horizon = self.burst / self.rate if self.rate > 0 else 60.0
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < horizon}
+
+
+@dataclass(slots=True)
+class Counters:
+    posted: int = 0
+    duplicates_or_accepted: int = 0
+    conflicts: int = 0
+    fetched: int = 0
+    refused: int = 0
+
+
+class Waiters:
+    """Long-poll wake-ups, keyed by mailbox hash; lives on the event loop thread."""
+
+    def __init__(self) -> None:
+        self._events: dict[bytes, tuple[asyncio.Event, int]] = {}
+
+    def acquire(self, key: bytes) -> asyncio.Event:
+        ev, users = self._events.get(key) or (asyncio.Event(), 0)
+        self._events[key] = (ev, users + 1)
+        return ev
+
+    def release(self, key: bytes, ev: asyncio.Event) -> None:
+        entry = self._events.get(key)
+        if entry is not None and entry[0] is ev:
+            if entry[1] <= 1:
+                del self._events[key]
+            else:
+                self._events[key] = (ev, entry[1] - 1)
+
+    def notify(self, keys: set[bytes]) -> None:
+        for key in keys:
+            entry = self._events.pop(key, None)
+            if entry is not None:
+                entry[0].set()
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """Read at most `limit` bytes within `timeout` seconds, or raise."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise _BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async with asyncio.timeout(timeout):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(
+    storage: Storage, config: RelayConfig | None = None, *, clock: Callable[[], float] = time.time
+) -> Starlette:
+    """Build the relay ASGI app over `storage`. The writer thread starts with the app."""
+    cfg = config or RelayConfig()
+    waiters = Waiters()
+    counters = Counters()
+    rate = TokenBuckets(cfg.rate_per_second, cfg.rate_burst)
+    state: dict[str, Any] = {}
+
+    def on_commit(keys: set[bytes]) -> None:
+        loop: asyncio.AbstractEventLoop | None = state.get("loop")
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(waiters.notify, keys)
+
+    writer = Writer(
+        storage, max_mailbox_bytes=cfg.max_mailbox_bytes, on_commit=on_commit, clock=clock
+    )
+
+    def limited(request: Request) -> JSON | None:
+        client = request.scope.get("client")
+        if not rate.allow(tuple(client) if client else None):
+            counters.refused += 1
+            return refuse(429, "rate_limited", "too many requests on this connection; slow down")
+        return None
+
+    async def post_envelope(request: Request) -> Response:
+        if (refused := limited(request)) is not None:
+            return refused
+        try:
+            body = await read_body(request, cfg.max_envelope_bytes, cfg.body_timeout)
+        except _BodyTooLarge:
+            counters.refused += 1
+            return refuse(
+                413, "too_large", f"an envelope is at most {cfg.max_envelope_bytes} bytes"
+            )
+        except TimeoutError:
+            counters.refused += 1
+            return refuse(408, "body_timeout", "the request body arrived too slowly")
+        try:
+            env = Envelope.from_bytes(body)
+        except EnvelopeError as exc:
+            counters.refused += 1
+            return refuse(400, "bad_envelope", str(exc))
+        if env.kind is Kind.COMMIT and env.epoch > MAX_EPOCH:
+            counters.refused += 1
+            return refuse(400, "bad_envelope", "bad-epoch: epoch too large for this relay")
+        item = PostItem(
+            mailbox_hash=mailbox_hash(env.mailbox),
+            envelope_id=env.id,
+            is_commit=env.kind is Kind.COMMIT,
+            epoch=env.epoch,
+            stored=stored_form(body),
+        )
+        try:
+            result = await writer.post(item)
+        except StorageError:
+            return refuse(503, "unavailable", "storage is failing; try again later")
+        match result:
+            case Accepted(seq=seq):
+                counters.posted += 1
+                answer: dict[str, Any] = {"id": item.envelope_id.hex(), "cursor": str(seq)}
+                if item.is_commit:
+                    answer["epoch"] = env.epoch + 1
+                return JSON(answer)
+            case Conflict(epoch=epoch):
+                counters.conflicts += 1
+                return refuse(
+                    409,
+                    "epoch_conflict",
+                    "the mailbox is at another epoch: fetch, process, and re-stage the commit",
+                    epoch=epoch,
+                )
+            case MailboxFull():
+                counters.refused += 1
+                return refuse(403, "mailbox_full", "the mailbox has reached its size quota")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def fetch(request: Request) -> Response:
+        if (refused := limited(request)) is not None:
+            return refused
+        try:
+            body = await read_body(request, 4096, cfg.body_timeout)
+        except _BodyTooLarge:
+            return refuse(413, "too_large", "a fetch request is at most 4096 bytes")
+        except TimeoutError:
+            return refuse(408, "body_timeout", "the request body arrived too slowly")
+        try:
+            req = _fetch_decoder.decode(body)
+        except msgspec.ValidationError as exc:
+            return refuse(422, "bad_request", str(exc))
+        except msgspec.DecodeError:
+            return refuse(400, "bad_json", "the body is not valid JSON")
+        mailbox = bytes.fromhex(req.mailbox)
+        key = mailbox_hash(mailbox)
+        after = int(req.after)
+        limit = min(req.limit, cfg.max_fetch)
+        deadline = time.monotonic() + min(req.wait, cfg.max_wait)
+        try:
+            while True:
+                event = waiters.acquire(key)
+                try:
+                    got = await anyio.to_thread.run_sync(
+                        lambda: storage.fetch(key, after=after, limit=limit + 1)
+                    )
+                    remaining = deadline - time.monotonic()
+                    if got.records or remaining <= 0:
+                        break
+                    # Another relay process may share the database: re-check every second.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(event.wait(), timeout=min(remaining, 1.0))
+                finally:
+                    waiters.release(key, event)
+        except StorageError:
+            return refuse(503, "unavailable", "storage is failing; try again later")
+        records = got.records[:limit]
+        counters.fetched += len(records)
+        cursor = str(records[-1][0]) if records else req.after
+        return JSON(
+            FetchResponse(
+                envelopes=[restore(data, mailbox) for _, data in records],
+                cursor=str(int(cursor)),
+                epoch=got.epoch,
+                more=len(got.records) > limit,
+            )
+        )
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await anyio.to_thread.run_sync(storage.ping)
+        except Exception:
+            return refuse(503, "unavailable", "storage is not answering")
+        return JSON({"status": "ok"})
+
+    async def openapi(request: Request) -> Response:
+        return JSON(SCHEMA)
+
+    async def sweeper() -> None:
+        while True:
+            await asyncio.sleep(cfg.sweep_interval)
+            try:
+                removed = await anyio.to_thread.run_sync(
+                    lambda: storage.sweep(before=clock() - cfg.retention)
+                )
+                log.info("retention sweep removed %d envelopes", removed)
+            except Exception:
+                log.error("retention sweep failed")
+
+    async def stats() -> None:
+        while True:
+            await asyncio.sleep(cfg.stats_interval)
+            log.info(
+                "posted=%d conflicts=%d fetched=%d refused=%d batches=%d",
+                counters.posted,
+                counters.conflicts,
+                counters.fetched,
+                counters.refused,
+                writer.batches,
+            )
+            rate.forget_idle()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state["loop"] = asyncio.get_running_loop()
+        writer.start()
+        tasks = [asyncio.create_task(sweeper()), asyncio.create_task(stats())]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await anyio.to_thread.run_sync(writer.stop)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 400)
+        counters.refused += 1
+        slug = {404: "not_found", 405: "method_not_allowed"}.get(status, "bad_request")
+        return refuse(status, slug, str(getattr(exc, "detail", "")) or slug)
+
+    app = Starlette(
+        exception_handlers={HTTPException: http_error},
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/openapi.json", openapi, methods=["GET"]),
+            Route("/v1/envelopes", post_envelope, methods=["POST"]),
+            Route("/v1/fetch", fetch, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.counters = counters
+    app.state.writer = writer
+    return app

@@ -1,0 +1,189 @@
+"""Real components for relay and transport tests: a throwaway PostgreSQL cluster and a relay
+process on 127.0.0.1. Every wait here is bounded in time."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from hasteh.envelope import Envelope, Kind, seal
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pg_bin(name: str) -> str:
+    """A PostgreSQL server binary from PATH or /usr/lib/postgresql/*/bin (newest first)."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+        reverse=True,
+    )
+    if not candidates:
+        raise RuntimeError(
+            f"PostgreSQL binary {name!r} not found on PATH or in /usr/lib/postgresql/*/bin: "
+            "install the Debian package 'postgresql' (scripts/bootstrap.sh does)"
+        )
+    return candidates[0]
+
+
+@dataclass
+class PgCluster:
+    """A PostgreSQL cluster in a temp dir on 127.0.0.1; run as `postgres` when we are root."""
+
+    directory: str
+    port: int
+
+    @classmethod
+    def start(cls) -> PgCluster:
+        initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
+        directory = tempfile.mkdtemp(prefix="hasteh-pg-")
+        port = free_port()
+        as_user: list[str] = []
+        if os.geteuid() == 0:
+            if shutil.which("runuser") is None:
+                raise RuntimeError("running as root needs runuser to start PostgreSQL as postgres")
+            shutil.chown(directory, user="postgres", group="postgres")
+            as_user = ["runuser", "-u", "postgres", "--"]
+        data = os.path.join(directory, "data")
+        run = dict(check=True, capture_output=True, timeout=120)
+        try:
+            subprocess.run(
+                [*as_user, initdb, "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
+                **run,  # type: ignore[arg-type]
+            )
+            subprocess.run(
+                [
+                    *as_user,
+                    pg_ctl,
+                    "-D",
+                    data,
+                    "-l",
+                    os.path.join(directory, "log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-h 127.0.0.1 -p {port} -k {directory} -c max_connections=200",
+                    "start",
+                ],
+                **run,  # type: ignore[arg-type]
+            )
+        except subprocess.CalledProcessError as exc:
+            raise RuntimeError(
+                f"could not start a PostgreSQL test cluster: {exc.stderr.decode(errors='replace')}"
+            ) from exc
+        cluster = cls(directory, port)
+        cluster._as_user = as_user  # type: ignore[attr-defined]
+        cluster._pg_ctl = pg_ctl  # type: ignore[attr-defined]
+        return cluster
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        subprocess.run(
+            [
+                *self._as_user,
+                self._pg_ctl,
+                "-D",
+                os.path.join(self.directory, "data"),  # type: ignore[attr-defined]
+                "-m",
+                "immediate",
+                "-w",
+                "-t",
+                "30",
+                "stop",
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class RelayProcess:
+    """`python -m hasteh.relay serve` on 127.0.0.1 with a free port."""
+
+    def __init__(self, db: str, *, port: int | None = None, extra: list[str] | None = None) -> None:
+        self.db = db
+        self.port = port or free_port()
+        self.extra = extra or []
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> RelayProcess:
+        cmd = [
+            sys.executable,
+            "-m",
+            "hasteh.relay",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--db",
+            self.db,
+            *self.extra,
+        ]
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                err = self.stderr()
+                raise RuntimeError(f"relay exited early ({self.proc.returncode}): {err}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError("relay did not become healthy in time")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+
+    def stderr(self) -> str:
+        if self.proc is None:
+            return ""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+
+def envelope(
+    mailbox: bytes, payload: bytes = b"x", *, kind: Kind = Kind.MESSAGE, epoch: int = 0
+) -> Envelope:
+    return seal(kind=kind, mailbox=mailbox, payload=payload, rng=os.urandom, epoch=epoch)

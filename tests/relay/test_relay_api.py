@@ -1,0 +1,148 @@
+"""The relay HTTP API in-process (Starlette TestClient, which runs the lifespan)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from hasteh.envelope import Envelope, Kind
+from hasteh.relay.app import RelayConfig, create_app
+from hasteh.relay.storage import open_storage
+
+from .harness import envelope
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    store = open_storage(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    app = create_app(store, RelayConfig(rate_per_second=1000, rate_burst=1000))
+    with TestClient(app) as c:
+        yield c
+    store.close()
+
+
+def post(c: TestClient, data: bytes) -> tuple[int, dict[str, object]]:
+    r = c.post("/v1/envelopes", content=data, headers={"content-type": "application/octet-stream"})
+    return r.status_code, r.json()
+
+
+def fetch(c: TestClient, mailbox: bytes, after: str = "0", **kw: object) -> dict[str, object]:
+    r = c.post("/v1/fetch", json={"mailbox": mailbox.hex(), "after": after, **kw})
+    assert r.status_code == 200, r.text
+    body: dict[str, object] = r.json()
+    return body
+
+
+def test_post_fetch_and_idempotency(client: TestClient) -> None:
+    mb = os.urandom(32)
+    envs = [envelope(mb, b"m%d" % i) for i in range(3)]
+    answers = [post(client, e.to_bytes()) for e in envs]
+    assert all(status == 200 for status, _ in answers)
+    assert answers[0][1]["id"] == envs[0].id.hex()
+    assert post(client, envs[1].to_bytes()) == answers[1]  # the same answer again
+    got = fetch(client, mb)
+    assert [base64.b64decode(e) for e in got["envelopes"]] == [e.to_bytes() for e in envs]  # type: ignore[union-attr]
+    assert got["cursor"] == answers[2][1]["cursor"] and got["more"] is False
+    page = fetch(client, mb, limit=2)
+    assert len(page["envelopes"]) == 2 and page["more"] is True  # type: ignore[arg-type]
+    rest = fetch(client, mb, after=str(page["cursor"]))
+    assert len(rest["envelopes"]) == 1  # type: ignore[arg-type]
+
+
+def test_commit_epoch_conflict(client: TestClient) -> None:
+    mb = os.urandom(32)
+    a = envelope(mb, b"a", kind=Kind.COMMIT, epoch=0)
+    b = envelope(mb, b"b", kind=Kind.COMMIT, epoch=0)
+    assert post(client, a.to_bytes()) == (200, {"id": a.id.hex(), "cursor": "1", "epoch": 1})
+    status, body = post(client, b.to_bytes())
+    assert status == 409 and body["error"] == "epoch_conflict" and body["epoch"] == 1
+    assert fetch(client, mb)["epoch"] == 1
+
+
+def test_racing_commits_exactly_one_wins(client: TestClient) -> None:
+    mb = os.urandom(32)
+    rivals = [envelope(mb, b"r%d" % i, kind=Kind.COMMIT, epoch=0) for i in range(8)]
+    results: list[int] = []
+    barrier = threading.Barrier(len(rivals))
+
+    def race(e: Envelope) -> None:
+        barrier.wait(timeout=10)
+        results.append(post(client, e.to_bytes())[0])
+
+    threads = [threading.Thread(target=race, args=(e,)) for e in rivals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == [200] + [409] * 7
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        (b"", 400, "bad_envelope"),
+        (b"\x01" * 100, 400, "bad_envelope"),
+        (b"\x00" * (60 + 262144 + 1), 413, "too_large"),
+    ],
+)
+def test_bad_envelopes(client: TestClient, body: bytes, status: int, error: str) -> None:
+    code, answer = post(client, body)
+    assert (code, answer["error"]) == (status, error)
+    assert set(answer) == {"error", "detail"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        (b"{", 400, "bad_json"),
+        (b'{"mailbox": "zz"}', 422, "bad_request"),
+        (b'{"mailbox": "' + b"a" * 64 + b'", "limit": 0}', 422, "bad_request"),
+        (b'{"mailbox": "' + b"a" * 64 + b'", "extra": 1}', 422, "bad_request"),
+        (b'{"mailbox": "' + b"a" * 64 + b'", "after": "-1"}', 422, "bad_request"),
+        (b"x" * 5000, 413, "too_large"),
+    ],
+)
+def test_bad_fetches(client: TestClient, body: bytes, status: int, error: str) -> None:
+    r = client.post("/v1/fetch", content=body)
+    assert (r.status_code, r.json()["error"]) == (status, error)
+
+
+def test_unknown_route_is_json(client: TestClient) -> None:
+    r = client.get("/nope")
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
+    assert client.get("/v1/envelopes").status_code == 405
+
+
+def test_long_poll_wakes_on_post(client: TestClient) -> None:
+    mb = os.urandom(32)
+    env = envelope(mb)
+    timer = threading.Timer(0.3, lambda: post(client, env.to_bytes()))
+    timer.start()
+    start = time.monotonic()
+    got = fetch(client, mb, wait=5)
+    assert len(got["envelopes"]) == 1 and time.monotonic() - start < 3  # type: ignore[arg-type]
+    start = time.monotonic()
+    assert fetch(client, os.urandom(32), wait=0.3)["envelopes"] == []
+    assert 0.25 < time.monotonic() - start < 3
+
+
+def test_rate_limit_is_per_connection(tmp_path: Path) -> None:
+    store = open_storage(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    app = create_app(store, RelayConfig(rate_per_second=1, rate_burst=3))
+    with TestClient(app) as c:
+        codes = [c.post("/v1/fetch", json={"mailbox": "a" * 64}).status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200] and codes[-1] == 429
+        assert c.post("/v1/fetch", json={"mailbox": "a" * 64}).json()["error"] == "rate_limited"
+    store.close()
+
+
+def test_healthz_and_openapi(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.")
