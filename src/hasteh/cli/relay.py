@@ -33,6 +33,9 @@ def relay_app() -> typer.Typer:
         max_wait: float = typer.Option(
             30.0, help=_("Longest long-poll wait of a fetch, in seconds.")
         ),
+        body_timeout: float = typer.Option(
+            10.0, help=_("Seconds a request body may take to arrive.")
+        ),
     ) -> None:
         """Serve the relay until stopped."""
         from hasteh.errors import HastehError
@@ -45,6 +48,7 @@ def relay_app() -> typer.Typer:
             rate_per_second=rate,
             rate_burst=max(1, int(rate * 2)),
             max_wait=max(0.0, min(max_wait, 30.0)),
+            body_timeout=max(0.1, body_timeout),
         )
         try:
             run(host=host, port=port, db=db, config=config)
