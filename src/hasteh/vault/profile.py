@@ -18,6 +18,10 @@ try on both slots, then `_settle`: one 122-byte write over both slots + fsync, o
 folder. For the primary slot these writes put back the bytes already there; for the
 duress slot they replace the other slot with random bytes and cut the other database
 down to the decoy's size, which crypto-shreds the real profile.
+
+What remains different (the two databases differ in size, so opening them differs by a
+fraction of a millisecond) is hidden by rounding the duration of every unlock up to a
+multiple of `UNLOCK_QUANTUM`.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ KEYFILE_NAME = "hasteh.key"
 _KEYFILE_TMP = "hasteh.key.tmp"
 DB_NAMES = ("data-0.db", "data-1.db")
 _SETTLE_OFFSET = kf.HEADER_SIZE
+#: Every unlock lasts a whole multiple of this many seconds (see the module docstring).
+UNLOCK_QUANTUM = 0.05
 
 
 def keyfile_path(home: Path) -> Path:
@@ -120,6 +126,17 @@ def _remove(path: Path) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+@contextmanager
+def _quantized() -> Iterator[None]:
+    """Round the duration of the enclosed block up to a multiple of `UNLOCK_QUANTUM`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        elapsed = time.perf_counter() - started
+        time.sleep(UNLOCK_QUANTUM - (elapsed % UNLOCK_QUANTUM))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +244,9 @@ def create(
 
 def unlock(home: Path, passphrase: str, *, min_kdf: kf.KdfParams = kf.MIN_KDF) -> Vault:
     """Open the profile. Raises `WrongPassphrase` and nothing more telling."""
-    unlocked = _open_slot(home, passphrase, min_kdf)
-    conn = open_database(db_path(home, unlocked.slot.index), unlocked.slot.db_key)
+    with _quantized():
+        unlocked = _open_slot(home, passphrase, min_kdf)
+        conn = open_database(db_path(home, unlocked.slot.index), unlocked.slot.db_key)
     return Vault(conn, home)
 
 
@@ -237,7 +255,8 @@ def change_passphrase(
 ) -> None:
     """Re-wrap the database key under `new`; the database itself is not rewritten."""
     pp.check_new(new)
-    unlocked = _open_slot(home, old, min_kdf)
+    with _quantized():
+        unlocked = _open_slot(home, old, min_kdf)
     header, slot = unlocked.keyfile.header, unlocked.slot
     kek = kf.derive_kek(pp.canonical(new), header)
     sealed = kf.seal_slot(kek, header, slot.index, slot.role, slot.db_key)
@@ -251,7 +270,8 @@ def set_duress(
     pp.check_new(duress)
     if pp.canonical(duress) == pp.canonical(passphrase):
         raise SamePassphrases()
-    unlocked = _open_slot(home, passphrase, min_kdf)
+    with _quantized():
+        unlocked = _open_slot(home, passphrase, min_kdf)
     header, slot = unlocked.keyfile.header, unlocked.slot
     decoy = 1 - slot.index
     decoy_key = os.urandom(kf.KEY_SIZE)
