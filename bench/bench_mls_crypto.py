@@ -71,8 +71,9 @@ def per_op_us(fn: Callable[[], object], *, target_s: float, rounds: int) -> floa
     return statistics.median(samples)
 
 
-def interleaved(ours: Callable[[], object], theirs: Callable[[], object] | None, *,
-                target_s: float, rounds: int) -> tuple[float, float | None]:
+def interleaved(
+    ours: Callable[[], object], theirs: Callable[[], object] | None, *, target_s: float, rounds: int
+) -> tuple[float, float | None]:
     """Time both sides round by round so drift in machine load hits them alike."""
     a: list[float] = []
     b: list[float] = []
@@ -90,12 +91,22 @@ PYCA_KEMS = [
     (0x0012, "P-521", pyca_hpke.KEM.P521, ec.SECP521R1()),
 ]
 #: (kem, kdf, aead) as MLS suites 1, 2, 7, 5 use them.
-SUITE_OF_KEM = {0x0020: (0x0001, 0x0001), 0x0010: (0x0001, 0x0001),
-                0x0011: (0x0002, 0x0002), 0x0012: (0x0003, 0x0002)}
-PYCA_KDF = {0x0001: pyca_hpke.KDF.HKDF_SHA256, 0x0002: pyca_hpke.KDF.HKDF_SHA384,
-            0x0003: pyca_hpke.KDF.HKDF_SHA512}
-PYCA_AEAD = {0x0001: pyca_hpke.AEAD.AES_128_GCM, 0x0002: pyca_hpke.AEAD.AES_256_GCM,
-             0x0003: pyca_hpke.AEAD.CHACHA20_POLY1305}
+SUITE_OF_KEM = {
+    0x0020: (0x0001, 0x0001),
+    0x0010: (0x0001, 0x0001),
+    0x0011: (0x0002, 0x0002),
+    0x0012: (0x0003, 0x0002),
+}
+PYCA_KDF = {
+    0x0001: pyca_hpke.KDF.HKDF_SHA256,
+    0x0002: pyca_hpke.KDF.HKDF_SHA384,
+    0x0003: pyca_hpke.KDF.HKDF_SHA512,
+}
+PYCA_AEAD = {
+    0x0001: pyca_hpke.AEAD.AES_128_GCM,
+    0x0002: pyca_hpke.AEAD.AES_256_GCM,
+    0x0003: pyca_hpke.AEAD.CHACHA20_POLY1305,
+}
 
 
 def hpke_rows(target_s: float, rounds: int) -> list[Row]:
@@ -114,17 +125,18 @@ def hpke_rows(target_s: float, rounds: int) -> list[Row]:
         pyca_pk = pyca_sk.public_key()
         for size in (32, 1024):
             msg = os.urandom(size)
-            enc, ct = hpke.seal_base(kem_id, kdf_id, aead_id, pk, info, b"", msg,
-                                     rng=os.urandom)
+            enc, ct = hpke.seal_base(kem_id, kdf_id, aead_id, pk, info, b"", msg, rng=os.urandom)
             pyca_ct = suite.encrypt(msg, pyca_pk, info)
             label = f"HPKE {name} {size} B"
 
-            ours_seal = partial(hpke.seal_base, kem_id, kdf_id, aead_id, pk, info, b"", msg,
-                                rng=os.urandom)
+            ours_seal = partial(
+                hpke.seal_base, kem_id, kdf_id, aead_id, pk, info, b"", msg, rng=os.urandom
+            )
             pyca_seal = partial(suite.encrypt, msg, pyca_pk, info)
             ours_open = partial(hpke.open_base, kem_id, kdf_id, aead_id, enc, sk, info, b"", ct)
-            ours_open_loaded = partial(hpke.open_base, kem_id, kdf_id, aead_id, enc, loaded,
-                                       info, b"", ct)
+            ours_open_loaded = partial(
+                hpke.open_base, kem_id, kdf_id, aead_id, enc, loaded, info, b"", ct
+            )
             pyca_open = partial(suite.decrypt, pyca_ct, pyca_sk, info)
 
             o, p = interleaved(ours_seal, pyca_seal, target_s=target_s, rounds=rounds)
@@ -139,11 +151,17 @@ def hpke_rows(target_s: float, rounds: int) -> list[Row]:
     enc, ct = hpke.seal_base(0x0021, 0x0003, 0x0002, pk, info, b"", msg, rng=os.urandom)
     o, _ = interleaved(
         partial(hpke.seal_base, 0x0021, 0x0003, 0x0002, pk, info, b"", msg, rng=os.urandom),
-        None, target_s=target_s, rounds=rounds)
+        None,
+        target_s=target_s,
+        rounds=rounds,
+    )
     rows.append(Row("HPKE X448 1024 B seal", o, None))
     o, _ = interleaved(
         partial(hpke.open_base, 0x0021, 0x0003, 0x0002, enc, sk, info, b"", ct),
-        None, target_s=target_s, rounds=rounds)
+        None,
+        target_s=target_s,
+        rounds=rounds,
+    )
     rows.append(Row("HPKE X448 1024 B open (sk bytes)", o, None))
     return rows
 
@@ -156,18 +174,27 @@ def label_rows(target_s: float, rounds: int) -> list[Row]:
         ctx = os.urandom(32)
         o, _ = interleaved(
             partial(labels.expand_with_label, suite, secret, "tree", ctx, suite.nh),
-            None, target_s=target_s, rounds=rounds)
+            None,
+            target_s=target_s,
+            rounds=rounds,
+        )
         rows.append(Row(f"ExpandWithLabel suite {suite_id}", o, None))
         priv, pub = suite.generate_signature_key(os.urandom)
         content = os.urandom(256)
         sig = labels.sign_with_label(suite, priv, "LeafNodeTBS", content)
         o, _ = interleaved(
             partial(labels.sign_with_label, suite, priv, "LeafNodeTBS", content),
-            None, target_s=target_s, rounds=rounds)
+            None,
+            target_s=target_s,
+            rounds=rounds,
+        )
         rows.append(Row(f"SignWithLabel suite {suite_id} (256 B)", o, None))
         o, _ = interleaved(
             partial(labels.verify_with_label, suite, pub, "LeafNodeTBS", content, sig),
-            None, target_s=target_s, rounds=rounds)
+            None,
+            target_s=target_s,
+            rounds=rounds,
+        )
         rows.append(Row(f"VerifyWithLabel suite {suite_id} (256 B)", o, None))
     return rows
 
@@ -184,8 +211,10 @@ def machine() -> str:
         pass
     import cryptography
 
-    return (f"{cpu}, nproc {os.cpu_count()}, {platform.machine()}, "
-            f"Python {platform.python_version()}, cryptography {cryptography.__version__}")
+    return (
+        f"{cpu}, nproc {os.cpu_count()}, {platform.machine()}, "
+        f"Python {platform.python_version()}, cryptography {cryptography.__version__}"
+    )
 
 
 def render(rows: list[Row], markdown: bool) -> str:
@@ -193,15 +222,19 @@ def render(rows: list[Row], markdown: bool) -> str:
         return "—" if x is None else format(x, spec)
 
     if markdown:
-        lines = ["| operation | ours µs/op | pyca µs/op | ours/pyca |",
-                 "|:--|--:|--:|--:|"]
-        lines += [f"| {r.what} | {r.ours_us:.1f} | {fmt(r.pyca_us, '.1f')} | "
-                  f"{fmt(r.ratio, '.2f')} |" for r in rows]
+        lines = ["| operation | ours µs/op | pyca µs/op | ours/pyca |", "|:--|--:|--:|--:|"]
+        lines += [
+            f"| {r.what} | {r.ours_us:.1f} | {fmt(r.pyca_us, '.1f')} | {fmt(r.ratio, '.2f')} |"
+            for r in rows
+        ]
         return "\n".join(lines)
     width = max(len(r.what) for r in rows)
     lines = [f"{'operation':<{width}}  {'ours µs/op':>11}  {'pyca µs/op':>11}  {'ours/pyca':>9}"]
-    lines += [f"{r.what:<{width}}  {r.ours_us:>11.1f}  {fmt(r.pyca_us, '.1f'):>11}  "
-              f"{fmt(r.ratio, '.2f'):>9}" for r in rows]
+    lines += [
+        f"{r.what:<{width}}  {r.ours_us:>11.1f}  {fmt(r.pyca_us, '.1f'):>11}  "
+        f"{fmt(r.ratio, '.2f'):>9}"
+        for r in rows
+    ]
     return "\n".join(lines)
 
 

@@ -117,7 +117,8 @@ def load_rfc9180_base_vectors(path: Path = RFC9180) -> list[BaseVector]:
             section = "setup" if line.startswith("### Base Setup") else ""
         elif line.startswith("#### ") and (section in ("setup", "enc", "exp")):
             section = {"#### Encryptions": "enc", "#### Exported Values": "exp"}.get(
-                line.strip(), "")
+                line.strip(), ""
+            )
         elif line.startswith("~~~") and section and suite_name.startswith("DHKEM"):
             block = []
     return [v for v in vectors if v.setup.get("mode") == "0"]
@@ -167,32 +168,52 @@ def test_rfc9180_base_mode(v: BaseVector) -> None:
         assert receiver.export(h(x["exporter_context"]), int(x["L"])) == want
 
 
-@pytest.mark.parametrize("v", [v for v in BASE_VECTORS if v.encryptions],
-                         ids=lambda v: v.name)
+@pytest.mark.parametrize("v", [v for v in BASE_VECTORS if v.encryptions], ids=lambda v: v.name)
 def test_rfc9180_single_shot(v: BaseVector) -> None:
     kem, kdf, aead = v.ids
     first = v.encryptions[0]
     assert first["sequence number"] == "0"
-    enc, ct = hpke.seal_base(kem, kdf, aead, v.b("pkRm"), v.b("info"), h(first["aad"]),
-                             h(first["pt"]), rng=lambda n: v.b("ikmE"))
+    enc, ct = hpke.seal_base(
+        kem,
+        kdf,
+        aead,
+        v.b("pkRm"),
+        v.b("info"),
+        h(first["aad"]),
+        h(first["pt"]),
+        rng=lambda n: v.b("ikmE"),
+    )
     assert (enc, ct) == (v.b("enc"), h(first["ct"]))
     for sk in (v.b("skRm"), hpke.load_private_key(kem, v.b("skRm"))):
-        assert hpke.open_base(kem, kdf, aead, enc, sk, v.b("info"), h(first["aad"]),
-                              ct) == h(first["pt"])
+        assert hpke.open_base(kem, kdf, aead, enc, sk, v.b("info"), h(first["aad"]), ct) == h(
+            first["pt"]
+        )
     x = v.exports[2]
-    enc2, exported = hpke.export_base_s(kem, kdf, aead, v.b("pkRm"), v.b("info"),
-                                        h(x["exporter_context"]), int(x["L"]),
-                                        rng=lambda n: v.b("ikmE"))
+    enc2, exported = hpke.export_base_s(
+        kem,
+        kdf,
+        aead,
+        v.b("pkRm"),
+        v.b("info"),
+        h(x["exporter_context"]),
+        int(x["L"]),
+        rng=lambda n: v.b("ikmE"),
+    )
     assert (enc2, exported) == (v.b("enc"), h(x["exported_value"]))
-    assert hpke.export_base_r(kem, kdf, aead, enc2, v.b("skRm"), v.b("info"),
-                              h(x["exporter_context"]), int(x["L"])) == exported
+    assert (
+        hpke.export_base_r(
+            kem, kdf, aead, enc2, v.b("skRm"), v.b("info"), h(x["exporter_context"]), int(x["L"])
+        )
+        == exported
+    )
 
 
 def test_rfc9180_export_only_cannot_seal() -> None:
     (v,) = [v for v in BASE_VECTORS if v.ids[2] == hpke.AEAD_EXPORT_ONLY]
     kem, kdf, aead = v.ids
-    enc, sender = hpke.setup_base_s(kem, kdf, aead, v.b("pkRm"), v.b("info"),
-                                    rng=lambda n: v.b("ikmE"))
+    enc, sender = hpke.setup_base_s(
+        kem, kdf, aead, v.b("pkRm"), v.b("info"), rng=lambda n: v.b("ikmE")
+    )
     with pytest.raises(UsageError):
         sender.seal(b"", b"pt")
     receiver = hpke.setup_base_r(kem, kdf, aead, enc, v.b("skRm"), v.b("info"))
@@ -232,10 +253,12 @@ def test_round_trip_mls_suites(suite: object) -> None:
     s = get_suite(getattr(suite, "id"))  # noqa: B009 - typed access via get_suite
     rng = seeded(s.id)
     sk, pk = hpke.generate_key_pair(s.kem, rng)
-    enc, ct = labels.encrypt_with_label(s, pk, "UpdatePathNode", b"group ctx", b"path secret",
-                                        rng=rng)
-    assert labels.decrypt_with_label(s, sk, "UpdatePathNode", b"group ctx", enc, ct) == \
-        b"path secret"
+    enc, ct = labels.encrypt_with_label(
+        s, pk, "UpdatePathNode", b"group ctx", b"path secret", rng=rng
+    )
+    assert (
+        labels.decrypt_with_label(s, sk, "UpdatePathNode", b"group ctx", enc, ct) == b"path secret"
+    )
     with pytest.raises(InvalidMessage) as exc:
         labels.decrypt_with_label(s, sk, "Welcome", b"group ctx", enc, ct)
     assert exc.value.reason == "hpke-open-failed"
@@ -249,8 +272,12 @@ def test_derive_key_pair_is_deterministic_and_ikm_sensitive() -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(info=st.binary(max_size=300), aad=st.binary(max_size=300),
-       pt=st.binary(max_size=2000), seed=st.integers(0, 2**32))
+@given(
+    info=st.binary(max_size=300),
+    aad=st.binary(max_size=300),
+    pt=st.binary(max_size=2000),
+    seed=st.integers(0, 2**32),
+)
 def test_round_trip_property(info: bytes, aad: bytes, pt: bytes, seed: int) -> None:
     rng = seeded(seed)
     sk, pk = hpke.generate_key_pair(0x0020, rng)
@@ -262,13 +289,18 @@ def test_round_trip_property(info: bytes, aad: bytes, pt: bytes, seed: int) -> N
 
 PYCA = [
     (0x0020, 1, 1, pyca_hpke.KEM.X25519, pyca_hpke.KDF.HKDF_SHA256, pyca_hpke.AEAD.AES_128_GCM),
-    (0x0020, 1, 3, pyca_hpke.KEM.X25519, pyca_hpke.KDF.HKDF_SHA256,
-     pyca_hpke.AEAD.CHACHA20_POLY1305),
+    (
+        0x0020,
+        1,
+        3,
+        pyca_hpke.KEM.X25519,
+        pyca_hpke.KDF.HKDF_SHA256,
+        pyca_hpke.AEAD.CHACHA20_POLY1305,
+    ),
     (0x0010, 1, 1, pyca_hpke.KEM.P256, pyca_hpke.KDF.HKDF_SHA256, pyca_hpke.AEAD.AES_128_GCM),
     (0x0011, 2, 2, pyca_hpke.KEM.P384, pyca_hpke.KDF.HKDF_SHA384, pyca_hpke.AEAD.AES_256_GCM),
     (0x0012, 3, 2, pyca_hpke.KEM.P521, pyca_hpke.KDF.HKDF_SHA512, pyca_hpke.AEAD.AES_256_GCM),
-    (0x0010, 3, 3, pyca_hpke.KEM.P256, pyca_hpke.KDF.HKDF_SHA512,
-     pyca_hpke.AEAD.CHACHA20_POLY1305),
+    (0x0010, 3, 3, pyca_hpke.KEM.P256, pyca_hpke.KDF.HKDF_SHA512, pyca_hpke.AEAD.CHACHA20_POLY1305),
 ]
 CURVES = {0x0010: ec.SECP256R1(), 0x0011: ec.SECP384R1(), 0x0012: ec.SECP521R1()}
 
@@ -326,7 +358,7 @@ def test_pyca_interop_with_aad(case: tuple[int, int, int, object, object, object
 
 
 def _flip(data: bytes, i: int) -> bytes:
-    return data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:]
+    return data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1 :]
 
 
 @pytest.mark.parametrize("kem", KEMS)
@@ -400,8 +432,7 @@ def test_caller_mistakes_are_usage_errors() -> None:
         lambda: hpke.seal_base(0x0020, 1, 1, pk[:-1], b"", b"", b"", rng=os.urandom),
         lambda: hpke.seal_base(0x0020, 1, 1, pk + b"\x00", b"", b"", b"", rng=os.urandom),
         lambda: hpke.open_base(0x0020, 1, 1, enc, sk[:-1], b"", b"", ct),
-        lambda: hpke.open_base(0x0010, 1, 1, enc, hpke.load_private_key(0x0020, sk), b"",
-                               b"", ct),
+        lambda: hpke.open_base(0x0010, 1, 1, enc, hpke.load_private_key(0x0020, sk), b"", b"", ct),
         lambda: hpke.seal_base(0x0030, 1, 1, pk, b"", b"", b"", rng=os.urandom),
         lambda: hpke.seal_base(0x0020, 4, 1, pk, b"", b"", b"", rng=os.urandom),
         lambda: hpke.seal_base(0x0020, 1, 4, pk, b"", b"", b"", rng=os.urandom),
@@ -457,7 +488,28 @@ def test_crypto_basics_encrypt_with_label_round_trip(mls_vectors: Path) -> None:
         suite = get_suite(case["cipher_suite"])
         v = case["encrypt_with_label"]
         assert hpke.public_key_of(suite.kem, h(v["priv"])) == h(v["pub"])
-        enc, ct = labels.encrypt_with_label(suite, h(v["pub"]), v["label"], h(v["context"]),
-                                            h(v["plaintext"]), rng=os.urandom)
-        assert labels.decrypt_with_label(suite, h(v["priv"]), v["label"], h(v["context"]),
-                                         enc, ct) == h(v["plaintext"])
+        enc, ct = labels.encrypt_with_label(
+            suite, h(v["pub"]), v["label"], h(v["context"]), h(v["plaintext"]), rng=os.urandom
+        )
+        assert labels.decrypt_with_label(
+            suite, h(v["priv"]), v["label"], h(v["context"]), enc, ct
+        ) == h(v["plaintext"])
+
+
+@pytest.mark.parametrize("kem", (0x0010, 0x0011, 0x0012))
+def test_nist_private_keys_without_leading_zeros(kem: int) -> None:
+    """A NIST private key is an integer; the passive-client vectors carry 65-byte P-521
+    keys. A shortened encoding loads as the same key, re-serialized at Nsk bytes."""
+    sk, _ = hpke.generate_key_pair(kem, seeded(11))
+    padded = bytes(2) + sk[2:]
+    short = padded.lstrip(b"\x00")
+    assert len(short) < NSK[kem]
+    key = hpke.load_private_key(kem, short)
+    assert key.private_bytes == padded
+    assert hpke.public_key_of(kem, short) == hpke.public_key_of(kem, padded)
+    enc, ct = hpke.seal_base(kem, 1, 1, key.public_bytes, b"", b"", b"pt", rng=os.urandom)
+    assert hpke.open_base(kem, 1, 1, enc, short, b"", b"", ct) == b"pt"
+    with pytest.raises(UsageError):
+        hpke.load_private_key(kem, b"\x00" + padded)  # longer than Nsk
+    with pytest.raises(UsageError):
+        hpke.load_private_key(kem, b"")

@@ -77,15 +77,18 @@ _EC_CURVES: Final[dict[SignatureScheme, tuple[ec.EllipticCurve, hashes.HashAlgor
     SignatureScheme.ECDSA_SECP384R1_SHA384: (ec.SECP384R1(), hashes.SHA384(), 48),
     SignatureScheme.ECDSA_SECP521R1_SHA512: (ec.SECP521R1(), hashes.SHA512(), 66),
 }
+_SIG_PRIVATE_LEN: Final = {SignatureScheme.ED25519: 32, SignatureScheme.ED448: 57}
 _EC_ORDERS: Final = {
-    SignatureScheme.ECDSA_SECP256R1_SHA256: 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    SignatureScheme.ECDSA_SECP256R1_SHA256: int(
+        "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16
+    ),
     SignatureScheme.ECDSA_SECP384R1_SHA384: int(
         "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF"
         "581A0DB248B0A77AECEC196ACCC52973",
         16,
     ),
     SignatureScheme.ECDSA_SECP521R1_SHA512: int(
-        "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+        "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
         "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409",
         16,
     ),
@@ -154,27 +157,53 @@ class CipherSuite:
             return ChaCha20Poly1305(key)
         return AESGCM(key)
 
+    def _nonce(self, nonce: bytes) -> bytes:
+        # AESGCM would take any 8-128 byte nonce; MLS fixes Nn = 12 (RFC 9180 §7.3).
+        if len(nonce) != self.nn:
+            raise UsageError(f"AEAD nonce must be {self.nn} bytes, got {len(nonce)}")
+        return nonce
+
     def aead_seal(self, key: bytes, nonce: bytes, aad: bytes, plaintext: bytes) -> bytes:
-        return self._aead(key).encrypt(nonce, plaintext, aad)
+        return self._aead(key).encrypt(self._nonce(nonce), plaintext, aad)
 
     def aead_open(self, key: bytes, nonce: bytes, aad: bytes, ciphertext: bytes) -> bytes:
         """Decrypt or raise `InvalidMessage("aead-open-failed")`."""
         try:
-            return self._aead(key).decrypt(nonce, ciphertext, aad)
+            return self._aead(key).decrypt(self._nonce(nonce), ciphertext, aad)
         except InvalidTag:
             raise InvalidMessage("aead-open-failed", "ciphertext failed authentication") from None
 
     # --- signatures ---------------------------------------------------------------
 
-    def sign(self, private_key: bytes, message: bytes) -> bytes:
+    def _signing_key(
+        self, private_key: bytes
+    ) -> ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey | ec.EllipticCurvePrivateKey:
+        """Load an encoded signing key; a wrong length or out-of-range scalar is `UsageError`.
+
+        An ECDSA key is a big-endian integer and may come with leading zero bytes dropped
+        (the message-protection vectors have 65-byte P-521 keys), so it may be shorter.
+        """
         scheme = self.signature
+        size = _SIG_PRIVATE_LEN.get(scheme) or _EC_CURVES[scheme][2]
+        short_ok = scheme not in _SIG_PRIVATE_LEN and 0 < len(private_key) < size
+        if len(private_key) != size and not short_ok:
+            raise UsageError(
+                f"{scheme.name} private key must be {size} bytes, got {len(private_key)}"
+            )
         if scheme == SignatureScheme.ED25519:
-            return ed25519.Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
+            return ed25519.Ed25519PrivateKey.from_private_bytes(private_key)
         if scheme == SignatureScheme.ED448:
-            return ed448.Ed448PrivateKey.from_private_bytes(private_key).sign(message)
-        curve, algorithm, _ = _EC_CURVES[scheme]
-        key = ec.derive_private_key(int.from_bytes(private_key, "big"), curve)
-        return key.sign(message, ec.ECDSA(algorithm))
+            return ed448.Ed448PrivateKey.from_private_bytes(private_key)
+        scalar = int.from_bytes(private_key, "big")
+        if not 0 < scalar < _EC_ORDERS[scheme]:
+            raise UsageError(f"{scheme.name} private key is not a scalar in [1, order-1]")
+        return ec.derive_private_key(scalar, _EC_CURVES[scheme][0])
+
+    def sign(self, private_key: bytes, message: bytes) -> bytes:
+        key = self._signing_key(private_key)
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(message, ec.ECDSA(_EC_CURVES[self.signature][1]))
+        return key.sign(message)
 
     def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
         """True when `signature` is valid; any malformed key or signature is False."""
@@ -196,16 +225,12 @@ class CipherSuite:
         """The encoded public key for an encoded private signing key."""
         from cryptography.hazmat.primitives import serialization as ser
 
-        scheme = self.signature
-        if scheme == SignatureScheme.ED25519:
-            pub = ed25519.Ed25519PrivateKey.from_private_bytes(private_key).public_key()
-            return pub.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
-        if scheme == SignatureScheme.ED448:
-            pub448 = ed448.Ed448PrivateKey.from_private_bytes(private_key).public_key()
-            return pub448.public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
-        curve, _, _ = _EC_CURVES[scheme]
-        key = ec.derive_private_key(int.from_bytes(private_key, "big"), curve)
-        return key.public_key().public_bytes(ser.Encoding.X962, ser.PublicFormat.UncompressedPoint)
+        key = self._signing_key(private_key)
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.public_key().public_bytes(
+                ser.Encoding.X962, ser.PublicFormat.UncompressedPoint
+            )
+        return key.public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
 
     def generate_signature_key(self, rng: Rng) -> tuple[bytes, bytes]:
         """A fresh (private, public) signing key pair from `rng`."""

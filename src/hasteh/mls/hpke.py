@@ -10,7 +10,8 @@ library's `hmac.digest` (one OpenSSL call per block). The protocol glue around t
 here from RFC 9180.
 
 Key encodings (§7.1.1-§7.1.2): X25519/X448 keys are raw bytes; NIST-curve private keys are
-the big-endian scalar of Nsk bytes, public keys the uncompressed SEC1 point.
+the big-endian scalar of Nsk bytes (shorter inputs, with leading zeros dropped, are accepted
+and padded), public keys the uncompressed SEC1 point.
 
 Sans-I/O: the only randomness is the `rng` argument. An ephemeral key is
 `DeriveKeyPair(rng(Nsk))`, so a fixed `rng` reproduces the RFC 9180 test vectors.
@@ -145,20 +146,54 @@ class _Kem:
 _P256_ORDER: Final = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 _P384_ORDER: Final = int(
     "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf"
-    "581a0db248b0a77aecec196accc52973", 16)
+    "581a0db248b0a77aecec196accc52973",
+    16,
+)
 _P521_ORDER: Final = int(
     "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
-    "fa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409", 16)
+    "fa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+    16,
+)
 
 _KEMS: Final[dict[int, _Kem]] = {
     k.id: k
     for k in (
-        _Kem(0x0010, "DHKEM(P-256, HKDF-SHA256)", "sha256", 32, 32, 65, 32,
-             ec.SECP256R1(), _P256_ORDER, 0xFF),
-        _Kem(0x0011, "DHKEM(P-384, HKDF-SHA384)", "sha384", 48, 48, 97, 48,
-             ec.SECP384R1(), _P384_ORDER, 0xFF),
-        _Kem(0x0012, "DHKEM(P-521, HKDF-SHA512)", "sha512", 64, 64, 133, 66,
-             ec.SECP521R1(), _P521_ORDER, 0x01),
+        _Kem(
+            0x0010,
+            "DHKEM(P-256, HKDF-SHA256)",
+            "sha256",
+            32,
+            32,
+            65,
+            32,
+            ec.SECP256R1(),
+            _P256_ORDER,
+            0xFF,
+        ),
+        _Kem(
+            0x0011,
+            "DHKEM(P-384, HKDF-SHA384)",
+            "sha384",
+            48,
+            48,
+            97,
+            48,
+            ec.SECP384R1(),
+            _P384_ORDER,
+            0xFF,
+        ),
+        _Kem(
+            0x0012,
+            "DHKEM(P-521, HKDF-SHA512)",
+            "sha512",
+            64,
+            64,
+            133,
+            66,
+            ec.SECP521R1(),
+            _P521_ORDER,
+            0x01,
+        ),
         _Kem(0x0020, "DHKEM(X25519, HKDF-SHA256)", "sha256", 32, 32, 32, 32, None, 0, 0),
         _Kem(0x0021, "DHKEM(X448, HKDF-SHA512)", "sha512", 64, 64, 56, 56, None, 0, 0),
     )
@@ -193,6 +228,11 @@ class PrivateKey:
 
 
 def _load(kem: _Kem, sk: bytes) -> PrivateKey:
+    if kem.curve is not None and 0 < len(sk) < kem.nsk:
+        # A NIST private key is an integer: accept it with its leading zero bytes dropped,
+        # as some MLS implementations write P-521 keys (the passive-client vectors have
+        # 65-byte ones), and store it at the full Nsk bytes SerializePrivateKey gives.
+        sk = bytes(kem.nsk - len(sk)) + sk
     if len(sk) != kem.nsk:
         raise UsageError(f"{kem.name} private key must be {kem.nsk} bytes, got {len(sk)}")
     key: _PyPriv
@@ -207,8 +247,7 @@ def _load(kem: _Kem, sk: bytes) -> PrivateKey:
         if not 0 < scalar < kem.order:
             raise UsageError(f"{kem.name} private key is not a scalar in [1, order-1]")
         key = ec.derive_private_key(scalar, kem.curve)
-        pub = key.public_key().public_bytes(
-            _ser.Encoding.X962, _ser.PublicFormat.UncompressedPoint)
+        pub = key.public_key().public_bytes(_ser.Encoding.X962, _ser.PublicFormat.UncompressedPoint)
     return PrivateKey(kem.id, bytes(sk), pub, key)
 
 
@@ -224,7 +263,8 @@ def _derive(kem: _Kem, ikm: bytes) -> PrivateKey:
         return _load(kem, _hmac(prk, kem.sk + b"\x01", kem.hash_name)[: kem.nsk])
     for counter in range(256):
         candidate = bytearray(
-            _expand(prk, kem.candidate + bytes((counter,)), kem.nsk, kem.hash_name, kem.nh))
+            _expand(prk, kem.candidate + bytes((counter,)), kem.nsk, kem.hash_name, kem.nh)
+        )
         candidate[0] &= kem.bitmask
         if 0 < int.from_bytes(candidate, "big") < kem.order:
             return _load(kem, bytes(candidate))
@@ -342,7 +382,12 @@ def _suite(kem_id: int, kdf_id: int, aead_id: int) -> _Suite:
     # psk_id_hash = LabeledExtract("", "psk_id_hash", default_psk_id): constant in mode_base.
     psk_id_hash = _hmac(zero_salt, pre + b"psk_id_hash", hash_name)
     return _Suite(
-        kem=kem, kdf_id=kdf_id, aead_id=aead_id, hash_name=hash_name, nh=nh, nk=nk,
+        kem=kem,
+        kdf_id=kdf_id,
+        aead_id=aead_id,
+        hash_name=hash_name,
+        nh=nh,
+        nk=nk,
         zero_salt=zero_salt,
         info_hash=pre + b"info_hash",
         secret=pre + b"secret",
@@ -354,8 +399,7 @@ def _suite(kem_id: int, kdf_id: int, aead_id: int) -> _Suite:
     )
 
 
-def _key_schedule(s: _Suite, shared_secret: bytes, info: bytes) -> tuple[
-        _Aead | None, int, bytes]:
+def _key_schedule(s: _Suite, shared_secret: bytes, info: bytes) -> tuple[_Aead | None, int, bytes]:
     """KeySchedule(mode_base, shared_secret, info, "", "") (§5.1).
 
     Returns (AEAD keyed with `key` or None for export-only, base_nonce as an int,
@@ -380,7 +424,8 @@ class _Context:
     def __init__(self, suite: _Suite, shared_secret: bytes, info: bytes) -> None:
         self._suite = suite
         self._aead, self._base_nonce, self._exporter_secret = _key_schedule(
-            suite, shared_secret, info)
+            suite, shared_secret, info
+        )
         self._seq = 0
 
     @property
@@ -400,9 +445,13 @@ class _Context:
         s = self._suite
         if not 0 <= length <= 255 * s.nh:
             raise UsageError(f"HPKE export length {length} not in [0, 255*Nh]")
-        return _expand(self._exporter_secret,
-                       length.to_bytes(2, "big") + s.sec + exporter_context, length,
-                       s.hash_name, s.nh)
+        return _expand(
+            self._exporter_secret,
+            length.to_bytes(2, "big") + s.sec + exporter_context,
+            length,
+            s.hash_name,
+            s.nh,
+        )
 
 
 class SenderContext(_Context):
@@ -432,8 +481,7 @@ class RecipientContext(_Context):
         try:
             pt = aead.decrypt(nonce, ct, aad)
         except InvalidTag:
-            raise InvalidMessage("hpke-open-failed", "ciphertext failed authentication")\
-                from None
+            raise InvalidMessage("hpke-open-failed", "ciphertext failed authentication") from None
         self._seq += 1
         return pt
 
@@ -493,8 +541,15 @@ def setup_base_r(
 
 
 def seal_base(
-    kem: int, kdf: int, aead: int, pk_r: bytes, info: bytes, aad: bytes, pt: bytes,
-    *, rng: Rng,
+    kem: int,
+    kdf: int,
+    aead: int,
+    pk_r: bytes,
+    info: bytes,
+    aad: bytes,
+    pt: bytes,
+    *,
+    rng: Rng,
 ) -> tuple[bytes, bytes]:
     """SealBase(pkR, info, aad, pt) (§6.1): (enc, ct)."""
     s = _suite(kem, kdf, aead)
@@ -507,8 +562,14 @@ def seal_base(
 
 
 def open_base(
-    kem: int, kdf: int, aead: int, enc: bytes, sk_r: bytes | PrivateKey, info: bytes,
-    aad: bytes, ct: bytes,
+    kem: int,
+    kdf: int,
+    aead: int,
+    enc: bytes,
+    sk_r: bytes | PrivateKey,
+    info: bytes,
+    aad: bytes,
+    ct: bytes,
 ) -> bytes:
     """OpenBase(enc, skR, info, aad, ct) (§6.1), or `InvalidMessage("hpke-open-failed")`."""
     s = _suite(kem, kdf, aead)
@@ -523,8 +584,15 @@ def open_base(
 
 
 def export_base_s(
-    kem: int, kdf: int, aead: int, pk_r: bytes, info: bytes, exporter_context: bytes,
-    length: int, *, rng: Rng,
+    kem: int,
+    kdf: int,
+    aead: int,
+    pk_r: bytes,
+    info: bytes,
+    exporter_context: bytes,
+    length: int,
+    *,
+    rng: Rng,
 ) -> tuple[bytes, bytes]:
     """SendExportBase(pkR, info, exporter_context, L) (§6.2): (enc, exported)."""
     enc, ctx = setup_base_s(kem, kdf, aead, pk_r, info, rng=rng)
@@ -532,8 +600,14 @@ def export_base_s(
 
 
 def export_base_r(
-    kem: int, kdf: int, aead: int, enc: bytes, sk_r: bytes | PrivateKey, info: bytes,
-    exporter_context: bytes, length: int,
+    kem: int,
+    kdf: int,
+    aead: int,
+    enc: bytes,
+    sk_r: bytes | PrivateKey,
+    info: bytes,
+    exporter_context: bytes,
+    length: int,
 ) -> bytes:
     """ReceiveExportBase(enc, skR, info, exporter_context, L) (§6.2)."""
     return setup_base_r(kem, kdf, aead, enc, sk_r, info).export(exporter_context, length)
