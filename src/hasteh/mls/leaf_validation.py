@@ -7,7 +7,6 @@ stable reason, since a bad leaf is always the sender's fault:
 
     wrong-leaf-node-source   the source does not match where the leaf appeared
     bad-leaf-signature       SignWithLabel(., "LeafNodeTBS", LeafNodeTBS) fails
-    unsupported-cipher-suite / unsupported-version   the group's are not listed
     unsupported-credential   own credential type not in own capabilities
     unsupported-extension    a non-default extension not in own capabilities
     missing-required-capability   §11.1 required_capabilities not all listed
@@ -30,7 +29,6 @@ from .cipher_suite import CipherSuite
 from .codec import Reader, Writer, decode_all, encode
 from .errors import InvalidMessage
 from .extensions import REQUIRED_CAPABILITIES, Extension
-from .group_context import MLS10
 from .leaf_node import LeafNode, LeafNodeSource
 from .parent_hash import verify_parent_hashes
 from .ratchet_tree import RatchetTree
@@ -221,21 +219,18 @@ def validate_leaf_node(
             f"expected {source.name.lower()}, got {leaf.leaf_node_source.name.lower()}",
         )
     verify_leaf_signature(suite, leaf, group_id=group_id, leaf_index=leaf_index)
-    _check_capabilities(suite, leaf, required)
+    _check_capabilities(leaf, required)
     current = None if leaf_index is None else tree.leaf_node(leaf_index)
     (support or CredentialSupport.of(tree)).check(leaf, current)
     _check_lifetime(leaf, now, max_lifetime)
     _check_unique(tree, leaf, leaf_index, current)
 
 
-def _check_capabilities(
-    suite: CipherSuite, leaf: LeafNode, required: RequiredCapabilities | None
-) -> None:
+def _check_capabilities(leaf: LeafNode, required: RequiredCapabilities | None) -> None:
+    # §7.3 does not ask that a leaf list the group's cipher suite or version (§10.1
+    # checks a KeyPackage's own fields instead), and deployed implementations do not
+    # always list them, so neither is checked here.
     caps = leaf.capabilities
-    if suite.id not in caps.cipher_suites:
-        raise InvalidMessage("unsupported-cipher-suite", f"0x{suite.id:04x} not listed")
-    if MLS10 not in caps.versions:
-        raise InvalidMessage("unsupported-version", "mls10 not listed")
     if leaf.credential.credential_type not in caps.credentials:
         raise InvalidMessage("unsupported-credential", "own credential type not listed")
     for ext in leaf.extensions:
