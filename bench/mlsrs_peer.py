@@ -34,9 +34,10 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
-import mls_rs_uniffi as mls
+import mls_rs_uniffi as mls  # type: ignore[import-untyped]
 
 SIZES = (2, 8, 32, 128, 1024)
 OPS = ("protect_unprotect_1KiB", "commit_create", "commit_process", "join_welcome")
@@ -79,7 +80,7 @@ def measure_size(size: int, *, repeat: int = 5, messages: int = 50) -> dict[str,
     groups: dict[int, Any] = {0: creator}
     joins = []
     for leaf in active:
-        seconds, info = _timed(lambda leaf=leaf: clients[leaf].join_group(None, welcome))
+        seconds, info = _timed(partial(clients[leaf].join_group, None, welcome))
         groups[leaf] = info.group
         joins.append(seconds)
 
@@ -90,7 +91,7 @@ def measure_size(size: int, *, repeat: int = 5, messages: int = 50) -> dict[str,
         for leaf, group in groups.items():
             if leaf == committer:
                 continue
-            seconds, _ = _timed(lambda g=group: g.process_incoming_message(out.commit_message))
+            seconds, _ = _timed(partial(group.process_incoming_message, out.commit_message))
             if leaf == size - 1:
                 process = seconds
         return create, process

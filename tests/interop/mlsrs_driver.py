@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-import mls_rs_uniffi as mls
+import mls_rs_uniffi as mls  # type: ignore[import-untyped]
 
 SUITE = 1  # MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, the wheel's only suite
 WHEEL = "agentvault-mls-rs-uniffi"

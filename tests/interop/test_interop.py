@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .harness import SCENARIOS, Harness, StepResult, summarize
+from .harness import SCENARIOS, Harness, HarnessError, StepResult, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 MLSRS = [sys.executable, str(ROOT / "tests" / "interop" / "mlsrs_driver.py")]
@@ -42,14 +41,27 @@ def mlsrs_pair() -> list[StepResult]:
     return _run([MLSRS, MLSRS])
 
 
-@pytest.fixture(scope="module")
-def hasteh_mlsrs() -> Iterator[list[StepResult]]:
-    yield _run([HASTEH, MLSRS])
+def _run_or_fail(commands: list[list[str]]) -> list[StepResult] | HarnessError:
+    try:
+        return _run(commands)
+    except HarnessError as exc:  # e.g. hasteh's driver missing: the tests fail, not error
+        return exc
+
+
+def _ok(results: list[StepResult] | HarnessError) -> list[StepResult]:
+    if isinstance(results, HarnessError):
+        pytest.fail(f"harness could not run: {results}")
+    return results
 
 
 @pytest.fixture(scope="module")
-def hasteh_pair() -> Iterator[list[StepResult]]:
-    yield _run([HASTEH, HASTEH])
+def hasteh_mlsrs() -> list[StepResult] | HarnessError:
+    return _run_or_fail([HASTEH, MLSRS])
+
+
+@pytest.fixture(scope="module")
+def hasteh_pair() -> list[StepResult] | HarnessError:
+    return _run_or_fail([HASTEH, HASTEH])
 
 
 # --- mls-rs ↔ mls-rs: runs now ---------------------------------------------------------------
@@ -113,17 +125,18 @@ def test_hasteh_driver_exists() -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_hasteh_mlsrs(hasteh_mlsrs: list[StepResult], scenario: str) -> None:
-    failures = _failures(hasteh_mlsrs, scenario)
+def test_hasteh_mlsrs(hasteh_mlsrs: list[StepResult] | HarnessError, scenario: str) -> None:
+    results = _ok(hasteh_mlsrs)
+    failures = _failures(results, scenario)
     assert not failures, "\n".join(failures)
-    assert any(r.scenario == scenario and r.status == "passed" for r in hasteh_mlsrs)
+    assert any(r.scenario == scenario and r.status == "passed" for r in results)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_hasteh_pair(hasteh_pair: list[StepResult], scenario: str) -> None:
-    mine = [r for r in hasteh_pair if r.scenario == scenario]
+def test_hasteh_pair(hasteh_pair: list[StepResult] | HarnessError, scenario: str) -> None:
+    mine = [r for r in _ok(hasteh_pair) if r.scenario == scenario]
     failures = _failures(mine)
     assert not failures, "\n".join(failures)
     skipped = [r.line() for r in mine if r.status == "skipped"]
@@ -135,8 +148,8 @@ def test_hasteh_pair(hasteh_pair: list[StepResult], scenario: str) -> None:
 @pytest.mark.timeout(1500)
 def test_steps_mlsrs_skips_pass_hasteh_pair(
     mlsrs_pair: list[StepResult],
-    hasteh_mlsrs: list[StepResult],
-    hasteh_pair: list[StepResult],
+    hasteh_mlsrs: list[StepResult] | HarnessError,
+    hasteh_pair: list[StepResult] | HarnessError,
 ) -> None:
     """Every step that mls-rs answered `unsupported` is passed by hasteh ↔ hasteh.
 
@@ -144,9 +157,9 @@ def test_steps_mlsrs_skips_pass_hasteh_pair(
     the random scenario depend on who could do what; there, hasteh ↔ hasteh must simply have
     no skip (checked in test_hasteh_pair).
     """
-    status = {(r.scenario, r.step): r.status for r in hasteh_pair}
+    status = {(r.scenario, r.step): r.status for r in _ok(hasteh_pair)}
     missing = []
-    for run in (mlsrs_pair, hasteh_mlsrs):
+    for run in (mlsrs_pair, _ok(hasteh_mlsrs)):
         for r in run:
             if r.status != "skipped" or r.scenario == "random":
                 continue
