@@ -1,0 +1,1590 @@
+"""A member's view of an MLS group, one immutable value per epoch (RFC 9420 §8, §11, §12, §14).
+
+    state = create_group(suite_id, group_id, kp_secrets, rng=rng)
+    out = state.commit([Add(kp)], rng=rng)             # stages; `state` is unchanged (§14)
+    state = state.merge_pending(out.pending)            # after the relay accepts the commit
+    match state.process(wire, now=ts):                  # someone else's message
+        case ApplicationData(sender=s, data=d): ...
+        case ProposalReceived(new_state=st): state = st
+        case CommitApplied(new_state=st, removed_self=False): state = st
+
+Why it looks like this:
+
+* **Immutable epochs.** `GroupState` is frozen. Processing returns a new value and a
+  failure raises, leaving the caller's value as it was (STYLE: "a failure leaves the old
+  state"). Creating a commit changes nothing (§14: "The generation of Commit messages
+  MUST NOT modify a client's state"); the successor state rides in `PendingCommit`
+  until `merge_pending` (RFC 9750 §5.2: the DS orders commits, the loser discards).
+* **One mutable part, on purpose.** The epoch's secret tree (§9) is shared by every
+  value of the same epoch. §9.2 deletion must hold whichever value a caller keeps: a
+  copy would keep a deleted key alive. So `protect` and application `process` return
+  no new state, and a key, once used, is gone from all of them.
+* **Little history.** At most one previous epoch is retained, and only what late
+  application messages of that epoch need (its secret tree, sender-data secret and
+  signature keys), until the next epoch change or `forget_previous_epoch` (§14: "MUST
+  minimize the amount of time that forked or previous group states are kept").
+  Epoch secrets the state no longer needs (joiner, welcome, commit, psk and encryption
+  secrets, confirmation key) are not stored at all (§9.2).
+* **Errors by fault.** A bad message raises `InvalidMessage(reason)`; asking for the
+  impossible (committing while removed, protecting with proposals pending) raises
+  `UsageError`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+from . import hpke
+from .cipher_suite import CipherSuite, Rng, get_suite
+from .codec import Reader, Writer, decode_all
+from .commit import Commit, HPKECiphertext, ProposalOrRef, ProposalRef, UpdatePath, UpdatePathNode
+from .credential import Credential
+from .errors import InternalError, InvalidMessage, MLSDecodeError, UsageError
+from .extensions import EXTERNAL_PUB, RATCHET_TREE, Extension
+from .framing import (
+    AuthenticatedContent,
+    ContentType,
+    FramedContent,
+    FramedContentAuthData,
+    MLSMessage,
+    PrivateMessage,
+    PublicMessage,
+    Sender,
+    SenderType,
+    WireFormat,
+)
+from .group_context import GroupContext
+from .key_package import KeyPackage
+from .key_package_ops import KeyPackageSecrets
+from .key_schedule import (
+    EpochSecrets,
+    derive_epoch_secrets,
+    epoch_secrets_from_joiner,
+    exporter,
+    external_pub,
+    welcome_key_nonce,
+    welcome_secret,
+    zero_secret,
+)
+from .labels import (
+    decrypt_with_label,
+    derive_secret,
+    encrypt_with_label,
+    sign_with_label,
+    verify_with_label,
+)
+from .leaf_node import LeafNode, LeafNodeSource
+from .leaf_validation import sign_leaf_node, validate_leaf_node, validate_tree
+from .message_protection import (
+    authenticate,
+    seal_private,
+    seal_public,
+    sign_content,
+    unprotect_private,
+    unprotect_public,
+)
+from .parent_hash import with_path_parent_hashes
+from .parent_node import ParentNode
+from .proposal_store import CachedProposal, ProposalStore
+from .proposal_validation import (
+    AppliedProposals,
+    GroupView,
+    ProposalItem,
+    ProposalPolicy,
+    apply_proposals,
+    check_proposal,
+    check_proposal_list,
+    path_required,
+    required_capabilities,
+)
+from .proposals import Add, Proposal, Remove, Update
+from .psk import PskInput, psk_secret
+from .psk_id import PreSharedKeyID, PSKType, ResumptionPSKUsage
+from .psk_store import PskStore
+from .ratchet_tree import RatchetTree
+from .secret_tree import RatchetKey, SecretTree
+from .transcript_hash import (
+    confirmation_tag,
+    next_confirmed_transcript_hash,
+    next_interim_transcript_hash,
+    verify_confirmation_tag,
+)
+from .tree_hash import tree_hash
+from .tree_math import LeafIndex, NodeIndex, common_ancestor, leaf_to_node
+from .welcome import (
+    GROUP_INFO_TBS_LABEL,
+    EncryptedGroupSecrets,
+    GroupInfo,
+    GroupSecrets,
+    KeyPackageRef,
+    PathSecret,
+    Welcome,
+)
+
+__all__ = [
+    "ApplicationData",
+    "CommitApplied",
+    "CommitOutput",
+    "GroupConfig",
+    "GroupState",
+    "PendingCommit",
+    "ProcessResult",
+    "ProposalReceived",
+    "create_group",
+    "join_from_welcome",
+]
+
+#: `ProposalRef` label and the "Welcome" / "UpdatePathNode" HPKE labels (§5.1.3, §17.7).
+_WELCOME_LABEL = "Welcome"
+_UPDATE_PATH_LABEL = "UpdatePathNode"
+#: Serialization version of `GroupState.to_bytes`.
+_STATE_FORMAT = 1
+
+
+# --- configuration and results ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GroupConfig:
+    """Per-member choices that do not change the protocol's outcome.
+
+    `encrypt_handshake` sends proposals and commits as PrivateMessages (§6.3) rather than
+    PublicMessages; `padding_block` pads private plaintexts to a multiple of that many
+    bytes (§15.1); `keep_previous_epoch` keeps the last epoch's message keys for late
+    application messages (§15.3); `policy` adds application rules to §12.2 and must be
+    the same on every member.
+    """
+
+    encrypt_handshake: bool = False
+    padding_block: int = 0
+    keep_previous_epoch: bool = True
+    policy: ProposalPolicy | None = None
+    max_skipped: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationData:
+    """An application message (§15) from leaf `sender` in `epoch`."""
+
+    sender: LeafIndex
+    data: bytes
+    authenticated_data: bytes
+    epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalReceived:
+    """A valid proposal, now cached in `new_state` for a later Commit (§12.1)."""
+
+    new_state: GroupState
+    proposal: Proposal
+    sender: Sender
+    ref: ProposalRef
+
+
+@dataclass(frozen=True, slots=True)
+class CommitApplied:
+    """A valid Commit. `new_state` is the next epoch, or None when it removed us
+    (`removed_self`): a removed member cannot derive the new epoch (§12.4.2)."""
+
+    new_state: GroupState | None
+    removed_self: bool
+    committer: LeafIndex
+    epoch: int
+
+
+#: What `GroupState.process` returns (STYLE: tagged results, not callbacks).
+ProcessResult = ApplicationData | ProposalReceived | CommitApplied
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCommit:
+    """A staged Commit: the epoch it was built on, and the state it leads to (§14)."""
+
+    base_epoch: int
+    base_confirmed_transcript_hash: bytes
+    new_state: GroupState = field(repr=False)
+    commit: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CommitOutput:
+    """What `commit` produces. Send `commit` to the group; deliver `welcome` to the new
+    members only once the commit is accepted (§14); `group_info` and `ratchet_tree`
+    describe the new epoch (for external joiners, or for an out-of-band tree)."""
+
+    commit: bytes
+    welcome: bytes | None
+    group_info: bytes
+    ratchet_tree: bytes
+    pending: PendingCommit = field(repr=False)
+
+
+# --- epoch material ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _EpochKeys:
+    """The epoch secrets a member still needs after deriving the epoch (§8, §9.2)."""
+
+    init_secret: bytes = field(repr=False)
+    sender_data_secret: bytes = field(repr=False)
+    exporter_secret: bytes = field(repr=False)
+    external_secret: bytes = field(repr=False)
+    membership_key: bytes = field(repr=False)
+    resumption_psk: bytes = field(repr=False)
+    epoch_authenticator: bytes = field(repr=False)
+
+    @classmethod
+    def of(cls, s: EpochSecrets) -> _EpochKeys:
+        return cls(
+            s.init_secret,
+            s.sender_data_secret,
+            s.exporter_secret,
+            s.external_secret,
+            s.membership_key,
+            s.resumption_psk,
+            s.epoch_authenticator,
+        )
+
+    def encode(self, w: Writer) -> None:
+        for v in (
+            self.init_secret,
+            self.sender_data_secret,
+            self.exporter_secret,
+            self.external_secret,
+            self.membership_key,
+            self.resumption_psk,
+            self.epoch_authenticator,
+        ):
+            w.opaque(v)
+
+    @classmethod
+    def decode(cls, r: Reader) -> _EpochKeys:
+        return cls(*(r.opaque() for _ in range(7)))
+
+
+@dataclass(frozen=True, slots=True)
+class _PreviousEpoch:
+    """What late application messages of the last epoch need (§15.3), nothing more."""
+
+    context: GroupContext
+    tree: RatchetTree = field(repr=False)
+    sender_data_secret: bytes = field(repr=False)
+    secret_tree: SecretTree = field(repr=False, compare=False)
+
+
+# --- the state ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GroupState:
+    """One member's state of one epoch of one group. Immutable but for the secret tree
+    (see the module docstring). Build it with `create_group` or `join_from_welcome`."""
+
+    suite: CipherSuite
+    context: GroupContext
+    tree: RatchetTree = field(repr=False)
+    own_leaf: LeafIndex
+    signature_private: bytes = field(repr=False)
+    #: HPKE private keys we hold, by public key: our leaf's and our direct path's (§4.2).
+    private_keys: Mapping[bytes, bytes] = field(repr=False)
+    keys: _EpochKeys = field(repr=False)
+    interim_transcript_hash: bytes = field(repr=False)
+    confirmation_tag: bytes = field(repr=False)
+    secret_tree: SecretTree = field(repr=False)
+    proposals: ProposalStore = field(default_factory=ProposalStore, repr=False)
+    psk_store: PskStore = field(default_factory=PskStore, repr=False)
+    #: Private keys of leaves we proposed in our own Updates this epoch, by public key.
+    pending_update_keys: Mapping[bytes, bytes] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+    previous: _PreviousEpoch | None = field(default=None, repr=False)
+    config: GroupConfig = field(default_factory=GroupConfig, repr=False)
+
+    # --- what the group is ----------------------------------------------------------------
+
+    @property
+    def group_id(self) -> bytes:
+        return self.context.group_id
+
+    @property
+    def epoch(self) -> int:
+        return self.context.epoch
+
+    @property
+    def epoch_authenticator(self) -> bytes:
+        """§8.7: equal on every member of the epoch unless someone is impersonated."""
+        return self.keys.epoch_authenticator
+
+    @property
+    def tree_hash(self) -> bytes:
+        return self.context.tree_hash
+
+    @property
+    def own_leaf_node(self) -> LeafNode:
+        leaf = self.tree.leaf_node(self.own_leaf)
+        if leaf is None:
+            raise InternalError("our own leaf is blank")
+        return leaf
+
+    def members(self) -> list[tuple[LeafIndex, LeafNode]]:
+        """The current members, by leaf index."""
+        return list(self.tree.leaves())
+
+    def leaf_of_identity(self, identity: bytes) -> LeafIndex | None:
+        """The leaf whose BasicCredential identity is `identity`, if any."""
+        for index, leaf in self.tree.leaves():
+            if getattr(leaf.credential, "identity", None) == identity:
+                return index
+        return None
+
+    def export(self, label: bytes | str, context: bytes, length: int) -> bytes:
+        """MLS-Exporter(label, context, length) of this epoch (§8.5)."""
+        return exporter(self.suite, self.keys.exporter_secret, label, context, length)
+
+    def forget_previous_epoch(self) -> GroupState:
+        """This state without the previous epoch's message keys (§14, §15.3)."""
+        return replace(self, previous=None)
+
+    def with_psk(self, psk_id: bytes, psk: bytes) -> GroupState:
+        """This state knowing the external PSK `psk_id` (§8.4)."""
+        return replace(self, psk_store=self.psk_store.with_external(psk_id, psk))
+
+    # --- proposals ------------------------------------------------------------------------
+
+    def _sender(self) -> Sender:
+        return Sender.member(self.own_leaf)
+
+    def _wire_format(self) -> WireFormat:
+        if self.config.encrypt_handshake:
+            return WireFormat.PRIVATE_MESSAGE
+        return WireFormat.PUBLIC_MESSAGE
+
+    def _send_proposal(
+        self, proposal: Proposal, rng: Rng, authenticated_data: bytes, *, own_key: bytes | None
+    ) -> tuple[GroupState, bytes]:
+        check_proposal(self._view(None), proposal, self._sender())
+        content = FramedContent(
+            self.group_id, self.epoch, self._sender(), authenticated_data, proposal
+        )
+        auth = authenticate(
+            self.suite,
+            self._wire_format(),
+            content,
+            context=self.context,
+            signing_key=self.signature_private,
+        )
+        wire = self._seal(auth, rng)
+        ref = ProposalRef.of(self.suite, auth.to_bytes())
+        store = self.proposals.add(CachedProposal(ref, proposal, self._sender(), own=True))
+        pending = self.pending_update_keys
+        if own_key is not None and isinstance(proposal, Update):
+            merged = dict(pending)
+            merged[proposal.leaf_node.encryption_key] = own_key
+            pending = MappingProxyType(merged)
+        return replace(self, proposals=store, pending_update_keys=pending), wire
+
+    def propose_add(
+        self, key_package: KeyPackage, *, rng: Rng, authenticated_data: bytes = b""
+    ) -> tuple[GroupState, bytes]:
+        """An Add proposal message (§12.1.1) and this state remembering it (§12.1)."""
+        return self._send_proposal(Add(key_package), rng, authenticated_data, own_key=None)
+
+    def propose_remove(
+        self, leaf: LeafIndex, *, rng: Rng, authenticated_data: bytes = b""
+    ) -> tuple[GroupState, bytes]:
+        """A Remove proposal message for the member at `leaf` (§12.1.3)."""
+        return self._send_proposal(Remove(leaf), rng, authenticated_data, own_key=None)
+
+    def propose_update(
+        self,
+        *,
+        rng: Rng,
+        authenticated_data: bytes = b"",
+        signature_private: bytes | None = None,
+        credential: Credential | None = None,
+    ) -> tuple[GroupState, bytes]:
+        """An Update proposal (§12.1.2) with a fresh leaf encryption key.
+
+        Another member must commit it (§12.2 forbids committing one's own Update); when
+        they do, the new key's private half, kept in this state, becomes our leaf key.
+        A new signature key is not supported here (it would need its private key too).
+        """
+        if signature_private is not None:
+            raise UsageError("changing the signature key by Update is not supported")
+        enc_private, enc_public = hpke.generate_key_pair(self.suite.kem, rng)
+        old = self.own_leaf_node
+        leaf = LeafNode(
+            encryption_key=enc_public,
+            signature_key=old.signature_key,
+            credential=credential or old.credential,
+            capabilities=old.capabilities,
+            leaf_node_source=LeafNodeSource.UPDATE,
+            extensions=old.extensions,
+            signature=b"",
+        )
+        leaf = sign_leaf_node(
+            self.suite,
+            self.signature_private,
+            leaf,
+            group_id=self.group_id,
+            leaf_index=self.own_leaf,
+        )
+        return self._send_proposal(Update(leaf), rng, authenticated_data, own_key=enc_private)
+
+    # --- protecting and receiving messages ----------------------------------------------
+
+    def _seal(self, auth: AuthenticatedContent, rng: Rng) -> bytes:
+        body: PublicMessage | PrivateMessage
+        if auth.wire_format == WireFormat.PUBLIC_MESSAGE:
+            body = seal_public(
+                self.suite, auth, context=self.context, membership_key=self.keys.membership_key
+            )
+        else:
+            body = seal_private(
+                self.suite,
+                auth,
+                sender_data_secret=self.keys.sender_data_secret,
+                secret_tree=self.secret_tree,
+                rng=rng,
+                padding_block=self.config.padding_block,
+            )
+        return MLSMessage(body).to_bytes()
+
+    def protect(self, plaintext: bytes, aad: bytes = b"", *, rng: Rng) -> bytes:
+        """An application message (§15) as a PrivateMessage.
+
+        §12.4: a member that has seen valid proposals in this epoch MUST commit before
+        sending application data, so this raises `UsageError("commit-required")` then.
+        The sending ratchet advances in place; the key used is deleted (§9.2).
+        """
+        if len(self.proposals):
+            raise UsageError("commit-required: proposals are pending in this epoch (§12.4)")
+        content = FramedContent(self.group_id, self.epoch, self._sender(), aad, bytes(plaintext))
+        auth = authenticate(
+            self.suite,
+            WireFormat.PRIVATE_MESSAGE,
+            content,
+            context=self.context,
+            signing_key=self.signature_private,
+        )
+        return self._seal(auth, rng)
+
+    def unprotect(self, message: bytes) -> ApplicationData:
+        """The application data in `message`, or `InvalidMessage` for anything else."""
+        result = self.process(message)
+        if not isinstance(result, ApplicationData):
+            raise InvalidMessage("not-application", "the message is not application data")
+        return result
+
+    def process(self, message: bytes, now: int | None = None) -> ProcessResult:
+        """Check and act on a group message (§6, §12.1, §12.4.2).
+
+        `now` (seconds since the Unix epoch) enables lifetime checks of new leaves.
+        Raises `InvalidMessage` (or `MLSDecodeError`) and leaves this state as it was;
+        the only exception is a PrivateMessage's ratchet key, consumed once its sender
+        data has been authenticated (§9.2; a forged continuation burns one key).
+        """
+        try:
+            msg = MLSMessage.from_bytes(message)
+        except MLSDecodeError as exc:
+            raise InvalidMessage("malformed-message", str(exc)) from None
+        body = msg.body
+        if isinstance(body, PublicMessage):
+            group_id, epoch = body.content.group_id, body.content.epoch
+        elif isinstance(body, PrivateMessage):
+            group_id, epoch = body.group_id, body.epoch
+        else:
+            raise InvalidMessage(
+                "unexpected-wire-format", f"{msg.wire_format.name} is not for process"
+            )
+        if not hmac.compare_digest(group_id, self.group_id):
+            raise InvalidMessage("wrong-group", "the message is for another group")
+        if epoch != self.epoch:
+            prev = self.previous
+            if (
+                prev is not None
+                and epoch == prev.context.epoch
+                and isinstance(body, PrivateMessage)
+                and body.content_type == ContentType.APPLICATION
+            ):
+                return self._application_from_previous(body, prev)
+            raise InvalidMessage("wrong-epoch", f"message epoch {epoch}, ours {self.epoch}")
+        auth = self._unprotect(body)
+        content = auth.content
+        if content.content_type == ContentType.APPLICATION:
+            assert content.sender.index is not None and isinstance(content.content, bytes)
+            return ApplicationData(
+                LeafIndex(content.sender.index),
+                content.content,
+                content.authenticated_data,
+                self.epoch,
+            )
+        if content.content_type == ContentType.PROPOSAL:
+            return self._receive_proposal(auth, now)
+        return self._receive_commit(auth, now)
+
+    def _verification_key(self, content: FramedContent) -> bytes:
+        return _member_signature_key(self.tree, content)
+
+    def _unprotect(self, body: PublicMessage | PrivateMessage) -> AuthenticatedContent:
+        if isinstance(body, PublicMessage):
+            if body.content.sender.sender_type != SenderType.MEMBER:
+                raise InvalidMessage("unsupported-sender", "only member senders are supported")
+            return unprotect_public(
+                self.suite,
+                body,
+                context=self.context,
+                membership_key=self.keys.membership_key,
+                verification_key=self._verification_key,
+            )
+        return unprotect_private(
+            self.suite,
+            body,
+            context=self.context,
+            sender_data_secret=self.keys.sender_data_secret,
+            secret_tree=self.secret_tree,
+            verification_key=self._verification_key,
+        )
+
+    def _application_from_previous(
+        self, body: PrivateMessage, prev: _PreviousEpoch
+    ) -> ApplicationData:
+        auth = unprotect_private(
+            self.suite,
+            body,
+            context=prev.context,
+            sender_data_secret=prev.sender_data_secret,
+            secret_tree=prev.secret_tree,
+            verification_key=lambda c: _member_signature_key(prev.tree, c),
+        )
+        content = auth.content
+        assert content.sender.index is not None and isinstance(content.content, bytes)
+        return ApplicationData(
+            LeafIndex(content.sender.index),
+            content.content,
+            content.authenticated_data,
+            prev.context.epoch,
+        )
+
+    def _receive_proposal(self, auth: AuthenticatedContent, now: int | None) -> ProposalReceived:
+        content = auth.content
+        proposal = content.content
+        assert not isinstance(proposal, bytes | Commit)
+        if content.sender == self._sender():
+            raise UsageError("own-message: this member sent the proposal; it is already stored")
+        check_proposal(self._view(now), proposal, content.sender)
+        ref = ProposalRef.of(self.suite, auth.to_bytes())
+        store = self.proposals.add(CachedProposal(ref, proposal, content.sender))
+        return ProposalReceived(replace(self, proposals=store), proposal, content.sender, ref)
+
+    def _view(self, now: int | None) -> GroupView:
+        return GroupView(self.suite, self.context, self.tree, now)
+
+    def _resolve(self, items: Sequence[ProposalOrRef], committer: LeafIndex) -> list[ProposalItem]:
+        out: list[ProposalItem] = []
+        for item in items:
+            if isinstance(item, ProposalRef):
+                cached = self.proposals.get(item)
+                if cached is None:
+                    raise InvalidMessage(
+                        "unknown-proposal", "the Commit references a proposal we lack"
+                    )
+                out.append(ProposalItem(cached.proposal, cached.sender, item))
+            else:
+                out.append(ProposalItem(item, Sender.member(committer)))
+        return out
+
+    def _receive_commit(self, auth: AuthenticatedContent, now: int | None) -> CommitApplied:
+        content = auth.content
+        commit = content.content
+        assert isinstance(commit, Commit)
+        if content.sender.sender_type != SenderType.MEMBER or content.sender.index is None:
+            raise InvalidMessage("unsupported-sender", "external commits are not supported")
+        committer = LeafIndex(content.sender.index)
+        if committer == self.own_leaf:
+            raise UsageError("own-commit: merge our own commit with merge_pending")
+        items = self._resolve(commit.proposals, committer)
+        view = self._view(now)
+        check_proposal_list(view, items, committer, policy=self.config.policy)
+        if path_required(items) and commit.path is None:
+            raise InvalidMessage("missing-path", "this Commit must carry an UpdatePath (§12.4)")
+        applied = apply_proposals(view, items)
+        new_epoch = self.epoch + 1
+        if self.own_leaf in applied.removed:
+            # We cannot derive the next epoch; the signature and membership were checked.
+            return CommitApplied(None, True, committer, new_epoch)
+        tree = applied.tree
+        new_keys: dict[bytes, bytes] = {}
+        commit_secret = zero_secret(self.suite)
+        if commit.path is not None:
+            tree = _merge_update_path(self, tree, committer, commit.path, applied, now)
+            provisional = GroupContext(
+                self.suite.id,
+                self.group_id,
+                new_epoch,
+                tree_hash(tree),
+                self.context.confirmed_transcript_hash,
+                applied.extensions,
+            )
+            commit_secret, new_keys = _decrypt_update_path(
+                self, tree, committer, commit.path, applied, provisional.to_bytes()
+            )
+        confirmed = next_confirmed_transcript_hash(
+            self.suite, self.interim_transcript_hash, auth.wire_format, content, auth.auth.signature
+        )
+        new_context = GroupContext(
+            self.suite.id,
+            self.group_id,
+            new_epoch,
+            tree_hash(tree),
+            confirmed,
+            applied.extensions,
+        )
+        secrets = derive_epoch_secrets(
+            self.suite,
+            self.keys.init_secret,
+            commit_secret,
+            self._psk_secret(applied.psks),
+            new_context.to_bytes(),
+        )
+        tag = auth.auth.confirmation_tag
+        assert tag is not None
+        verify_confirmation_tag(self.suite, secrets.confirmation_key, confirmed, tag)
+        private_keys = dict(self.private_keys)
+        private_keys.update(self.pending_update_keys)
+        private_keys.update(new_keys)
+        new_state = self._next_state(tree, new_context, secrets, tag, private_keys)
+        return CommitApplied(new_state, False, committer, new_epoch)
+
+    def _psk_secret(self, ids: Sequence[PreSharedKeyID]) -> bytes:
+        return psk_secret(self.suite, [PskInput(i, self.psk_store.lookup(i)) for i in ids])
+
+    def _next_state(
+        self,
+        tree: RatchetTree,
+        context: GroupContext,
+        secrets: EpochSecrets,
+        tag: bytes,
+        private_keys: Mapping[bytes, bytes],
+        own_leaf: LeafIndex | None = None,
+    ) -> GroupState:
+        """The state of the next epoch, keeping only the keys still in our path."""
+        own = self.own_leaf if own_leaf is None else own_leaf
+        previous = None
+        if self.config.keep_previous_epoch:
+            previous = _PreviousEpoch(
+                self.context, self.tree, self.keys.sender_data_secret, self.secret_tree
+            )
+        return GroupState(
+            suite=self.suite,
+            context=context,
+            tree=tree,
+            own_leaf=own,
+            signature_private=self.signature_private,
+            private_keys=_keys_on_path(tree, own, private_keys),
+            keys=_EpochKeys.of(secrets),
+            interim_transcript_hash=next_interim_transcript_hash(
+                self.suite, context.confirmed_transcript_hash, tag
+            ),
+            confirmation_tag=tag,
+            secret_tree=SecretTree(
+                self.suite,
+                secrets.encryption_secret,
+                tree.n_leaves,
+                max_skipped=self.config.max_skipped,
+            ),
+            proposals=ProposalStore(),
+            psk_store=self.psk_store.with_resumption(
+                self.group_id, context.epoch, secrets.resumption_psk
+            ),
+            previous=previous,
+            config=self.config,
+        )
+
+    # --- committing -------------------------------------------------------------------
+
+    def commit(
+        self,
+        proposals: Sequence[Proposal] = (),
+        *,
+        by_reference: Sequence[ProposalRef] | None = None,
+        force_path: bool = False,
+        inline_tree: bool = True,
+        authenticated_data: bytes = b"",
+        rng: Rng,
+        now: int | None = None,
+    ) -> CommitOutput:
+        """Stage a Commit of `proposals` (by value) and stored proposals (by reference).
+
+        `by_reference=None` includes every stored proposal that can be committed (§12.4
+        SHOULD), skipping our own Updates (§12.2). An UpdatePath is included when
+        required (§12.4) or when `force_path`. The Welcome carries the ratchet tree
+        unless `inline_tree` is False (then share `CommitOutput.ratchet_tree`).
+
+        This state is not changed (§14): merge `CommitOutput.pending` once accepted.
+        """
+        own = self.own_leaf
+        items: list[ProposalItem] = []
+        if by_reference is None:
+            items.extend(_default_references(self.proposals, own))
+        else:
+            for ref in by_reference:
+                cached = self.proposals.get(ref)
+                if cached is None:
+                    raise UsageError("commit: a referenced proposal is not stored in this epoch")
+                items.append(ProposalItem(cached.proposal, cached.sender, ref))
+        for p in proposals:
+            if isinstance(p, Update):
+                raise UsageError("commit: our own update goes in the path (force_path=True)")
+            items.append(ProposalItem(p, self._sender()))
+        view = self._view(now)
+        check_proposal_list(view, items, own, policy=self.config.policy)
+        applied = apply_proposals(view, items)
+        new_epoch = self.epoch + 1
+        use_path = force_path or path_required(items)
+        tree = applied.tree
+        commit_secret = zero_secret(self.suite)
+        path: UpdatePath | None = None
+        path_secrets: dict[NodeIndex, bytes] = {}
+        new_keys: dict[bytes, bytes] = {}
+        if use_path:
+            tree, path, path_secrets, commit_secret, new_keys = _create_update_path(
+                self, tree, applied, rng
+            )
+        refs_or_values: tuple[ProposalOrRef, ...] = tuple(
+            i.ref if i.ref is not None else i.proposal for i in items
+        )
+        content = FramedContent(
+            self.group_id,
+            self.epoch,
+            self._sender(),
+            authenticated_data,
+            Commit(refs_or_values, path),
+        )
+        wire_format = self._wire_format()
+        signature = sign_content(
+            self.suite,
+            wire_format,
+            content,
+            context=self.context,
+            signing_key=self.signature_private,
+        )
+        # The confirmed transcript hash covers the signature but not the tag (§8.2).
+        confirmed = next_confirmed_transcript_hash(
+            self.suite, self.interim_transcript_hash, wire_format, content, signature
+        )
+        new_context = GroupContext(
+            self.suite.id, self.group_id, new_epoch, tree_hash(tree), confirmed, applied.extensions
+        )
+        secrets = derive_epoch_secrets(
+            self.suite,
+            self.keys.init_secret,
+            commit_secret,
+            self._psk_secret(applied.psks),
+            new_context.to_bytes(),
+        )
+        tag = confirmation_tag(self.suite, secrets.confirmation_key, confirmed)
+        auth = AuthenticatedContent(wire_format, content, FramedContentAuthData(signature, tag))
+        commit_bytes = self._seal(auth, rng)
+
+        private_keys = dict(self.private_keys)
+        private_keys.update(new_keys)
+        new_state = self._next_state(tree, new_context, secrets, tag, private_keys)
+        info = new_state._group_info(inline_tree=inline_tree)
+        welcome = None
+        if applied.added:
+            welcome = _build_welcome(
+                self.suite, info, secrets, applied, path_secrets, own, rng
+            ).to_bytes()
+        return CommitOutput(
+            commit=commit_bytes,
+            welcome=welcome,
+            group_info=MLSMessage(info).to_bytes(),
+            ratchet_tree=tree.to_bytes(),
+            pending=PendingCommit(
+                self.epoch, self.context.confirmed_transcript_hash, new_state, commit_bytes
+            ),
+        )
+
+    def merge_pending(self, pending: PendingCommit) -> GroupState:
+        """The next epoch from our own staged commit, once the DS accepted it (§14)."""
+        if (
+            pending.base_epoch != self.epoch
+            or pending.base_confirmed_transcript_hash != self.context.confirmed_transcript_hash
+            or pending.new_state.group_id != self.group_id
+        ):
+            raise UsageError("the pending commit was staged on another epoch")
+        return pending.new_state
+
+    # --- GroupInfo --------------------------------------------------------------------
+
+    def _group_info(self, *, inline_tree: bool) -> GroupInfo:
+        extensions: list[Extension] = []
+        if inline_tree:
+            extensions.append(Extension(RATCHET_TREE, self.tree.to_bytes()))
+        extensions.append(
+            Extension(EXTERNAL_PUB, _opaque(external_pub(self.suite, self.keys.external_secret)))
+        )
+        unsigned = GroupInfo(
+            self.context, tuple(extensions), self.confirmation_tag, self.own_leaf, b""
+        )
+        signature = sign_with_label(
+            self.suite, self.signature_private, GROUP_INFO_TBS_LABEL, unsigned.tbs.to_bytes()
+        )
+        return replace(unsigned, signature=signature)
+
+    def group_info(self, *, external_tree: bool = False) -> bytes:
+        """A signed GroupInfo of this epoch as an MLSMessage (§12.4.3), with the
+        ratchet_tree extension unless `external_tree` (§12.4.3.3), and external_pub."""
+        return MLSMessage(self._group_info(inline_tree=not external_tree)).to_bytes()
+
+    def ratchet_tree(self) -> bytes:
+        """The `ratchet_tree` extension payload of this epoch (§12.4.3.3)."""
+        return self.tree.to_bytes()
+
+    # --- persistence ------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """The whole state, secrets included, for the vault to persist (encrypted!).
+
+        The previous epoch and the proposal store are included; the policy is not
+        (pass it again to `from_bytes`).
+        """
+        return _encode_state(self)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, config: GroupConfig | None = None) -> GroupState:
+        return _decode_state(data, config)
+
+
+# --- helpers: signature keys, private keys --------------------------------------------
+
+
+def _member_signature_key(tree: RatchetTree, content: FramedContent) -> bytes:
+    sender = content.sender
+    if sender.sender_type != SenderType.MEMBER or sender.index is None:
+        raise InvalidMessage("unsupported-sender", "only member senders are supported")
+    index = LeafIndex(sender.index)
+    leaf = tree.leaf_node(index) if tree.contains_leaf(index) else None
+    if leaf is None:
+        raise InvalidMessage("unknown-sender", f"leaf {sender.index} is not a member")
+    return leaf.signature_key
+
+
+def _keys_on_path(
+    tree: RatchetTree, own: LeafIndex, keys: Mapping[bytes, bytes]
+) -> Mapping[bytes, bytes]:
+    """Only the private keys of nodes that still hold their public key on our path:
+    everything else is outdated and deleted (§7.5, §9.2)."""
+    kept: dict[bytes, bytes] = {}
+    for x in (leaf_to_node(own), *tree.direct_path(own)):
+        node = tree.node(x)
+        if node is not None and node.encryption_key in keys:
+            kept[node.encryption_key] = keys[node.encryption_key]
+    return MappingProxyType(kept)
+
+
+def _opaque(data: bytes) -> bytes:
+    w = Writer()
+    w.opaque(data)
+    return w.getvalue()
+
+
+def _default_references(store: ProposalStore, own: LeafIndex) -> list[ProposalItem]:
+    """Stored proposals a committer can include (§12.4 SHOULD), resolving conflicts
+    as §12.2 suggests: a Remove beats Updates of the same leaf, the latest Update
+    beats earlier ones; our own Updates are left out."""
+    removed = {c.proposal.removed for c in store if isinstance(c.proposal, Remove)}
+    latest_update: dict[int | None, ProposalRef] = {}
+    for c in store:
+        if isinstance(c.proposal, Update):
+            latest_update[c.sender.index] = c.ref
+    out: list[ProposalItem] = []
+    seen_removed: set[int] = set()
+    for c in store:
+        p = c.proposal
+        if isinstance(p, Update):
+            if c.sender.index == own or c.sender.index in removed:
+                continue
+            if latest_update.get(c.sender.index) != c.ref:
+                continue
+        if isinstance(p, Remove):
+            if p.removed == own or p.removed in seen_removed:
+                continue
+            seen_removed.add(p.removed)
+        out.append(ProposalItem(p, c.sender, c.ref))
+    return out
+
+
+# --- TreeKEM (§7.4-§7.6) --------------------------------------------------------------
+
+
+def _node_key_pair(suite: CipherSuite, path_secret: bytes) -> tuple[bytes, bytes]:
+    """§7.4: node_priv, node_pub = KEM.DeriveKeyPair(DeriveSecret(path_secret, "node"))."""
+    return hpke.derive_key_pair(suite.kem, derive_secret(suite, path_secret, "node"))
+
+
+def _create_update_path(
+    state: GroupState, tree: RatchetTree, applied: AppliedProposals, rng: Rng
+) -> tuple[RatchetTree, UpdatePath, dict[NodeIndex, bytes], bytes, dict[bytes, bytes]]:
+    """§7.5 sender side: fresh leaf and path keys, parent hashes, the signed leaf, and
+    the path secrets encrypted to each copath resolution (new members excluded).
+
+    Returns the new tree, the UpdatePath, path secrets by node (for Welcomes), the
+    commit_secret and the new private keys by public key.
+    """
+    suite = state.suite
+    own = state.own_leaf
+    leaf_secret = rng(suite.nh)
+    if len(leaf_secret) != suite.nh:
+        raise UsageError(f"rng({suite.nh}) returned {len(leaf_secret)} bytes")
+    leaf_priv, leaf_pub = _node_key_pair(suite, leaf_secret)
+    tree = tree.blank_path(own)
+    pairs = tree.filtered_path_with_copath(own)
+    path_secrets: dict[NodeIndex, bytes] = {}
+    new_keys: dict[bytes, bytes] = {leaf_pub: leaf_priv}
+    secret = derive_secret(suite, leaf_secret, "path")
+    updates: dict[NodeIndex, LeafNode | ParentNode | None] = {}
+    for p, _ in pairs:
+        path_secrets[p] = secret
+        priv, pub = _node_key_pair(suite, secret)
+        new_keys[pub] = priv
+        updates[p] = ParentNode(pub, b"", ())
+        secret = derive_secret(suite, secret, "path")
+    commit_secret = secret
+    tree = tree.replace(updates)
+    tree, leaf_parent_hash = with_path_parent_hashes(tree, own)
+    old = state.own_leaf_node
+    leaf = LeafNode(
+        encryption_key=leaf_pub,
+        signature_key=old.signature_key,
+        credential=old.credential,
+        capabilities=old.capabilities,
+        leaf_node_source=LeafNodeSource.COMMIT,
+        extensions=old.extensions,
+        signature=b"",
+        parent_hash=leaf_parent_hash,
+    )
+    leaf = sign_leaf_node(
+        suite, state.signature_private, leaf, group_id=state.group_id, leaf_index=own
+    )
+    tree = tree.replace({leaf_to_node(own): leaf})
+    provisional = GroupContext(
+        suite.id,
+        state.group_id,
+        state.epoch + 1,
+        tree_hash(tree),
+        state.context.confirmed_transcript_hash,
+        applied.extensions,
+    ).to_bytes()
+    excluded = [index for index, _ in applied.added]
+    nodes: list[UpdatePathNode] = []
+    for p, c in pairs:
+        cts: list[HPKECiphertext] = []
+        for r in tree.resolution(c, exclude=excluded):
+            node = tree.node(r)
+            assert node is not None
+            kem_output, ct = encrypt_with_label(
+                suite,
+                node.encryption_key,
+                _UPDATE_PATH_LABEL,
+                provisional,
+                path_secrets[p],
+                rng=rng,
+            )
+            cts.append(HPKECiphertext(kem_output, ct))
+        parent = tree.parent_node(p)
+        assert parent is not None
+        nodes.append(UpdatePathNode(parent.encryption_key, tuple(cts)))
+    return tree, UpdatePath(leaf, tuple(nodes)), path_secrets, commit_secret, new_keys
+
+
+def _merge_update_path(
+    state: GroupState,
+    tree: RatchetTree,
+    committer: LeafIndex,
+    path: UpdatePath,
+    applied: AppliedProposals,
+    now: int | None,
+) -> RatchetTree:
+    """§12.4.2 / §7.5 receiver side, public part: validate the new leaf, set the path's
+    keys, check the parent hash chain, and refuse keys already in the tree."""
+    leaf = path.leaf_node
+    old_leaf = state.tree.leaf_node(committer)
+    if old_leaf is None:
+        raise InvalidMessage("unknown-sender", "the committer's leaf is blank")
+    if leaf.encryption_key == old_leaf.encryption_key:
+        raise InvalidMessage("stale-encryption-key", "the path leaf reuses the old key")
+    validate_leaf_node(
+        tree,
+        leaf,
+        source=LeafNodeSource.COMMIT,
+        group_id=state.group_id,
+        leaf_index=committer,
+        required=required_capabilities(applied.extensions),
+    )
+    tree = tree.blank_path(committer)
+    pairs = tree.filtered_path_with_copath(committer)
+    if len(pairs) != len(path.nodes):
+        raise InvalidMessage(
+            "bad-update-path", f"{len(path.nodes)} path nodes for a filtered path of {len(pairs)}"
+        )
+    seen: set[bytes] = {leaf.encryption_key}
+    for node in path.nodes:
+        if (
+            node.encryption_key in seen
+            or tree.find_node_by_encryption_key(node.encryption_key) is not None
+        ):
+            raise InvalidMessage("duplicate-encryption-key", "an UpdatePath key is already in use")
+        seen.add(node.encryption_key)
+    tree = tree.replace(
+        {
+            p: ParentNode(n.encryption_key, b"", ())
+            for (p, _), n in zip(pairs, path.nodes, strict=True)
+        }
+    )
+    tree, leaf_parent_hash = with_path_parent_hashes(tree, committer)
+    if leaf.parent_hash != leaf_parent_hash:
+        raise InvalidMessage("bad-parent-hash", "the committer's leaf parent_hash is wrong")
+    return tree.replace({leaf_to_node(committer): leaf})
+
+
+def _decrypt_update_path(
+    state: GroupState,
+    tree: RatchetTree,
+    committer: LeafIndex,
+    path: UpdatePath,
+    applied: AppliedProposals,
+    provisional: bytes,
+) -> tuple[bytes, dict[bytes, bytes]]:
+    """§7.5 receiver side, secret part: decrypt the path secret at the lowest node of
+    the committer's filtered path above us, derive upward, and check each public key.
+    Returns the commit_secret and the private keys derived, by public key."""
+    suite = state.suite
+    own = state.own_leaf
+    own_node = leaf_to_node(own)
+    excluded = [index for index, _ in applied.added]
+    known = dict(state.private_keys)
+    known.update(state.pending_update_keys)
+    pairs = tree.filtered_path_with_copath(committer)
+    for i, (_p, c) in enumerate(pairs):
+        resolution = tree.resolution(c, exclude=excluded)
+        # Is our leaf under the copath child c?
+        if not _is_under(own_node, c):
+            continue
+        cts = path.nodes[i].encrypted_path_secret
+        if len(cts) != len(resolution):
+            raise InvalidMessage("bad-update-path", "ciphertext count differs from resolution")
+        for r, ct in zip(resolution, cts, strict=True):
+            node = tree.node(r)
+            if node is None or node.encryption_key not in known:
+                continue
+            secret = decrypt_with_label(
+                suite,
+                known[node.encryption_key],
+                _UPDATE_PATH_LABEL,
+                provisional,
+                ct.kem_output,
+                ct.ciphertext,
+            )
+            new_keys: dict[bytes, bytes] = {}
+            for q, _ in pairs[i:]:
+                priv, pub = _node_key_pair(suite, secret)
+                parent = tree.parent_node(q)
+                if parent is None or parent.encryption_key != pub:
+                    raise InvalidMessage("bad-path-secret", "a derived key differs from the path")
+                new_keys[pub] = priv
+                secret = derive_secret(suite, secret, "path")
+            return secret, new_keys
+        raise InvalidMessage("no-path-secret", "no path secret is encrypted to a key we hold")
+    raise InvalidMessage("no-path-secret", "we are under no node of the committer's path")
+
+
+def _is_under(leaf_node_index: NodeIndex, x: NodeIndex) -> bool:
+    from .ratchet_tree import leaf_span
+
+    first, end = leaf_span(x)
+    return first <= leaf_node_index // 2 < end
+
+
+# --- Welcome (§12.4.3.1) ----------------------------------------------------------------
+
+
+def _build_welcome(
+    suite: CipherSuite,
+    info: GroupInfo,
+    secrets: EpochSecrets,
+    applied: AppliedProposals,
+    path_secrets: Mapping[NodeIndex, bytes],
+    committer: LeafIndex,
+    rng: Rng,
+) -> MLSMessage:
+    key, nonce = welcome_key_nonce(suite, secrets.welcome_secret)
+    encrypted_group_info = suite.aead_seal(key, nonce, b"", info.to_bytes())
+    entries: list[EncryptedGroupSecrets] = []
+    for index, kp in applied.added:
+        path_secret = None
+        if path_secrets:
+            lca = common_ancestor(leaf_to_node(index), leaf_to_node(committer))
+            if lca in path_secrets:
+                path_secret = PathSecret(path_secrets[lca])
+        group_secrets = GroupSecrets(secrets.joiner_secret, path_secret, applied.psks)
+        kem_output, ct = encrypt_with_label(
+            suite,
+            kp.init_key,
+            _WELCOME_LABEL,
+            encrypted_group_info,
+            group_secrets.to_bytes(),
+            rng=rng,
+        )
+        entries.append(
+            EncryptedGroupSecrets(KeyPackageRef(kp.ref(suite)), HPKECiphertext(kem_output, ct))
+        )
+    return MLSMessage(Welcome(suite.id, tuple(entries), encrypted_group_info))
+
+
+def find_welcome_entry(welcome: Welcome, key_package_ref: bytes) -> EncryptedGroupSecrets:
+    """The `secrets` entry addressed to our KeyPackage (§12.4.3.1), or `InvalidMessage`."""
+    for entry in welcome.secrets:
+        if entry.new_member.value == key_package_ref:
+            return entry
+    raise InvalidMessage("welcome-not-for-us", "no Welcome entry names our KeyPackage")
+
+
+def decrypt_group_secrets(
+    suite: CipherSuite, welcome: Welcome, entry: EncryptedGroupSecrets, init_private: bytes
+) -> GroupSecrets:
+    """DecryptWithLabel(init_key_priv, "Welcome", encrypted_group_info, ...) (§12.4.3.1)."""
+    ct = entry.encrypted_group_secrets
+    plain = decrypt_with_label(
+        suite,
+        init_private,
+        _WELCOME_LABEL,
+        welcome.encrypted_group_info,
+        ct.kem_output,
+        ct.ciphertext,
+    )
+    try:
+        return decode_all(plain, GroupSecrets.decode)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-group-secrets", str(exc)) from None
+
+
+def decrypt_group_info(
+    suite: CipherSuite, welcome: Welcome, joiner_secret: bytes, psk_secret_value: bytes
+) -> GroupInfo:
+    """Open `encrypted_group_info` with the welcome key and nonce (§12.4.3.1)."""
+    if len(joiner_secret) != suite.nh:
+        raise InvalidMessage("malformed-group-secrets", "joiner_secret is not Nh bytes")
+    key, nonce = welcome_key_nonce(suite, welcome_secret(suite, joiner_secret, psk_secret_value))
+    try:
+        plain = suite.aead_open(key, nonce, b"", welcome.encrypted_group_info)
+    except InvalidMessage:
+        raise InvalidMessage("bad-welcome", "the GroupInfo does not decrypt") from None
+    try:
+        return decode_all(plain, GroupInfo.decode)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-group-info", str(exc)) from None
+
+
+def verify_group_info_signature(suite: CipherSuite, info: GroupInfo, signer_key: bytes) -> None:
+    """§12.4.3.1: the GroupInfo is signed by the leaf `signer` over GroupInfoTBS."""
+    if not verify_with_label(
+        suite, signer_key, GROUP_INFO_TBS_LABEL, info.tbs.to_bytes(), info.signature
+    ):
+        raise InvalidMessage("bad-signature", "GroupInfo signature")
+
+
+# --- creating and joining -----------------------------------------------------------------
+
+
+def create_group(
+    suite_id: int,
+    group_id: bytes,
+    key_package_secrets: KeyPackageSecrets,
+    *,
+    rng: Rng,
+    extensions: tuple[Extension, ...] = (),
+    psk_store: PskStore | None = None,
+    config: GroupConfig | None = None,
+) -> GroupState:
+    """A one-member group (§11) whose creator's leaf comes from its own KeyPackage.
+
+    Epoch 0 has a random epoch secret (§11), an empty confirmed transcript hash and a
+    confirmation tag over it; the KeyPackage's init key is not used.
+    """
+    suite = get_suite(suite_id)
+    kp = key_package_secrets.key_package
+    if kp.cipher_suite != suite_id:
+        raise UsageError("the KeyPackage is for another cipher suite")
+    tree = RatchetTree.one_member(suite, kp.leaf_node)
+    context = GroupContext(suite_id, group_id, 0, tree_hash(tree), b"", extensions)
+    epoch_secret = rng(suite.nh)
+    if len(epoch_secret) != suite.nh:
+        raise UsageError(f"rng({suite.nh}) returned {len(epoch_secret)} bytes")
+    secrets = _secrets_from_epoch_secret(suite, epoch_secret)
+    tag = confirmation_tag(suite, secrets.confirmation_key, b"")
+    cfg = config or GroupConfig()
+    store = (psk_store or PskStore()).with_resumption(group_id, 0, secrets.resumption_psk)
+    return GroupState(
+        suite=suite,
+        context=context,
+        tree=tree,
+        own_leaf=LeafIndex(0),
+        signature_private=key_package_secrets.signature_private,
+        private_keys=MappingProxyType(
+            {kp.leaf_node.encryption_key: key_package_secrets.encryption_private}
+        ),
+        keys=_EpochKeys.of(secrets),
+        interim_transcript_hash=next_interim_transcript_hash(suite, b"", tag),
+        confirmation_tag=tag,
+        secret_tree=SecretTree(suite, secrets.encryption_secret, 1, max_skipped=cfg.max_skipped),
+        psk_store=store,
+        config=cfg,
+    )
+
+
+def _secrets_from_epoch_secret(suite: CipherSuite, epoch: bytes) -> EpochSecrets:
+    """The §8 derived secrets of an epoch whose epoch_secret is given (§11)."""
+
+    def derive(label: str) -> bytes:
+        return derive_secret(suite, epoch, label)
+
+    empty = b""
+    return EpochSecrets(
+        joiner_secret=empty,
+        welcome_secret=empty,
+        epoch_secret=epoch,
+        sender_data_secret=derive("sender data"),
+        encryption_secret=derive("encryption"),
+        exporter_secret=derive("exporter"),
+        external_secret=derive("external"),
+        confirmation_key=derive("confirm"),
+        membership_key=derive("membership"),
+        resumption_psk=derive("resumption"),
+        epoch_authenticator=derive("authentication"),
+        init_secret=derive("init"),
+    )
+
+
+def join_from_welcome(
+    welcome: bytes,
+    key_package_secrets: KeyPackageSecrets | Iterable[KeyPackageSecrets],
+    ratchet_tree: bytes | None = None,
+    *,
+    psk_store: PskStore | None = None,
+    now: int | None = None,
+    config: GroupConfig | None = None,
+) -> GroupState:
+    """Join a group from a Welcome (§12.4.3.1), with one of our KeyPackages.
+
+    `ratchet_tree` is the tree when the Welcome's GroupInfo does not carry it
+    (§12.4.3.3). Every check of §12.4.3.1 is made; failures raise `InvalidMessage`.
+    """
+    try:
+        msg = MLSMessage.from_bytes(welcome)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-message", str(exc)) from None
+    if not isinstance(msg.body, Welcome):
+        raise InvalidMessage("unexpected-wire-format", "not a Welcome")
+    w = msg.body
+    candidates = (
+        [key_package_secrets]
+        if isinstance(key_package_secrets, KeyPackageSecrets)
+        else list(key_package_secrets)
+    )
+    try:
+        suite = get_suite(w.cipher_suite)
+    except UsageError:
+        raise InvalidMessage("suite-mismatch", "the Welcome uses an unknown cipher suite") from None
+    mine: KeyPackageSecrets | None = None
+    entry: EncryptedGroupSecrets | None = None
+    for kps in candidates:
+        if kps.key_package.cipher_suite != w.cipher_suite:
+            continue
+        ref = kps.key_package.ref(suite)
+        for e in w.secrets:
+            if e.new_member.value == ref:
+                mine, entry = kps, e
+                break
+        if mine is not None:
+            break
+    if mine is None or entry is None:
+        raise InvalidMessage("welcome-not-for-us", "no Welcome entry names one of our KeyPackages")
+    kp = mine.key_package
+    secrets = decrypt_group_secrets(suite, w, entry, mine.init_private)
+    store = psk_store or PskStore()
+    special = [
+        p
+        for p in secrets.psks
+        if p.psk_type == PSKType.RESUMPTION
+        and p.usage in (ResumptionPSKUsage.REINIT, ResumptionPSKUsage.BRANCH)
+    ]
+    if len(special) > 1:
+        raise InvalidMessage("invalid-psk", "more than one reinit/branch PSK")
+    psk_value = psk_secret(suite, [PskInput(i, store.lookup(i)) for i in secrets.psks])
+    info = decrypt_group_info(suite, w, secrets.joiner_secret, psk_value)
+    ctx = info.group_context
+    if ctx.cipher_suite != kp.cipher_suite:
+        raise InvalidMessage(
+            "suite-mismatch", "the GroupInfo's suite differs from the KeyPackage's"
+        )
+    tree_bytes = ratchet_tree
+    if tree_bytes is None:
+        tree_bytes = next(
+            (e.extension_data for e in info.extensions if e.extension_type == RATCHET_TREE), None
+        )
+    if tree_bytes is None:
+        raise InvalidMessage(
+            "missing-tree", "the Welcome carries no ratchet tree and none was given"
+        )
+    try:
+        tree = RatchetTree.from_bytes(suite, tree_bytes)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-tree", str(exc)) from None
+    signer = LeafIndex(info.signer)
+    signer_leaf = tree.leaf_node(signer) if tree.contains_leaf(signer) else None
+    if signer_leaf is None:
+        raise InvalidMessage("bad-signer", "the GroupInfo signer is not a member")
+    verify_group_info_signature(suite, info, signer_leaf.signature_key)
+    if not hmac.compare_digest(tree_hash(tree), ctx.tree_hash):
+        raise InvalidMessage("bad-tree-hash", "the ratchet tree does not match the GroupInfo")
+    validate_tree(tree, group_id=ctx.group_id, required=required_capabilities(ctx.extensions))
+    own = tree.find_leaf(kp.leaf_node)
+    if own is None:
+        raise InvalidMessage("not-in-tree", "our KeyPackage's leaf is not in the tree")
+    private_keys: dict[bytes, bytes] = {kp.leaf_node.encryption_key: mine.encryption_private}
+    if secrets.path_secret is not None:
+        lca = common_ancestor(leaf_to_node(own), leaf_to_node(signer))
+        path = [p for p, _ in tree.filtered_path_with_copath(signer)]
+        if lca not in path:
+            raise InvalidMessage("bad-path-secret", "the common ancestor is not on the path")
+        secret = secrets.path_secret.path_secret
+        for p in path[path.index(lca) :]:
+            priv, pub = _node_key_pair(suite, secret)
+            node = tree.parent_node(p)
+            if node is None or node.encryption_key != pub:
+                raise InvalidMessage("bad-path-secret", "the path secret does not match the tree")
+            private_keys[pub] = priv
+            secret = derive_secret(suite, secret, "path")
+    epoch = epoch_secrets_from_joiner(suite, secrets.joiner_secret, psk_value, ctx.to_bytes())
+    verify_confirmation_tag(
+        suite, epoch.confirmation_key, ctx.confirmed_transcript_hash, info.confirmation_tag
+    )
+    cfg = config or GroupConfig()
+    return GroupState(
+        suite=suite,
+        context=ctx,
+        tree=tree,
+        own_leaf=own,
+        signature_private=mine.signature_private,
+        private_keys=_keys_on_path(tree, own, private_keys),
+        keys=_EpochKeys.of(epoch),
+        interim_transcript_hash=next_interim_transcript_hash(
+            suite, ctx.confirmed_transcript_hash, info.confirmation_tag
+        ),
+        confirmation_tag=info.confirmation_tag,
+        secret_tree=SecretTree(
+            suite, epoch.encryption_secret, tree.n_leaves, max_skipped=cfg.max_skipped
+        ),
+        psk_store=store.with_resumption(ctx.group_id, ctx.epoch, epoch.resumption_psk),
+        config=cfg,
+    )
+
+
+# --- persistence (GroupState.to_bytes / from_bytes) ---------------------------------------
+#
+# A private, versioned TLS-style encoding. The secret tree's internals are read and
+# rebuilt here because `secret_tree` offers no serialization yet; only what the tree
+# still holds is written, so keys deleted under §9.2 stay deleted in the vault too.
+
+
+def _encode_secret_tree(w: Writer, tree: SecretTree) -> None:
+    from .secret_tree import RatchetKind
+
+    w.u32(tree.n_leaves)
+    w.u32(tree.max_skipped)
+    nodes: dict[NodeIndex, bytes] = tree._nodes
+
+    def node(w2: Writer, kv: tuple[NodeIndex, bytes]) -> None:
+        w2.u32(kv[0])
+        w2.opaque(kv[1])
+
+    w.vector(sorted(nodes.items()), node)
+    ratchets = tree._ratchets
+    items = sorted(ratchets.items(), key=lambda kv: (kv[0][0], kv[0][1].value))
+
+    def one(w2: Writer, kv: tuple[tuple[LeafIndex, RatchetKind], object]) -> None:
+        (leaf, kind), ratchet = kv
+        w2.u32(leaf)
+        w2.u8(0 if kind == RatchetKind.HANDSHAKE else 1)
+        w2.u32(ratchet.generation)  # type: ignore[attr-defined]
+        w2.opaque(ratchet.secret)  # type: ignore[attr-defined]
+        skipped = ratchet.skipped  # type: ignore[attr-defined]
+        w2.vector(list(skipped.values()), _encode_ratchet_key)
+
+    w.vector(items, one)
+
+
+def _encode_ratchet_key(w: Writer, key: RatchetKey) -> None:
+    w.u32(key.generation)
+    w.opaque(key.key)
+    w.opaque(key.nonce)
+
+
+def _decode_secret_tree(r: Reader, suite: CipherSuite) -> SecretTree:
+    from .secret_tree import RatchetKind, _HashRatchet
+
+    n_leaves = r.u32()
+    max_skipped = r.u32()
+    nodes = dict(r.vector(lambda r2: (NodeIndex(r2.u32()), r2.opaque())))
+
+    def one(r2: Reader) -> tuple[tuple[LeafIndex, RatchetKind], _HashRatchet]:
+        leaf = LeafIndex(r2.u32())
+        kind = RatchetKind.HANDSHAKE if r2.u8() == 0 else RatchetKind.APPLICATION
+        ratchet = _HashRatchet(b"")
+        ratchet.generation = r2.u32()
+        ratchet.secret = r2.opaque()
+        for key in r2.vector(lambda r3: RatchetKey(r3.u32(), r3.opaque(), r3.opaque())):
+            ratchet.skipped[key.generation] = key
+        return (leaf, kind), ratchet
+
+    ratchets = dict(r.vector(one))
+    tree = SecretTree.__new__(SecretTree)
+    tree._suite = suite
+    tree._n_leaves = n_leaves
+    tree._max_skipped = max_skipped
+    tree._nodes = nodes
+    tree._ratchets = ratchets
+    return tree
+
+
+def _encode_pairs(w: Writer, pairs: Iterable[tuple[bytes, bytes]]) -> None:
+    def pair(w2: Writer, kv: tuple[bytes, bytes]) -> None:
+        w2.opaque(kv[0])
+        w2.opaque(kv[1])
+
+    w.vector(sorted(pairs), pair)
+
+
+def _decode_pairs(r: Reader) -> dict[bytes, bytes]:
+    return dict(r.vector(lambda r2: (r2.opaque(), r2.opaque())))
+
+
+def _encode_state(state: GroupState) -> bytes:
+    from .proposals import encode_proposal
+
+    w = Writer()
+    w.u8(_STATE_FORMAT)
+    w.u16(state.suite.id)
+    state.context.encode(w)
+    w.opaque(state.tree.to_bytes())
+    w.u32(state.own_leaf)
+    w.opaque(state.signature_private)
+    _encode_pairs(w, state.private_keys.items())
+    state.keys.encode(w)
+    w.opaque(state.interim_transcript_hash)
+    w.opaque(state.confirmation_tag)
+    _encode_secret_tree(w, state.secret_tree)
+
+    def cached(w2: Writer, c: CachedProposal) -> None:
+        c.ref.encode(w2)
+        encode_proposal(w2, c.proposal)
+        c.sender.encode(w2)
+        w2.boolean(c.own)
+
+    w.vector(state.proposals.entries, cached)
+    _encode_pairs(w, state.psk_store.external.items())
+
+    def resumption(w2: Writer, kv: tuple[tuple[bytes, int], bytes]) -> None:
+        w2.opaque(kv[0][0])
+        w2.u64(kv[0][1])
+        w2.opaque(kv[1])
+
+    w.vector(sorted(state.psk_store.resumption.items()), resumption)
+    w.u32(state.psk_store.max_resumption_epochs)
+    _encode_pairs(w, state.pending_update_keys.items())
+
+    def previous(w2: Writer, p: _PreviousEpoch) -> None:
+        p.context.encode(w2)
+        w2.opaque(p.tree.to_bytes())
+        w2.opaque(p.sender_data_secret)
+        _encode_secret_tree(w2, p.secret_tree)
+
+    w.optional(state.previous, previous)
+    cfg = state.config
+    w.boolean(cfg.encrypt_handshake)
+    w.u32(cfg.padding_block)
+    w.boolean(cfg.keep_previous_epoch)
+    w.u32(cfg.max_skipped)
+    return w.getvalue()
+
+
+def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
+    from .proposals import decode_proposal
+
+    def body(r: Reader) -> GroupState:
+        if r.u8() != _STATE_FORMAT:
+            raise MLSDecodeError("unknown GroupState format")
+        try:
+            suite = get_suite(r.u16())
+        except UsageError as exc:
+            raise MLSDecodeError(str(exc)) from None
+        context = GroupContext.decode(r)
+        try:
+            tree = RatchetTree.from_bytes(suite, r.opaque())
+        except InvalidMessage as exc:
+            raise MLSDecodeError(str(exc)) from None
+        own = LeafIndex(r.u32())
+        signature_private = r.opaque()
+        private_keys = _decode_pairs(r)
+        keys = _EpochKeys.decode(r)
+        interim = r.opaque()
+        tag = r.opaque()
+        secret_tree = _decode_secret_tree(r, suite)
+        entries = r.vector(
+            lambda r2: CachedProposal(
+                ProposalRef.decode(r2), decode_proposal(r2), Sender.decode(r2), r2.boolean()
+            )
+        )
+        external = _decode_pairs(r)
+        resumption = dict(r.vector(lambda r2: ((r2.opaque(), r2.u64()), r2.opaque())))
+        max_res = r.u32()
+        pending_updates = _decode_pairs(r)
+
+        def previous(r2: Reader) -> _PreviousEpoch:
+            ctx = GroupContext.decode(r2)
+            try:
+                ptree = RatchetTree.from_bytes(suite, r2.opaque())
+            except InvalidMessage as exc:
+                raise MLSDecodeError(str(exc)) from None
+            return _PreviousEpoch(ctx, ptree, r2.opaque(), _decode_secret_tree(r2, suite))
+
+        prev = r.optional(previous)
+        stored = GroupConfig(r.boolean(), r.u32(), r.boolean(), None, r.u32())
+        cfg = stored if config is None else config
+        store = PskStore(MappingProxyType(external), MappingProxyType(resumption), max_res)
+        return GroupState(
+            suite=suite,
+            context=context,
+            tree=tree,
+            own_leaf=own,
+            signature_private=signature_private,
+            private_keys=MappingProxyType(private_keys),
+            keys=keys,
+            interim_transcript_hash=interim,
+            confirmation_tag=tag,
+            secret_tree=secret_tree,
+            proposals=ProposalStore(tuple(entries)),
+            psk_store=store,
+            pending_update_keys=MappingProxyType(pending_updates),
+            previous=prev,
+            config=cfg,
+        )
+
+    return decode_all(data, body)
