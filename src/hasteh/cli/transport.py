@@ -1,0 +1,222 @@
+"""`hasteh sync`, `hasteh courier export|import`, `hasteh mailbox add|list`: a thin shell
+over `hasteh.transport`. The profile and passphrase options are the vault commands' own.
+
+Until groups exist, `sync` works over the mailboxes registered with `hasteh mailbox add`:
+it delivers the outbox and counts what waits in those mailboxes, but leaves it on the relay
+(nothing can read it yet), so no envelope is consumed before it can be processed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from hasteh.cli.vault import (
+    ENV_PASSPHRASE,
+    HomeOption,
+    PassphraseFileOption,
+    _home,
+    _secret,
+    _working,
+    handles_errors,
+)
+from hasteh.i18n import _, display_number
+from hasteh.vault import Vault, unlock
+
+out = Console()
+err = Console(stderr=True)
+
+ENV_COURIER_CODE = "HASTEH_COURIER_CODE"
+DAY = 86400.0
+
+ExportFileArgument = typer.Argument(..., help=_("Bundle file to write (e.g. on a USB stick)."))
+ImportFileArgument = typer.Argument(..., help=_("Bundle file to read."))
+MailboxFilterOption = typer.Option(
+    [], "--mailbox", help=_("Only this mailbox (hex id); repeat for more.")
+)
+RecentDaysOption = typer.Option(
+    0.0, "--recent-days", help=_("Also carry envelopes already delivered in the last N days.")
+)
+MailboxArgument = typer.Argument(..., help=_("Mailbox id (64 hexadecimal characters)."))
+RelayOption = typer.Option(..., "--relay", help=_("Relay URL; repeat for more."))
+
+
+def _open(home: Path | None, passphrase_file: Path | None) -> Vault:
+    passphrase = _secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    with _working():
+        return unlock(_home(home), passphrase)
+
+
+def _say(template: str, **values: int) -> None:
+    """Print a translated template with its numbers shown in the UI language's digits."""
+    shown = {k: display_number(v) for k, v in values.items()}
+    out.print(template.format(**shown), markup=False, highlight=False)
+
+
+@handles_errors
+def sync(
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Send the outbox to the relays and check the registered mailboxes."""
+    from hasteh.transport import outbox, registry
+    from hasteh.transport.errors import TransportError
+    from hasteh.transport.relay_client import RelayClient
+
+    opened = _open(home, passphrase_file)
+    clients: dict[str, RelayClient] = {}
+    try:
+        proxy = opened.read(registry.proxy)
+
+        def client_for(url: str) -> RelayClient:
+            if url not in clients:
+                clients[url] = RelayClient(url, proxy=proxy)
+            return clients[url]
+
+        now = time.time()
+        outbox.recover(opened, now=now)
+        report = outbox.deliver_due(opened, client_for, now=now, rng=random.SystemRandom().random)
+        waiting = unreachable = 0
+        for mailbox, relays in opened.read(registry.mailboxes).items():
+            for relay in relays:
+                try:
+                    waiting += len(
+                        outbox.fetch_new(opened, client_for(relay), relay, mailbox, now=now)
+                    )
+                except TransportError:
+                    unreachable += 1
+    finally:
+        for client in clients.values():
+            client.close()
+        opened.close()
+    _say(
+        _("Sent: {sent}. Will retry later: {retrying}. Refused: {failed}."),
+        sent=report.sent,
+        retrying=report.retrying,
+        failed=report.failed,
+    )
+    if report.conflicts:
+        _say(_("Commits that lost a race and must be rebuilt: {n}."), n=len(report.conflicts))
+    _say(_("Envelopes waiting in your mailboxes: {n}."), n=waiting)
+    if unreachable:
+        _say(_("Relays not reachable now: {n}. Your outbox keeps everything."), n=unreachable)
+
+
+@handles_errors
+def courier_export(
+    file: Path = ExportFileArgument,
+    mailbox: list[str] = MailboxFilterOption,
+    recent_days: float = RecentDaysOption,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Write undelivered envelopes into one encrypted bundle and show its code."""
+    from hasteh.transport import courier
+
+    try:
+        wanted = {bytes.fromhex(m) for m in mailbox} or None
+    except ValueError:
+        raise typer.BadParameter(_("A mailbox id is 64 hexadecimal characters.")) from None
+    code = os.environ.get(ENV_COURIER_CODE) or courier.new_code(os.urandom)
+    opened = _open(home, passphrase_file)
+    try:
+        since = time.time() - recent_days * DAY if recent_days > 0 else None
+        with _working():
+            data, count = courier.export_bundle(
+                opened, code=code, rng=os.urandom, mailboxes=wanted, recent_since=since
+            )
+    finally:
+        opened.close()
+    file.write_bytes(data)
+    _say(_("The bundle carries {n} envelopes."), n=count)
+    if ENV_COURIER_CODE not in os.environ:
+        out.print(_("Its code (give it separately, never with the file):"), markup=False)
+        out.print(code, markup=False, highlight=False)
+
+
+@handles_errors
+def courier_import(
+    file: Path = ImportFileArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Take envelopes from a bundle: keep yours, queue the rest for their relays."""
+    from hasteh.transport import courier
+
+    try:
+        data = file.read_bytes()
+    except OSError:
+        raise typer.BadParameter(_("The bundle file cannot be read.")) from None
+    code = os.environ.get(ENV_COURIER_CODE)
+    if code is None:
+        try:
+            code = str(typer.prompt(_("Bundle code"), hide_input=True))
+        except typer.Abort:
+            raise typer.Exit(1) from None
+    opened = _open(home, passphrase_file)
+    try:
+        with _working():
+            report = courier.import_bundle(opened, data, code=code, now=time.time())
+    finally:
+        opened.close()
+    _say(
+        _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}."),
+        mine=len(report.for_me),
+        queued=report.queued,
+        known=report.known,
+    )
+    out.print(_("Run `hasteh sync` when a network is available."), markup=False)
+
+
+@handles_errors
+def mailbox_add(
+    mailbox: str = MailboxArgument,
+    relay: list[str] = RelayOption,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Register a mailbox to read, until groups do this themselves."""
+    from hasteh.transport import registry
+
+    try:
+        raw = bytes.fromhex(mailbox)
+        if len(raw) != 32:
+            raise ValueError
+    except ValueError:
+        raise typer.BadParameter(_("A mailbox id is 64 hexadecimal characters.")) from None
+    opened = _open(home, passphrase_file)
+    try:
+        opened.write(lambda conn: registry.add_mailbox(conn, raw, relay))
+    finally:
+        opened.close()
+    out.print(_("The mailbox was registered."), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "sync", help=_("Send the outbox to the relays and check the registered mailboxes.")
+    )(sync)
+    courier = typer.Typer(
+        help=_("Carry envelopes on a file when there is no network."),
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    courier.command("export", help=_("Write undelivered envelopes into one encrypted bundle."))(
+        courier_export
+    )
+    courier.command("import", help=_("Take envelopes from a bundle: keep yours, queue the rest."))(
+        courier_import
+    )
+    app.add_typer(courier, name="courier")
+    mailboxes = typer.Typer(
+        help=_("Mailboxes this profile reads (until groups manage them)."),
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    mailboxes.command("add", help=_("Register a mailbox to read."))(mailbox_add)
+    app.add_typer(mailboxes, name="mailbox")

@@ -1,0 +1,257 @@
+"""Courier bundles: envelopes carried on a USB stick when there is no network (docs/protocol.md).
+
+A bundle file is, with no header, magic or length in the clear::
+
+    salt (16) || nonce (12) || ChaCha20-Poly1305(key, nonce, plaintext, aad=LABEL || salt)
+    key       = Argon2id(code, salt)            (parameters fixed per format version)
+    plaintext = len (u32) || msgpack(body) || zeros, so the whole file is a size bucket
+
+The code is shared out of band (spoken, written on paper): by default a fresh random code
+of 100 bits that `export` prints, or a passphrase the cell agreed on. Anyone with the code,
+including a courier who is not in the group, can open the bundle and forward its envelopes:
+they are already end-to-end encrypted MLS ciphertext. The bundle's own encryption hides from
+a finder which mailboxes and relays it serves and how much it carries (beyond a bucket).
+Any failure to open (wrong code, a changed byte, a cut file, bad contents) is one error,
+`BundleRefused`, and nothing is imported: the bundle is refused whole.
+"""
+
+from __future__ import annotations
+
+import struct
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+import msgspec
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+from hasteh.envelope import Envelope, EnvelopeError
+from hasteh.i18n import _, parse_digits
+from hasteh.transport.errors import BundleError, BundleRefused
+from hasteh.transport.outbox import DONE, FAILED, IN_FLIGHT, QUEUED, Sink, stage
+from hasteh.transport.registry import mailboxes as registered_mailboxes
+from hasteh.vault import Connection, Vault
+from hasteh.vault import cursors as vcursors
+from hasteh.vault import outbox as voutbox
+
+LABEL: Final = b"hasteh/courier-bundle/v1"
+SALT_SIZE: Final = 16
+NONCE_SIZE: Final = 12
+TAG_SIZE: Final = 16
+OVERHEAD: Final = SALT_SIZE + NONCE_SIZE + TAG_SIZE + 4
+#: Whole-file sizes: 64 KiB, 128 KiB, ... 256 MiB.
+FILE_BUCKETS: Final = tuple(65536 << k for k in range(13))
+CODE_ALPHABET: Final = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0/O, 1/I
+CODE_LENGTH: Final = 20  # 100 bits
+
+
+@dataclass(frozen=True, slots=True)
+class KdfCost:
+    memory_kib: int = 64 * 1024
+    iterations: int = 3
+    lanes: int = 1
+
+
+DEFAULT_COST: Final = KdfCost()
+
+RandomBytes = Callable[[int], bytes]
+
+
+class _Entry(msgspec.Struct, array_like=True, frozen=True):
+    relays: list[str]
+    envelope: bytes
+
+
+class _Body(msgspec.Struct, array_like=True, frozen=True):
+    version: int
+    entries: list[_Entry]
+
+
+@dataclass(frozen=True, slots=True)
+class BundleEntry:
+    envelope: Envelope
+    relays: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """`for_me`: envelopes for this profile's mailboxes; `queued`: deliveries added to the
+    outbox (for any mailbox); `known`: deliveries that were already there."""
+
+    for_me: list[Envelope] = field(default_factory=list)
+    queued: int = 0
+    known: int = 0
+
+
+# ------------------------------------------------------------------------------- the code
+
+
+def new_code(rng: RandomBytes) -> str:
+    """A random 100-bit code in groups of four, e.g. ``K7QF-2M9X-...``."""
+    symbols = [CODE_ALPHABET[b % 32] for b in rng(CODE_LENGTH)]  # 256 % 32 == 0: unbiased
+    text = "".join(symbols)
+    return "-".join(text[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def canonical_code(code: str) -> bytes:
+    """Forgive case, spaces, dashes and Persian digits in a generated code; any other
+    passphrase is only NFC-normalised."""
+    compact = parse_digits(code).upper().replace("-", "").replace(" ", "").strip()
+    if len(compact) == CODE_LENGTH and all(c in CODE_ALPHABET for c in compact):
+        return compact.encode()
+    return unicodedata.normalize("NFC", code).encode("utf-8")
+
+
+def _key(code: str, salt: bytes, cost: KdfCost) -> bytes:
+    secret = canonical_code(code)
+    if not secret:
+        raise BundleError(_("A bundle code is needed."))
+    return bytes(
+        hash_secret_raw(
+            secret,
+            salt,
+            time_cost=cost.iterations,
+            memory_cost=cost.memory_kib,
+            parallelism=cost.lanes,
+            hash_len=32,
+            type=Type.ID,
+        )
+    )
+
+
+# ----------------------------------------------------------------------------- seal, open
+
+
+def seal_bundle(
+    entries: Iterable[BundleEntry], *, code: str, rng: RandomBytes, cost: KdfCost = DEFAULT_COST
+) -> bytes:
+    """Encrypt and pad `entries` into one bundle file."""
+    body = msgspec.msgpack.encode(
+        _Body(1, [_Entry(list(e.relays), e.envelope.to_bytes()) for e in entries])
+    )
+    need = len(body) + OVERHEAD
+    size = next((b for b in FILE_BUCKETS if b >= need), None)
+    if size is None:
+        raise BundleError(_("Too much for one bundle: choose fewer mailboxes."))
+    plain = struct.pack(">I", len(body)) + body
+    plain += bytes(size - SALT_SIZE - NONCE_SIZE - TAG_SIZE - len(plain))
+    salt, nonce = rng(SALT_SIZE), rng(NONCE_SIZE)
+    sealed = ChaCha20Poly1305(_key(code, salt, cost)).encrypt(nonce, plain, LABEL + salt)
+    data = salt + nonce + sealed
+    assert len(data) == size
+    return data
+
+
+def open_bundle(data: bytes, *, code: str, cost: KdfCost = DEFAULT_COST) -> list[BundleEntry]:
+    """Decrypt and check everything, or raise `BundleRefused` (one error, no oracle)."""
+    if len(data) not in FILE_BUCKETS:
+        raise BundleRefused()
+    salt, nonce = data[:SALT_SIZE], data[SALT_SIZE : SALT_SIZE + NONCE_SIZE]
+    try:
+        plain = ChaCha20Poly1305(_key(code, salt, cost)).decrypt(
+            nonce, data[SALT_SIZE + NONCE_SIZE :], LABEL + salt
+        )
+    except InvalidTag:
+        raise BundleRefused() from None
+    try:
+        (length,) = struct.unpack_from(">I", plain)
+        if 4 + length > len(plain) or any(plain[4 + length :]):
+            raise ValueError("padding")
+        body = msgspec.msgpack.decode(plain[4 : 4 + length], type=_Body)
+        if body.version != 1:
+            raise ValueError("version")
+        entries = [
+            BundleEntry(Envelope.from_bytes(e.envelope), tuple(_check_relay(r) for r in e.relays))
+            for e in body.entries
+        ]
+    except (ValueError, struct.error, msgspec.MsgspecError, EnvelopeError):
+        # Authenticated yet malformed: made with the code but not by hasteh. Refuse it whole.
+        raise BundleRefused() from None
+    return entries
+
+
+def _check_relay(url: str) -> str:
+    if (
+        not url.startswith(("http://", "https://"))
+        or len(url) > 2048
+        or any(c.isspace() for c in url)
+    ):
+        raise ValueError("relay")
+    return url
+
+
+# -------------------------------------------------------------------------- export, import
+
+UNDELIVERED: Final = (QUEUED, IN_FLIGHT)
+
+
+def collect(
+    conn: Connection, *, mailboxes: set[bytes] | None, recent_since: float | None
+) -> list[BundleEntry]:
+    """Undelivered envelopes (and delivered ones created since `recent_since`) of `mailboxes`."""
+    by_envelope: dict[bytes, tuple[Envelope, list[str]]] = {}
+    for item in voutbox.items(conn):
+        wanted = item.state in UNDELIVERED or (
+            item.state == DONE and recent_since is not None and item.created_at >= recent_since
+        )
+        if not wanted or item.state == FAILED:
+            continue
+        try:
+            envelope = Envelope.from_bytes(item.envelope)
+        except EnvelopeError:
+            continue
+        if mailboxes is not None and envelope.mailbox not in mailboxes:
+            continue
+        _, relays = by_envelope.setdefault(envelope.id, (envelope, []))
+        if item.relay not in relays:
+            relays.append(item.relay)
+    return [BundleEntry(env, tuple(relays)) for env, relays in by_envelope.values()]
+
+
+def export_bundle(
+    vault: Vault,
+    *,
+    code: str,
+    rng: RandomBytes,
+    mailboxes: set[bytes] | None = None,
+    recent_since: float | None = None,
+    cost: KdfCost = DEFAULT_COST,
+) -> tuple[bytes, int]:
+    """The bundle file and how many envelopes it carries. The outbox is left as it was:
+    the same envelopes still go to the relays when the network returns (idempotent)."""
+    entries = vault.read(lambda conn: collect(conn, mailboxes=mailboxes, recent_since=recent_since))
+    return seal_bundle(entries, code=code, rng=rng, cost=cost), len(entries)
+
+
+def import_bundle(
+    vault: Vault,
+    data: bytes,
+    *,
+    code: str,
+    now: float,
+    sink: Sink | None = None,
+    cost: KdfCost = DEFAULT_COST,
+) -> ImportReport:
+    """Open `data` (refused whole if anything is wrong), then in one transaction: queue every
+    envelope for its relays, and hand the ones for this profile's mailboxes to `sink`."""
+    entries = open_bundle(data, code=code, cost=cost)
+
+    def run(conn: Connection) -> ImportReport:
+        report = ImportReport()
+        mine = registered_mailboxes(conn)
+        for entry in entries:
+            for added in stage(conn, entry.envelope, entry.relays, now=now):
+                if added:
+                    report.queued += 1
+                else:
+                    report.known += 1
+            if entry.envelope.mailbox in mine:
+                report.for_me.append(entry.envelope)
+                if sink is not None and vcursors.mark_seen(conn, entry.envelope.id, now):
+                    sink(conn, entry.envelope)
+        return report
+
+    return vault.write(run)
