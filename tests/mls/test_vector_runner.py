@@ -22,10 +22,6 @@ NOT_YET_BUILT = {
     "tree-operations.json",
     "tree-validation.json",
     "treekem.json",
-    "welcome.json",
-    "passive-client-welcome.json",
-    "passive-client-handling-commit.json",
-    "passive-client-random.json",
 }
 
 FILES = sorted(p.name for p in vectors_dir().glob("*.json")) if vectors_dir().is_dir() else []

@@ -380,7 +380,7 @@ def apply_proposals(view: GroupView, items: Sequence[ProposalItem]) -> AppliedPr
             leaf_index=index,
             required=required,
             now=view.now,
-            max_lifetime=view.max_total_lifetime,
+            max_lifetime=None if view.now is None else view.max_total_lifetime,
             support=support,
         )
     for index in updated:
