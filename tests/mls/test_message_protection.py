@@ -446,3 +446,28 @@ def test_misuse_is_a_usage_error(env: Env) -> None:
         )
     with pytest.raises(UsageError):
         private(env, env.tree(), guard=b"ab")
+
+
+def test_forged_message_does_not_burn_the_senders_key(env: Env) -> None:
+    """Any member can derive every leaf's keys; a forgery with a valid AEAD tag but a
+    bad signature must not consume the generation the honest sender will use."""
+    forger_key, _ = env.suite.generate_signature_key(lambda n: bytes(range(1, n + 1)))
+    forged = protect_private(
+        env.suite,
+        env.framed(b"forged"),
+        context=env.context,
+        signing_key=forger_key,
+        sender_data_secret=env.sender_data_secret,
+        secret_tree=env.tree(),
+        rng=fixed_rng(bytes(4)),
+    )
+    honest = private(env, env.tree(), b"hello")
+    receiver = env.tree()
+    with pytest.raises(InvalidMessage) as exc:
+        open_private(env, forged, receiver)
+    assert reason(exc) == "bad-signature"
+    got = open_private(env, honest, receiver)
+    assert got.content == env.framed(b"hello")
+    with pytest.raises(InvalidMessage) as exc:
+        open_private(env, honest, receiver)
+    assert reason(exc) == "key-consumed"

@@ -58,7 +58,7 @@ from .framing import (
 )
 from .group_context import GroupContext
 from .proposals import Add
-from .secret_tree import RatchetKind, SecretTree, sender_data_key_nonce
+from .secret_tree import RatchetKey, RatchetKind, SecretTree, sender_data_key_nonce
 from .tree_math import LeafIndex
 
 #: SignWithLabel label for FramedContentTBS (§6.1).
@@ -367,27 +367,33 @@ def unprotect_private(
         raise InvalidMessage("malformed-sender-data", str(exc)) from None
 
     leaf = LeafIndex(sender_data.leaf_index)
-    key = secret_tree.key_for(leaf, _ratchet_kind(content_type), sender_data.generation)
-    aad = PrivateContentAAD(
-        message.group_id, message.epoch, content_type, message.authenticated_data
-    ).to_bytes()
-    nonce = _guarded_nonce(key.nonce, sender_data.reuse_guard)
-    plaintext = suite.aead_open(key.key, nonce, aad, message.ciphertext)
 
-    r = Reader(plaintext)
-    try:
-        body = decode_content(r, content_type)
-        auth = FramedContentAuthData.decode(r, content_type)
-    except MLSDecodeError as exc:
-        raise InvalidMessage("malformed-content", str(exc)) from None
-    if any(r.read(r.remaining)):
-        raise InvalidMessage("bad-padding", "PrivateMessageContent padding is not all zero")
+    def open_and_verify(key: RatchetKey) -> AuthenticatedContent:
+        aad = PrivateContentAAD(
+            message.group_id, message.epoch, content_type, message.authenticated_data
+        ).to_bytes()
+        nonce = _guarded_nonce(key.nonce, sender_data.reuse_guard)
+        plaintext = suite.aead_open(key.key, nonce, aad, message.ciphertext)
 
-    content = FramedContent(
-        message.group_id, message.epoch, Sender.member(leaf), message.authenticated_data, body
+        r = Reader(plaintext)
+        try:
+            body = decode_content(r, content_type)
+            auth = FramedContentAuthData.decode(r, content_type)
+        except MLSDecodeError as exc:
+            raise InvalidMessage("malformed-content", str(exc)) from None
+        if any(r.read(r.remaining)):
+            raise InvalidMessage("bad-padding", "PrivateMessageContent padding is not all zero")
+
+        content = FramedContent(
+            message.group_id, message.epoch, Sender.member(leaf), message.authenticated_data, body
+        )
+        authenticated = AuthenticatedContent(WireFormat.PRIVATE_MESSAGE, content, auth)
+        verify_signature(
+            suite, authenticated, context=context, verification_key=verification_key(content)
+        )
+        return authenticated
+
+    # The key is consumed only once the content decrypts AND its signature verifies.
+    return secret_tree.open_with(
+        leaf, _ratchet_kind(content_type), sender_data.generation, open_and_verify
     )
-    authenticated = AuthenticatedContent(WireFormat.PRIVATE_MESSAGE, content, auth)
-    verify_signature(
-        suite, authenticated, context=context, verification_key=verification_key(content)
-    )
-    return authenticated

@@ -23,8 +23,10 @@ tests check: nothing the tree retains equals a key it has handed out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
 
 from . import tree_math as tm
 from .cipher_suite import CipherSuite
@@ -37,6 +39,8 @@ from .tree_math import LeafIndex, NodeIndex
 #: amount of time"). Larger gaps are refused rather than computed, so a forged
 #: generation cannot make us hash millions of times.
 MAX_SKIPPED = 1000
+
+T = TypeVar("T")
 
 #: Generations are uint32 on the wire (§6.3.2 SenderData, §9.1 DeriveTreeSecret).
 _MAX_GENERATION = (1 << 32) - 1
@@ -168,6 +172,39 @@ class SecretTree:
         while len(ratchet.skipped) > self._max_skipped:
             del ratchet.skipped[next(iter(ratchet.skipped))]
         return ratchet.step(self._suite)
+
+    def open_with(
+        self,
+        leaf: LeafIndex,
+        kind: RatchetKind,
+        generation: int,
+        use: Callable[[RatchetKey], T],
+    ) -> T:
+        """Run `use` with the key for `generation`; consume it only if `use` succeeds.
+
+        Every member can derive every leaf's keys, so a forged message with a valid AEAD
+        tag but a bad signature is possible; if a failed check consumed the key, any
+        member could burn another's keys and make their real messages unreadable. So
+        state changes (ratchet steps, skipped keys, node expansions) are rolled back when
+        `use` raises `InvalidMessage`.
+        """
+        nodes = dict(self._nodes)
+        saved = {
+            k: (r.generation, r.secret, dict(r.skipped))
+            for k, r in self._ratchets.items()
+            if k[0] == leaf
+        }
+        try:
+            return use(self.key_for(leaf, kind, generation))
+        except InvalidMessage:
+            self._nodes = nodes
+            for k in [k for k in self._ratchets if k[0] == leaf]:
+                if k in saved:
+                    r = self._ratchets[k]
+                    r.generation, r.secret, r.skipped = saved[k]
+                else:
+                    del self._ratchets[k]
+            raise
 
     # --- derivation ---------------------------------------------------------------
 
