@@ -37,7 +37,8 @@ def write_markers(v: vault.Vault) -> None:
         epochs.put_epoch(c, m[4].encode(), 1, m[1].encode() * 3)
         events.append(c, m[4].encode(), 1, b"id-1", m[3], m[2].encode(), 1.0, None)
         events.append_many(
-            c, [events.Event(b"g2", i, b"id2-%d" % i, "chat", m[2].encode(), 1.0) for i in range(50)]
+            c,
+            [events.Event(b"g2", i, b"id2-%d" % i, "chat", m[2].encode(), 1.0) for i in range(50)],
         )
         outbox.enqueue(c, envelope_id=b"env-1", relay=m[6], envelope=m[5].encode(), now=1.0)
         item = outbox.items(c)[0]
@@ -106,7 +107,9 @@ def test_control_without_secure_delete_the_old_bytes_remain(tmp_path: Path) -> N
     conn = sqlcipher3.connect(str(db), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA secure_delete = OFF")
-    conn.execute("CREATE TABLE epochs (group_id BLOB, epoch INT, state BLOB, PRIMARY KEY (group_id, epoch))")
+    conn.execute(
+        "CREATE TABLE epochs (group_id BLOB, epoch INT, state BLOB, PRIMARY KEY (group_id, epoch))"
+    )
     conn.execute("INSERT INTO epochs VALUES (?, 5, ?)", (b"g", b"OLD-EPOCH-SECRET-91ab" * 4))
     conn.execute("INSERT INTO epochs VALUES (?, 6, ?)", (b"g", b"NEW"))
     conn.execute("DELETE FROM epochs WHERE epoch < 6")

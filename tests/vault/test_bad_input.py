@@ -26,7 +26,9 @@ def filled(tmp_path: Path) -> Path:
     return home
 
 
-def unchanged_after(home: Path, error: type[vault.VaultError], action: Callable[[], object]) -> vault.VaultError:
+def unchanged_after(
+    home: Path, error: type[vault.VaultError], action: Callable[[], object]
+) -> vault.VaultError:
     before = tree_hash(home)
     with pytest.raises(error) as info:
         action()
@@ -43,8 +45,13 @@ def unlock(home: Path, passphrase: str = PASS) -> Callable[[], object]:
 def test_wrong_passphrase(filled: Path) -> None:
     err = unchanged_after(filled, vault.WrongPassphrase, unlock(filled, "not the passphrase"))
     assert str(err) == "Wrong passphrase."
-    unchanged_after(filled, vault.WrongPassphrase, lambda: vault.change_passphrase(
-        filled, "not the passphrase", "whatever new one", min_kdf=FAST))
+    unchanged_after(
+        filled,
+        vault.WrongPassphrase,
+        lambda: vault.change_passphrase(
+            filled, "not the passphrase", "whatever new one", min_kdf=FAST
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +65,9 @@ def test_wrong_passphrase(filled: Path) -> None:
         (lambda b: b[:20] + bytes([b[20] ^ 1]) + b[21:], vault.WrongPassphrase),
     ],
 )
-def test_corrupted_key_file(filled: Path, edit: Callable[[bytes], bytes], error: type[vault.VaultError]) -> None:
+def test_corrupted_key_file(
+    filled: Path, edit: Callable[[bytes], bytes], error: type[vault.VaultError]
+) -> None:
     keyfile = profile.keyfile_path(filled)
     data = keyfile.read_bytes()
     keyfile.write_bytes(edit(data))
@@ -98,7 +107,11 @@ def test_newer_schema(filled: Path) -> None:
     err = unchanged_after(filled, vault.NewerSchema, unlock(filled))
     assert isinstance(err, vault.NewerSchema)
     assert (err.found, err.supported) == (schema.SCHEMA_VERSION + 5, schema.SCHEMA_VERSION)
-    assert str(err) == f"This profile was written by a newer version of hasteh. ({schema.SCHEMA_VERSION + 5} > {schema.SCHEMA_VERSION})"
+    found, supported = schema.SCHEMA_VERSION + 5, schema.SCHEMA_VERSION
+    assert (
+        str(err)
+        == f"This profile was written by a newer version of hasteh. ({found} > {supported})"
+    )
 
 
 def test_read_only_folder(filled: Path) -> None:
@@ -111,11 +124,15 @@ def test_read_only_folder(filled: Path) -> None:
 
 
 def test_init_refuses_existing_and_read_only(filled: Path, tmp_path: Path) -> None:
-    unchanged_after(filled, vault.ProfileExists, lambda: vault.create(filled, PASS, kdf=FAST, min_kdf=FAST))
+    unchanged_after(
+        filled, vault.ProfileExists, lambda: vault.create(filled, PASS, kdf=FAST, min_kdf=FAST)
+    )
     ro = tmp_path / "ro"
     ro.mkdir()
     with read_only(ro):
-        unchanged_after(ro, vault.ProfileNotWritable, lambda: vault.create(ro, PASS, kdf=FAST, min_kdf=FAST))
+        unchanged_after(
+            ro, vault.ProfileNotWritable, lambda: vault.create(ro, PASS, kdf=FAST, min_kdf=FAST)
+        )
 
 
 def test_no_profile(tmp_path: Path) -> None:

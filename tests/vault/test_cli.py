@@ -33,7 +33,10 @@ def test_init_status_change_panic(tmp_path: Path) -> None:
     code, out, _ = run(["status", "--home", home], HASTEH_PASSPHRASE=P1)
     assert code == 0 and "events" in out and "schema version" in out
     code, out, err = run(["status", "--home", home], HASTEH_PASSPHRASE=P2)
-    assert code == 1 and err.splitlines() == ["Wrong passphrase.", "Check the keyboard layout and try again."]
+    assert code == 1 and err.splitlines() == [
+        "Wrong passphrase.",
+        "Check the keyboard layout and try again.",
+    ]
 
     code, out, _ = run(
         ["passphrase", "change", "--home", home], HASTEH_PASSPHRASE=P1, HASTEH_NEW_PASSPHRASE=P2
@@ -83,8 +86,16 @@ def test_passphrase_files_and_set_duress(tmp_path: Path) -> None:
     dfile.write_text(PD + "\n")
     assert run(["init", "--home", home, "--passphrase-file", str(pfile)])[0] == 0
     code, out, _ = run(
-        ["passphrase", "duress", "--home", home, "--passphrase-file", str(pfile),
-         "--duress-passphrase-file", str(dfile)]
+        [
+            "passphrase",
+            "duress",
+            "--home",
+            home,
+            "--passphrase-file",
+            str(pfile),
+            "--duress-passphrase-file",
+            str(dfile),
+        ]
     )
     assert code == 0 and "duress" in out
     assert run(["status", "--home", home, "--passphrase-file", str(pfile)])[0] == 0
@@ -94,7 +105,9 @@ def test_passphrase_files_and_set_duress(tmp_path: Path) -> None:
 
 def test_persian_messages(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        app, ["status", "--home", str(tmp_path / "none")], env={"HASTEH_LANG": "fa", "HASTEH_PASSPHRASE": P1}
+        app,
+        ["status", "--home", str(tmp_path / "none")],
+        env={"HASTEH_LANG": "fa", "HASTEH_PASSPHRASE": P1},
     )
     assert result.exit_code == 1
     assert "پروفایلی" in result.stderr
@@ -102,10 +115,19 @@ def test_persian_messages(tmp_path: Path) -> None:
 
 def test_subprocess_with_hasteh_home(tmp_path: Path) -> None:
     hasteh = Path(sys.executable).parent / "hasteh"
-    env = {**os.environ, "HASTEH_LANG": "en", "HASTEH_HOME": str(tmp_path / "p"), "HASTEH_PASSPHRASE": P1}
-    done = subprocess.run([str(hasteh), "init"], env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "HASTEH_LANG": "en",
+        "HASTEH_HOME": str(tmp_path / "p"),
+        "HASTEH_PASSPHRASE": P1,
+    }
+    done = subprocess.run(
+        [str(hasteh), "init"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     with vault.opened(tmp_path / "p", P1) as v:  # production parameters were used
         assert v.read(vault.collect).schema_version == 1
-    done = subprocess.run([str(hasteh), "panic", "--yes"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(hasteh), "panic", "--yes"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and not (tmp_path / "p").exists()

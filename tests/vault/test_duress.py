@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from hasteh import vault
 from hasteh.vault import epochs, events, profile
@@ -23,7 +24,9 @@ def fill_real(home: Path) -> None:
     with vault.opened(home, PASS, min_kdf=FAST) as v:
         v.write(lambda c: set_setting(c, "who", SECRETS[0]))
         v.write(lambda c: epochs.put_epoch(c, SECRETS[1].encode(), 3, SECRETS[0].encode()))
-        batch = [events.Event(b"g", i, os.urandom(16), "chat", os.urandom(400), 1.0) for i in range(2000)]
+        batch = [
+            events.Event(b"g", i, os.urandom(16), "chat", os.urandom(400), 1.0) for i in range(2000)
+        ]
         v.write(lambda c: events.append_many(c, batch))
 
 
@@ -45,13 +48,15 @@ def test_duress_opens_decoy_and_shreds_real(tmp_path: Path) -> None:
     # Even someone who noted the real database key before cannot read the remains.
     remains = profile.db_path(home, real.index)
     conn = vault.db._connect(remains, real.db_key)
-    with pytest.raises(Exception):  # noqa: B017,PT011
+    with pytest.raises(sqlcipher3.DatabaseError):
         conn.execute("SELECT count(*) FROM events").fetchone()
     conn.close()
     assert leaks(home, SECRETS) == []
     # The disk looks like a fresh profile without duress: same files, same sizes.
     sizes = sorted(p.stat().st_size for p in files_in(home))
-    assert sizes == sorted([kf.KEYFILE_SIZE, *[profile.db_path(home, i).stat().st_size for i in (0, 1)]])
+    assert sizes == sorted(
+        [kf.KEYFILE_SIZE, *[profile.db_path(home, i).stat().st_size for i in (0, 1)]]
+    )
     assert profile.db_path(home, 0).stat().st_size == profile.db_path(home, 1).stat().st_size
     # Unlocking with the duress passphrase again keeps working and keeps the decoy's data.
     with vault.opened(home, DURESS, min_kdf=FAST) as decoy:

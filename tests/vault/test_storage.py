@@ -50,7 +50,13 @@ def test_pragmas(opened: vault.Vault) -> None:
     def pragmas(c: vault.Connection) -> tuple[object, ...]:
         return tuple(
             c.execute(f"PRAGMA {name}").fetchone()[0]
-            for name in ("secure_delete", "journal_mode", "synchronous", "temp_store", "user_version")
+            for name in (
+                "secure_delete",
+                "journal_mode",
+                "synchronous",
+                "temp_store",
+                "user_version",
+            )
         )
 
     assert opened.read(pragmas) == (1, "wal", 2, 2, schema.SCHEMA_VERSION)
@@ -77,7 +83,9 @@ def test_settings_typed(opened: vault.Vault) -> None:
     assert opened.write(lambda c: delete_setting(c, "cap")) is False
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=64), st.sampled_from([int, str, list[int], dict[str, int], float, bool]))
 def test_settings_decoder_total(opened: vault.Vault, raw: bytes, type_: type) -> None:
     def store(c: vault.Connection) -> None:
@@ -105,7 +113,9 @@ def test_epochs_keep_only_the_newest(opened: vault.Vault) -> None:
     assert opened.read(lambda c: epochs.get_epoch(c, G2)) == (4, b"t4")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.tuples(st.sampled_from([G1, G2, b"g3"]), st.integers(0, 20)), max_size=25))
 def test_epochs_property(opened: vault.Vault, puts: list[tuple[bytes, int]]) -> None:
     opened.write(lambda c: c.execute("DELETE FROM epochs"))
@@ -123,7 +133,9 @@ def test_epochs_property(opened: vault.Vault, puts: list[tuple[bytes, int]]) -> 
 
 
 def ev(seq: int, group: bytes = G1, expires: float | None = None) -> Event:
-    return Event(group, seq, group + seq.to_bytes(4, "big"), "chat", b"body%d" % seq, 100.0 + seq, expires)
+    return Event(
+        group, seq, group + seq.to_bytes(4, "big"), "chat", b"body%d" % seq, 100.0 + seq, expires
+    )
 
 
 def test_events_append_read_count_expire(opened: vault.Vault) -> None:
@@ -148,24 +160,39 @@ def test_events_append_read_count_expire(opened: vault.Vault) -> None:
 def test_events_indexes(opened: vault.Vault) -> None:
     def plan(sql: str, params: tuple[object, ...]) -> str:
         return " ".join(
-            str(r[3]) for r in opened.read(lambda c: c.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+            str(r[3])
+            for r in opened.read(
+                lambda c: c.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+            )
         )
 
-    assert "events_group_seq" in plan("SELECT * FROM events WHERE group_id=? AND seq>? ORDER BY seq", (G1, 0))
-    assert "events_expires_at" in plan("DELETE FROM events WHERE expires_at IS NOT NULL AND expires_at<=?", (1.0,))
+    assert "events_group_seq" in plan(
+        "SELECT * FROM events WHERE group_id=? AND seq>? ORDER BY seq", (G1, 0)
+    )
+    assert "events_expires_at" in plan(
+        "DELETE FROM events WHERE expires_at IS NOT NULL AND expires_at<=?", (1.0,)
+    )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.builds(
-    Event,
-    group_id=st.sampled_from([G1, G2]),
-    seq=st.integers(0, 10**12),
-    event_id=st.binary(min_size=1, max_size=32),
-    kind=st.text(max_size=20),
-    body=st.binary(max_size=300),
-    created_at=st.floats(allow_nan=False, allow_infinity=False),
-    expires_at=st.none() | st.floats(allow_nan=False, allow_infinity=False),
-), max_size=20, unique_by=(lambda e: e.event_id, lambda e: (e.group_id, e.seq))))
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.builds(
+            Event,
+            group_id=st.sampled_from([G1, G2]),
+            seq=st.integers(0, 10**12),
+            event_id=st.binary(min_size=1, max_size=32),
+            kind=st.text(max_size=20),
+            body=st.binary(max_size=300),
+            created_at=st.floats(allow_nan=False, allow_infinity=False),
+            expires_at=st.none() | st.floats(allow_nan=False, allow_infinity=False),
+        ),
+        max_size=20,
+        unique_by=(lambda e: e.event_id, lambda e: (e.group_id, e.seq)),
+    )
+)
 def test_events_round_trip(opened: vault.Vault, batch: list[Event]) -> None:
     opened.write(lambda c: c.execute("DELETE FROM events"))
     assert opened.write(lambda c: events.append_many(c, batch)) == len(batch)
@@ -177,7 +204,9 @@ def test_events_round_trip(opened: vault.Vault, batch: list[Event]) -> None:
 def test_outbox(opened: vault.Vault) -> None:
     def enq(env_id: bytes, relay: str, now: float) -> bool:
         return opened.write(
-            lambda c: outbox.enqueue(c, envelope_id=env_id, relay=relay, envelope=b"E" + env_id, now=now)
+            lambda c: outbox.enqueue(
+                c, envelope_id=env_id, relay=relay, envelope=b"E" + env_id, now=now
+            )
         )
 
     assert enq(b"a", "r1", 10.0) and enq(b"b", "r2", 11.0) and enq(b"c", "r1", 12.0)
@@ -185,17 +214,35 @@ def test_outbox(opened: vault.Vault) -> None:
     due = opened.read(lambda c: outbox.due(c, now=11.5))
     assert [i.envelope_id for i in due] == [b"a", b"b"]
     assert due[0] == outbox.OutboxItem(due[0].id, b"a", "r1", b"Ea", "queued", 0, 10.0, 10.0, None)
-    assert [i.envelope_id for i in opened.read(lambda c: outbox.due(c, now=99, relay="r1"))] == [b"a", b"c"]
+    assert [i.envelope_id for i in opened.read(lambda c: outbox.due(c, now=99, relay="r1"))] == [
+        b"a",
+        b"c",
+    ]
     assert len(opened.read(lambda c: outbox.due(c, now=99, limit=1))) == 1
-    opened.write(lambda c: outbox.mark(c, due[0].id, state="in_flight", attempts=1, next_attempt_at=10.0))
     opened.write(
-        lambda c: outbox.mark(c, due[1].id, state="queued", attempts=1, next_attempt_at=50.0, last_error="timeout")
+        lambda c: outbox.mark(c, due[0].id, state="in_flight", attempts=1, next_attempt_at=10.0)
+    )
+    opened.write(
+        lambda c: outbox.mark(
+            c, due[1].id, state="queued", attempts=1, next_attempt_at=50.0, last_error="timeout"
+        )
     )
     assert [i.envelope_id for i in opened.read(lambda c: outbox.due(c, now=20.0))] == [b"c"]
-    assert opened.read(lambda c: outbox.items(c, state="queued", relay="r2"))[0].last_error == "timeout"
-    assert opened.read(outbox.counts) == {"queued": 2, "in_flight": 1, "done": 0, "failed": 0, "conflict": 0}
+    assert (
+        opened.read(lambda c: outbox.items(c, state="queued", relay="r2"))[0].last_error
+        == "timeout"
+    )
+    assert opened.read(outbox.counts) == {
+        "queued": 2,
+        "in_flight": 1,
+        "done": 0,
+        "failed": 0,
+        "conflict": 0,
+    }
     with pytest.raises(ValueError):
-        opened.write(lambda c: outbox.mark(c, due[0].id, state="lost", attempts=1, next_attempt_at=0))
+        opened.write(
+            lambda c: outbox.mark(c, due[0].id, state="lost", attempts=1, next_attempt_at=0)
+        )
     opened.write(lambda c: outbox.remove(c, due[0].id))
     assert len(opened.read(outbox.items)) == 2
 

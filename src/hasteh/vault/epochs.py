@@ -14,9 +14,7 @@ def put_epoch(conn: Connection, group_id: bytes, epoch: int, state: bytes) -> No
     """Store `state` for `epoch` and delete all older epochs of `group_id`."""
     if epoch < 0:
         raise ValueError("epoch must be >= 0")
-    row = conn.execute(
-        "SELECT max(epoch) FROM epochs WHERE group_id = ?", (group_id,)
-    ).fetchone()
+    row = conn.execute("SELECT max(epoch) FROM epochs WHERE group_id = ?", (group_id,)).fetchone()
     if row[0] is not None and epoch < row[0]:
         raise StaleEpoch()
     conn.execute(

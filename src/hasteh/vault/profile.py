@@ -14,10 +14,11 @@ index is the real profile is chosen at random at init.
 
 Every unlock does the same work whichever slot opens: one Argon2id derivation, an AEAD
 try on both slots, then `_settle`: one 122-byte write over both slots + fsync, one
-`ftruncate` + fsync of the other database, removal of its side files, an fsync of the
-folder. For the primary slot these writes put back the bytes already there; for the
-duress slot they replace the other slot with random bytes and cut the other database
-down to the decoy's size, which crypto-shreds the real profile.
+`ftruncate`, one rewrite of its first bytes (up to 1 MiB) and an fsync of the other
+database, removal of its side files, an fsync of the folder. For the primary slot these
+writes put back the bytes already there; for the duress slot they replace the other slot
+with random bytes, cut the other database down to the decoy's size and overwrite what is
+left of it with random bytes, which shreds the real profile.
 
 What remains different (the two databases differ in size, so opening them differs by a
 fraction of a millisecond) is hidden by rounding the duration of every unlock up to a
@@ -52,6 +53,8 @@ DB_NAMES = ("data-0.db", "data-1.db")
 _SETTLE_OFFSET = kf.HEADER_SIZE
 #: Every unlock lasts a whole multiple of this many seconds (see the module docstring).
 UNLOCK_QUANTUM = 0.05
+# How much of the other database `_settle` rewrites (a fresh database is 68 KiB).
+_REWRITE_LIMIT = 1 << 20
 
 
 def keyfile_path(home: Path) -> Path:
@@ -180,11 +183,13 @@ def _settle(home: Path, unlocked: _Unlocked) -> _Unlocked:
         finally:
             os.close(fd)
         if other_db.exists():
-            fd = os.open(other_db, os.O_WRONLY)
+            fd = os.open(other_db, os.O_RDWR)
             try:
                 size = os.fstat(fd).st_size
                 target = min(size, own_db.stat().st_size) if duress else size
                 os.ftruncate(fd, target)
+                head = min(target, _REWRITE_LIMIT)
+                os.pwrite(fd, os.urandom(head) if duress else os.pread(fd, head, 0), 0)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -338,9 +343,7 @@ def _shred_file(path: Path) -> bool:
 
 
 @contextmanager
-def opened(
-    home: Path, passphrase: str, *, min_kdf: kf.KdfParams = kf.MIN_KDF
-) -> Iterator[Vault]:
+def opened(home: Path, passphrase: str, *, min_kdf: kf.KdfParams = kf.MIN_KDF) -> Iterator[Vault]:
     """`with opened(home, p) as vault:` unlocks and closes (checkpointing) at the end."""
     vault = unlock(home, passphrase, min_kdf=min_kdf)
     try:

@@ -33,9 +33,7 @@ def set_setting(conn: Connection, key: str, value: Any) -> None:
 def get_setting(conn: Connection, key: str, type_: type[T]) -> T | None: ...
 @overload
 def get_setting(conn: Connection, key: str, type_: type[T], default: T) -> T: ...
-def get_setting(
-    conn: Connection, key: str, type_: type[T], default: T | None = None
-) -> T | None:
+def get_setting(conn: Connection, key: str, type_: type[T], default: T | None = None) -> T | None:
     """The value under `key` decoded as `type_`, or `default` if unset."""
     _check_key(key)
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
