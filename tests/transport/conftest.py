@@ -12,7 +12,7 @@ from hasteh.vault.keyfile import KdfParams
 from tests.relay.harness import RelayProcess
 
 FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASS = "correct horse battery staple"  # noqa: S105 - a test passphrase
+PASS = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ def relay_app() -> typer.Typer:
     def group() -> None:
         """Run a blind relay that stores only ciphertext."""
 
-    @relay.command("serve")
+    @relay.command("serve", help=_("Serve the relay until stopped."))
     def serve(
         host: str = typer.Option("127.0.0.1", help=_("Address to listen on.")),
         port: int = typer.Option(8470, help=_("Port to listen on.")),

@@ -1,0 +1,155 @@
+"""Courier bundles: A exports with no network, B (not in the group) imports and later
+forwards to the relay, C (the recipient) receives; a tampered bundle is refused whole."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+from hasteh import vault
+from hasteh.envelope import Envelope, Kind, open_payload, seal
+from hasteh.i18n import persian_digits
+from hasteh.transport import courier, registry
+from hasteh.transport import outbox as ob
+from hasteh.transport.errors import BundleRefused
+from hasteh.transport.relay_client import RelayClient
+from hasteh.vault import Connection
+from hasteh.vault import outbox as voutbox
+from tests.relay.harness import RelayProcess
+
+Profiles = Callable[[str], vault.Vault]
+CHEAP = courier.KdfCost(memory_kib=8 * 1024, iterations=1, lanes=1)
+
+
+def env(mailbox: bytes, payload: bytes) -> Envelope:
+    return seal(kind=Kind.MESSAGE, mailbox=mailbox, payload=payload, rng=os.urandom)
+
+
+def export(profile: vault.Vault, code: str, **kw: object) -> bytes:
+    data, _ = courier.export_bundle(profile, code=code, rng=os.urandom, cost=CHEAP, **kw)  # type: ignore[arg-type]
+    return data
+
+
+def test_round_trip_through_a_courier_outside_the_group(
+    make_profile: Profiles, relay: RelayProcess
+) -> None:
+    a, b, c = make_profile("a"), make_profile("b"), make_profile("c")
+    group, other = os.urandom(32), os.urandom(32)
+    sent = [env(group, b"strike at dawn %d" % i) for i in range(5)]
+    a.write(lambda conn: [ob.stage(conn, e, [relay.url], now=0.0) for e in sent])
+    a.write(lambda conn: ob.stage(conn, env(other, b"not chosen"), [relay.url], now=0.0))
+    code = courier.new_code(os.urandom)
+    data = export(a, code, mailboxes={group})
+    assert len(data) == 65536  # one bucket, whatever it carries
+
+    report = courier.import_bundle(b, data, code=code, now=1.0, cost=CHEAP)
+    assert (len(report.for_me), report.queued, report.known) == (0, 5, 0)
+    again = courier.import_bundle(b, data, code=code, now=2.0, cost=CHEAP)
+    assert (again.queued, again.known) == (0, 5)
+
+    delivered = ob.deliver_due(b, lambda url: RelayClient(url), now=3.0, rng=lambda: 0.0)
+    assert delivered.sent == 5
+
+    c.write(lambda conn: registry.add_mailbox(conn, group, [relay.url]))
+    got: list[bytes] = []
+
+    def sink(conn: Connection, e: Envelope) -> None:
+        got.append(open_payload(e))
+
+    with RelayClient(relay.url) as client:
+        ob.fetch_new(c, client, relay.url, group, now=4.0, sink=sink)
+    assert got == [b"strike at dawn %d" % i for i in range(5)]
+
+
+def test_import_by_a_member_delivers_once(make_profile: Profiles, relay: RelayProcess) -> None:
+    a, c = make_profile("a"), make_profile("c")
+    group = os.urandom(32)
+    a.write(lambda conn: ob.stage(conn, env(group, b"for c"), [relay.url], now=0.0))
+    c.write(lambda conn: registry.add_mailbox(conn, group, [relay.url]))
+    data = export(a, "our cell's agreed passphrase")
+    handed: list[bytes] = []
+    sink = lambda conn, e: handed.append(open_payload(e))  # noqa: E731
+    report = courier.import_bundle(
+        c, data, code="our cell's agreed passphrase", now=1.0, sink=sink, cost=CHEAP
+    )
+    assert [open_payload(e) for e in report.for_me] == [b"for c"] and handed == [b"for c"]
+    courier.import_bundle(
+        c, data, code="our cell's agreed passphrase", now=2.0, sink=sink, cost=CHEAP
+    )
+    assert handed == [b"for c"]  # seen once
+
+
+def _flip(data: bytes, offset: int) -> bytes:
+    return data[:offset] + bytes([data[offset] ^ 0x01]) + data[offset + 1 :]
+
+
+def test_tampered_bundle_is_refused_whole(make_profile: Profiles, relay: RelayProcess) -> None:
+    a, b = make_profile("a"), make_profile("b")
+    group = os.urandom(32)
+    a.write(
+        lambda conn: [
+            ob.stage(conn, env(group, b"m%d" % i), [relay.url], now=0.0) for i in range(3)
+        ]
+    )
+    code = courier.new_code(os.urandom)
+    data = export(a, code)
+    bad = [
+        _flip(data, 0),  # salt
+        _flip(data, 20),  # nonce
+        _flip(data, 100),  # ciphertext
+        _flip(data, len(data) - 1),  # tag
+        data[:-1],
+        data + b"\x00",
+        data[: len(data) // 2] * 2,
+    ]
+    for candidate in bad:
+        with pytest.raises(BundleRefused) as err:
+            courier.import_bundle(b, candidate, code=code, now=1.0, cost=CHEAP)
+        assert "refused whole" in str(err.value)
+    with pytest.raises(BundleRefused):
+        courier.import_bundle(b, data, code=courier.new_code(os.urandom), now=1.0, cost=CHEAP)
+    assert b.read(voutbox.counts)["queued"] == 0  # nothing imported
+
+
+def test_authenticated_but_malformed_contents_are_refused() -> None:
+    # Made with the code, yet not a valid bundle body (e.g. by a hostile tool).
+    code = "XXXX-XXXX-XXXX-XXXX-XXXX"
+    good = courier.seal_bundle([], code=code, rng=os.urandom, cost=CHEAP)
+    assert courier.open_bundle(good, code=code, cost=CHEAP) == []
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    salt, nonce = os.urandom(16), os.urandom(12)
+    key = courier._key(code, salt, CHEAP)
+    plain = b"\x00\x00\x00\x03abc" + bytes(65536 - 28 - 16 - 7)
+    forged = salt + nonce + ChaCha20Poly1305(key).encrypt(nonce, plain, courier.LABEL + salt)
+    with pytest.raises(BundleRefused):
+        courier.open_bundle(forged, code=code, cost=CHEAP)
+
+
+def test_size_reveals_only_a_bucket(make_profile: Profiles) -> None:
+    a = make_profile("a")
+    group = os.urandom(32)
+    sizes = []
+    for n in (1, 40):
+        a.write(
+            lambda conn, n=n: [
+                ob.stage(conn, env(group, os.urandom(100)), ["http://r"], now=0.0) for _ in range(n)
+            ]
+        )
+        sizes.append(len(export(a, "code")))
+    assert sizes == [65536, 65536]
+    a.write(
+        lambda conn: [
+            ob.stage(conn, env(group, os.urandom(60000)), ["http://r"], now=0.0) for _ in range(3)
+        ]
+    )
+    assert len(export(a, "code")) in courier.FILE_BUCKETS[1:]
+
+
+def test_codes_forgive_case_dashes_and_persian_digits() -> None:
+    code = courier.new_code(os.urandom)
+    assert len(code) == 24 and code.count("-") == 4
+    typed = persian_digits(code.lower().replace("-", " "))
+    assert courier.canonical_code(typed) == courier.canonical_code(code)
