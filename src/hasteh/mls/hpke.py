@@ -44,6 +44,7 @@ from cryptography.hazmat.primitives import serialization as _ser
 from cryptography.hazmat.primitives.asymmetric import ec, x448, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
+from .cipher_suite import Rng
 from .errors import InvalidMessage, UsageError
 
 __all__ = [
@@ -63,8 +64,6 @@ __all__ = [
     "setup_base_s",
 ]
 
-#: A source of random bytes: `rng(n)` returns n fresh bytes.
-Rng = Callable[[int], bytes]
 
 #: The export-only AEAD id (§7.3): the context can `export` but not seal or open.
 AEAD_EXPORT_ONLY: Final = 0xFFFF
@@ -491,6 +490,8 @@ class RecipientContext(_Context):
 
 def _encap(s: _Suite, pk_r: bytes, rng: Rng) -> tuple[bytes, bytes]:
     kem = s.kem
+    if type(pk_r) is not bytes:  # the parsed-key cache needs a hashable key
+        pk_r = bytes(pk_r)
     if len(pk_r) != kem.npk:
         raise UsageError(f"{kem.name} public key must be {kem.npk} bytes, got {len(pk_r)}")
     peer = _recipient(kem.id, pk_r)
