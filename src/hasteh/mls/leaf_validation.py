@@ -293,11 +293,10 @@ def validate_tree(
     max_lifetime: int | None = None,
 ) -> None:
     """§12.4.3.1 "Verify the integrity of the ratchet tree", except the tree hash
-    comparison with the GroupInfo (the caller's): parent hashes, unmerged leaves, key
-    uniqueness, and every leaf as in §7.3. O(n) after the caches fill."""
+    comparison with the GroupInfo (the caller's): key uniqueness, every leaf as in §7.3,
+    unmerged leaves, then parent hashes (a forged leaf thus reports its own signature
+    rather than the parent-hash chains it breaks). O(n) after the caches fill."""
     tree.check_unique_keys()
-    tree.check_unmerged_leaves()
-    verify_parent_hashes(tree)
     support = CredentialSupport.of(tree)
     for index, leaf in tree.leaves():
         validate_leaf_node(
@@ -311,3 +310,5 @@ def validate_tree(
             max_lifetime=max_lifetime,
             support=support,
         )
+    tree.check_unmerged_leaves()
+    verify_parent_hashes(tree)

@@ -377,8 +377,8 @@ class RatchetTree:
 
     def update_leaf(self, leaf: LeafIndex, leaf_node: LeafNode) -> RatchetTree:
         """Apply an Update (§12.1.2): replace the sender's leaf, blank its direct path."""
-        if self.leaf_node(leaf) is None:
-            raise InvalidMessage("blank-leaf", f"leaf {leaf} is blank and cannot be updated")
+        if not self.contains_leaf(leaf) or self.leaf_node(leaf) is None:
+            raise InvalidMessage("blank-leaf", f"leaf {leaf} is not a member to update")
         updates: dict[NodeIndex, Node | None] = {p: None for p in self.direct_path(leaf)}
         updates[leaf_to_node(leaf)] = leaf_node
         return self.replace(updates)
