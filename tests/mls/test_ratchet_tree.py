@@ -102,7 +102,7 @@ def test_remove_blanks_path_and_truncates() -> None:
     for t in range(1, 5):
         tree, _ = tree.add_leaf(fake_leaf(t))
     assert tree.n_leaves == 8
-    tree = tree.replace({NodeIndex(7): parent(7), NodeIndex(9): parent(9)})
+    tree = tree.with_nodes({NodeIndex(7): parent(7), NodeIndex(9): parent(9)})
     smaller = tree.remove_leaf(LeafIndex(4))
     assert smaller.n_leaves == 4
     assert smaller.to_nodes()[-1] == fake_leaf(3)
@@ -144,7 +144,7 @@ def test_from_nodes_rejects_malformed_lists() -> None:
     assert tree.n_leaves == 4 and tree.width == 7
     assert tree.to_nodes()[-1] == fake_leaf(2)
     with pytest.raises(UsageError):
-        tree.replace({NodeIndex(1): fake_leaf(5)})
+        tree.with_nodes({NodeIndex(1): fake_leaf(5)})
 
 
 def test_key_lookup() -> None:
@@ -154,7 +154,7 @@ def test_key_lookup() -> None:
     assert tree.find_leaf_by_signature_key(fake_leaf(0).signature_key) == 0
     assert tree.find_leaf(fake_leaf(1)) == 1
     assert tree.find_leaf_by_encryption_key(b"nope") is None
-    tree = tree.replace({NodeIndex(1): parent(1)})
+    tree = tree.with_nodes({NodeIndex(1): parent(1)})
     assert tree.find_node_by_encryption_key(parent(1).encryption_key) == 1
     assert tree.find_leaf_by_encryption_key(parent(1).encryption_key) is None
 
@@ -227,7 +227,7 @@ def test_random_operations_keep_caches_and_shape_consistent(steps: list[tuple[st
             updates: dict[NodeIndex, Node | None] = {p: None for p in tree.direct_path(who)}
             for p in tree.filtered_direct_path(who):
                 updates[p] = parent(tag * 1000 + p)
-            tree = tree.replace(updates)
+            tree = tree.with_nodes(updates)
         tag += 1
         check_against_naive(tree)
         assert all(isinstance(n, LeafNode) for _, n in tree.leaves())

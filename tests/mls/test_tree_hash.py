@@ -43,7 +43,7 @@ def test_original_sibling_tree_hash_figure_21() -> None:
         nodes.pop()
     tree = RatchetTree.from_nodes(SUITE, nodes)
     # The tree S = Y would have had if F were blank and not unmerged anywhere.
-    expected_tree = tree.replace({NodeIndex(10): None, NodeIndex(11): ParentNode(b"Y", b"", ())})
+    expected_tree = tree.with_nodes({NodeIndex(10): None, NodeIndex(11): ParentNode(b"Y", b"", ())})
     want = tree_hash(expected_tree, NodeIndex(11))
     assert original_tree_hash(tree, NodeIndex(11), [LeafIndex(5)]) == want
     assert original_tree_hash(tree, NodeIndex(11), []) == tree_hash(tree, NodeIndex(11))

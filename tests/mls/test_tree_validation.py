@@ -71,13 +71,13 @@ def test_tampered_trees_are_rejected(group: Group) -> None:
     # A parent key swapped by whoever relayed the tree breaks its parent-hash chain.
     root = tree.parent_node(tree.root)
     assert root is not None
-    swapped = tree.replace({tree.root: replace(root, encryption_key=b"\x01" * 32)})
+    swapped = tree.with_nodes({tree.root: replace(root, encryption_key=b"\x01" * 32)})
     assert reason(lambda: verify_parent_hashes(swapped)) == "bad-parent-hash"
 
     # A leaf whose signature does not verify.
     leaf = tree.leaf_node(LeafIndex(3))
     assert leaf is not None
-    forged = tree.replace({NodeIndex(6): replace(leaf, signature=bytes(64))})
+    forged = tree.with_nodes({NodeIndex(6): replace(leaf, signature=bytes(64))})
     assert reason(lambda: validate_tree(forged, group_id=GROUP_ID)) == "bad-leaf-signature"
     # ... or signed for another group.
     assert reason(lambda: validate_tree(tree, group_id=b"other")) == "bad-leaf-signature"
@@ -85,7 +85,7 @@ def test_tampered_trees_are_rejected(group: Group) -> None:
     # Two nodes with one encryption key.
     other = tree.leaf_node(LeafIndex(1))
     assert other is not None
-    dup = tree.replace({tree.root: replace(root, encryption_key=other.encryption_key)})
+    dup = tree.with_nodes({tree.root: replace(root, encryption_key=other.encryption_key)})
     assert reason(lambda: validate_tree(dup, group_id=GROUP_ID)) == "duplicate-encryption-key"
 
 
@@ -100,7 +100,7 @@ def test_unmerged_leaf_rules() -> None:
     assert root is not None
     # Repeated, outside the subtree, merged at a node in between, unsorted.
     for bad in ((3, 3), (5,), (1, 3), (3, 2)):
-        broken = tree.replace({tree.root: replace(root, unmerged_leaves=bad)})
+        broken = tree.with_nodes({tree.root: replace(root, unmerged_leaves=bad)})
         assert reason(broken.check_unmerged_leaves) == "bad-unmerged-leaves"
 
 
@@ -114,7 +114,7 @@ def test_unmerged_leaf_missing_at_an_intermediate_node() -> None:
     assert len(holders) >= 2
     low = tree.parent_node(holders[0])
     assert low is not None
-    broken = tree.replace({holders[0]: replace(low, unmerged_leaves=())})
+    broken = tree.with_nodes({holders[0]: replace(low, unmerged_leaves=())})
     assert reason(broken.check_unmerged_leaves) == "bad-unmerged-leaves"
 
 
@@ -267,5 +267,5 @@ def test_parent_node_without_a_chain_is_rejected(group: Group) -> None:
     # Plant a parent over blank parents that no leaf's path vouches for.
     blanks = [x for x in range(1, tree.width, 2) if tree.parent_node(NodeIndex(x)) is None]
     assert blanks
-    planted = tree.replace({NodeIndex(blanks[0]): ParentNode(b"\x07" * 32, b"", ())})
+    planted = tree.with_nodes({NodeIndex(blanks[0]): ParentNode(b"\x07" * 32, b"", ())})
     assert reason(lambda: verify_parent_hashes(planted)) == "bad-parent-hash"

@@ -14,7 +14,7 @@ from hasteh.mls import hpke, labels
 from hasteh.mls.commit import HPKECiphertext, UpdatePath, UpdatePathNode
 from hasteh.mls.errors import InvalidMessage
 from hasteh.mls.leaf_node import LeafNode
-from hasteh.mls.leaf_validation import sign_leaf_node
+from hasteh.mls.leaf_validation import sign_leaf_node, validate_tree
 from hasteh.mls.parent_hash import with_path_parent_hashes
 from hasteh.mls.parent_node import ParentNode
 from hasteh.mls.ratchet_tree import Node, RatchetTree
@@ -215,10 +215,12 @@ def test_path_key_that_does_not_match_the_secret(
     pairs = tree.filtered_path_with_copath(sender)
     for (p, _), key in zip(pairs, keys, strict=True):
         updates[p] = ParentNode(key, b"", ())
-    _, ph = with_path_parent_hashes(tree.replace(updates), sender)
+    _, ph = with_path_parent_hashes(tree.with_nodes(updates), sender)
     leaf = resign(group, sender, replace(path.leaf_node, parent_hash=ph))
     # ... and encrypt the honest path secrets under the resulting provisional context ...
-    merged_tree, _ = with_path_parent_hashes(tree.replace({**updates, NodeIndex(2): leaf}), sender)
+    merged_tree, _ = with_path_parent_hashes(
+        tree.with_nodes({**updates, NodeIndex(2): leaf}), sender
+    )
     context = replace(group.context(), tree_hash=tree_hash(merged_tree)).to_bytes()
     rng = make_rng(b"insider")
     nodes = []
@@ -301,3 +303,40 @@ def test_joiner_keys_from_welcome_path_secret() -> None:
         )
     assert e.value.reason == "path-key-mismatch"
     assert CommitSecret.zero(SUITE).value == bytes(32)
+
+
+def test_external_commit_takes_the_leftmost_blank_leaf() -> None:
+    group = Group.create(Member.new(b"e0"))
+    group.commit(LeafIndex(0), [], [Member.new(b"e1"), Member.new(b"e2")])
+    joiner = Member.new(b"outsider")
+    tree, slot = group.views[LeafIndex(0)].with_blank_leaf()
+    assert slot == 3
+    created = create_update_path(
+        tree,
+        slot,
+        joiner.leaf_node,
+        joiner.signature_private,
+        group.context(),
+        external=True,
+        rng=make_rng(b"ext"),
+    )
+    for j in group.members:
+        mine, mine_slot = group.views[j].with_blank_leaf()
+        assert mine_slot == slot
+        applied = apply_update_path(
+            mine, slot, created.update_path, group.context(), group.keys[j], external=True
+        )
+        assert applied.commit_secret == created.commit_secret
+        assert applied.tree == created.tree
+    validate_tree(created.tree, group_id=GROUP_ID)
+    # Without the external flag, a blank slot is not a member ...
+    keys = group.keys[LeafIndex(0)]
+    with pytest.raises(InvalidMessage) as e:
+        apply_update_path(tree, slot, created.update_path, group.context(), keys)
+    assert e.value.reason == "unknown-sender"
+    # ... and an external joiner cannot pick an occupied or non-leftmost slot.
+    with pytest.raises(InvalidMessage) as e:
+        apply_update_path(
+            tree, LeafIndex(1), created.update_path, group.context(), keys, external=True
+        )
+    assert e.value.reason == "unknown-sender"

@@ -66,7 +66,7 @@ def with_path_parent_hashes(tree: RatchetTree, leaf: LeafIndex) -> tuple[Ratchet
         sibling_hash = original_tree_hash(tree, s, _leaves(node.unmerged_leaves))
         updates[p] = replace(node, parent_hash=above)
         above = parent_hash(tree.suite, node.encryption_key, above, sibling_hash)
-    return tree.replace(updates), above
+    return tree.with_nodes(updates), above
 
 
 def verify_parent_hashes(tree: RatchetTree) -> None:

@@ -85,6 +85,15 @@ class RatchetTree:
     nodes: tuple[Node | None, ...]
     caches: TreeCaches = field(compare=False, repr=False, hash=False)
 
+    def __post_init__(self) -> None:
+        # Build with from_nodes / from_bytes / one_member; this guards direct use.
+        width = len(self.nodes)
+        n = (width + 1) // 2
+        if width < 1 or n & (n - 1) or width != 2 * n - 1:
+            raise UsageError(f"{width} node slots is not a full tree")
+        if len(self.caches.hashes) != width or len(self.caches.resolutions) != width:
+            raise UsageError("tree caches do not match the tree's width")
+
     # --- construction -----------------------------------------------------------------
 
     @classmethod
@@ -273,7 +282,7 @@ class RatchetTree:
 
     # --- changes ----------------------------------------------------------------------
 
-    def replace(self, updates: Mapping[NodeIndex, Node | None]) -> RatchetTree:
+    def with_nodes(self, updates: Mapping[NodeIndex, Node | None]) -> RatchetTree:
         """A tree with the given slots replaced (same width); caches carried over.
 
         Low-level: callers keep §7 invariants. Wrong node kinds are `UsageError`.
@@ -348,7 +357,7 @@ class RatchetTree:
 
     def blank_path(self, leaf: LeafIndex) -> RatchetTree:
         """Blank every parent on the direct path of `leaf` (§7.4, §12.1.2, §12.1.3)."""
-        return self.replace({p: None for p in self.direct_path(leaf)})
+        return self.with_nodes({p: None for p in self.direct_path(leaf)})
 
     def add_leaf(self, leaf_node: LeafNode) -> tuple[RatchetTree, LeafIndex]:
         """Add a member at the leftmost blank leaf, extending if none (§12.1.1, §7.7).
@@ -364,7 +373,7 @@ class RatchetTree:
                 assert isinstance(node, ParentNode)
                 unmerged = tuple(sorted({*node.unmerged_leaves, leaf}))
                 updates[p] = replace(node, unmerged_leaves=unmerged)
-        return tree.replace(updates), leaf
+        return tree.with_nodes(updates), leaf
 
     def with_blank_leaf(self) -> tuple[RatchetTree, LeafIndex]:
         """The leftmost blank leaf, after extending the tree if there is none (§7.7);
@@ -381,7 +390,7 @@ class RatchetTree:
             raise InvalidMessage("blank-leaf", f"leaf {leaf} is not a member to update")
         updates: dict[NodeIndex, Node | None] = {p: None for p in self.direct_path(leaf)}
         updates[leaf_to_node(leaf)] = leaf_node
-        return self.replace(updates)
+        return self.with_nodes(updates)
 
     def remove_leaf(self, leaf: LeafIndex) -> RatchetTree:
         """Apply a Remove (§12.1.3): blank the leaf and its direct path, then truncate."""
@@ -389,7 +398,7 @@ class RatchetTree:
             raise InvalidMessage("invalid-remove", f"leaf {leaf} is not a member")
         updates: dict[NodeIndex, Node | None] = {p: None for p in self.direct_path(leaf)}
         updates[leaf_to_node(leaf)] = None
-        return self.replace(updates).truncated()
+        return self.with_nodes(updates).truncated()
 
     # --- checks -----------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ Randomness comes only from `rng`.
 
 Errors (`InvalidMessage.reason`), all the committer's fault:
 
-    unknown-sender              the sender's leaf is blank or outside the tree
+    unknown-sender              the sender's leaf is blank (or, for an external
+                                commit, not the leftmost blank leaf)
     bad-update-path-length      not one UpdatePathNode per filtered direct path node
     bad-update-path-ciphertexts a node's ciphertexts do not match its copath resolution
     duplicate-encryption-key    a path key is already in the tree or repeated
@@ -214,6 +215,7 @@ def create_update_path(
     group_context: GroupContext,
     *,
     exclude: Iterable[LeafIndex] = (),
+    external: bool = False,
     rng: Rng,
 ) -> CreatedPath:
     """Re-key the path of `sender` in `tree` (the tree with the commit's proposals
@@ -224,10 +226,11 @@ def create_update_path(
     signature key. `group_context` is the provisional GroupContext except `tree_hash`,
     which is set here to the hash of the new tree. `exclude` lists the leaves added by
     the same commit: they get the path secret through the Welcome instead (§7.6).
+    An `external` committer takes the blank slot `sender` from
+    `RatchetTree.with_blank_leaf` (§12.4.1); a member commits from its own leaf.
     """
     suite = tree.suite
-    if tree.leaf_node(sender) is None:
-        raise UsageError(f"leaf {sender} is blank and cannot commit")
+    _check_sender_slot(tree, sender, external, UsageError)
     pairs = tree.filtered_path_with_copath(sender)
 
     leaf_private, leaf_public = hpke.generate_key_pair(suite.kem, rng)
@@ -244,7 +247,7 @@ def create_update_path(
         secret = next_path_secret(suite, secret)
     commit_secret = CommitSecret(secret.value)
 
-    merged, leaf_parent_hash = with_path_parent_hashes(tree.replace(updates), sender)
+    merged, leaf_parent_hash = with_path_parent_hashes(tree.with_nodes(updates), sender)
     unsigned = replace(
         leaf_template,
         encryption_key=leaf_public,
@@ -260,7 +263,7 @@ def create_update_path(
         group_id=group_context.group_id,
         leaf_index=sender,
     )
-    new_tree = merged.replace({leaf_to_node(sender): leaf})
+    new_tree = merged.with_nodes({leaf_to_node(sender): leaf})
     context = replace(group_context, tree_hash=tree_hash(new_tree))
     context_bytes = context.to_bytes()
 
@@ -315,6 +318,7 @@ def merge_update_path(
     group_context: GroupContext,
     *,
     exclude: Iterable[LeafIndex] = (),
+    external: bool = False,
 ) -> RatchetTree:
     """Validate an UpdatePath against `tree` (the commit's proposals applied) and merge
     its public part (§7.5 "merges UpdatePath into the tree", §12.4.2).
@@ -323,9 +327,9 @@ def merge_update_path(
     sender's index, against the group's required capabilities), that no path key is
     already in the tree, the node and ciphertext counts (§7.6), and the leaf's signed
     parent hash (§7.9.2). `group_context` needs only group_id and extensions here.
+    For an `external` commit, `sender` is the blank slot the joiner takes (§12.4.2).
     """
-    if not tree.contains_leaf(sender) or tree.leaf_node(sender) is None:
-        raise InvalidMessage("unknown-sender", f"leaf {sender} is not a member")
+    _check_sender_slot(tree, sender, external, InvalidMessage)
     leaf = update_path.leaf_node
     validate_leaf_node(
         tree,
@@ -356,10 +360,10 @@ def merge_update_path(
             raise InvalidMessage("duplicate-encryption-key", f"path key for node {p}")
         seen.add(key)
         updates[p] = ParentNode(key, b"", ())
-    merged, leaf_parent_hash = with_path_parent_hashes(tree.replace(updates), sender)
+    merged, leaf_parent_hash = with_path_parent_hashes(tree.with_nodes(updates), sender)
     if leaf.parent_hash != leaf_parent_hash:
         raise InvalidMessage("bad-parent-hash", "the committer's leaf parent hash")
-    return merged.replace({leaf_to_node(sender): leaf})
+    return merged.with_nodes({leaf_to_node(sender): leaf})
 
 
 def apply_update_path(
@@ -370,6 +374,7 @@ def apply_update_path(
     private_keys: TreePrivateKeys,
     *,
     exclude: Iterable[LeafIndex] = (),
+    external: bool = False,
 ) -> AppliedPath:
     """Process a received UpdatePath (§7.5, §12.4.2): `merge_update_path`, then decrypt
     the path secret for the receiver's subtree under the provisional GroupContext
@@ -386,7 +391,9 @@ def apply_update_path(
     excluded = tuple(exclude)
     if me in excluded:
         raise UsageError("a member added by this commit joins through the Welcome")
-    new_tree = merge_update_path(tree, sender, update_path, group_context, exclude=excluded)
+    new_tree = merge_update_path(
+        tree, sender, update_path, group_context, exclude=excluded, external=external
+    )
     context = replace(group_context, tree_hash=tree_hash(new_tree))
 
     pairs = tree.filtered_path_with_copath(sender)
@@ -418,6 +425,27 @@ def apply_update_path(
 
     new_keys = TreePrivateKeys(me, keys).restricted_to(new_tree)
     return AppliedPath(new_tree, CommitSecret(secret.value), new_keys, decrypted, context)
+
+
+def _check_sender_slot(
+    tree: RatchetTree,
+    sender: LeafIndex,
+    external: bool,
+    error: type[InvalidMessage] | type[UsageError],
+) -> None:
+    """A member commits from its non-blank leaf; an external joiner from the leftmost
+    blank leaf, the one `RatchetTree.with_blank_leaf` gives (§12.4.1, §12.4.2)."""
+    if not tree.contains_leaf(sender):
+        problem = f"leaf {sender} is outside the tree"
+    elif external and sender != tree.leftmost_blank_leaf():
+        problem = f"an external committer takes the leftmost blank leaf, not {sender}"
+    elif not external and tree.leaf_node(sender) is None:
+        problem = f"leaf {sender} is not a member"
+    else:
+        return
+    if error is InvalidMessage:
+        raise InvalidMessage("unknown-sender", problem)
+    raise UsageError(problem)
 
 
 def _step_for(pairs: tuple[tuple[NodeIndex, NodeIndex], ...], me: LeafIndex) -> int:
