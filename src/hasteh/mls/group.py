@@ -957,7 +957,7 @@ def _create_update_path(
         updates[p] = ParentNode(pub, b"", ())
         secret = derive_secret(suite, secret, "path")
     commit_secret = secret
-    tree = tree.replace(updates)
+    tree = tree.with_nodes(updates)
     tree, leaf_parent_hash = with_path_parent_hashes(tree, own)
     old = state.own_leaf_node
     leaf = LeafNode(
@@ -973,7 +973,7 @@ def _create_update_path(
     leaf = sign_leaf_node(
         suite, state.signature_private, leaf, group_id=state.group_id, leaf_index=own
     )
-    tree = tree.replace({leaf_to_node(own): leaf})
+    tree = tree.with_nodes({leaf_to_node(own): leaf})
     provisional = GroupContext(
         suite.id,
         state.group_id,
@@ -1042,7 +1042,7 @@ def _merge_update_path(
         ):
             raise InvalidMessage("duplicate-encryption-key", "an UpdatePath key is already in use")
         seen.add(node.encryption_key)
-    tree = tree.replace(
+    tree = tree.with_nodes(
         {
             p: ParentNode(n.encryption_key, b"", ())
             for (p, _), n in zip(pairs, path.nodes, strict=True)
@@ -1051,7 +1051,7 @@ def _merge_update_path(
     tree, leaf_parent_hash = with_path_parent_hashes(tree, committer)
     if leaf.parent_hash != leaf_parent_hash:
         raise InvalidMessage("bad-parent-hash", "the committer's leaf parent_hash is wrong")
-    return tree.replace({leaf_to_node(committer): leaf})
+    return tree.with_nodes({leaf_to_node(committer): leaf})
 
 
 def _decrypt_update_path(
