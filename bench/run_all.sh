@@ -1,13 +1,26 @@
 #!/usr/bin/env sh
 # Run every bench/bench_*.py present, one after another, from the repository root.
-# Extra arguments (for example --quick) are passed to each benchmark.
+#
+#   bench/run_all.sh            full runs, each benchmark with its defaults
+#   bench/run_all.sh --quick    smoke test: --quick goes to the benchmarks that accept it;
+#                               the others run with their defaults
+#
+# Exits 1 if any benchmark failed (after running all of them).
 set -eu
 cd "$(dirname "$0")/.."
+quick=""
+if [ "${1:-}" = "--quick" ]; then quick="--quick"; fi
 status=0
+found=0
 for bench in bench/bench_*.py; do
-    [ -e "$bench" ] || { echo "no benchmarks in bench/"; exit 0; }
-    echo "==> $bench"
-    uv run python "$bench" "$@" || { echo "FAILED: $bench"; status=1; }
+    [ -e "$bench" ] || continue
+    found=1
+    args=""
+    if [ -n "$quick" ] && grep -q -- "--quick" "$bench"; then args="--quick"; fi
+    echo "==> uv run python $bench $args"
+    # shellcheck disable=SC2086  # $args is empty or one word
+    uv run python "$bench" $args || { echo "FAILED: $bench"; status=1; }
     echo
 done
+[ "$found" = 1 ] || echo "no benchmarks in bench/"
 exit "$status"
