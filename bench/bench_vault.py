@@ -1,10 +1,11 @@
 """Vault benchmark: unlock cost, event throughput against plain SQLite, panic on 1 GiB.
 
-    uv run python bench/bench_vault.py [--events 200000] [--panic-gib 1.0]
+    uv run python bench/bench_vault.py [--events 100000] [--rounds 5] [--panic-gib 1.0]
 
 Encrypted and plain databases get the same schema, the same rows (generated once) and
 the same PRAGMAs (secure_delete, WAL, synchronous=FULL, temp_store=MEMORY, cache size);
 the only difference is the SQLCipher key. Results go to stdout as a Markdown table.
+Temporary files go to $HASTEH_BENCH_DIR if set (the panic run needs about 1.1 GiB free).
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ def machine() -> str:
             cpu = line.split(":", 1)[1].strip()
             break
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"nproc={nproc}, {platform.machine()}, {cpu}, Python {platform.python_version()}"
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"nproc={nproc}, {platform.machine()}, {cpu}, Python {platform.python_version()},"
+        f" load average {load} at start"
+    )
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -82,37 +87,54 @@ def open_plain(path: Path) -> db.Connection:
     return conn
 
 
-def throughput(v: vault.Vault, rows: list[events.Event]) -> tuple[float, float]:
+def read_all(v: vault.Vault, n: int) -> None:
+    total = 0
+    for group in range(4):
+        after = -1
+        while page := v.read(lambda c, g=group, a=after: events.read(c, b"group-%d" % g, a, BATCH)):
+            total += len(page)
+            after = page[-1].seq
+    assert total == n
+
+
+def throughput(
+    open_vault: Callable[[], vault.Vault], rows: list[events.Event]
+) -> tuple[float, float]:
+    """Insert in batches, close, reopen (cold page cache: every page is read and, for the
+    vault, decrypted again), then read every group's log in pages."""
     batches = [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+    v = open_vault()
     write = timed(lambda: [v.write(lambda c, b=b: events.append_many(c, b)) for b in batches])
-
-    def read_all() -> int:
-        total = 0
-        for group in range(4):
-            after = -1
-            while page := v.read(
-                lambda c, g=group, a=after: events.read(c, b"group-%d" % g, a, BATCH)
-            ):
-                total += len(page)
-                after = page[-1].seq
-        assert total == len(rows)
-        return total
-
-    read = timed(read_all)
+    v.close()
+    v = open_vault()
+    read = timed(lambda: read_all(v, len(rows)))
+    v.close()
     return len(rows) / write, len(rows) / read
 
 
-def bench_events(tmp: Path, n: int) -> dict[str, tuple[float, float]]:
+def bench_events(tmp: Path, n: int, rounds: int) -> dict[str, tuple[float, float]]:
+    """Alternate encrypted and plain runs (fresh databases each round); report medians.
+
+    The machine may be shared: interleaving and medians keep load spikes from landing on
+    one side only.
+    """
     rows = make_rows(n)
-    home = tmp / "enc"
-    vault.create(home, PASS)
-    enc = vault.unlock(home, PASS)
-    plain = vault.Vault(open_plain(tmp / "plain.db"), tmp)
-    results = {"SQLCipher (vault)": throughput(enc, rows), "plain SQLite": throughput(plain, rows)}
-    enc.close()
-    plain.close()
-    vault.panic(home)
-    return results
+    runs: dict[str, list[tuple[float, float]]] = {"SQLCipher (vault)": [], "plain SQLite": []}
+    for r in range(rounds):
+        order = ["SQLCipher (vault)", "plain SQLite"]
+        for label in order if r % 2 == 0 else reversed(order):
+            if label == "plain SQLite":
+                path = tmp / f"plain-{r}.db"
+                runs[label].append(throughput(lambda p=path: vault.Vault(open_plain(p), tmp), rows))
+                continue
+            home = tmp / f"enc-{r}"
+            vault.create(home, PASS)
+            runs[label].append(throughput(lambda h=home: vault.unlock(h, PASS), rows))
+            vault.panic(home)
+    return {
+        label: (statistics.median(w for w, _ in rs), statistics.median(r for _, r in rs))
+        for label, rs in runs.items()
+    }
 
 
 def bench_panic(tmp: Path, gib: float) -> tuple[float, float]:
@@ -134,7 +156,8 @@ def bench_panic(tmp: Path, gib: float) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--panic-gib", type=float, default=1.0)
     args = parser.parse_args()
     print(f"# vault benchmark, {time.strftime('%Y-%m-%d')}, {machine()}\n")
@@ -148,10 +171,13 @@ def main() -> None:
             f"| unlock, production m={k.memory_kib // 1024} MiB t={k.iterations} p={k.lanes}"
             f" (median of 5) | {bench_unlock(tmp) * 1000:.0f} ms |"
         )
-        res = bench_events(tmp, args.events)
+        res = bench_events(tmp, args.events, args.rounds)
         for label, (w, r) in res.items():
-            print(f"| {label}: insert, batches of {BATCH}, {BODY} B bodies | {w:,.0f} events/s |")
-            print(f"| {label}: read, pages of {BATCH} | {r:,.0f} events/s |")
+            print(
+                f"| {label}: insert {args.events:,} events, batches of {BATCH}, {BODY} B bodies"
+                f" (median of {args.rounds}) | {w:,.0f} events/s |"
+            )
+            print(f"| {label}: read them back, pages of {BATCH} | {r:,.0f} events/s |")
         (ew, er), (pw, pr) = res["SQLCipher (vault)"], res["plain SQLite"]
         print(f"| encryption overhead, insert (plain/encrypted time ratio) | {pw / ew:.2f}x |")
         print(f"| encryption overhead, read | {pr / er:.2f}x |")
