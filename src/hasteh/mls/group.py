@@ -213,14 +213,24 @@ class PendingCommit:
 @dataclass(frozen=True, slots=True)
 class CommitOutput:
     """What `commit` produces. Send `commit` to the group; deliver `welcome` to the new
-    members only once the commit is accepted (§14); `group_info` and `ratchet_tree`
-    describe the new epoch (for external joiners, or for an out-of-band tree)."""
+    members only once the commit is accepted (§14). `group_info` and `ratchet_tree`
+    describe the new epoch (for external joiners, or for an out-of-band tree); they are
+    built on demand, since encoding a large tree costs more than the commit itself."""
 
     commit: bytes
     welcome: bytes | None
-    group_info: bytes
-    ratchet_tree: bytes
     pending: PendingCommit = field(repr=False)
+    inline_tree: bool = True
+
+    @property
+    def group_info(self) -> bytes:
+        """The new epoch's signed GroupInfo (§12.4.3), as an MLSMessage."""
+        return self.pending.new_state.group_info(external_tree=not self.inline_tree)
+
+    @property
+    def ratchet_tree(self) -> bytes:
+        """The new epoch's `ratchet_tree` extension payload (§12.4.3.3)."""
+        return self.pending.new_state.ratchet_tree()
 
 
 # --- epoch material ---------------------------------------------------------------------
@@ -795,20 +805,19 @@ class GroupState:
         private_keys = dict(self.private_keys)
         private_keys.update(new_keys)
         new_state = self._next_state(tree, new_context, secrets, tag, private_keys)
-        info = new_state._group_info(inline_tree=inline_tree)
         welcome = None
         if applied.added:
+            info = new_state._group_info(inline_tree=inline_tree)
             welcome = _build_welcome(
                 self.suite, info, secrets, applied, path_secrets, own, rng
             ).to_bytes()
         return CommitOutput(
             commit=commit_bytes,
             welcome=welcome,
-            group_info=MLSMessage(info).to_bytes(),
-            ratchet_tree=tree.to_bytes(),
             pending=PendingCommit(
                 self.epoch, self.context.confirmed_transcript_hash, new_state, commit_bytes
             ),
+            inline_tree=inline_tree,
         )
 
     def merge_pending(self, pending: PendingCommit) -> GroupState:

@@ -369,7 +369,9 @@ def apply_proposals(view: GroupView, items: Sequence[ProposalItem]) -> AppliedPr
     # (possibly new) context and the final tree, the new context against every member,
     # and key uniqueness across the whole tree (§7.3).
     required = required_capabilities(extensions)
-    support = CredentialSupport.of(tree)
+    # O(n) work only when leaves changed: Removes alone cannot break §7.3 (an empty
+    # self-update commit at 1024 members would otherwise pay for it every time).
+    support = CredentialSupport.of(tree) if added or updated else None
     group_id = view.context.group_id
     for index, kp in added:
         validate_leaf_node(
@@ -397,7 +399,8 @@ def apply_proposals(view: GroupView, items: Sequence[ProposalItem]) -> AppliedPr
         )
     if changed:
         check_group_context_extensions(extensions, [leaf for _, leaf in tree.leaves()])
-    tree.check_unique_keys()
+    if added or updated:
+        tree.check_unique_keys()
     return AppliedProposals(
         tree=tree,
         extensions=tuple(extensions),

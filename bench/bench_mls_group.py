@@ -1,0 +1,178 @@
+"""MLS group operations: hasteh next to mls-rs, in one run.
+
+    uv run python bench/bench_mls_group.py [--quick] [--markdown] [--sizes 2 8 32 128 1024]
+
+Cipher suite 1 (X25519, AES-128-GCM, SHA-256, Ed25519). For each group size n, the median
+seconds of:
+
+- `protect_unprotect_1KiB`: one 1 KiB application message protected by leaf 0 and
+  unprotected by the last leaf;
+- `commit_create`: a self-update commit (an empty Commit with an UpdatePath) by leaf 0;
+- `commit_process`: that commit processed by the last leaf;
+- `join_welcome`: joining from the Welcome of the Add commit that built the group (tree
+  in-band, every §12.4.3.1 check made, including every leaf signature).
+
+The group is built the way `bench/mlsrs_peer.py` builds the mls-rs one, so both sides do
+the same work: one Add commit of the n-1 others; only log2(n) + 2 members hold a state;
+the first leaf of each copath subtree of leaf 0 (leaves 1, 2, 4, …) commits a
+self-update in turn, which fills every copath node of leaf 0 ("a full tree" as far as
+leaf 0's commits are concerned, see that file's docstring). mls-rs figures come from
+`measure_mlsrs` in the same process, right after ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hasteh.mls.cipher_suite import get_suite
+from hasteh.mls.credential import BasicCredential
+from hasteh.mls.group import CommitApplied, GroupState, create_group, join_from_welcome
+from hasteh.mls.key_package_ops import KeyPackageSecrets, create_key_package
+from hasteh.mls.proposals import Add
+from mlsrs_peer import OPS, measure_mlsrs
+
+SIZES = (2, 8, 32, 128, 1024)
+SUITE = 1
+NOW = int(time.time())
+
+
+def _kp(name: bytes) -> KeyPackageSecrets:
+    suite = get_suite(SUITE)
+    sk, _ = suite.generate_signature_key(os.urandom)
+    return create_key_package(SUITE, BasicCredential(name), sk, rng=os.urandom, now=NOW)
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def _fill_leaves(size: int) -> list[int]:
+    leaves, leaf = [], 1
+    while leaf < size:
+        leaves.append(leaf)
+        leaf *= 2
+    return leaves
+
+
+def measure_hasteh_size(size: int, *, repeat: int = 5, messages: int = 50) -> dict[str, float]:
+    kps = [_kp(f"member-{i}".encode()) for i in range(size)]
+    creator = create_group(SUITE, b"bench-group-%d" % size, kps[0], rng=os.urandom)
+    out = creator.commit([Add(k.key_package) for k in kps[1:]], rng=os.urandom, now=NOW)
+    creator = creator.merge_pending(out.pending)
+    assert out.welcome is not None
+    active = sorted({*_fill_leaves(size), size - 1})
+    states: dict[int, GroupState] = {0: creator}
+    joins = []
+    for leaf in active:
+        seconds, state = _timed(lambda leaf=leaf: join_from_welcome(out.welcome, kps[leaf]))
+        states[leaf] = state
+        joins.append(seconds)
+
+    def commit_and_relay(committer: int) -> tuple[float, float]:
+        create, c = _timed(lambda: states[committer].commit(force_path=True, rng=os.urandom))
+        states[committer] = states[committer].merge_pending(c.pending)
+        process = 0.0
+        for leaf in list(states):
+            if leaf == committer:
+                continue
+            seconds, result = _timed(lambda leaf=leaf: states[leaf].process(c.commit))
+            assert isinstance(result, CommitApplied) and result.new_state is not None
+            states[leaf] = result.new_state
+            if leaf == size - 1:
+                process = seconds
+        return create, process
+
+    for leaf in _fill_leaves(size):
+        commit_and_relay(leaf)
+    creates, processes = [], []
+    for _ in range(repeat):
+        create, process = commit_and_relay(0)
+        creates.append(create)
+        processes.append(process)
+
+    sender, receiver = states[0], states[size - 1]
+    payload = bytes(1024)
+    app = []
+    for _ in range(messages):
+        start = time.perf_counter()
+        receiver.unprotect(sender.protect(payload, rng=os.urandom))
+        app.append(time.perf_counter() - start)
+    return {
+        "protect_unprotect_1KiB": statistics.median(app),
+        "commit_create": statistics.median(creates),
+        "commit_process": statistics.median(processes),
+        "join_welcome": statistics.median(joins),
+    }
+
+
+def measure_hasteh(sizes: Sequence[int], *, repeat: int) -> dict[str, dict[int, float]]:
+    results: dict[str, dict[int, float]] = {op: {} for op in OPS}
+    for size in sizes:
+        for op, seconds in measure_hasteh_size(size, repeat=repeat).items():
+            results[op][size] = seconds
+    return results
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1000:.3f}"
+
+
+def table(ours: dict[str, dict[int, float]], theirs: dict[str, dict[int, float]]) -> str:
+    sizes = sorted({n for per in ours.values() for n in per})
+    lines = [
+        "| operation | members | hasteh ms | mls-rs ms | hasteh/mls-rs |",
+        "|:--|--:|--:|--:|--:|",
+    ]
+    for op in OPS:
+        for n in sizes:
+            a, b = ours[op][n], theirs[op][n]
+            lines.append(f"| {op} | {n} | {_ms(a)} | {_ms(b)} | {a / b:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ([2, 8, 32] if args.quick else list(SIZES))
+    repeat = 1 if args.quick else 5
+    print(f"# MLS group benchmark, {date.today().isoformat()}")
+    print(f"# machine: {machine()}")
+    ours = measure_hasteh(sizes, repeat=repeat)
+    theirs = measure_mlsrs(sizes, repeat=repeat)
+    print(table(ours, theirs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
