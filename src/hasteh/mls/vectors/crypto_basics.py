@@ -42,3 +42,14 @@ def check(case: dict[str, Any]) -> None:
         suite, h(v["priv"]), v["label"], h(v["context"]), h(v["kem_output"]), h(v["ciphertext"])
     )
     expect("decrypt_with_label", pt, h(v["plaintext"]))
+    # ... and our own encryption to the vector's public key decrypts with its private key.
+    seed = iter(suite.kdf_expand(suite.hash(h(v["ciphertext"])), b"rng", 255 * suite.nh))
+
+    def rng(n: int) -> bytes:
+        return bytes(next(seed) for _ in range(n))
+
+    kem_output, ct = labels.encrypt_with_label(
+        suite, h(v["pub"]), v["label"], h(v["context"]), h(v["plaintext"]), rng=rng
+    )
+    pt = labels.decrypt_with_label(suite, h(v["priv"]), v["label"], h(v["context"]), kem_output, ct)
+    expect("encrypt_with_label round trip", pt, h(v["plaintext"]))
