@@ -123,6 +123,14 @@ def _overwrite_keyfile(home: Path, keyfile: kf.KeyFile) -> None:
         os.close(fd)
 
 
+def _create_private_database(path: Path, key: bytes) -> None:
+    """A database readable by its owner only (SQLite gives -wal/-shm the same mode)."""
+    path.touch(mode=0o600, exist_ok=False)
+    os.chmod(path, 0o600)
+    # An empty file is a valid empty database to SQLite; `create_database` fills it.
+    create_database(path, key)
+
+
 def _remove(path: Path) -> bool:
     try:
         path.unlink()
@@ -186,7 +194,8 @@ def _settle(home: Path, unlocked: _Unlocked) -> _Unlocked:
             fd = os.open(other_db, os.O_RDWR)
             try:
                 size = os.fstat(fd).st_size
-                target = min(size, own_db.stat().st_size) if duress else size
+                own_size = own_db.stat().st_size if own_db.exists() else 0
+                target = min(size, own_size) if duress else size
                 os.ftruncate(fd, target)
                 head = min(target, _REWRITE_LIMIT)
                 os.pwrite(fd, os.urandom(head) if duress else os.pread(fd, head, 0), 0)
@@ -196,12 +205,10 @@ def _settle(home: Path, unlocked: _Unlocked) -> _Unlocked:
         for side in side_files(other_db):
             _remove(side)
         fsync_dir(home)
-    except PermissionError:
-        raise ProfileNotWritable() from None
-    except OSError as exc:
-        if exc.errno in (30, 1):  # EROFS, EPERM
-            raise ProfileNotWritable() from None
-        raise
+    except FileNotFoundError:
+        raise NoProfile() from None  # removed under our feet (a panic in another process)
+    except OSError:
+        raise ProfileNotWritable() from None  # read-only, permission, disk full
     return _Unlocked(keyfile, unlocked.kek, unlocked.slot)
 
 
@@ -225,7 +232,7 @@ def create(
             raise SamePassphrases()
     try:
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except PermissionError:
+    except OSError:
         raise ProfileNotWritable() from None
     if keyfile_path(home).exists():
         raise ProfileExists()
@@ -236,7 +243,7 @@ def create(
     header = kf.new_header(kdf)
     keys = [os.urandom(kf.KEY_SIZE) for _ in range(kf.SLOT_COUNT)]
     for index in range(kf.SLOT_COUNT):
-        create_database(db_path(home, index), keys[index])
+        _create_private_database(db_path(home, index), keys[index])
     slots = [kf.random_slot(), kf.random_slot()]
     kek = kf.derive_kek(pp.canonical(passphrase), header)
     slots[real] = kf.seal_slot(kek, header, real, kf.SlotRole.PRIMARY, keys[real])
@@ -282,7 +289,7 @@ def set_duress(
     decoy_key = os.urandom(kf.KEY_SIZE)
     for path in (db_path(home, decoy), *side_files(db_path(home, decoy))):
         _remove(path)
-    create_database(db_path(home, decoy), decoy_key)
+    _create_private_database(db_path(home, decoy), decoy_key)
     own = kf.seal_slot(unlocked.kek, header, slot.index, kf.SlotRole.PRIMARY, slot.db_key)
     duress_kek = kf.derive_kek(pp.canonical(duress), header)
     other = kf.seal_slot(duress_kek, header, decoy, kf.SlotRole.DURESS, decoy_key)
