@@ -50,6 +50,7 @@ __all__ = [
     "EnvelopeError",
     "Kind",
     "bucket_for",
+    "envelope_id",
     "mailbox_hash",
     "open_payload",
     "seal",

@@ -27,7 +27,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.envelope import MAX_ENVELOPE_SIZE, Envelope, EnvelopeError, Kind, mailbox_hash
+from hasteh.envelope import (
+    MAX_ENVELOPE_SIZE,
+    Envelope,
+    EnvelopeError,
+    Kind,
+    envelope_id,
+    mailbox_hash,
+)
 from hasteh.relay.errors import StorageError
 from hasteh.relay.openapi import SCHEMA
 from hasteh.relay.storage import (
@@ -227,7 +234,7 @@ def create_app(
             return refuse(400, "bad_envelope", "bad-epoch: epoch too large for this relay")
         item = PostItem(
             mailbox_hash=mailbox_hash(env.mailbox),
-            envelope_id=env.id,
+            envelope_id=envelope_id(body),  # the strict decoder re-encodes to `body` exactly
             is_commit=env.kind is Kind.COMMIT,
             epoch=env.epoch,
             stored=stored_form(body),

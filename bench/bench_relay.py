@@ -1,0 +1,356 @@
+"""Relay benchmark: ingest and fetch throughput and p99 latency on loopback.
+
+    uv run python bench/bench_relay.py [--seconds 3] [--levels 1,50,500] [--no-postgres]
+
+Side by side in one run:
+  * bare      a Starlette endpoint that reads the body and answers a constant (framework ceiling)
+  * sqlite    the relay, embedded SQLite (WAL, synchronous=FULL, group commit)
+  * postgres  the relay on a throwaway local PostgreSQL cluster
+  * floor     raw inserts into SQLite with the same durability (storage floor, no HTTP)
+
+Each cell runs for a bounded time. Load comes from one client process speaking HTTP/1.1
+keep-alive over raw asyncio sockets (cheaper than an HTTP library, so the server is measured,
+not the client); client and server share the machine's cores. Fetch throughput counts
+envelopes (batches of 100 per request).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import msgspec
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hasteh.envelope import Envelope, Kind  # noqa: E402
+
+FETCH_BATCH = 100
+MAILBOXES = 64
+
+
+# ------------------------------------------------------------------------ the bare server
+
+
+def bare_app() -> object:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    ack = b'{"id":"' + b"0" * 64 + b'","cursor":"1"}'
+    page = msgspec.json.encode(
+        {
+            "envelopes": [os.urandom(316) for _ in range(FETCH_BATCH)],
+            "cursor": "100",
+            "epoch": None,
+            "more": True,
+        }
+    )
+
+    async def post(request: Request) -> Response:
+        await request.body()
+        return Response(ack, media_type="application/json")
+
+    async def fetch(request: Request) -> Response:
+        await request.body()
+        return Response(page, media_type="application/json")
+
+    async def healthz(request: Request) -> Response:
+        return Response(b'{"status":"ok"}', media_type="application/json")
+
+    return Starlette(
+        routes=[
+            Route("/v1/envelopes", post, methods=["POST"]),
+            Route("/v1/fetch", fetch, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
+
+
+def serve_bare(port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(bare_app(), host="127.0.0.1", port=port, access_log=False, log_level="warning")  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- the client
+
+
+def envelope_bytes(count: int, seed: int) -> list[bytes]:
+    mailboxes = [bytes([seed % 256, i]) * 16 for i in range(MAILBOXES)]
+    return [
+        Envelope(
+            Kind.MESSAGE, 0, mailboxes[i % MAILBOXES], os.urandom(16), os.urandom(256)
+        ).to_bytes()
+        for i in range(count)
+    ]
+
+
+def post_request(body: bytes) -> bytes:
+    return (
+        b"POST /v1/envelopes HTTP/1.1\r\nHost: b\r\nContent-Type: application/octet-stream\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    ) + body
+
+
+def fetch_request(mailbox: bytes) -> bytes:
+    body = json.dumps({"mailbox": mailbox.hex(), "after": "0", "limit": FETCH_BATCH}).encode()
+    return (
+        b"POST /v1/fetch HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    ) + body
+
+
+async def _connection(
+    port: int,
+    requests: list[bytes],
+    deadline: float,
+    lat: list[float],
+    counted: list[int],
+    fetch: bool,
+    errors: list[int],
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    index = 0
+    try:
+        while time.perf_counter() < deadline and index < len(requests):
+            started = time.perf_counter()
+            writer.write(requests[index])
+            index += 1
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            body = await reader.readexactly(length)
+            lat.append(time.perf_counter() - started)
+            if not head.startswith(b"HTTP/1.1 200"):
+                errors[0] += 1
+                continue
+            counted[0] += len(msgspec.json.decode(body)["envelopes"]) if fetch else 1
+    finally:
+        writer.close()
+
+
+async def _load(
+    port: int, mode: str, concurrency: int, seconds: float, seed: int
+) -> dict[str, float]:
+    fetch = mode == "fetch"
+    per_conn = 60_000 // concurrency + 1 if not fetch else 10**6
+    if fetch:
+        mb = bytes([0, 0]) * 16
+        one = fetch_request(mb)
+        plans = [[one] * 200_000 for _ in range(concurrency)] if concurrency <= 50 else None
+        plans = plans or [[one] * 20_000 for _ in range(concurrency)]
+    else:
+        bodies = envelope_bytes(per_conn * concurrency, seed)
+        plans = [
+            [post_request(b) for b in bodies[i * per_conn : (i + 1) * per_conn]]
+            for i in range(concurrency)
+        ]
+    lat: list[float] = []
+    counted, errors = [0], [0]
+    started = time.perf_counter()
+    deadline = started + seconds
+    await asyncio.gather(
+        *(
+            _connection(port, plans[i], deadline, lat, counted, fetch, errors)
+            for i in range(concurrency)
+        )
+    )
+    elapsed = time.perf_counter() - started
+    lat.sort()
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
+    return {
+        "per_second": counted[0] / elapsed,
+        "p99_ms": p99 * 1000,
+        "requests": len(lat),
+        "errors": errors[0],
+    }
+
+
+def client_main(port: int, mode: str, concurrency: int, seconds: float, seed: int) -> None:
+    print(json.dumps(asyncio.run(_load(port, mode, concurrency, seconds, seed))))
+
+
+def run_cell(port: int, mode: str, concurrency: int, seconds: float, seed: int) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--client",
+            str(port),
+            mode,
+            str(concurrency),
+            str(seconds),
+            str(seed),
+        ],
+        capture_output=True,
+        timeout=seconds * 10 + 120,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+# ------------------------------------------------------------------------------- servers
+
+
+def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError("server not healthy")
+
+
+def start_server(kind: str, db: str | None) -> tuple[subprocess.Popen[bytes], int]:
+    from tests.relay.harness import free_port
+
+    port = free_port()
+    if kind == "bare":
+        cmd = [sys.executable, __file__, "--bare-server", str(port)]
+    else:
+        cmd = [
+            sys.executable,
+            "-m",
+            "hasteh.relay",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--rate",
+            "1000000000",
+        ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_healthy(port, proc)
+    return proc, port
+
+
+def prefill(port: int) -> None:
+    """Put FETCH_BATCH envelopes into the mailbox the fetch cells read."""
+    bodies = envelope_bytes(FETCH_BATCH * MAILBOXES, 0)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:
+        for b in bodies:
+            c.post("/v1/envelopes", content=b)
+
+
+def storage_floor(seconds: float) -> dict[str, float]:
+    """Raw SQLite inserts, WAL + synchronous=FULL: one commit per row, and 100 per commit."""
+    results = {}
+    for batch in (1, 100):
+        with tempfile.TemporaryDirectory() as tmp:
+            conn = sqlite3.connect(os.path.join(tmp, "floor.sqlite3"), isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(
+                "CREATE TABLE e (seq INTEGER PRIMARY KEY AUTOINCREMENT, mailbox BLOB, id BLOB,"
+                " created_at REAL, data BLOB, UNIQUE (mailbox, id))"
+            )
+            rows = envelope_bytes(20_000, 1)
+            n, started = 0, time.perf_counter()
+            while time.perf_counter() - started < seconds and n + batch <= len(rows):
+                conn.execute("BEGIN IMMEDIATE")
+                for data in rows[n : n + batch]:
+                    conn.execute(
+                        "INSERT INTO e (mailbox, id, created_at, data) VALUES (?, ?, ?, ?)",
+                        (data[12:44], os.urandom(32), time.time(), data),
+                    )
+                conn.execute("COMMIT")
+                n += batch
+            results[f"floor_batch_{batch}"] = n / (time.perf_counter() - started)
+            conn.close()
+    return results
+
+
+def machine() -> str:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"nproc={os.cpu_count()}, CPU={model}, arch={platform.machine()}, python={platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--levels", default="1,50,500")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+    print(f"# {time.strftime('%Y-%m-%d')} {machine()}")
+    targets = ["bare", "sqlite"] + ([] if args.no_postgres else ["postgres"])
+    table: dict[tuple[str, str, int], dict[str, float]] = {}
+    cluster = None
+    tmp = tempfile.mkdtemp(prefix="hasteh-bench-")
+    try:
+        for target in targets:
+            db = None
+            if target == "sqlite":
+                db = f"sqlite:///{tmp}/relay.sqlite3"
+            elif target == "postgres":
+                from tests.relay.harness import PgCluster
+
+                cluster = PgCluster.start()
+                db = cluster.create_database("bench")
+            proc, port = start_server(target, db)
+            try:
+                if target != "bare":
+                    prefill(port)
+                for mode in ("ingest", "fetch"):
+                    for level in levels:
+                        r = run_cell(port, mode, level, args.seconds, seed=level)
+                        table[(target, mode, level)] = r
+                        print(
+                            f"{target:8} {mode:6} c={level:<4} {r['per_second']:>10.0f}/s "
+                            f"p99={r['p99_ms']:.1f} ms  errors={r['errors']:.0f}",
+                            flush=True,
+                        )
+            finally:
+                proc.kill()
+                proc.wait(timeout=30)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    floor = storage_floor(args.seconds)
+    for name, value in floor.items():
+        print(f"{name}: {value:.0f} rows/s")
+    print("\n| target | mode | clients | envelopes/s | p99 ms |\n|---|---|---|---|---|")
+    for (target, mode, level), r in table.items():
+        print(f"| {target} | {mode} | {level} | {r['per_second']:.0f} | {r['p99_ms']:.1f} |")
+    for name, value in floor.items():
+        print(f"| {name} | insert | 1 | {value:.0f} | - |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--bare-server":
+        serve_bare(int(sys.argv[2]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--client":
+        client_main(
+            int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+        )
+    else:
+        main()
