@@ -37,10 +37,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from . import hpke
+from . import hpke, treekem
 from .cipher_suite import CipherSuite, Rng, get_suite
 from .codec import Reader, Writer, decode_all
-from .commit import Commit, HPKECiphertext, ProposalOrRef, ProposalRef, UpdatePath, UpdatePathNode
+from .commit import Commit, HPKECiphertext, ProposalOrRef, ProposalRef, UpdatePath
 from .credential import Credential
 from .errors import InternalError, InvalidMessage, MLSDecodeError, UsageError
 from .extensions import EXTERNAL_PUB, RATCHET_TREE, Extension
@@ -77,7 +77,7 @@ from .labels import (
     verify_with_label,
 )
 from .leaf_node import LeafNode, LeafNodeSource
-from .leaf_validation import sign_leaf_node, validate_leaf_node, validate_tree
+from .leaf_validation import sign_leaf_node, validate_tree
 from .message_protection import (
     authenticate,
     seal_private,
@@ -86,8 +86,6 @@ from .message_protection import (
     unprotect_private,
     unprotect_public,
 )
-from .parent_hash import with_path_parent_hashes
-from .parent_node import ParentNode
 from .proposal_store import CachedProposal, ProposalStore
 from .proposal_validation import (
     AppliedProposals,
@@ -632,17 +630,8 @@ class GroupState:
         new_keys: dict[bytes, bytes] = {}
         commit_secret = zero_secret(self.suite)
         if commit.path is not None:
-            tree = _merge_update_path(self, tree, committer, commit.path, applied, now)
-            provisional = GroupContext(
-                self.suite.id,
-                self.group_id,
-                new_epoch,
-                tree_hash(tree),
-                self.context.confirmed_transcript_hash,
-                applied.extensions,
-            )
-            commit_secret, new_keys = _decrypt_update_path(
-                self, tree, committer, commit.path, applied, provisional.to_bytes()
+            tree, commit_secret, new_keys = _apply_update_path(
+                self, tree, committer, commit.path, applied
             )
         confirmed = next_confirmed_transcript_hash(
             self.suite, self.interim_transcript_hash, auth.wire_format, content, auth.auth.signature
@@ -930,195 +919,91 @@ def _default_references(store: ProposalStore, own: LeafIndex) -> list[ProposalIt
     return out
 
 
-# --- TreeKEM (§7.4-§7.6) --------------------------------------------------------------
+# --- TreeKEM (§7.4-§7.6), through `treekem` ---------------------------------------------
+#
+# The group keeps its HPKE private keys as a map public key -> private key (so keys from
+# our own Update proposals can join it when someone commits them); `treekem` wants them
+# by node. These helpers convert at the boundary.
 
 
-def _node_key_pair(suite: CipherSuite, path_secret: bytes) -> tuple[bytes, bytes]:
-    """§7.4: node_priv, node_pub = KEM.DeriveKeyPair(DeriveSecret(path_secret, "node"))."""
-    return hpke.derive_key_pair(suite.kem, derive_secret(suite, path_secret, "node"))
+def _tree_private_keys(
+    tree: RatchetTree, own: LeafIndex, keys: Mapping[bytes, bytes]
+) -> treekem.TreePrivateKeys:
+    held: dict[NodeIndex, treekem.NodeKeyPair] = {}
+    for x in (leaf_to_node(own), *tree.direct_path(own)):
+        node = tree.node(x)
+        if node is not None and node.encryption_key in keys:
+            held[x] = treekem.NodeKeyPair(keys[node.encryption_key], node.encryption_key)
+    return treekem.TreePrivateKeys(own, held)
+
+
+def _key_map(keys: treekem.TreePrivateKeys) -> dict[bytes, bytes]:
+    return {pair.public: pair.private for pair in keys.keys.values()}
+
+
+def _provisional(state: GroupState, applied: AppliedProposals) -> GroupContext:
+    """§12.4.1/§12.4.2: new epoch and extensions, old transcript hash; `treekem` sets
+    the tree hash of the tree with the path merged."""
+    return GroupContext(
+        state.suite.id,
+        state.group_id,
+        state.epoch + 1,
+        b"",
+        state.context.confirmed_transcript_hash,
+        applied.extensions,
+    )
 
 
 def _create_update_path(
     state: GroupState, tree: RatchetTree, applied: AppliedProposals, rng: Rng
 ) -> tuple[RatchetTree, UpdatePath, dict[NodeIndex, bytes], bytes, dict[bytes, bytes]]:
-    """§7.5 sender side: fresh leaf and path keys, parent hashes, the signed leaf, and
-    the path secrets encrypted to each copath resolution (new members excluded).
-
-    Returns the new tree, the UpdatePath, path secrets by node (for Welcomes), the
-    commit_secret and the new private keys by public key.
-    """
-    suite = state.suite
-    own = state.own_leaf
-    leaf_secret = rng(suite.nh)
-    if len(leaf_secret) != suite.nh:
-        raise UsageError(f"rng({suite.nh}) returned {len(leaf_secret)} bytes")
-    leaf_priv, leaf_pub = _node_key_pair(suite, leaf_secret)
-    tree = tree.blank_path(own)
-    pairs = tree.filtered_path_with_copath(own)
-    path_secrets: dict[NodeIndex, bytes] = {}
-    new_keys: dict[bytes, bytes] = {leaf_pub: leaf_priv}
-    secret = derive_secret(suite, leaf_secret, "path")
-    updates: dict[NodeIndex, LeafNode | ParentNode | None] = {}
-    for p, _ in pairs:
-        path_secrets[p] = secret
-        priv, pub = _node_key_pair(suite, secret)
-        new_keys[pub] = priv
-        updates[p] = ParentNode(pub, b"", ())
-        secret = derive_secret(suite, secret, "path")
-    commit_secret = secret
-    tree = tree.with_nodes(updates)
-    tree, leaf_parent_hash = with_path_parent_hashes(tree, own)
-    old = state.own_leaf_node
-    leaf = LeafNode(
-        encryption_key=leaf_pub,
-        signature_key=old.signature_key,
-        credential=old.credential,
-        capabilities=old.capabilities,
-        leaf_node_source=LeafNodeSource.COMMIT,
-        extensions=old.extensions,
-        signature=b"",
-        parent_hash=leaf_parent_hash,
+    """§7.5 sender side (`treekem.create_update_path`): returns the new tree, the
+    UpdatePath, path secrets by node (for Welcomes), the commit_secret and the new
+    private keys by public key. New members are excluded from the encryption (§7.6)."""
+    created = treekem.create_update_path(
+        tree,
+        state.own_leaf,
+        state.own_leaf_node,
+        state.signature_private,
+        _provisional(state, applied),
+        exclude=[index for index, _ in applied.added],
+        rng=rng,
     )
-    leaf = sign_leaf_node(
-        suite, state.signature_private, leaf, group_id=state.group_id, leaf_index=own
+    return (
+        created.tree,
+        created.update_path,
+        {x: secret.value for x, secret in created.path_secrets.items()},
+        created.commit_secret.value,
+        _key_map(created.private_keys),
     )
-    tree = tree.with_nodes({leaf_to_node(own): leaf})
-    provisional = GroupContext(
-        suite.id,
-        state.group_id,
-        state.epoch + 1,
-        tree_hash(tree),
-        state.context.confirmed_transcript_hash,
-        applied.extensions,
-    ).to_bytes()
-    excluded = [index for index, _ in applied.added]
-    nodes: list[UpdatePathNode] = []
-    for p, c in pairs:
-        cts: list[HPKECiphertext] = []
-        for r in tree.resolution(c, exclude=excluded):
-            node = tree.node(r)
-            assert node is not None
-            kem_output, ct = encrypt_with_label(
-                suite,
-                node.encryption_key,
-                _UPDATE_PATH_LABEL,
-                provisional,
-                path_secrets[p],
-                rng=rng,
-            )
-            cts.append(HPKECiphertext(kem_output, ct))
-        parent = tree.parent_node(p)
-        assert parent is not None
-        nodes.append(UpdatePathNode(parent.encryption_key, tuple(cts)))
-    return tree, UpdatePath(leaf, tuple(nodes)), path_secrets, commit_secret, new_keys
 
 
-def _merge_update_path(
+def _apply_update_path(
     state: GroupState,
     tree: RatchetTree,
     committer: LeafIndex,
     path: UpdatePath,
     applied: AppliedProposals,
-    now: int | None,
-) -> RatchetTree:
-    """§12.4.2 / §7.5 receiver side, public part: validate the new leaf, set the path's
-    keys, check the parent hash chain, and refuse keys already in the tree."""
-    leaf = path.leaf_node
+) -> tuple[RatchetTree, bytes, dict[bytes, bytes]]:
+    """§7.5/§12.4.2 receiver side (`treekem.apply_update_path`), after checking the new
+    leaf replaces the committer's old encryption key (§12.4.2). Returns the new tree,
+    the commit_secret and our private keys by public key."""
     old_leaf = state.tree.leaf_node(committer)
     if old_leaf is None:
         raise InvalidMessage("unknown-sender", "the committer's leaf is blank")
-    if leaf.encryption_key == old_leaf.encryption_key:
+    if path.leaf_node.encryption_key == old_leaf.encryption_key:
         raise InvalidMessage("stale-encryption-key", "the path leaf reuses the old key")
-    validate_leaf_node(
-        tree,
-        leaf,
-        source=LeafNodeSource.COMMIT,
-        group_id=state.group_id,
-        leaf_index=committer,
-        required=required_capabilities(applied.extensions),
-    )
-    tree = tree.blank_path(committer)
-    pairs = tree.filtered_path_with_copath(committer)
-    if len(pairs) != len(path.nodes):
-        raise InvalidMessage(
-            "bad-update-path", f"{len(path.nodes)} path nodes for a filtered path of {len(pairs)}"
-        )
-    seen: set[bytes] = {leaf.encryption_key}
-    for node in path.nodes:
-        if (
-            node.encryption_key in seen
-            or tree.find_node_by_encryption_key(node.encryption_key) is not None
-        ):
-            raise InvalidMessage("duplicate-encryption-key", "an UpdatePath key is already in use")
-        seen.add(node.encryption_key)
-    tree = tree.with_nodes(
-        {
-            p: ParentNode(n.encryption_key, b"", ())
-            for (p, _), n in zip(pairs, path.nodes, strict=True)
-        }
-    )
-    tree, leaf_parent_hash = with_path_parent_hashes(tree, committer)
-    if leaf.parent_hash != leaf_parent_hash:
-        raise InvalidMessage("bad-parent-hash", "the committer's leaf parent_hash is wrong")
-    return tree.with_nodes({leaf_to_node(committer): leaf})
-
-
-def _decrypt_update_path(
-    state: GroupState,
-    tree: RatchetTree,
-    committer: LeafIndex,
-    path: UpdatePath,
-    applied: AppliedProposals,
-    provisional: bytes,
-) -> tuple[bytes, dict[bytes, bytes]]:
-    """§7.5 receiver side, secret part: decrypt the path secret at the lowest node of
-    the committer's filtered path above us, derive upward, and check each public key.
-    Returns the commit_secret and the private keys derived, by public key."""
-    suite = state.suite
-    own = state.own_leaf
-    own_node = leaf_to_node(own)
-    excluded = [index for index, _ in applied.added]
     known = dict(state.private_keys)
     known.update(state.pending_update_keys)
-    pairs = tree.filtered_path_with_copath(committer)
-    for i, (_p, c) in enumerate(pairs):
-        resolution = tree.resolution(c, exclude=excluded)
-        # Is our leaf under the copath child c?
-        if not _is_under(own_node, c):
-            continue
-        cts = path.nodes[i].encrypted_path_secret
-        if len(cts) != len(resolution):
-            raise InvalidMessage("bad-update-path", "ciphertext count differs from resolution")
-        for r, ct in zip(resolution, cts, strict=True):
-            node = tree.node(r)
-            if node is None or node.encryption_key not in known:
-                continue
-            secret = decrypt_with_label(
-                suite,
-                known[node.encryption_key],
-                _UPDATE_PATH_LABEL,
-                provisional,
-                ct.kem_output,
-                ct.ciphertext,
-            )
-            new_keys: dict[bytes, bytes] = {}
-            for q, _ in pairs[i:]:
-                priv, pub = _node_key_pair(suite, secret)
-                parent = tree.parent_node(q)
-                if parent is None or parent.encryption_key != pub:
-                    raise InvalidMessage("bad-path-secret", "a derived key differs from the path")
-                new_keys[pub] = priv
-                secret = derive_secret(suite, secret, "path")
-            return secret, new_keys
-        raise InvalidMessage("no-path-secret", "no path secret is encrypted to a key we hold")
-    raise InvalidMessage("no-path-secret", "we are under no node of the committer's path")
-
-
-def _is_under(leaf_node_index: NodeIndex, x: NodeIndex) -> bool:
-    from .ratchet_tree import leaf_span
-
-    first, end = leaf_span(x)
-    return first <= leaf_node_index // 2 < end
+    result = treekem.apply_update_path(
+        tree,
+        committer,
+        path,
+        _provisional(state, applied),
+        _tree_private_keys(tree, state.own_leaf, known),
+        exclude=[index for index, _ in applied.added],
+    )
+    return result.tree, result.commit_secret.value, _key_map(result.private_keys)
 
 
 # --- Welcome (§12.4.3.1) ----------------------------------------------------------------
@@ -1367,20 +1252,16 @@ def join_from_welcome(
     own = tree.find_leaf(kp.leaf_node)
     if own is None:
         raise InvalidMessage("not-in-tree", "our KeyPackage's leaf is not in the tree")
-    private_keys: dict[bytes, bytes] = {kp.leaf_node.encryption_key: mine.encryption_private}
-    if secrets.path_secret is not None:
-        lca = common_ancestor(leaf_to_node(own), leaf_to_node(signer))
-        path = [p for p, _ in tree.filtered_path_with_copath(signer)]
-        if lca not in path:
-            raise InvalidMessage("bad-path-secret", "the common ancestor is not on the path")
-        secret = secrets.path_secret.path_secret
-        for p in path[path.index(lca) :]:
-            priv, pub = _node_key_pair(suite, secret)
-            node = tree.parent_node(p)
-            if node is None or node.encryption_key != pub:
-                raise InvalidMessage("bad-path-secret", "the path secret does not match the tree")
-            private_keys[pub] = priv
-            secret = derive_secret(suite, secret, "path")
+    joiner_keys = treekem.TreePrivateKeys.for_joiner(
+        tree,
+        own,
+        mine.encryption_private,
+        signer,
+        None
+        if secrets.path_secret is None
+        else treekem.PathSecret(secrets.path_secret.path_secret),
+    )
+    private_keys = _key_map(joiner_keys)
     epoch = epoch_secrets_from_joiner(suite, secrets.joiner_secret, psk_value, ctx.to_bytes())
     verify_confirmation_tag(
         suite, epoch.confirmation_key, ctx.confirmed_transcript_hash, info.confirmation_tag
