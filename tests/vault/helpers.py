@@ -22,7 +22,7 @@ PASS = "correct horse battery staple"
 DURESS = "پنجره باز است ۱۲۳"
 
 PAGE = 4096
-RESERVE = 80  # SQLCipher 4 defaults: IV (16) + HMAC-SHA512 (64)
+RESERVE = 48  # per page: IV (16) + HMAC-SHA256 (32), see hasteh.vault.db
 
 
 def encodings(marker: str) -> list[bytes]:
@@ -58,7 +58,7 @@ def slot_of(home: Path, passphrase: str) -> kf.OpenedSlot:
 
 
 def decrypt_pages(db: Path, key: bytes) -> bytes:
-    """Decrypt every page of a SQLCipher 4 file (default settings) with the raw key.
+    """Decrypt every page of a vault database (SQLCipher 4, HMAC-SHA256) with the raw key.
 
     This shows what the key holder would find in the file itself, including freed space,
     which a logical export (`sqlcipher_export`) never copies.

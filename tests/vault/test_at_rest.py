@@ -106,6 +106,7 @@ def test_control_without_secure_delete_the_old_bytes_remain(tmp_path: Path) -> N
     db, key = tmp_path / "control.db", os.urandom(32)
     conn = sqlcipher3.connect(str(db), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_hmac_algorithm = HMAC_SHA256")
     conn.execute("PRAGMA secure_delete = OFF")
     conn.execute(
         "CREATE TABLE epochs (group_id BLOB, epoch INT, state BLOB, PRIMARY KEY (group_id, epoch))"
