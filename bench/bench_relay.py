@@ -291,7 +291,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"nproc={os.cpu_count()}, CPU={model}, arch={platform.machine()}, python={platform.python_version()}"
+    return (
+        f"nproc={os.cpu_count()}, CPU={model}, arch={platform.machine()}, "
+        f"python={platform.python_version()}"
+    )
 
 
 def main() -> None:

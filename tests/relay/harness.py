@@ -52,6 +52,8 @@ class PgCluster:
 
     directory: str
     port: int
+    as_user: list[str]
+    pg_ctl: str
 
     @classmethod
     def start(cls) -> PgCluster:
@@ -65,11 +67,12 @@ class PgCluster:
             shutil.chown(directory, user="postgres", group="postgres")
             as_user = ["runuser", "-u", "postgres", "--"]
         data = os.path.join(directory, "data")
-        run = dict(check=True, capture_output=True, timeout=120)
         try:
             subprocess.run(
                 [*as_user, initdb, "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"],
-                **run,  # type: ignore[arg-type]
+                check=True,
+                capture_output=True,
+                timeout=120,
             )
             subprocess.run(
                 [
@@ -86,16 +89,15 @@ class PgCluster:
                     f"-h 127.0.0.1 -p {port} -k {directory} -c max_connections=200",
                     "start",
                 ],
-                **run,  # type: ignore[arg-type]
+                check=True,
+                capture_output=True,
+                timeout=120,
             )
         except subprocess.CalledProcessError as exc:
             raise RuntimeError(
                 f"could not start a PostgreSQL test cluster: {exc.stderr.decode(errors='replace')}"
             ) from exc
-        cluster = cls(directory, port)
-        cluster._as_user = as_user  # type: ignore[attr-defined]
-        cluster._pg_ctl = pg_ctl  # type: ignore[attr-defined]
-        return cluster
+        return cls(directory, port, as_user, pg_ctl)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -110,10 +112,10 @@ class PgCluster:
     def stop(self) -> None:
         subprocess.run(
             [
-                *self._as_user,
-                self._pg_ctl,
+                *self.as_user,
+                self.pg_ctl,
                 "-D",
-                os.path.join(self.directory, "data"),  # type: ignore[attr-defined]
+                os.path.join(self.directory, "data"),
                 "-m",
                 "immediate",
                 "-w",

@@ -48,7 +48,7 @@ def test_post_fetch_and_idempotency(client: TestClient) -> None:
     assert answers[0][1]["id"] == envs[0].id.hex()
     assert post(client, envs[1].to_bytes()) == answers[1]  # the same answer again
     got = fetch(client, mb)
-    assert [base64.b64decode(e) for e in got["envelopes"]] == [e.to_bytes() for e in envs]  # type: ignore[union-attr]
+    assert [base64.b64decode(e) for e in got["envelopes"]] == [e.to_bytes() for e in envs]  # type: ignore[attr-defined]
     assert got["cursor"] == answers[2][1]["cursor"] and got["more"] is False
     page = fetch(client, mb, limit=2)
     assert len(page["envelopes"]) == 2 and page["more"] is True  # type: ignore[arg-type]

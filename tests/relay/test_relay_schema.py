@@ -54,7 +54,7 @@ def test_served_schema_is_the_documented_one(live_relay: RelayProcess) -> None:
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms(case: schemathesis.Case, live_relay: RelayProcess) -> None:
+def test_api_conforms(case: schemathesis.Case, live_relay: RelayProcess) -> None:  # type: ignore[type-arg]
     case.call_and_validate(base_url=live_relay.url, checks=CHECKS, timeout=40)
 
 

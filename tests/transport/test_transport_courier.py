@@ -133,11 +133,12 @@ def test_size_reveals_only_a_bucket(make_profile: Profiles) -> None:
     group = os.urandom(32)
     sizes = []
     for n in (1, 40):
-        a.write(
-            lambda conn, n=n: [
-                ob.stage(conn, env(group, os.urandom(100)), ["http://r"], now=0.0) for _ in range(n)
-            ]
-        )
+
+        def add(conn: Connection, n: int = n) -> None:
+            for _ in range(n):
+                ob.stage(conn, env(group, os.urandom(100)), ["http://r"], now=0.0)
+
+        a.write(add)
         sizes.append(len(export(a, "code")))
     assert sizes == [65536, 65536]
     a.write(

@@ -189,38 +189,38 @@ class _SqlStorage:
     def _post_one(self, cur: Any, item: PostItem, now: float, cap: int) -> PostResult:
         sql = self._sql
         cur.execute(
-            sql("SELECT seq FROM envelopes WHERE mailbox = ? AND id = ?"),
-            (item.mailbox_hash, item.envelope_id),
+            sql(
+                "SELECT (SELECT seq FROM envelopes WHERE mailbox = ? AND id = ?),"
+                " (SELECT epoch FROM mailboxes WHERE hash = ?),"
+                " (SELECT bytes FROM mailboxes WHERE hash = ?)"
+            ),
+            (item.mailbox_hash, item.envelope_id, item.mailbox_hash, item.mailbox_hash),
         )
-        row = cur.fetchone()
-        if row is not None:
-            return Accepted(int(row[0]))
-        cur.execute(sql("SELECT epoch, bytes FROM mailboxes WHERE hash = ?"), (item.mailbox_hash,))
-        row = cur.fetchone()
-        epoch, used = (row[0], int(row[1])) if row is not None else (None, 0)
+        seq, epoch, used = cur.fetchone()
+        if seq is not None:
+            return Accepted(int(seq))
         if item.is_commit and epoch is not None and epoch != item.epoch:
             return Conflict(int(epoch))
         size = len(item.stored)
-        if used + size > cap:
+        if int(used or 0) + size > cap:
             return MailboxFull()
+        new_epoch = item.epoch + 1 if item.is_commit else epoch
+        return Accepted(self._insert(cur, item, now, new_epoch))
+
+    def _insert(self, cur: Any, item: PostItem, now: float, epoch: int | None) -> int:
         cur.execute(
-            sql(
-                "INSERT INTO envelopes (mailbox, id, created_at, data) VALUES (?, ?, ?, ?)"
-                " RETURNING seq"
-            ),
+            "INSERT INTO envelopes (mailbox, id, created_at, data) VALUES (?, ?, ?, ?)"
+            " RETURNING seq",
             (item.mailbox_hash, item.envelope_id, now, item.stored),
         )
         seq = int(cur.fetchone()[0])
-        new_epoch = item.epoch + 1 if item.is_commit else epoch
         cur.execute(
-            sql(
-                "INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (hash) DO UPDATE SET epoch = excluded.epoch,"
-                " bytes = mailboxes.bytes + excluded.bytes, last_at = excluded.last_at"
-            ),
-            (item.mailbox_hash, new_epoch, size, now),
+            "INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (hash) DO UPDATE SET epoch = excluded.epoch,"
+            " bytes = mailboxes.bytes + excluded.bytes, last_at = excluded.last_at",
+            (item.mailbox_hash, epoch, len(item.stored), now),
         )
-        return Accepted(seq)
+        return seq
 
     def fetch(self, mailbox_hash: bytes, *, after: int, limit: int) -> Fetched:
         conn = self._reader()
@@ -326,6 +326,27 @@ class PostgresStorage(_SqlStorage):
     def _transaction(self, conn: Any) -> Iterator[Any]:
         with conn.transaction(), conn.cursor() as cur:
             yield cur
+
+    def _insert(self, cur: Any, item: PostItem, now: float, epoch: int | None) -> int:
+        cur.execute(
+            "WITH ins AS (INSERT INTO envelopes (mailbox, id, created_at, data)"
+            " VALUES (%s, %s, %s, %s) RETURNING seq),"
+            " mb AS (INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (hash) DO UPDATE SET epoch = excluded.epoch,"
+            " bytes = mailboxes.bytes + excluded.bytes, last_at = excluded.last_at)"
+            " SELECT seq FROM ins",
+            (
+                item.mailbox_hash,
+                item.envelope_id,
+                now,
+                item.stored,
+                item.mailbox_hash,
+                epoch,
+                len(item.stored),
+                now,
+            ),
+        )
+        return int(cur.fetchone()[0])
 
 
 def open_storage(url: str) -> Storage:
