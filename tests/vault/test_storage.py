@@ -274,3 +274,23 @@ def test_deleting_secrets_truncates_the_wal(opened: vault.Vault, home: Path) -> 
     assert wal.stat().st_size > 0
     opened.write(lambda c: epochs.put_epoch(c, G1, 2, os.urandom(3000)))
     assert wal.stat().st_size == 0
+
+
+def test_migration_step_applies_atomically(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = "CREATE TABLE extra (x INTEGER); INSERT INTO extra VALUES (1)"
+    bad = "CREATE TABLE extra (x INTEGER); INSERT INTO missing_table VALUES (1)"
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, bad))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    with pytest.raises(vault.MigrationFailed) as info:
+        vault.unlock(home, PASS, min_kdf=FAST)
+    assert info.value.step == 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    with vault.opened(home, PASS, min_kdf=FAST) as v:  # the failed step left nothing behind
+        assert v.read(schema.version) == 1
+        tables = v.read(lambda c: [r[0] for r in c.execute("SELECT name FROM sqlite_master")])
+        assert "extra" not in tables
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS[:1], good))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    with vault.opened(home, PASS, min_kdf=FAST) as v:
+        assert v.read(schema.version) == 2
+        assert v.read(lambda c: c.execute("SELECT x FROM extra").fetchone()[0]) == 1

@@ -16,6 +16,7 @@ from hasteh.vault.db import Connection, Vault
 from hasteh.vault.errors import (
     BadPassphraseFile,
     CorruptProfile,
+    MigrationFailed,
     NewerSchema,
     NoProfile,
     ProfileExists,
@@ -47,6 +48,7 @@ __all__ = [
     "Connection",
     "CorruptProfile",
     "KdfParams",
+    "MigrationFailed",
     "NewerSchema",
     "NoProfile",
     "PanicReport",

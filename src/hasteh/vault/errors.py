@@ -10,6 +10,7 @@
           ├── NoProfile             (the person: nothing to open, or it was shredded)
           ├── CorruptProfile        (the disk: a file is damaged or was tampered with)
           ├── NewerSchema           (the installation: a newer hasteh wrote this profile)
+          ├── MigrationFailed       (our bug: an upgrade step failed and was rolled back)
           ├── ProfileNotWritable    (the disk: the profile folder cannot be written)
           ├── StaleEpoch            (the caller: an older MLS epoch than the stored one)
           ├── SequenceConflict      (the caller: another event already holds this seq)
@@ -87,6 +88,15 @@ class NewerSchema(VaultError):
         self.supported = supported
 
 
+class MigrationFailed(VaultError):
+    message = "The profile could not be upgraded to this version of hasteh."
+    hint = "Nothing was changed. Keep using the previous version and report this bug."
+
+    def __init__(self, step: int) -> None:
+        super().__init__(f"{step} -> {step + 1}")
+        self.step = step
+
+
 class ProfileNotWritable(VaultError):
     message = "The profile folder cannot be written."
     hint = "Check that the disk is not read-only and that you own the folder."
@@ -110,6 +120,7 @@ class SettingTypeMismatch(VaultError):
 __all__ = [
     "BadPassphraseFile",
     "CorruptProfile",
+    "MigrationFailed",
     "NewerSchema",
     "NoProfile",
     "ProfileExists",

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hasteh.vault.errors import NewerSchema
+import sqlcipher3
+
+from hasteh.vault.errors import MigrationFailed, NewerSchema
 
 _V1 = """
 CREATE TABLE settings (
@@ -89,6 +91,13 @@ def migrate(conn: Any) -> None:
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {current + 1}")
             conn.execute("COMMIT")
+        except sqlcipher3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_READONLY")):
+                raise
+            raise MigrationFailed(current) from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
