@@ -113,12 +113,12 @@ def test_harness_fails_on_missing_driver() -> None:
         _run([[sys.executable, "-c", "import sys; sys.exit(3)"], MLSRS])
 
 
-# --- hasteh ↔ mls-rs and hasteh ↔ hasteh: need src/hasteh/mls/interop.py ----------------------
+# --- hasteh ↔ mls-rs and hasteh ↔ hasteh: need hasteh.mls.interop ----------------------
 
 
 def test_hasteh_driver_exists() -> None:
     assert importlib.util.find_spec("hasteh.mls.interop") is not None, (
-        "src/hasteh/mls/interop.py (the hasteh MLS interop driver) is missing"
+        "hasteh.mls.interop (the hasteh MLS interop driver) is missing"
     )
 
 

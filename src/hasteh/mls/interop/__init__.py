@@ -28,17 +28,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .cipher_suite import SUITES, Rng, get_suite
-from .commit import ProposalRef
-from .credential import BasicCredential
-from .errors import MLSError
-from .framing import MLSMessage
-from .group import (
+from ..cipher_suite import SUITES, Rng, get_suite
+from ..commit import ProposalRef
+from ..credential import BasicCredential
+from ..errors import MLSError
+from ..framing import MLSMessage
+from ..group import (
     CommitApplied,
     GroupConfig,
     GroupState,
@@ -47,10 +46,10 @@ from .group import (
     create_group,
     join_from_welcome,
 )
-from .key_package import KeyPackage
-from .key_package_ops import KeyPackageSecrets, create_key_package
-from .proposals import Add, Proposal, Remove
-from .tree_math import LeafIndex
+from ..key_package import KeyPackage
+from ..key_package_ops import KeyPackageSecrets, create_key_package
+from ..proposals import Add, Proposal, Remove
+from ..tree_math import LeafIndex
 
 #: The name this driver reports (`name` op).
 DRIVER_NAME = "hasteh"
@@ -384,16 +383,3 @@ def serve(driver: InteropDriver, stdin: IO[str], stdout: IO[str]) -> None:
             response = driver.handle(request)
         stdout.write(json.dumps(response) + "\n")
         stdout.flush()
-
-
-def main() -> int:
-    """The process shell: OS randomness and wall-clock time, stdin/stdout."""
-    import os
-    import time
-
-    serve(InteropDriver(os.urandom, lambda: int(time.time())), sys.stdin, sys.stdout)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
