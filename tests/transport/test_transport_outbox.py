@@ -186,3 +186,10 @@ def test_client_maps_errors(relay: RelayProcess) -> None:
             c.post(b"not an envelope")
         assert err.value.status == 400 and err.value.error == "bad_envelope"
         assert not err.value.retryable
+
+
+def test_client_through_a_socks_proxy_that_is_down_is_unreachable() -> None:
+    proxy = f"socks5h://127.0.0.1:{free_port()}"
+    with RelayClient("http://relayexample.onion", proxy=proxy, timeout=2) as c:
+        with pytest.raises(RelayUnreachable):
+            c.fetch(os.urandom(32))

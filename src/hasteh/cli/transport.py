@@ -43,6 +43,11 @@ RecentDaysOption = typer.Option(
     0.0, "--recent-days", help=_("Also carry envelopes already delivered in the last N days.")
 )
 MailboxArgument = typer.Argument(..., help=_("Mailbox id (64 hexadecimal characters)."))
+ProxyOption = typer.Option(
+    None,
+    "--proxy",
+    help=_("SOCKS proxy for Tor, e.g. socks5h://127.0.0.1:9050 (names resolved by Tor)."),
+)
 RelayOption = typer.Option(..., "--relay", help=_("Relay URL; repeat for more."))
 
 
@@ -62,6 +67,7 @@ def _say(template: str, **values: int) -> None:
 def sync(
     home: Path | None = HomeOption,
     passphrase_file: Path | None = PassphraseFileOption,
+    proxy_url: str | None = ProxyOption,
 ) -> None:
     """Send the outbox to the relays and check the registered mailboxes."""
     from hasteh.transport import outbox, registry
@@ -71,7 +77,7 @@ def sync(
     opened = _open(home, passphrase_file)
     clients: dict[str, RelayClient] = {}
     try:
-        proxy = opened.read(registry.proxy)
+        proxy = proxy_url or opened.read(registry.proxy)
 
         def client_for(url: str) -> RelayClient:
             if url not in clients:

@@ -323,8 +323,7 @@ def create_app(
         return JSON(SCHEMA)
 
     async def sweeper() -> None:
-        while True:
-            await asyncio.sleep(cfg.sweep_interval)
+        while True:  # at start, then every sweep_interval
             try:
                 removed = await anyio.to_thread.run_sync(
                     lambda: storage.sweep(before=clock() - cfg.retention)
@@ -332,6 +331,7 @@ def create_app(
                 log.info("retention sweep removed %d envelopes", removed)
             except Exception:
                 log.error("retention sweep failed")
+            await asyncio.sleep(cfg.sweep_interval)
 
     async def stats() -> None:
         while True:
