@@ -91,7 +91,7 @@ class RelayClient:
     def _request(self, path: str, **kwargs: object) -> httpx.Response:
         try:
             response = self._http.post(path, **kwargs)  # type: ignore[arg-type]
-        except (httpx.TransportError, httpx.ProxyError) as exc:
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise RelayUnreachable() from exc
         if response.status_code >= 500:
             raise RelayUnavailable(response.status_code)
