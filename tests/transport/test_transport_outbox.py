@@ -17,6 +17,8 @@ from hasteh.vault import Connection
 from hasteh.vault import outbox as voutbox
 from tests.relay.harness import RelayProcess, free_port
 
+from .conftest import FAST, PASS
+
 Profiles = Callable[[str], vault.Vault]
 
 
@@ -95,7 +97,6 @@ def test_unreachable_relay_backs_off_survives_restart_then_delivers(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     profile = make_profile("offline")
-    home = profile.home if hasattr(profile, "home") else None
     mb = os.urandom(32)
     profile.write(lambda c: ob.stage(c, env(mb, b"later"), [url], now=0.0))
     report = ob.deliver_due(profile, clients(), now=0.0, rng=lambda: 0.0)
@@ -108,11 +109,27 @@ def test_unreachable_relay_backs_off_survives_restart_then_delivers(
     report = ob.deliver_due(profile, clients(), now=10.0, rng=lambda: 0.0)
     [item] = profile.read(lambda c: voutbox.items(c))
     assert item.attempts == 2
-    # An interrupted run leaves an item in flight; recovery queues it again.
+    # A run interrupted mid-post leaves the item in flight; after a restart (the profile
+    # closed and unlocked again) recovery queues it again.
     profile.write(
         lambda c: voutbox.mark(c, item.id, state=ob.IN_FLIGHT, attempts=2, next_attempt_at=0)
     )
-    assert ob.recover(profile, now=20.0) == 1
+    profile.close()
+    profile = vault.unlock(profile.home, PASS, min_kdf=FAST)
+    try:
+        assert ob.recover(profile, now=20.0) == 1
+        _deliver_when_relay_returns(profile, port, url, mb, tmp_path_factory)
+    finally:
+        profile.close()
+
+
+def _deliver_when_relay_returns(
+    profile: vault.Vault,
+    port: int,
+    url: str,
+    mb: bytes,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     db = tmp_path_factory.mktemp("late") / "relay.sqlite3"
     late = RelayProcess(f"sqlite:///{db}", port=port).start()
     try:
@@ -122,7 +139,6 @@ def test_unreachable_relay_backs_off_survives_restart_then_delivers(
             assert len(c.fetch(mb).envelopes) == 1
     finally:
         late.kill()
-    assert home is None or home.exists()
 
 
 def test_bad_envelope_fails_and_stays(make_profile: Profiles, relay: RelayProcess) -> None:
