@@ -1,0 +1,195 @@
+"""The web face's app factory and the state every view shares.
+
+    app = create_web(home, launch_token=token, port=port)
+
+One process serves one profile folder (`home`) to one person. The unlocked `Vault` lives
+in `WebState` (never a passphrase); sessions, CSRF tokens and the launch token live in
+`security`. Views (`web/views/<page>.py`) render `templates/<page>.html`, each with a
+page dataclass as its context (`page`), plus `ui` (language helpers), `_` (translate),
+`csrf` (the session's token) and `chrome` (what the frame around the page shows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from hasteh.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from hasteh.vault import DEFAULT_KDF, MIN_KDF, KdfParams, Vault
+from hasteh.vault.profile import keyfile_path
+from hasteh.web.i18n import NATIVE_NAMES, Ui, normalize_language
+from hasteh.web.security import Guard, LaunchToken, Origin, Scope, Session, Sessions, session_of
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+class EmbeddedRelay(Protocol):
+    """A relay the face may start on loopback when the profile lists none (`hasteh up`)."""
+
+    @property
+    def url(self) -> str | None:
+        """Where it answers, once started."""
+
+    async def start(self) -> str:
+        """Start it (idempotent) and return its URL."""
+
+    async def destroy(self) -> None:
+        """Stop it and remove its files (on panic)."""
+
+
+@dataclass
+class WebState:
+    """Everything the views share. One instance per `create_web` call."""
+
+    home: Path
+    origin: Origin
+    launch: LaunchToken
+    sessions: Sessions = field(default_factory=Sessions)
+    kdf: KdfParams = DEFAULT_KDF
+    min_kdf: KdfParams = MIN_KDF
+    vault: Vault | None = None
+    relay: EmbeddedRelay | None = None
+    on_panic: Callable[[], None] | None = None
+    today: Callable[[], dt.date] = dt.date.today
+    #: Set by panic: from then on every request gets the neutral page.
+    spent: bool = False
+
+    @property
+    def has_profile(self) -> bool:
+        return keyfile_path(self.home).exists()
+
+    @property
+    def unlocked(self) -> bool:
+        return self.vault is not None and not self.vault.closed
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """What the frame around every page shows (header, navigation, language switch)."""
+
+    unlocked: bool
+    path: str
+    languages: tuple[tuple[str, str], ...]
+
+
+def web_state(request: Request) -> WebState:
+    state = request.app.state.web
+    assert isinstance(state, WebState)
+    return state
+
+
+def ui_for(request: Request) -> Ui:
+    session = request.scope.get("state", {}).get("session")
+    language = session.language if isinstance(session, Session) else DEFAULT_LANGUAGE
+    return Ui(normalize_language(language))
+
+
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_template(name: str, ui: Ui, **context: Any) -> str:
+    template = _environment.get_template(name)
+    return template.render(ui=ui, _=ui.gettext, en=Ui("en").gettext, **context)
+
+
+def render(
+    request: Request,
+    name: str,
+    page: object,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page template with its page dataclass and the frame's context."""
+    state = web_state(request)
+    session = session_of(request)
+    ui = ui_for(request)
+    chrome = Chrome(
+        unlocked=state.unlocked,
+        path=request.url.path,
+        languages=tuple((code, NATIVE_NAMES[code]) for code in LANGUAGES),
+    )
+    html = render_template(name, ui, page=page, csrf=session.csrf, chrome=chrome)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def set_session_cookie(response: Response, state: WebState, session: Session) -> None:
+    response.headers.append("set-cookie", state.origin.cookie(session.id))
+
+
+def create_web(
+    home: Path,
+    *,
+    launch_token: str,
+    port: int,
+    kdf: KdfParams = DEFAULT_KDF,
+    min_kdf: KdfParams = MIN_KDF,
+    relay: EmbeddedRelay | None = None,
+    on_panic: Callable[[], None] | None = None,
+    today: Callable[[], dt.date] = dt.date.today,
+) -> Starlette:
+    """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
+
+    `launch_token` is redeemed once at `/launch?token=…` for a session. `kdf`/`min_kdf`
+    are the vault's Argon2id parameters (tests pass small ones, as in docs/vault.md).
+    `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
+    after a panic has destroyed the profile (`hasteh up` stops the server there).
+    """
+    from hasteh.web.views import all_routes
+
+    state = WebState(
+        home=home,
+        origin=Origin(port),
+        launch=LaunchToken(launch_token),
+        kdf=kdf,
+        min_kdf=min_kdf,
+        relay=relay,
+        on_panic=on_panic,
+        today=today,
+    )
+    routes: Sequence[BaseRoute] = [
+        *all_routes(),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=list(routes))
+    app.state.web = state
+    app.add_middleware(_GuardFactory, state=state)
+    return app
+
+
+def _refusal(state: WebState) -> Callable[[Scope, int, str], Awaitable[tuple[bytes, str]]]:
+    async def refuse(scope: Scope, status: int, reason: str) -> tuple[bytes, str]:
+        if state.spent:
+            html = render_template("gone.html", Ui(DEFAULT_LANGUAGE))
+        else:
+            html = render_template(
+                "closed.html", Ui(DEFAULT_LANGUAGE), reason=reason, status=status
+            )
+        return html.encode("utf-8"), "text/html; charset=utf-8"
+
+    return refuse
+
+
+class _GuardFactory(Guard):
+    """`Guard` built from a `WebState` (Starlette instantiates middleware itself)."""
+
+    def __init__(self, app: Any, *, state: WebState) -> None:
+        super().__init__(app, origin=state.origin, sessions=state.sessions, refuse=_refusal(state))

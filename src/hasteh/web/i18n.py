@@ -1,0 +1,64 @@
+"""Language of the web face: per session, Persian by default, over `hasteh.i18n`'s catalogs.
+
+`hasteh.i18n._` follows the process language (`HASTEH_LANG`); a page follows the person's
+choice instead, so views translate with `Ui(language).gettext`. Message ids are the same
+English strings, kept in the same `hasteh.po` catalog.
+
+Display rules (DESIGN.md §3): Persian digits and Jalali dates in `fa`, Western digits and
+Gregorian dates in `en`; any digits are accepted on input (`hasteh.i18n.parse_digits`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import jdatetime
+
+from hasteh.i18n import DEFAULT_LANGUAGE, LANGUAGES, persian_digits, translations
+
+#: Text direction of each UI language.
+DIRECTIONS = {"fa": "rtl", "en": "ltr"}
+#: How each language names itself in the language switch.
+NATIVE_NAMES = {"fa": "فارسی", "en": "English"}
+
+
+def normalize_language(value: str | None) -> str:
+    """A supported language code, or the default (Persian)."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Ui:
+    """Translation and display helpers for one language; handed to every template."""
+
+    language: str
+
+    @property
+    def direction(self) -> str:
+        return DIRECTIONS[self.language]
+
+    def gettext(self, message: str) -> str:
+        return translations(self.language).gettext(message)
+
+    def number(self, value: int | str) -> str:
+        """`value` with Persian digits in `fa`, unchanged in `en`."""
+        return persian_digits(value) if self.language == "fa" else str(value)
+
+    def date(self, day: dt.date) -> str:
+        """A date for reading: Jalali with Persian month names and digits in `fa`."""
+        if self.language == "fa":
+            jalali = jdatetime.date.fromgregorian(date=day)
+            weekday = jdatetime.date.j_weekdays_fa[jalali.weekday()]
+            month = jdatetime.date.j_months_fa[jalali.month - 1]
+            return persian_digits(f"{weekday} {jalali.day} {month} {jalali.year}")
+        return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+
+    def iso_date(self, day: dt.date) -> str:
+        """The machine-readable form for `<time datetime=…>`."""
+        return day.isoformat()
+
+
+def jalali_date(day: dt.date) -> str:
+    """`day` in the Jalali calendar, e.g. 'سه‌شنبه ۱۲ اسفند ۱۴۰۴'."""
+    return Ui("fa").date(day)
