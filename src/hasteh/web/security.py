@@ -50,7 +50,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("cache-control", "no-store"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cross-origin-resource-policy", "same-origin"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
 )
 #: The form field that carries the CSRF token.
 CSRF_FIELD = "csrf"

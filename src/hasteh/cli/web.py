@@ -1,0 +1,220 @@
+"""`hasteh up`: the local web app on 127.0.0.1, opened with a single-use launch link.
+
+    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N]
+
+Binds a free loopback port (or `--port`), prints
+`http://127.0.0.1:PORT/launch?token=…` and offers to open it in the browser. The link
+works once; a new `hasteh up` prints a new one.
+
+**Embedded relay.** When the unlocked profile lists no relay (Settings → Relays), an
+embedded relay starts in the same process on 127.0.0.1 (`--relay-port`, default 8470, or
+a free port when that one is taken), storing its SQLite database in `<home>/relay/`. A
+second profile on the same machine can list that relay's address, so a newcomer can try
+everything on one computer. If another hasteh relay already answers on 127.0.0.1:8470,
+it is used instead of starting a second one. It listens on loopback only, so nothing
+outside this computer can reach it; panic stops it and deletes its files.
+
+The server stops on Ctrl+C, and by itself right after a panic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import shutil
+import socket
+import sys
+import webbrowser
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import typer
+import uvicorn
+
+from hasteh.cli.vault import HomeOption, default_home
+from hasteh.i18n import _
+from hasteh.web import create_web
+from hasteh.web.security import new_secret
+
+if TYPE_CHECKING:
+    from hasteh.relay.storage import Storage
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_RELAY_PORT = 8470
+RELAY_DIR = "relay"
+RELAY_DB = "relay.sqlite3"
+
+
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the main (web) server."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _uvicorn_config(app: object) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        date_header=False,
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+    )
+
+
+def bind_loopback(port: int) -> socket.socket:
+    """A listening TCP socket on 127.0.0.1:`port` (0 = a free port chosen by the OS)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK, port))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(False)
+    return sock
+
+
+def _is_hasteh_relay(url: str) -> bool:
+    try:
+        response = httpx.get(f"{url}/openapi.json", timeout=1.0)
+        return response.status_code == 200 and "hasteh" in response.text.lower()
+    except httpx.HTTPError:
+        return False
+
+
+class LoopbackRelay:
+    """The embedded relay (`hasteh.web.EmbeddedRelay`), run in this process's event loop."""
+
+    def __init__(self, home: Path, port: int = DEFAULT_RELAY_PORT) -> None:
+        self.folder = home / RELAY_DIR
+        self.port = port
+        self._url: str | None = None
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._storage: Storage | None = None
+
+    @property
+    def url(self) -> str | None:
+        return self._url
+
+    async def start(self) -> str:
+        if self._url is not None:
+            return self._url
+        try:
+            sock = bind_loopback(self.port)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or self.port == 0:
+                raise
+            existing = f"http://{LOOPBACK}:{self.port}"
+            if await asyncio.to_thread(_is_hasteh_relay, existing):
+                self._url = existing  # another hasteh's embedded relay: share it
+                return existing
+            sock = bind_loopback(0)
+        from hasteh.relay.app import create_app
+        from hasteh.relay.storage import open_storage
+
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        storage = open_storage(f"sqlite:///{self.folder / RELAY_DB}")
+        self._storage = storage
+        self._server = _QuietServer(_uvicorn_config(create_app(storage)))
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.01)
+        self._url = f"http://{LOOPBACK}:{sock.getsockname()[1]}"
+        return self._url
+
+    async def stop(self) -> None:
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            with contextlib.suppress(Exception):
+                await self._task
+        if self._storage is not None:
+            with contextlib.suppress(Exception):
+                self._storage.close()
+        self._server = self._task = self._storage = None
+
+    async def destroy(self) -> None:
+        await self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._url = None
+
+
+async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:
+    """Serve the web app (and, when needed, the embedded relay) until stopped."""
+    sock = bind_loopback(port)
+    bound = sock.getsockname()[1]
+    relay = LoopbackRelay(home, relay_port)
+    servers: list[uvicorn.Server] = []
+
+    def after_panic() -> None:
+        # Let the neutral page reach the browser, then stop serving.
+        asyncio.get_running_loop().call_later(0.3, setattr, servers[0], "should_exit", True)
+
+    app = create_web(home, launch_token=token, port=bound, relay=relay, on_panic=after_panic)
+    server = uvicorn.Server(_uvicorn_config(app))
+    servers.append(server)
+    url = f"http://{LOOPBACK}:{bound}/launch?token={token}"
+    typer.echo(_("hasteh is running on this computer only. Open this link once:"))
+    typer.echo(url)
+    typer.echo(_("Stop it with Ctrl+C."))
+    sys.stdout.flush()
+    if open_browser:
+        with contextlib.suppress(webbrowser.Error):
+            webbrowser.open(url, new=2)
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        await relay.stop()
+        sock.close()
+
+
+def up(
+    home: Path | None = HomeOption,
+    no_browser: bool = typer.Option(
+        False, "--no-browser", help=_("Only print the link; do not offer to open a browser.")
+    ),
+    port: int = typer.Option(0, "--port", help=_("Port on 127.0.0.1 (0: any free port).")),
+    relay_port: int = typer.Option(
+        DEFAULT_RELAY_PORT,
+        "--relay-port",
+        help=_("Port of the embedded relay on 127.0.0.1 (0: any free port)."),
+    ),
+) -> None:
+    """Start the web app on this computer and print the link that opens it."""
+    where = home if home is not None else default_home()
+    open_browser = False
+    if not no_browser and sys.stdin.isatty():
+        try:
+            open_browser = typer.confirm(_("Open hasteh in your web browser now?"), default=True)
+        except typer.Abort:
+            open_browser = False
+    try:
+        asyncio.run(
+            serve(
+                where,
+                port=port,
+                relay_port=relay_port,
+                token=new_secret(),
+                open_browser=open_browser,
+            )
+        )
+    except OSError as exc:
+        typer.echo(_("hasteh could not start: {reason}").format(reason=exc.strerror), err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        pass
+
+
+def register(app: typer.Typer) -> None:
+    """Add `up` to the root `hasteh` app."""
+    app.command("up", help=_("Start the web app on this computer and print the link."))(up)
