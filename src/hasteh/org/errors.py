@@ -1,0 +1,139 @@
+"""Errors of `hasteh.org`, named by who is at fault.
+
+    HastehError
+     └── OrgError                 every deliberate org error: a stable `code`, English text
+          ├── OrgDecodeError      bytes that are not a valid event encoding (the sender)
+          ├── InvalidEvent        a well-formed event the log refuses (its author, or you)
+          └── PolicyViolation     your client was asked to commit a membership change
+                                  the cell's policy does not authorize (you)
+
+`hasteh.org` is sans-I/O and does not know the user's language. Every error carries a
+stable `code` (for tests, the faces and the docs), an English `template` (a gettext msgid
+with `{placeholders}`), the `params` that fill it, and `message` (the English text). The
+faces translate with ``_(err.template).format(**err.params)``. Every template is listed in
+`MESSAGES` below and translated in ``locale/fa/LC_MESSAGES/hasteh.po``.
+
+Messages never contain a secret, a key, a mailbox or message text. They may name a cover
+name or a leaf number: those are only ever shown inside the cell they belong to.
+
+A failed `apply` leaves the state it was given untouched (states are immutable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from hasteh.errors import HastehError
+
+__all__ = [
+    "MESSAGES",
+    "InvalidEvent",
+    "OrgDecodeError",
+    "OrgError",
+    "PolicyViolation",
+]
+
+#: Every error code and its English template (a gettext msgid). One table, so the docs and
+#: the translations can be checked against it.
+MESSAGES: Mapping[str, str] = {
+    # decoding (OrgDecodeError)
+    "too-large": "The event is {size} bytes; at most {limit} are allowed.",
+    "malformed": "The event is not a valid encoding: {detail}.",
+    "unsupported-version": (
+        "The event has schema version {version}; this hasteh reads version {supported}. "
+        "Update hasteh."
+    ),
+    "unknown-event": "The event type {tag} is unknown to this hasteh. Update hasteh.",
+    "field-too-large": "A field of the event is too large or out of range: {detail}.",
+    "malformed-event": "The event is not well formed: {detail}.",
+    # the cell
+    "unknown-cell": "There is no cell yet: the first event of a log must create the cell.",
+    "cell-exists": "This cell was already created.",
+    "not-a-member": "Leaf {leaf} is not a member of this cell.",
+    "cap-reached": (
+        "The cell is full ({cap} members). Split the cell, or raise the cap by a decision."
+    ),
+    "cap-above-hard-limit": "A cell cannot have more than {hard} members.",
+    "cap-below-members": "The cap cannot be below the number of members now ({count}).",
+    "bad-setting": "The setting {name} must be between {low} and {high}.",
+    # admission
+    "malformed-card": "The invitation card is malformed: its fingerprint must be {size} bytes.",
+    "expired-card": "The invitation card has expired. Ask the newcomer for a new card.",
+    "cover-name-taken": "The cover name {name} is already used in this cell. Choose another.",
+    "card-pending": "A proposal for this card is already open.",
+    "unknown-proposal": "There is no open proposal with this id.",
+    "self-vouch": "The member who proposed the newcomer cannot also be the voucher.",
+    "already-answered": "You have already answered this proposal.",
+    "not-approved": (
+        "The newcomer is not approved yet: {have} of the {needed} approvals the cell requires."
+    ),
+    "no-voucher": "The newcomer has no voucher yet: at least one member must vouch.",
+    "no-proposal": "No approved proposal in this cell matches this invitation card.",
+    "cover-name-mismatch": "The cover name in the commit differs from the approved one.",
+    "committer-not-member": "The commit's author (leaf {leaf}) is not a member of this cell.",
+    "leaf-taken": "Leaf {leaf} already holds a member.",
+    # removal and emergencies
+    "no-decision": "No adopted decision, seizure or leave authorizes removing leaf {leaf}.",
+    "stale-epoch": "Commit epoch {epoch} is not after the last one seen ({last}).",
+    "self-seizure": "You cannot report your own device as seized from that device.",
+    "unknown-seizure": "There is no seizure with this id.",
+    "already-reviewed": "This seizure has already been reviewed.",
+    "self-approval": "You cannot approve or vote on a matter about yourself.",
+    "already-leaving": "You have already announced that you are leaving.",
+    # talk
+    "unknown-thread": "There is no thread with this id.",
+    "duplicate-id": "An event with this id is already in the log.",
+    "expiry-in-past": "The message would expire before it is sent.",
+    "expiry-too-long": ("The message would be kept longer than the cell allows ({limit} seconds)."),
+    "not-your-message": "Only the member who posted a message can delete it.",
+    # decisions
+    "deadline-in-past": "The deadline is already past. Choose a later deadline.",
+    "deadline-too-far": "The deadline is too far away: at most {limit} seconds ahead.",
+    "bad-options": "A {kind} decision needs {need}.",
+    "bad-quorum": "The quorum must be between 0 and the number of members ({count}).",
+    "bad-seats": "For a {kind} decision, seats must be between {low} and {high}.",
+    "bad-motion": "A motion can only be put to a consent or proposal decision.",
+    "unknown-decision": "There is no decision with this id.",
+    "vote-twice": "You have already taken part in this decision.",
+    "vote-after-close": "This decision is closed; no more stances are accepted.",
+    "wrong-stance": "A {kind} decision does not take this kind of stance.",
+    "unknown-option": "Option {index} does not exist in this decision.",
+    "duplicate-option": "The same option appears twice in this stance.",
+    "too-many-choices": "At most {limit} options may be chosen.",
+    "reason-required": "An objection or a block needs a reason.",
+    "already-closed": "This decision is already closed.",
+    "not-due": "The decision cannot close before its deadline unless every member took part.",
+    "wrong-outcome": "The outcome in this event differs from the count of the stances.",
+    "motion-not-adopted": "The decision did not adopt this motion.",
+    "motion-done": "This motion has already been carried out.",
+    "wrong-motion": "This decision's motion is not of the kind this event carries out.",
+}
+
+
+class OrgError(HastehError):
+    """Base of every deliberate `hasteh.org` error."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        if code not in MESSAGES:
+            raise KeyError(f"unknown org error code {code!r}")
+        self.code = code
+        self.template = MESSAGES[code]
+        self.params = dict(params)
+        self.message = self.template.format(**params)
+        super().__init__(f"{code}: {self.message}")
+
+
+class OrgDecodeError(OrgError):
+    """The bytes are not an event this hasteh can read (the sender's fault, or too old a
+    hasteh for `unsupported-version` / `unknown-event`)."""
+
+
+class InvalidEvent(OrgError):
+    """A well-formed event that the log refuses: its author broke a rule of the cell.
+
+    When you build the event yourself, the fault is yours; when it arrives, the author's.
+    """
+
+
+class PolicyViolation(OrgError):
+    """Your client was asked to commit a membership change that the policy refuses."""

@@ -1,0 +1,189 @@
+"""The folded state of one cell: immutable values, one part per event family.
+
+`OrgState` is what the faces show and what the rules check. It changes only through
+`hasteh.org.fold.apply` / `fold` (and `talk.expire`, `decisions.close_due` for time), each
+returning a new value; a refused event leaves the old one as it was.
+
+Small parts (members, proposals, seizures: a handful each) are plain dicts copied on write
+and never mutated after construction. Parts that grow (threads, messages, decisions) are
+`PMap`s, so folding event 10,000 costs the same as folding event 10.
+
+Roadmap families (study, actions, fund, bulletins, federation) add a field here with an
+empty default; nothing existing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from hasteh.org.events import (
+    CellSettings,
+    DecisionKind,
+    EventId,
+    LeafIndex,
+    Motion,
+    Outcome,
+    Stance,
+)
+from hasteh.org.pmap import PMap
+
+__all__ = [
+    "DEFAULT_SETTINGS",
+    "HARD_CAP",
+    "Admission",
+    "AlarmRecord",
+    "Decision",
+    "Member",
+    "Message",
+    "OrgState",
+    "Seizure",
+    "Thread",
+    "empty_state",
+]
+
+#: No cell may have more members than this, whatever it decides (DESIGN §4).
+HARD_CAP: Final = 7
+DEFAULT_SETTINGS: Final = CellSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    leaf: LeafIndex
+    cover_name: str
+    joined_epoch: int
+    #: False if the commit that added them had no authorizing proposal (an alarm was raised).
+    authorized: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A newcomer proposed to the cell. Answers are kept only while it is open."""
+
+    proposal_id: EventId
+    cover_name: str
+    card_fingerprint: bytes
+    card_expires_at: int
+    proposer: LeafIndex
+    vouchers: frozenset[LeafIndex] = frozenset()
+    approvals: frozenset[LeafIndex] = frozenset()
+    objections: frozenset[LeafIndex] = frozenset()
+    #: Reasons given with objections, sorted, without names.
+    objection_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Seizure:
+    seizure_id: EventId
+    leaf: LeafIndex
+    cover_name: str
+    by_leaf: LeafIndex
+    by_cover_name: str
+    at: int
+    removed: bool = False
+    #: None until reviewed; then whether the cell upheld it.
+    upheld: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmRecord:
+    """An alarm every member sees. `code` is an org error code (for example
+    ``no-proposal``, ``no-decision``, ``seizure-disputed``) or a hand-raised slug."""
+
+    code: str
+    #: Who committed (or sent) the thing that raised the alarm, and their cover name.
+    by_leaf: LeafIndex
+    by_cover_name: str
+    subject_leaf: LeafIndex | None
+    subject_cover_name: str
+    epoch: int
+    event_id: EventId
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    thread_id: EventId
+    title: str
+    opened_by: LeafIndex
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    message_id: EventId
+    thread_id: EventId
+    author: LeafIndex
+    at: int
+    text: str
+    expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision. While open, `stances` (by leaf) or, for opt-in, only `optin_tokens`
+    and `optin_count`; once closed, only `outcome` (stances are deleted)."""
+
+    decision_id: EventId
+    kind: DecisionKind
+    question: str
+    options: tuple[str, ...]
+    deadline: int
+    quorum: int
+    hide_results: bool
+    outcome_only: bool
+    seats: int
+    motion: Motion | None
+    opened_by: LeafIndex
+    at: int
+    stances: Mapping[LeafIndex, Stance] = field(default_factory=dict)
+    #: Event ids of the stances, so the app can delete them from storage at close.
+    stance_events: tuple[EventId, ...] = ()
+    optin_tokens: frozenset[bytes] = frozenset()
+    optin_count: int = 0
+    outcome: Outcome | None = None
+    #: The motion has been carried out (settings changed, member removed).
+    done: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def voted(self) -> int | None:
+        """How many took part, as shown while open: ``None`` when results are hidden."""
+        if self.hide_results:
+            return None
+        return self.optin_count if self.kind == "opt-in" else len(self.stances)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgState:
+    """Everything a member knows about one cell, folded from its log."""
+
+    created: bool = False
+    name: str = ""
+    settings: CellSettings = DEFAULT_SETTINGS
+    #: The last commit epoch seen in a membership event.
+    epoch: int = 0
+    members: Mapping[LeafIndex, Member] = field(default_factory=dict)
+    proposals: Mapping[EventId, Admission] = field(default_factory=dict)
+    seizures: Mapping[EventId, Seizure] = field(default_factory=dict)
+    leaving: frozenset[LeafIndex] = frozenset()
+    alarms: tuple[AlarmRecord, ...] = ()
+    threads: PMap[EventId, Thread] = field(default_factory=PMap)
+    messages: PMap[EventId, Message] = field(default_factory=PMap)
+    decisions: PMap[EventId, Decision] = field(default_factory=PMap)
+
+    def cover_name(self, leaf: int) -> str:
+        member = self.members.get(LeafIndex(leaf))
+        return member.cover_name if member else ""
+
+    def is_member(self, leaf: int) -> bool:
+        return leaf in self.members
+
+
+def empty_state() -> OrgState:
+    """The state before a log's first event (no cell yet)."""
+    return OrgState()
