@@ -75,3 +75,14 @@ def test_embedded_relay_moves_when_the_port_is_busy_with_something_else(tmp_path
             busy.close()
 
     asyncio.run(scenario())
+
+
+def test_user_guides_show_existing_screenshots() -> None:
+    for language in ("fa", "en"):
+        guide = (ROOT / "docs/user" / f"{language}.md").read_text(encoding="utf-8")
+        shots = re.findall(r"\.\./screenshots/([\w-]+\.png)", guide)
+        assert {f"home-{language}.png", f"settings-{language}.png"} <= set(shots)
+        for shot in shots:
+            assert (ROOT / "docs/screenshots" / shot).exists(), shot
+        for topic in ("hasteh up", "hasteh panic", "passphrase duress"):
+            assert topic in guide
