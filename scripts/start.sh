@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults: install what is missing, then run hasteh.
+# The main job on embedded defaults: install what is missing, then open hasteh in the
+# browser (`hasteh up`: the local web app on 127.0.0.1 with an embedded loopback relay).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/bootstrap.sh
-exec uv run hasteh selfcheck "$@"
+exec uv run hasteh up "$@"
