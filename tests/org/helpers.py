@@ -55,9 +55,7 @@ class Log:
 
     def admit(self, name: str, leaf: int, by: int = 0) -> bytes:
         """Propose, vouch and approve `name` by every member, then commit the Add."""
-        proposal = self.do(
-            by, NewcomerProposed(card(name), name, self.now + 7 * DAY)
-        ).event_id
+        proposal = self.do(by, NewcomerProposed(card(name), name, self.now + 7 * DAY)).event_id
         others = sorted(m for m in self.state.members if m != by)
         if others:
             self.do(others[0], Vouched(proposal))

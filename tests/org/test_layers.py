@@ -70,9 +70,7 @@ def test_org_imports_only_errors_from_hasteh(path: Path) -> None:
     bad = {
         n
         for n in imports_of(path)
-        if n.startswith("hasteh")
-        and not n.startswith("hasteh.org")
-        and n != "hasteh.errors"
+        if n.startswith("hasteh") and not n.startswith("hasteh.org") and n != "hasteh.errors"
     }
     assert not bad, f"{path.name} imports {bad}"
 

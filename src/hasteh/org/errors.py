@@ -119,7 +119,8 @@ class OrgError(HastehError):
         self.code = code
         self.template = MESSAGES[code]
         self.params = dict(params)
-        self.message = self.template.format(**params)
+        # A custom policy may refuse with fewer parameters than the template names.
+        self.message = self.template.format_map(_Missing(params))
         super().__init__(f"{code}: {self.message}")
 
 
@@ -137,3 +138,8 @@ class InvalidEvent(OrgError):
 
 class PolicyViolation(OrgError):
     """Your client was asked to commit a membership change that the policy refuses."""
+
+
+class _Missing(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return "?"

@@ -432,19 +432,20 @@ def decode(data: bytes) -> EventEnvelope:
         raise OrgDecodeError("too-large", size=len(data), limit=MAX_EVENT_BYTES)
     try:
         envelope = _decoder.decode(data)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, ValueError, RecursionError) as exc:
+        # ValueError: msgspec reports invalid UTF-8 in a string as UnicodeDecodeError.
         raise _explain(data, exc) from None
     if envelope.v != VERSION:
         raise OrgDecodeError("unsupported-version", version=envelope.v, supported=VERSION)
     return envelope
 
 
-def _explain(data: bytes, exc: msgspec.DecodeError) -> OrgDecodeError:
+def _explain(data: bytes, exc: Exception) -> OrgDecodeError:
     """Turn msgspec's message into the most precise code we can give."""
-    detail = str(exc)
+    detail = str(exc)[:300]
     try:
         raw = msgspec.msgpack.decode(data)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, ValueError, RecursionError):
         return OrgDecodeError("malformed", detail=detail)
     if isinstance(raw, list) and raw:
         version = raw[0]

@@ -190,12 +190,5 @@ def authorize(
     with the refusal's code (``not-approved``, ``cap-reached``, ``no-decision``, …)."""
     verdict = policy.check(change, state)
     if not verdict.ok:
-        raise PolicyViolation(verdict.code, **_filled(verdict.code, verdict.params))
+        raise PolicyViolation(verdict.code, **verdict.params)
     return verdict
-
-
-def _filled(code: str, params: Mapping[str, object]) -> dict[str, object]:
-    # Templates of a few codes need parameters the verdict may not carry.
-    values: dict[str, object] = {"leaf": "?", "cap": "?", "have": "?", "needed": "?"}
-    values.update(params)
-    return values

@@ -1,0 +1,87 @@
+"""Threads and disappearing messages."""
+
+from __future__ import annotations
+
+from hasteh.org import (
+    MessageDeleted,
+    MessagePosted,
+    ThreadOpened,
+    default_expiry,
+    expire,
+    messages_in,
+    replay,
+)
+
+from .helpers import DAY, cell
+
+
+def test_post_and_list_in_order() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("May Day")).event_id
+    log.do(1, MessagePosted(tid, "second", default_expiry(log.state, log.now + 5)), at=log.now + 5)
+    log.do(0, MessagePosted(tid, "first", default_expiry(log.state, log.now)))
+    texts = [m.text for m in messages_in(log.state, tid)]
+    assert texts == ["first", "second"]
+    assert log.state.threads[tid].title == "May Day"  # type: ignore[index]
+
+
+def test_default_expiry_is_fourteen_days() -> None:
+    log = cell(1)
+    assert default_expiry(log.state, 100) == 100 + 14 * DAY
+
+
+def test_expire_drops_due_messages_and_returns_their_ids() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("t")).event_id
+    short = log.do(0, MessagePosted(tid, "burn after reading", log.now + 60)).event_id
+    long = log.do(1, MessagePosted(tid, "two weeks", log.now + 14 * DAY)).event_id
+    before = log.state
+    gone = expire(log.state, log.now + 60)
+    assert gone.forget == (short,)
+    assert short not in gone.state.messages
+    assert long in gone.state.messages
+    assert short in before.messages  # the old state is untouched
+    later = expire(gone.state, log.now + 14 * DAY)
+    assert later.forget == (long,)
+    assert len(later.state.messages) == 0
+    assert expire(later.state, log.now + 99 * DAY).forget == ()
+
+
+def test_delete_own_message() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("t")).event_id
+    mid = log.do(1, MessagePosted(tid, "oops, a real name", log.now + DAY)).event_id
+    log.do(1, MessageDeleted(mid))
+    assert mid not in log.state.messages
+
+
+def test_deleting_a_message_already_gone_changes_nothing() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("t")).event_id
+    mid = log.do(1, MessagePosted(tid, "x", log.now + 60)).event_id
+    log.state = expire(log.state, log.now + 60).state
+    before = log.state
+    log.do(0, MessageDeleted(mid))  # another member's copy had not expired yet: fine
+    assert log.state == before
+
+
+def test_replay_of_a_log_without_expired_messages_matches_expire() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("t")).event_id
+    short = log.do(0, MessagePosted(tid, "a", log.now + 60)).event_id
+    log.do(1, MessagePosted(tid, "b", log.now + DAY))
+    gone = expire(log.state, log.now + 60)
+    kept = [e for e in log.envelopes if e.event_id not in gone.forget]
+    assert short in gone.forget
+    assert replay(kept) == gone.state
+
+
+def test_ten_thousand_messages_share_structure() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("t")).event_id
+    first = log.state
+    for i in range(10_000):
+        log.do(i % 2, MessagePosted(tid, f"m{i}", log.now + DAY), at=log.now)
+    assert len(log.state.messages) == 10_000
+    assert len(first.messages) == 0
+    assert len(messages_in(log.state, tid)) == 10_000
