@@ -54,7 +54,7 @@ def close(log: Log, did: bytes, *, by: int = 0) -> tuple[Outcome, tuple[bytes, .
 def assert_stances_gone(log: Log, did: bytes) -> None:
     decision = log.state.decisions[did]  # type: ignore[index]
     assert decision.stances == {}
-    assert decision.stance_events == ()
+    assert decision.stance_events == frozenset()
     assert decision.optin_tokens == frozenset()
 
 
@@ -241,6 +241,7 @@ def test_second_close_is_refused_harmlessly() -> None:
     log = cell(2)
     did = open_decision(log, kind="consent")
     (closing,) = close_due(log.state, log.now + DAY)
+    assert closing.decision_id == did
     log.do(0, closing, at=log.now + DAY)
     with pytest.raises(InvalidEvent) as err:
         log.do(1, closing, at=log.now + DAY)

@@ -190,7 +190,7 @@ def fold_stance_cast(
 ) -> OrgState:
     key = EventId(body.decision_id)
     decision = state.decisions[key]
-    events = (*decision.stance_events, EventId(env.event_id))
+    events = decision.stance_events | {EventId(env.event_id)}
     if decision.kind == "opt-in":
         decision = replace(
             decision,
@@ -267,7 +267,7 @@ def fold_decision_closed(
         state.decisions[key],
         outcome=body.outcome,
         stances={},
-        stance_events=(),
+        stance_events=frozenset(),
         optin_tokens=frozenset(),
         optin_count=0,
     )

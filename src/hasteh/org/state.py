@@ -139,7 +139,7 @@ class Decision:
     at: int
     stances: Mapping[LeafIndex, Stance] = field(default_factory=dict)
     #: Event ids of the stances, so the app can delete them from storage at close.
-    stance_events: tuple[EventId, ...] = ()
+    stance_events: frozenset[EventId] = frozenset()
     optin_tokens: frozenset[bytes] = frozenset()
     optin_count: int = 0
     outcome: Outcome | None = None
