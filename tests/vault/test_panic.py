@@ -84,3 +84,15 @@ def test_panic_on_a_large_profile_is_fast(tmp_path: Path) -> None:
     report = vault.panic(home)
     assert report.seconds < 1.0
     assert not home.exists()
+
+
+def test_panic_removes_the_embedded_relay_folder(tmp_path: Path) -> None:
+    """`hasteh up` keeps a loopback relay under the home; panic from any face removes it."""
+    home = tmp_path / "p"
+    vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
+    relay = home / "relay"
+    relay.mkdir()
+    (relay / "relay.db").write_bytes(b"ciphertext and mailbox hashes")
+    vault.panic(home)
+    assert not relay.exists()
+    assert not home.exists()

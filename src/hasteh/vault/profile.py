@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,10 @@ from hasteh.vault.errors import (
 KEYFILE_NAME = "hasteh.key"
 _KEYFILE_TMP = "hasteh.key.tmp"
 DB_NAMES = ("data-0.db", "data-1.db")
+#: Folders other parts of hasteh keep inside a profile's home (the embedded loopback relay
+#: of `hasteh up`). They hold only ciphertext, but their mere presence says "hasteh", so
+#: panic removes them too — after the keys are gone.
+PROFILE_SUBDIRS = ("relay",)
 _SETTLE_OFFSET = kf.HEADER_SIZE
 #: Every unlock lasts a whole multiple of this many seconds (see the module docstring).
 UNLOCK_QUANTUM = 0.05
@@ -321,6 +326,13 @@ def panic(home: Path) -> PanicReport:
             removed += _remove(path)
         except OSError:
             failed = True
+    for name in PROFILE_SUBDIRS:
+        if (home / name).is_dir():
+            try:
+                shutil.rmtree(home / name)
+                removed += 1
+            except OSError:
+                failed = True
     if home.is_dir():
         try:
             fsync_dir(home)
