@@ -106,3 +106,15 @@ def delete_group(conn: Connection, group_id: bytes) -> int:
     if deleted:
         secrets_deleted(conn)
     return deleted
+
+
+def delete_ids(conn: Connection, event_ids: Iterable[bytes]) -> int:
+    """Delete the events with these ids (a closed decision's stances, a deleted message)."""
+    deleted = 0
+    for event_id in event_ids:
+        deleted += int(
+            conn.execute("DELETE FROM events WHERE event_id = ?", (bytes(event_id),)).rowcount
+        )
+    if deleted:
+        secrets_deleted(conn)
+    return deleted

@@ -1,0 +1,226 @@
+"""The joiner's invitation card: a KeyPackage, a one-time pickup mailbox, relays, expiry.
+
+A newcomer makes a card (`create_card`) and hands it over **in person**, as a text code or
+a QR image. A member proposes them with it; once the cell approves, the member's client
+adds the KeyPackage and leaves the Welcome in the pickup mailbox, where `join` finds it.
+The card's private keys stay in the newcomer's vault (`Invitation`) until then.
+
+Text code (version 1)::
+
+    HC1:<base32 of payload ‖ checksum>        RFC 4648 base32, upper case, no padding
+    payload  = msgpack([1, key_package, pickup (32), [relay URLs], expires_at])
+    checksum = SHA-256("hasteh/card/v1\\0" ‖ payload)[:4]
+
+Base32 keeps the code inside the QR "alphanumeric" set (denser QR) and lets a person read
+it aloud; the decoder forgives case, spaces, line breaks and dashes, and is strict about
+everything else, with one precise reason per failure (`CardError.reason`): ``not-a-card``,
+``unsupported-version``, ``bad-characters``, ``checksum``, ``malformed``,
+``bad-key-package``, ``bad-relay``, ``expired``, ``too-large``.
+
+The cover name the newcomer will have in this cell is the KeyPackage's credential
+identity; the proposer sees it and the cell must approve that exact name.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import msgspec
+
+from hasteh.app.errors import CardError, NoRelay
+from hasteh.app.records import Invitation, default_relays, save_invitation
+from hasteh.app.runtime import SUITE, card_fingerprint, cover_name_of
+from hasteh.i18n import parse_digits
+from hasteh.mls.cipher_suite import get_suite
+from hasteh.mls.credential import BasicCredential
+from hasteh.mls.errors import MLSError
+from hasteh.mls.framing import MLSMessage
+from hasteh.mls.key_package import KeyPackage
+from hasteh.mls.key_package_ops import create_key_package, validate_key_package
+from hasteh.mls.leaf_node import Lifetime
+from hasteh.transport import registry
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = ["PREFIX", "Card", "create_card", "decode_card", "encode_card", "qr_png", "read_card"]
+
+PREFIX: Final = "HC1:"
+VERSION: Final = 1
+DEFAULT_DAYS: Final = 7
+MAX_CODE: Final = 16_384
+_LABEL: Final = b"hasteh/card/v1\x00"
+_B32: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    key_package: KeyPackage
+    pickup: bytes
+    relays: tuple[str, ...]
+    expires_at: int
+
+    @property
+    def cover_name(self) -> str:
+        return cover_name_of(self.key_package.leaf_node)
+
+    @property
+    def fingerprint(self) -> bytes:
+        return card_fingerprint(self.key_package.leaf_node)
+
+
+class _Wire(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
+    v: int
+    key_package: bytes
+    pickup: bytes
+    relays: list[str]
+    expires_at: int
+
+
+def _payload(card: Card) -> bytes:
+    kp = MLSMessage(card.key_package).to_bytes()
+    return msgspec.msgpack.encode(
+        _Wire(VERSION, kp, card.pickup, list(card.relays), card.expires_at)
+    )
+
+
+def card_bytes(card: Card) -> bytes:
+    return _payload(card)
+
+
+def encode_card(card: Card) -> str:
+    payload = _payload(card)
+    check = hashlib.sha256(_LABEL + payload).digest()[:4]
+    return PREFIX + base64.b32encode(payload + check).decode("ascii").rstrip("=")
+
+
+def _check_relay(url: str) -> str:
+    if (
+        not url.startswith(("http://", "https://"))
+        or len(url) > 2048
+        or any(c.isspace() for c in url)
+    ):
+        raise CardError("bad-relay")
+    return url.rstrip("/")
+
+
+def decode_card(data: bytes, *, now: int | None) -> Card:
+    """A card from its payload (what a member's vault keeps); `now` checks expiry."""
+    try:
+        wire = msgspec.msgpack.decode(data, type=_Wire)
+    except msgspec.MsgspecError:
+        raise CardError("malformed") from None
+    if wire.v != VERSION:
+        raise CardError("unsupported-version")
+    if len(wire.pickup) != 32 or not wire.relays or len(wire.relays) > 8:
+        raise CardError("malformed")
+    relays = tuple(_check_relay(r) for r in wire.relays)
+    try:
+        msg = MLSMessage.from_bytes(wire.key_package)
+    except MLSError:
+        raise CardError("malformed") from None
+    if not isinstance(msg.body, KeyPackage):
+        raise CardError("malformed")
+    kp = msg.body
+    try:
+        validate_key_package(kp, suite_id=SUITE)
+    except MLSError:
+        raise CardError("bad-key-package") from None
+    card = Card(kp, wire.pickup, relays, wire.expires_at)
+    if now is not None and card.expires_at <= now:
+        raise CardError("expired")
+    return card
+
+
+def read_card(text: str, *, now: int | None) -> Card:
+    """Decode a text code strictly (see the module docstring for every reason)."""
+    if len(text) > MAX_CODE:
+        raise CardError("too-large")
+    compact = "".join(parse_digits(text).split()).replace("-", "")
+    if compact[: len(PREFIX)].upper() != PREFIX:
+        raise CardError("not-a-card")
+    body = compact[len(PREFIX) :].upper()
+    if not body or any(c not in _B32 for c in body):
+        raise CardError("bad-characters")
+    try:
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
+    except (binascii.Error, ValueError):
+        raise CardError("checksum") from None
+    if len(raw) < 5:
+        raise CardError("checksum")
+    payload, check = raw[:-4], raw[-4:]
+    if hashlib.sha256(_LABEL + payload).digest()[:4] != check:
+        raise CardError("checksum")
+    return decode_card(payload, now=now)
+
+
+def read_card_input(value: str, *, now: int | None) -> Card:
+    """A card from a code, or from a file holding the code (`propose CELL FILE`)."""
+    stripped = value.strip()
+    if not stripped.upper().startswith("HC"):
+        path = Path(stripped)
+        try:
+            if path.is_file():
+                return read_card(path.read_text(encoding="utf-8", errors="replace"), now=now)
+        except OSError:
+            pass
+    return read_card(stripped, now=now)
+
+
+def qr_png(code: str, *, scale: int = 4) -> bytes:
+    """The card as a QR image (PNG), error correction M."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(code, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def create_card(
+    ws: Workspace,
+    cover_name: str,
+    *,
+    relays: list[str] | None = None,
+    days: int = DEFAULT_DAYS,
+) -> str:
+    """Make a card: a fresh signing key and KeyPackage (used for this one cell only), a
+    random pickup mailbox, kept in the vault as a pending invitation. Returns the code."""
+    from hasteh.app.errors import BadInput
+    from hasteh.i18n import _
+
+    name = cover_name.strip()
+    if not 1 <= len(name) <= 64:
+        raise BadInput("cover-name", _("A cover name has 1 to 64 characters."))
+    if not 1 <= days <= 30:
+        raise BadInput("days", _("A card is valid for 1 to 30 days."))
+    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    if not chosen:
+        raise NoRelay()
+    now = ws.now()
+    expires = now + days * 86_400
+    suite = get_suite(SUITE)
+    signature_private, _public = suite.generate_signature_key(ws.rng)
+    secrets = create_key_package(
+        SUITE,
+        BasicCredential(name.encode("utf-8")),
+        signature_private,
+        rng=ws.rng,
+        now=now,
+        lifetime=Lifetime(max(0, now - 3600), expires + 3600),
+    )
+    pickup = ws.rng(32)
+    card = Card(secrets.key_package, pickup, tuple(chosen), expires)
+    invitation = Invitation(pickup, chosen, secrets.to_bytes(), expires, name, now)
+
+    def run(conn: object) -> None:
+        save_invitation(conn, invitation)
+        registry.add_mailbox(conn, pickup, chosen)
+
+    ws.vault.write(run)
+    return encode_card(card)

@@ -1,0 +1,233 @@
+"""Cells: create one, find one, list them, show members, settings and safety words.
+
+A cell is one MLS group plus one random 32-byte mailbox on the cell's relay(s). Creating
+one makes a **fresh signing key and cover name for this cell only** (a KeyPackage whose
+credential is the cover name), so nothing links a person's identities across groups.
+The first event of the log, `CellCreated`, carries the cell's name and its protective
+settings (cap default 5, never above 7; admission ``all`` or ``all-but-one``; chat
+expiry default 14 days), and a first thread ("general") is opened for talk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hasteh import org
+from hasteh.app import runtime
+from hasteh.app.errors import BadInput, NoRelay, UnknownCell
+from hasteh.app.records import CellRecord, cell_ids, default_relays, save_cell
+from hasteh.app.runtime import CONFIG, SUITE, CellRuntime
+from hasteh.app.safety_words import safety_words as derive_words
+from hasteh.i18n import _, current_language, display_number
+from hasteh.mls.cipher_suite import get_suite
+from hasteh.mls.credential import BasicCredential
+from hasteh.mls.group import create_group
+from hasteh.mls.key_package_ops import create_key_package
+from hasteh.org import CellCreated, CellSettings, EventEnvelope, EventId, LeafIndex, ThreadOpened
+from hasteh.transport import registry
+from hasteh.vault import Connection
+from hasteh.vault import epochs as vepochs
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = [
+    "DEFAULT_THREAD",
+    "CellSummary",
+    "MemberView",
+    "create_cell",
+    "find_cell",
+    "list_cells",
+    "members",
+    "safety_words",
+    "validate_settings",
+]
+
+DEFAULT_THREAD = "general"
+DAY = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class CellSummary:
+    """One row of `cell list` (and of the web's cell index)."""
+
+    cell_id: str  # short hex id, for telling cells with the same name apart
+    name: str
+    members: int
+    cap: int
+    admission: str
+    expiry_days: int
+    epoch: int
+    removed: bool
+    alarms: int
+    my_cover_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    leaf: int
+    cover_name: str
+    is_me: bool
+    authorized: bool
+
+
+def validate_settings(cap: int, admission: str, expiry_days: int) -> CellSettings:
+    """Settings within the protective bounds, or a precise `BadInput`."""
+    if cap > org.HARD_CAP:
+        raise BadInput(
+            "cap-above-hard-limit",
+            _("A cell cannot have more than {hard} members.").format(
+                hard=display_number(org.HARD_CAP)
+            ),
+            _("Split the cell instead: two small cells are safer than one big one."),
+        )
+    if cap < 2:
+        raise BadInput("bad-cap", _("The cap must be at least 2."))
+    if admission not in ("all", "all-but-one"):
+        raise BadInput("bad-admission", _("Admission is `all` or `all-but-one`."))
+    if not 1 <= expiry_days <= 365:
+        raise BadInput("bad-expiry", _("Messages expire after 1 to 365 days."))
+    return CellSettings(size_cap=cap, admission=admission, message_expiry=expiry_days * DAY)  # type: ignore[arg-type]
+
+
+def create_cell(
+    ws: Workspace,
+    name: str,
+    *,
+    cover_name: str,
+    relays: list[str] | None = None,
+    cap: int = 5,
+    admission: str = "all",
+    expiry_days: int = 14,
+) -> CellRuntime:
+    """Create a cell with this profile as its only member (leaf 0)."""
+    from hasteh.app.cards import _check_relay
+
+    title = name.strip()
+    cover = cover_name.strip()
+    if not 1 <= len(title) <= 200:
+        raise BadInput("cell-name", _("A cell name has 1 to 200 characters."))
+    if not 1 <= len(cover) <= 64:
+        raise BadInput("cover-name", _("A cover name has 1 to 64 characters."))
+    settings = validate_settings(cap, admission, expiry_days)
+    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    if not chosen:
+        raise NoRelay()
+    suite = get_suite(SUITE)
+    signature_private, _public = suite.generate_signature_key(ws.rng)
+    now = ws.now()
+    kps = create_key_package(
+        SUITE, BasicCredential(cover.encode("utf-8")), signature_private, rng=ws.rng, now=now
+    )
+    group_id = ws.rng(32)
+    mailbox = ws.rng(32)
+    group = create_group(SUITE, group_id, kps, rng=ws.rng, config=CONFIG)
+    record = CellRecord(group_id=group_id, mailbox=mailbox, relays=chosen, joined_at=now)
+    rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
+    leaf = LeafIndex(0)
+    created = EventEnvelope(
+        org.VERSION, EventId(ws.rng(16)), leaf, now, CellCreated(title, cover, settings)
+    )
+    thread = EventEnvelope(
+        org.VERSION, EventId(ws.rng(16)), leaf, now, ThreadOpened(_(DEFAULT_THREAD))
+    )
+
+    def run(conn: Connection) -> None:
+        runtime.accept_event(rt, created)
+        runtime.accept_event(rt, thread)
+        registry.add_mailbox(conn, mailbox, chosen)
+
+    runtime.write(ws, rt, run)
+    ws._cells[group_id] = rt
+    return rt
+
+
+def all_cells(ws: Workspace) -> list[CellRuntime]:
+    return [runtime.load(ws, gid) for gid in ws.vault.read(cell_ids)]
+
+
+def find_cell(ws: Workspace, ref: str) -> CellRuntime:
+    """A cell by its name, or by the start (6+ hex digits) of its id."""
+    wanted = ref.strip()
+    cells = all_cells(ws)
+    by_name = [c for c in cells if c.name == wanted]
+    if len(by_name) == 1:
+        return by_name[0]
+    low = wanted.lower()
+    if len(low) >= 6 and all(ch in "0123456789abcdef" for ch in low):
+        by_id = [c for c in cells if c.group_id.hex().startswith(low)]
+        if len(by_id) == 1:
+            return by_id[0]
+    if len(by_name) > 1:
+        raise BadInput(
+            "ambiguous-cell",
+            _("Several cells have this name."),
+            _("Use the id shown by `hasteh cell list`."),
+        )
+    raise UnknownCell()
+
+
+def summary(rt: CellRuntime) -> CellSummary:
+    group = rt.group
+    me = rt.org.cover_name(int(group.own_leaf)) if group is not None else ""
+    s = rt.org.settings
+    return CellSummary(
+        cell_id=rt.group_id.hex()[:8],
+        name=rt.name,
+        members=len(rt.org.members),
+        cap=s.size_cap,
+        admission=s.admission,
+        expiry_days=s.message_expiry // DAY,
+        epoch=group.epoch if group is not None else -1,
+        removed=not rt.active,
+        alarms=len(rt.org.alarms),
+        my_cover_name=me,
+    )
+
+
+def list_cells(ws: Workspace) -> list[CellSummary]:
+    return sorted((summary(c) for c in all_cells(ws)), key=lambda s: (s.name, s.cell_id))
+
+
+def members(ws: Workspace, cell: str) -> list[MemberView]:
+    rt = find_cell(ws, cell)
+    me = int(rt.group.own_leaf) if rt.group is not None and rt.active else -1
+    return [
+        MemberView(int(m.leaf), m.cover_name, int(m.leaf) == me, m.authorized)
+        for m in sorted(rt.org.members.values(), key=lambda m: m.leaf)
+    ]
+
+
+def find_member(rt: CellRuntime, cover_name: str) -> int:
+    from hasteh.app.errors import UnknownMember
+
+    wanted = cover_name.strip()
+    for m in rt.org.members.values():
+        if m.cover_name == wanted:
+            return int(m.leaf)
+    raise UnknownMember()
+
+
+def safety_words(ws: Workspace, cell: str, language: str | None = None) -> tuple[str, ...]:
+    """Six words from this epoch's authenticator; equal on every member of the epoch."""
+    rt = find_cell(ws, cell)
+    group = rt.require_group()
+    return derive_words(
+        group.group_id, group.epoch, group.epoch_authenticator, language or current_language()
+    )
+
+
+def forget_cell(ws: Workspace, rt: CellRuntime) -> None:
+    """Used when a joiner's cell is stored for the first time (kept for symmetry)."""
+
+    def run(conn: Connection) -> None:
+        vepochs.delete_group(conn, rt.group_id)
+
+    ws.vault.write(run)
+
+
+def store_new_cell(ws: Workspace, conn: Connection, rt: CellRuntime) -> None:
+    save_cell(conn, rt.record)
+    registry.add_mailbox(conn, rt.record.mailbox, rt.record.relays)
+    ws._cells[rt.group_id] = rt

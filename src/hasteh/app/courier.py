@@ -1,0 +1,87 @@
+"""Courier glue: the whole cell flow with no relay, through `transport.courier` bundles.
+
+    code, data, n = courier.export_bundle(ws)        # write `data` to a USB stick
+    report = courier.import_bundle(ws, data, code)   # on another member's device
+
+**Offline commits.** With no relay there is no one to accept a commit. Exporting is the
+moment a staged commit is committed to: `export_bundle` merges every staged commit
+(`merge_offline=True`), queues the Welcome (with the cell's history) for the newcomer's
+pickup mailbox, and only then collects the outbox, so the bundle carries the commit and
+the Welcome together. Members who import the bundle process the envelopes in the order
+it holds them; messages of a later epoch that arrive before their commit wait
+(`CellRecord.parked`) until it does. The relay's guarantee of one commit per epoch is
+then the cell's to keep: only one member should commit between exchanges. Two offline
+commits of the same epoch fork the group; the members who apply the other one cannot
+read the loser's later messages, and their safety words differ, which is how it is seen.
+Bundles also carry what their maker imported from others (their outbox holds it, queued
+for the relays), so cells can pass one bundle around a circle.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hasteh.app import runtime
+from hasteh.app.cells import all_cells
+from hasteh.app.sync import SyncReport, _Batch, _sink, carry_out
+from hasteh.transport import courier
+from hasteh.transport.courier import DEFAULT_COST, KdfCost
+from hasteh.vault import Connection
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = ["export_bundle", "import_bundle"]
+
+
+def merge_offline(ws: Workspace) -> int:
+    """Merge every staged commit as if accepted (see the module docstring)."""
+    merged = 0
+    for rt in all_cells(ws):
+        if rt.active and rt.record.pending is not None:
+
+            def run(conn: Connection, rt: runtime.CellRuntime = rt) -> None:
+                runtime.merge_own(ws, rt, conn)
+
+            runtime.write(ws, rt, run)
+            merged += 1
+    return merged
+
+
+def export_bundle(
+    ws: Workspace,
+    *,
+    code: str | None = None,
+    merge: bool = True,
+    recent_since: float | None = None,
+    cost: KdfCost = DEFAULT_COST,
+) -> tuple[str, bytes, int]:
+    """(code, bundle file bytes, envelopes carried). Plans and merges staged commits
+    first when `merge` (repeat until nothing more is due, e.g. Add then Welcome)."""
+    if merge:
+        for _ in range(4):
+            staged = sum(carry_out(ws, rt) for rt in all_cells(ws))
+            if not merge_offline(ws) and not staged:
+                break
+    chosen = code or courier.new_code(ws.rng)
+    data, count = courier.export_bundle(
+        ws.vault, code=chosen, rng=ws.rng, recent_since=recent_since, cost=cost
+    )
+    return chosen, data, count
+
+
+def import_bundle(
+    ws: Workspace, data: bytes, code: str, *, cost: KdfCost = DEFAULT_COST
+) -> SyncReport:
+    """Open a bundle (refused whole if anything is wrong), process what is ours in the
+    order it holds, queue the rest for the relays, then plan what we must commit."""
+    report = SyncReport()
+    batch = _Batch(ws)
+    sink = _sink(ws, batch, report)
+    result = courier.import_bundle(
+        batch.as_vault(), data, code=code, now=ws.clock(), sink=sink, cost=cost
+    )
+    report.received = max(report.received, len(result.for_me))
+    for rt in all_cells(ws):
+        report.commits_staged += carry_out(ws, rt)
+    return report

@@ -1,0 +1,306 @@
+"""Decisions: open, take part, close, show (through org events).
+
+Kinds (as typed on the command line): ``consent``, ``proposal``, ``single``,
+``multiple``, ``ranked`` (instant runoff), ``stv`` (ranked with several seats), ``optin``
+(a count only). Protective defaults come from org: results are hidden until close,
+stances are deleted from every vault at close (only the outcome is kept), and
+``outcome_only`` keeps not even the counts. A decision with a motion (remove a member,
+change the settings) is carried out by a member's client once adopted (`sync.carry_out`).
+
+Decisions are referred to by their number in `show` (1, 2, …, by opening time; Persian
+digits accepted) or by the start of their id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from hasteh import org
+from hasteh.app import runtime
+from hasteh.app.cells import find_cell, find_member
+from hasteh.app.errors import BadInput, UnknownDecision
+from hasteh.app.runtime import CellRuntime
+from hasteh.i18n import _, parse_digits
+from hasteh.org import (
+    Choice,
+    Choices,
+    Consent,
+    DecisionClosed,
+    DecisionOpened,
+    Objection,
+    OptIn,
+    ProposalStance,
+    Ranking,
+    RemoveMember,
+    StanceCast,
+)
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = [
+    "KINDS",
+    "DecisionSummary",
+    "close",
+    "close_due",
+    "open_decision",
+    "parse_deadline",
+    "show",
+    "vote",
+]
+
+#: Command-line kind → (org kind, whether it takes options).
+KINDS: dict[str, tuple[org.DecisionKind, bool]] = {
+    "consent": ("consent", False),
+    "proposal": ("proposal", False),
+    "single": ("single", True),
+    "multiple": ("multiple", True),
+    "ranked": ("ranked", True),
+    "stv": ("ranked", True),
+    "optin": ("opt-in", False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSummary:
+    number: int
+    decision_id: str
+    kind: str
+    question: str
+    options: tuple[str, ...]
+    deadline: int
+    is_open: bool
+    voted: int | None
+    status: str | None
+    winners: tuple[str, ...]
+    counts: tuple[int, ...] | None
+    reasons: tuple[str, ...]
+    motion: str
+
+
+_DURATION = re.compile(r"^\+?(\d+)\s*([dhm])$")
+
+
+def parse_deadline(text: str, now: int) -> int:
+    """``+3d``, ``+12h``, ``+30m``, ``YYYY-MM-DD [HH:MM]`` (a year below 1700 is read as
+    a Jalali date, e.g. ``1404-05-01``), or unix seconds. Any digits are accepted."""
+    value = parse_digits(text).strip().lower().replace("/", "-")
+    match = _DURATION.match(value)
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        return now + n * {"d": 86_400, "h": 3_600, "m": 60}[unit]
+    if value.isdigit() and len(value) >= 9:
+        return int(value)
+    date_match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2}):(\d{2}))?$", value)
+    if not date_match:
+        raise BadInput(
+            "bad-deadline",
+            _("The deadline is not a date: use +3d, +12h, 2026-05-01 or ۱۴۰۵-۰۲-۱۱ 18:00."),
+        )
+    y, mo, d = (int(date_match.group(i)) for i in (1, 2, 3))
+    hh = int(date_match.group(4) or 23)
+    mm = int(date_match.group(5) or (59 if date_match.group(4) is None else 0))
+    try:
+        if y < 1700:
+            import jdatetime
+
+            local = jdatetime.datetime(y, mo, d, hh, mm).togregorian()
+            return int(local.astimezone(UTC).timestamp())
+        return int(datetime(y, mo, d, hh, mm).astimezone(UTC).timestamp())
+    except ValueError:
+        raise BadInput("bad-deadline", _("That date does not exist.")) from None
+
+
+def _decisions(rt: CellRuntime) -> list[org.Decision]:
+    return sorted(rt.org.decisions.values(), key=lambda d: (d.at, d.decision_id))
+
+
+def _find(rt: CellRuntime, ref: str) -> org.Decision:
+    value = parse_digits(ref).strip().lstrip("#")
+    found = _decisions(rt)
+    if value.isdigit() and 1 <= int(value) <= len(found):
+        return found[int(value) - 1]
+    low = value.lower()
+    if len(low) >= 4:
+        matches = [d for d in found if d.decision_id.hex().startswith(low)]
+        if len(matches) == 1:
+            return matches[0]
+    raise UnknownDecision()
+
+
+def open_decision(
+    ws: Workspace,
+    cell: str,
+    *,
+    kind: str,
+    question: str,
+    deadline: int,
+    options: list[str] | None = None,
+    quorum: int = 0,
+    outcome_only: bool = False,
+    hide_results: bool = False,
+    seats: int | None = None,
+    remove_member: str | None = None,
+    settings: org.CellSettings | None = None,
+) -> DecisionSummary:
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    if kind not in KINDS:
+        raise BadInput("bad-kind", _("Unknown kind of decision: {kind}.").format(kind=kind))
+    org_kind, with_options = KINDS[kind]
+    chosen = [o.strip() for o in (options or [])]
+    if with_options and len(chosen) < 2:
+        raise BadInput("bad-options", _("This kind of decision needs two or more options."))
+    if not with_options and chosen:
+        raise BadInput("bad-options", _("This kind of decision takes no options."))
+    if deadline <= ws.now():
+        raise BadInput(
+            "deadline-in-past",
+            _("The deadline is already past. Choose a later deadline."),
+            _("Nothing was changed."),
+        )
+    if seats is None:
+        seats = 2 if kind == "stv" else (1 if kind == "ranked" else 0)
+    if kind == "stv" and seats < 2:
+        raise BadInput("bad-seats", _("An STV decision elects two or more."))
+    motion: org.Motion | None = None
+    if remove_member is not None:
+        leaf = find_member(rt, remove_member)
+        motion = RemoveMember(leaf, rt.org.cover_name(leaf))
+    elif settings is not None:
+        motion = org.ChangeSettings(settings)
+    body = DecisionOpened(
+        kind=org_kind,
+        question=question.strip(),
+        deadline=deadline,
+        options=tuple(chosen),
+        quorum=quorum,
+        hide_results=hide_results,
+        outcome_only=outcome_only,
+        seats=seats,
+        motion=motion,
+    )
+    env = runtime.send_event(ws, rt, body)
+    return _summary(rt, rt.org.decisions[org.EventId(env.event_id)])
+
+
+def _option_index(decision: org.Decision, value: str) -> int:
+    text = parse_digits(value).strip()
+    if text.isdigit() and 1 <= int(text) <= len(decision.options):
+        return int(text) - 1
+    for i, option in enumerate(decision.options):
+        if option == value.strip():
+            return i
+    raise BadInput(
+        "unknown-option", _("There is no option {option} in this decision.").format(option=value)
+    )
+
+
+def vote(
+    ws: Workspace,
+    cell: str,
+    decision: str,
+    *,
+    choices: list[str] | None = None,
+    position: str | None = None,
+    reason: str = "",
+) -> DecisionSummary:
+    """Take part. consent: ``position`` agree/object (with a reason); proposal:
+    agree/abstain/disagree/block; single: one choice; multiple: the choices; ranked/stv:
+    choices in order of preference; opt-in: nothing."""
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    d = _find(rt, decision)
+    picked = [_option_index(d, c) for c in (choices or [])]
+    stance: org.Stance
+    if d.kind == "consent":
+        if position in (None, "agree", "consent"):
+            stance = Consent()
+        elif position in ("object", "objection", "disagree"):
+            stance = Objection(reason.strip())
+        else:
+            raise BadInput("bad-position", _("For consent: agree or object (with a reason)."))
+    elif d.kind == "proposal":
+        if position not in ("agree", "abstain", "disagree", "block"):
+            raise BadInput("bad-position", _("For a proposal: agree, abstain, disagree or block."))
+        stance = ProposalStance(position, reason.strip())  # type: ignore[arg-type]
+    elif d.kind == "single":
+        if len(picked) != 1:
+            raise BadInput("bad-choice", _("Choose exactly one option."))
+        stance = Choice(picked[0])
+    elif d.kind == "multiple":
+        stance = Choices(tuple(picked))
+    elif d.kind == "ranked":
+        if not picked:
+            raise BadInput("bad-choice", _("Rank at least one option, most preferred first."))
+        stance = Ranking(tuple(picked))
+    else:
+        stance = OptIn()
+    runtime.send_event(ws, rt, StanceCast(d.decision_id, stance))
+    return _summary(rt, rt.org.decisions[d.decision_id])
+
+
+def close(ws: Workspace, cell: str, decision: str) -> DecisionSummary:
+    """Close a decision (after its deadline, or once everyone took part): the outcome is
+    computed, sent, and the stances are deleted everywhere. An adopted motion is then
+    carried out."""
+    from hasteh.app.sync import carry_out
+
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    d = _find(rt, decision)
+    if not d.is_open:
+        raise BadInput(
+            "already-closed", _("This decision is already closed."), _("Nothing was changed.")
+        )
+    runtime.send_event(ws, rt, DecisionClosed(d.decision_id, org.compute_outcome(d)))
+    carry_out(ws, rt)
+    return _summary(rt, rt.org.decisions[d.decision_id])
+
+
+def close_due(ws: Workspace, cell: str) -> list[DecisionSummary]:
+    """Close every decision whose deadline has passed."""
+    from hasteh.app.sync import carry_out
+
+    rt = find_cell(ws, cell)
+    closed = []
+    for event in org.close_due(rt.org, ws.now()):
+        runtime.send_event(ws, rt, event)
+        closed.append(_summary(rt, rt.org.decisions[org.EventId(event.decision_id)]))
+    carry_out(ws, rt)
+    return closed
+
+
+def _summary(rt: CellRuntime, d: org.Decision) -> DecisionSummary:
+    number = next(i for i, x in enumerate(_decisions(rt), 1) if x.decision_id == d.decision_id)
+    view = org.view(rt.org, d.decision_id)
+    outcome = view.outcome
+    kind = "stv" if d.kind == "ranked" and d.seats > 1 else d.kind
+    motion = ""
+    if isinstance(d.motion, RemoveMember):
+        motion = _("remove {name}").format(name=d.motion.cover_name)
+    elif isinstance(d.motion, org.ChangeSettings):
+        motion = _("change the settings")
+    return DecisionSummary(
+        number=number,
+        decision_id=d.decision_id.hex()[:8],
+        kind=kind,
+        question=d.question,
+        options=d.options,
+        deadline=d.deadline,
+        is_open=view.is_open,
+        voted=view.voted,
+        status=None if outcome is None else outcome.status,
+        winners=() if outcome is None else tuple(d.options[i] for i in outcome.winners),
+        counts=None if outcome is None else outcome.counts,
+        reasons=() if outcome is None else outcome.reasons,
+        motion=motion,
+    )
+
+
+def show(ws: Workspace, cell: str) -> list[DecisionSummary]:
+    rt = find_cell(ws, cell)
+    return [_summary(rt, d) for d in _decisions(rt)]

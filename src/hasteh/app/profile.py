@@ -1,0 +1,111 @@
+"""A profile's workspace: the unlocked vault, randomness, the clock, and relay clients.
+
+    with open_workspace(home, passphrase) as ws:
+        cell = cells.create_cell(ws, "bakery", cover_name="sepideh", relays=[url])
+
+The `Workspace` is the only object the app functions take. It holds what the sans-I/O
+cores do not: `rng` (default `os.urandom`), `clock` (default `time.time`), the vault, and
+relay clients (over a SOCKS proxy when one is configured). Loaded cells (group state plus
+folded org state) are cached here and reloaded from the vault after any failure, so
+memory never runs ahead of what was committed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hasteh import vault as vault_pkg
+from hasteh.transport import registry
+from hasteh.transport.relay_client import RelayClient
+from hasteh.vault import Vault
+from hasteh.vault.keyfile import KdfParams
+
+if TYPE_CHECKING:
+    from hasteh.app.runtime import CellRuntime
+
+__all__ = ["Workspace", "open_workspace"]
+
+Rng = Callable[[int], bytes]
+Clock = Callable[[], float]
+
+
+@dataclass(eq=False)
+class Workspace:
+    """One unlocked profile. Close it (or use it as a context manager) when done."""
+
+    vault: Vault
+    rng: Rng = os.urandom
+    clock: Clock = time.time
+    proxy: str | None = None
+    #: Makes relay clients; tests may swap in another factory.
+    client_factory: Callable[[str, str | None], RelayClient] = field(
+        default=lambda url, proxy: RelayClient(url, proxy=proxy, timeout=30.0)
+    )
+    _clients: dict[str, RelayClient] = field(default_factory=dict, repr=False)
+    _cells: dict[bytes, CellRuntime] = field(default_factory=dict, repr=False)
+
+    def now(self) -> int:
+        """The clock in whole seconds (what org events carry)."""
+        return int(self.clock())
+
+    def jitter(self) -> float:
+        """A float in [0, 1) from `rng`, for the outbox's backoff."""
+        return int.from_bytes(self.rng(7), "big") / float(1 << 56)
+
+    def client_for(self, url: str) -> RelayClient:
+        client = self._clients.get(url)
+        if client is None:
+            proxy = self.proxy or self.vault.read(registry.proxy)
+            client = self._clients[url] = self.client_factory(url, proxy)
+        return client
+
+    def forget_cache(self) -> None:
+        """Drop loaded cells; the next access reloads them from the vault."""
+        self._cells.clear()
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        self._cells.clear()
+        self.vault.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_workspace(
+    home: Path,
+    passphrase: str,
+    *,
+    min_kdf: KdfParams = vault_pkg.MIN_KDF,
+    rng: Rng = os.urandom,
+    clock: Clock = time.time,
+    **kwargs: Any,
+) -> Workspace:
+    """Unlock the profile at `home` (raises `WrongPassphrase` and nothing more telling)."""
+    opened = vault_pkg.unlock(home, passphrase, min_kdf=min_kdf)
+    return Workspace(opened, rng=rng, clock=clock, **kwargs)
+
+
+@contextmanager
+def workspace(home: Path, passphrase: str, **kwargs: Any) -> Iterator[Workspace]:
+    ws = open_workspace(home, passphrase, **kwargs)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def system_jitter() -> float:
+    return random.SystemRandom().random()

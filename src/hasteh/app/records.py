@@ -1,0 +1,118 @@
+"""What the app keeps in the vault, beside MLS epochs and the event log (typed settings).
+
+| setting key                 | value          | what |
+|-----------------------------|----------------|------|
+| ``app.cell.<group id hex>`` | `CellRecord`   | mailbox, relays, staged commit, cards held |
+| ``app.invite.<pickup hex>`` | `Invitation`   | a card we made: its secrets until joined |
+| ``app.relays``              | ``list[str]``  | default relays for new cells and cards |
+
+MLS group state lives in the vault's `epochs` table (saving epoch n deletes older ones),
+the cell's org log in `events` (one row per accepted event, in the order this device
+accepted them; chat rows carry `expires_at`). Everything here is inside the SQLCipher
+database; nothing is logged.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+
+from hasteh.vault import Connection
+from hasteh.vault.db import secrets_deleted
+from hasteh.vault.settings import delete_setting, get_setting, set_setting, setting_keys
+
+CELL_PREFIX: Final = "app.cell."
+INVITE_PREFIX: Final = "app.invite."
+RELAYS_KEY: Final = "app.relays"
+
+
+class PendingCommit(msgspec.Struct, frozen=True):
+    """A commit this device staged and has not merged: merged only once the relay holds
+    it (it comes back in the mailbox's order) or a courier export carries it offline.
+
+    `intent` says what to rebuild if another commit wins the epoch: ``add`` (with
+    `card`), ``remove`` (with `leaf`, `cover_name`), ``update`` (a self-update)."""
+
+    envelope_id: bytes
+    intent: str
+    base_epoch: int
+    base_cth: bytes
+    new_state: bytes
+    commit: bytes
+    welcome: bytes | None = None
+    card: bytes = b""
+    leaf: int = -1
+    cover_name: str = ""
+
+
+class CellRecord(msgspec.Struct):
+    group_id: bytes
+    mailbox: bytes
+    relays: list[str]
+    joined_at: int
+    removed: bool = False
+    pending: PendingCommit | None = None
+    #: Cards of newcomers this member proposed, by proposal id (hex): the KeyPackage the
+    #: Add commit needs once the cell approves.
+    cards: dict[str, bytes] = msgspec.field(default_factory=dict)
+    #: After a seizure removed someone, every other member rotates its keys once.
+    needs_update: bool = False
+    #: MLS messages of a later epoch that arrived before their commit (courier order).
+    parked: list[bytes] = msgspec.field(default_factory=list)
+
+
+class Invitation(msgspec.Struct, frozen=True):
+    pickup: bytes
+    relays: list[str]
+    secrets: bytes
+    expires_at: int
+    cover_name: str
+    created_at: int
+
+
+def cell_key(group_id: bytes) -> str:
+    return CELL_PREFIX + group_id.hex()
+
+
+def load_cell(conn: Connection, group_id: bytes) -> CellRecord | None:
+    return get_setting(conn, cell_key(group_id), CellRecord)
+
+
+def save_cell(conn: Connection, record: CellRecord) -> None:
+    set_setting(conn, cell_key(record.group_id), record)
+
+
+def cell_ids(conn: Connection) -> list[bytes]:
+    return [
+        bytes.fromhex(k[len(CELL_PREFIX) :])
+        for k in setting_keys(conn)
+        if k.startswith(CELL_PREFIX)
+    ]
+
+
+def invitations(conn: Connection) -> list[Invitation]:
+    found = []
+    for key in setting_keys(conn):
+        if key.startswith(INVITE_PREFIX):
+            inv = get_setting(conn, key, Invitation)
+            if inv is not None:
+                found.append(inv)
+    return found
+
+
+def save_invitation(conn: Connection, inv: Invitation) -> None:
+    set_setting(conn, INVITE_PREFIX + inv.pickup.hex(), inv)
+
+
+def delete_invitation(conn: Connection, pickup: bytes) -> None:
+    if delete_setting(conn, INVITE_PREFIX + pickup.hex()):
+        secrets_deleted(conn)  # the KeyPackage's private keys
+
+
+def default_relays(conn: Connection) -> list[str]:
+    return get_setting(conn, RELAYS_KEY, list[str], [])
+
+
+def set_default_relays(conn: Connection, relays: list[str]) -> None:
+    set_setting(conn, RELAYS_KEY, relays)

@@ -1,0 +1,234 @@
+"""Sync: deliver the outbox, read every mailbox in relay order, fold, store, commit.
+
+One round:
+
+1. **Deliver** the outbox (`transport.outbox.deliver_due`). A commit that meets a 409 is
+   not merged; the outbox fetches the newer envelopes, which are processed here.
+2. **Fetch** each cell's mailbox on each relay, and each pending card's pickup mailbox.
+   Every new envelope is processed (`runtime.absorb`) inside the transaction that marks
+   it seen and moves the cursor; the group state, the new events and the cell record are
+   written in that same transaction (`_Batch`). Our own staged commit coming back in the
+   mailbox is the relay's acceptance: it is merged there, in order, and the Welcome goes
+   out. A commit of someone else in our commit's epoch means ours lost: it is dropped
+   and rebuilt on the new epoch (`runtime.plan`) if still wanted.
+3. **Plan** what this member is responsible for: key rotation after a seizure, removals,
+   Adds of approved newcomers, adopted settings changes.
+
+Rounds repeat (at most `rounds`) while anything moved. Every membership commit is
+checked by org's policy against the log as it is folded; a commit without an
+authorizing proposal or decision becomes an alarm every member sees, naming the
+committer's cover name (`alarms`).
+
+Expired chat is swept from memory and from the vault first (`sweep`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from hasteh import org
+from hasteh.app import runtime
+from hasteh.app.cells import all_cells
+from hasteh.app.join import join_from_package
+from hasteh.app.records import delete_invitation, invitations
+from hasteh.app.runtime import CellRuntime
+from hasteh.envelope import Envelope
+from hasteh.org import SettingsChanged
+from hasteh.transport import outbox
+from hasteh.transport.errors import TransportError
+from hasteh.vault import Connection, Vault
+from hasteh.vault import events as vevents
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = ["AlarmView", "SyncReport", "alarms", "sweep", "sync"]
+
+T = TypeVar("T")
+Sink = Callable[[Connection, Envelope], None]
+
+
+@dataclass(slots=True)
+class SyncReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    received: int = 0
+    dropped: int = 0
+    commits_staged: int = 0
+    conflicts: int = 0
+    joined: list[str] = field(default_factory=list)
+    unreachable: set[str] = field(default_factory=set)
+    swept: int = 0
+
+
+class _Batch:
+    """The vault as `transport` sees it during a sync: each write also flushes every cell
+    touched in it, in the same transaction."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.touched: dict[bytes, CellRuntime] = {}
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        return self.ws.vault.read(fn)
+
+    def write(self, fn: Callable[[Connection], T]) -> T:
+        def run(conn: Connection) -> T:
+            result = fn(conn)
+            for rt in self.touched.values():
+                runtime.flush(conn, rt)
+            return result
+
+        try:
+            return self.ws.vault.write(run)
+        except BaseException:
+            self.ws.forget_cache()
+            self.touched.clear()
+            raise
+
+    def as_vault(self) -> Vault:
+        return cast(Vault, self)
+
+
+def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
+    cells = {rt.record.mailbox: rt for rt in all_cells(ws)}
+    cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
+
+    def sink(conn: Connection, envelope: Envelope) -> None:
+        rt = cells.get(envelope.mailbox)
+        if rt is not None:
+            # The cache may have been reloaded since the map was built.
+            rt = ws._cells.get(rt.group_id, rt)
+            batch.touched[rt.group_id] = rt
+            before = rt.processed
+            runtime.absorb(ws, rt, conn, envelope)
+            report.received += rt.processed - before
+            return
+        card = cards.get(envelope.mailbox)
+        if card is not None:
+            joined = join_from_package(ws, conn, card, envelope)
+            if joined is not None:
+                batch.touched[joined.group_id] = joined
+                cells[joined.record.mailbox] = joined
+                del cards[card.pickup]
+                report.joined.append(joined.name)
+
+    return sink
+
+
+def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
+    found = [(rt.record.mailbox, rt.record.relays) for rt in all_cells(ws) if rt.active]
+    found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
+    return found
+
+
+def carry_out(ws: Workspace, rt: CellRuntime) -> int:
+    """Stage what this member is responsible for in `rt`; how many actions."""
+    done = 0
+    for decision in runtime.settings_to_carry_out(rt):
+        runtime.send_event(ws, rt, SettingsChanged(decision.decision_id))
+        done += 1
+    if runtime.plan(ws, rt) is not None:
+        done += 1
+    return done
+
+
+def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
+    """Deliver, fetch, process and commit until nothing moves (see the module docstring)."""
+    report = SyncReport()
+    report.swept = sweep(ws)
+    outbox.recover(ws.vault, now=ws.clock())
+    for _ in range(rounds):
+        batch = _Batch(ws)
+        sink = _sink(ws, batch, report)
+        delivered = outbox.deliver_due(
+            batch.as_vault(), ws.client_for, now=ws.clock(), rng=ws.jitter, sink=sink
+        )
+        report.sent += delivered.sent
+        report.retrying += delivered.retrying
+        report.failed += delivered.failed
+        report.conflicts += len(delivered.conflicts)
+        fetched = 0
+        for mailbox, relays in _mailboxes(ws):
+            for relay in relays:
+                if relay in report.unreachable:
+                    continue
+                try:
+                    fetched += len(
+                        outbox.fetch_new(
+                            batch.as_vault(),
+                            ws.client_for(relay),
+                            relay,
+                            mailbox,
+                            now=ws.clock(),
+                            sink=sink,
+                        )
+                    )
+                except TransportError:
+                    report.unreachable.add(relay)
+        for rt in batch.touched.values():
+            report.dropped += rt.dropped
+            rt.dropped = 0
+        staged = 0
+        for rt in all_cells(ws):
+            staged += carry_out(ws, rt)
+        report.commits_staged += staged
+        if not (delivered.sent or fetched or staged):
+            break
+    return report
+
+
+def sweep(ws: Workspace) -> int:
+    """Delete expired chat from memory and from the vault; forget expired cards."""
+    now = ws.now()
+    total = 0
+    for rt in all_cells(ws):
+        expired = org.expire(rt.org, now)
+        if expired.forget:
+            rt.org = expired.state
+            rt.forget.update(expired.forget)
+            total += len(expired.forget)
+            runtime.write(ws, rt, lambda conn: None)
+
+    def run(conn: Connection) -> int:
+        gone = vevents.delete_expired(conn, float(now))
+        for inv in invitations(conn):
+            if inv.expires_at + 86_400 < now:
+                delete_invitation(conn, inv.pickup)
+        return gone
+
+    return total + ws.vault.write(run)
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmView:
+    code: str
+    text: str
+    by_cover_name: str
+    subject_cover_name: str
+    epoch: int
+
+
+def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
+    """Every alarm of the cell, oldest first, as text in the UI language."""
+    from hasteh.app.cells import find_cell
+    from hasteh.i18n import _
+
+    rt = find_cell(ws, cell)
+    found = []
+    for a in rt.org.alarms:
+        template = org.ALARMS.get(a.code) or org.ALARMS["manual"]
+        values: dict[str, Any] = {
+            "by": a.by_cover_name or "?",
+            "subject": a.subject_cover_name or "?",
+            "note": a.note or a.code,
+        }
+        found.append(
+            AlarmView(
+                a.code, _(template).format(**values), a.by_cover_name, a.subject_cover_name, a.epoch
+            )
+        )
+    return found
