@@ -11,6 +11,7 @@ from hasteh.org import (
     CellSettings,
     Event,
     EventEnvelope,
+    EventId,
     MemberAdded,
     NewcomerProposed,
     OrgState,
@@ -40,7 +41,7 @@ class Log:
 
     def envelope(self, author: int, body: Event, at: int | None = None) -> EventEnvelope:
         self.counter += 1
-        event_id = hashlib.sha256(self.counter.to_bytes(8, "big")).digest()[:16]
+        event_id = EventId(hashlib.sha256(self.counter.to_bytes(8, "big")).digest()[:16])
         return EventEnvelope(1, event_id, author, self.now if at is None else at, body)  # type: ignore[arg-type]
 
     def do(self, author: int, body: Event, at: int | None = None) -> EventEnvelope:
@@ -53,7 +54,7 @@ class Log:
         self.epoch += 1
         return self.epoch
 
-    def admit(self, name: str, leaf: int, by: int = 0) -> bytes:
+    def admit(self, name: str, leaf: int, by: int = 0) -> EventId:
         """Propose, vouch and approve `name` by every member, then commit the Add."""
         proposal = self.do(by, NewcomerProposed(card(name), name, self.now + 7 * DAY)).event_id
         others = sorted(m for m in self.state.members if m != by)

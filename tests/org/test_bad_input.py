@@ -24,6 +24,7 @@ from hasteh.org import (
     DecisionClosed,
     DecisionOpened,
     EventEnvelope,
+    EventId,
     InvalidEvent,
     LeaveAnnounced,
     MemberAdded,
@@ -54,7 +55,7 @@ from hasteh.org import (
 
 from .helpers import DAY, Log, card, cell
 
-NOWHERE = b"\xee" * 16
+NOWHERE = EventId(b"\xee" * 16)
 
 
 @dataclass
@@ -62,12 +63,12 @@ class World:
     """A cell with something of everything, to aim bad events at."""
 
     log: Log
-    ids: dict[str, bytes]
+    ids: dict[str, EventId]
 
 
 def build_world() -> World:
     log = cell(3)
-    ids: dict[str, bytes] = {}
+    ids: dict[str, EventId] = {}
 
     def do(name: str, author: int, body: Any, at: int | None = None) -> None:
         ids[name] = log.do(author, body, at).event_id
@@ -92,7 +93,7 @@ def build_world() -> World:
     do("closed", 0, DecisionOpened("consent", "q", log.now + DAY))
     for leaf in (0, 1, 2):
         log.do(leaf, StanceCast(ids["closed"], Consent()))
-    log.do(0, DecisionClosed(ids["closed"], compute_outcome(log.state.decisions[ids["closed"]])))  # type: ignore[index]
+    log.do(0, DecisionClosed(ids["closed"], compute_outcome(log.state.decisions[ids["closed"]])))
     settings = ChangeSettings(CellSettings(size_cap=6))
     do("rejected", 0, DecisionOpened("consent", "q", log.now + DAY, motion=settings))
     log.do(1, StanceCast(ids["rejected"], Objection("no")))
@@ -100,14 +101,14 @@ def build_world() -> World:
         0,
         DecisionClosed(ids["rejected"], compute_outcome(log.state.decisions[ids["rejected"]])),
         at=log.now + DAY,
-    )  # type: ignore[index]
+    )
     do("done", 0, DecisionOpened("consent", "q", log.now + DAY, motion=settings))
     log.do(1, StanceCast(ids["done"], Consent()))
     log.do(
         0,
         DecisionClosed(ids["done"], compute_outcome(log.state.decisions[ids["done"]])),
         at=log.now + DAY,
-    )  # type: ignore[index]
+    )
     log.do(1, SettingsChanged(ids["done"]))
     do("seizure", 1, MemberSeized(2))
     log.do(0, SeizureReviewed(ids["seizure"], upheld=True))
@@ -167,7 +168,7 @@ CASES: dict[str, Callable[[World], EventEnvelope]] = {
     "already-answered (object)": lambda w: at_now(
         w, AdmissionObjected(w.ids["proposal"], "x"), author=0
     ),
-    "stale-epoch": lambda w: at_now(w, MemberAdded(5, "N", card("N"), 0, w.log.epoch)),
+    "stale-epoch": lambda w: at_now(w, MemberAdded(5, "N", card("N"), 0, w.log.epoch - 1)),
     "stale-epoch (remove)": lambda w: at_now(w, MemberRemoved(1, 0, 0)),
     "self-seizure": lambda w: at_now(w, MemberSeized(1), author=1),
     "unknown-seizure": lambda w: at_now(w, SeizureReviewed(NOWHERE, True)),
@@ -230,7 +231,7 @@ CASES: dict[str, Callable[[World], EventEnvelope]] = {
     "already-closed": lambda w: at_now(w, DecisionClosed(w.ids["closed"], Outcome("adopted"))),
     "not-due": lambda w: at_now(
         w,
-        DecisionClosed(w.ids["single"], compute_outcome(w.log.state.decisions[w.ids["single"]])),  # type: ignore[index]
+        DecisionClosed(w.ids["single"], compute_outcome(w.log.state.decisions[w.ids["single"]])),
     ),
     "wrong-outcome": lambda w: at_now(
         w, DecisionClosed(w.ids["single"], Outcome("tie")), at=w.log.now + DAY

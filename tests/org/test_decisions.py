@@ -12,6 +12,7 @@ from hasteh.org import (
     Consent,
     DecisionClosed,
     DecisionOpened,
+    EventId,
     InvalidEvent,
     Objection,
     OptIn,
@@ -29,30 +30,30 @@ from hasteh.org import (
 from .helpers import DAY, Log, cell
 
 
-def open_decision(log: Log, **fields: object) -> bytes:
+def open_decision(log: Log, **fields: object) -> EventId:
     fields.setdefault("question", "What do we do?")
     fields.setdefault("deadline", log.now + DAY)
     return log.do(0, DecisionOpened(**fields)).event_id  # type: ignore[arg-type]
 
 
-def cast(log: Log, did: bytes, stances: dict[int, Stance]) -> list[bytes]:
+def cast(log: Log, did: EventId, stances: dict[int, Stance]) -> list[EventId]:
     return [log.do(leaf, StanceCast(did, s)).event_id for leaf, s in stances.items()]
 
 
-def close(log: Log, did: bytes, *, by: int = 0) -> tuple[Outcome, tuple[bytes, ...]]:
+def close(log: Log, did: EventId, *, by: int = 0) -> tuple[Outcome, tuple[EventId, ...]]:
     (closing,) = close_due(log.state, log.now + DAY)
     assert closing.decision_id == did
     env = log.envelope(by, closing, at=log.now + DAY)
     got = receive(log.state, env)
     log.state = got.state
     log.envelopes.append(env)
-    decision = log.state.decisions[did]  # type: ignore[index]
+    decision = log.state.decisions[did]
     assert decision.outcome is not None
     return decision.outcome, got.forget
 
 
-def assert_stances_gone(log: Log, did: bytes) -> None:
-    decision = log.state.decisions[did]  # type: ignore[index]
+def assert_stances_gone(log: Log, did: EventId) -> None:
+    decision = log.state.decisions[did]
     assert decision.stances == {}
     assert decision.stance_events == frozenset()
     assert decision.optin_tokens == frozenset()
@@ -153,7 +154,7 @@ def test_opt_in_never_keeps_names() -> None:
     log = cell(4)
     did = open_decision(log, kind="opt-in", question="Who joins the sit-in?")
     cast(log, did, {1: OptIn(), 3: OptIn()})
-    decision = log.state.decisions[did]  # type: ignore[index]
+    decision = log.state.decisions[did]
     assert decision.optin_count == 2
     assert decision.stances == {}
     # No leaf number is stored: only 16-byte tokens.
@@ -168,7 +169,7 @@ def test_opt_in_never_keeps_names() -> None:
     assert outcome == Outcome("counted", (), (2,), 2)
     assert len(forget) == 2
     assert_stances_gone(log, did)
-    assert log.state.decisions[did].optin_count == 0  # type: ignore[index]
+    assert log.state.decisions[did].optin_count == 0
 
 
 def test_opt_in_token_differs_per_decision_and_leaf() -> None:
@@ -215,7 +216,7 @@ def test_early_close_when_everyone_took_part() -> None:
     assert err.value.code == "not-due"
     cast(log, did, {1: Consent()})
     log.do(1, DecisionClosed(did, Outcome("adopted", (), (2, 0), 2)))
-    assert not log.state.decisions[did].is_open  # type: ignore[index]
+    assert not log.state.decisions[did].is_open
 
 
 def test_close_due_only_past_deadlines() -> None:

@@ -16,6 +16,7 @@ from hasteh.org import (
     DecisionClosed,
     DecisionOpened,
     EventEnvelope,
+    EventId,
     MemberAdded,
     MessagePosted,
     NewcomerProposed,
@@ -30,7 +31,7 @@ from hasteh.org import (
     encode,
 )
 
-ID = bytes(range(16))
+ID = EventId(bytes(range(16)))
 
 SAMPLES = [
     CellCreated("cell", "Bahar", CellSettings(4, "all-but-one", 86_400)),

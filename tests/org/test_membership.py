@@ -13,6 +13,7 @@ from hasteh.org import (
     Consent,
     DecisionClosed,
     DecisionOpened,
+    EventId,
     LeaveAnnounced,
     MemberAdded,
     MemberRemoved,
@@ -47,7 +48,7 @@ def test_cell_created_makes_the_founder_a_member() -> None:
 def test_founder_alone_admits_the_first_newcomer() -> None:
     log = cell(1)
     proposal = log.do(0, NewcomerProposed(card("Kaveh"), "Kaveh", log.now + DAY)).event_id
-    admission = log.state.proposals[proposal]  # type: ignore[index]
+    admission = log.state.proposals[proposal]
     assert admission_status(admission, log.state) == "approved"
     log.do(0, MemberAdded(1, "Kaveh", card("Kaveh"), 0, log.next_epoch()))
     assert set(log.state.members) == {0, 1}
@@ -55,7 +56,7 @@ def test_founder_alone_admits_the_first_newcomer() -> None:
     assert log.state.alarms == ()
 
 
-def propose(log: Log, name: str, by: int = 0) -> bytes:
+def propose(log: Log, name: str, by: int = 0) -> EventId:
     return log.do(by, NewcomerProposed(card(name), name, log.now + 7 * DAY)).event_id
 
 
@@ -85,18 +86,18 @@ def test_all_but_one_rule_tolerates_one_objection() -> None:
     pid = propose(log, "Nasrin")
     log.do(1, Vouched(pid))
     log.do(3, AdmissionObjected(pid, "I do not know her"))
-    admission = log.state.proposals[pid]  # type: ignore[index]
+    admission = log.state.proposals[pid]
     assert admission_status(admission, log.state) == "waiting"
     assert admission.objection_reasons == ("I do not know her",)
     log.do(2, AdmissionApproved(pid))
-    assert admission_status(log.state.proposals[pid], log.state) == "approved"  # type: ignore[index]
+    assert admission_status(log.state.proposals[pid], log.state) == "approved"
 
 
 def test_one_objection_refuses_under_all_rule() -> None:
     log = cell(3)
     pid = propose(log, "Dariush")
     log.do(1, AdmissionObjected(pid, "informer risk"))
-    assert admission_status(log.state.proposals[pid], log.state) == "refused"  # type: ignore[index]
+    assert admission_status(log.state.proposals[pid], log.state) == "refused"
 
 
 def test_unapproved_add_raises_an_alarm_naming_the_committer() -> None:
@@ -160,7 +161,7 @@ def test_removal_without_decision_raises_an_alarm() -> None:
     )
 
 
-def remove_by_decision(log: Log, leaf: int, name: str) -> bytes:
+def remove_by_decision(log: Log, leaf: int, name: str) -> EventId:
     did = log.do(
         0,
         DecisionOpened(
@@ -170,20 +171,20 @@ def remove_by_decision(log: Log, leaf: int, name: str) -> bytes:
     for voter in sorted(log.state.members):
         if voter != leaf:
             log.do(voter, StanceCast(did, ProposalStance("agree")))
-    log.do(0, DecisionClosed(did, compute_outcome(log.state.decisions[did])))  # type: ignore[index]
+    log.do(0, DecisionClosed(did, compute_outcome(log.state.decisions[did])))
     return did
 
 
 def test_removal_by_decision() -> None:
     log = cell(4)
     did = remove_by_decision(log, 3, "Dariush")
-    assert log.state.decisions[did].outcome.status == "adopted"  # type: ignore[index,union-attr]
+    assert log.state.decisions[did].outcome.status == "adopted"
     verdict = authorize(MemberRemoved(3, 0, log.epoch + 1), log.state)
     assert (verdict.authority, verdict.authorized_by) == ("decision", did)
     log.do(0, MemberRemoved(3, 0, log.next_epoch()))
     assert 3 not in log.state.members
     assert log.state.alarms == ()
-    assert log.state.decisions[did].done  # type: ignore[index]
+    assert log.state.decisions[did].done
     # The decision authorizes one removal, not a second one of a reused leaf.
     log.admit("Nasrin", 3)
     log.do(0, MemberRemoved(3, 0, log.next_epoch()))
@@ -208,7 +209,7 @@ def test_target_of_a_removal_cannot_vote_on_it() -> None:
 def test_seizure_removes_at_once_and_is_reviewed() -> None:
     log = cell(4)
     sid = log.do(1, MemberSeized(3, "arrested at the factory gate")).event_id
-    seizure = log.state.seizures[sid]  # type: ignore[index]
+    seizure = log.state.seizures[sid]
     assert (seizure.cover_name, seizure.by_cover_name, seizure.removed) == (
         "Dariush",
         "Kaveh",
@@ -218,10 +219,10 @@ def test_seizure_removes_at_once_and_is_reviewed() -> None:
     assert verdict.authority == "seizure"
     log.do(1, MemberRemoved(3, 1, log.next_epoch()))
     assert 3 not in log.state.members
-    assert log.state.seizures[sid].removed  # type: ignore[index]
+    assert log.state.seizures[sid].removed
     assert log.state.alarms == ()
     log.do(2, SeizureReviewed(sid, upheld=True))
-    assert log.state.seizures[sid].upheld is True  # type: ignore[index]
+    assert log.state.seizures[sid].upheld is True
     assert log.state.alarms == ()
 
 
@@ -271,10 +272,24 @@ def test_settings_change_by_adopted_decision() -> None:
     log.do(1, DecisionClosed(did, Outcome("adopted", (), (3, 0), 3)))
     log.do(2, SettingsChanged(did))
     assert log.state.settings == new
-    assert log.state.decisions[did].done  # type: ignore[index]
+    assert log.state.decisions[did].done
 
 
 def test_replay_gives_the_same_state_and_alarms() -> None:
     log = cell(4)
     log.do(1, MemberRemoved(2, 1, log.next_epoch()))
     assert replay(log.envelopes) == log.state
+
+
+def test_one_commit_may_add_two_members() -> None:
+    log = cell(2, CellSettings(admission="all-but-one"))
+    first, second = propose(log, "Shirin"), propose(log, "Dariush")
+    log.do(1, Vouched(first))
+    log.do(1, Vouched(second))
+    epoch = log.next_epoch()
+    log.do(0, MemberAdded(2, "Shirin", card("Shirin"), 0, epoch))
+    # all-but-one of three members: Bahar (proposer) and Kaveh (voucher) suffice
+    log.do(0, MemberAdded(3, "Dariush", card("Dariush"), 0, epoch))
+    assert set(log.state.members) == {0, 1, 2, 3}
+    assert log.state.alarms == ()
+    assert log.state.epoch == epoch

@@ -30,6 +30,7 @@ from hasteh.org import (
     DecisionClosed,
     DecisionOpened,
     EventEnvelope,
+    EventId,
     InvalidEvent,
     LeaveAnnounced,
     MemberAdded,
@@ -243,7 +244,7 @@ def test_same_log_same_state_across_hash_seeds() -> None:
 # --- concurrent sends: every interleaving ------------------------------------------------
 
 
-def concurrent_cell() -> tuple[Log, dict[str, bytes]]:
+def concurrent_cell() -> tuple[Log, dict[str, EventId]]:
     log = cell(4)
     ids = {
         "thread": log.do(0, ThreadOpened("general")).event_id,
@@ -272,7 +273,7 @@ member_plan = st.fixed_dictionaries(
 
 
 def sends(
-    member: int, plan: dict[str, Any], ids: dict[str, bytes], log: Log
+    member: int, plan: dict[str, Any], ids: dict[str, EventId], log: Log
 ) -> list[EventEnvelope]:
     """One member's events, in the order their client sends them."""
     out: list[EventEnvelope] = []
@@ -328,7 +329,7 @@ def test_any_interleaving_of_concurrent_sends(plans: list[dict[str, Any]], rnd: 
     # These events commute, so even members fed different orders end the same.
     assert member_a == fold_all(in_author_order)
     assert len(member_a.messages) == sum(p["posts"] + p["own_thread"] for p in plans)
-    optin = member_a.decisions[ids["optin"]]  # type: ignore[index]
+    optin = member_a.decisions[ids["optin"]]
     assert optin.optin_count == sum(p["optin"] for p in plans)
 
 

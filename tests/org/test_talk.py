@@ -22,7 +22,7 @@ def test_post_and_list_in_order() -> None:
     log.do(0, MessagePosted(tid, "first", default_expiry(log.state, log.now)))
     texts = [m.text for m in messages_in(log.state, tid)]
     assert texts == ["first", "second"]
-    assert log.state.threads[tid].title == "May Day"  # type: ignore[index]
+    assert log.state.threads[tid].title == "May Day"
 
 
 def test_default_expiry_is_fourteen_days() -> None:

@@ -74,7 +74,7 @@ MESSAGES: Mapping[str, str] = {
     "leaf-taken": "Leaf {leaf} already holds a member.",
     # removal and emergencies
     "no-decision": "No adopted decision, seizure or leave authorizes removing leaf {leaf}.",
-    "stale-epoch": "Commit epoch {epoch} is not after the last one seen ({last}).",
+    "stale-epoch": "Commit epoch {epoch} is older than the last one seen ({last}).",
     "self-seizure": "You cannot report your own device as seized from that device.",
     "unknown-seizure": "There is no seizure with this id.",
     "already-reviewed": "This seizure has already been reviewed.",

@@ -3,7 +3,8 @@
 Each event type has a `check_*` (raises `InvalidEvent`, touches nothing) and a `fold_*`
 (returns the new state, assumes the event passed its check). `hasteh.org.fold` joins them
 in one table. `MemberAdded` / `MemberRemoved` are facts of the MLS group: their check
-refuses only a stale or replayed commit epoch; the policy's verdict decides between a
+refuses only a commit epoch older than the last one seen (one commit may carry several
+changes, so an equal epoch is fine); the policy's verdict decides between a
 quiet fold and a fold that raises an alarm (see `hasteh.org.policy`).
 """
 
@@ -178,7 +179,8 @@ def fold_answer(
 
 
 def check_commit(state: OrgState, env: EventEnvelope, body: MemberAdded | MemberRemoved) -> None:
-    if body.commit_epoch <= state.epoch:
+    # Equal epochs are fine: one commit may add or remove several members.
+    if body.commit_epoch < state.epoch or body.commit_epoch == 0:
         raise InvalidEvent("stale-epoch", epoch=body.commit_epoch, last=state.epoch)
 
 
