@@ -111,7 +111,7 @@ LeafIndex = NewType("LeafIndex", int)
 
 # Bounded field types. `decode` enforces them; `apply` re-checks events built in memory.
 Id = Annotated[EventId, Meta(min_length=EVENT_ID_SIZE, max_length=EVENT_ID_SIZE)]
-Leaf = Annotated[LeafIndex, Meta(ge=0, lt=2**32)]
+Leaf = Annotated[int, Meta(ge=0, lt=2**32)]
 Seconds = Annotated[int, Meta(ge=0, lt=2**40)]
 Epoch = Annotated[int, Meta(ge=0, le=2**63 - 1)]
 Count = Annotated[int, Meta(ge=0, le=1_000)]
