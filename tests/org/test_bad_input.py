@@ -67,15 +67,21 @@ class World:
 
 
 def build_world() -> World:
-    log = cell(3)
+    log = cell(5)
     ids: dict[str, EventId] = {}
 
     def do(name: str, author: int, body: Any, at: int | None = None) -> None:
         ids[name] = log.do(author, body, at).event_id
 
+    # two seizures carried out (leaves 4 and 3), the first one reviewed
+    do("seizure", 1, MemberSeized(4))
+    log.do(1, MemberRemoved(4, 1, log.next_epoch()))
+    log.do(0, SeizureReviewed(ids["seizure"], upheld=True))
+    do("seizure2", 1, MemberSeized(3))
+    log.do(1, MemberRemoved(3, 1, log.next_epoch()))
     do("thread", 0, ThreadOpened("t"))
     do("message", 1, MessagePosted(ids["thread"], "hello", log.now + DAY))
-    do("proposal", 0, NewcomerProposed(card("Dariush"), "Dariush", log.now + DAY))
+    do("proposal", 0, NewcomerProposed(card("Roya"), "Roya", log.now + DAY))
     log.do(1, Vouched(ids["proposal"]))
     do("single", 0, DecisionOpened("single", "q", log.now + DAY, ("x", "y")))
     log.do(0, StanceCast(ids["single"], Choice(0)))
@@ -110,9 +116,6 @@ def build_world() -> World:
         at=log.now + DAY,
     )
     log.do(1, SettingsChanged(ids["done"]))
-    do("seizure", 1, MemberSeized(2))
-    log.do(0, SeizureReviewed(ids["seizure"], upheld=True))
-    do("seizure2", 1, MemberSeized(0))
     log.do(2, LeaveAnnounced())
     return World(log, ids)
 
@@ -159,9 +162,9 @@ CASES: dict[str, Callable[[World], EventEnvelope]] = {
     "expired-card": lambda w: at_now(w, NewcomerProposed(card("Nima"), "Nima", w.log.now)),
     "cover-name-taken": lambda w: at_now(w, NewcomerProposed(card("Nima"), "Kaveh", w.log.now + 9)),
     "cover-name-taken (pending)": lambda w: at_now(
-        w, NewcomerProposed(card("Nima"), "Dariush", w.log.now + 9)
+        w, NewcomerProposed(card("Nima"), "Roya", w.log.now + 9)
     ),
-    "card-pending": lambda w: at_now(w, NewcomerProposed(card("Dariush"), "Nima", w.log.now + 9)),
+    "card-pending": lambda w: at_now(w, NewcomerProposed(card("Roya"), "Nima", w.log.now + 9)),
     "unknown-proposal": lambda w: at_now(w, Vouched(NOWHERE), author=1),
     "self-vouch": lambda w: at_now(w, Vouched(w.ids["proposal"]), author=0),
     "already-answered": lambda w: at_now(w, AdmissionApproved(w.ids["proposal"]), author=1),
@@ -315,13 +318,37 @@ def test_policy_refuses_own_commit(code: str) -> None:
     assert log.state is before and replay(log.envelopes) == before
 
 
+def test_a_seized_device_can_do_nothing_more() -> None:
+    log = cell(3)
+    thread = log.do(0, ThreadOpened("t")).event_id
+    log.do(1, MemberSeized(2))
+    before = log.state
+    for body in (
+        ThreadOpened("x"),
+        MessagePosted(thread, "all is fine, come to the meeting", log.now + DAY),
+        MemberSeized(1),  # a counter-seizure from the seized device
+        NewcomerProposed(card("Agent"), "Agent", log.now + DAY),
+    ):
+        with pytest.raises(InvalidEvent) as err:
+            log.do(2, body)
+        assert err.value.code == "member-seized"
+        assert log.state is before
+    with pytest.raises(PolicyViolation) as perr:
+        authorize(MemberRemoved(1, 2, log.epoch + 1), log.state)
+    assert perr.value.code == "committer-seized"
+    # On receipt, such a commit is folded (MLS did it) but raises an alarm.
+    log.do(2, MemberRemoved(1, 2, log.next_epoch()))
+    assert [a.code for a in log.state.alarms] == ["committer-seized"]
+    assert log.state.alarms[0].by_cover_name == "Shirin"
+
+
 #: Codes pinned in other modules: test_events (decoding), test_membership (not-approved).
 ELSEWHERE = {"too-large", "unknown-event", "not-approved"}
 
 
 def test_every_code_is_exercised() -> None:
     covered = {c.split(" (")[0] for c in CASES} | set(POLICY_CASES) | ELSEWHERE
-    covered |= {"unknown-cell", "cap-reached"}
+    covered |= {"unknown-cell", "cap-reached", "member-seized", "committer-seized"}
     assert set(MESSAGES) - covered == set()
 
 

@@ -8,8 +8,17 @@ from hasteh.org.state import HARD_CAP, OrgState
 
 
 def require_member(state: OrgState, leaf: int) -> None:
+    """The author of an event must be a member whose device has not been reported seized:
+    from the moment a `MemberSeized` is in the log until the Remove lands, whoever holds
+    that device can neither post, vote, approve a newcomer nor report a counter-seizure."""
     if leaf not in state.members:
         raise InvalidEvent("not-a-member", leaf=leaf)
+    if is_seized(state, leaf):
+        raise InvalidEvent("member-seized", leaf=leaf)
+
+
+def is_seized(state: OrgState, leaf: int) -> bool:
+    return any(s.leaf == leaf and not s.removed for s in state.seizures.values())
 
 
 def check_settings(settings: CellSettings, state: OrgState | None) -> None:

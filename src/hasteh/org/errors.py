@@ -71,10 +71,12 @@ MESSAGES: Mapping[str, str] = {
     "no-proposal": "No approved proposal in this cell matches this invitation card.",
     "cover-name-mismatch": "The cover name in the commit differs from the approved one.",
     "committer-not-member": "The commit's author (leaf {leaf}) is not a member of this cell.",
+    "committer-seized": "The commit's author (leaf {leaf}) was reported seized.",
     "leaf-taken": "Leaf {leaf} already holds a member.",
     # removal and emergencies
     "no-decision": "No adopted decision, seizure or leave authorizes removing leaf {leaf}.",
     "stale-epoch": "Commit epoch {epoch} is older than the last one seen ({last}).",
+    "member-seized": "Leaf {leaf} was reported seized; events from that device are refused.",
     "self-seizure": "You cannot report your own device as seized from that device.",
     "unknown-seizure": "There is no seizure with this id.",
     "already-reviewed": "This seizure has already been reviewed.",

@@ -10,6 +10,8 @@ Every member runs the same policy over the same log, so all reach the same verdi
   one: the founder's proposal is the voucher); and the current members approved: all of
   them, or all but one if the cell chose ``all-but-one``. The proposer and the vouchers
   count as approving. The cell is below its cap (default 5; never above `HARD_CAP` = 7).
+* **Any change** committed from a device reported seized (`MemberSeized` in the log, the
+  Remove not yet landed) is refused: whoever holds that device is not the member.
 * **Remove**: an adopted decision with a `RemoveMember` motion for that leaf and cover
   name; or a `MemberSeized` for it (any member may run it; the cell reviews it later);
   or the member's own `LeaveAnnounced`.
@@ -26,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from hasteh.org._checks import is_seized
 from hasteh.org.errors import PolicyViolation
 from hasteh.org.events import (
     EventId,
@@ -61,6 +64,7 @@ ALARMS: Mapping[str, str] = {
     "cover-name-mismatch": "{by} added {subject} under another cover name than approved.",
     "leaf-taken": "{by} added {subject} in the place of an existing member.",
     "committer-not-member": "Someone who is not a member changed the cell's membership.",
+    "committer-seized": "{by}'s device, reported seized, changed the cell's membership.",
     "no-decision": "{by} removed {subject} without a decision, a seizure or a leave.",
     "seizure-disputed": "The cell did not uphold {by}'s report that {subject} was seized.",
     "manual": "{by} raised an alarm: {note}",
@@ -126,6 +130,8 @@ class CellPolicy:
     def check(self, change: MembershipChange, state: OrgState) -> Verdict:
         if change.by_leaf not in state.members:
             return Verdict.refuse("committer-not-member", leaf=change.by_leaf)
+        if is_seized(state, change.by_leaf):
+            return Verdict.refuse("committer-seized", leaf=change.by_leaf)
         if isinstance(change, MemberAdded):
             return self._check_add(change, state)
         return self._check_remove(change, state)

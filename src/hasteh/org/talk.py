@@ -51,8 +51,7 @@ def fold_thread_opened(
 
 
 def check_message_posted(state: OrgState, env: EventEnvelope, body: MessagePosted) -> None:
-    if env.author not in state.members:
-        raise InvalidEvent("not-a-member", leaf=env.author)
+    require_member(state, env.author)
     if body.thread_id not in state.threads:
         raise InvalidEvent("unknown-thread")
     if body.expires_at <= env.at:
