@@ -218,16 +218,45 @@ def safety_words(ws: Workspace, cell: str, language: str | None = None) -> tuple
     )
 
 
-def forget_cell(ws: Workspace, rt: CellRuntime) -> None:
-    """Used when a joiner's cell is stored for the first time (kept for symmetry)."""
-
-    def run(conn: Connection) -> None:
-        vepochs.delete_group(conn, rt.group_id)
-
-    ws.vault.write(run)
-
-
 def store_new_cell(ws: Workspace, conn: Connection, rt: CellRuntime) -> None:
     save_cell(conn, rt.record)
     registry.add_mailbox(conn, rt.record.mailbox, rt.record.relays)
     ws._cells[rt.group_id] = rt
+
+
+def change_settings(
+    ws: Workspace,
+    cell: str,
+    *,
+    deadline: int,
+    cap: int | None = None,
+    admission: str | None = None,
+    expiry_days: int | None = None,
+) -> object:
+    """Open a consent decision to change the cell's settings (carried out once adopted).
+    A cap above the hard limit (7) is refused here, before anything is sent."""
+    from hasteh.app.decisions import open_decision
+
+    rt = find_cell(ws, cell)
+    s = rt.org.settings
+    settings = validate_settings(
+        s.size_cap if cap is None else cap,
+        s.admission if admission is None else admission,
+        s.message_expiry // DAY if expiry_days is None else expiry_days,
+    )
+    if settings.size_cap < len(rt.org.members):
+        raise BadInput(
+            "cap-below-members",
+            _("The cap cannot be below the number of members now ({count}).").format(
+                count=display_number(len(rt.org.members))
+            ),
+        )
+    question = _("Change the settings: cap {cap}, admission {admission}, expiry {days} days?")
+    text = question.format(
+        cap=display_number(settings.size_cap),
+        admission=settings.admission,
+        days=display_number(settings.message_expiry // DAY),
+    )
+    return open_decision(
+        ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
+    )

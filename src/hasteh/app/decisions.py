@@ -169,7 +169,7 @@ def open_decision(
     motion: org.Motion | None = None
     if remove_member is not None:
         leaf = find_member(rt, remove_member)
-        motion = RemoveMember(leaf, rt.org.cover_name(leaf))
+        motion = RemoveMember(org.LeafIndex(leaf), rt.org.cover_name(leaf))
     elif settings is not None:
         motion = org.ChangeSettings(settings)
     body = DecisionOpened(

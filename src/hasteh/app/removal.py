@@ -56,7 +56,7 @@ def seized(ws: Workspace, cell: str, member: str, *, note: str = "") -> SyncRepo
             _("You cannot report your own device as seized from that device."),
             _("Ask another member to do it, or use `hasteh panic`."),
         )
-    runtime.send_event(ws, rt, MemberSeized(leaf, note.strip()[:2000]))
+    runtime.send_event(ws, rt, MemberSeized(org.LeafIndex(leaf), note.strip()[:2000]))
     runtime.plan(ws, rt)
     return sync(ws)
 

@@ -359,12 +359,18 @@ def membership_events(
     bodies: list[MemberAdded | MemberRemoved] = []
     for i in sorted(before):
         if i not in after or after[i].signature_key != before[i]:
-            bodies.append(MemberRemoved(i, committer, new.epoch))
+            bodies.append(MemberRemoved(LeafIndex(i), LeafIndex(committer), new.epoch))
     for i in sorted(after):
         if i not in before or before[i] != after[i].signature_key:
             leaf = after[i]
             bodies.append(
-                MemberAdded(i, cover_name_of(leaf), card_fingerprint(leaf), committer, new.epoch)
+                MemberAdded(
+                    LeafIndex(i),
+                    cover_name_of(leaf),
+                    card_fingerprint(leaf),
+                    LeafIndex(committer),
+                    new.epoch,
+                )
             )
     base = hashlib.sha256(b"hasteh/commit-events/v1\x00" + commit).digest()
     return [

@@ -1,0 +1,73 @@
+"""Proof 3: a rogue client's Add without a decision raises the alarm on every other
+member. Proof 4: `seized` cuts the seized profile off at once; the others rotate their
+keys and continue."""
+
+from __future__ import annotations
+
+import pytest
+
+from hasteh.app import cards, cells, removal, runtime, sync, talk
+from hasteh.app.cards import card_bytes, read_card
+from hasteh.mls.proposals import Add
+from tests.app.helpers import CELL, NAMES, assert_same_words, form_cell, settle_relay
+
+
+def test_rogue_add_without_decision_alarms_every_member(
+    make_ws, relay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = form_cell(make_ws, relay.url, settle_relay, n=3)
+    rogue = members[2]
+    stranger = make_ws("stranger")
+    code = cards.create_card(stranger, "informer", relays=[relay.url])
+    card = read_card(code, now=rogue.now())
+    rt = cells.find_cell(rogue, CELL)
+    # The rogue's client skips the policy check that every honest client makes.
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime.org, "authorize", lambda change, state: None)
+        runtime.write(
+            rogue,
+            rt,
+            lambda conn: runtime.stage_commit(
+                rogue, rt, conn, "add", [Add(card.key_package)], card=card_bytes(card)
+            ),
+        )
+    settle_relay([*members, stranger])
+    for m in members[:2]:
+        found = sync.alarms(m, CELL)
+        assert len(found) == 1, found
+        alarm = found[0]
+        assert alarm.code == "no-proposal"
+        assert alarm.by_cover_name == NAMES[2]
+        assert alarm.subject_cover_name == "informer"
+        assert alarm.text == "maryam added informer to the cell without an approved proposal."
+        flagged = {v.cover_name: v.authorized for v in cells.members(m, CELL)}
+        assert flagged["informer"] is False
+    assert_same_words(members)
+
+
+def test_seized_member_is_cut_off_and_the_others_continue(make_ws, relay) -> None:
+    members = form_cell(make_ws, relay.url, settle_relay, n=4)
+    a, b, c, d = members
+    before = cells.find_cell(a, CELL).require_group().epoch
+    removal.seized(a, CELL, NAMES[3], note="taken at the checkpoint")
+    # Cut off at once: the Remove is accepted by the relay before anyone else acts.
+    assert [v.cover_name for v in cells.members(a, CELL)] == list(NAMES[:3])
+    assert cells.find_cell(a, CELL).require_group().epoch == before + 1
+    settle_relay([a, b, c, d])
+    remaining = [a, b, c]
+    # Every other member rotated its keys (one self-update each).
+    assert cells.find_cell(a, CELL).require_group().epoch == before + 3
+    assert_same_words(remaining)
+    talk.say(b, CELL, "we go on without kaveh")
+    settle_relay(members)
+    for m in remaining:
+        assert "we go on without kaveh" in {v.text for v in talk.read(m, CELL)}
+        seizures = removal.seizures(m, CELL)
+        assert len(seizures) == 1 and seizures[0].removed and seizures[0].upheld is None
+        assert not sync.alarms(m, CELL)
+    assert not cells.find_cell(d, CELL).active
+    assert "we go on without kaveh" not in {v.text for v in talk.read(d, CELL)}
+    # The cell reviews the seizure afterwards.
+    removal.review_seizure(b, CELL, NAMES[3], upheld=True)
+    settle_relay(remaining)
+    assert all(removal.seizures(m, CELL)[0].upheld for m in remaining)
