@@ -84,7 +84,7 @@ def selfcheck() -> None:
 
 def _register_subcommands() -> None:
     """Attach feature command groups that exist (each module defines `register(app)`)."""
-    for name in ("vault", "relay", "transport", "web"):
+    for name in ("vault", "relay", "transport", "web", "cells"):
         try:
             module = importlib.import_module(f"hasteh.cli.{name}")
         except ModuleNotFoundError as exc:

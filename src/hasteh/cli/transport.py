@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -26,12 +27,18 @@ from hasteh.cli.vault import (
     handles_errors,
 )
 from hasteh.i18n import _, display_number
+from hasteh.transport.relay_client import RelayClient
 from hasteh.vault import Vault, unlock
 
 out = Console()
 err = Console(stderr=True)
 
 ENV_COURIER_CODE = "HASTEH_COURIER_CODE"
+
+#: Other layers' part of `hasteh sync` (the app's cell sync registers here): each runs on
+#: the opened vault after the outbox was delivered and returns lines to print.
+SyncHook = Callable[[Vault, Callable[[str], RelayClient]], list[str]]
+SYNC_HOOKS: list[SyncHook] = []
 DAY = 86400.0
 
 ExportFileArgument = typer.Argument(..., help=_("Bundle file to write (e.g. on a USB stick)."))
@@ -87,6 +94,7 @@ def sync(
         now = time.time()
         outbox.recover(opened, now=now)
         report = outbox.deliver_due(opened, client_for, now=now, rng=random.SystemRandom().random)
+        hook_lines = [line for hook in SYNC_HOOKS for line in hook(opened, client_for)]
         waiting = unreachable = 0
         for mailbox, relays in opened.read(registry.mailboxes).items():
             for relay in relays:
@@ -108,6 +116,8 @@ def sync(
     )
     if report.conflicts:
         _say(_("Commits that lost a race and must be rebuilt: {n}."), n=len(report.conflicts))
+    for line in hook_lines:
+        out.print(line, markup=False, highlight=False)
     _say(_("Envelopes waiting in your mailboxes: {n}."), n=waiting)
     if unreachable:
         _say(_("Relays not reachable now: {n}. Your outbox keeps everything."), n=unreachable)

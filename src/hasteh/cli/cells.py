@@ -1,0 +1,601 @@
+"""Cell commands: a thin shell over `hasteh.app` (create, cards, admission, join, talk,
+decisions, removal, seized, alarms, safety words), plus the app's part of `hasteh sync`.
+
+Every command takes `--home` and the passphrase as the vault commands do (hidden prompt,
+`HASTEH_PASSPHRASE` or `--passphrase-file`). A `HastehError` becomes its message and a
+next step on stderr, and exit code 1. Numbers are shown in the UI language's digits and
+dates in the Jalali calendar when the language is Persian; any digits are accepted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from hasteh.app import Workspace
+from hasteh.cli.vault import (
+    ENV_PASSPHRASE,
+    HomeOption,
+    PassphraseFileOption,
+    _home,
+    _secret,
+    _working,
+    handles_errors,
+)
+from hasteh.i18n import _, current_language, display_number, parse_digits, persian_digits
+from hasteh.transport.relay_client import RelayClient
+from hasteh.vault import Vault, unlock
+
+out = Console()
+
+CellArgument = typer.Argument(..., help=_("The cell: its name, or the id shown by `cell list`."))
+MemberArgument = typer.Argument(..., help=_("The member's cover name in this cell."))
+NewcomerArgument = typer.Argument(..., help=_("The newcomer's cover name (from their card)."))
+RelaysOption = typer.Option([], "--relay", help=_("Relay URL; repeat for more."))
+OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR image (PNG)."))
+OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
+ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in order of preference."))
+DeadlineOption = typer.Option(
+    "+3d", "--deadline", help=_("When it closes: +3d, +12h, 2026-05-01 18:00 or ۱۴۰۵-۰۲-۱۱.")
+)
+
+
+def _print(text: str) -> None:
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _n(value: int) -> str:
+    return display_number(value)
+
+
+def when(ts: int) -> str:
+    """A date for display: Jalali with Persian digits in Persian, ISO otherwise."""
+    if current_language() == "fa":
+        import jdatetime
+
+        shown = jdatetime.datetime.fromtimestamp(ts).strftime("%Y/%m/%d %H:%M")
+        return persian_digits(shown)
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+@contextmanager
+def _workspace(home: Path | None, passphrase_file: Path | None) -> Iterator[Workspace]:
+    passphrase = _secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    with _working():
+        vault = unlock(_home(home), passphrase)
+    ws = Workspace(vault)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def _int(value: str, what: str) -> int:
+    text = parse_digits(value).strip()
+    if not text.isdigit():
+        raise typer.BadParameter(_("{what} must be a whole number.").format(what=what))
+    return int(text)
+
+
+# --- cell ----------------------------------------------------------------------------------
+
+
+@handles_errors
+def cell_create(
+    name: str = typer.Argument(..., help=_("The cell's name (seen only by its members).")),
+    cover_name: str = typer.Option(..., "--as", help=_("Your cover name in this cell.")),
+    cap: str = typer.Option("5", "--cap", help=_("Most members (at most 7).")),
+    admission: str = typer.Option(
+        "all", "--admission", help=_("Who must approve a newcomer: all or all-but-one.")
+    ),
+    expiry_days: str = typer.Option("14", "--expiry-days", help=_("Days before chat expires.")),
+    relay: list[str] = RelaysOption,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Create a cell with you as its first member."""
+    from hasteh.app import cells
+
+    with _workspace(home, passphrase_file) as ws:
+        rt = cells.create_cell(
+            ws,
+            name,
+            cover_name=cover_name,
+            relays=relay or None,
+            cap=_int(cap, "--cap"),
+            admission=admission,
+            expiry_days=_int(expiry_days, "--expiry-days"),
+        )
+        _print(_("Cell {name} created (id {id}).").format(name=rt.name, id=rt.group_id.hex()[:8]))
+        _print(_("Next: a newcomer runs `hasteh card` and hands you the card in person."))
+
+
+@handles_errors
+def cell_list(
+    home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
+) -> None:
+    """Your cells."""
+    from hasteh.app import cells
+
+    with _workspace(home, passphrase_file) as ws:
+        found = cells.list_cells(ws)
+    if not found:
+        _print(_("No cells yet. Create one with `hasteh cell create`, or join with a card."))
+    for c in found:
+        state = (
+            _("removed")
+            if c.removed
+            else _("{n}/{cap} members").format(n=_n(c.members), cap=_n(c.cap))
+        )
+        line = f"{c.cell_id}  {c.name}  ({state})  {_('you are')} {c.my_cover_name}"
+        if c.alarms:
+            line += "  " + _("ALARMS: {n}").format(n=_n(c.alarms))
+        _print(line)
+
+
+@handles_errors
+def cell_members(
+    cell: str = CellArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """The members of a cell (cover names only)."""
+    from hasteh.app import admission, cells
+
+    with _workspace(home, passphrase_file) as ws:
+        found = cells.members(ws, cell)
+        waiting = admission.pending(ws, cell)
+    for m in found:
+        mark = "  " + _("(you)") if m.is_me else ""
+        flag = "  " + _("(added without approval: see alarms)") if not m.authorized else ""
+        _print(f"{m.cover_name}{mark}{flag}")
+    for a in waiting:
+        _print(
+            _("proposed: {name}, approvals {have}/{need}, vouchers {v}, {status}").format(
+                name=a.cover_name,
+                have=_n(a.approvals),
+                need=_n(a.needed),
+                v=_n(a.vouchers),
+                status=_(a.status),
+            )
+        )
+
+
+@handles_errors
+def cell_safety_words(
+    cell: str = CellArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Six words to compare in person with the other members."""
+    from hasteh.app import cells
+
+    with _workspace(home, passphrase_file) as ws:
+        words = cells.safety_words(ws, cell)
+    _print("  ".join(words))
+    _print(_("Every member must see the same six words. If not, raise an alarm and meet."))
+
+
+@handles_errors
+def cell_seized(
+    cell: str = CellArgument,
+    member: str = MemberArgument,
+    note: str = typer.Option("", "--note", help=_("What happened (seen by the cell).")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Emergency: a member's device was seized. Remove it now; the cell reviews later."""
+    from hasteh.app import removal
+
+    with _workspace(home, passphrase_file) as ws:
+        report = removal.seized(ws, cell, member, note=note)
+    _print(
+        _("{name} is being removed and every member's keys will be rotated.").format(name=member)
+    )
+    if report.unreachable:
+        _print(_("No relay is reachable: carry a courier bundle (`hasteh courier export`)."))
+
+
+@handles_errors
+def cell_settings(
+    cell: str = CellArgument,
+    cap: str | None = typer.Option(None, "--cap", help=_("Most members (at most 7).")),
+    admission: str | None = typer.Option(None, "--admission", help=_("all or all-but-one.")),
+    expiry_days: str | None = typer.Option(
+        None, "--expiry-days", help=_("Days before chat expires.")
+    ),
+    deadline: str = DeadlineOption,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Show the settings, or propose new ones (a consent decision of the cell)."""
+    from hasteh.app import cells, decisions
+
+    with _workspace(home, passphrase_file) as ws:
+        if cap is None and admission is None and expiry_days is None:
+            s = cells.find_cell(ws, cell).org.settings
+            _print(
+                _("cap {cap}, admission {admission}, chat expires after {days} days").format(
+                    cap=_n(s.size_cap), admission=s.admission, days=_n(s.message_expiry // 86_400)
+                )
+            )
+            return
+        opened = cells.change_settings(
+            ws,
+            cell,
+            deadline=decisions.parse_deadline(deadline, ws.now()),
+            cap=None if cap is None else _int(cap, "--cap"),
+            admission=admission,
+            expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
+        )
+        assert isinstance(opened, decisions.DecisionSummary)
+        _print(
+            _("Decision {n} opened: the cell decides on the new settings.").format(
+                n=_n(opened.number)
+            )
+        )
+
+
+@handles_errors
+def cell_remove(
+    cell: str = CellArgument,
+    member: str = MemberArgument,
+    deadline: str = DeadlineOption,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Propose removing a member (a consent decision; carried out once adopted)."""
+    from hasteh.app import decisions, removal
+
+    with _workspace(home, passphrase_file) as ws:
+        opened = removal.propose_removal(
+            ws, cell, member, deadline=decisions.parse_deadline(deadline, ws.now())
+        )
+    _print(_("Decision {n} opened: {q}").format(n=_n(opened.number), q=opened.question))
+
+
+# --- cards, admission, join ----------------------------------------------------------------
+
+
+@handles_errors
+def card(
+    cover_name: str = typer.Option(..., "--as", help=_("Your cover name in the cell you join.")),
+    out_file: Path | None = OutOption,
+    relay: list[str] = RelaysOption,
+    days: str = typer.Option("7", "--days", help=_("Days the card stays valid (1-30).")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Make your invitation card; hand it over in person only."""
+    from hasteh.app import cards
+
+    with _workspace(home, passphrase_file) as ws:
+        code = cards.create_card(ws, cover_name, relays=relay or None, days=_int(days, "--days"))
+    _print(code)
+    if out_file is not None:
+        try:
+            out_file.write_bytes(cards.qr_png(code))
+            os.chmod(out_file, 0o600)
+        except OSError:
+            raise typer.BadParameter(_("The image file cannot be written.")) from None
+        _print(_("The QR image was written. Delete it once the card is handed over."))
+    _print(_("Give this card only in person. Then run `hasteh join` until you are in."))
+
+
+@handles_errors
+def propose(
+    cell: str = CellArgument,
+    card_code: str = typer.Argument(..., help=_("The card code, or a file holding it.")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Propose a newcomer whose card you received in person."""
+    from hasteh.app import admission
+
+    with _workspace(home, passphrase_file) as ws:
+        view = admission.propose(ws, cell, card_code)
+    _print(
+        _("{name} was proposed. Another member must vouch; then the cell approves.").format(
+            name=view.cover_name
+        )
+    )
+
+
+@handles_errors
+def vouch(
+    cell: str = CellArgument,
+    newcomer: str = NewcomerArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Vouch for a proposed newcomer ("I know this person")."""
+    from hasteh.app import admission
+
+    with _workspace(home, passphrase_file) as ws:
+        view = admission.vouch(ws, cell, newcomer)
+    _status(view)
+
+
+@handles_errors
+def approve(
+    cell: str = CellArgument,
+    newcomer: str = NewcomerArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Approve a proposed newcomer."""
+    from hasteh.app import admission
+
+    with _workspace(home, passphrase_file) as ws:
+        view = admission.approve(ws, cell, newcomer)
+    _status(view)
+
+
+def _status(view: object) -> None:
+    from hasteh.app.admission import AdmissionView
+
+    assert isinstance(view, AdmissionView)
+    _print(
+        _("{name}: approvals {have}/{need}, vouchers {v}. Run `hasteh sync` to send.").format(
+            name=view.cover_name, have=_n(view.approvals), need=_n(view.needed), v=_n(view.vouchers)
+        )
+    )
+
+
+@handles_errors
+def join(
+    home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
+) -> None:
+    """Pick up the welcome for your card and join the cell."""
+    from hasteh.app import join as app_join
+
+    with _workspace(home, passphrase_file) as ws:
+        names = app_join.join(ws)
+    for name in names:
+        _print(
+            _("You joined {name}. Compare safety words with the members in person.").format(
+                name=name
+            )
+        )
+
+
+# --- talk ----------------------------------------------------------------------------------
+
+
+@handles_errors
+def say(
+    cell: str = CellArgument,
+    text: str = typer.Argument(..., help=_("What to say.")),
+    thread: str | None = typer.Option(None, "--thread", help=_("Thread title (new if unknown).")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Say something in the cell (it disappears after the cell's expiry)."""
+    from hasteh.app import talk
+
+    with _workspace(home, passphrase_file) as ws:
+        sent = talk.say(ws, cell, text, thread=thread)
+    _print(
+        _("Queued. It disappears on {date}. Run `hasteh sync` to send.").format(
+            date=when(sent.expires_at)
+        )
+    )
+
+
+@handles_errors
+def read(
+    cell: str = CellArgument,
+    thread: str | None = typer.Option(None, "--thread", help=_("Only this thread.")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Read the messages still held (run `hasteh sync` first for new ones)."""
+    from hasteh.app import talk
+
+    with _workspace(home, passphrase_file) as ws:
+        messages = talk.read(ws, cell, thread=thread)
+    if not messages:
+        _print(_("No messages."))
+    for m in messages:
+        _print(f"[{m.thread}] {when(m.at)} {m.author}: {m.text}")
+
+
+@handles_errors
+def alarms(
+    cell: str = CellArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Alarms of the cell: membership changes nobody authorized, disputed seizures."""
+    from hasteh.app import sync
+
+    with _workspace(home, passphrase_file) as ws:
+        found = sync.alarms(ws, cell)
+    if not found:
+        _print(_("No alarms."))
+    for a in found:
+        _print("! " + a.text)
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+@handles_errors
+def decide_open(
+    cell: str = CellArgument,
+    kind: str = typer.Option(
+        ..., "--kind", help=_("consent, proposal, single, multiple, ranked, stv or optin.")
+    ),
+    question: str = typer.Option(..., "--question", help=_("The question.")),
+    option: list[str] = OptionsOption,
+    deadline: str = DeadlineOption,
+    quorum: str = typer.Option("0", "--quorum", help=_("Fewest participants for a valid result.")),
+    outcome_only: bool = typer.Option(
+        False, "--outcome-only", help=_("Keep no counts, only the outcome.")
+    ),
+    seats: str | None = typer.Option(None, "--seats", help=_("How many to elect (stv).")),
+    remove: str | None = typer.Option(
+        None, "--remove", help=_("Motion: remove this member if adopted.")
+    ),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Open a decision of the cell."""
+    from hasteh.app import decisions
+
+    with _workspace(home, passphrase_file) as ws:
+        opened = decisions.open_decision(
+            ws,
+            cell,
+            kind=kind,
+            question=question,
+            deadline=decisions.parse_deadline(deadline, ws.now()),
+            options=option,
+            quorum=_int(quorum, "--quorum"),
+            outcome_only=outcome_only,
+            seats=None if seats is None else _int(seats, "--seats"),
+            remove_member=remove,
+        )
+    _print(
+        _("Decision {n} opened; it closes on {date}.").format(
+            n=_n(opened.number), date=when(opened.deadline)
+        )
+    )
+
+
+@handles_errors
+def decide_vote(
+    cell: str = CellArgument,
+    decision: str = typer.Argument(..., help=_("The decision's number (see `decide show`).")),
+    choices: list[str] = ChoicesArgument,
+    position: str | None = typer.Option(
+        None, "--position", help=_("agree, object, abstain, disagree or block.")
+    ),
+    reason: str = typer.Option("", "--reason", help=_("Needed to object or block.")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Take part in a decision."""
+    from hasteh.app import decisions
+
+    with _workspace(home, passphrase_file) as ws:
+        decisions.vote(
+            ws, cell, decision, choices=list(choices or []), position=position, reason=reason
+        )
+    _print(_("Your stance is queued. Run `hasteh sync` to send it."))
+
+
+@handles_errors
+def decide_close(
+    cell: str = CellArgument,
+    decision: str = typer.Argument(..., help=_("The decision's number.")),
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """Close a decision (after its deadline, or when everyone took part)."""
+    from hasteh.app import decisions
+
+    with _workspace(home, passphrase_file) as ws:
+        closed = decisions.close(ws, cell, decision)
+    _show(closed)
+
+
+def _show(d: object) -> None:
+    from hasteh.app.decisions import DecisionSummary
+
+    assert isinstance(d, DecisionSummary)
+    head = f"{_n(d.number)}. [{d.kind}] {d.question}"
+    if d.motion:
+        head += f" ({d.motion})"
+    _print(head)
+    for i, option in enumerate(d.options, 1):
+        _print(f"   {_n(i)}) {option}")
+    if d.is_open:
+        voted = "?" if d.voted is None else _n(d.voted)
+        _print("   " + _("open until {date}; {n} took part").format(date=when(d.deadline), n=voted))
+        return
+    line = "   " + _("closed: {status}").format(status=_(d.status or ""))
+    if d.winners:
+        line += " — " + ", ".join(d.winners)
+    if d.counts is not None:
+        line += "  (" + " ".join(_n(c) for c in d.counts) + ")"
+    _print(line)
+    for reason in d.reasons:
+        _print("   - " + reason)
+
+
+@handles_errors
+def decide_show(
+    cell: str = CellArgument,
+    home: Path | None = HomeOption,
+    passphrase_file: Path | None = PassphraseFileOption,
+) -> None:
+    """The cell's decisions: open ones without results, closed ones with the outcome."""
+    from hasteh.app import decisions
+
+    with _workspace(home, passphrase_file) as ws:
+        found = decisions.show(ws, cell)
+    if not found:
+        _print(_("No decisions."))
+    for d in found:
+        _show(d)
+
+
+# --- the app's part of `hasteh sync` -------------------------------------------------------
+
+
+def sync_hook(vault: Vault, client_for: Callable[[str], RelayClient]) -> list[str]:
+    """Run the app sync on the vault `hasteh sync` opened (registered with transport)."""
+    from hasteh.app import sync
+
+    ws = Workspace(vault, client_factory=lambda url, proxy: client_for(url))
+    report = sync.sync(ws)
+    lines = [
+        _("Cells: {received} messages processed, {commits} commits made.").format(
+            received=_n(report.received), commits=_n(report.commits_staged)
+        )
+    ]
+    lines += [_("You joined {name}.").format(name=name) for name in report.joined]
+    return lines
+
+
+def register(app: typer.Typer) -> None:
+    from hasteh.cli import transport
+
+    if sync_hook not in transport.SYNC_HOOKS:
+        transport.SYNC_HOOKS.append(sync_hook)
+    cell = typer.Typer(
+        help=_("Your cells: create, members, settings, safety words."),
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    cell.command("create", help=_("Create a cell with you as its first member."))(cell_create)
+    cell.command("list", help=_("Your cells."))(cell_list)
+    cell.command("members", help=_("The members of a cell (cover names only)."))(cell_members)
+    cell.command("safety-words", help=_("Six words to compare in person."))(cell_safety_words)
+    cell.command("seized", help=_("Emergency: remove a seized member's device now."))(cell_seized)
+    cell.command("settings", help=_("Show the settings, or propose new ones."))(cell_settings)
+    cell.command("remove", help=_("Propose removing a member (a decision)."))(cell_remove)
+    app.add_typer(cell, name="cell")
+    app.command("card", help=_("Make your invitation card; hand it over in person only."))(card)
+    app.command("propose", help=_("Propose a newcomer whose card you received in person."))(propose)
+    app.command("vouch", help=_("Vouch for a proposed newcomer."))(vouch)
+    app.command("approve", help=_("Approve a proposed newcomer."))(approve)
+    app.command("join", help=_("Pick up the welcome for your card and join."))(join)
+    app.command("say", help=_("Say something in the cell."))(say)
+    app.command("read", help=_("Read the messages still held."))(read)
+    app.command("alarms", help=_("Alarms of a cell."))(alarms)
+    decide = typer.Typer(
+        help=_("Decisions: open, vote, close, show."), no_args_is_help=True, rich_markup_mode=None
+    )
+    decide.command("open", help=_("Open a decision of the cell."))(decide_open)
+    decide.command("vote", help=_("Take part in a decision."))(decide_vote)
+    decide.command("close", help=_("Close a decision."))(decide_close)
+    decide.command("show", help=_("The cell's decisions."))(decide_show)
+    app.add_typer(decide, name="decide")
