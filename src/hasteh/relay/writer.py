@@ -87,7 +87,14 @@ class Writer:
             self.batches += 1
             self.written += len(items)
         except StorageError as exc:
-            log.error("storage write failed for a batch of %d envelopes", len(items))
+            # The cause's class and SQLite error name only: never the statement or values.
+            cause = exc.__cause__
+            log.error(
+                "storage write failed for a batch of %d envelopes (%s %s)",
+                len(items),
+                type(cause).__name__,
+                getattr(cause, "sqlite_errorname", ""),
+            )
             outcome = exc
         except Exception:
             log.exception("unexpected storage failure for a batch of %d envelopes", len(items))
