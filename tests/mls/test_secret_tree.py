@@ -207,3 +207,32 @@ def test_sender_data_sample_is_first_nh_bytes() -> None:
 def test_ratchet_key_repr_hides_secrets() -> None:
     k = RatchetKey(7, b"\x01" * 16, b"\x02" * 12)
     assert "01010101" not in repr(k) and "7" in repr(k)
+
+
+def test_persisted_tree_keeps_deletions_and_continues() -> None:
+    """`encode`/`decode` carry the ratchets forward; a consumed key stays consumed."""
+    from hasteh.mls.codec import Reader, encode
+
+    suite = get_suite(1)
+    tree = SecretTree(suite, bytes(range(32)), 4)
+    first = tree.key_for(LeafIndex(2), RatchetKind.APPLICATION, 3)  # keeps 0..2 as skipped
+    blob = encode(tree)
+    again = SecretTree.decode(Reader(blob), suite)
+    with pytest.raises(InvalidMessage) as exc:
+        again.key_for(LeafIndex(2), RatchetKind.APPLICATION, 3)
+    assert exc.value.reason == "key-consumed"
+    assert again.key_for(LeafIndex(2), RatchetKind.APPLICATION, 1) == SecretTree(
+        suite, bytes(range(32)), 4
+    ).key_for(LeafIndex(2), RatchetKind.APPLICATION, 1)
+    assert first.key not in blob
+
+
+@given(st.binary(max_size=300))
+def test_decoding_random_bytes_is_a_decode_error_or_a_tree(data: bytes) -> None:
+    from hasteh.mls.codec import Reader
+    from hasteh.mls.errors import MLSDecodeError
+
+    try:
+        SecretTree.decode(Reader(data), get_suite(1))
+    except MLSDecodeError:
+        pass

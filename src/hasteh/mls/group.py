@@ -103,7 +103,7 @@ from .psk import PskInput, psk_secret
 from .psk_id import PreSharedKeyID, PSKType, ResumptionPSKUsage
 from .psk_store import PskStore
 from .ratchet_tree import RatchetTree
-from .secret_tree import RatchetKey, SecretTree
+from .secret_tree import SecretTree
 from .transcript_hash import (
     confirmation_tag,
     next_confirmed_transcript_hash,
@@ -1289,69 +1289,8 @@ def join_from_welcome(
 
 # --- persistence (GroupState.to_bytes / from_bytes) ---------------------------------------
 #
-# A private, versioned TLS-style encoding. The secret tree's internals are read and
-# rebuilt here because `secret_tree` offers no serialization yet; only what the tree
-# still holds is written, so keys deleted under §9.2 stay deleted in the vault too.
-
-
-def _encode_secret_tree(w: Writer, tree: SecretTree) -> None:
-    from .secret_tree import RatchetKind
-
-    w.u32(tree.n_leaves)
-    w.u32(tree.max_skipped)
-    nodes: dict[NodeIndex, bytes] = tree._nodes
-
-    def node(w2: Writer, kv: tuple[NodeIndex, bytes]) -> None:
-        w2.u32(kv[0])
-        w2.opaque(kv[1])
-
-    w.vector(sorted(nodes.items()), node)
-    ratchets = tree._ratchets
-    items = sorted(ratchets.items(), key=lambda kv: (kv[0][0], kv[0][1].value))
-
-    def one(w2: Writer, kv: tuple[tuple[LeafIndex, RatchetKind], object]) -> None:
-        (leaf, kind), ratchet = kv
-        w2.u32(leaf)
-        w2.u8(0 if kind == RatchetKind.HANDSHAKE else 1)
-        w2.u32(ratchet.generation)  # type: ignore[attr-defined]
-        w2.opaque(ratchet.secret)  # type: ignore[attr-defined]
-        skipped = ratchet.skipped  # type: ignore[attr-defined]
-        w2.vector(list(skipped.values()), _encode_ratchet_key)
-
-    w.vector(items, one)
-
-
-def _encode_ratchet_key(w: Writer, key: RatchetKey) -> None:
-    w.u32(key.generation)
-    w.opaque(key.key)
-    w.opaque(key.nonce)
-
-
-def _decode_secret_tree(r: Reader, suite: CipherSuite) -> SecretTree:
-    from .secret_tree import RatchetKind, _HashRatchet
-
-    n_leaves = r.u32()
-    max_skipped = r.u32()
-    nodes = dict(r.vector(lambda r2: (NodeIndex(r2.u32()), r2.opaque())))
-
-    def one(r2: Reader) -> tuple[tuple[LeafIndex, RatchetKind], _HashRatchet]:
-        leaf = LeafIndex(r2.u32())
-        kind = RatchetKind.HANDSHAKE if r2.u8() == 0 else RatchetKind.APPLICATION
-        ratchet = _HashRatchet(b"")
-        ratchet.generation = r2.u32()
-        ratchet.secret = r2.opaque()
-        for key in r2.vector(lambda r3: RatchetKey(r3.u32(), r3.opaque(), r3.opaque())):
-            ratchet.skipped[key.generation] = key
-        return (leaf, kind), ratchet
-
-    ratchets = dict(r.vector(one))
-    tree = SecretTree.__new__(SecretTree)
-    tree._suite = suite
-    tree._n_leaves = n_leaves
-    tree._max_skipped = max_skipped
-    tree._nodes = nodes
-    tree._ratchets = ratchets
-    return tree
+# A private, versioned TLS-style encoding. The secret tree writes only what it still
+# holds (`SecretTree.encode`), so keys deleted under §9.2 stay deleted in the vault too.
 
 
 def _encode_pairs(w: Writer, pairs: Iterable[tuple[bytes, bytes]]) -> None:
@@ -1380,7 +1319,7 @@ def _encode_state(state: GroupState) -> bytes:
     state.keys.encode(w)
     w.opaque(state.interim_transcript_hash)
     w.opaque(state.confirmation_tag)
-    _encode_secret_tree(w, state.secret_tree)
+    state.secret_tree.encode(w)
 
     def cached(w2: Writer, c: CachedProposal) -> None:
         c.ref.encode(w2)
@@ -1404,7 +1343,7 @@ def _encode_state(state: GroupState) -> bytes:
         p.context.encode(w2)
         w2.opaque(p.tree.to_bytes())
         w2.opaque(p.sender_data_secret)
-        _encode_secret_tree(w2, p.secret_tree)
+        p.secret_tree.encode(w2)
 
     w.optional(state.previous, previous)
     cfg = state.config
@@ -1436,7 +1375,7 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
         keys = _EpochKeys.decode(r)
         interim = r.opaque()
         tag = r.opaque()
-        secret_tree = _decode_secret_tree(r, suite)
+        secret_tree = SecretTree.decode(r, suite)
         entries = r.vector(
             lambda r2: CachedProposal(
                 ProposalRef.decode(r2), decode_proposal(r2), Sender.decode(r2), r2.boolean()
@@ -1453,7 +1392,7 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
                 ptree = RatchetTree.from_bytes(suite, r2.opaque())
             except InvalidMessage as exc:
                 raise MLSDecodeError(str(exc)) from None
-            return _PreviousEpoch(ctx, ptree, r2.opaque(), _decode_secret_tree(r2, suite))
+            return _PreviousEpoch(ctx, ptree, r2.opaque(), SecretTree.decode(r2, suite))
 
         prev = r.optional(previous)
         stored = GroupConfig(r.boolean(), r.u32(), r.boolean(), None, r.u32())

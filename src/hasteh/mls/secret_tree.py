@@ -30,7 +30,8 @@ from typing import TypeVar
 
 from . import tree_math as tm
 from .cipher_suite import CipherSuite
-from .errors import InternalError, InvalidMessage, UsageError
+from .codec import Reader, Writer
+from .errors import InternalError, InvalidMessage, MLSDecodeError, UsageError
 from .labels import derive_tree_secret, expand_with_label
 from .tree_math import LeafIndex, NodeIndex
 
@@ -85,6 +86,9 @@ class _HashRatchet:
         self.secret = derive_tree_secret(suite, self.secret, "secret", j, suite.nh)
         self.generation = j + 1
         return out
+
+
+_KIND_CODES = {RatchetKind.HANDSHAKE: 0, RatchetKind.APPLICATION: 1}
 
 
 class SecretTree:
@@ -205,6 +209,64 @@ class SecretTree:
                 else:
                     del self._ratchets[k]
             raise
+
+    # --- persistence --------------------------------------------------------------
+
+    def encode(self, w: Writer) -> None:
+        """Write what the tree still holds: unexpanded node secrets, ratchets, skipped keys.
+
+        Deleted secrets are simply absent, so persisting the tree preserves §9.2 deletion.
+        """
+        w.u32(self._n_leaves)
+        w.u32(self._max_skipped)
+
+        def node(w2: Writer, item: tuple[NodeIndex, bytes]) -> None:
+            w2.u32(item[0])
+            w2.opaque(item[1])
+
+        def key(w2: Writer, k: RatchetKey) -> None:
+            w2.u32(k.generation)
+            w2.opaque(k.key)
+            w2.opaque(k.nonce)
+
+        def ratchet(w2: Writer, item: tuple[tuple[LeafIndex, RatchetKind], _HashRatchet]) -> None:
+            (leaf, kind), r = item
+            w2.u32(leaf)
+            w2.u8(_KIND_CODES[kind])
+            w2.u32(r.generation)
+            w2.opaque(r.secret)
+            w2.vector(list(r.skipped.values()), key)
+
+        w.vector(sorted(self._nodes.items()), node)
+        w.vector(sorted(self._ratchets.items(), key=lambda kv: (kv[0][0], kv[0][1].value)), ratchet)
+
+    @classmethod
+    def decode(cls, r: Reader, suite: CipherSuite) -> SecretTree:
+        """Rebuild a tree written by `encode`; malformed input raises `MLSDecodeError`."""
+        n_leaves = r.u32()
+        max_skipped = r.u32()
+        if n_leaves == 0 or n_leaves & (n_leaves - 1):
+            raise MLSDecodeError(f"secret tree of {n_leaves} leaves is not a power of two")
+        nodes = dict(r.vector(lambda r2: (NodeIndex(r2.u32()), r2.opaque())))
+
+        def ratchet(r2: Reader) -> tuple[tuple[LeafIndex, RatchetKind], _HashRatchet]:
+            leaf = LeafIndex(r2.u32())
+            code = r2.u8()
+            kind = next((k for k, c in _KIND_CODES.items() if c == code), None)
+            if kind is None or leaf >= n_leaves:
+                raise MLSDecodeError("malformed secret tree ratchet")
+            out = _HashRatchet(b"")
+            out.generation = r2.u32()
+            out.secret = r2.opaque()
+            for k in r2.vector(lambda r3: RatchetKey(r3.u32(), r3.opaque(), r3.opaque())):
+                out.skipped[k.generation] = k
+            return (leaf, kind), out
+
+        ratchets = dict(r.vector(ratchet))
+        tree = cls(suite, bytes(suite.nh), n_leaves, max_skipped=max_skipped)
+        tree._nodes = nodes
+        tree._ratchets = ratchets
+        return tree
 
     # --- derivation ---------------------------------------------------------------
 
