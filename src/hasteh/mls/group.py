@@ -65,13 +65,13 @@ from .key_schedule import (
     epoch_secrets_from_joiner,
     exporter,
     external_pub,
+    secrets_from_epoch_secret,
     welcome_key_nonce,
     welcome_secret,
     zero_secret,
 )
 from .labels import (
     decrypt_with_label,
-    derive_secret,
     encrypt_with_label,
     sign_with_label,
     verify_with_label,
@@ -1121,7 +1121,7 @@ def create_group(
     epoch_secret = rng(suite.nh)
     if len(epoch_secret) != suite.nh:
         raise UsageError(f"rng({suite.nh}) returned {len(epoch_secret)} bytes")
-    secrets = _secrets_from_epoch_secret(suite, epoch_secret)
+    secrets = secrets_from_epoch_secret(suite, epoch_secret)
     tag = confirmation_tag(suite, secrets.confirmation_key, b"")
     cfg = config or GroupConfig()
     store = (psk_store or PskStore()).with_resumption(group_id, 0, secrets.resumption_psk)
@@ -1140,29 +1140,6 @@ def create_group(
         secret_tree=SecretTree(suite, secrets.encryption_secret, 1, max_skipped=cfg.max_skipped),
         psk_store=store,
         config=cfg,
-    )
-
-
-def _secrets_from_epoch_secret(suite: CipherSuite, epoch: bytes) -> EpochSecrets:
-    """The §8 derived secrets of an epoch whose epoch_secret is given (§11)."""
-
-    def derive(label: str) -> bytes:
-        return derive_secret(suite, epoch, label)
-
-    empty = b""
-    return EpochSecrets(
-        joiner_secret=empty,
-        welcome_secret=empty,
-        epoch_secret=epoch,
-        sender_data_secret=derive("sender data"),
-        encryption_secret=derive("encryption"),
-        exporter_secret=derive("exporter"),
-        external_secret=derive("external"),
-        confirmation_key=derive("confirm"),
-        membership_key=derive("membership"),
-        resumption_psk=derive("resumption"),
-        epoch_authenticator=derive("authentication"),
-        init_secret=derive("init"),
     )
 
 

@@ -88,13 +88,22 @@ def epoch_secrets_from_joiner(
     """The epoch's secrets from its joiner secret: the path a Welcome takes (§12.4.3.1)."""
     member = _member_secret(suite, joiner, psk_secret)
     epoch = expand_with_label(suite, member, "epoch", group_context, suite.nh)
+    return secrets_from_epoch_secret(
+        suite, epoch, joiner_secret=joiner, welcome_secret=derive_secret(suite, member, "welcome")
+    )
+
+
+def secrets_from_epoch_secret(
+    suite: CipherSuite, epoch: bytes, *, joiner_secret: bytes = b"", welcome_secret: bytes = b""
+) -> EpochSecrets:
+    """Every secret §8 derives from an epoch_secret (also a new group's first epoch, §11)."""
 
     def derive(label: str) -> bytes:
         return derive_secret(suite, epoch, label)
 
     return EpochSecrets(
-        joiner_secret=joiner,
-        welcome_secret=derive_secret(suite, member, "welcome"),
+        joiner_secret=joiner_secret,
+        welcome_secret=welcome_secret,
         epoch_secret=epoch,
         sender_data_secret=derive("sender data"),
         encryption_secret=derive("encryption"),
