@@ -1,0 +1,167 @@
+"""App catch-up: how long a member takes to catch up N messages, next to the crypto floor.
+
+    uv run python bench/bench_app.py [--messages 10000] [--rounds 3] [--quick] [--markdown]
+
+Setup (not timed): a real relay process on 127.0.0.1 (SQLite), two profiles A and B in one
+cell, formed through the app (card, proposal, Welcome). A's client then protects N chat
+messages (org `MessagePosted` events, ~60 characters each) with its MLS group, exactly as
+`talk.say` would, and posts them to the relay.
+
+Timed, per round (B's profile is copied fresh for each round):
+
+* **catch-up**: `sync.sync(B)`: fetch every page from the relay, unmask each envelope,
+  MLS-decrypt and verify it (sender data AEAD, content AEAD, Ed25519 signature, ratchet),
+  decode and check the org event, fold it, and store events and the group state in the
+  vault (one transaction per fetched page).
+* **crypto floor**, measured alone in the same run: N × (Ed25519 verify of a 100-byte
+  message + AES-128-GCM open of a 100-byte ciphertext), with pyca/cryptography.
+
+The ratio catch-up / floor is the figure to watch (target: at most 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+from tests.relay.harness import RelayProcess  # noqa: E402
+
+from hasteh import org, vault  # noqa: E402
+from hasteh.app import Workspace, admission, cards, cells, frames, runtime, sync  # noqa: E402
+from hasteh.app.talk import say  # noqa: E402
+from hasteh.envelope import Kind, seal  # noqa: E402
+from hasteh.org import MessagePosted  # noqa: E402
+from hasteh.transport.relay_client import RelayClient  # noqa: E402
+from hasteh.vault.keyfile import KdfParams  # noqa: E402
+
+FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+PASS = "benchmark passphrase"
+TEXT = "meeting moved to the bakery at six; bring the leaflets and tea"
+
+
+def crypto_floor(n: int) -> float:
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key()
+    aead = AESGCM(os.urandom(16))
+    items = []
+    for _ in range(n):
+        message = os.urandom(100)
+        nonce = os.urandom(12)
+        items.append((message, key.sign(message), nonce, aead.encrypt(nonce, message, b"")))
+    start = time.perf_counter()
+    for message, signature, nonce, ciphertext in items:
+        public.verify(signature, message)
+        aead.decrypt(nonce, ciphertext, b"")
+    return time.perf_counter() - start
+
+
+def workspace(home: Path) -> Workspace:
+    return Workspace(vault.unlock(home, PASS, min_kdf=FAST))
+
+
+def setup(base: Path, relay: RelayProcess, n: int) -> Path:
+    a_home, b_home = base / "a", base / "b"
+    for home in (a_home, b_home):
+        vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
+    a, b = workspace(a_home), workspace(b_home)
+    cells.create_cell(a, "bench", cover_name="a", relays=[relay.url])
+    admission.propose(a, "bench", cards.create_card(b, "b", relays=[relay.url]))
+    sync.sync(a)
+    sync.sync(b)
+    say(a, "bench", "warm-up")
+    sync.sync(a)
+    sync.sync(b)
+    b.close()
+    # A protects N messages exactly as talk.say does, and posts them (not timed).
+    rt = cells.find_cell(a, "bench")
+    group = rt.require_group()
+    thread = next(iter(rt.org.threads.values())).thread_id
+    client = RelayClient(relay.url)
+    now = a.now()
+    for _ in range(n):
+        env = runtime.new_envelope(a, rt, MessagePosted(thread, TEXT, now + 86_400))
+        wire = group.protect(frames.event_frame(org.encode(env)), rng=os.urandom)
+        client.post(
+            seal(
+                kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=wire, rng=os.urandom
+            ).to_bytes()
+        )
+    client.close()
+    a.close()
+    return b_home
+
+
+def catch_up(b_home: Path, scratch: Path) -> tuple[float, int]:
+    copy = scratch / "b-copy"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(b_home, copy)
+    b = workspace(copy)
+    try:
+        start = time.perf_counter()
+        report = sync.sync(b)
+        elapsed = time.perf_counter() - start
+        held = len(cells.find_cell(b, "bench").org.messages)
+    finally:
+        b.close()
+    assert report.dropped == 0, report
+    return elapsed, held
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="1,000 messages, one round")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+    n, rounds = (1_000, 1) if args.quick else (args.messages, args.rounds)
+    print(
+        f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} CPUs · "
+        f"Python {platform.python_version()} · {platform.platform()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="hasteh-bench-app-") as tmp:
+        base = Path(tmp)
+        relay = RelayProcess(f"sqlite:///{base / 'relay.sqlite3'}", extra=["--rate", "1000000"])
+        relay.start()
+        try:
+            b_home = setup(base, relay, n)
+            ups, floors = [], []
+            for _ in range(rounds):
+                floors.append(crypto_floor(n))
+                elapsed, held = catch_up(b_home, base)
+                assert held == n + 1, held
+                ups.append(elapsed)
+        finally:
+            relay.kill()
+    up, floor = statistics.median(ups), statistics.median(floors)
+    rows = [
+        ("catch-up (fetch, unmask, MLS decrypt+verify, fold, store)", up),
+        ("crypto floor (Ed25519 verify + AES-128-GCM open)", floor),
+    ]
+    if args.markdown:
+        print(f"\n| {n:,} messages, median of {rounds} | seconds | per message |")
+        print("|:--|--:|--:|")
+        for label, secs in rows:
+            print(f"| {label} | {secs:.2f} | {secs / n * 1e6:.0f} µs |")
+        print(f"| **ratio catch-up / floor** | **{up / floor:.2f}×** | target ≤ 3× |")
+    else:
+        for label, secs in rows:
+            print(f"{label:60s} {secs:7.2f} s  {secs / n * 1e6:7.0f} µs/msg")
+        print(f"{'ratio catch-up / floor':60s} {up / floor:7.2f}x  (target <= 3x)")
+
+
+if __name__ == "__main__":
+    main()
