@@ -138,7 +138,8 @@ class CellRuntime:
 # --- loading and saving ----------------------------------------------------------------
 
 
-def _load(conn: Connection, group_id: bytes) -> CellRuntime:
+def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
+    """A cell read inside the caller's transaction (no cache involved)."""
     record = load_cell(conn, group_id)
     if record is None:
         raise UnknownCell()
@@ -162,7 +163,7 @@ def _load(conn: Connection, group_id: bytes) -> CellRuntime:
 def load(ws: Workspace, group_id: bytes) -> CellRuntime:
     rt = ws._cells.get(group_id)
     if rt is None:
-        rt = ws.vault.read(lambda conn: _load(conn, group_id))
+        rt = ws.vault.read(lambda conn: load_in(conn, group_id))
         ws._cells[group_id] = rt
     return rt
 
@@ -536,7 +537,12 @@ def _stage_join_package(
     rt.group_dirty = True
     assert pending.welcome is not None
     package = frames.encode_join(frames.JoinPackage(frames.JOIN_VERSION, pending.welcome, wire))
-    envelope = seal(kind=Kind.WELCOME, mailbox=card.pickup, payload=package, rng=ws.rng)
+    try:
+        envelope = seal(kind=Kind.WELCOME, mailbox=card.pickup, payload=package, rng=ws.rng)
+    except EnvelopeError:
+        # A log over 256 KiB cannot be handed over in one envelope (docs/cells.md, limits).
+        rt.dropped += 1
+        return
     stage(conn, envelope, card.relays, now=ws.clock())
     vcursors.mark_seen(conn, envelope.id, ws.clock())
 

@@ -98,10 +98,12 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
 
     def sink(conn: Connection, envelope: Envelope) -> None:
-        rt = cells.get(envelope.mailbox)
-        if rt is not None:
-            # The cache may have been reloaded since the map was built.
-            rt = ws._cells.get(rt.group_id, rt)
+        known = cells.get(envelope.mailbox)
+        if known is not None:
+            # The cache may have been dropped since the map was built: reload in place.
+            rt = ws._cells.get(known.group_id)
+            if rt is None:
+                rt = ws._cells[known.group_id] = runtime.load_in(conn, known.group_id)
             batch.touched[rt.group_id] = rt
             before = rt.processed
             runtime.absorb(ws, rt, conn, envelope)
