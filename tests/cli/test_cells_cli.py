@@ -149,3 +149,32 @@ def test_cli_errors_are_precise_and_change_nothing(tmp_path: Path, cli_relay: Re
     code, output = run(a, "join")
     assert code == 1 and "No welcome has arrived" in output
     assert "bakery" in ok(a, "cell", "list")
+
+
+def test_join_by_courier_through_the_cli(tmp_path: Path) -> None:
+    from tests.relay.harness import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"  # no relay runs there
+    a, b = profile(tmp_path, "a"), profile(tmp_path, "b")
+    ok(a, "cell", "create", "bakery", "--as", "sepideh", "--relay", dead)
+    ok(a, "propose", "bakery", card(b, "reza", dead, tmp_path))
+    stick = tmp_path / "stick.bin"
+    exported = ok(a, "courier", "export", str(stick))
+    code = exported.strip().splitlines()[-1]
+    result = CliRunner().invoke(
+        app,
+        ["courier", "import", str(stick), "--home", str(b)],
+        env={"HASTEH_LANG": "en", "HASTEH_PASSPHRASE": PASS, "HASTEH_COURIER_CODE": code},
+    )
+    assert result.exit_code == 0, result.output
+    assert "You joined bakery" in result.output
+    ok(b, "say", "bakery", "hello over the stick")
+    back = tmp_path / "back.bin"
+    code_back = ok(b, "courier", "export", str(back)).strip().splitlines()[-1]
+    result = CliRunner().invoke(
+        app,
+        ["courier", "import", str(back), "--home", str(a)],
+        env={"HASTEH_LANG": "en", "HASTEH_PASSPHRASE": PASS, "HASTEH_COURIER_CODE": code_back},
+    )
+    assert result.exit_code == 0, result.output
+    assert "reza: hello over the stick" in ok(a, "read", "bakery")

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.errors import BadInput, NoRelay, UnknownCell
-from hasteh.app.records import CellRecord, cell_ids, default_relays, save_cell
+from hasteh.app.records import (
+    CellRecord,
+    cell_ids,
+    default_expiry_days,
+    default_relays,
+    save_cell,
+)
 from hasteh.app.runtime import CONFIG, SUITE, CellRuntime
 from hasteh.app.safety_words import safety_words as derive_words
 from hasteh.i18n import _, current_language, display_number
@@ -27,7 +33,6 @@ from hasteh.mls.key_package_ops import create_key_package
 from hasteh.org import CellCreated, CellSettings, EventEnvelope, EventId, LeafIndex, ThreadOpened
 from hasteh.transport import registry
 from hasteh.vault import Connection
-from hasteh.vault import epochs as vepochs
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -99,7 +104,7 @@ def create_cell(
     relays: list[str] | None = None,
     cap: int = 5,
     admission: str = "all",
-    expiry_days: int = 14,
+    expiry_days: int | None = None,
 ) -> CellRuntime:
     """Create a cell with this profile as its only member (leaf 0)."""
     from hasteh.app.cards import _check_relay
@@ -110,6 +115,8 @@ def create_cell(
         raise BadInput("cell-name", _("A cell name has 1 to 200 characters."))
     if not 1 <= len(cover) <= 64:
         raise BadInput("cover-name", _("A cover name has 1 to 64 characters."))
+    if expiry_days is None:
+        expiry_days = ws.vault.read(default_expiry_days)
     settings = validate_settings(cap, admission, expiry_days)
     chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:

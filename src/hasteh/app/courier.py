@@ -48,6 +48,15 @@ def merge_offline(ws: Workspace) -> int:
     return merged
 
 
+def prepare_export(ws: Workspace) -> None:
+    """Stage what is due and merge staged commits, until nothing more is (Add, then the
+    Welcome it leads to)."""
+    for _ in range(4):
+        staged = sum(carry_out(ws, rt) for rt in all_cells(ws))
+        if not merge_offline(ws) and not staged:
+            break
+
+
 def export_bundle(
     ws: Workspace,
     *,
@@ -59,10 +68,7 @@ def export_bundle(
     """(code, bundle file bytes, envelopes carried). Plans and merges staged commits
     first when `merge` (repeat until nothing more is due, e.g. Add then Welcome)."""
     if merge:
-        for _ in range(4):
-            staged = sum(carry_out(ws, rt) for rt in all_cells(ws))
-            if not merge_offline(ws) and not staged:
-                break
+        prepare_export(ws)
     chosen = code or courier.new_code(ws.rng)
     data, count = courier.export_bundle(
         ws.vault, code=chosen, rng=ws.rng, recent_since=recent_since, cost=cost
@@ -81,7 +87,7 @@ def import_bundle(
     result = courier.import_bundle(
         batch.as_vault(), data, code=code, now=ws.clock(), sink=sink, cost=cost
     )
-    report.received = max(report.received, len(result.for_me))
+    report.for_me, report.queued, report.known = len(result.for_me), result.queued, result.known
     for rt in all_cells(ws):
         report.commits_staged += carry_out(ws, rt)
     return report

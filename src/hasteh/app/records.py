@@ -4,7 +4,10 @@
 |-----------------------------|----------------|------|
 | ``app.cell.<group id hex>`` | `CellRecord`   | mailbox, relays, staged commit, cards held |
 | ``app.invite.<pickup hex>`` | `Invitation`   | a card we made: its secrets until joined |
-| ``app.relays``              | ``list[str]``  | default relays for new cells and cards |
+| ``transport.relays``        | ``list[str]``  | default relays for new cells and cards |
+| ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
+
+(The last two are the web settings page's; the app reads them as defaults.)
 
 MLS group state lives in the vault's `epochs` table (saving epoch n deletes older ones),
 the cell's org log in `events` (one row per accepted event, in the order this device
@@ -24,7 +27,8 @@ from hasteh.vault.settings import delete_setting, get_setting, set_setting, sett
 
 CELL_PREFIX: Final = "app.cell."
 INVITE_PREFIX: Final = "app.invite."
-RELAYS_KEY: Final = "app.relays"
+RELAYS_KEY: Final = "transport.relays"
+CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 
 
 class PendingCommit(msgspec.Struct, frozen=True):
@@ -116,3 +120,7 @@ def default_relays(conn: Connection) -> list[str]:
 
 def set_default_relays(conn: Connection, relays: list[str]) -> None:
     set_setting(conn, RELAYS_KEY, relays)
+
+
+def default_expiry_days(conn: Connection) -> int:
+    return get_setting(conn, CHAT_EXPIRY_KEY, int, 14)

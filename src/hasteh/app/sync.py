@@ -62,6 +62,10 @@ class SyncReport:
     joined: list[str] = field(default_factory=list)
     unreachable: set[str] = field(default_factory=set)
     swept: int = 0
+    #: Courier imports only: envelopes for our mailboxes, deliveries queued, already had.
+    for_me: int = 0
+    queued: int = 0
+    known: int = 0
 
 
 class _Batch:

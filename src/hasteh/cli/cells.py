@@ -94,7 +94,9 @@ def cell_create(
     admission: str = typer.Option(
         "all", "--admission", help=_("Who must approve a newcomer: all or all-but-one.")
     ),
-    expiry_days: str = typer.Option("14", "--expiry-days", help=_("Days before chat expires.")),
+    expiry_days: str | None = typer.Option(
+        None, "--expiry-days", help=_("Days before chat expires (default 14).")
+    ),
     relay: list[str] = RelaysOption,
     home: Path | None = HomeOption,
     passphrase_file: Path | None = PassphraseFileOption,
@@ -110,7 +112,7 @@ def cell_create(
             relays=relay or None,
             cap=_int(cap, "--cap"),
             admission=admission,
-            expiry_days=_int(expiry_days, "--expiry-days"),
+            expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
         )
         _print(_("Cell {name} created (id {id}).").format(name=rt.name, id=rt.group_id.hex()[:8]))
         _print(_("Next: a newcomer runs `hasteh card` and hands you the card in person."))
@@ -565,11 +567,39 @@ def sync_hook(vault: Vault, client_for: Callable[[str], RelayClient]) -> list[st
     return lines
 
 
+def before_export_hook(vault: Vault) -> None:
+    """`courier export`: merge staged commits and queue Welcomes first (offline commit)."""
+    from hasteh.app import courier
+
+    courier.prepare_export(Workspace(vault))
+
+
+def import_hook(vault: Vault, data: bytes, code: str) -> list[str]:
+    """`courier import`: process the envelopes of our cells and cards in bundle order."""
+    from hasteh.app import courier
+
+    report = courier.import_bundle(Workspace(vault), data, code)
+    lines = [
+        _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}.").format(
+            mine=_n(report.for_me), queued=_n(report.queued), known=_n(report.known)
+        ),
+        _("Cells: {received} messages processed, {commits} commits made.").format(
+            received=_n(report.received), commits=_n(report.commits_staged)
+        ),
+    ]
+    lines += [_("You joined {name}.").format(name=name) for name in report.joined]
+    return lines
+
+
 def register(app: typer.Typer) -> None:
     from hasteh.cli import transport
 
     if sync_hook not in transport.SYNC_HOOKS:
         transport.SYNC_HOOKS.append(sync_hook)
+    if before_export_hook not in transport.BEFORE_EXPORT_HOOKS:
+        transport.BEFORE_EXPORT_HOOKS.append(before_export_hook)
+    if not transport.IMPORT_HOOK:
+        transport.IMPORT_HOOK.append(import_hook)
     cell = typer.Typer(
         help=_("Your cells: create, members, settings, safety words."),
         no_args_is_help=True,

@@ -39,6 +39,13 @@ ENV_COURIER_CODE = "HASTEH_COURIER_CODE"
 #: the opened vault after the outbox was delivered and returns lines to print.
 SyncHook = Callable[[Vault, Callable[[str], RelayClient]], list[str]]
 SYNC_HOOKS: list[SyncHook] = []
+#: Run on the opened vault before `courier export` collects the outbox (the app merges
+#: its staged commits there: offline, exporting is committing; see docs/cells.md).
+BEFORE_EXPORT_HOOKS: list[Callable[[Vault], None]] = []
+#: When set, `courier import` hands the bundle to it (the app processes the envelopes of
+#: its cells and cards in the bundle's order); it returns lines to print.
+ImportHook = Callable[[Vault, bytes, str], list[str]]
+IMPORT_HOOK: list[ImportHook] = []
 DAY = 86400.0
 
 ExportFileArgument = typer.Argument(..., help=_("Bundle file to write (e.g. on a USB stick)."))
@@ -142,6 +149,8 @@ def courier_export(
     opened = _open(home, passphrase_file)
     try:
         since = time.time() - recent_days * DAY if recent_days > 0 else None
+        for before in BEFORE_EXPORT_HOOKS:
+            before(opened)
         with _working():
             data, count = courier.export_bundle(
                 opened, code=code, rng=os.urandom, mailboxes=wanted, recent_since=since
@@ -176,6 +185,13 @@ def courier_import(
             raise typer.Exit(1) from None
     opened = _open(home, passphrase_file)
     try:
+        if IMPORT_HOOK:
+            with _working():
+                lines = IMPORT_HOOK[0](opened, data, code)
+            for line in lines:
+                out.print(line, markup=False, highlight=False)
+            out.print(_("Run `hasteh sync` when a network is available."), markup=False)
+            return
         with _working():
             report = courier.import_bundle(opened, data, code=code, now=time.time())
     finally:
