@@ -217,7 +217,7 @@ def vote(
     picked = [_option_index(d, c) for c in (choices or [])]
     stance: org.Stance
     if d.kind == "consent":
-        if position in (None, "agree", "consent"):
+        if position in ("agree", "consent"):
             stance = Consent()
         elif position in ("object", "objection", "disagree"):
             stance = Objection(reason.strip())

@@ -66,6 +66,12 @@ def join_from_package(
     rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
     for env in envelopes:
         runtime.accept_event(rt, env, check=False)  # the committer's log, as of our Add
+    # The log must describe the group we joined: the same leaves under the same cover
+    # names as the ratchet tree the Welcome gave us (a committer cannot invent members).
+    in_tree = {int(i): runtime.cover_name_of(leaf) for i, leaf in group.members()}
+    in_log = {int(m.leaf): m.cover_name for m in rt.org.members.values()}
+    if in_tree != in_log or not rt.org.created:
+        return None
     delete_invitation(conn, invitation.pickup)
     registry.add_mailbox(conn, history.mailbox, list(history.relays))
     for relay, cursor in history.cursors.items():

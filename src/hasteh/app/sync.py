@@ -209,6 +209,13 @@ def sweep(ws: Workspace) -> int:
     return total + ws.vault.write(run)
 
 
+class _Values(dict[str, Any]):
+    """Template values; a placeholder we do not know shows as "?" instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
 @dataclass(frozen=True, slots=True)
 class AlarmView:
     code: str
@@ -227,14 +234,9 @@ def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
     found = []
     for a in rt.org.alarms:
         template = org.ALARMS.get(a.code) or org.ALARMS["manual"]
-        values: dict[str, Any] = {
-            "by": a.by_cover_name or "?",
-            "subject": a.subject_cover_name or "?",
-            "note": a.note or a.code,
-        }
-        found.append(
-            AlarmView(
-                a.code, _(template).format(**values), a.by_cover_name, a.subject_cover_name, a.epoch
-            )
+        values = _Values(
+            by=a.by_cover_name or "?", subject=a.subject_cover_name or "?", note=a.note or a.code
         )
+        text = _(template).format_map(values)
+        found.append(AlarmView(a.code, text, a.by_cover_name, a.subject_cover_name, a.epoch))
     return found
