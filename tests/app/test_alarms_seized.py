@@ -71,3 +71,38 @@ def test_seized_member_is_cut_off_and_the_others_continue(make_ws, relay) -> Non
     removal.review_seizure(b, CELL, NAMES[3], upheld=True)
     settle_relay(remaining)
     assert all(removal.seizures(m, CELL)[0].upheld for m in remaining)
+
+
+def test_forged_membership_events_and_proposals_are_ignored(make_ws, relay) -> None:
+    """Membership facts come only from commits: a member who sends `MemberRemoved` as a
+    message, or an MLS Remove proposal, changes nothing for the others."""
+    from hasteh import org
+    from hasteh.app import frames
+    from hasteh.envelope import Kind, seal
+    from hasteh.mls.tree_math import LeafIndex
+    from hasteh.transport.outbox import stage
+
+    a, b, c = form_cell(make_ws, relay.url, settle_relay, n=3)
+    rt = cells.find_cell(c, CELL)
+    group = rt.require_group()
+    forged = runtime.new_envelope(
+        c, rt, org.MemberRemoved(org.LeafIndex(0), org.LeafIndex(2), group.epoch + 1)
+    )
+    wire = group.protect(frames.event_frame(org.encode(forged)), rng=c.rng)
+    _state, proposal = group.propose_remove(LeafIndex(1), rng=c.rng)
+
+    def post(conn: object) -> None:
+        for payload in (wire, proposal):
+            env = seal(kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=payload, rng=c.rng)
+            stage(conn, env, rt.record.relays, now=c.clock())
+        rt.group_dirty = True
+
+    runtime.write(c, rt, post)
+    settle_relay([a, b, c])
+    for m in (a, b):
+        assert [v.cover_name for v in cells.members(m, CELL)] == list(NAMES[:3])
+        assert not sync.alarms(m, CELL)
+    talk.say(b, CELL, "still sending")  # the ignored proposal does not block sending
+    settle_relay([a, b, c])
+    assert "still sending" in {x.text for x in talk.read(a, CELL)}
+    assert_same_words([a, b, c])
