@@ -130,7 +130,12 @@ def run_scenario(
     for m in remaining:
         assert "after nasrin left" in {v.text for v in talk.read(m, CELL)}
     assert "after nasrin left" not in {v.text for v in talk.read(e, CELL)}
-    assert not cells.find_cell(e, CELL).active
+    removed = cells.find_cell(e, CELL)
+    assert not removed.active
+    from hasteh.vault import epochs
+
+    # Its group state (every key it had) is gone from its vault.
+    assert e.vault.read(lambda conn: epochs.get_epoch(conn, removed.group_id)) is None
     return members
 
 
