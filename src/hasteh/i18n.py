@@ -10,6 +10,9 @@ from __future__ import annotations
 import ast
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -74,9 +77,28 @@ def translations(language: str) -> gettext.NullTranslations:
     return PoTranslations(parse_po(po.read_text(encoding="utf-8")))
 
 
+#: A language chosen for the current context (a web request's session), over HASTEH_LANG.
+_context_language: ContextVar[str | None] = ContextVar("hasteh_language", default=None)
+
+
 def current_language() -> str:
+    chosen = _context_language.get()
+    if chosen in LANGUAGES:
+        assert chosen is not None
+        return chosen
     lang = os.environ.get("HASTEH_LANG", DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def language(code: str) -> Iterator[None]:
+    """Translate into `code` inside this block (this thread or task only): the web face
+    runs app calls in the person's session language while HASTEH_LANG stays as it is."""
+    token = _context_language.set(code)
+    try:
+        yield
+    finally:
+        _context_language.reset(token)
 
 
 def _(message: str) -> str:

@@ -12,10 +12,12 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from hasteh.transport.courier import KdfCost
 from hasteh.vault import KdfParams
 from hasteh.web import create_web
 
 FAST = KdfParams(memory_kib=64, iterations=1, lanes=1)  # tests only (docs/vault.md)
+CHEAP_COURIER = KdfCost(memory_kib=8 * 1024, iterations=1, lanes=1)  # tests only
 PORT = 8765
 ORIGIN = f"http://127.0.0.1:{PORT}"
 TOKEN = "launch-token-for-tests-0123456789"
@@ -67,7 +69,13 @@ class Web:
 
 def make_web(home: Path) -> Starlette:
     return create_web(
-        home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST, today=lambda: TODAY
+        home,
+        launch_token=TOKEN,
+        port=PORT,
+        kdf=FAST,
+        min_kdf=FAST,
+        today=lambda: TODAY,
+        courier_cost=CHEAP_COURIER,
     )
 
 

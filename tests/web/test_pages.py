@@ -21,6 +21,7 @@ def all_pages(web: Web) -> dict[str, str]:
     pages["setup"] = web.launch()
     pages["setup-error"] = web.post("/setup", {"passphrase": "short", "passphrase_again": "short"})
     pages["home"] = web.create_profile()
+    cell_pages(web, pages, "")
     pages["settings"] = web.client.get("/settings").text
     pages["panic"] = web.client.get("/panic").text
     pages["unlock"] = web.post("/lock", {})
@@ -29,8 +30,64 @@ def all_pages(web: Web) -> dict[str, str]:
     web.post("/language", {"language": "en"})
     for name in ["home", "settings", "panic"]:
         pages[f"{name}-en"] = web.client.get(f"/{name}").text
+    cell_pages(web, pages, "-en")
     pages["unlock-en"] = web.post("/lock", {})
     return pages
+
+
+#: A relay address that refuses at once: cells and cards work offline (actions queue).
+NO_RELAY = "http://127.0.0.1:9"
+
+
+def cell_pages(web: Web, pages: dict[str, str], suffix: str) -> None:
+    """The cell pages (a cell of one, offline), with their error states, into `pages`."""
+    web.post(
+        "/settings",
+        {"relays": NO_RELAY, "proxy": "", "chat_expiry_days": "14", "language": suffix[1:] or "fa"},
+    )
+    pages["home-error" + suffix] = web.post("/cells", {"name": "x", "cap": "many"}, page="/home")
+    created = web.client.post(
+        "/cells",
+        data={
+            "csrf": csrf_of(web.client.get("/home").text),
+            "name": "bakery" + suffix,
+            "cover_name": "sepideh",
+            "cap": "5",
+            "admission": "all",
+        },
+        follow_redirects=False,
+    )
+    cell = created.headers["location"].split("?")[0]
+    pages["home-cells" + suffix] = web.client.get("/home").text
+    pages["join" + suffix] = web.post("/join/card", {"cover_name": "reza", "days": "7"}, "/join")
+    pages["join-error" + suffix] = web.post("/join", {}, "/join")
+    code = re.search(r'<textarea id="code-1"[^>]*>([^<]+)</textarea>', pages["join" + suffix])
+    assert code
+    web.post(f"{cell}/propose", {"card": code.group(1)}, page=cell)
+    web.post(f"{cell}/say", {"text": "hello", "thread": ""}, page=cell)
+    pages["cell" + suffix] = web.client.get(cell).text
+    pages["cell-error" + suffix] = web.post(f"{cell}/say", {"text": ""}, page=cell)
+    decisions = f"{cell}/decisions"
+    pages["decisions-error" + suffix] = web.post(decisions, {"kind": "x"}, page=decisions)
+    for kind, options in [("ranked", "a\nb\nc"), ("consent", ""), ("multiple", "a\nb")]:
+        form = {"kind": kind, "question": kind, "options": options, "deadline": "+1d"}
+        pages[f"decision-{kind}{suffix}"] = web.post(decisions, form, page=decisions)
+    decision = re.search(r'action="([^"]+)/vote"', pages["decision-multiple" + suffix])
+    assert decision
+    web.post(f"{decision.group(1)}/vote", {"choice": "1"}, page=decision.group(1))
+    pages["decision-closed" + suffix] = web.post(
+        f"{decision.group(1)}/close", {}, page=decision.group(1)
+    )
+    pages["decisions" + suffix] = web.client.get(decisions).text
+    pages["member" + suffix] = web.client.get(f"{cell}/members/0").text
+    pages["member-error" + suffix] = web.post(
+        f"{cell}/members/0/seized", {"confirm": "yes"}, page=f"{cell}/members/0"
+    )
+    pages["courier" + suffix] = web.post("/courier/export", {"recent_days": "0"}, "/courier")
+    pages["courier-error" + suffix] = web.post("/courier/import", {"code": "x"}, "/courier")
+
+
+INLINE_IMAGE = "data:image/png;base64,"
 
 
 @pytest.fixture
@@ -42,12 +99,13 @@ def test_every_page_loads_nothing_from_outside(pages: dict[str, str]) -> None:
     for name, html in pages.items():
         for url in scan(html).urls:
             local = url.startswith(("/", "#", "?")) and not url.startswith("//")
-            assert local or url.startswith(ORIGIN), (name, url)
+            inline = url.startswith(INLINE_IMAGE)  # the invitation card's QR image
+            assert local or inline or url.startswith(ORIGIN), (name, url)
         # Belt and braces: no URL-taking attribute or CSS url() points anywhere but here.
         assert not re.search(
             r"""(?:\b(?:src|href|action|srcset|poster)\s*=\s*["']?|url\(\s*["']?)"""
             r"(?:[a-z][a-z0-9+.-]*:|//)",
-            html.replace(ORIGIN, ""),
+            html.replace(ORIGIN, "").replace(f'src="{INLINE_IMAGE}', 'src="'),
             re.I,
         ), name
         assert "<script" not in html and " style=" not in html, name
@@ -100,6 +158,7 @@ def test_language_and_direction(pages: dict[str, str]) -> None:
     for name, html in pages.items():
         s = scan(html)
         expected = ("en", "ltr") if name.endswith("-en") else ("fa", "rtl")
+        assert "<html" in html, name
         assert (s.lang, s.dir) == expected, name
 
 
@@ -297,6 +356,18 @@ def web_msgids() -> set[str]:
             "".join(p.read_text(encoding="utf-8") for p in _WEB.rglob("*.py")),
         )
     )
+    return found | table_msgids()
+
+
+def table_msgids() -> set[str]:
+    """Messages the views keep in tables (notices, kinds, positions, next steps)."""
+    from hasteh.web import appcalls
+    from hasteh.web.views import cell, courier, decision, join
+
+    found = {*cell.NOTICES.values(), *cell.KIND_NAMES.values(), *join.NOTICES.values()}
+    found |= {*courier.COURIER_NOTICES.values(), *appcalls.WEB_NEXT_STEPS.values()}
+    found |= set(appcalls.CARD_NEXT_STEPS.values())
+    found |= {label for choices in decision.POSITIONS.values() for _, label in choices}
     return found
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
 from starlette.applications import Starlette
@@ -29,6 +29,10 @@ from hasteh.vault import DEFAULT_KDF, MIN_KDF, KdfParams, Vault
 from hasteh.vault.profile import keyfile_path
 from hasteh.web.i18n import NATIVE_NAMES, Ui, normalize_language
 from hasteh.web.security import Guard, LaunchToken, Origin, Scope, Session, Sessions, session_of
+
+if TYPE_CHECKING:
+    from hasteh.app import Workspace
+    from hasteh.transport.courier import KdfCost
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -65,6 +69,12 @@ class WebState:
     today: Callable[[], dt.date] = dt.date.today
     #: Set by panic: from then on every request gets the neutral page.
     spent: bool = False
+    #: The app workspace over `vault` (made on first use; `web.appcalls`).
+    workspace: Workspace | None = None
+    #: The last courier bundle exported, until downloaded or locked.
+    exported: Exported | None = None
+    #: Argon2id cost of courier bundle codes (None: the transport default).
+    courier_cost: KdfCost | None = None
 
     @property
     def has_profile(self) -> bool:
@@ -73,6 +83,15 @@ class WebState:
     @property
     def unlocked(self) -> bool:
         return self.vault is not None and not self.vault.closed
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """A courier bundle made on this page, kept in memory until downloaded."""
+
+    code: str
+    data: bytes
+    envelopes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +164,7 @@ def create_web(
     relay: EmbeddedRelay | None = None,
     on_panic: Callable[[], None] | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    courier_cost: KdfCost | None = None,
 ) -> Starlette:
     """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
 
@@ -152,6 +172,7 @@ def create_web(
     are the vault's Argon2id parameters (tests pass small ones, as in docs/vault.md).
     `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
     after a panic has destroyed the profile (`hasteh up` stops the server there).
+    `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
     """
     from hasteh.web.views import all_routes
 
@@ -164,6 +185,7 @@ def create_web(
         relay=relay,
         on_panic=on_panic,
         today=today,
+        courier_cost=courier_cost,
     )
     routes: Sequence[BaseRoute] = [
         *all_routes(),

@@ -54,6 +54,20 @@ class Ui:
             return persian_digits(f"{weekday} {jalali.day} {month} {jalali.year}")
         return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
 
+    def moment(self, ts: int) -> str:
+        """A unix time for reading (local time): Jalali date and Persian digits in `fa`."""
+        at = dt.datetime.fromtimestamp(ts)
+        clock = f"{at.hour:02d}:{at.minute:02d}"
+        if self.language == "fa":
+            jalali = jdatetime.date.fromgregorian(date=at.date())
+            month = jdatetime.date.j_months_fa[jalali.month - 1]
+            return persian_digits(f"{jalali.day} {month} {jalali.year}، {clock}")
+        return f"{at.day} {at.strftime('%B %Y')}, {clock}"
+
+    def iso_moment(self, ts: int) -> str:
+        """The machine-readable form of a unix time for `<time datetime=…>`."""
+        return dt.datetime.fromtimestamp(ts).isoformat(timespec="minutes")
+
     def iso_date(self, day: dt.date) -> str:
         """The machine-readable form for `<time datetime=…>`."""
         return day.isoformat()

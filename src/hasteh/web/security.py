@@ -9,7 +9,8 @@ What it enforces, in order, on every HTTP request:
    `/launch?token=…` answer; every other path gets the neutral "closed" page (403).
    The single-use launch token printed by `hasteh up` is the only way to get a session.
 3. **POST**: the `Origin` header, if sent, must be this origin or `null` (browsers send
-   `null` under `Referrer-Policy: no-referrer`); the body (at most `MAX_BODY` bytes) must
+   `null` under `Referrer-Policy: no-referrer`); the body (at most `MAX_BODY` bytes, or
+   the larger limit of `LARGE_BODIES` for a courier bundle upload) must
    carry the session's CSRF token in the form field `csrf`, compared in constant time.
    The checked body is then replayed to the route, so no view can forget the check.
 4. **Headers on every response**, refusals included: the CSP below, `no-referrer`,
@@ -56,6 +57,8 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 CSRF_FIELD = "csrf"
 #: The largest POST body accepted (an invitation card upload fits many times over).
 MAX_BODY = 1024 * 1024
+#: Paths that take files larger than `MAX_BODY` (a courier bundle), and their limit.
+LARGE_BODIES = {"/courier/import": 65 * 1024 * 1024}
 #: Paths answered without a session.
 PUBLIC_PREFIXES = ("/static/",)
 LAUNCH_PATH = "/launch"
@@ -225,7 +228,7 @@ class Guard:
             if origin is not None and origin != "null" and origin not in self.origin.origins:
                 await self._refuse(scope, send, 403, "csrf")
                 return
-            body = await _read_body(receive, MAX_BODY)
+            body = await _read_body(receive, LARGE_BODIES.get(path, MAX_BODY))
             if body is None:
                 await self._refuse(scope, send, 413, "too_large")
                 return

@@ -3,7 +3,14 @@
 launch    GET /launch?token=…  (the single-use launch token → a session), GET /
 setup     GET/POST /setup       first run: create the profile (optional duress)
 unlock    GET/POST /unlock, POST /lock
-home      GET /home             my cells
+home      GET /home, POST /cells  my cells; create a cell
+cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcomers, safety
+          POST /cell/{ref}/say | /propose | /admission | /settings
+decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
+member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
+join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
+courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
+          POST /courier/import
 settings  GET/POST /settings, POST /language
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 """
@@ -12,7 +19,19 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from hasteh.web.views import home, launch, panic, settings, setup, unlock
+from hasteh.web.views import (
+    cell,
+    courier,
+    decision,
+    home,
+    join,
+    launch,
+    member,
+    panic,
+    settings,
+    setup,
+    unlock,
+)
 
 __all__ = ["all_routes"]
 
@@ -23,6 +42,11 @@ def all_routes() -> list[BaseRoute]:
         *setup.routes,
         *unlock.routes,
         *home.routes,
+        *cell.routes,
+        *decision.routes,
+        *member.routes,
+        *join.routes,
+        *courier.routes,
         *settings.routes,
         *panic.routes,
     ]

@@ -87,7 +87,10 @@ async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
 
 def lock(state: WebState, session: Session) -> Session:
     """Close the vault and replace the session (the old cookie stops working)."""
-    if state.vault is not None:
+    from hasteh.web.appcalls import close_workspace
+
+    close_workspace(state)
+    if state.vault is not None and not state.vault.closed:
         state.vault.close()
-        state.vault = None
+    state.vault = None
     return state.sessions.rotate(session)

@@ -1,4 +1,4 @@
-"""Home: my cells (an empty list until `hasteh.app` lands), today's date."""
+"""Home: my cells, the form that creates a cell, today's date; `POST /cells` creates one."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.web.app import render, web_state
-from hasteh.web.views.common import needs_unlocked
+from hasteh.app import Workspace, cells
+from hasteh.i18n import parse_digits
+from hasteh.web.app import render, ui_for, web_state
+from hasteh.web.appcalls import Refusal, call_app, new_group_relays
+from hasteh.web.views.common import needs_unlocked, redirect, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,21 @@ class CellSummary:
     name: str = field(metadata={"help": "the cell's name as this member calls it"})
     href: str = field(metadata={"help": "local path of the cell's page"})
     members: int = field(metadata={"help": "how many members the cell has"})
+    cap: int = field(default=5, metadata={"help": "the most members the cell allows"})
+    my_cover_name: str = field(default="", metadata={"help": "my cover name in this cell"})
+    alarms: int = field(default=0, metadata={"help": "how many alarms the cell has"})
+    removed: bool = field(default=False, metadata={"help": "this profile was removed"})
+
+
+@dataclass
+class CreateForm:
+    """The create-cell form's values, as typed (kept after an error)."""
+
+    name: str = field(default="", metadata={"help": "the new cell's name"})
+    cover_name: str = field(default="", metadata={"help": "my cover name in the new cell"})
+    cap: str = field(default="5", metadata={"help": "the most members (2 to 7)"})
+    admission: str = field(default="all", metadata={"help": "all or all-but-one"})
+    expiry_days: str = field(default="", metadata={"help": "days before chat disappears"})
 
 
 @dataclass
@@ -33,17 +51,100 @@ class HomePage:
     relay_url: str | None = field(
         default=None, metadata={"help": "the relay running on this computer, if any"}
     )
+    form: CreateForm = field(
+        default_factory=CreateForm, metadata={"help": "the create-cell form's values"}
+    )
+    errors: list[str] = field(
+        default_factory=list, metadata={"help": "messages shown above the form, translated"}
+    )
+
+
+def my_cells(ws: Workspace) -> list[CellSummary]:
+    return [
+        CellSummary(
+            name=c.name,
+            href=f"/cell/{c.cell_id}",
+            members=c.members,
+            cap=c.cap,
+            my_cover_name=c.my_cover_name,
+            alarms=c.alarms,
+            removed=c.removed,
+        )
+        for c in cells.list_cells(ws)
+    ]
+
+
+async def home_page(request: Request, form: CreateForm, errors: list[str], status: int) -> Response:
+    state = web_state(request)
+    try:
+        found = await call_app(request, my_cells)
+    except Refusal as refusal:
+        found, errors = [], [*errors, *refusal.lines]
+    page = HomePage(
+        today=state.today(),
+        cells=found,
+        relay_url=state.relay.url if state.relay is not None else None,
+        form=form,
+        errors=errors,
+    )
+    return render(request, "home.html", page, status_code=status)
 
 
 async def home(request: Request) -> Response:
     if (elsewhere := needs_unlocked(request)) is not None:
         return elsewhere
+    return await home_page(request, CreateForm(), [], 200)
+
+
+def whole_number(value: str) -> int | None:
+    digits = parse_digits(value).strip()
+    return int(digits) if digits.isdigit() and len(digits) < 6 else None
+
+
+async def create(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
     state = web_state(request)
-    page = HomePage(
-        today=state.today(),
-        relay_url=state.relay.url if state.relay is not None else None,
+    ui = ui_for(request)
+    data = await request.form()
+    form = CreateForm(
+        name=text(data, "name"),
+        cover_name=text(data, "cover_name"),
+        cap=text(data, "cap"),
+        admission=text(data, "admission"),
+        expiry_days=text(data, "expiry_days"),
     )
-    return render(request, "home.html", page)
+    errors: list[str] = []
+    cap = whole_number(form.cap)
+    if cap is None:
+        errors.append(ui.gettext("The cap must be a whole number from 2 to 7."))
+    expiry = whole_number(form.expiry_days) if form.expiry_days.strip() else None
+    if form.expiry_days.strip() and expiry is None:
+        errors.append(ui.gettext("Days must be a whole number from 1 to 365."))
+    if errors:
+        return await home_page(request, form, errors, 400)
+    assert cap is not None
+
+    def run(ws: Workspace) -> str:
+        rt = cells.create_cell(
+            ws,
+            form.name,
+            cover_name=form.cover_name,
+            relays=new_group_relays(state, ws),
+            cap=cap,
+            admission=form.admission,
+            expiry_days=expiry,
+        )
+        return cells.summary(rt).cell_id
+
+    try:
+        cell_id = await call_app(request, run)
+    except Refusal as refusal:
+        return await home_page(request, form, refusal.lines, 400)
+    return redirect(f"/cell/{cell_id}?done=created")
 
 
-routes = [Route("/home", home, methods=["GET"])]
+routes = [
+    Route("/home", home, methods=["GET"]),
+    Route("/cells", create, methods=["POST"]),
+]

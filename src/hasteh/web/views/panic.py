@@ -38,6 +38,11 @@ def destroy(state: WebState) -> None:
     state.spent = True
     state.launch.burn()
     state.sessions.end_all()
+    state.exported = None
+    if state.workspace is not None:
+        with contextlib.suppress(Exception):
+            state.workspace.close()
+        state.workspace = None
     if state.vault is not None:
         with contextlib.suppress(Exception):
             state.vault.close()

@@ -7,6 +7,7 @@ new cells), `transport.proxy` (the SOCKS proxy, e.g. Tor's `socks5h://127.0.0.1:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -35,7 +36,10 @@ from hasteh.web.views.common import (
 MAX_RELAYS = 10
 MAX_EXPIRY_DAYS = 365
 #: Paths the language switch may return to.
-RETURN_PATHS = ("/", "/setup", "/unlock", "/home", "/settings", "/panic")
+RETURN_PATHS = ("/", "/setup", "/unlock", "/home", "/settings", "/panic", "/join", "/courier")
+RETURN_PATTERN = re.compile(
+    r"^/cell/[0-9a-f]{6,64}(?:/decisions(?:/[0-9a-f]{8})?|/members/\d{1,5})?$"
+)
 
 
 @dataclass
@@ -171,7 +175,7 @@ async def switch_language(request: Request) -> Response:
                 vault.write, lambda conn: set_setting(conn, LANGUAGE_KEY, language)
             )
     back = text(form, "next")
-    return redirect(back if back in RETURN_PATHS else "/")
+    return redirect(back if back in RETURN_PATHS or RETURN_PATTERN.match(back) else "/")
 
 
 routes = [

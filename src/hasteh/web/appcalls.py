@@ -1,0 +1,142 @@
+"""The web face's one door to `hasteh.app`: one `Workspace` per unlocked vault, one call
+at a time, in the person's language.
+
+    page = await call_app(request, lambda ws: build(ws, ref))   # raises Refusal
+
+`call_app` runs the function in a worker thread, holding `APP_LOCK` (the workspace and its
+loaded cells are not shared between threads: one writer, STYLE.md "hasteh" 15) and with
+`hasteh.i18n.language(...)` set to the session's language, so the app's own messages
+(errors, alarms, safety words) come back in the language of the page. Every deliberate
+hasteh error becomes a `Refusal` carrying translated lines: what happened, then what to
+do next on this web face (the app's next steps name CLI commands; `WEB_NEXT_STEPS`
+replaces those with the button to press).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import anyio.to_thread
+from starlette.requests import Request
+
+from hasteh.app import Workspace
+from hasteh.app.errors import (
+    AppError,
+    CardError,
+    GroupError,
+    NoRelay,
+    NothingToJoin,
+    UnknownCell,
+    UnknownDecision,
+    UnknownMember,
+)
+from hasteh.errors import HastehError
+from hasteh.i18n import language
+from hasteh.vault import VaultError
+from hasteh.vault.settings import get_setting
+from hasteh.web.app import WebState, ui_for, web_state
+from hasteh.web.i18n import Ui
+
+T = TypeVar("T")
+
+#: Held while a workspace is in use (the web face's single writer).
+APP_LOCK = threading.Lock()
+
+#: What to do next, per error class, on the web face (msgids).
+WEB_NEXT_STEPS: dict[type[AppError], str] = {
+    UnknownCell: "Go back to My cells and choose the cell there.",
+    UnknownMember: "Check the cover name in the list of members.",
+    UnknownDecision: "Go back to the list of decisions.",
+    NoRelay: "Add a relay in Settings (an address your cell agreed on).",
+    NothingToJoin: "The cell has not admitted you yet. Press Join again later.",
+    GroupError: "Press Fetch now and try again. If it persists, compare safety words in person.",
+}
+CARD_NEXT_STEPS = {
+    "expired": "Ask the newcomer to make a new card on their Join page.",
+    "bad-key-package": "Ask the newcomer to make a new card on their Join page.",
+}
+
+
+class Refusal(Exception):
+    """An app call refused: `lines` are translated (message, then the next step)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(" ".join(lines))
+        self.lines = lines
+
+
+def explain(ui: Ui, exc: HastehError) -> list[str]:
+    """A hasteh error as translated lines for the page, with a next step for the web."""
+    if isinstance(exc, VaultError):
+        lines = [ui.gettext(type(exc).message)]
+        if type(exc).hint:
+            lines.append(ui.gettext(type(exc).hint))
+        return lines
+    lines = [str(exc)]
+    step = ""
+    if isinstance(exc, CardError) and exc.reason in CARD_NEXT_STEPS:
+        step = ui.gettext(CARD_NEXT_STEPS[exc.reason])
+    else:
+        for cls, msgid in WEB_NEXT_STEPS.items():
+            if isinstance(exc, cls):
+                step = ui.gettext(msgid)
+                break
+    if not step:
+        step = exc.next_step
+        if "`hasteh" in step:  # a CLI command: no use on this page
+            step = ui.gettext("Nothing was changed.")
+    if step:
+        lines.append(step)
+    return lines
+
+
+def workspace_of(state: WebState) -> Workspace:
+    """The workspace of the open vault (made on first use; caller holds `APP_LOCK`)."""
+    assert state.vault is not None and not state.vault.closed
+    ws = state.workspace
+    if ws is None or ws.vault is not state.vault:
+        ws = Workspace(state.vault)
+        state.workspace = ws
+    return ws
+
+
+def run_app(state: WebState, ui: Ui, fn: Callable[[Workspace], T]) -> T:
+    """`fn(workspace)` under the lock and in `ui`'s language (in the calling thread)."""
+    with APP_LOCK, language(ui.language):
+        ws = workspace_of(state)
+        try:
+            return fn(ws)
+        except HastehError as exc:
+            ws.forget_cache()  # memory never runs ahead of the vault
+            raise Refusal(explain(ui, exc)) from None
+
+
+async def call_app(request: Request, fn: Callable[[Workspace], T]) -> T:
+    """`run_app` in a worker thread; raises `Refusal` with translated lines."""
+    state = web_state(request)
+    ui = ui_for(request)
+    return await anyio.to_thread.run_sync(lambda: run_app(state, ui, fn))
+
+
+def new_group_relays(state: WebState, ws: Workspace) -> list[str] | None:
+    """Relays for a new cell or card: the profile's (Settings), else the relay running on
+    this computer (`hasteh up`), else None (the app then says NoRelay)."""
+    from hasteh.web.views.common import RELAYS_KEY
+
+    configured = ws.vault.read(lambda conn: get_setting(conn, RELAYS_KEY, list[str], []))
+    if configured:
+        return list(configured)
+    if state.relay is not None and state.relay.url is not None:
+        return [state.relay.url]
+    return None
+
+
+def close_workspace(state: WebState) -> None:
+    """Close the workspace and its vault (lock, panic)."""
+    with APP_LOCK:
+        ws, state.workspace = state.workspace, None
+        state.exported = None
+        if ws is not None and not ws.vault.closed:
+            ws.close()

@@ -1,0 +1,395 @@
+"""A cell's page: alarms, talk (threads, newest messages first page, older pages), the
+post form, decisions (open ones and the latest outcomes), members, newcomers (propose
+with a card, vouch, approve, object), safety words, settings, fetch now.
+
+    GET  /cell/{ref}[?thread=TITLE&page=N]    ref: the cell's 8-hex id
+    POST /cell/{ref}/say | /propose | /admission | /settings
+
+Every POST ends in a redirect to the page with `?done=…` (a notice), or in the page
+again with status 400 and the translated refusal above the form it came from, the typed
+values kept. After an action the app's sync runs once, so it is sent right away when a
+relay answers (otherwise it stays queued: "Fetch now" or a courier bundle sends it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hasteh.app import Workspace, admission, cells, decisions, sync, talk
+from hasteh.app.admission import AdmissionView
+from hasteh.app.cells import CellSummary, MemberView
+from hasteh.app.decisions import DecisionSummary
+from hasteh.app.errors import CardError
+from hasteh.errors import HastehError
+from hasteh.i18n import parse_digits
+from hasteh.web.app import render, ui_for
+from hasteh.web.appcalls import Refusal, call_app
+from hasteh.web.i18n import Ui
+from hasteh.web.views.common import needs_unlocked, redirect, text
+
+#: Messages per page of a thread (newest first page).
+PAGE_SIZE = 50
+#: Closed decisions shown on the cell page (all of them: the decisions page).
+RECENT_CLOSED = 5
+#: Notices after a redirect (`?done=…`), as msgids.
+NOTICES = {
+    "created": "The cell was created. You are its first member.",
+    "joined": "You joined the cell. Compare safety words with the members in person.",
+    "sent": "Sent.",
+    "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
+    "courier bundle.",
+    "proposed": "The newcomer was proposed. Another member must vouch; then the cell approves.",
+    "answered": "Your answer was recorded.",
+    "settings": "A decision on the new settings was opened.",
+    "synced": "Fetched: everything new is shown.",
+    "unreachable": "No relay answered. Try again later, or carry a courier bundle.",
+    "removal": "A decision on the removal was opened.",
+    "seized": "The device is being removed and every member's keys will be changed.",
+    "opened": "The decision was opened.",
+    "voted": "Your vote was recorded.",
+    "closed": "The decision was closed.",
+}
+#: Decision kinds (as the app names them) and their names on the page (msgids).
+KIND_NAMES = {
+    "consent": "Consent",
+    "proposal": "Proposal",
+    "single": "Single choice",
+    "multiple": "Multiple choice",
+    "ranked": "Ranked choice",
+    "stv": "Ranked, several seats (STV)",
+    "optin": "Opt-in",
+    "opt-in": "Opt-in",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadTab:
+    """One thread of the cell, as a link."""
+
+    title: str = field(metadata={"help": "the thread's title"})
+    messages: int = field(metadata={"help": "messages still held in it"})
+    href: str = field(metadata={"help": "local path showing this thread"})
+    current: bool = field(metadata={"help": "this thread is the one shown"})
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One message as shown."""
+
+    author: str = field(metadata={"help": "the author's cover name"})
+    at: int = field(metadata={"help": "when it was sent (unix seconds)"})
+    text: str = field(metadata={"help": "what was said"})
+    mine: bool = field(metadata={"help": "this profile wrote it"})
+
+
+@dataclass
+class TalkForm:
+    """The post form's values (kept after an error)."""
+
+    text: str = field(default="", metadata={"help": "the message being written"})
+    new_thread: str = field(default="", metadata={"help": "a new thread's title, if any"})
+
+
+@dataclass
+class SettingsForm:
+    """The settings-change form's values (kept after an error)."""
+
+    cap: str = field(default="", metadata={"help": "proposed cap"})
+    admission: str = field(default="", metadata={"help": "proposed admission rule"})
+    expiry_days: str = field(default="", metadata={"help": "proposed chat expiry in days"})
+    deadline: str = field(default="+3d", metadata={"help": "when the decision closes"})
+
+
+@dataclass
+class CellPage:
+    """Context of `cell.html`."""
+
+    cell: CellSummary = field(metadata={"help": "the cell (app summary: name, id, settings)"})
+    href: str = field(metadata={"help": "local path of this cell's page"})
+    alarms: list[str] = field(metadata={"help": "alarm texts, translated, oldest first"})
+    threads: list[ThreadTab] = field(metadata={"help": "the cell's threads"})
+    thread: str = field(metadata={"help": "title of the thread shown"})
+    messages: list[MessageRow] = field(metadata={"help": "one page of it, oldest first"})
+    older_href: str | None = field(metadata={"help": "link to older messages, if any"})
+    newer_href: str | None = field(metadata={"help": "link to newer messages, if any"})
+    open_decisions: list[DecisionSummary] = field(metadata={"help": "decisions still open"})
+    closed_decisions: list[DecisionSummary] = field(
+        metadata={"help": "the most recently opened closed decisions"}
+    )
+    decision_count: int = field(metadata={"help": "how many decisions the cell has"})
+    members: list[MemberView] = field(metadata={"help": "members by cover name"})
+    pending: list[AdmissionView] = field(metadata={"help": "proposed newcomers"})
+    safety_words: tuple[str, ...] = field(metadata={"help": "six words to compare in person"})
+    kind_names: dict[str, str] = field(metadata={"help": "decision kind → its name (msgid)"})
+    notice: str = field(default="", metadata={"help": "what just happened, translated"})
+    errors: list[str] = field(
+        default_factory=list, metadata={"help": "why the last form was refused, translated"}
+    )
+    error_form: str = field(default="", metadata={"help": "which form the errors belong to"})
+    talk: TalkForm = field(default_factory=TalkForm, metadata={"help": "post form values"})
+    card: str = field(default="", metadata={"help": "the card code typed, kept after an error"})
+    settings_form: SettingsForm = field(
+        default_factory=SettingsForm, metadata={"help": "settings-change form values"}
+    )
+
+
+def page_number(value: str | None) -> int:
+    digits = parse_digits(value or "").strip()
+    return int(digits) if digits.isdigit() and len(digits) < 7 else 0
+
+
+def build(ws: Workspace, ref: str, ui: Ui, thread: str | None, page_no: int) -> CellPage:
+    """Everything the cell page shows, from the app (one call, under the app lock)."""
+    rt = cells.find_cell(ws, ref)
+    summary = cells.summary(rt)
+    cell_id = summary.cell_id
+    href = f"/cell/{cell_id}"
+    found_threads = talk.threads(ws, cell_id)
+    titles = [t.title for t in found_threads]
+    current = thread if thread in titles else (titles[0] if titles else "")
+    messages = talk.read(ws, cell_id, thread=current) if current else []
+    end = max(0, len(messages) - page_no * PAGE_SIZE)
+    start = max(0, end - PAGE_SIZE)
+    shown = messages[start:end]
+
+    def thread_href(title: str, n: int = 0) -> str:
+        query = {"thread": title, **({"page": str(n)} if n else {})}
+        return f"{href}?{urlencode(query)}#talk"
+
+    all_decisions = decisions.show(ws, cell_id)
+    closed = [d for d in all_decisions if not d.is_open]
+    words: tuple[str, ...] = ()
+    if not summary.removed:
+        try:
+            words = cells.safety_words(ws, cell_id, ui.language)
+        except HastehError:
+            words = ()
+    return CellPage(
+        cell=summary,
+        href=href,
+        alarms=[a.text for a in sync.alarms(ws, cell_id)],
+        threads=[
+            ThreadTab(t.title, t.messages, thread_href(t.title), t.title == current)
+            for t in found_threads
+        ],
+        thread=current,
+        messages=[MessageRow(m.author, m.at, m.text, m.mine) for m in shown],
+        older_href=thread_href(current, page_no + 1) if start > 0 else None,
+        newer_href=thread_href(current, page_no - 1) if page_no > 0 else None,
+        open_decisions=[d for d in all_decisions if d.is_open],
+        closed_decisions=closed[-RECENT_CLOSED:][::-1],
+        decision_count=len(all_decisions),
+        members=cells.members(ws, cell_id),
+        pending=admission.pending(ws, cell_id),
+        safety_words=words,
+        kind_names=KIND_NAMES,
+    )
+
+
+async def show_cell(
+    request: Request,
+    ref: str,
+    *,
+    errors: list[str] | None = None,
+    error_form: str = "",
+    status: int = 200,
+    talk_form: TalkForm | None = None,
+    card: str = "",
+    settings_form: SettingsForm | None = None,
+) -> Response:
+    """The cell page (or, when the cell cannot be shown, home with the reason: 404)."""
+    ui = ui_for(request)
+    thread = request.query_params.get("thread")
+    page_no = page_number(request.query_params.get("page"))
+    try:
+        page = await call_app(request, lambda ws: build(ws, ref, ui, thread, page_no))
+    except Refusal as refusal:
+        from hasteh.web.views.home import CreateForm, home_page
+
+        return await home_page(request, CreateForm(), refusal.lines, 404)
+    done = request.query_params.get("done", "")
+    page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
+    page.errors = errors or []
+    page.error_form = error_form
+    page.talk = talk_form or TalkForm()
+    page.card = card
+    page.settings_form = settings_form or SettingsForm()
+    return render(request, "cell.html", page, status_code=status)
+
+
+async def cell_page(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    return await show_cell(request, request.path_params["ref"])
+
+
+def send_now(ws: Workspace) -> bool:
+    """One sync after an action; True when every relay answered."""
+    try:
+        report = sync.sync(ws)
+    except HastehError:
+        return False
+    return not report.unreachable and not report.failed
+
+
+def done(ref: str, what: str, anchor: str = "", **query: str) -> Response:
+    params = urlencode({**query, "done": what})
+    return redirect(f"/cell/{ref}?{params}{'#' + anchor if anchor else ''}")
+
+
+def sent_or_queued(reached: bool) -> str:
+    return "sent" if reached else "queued"
+
+
+async def say(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref = request.path_params["ref"]
+    data = await request.form()
+    form = TalkForm(text=text(data, "text"), new_thread=text(data, "new_thread"))
+    thread = form.new_thread.strip() or text(data, "thread").strip() or None
+
+    def run(ws: Workspace) -> tuple[str, bool]:
+        sent = talk.say(ws, ref, form.text, thread=thread)
+        return sent.thread, send_now(ws)
+
+    try:
+        title, reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await show_cell(
+            request, ref, errors=refusal.lines, error_form="talk", status=400, talk_form=form
+        )
+    return done(ref, sent_or_queued(reached), "talk", thread=title)
+
+
+async def propose(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref = request.path_params["ref"]
+    ui = ui_for(request)
+    data = await request.form()
+    code = text(data, "card").strip()
+    upload = data.get("card_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        raw = await upload.read(64 * 1024)
+        code = raw.decode("utf-8", errors="replace").strip() or code
+    if not code:
+        lines = [
+            ui.gettext("Paste the card code, or choose the file that holds it."),
+            ui.gettext("Nothing was changed."),
+        ]
+        return await show_cell(request, ref, errors=lines, error_form="propose", status=400)
+
+    def run(ws: Workspace) -> bool:
+        if not code.upper().startswith("HC"):
+            # The app also reads a file path here (the CLI's `propose CELL FILE`); a web
+            # form never names a file on this computer.
+            raise CardError("not-a-card")
+        admission.propose(ws, ref, code)
+        return send_now(ws)
+
+    try:
+        reached = await call_app(request, run)
+    except Refusal as refusal:
+        card = text(data, "card")
+        return await show_cell(
+            request, ref, errors=refusal.lines, error_form="propose", status=400, card=card
+        )
+    return done(ref, "proposed" if reached else "queued", "newcomers")
+
+
+async def answer(request: Request) -> Response:
+    """Vouch for, approve or object to a proposed newcomer."""
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref = request.path_params["ref"]
+    ui = ui_for(request)
+    data = await request.form()
+    newcomer, action, reason = text(data, "newcomer"), text(data, "action"), text(data, "reason")
+    if action not in ("vouch", "approve", "object"):
+        lines = [ui.gettext("Choose vouch, approve or object."), ui.gettext("Nothing was changed.")]
+        return await show_cell(request, ref, errors=lines, error_form="newcomers", status=400)
+
+    def run(ws: Workspace) -> bool:
+        if action == "vouch":
+            admission.vouch(ws, ref, newcomer)
+        elif action == "approve":
+            admission.approve(ws, ref, newcomer)
+        else:
+            admission.object_to(ws, ref, newcomer, reason)
+        return send_now(ws)
+
+    try:
+        reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await show_cell(
+            request, ref, errors=refusal.lines, error_form="newcomers", status=400
+        )
+    return done(ref, "answered" if reached else "queued", "newcomers")
+
+
+async def change_settings(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref = request.path_params["ref"]
+    ui = ui_for(request)
+    data = await request.form()
+    form = SettingsForm(
+        cap=text(data, "cap"),
+        admission=text(data, "admission"),
+        expiry_days=text(data, "expiry_days"),
+        deadline=text(data, "deadline"),
+    )
+    numbers: dict[str, int | None] = {}
+    errors: list[str] = []
+    for name, value in (("cap", form.cap), ("expiry_days", form.expiry_days)):
+        digits = parse_digits(value).strip()
+        if not digits:
+            numbers[name] = None
+        elif digits.isdigit() and len(digits) < 6:
+            numbers[name] = int(digits)
+        else:
+            errors.append(ui.gettext("Write whole numbers, or leave the field empty."))
+    if errors:
+        return await show_cell(
+            request, ref, errors=errors, error_form="settings", status=400, settings_form=form
+        )
+
+    def run(ws: Workspace) -> bool:
+        cells.change_settings(
+            ws,
+            ref,
+            deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),
+            cap=numbers["cap"],
+            admission=form.admission or None,
+            expiry_days=numbers["expiry_days"],
+        )
+        return send_now(ws)
+
+    try:
+        reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await show_cell(
+            request,
+            ref,
+            errors=refusal.lines,
+            error_form="settings",
+            status=400,
+            settings_form=form,
+        )
+    return done(ref, "settings" if reached else "queued", "decisions")
+
+
+routes = [
+    Route("/cell/{ref}", cell_page, methods=["GET"]),
+    Route("/cell/{ref}/say", say, methods=["POST"]),
+    Route("/cell/{ref}/propose", propose, methods=["POST"]),
+    Route("/cell/{ref}/admission", answer, methods=["POST"]),
+    Route("/cell/{ref}/settings", change_settings, methods=["POST"]),
+]

@@ -1,0 +1,297 @@
+"""Decisions of a cell: the list with the form that opens one (every kind), and one
+decision's page with the vote form of its kind, the close button and, once closed, the
+outcome (counts only when the decision keeps them: "outcome only" keeps none).
+
+    GET  /cell/{ref}/decisions             list + open form
+    POST /cell/{ref}/decisions             open (kind, question, options, deadline, …)
+    GET  /cell/{ref}/decisions/{id}        one decision (its 8-hex id)
+    POST /cell/{ref}/decisions/{id}/vote   position/reason, choice(s), rank_1…rank_k
+    POST /cell/{ref}/decisions/{id}/close
+
+Ranked and STV ballots are numbered selects ("1st choice", "2nd choice", …), one per
+option, so ranking needs no JavaScript; empty selects are left out and an option picked
+twice is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hasteh.app import Workspace, cells, decisions
+from hasteh.app.cells import CellSummary
+from hasteh.app.decisions import DecisionSummary
+from hasteh.app.errors import UnknownDecision
+from hasteh.i18n import parse_digits
+from hasteh.web.app import render, ui_for
+from hasteh.web.appcalls import Refusal, call_app
+from hasteh.web.views.cell import KIND_NAMES, NOTICES, send_now
+from hasteh.web.views.common import needs_unlocked, redirect, text
+
+#: The kinds offered by the open form, in order (the app's names).
+KINDS = ("consent", "proposal", "single", "multiple", "ranked", "stv", "optin")
+#: Positions per kind (msgids for their labels).
+POSITIONS = {
+    "consent": (("agree", "I consent"), ("object", "I object")),
+    "proposal": (
+        ("agree", "Agree"),
+        ("abstain", "Abstain"),
+        ("disagree", "Disagree"),
+        ("block", "Block"),
+    ),
+}
+MAX_OPTIONS = 20
+
+
+@dataclass
+class OpenForm:
+    """The open-decision form's values (kept after an error)."""
+
+    kind: str = field(default="consent", metadata={"help": "the kind (app name)"})
+    question: str = field(default="", metadata={"help": "the question"})
+    options: str = field(default="", metadata={"help": "options, one per line"})
+    deadline: str = field(default="+3d", metadata={"help": "when it closes"})
+    quorum: str = field(default="0", metadata={"help": "fewest participants"})
+    seats: str = field(default="2", metadata={"help": "seats to fill (STV)"})
+    outcome_only: bool = field(default=False, metadata={"help": "keep no counts"})
+
+
+@dataclass
+class DecisionsPage:
+    """Context of `decisions.html`."""
+
+    cell: CellSummary = field(metadata={"help": "the cell"})
+    href: str = field(metadata={"help": "local path of the cell's page"})
+    decisions: list[DecisionSummary] = field(metadata={"help": "every decision, newest first"})
+    kinds: tuple[str, ...] = field(metadata={"help": "kinds offered by the open form"})
+    kind_names: dict[str, str] = field(metadata={"help": "kind → its name (msgid)"})
+    form: OpenForm = field(default_factory=OpenForm, metadata={"help": "open form values"})
+    notice: str = field(default="", metadata={"help": "what just happened, translated"})
+    errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+
+
+@dataclass
+class DecisionPage:
+    """Context of `decision.html`."""
+
+    cell: CellSummary = field(metadata={"help": "the cell"})
+    href: str = field(metadata={"help": "local path of the cell's page"})
+    decision: DecisionSummary = field(metadata={"help": "the decision (app summary)"})
+    kind_names: dict[str, str] = field(metadata={"help": "kind → its name (msgid)"})
+    positions: tuple[tuple[str, str], ...] = field(
+        metadata={"help": "the positions this kind takes: (value, label msgid)"}
+    )
+    notice: str = field(default="", metadata={"help": "what just happened, translated"})
+    errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+
+
+def _cell(ws: Workspace, ref: str) -> CellSummary:
+    return cells.summary(cells.find_cell(ws, ref))
+
+
+def find(ws: Workspace, cell_id: str, decision_id: str) -> DecisionSummary:
+    """A decision by its id (8 hex digits): numbers shift when two decisions are opened in
+    the same second, ids never do."""
+    for d in decisions.show(ws, cell_id):
+        if d.decision_id == decision_id:
+            return d
+    raise UnknownDecision()
+
+
+async def list_page(
+    request: Request, form: OpenForm | None = None, errors: list[str] | None = None
+) -> Response:
+    ref = request.path_params["ref"]
+    ui = ui_for(request)
+
+    def build(ws: Workspace) -> DecisionsPage:
+        cell = _cell(ws, ref)
+        return DecisionsPage(
+            cell=cell,
+            href=f"/cell/{cell.cell_id}",
+            decisions=decisions.show(ws, cell.cell_id)[::-1],
+            kinds=KINDS,
+            kind_names=KIND_NAMES,
+        )
+
+    try:
+        page = await call_app(request, build)
+    except Refusal as refusal:
+        from hasteh.web.views.home import CreateForm, home_page
+
+        return await home_page(request, CreateForm(), refusal.lines, 404)
+    done = request.query_params.get("done", "")
+    page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
+    page.form = form or OpenForm()
+    page.errors = errors or []
+    return render(request, "decisions.html", page, status_code=400 if errors else 200)
+
+
+async def decisions_page(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    return await list_page(request)
+
+
+def _number(value: str) -> int | None:
+    digits = parse_digits(value).strip()
+    return int(digits) if digits.isdigit() and len(digits) < 6 else None
+
+
+async def open_decision(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref = request.path_params["ref"]
+    ui = ui_for(request)
+    data = await request.form()
+    form = OpenForm(
+        kind=text(data, "kind"),
+        question=text(data, "question"),
+        options=text(data, "options"),
+        deadline=text(data, "deadline"),
+        quorum=text(data, "quorum"),
+        seats=text(data, "seats"),
+        outcome_only=text(data, "outcome_only") == "yes",
+    )
+    errors: list[str] = []
+    if form.kind not in KINDS:
+        errors.append(ui.gettext("Choose a kind of decision from the list."))
+    if not form.question.strip():
+        errors.append(ui.gettext("Write the question."))
+    options = [line.strip() for line in form.options.splitlines() if line.strip()]
+    if len(options) > MAX_OPTIONS:
+        errors.append(ui.gettext("At most 20 options."))
+    quorum = _number(form.quorum or "0")
+    if quorum is None:
+        errors.append(ui.gettext("The quorum must be a whole number."))
+    seats = _number(form.seats or "2") if form.kind == "stv" else None
+    if form.kind == "stv" and seats is None:
+        errors.append(ui.gettext("The number of seats must be a whole number."))
+    if errors:
+        return await list_page(request, form, errors)
+
+    def run(ws: Workspace) -> tuple[str, bool]:
+        opened = decisions.open_decision(
+            ws,
+            ref,
+            kind=form.kind,
+            question=form.question,
+            deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),
+            options=options,
+            quorum=quorum or 0,
+            outcome_only=form.outcome_only,
+            seats=seats,
+        )
+        return opened.decision_id, send_now(ws)
+
+    try:
+        number, reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await list_page(request, form, refusal.lines)
+    return redirect(f"/cell/{ref}/decisions/{number}?done={'opened' if reached else 'queued'}")
+
+
+async def one_page(request: Request, errors: list[str] | None = None) -> Response:
+    ref, number = request.path_params["ref"], request.path_params["n"]
+    ui = ui_for(request)
+
+    def build(ws: Workspace) -> DecisionPage:
+        cell = _cell(ws, ref)
+        decision = find(ws, cell.cell_id, number)
+        return DecisionPage(
+            cell=cell,
+            href=f"/cell/{cell.cell_id}",
+            decision=decision,
+            kind_names=KIND_NAMES,
+            positions=POSITIONS.get(decision.kind, ()),
+        )
+
+    try:
+        page = await call_app(request, build)
+    except Refusal as refusal:
+        if errors is None:
+            from hasteh.web.views.home import CreateForm, home_page
+
+            return await home_page(request, CreateForm(), refusal.lines, 404)
+        raise
+    done = request.query_params.get("done", "")
+    page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
+    page.errors = errors or []
+    return render(request, "decision.html", page, status_code=400 if errors else 200)
+
+
+async def decision_page(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    return await one_page(request)
+
+
+async def vote(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref, number = request.path_params["ref"], request.path_params["n"]
+    ui = ui_for(request)
+    data = await request.form()
+    position = text(data, "position") or None
+    reason = text(data, "reason")
+    choices = [v for v in data.getlist("choice") if isinstance(v, str) and v]
+    ranks = sorted(
+        (int(key[5:]), value)
+        for key, value in data.multi_items()
+        if key.startswith("rank_") and key[5:].isdigit() and isinstance(value, str) and value
+    )
+    if ranks:
+        choices = [value for _, value in ranks]
+        if len(set(choices)) != len(choices):
+            lines = [ui.gettext("Each option can have only one place in your ranking.")]
+            return await _refused(request, lines)
+
+    def run(ws: Workspace) -> bool:
+        found = find(ws, ref, number)
+        decisions.vote(
+            ws, ref, found.decision_id, choices=choices, position=position, reason=reason
+        )
+        return send_now(ws)
+
+    try:
+        reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await _refused(request, refusal.lines)
+    return redirect(f"/cell/{ref}/decisions/{number}?done={'voted' if reached else 'queued'}")
+
+
+async def _refused(request: Request, lines: list[str]) -> Response:
+    try:
+        return await one_page(request, lines)
+    except Refusal as refusal:
+        from hasteh.web.views.home import CreateForm, home_page
+
+        return await home_page(request, CreateForm(), refusal.lines, 404)
+
+
+async def close(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref, number = request.path_params["ref"], request.path_params["n"]
+
+    def run(ws: Workspace) -> bool:
+        decisions.close(ws, ref, find(ws, ref, number).decision_id)
+        return send_now(ws)
+
+    try:
+        reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await _refused(request, refusal.lines)
+    return redirect(f"/cell/{ref}/decisions/{number}?done={'closed' if reached else 'queued'}")
+
+
+routes = [
+    Route("/cell/{ref}/decisions", decisions_page, methods=["GET"]),
+    Route("/cell/{ref}/decisions", open_decision, methods=["POST"]),
+    Route("/cell/{ref}/decisions/{n}", decision_page, methods=["GET"]),
+    Route("/cell/{ref}/decisions/{n}/vote", vote, methods=["POST"]),
+    Route("/cell/{ref}/decisions/{n}/close", close, methods=["POST"]),
+]

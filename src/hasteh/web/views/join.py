@@ -1,0 +1,171 @@
+"""Joining a cell: make my invitation card (QR image and text code), then pick up the
+Welcome once the cell has admitted me.
+
+    GET  /join           my waiting cards (each as a QR image and a copyable code) + form
+    POST /join/card      cover_name, days → a new card
+    POST /join           pick up: joined → the cell's page; nothing yet → 400 with why
+
+The QR image is inline (`data:image/png;base64,…`, allowed by the CSP's `img-src data:`),
+so nothing is written to disk and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hasteh.app import Workspace, cards, cells, join
+from hasteh.app.records import Invitation
+from hasteh.app.runtime import SUITE
+from hasteh.i18n import parse_digits
+from hasteh.mls.key_package_ops import KeyPackageSecrets
+from hasteh.web.app import render, ui_for, web_state
+from hasteh.web.appcalls import Refusal, call_app, new_group_relays
+from hasteh.web.views.common import needs_unlocked, redirect, text
+
+#: Notices after a redirect (`?done=…`), as msgids.
+NOTICES = {
+    "card": "Your card is ready. Show it only in person; nobody should photograph it.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """One of my invitation cards, waiting for a Welcome."""
+
+    cover_name: str = field(metadata={"help": "the cover name the card asks for"})
+    code: str = field(metadata={"help": "the text code (HC1:…)"})
+    qr: str = field(metadata={"help": "the QR image as a data: URL (PNG, base64)"})
+    expires_at: int = field(metadata={"help": "when the card stops working (unix seconds)"})
+
+
+@dataclass
+class JoinPage:
+    """Context of `join.html`."""
+
+    cards: list[CardView] = field(metadata={"help": "my waiting cards, newest first"})
+    cover_name: str = field(default="", metadata={"help": "the form's cover name, as typed"})
+    days: str = field(default="7", metadata={"help": "the form's validity in days, as typed"})
+    notice: str = field(default="", metadata={"help": "what just happened, translated"})
+    errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+    error_form: str = field(default="", metadata={"help": "which form the errors belong to"})
+
+
+def code_of(invitation: Invitation) -> str:
+    """The text code of a card this profile made (its KeyPackage is in the invitation).
+
+    `hasteh.app` has no call for this yet (it returns the code only when the card is
+    made); the parts are the ones `cards.create_card` encodes.
+    """
+    secrets = KeyPackageSecrets.from_bytes(invitation.secrets)
+    assert secrets.key_package.cipher_suite == SUITE
+    card = cards.Card(
+        secrets.key_package, invitation.pickup, tuple(invitation.relays), invitation.expires_at
+    )
+    return cards.encode_card(card)
+
+
+def qr_data_url(code: str) -> str:
+    png = cards.qr_png(code, scale=4)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def my_cards(ws: Workspace) -> list[CardView]:
+    found = sorted(join.waiting_invitations(ws), key=lambda i: i.created_at, reverse=True)
+    views = []
+    for inv in found:
+        if inv.expires_at <= ws.now():
+            continue
+        code = code_of(inv)
+        views.append(CardView(inv.cover_name, code, qr_data_url(code), inv.expires_at))
+    return views
+
+
+async def show(
+    request: Request,
+    *,
+    cover_name: str = "",
+    days: str = "7",
+    errors: list[str] | None = None,
+    error_form: str = "",
+) -> Response:
+    ui = ui_for(request)
+    try:
+        found = await call_app(request, my_cards)
+    except Refusal as refusal:
+        found, errors = [], [*(errors or []), *refusal.lines]
+    notices = NOTICES
+    done = request.query_params.get("done", "")
+    page = JoinPage(
+        cards=found,
+        cover_name=cover_name,
+        days=days,
+        notice=ui.gettext(notices[done]) if done in notices else "",
+        errors=errors or [],
+        error_form=error_form,
+    )
+    return render(request, "join.html", page, status_code=400 if errors else 200)
+
+
+async def join_page(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    return await show(request)
+
+
+async def make_card(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    state = web_state(request)
+    ui = ui_for(request)
+    data = await request.form()
+    cover_name, days_text = text(data, "cover_name"), text(data, "days")
+    digits = parse_digits(days_text).strip() or "7"
+    if not digits.isdigit() or len(digits) > 3:
+        lines = [
+            ui.gettext("A card is valid for 1 to 30 days."),
+            ui.gettext("Nothing was changed."),
+        ]
+        return await show(
+            request, cover_name=cover_name, days=days_text, errors=lines, error_form="card"
+        )
+
+    def run(ws: Workspace) -> str:
+        return cards.create_card(
+            ws, cover_name, relays=new_group_relays(state, ws), days=int(digits)
+        )
+
+    try:
+        await call_app(request, run)
+    except Refusal as refusal:
+        return await show(
+            request, cover_name=cover_name, days=days_text, errors=refusal.lines, error_form="card"
+        )
+    return redirect("/join?done=card#cards")
+
+
+async def pick_up(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+
+    def run(ws: Workspace) -> str:
+        names = join.join(ws)
+        joined = [c for c in cells.list_cells(ws) if c.name == names[-1]]
+        return joined[-1].cell_id if joined else ""
+
+    try:
+        cell_id = await call_app(request, run)
+    except Refusal as refusal:
+        return await show(request, errors=refusal.lines, error_form="join")
+    return redirect(f"/cell/{cell_id}?done=joined" if cell_id else "/home")
+
+
+routes = [
+    Route("/join", join_page, methods=["GET"]),
+    Route("/join", pick_up, methods=["POST"]),
+    Route("/join/card", make_card, methods=["POST"]),
+]

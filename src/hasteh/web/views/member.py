@@ -1,0 +1,131 @@
+"""One member of a cell: propose removing them (a decision), or, in an emergency, report
+their device seized. This page is the confirmation step of both.
+
+    GET  /cell/{ref}/members/{leaf}
+    POST /cell/{ref}/members/{leaf}/remove   deadline → a consent decision
+    POST /cell/{ref}/members/{leaf}/seized   confirm=yes, note → removed now, keys rotated
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hasteh.app import Workspace, cells, decisions, removal
+from hasteh.app.cells import CellSummary, MemberView
+from hasteh.app.errors import UnknownMember
+from hasteh.i18n import parse_digits
+from hasteh.web.app import render, ui_for
+from hasteh.web.appcalls import Refusal, call_app
+from hasteh.web.views.cell import done
+from hasteh.web.views.common import needs_unlocked, redirect, text
+
+
+@dataclass
+class MemberPage:
+    """Context of `member.html`."""
+
+    cell: CellSummary = field(metadata={"help": "the cell"})
+    href: str = field(metadata={"help": "local path of the cell's page"})
+    member: MemberView = field(metadata={"help": "the member (cover name, leaf, is me)"})
+    deadline: str = field(default="+3d", metadata={"help": "removal decision deadline"})
+    note: str = field(default="", metadata={"help": "what happened (seizure note)"})
+    errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+
+
+def _find(ws: Workspace, ref: str, leaf_text: str) -> tuple[CellSummary, MemberView]:
+    cell = cells.summary(cells.find_cell(ws, ref))
+    digits = parse_digits(leaf_text).strip()
+    for m in cells.members(ws, cell.cell_id):
+        if digits.isdigit() and m.leaf == int(digits):
+            return cell, m
+    raise UnknownMember()
+
+
+async def show(
+    request: Request, *, deadline: str = "+3d", note: str = "", errors: list[str] | None = None
+) -> Response:
+    ref, leaf = request.path_params["ref"], request.path_params["leaf"]
+    try:
+        cell, member = await call_app(request, lambda ws: _find(ws, ref, leaf))
+    except Refusal as refusal:
+        from hasteh.web.views.home import CreateForm, home_page
+
+        return await home_page(request, CreateForm(), refusal.lines, 404)
+    page = MemberPage(
+        cell=cell,
+        href=f"/cell/{cell.cell_id}",
+        member=member,
+        deadline=deadline,
+        note=note,
+        errors=errors or [],
+    )
+    return render(request, "member.html", page, status_code=400 if errors else 200)
+
+
+async def member_page(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    return await show(request)
+
+
+async def remove(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref, leaf = request.path_params["ref"], request.path_params["leaf"]
+    data = await request.form()
+    deadline = text(data, "deadline")
+
+    def run(ws: Workspace) -> tuple[str, bool]:
+        from hasteh.web.views.cell import send_now
+
+        cell, member = _find(ws, ref, leaf)
+        opened = removal.propose_removal(
+            ws,
+            cell.cell_id,
+            member.cover_name,
+            deadline=decisions.parse_deadline(deadline or "+3d", ws.now()),
+        )
+        return opened.decision_id, send_now(ws)
+
+    try:
+        number, reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await show(request, deadline=deadline, errors=refusal.lines)
+    return redirect(f"/cell/{ref}/decisions/{number}?done={'removal' if reached else 'queued'}")
+
+
+async def seized(request: Request) -> Response:
+    if (elsewhere := needs_unlocked(request)) is not None:
+        return elsewhere
+    ref, leaf = request.path_params["ref"], request.path_params["leaf"]
+    ui = ui_for(request)
+    data = await request.form()
+    note = text(data, "note")
+    if text(data, "confirm") != "yes":
+        lines = [
+            ui.gettext("Confirm that this member's device was taken."),
+            ui.gettext("Nothing was changed."),
+        ]
+        return await show(request, note=note, errors=lines)
+
+    def run(ws: Workspace) -> bool:
+        cell, member = _find(ws, ref, leaf)
+        report = removal.seized(ws, cell.cell_id, member.cover_name, note=note)
+        return not report.unreachable
+
+    try:
+        reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await show(request, note=note, errors=refusal.lines)
+    return done(ref, "seized" if reached else "queued", "members")
+
+
+routes = [
+    Route("/cell/{ref}/members/{leaf}", member_page, methods=["GET"]),
+    Route("/cell/{ref}/members/{leaf}/remove", remove, methods=["POST"]),
+    Route("/cell/{ref}/members/{leaf}/seized", seized, methods=["POST"]),
+]
