@@ -22,7 +22,10 @@ def vault_errors() -> list[type[vault.VaultError]]:
 def test_every_message_is_translated() -> None:
     fa = translations("fa")
     msgids = {e.message for e in vault_errors()} | {e.hint for e in vault_errors() if e.hint}
-    cli = (ROOT / "src/hasteh/cli/vault.py").read_text(encoding="utf-8")
+    cli = "".join(
+        (ROOT / "src/hasteh/cli" / name).read_text(encoding="utf-8")
+        for name in ("vault.py", "options.py")
+    )
     msgids |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', cli))
     assert len(msgids) > 40
     missing = sorted(m for m in msgids if fa.gettext(m) == m)

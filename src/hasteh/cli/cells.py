@@ -19,14 +19,14 @@ import typer
 from rich.console import Console
 
 from hasteh.app import Workspace
-from hasteh.cli.vault import (
+from hasteh.cli.options import (
     ENV_PASSPHRASE,
     HomeOption,
     PassphraseFileOption,
-    _home,
-    _secret,
-    _working,
     handles_errors,
+    home_dir,
+    read_secret,
+    working,
 )
 from hasteh.i18n import _, current_language, display_number, parse_digits, persian_digits
 from hasteh.transport.relay_client import RelayClient
@@ -66,9 +66,9 @@ def when(ts: int) -> str:
 
 @contextmanager
 def _workspace(home: Path | None, passphrase_file: Path | None) -> Iterator[Workspace]:
-    passphrase = _secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-    with _working():
-        vault = unlock(_home(home), passphrase)
+    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    with working():
+        vault = unlock(home_dir(home), passphrase)
     ws = Workspace(vault)
     try:
         yield ws

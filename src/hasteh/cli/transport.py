@@ -17,14 +17,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from hasteh.cli.vault import (
+from hasteh.cli.options import (
     ENV_PASSPHRASE,
     HomeOption,
     PassphraseFileOption,
-    _home,
-    _secret,
-    _working,
     handles_errors,
+    home_dir,
+    read_secret,
+    working,
 )
 from hasteh.i18n import _, display_number
 from hasteh.transport.relay_client import RelayClient
@@ -66,9 +66,9 @@ RelayOption = typer.Option(..., "--relay", help=_("Relay URL; repeat for more.")
 
 
 def _open(home: Path | None, passphrase_file: Path | None) -> Vault:
-    passphrase = _secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-    with _working():
-        return unlock(_home(home), passphrase)
+    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    with working():
+        return unlock(home_dir(home), passphrase)
 
 
 def _say(template: str, **values: int) -> None:
@@ -151,7 +151,7 @@ def courier_export(
         since = time.time() - recent_days * DAY if recent_days > 0 else None
         for before in BEFORE_EXPORT_HOOKS:
             before(opened)
-        with _working():
+        with working():
             data, count = courier.export_bundle(
                 opened, code=code, rng=os.urandom, mailboxes=wanted, recent_since=since
             )
@@ -186,13 +186,13 @@ def courier_import(
     opened = _open(home, passphrase_file)
     try:
         if IMPORT_HOOK:
-            with _working():
+            with working():
                 lines = IMPORT_HOOK[0](opened, data, code)
             for line in lines:
                 out.print(line, markup=False, highlight=False)
             out.print(_("Run `hasteh sync` when a network is available."), markup=False)
             return
-        with _working():
+        with working():
             report = courier.import_bundle(opened, data, code=code, now=time.time())
     finally:
         opened.close()

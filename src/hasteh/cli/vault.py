@@ -14,111 +14,29 @@ The CLI always creates profiles with the production Argon2id parameters.
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
-import platformdirs
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hasteh import vault
-from hasteh.errors import HastehError
+from hasteh.cli.options import (
+    ENV_DURESS_PASSPHRASE,
+    ENV_NEW_PASSPHRASE,
+    ENV_PASSPHRASE,
+    DuressFileOption,
+    HomeOption,
+    NewFileOption,
+    PassphraseFileOption,
+    fail,
+    handles_errors,
+    home_dir,
+    out,
+    read_secret,
+    working,
+)
 from hasteh.i18n import _, display_number
-from hasteh.vault.passphrase import read_passphrase_file
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-out = Console()
-err = Console(stderr=True)
-
-ENV_PASSPHRASE = "HASTEH_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
-ENV_NEW_PASSPHRASE = "HASTEH_NEW_PASSPHRASE"  # noqa: S105
-ENV_DURESS_PASSPHRASE = "HASTEH_DURESS_PASSPHRASE"  # noqa: S105
-
-HomeOption = typer.Option(
-    None,
-    "--home",
-    envvar="HASTEH_HOME",
-    help=_("Profile folder (default: $HASTEH_HOME or your user data folder)."),
-    show_default=False,
-)
-PassphraseFileOption = typer.Option(
-    None,
-    "--passphrase-file",
-    help=_("Read the passphrase from this file (less safe than typing it)."),
-)
-DuressFileOption = typer.Option(
-    None,
-    "--duress-passphrase-file",
-    help=_("Read the duress passphrase from this file (less safe than typing it)."),
-)
-NewFileOption = typer.Option(
-    None,
-    "--new-passphrase-file",
-    help=_("Read the new passphrase from this file (less safe than typing it)."),
-)
-
-
-def default_home() -> Path:
-    return Path(platformdirs.user_data_dir("hasteh", appauthor=False))
-
-
-def _home(home: Path | None) -> Path:
-    return home if home is not None else default_home()
-
-
-def _fail(message: str, next_step: str = "") -> typer.Exit:
-    err.print(message, markup=False, highlight=False)
-    if next_step:
-        err.print(next_step, markup=False, highlight=False, style="dim")
-    return typer.Exit(1)
-
-
-def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """A `HastehError` becomes its message and next step on stderr, and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except HastehError as exc:
-            raise _fail(str(exc), exc.next_step) from None
-
-    return wrapper
-
-
-def _secret(file: Path | None, env: str, prompt: str, *, confirm: bool) -> str:
-    if file is not None:
-        try:
-            return read_passphrase_file(file.read_bytes())
-        except OSError:
-            raise _fail(_("The passphrase file cannot be read.")) from None
-    value = os.environ.get(env)
-    if value is not None:
-        return value
-    try:
-        return str(
-            typer.prompt(
-                prompt,
-                hide_input=True,
-                confirmation_prompt=_("Repeat it") if confirm else False,
-            )
-        )
-    except typer.Abort:
-        raise _fail(_("No passphrase was given. Nothing was changed.")) from None
-
-
-@contextmanager
-def _working() -> Iterator[None]:
-    """A spinner while Argon2id runs (it takes a moment on purpose)."""
-    with err.status(_("Deriving the key from the passphrase…")):
-        yield
 
 
 def _passphrase_group() -> typer.Typer:
@@ -132,10 +50,12 @@ def _passphrase_group() -> typer.Typer:
         new_passphrase_file: Path | None = NewFileOption,
     ) -> None:
         """Change the passphrase (the database is not rewritten)."""
-        old = _secret(passphrase_file, ENV_PASSPHRASE, _("Current passphrase"), confirm=False)
-        new = _secret(new_passphrase_file, ENV_NEW_PASSPHRASE, _("New passphrase"), confirm=True)
-        with _working():
-            vault.change_passphrase(_home(home), old, new)
+        old = read_secret(passphrase_file, ENV_PASSPHRASE, _("Current passphrase"), confirm=False)
+        new = read_secret(
+            new_passphrase_file, ENV_NEW_PASSPHRASE, _("New passphrase"), confirm=True
+        )
+        with working():
+            vault.change_passphrase(home_dir(home), old, new)
         out.print(_("The passphrase was changed."))
 
     @group.command(
@@ -148,12 +68,12 @@ def _passphrase_group() -> typer.Typer:
         duress_passphrase_file: Path | None = DuressFileOption,
     ) -> None:
         """Set or replace the duress passphrase, which opens a harmless decoy."""
-        current = _secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-        decoy = _secret(
+        current = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+        decoy = read_secret(
             duress_passphrase_file, ENV_DURESS_PASSPHRASE, _("Duress passphrase"), confirm=True
         )
-        with _working():
-            vault.set_duress(_home(home), current, decoy)
+        with working():
+            vault.set_duress(home_dir(home), current, decoy)
         out.print(_("The duress passphrase was set. Entering it destroys this profile."))
 
     return group
@@ -169,15 +89,15 @@ def init(
     duress_passphrase_file: Path | None = DuressFileOption,
 ) -> None:
     """Create an encrypted profile."""
-    where = _home(home)
-    passphrase = _secret(passphrase_file, ENV_PASSPHRASE, _("New passphrase"), confirm=True)
+    where = home_dir(home)
+    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("New passphrase"), confirm=True)
     decoy: str | None = None
     wants_duress = with_duress or duress_passphrase_file is not None
     if wants_duress or ENV_DURESS_PASSPHRASE in os.environ:
-        decoy = _secret(
+        decoy = read_secret(
             duress_passphrase_file, ENV_DURESS_PASSPHRASE, _("Duress passphrase"), confirm=True
         )
-    with _working():
+    with working():
         vault.create(where, passphrase, duress=decoy)
     out.print(_("The profile was created. Nobody can recover a forgotten passphrase."))
 
@@ -188,9 +108,9 @@ def status(
     passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Show how much the profile holds (counts only)."""
-    passphrase = _secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-    with _working():
-        opened = vault.unlock(_home(home), passphrase)
+    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    with working():
+        opened = vault.unlock(home_dir(home), passphrase)
     try:
         info = opened.read(vault.collect)
     finally:
@@ -222,14 +142,14 @@ def panic(
     yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask for confirmation.")),
 ) -> None:
     """Destroy the profile at once: nothing can be decrypted afterwards, with any passphrase."""
-    where = _home(home)
+    where = home_dir(home)
     if not yes:
         try:
             confirmed = typer.confirm(_("Destroy this profile now? This cannot be undone."))
         except typer.Abort:
             confirmed = False
         if not confirmed:
-            raise _fail(_("Nothing was changed."))
+            raise fail(_("Nothing was changed."))
     vault.panic(where)
     out.print(_("The profile was destroyed."))
 

@@ -34,7 +34,7 @@ import httpx
 import typer
 import uvicorn
 
-from hasteh.cli.vault import HomeOption, default_home
+from hasteh.cli.options import HomeOption, default_home
 from hasteh.i18n import _
 from hasteh.web import create_web
 from hasteh.web.security import new_secret
