@@ -75,6 +75,9 @@ class WebState:
     exported: Exported | None = None
     #: Argon2id cost of courier bundle codes (None: the transport default).
     courier_cost: KdfCost | None = None
+    #: Per cell, what its page last needed from the app (`views.cell.CellMemo`);
+    #: dropped on lock and panic.
+    cell_memos: dict[bytes, Any] = field(default_factory=dict)
 
     @property
     def has_profile(self) -> bool:

@@ -138,5 +138,6 @@ def close_workspace(state: WebState) -> None:
     with APP_LOCK:
         ws, state.workspace = state.workspace, None
         state.exported = None
+        state.cell_memos.clear()
         if ws is not None and not ws.vault.closed:
             ws.close()

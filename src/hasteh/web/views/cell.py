@@ -26,9 +26,10 @@ from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
 from hasteh.app.errors import CardError
+from hasteh.app.runtime import CellRuntime
 from hasteh.errors import HastehError
 from hasteh.i18n import parse_digits
-from hasteh.web.app import render, ui_for
+from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
 from hasteh.web.views.common import needs_unlocked, redirect, text
@@ -144,16 +145,114 @@ def page_number(value: str | None) -> int:
     return int(digits) if digits.isdigit() and len(digits) < 7 else 0
 
 
-def build(ws: Workspace, ref: str, ui: Ui, thread: str | None, page_no: int) -> CellPage:
+@dataclass
+class CellMemo:
+    """What the app computed for one cell's pages, kept while that part of the cell does
+    not change.
+
+    The app returns a cell's messages and decisions whole (`talk.read`, `decisions.show`),
+    which costs tens of milliseconds for 10,000 messages; a page needs 50. Folded org
+    state is immutable, so "this part did not change" is an identity test on the parts of
+    the runtime's state it was computed from (`talk_from`, `decisions_from`): a new
+    message leaves the decisions' memo valid, a vote leaves the messages'. Kept in
+    `WebState.cell_memos` and dropped on lock and panic (it holds message texts)."""
+
+    language: str = field(metadata={"help": "the language of translated parts"})
+    made_at: int = field(metadata={"help": "when the talk part was computed (and swept)"})
+    talk_from: tuple[object, ...] = field(
+        default=(), metadata={"help": "the state parts the talk part came from"}
+    )
+    threads: list[talk.ThreadView] = field(
+        default_factory=list, metadata={"help": "the cell's threads"}
+    )
+    messages: dict[str, list[talk.MessageView]] = field(
+        default_factory=dict, metadata={"help": "messages by thread title, oldest first"}
+    )
+    decisions_from: tuple[object, ...] = field(
+        default=(), metadata={"help": "the state parts the decisions came from"}
+    )
+    decisions: list[DecisionSummary] = field(
+        default_factory=list, metadata={"help": "every decision, by number"}
+    )
+
+
+#: The talk part is computed afresh (and expired chat swept) at least this often, in s.
+MEMO_SECONDS = 60
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) > 0 and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def _memo(rt: CellRuntime, language: str, memos: dict[bytes, CellMemo]) -> CellMemo:
+    memo = memos.get(rt.group_id)
+    if memo is None or memo.language != language:
+        memo = memos[rt.group_id] = CellMemo(language=language, made_at=0)
+    return memo
+
+
+def cell_talk(ws: Workspace, ref: str, language: str, memos: dict[bytes, CellMemo]) -> CellMemo:
+    """The memo with the cell's threads and messages (swept of expired chat)."""
+    rt = cells.find_cell(ws, ref)
+    memo = _memo(rt, language, memos)
+
+    def parts() -> tuple[object, ...]:
+        return (rt.org.messages, rt.org.threads, rt.org.members)
+
+    if not _same(memo.talk_from, parts()) or ws.now() - memo.made_at >= MEMO_SECONDS:
+        cell_id = cells.summary(rt).cell_id
+        threads_before = rt.org.threads
+        everything = talk.read(ws, cell_id)  # sweeps expired chat first
+        rt = cells.find_cell(ws, cell_id)
+        by_thread: dict[str, list[talk.MessageView]] = {}
+        for m in everything:
+            by_thread.setdefault(m.thread, []).append(m)
+        if not memo.threads or rt.org.threads is not threads_before or not memo.talk_from:
+            titles = [t.title for t in talk.threads(ws, cell_id)]
+        else:
+            titles = [t.title for t in memo.threads]
+        # Counted here rather than by `talk.threads` (which reads every message again).
+        memo.threads = [talk.ThreadView(t, len(by_thread.get(t, ()))) for t in titles]
+        memo.messages = by_thread
+        memo.made_at = ws.now()
+        memo.talk_from = parts()
+    return memo
+
+
+def cell_decisions(
+    ws: Workspace, ref: str, language: str, memos: dict[bytes, CellMemo]
+) -> list[DecisionSummary]:
+    """Every decision of the cell, by number (from the memo when still valid)."""
+    rt = cells.find_cell(ws, ref)
+    memo = _memo(rt, language, memos)
+    parts = (rt.org.decisions, rt.org.members)
+    if not _same(memo.decisions_from, parts):
+        memo.decisions = decisions.show(ws, ref)
+        memo.decisions_from = parts
+    return memo.decisions
+
+
+def build(
+    ws: Workspace,
+    ref: str,
+    ui: Ui,
+    thread: str | None,
+    page_no: int,
+    memos: dict[bytes, CellMemo] | None = None,
+) -> CellPage:
     """Everything the cell page shows, from the app (one call, under the app lock)."""
+    memos = {} if memos is None else memos
+    data = cell_talk(ws, ref, ui.language, memos)
+    all_decisions = cell_decisions(ws, ref, ui.language, memos)
     rt = cells.find_cell(ws, ref)
     summary = cells.summary(rt)
     cell_id = summary.cell_id
     href = f"/cell/{cell_id}"
-    found_threads = talk.threads(ws, cell_id)
+    found_threads = data.threads
     titles = [t.title for t in found_threads]
     current = thread if thread in titles else (titles[0] if titles else "")
-    messages = talk.read(ws, cell_id, thread=current) if current else []
+    now = ws.now()
+    messages = [m for m in data.messages.get(current, []) if m.expires_at > now]
     end = max(0, len(messages) - page_no * PAGE_SIZE)
     start = max(0, end - PAGE_SIZE)
     shown = messages[start:end]
@@ -162,7 +261,6 @@ def build(ws: Workspace, ref: str, ui: Ui, thread: str | None, page_no: int) -> 
         query = {"thread": title, **({"page": str(n)} if n else {})}
         return f"{href}?{urlencode(query)}#talk"
 
-    all_decisions = decisions.show(ws, cell_id)
     closed = [d for d in all_decisions if not d.is_open]
     words: tuple[str, ...] = ()
     if not summary.removed:
@@ -208,7 +306,8 @@ async def show_cell(
     thread = request.query_params.get("thread")
     page_no = page_number(request.query_params.get("page"))
     try:
-        page = await call_app(request, lambda ws: build(ws, ref, ui, thread, page_no))
+        memos = web_state(request).cell_memos
+        page = await call_app(request, lambda ws: build(ws, ref, ui, thread, page_no, memos))
     except Refusal as refusal:
         from hasteh.web.views.home import CreateForm, home_page
 

@@ -25,10 +25,10 @@ from hasteh.app import Workspace, cells, decisions
 from hasteh.app.cells import CellSummary
 from hasteh.app.decisions import DecisionSummary
 from hasteh.app.errors import UnknownDecision
-from hasteh.i18n import parse_digits
-from hasteh.web.app import render, ui_for
+from hasteh.i18n import current_language, parse_digits
+from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import KIND_NAMES, NOTICES, send_now
+from hasteh.web.views.cell import KIND_NAMES, NOTICES, CellMemo, cell_decisions, send_now
 from hasteh.web.views.common import needs_unlocked, redirect, text
 
 #: The kinds offered by the open form, in order (the app's names).
@@ -92,10 +92,17 @@ def _cell(ws: Workspace, ref: str) -> CellSummary:
     return cells.summary(cells.find_cell(ws, ref))
 
 
-def find(ws: Workspace, cell_id: str, decision_id: str) -> DecisionSummary:
+def find(
+    ws: Workspace, cell_id: str, decision_id: str, memos: dict[bytes, CellMemo] | None = None
+) -> DecisionSummary:
     """A decision by its id (8 hex digits): numbers shift when two decisions are opened in
     the same second, ids never do."""
-    for d in decisions.show(ws, cell_id):
+    found = (
+        decisions.show(ws, cell_id)
+        if memos is None
+        else cell_decisions(ws, cell_id, current_language(), memos)
+    )
+    for d in found:
         if d.decision_id == decision_id:
             return d
     raise UnknownDecision()
@@ -106,13 +113,14 @@ async def list_page(
 ) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
+    memos = web_state(request).cell_memos
 
     def build(ws: Workspace) -> DecisionsPage:
         cell = _cell(ws, ref)
         return DecisionsPage(
             cell=cell,
             href=f"/cell/{cell.cell_id}",
-            decisions=decisions.show(ws, cell.cell_id)[::-1],
+            decisions=cell_decisions(ws, cell.cell_id, ui.language, memos)[::-1],
             kinds=KINDS,
             kind_names=KIND_NAMES,
         )
@@ -197,10 +205,11 @@ async def open_decision(request: Request) -> Response:
 async def one_page(request: Request, errors: list[str] | None = None) -> Response:
     ref, number = request.path_params["ref"], request.path_params["n"]
     ui = ui_for(request)
+    memos = web_state(request).cell_memos
 
     def build(ws: Workspace) -> DecisionPage:
         cell = _cell(ws, ref)
-        decision = find(ws, cell.cell_id, number)
+        decision = find(ws, cell.cell_id, number, memos)
         return DecisionPage(
             cell=cell,
             href=f"/cell/{cell.cell_id}",

@@ -39,6 +39,7 @@ def destroy(state: WebState) -> None:
     state.launch.burn()
     state.sessions.end_all()
     state.exported = None
+    state.cell_memos.clear()
     if state.workspace is not None:
         with contextlib.suppress(Exception):
             state.workspace.close()
