@@ -191,7 +191,7 @@ async def measure(home: Path, cell_id: str, messages: int, requests: int) -> dic
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def main() -> None:
