@@ -134,6 +134,10 @@ def build(home: Path, messages: int, decisions: int) -> str:
                     runtime.accept_event(rt, closing)
 
         runtime.write(ws, rt, fill)
+        assert len(rt.org.messages) == messages and len(rt.org.decisions) == decisions
+        ws.forget_cache()  # what the web sees is what the vault holds
+        again = cells.find_cell(ws, cells.summary(rt).cell_id)
+        assert len(again.org.messages) == messages and len(again.org.decisions) == decisions
         return cells.summary(rt).cell_id
     finally:
         ws.close()
