@@ -443,3 +443,72 @@ def test_pagination_of_a_long_thread(people: Callable[[str], Person]) -> None:
     assert older
     page = a.client.get(htmllib.unescape(older.group(1))).text
     assert "پیام 69" in page and "پیام 20" in page and "پیام 119" not in page
+
+
+def test_three_people_vouch_approve_and_a_card_file(people: Callable[[str], Person]) -> None:
+    """In a cell of two, a newcomer needs a voucher other than the proposer: B vouches
+    (which also approves), A's client commits the Add at its next fetch, C joins."""
+    a, b, c = people("a"), people("b"), people("c")
+    cell = form_cell(a, b)
+    _, _, page = c.submit("/join/card", {"cover_name": "مریم", "days": "7"}, "/join")
+    code = card_code(page)
+    # Proposed with the card as an uploaded text file.
+    files = {"card_file": ("card.txt", code.encode("utf-8"), "text/plain")}
+    status, _, page = a.submit(f"{cell}/propose", {"card": ""}, cell, files=files)
+    assert status == 200, page
+    assert "مریم" in page and FA.gettext("waiting") in page
+    _, _, page = b.submit("/sync", {"next": cell}, cell)
+    assert FA.gettext("I know this person (vouch)") in page
+    # An objection needs a reason: refused, nothing recorded.
+    status, _, page = b.submit(f"{cell}/admission", {"newcomer": "مریم", "action": "object"}, cell)
+    assert status == 400 and FA.gettext("An objection needs a reason.") in page
+    status, _, page = b.submit(f"{cell}/admission", {"newcomer": "مریم", "action": "vouch"}, cell)
+    assert status == 200, page
+    a.submit("/sync", {"next": cell}, cell)  # A commits the Add and sends the Welcome
+    status, path, page = c.submit("/join", {}, "/join")
+    assert status == 200 and path == cell, page
+    members = re.search(r'<ul class="members">(.*?)</ul>', page, re.S)
+    assert members and all(n in members.group(1) for n in ("سپیده", "رضا", "مریم"))
+    words = {safety_words(p.submit("/sync", {"next": cell}, cell)[2]) for p in (a, b, c)}
+    assert len(words) == 1
+
+
+def test_settings_change_is_a_decision(people: Callable[[str], Person]) -> None:
+    a = people("a")
+    cell = create_cell(a)
+    status, _, page = a.submit(
+        f"{cell}/settings",
+        {"cap": "۶", "admission": "", "expiry_days": "", "deadline": "+1d"},
+        cell,
+    )
+    assert status == 200 and FA.gettext("A decision on the new settings was opened.") in page
+    decision = re.search(rf'href="({cell}/decisions/[0-9a-f]{{8}})"', page)
+    assert decision
+    a.submit(f"{decision.group(1)}/vote", {"position": "agree"}, decision.group(1))
+    a.submit(f"{decision.group(1)}/close", {}, decision.group(1))
+    assert "۱ عضو از ۶" in a.client.get(cell).text  # carried out once adopted
+
+
+def test_alarms_come_first_and_loud(
+    people: Callable[[str], Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hasteh.app.sync import AlarmView
+    from hasteh.web.views import cell as cell_view
+
+    a = people("a")
+    cell = create_cell(a)
+    alarm = AlarmView("no-proposal", "کاوه، نسرین را بی پیشنهاد پذیرفته‌شده افزود.", "x", "y", 3)
+    monkeypatch.setattr(cell_view.sync, "alarms", lambda ws, ref: [alarm])
+    page = a.client.get(cell).text
+    main = page.split('<main id="main"', 1)[1]
+    assert main.index('class="alarms" role="alert"') < main.index('id="talk"')
+    assert alarm.text in main
+
+
+def test_language_switch_returns_to_the_cell(people: Callable[[str], Person]) -> None:
+    a = people("a")
+    cell = create_cell(a)
+    status, path, page = a.submit("/language", {"language": "en", "next": cell}, cell)
+    assert status == 200 and path == cell and 'lang="en"' in page
+    status, path, _ = a.submit("/language", {"language": "fa", "next": "//evil.example"}, cell)
+    assert path == "/home"
