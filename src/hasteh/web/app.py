@@ -127,6 +127,15 @@ _environment = jinja2.Environment(
 )
 
 
+def isolate(value: object) -> str:
+    """`value` between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: a Persian name
+    inside an English sentence (or the reverse) keeps its own direction (`|bidi`)."""
+    return f"\u2068{value}\u2069"
+
+
+_environment.filters["bidi"] = isolate
+
+
 def render_template(name: str, ui: Ui, **context: Any) -> str:
     template = _environment.get_template(name)
     return template.render(ui=ui, _=ui.gettext, en=Ui("en").gettext, **context)
