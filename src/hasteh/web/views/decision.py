@@ -133,7 +133,7 @@ async def list_page(
         return await home_page(request, CreateForm(), refusal.lines, 404)
     done = request.query_params.get("done", "")
     page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
-    page.form = form or OpenForm()
+    page.form = form or OpenForm(quorum=ui.number(0), seats=ui.number(2))
     page.errors = errors or []
     return render(request, "decisions.html", page, status_code=400 if errors else 200)
 

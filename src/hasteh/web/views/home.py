@@ -93,7 +93,7 @@ async def home_page(request: Request, form: CreateForm, errors: list[str], statu
 async def home(request: Request) -> Response:
     if (elsewhere := needs_unlocked(request)) is not None:
         return elsewhere
-    return await home_page(request, CreateForm(), [], 200)
+    return await home_page(request, CreateForm(cap=ui_for(request).number(5)), [], 200)
 
 
 def whole_number(value: str) -> int | None:

@@ -114,7 +114,7 @@ async def show(
 async def join_page(request: Request) -> Response:
     if (elsewhere := needs_unlocked(request)) is not None:
         return elsewhere
-    return await show(request)
+    return await show(request, days=ui_for(request).number(7))
 
 
 async def make_card(request: Request) -> Response:
