@@ -512,3 +512,28 @@ def test_language_switch_returns_to_the_cell(people: Callable[[str], Person]) ->
     assert status == 200 and path == cell and 'lang="en"' in page
     status, path, _ = a.submit("/language", {"language": "fa", "next": "//evil.example"}, cell)
     assert path == "/home"
+
+
+@pytest.mark.parametrize(
+    ("form", "msgid"),
+    [
+        ({"cap": "9"}, "A cell cannot have more than {hard} members."),
+        ({"cap": "1"}, "The cap must be at least 2."),
+        ({"cap": "five"}, "The cap must be a whole number from 2 to 7."),
+        ({"name": " "}, "A cell name has 1 to 200 characters."),
+        ({"cover_name": ""}, "A cover name has 1 to 64 characters."),
+        ({"admission": "anyone"}, "Admission is `all` or `all-but-one`."),
+        ({"expiry_days": "0"}, "Messages expire after 1 to 365 days."),
+        ({"expiry_days": "soon"}, "Days must be a whole number from 1 to 365."),
+    ],
+)
+def test_create_cell_refusals(
+    people: Callable[[str], Person], form: dict[str, str], msgid: str
+) -> None:
+    a = people("a")
+    values = {"name": "نانوایی", "cover_name": "سپیده", "cap": "5", "admission": "all"}
+    status, path, page = a.submit("/cells", {**values, **form}, "/home")
+    assert status == 400 and path == "/cells", page
+    assert FA.gettext(msgid).split("{")[0] in htmllib.unescape(page)
+    assert 'value="' + htmllib.escape(values["name"] if "name" not in form else "") in page
+    assert _counts(a) == (0, 0, 0, 0)
