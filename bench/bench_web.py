@@ -19,7 +19,7 @@ list (all D), one decision, and home. The web keeps what a cell's page needed fr
 app while that part of the cell's folded state is the same object (`views.cell.CellMemo`:
 messages, decisions); the "after a new message / a vote / both" rows invalidate that part
 before every request, so they measure the first view after such a change (the app's
-`talk.read` with its sweep, and/or `decisions.show`, run whole). p50/p95/max in
+`talk.read_page` with its sweep, and/or `decisions.show`, run again). p50/p95/max in
 milliseconds; target p95 < 100 ms.
 """
 

@@ -8,7 +8,9 @@ from hasteh.org import (
     ThreadOpened,
     default_expiry,
     expire,
+    held_in,
     messages_in,
+    next_expiry,
     replay,
 )
 
@@ -85,3 +87,34 @@ def test_ten_thousand_messages_share_structure() -> None:
     assert len(log.state.messages) == 10_000
     assert len(first.messages) == 0
     assert len(messages_in(log.state, tid)) == 10_000
+
+
+def test_pages_and_expiry_come_from_the_indexes() -> None:
+    log = cell(2)
+    tid = log.do(0, ThreadOpened("t")).event_id
+    start = log.now
+    for i in range(300):  # posted out of order: newest first
+        at = start + 300 - i
+        log.do(i % 2, MessagePosted(tid, f"m{300 - i}", at + 60 + 2 * i), at=at)
+    everything = messages_in(log.state, tid)
+    assert [m.text for m in everything] == [f"m{i}" for i in range(1, 301)]
+    assert messages_in(log.state, tid, -50, None) == everything[-50:]
+    assert messages_in(log.state, tid, 100, 150) == everything[100:150]
+    assert held_in(log.state, tid) == 300
+    soonest = min(m.expires_at for m in everything)
+    assert next_expiry(log.state) == soonest
+    gone = expire(log.state, soonest + 10)
+    assert gone.forget == tuple(
+        sorted(m.message_id for m in everything if m.expires_at <= soonest + 10)
+    )
+    assert held_in(gone.state, tid) == 300 - len(gone.forget)
+    assert [m.text for m in messages_in(gone.state, tid)] == [
+        m.text for m in everything if m.message_id not in gone.forget
+    ]
+    kept = [e for e in log.envelopes if e.event_id not in gone.forget]
+    assert replay(kept) == gone.state
+    talkless = [e for e in log.envelopes if not isinstance(e.body, MessagePosted)]
+    assert replay(talkless) == expire(log.state, start + 99_999).state  # no thread entry left
+    log.do(0, MessageDeleted(everything[-1].message_id))
+    assert held_in(log.state, tid) == 299
+    assert messages_in(log.state, tid, -1, None) == [everything[-2]]

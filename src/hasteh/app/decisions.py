@@ -274,8 +274,10 @@ def close_due(ws: Workspace, cell: str) -> list[DecisionSummary]:
     return closed
 
 
-def _summary(rt: CellRuntime, d: org.Decision) -> DecisionSummary:
-    number = next(i for i, x in enumerate(_decisions(rt), 1) if x.decision_id == d.decision_id)
+def _summary(rt: CellRuntime, d: org.Decision, number: int | None = None) -> DecisionSummary:
+    """`d` as shown; `number` is its place by opening time (found when not given)."""
+    if number is None:
+        number = next(i for i, x in enumerate(_decisions(rt), 1) if x.decision_id == d.decision_id)
     view = org.view(rt.org, d.decision_id)
     outcome = view.outcome
     kind = "stv" if d.kind == "ranked" and d.seats > 1 else d.kind
@@ -302,5 +304,6 @@ def _summary(rt: CellRuntime, d: org.Decision) -> DecisionSummary:
 
 
 def show(ws: Workspace, cell: str) -> list[DecisionSummary]:
+    """Every decision, by number (sorted once, not once per decision)."""
     rt = find_cell(ws, cell)
-    return [_summary(rt, d) for d in _decisions(rt)]
+    return [_summary(rt, d, number) for number, d in enumerate(_decisions(rt), 1)]

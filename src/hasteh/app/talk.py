@@ -8,6 +8,8 @@ before every read. There are no read receipts, typing indicators or online statu
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,9 +24,11 @@ from hasteh.org import MessagePosted, ThreadOpened
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["MessageView", "ThreadView", "read", "say", "threads"]
+__all__ = ["MessagePage", "MessageView", "ThreadView", "read", "read_page", "say", "threads"]
 
 MAX_TEXT = 16_000
+#: Messages per page in `read_page`.
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,26 @@ class MessageView:
 class ThreadView:
     title: str
     messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePage:
+    """One page of a thread: page 0 is the newest `size` messages, page 1 the ones
+    before, and so on."""
+
+    thread: str
+    #: The page's messages, oldest first.
+    messages: list[MessageView]
+    page: int
+    #: Messages held in the thread (all pages).
+    total: int
+    #: There are older messages (page + 1 is not empty).
+    older: bool
+    #: There are newer messages (page > 0).
+    newer: bool
+    #: The earliest `expires_at` of the cell's messages still held: until then, the
+    #: same state gives the same page (None: nothing held).
+    expires_next: int | None
 
 
 def _thread(rt: CellRuntime, title: str | None) -> org.Thread | None:
@@ -83,6 +107,17 @@ def say(
     )
 
 
+def _view(rt: CellRuntime, titles: dict[org.EventId, str], me: int, m: org.Message) -> MessageView:
+    return MessageView(
+        titles.get(m.thread_id, "?"),
+        rt.org.cover_name(m.author) or "?",
+        m.at,
+        m.expires_at,
+        m.text,
+        int(m.author) == me,
+    )
+
+
 def read(ws: Workspace, cell: str, *, thread: str | None = None) -> list[MessageView]:
     """Messages still held (oldest first), in one thread or in all."""
     from hasteh.app.sync import sweep
@@ -94,29 +129,63 @@ def read(ws: Workspace, cell: str, *, thread: str | None = None) -> list[Message
     wanted = None if thread is None else _thread(rt, thread)
     if thread is not None and wanted is None:
         raise BadInput("thread", _("There is no thread with that title."))
-    found = [
-        m for m in rt.org.messages.values() if wanted is None or m.thread_id == wanted.thread_id
-    ]
-    found.sort(key=lambda m: (m.at, m.message_id))
-    return [
-        MessageView(
-            titles.get(m.thread_id, "?"),
-            rt.org.cover_name(m.author) or "?",
-            m.at,
-            m.expires_at,
-            m.text,
-            int(m.author) == me,
-        )
-        for m in found
-    ]
+    # Each thread is kept in posting order by org: merged, not sorted.
+    orders: list[Iterable[tuple[int, org.EventId]]]
+    if wanted is None:
+        orders = list(rt.org.thread_order.values())
+    else:
+        orders = [rt.org.thread_order.get(wanted.thread_id) or ()]
+    messages = rt.org.messages
+    return [_view(rt, titles, me, messages[key]) for _, key in heapq.merge(*orders)]
+
+
+def read_page(
+    ws: Workspace,
+    cell: str,
+    *,
+    thread: str | None = None,
+    page: int = 0,
+    size: int = PAGE_SIZE,
+) -> MessagePage:
+    """One page of a thread's messages still held (default: the cell's first thread),
+    newest page first, after the expiry sweep. Costs the page, not the thread: org keeps
+    each thread's messages in posting order. Threads sharing a title are read as one."""
+    from hasteh.app.sync import sweep
+
+    page, size = max(0, page), max(1, size)
+    sweep(ws)
+    rt = find_cell(ws, cell)
+    me = rt.own_leaf if rt.active else -1
+    first = _thread(rt, thread)
+    if thread is not None and first is None:
+        raise BadInput("thread", _("There is no thread with that title."))
+    expires_next = org.next_expiry(rt.org)
+    if first is None:  # no thread yet
+        return MessagePage("", [], page, 0, False, page > 0, expires_next)
+    titles = {t.thread_id: t.title for t in rt.org.threads.values()}
+    same = [t for t in rt.org.threads.values() if t.title == first.title]
+    stop_from_end = page * size
+    if len(same) == 1:
+        order = rt.org.thread_order.get(first.thread_id)
+        total = 0 if order is None else len(order)
+        end = max(0, total - stop_from_end)
+        start = max(0, end - size)
+        keys = [] if order is None else order[start:end]
+    else:  # rare: two members opened a thread with the same title at once
+        parts = [rt.org.thread_order.get(t.thread_id) or () for t in same]
+        merged = list(heapq.merge(*parts))
+        total = len(merged)
+        end = max(0, total - stop_from_end)
+        start = max(0, end - size)
+        keys = merged[start:end]
+    messages = rt.org.messages
+    shown = [_view(rt, titles, me, messages[key]) for _, key in keys]
+    return MessagePage(first.title, shown, page, total, start > 0, page > 0, expires_next)
 
 
 def threads(ws: Workspace, cell: str) -> list[ThreadView]:
     rt = find_cell(ws, cell)
-    counts: dict[bytes, int] = {}
-    for m in rt.org.messages.values():
-        counts[m.thread_id] = counts.get(m.thread_id, 0) + 1
     return [
-        ThreadView(t.title, counts.get(t.thread_id, 0))
+        ThreadView(t.title, org.held_in(rt.org, t.thread_id))
         for t in sorted(rt.org.threads.values(), key=lambda t: (t.at, t.thread_id))
     ]

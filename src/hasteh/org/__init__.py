@@ -89,7 +89,7 @@ from hasteh.org.state import (
     Thread,
     empty_state,
 )
-from hasteh.org.talk import Expired, default_expiry, expire, messages_in
+from hasteh.org.talk import Expired, default_expiry, expire, held_in, messages_in, next_expiry
 
 __all__ = [
     "ALARMS",
@@ -170,7 +170,9 @@ __all__ = [
     "encode",
     "expire",
     "fold",
+    "held_in",
     "messages_in",
+    "next_expiry",
     "optin_token",
     "receive",
     "replay",

@@ -6,7 +6,9 @@ returning a new value; a refused event leaves the old one as it was.
 
 Small parts (members, proposals, seizures: a handful each) are plain dicts copied on write
 and never mutated after construction. Parts that grow (threads, messages, decisions) are
-`PMap`s, so folding event 10,000 costs the same as folding event 10.
+`PMap`s, so folding event 10,000 costs the same as folding event 10. Messages are also
+indexed (`PSorted`): per thread in posting order, and by expiry, so a page of a thread or
+the messages due are found without sorting every message.
 
 Roadmap families (study, actions, fund, bulletins, federation) add a field here with an
 empty default; nothing existing changes.
@@ -28,6 +30,7 @@ from hasteh.org.events import (
     Stance,
 )
 from hasteh.org.pmap import PMap
+from hasteh.org.psorted import PSorted
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -175,6 +178,10 @@ class OrgState:
     threads: PMap[EventId, Thread] = field(default_factory=PMap)
     messages: PMap[EventId, Message] = field(default_factory=PMap)
     decisions: PMap[EventId, Decision] = field(default_factory=PMap)
+    #: Per thread, the ``(at, message_id)`` of its messages still held, oldest first.
+    thread_order: PMap[EventId, PSorted[tuple[int, EventId]]] = field(default_factory=PMap)
+    #: The ``(expires_at, message_id)`` of every message still held, soonest first.
+    expiry_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

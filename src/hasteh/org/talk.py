@@ -26,9 +26,10 @@ from hasteh.org.events import (
     ThreadOpened,
 )
 from hasteh.org.policy import MembershipPolicy
+from hasteh.org.psorted import PSorted
 from hasteh.org.state import Message, OrgState, Thread
 
-__all__ = ["Expired", "default_expiry", "expire", "messages_in"]
+__all__ = ["Expired", "default_expiry", "expire", "held_in", "messages_in", "next_expiry"]
 
 
 def default_expiry(state: OrgState, at: int) -> int:
@@ -69,7 +70,37 @@ def fold_message_posted(
     message = Message(
         key, EventId(body.thread_id), LeafIndex(env.author), env.at, body.text, body.expires_at
     )
-    return replace(state, messages=state.messages.set(key, message))
+    thread_id = EventId(body.thread_id)
+    order = state.thread_order.get(thread_id) or PSorted()
+    held = state.messages.get(key)
+    if held is not None:  # not reached through `check` (duplicate-id); kept consistent
+        state = _forget(state, held)
+        order = state.thread_order.get(thread_id) or PSorted()
+    return replace(
+        state,
+        messages=state.messages.set(key, message),
+        thread_order=state.thread_order.set(thread_id, order.add((env.at, key))),
+        expiry_order=state.expiry_order.add((body.expires_at, key)),
+    )
+
+
+def _forget(state: OrgState, message: Message) -> OrgState:
+    """The state without `message` (held), in the map and both indexes."""
+    key, thread_id = message.message_id, message.thread_id
+    order = (state.thread_order.get(thread_id) or PSorted()).discard((message.at, key))
+    # A thread with no message held has no entry, as if it never had one (same state as
+    # a replay of the log without the messages gone).
+    thread_order = (
+        state.thread_order.set(thread_id, order)
+        if len(order)
+        else state.thread_order.delete(thread_id)
+    )
+    return replace(
+        state,
+        messages=state.messages.delete(key),
+        thread_order=thread_order,
+        expiry_order=state.expiry_order.discard((message.expires_at, key)),
+    )
 
 
 def check_message_deleted(state: OrgState, env: EventEnvelope, body: MessageDeleted) -> None:
@@ -82,7 +113,8 @@ def check_message_deleted(state: OrgState, env: EventEnvelope, body: MessageDele
 def fold_message_deleted(
     state: OrgState, env: EventEnvelope, body: MessageDeleted, policy: MembershipPolicy
 ) -> OrgState:
-    return replace(state, messages=state.messages.delete(EventId(body.message_id)))
+    held = state.messages.get(EventId(body.message_id))
+    return state if held is None else _forget(state, held)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +128,34 @@ class Expired:
 
 def expire(state: OrgState, now: int) -> Expired:
     """Drop every message with ``expires_at <= now``. `now` comes from the caller."""
-    due = sorted(m.message_id for m in state.messages.values() if m.expires_at <= now)
-    messages = state.messages
+    due = [key for _, key in state.expiry_order.below((now + 1, EventId(b"")))]
     for key in due:
-        messages = messages.delete(key)
-    return Expired(replace(state, messages=messages), tuple(due))
+        held = state.messages.get(key)
+        if held is not None:
+            state = _forget(state, held)
+    return Expired(state, tuple(sorted(due)))
 
 
-def messages_in(state: OrgState, thread_id: bytes) -> list[Message]:
-    """A thread's messages still held, oldest first (ties by id)."""
-    found = [m for m in state.messages.values() if m.thread_id == thread_id]
-    return sorted(found, key=lambda m: (m.at, m.message_id))
+def messages_in(
+    state: OrgState, thread_id: bytes, start: int | None = None, stop: int | None = None
+) -> list[Message]:
+    """A thread's messages still held, oldest first (ties by id); with `start`/`stop`,
+    only those ranks, as in a slice (``-50, None``: the newest 50). Costs the messages
+    returned, not the messages held."""
+    order = state.thread_order.get(EventId(thread_id))
+    if order is None:
+        return []
+    messages = state.messages
+    return [messages[key] for _, key in order[start:stop]]
+
+
+def held_in(state: OrgState, thread_id: bytes) -> int:
+    """How many messages of a thread are still held."""
+    order = state.thread_order.get(EventId(thread_id))
+    return 0 if order is None else len(order)
+
+
+def next_expiry(state: OrgState) -> int | None:
+    """The earliest `expires_at` of the messages still held (None when none are)."""
+    first = state.expiry_order.first()
+    return None if first is None else first[0]

@@ -150,11 +150,12 @@ class CellMemo:
     """What the app computed for one cell's pages, kept while that part of the cell does
     not change.
 
-    The app returns a cell's messages and decisions whole (`talk.read`, `decisions.show`),
-    which costs tens of milliseconds for 10,000 messages; a page needs 50. Folded org
-    state is immutable, so "this part did not change" is an identity test on the parts of
-    the runtime's state it was computed from (`talk_from`, `decisions_from`): a new
-    message leaves the decisions' memo valid, a vote leaves the messages'. Kept in
+    Folded org state is immutable, so "this part did not change" is an identity test on
+    the parts of the runtime's state it was computed from (`talk_from`, `decisions_from`):
+    a new message leaves the decisions' memo valid, a vote leaves the messages'. The talk
+    part holds the pages of messages asked for (`talk.read_page`, which costs a page, not
+    the thread); it is computed afresh when a held message's expiry comes
+    (`expires_next`) or after `MEMO_SECONDS` (the app's expiry sweep runs then). Kept in
     `WebState.cell_memos` and dropped on lock and panic (it holds message texts)."""
 
     language: str = field(metadata={"help": "the language of translated parts"})
@@ -165,8 +166,11 @@ class CellMemo:
     threads: list[talk.ThreadView] = field(
         default_factory=list, metadata={"help": "the cell's threads"}
     )
-    messages: dict[str, list[talk.MessageView]] = field(
-        default_factory=dict, metadata={"help": "messages by thread title, oldest first"}
+    pages: dict[tuple[str, int], talk.MessagePage] = field(
+        default_factory=dict, metadata={"help": "pages of messages by (thread title, page)"}
+    )
+    expires_next: int | None = field(
+        default=None, metadata={"help": "the earliest expiry of a held message"}
     )
     decisions_from: tuple[object, ...] = field(
         default=(), metadata={"help": "the state parts the decisions came from"}
@@ -178,6 +182,8 @@ class CellMemo:
 
 #: The talk part is computed afresh (and expired chat swept) at least this often, in s.
 MEMO_SECONDS = 60
+#: Pages of messages kept per cell (the first ones asked for since the last change).
+MEMO_PAGES = 64
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
@@ -191,32 +197,51 @@ def _memo(rt: CellRuntime, language: str, memos: dict[bytes, CellMemo]) -> CellM
     return memo
 
 
-def cell_talk(ws: Workspace, ref: str, language: str, memos: dict[bytes, CellMemo]) -> CellMemo:
-    """The memo with the cell's threads and messages (swept of expired chat)."""
+def cell_talk(
+    ws: Workspace,
+    ref: str,
+    language: str,
+    memos: dict[bytes, CellMemo],
+    thread: str | None = None,
+    page_no: int = 0,
+) -> tuple[list[talk.ThreadView], talk.MessagePage]:
+    """The cell's threads and one page of messages (swept of expired chat): `thread` if
+    the cell has a thread with that title, else its first thread."""
     rt = cells.find_cell(ws, ref)
     memo = _memo(rt, language, memos)
 
     def parts() -> tuple[object, ...]:
         return (rt.org.messages, rt.org.threads, rt.org.members)
 
-    if not _same(memo.talk_from, parts()) or ws.now() - memo.made_at >= MEMO_SECONDS:
+    now = ws.now()
+    due = memo.expires_next is not None and now >= memo.expires_next
+    if not _same(memo.talk_from, parts()) or now - memo.made_at >= MEMO_SECONDS or due:
         cell_id = cells.summary(rt).cell_id
-        threads_before = rt.org.threads
-        everything = talk.read(ws, cell_id)  # sweeps expired chat first
+        first = talk.read_page(ws, cell_id, size=PAGE_SIZE)  # sweeps expired chat first
         rt = cells.find_cell(ws, cell_id)
-        by_thread: dict[str, list[talk.MessageView]] = {}
-        for m in everything:
-            by_thread.setdefault(m.thread, []).append(m)
-        if not memo.threads or rt.org.threads is not threads_before or not memo.talk_from:
-            titles = [t.title for t in talk.threads(ws, cell_id)]
-        else:
-            titles = [t.title for t in memo.threads]
-        # Counted here rather than by `talk.threads` (which reads every message again).
-        memo.threads = [talk.ThreadView(t, len(by_thread.get(t, ()))) for t in titles]
-        memo.messages = by_thread
+        # One tab per thread; threads sharing a title are shown as one (their messages
+        # together), so each such tab counts them all.
+        found = talk.threads(ws, cell_id)
+        by_title: dict[str, int] = {}
+        for t in found:
+            by_title[t.title] = by_title.get(t.title, 0) + t.messages
+        memo.threads = [talk.ThreadView(t.title, by_title[t.title]) for t in found]
+        memo.pages = {(first.thread, 0): first}
+        memo.expires_next = first.expires_next
         memo.made_at = ws.now()
         memo.talk_from = parts()
-    return memo
+    titles = [t.title for t in memo.threads]
+    current = thread if thread in titles else (titles[0] if titles else "")
+    key = (current, page_no)
+    page = memo.pages.get(key)
+    if page is None:
+        cell_id = cells.summary(rt).cell_id
+        page = talk.read_page(ws, cell_id, thread=current or None, page=page_no, size=PAGE_SIZE)
+        if _same(memo.talk_from, parts()):  # nothing was swept meanwhile
+            if len(memo.pages) >= MEMO_PAGES:
+                memo.pages.clear()
+            memo.pages[key] = page
+    return memo.threads, page
 
 
 def cell_decisions(
@@ -242,20 +267,15 @@ def build(
 ) -> CellPage:
     """Everything the cell page shows, from the app (one call, under the app lock)."""
     memos = {} if memos is None else memos
-    data = cell_talk(ws, ref, ui.language, memos)
+    found_threads, page = cell_talk(ws, ref, ui.language, memos, thread, page_no)
     all_decisions = cell_decisions(ws, ref, ui.language, memos)
     rt = cells.find_cell(ws, ref)
     summary = cells.summary(rt)
     cell_id = summary.cell_id
     href = f"/cell/{cell_id}"
-    found_threads = data.threads
-    titles = [t.title for t in found_threads]
-    current = thread if thread in titles else (titles[0] if titles else "")
+    current = page.thread
     now = ws.now()
-    messages = [m for m in data.messages.get(current, []) if m.expires_at > now]
-    end = max(0, len(messages) - page_no * PAGE_SIZE)
-    start = max(0, end - PAGE_SIZE)
-    shown = messages[start:end]
+    shown = [m for m in page.messages if m.expires_at > now]
 
     def thread_href(title: str, n: int = 0) -> str:
         query = {"thread": title, **({"page": str(n)} if n else {})}
@@ -278,8 +298,8 @@ def build(
         ],
         thread=current,
         messages=[MessageRow(m.author, m.at, m.text, m.mine) for m in shown],
-        older_href=thread_href(current, page_no + 1) if start > 0 else None,
-        newer_href=thread_href(current, page_no - 1) if page_no > 0 else None,
+        older_href=thread_href(current, page_no + 1) if page.older else None,
+        newer_href=thread_href(current, page_no - 1) if page.newer else None,
         open_decisions=[d for d in all_decisions if d.is_open],
         closed_decisions=closed[-RECENT_CLOSED:][::-1],
         decision_count=len(all_decisions),
