@@ -96,3 +96,33 @@ def test_sweep_removes_old_envelopes(storage: Storage) -> None:
     assert len(storage.fetch(mailbox_hash(mb), after=0, limit=10).records) == 1
     assert storage.sweep(before=1000.0) == 1
     storage.ping()
+
+
+def test_sweeps_and_posts_from_two_threads_do_not_collide(storage: Storage) -> None:
+    """The retention sweeper runs in another thread than the batch writer, on the same
+    write connection; each must wait for the other's transaction (a regression: a sweep
+    at start-up made the first post fail with SQLITE_ERROR)."""
+    import threading
+
+    mb = os.urandom(32)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def sweeper() -> None:
+        while not stop.is_set():
+            try:
+                storage.sweep(before=0.0)
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    thread = threading.Thread(target=sweeper)
+    thread.start()
+    try:
+        for _ in range(100):
+            storage.post_batch([item(mb)], now=1.0, max_mailbox_bytes=CAP)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(storage.fetch(mailbox_hash(mb), after=0, limit=200).records) == 100

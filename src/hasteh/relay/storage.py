@@ -135,6 +135,9 @@ class _SqlStorage:
         self._local = threading.local()
         self._readers: list[Any] = []
         self._lock = threading.Lock()
+        # One connection writes; the batch writer thread and the retention sweeper (another
+        # thread) both use it, and a connection holds one transaction at a time.
+        self._write_lock = threading.Lock()
         self._writer: Any = self._connect()
 
     # -- to override ----------------------------------------------------------------
@@ -163,7 +166,7 @@ class _SqlStorage:
         self, items: Sequence[PostItem], *, now: float, max_mailbox_bytes: int
     ) -> list[PostResult]:
         try:
-            with self._transaction(self._writer) as cur:
+            with self._write_lock, self._transaction(self._writer) as cur:
                 if self.LOCK:
                     self._lock_mailboxes(cur, sorted({i.mailbox_hash for i in items}), now)
                 return [self._post_one(cur, item, now, max_mailbox_bytes) for item in items]
@@ -245,7 +248,7 @@ class _SqlStorage:
         """Close a read transaction so the next read sees new commits."""
 
     def sweep(self, *, before: float) -> int:
-        with self._transaction(self._writer) as cur:
+        with self._write_lock, self._transaction(self._writer) as cur:
             cur.execute(self._sql("DELETE FROM envelopes WHERE created_at < ?"), (before,))
             removed = int(cur.rowcount or 0)
             cur.execute(
