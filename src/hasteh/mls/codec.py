@@ -43,38 +43,45 @@ class Reader:
         return self._pos
 
     def read(self, n: int) -> bytes:
-        if n < 0 or n > self.remaining:
+        pos = self._pos
+        end = pos + n
+        if n < 0 or end > self._end:
             raise MLSDecodeError(f"truncated: needed {n} bytes, {self.remaining} left")
-        start = self._pos
-        self._pos += n
-        return self._data[start : self._pos]
+        self._pos = end
+        return self._data[pos:end]
 
     def uint(self, size: int) -> int:
         return int.from_bytes(self.read(size), "big")
 
     def u8(self) -> int:
-        return self.uint(1)
+        pos = self._pos
+        if pos >= self._end:
+            raise MLSDecodeError("truncated: needed 1 bytes, 0 left")
+        self._pos = pos + 1
+        return self._data[pos]
 
     def u16(self) -> int:
-        return self.uint(2)
+        return int.from_bytes(self.read(2), "big")
 
     def u32(self) -> int:
-        return self.uint(4)
+        return int.from_bytes(self.read(4), "big")
 
     def u64(self) -> int:
-        return self.uint(8)
+        return int.from_bytes(self.read(8), "big")
 
     def varint(self) -> int:
         """A variable-length integer that must use its minimal encoding (§2.1.2)."""
         first = self.u8()
         prefix = first >> 6
+        if prefix == 0:  # the common case: one byte, always minimal
+            return first
         if prefix == 3:
             raise MLSDecodeError("invalid varint: the 11 prefix is reserved")
         length = 1 << prefix
         value = first & 0x3F
         for byte in self.read(length - 1):
             value = (value << 8) | byte
-        if prefix > 0 and value < (1 << (8 * (length // 2) - 2)):
+        if value < (1 << (8 * (length // 2) - 2)):
             raise MLSDecodeError("invalid varint: not minimally encoded")
         return value
 

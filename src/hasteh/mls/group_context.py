@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from .codec import Reader, Writer, decode_all, encode
+from .codec import Reader, Writer, decode_all
 from .errors import MLSDecodeError
 from .extensions import Extension, decode_extensions, encode_extensions
 
@@ -12,7 +13,7 @@ from .extensions import Extension, decode_extensions, encode_extensions
 MLS10 = 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class GroupContext:
     cipher_suite: int
     group_id: bytes
@@ -22,7 +23,17 @@ class GroupContext:
     extensions: tuple[Extension, ...] = ()
     version: int = MLS10
 
+    @cached_property
+    def encoded(self) -> bytes:
+        """The encoding, computed once: every signature and tag of an epoch covers it."""
+        w = Writer()
+        self._encode_fields(w)
+        return w.getvalue()
+
     def encode(self, w: Writer) -> None:
+        w.raw(self.encoded)
+
+    def _encode_fields(self, w: Writer) -> None:
         w.u16(self.version)
         w.u16(self.cipher_suite)
         w.opaque(self.group_id)
@@ -45,7 +56,7 @@ class GroupContext:
         return cls(cipher_suite, group_id, epoch, tree_hash, cth, extensions, version)
 
     def to_bytes(self) -> bytes:
-        return encode(self)
+        return self.encoded
 
     @classmethod
     def from_bytes(cls, data: bytes) -> GroupContext:
