@@ -7,8 +7,8 @@ Every use of a primitive in MLS is domain-separated by a label prefixed with
 from __future__ import annotations
 
 from .cipher_suite import CipherSuite, Rng
-from .codec import Writer
-from .errors import InvalidMessage
+from .codec import Writer, opaque_bytes
+from .errors import InvalidMessage, UsageError
 
 LABEL_PREFIX = b"MLS 1.0 "
 
@@ -29,11 +29,12 @@ def expand_with_label(
     suite: CipherSuite, secret: bytes, label: bytes | str, context: bytes, length: int
 ) -> bytes:
     """ExpandWithLabel (§8): KDF.Expand(secret, KDFLabel, length)."""
-    w = Writer()
-    w.u16(length)
-    w.opaque(_label(label))
-    w.opaque(context)
-    return suite.kdf_expand(secret, w.getvalue(), length)
+    # KDFLabel { uint16 length; opaque label<V>; opaque context<V>; }, built directly:
+    # this runs five times per message received.
+    if not 0 <= length < 1 << 16:
+        raise UsageError(f"ExpandWithLabel length {length} does not fit in uint16")
+    info = length.to_bytes(2, "big") + opaque_bytes(_label(label)) + opaque_bytes(context)
+    return suite.kdf_expand(secret, info, length)
 
 
 def derive_secret(suite: CipherSuite, secret: bytes, label: bytes | str) -> bytes:
