@@ -617,12 +617,15 @@ def plan(ws: Workspace, rt: CellRuntime) -> str | None:
     return chosen
 
 
+def responsible(rt: CellRuntime) -> bool:
+    """Whether this member carries out what the cell adopted (the lowest leaf)."""
+    return rt.active and bool(rt.org.members) and min(rt.org.members) == rt.own_leaf
+
+
 def settings_to_carry_out(rt: CellRuntime) -> list[org.Decision]:
     """Adopted settings changes not yet carried out, if this member is responsible (the
     lowest leaf)."""
-    if not rt.active or not rt.org.members:
-        return []
-    if min(rt.org.members) != rt.own_leaf:
+    if not responsible(rt):
         return []
     return [
         d

@@ -137,6 +137,13 @@ def carry_out(ws: Workspace, rt: CellRuntime) -> int:
     for decision in runtime.settings_to_carry_out(rt):
         runtime.send_event(ws, rt, SettingsChanged(decision.decision_id))
         done += 1
+    # Deadlines close decisions by themselves: the member with the lowest leaf (the one
+    # who also carries out adopted settings) sends the closing event with the outcome,
+    # which every member recomputes and checks. Anyone may still close by hand.
+    if runtime.responsible(rt):
+        for event in org.close_due(rt.org, ws.now()):
+            runtime.send_event(ws, rt, event)
+            done += 1
     if runtime.plan(ws, rt) is not None:
         done += 1
     return done
