@@ -1,4 +1,5 @@
-"""hasteh.org is sans-I/O: no I/O modules, nothing from hasteh but hasteh.errors."""
+"""hasteh.org's own layering rules. The shared ones — no I/O modules, nothing from hasteh
+but hasteh.errors — are checked for every sans-I/O core in tests/test_layers.py."""
 
 from __future__ import annotations
 
@@ -10,47 +11,6 @@ import pytest
 
 ORG = Path(__file__).resolve().parents[2] / "src" / "hasteh" / "org"
 
-IO_MODULES = {
-    "os",
-    "io",
-    "sys",
-    "time",
-    "socket",
-    "sqlite3",
-    "sqlcipher3",
-    "random",
-    "secrets",
-    "subprocess",
-    "pathlib",
-    "shutil",
-    "tempfile",
-    "datetime",
-    "uuid",
-    "logging",
-    "locale",
-    "gettext",
-    "asyncio",
-    "threading",
-    "httpx",
-    "urllib",
-    "select",
-    "signal",
-}
-
-
-def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-        elif isinstance(node, ast.ImportFrom) and node.level:
-            pytest.fail(f"{path.name}: relative import; use absolute hasteh.org imports")
-    return names
-
-
 FILES = sorted(ORG.glob("*.py"))
 
 
@@ -60,19 +20,10 @@ def test_org_has_its_modules() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_org_imports_no_io(path: Path) -> None:
-    bad = {n for n in imports_of(path) if n.split(".")[0] in IO_MODULES}
-    assert not bad, f"{path.name} imports I/O modules {bad}"
-
-
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_org_imports_only_errors_from_hasteh(path: Path) -> None:
-    bad = {
-        n
-        for n in imports_of(path)
-        if n.startswith("hasteh") and not n.startswith("hasteh.org") and n != "hasteh.errors"
-    }
-    assert not bad, f"{path.name} imports {bad}"
+def test_org_uses_absolute_imports(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    relative = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]
+    assert not relative, f"{path.name}: relative import; use absolute hasteh.org imports"
 
 
 def test_importing_org_loads_no_other_hasteh_module() -> None:
