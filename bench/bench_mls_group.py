@@ -28,10 +28,9 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -40,7 +39,7 @@ from hasteh.mls.credential import BasicCredential
 from hasteh.mls.group import CommitApplied, GroupState, create_group, join_from_welcome
 from hasteh.mls.key_package_ops import KeyPackageSecrets, create_key_package
 from hasteh.mls.proposals import Add
-from mlsrs_peer import OPS, measure_mlsrs
+from mlsrs_peer import OPS, fill_leaves, measure_mlsrs, timed
 
 SIZES = (2, 8, 32, 128, 1024)
 SUITE = 1
@@ -53,49 +52,35 @@ def _kp(name: bytes) -> KeyPackageSecrets:
     return create_key_package(SUITE, BasicCredential(name), sk, rng=os.urandom, now=NOW)
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-def _fill_leaves(size: int) -> list[int]:
-    leaves, leaf = [], 1
-    while leaf < size:
-        leaves.append(leaf)
-        leaf *= 2
-    return leaves
-
-
 def measure_hasteh_size(size: int, *, repeat: int = 5, messages: int = 50) -> dict[str, float]:
     kps = [_kp(f"member-{i}".encode()) for i in range(size)]
     creator = create_group(SUITE, b"bench-group-%d" % size, kps[0], rng=os.urandom)
     out = creator.commit([Add(k.key_package) for k in kps[1:]], rng=os.urandom, now=NOW)
     creator = creator.merge_pending(out.pending)
     assert out.welcome is not None
-    active = sorted({*_fill_leaves(size), size - 1})
+    active = sorted({*fill_leaves(size), size - 1})
     states: dict[int, GroupState] = {0: creator}
     joins = []
     for leaf in active:
-        seconds, state = _timed(lambda leaf=leaf: join_from_welcome(out.welcome, kps[leaf]))
+        seconds, state = timed(lambda leaf=leaf: join_from_welcome(out.welcome, kps[leaf]))
         states[leaf] = state
         joins.append(seconds)
 
     def commit_and_relay(committer: int) -> tuple[float, float]:
-        create, c = _timed(lambda: states[committer].commit(force_path=True, rng=os.urandom))
+        create, c = timed(lambda: states[committer].commit(force_path=True, rng=os.urandom))
         states[committer] = states[committer].merge_pending(c.pending)
         process = 0.0
         for leaf in list(states):
             if leaf == committer:
                 continue
-            seconds, result = _timed(lambda leaf=leaf: states[leaf].process(c.commit))
+            seconds, result = timed(lambda leaf=leaf: states[leaf].process(c.commit))
             assert isinstance(result, CommitApplied) and result.new_state is not None
             states[leaf] = result.new_state
             if leaf == size - 1:
                 process = seconds
         return create, process
 
-    for leaf in _fill_leaves(size):
+    for leaf in fill_leaves(size):
         commit_and_relay(leaf)
     creates, processes = [], []
     for _ in range(repeat):

@@ -48,14 +48,16 @@ def _client(name: bytes) -> Any:
     return mls.Client(name, mls.generate_signature_keypair(SUITE), mls.client_config_default())
 
 
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
 
 
-def _fill_leaves(size: int) -> list[int]:
-    """First leaf of each copath subtree of leaf 0: 1, 2, 4, … below `size`."""
+def fill_leaves(size: int) -> list[int]:
+    """First leaf of each copath subtree of leaf 0: 1, 2, 4, … below `size`.
+
+    Both sides of bench_mls_group.py fill their trees through exactly these commits."""
     leaves = []
     leaf = 1
     while leaf < size:
@@ -76,27 +78,27 @@ def measure_size(size: int, *, repeat: int = 5, messages: int = 50) -> dict[str,
     welcome = output.welcome_message
 
     # Only the members that commit or measure hold a state (see the module docstring).
-    active = sorted({*_fill_leaves(size), size - 1})
+    active = sorted({*fill_leaves(size), size - 1})
     groups: dict[int, Any] = {0: creator}
     joins = []
     for leaf in active:
-        seconds, info = _timed(partial(clients[leaf].join_group, None, welcome))
+        seconds, info = timed(partial(clients[leaf].join_group, None, welcome))
         groups[leaf] = info.group
         joins.append(seconds)
 
     def commit_and_relay(committer: int) -> tuple[float, float]:
-        create, out = _timed(groups[committer].commit)
+        create, out = timed(groups[committer].commit)
         groups[committer].process_incoming_message(out.commit_message)
         process = 0.0
         for leaf, group in groups.items():
             if leaf == committer:
                 continue
-            seconds, _ = _timed(partial(group.process_incoming_message, out.commit_message))
+            seconds, _ = timed(partial(group.process_incoming_message, out.commit_message))
             if leaf == size - 1:
                 process = seconds
         return create, process
 
-    for leaf in _fill_leaves(size):
+    for leaf in fill_leaves(size):
         commit_and_relay(leaf)
 
     creates, processes = [], []
