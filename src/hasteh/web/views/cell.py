@@ -32,7 +32,7 @@ from hasteh.i18n import parse_digits
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
-from hasteh.web.views.common import needs_unlocked, redirect, text
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 #: Messages per page of a thread (newest first page).
 PAGE_SIZE = 50
@@ -342,9 +342,8 @@ async def show_cell(
     return render(request, "cell.html", page, status_code=status)
 
 
+@unlocked_only
 async def cell_page(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await show_cell(request, request.path_params["ref"])
 
 
@@ -366,9 +365,8 @@ def sent_or_queued(reached: bool) -> str:
     return "sent" if reached else "queued"
 
 
+@unlocked_only
 async def say(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref = request.path_params["ref"]
     data = await request.form()
     form = TalkForm(text=text(data, "text"), new_thread=text(data, "new_thread"))
@@ -387,9 +385,8 @@ async def say(request: Request) -> Response:
     return done(ref, sent_or_queued(reached), "talk", thread=title)
 
 
+@unlocked_only
 async def propose(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
@@ -423,10 +420,9 @@ async def propose(request: Request) -> Response:
     return done(ref, "proposed" if reached else "queued", "newcomers")
 
 
+@unlocked_only
 async def answer(request: Request) -> Response:
     """Vouch for, approve or object to a proposed newcomer."""
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
@@ -453,9 +449,8 @@ async def answer(request: Request) -> Response:
     return done(ref, "answered" if reached else "queued", "newcomers")
 
 
+@unlocked_only
 async def change_settings(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+
 import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -38,6 +41,21 @@ def needs_unlocked(request: Request) -> Response | None:
     """A redirect to where the person belongs, unless the profile is unlocked."""
     state = web_state(request)
     return None if state.unlocked else redirect(start_page(state))
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def unlocked_only(view: Endpoint) -> Endpoint:
+    """A view for an unlocked profile; anyone else is sent where they belong."""
+
+    @functools.wraps(view)
+    async def guarded(request: Request) -> Response:
+        if (elsewhere := needs_unlocked(request)) is not None:
+            return elsewhere
+        return await view(request)
+
+    return guarded
 
 
 def text(form: FormData, name: str) -> str:

@@ -28,7 +28,7 @@ from hasteh.transport.courier import DEFAULT_COST
 from hasteh.web.app import Exported, render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.cell import NOTICES, send_now
-from hasteh.web.views.common import needs_unlocked, redirect, text
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 #: Largest bundle accepted by the import form (the guard's limit for /courier/import).
 MAX_BUNDLE = 64 * 1024 * 1024
@@ -57,9 +57,8 @@ class CourierPage:
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
 
 
+@unlocked_only
 async def fetch_now(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     data = await request.form()
     back = text(data, "next")
     if not _RETURN.match(back):
@@ -89,15 +88,13 @@ async def show(request: Request, errors: list[str] | None = None, imported: int 
     return render(request, "courier.html", page, status_code=400 if errors else 200)
 
 
+@unlocked_only
 async def courier_page(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await show(request)
 
 
+@unlocked_only
 async def export(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     state = web_state(request)
     ui = ui_for(request)
     cost = state.courier_cost or DEFAULT_COST
@@ -123,9 +120,8 @@ async def export(request: Request) -> Response:
     return redirect("/courier?done=exported")
 
 
+@unlocked_only
 async def download(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     exported = web_state(request).exported
     if exported is None:
         return redirect("/courier")
@@ -136,9 +132,8 @@ async def download(request: Request) -> Response:
     )
 
 
+@unlocked_only
 async def import_(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     state = web_state(request)
     ui = ui_for(request)
     cost = state.courier_cost or DEFAULT_COST

@@ -29,7 +29,7 @@ from hasteh.i18n import current_language, parse_digits
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.cell import KIND_NAMES, NOTICES, CellMemo, cell_decisions, send_now
-from hasteh.web.views.common import needs_unlocked, redirect, text
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 #: The kinds offered by the open form, in order (the app's names).
 KINDS = ("consent", "proposal", "single", "multiple", "ranked", "stv", "optin")
@@ -138,9 +138,8 @@ async def list_page(
     return render(request, "decisions.html", page, status_code=400 if errors else 200)
 
 
+@unlocked_only
 async def decisions_page(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await list_page(request)
 
 
@@ -149,9 +148,8 @@ def _number(value: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) < 6 else None
 
 
+@unlocked_only
 async def open_decision(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
@@ -232,15 +230,13 @@ async def one_page(request: Request, errors: list[str] | None = None) -> Respons
     return render(request, "decision.html", page, status_code=400 if errors else 200)
 
 
+@unlocked_only
 async def decision_page(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await one_page(request)
 
 
+@unlocked_only
 async def vote(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref, number = request.path_params["ref"], request.path_params["n"]
     ui = ui_for(request)
     data = await request.form()
@@ -281,9 +277,8 @@ async def _refused(request: Request, lines: list[str]) -> Response:
         return await home_page(request, CreateForm(), refusal.lines, 404)
 
 
+@unlocked_only
 async def close(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref, number = request.path_params["ref"], request.path_params["n"]
 
     def run(ws: Workspace) -> bool:

@@ -13,7 +13,7 @@ from hasteh.app import Workspace, cells
 from hasteh.i18n import parse_digits
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
-from hasteh.web.views.common import needs_unlocked, redirect, text
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +90,8 @@ async def home_page(request: Request, form: CreateForm, errors: list[str], statu
     return render(request, "home.html", page, status_code=status)
 
 
+@unlocked_only
 async def home(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await home_page(request, CreateForm(cap=ui_for(request).number(5)), [], 200)
 
 
@@ -101,9 +100,8 @@ def whole_number(value: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) < 6 else None
 
 
+@unlocked_only
 async def create(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     state = web_state(request)
     ui = ui_for(request)
     data = await request.form()

@@ -25,7 +25,7 @@ from hasteh.i18n import parse_digits
 from hasteh.mls.key_package_ops import KeyPackageSecrets
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
-from hasteh.web.views.common import needs_unlocked, redirect, text
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 #: Notices after a redirect (`?done=…`), as msgids.
 NOTICES = {
@@ -111,15 +111,13 @@ async def show(
     return render(request, "join.html", page, status_code=400 if errors else 200)
 
 
+@unlocked_only
 async def join_page(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await show(request, days=ui_for(request).number(7))
 
 
+@unlocked_only
 async def make_card(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     state = web_state(request)
     ui = ui_for(request)
     data = await request.form()
@@ -148,9 +146,8 @@ async def make_card(request: Request) -> Response:
     return redirect("/join?done=card#cards")
 
 
+@unlocked_only
 async def pick_up(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
 
     def run(ws: Workspace) -> str:
         names = join.join(ws)

@@ -21,7 +21,7 @@ from hasteh.i18n import parse_digits
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.cell import done
-from hasteh.web.views.common import needs_unlocked, redirect, text
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 
 @dataclass
@@ -66,15 +66,13 @@ async def show(
     return render(request, "member.html", page, status_code=400 if errors else 200)
 
 
+@unlocked_only
 async def member_page(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     return await show(request)
 
 
+@unlocked_only
 async def remove(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref, leaf = request.path_params["ref"], request.path_params["leaf"]
     data = await request.form()
     deadline = text(data, "deadline")
@@ -98,9 +96,8 @@ async def remove(request: Request) -> Response:
     return redirect(f"/cell/{ref}/decisions/{number}?done={'removal' if reached else 'queued'}")
 
 
+@unlocked_only
 async def seized(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     ref, leaf = request.path_params["ref"], request.path_params["leaf"]
     ui = ui_for(request)
     data = await request.form()

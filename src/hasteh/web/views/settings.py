@@ -28,9 +28,9 @@ from hasteh.web.views.common import (
     LANGUAGE_KEY,
     PROXY_KEY,
     RELAYS_KEY,
-    needs_unlocked,
     redirect,
     text,
+    unlocked_only,
 )
 
 MAX_RELAYS = 10
@@ -101,9 +101,8 @@ def parse_settings(
     return relays, proxy, days, errors
 
 
+@unlocked_only
 async def settings(request: Request) -> Response:
-    if (elsewhere := needs_unlocked(request)) is not None:
-        return elsewhere
     state = web_state(request)
     assert state.vault is not None
     vault = state.vault
