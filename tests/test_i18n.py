@@ -28,3 +28,18 @@ def test_digits_round_trip(n: int) -> None:
     shown = i18n.persian_digits(n)
     assert all(c in "۰۱۲۳۴۵۶۷۸۹" for c in shown)
     assert int(i18n.parse_digits(shown)) == n
+
+
+@given(st.text(max_size=20))
+def test_whole_number_never_raises(text: str) -> None:
+    """Any text is a non-negative int or None — never an exception from `int`."""
+    n = i18n.whole_number(text)
+    assert n is None or (n >= 0 and len(str(n)) <= 9)
+
+
+def test_whole_number_accepts_persian_and_refuses_lookalikes() -> None:
+    assert i18n.whole_number("۱۲") == 12
+    assert i18n.whole_number(" ٣ ") == 3
+    for bad in ("²", "१२", "-1", "+1", "1.5", "", " ", "9" * 10, "9" * 5000):
+        assert i18n.whole_number(bad) is None, bad
+    assert i18n.whole_number("9" * 10, max_digits=10) == 9_999_999_999

@@ -119,3 +119,16 @@ def display_number(value: int, language: str | None = None) -> str:
 def parse_digits(text: str) -> str:
     """Accept Persian, Arabic-Indic or ASCII digits on input; return ASCII digits."""
     return text.translate(_ANY_DIGITS_TO_ASCII)
+
+
+def whole_number(text: str, *, max_digits: int = 9) -> int | None:
+    """A non-negative whole number typed in Persian, Arabic-Indic or ASCII digits, or None.
+
+    `str.isdigit` alone is not enough: it accepts superscripts and other digit-like
+    characters that `int` then refuses, and `int` refuses strings over 4,300 digits; both
+    would turn a bad form value into a crash instead of a clear message.
+    """
+    digits = parse_digits(text).strip()
+    if not digits or len(digits) > max_digits or not (digits.isascii() and digits.isdigit()):
+        return None
+    return int(digits)

@@ -63,6 +63,16 @@ def test_oversized_bodies(relay: RelayProcess) -> None:
         b"Connection: close\r\n\r\n" + b"\x00" * 1000,
     )
     assert status_of(declared) == 413 and b'"too_large"' in declared
+    # A Content-Length that `str.isdigit` accepts but `int` refuses, or that is absurdly
+    # long, is refused like any other bad length, not answered with a 500.
+    for length in (b"\xb2", b"9" * 5000):
+        odd = raw(
+            relay,
+            b"POST /v1/envelopes HTTP/1.1\r\nHost: x\r\nContent-Length: "
+            + length
+            + b"\r\nConnection: close\r\n\r\n",
+        )
+        assert 400 <= status_of(odd) < 500, odd[:200]
     with httpx.Client(base_url=relay.url, timeout=10) as c:
 
         def chunks() -> Iterator[bytes]:

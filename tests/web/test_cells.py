@@ -253,6 +253,15 @@ BAD_INPUT: list[tuple[str, str, dict[str, str], str]] = [
         "A cell cannot have more than {hard} members.",
     ),
     ("cap-letters", "settings", {"cap": "abc"}, "Write whole numbers, or leave the field empty."),
+    # Digit-like characters `str.isdigit` accepts but `int` refuses; and a huge number.
+    ("cap-superscript", "settings", {"cap": "²"}, "Write whole numbers, or leave the field empty."),
+    ("cap-huge", "settings", {"cap": "9" * 5000}, "Write whole numbers, or leave the field empty."),
+    (
+        "quorum-superscript",
+        "decisions",
+        {"kind": "consent", "question": "q", "quorum": "³", "deadline": "+1d"},
+        "The quorum must be a whole number.",
+    ),
     (
         "bad-deadline",
         "settings",

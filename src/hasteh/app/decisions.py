@@ -23,7 +23,7 @@ from hasteh.app import runtime
 from hasteh.app.cells import find_cell, find_member
 from hasteh.app.errors import BadInput, UnknownDecision
 from hasteh.app.runtime import CellRuntime
-from hasteh.i18n import _, parse_digits
+from hasteh.i18n import _, parse_digits, whole_number
 from hasteh.org import (
     Choice,
     Choices,
@@ -92,7 +92,7 @@ def parse_deadline(text: str, now: int) -> int:
     if match:
         n, unit = int(match.group(1)), match.group(2)
         return now + n * {"d": 86_400, "h": 3_600, "m": 60}[unit]
-    if value.isdigit() and len(value) >= 9:
+    if value.isascii() and value.isdigit() and 9 <= len(value) <= 12:  # unix seconds
         return int(value)
     date_match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2}):(\d{2}))?$", value)
     if not date_match:
@@ -121,8 +121,9 @@ def _decisions(rt: CellRuntime) -> list[org.Decision]:
 def _find(rt: CellRuntime, ref: str) -> org.Decision:
     value = parse_digits(ref).strip().lstrip("#")
     found = _decisions(rt)
-    if value.isdigit() and 1 <= int(value) <= len(found):
-        return found[int(value) - 1]
+    number = whole_number(value, max_digits=6)
+    if number is not None and 1 <= number <= len(found):
+        return found[number - 1]
     low = value.lower()
     if len(low) >= 4:
         matches = [d for d in found if d.decision_id.hex().startswith(low)]
@@ -188,9 +189,9 @@ def open_decision(
 
 
 def _option_index(decision: org.Decision, value: str) -> int:
-    text = parse_digits(value).strip()
-    if text.isdigit() and 1 <= int(text) <= len(decision.options):
-        return int(text) - 1
+    number = whole_number(value, max_digits=4)
+    if number is not None and 1 <= number <= len(decision.options):
+        return number - 1
     for i, option in enumerate(decision.options):
         if option == value.strip():
             return i

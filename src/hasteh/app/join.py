@@ -75,7 +75,7 @@ def join_from_package(
     delete_invitation(conn, invitation.pickup)
     registry.add_mailbox(conn, history.mailbox, list(history.relays))
     for relay, cursor in history.cursors.items():
-        if relay in history.relays and cursor.isdigit():
+        if relay in history.relays and cursor.isascii() and cursor.isdigit():
             vcursors.set_cursor(conn, relay, history.mailbox, cursor)
     ws._cells[group.group_id] = rt
     return rt

@@ -28,7 +28,13 @@ from hasteh.cli.options import (
     read_secret,
     working,
 )
-from hasteh.i18n import _, current_language, display_number, parse_digits, persian_digits
+from hasteh.i18n import (
+    _,
+    current_language,
+    display_number,
+    persian_digits,
+    whole_number,
+)
 from hasteh.transport.relay_client import RelayClient
 from hasteh.vault import Vault, unlock
 
@@ -77,10 +83,10 @@ def _workspace(home: Path | None, passphrase_file: Path | None) -> Iterator[Work
 
 
 def _int(value: str, what: str) -> int:
-    text = parse_digits(value).strip()
-    if not text.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise typer.BadParameter(_("{what} must be a whole number.").format(what=what))
-    return int(text)
+    return number
 
 
 # --- cell ----------------------------------------------------------------------------------

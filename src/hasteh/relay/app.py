@@ -171,7 +171,10 @@ class _BodyTooLarge(Exception):
 async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     """Read at most `limit` bytes within `timeout` seconds, or raise."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and (
+        not (declared.isascii() and declared.isdigit() and len(declared) <= 18)
+        or int(declared) > limit
+    ):
         raise _BodyTooLarge
     chunks: list[bytes] = []
     size = 0

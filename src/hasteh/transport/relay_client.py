@@ -130,6 +130,6 @@ class RelayClient:
             page = msgspec.json.decode(response.content, type=_Page)
         except msgspec.MsgspecError:
             raise RelayMisbehaved("fetch answer") from None
-        if not page.cursor.isdigit():
+        if not (page.cursor.isascii() and page.cursor.isdigit()):
             raise RelayMisbehaved("cursor")
         return Page(page.envelopes, page.cursor, page.epoch, page.more)

@@ -28,7 +28,7 @@ from hasteh.app.decisions import DecisionSummary
 from hasteh.app.errors import CardError
 from hasteh.app.runtime import CellRuntime
 from hasteh.errors import HastehError
-from hasteh.i18n import parse_digits
+from hasteh.i18n import parse_digits, whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
@@ -141,8 +141,7 @@ class CellPage:
 
 
 def page_number(value: str | None) -> int:
-    digits = parse_digits(value or "").strip()
-    return int(digits) if digits.isdigit() and len(digits) < 7 else 0
+    return whole_number(value or "", max_digits=6) or 0
 
 
 @dataclass
@@ -463,11 +462,11 @@ async def change_settings(request: Request) -> Response:
     numbers: dict[str, int | None] = {}
     errors: list[str] = []
     for name, value in (("cap", form.cap), ("expiry_days", form.expiry_days)):
-        digits = parse_digits(value).strip()
-        if not digits:
+        number = whole_number(value, max_digits=5)
+        if not parse_digits(value).strip():
             numbers[name] = None
-        elif digits.isdigit() and len(digits) < 6:
-            numbers[name] = int(digits)
+        elif number is not None:
+            numbers[name] = number
         else:
             errors.append(ui.gettext("Write whole numbers, or leave the field empty."))
     if errors:

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from hasteh.app import Workspace, courier
 from hasteh.app.sync import SyncReport
-from hasteh.i18n import parse_digits
+from hasteh.i18n import whole_number
 from hasteh.transport.courier import DEFAULT_COST
 from hasteh.web.app import Exported, render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
@@ -99,14 +99,13 @@ async def export(request: Request) -> Response:
     ui = ui_for(request)
     cost = state.courier_cost or DEFAULT_COST
     form = await request.form()
-    digits = parse_digits(text(form, "recent_days")).strip() or "0"
-    if not digits.isdigit() or int(digits) > 365:
+    days = whole_number(text(form, "recent_days").strip() or "0", max_digits=3)
+    if days is None or days > 365:
         lines = [
             ui.gettext("Days must be a whole number from 0 to 365."),
             ui.gettext("Nothing was changed."),
         ]
         return await show(request, lines)
-    days = int(digits)
 
     def run(ws: Workspace) -> Exported:
         since = ws.clock() - days * 86_400 if days else None

@@ -25,7 +25,7 @@ from hasteh.app import Workspace, cells, decisions
 from hasteh.app.cells import CellSummary
 from hasteh.app.decisions import DecisionSummary
 from hasteh.app.errors import UnknownDecision
-from hasteh.i18n import current_language, parse_digits
+from hasteh.i18n import current_language, whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.cell import KIND_NAMES, NOTICES, CellMemo, cell_decisions, send_now
@@ -143,11 +143,6 @@ async def decisions_page(request: Request) -> Response:
     return await list_page(request)
 
 
-def _number(value: str) -> int | None:
-    digits = parse_digits(value).strip()
-    return int(digits) if digits.isdigit() and len(digits) < 6 else None
-
-
 @unlocked_only
 async def open_decision(request: Request) -> Response:
     ref = request.path_params["ref"]
@@ -170,10 +165,10 @@ async def open_decision(request: Request) -> Response:
     options = [line.strip() for line in form.options.splitlines() if line.strip()]
     if len(options) > MAX_OPTIONS:
         errors.append(ui.gettext("At most 20 options."))
-    quorum = _number(form.quorum or "0")
+    quorum = whole_number(form.quorum or "0", max_digits=5)
     if quorum is None:
         errors.append(ui.gettext("The quorum must be a whole number."))
-    seats = _number(form.seats or "2") if form.kind == "stv" else None
+    seats = whole_number(form.seats or "2", max_digits=5) if form.kind == "stv" else None
     if form.kind == "stv" and seats is None:
         errors.append(ui.gettext("The number of seats must be a whole number."))
     if errors:
@@ -244,9 +239,12 @@ async def vote(request: Request) -> Response:
     reason = text(data, "reason")
     choices = [v for v in data.getlist("choice") if isinstance(v, str) and v]
     ranks = sorted(
-        (int(key[5:]), value)
+        (rank, value)
         for key, value in data.multi_items()
-        if key.startswith("rank_") and key[5:].isdigit() and isinstance(value, str) and value
+        if key.startswith("rank_")
+        and (rank := whole_number(key[5:], max_digits=3)) is not None
+        and isinstance(value, str)
+        and value
     )
     if ranks:
         choices = [value for _, value in ranks]

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh.app import Workspace, cells
-from hasteh.i18n import parse_digits
+from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
 from hasteh.web.views.common import redirect, text, unlocked_only
@@ -95,11 +95,6 @@ async def home(request: Request) -> Response:
     return await home_page(request, CreateForm(cap=ui_for(request).number(5)), [], 200)
 
 
-def whole_number(value: str) -> int | None:
-    digits = parse_digits(value).strip()
-    return int(digits) if digits.isdigit() and len(digits) < 6 else None
-
-
 @unlocked_only
 async def create(request: Request) -> Response:
     state = web_state(request)
@@ -113,10 +108,10 @@ async def create(request: Request) -> Response:
         expiry_days=text(data, "expiry_days"),
     )
     errors: list[str] = []
-    cap = whole_number(form.cap)
+    cap = whole_number(form.cap, max_digits=5)
     if cap is None:
         errors.append(ui.gettext("The cap must be a whole number from 2 to 7."))
-    expiry = whole_number(form.expiry_days) if form.expiry_days.strip() else None
+    expiry = whole_number(form.expiry_days, max_digits=5) if form.expiry_days.strip() else None
     if form.expiry_days.strip() and expiry is None:
         errors.append(ui.gettext("Days must be a whole number from 1 to 365."))
     if errors:

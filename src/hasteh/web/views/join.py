@@ -21,7 +21,7 @@ from starlette.routing import Route
 from hasteh.app import Workspace, cards, cells, join
 from hasteh.app.records import Invitation
 from hasteh.app.runtime import SUITE
-from hasteh.i18n import parse_digits
+from hasteh.i18n import whole_number
 from hasteh.mls.key_package_ops import KeyPackageSecrets
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
@@ -122,8 +122,8 @@ async def make_card(request: Request) -> Response:
     ui = ui_for(request)
     data = await request.form()
     cover_name, days_text = text(data, "cover_name"), text(data, "days")
-    digits = parse_digits(days_text).strip() or "7"
-    if not digits.isdigit() or len(digits) > 3:
+    days = whole_number(days_text.strip() or "7", max_digits=3)
+    if days is None:
         lines = [
             ui.gettext("A card is valid for 1 to 30 days."),
             ui.gettext("Nothing was changed."),
@@ -133,9 +133,7 @@ async def make_card(request: Request) -> Response:
         )
 
     def run(ws: Workspace) -> str:
-        return cards.create_card(
-            ws, cover_name, relays=new_group_relays(state, ws), days=int(digits)
-        )
+        return cards.create_card(ws, cover_name, relays=new_group_relays(state, ws), days=days)
 
     try:
         await call_app(request, run)

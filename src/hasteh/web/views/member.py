@@ -17,7 +17,7 @@ from starlette.routing import Route
 from hasteh.app import Workspace, cells, decisions, removal
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.errors import UnknownMember
-from hasteh.i18n import parse_digits
+from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.cell import done
@@ -38,9 +38,9 @@ class MemberPage:
 
 def _find(ws: Workspace, ref: str, leaf_text: str) -> tuple[CellSummary, MemberView]:
     cell = cells.summary(cells.find_cell(ws, ref))
-    digits = parse_digits(leaf_text).strip()
+    leaf = whole_number(leaf_text)
     for m in cells.members(ws, cell.cell_id):
-        if digits.isdigit() and m.leaf == int(digits):
+        if leaf is not None and m.leaf == leaf:
             return cell, m
     raise UnknownMember()
 

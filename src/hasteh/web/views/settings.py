@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.i18n import LANGUAGES, parse_digits
+from hasteh.i18n import LANGUAGES, whole_number
 from hasteh.vault import Connection
 from hasteh.vault.settings import delete_setting, get_setting, set_setting
 from hasteh.web.app import render, ui_for, web_state
@@ -93,9 +93,9 @@ def parse_settings(
     if proxy and not check_proxy(proxy):
         errors.append(ui.gettext("The proxy must look like socks5h://127.0.0.1:9050."))
     days = 0
-    digits = parse_digits(expiry_text.strip())
-    if digits.isdigit() and 1 <= int(digits) <= MAX_EXPIRY_DAYS:
-        days = int(digits)
+    number = whole_number(expiry_text)
+    if number is not None and 1 <= number <= MAX_EXPIRY_DAYS:
+        days = number
     else:
         errors.append(ui.gettext("Days must be a whole number from 1 to 365."))
     return relays, proxy, days, errors
