@@ -39,6 +39,7 @@ from hasteh.org import (
     Outcome,
     PolicyViolation,
     ProposalStance,
+    ProposalWithdrawn,
     Ranking,
     RemoveMember,
     SeizureReviewed,
@@ -166,6 +167,14 @@ CASES: dict[str, Callable[[World], EventEnvelope]] = {
     ),
     "card-pending": lambda w: at_now(w, NewcomerProposed(card("Roya"), "Nima", w.log.now + 9)),
     "unknown-proposal": lambda w: at_now(w, Vouched(NOWHERE), author=1),
+    "unknown-proposal (withdraw)": lambda w: at_now(w, ProposalWithdrawn(NOWHERE)),
+    "proposal-lapsed": lambda w: at_now(
+        w, Vouched(w.ids["proposal"]), author=2, at=w.log.now + 8 * DAY
+    ),
+    "not-your-proposal": lambda w: at_now(w, ProposalWithdrawn(w.ids["proposal"]), author=1),
+    "motion-too-soon": lambda w: at_now(
+        w, DecisionOpened("consent", "q", w.log.now + 9, motion=RemoveMember(1, "Kaveh"))
+    ),
     "self-vouch": lambda w: at_now(w, Vouched(w.ids["proposal"]), author=0),
     "already-answered": lambda w: at_now(w, AdmissionApproved(w.ids["proposal"]), author=1),
     "already-answered (object)": lambda w: at_now(
@@ -190,7 +199,6 @@ CASES: dict[str, Callable[[World], EventEnvelope]] = {
         w, "single", 0, DecisionOpened("consent", "q", w.log.now + 9)
     ),
     "expiry-in-past": lambda w: at_now(w, MessagePosted(w.ids[T], "x", w.log.now)),
-    "expiry-too-long": lambda w: at_now(w, MessagePosted(w.ids[T], "x", w.log.now + 15 * DAY)),
     "not-your-message": lambda w: at_now(w, MessageDeleted(w.ids["message"]), author=0),
     "deadline-in-past": lambda w: at_now(w, DecisionOpened("consent", "q", w.log.now - 1)),
     "deadline-in-past (now)": lambda w: at_now(w, DecisionOpened("consent", "q", w.log.now)),

@@ -71,6 +71,9 @@ __all__ = [
 
 #: A deadline may be at most this far after the opening.
 MAX_DEADLINE = 365 * DAY
+#: A decision that carries a motion (removing a member, changing settings) stays open at
+#: least this long, so one member cannot open, approve and close it before anyone looks.
+MIN_MOTION_DEADLINE = DAY
 
 STANCES: dict[DecisionKind, tuple[type[Stance], ...]] = {
     "consent": (Consent, Objection),
@@ -120,6 +123,8 @@ def check_decision_opened(state: OrgState, env: EventEnvelope, body: DecisionOpe
             member = state.members.get(LeafIndex(body.motion.leaf))
             if member is None or member.cover_name != body.motion.cover_name:
                 raise InvalidEvent("not-a-member", leaf=body.motion.leaf)
+        if body.deadline - env.at < MIN_MOTION_DEADLINE:
+            raise InvalidEvent("motion-too-soon", days=MIN_MOTION_DEADLINE // DAY)
 
 
 def fold_decision_opened(
@@ -132,7 +137,7 @@ def fold_decision_opened(
         question=body.question,
         options=body.options,
         deadline=body.deadline,
-        quorum=body.quorum,
+        quorum=max(body.quorum, removal_quorum(state, body)),
         hide_results=body.hide_results,
         outcome_only=body.outcome_only,
         seats=body.seats,
@@ -141,6 +146,15 @@ def fold_decision_opened(
         at=env.at,
     )
     return replace(state, decisions=state.decisions.set(key, decision))
+
+
+def removal_quorum(state: OrgState, body: DecisionOpened) -> int:
+    """Removing a member needs stances from a majority of the other members, whatever
+    quorum the opener asked for: one member alone never removes another."""
+    if not isinstance(body.motion, RemoveMember):
+        return 0
+    others = sum(1 for leaf in state.members if leaf != body.motion.leaf)
+    return others // 2 + 1
 
 
 # --- take part ---------------------------------------------------------------------------

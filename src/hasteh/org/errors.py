@@ -62,6 +62,14 @@ MESSAGES: Mapping[str, str] = {
     "cover-name-taken": "The cover name {name} is already used in this cell. Choose another.",
     "card-pending": "A proposal for this card is already open.",
     "unknown-proposal": "There is no open proposal with this id.",
+    "proposal-lapsed": (
+        "This proposal has lapsed (proposals last seven days). The proposer can make it again."
+    ),
+    "not-your-proposal": "Only the member who proposed the newcomer can withdraw the proposal.",
+    "motion-too-soon": (
+        "A decision that removes a member or changes the cell's settings must stay open at "
+        "least {days} day(s), so every member can take part."
+    ),
     "self-vouch": "The member who proposed the newcomer cannot also be the voucher.",
     "already-answered": "You have already answered this proposal.",
     "not-approved": (
@@ -86,7 +94,6 @@ MESSAGES: Mapping[str, str] = {
     "unknown-thread": "There is no thread with this id.",
     "duplicate-id": "An event with this id is already in the log.",
     "expiry-in-past": "The message would expire before it is sent.",
-    "expiry-too-long": ("The message would be kept longer than the cell allows ({limit} seconds)."),
     "not-your-message": "Only the member who posted a message can delete it.",
     # decisions
     "deadline-in-past": "The deadline is already past. Choose a later deadline.",

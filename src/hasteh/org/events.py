@@ -13,16 +13,24 @@ Every event travels in an `EventEnvelope`::
 * ``author`` is the MLS leaf index of the sender, taken by the app from the authenticated
   MLS sender, never from the payload. For the membership facts the app synthesizes from a
   processed commit (``MemberAdded``, ``MemberRemoved``) it is the committer's leaf.
-* ``at`` is the author's clock in unix seconds, passed in by the caller. It is part of the
-  log, so rules that use it (deadlines, expiry, card lifetime) give the same answer on
-  every member. org never reads a clock.
+* ``at`` is the event's **log time** in unix seconds. The author fills in its clock, but
+  a receiving app replaces it before folding with the time the order model gives
+  (docs/org.md, "Order, time and write access"): never earlier than the log's time
+  before the event, never later than the ordering relay's stamp. Rules that use it
+  (deadlines, expiry, card and proposal lifetimes) therefore give the same answer on
+  every member and cannot be gamed by a sender's clock. org never reads a clock.
+* ``n`` counts the author's events in this cell (1, 2, 3 …): a receiver that sees a jump
+  knows events of that author are missing (the relay withheld them).
+* ``seen`` / ``chain``: how many envelopes of the ordering relay the author had read and
+  the hash of that sequence. A receiver whose own sequence disagrees at that length has
+  been shown a different order from the author's (equivocation) and raises an alarm.
 
 Families and their tags (a tag never changes meaning once released):
 
     cell.*       CellCreated, SettingsChanged
     member.*     NewcomerProposed, Vouched, AdmissionApproved, AdmissionObjected,
-                 MemberAdded, MemberRemoved, MemberSeized, SeizureReviewed, LeaveAnnounced,
-                 Alarm
+                 ProposalWithdrawn, MemberAdded, MemberRemoved, MemberSeized,
+                 SeizureReviewed, LeaveAnnounced, Alarm
     talk.*       ThreadOpened, MessagePosted, MessageDeleted
     decision.*   DecisionOpened, StanceCast, DecisionClosed
 
@@ -83,6 +91,7 @@ __all__ = [
     "Outcome",
     "Position",
     "ProposalStance",
+    "ProposalWithdrawn",
     "Ranking",
     "RemoveMember",
     "SeizureReviewed",
@@ -275,6 +284,12 @@ class AdmissionObjected(Event, tag="member.objected", frozen=True):
     reason: Reason
 
 
+class ProposalWithdrawn(Event, tag="member.withdrawn", frozen=True):
+    """The proposer takes back proposal `proposal_id` (only the proposer may)."""
+
+    proposal_id: Id
+
+
 class MemberAdded(Event, tag="member.added", frozen=True):
     """Synthesized by the app from a processed Add commit (never sent by a member)."""
 
@@ -337,8 +352,10 @@ class MessagePosted(Event, tag="talk.message", frozen=True):
 
 
 class MessageDeleted(Event, tag="talk.delete", frozen=True):
-    """Delete for everyone; only the poster may. Deleting a message that is already gone
-    (expired or deleted) is accepted and changes nothing."""
+    """Delete for everyone a message of one's own. It deletes only a held `MessagePosted`
+    of the same author; for any other id (another member's message, an event of another
+    kind, an id already gone) it deletes nothing. The tombstone itself stays in the log
+    with its author."""
 
     message_id: Id
 
@@ -386,6 +403,7 @@ AnyEvent = (
     | Vouched
     | AdmissionApproved
     | AdmissionObjected
+    | ProposalWithdrawn
     | MemberAdded
     | MemberRemoved
     | MemberSeized
@@ -405,14 +423,23 @@ TAGS: Final[frozenset[str]] = frozenset(
 )
 
 
+Counter = Annotated[int, Meta(ge=0, lt=2**40)]
+ChainHash = Annotated[bytes, Meta(max_length=32)]
+
+
 class EventEnvelope(_Frozen, frozen=True):
-    """One entry of a cell's log: schema version, id, author leaf, author's time, body."""
+    """One entry of a cell's log: schema version, id, author leaf, log time, body; then
+    the author's counter and what the author had seen (see the module docstring). The
+    last three have defaults, so membership facts and older encodings stay short."""
 
     v: int
     event_id: Id
     author: Leaf
     at: Seconds
     body: AnyEvent
+    n: Counter = 0
+    seen: Counter = 0
+    chain: ChainHash = b""
 
 
 _encoder = msgspec.msgpack.Encoder()

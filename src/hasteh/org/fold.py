@@ -16,7 +16,7 @@ clock or a device setting, so the same log gives the same state on every member.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
@@ -41,6 +41,7 @@ from hasteh.org.events import (
     MessageDeleted,
     MessagePosted,
     NewcomerProposed,
+    ProposalWithdrawn,
     SeizureReviewed,
     SettingsChanged,
     StanceCast,
@@ -65,6 +66,7 @@ HANDLERS: dict[type[Event], tuple[Check, Fold]] = {
     Vouched: (membership.check_answer, membership.fold_answer),
     AdmissionApproved: (membership.check_answer, membership.fold_answer),
     AdmissionObjected: (membership.check_answer, membership.fold_answer),
+    ProposalWithdrawn: (membership.check_withdrawn, membership.fold_withdrawn),
     MemberAdded: (membership.check_commit, membership.fold_member_added),
     MemberRemoved: (membership.check_commit, membership.fold_member_removed),
     MemberSeized: (membership.check_member_seized, membership.fold_member_seized),
@@ -108,7 +110,13 @@ def apply(
     """Validate `envelope` against `state` and fold it. Raises `InvalidEvent` (with a
     stable `code`) and leaves `state` unchanged if the log must refuse it."""
     fold_ = _check(state, envelope)
-    return fold_(state, envelope, envelope.body, policy)
+    return fold_(_advance(state, envelope), envelope, envelope.body, policy)
+
+
+def _advance(state: OrgState, envelope: EventEnvelope) -> OrgState:
+    """The log time moves forward with each event and never back; a fold already sees
+    the time of the event it folds (the policy judges a commit at its log time)."""
+    return state if envelope.at <= state.time else replace(state, time=envelope.at)
 
 
 def fold(
@@ -118,7 +126,7 @@ def fold(
     policy still runs, so alarms are raised the same way."""
     body = envelope.body
     _, fold_ = HANDLERS[type(body)]
-    return fold_(state, envelope, body, policy)
+    return fold_(_advance(state, envelope), envelope, body, policy)
 
 
 def replay(
@@ -133,7 +141,8 @@ def replay(
 @dataclass(frozen=True, slots=True)
 class Received:
     """The new state, and the ids of stored events that must now be deleted (the stances
-    of a decision that just closed)."""
+    of a decision that just closed; the author's own message that a `MessageDeleted`
+    deletes — never anything else)."""
 
     state: OrgState
     forget: tuple[EventId, ...] = ()
@@ -148,4 +157,8 @@ def receive(
     if isinstance(body, DecisionClosed):
         old = state.decisions[EventId(body.decision_id)]
         return Received(new, tuple(sorted(old.stance_events)))
+    if isinstance(body, MessageDeleted):
+        held = state.messages.get(EventId(body.message_id))
+        if held is not None and held.author == envelope.author:
+            return Received(new, (held.message_id,))
     return Received(new)

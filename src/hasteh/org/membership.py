@@ -29,12 +29,19 @@ from hasteh.org.events import (
     MemberRemoved,
     MemberSeized,
     NewcomerProposed,
+    ProposalWithdrawn,
     SeizureReviewed,
     SettingsChanged,
     Vouched,
 )
-from hasteh.org.policy import MembershipPolicy, Verdict
-from hasteh.org.state import Admission, AlarmRecord, Member, OrgState, Seizure
+from hasteh.org.policy import MembershipPolicy, Verdict, lapsed
+from hasteh.org.state import (
+    Admission,
+    AlarmRecord,
+    Member,
+    OrgState,
+    Seizure,
+)
 
 
 def _id(envelope: EventEnvelope) -> EventId:
@@ -105,11 +112,12 @@ def check_newcomer_proposed(state: OrgState, env: EventEnvelope, body: NewcomerP
         raise InvalidEvent("malformed-card", size=CARD_FINGERPRINT_SIZE)
     if body.card_expires_at <= env.at:
         raise InvalidEvent("expired-card")
+    live = [a for a in state.proposals.values() if not lapsed(a, env.at)]
     taken = {m.cover_name for m in state.members.values()}
-    taken |= {a.cover_name for a in state.proposals.values()}
+    taken |= {a.cover_name for a in live}
     if body.cover_name in taken:
         raise InvalidEvent("cover-name-taken", name=body.cover_name)
-    if any(a.card_fingerprint == body.card_fingerprint for a in state.proposals.values()):
+    if any(a.card_fingerprint == body.card_fingerprint for a in live):
         raise InvalidEvent("card-pending")
     if len(state.members) >= state.settings.size_cap:
         raise InvalidEvent("cap-reached", cap=state.settings.size_cap)
@@ -125,9 +133,20 @@ def fold_newcomer_proposed(
         card_fingerprint=body.card_fingerprint,
         card_expires_at=body.card_expires_at,
         proposer=proposer,
+        proposed_at=env.at,
         approvals=frozenset({proposer}),
     )
-    return replace(state, proposals={**state.proposals, admission.proposal_id: admission})
+    # A lapsed proposal for the same card or name gives way to the new one.
+    kept = {
+        k: a
+        for k, a in state.proposals.items()
+        if not (
+            lapsed(a, env.at)
+            and (a.card_fingerprint == body.card_fingerprint or a.cover_name == body.cover_name)
+        )
+    }
+    return replace(state, proposals={**kept, admission.proposal_id: admission})
+
 
 
 def _open_admission(
@@ -137,9 +156,15 @@ def _open_admission(
     admission = state.proposals.get(EventId(body.proposal_id))
     if admission is None:
         raise InvalidEvent("unknown-proposal")
-    answered = admission.approvals | admission.vouchers | admission.objections
+    if lapsed(admission, env.at):
+        raise InvalidEvent("proposal-lapsed")
     if isinstance(body, Vouched) and env.author == admission.proposer:
         raise InvalidEvent("self-vouch")
+    # A member who approved may still vouch (in a cell of two, the only other member
+    # must vouch; approving first must not leave the proposal stuck for ever).
+    answered = admission.vouchers | admission.objections
+    if not isinstance(body, Vouched):
+        answered |= admission.approvals
     if env.author in answered:
         raise InvalidEvent("already-answered")
     return admission
@@ -173,6 +198,22 @@ def fold_answer(
             objection_reasons=tuple(sorted((*admission.objection_reasons, body.reason))),
         )
     return replace(state, proposals={**state.proposals, key: admission})
+
+
+def check_withdrawn(state: OrgState, env: EventEnvelope, body: ProposalWithdrawn) -> None:
+    require_member(state, env.author)
+    admission = state.proposals.get(EventId(body.proposal_id))
+    if admission is None:
+        raise InvalidEvent("unknown-proposal")
+    if admission.proposer != env.author:
+        raise InvalidEvent("not-your-proposal")
+
+
+def fold_withdrawn(
+    state: OrgState, env: EventEnvelope, body: ProposalWithdrawn, policy: MembershipPolicy
+) -> OrgState:
+    key = EventId(body.proposal_id)
+    return replace(state, proposals={k: v for k, v in state.proposals.items() if k != key})
 
 
 # --- commits (synthesized by the app) -----------------------------------------------------

@@ -37,16 +37,19 @@ from hasteh.org.events import (
     MemberRemoved,
     RemoveMember,
 )
-from hasteh.org.state import Admission, Decision, OrgState
+from hasteh.org.state import PROPOSAL_LIFETIME, Admission, Decision, OrgState
 
 __all__ = [
     "ALARMS",
     "DEFAULT_POLICY",
+    "AdmissionNeeds",
     "CellPolicy",
     "MembershipChange",
     "MembershipPolicy",
     "Verdict",
+    "admission_needs",
     "admission_status",
+    "lapsed",
     "approvals_needed",
     "authorize",
 ]
@@ -58,6 +61,7 @@ Authority = Literal["proposal", "decision", "seizure", "leave"]
 #: sender's cover name, {subject}: the member concerned). Translated in the fa catalog.
 ALARMS: Mapping[str, str] = {
     "no-proposal": "{by} added {subject} to the cell without an approved proposal.",
+    "proposal-lapsed": "{by} added {subject} after the proposal had lapsed.",
     "no-voucher": "{by} added {subject} to the cell before any member vouched for them.",
     "not-approved": "{by} added {subject} to the cell before the cell approved them.",
     "cap-reached": "{by} added {subject} although the cell was full.",
@@ -111,11 +115,39 @@ def _vouched(admission: Admission, state: OrgState) -> bool:
     return len(state.members) == 1 and admission.proposer in state.members
 
 
+def lapsed(admission: Admission, at: int) -> bool:
+    """Whether a proposal has lapsed at log time `at` (seven days after it was made, or
+    once the newcomer's card expired)."""
+    return at >= admission.proposed_at + PROPOSAL_LIFETIME or at >= admission.card_expires_at
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionNeeds:
+    """What a proposal still needs, for the faces to say in words: whether a voucher is
+    missing, how many more approvals, and when the proposal lapses."""
+
+    voucher: bool
+    approvals: int
+    lapses_at: int
+
+
+def admission_needs(admission: Admission, state: OrgState) -> AdmissionNeeds:
+    have, needed = len(_approvers(admission, state)), approvals_needed(state)
+    return AdmissionNeeds(
+        voucher=not _vouched(admission, state),
+        approvals=max(0, needed - have),
+        lapses_at=min(admission.proposed_at + PROPOSAL_LIFETIME, admission.card_expires_at),
+    )
+
+
 def admission_status(
     admission: Admission, state: OrgState
-) -> Literal["approved", "waiting", "refused"]:
-    """``approved`` (a member may commit the Add), ``waiting`` or ``refused`` (too many
-    members objected for the cell's rule ever to be met)."""
+) -> Literal["approved", "waiting", "refused", "lapsed"]:
+    """``approved`` (a member may commit the Add), ``waiting``, ``refused`` (too many
+    members objected for the cell's rule ever to be met) or ``lapsed`` (seven days passed
+    in the log, or the card expired: the proposer may propose again)."""
+    if lapsed(admission, state.time):
+        return "lapsed"
     objectors = len(admission.objections & frozenset(state.members))
     if objectors > len(state.members) - approvals_needed(state):
         return "refused"
@@ -145,6 +177,8 @@ class CellPolicy:
         )
         if admission is None:
             return Verdict.refuse("no-proposal")
+        if lapsed(admission, state.time):
+            return Verdict.refuse("proposal-lapsed")
         if admission.cover_name != change.cover_name:
             return Verdict.refuse("cover-name-mismatch")
         if not _vouched(admission, state):

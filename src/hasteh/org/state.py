@@ -35,6 +35,7 @@ from hasteh.org.psorted import PSorted
 __all__ = [
     "DEFAULT_SETTINGS",
     "HARD_CAP",
+    "PROPOSAL_LIFETIME",
     "Admission",
     "AlarmRecord",
     "Decision",
@@ -48,6 +49,8 @@ __all__ = [
 
 #: No cell may have more members than this, whatever it decides (DESIGN §4).
 HARD_CAP: Final = 7
+#: A newcomer's proposal lapses this long after it was made (log time).
+PROPOSAL_LIFETIME: Final = 7 * 86_400
 DEFAULT_SETTINGS: Final = CellSettings()
 
 
@@ -69,6 +72,8 @@ class Admission:
     card_fingerprint: bytes
     card_expires_at: int
     proposer: LeafIndex
+    #: Log time of the proposal; it lapses `PROPOSAL_LIFETIME` later.
+    proposed_at: int = 0
     vouchers: frozenset[LeafIndex] = frozenset()
     approvals: frozenset[LeafIndex] = frozenset()
     objections: frozenset[LeafIndex] = frozenset()
@@ -121,6 +126,9 @@ class Message:
     at: int
     text: str
     expires_at: int
+    #: The author's cover name when the message was posted (a leaf may later be reused
+    #: by a newcomer; words stay under the name they were said under).
+    author_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +174,10 @@ class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
     created: bool = False
+    #: The log time: the latest `at` folded (events' times never go back in a log). Not
+    #: part of equality: a replay after expired messages are forgotten may give a smaller
+    #: value, so the app keeps the log time in the cell record as well.
+    time: int = field(default=0, compare=False)
     name: str = ""
     settings: CellSettings = DEFAULT_SETTINGS
     #: The last commit epoch seen in a membership event.

@@ -6,9 +6,11 @@ ids, so the app deletes those events from the vault too (DESIGN §4: disappearin
 
 Expiry is local and depends on the device's clock, so a message's presence is a *view*,
 never a rule: no check here depends on whether a message is still held, except that only a
-message's poster may delete it while it is held. Deleting a message that is gone already
-is accepted and changes nothing, so a member whose copy expired a minute earlier does not
-refuse what the others accept for any reason that matters to the log.
+message's poster may delete it while it is held. A deletion deletes only a held message of
+its own author: naming another member's message is refused while it is held, and naming
+an id that is gone (expired, or an event of another kind) is accepted as a tombstone that
+deletes nothing, so a member whose copy expired a minute earlier does not refuse what the
+others accept. A message's expiry is clamped to the cell's rule from its log time.
 """
 
 from __future__ import annotations
@@ -57,18 +59,30 @@ def check_message_posted(state: OrgState, env: EventEnvelope, body: MessagePoste
         raise InvalidEvent("unknown-thread")
     if body.expires_at <= env.at:
         raise InvalidEvent("expiry-in-past")
-    if body.expires_at - env.at > state.settings.message_expiry:
-        raise InvalidEvent("expiry-too-long", limit=state.settings.message_expiry)
     if env.event_id in state.messages:
         raise InvalidEvent("duplicate-id")
+
+
+def kept_until(state: OrgState, env: EventEnvelope, body: MessagePosted) -> int:
+    """When the message goes: what its author asked, but never later than the cell's
+    `message_expiry` after its log time — a message dated ahead cannot outlive the rule,
+    and an honest author whose clock runs a little ahead is clamped, not refused."""
+    return min(body.expires_at, env.at + state.settings.message_expiry)
 
 
 def fold_message_posted(
     state: OrgState, env: EventEnvelope, body: MessagePosted, policy: MembershipPolicy
 ) -> OrgState:
     key = EventId(env.event_id)
+    expires_at = kept_until(state, env, body)
     message = Message(
-        key, EventId(body.thread_id), LeafIndex(env.author), env.at, body.text, body.expires_at
+        key,
+        EventId(body.thread_id),
+        LeafIndex(env.author),
+        env.at,
+        body.text,
+        expires_at,
+        state.cover_name(env.author),
     )
     thread_id = EventId(body.thread_id)
     order = state.thread_order.get(thread_id) or PSorted()
@@ -80,7 +94,7 @@ def fold_message_posted(
         state,
         messages=state.messages.set(key, message),
         thread_order=state.thread_order.set(thread_id, order.add((env.at, key))),
-        expiry_order=state.expiry_order.add((body.expires_at, key)),
+        expiry_order=state.expiry_order.add((expires_at, key)),
     )
 
 
@@ -113,8 +127,12 @@ def check_message_deleted(state: OrgState, env: EventEnvelope, body: MessageDele
 def fold_message_deleted(
     state: OrgState, env: EventEnvelope, body: MessageDeleted, policy: MembershipPolicy
 ) -> OrgState:
+    # Only a held message of the same author goes; any other id (another kind of event,
+    # one already expired) deletes nothing, so no member can erase what others said.
     held = state.messages.get(EventId(body.message_id))
-    return state if held is None else _forget(state, held)
+    if held is None or held.author != env.author:
+        return state
+    return _forget(state, held)
 
 
 @dataclass(frozen=True, slots=True)
