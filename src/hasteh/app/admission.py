@@ -24,13 +24,27 @@ from hasteh.app.cells import find_cell
 from hasteh.app.errors import BadInput, Refused, UnknownMember
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import _, display_number
-from hasteh.org import AdmissionApproved, AdmissionObjected, NewcomerProposed, Vouched
+from hasteh.org import (
+    AdmissionApproved,
+    AdmissionObjected,
+    NewcomerProposed,
+    ProposalWithdrawn,
+    Vouched,
+)
 from hasteh.vault import Connection
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["AdmissionView", "approve", "object_to", "pending", "propose", "vouch"]
+__all__ = [
+    "AdmissionView",
+    "approve",
+    "object_to",
+    "pending",
+    "propose",
+    "vouch",
+    "withdraw",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +55,12 @@ class AdmissionView:
     approvals: int
     needed: int
     objections: int
-    status: str  # approved | waiting | refused
+    status: str  # approved | waiting | refused | lapsed
     expires_at: int
+    #: What is still needed, in words (translated): a voucher, approvals, or nothing.
+    needs: str = ""
+    #: When the proposal lapses (log time, unix seconds).
+    lapses_at: int = 0
 
 
 def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
@@ -107,8 +125,40 @@ def object_to(ws: Workspace, cell: str, newcomer: str, reason: str) -> Admission
     return _answer(ws, cell, newcomer, "object", reason)
 
 
+def withdraw(ws: Workspace, cell: str, newcomer: str) -> None:
+    """The proposer takes the proposal back (the card is forgotten); it can be made again."""
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    admission = _admission(rt, newcomer)
+
+    def forget_card(conn: Connection, env: org.EventEnvelope) -> None:
+        rt.record.cards.pop(bytes(admission.proposal_id).hex(), None)
+        rt.record_dirty = True
+
+    runtime.send_event(ws, rt, ProposalWithdrawn(admission.proposal_id), also=forget_card)
+
+
+def needs_text(a: org.Admission, state: org.OrgState) -> str:
+    """What a proposal still needs, said so a member knows what to do next."""
+    status = org.admission_status(a, state)
+    if status == "lapsed":
+        return _("This proposal has lapsed. The member who proposed it can propose again.")
+    if status == "refused":
+        return _("Too many members objected: the newcomer cannot be admitted.")
+    if status == "approved":
+        return _("Approved: the member who proposed will add the newcomer at the next sync.")
+    needs = org.admission_needs(a, state)
+    parts = []
+    if needs.voucher:
+        parts.append(_("a member other than the proposer must vouch (“I know this person”)"))
+    if needs.approvals:
+        parts.append(_("{n} more member(s) must approve").format(n=display_number(needs.approvals)))
+    return _("Still needed: {what}.").format(what=_(", ").join(parts))
+
+
 def _view(rt: CellRuntime, a: org.Admission) -> AdmissionView:
     state = rt.org
+    needs = org.admission_needs(a, state)
     return AdmissionView(
         cover_name=a.cover_name,
         proposer=state.cover_name(a.proposer),
@@ -118,6 +168,8 @@ def _view(rt: CellRuntime, a: org.Admission) -> AdmissionView:
         objections=len(a.objections),
         status=org.admission_status(a, state),
         expires_at=a.card_expires_at,
+        needs=needs_text(a, state),
+        lapses_at=needs.lapses_at,
     )
 
 

@@ -181,14 +181,14 @@ def summary(rt: CellRuntime) -> CellSummary:
     s = rt.org.settings
     return CellSummary(
         cell_id=rt.group_id.hex()[:8],
-        name=rt.name,
+        name=rt.name or _("(a cell that could not be opened)"),
         members=len(rt.org.members),
         cap=s.size_cap,
         admission=s.admission,
         expiry_days=s.message_expiry // DAY,
         epoch=group.epoch if group is not None else -1,
         removed=not rt.active,
-        alarms=len(rt.org.alarms),
+        alarms=len(rt.org.alarms) + len(rt.record.notices),
         my_cover_name=me,
     )
 

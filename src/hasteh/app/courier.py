@@ -48,13 +48,29 @@ def merge_offline(ws: Workspace) -> int:
     return merged
 
 
+def confirm_offline(ws: Workspace) -> int:
+    """Enter our own events still waiting for the ordering relay into the log: the bundle
+    carries them where no relay orders them (they take the log's time)."""
+    confirmed = 0
+    for rt in all_cells(ws):
+        if rt.active and rt.record.own_pending:
+
+            def run(conn: Connection, rt: runtime.CellRuntime = rt) -> int:
+                return runtime.confirm_all_own(rt, ws.now())
+
+            confirmed += runtime.write(ws, rt, run)
+    return confirmed
+
+
 def prepare_export(ws: Workspace) -> None:
-    """Stage what is due and merge staged commits, until nothing more is (Add, then the
-    Welcome it leads to)."""
+    """Enter our own waiting events in the log, stage what is due and merge staged
+    commits, until nothing more is (a proposal, then the Add, then the Welcome)."""
     for _ in range(4):
+        confirmed = confirm_offline(ws)
         staged = sum(carry_out(ws, rt) for rt in all_cells(ws))
-        if not merge_offline(ws) and not staged:
+        if not merge_offline(ws) and not staged and not confirmed:
             break
+    confirm_offline(ws)
 
 
 def export_bundle(

@@ -27,10 +27,17 @@ JOIN_VERSION: Final = 1
 
 
 class History(msgspec.Struct, array_like=True, frozen=True):
+    """What a newcomer is handed with the Welcome: where the cell lives, where to start
+    reading, the log without chat, and the committer's log time and window of the
+    ordering relay (so the newcomer's time and equivocation check start where the
+    committer's are)."""
+
     mailbox: bytes
     relays: list[str]
     cursors: dict[str, str]
     events: list[bytes]
+    log_time: int = 0
+    window: list[tuple[int, bytes]] = msgspec.field(default_factory=list)
 
 
 class JoinPackage(msgspec.Struct, array_like=True, frozen=True):

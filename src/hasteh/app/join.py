@@ -62,6 +62,8 @@ def join_from_package(
         mailbox=history.mailbox,
         relays=list(history.relays),
         joined_at=ws.now(),
+        log_time=history.log_time,
+        window=[(int(seq), bytes(eid)) for seq, eid in history.window][-runtime.WINDOW :],
     )
     rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
     for env in envelopes:

@@ -50,6 +50,25 @@ class PendingCommit(msgspec.Struct, frozen=True):
     cover_name: str = ""
 
 
+class OwnEvent(msgspec.Struct, frozen=True, array_like=True):
+    """One of our own events sent but not yet back in the ordering relay's order (or
+    carried by courier): shown at once, entered in the log only when it returns."""
+
+    envelope_id: bytes
+    event: bytes
+
+
+class Notice(msgspec.Struct, frozen=True, array_like=True):
+    """Something this device saw that the log does not show (a gap, a fork, a junk or
+    rogue commit, a row that could not be read): an alarm for this member only.
+    `leaf` is the member concerned (None: nobody in particular); `count` how many."""
+
+    code: str
+    at: int
+    leaf: int | None = None
+    count: int = 1
+
+
 class CellRecord(msgspec.Struct):
     group_id: bytes
     mailbox: bytes
@@ -64,6 +83,18 @@ class CellRecord(msgspec.Struct):
     needs_update: bool = False
     #: MLS messages of a later epoch that arrived before their commit (courier order).
     parked: list[bytes] = msgspec.field(default_factory=list)
+    #: Our own events not yet back from the ordering relay (see `OwnEvent`).
+    own_pending: list[OwnEvent] = msgspec.field(default_factory=list)
+    #: How many events we sent in this cell (the `n` of the next one is this + 1).
+    own_n: int = 0
+    #: The log time: it only moves forward (docs/org.md, "Order, time and write access").
+    log_time: int = 0
+    #: The last envelopes of the ordering relay, as ``(seq, envelope id)``, oldest first.
+    window: list[tuple[int, bytes]] = msgspec.field(default_factory=list)
+    #: The highest `n` seen from each member (leaf), to notice withheld events.
+    counters: dict[int, int] = msgspec.field(default_factory=dict)
+    #: Alarms for this member only, newest last (bounded).
+    notices: list[Notice] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):

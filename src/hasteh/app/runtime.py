@@ -15,6 +15,16 @@ This is the one place where MLS and org meet. Rules it keeps:
   derived from the commit, so every member stores the same events. Org's policy then
   decides whether the change was authorized; if not, it records an alarm naming the
   committer's cover name. Such events arriving as messages are dropped.
+* **Order and time** (docs/org.md, "Order, time and write access"). The ordering relay
+  (the first of the cell's relays) gives the log its order. Every event's `at` is set
+  here to the log time: the ordering relay's stamp, never earlier than the log's time
+  before it; an event from a courier bundle or another relay takes the log's time as it
+  is. Our own events are shown at once (`rt.org` is a view: the confirmed state `rt.base`
+  plus `record.own_pending`) but enter the log only when they come back in that order,
+  so the sender folds them where every other member does.
+* **Seeing what a relay hides.** Every event carries its author's counter (`n`) and a
+  hash of the last envelopes the author had read (`seen`, `chain`); a jump in a counter
+  or a hash that differs from ours becomes a `Notice` (an alarm for this member).
 * **One transaction per batch.** Changes made while processing go into the runtime's
   buffers and are written by `flush` inside the same vault transaction that advances the
   relay cursor; after any failure the workspace drops its cache and reloads.
@@ -24,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import msgspec
@@ -32,7 +42,14 @@ import msgspec
 from hasteh import org
 from hasteh.app import frames
 from hasteh.app.errors import AppError, NotAMember, UnknownCell, mls_errors, refused
-from hasteh.app.records import CellRecord, PendingCommit, load_cell, save_cell
+from hasteh.app.records import (
+    CellRecord,
+    Notice,
+    OwnEvent,
+    PendingCommit,
+    load_cell,
+    save_cell,
+)
 from hasteh.envelope import Envelope, EnvelopeError, Kind, open_payload, seal
 from hasteh.i18n import _
 from hasteh.mls.errors import MLSError
@@ -49,10 +66,10 @@ from hasteh.mls.tree_math import LeafIndex as LeafIndexMLS
 from hasteh.org import (
     EventEnvelope,
     EventId,
+    InvalidEvent,
     LeafIndex,
     MemberAdded,
     MemberRemoved,
-    MessageDeleted,
     MessagePosted,
     OrgError,
     OrgState,
@@ -97,13 +114,25 @@ class _NewEvent:
     expires_at: int | None
 
 
+_empty_state = org.empty_state
+
+
 @dataclass(eq=False)
 class CellRuntime:
     """A cell in memory. Mutated only inside a vault write (then `flush`ed) or reloaded."""
 
     record: CellRecord
     group: GroupState | None
+    #: What the faces show: `base` plus our own events not yet back (`own_pending`).
     org: OrgState
+    #: The confirmed state: the log as the ordering relay ordered it.
+    base: OrgState = field(default_factory=_empty_state)
+    #: Ids of the events held in the log (event ids are unique per cell).
+    ids: set[bytes] = field(default_factory=set)
+    #: Set aside: its record or group could not be read; never written back.
+    aside: bool = False
+    #: While an envelope of the ordering relay is processed: its stamp (else None).
+    stamp: int | None = None
     group_dirty: bool = False
     record_dirty: bool = False
     drop_group: bool = False
@@ -139,25 +168,56 @@ class CellRuntime:
 
 
 def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
-    """A cell read inside the caller's transaction (no cache involved)."""
-    record = load_cell(conn, group_id)
+    """A cell read inside the caller's transaction (no cache involved).
+
+    Nothing stored can stop a profile from loading: a row that does not decode or fold
+    is skipped with a `Notice`, and a cell whose record or group state cannot be read is
+    set aside (`set_aside`) with a notice, so every other cell goes on working."""
+    try:
+        record = load_cell(conn, group_id)
+    except Exception:  # a corrupt record: decode errors of any kind
+        return set_aside(group_id, "cell-unreadable")
     if record is None:
         raise UnknownCell()
     group: GroupState | None = None
     if not record.removed:
-        row = vepochs.get_epoch(conn, group_id)
-        if row is not None:
-            group = GroupState.from_bytes(row[1], CONFIG)
+        try:
+            row = vepochs.get_epoch(conn, group_id)
+            if row is not None:
+                group = GroupState.from_bytes(row[1], CONFIG)
+        except Exception:
+            return set_aside(group_id, "cell-unreadable")
     state = org.empty_state()
+    ids: set[bytes] = set()
+    bad = 0
     after = -1
     while True:
         rows = vevents.read(conn, group_id, after_seq=after, limit=2000)
         for stored in rows:
-            state = org.fold(state, org.decode(stored.body))
+            try:
+                env = org.decode(stored.body)
+                if env.event_id in ids:
+                    raise ValueError("duplicate event id")
+                state = org.fold(state, env)
+            except Exception:  # a corrupt or dangling row: skip it, say so
+                bad += 1
+                continue
+            ids.add(env.event_id)
         if len(rows) < 2000:
             break
         after = rows[-1].seq
-    return CellRuntime(record, group, state)
+    rt = CellRuntime(record, group, state, base=state, ids=ids)
+    if bad:
+        _notice(rt, "unreadable-events", count=bad)
+    refresh_view(rt)
+    return rt
+
+
+def set_aside(group_id: bytes, code: str) -> CellRuntime:
+    """A cell that cannot be loaded: inactive, empty, with a notice the faces show."""
+    record = CellRecord(group_id=group_id, mailbox=b"", relays=[], joined_at=0, removed=True)
+    record.notices.append(Notice(code, 0))
+    return CellRuntime(record, None, org.empty_state(), aside=True)
 
 
 def load(ws: Workspace, group_id: bytes) -> CellRuntime:
@@ -170,6 +230,8 @@ def load(ws: Workspace, group_id: bytes) -> CellRuntime:
 
 def flush(conn: Connection, rt: CellRuntime) -> None:
     """Write what processing changed, inside the caller's transaction."""
+    if rt.aside:
+        return
     gid = rt.group_id
     if rt.new_events:
         keep = [e for e in rt.new_events if e.event_id not in rt.forget]
@@ -218,26 +280,101 @@ def write(ws: Workspace, rt: CellRuntime, fn: Callable[[Connection], T]) -> T:
 # --- events ------------------------------------------------------------------------------
 
 
-def accept_event(rt: CellRuntime, env: EventEnvelope, *, check: bool = True) -> None:
-    """Fold `env` (checked unless it is a membership fact we synthesized) and buffer it."""
+#: How many notices a cell keeps (the oldest go first).
+MAX_NOTICES = 100
+#: How many envelopes of the ordering relay a cell remembers, and how many of the last
+#: ones an event's `chain` hashes.
+WINDOW = 512
+CHAIN_SPAN = 16
+
+
+def _notice(rt: CellRuntime, code: str, *, leaf: int | None = None, count: int = 1) -> None:
+    """Record an alarm for this member only; repeats of the last one are counted."""
+    notices = rt.record.notices
+    at = rt.record.log_time
+    if notices and notices[-1].code == code and notices[-1].leaf == leaf:
+        last = notices[-1]
+        notices[-1] = Notice(code, at, leaf, last.count + count)
+    else:
+        notices.append(Notice(code, at, leaf, count))
+        del notices[:-MAX_NOTICES]
+    rt.record_dirty = True
+
+
+def refresh_view(rt: CellRuntime) -> None:
+    """The view: the confirmed state plus our own events not yet back, in sending order.
+    One that the confirmed state now refuses is left out of the view (it will be refused
+    when it comes back too)."""
+    state = rt.base
+    for own in rt.record.own_pending:
+        try:
+            state = org.apply(state, org.decode(own.event))
+        except OrgError:
+            continue
+    if rt.record.log_time > state.time:
+        state = replace(state, time=rt.record.log_time)
+    rt.org = state
+
+
+def confirm_event(rt: CellRuntime, env: EventEnvelope, *, check: bool = True) -> None:
+    """Enter `env` in the log: fold it into the confirmed state (checked unless it is a
+    membership fact we synthesized), buffer it for the vault, forget what it deletes."""
+    if env.event_id in rt.ids:
+        raise InvalidEvent("duplicate-id")
     forget: tuple[bytes, ...] = ()
     if check:
-        received = org.receive(rt.org, env)
-        rt.org, forget = received.state, received.forget
+        received = org.receive(rt.base, env)
+        rt.base, forget = received.state, received.forget
     else:
-        rt.org = org.fold(rt.org, env)
+        rt.base = org.fold(rt.base, env)
     body = env.body
-    if isinstance(body, MessageDeleted):
-        forget = (*forget, body.message_id)
-    expires = body.expires_at if isinstance(body, MessagePosted) else None
+    expires = None
+    if isinstance(body, MessagePosted):
+        held = rt.base.messages.get(EventId(env.event_id))
+        expires = held.expires_at if held is not None else body.expires_at
     tag = cast(str, type(body).__struct_config__.tag)
     rt.new_events.append(_NewEvent(env.event_id, tag, org.encode(env), env.at, expires))
+    rt.ids.add(env.event_id)
     rt.forget.update(forget)
+    rt.ids.difference_update(forget)
+    refresh_view(rt)
+
+
+def accept_event(rt: CellRuntime, env: EventEnvelope, *, check: bool = True) -> None:
+    """Enter a locally made event in the log at once (the cell's first events, a join's
+    history): its time is the log's."""
+    confirm_event(rt, env, check=check)
+    if env.at > rt.record.log_time:
+        rt.record.log_time = env.at
+        rt.record_dirty = True
+
+
+def ordering_relay(record: CellRecord) -> str | None:
+    """The relay whose order is the log's order: the first of the cell's relays."""
+    return record.relays[0] if record.relays else None
+
+
+def chain_hash(window: list[tuple[int, bytes]], seen: int) -> bytes:
+    """The hash of the last `CHAIN_SPAN` envelopes at or before relay position `seen`."""
+    last = [(seq, eid) for seq, eid in window if seq <= seen][-CHAIN_SPAN:]
+    h = hashlib.sha256(b"hasteh/chain/v1\x00")
+    for seq, eid in last:
+        h.update(seq.to_bytes(8, "big") + eid)
+    return h.digest()
 
 
 def new_envelope(ws: Workspace, rt: CellRuntime, body: org.AnyEvent) -> EventEnvelope:
+    window = rt.record.window
+    seen = window[-1][0] if window else 0
     return EventEnvelope(
-        org.VERSION, EventId(ws.rng(org.EVENT_ID_SIZE)), LeafIndex(rt.own_leaf), ws.now(), body
+        org.VERSION,
+        EventId(ws.rng(org.EVENT_ID_SIZE)),
+        LeafIndex(rt.own_leaf),
+        max(ws.now(), rt.record.log_time),
+        body,
+        n=rt.record.own_n + 1,
+        seen=seen,
+        chain=chain_hash(window, seen) if window else b"",
     )
 
 
@@ -248,24 +385,73 @@ def send_event(
     *,
     also: Callable[[Connection, EventEnvelope], None] | None = None,
 ) -> EventEnvelope:
-    """Check `body` against the cell's log, fold it, and queue it for every member
-    (`also` runs in the same transaction)."""
+    """Check `body` against what this member sees, show it at once, and queue it for
+    every member (`also` runs in the same transaction). It enters the log when it comes
+    back in the ordering relay's order (`absorb`)."""
     group = rt.require_group()
     env = new_envelope(ws, rt, body)
 
     def run(conn: Connection) -> None:
-        accept_event(rt, env)
+        rt.org = org.apply(rt.org, env)
         if also is not None:
             also(conn, env)
         with mls_errors():
             wire = group.protect(frames.event_frame(org.encode(env)), rng=ws.rng)
         envelope = seal(kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=wire, rng=ws.rng)
         stage(conn, envelope, rt.record.relays, now=ws.clock())
-        vcursors.mark_seen(conn, envelope.id, ws.clock())
+        rt.record.own_pending.append(OwnEvent(envelope.id, org.encode(env)))
+        rt.record.own_n = env.n
+        rt.record_dirty = True
         rt.group_dirty = True  # the sending ratchet moved on; its used key is gone
 
     write(ws, rt, run)
     return env
+
+
+def confirm_own(rt: CellRuntime, index: int, now: int) -> None:
+    """Our own event `index` of `own_pending` is back: enter it at its log time (the same
+    rule as everyone else's). One the log now refuses (a stance after the deadline, a
+    second close) is dropped."""
+    own = rt.record.own_pending.pop(index)
+    rt.record_dirty = True
+    env = org.decode(own.event)
+    env = msgspec.structs.replace(env, at=log_time(rt, env.at, now))
+    try:
+        confirm_event(rt, env)
+    except OrgError:
+        refresh_view(rt)
+
+
+def confirm_all_own(rt: CellRuntime, now: int) -> int:
+    """Enter every own event still waiting (a courier export carries them with no relay
+    to order them); how many."""
+    count = len(rt.record.own_pending)
+    rt.stamp = None
+    while rt.record.own_pending:
+        confirm_own(rt, 0, now)
+    return count
+
+
+#: How far ahead of this device's clock a relay stamp or an author's time may be before
+#: it is clamped (clocks differ a little; a liar's by far more).
+CLOCK_SKEW = 300
+
+
+def log_time(rt: CellRuntime, claimed: int | None, now: int) -> int:
+    """The time an event enters the log at, and the log's new time (docs/org.md, "Order,
+    time and write access"): from the ordering relay, its stamp; from a courier bundle or
+    another relay, the author's time; either way never after this device's clock (plus
+    `CLOCK_SKEW`) and never before the log's time. So nobody can date an event before
+    what the log already holds or fast-forward a deadline, and members who receive the
+    same order agree."""
+    source = rt.stamp if rt.stamp is not None else claimed
+    t = rt.record.log_time
+    if source is not None:
+        t = max(t, min(source, now + CLOCK_SKEW))
+    if t != rt.record.log_time:
+        rt.record.log_time = t
+        rt.record_dirty = True
+    return t
 
 
 # --- receiving ---------------------------------------------------------------------------
@@ -283,10 +469,43 @@ def message_epoch(wire: bytes) -> int | None:
     return None
 
 
-def absorb(ws: Workspace, rt: CellRuntime, conn: Connection, envelope: Envelope) -> None:
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Where an envelope came from: a relay (its URL, the envelope's position `seq` and
+    receive time `stamp` there) or a courier bundle (`relay` None). `fresh` is False
+    when this device had the envelope already (from another relay or a bundle)."""
+
+    relay: str | None = None
+    seq: int | None = None
+    stamp: int | None = None
+    fresh: bool = True
+
+
+COURIER = Arrival()
+
+
+def absorb(
+    ws: Workspace,
+    rt: CellRuntime,
+    conn: Connection,
+    envelope: Envelope,
+    arrival: Arrival = COURIER,
+) -> None:
     """Process one envelope of the cell's mailbox (inside the caller's transaction)."""
     if not rt.active:
         return
+    ordered = arrival.relay is not None and arrival.relay == ordering_relay(rt.record)
+    rt.stamp = arrival.stamp if ordered else None
+    try:
+        if ordered:
+            _in_order(rt, envelope, arrival, ws.now())
+        if arrival.fresh:
+            _absorb(ws, rt, conn, envelope)
+    finally:
+        rt.stamp = None
+
+
+def _absorb(ws: Workspace, rt: CellRuntime, conn: Connection, envelope: Envelope) -> None:
     try:
         payload = open_payload(envelope)
     except EnvelopeError:
@@ -296,12 +515,37 @@ def absorb(ws: Workspace, rt: CellRuntime, conn: Connection, envelope: Envelope)
     if pending is not None and envelope.id == pending.envelope_id:
         merge_own(ws, rt, conn)
         return
+    for index, own in enumerate(rt.record.own_pending):
+        if own.envelope_id == envelope.id:
+            confirm_own(rt, index, ws.now())
+            return
     if envelope.kind is Kind.WELCOME:
         return
-    process_wire(ws, rt, conn, payload)
+    process_wire(ws, rt, conn, payload, envelope)
 
 
-def process_wire(ws: Workspace, rt: CellRuntime, conn: Connection, wire: bytes) -> None:
+def _in_order(rt: CellRuntime, envelope: Envelope, arrival: Arrival, now: int) -> None:
+    """An envelope of the ordering relay: the log's time moves to its stamp (never back,
+    never beyond this device's clock: a relay stamping ahead is noticed), and it joins
+    the window the equivocation check hashes."""
+    record = rt.record
+    if arrival.stamp is not None:
+        if arrival.stamp > now + CLOCK_SKEW:
+            _notice(rt, "relay-clock-ahead")
+        log_time(rt, arrival.stamp, now)
+    if arrival.seq is not None and (not record.window or arrival.seq > record.window[-1][0]):
+        record.window.append((arrival.seq, envelope.id))
+        del record.window[:-WINDOW]
+    rt.record_dirty = True
+
+
+def process_wire(
+    ws: Workspace,
+    rt: CellRuntime,
+    conn: Connection,
+    wire: bytes,
+    envelope: Envelope | None = None,
+) -> None:
     group = rt.group
     if group is None:
         return
@@ -314,10 +558,12 @@ def process_wire(ws: Workspace, rt: CellRuntime, conn: Connection, wire: bytes) 
         result = group.process(wire, now=ws.now())
     except MLSError:
         rt.dropped += 1
+        if envelope is not None and envelope.kind is Kind.COMMIT and envelope.epoch == group.epoch:
+            _junk_commit(rt)
         return
     rt.processed += 1
     if isinstance(result, ApplicationData):
-        _application(rt, result)
+        _application(rt, result, ws.now())
         rt.group_dirty = True
     elif isinstance(result, CommitApplied):
         if result.removed_self or result.new_state is None:
@@ -325,14 +571,32 @@ def process_wire(ws: Workspace, rt: CellRuntime, conn: Connection, wire: bytes) 
             rt.record.removed = True
             rt.record.pending = None
             rt.record.parked = []
+            rt.record.own_pending = []
             rt.drop_group = True
+            return
+        rogue = rogue_leaves(group, result.new_state, rt.base, int(result.committer))
+        if rogue:
+            # A leaf took another credential without the cell's authority: refused by
+            # every member's client; the group stays at this epoch (RFC 9420 §5.3.1
+            # leaves "valid successor" to the application).
+            rt.dropped += 1
+            _notice(rt, "rogue-commit", leaf=int(result.committer))
             return
         commit_applied(ws, rt, conn, group, result.new_state, int(result.committer), wire)
     # A ProposalReceived is ignored: hasteh commits by value, and adopting a stranger's
     # proposal would block our own sending (RFC 9420 §12.4 "commit-required").
 
 
-def _application(rt: CellRuntime, data: ApplicationData) -> None:
+def _junk_commit(rt: CellRuntime) -> None:
+    """A commit for our epoch that no member can process: skipped (the next valid one in
+    the relay's order wins), shown, and the member who carries out the cell's duties
+    commits a key update so a junk "retire" at the relay cannot strand the cell."""
+    _notice(rt, "junk-commit")
+    if responsible(rt):
+        rt.record.needs_update = True
+
+
+def _application(rt: CellRuntime, data: ApplicationData, now: int) -> None:
     try:
         kind, body = frames.split(data.data)
         if kind != frames.EVENT:
@@ -341,28 +605,80 @@ def _application(rt: CellRuntime, data: ApplicationData) -> None:
     except (frames.FrameError, OrgError):
         rt.dropped += 1
         return
+    sender = int(data.sender)
+    _count(rt, sender, env.n)
+    _check_chain(rt, sender, env)
     if isinstance(env.body, MemberAdded | MemberRemoved):
         rt.dropped += 1  # membership facts come from commits only
         return
-    env = msgspec.structs.replace(env, author=LeafIndex(int(data.sender)))
+    env = msgspec.structs.replace(env, author=LeafIndex(sender), at=log_time(rt, env.at, now))
     try:
-        accept_event(rt, env)
+        confirm_event(rt, env)
     except OrgError:
         rt.dropped += 1
 
 
+def _count(rt: CellRuntime, leaf: int, n: int) -> None:
+    """Withheld events show as a jump in their author's counter. The first event we see
+    from a member sets the counter (we cannot tell what came before we joined)."""
+    if n <= 0:
+        return
+    last = rt.record.counters.get(leaf)
+    if last is not None and n > last + 1:
+        _notice(rt, "events-missing", leaf=leaf, count=n - last - 1)
+    if last is None or n > last:
+        rt.record.counters[leaf] = n
+        rt.record_dirty = True
+
+
+def _check_chain(rt: CellRuntime, leaf: int, env: EventEnvelope) -> None:
+    """The author's view of the ordering relay's last envelopes must be ours at the same
+    position; otherwise the relay showed us different orders (equivocation)."""
+    window = rt.record.window
+    if not env.chain or not window or env.seen < window[0][0]:
+        return  # nothing to compare (before we joined, or beyond what we remember)
+    if env.seen > window[-1][0]:
+        _notice(rt, "log-fork", leaf=leaf)  # the author read envelopes we never got
+        return
+    if chain_hash(window, env.seen) != env.chain:
+        _notice(rt, "log-fork", leaf=leaf)
+
+
+def rogue_leaves(old: GroupState, new: GroupState, state: OrgState, committer: int) -> list[int]:
+    """Leaves whose credential changed in a commit without the cell's authority.
+
+    A member's cover name (its credential) never changes; a new signature key is fine
+    with the same credential. A different credential in the same leaf is only a removal
+    plus an Add, which the policy must authorize for the removal: otherwise it is a
+    member taking another's name."""
+    before = dict(old.members())
+    rogue = []
+    for index, leaf in new.members():
+        was = before.get(index)
+        if was is None or was.credential == leaf.credential:
+            continue
+        if was.signature_key == leaf.signature_key:
+            rogue.append(int(index))
+            continue
+        removal = MemberRemoved(LeafIndex(int(index)), LeafIndex(committer), new.epoch)
+        if not org.DEFAULT_POLICY.check(removal, state).ok:
+            rogue.append(int(index))
+    return rogue
+
+
 def membership_events(
-    old: GroupState, new: GroupState, committer: int, commit: bytes
+    old: GroupState, new: GroupState, committer: int, commit: bytes, at: int = 0
 ) -> list[EventEnvelope]:
-    """`MemberRemoved` / `MemberAdded` facts of a commit, from the two trees."""
-    before = {int(i): leaf.signature_key for i, leaf in old.members()}
+    """`MemberRemoved` / `MemberAdded` facts of a commit, from the two trees, at log time
+    `at`. A leaf that keeps its credential is the same member, whatever its keys."""
+    before = {int(i): leaf.credential for i, leaf in old.members()}
     after = {int(i): leaf for i, leaf in new.members()}
     bodies: list[MemberAdded | MemberRemoved] = []
     for i in sorted(before):
-        if i not in after or after[i].signature_key != before[i]:
+        if i not in after or after[i].credential != before[i]:
             bodies.append(MemberRemoved(LeafIndex(i), LeafIndex(committer), new.epoch))
     for i in sorted(after):
-        if i not in before or before[i] != after[i].signature_key:
+        if i not in before or before[i] != after[i].credential:
             leaf = after[i]
             bodies.append(
                 MemberAdded(
@@ -379,7 +695,7 @@ def membership_events(
             org.VERSION,
             EventId(hashlib.sha256(base + n.to_bytes(2, "big")).digest()[:16]),
             LeafIndex(committer),
-            0,
+            at,
             body,
         )
         for n, body in enumerate(bodies)
@@ -398,12 +714,18 @@ def commit_applied(
     rt.group = new
     rt.group_dirty = True
     me = int(new.own_leaf)
-    for env in membership_events(old, new, committer, commit):
+    at = log_time(rt, None, ws.now())
+    for env in membership_events(old, new, committer, commit, at):
         body = env.body
         by_seizure = isinstance(body, MemberRemoved) and any(
-            s.leaf == body.leaf and not s.removed for s in rt.org.seizures.values()
+            s.leaf == body.leaf and not s.removed for s in rt.base.seizures.values()
         )
-        accept_event(rt, env, check=False)
+        if isinstance(body, MemberAdded):
+            rt.record.counters.pop(int(body.leaf), None)  # a new member counts anew
+        try:
+            confirm_event(rt, env, check=False)
+        except OrgError:
+            rt.dropped += 1  # the same commit's facts twice (ids derive from the commit)
         if by_seizure and committer != me:
             rt.record.needs_update = True  # rotate our own keys too
             rt.record_dirty = True
@@ -458,7 +780,7 @@ def stage_commit(
     facts = membership_events(group, out.pending.new_state, int(group.own_leaf), out.commit)
     for env in facts:
         assert isinstance(env.body, MemberAdded | MemberRemoved)
-        org.authorize(env.body, rt.org)
+        org.authorize(env.body, rt.base)
     envelope = seal(
         kind=Kind.COMMIT,
         mailbox=rt.record.mailbox,
@@ -531,7 +853,16 @@ def _stage_join_package(
     group = rt.require_group()
     card = decode_card(pending.card, now=None)
     cursors = {r: vcursors.get_cursor(conn, r, rt.record.mailbox) or "0" for r in rt.record.relays}
-    history = frames.History(rt.record.mailbox, list(rt.record.relays), cursors, _history(conn, rt))
+    history = frames.History(
+        rt.record.mailbox,
+        list(rt.record.relays),
+        cursors,
+        _history(conn, rt),
+        rt.record.log_time,
+        [w for w in rt.record.window if w[0] <= int(cursors.get(rt.record.relays[0], "0") or 0)]
+        if rt.record.relays
+        else [],
+    )
     with mls_errors():
         wire = group.protect(frames.history_frame(history), rng=ws.rng)
     rt.group_dirty = True
@@ -558,7 +889,7 @@ def plan(ws: Workspace, rt: CellRuntime) -> str | None:
         return None
     group = rt.require_group()
     me = int(group.own_leaf)
-    state = rt.org
+    state = rt.base
     intent: str | None = None
     proposals: list[Proposal] = []
     card = b""
@@ -619,7 +950,7 @@ def plan(ws: Workspace, rt: CellRuntime) -> str | None:
 
 def responsible(rt: CellRuntime) -> bool:
     """Whether this member carries out what the cell adopted (the lowest leaf)."""
-    return rt.active and bool(rt.org.members) and min(rt.org.members) == rt.own_leaf
+    return rt.active and bool(rt.base.members) and min(rt.base.members) == rt.own_leaf
 
 
 def settings_to_carry_out(rt: CellRuntime) -> list[org.Decision]:
@@ -629,7 +960,7 @@ def settings_to_carry_out(rt: CellRuntime) -> list[org.Decision]:
         return []
     return [
         d
-        for d in sorted(rt.org.decisions.values(), key=lambda d: (d.at, d.decision_id))
+        for d in sorted(rt.base.decisions.values(), key=lambda d: (d.at, d.decision_id))
         if isinstance(d.motion, org.ChangeSettings)
         and not d.done
         and d.outcome is not None

@@ -97,9 +97,12 @@ class _Batch:
         return cast(Vault, self)
 
 
-def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws)}
+def _sink(ws: Workspace, batch: _Batch, report: SyncReport, relay: str | None = None) -> Sink:
+    """Hand each envelope to its cell (or to a waiting invitation); `relay` None: from a
+    courier bundle."""
+    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if not rt.aside}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
+    arrival = runtime.Arrival(relay=relay)
 
     def sink(conn: Connection, envelope: Envelope) -> None:
         known = cells.get(envelope.mailbox)
@@ -110,7 +113,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
                 rt = ws._cells[known.group_id] = runtime.load_in(conn, known.group_id)
             batch.touched[rt.group_id] = rt
             before = rt.processed
-            runtime.absorb(ws, rt, conn, envelope)
+            runtime.absorb(ws, rt, conn, envelope, arrival)
             report.received += rt.processed - before
             return
         card = cards.get(envelope.mailbox)
@@ -177,7 +180,7 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
                             relay,
                             mailbox,
                             now=ws.clock(),
-                            sink=sink,
+                            sink=_sink(ws, batch, report, relay),
                         )
                     )
                 except TransportError:
@@ -199,10 +202,12 @@ def sweep(ws: Workspace) -> int:
     now = ws.now()
     total = 0
     for rt in all_cells(ws):
-        expired = org.expire(rt.org, now)
+        expired = org.expire(rt.base, now)
         if expired.forget:
-            rt.org = expired.state
+            rt.base = expired.state
             rt.forget.update(expired.forget)
+            rt.ids.difference_update(expired.forget)
+            runtime.refresh_view(rt)
             total += len(expired.forget)
             runtime.write(ws, rt, lambda conn: None)
 
@@ -232,10 +237,40 @@ class AlarmView:
     epoch: int
 
 
+#: Alarms this device raised for its member only (`CellRecord.notices`): what a relay
+#: withheld or forked, commits no member could accept, stored data that could not be read.
+NOTICES: dict[str, str] = {
+    "events-missing": (
+        "{count} message(s) from {subject} never arrived: the relay may be holding them back."
+    ),
+    "log-fork": (
+        "The relay showed {subject} a different order of messages than it showed you: it "
+        "may be deceiving one of you. Compare safety words in person."
+    ),
+    "junk-commit": (
+        "{count} change(s) to the cell arrived that no member can read; they were ignored."
+    ),
+    "rogue-commit": (
+        "{subject} tried to change the cell under another member's name or without the "
+        "cell's decision; the change was refused."
+    ),
+    "cell-unreadable": (
+        "This cell could not be opened on this device: its stored data is damaged. Your "
+        "other cells are not affected."
+    ),
+    "unreadable-events": "{count} stored event(s) of this cell could not be read and were skipped.",
+    "relay-clock-ahead": (
+        "The relay's clock runs ahead of this device's: check this device's date and time. "
+        "If it is right, the relay may be trying to make deadlines pass early."
+    ),
+}
+
+
 def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
-    """Every alarm of the cell, oldest first, as text in the UI language."""
+    """Every alarm of the cell, oldest first, as text in the UI language: the log's
+    alarms (every member sees them), then this device's own notices."""
     from hasteh.app.cells import find_cell
-    from hasteh.i18n import _
+    from hasteh.i18n import _, display_number
 
     rt = find_cell(ws, cell)
     found = []
@@ -246,4 +281,9 @@ def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
         )
         text = _(template).format_map(values)
         found.append(AlarmView(a.code, text, a.by_cover_name, a.subject_cover_name, a.epoch))
+    for n in rt.record.notices:
+        subject = "" if n.leaf is None else rt.org.cover_name(n.leaf)
+        values = _Values(subject=subject or "?", count=display_number(n.count))
+        text = _(NOTICES.get(n.code, "{count}")).format_map(values)
+        found.append(AlarmView(n.code, text, "", subject, rt.org.epoch))
     return found

@@ -108,14 +108,11 @@ def say(
 
 
 def _view(rt: CellRuntime, titles: dict[org.EventId, str], me: int, m: org.Message) -> MessageView:
-    return MessageView(
-        titles.get(m.thread_id, "?"),
-        rt.org.cover_name(m.author) or "?",
-        m.at,
-        m.expires_at,
-        m.text,
-        int(m.author) == me,
-    )
+    # The name the author had when posting: a newcomer who later takes the same leaf
+    # does not inherit what was said before (nor is it shown as theirs).
+    name = m.author_name or rt.org.cover_name(m.author) or "?"
+    mine = int(m.author) == me and name == rt.org.cover_name(me)
+    return MessageView(titles.get(m.thread_id, "?"), name, m.at, m.expires_at, m.text, mine)
 
 
 def read(ws: Workspace, cell: str, *, thread: str | None = None) -> list[MessageView]:

@@ -69,11 +69,11 @@ from hasteh.org.fold import HANDLERS, Received, apply, fold, receive, replay
 from hasteh.org.policy import (
     ALARMS,
     DEFAULT_POLICY,
+    AdmissionNeeds,
     CellPolicy,
     MembershipChange,
     MembershipPolicy,
     Verdict,
-    AdmissionNeeds,
     admission_needs,
     admission_status,
     approvals_needed,

@@ -148,7 +148,6 @@ def fold_newcomer_proposed(
     return replace(state, proposals={**kept, admission.proposal_id: admission})
 
 
-
 def _open_admission(
     state: OrgState, env: EventEnvelope, body: Vouched | AdmissionApproved | AdmissionObjected
 ) -> Admission:

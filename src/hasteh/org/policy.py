@@ -49,9 +49,9 @@ __all__ = [
     "Verdict",
     "admission_needs",
     "admission_status",
-    "lapsed",
     "approvals_needed",
     "authorize",
+    "lapsed",
 ]
 
 MembershipChange = MemberAdded | MemberRemoved
