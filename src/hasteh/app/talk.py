@@ -20,6 +20,7 @@ from hasteh.app.errors import BadInput
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import _
 from hasteh.org import MessagePosted, ThreadOpened
+from hasteh.org.state import Place
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -127,13 +128,13 @@ def read(ws: Workspace, cell: str, *, thread: str | None = None) -> list[Message
     if thread is not None and wanted is None:
         raise BadInput("thread", _("There is no thread with that title."))
     # Each thread is kept in posting order by org: merged, not sorted.
-    orders: list[Iterable[tuple[int, org.EventId]]]
+    orders: list[Iterable[Place]]
     if wanted is None:
         orders = list(rt.org.thread_order.values())
     else:
         orders = [rt.org.thread_order.get(wanted.thread_id) or ()]
     messages = rt.org.messages
-    return [_view(rt, titles, me, messages[key]) for _, key in heapq.merge(*orders)]
+    return [_view(rt, titles, me, messages[place[-1]]) for place in heapq.merge(*orders)]
 
 
 def read_page(
@@ -176,7 +177,7 @@ def read_page(
         start = max(0, end - size)
         keys = merged[start:end]
     messages = rt.org.messages
-    shown = [_view(rt, titles, me, messages[key]) for _, key in keys]
+    shown = [_view(rt, titles, me, messages[place[-1]]) for place in keys]
     return MessagePage(first.title, shown, page, total, start > 0, page > 0, expires_next)
 
 

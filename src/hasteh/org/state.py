@@ -42,6 +42,7 @@ __all__ = [
     "Member",
     "Message",
     "OrgState",
+    "Place",
     "Seizure",
     "Thread",
     "empty_state",
@@ -118,6 +119,10 @@ class Thread:
     at: int
 
 
+#: A message's place in its thread: ``(at, n, message_id)``.
+Place = tuple[int, int, EventId]
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     message_id: EventId
@@ -129,6 +134,14 @@ class Message:
     #: The author's cover name when the message was posted (a leaf may later be reused
     #: by a newcomer; words stay under the name they were said under).
     author_name: str = ""
+    #: The author's counter (`EventEnvelope.n`): a burst in one second keeps its order.
+    n: int = 0
+
+    @property
+    def place(self) -> Place:
+        """Where the message sits in its thread: by log time, then the author's counter,
+        then id (the same on every member)."""
+        return (self.at, self.n, self.message_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +203,8 @@ class OrgState:
     threads: PMap[EventId, Thread] = field(default_factory=PMap)
     messages: PMap[EventId, Message] = field(default_factory=PMap)
     decisions: PMap[EventId, Decision] = field(default_factory=PMap)
-    #: Per thread, the ``(at, message_id)`` of its messages still held, oldest first.
-    thread_order: PMap[EventId, PSorted[tuple[int, EventId]]] = field(default_factory=PMap)
+    #: Per thread, the `Message.place` of its messages still held, oldest first.
+    thread_order: PMap[EventId, PSorted[Place]] = field(default_factory=PMap)
     #: The ``(expires_at, message_id)`` of every message still held, soonest first.
     expiry_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
 

@@ -83,6 +83,7 @@ def fold_message_posted(
         body.text,
         expires_at,
         state.cover_name(env.author),
+        env.n,
     )
     thread_id = EventId(body.thread_id)
     order = state.thread_order.get(thread_id) or PSorted()
@@ -93,7 +94,7 @@ def fold_message_posted(
     return replace(
         state,
         messages=state.messages.set(key, message),
-        thread_order=state.thread_order.set(thread_id, order.add((env.at, key))),
+        thread_order=state.thread_order.set(thread_id, order.add(message.place)),
         expiry_order=state.expiry_order.add((expires_at, key)),
     )
 
@@ -101,7 +102,7 @@ def fold_message_posted(
 def _forget(state: OrgState, message: Message) -> OrgState:
     """The state without `message` (held), in the map and both indexes."""
     key, thread_id = message.message_id, message.thread_id
-    order = (state.thread_order.get(thread_id) or PSorted()).discard((message.at, key))
+    order = (state.thread_order.get(thread_id) or PSorted()).discard(message.place)
     # A thread with no message held has no entry, as if it never had one (same state as
     # a replay of the log without the messages gone).
     thread_order = (
@@ -164,7 +165,7 @@ def messages_in(
     if order is None:
         return []
     messages = state.messages
-    return [messages[key] for _, key in order[start:stop]]
+    return [messages[place[-1]] for place in order[start:stop]]
 
 
 def held_in(state: OrgState, thread_id: bytes) -> int:
