@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from hasteh import org, vault
 from hasteh.app import Workspace, cells, decisions, open_workspace, sync, talk
+from hasteh.app.errors import Refused
 from hasteh.envelope import Kind, seal
 from hasteh.org import (
     AdmissionApproved,
@@ -183,7 +184,19 @@ def rogue_events(ws: Workspace, data: st.DataObject, count: int) -> list[org.Eve
     return found
 
 
+#: What an honest member may be told when the rogue got there first (a false seizure
+#: report silences a device until the cell reviews it: DESIGN's emergency rule).
+EXPECTED_REFUSALS = {"member-seized", "vote-twice", "vote-after-close"}
+
+
 def honest_act(ws: Workspace, data: st.DataObject, said: list[str]) -> None:
+    try:
+        _honest_act(ws, data, said)
+    except Refused as exc:
+        assert exc.code in EXPECTED_REFUSALS, exc
+
+
+def _honest_act(ws: Workspace, data: st.DataObject, said: list[str]) -> None:
     choice = data.draw(st.integers(0, 2))
     if choice == 0:
         words = f"{NAMES[0]}-{len(said)}-{data.draw(st.integers(0, 10**6))}"
@@ -196,10 +209,7 @@ def honest_act(ws: Workspace, data: st.DataObject, said: list[str]) -> None:
     else:
         shown = [d for d in decisions.show(ws, CELL) if d.is_open]
         if shown:
-            try:
-                decisions.vote(ws, CELL, str(shown[0].number), choices=["x"])
-            except Exception as exc:  # already voted: a precise refusal, nothing else
-                assert getattr(exc, "code", "") == "vote-twice", exc
+            decisions.vote(ws, CELL, str(shown[0].number), choices=["x"])
 
 
 @given(data=st.data())
@@ -224,8 +234,10 @@ def test_a_malicious_member_cannot_subvert_the_cell(fresh_cells, relay, data) ->
     assert len(pictures) == 1, "honest members diverged"
     for ws in honest:
         assert [v.cover_name for v in cells.members(ws, CELL)] == list(NAMES[:3])
-        held = {m.text for m in cells.find_cell(ws, CELL).base.messages.values()}
-        assert set(said) <= held
+        base = cells.find_cell(ws, CELL).base
+        held = {m.text for m in base.messages.values()}
+        if not any(s.leaf == 0 for s in base.seizures.values()):
+            assert set(said) <= held
         before = picture(ws)
         ws.forget_cache()
         assert picture(ws) == before
