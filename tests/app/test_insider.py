@@ -288,3 +288,32 @@ def test_own_events_enter_the_log_where_the_relay_put_them(make_ws, relay) -> No
         reopen(m)
         orders.append([x.text for x in talk.read(m, CELL)])
     assert orders[0] == orders[1]
+
+
+def test_a_relay_showing_two_orders_is_caught(make_ws, relay) -> None:
+    """Equivocation: the relay shows sepideh and reza one order and maryam another. The
+    next message of either side carries a hash of what its author had read; the other
+    side's hash differs and it is told (`log-fork`)."""
+    from tests.app.simrelay import Posted, SimRelay
+
+    a, b, c = form_cell(make_ws, relay.url, settle_relay, n=3)
+    sim = SimRelay(relay.url)
+    talk.say(a, CELL, "first")
+    talk.say(b, CELL, "second")
+    for ws in (a, b, c):
+        sim.collect(ws)
+    honest = list(sim.log)
+    swapped = [
+        Posted(honest[i].seq, honest[j].stamp, honest[j].envelope) for i, j in ((0, 1), (1, 0))
+    ]
+    sim.show(a, honest)
+    sim.show(b, honest)
+    sim.show(c, swapped)
+    for ws in (a, b, c):
+        sim.read[id(ws)] = len(sim.log)
+    talk.say(a, CELL, "third")
+    sim.settle([a, b, c])
+    assert "log-fork" in {x.code for x in sync.alarms(c, CELL)}
+    talk.say(c, CELL, "from the other side")
+    sim.settle([a, b, c])
+    assert "log-fork" in {x.code for x in sync.alarms(a, CELL)}

@@ -274,6 +274,13 @@ def test_a_malicious_relay_is_seen_and_the_cell_stays_live(fresh_cells, relay, d
     if data.draw(st.booleans()):
         dropped = data.draw(st.sampled_from(from_a))
     shown_c = [e for e in entries if e is not dropped]
+    # equivocation: c is shown another order, numbered as the relay presents it to c
+    forked = dropped is None and data.draw(st.booleans())
+    if forked:
+        order = data.draw(st.permutations(shown_c))
+        forked = [e.envelope.id for e in order] != [e.envelope.id for e in shown_c]
+        seqs = [e.seq for e in shown_c]
+        shown_c = [Posted(seq, e.stamp, e.envelope) for seq, e in zip(seqs, order, strict=True)]
     shown_c += data.draw(st.lists(st.sampled_from(shown_c), max_size=3))  # duplicates
     for ws in (a, b):
         sim.show(ws, entries)
@@ -290,3 +297,6 @@ def test_a_malicious_relay_is_seen_and_the_cell_stays_live(fresh_cells, relay, d
     if dropped is not None:
         codes = {x.code for x in sync.alarms(c, CELL)}
         assert "events-missing" in codes or "log-fork" in codes, codes
+    if forked:
+        seen_by = [{x.code for x in sync.alarms(ws, CELL)} for ws in members]
+        assert any("log-fork" in codes for codes in seen_by), seen_by

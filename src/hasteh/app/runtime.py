@@ -32,6 +32,7 @@ This is the one place where MLS and org meet. Rules it keeps:
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -356,7 +357,8 @@ def ordering_relay(record: CellRecord) -> str | None:
 
 def chain_hash(window: list[tuple[int, bytes]], seen: int) -> bytes:
     """The hash of the last `CHAIN_SPAN` envelopes at or before relay position `seen`."""
-    last = [(seq, eid) for seq, eid in window if seq <= seen][-CHAIN_SPAN:]
+    end = bisect.bisect_right(window, seen, key=lambda entry: entry[0])
+    last = window[max(0, end - CHAIN_SPAN) : end]
     h = hashlib.sha256(b"hasteh/chain/v1\x00")
     for seq, eid in last:
         h.update(seq.to_bytes(8, "big") + eid)
