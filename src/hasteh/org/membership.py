@@ -33,6 +33,7 @@ from hasteh.org.events import (
     SettingsChanged,
     Vouched,
 )
+from hasteh.org.names import look_alike, require_clean
 from hasteh.org.policy import MembershipPolicy, Verdict
 from hasteh.org.state import Admission, AlarmRecord, Member, OrgState, Seizure
 
@@ -47,6 +48,8 @@ def _id(envelope: EventEnvelope) -> EventId:
 def check_cell_created(state: OrgState, env: EventEnvelope, body: CellCreated) -> None:
     if state.created:
         raise InvalidEvent("cell-exists")
+    require_clean(body.name, limit=200)
+    require_clean(body.founder_cover_name)
     check_settings(body.settings, None)
 
 
@@ -105,9 +108,10 @@ def check_newcomer_proposed(state: OrgState, env: EventEnvelope, body: NewcomerP
         raise InvalidEvent("malformed-card", size=CARD_FINGERPRINT_SIZE)
     if body.card_expires_at <= env.at:
         raise InvalidEvent("expired-card")
+    require_clean(body.cover_name)
     taken = {m.cover_name for m in state.members.values()}
     taken |= {a.cover_name for a in state.proposals.values()}
-    if body.cover_name in taken:
+    if any(look_alike(body.cover_name, name) for name in taken):
         raise InvalidEvent("cover-name-taken", name=body.cover_name)
     if any(a.card_fingerprint == body.card_fingerprint for a in state.proposals.values()):
         raise InvalidEvent("card-pending")
