@@ -8,11 +8,11 @@ works once; a new `hasteh up` prints a new one.
 
 **Embedded relay.** When the unlocked profile lists no relay (Settings → Relays), an
 embedded relay starts in the same process on 127.0.0.1 (`--relay-port`, default 8470, or
-a free port when that one is taken), storing its SQLite database in `<home>/relay/`. A
-second profile on the same machine can list that relay's address, so a newcomer can try
-everything on one computer. If another hasteh relay already answers on 127.0.0.1:8470,
-it is used instead of starting a second one. It listens on loopback only, so nothing
-outside this computer can reach it; panic stops it and deletes its files.
+a free port when that one is taken), storing its database in `<home>/relay/`, sealed with
+SQLCipher under a key the profile's vault keeps. A second profile on the same machine can
+list that relay's address, so a newcomer can try everything on one computer. hasteh never
+adopts a relay it did not start: whatever else answers on the port (another local user
+could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
 
 The server stops on Ctrl+C, and by itself right after a panic.
 """
@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import shutil
 import socket
 import sys
 import webbrowser
@@ -30,12 +29,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import typer
 import uvicorn
 
 from hasteh.cli.options import HomeOption, default_home
 from hasteh.i18n import _
+from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
 from hasteh.web.security import new_secret
 
@@ -82,48 +81,55 @@ def bind_loopback(port: int) -> socket.socket:
     return sock
 
 
-def _is_hasteh_relay(url: str) -> bool:
-    try:
-        response = httpx.get(f"{url}/openapi.json", timeout=1.0)
-        return response.status_code == 200 and "hasteh" in response.text.lower()
-    except httpx.HTTPError:
-        return False
-
-
 class LoopbackRelay:
-    """The embedded relay (`hasteh.web.EmbeddedRelay`), run in this process's event loop."""
+    """The embedded relay (`hasteh.web.EmbeddedRelay`), run in this process's event loop.
+
+    hasteh uses only a relay it started itself (or one the user configured): it never
+    adopts whatever answers on the port, since another local user could be listening
+    there. If the port is taken, this relay takes a free one instead.
+
+    Its database (`<home>/relay/relay.sqlite3`) is SQLCipher, keyed by `key`, a secret the
+    unlocked profile's vault keeps (`start`): at rest it shows no more than the vault,
+    and a panic or a duress unlock shreds it. Starting with another key (the other
+    profile of the folder was unlocked) stops the running relay and starts a fresh one.
+    """
 
     def __init__(self, home: Path, port: int = DEFAULT_RELAY_PORT) -> None:
         self.folder = home / RELAY_DIR
         self.port = port
         self._url: str | None = None
+        self._key: bytes | None = None
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._storage: Storage | None = None
+        #: The wanted port was held by another program: we moved to a free one.
+        self.moved = False
 
     @property
     def url(self) -> str | None:
         return self._url
 
-    async def start(self) -> str:
-        if self._url is not None:
+    async def start(self, key: bytes) -> str:
+        if self._url is not None and key == self._key:
             return self._url
+        if self._url is not None:
+            await self.stop()
         try:
             sock = bind_loopback(self.port)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE or self.port == 0:
                 raise
-            existing = f"http://{LOOPBACK}:{self.port}"
-            if await asyncio.to_thread(_is_hasteh_relay, existing):
-                self._url = existing  # another hasteh's embedded relay: share it
-                return existing
             sock = bind_loopback(0)
+            self.moved = True
+        try:
+            storage = await asyncio.to_thread(self._open, key)
+        except BaseException:
+            sock.close()
+            raise
         from hasteh.relay.app import create_app
-        from hasteh.relay.storage import open_storage
 
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        storage = open_storage(f"sqlite:///{self.folder / RELAY_DB}")
         self._storage = storage
+        self._key = key
         self._server = _QuietServer(_uvicorn_config(create_app(storage)))
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
         while not self._server.started:
@@ -132,6 +138,21 @@ class LoopbackRelay:
             await asyncio.sleep(0.01)
         self._url = f"http://{LOOPBACK}:{sock.getsockname()[1]}"
         return self._url
+
+    def _open(self, key: bytes) -> Storage:
+        """Open (or create) the sealed database; one that this key does not open belongs
+        to the other profile of the folder, whose key is gone: shred it, start afresh."""
+        from hasteh.relay.errors import StorageError
+        from hasteh.relay.storage import SealedSqliteStorage
+
+        path = f"{self.folder / RELAY_DB}"
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            return SealedSqliteStorage(path, key)
+        except StorageError:
+            shred_tree(self.folder)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return SealedSqliteStorage(path, key)
 
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:
@@ -142,11 +163,13 @@ class LoopbackRelay:
             with contextlib.suppress(Exception):
                 self._storage.close()
         self._server = self._task = self._storage = None
+        self._url = self._key = None
 
     async def destroy(self) -> None:
+        """Stop it and shred its folder (panic)."""
         await self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self._url = None
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(shred_tree, self.folder)
 
 
 async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:

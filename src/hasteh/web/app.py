@@ -46,11 +46,12 @@ class EmbeddedRelay(Protocol):
     def url(self) -> str | None:
         """Where it answers, once started."""
 
-    async def start(self) -> str:
-        """Start it (idempotent) and return its URL."""
+    async def start(self, key: bytes) -> str:
+        """Start it with the database key of the unlocked profile (idempotent for the same
+        key; another key restarts it on a fresh database) and return its URL."""
 
     async def destroy(self) -> None:
-        """Stop it and remove its files (on panic)."""
+        """Stop it and shred its files (on panic)."""
 
 
 @dataclass
