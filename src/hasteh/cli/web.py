@@ -2,9 +2,13 @@
 
     hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N]
 
-Binds a free loopback port (or `--port`), prints
-`http://127.0.0.1:PORT/launch?token=…` and offers to open it in the browser. The link
-works once; a new `hasteh up` prints a new one.
+Binds a free loopback port (or `--port`) and writes a private launch page (a file only
+this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
+POSTs the single-use launch token; it offers to open the browser on that file, so the
+token is never on the browser's command line (which other local users can read in
+/proc) nor in its history. The page is deleted once used, and at exit. It also prints
+`http://127.0.0.1:PORT/launch?token=…` for a browser opened by hand. The token works
+once; a new `hasteh up` makes a new one.
 
 **Embedded relay.** When the unlocked profile lists no relay (Settings → Relays), an
 embedded relay starts in the same process on 127.0.0.1 (`--relay-port`, default 8470, or
@@ -22,10 +26,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import html
+import os
 import socket
+import stat
 import sys
+import tempfile
 import webbrowser
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +42,7 @@ import typer
 import uvicorn
 
 from hasteh.cli.options import HomeOption, default_home
-from hasteh.i18n import _
+from hasteh.i18n import _, current_language
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
 from hasteh.web.security import new_secret
@@ -172,31 +181,104 @@ class LoopbackRelay:
             await asyncio.to_thread(shred_tree, self.folder)
 
 
+@dataclass(frozen=True, slots=True)
+class LaunchPage:
+    """The private page that opens hasteh: a file only this user can read (0600 in a
+    fresh 0700 folder), holding a form that POSTs the launch token. The browser is
+    started on this file, so the token is never on its command line (readable by other
+    local users in /proc/*/cmdline) nor in its history."""
+
+    folder: Path
+    path: Path
+
+    def remove(self) -> None:
+        """Delete the page and its folder (after the first use, and at exit)."""
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
+
+
+def runtime_base() -> Path | None:
+    """`$XDG_RUNTIME_DIR` when it is a folder of ours that nobody else may enter (the
+    usual /run/user/UID); otherwise None: the system's temporary folder, where
+    `tempfile.mkdtemp` still makes a 0700 folder with an unguessable name."""
+    value = os.environ.get("XDG_RUNTIME_DIR", "")
+    if not value:
+        return None
+    base = Path(value)
+    try:
+        info = base.lstat()
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o077
+    return base if private and info.st_uid == os.getuid() else None
+
+
+def write_launch_page(origin: str, token: str, base: Path | None = None) -> LaunchPage:
+    """Write the launch page for `origin` (``http://127.0.0.1:PORT``) under `base`."""
+    folder = Path(tempfile.mkdtemp(prefix="hasteh-launch-", dir=base))
+    os.chmod(folder, 0o700)
+    path = folder / "open.html"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(launch_html(origin, token))
+    return LaunchPage(folder, path)
+
+
+def launch_html(origin: str, token: str) -> str:
+    """A tiny page: one button that POSTs the token (works without script); a one-line
+    script presses it for browsers that run scripts on local files."""
+    rtl = current_language() == "fa"
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{current_language()}" dir="{"rtl" if rtl else "ltr"}">\n'
+        '<head><meta charset="utf-8"><meta name="referrer" content="no-referrer">\n'
+        f"<title>{html.escape(_('Open hasteh'))}</title></head>\n<body>\n"
+        f'<form method="post" action="{html.escape(origin)}/launch">\n'
+        f'<input type="hidden" name="token" value="{html.escape(token)}">\n'
+        f"<p>{html.escape(_('This page opens hasteh once; then it is deleted.'))}</p>\n"
+        f'<p><button type="submit" autofocus>{html.escape(_("Open hasteh"))}</button></p>\n'
+        "</form>\n<script>document.forms[0].submit()</script>\n</body>\n</html>\n"
+    )
+
+
 async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
     bound = sock.getsockname()[1]
     relay = LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
+    origin = f"http://{LOOPBACK}:{bound}"
+    page = write_launch_page(origin, token, runtime_base())
 
     def after_panic() -> None:
         # Let the neutral page reach the browser, then stop serving.
         asyncio.get_running_loop().call_later(0.3, setattr, servers[0], "should_exit", True)
 
-    app = create_web(home, launch_token=token, port=bound, relay=relay, on_panic=after_panic)
+    app = create_web(
+        home,
+        launch_token=token,
+        port=bound,
+        relay=relay,
+        on_panic=after_panic,
+        on_launch=page.remove,
+    )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
-    url = f"http://{LOOPBACK}:{bound}/launch?token={token}"
-    typer.echo(_("hasteh is running on this computer only. Open this link once:"))
-    typer.echo(url)
+    typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
+    typer.echo(page.path.as_uri())
+    typer.echo(_("Or open this link once (it stays in the browser's history):"))
+    typer.echo(f"{origin}/launch?token={token}")
     typer.echo(_("Stop it with Ctrl+C."))
     sys.stdout.flush()
-    if open_browser:
-        with contextlib.suppress(webbrowser.Error):
-            webbrowser.open(url, new=2)
     try:
+        if open_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(page.path.as_uri(), new=2)
         await server.serve(sockets=[sock])
     finally:
+        page.remove()
         await relay.stop()
         sock.close()
 

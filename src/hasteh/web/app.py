@@ -67,6 +67,8 @@ class WebState:
     vault: Vault | None = None
     relay: EmbeddedRelay | None = None
     on_panic: Callable[[], None] | None = None
+    #: Runs once the launch token is redeemed (`hasteh up` deletes its launch page).
+    on_launch: Callable[[], None] | None = None
     today: Callable[[], dt.date] = dt.date.today
     #: Set by panic: from then on every request gets the neutral page.
     spent: bool = False
@@ -176,13 +178,15 @@ def create_web(
     min_kdf: KdfParams = MIN_KDF,
     relay: EmbeddedRelay | None = None,
     on_panic: Callable[[], None] | None = None,
+    on_launch: Callable[[], None] | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     courier_cost: KdfCost | None = None,
 ) -> Starlette:
     """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
 
-    `launch_token` is redeemed once at `/launch?token=…` for a session. `kdf`/`min_kdf`
-    are the vault's Argon2id parameters (tests pass small ones, as in docs/vault.md).
+    `launch_token` is redeemed once at `/launch` for a session; `on_launch` then runs.
+    `kdf`/`min_kdf` are the vault's Argon2id parameters (tests pass small ones, as in
+    docs/vault.md).
     `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
     after a panic has destroyed the profile (`hasteh up` stops the server there).
     `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
@@ -197,6 +201,7 @@ def create_web(
         min_kdf=min_kdf,
         relay=relay,
         on_panic=on_panic,
+        on_launch=on_launch,
         today=today,
         courier_cost=courier_cost,
     )
