@@ -97,3 +97,27 @@ def test_a_false_seizure_report_is_reviewed_and_names_the_reporter(
     assert status == 400
     _, _, page_a = a.submit("/sync", {"next": cell}, cell)
     assert "سپیده" in alarms_of(page_a)
+
+
+def test_one_objection_refuses_a_newcomer_from_the_web(people: Callable[[str], Person]) -> None:
+    """With the rule "all members", B's objection refuses the newcomer A proposed: the
+    buttons go, and A's client never adds them."""
+    a, b, c = people("a"), people("b"), people("c")
+    cell = form_cell(a, b)
+    _, _, page = c.submit("/join/card", {"cover_name": "مریم", "days": "7"}, "/join")
+    status, _, page = a.submit(f"{cell}/propose", {"card": card_code(page)}, cell)
+    assert status == 200, page
+    b.submit("/sync", {"next": cell}, cell)
+    status, _, page = b.submit(
+        f"{cell}/admission",
+        {"newcomer": "مریم", "action": "object", "reason": "کسی او را نمی‌شناسد"},
+        cell,
+    )
+    assert status == 200, page
+    assert FA.gettext("refused") in page
+    _, _, page = a.submit("/sync", {"next": cell}, cell)
+    assert FA.gettext("refused") in page
+    status, path, page = c.submit("/join", {}, "/join")
+    assert path == "/join"  # nothing to join: never added
+    members = re.search(r'<ul class="members">(.*?)</ul>', a.client.get(cell).text, re.S)
+    assert members and "مریم" not in members.group(1)
