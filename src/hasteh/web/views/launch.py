@@ -5,9 +5,12 @@ person with a session to where they belong.
                              the browser's command line or history)
     GET  /launch?token=…     the printed link, for a browser opened by hand
 
-Once the token is redeemed, `on_launch` runs (`hasteh up` deletes the launch page). A
-used or wrong token in a browser that already holds a live session leads home rather than
-to a dead end; without a session it gets the neutral "closed" page.
+A redeemed POST answers with a page that moves on by itself (a meta refresh: a
+same-origin navigation, on which the browser sends the SameSite=Strict session cookie);
+a redeemed GET redirects. Once the token is redeemed, `on_launch` runs (`hasteh up`
+deletes the launch page). A used or wrong token in a browser that already holds a live
+session leads home rather than to a dead end; without a session it gets the neutral
+"closed" page.
 """
 
 from __future__ import annotations
@@ -42,7 +45,15 @@ async def launch(request: Request) -> Response:
     if isinstance(live, Session):
         state.sessions.end(live)
     session = state.sessions.start(DEFAULT_LANGUAGE)
-    response = redirect(start_page(state))  # drops the token from the address bar
+    response: Response
+    if request.method == "POST":
+        # The POST came from a local file (a cross-site navigation): a redirect would
+        # stay cross-site and the browser would withhold the Strict cookie on it.
+        target = start_page(state)
+        html = render_template("launched.html", Ui(DEFAULT_LANGUAGE), target=target)
+        response = HTMLResponse(html)
+    else:
+        response = redirect(start_page(state))  # drops the token from the address bar
     set_session_cookie(response, state, session)
     return response
 
