@@ -9,12 +9,16 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from hasteh import vault
 from hasteh.cli.web import RELAY_DB, RELAY_DIR, LoopbackRelay
 from hasteh.relay.errors import StorageError
 from hasteh.relay.storage import PostItem, SealedSqliteStorage
 from hasteh.vault.keyfile import MIN_KDF
+from hasteh.web import create_web
+
+from .conftest import FAST, ORIGIN, PORT, TOKEN, Web, csrf_of
 
 PASS = "correct horse battery staple"
 DURESS = "a harmless decoy passphrase"
@@ -126,3 +130,31 @@ def test_the_other_profile_gets_a_fresh_relay(home: Path) -> None:
 
     asyncio.run(scenario())
     assert not (home / RELAY_DIR).exists()
+
+
+def test_web_duress_unlock_restarts_the_relay_on_the_decoy(tmp_path: Path) -> None:
+    """In one `hasteh up`: the real profile uses the embedded relay; after a lock, the
+    duress passphrase opens the decoy. The relay's old folder is shredded and the relay
+    runs again, empty, under the decoy's own key."""
+    home = tmp_path / "profile"
+    relay = LoopbackRelay(home, port=0)
+    app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST, relay=relay)
+    with TestClient(app, base_url=ORIGIN) as client:
+        web = Web(app, client, home)
+        web.launch()
+        web.create_profile(duress=DURESS)
+        assert relay.url is not None  # the new profile is open and lists no relay
+        real_key, storage = relay._key, relay._storage
+        assert real_key is not None and storage is not None
+        storage.post_batch(
+            [PostItem(MAILBOX_HASH, ENVELOPE_ID, True, 3, b"\x01" * 300)],
+            now=NOW,
+            max_mailbox_bytes=1 << 20,
+        )
+        web.post("/lock", {})
+        page = client.get("/unlock").text
+        client.post("/unlock", data={"csrf": csrf_of(page), "passphrase": DURESS})
+        assert relay.url is not None and relay._key not in (None, real_key)
+        assert relay._storage is not None
+        assert relay._storage.fetch(MAILBOX_HASH, after=0, limit=10).records == []
+        assert scan(home) == []

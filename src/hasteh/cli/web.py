@@ -174,6 +174,11 @@ class LoopbackRelay:
         self._server = self._task = self._storage = None
         self._url = self._key = None
 
+    async def stop_unless(self, key: bytes) -> None:
+        """Stop it if it runs under another profile's key."""
+        if self._key is not None and key != self._key:
+            await self.stop()
+
     async def destroy(self) -> None:
         """Stop it and shred its folder (panic)."""
         await self.stop()

@@ -50,6 +50,9 @@ class EmbeddedRelay(Protocol):
         """Start it with the database key of the unlocked profile (idempotent for the same
         key; another key restarts it on a fresh database) and return its URL."""
 
+    async def stop_unless(self, key: bytes) -> None:
+        """Stop it if it runs under another key than `key` (another profile's)."""
+
     async def destroy(self) -> None:
         """Stop it and shred its files (on panic)."""
 

@@ -102,9 +102,13 @@ async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
     relays = await anyio.to_thread.run_sync(
         vault.read, lambda conn: get_setting(conn, RELAYS_KEY, list[str], [])
     )
+    key = await anyio.to_thread.run_sync(vault.write, embedded_relay_key)
     if not relays:
-        key = await anyio.to_thread.run_sync(vault.write, embedded_relay_key)
         await state.relay.start(key)
+    else:
+        # Running for the other profile of this folder (unlocked before the lock)? Stop
+        # it: this profile does not use it, and it must not outlive that profile's use.
+        await state.relay.stop_unless(key)
 
 
 def embedded_relay_key(conn: Connection) -> bytes:
