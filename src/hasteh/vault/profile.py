@@ -27,6 +27,7 @@ multiple of `UNLOCK_QUANTUM`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
@@ -212,7 +213,9 @@ def _settle(home: Path, unlocked: _Unlocked) -> _Unlocked:
         for side in side_files(other_db):
             _remove(side)
         if duress:
-            shred_subdirs(home)
+            # Best effort: a file we cannot shred must not keep the decoy from opening.
+            with contextlib.suppress(OSError):
+                shred_subdirs(home)
         fsync_dir(home)
     except FileNotFoundError:
         raise NoProfile() from None  # removed under our feet (a panic in another process)
