@@ -7,11 +7,15 @@ import ast
 import re
 from pathlib import Path
 
-from hasteh.app import errors, safety_words
+from hasteh.app import errors, removal, safety_words
 from hasteh.i18n import translations
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [*sorted((ROOT / "src/hasteh/app").glob("*.py")), ROOT / "src/hasteh/cli/cells.py"]
+SOURCES = [
+    *sorted((ROOT / "src/hasteh/app").glob("*.py")),
+    ROOT / "src/hasteh/cli/cells.py",
+    ROOT / "src/hasteh/cli/concerns.py",
+]
 
 
 def msgids() -> set[str]:
@@ -22,7 +26,7 @@ def msgids() -> set[str]:
             parts = re.findall(r'"(?:[^"\\]|\\.)*"', group)
             found.add("".join(ast.literal_eval(p) for p in parts))
         found |= set(re.findall(r"_\('([^']*)'\)", text))
-    return found | set(errors.CARD_REASONS.values())
+    return found | set(errors.CARD_REASONS.values()) | set(removal.ALARM_KINDS.values())
 
 
 def test_every_message_is_translated() -> None:
@@ -61,6 +65,10 @@ def test_every_command_error_and_card_reason_is_documented() -> None:
         "decide close",
         "decide show",
         "hasteh alarms",
+        "hasteh alarm ",
+        "hasteh object",
+        "cell seizures",
+        "cell review-seizure",
         "hasteh sync",
     ):
         assert command in doc, command

@@ -178,3 +178,27 @@ def test_join_by_courier_through_the_cli(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "reza: hello over the stick" in ok(a, "read", "bakery")
+
+
+def test_lying_names_are_refused_with_the_reason(tmp_path: Path, cli_relay: RelayProcess) -> None:
+    """An informer types names that look like someone else's, or that hide characters:
+    each is refused in Persian, and nothing is created."""
+    url = cli_relay.url
+    a, b, c = (profile(tmp_path, n) for n in "abc")
+    fake = "s\u0435pideh"  # a Cyrillic е
+    code, out = run(a, "cell", "create", "bakery", "--as", fake, "--relay", url, lang="fa")
+    assert code != 0 and "الفبا" in out  # the word mixes alphabets
+    code, out = run(a, "cell", "create", "\u202ebakery", "--as", "sepideh", "--relay", url)
+    assert code != 0 and "invisible or control character (U+202E)" in out
+    assert "No cells" in ok(a, "cell", "list") or "bakery" not in ok(a, "cell", "list")
+    code, out = run(b, "card", "--as", "reza\u2069", "--relay", url)
+    assert code != 0 and "U+2069" in out
+
+    ok(a, "cell", "create", "bakery", "--as", "  sepideh  ", "--relay", url)
+    # A newcomer whose cover name only looks like the founder's cannot be proposed.
+    code, out = run(a, "propose", "bakery", card(b, "Sepideh", url, tmp_path))
+    assert code != 0 and "looks like one that is" in out
+    all_cyrillic = "\u0455\u0435\u0440\u0456\u0501\u0435\u04bb"
+    code, out = run(a, "propose", "bakery", card(c, all_cyrillic, url, tmp_path))
+    assert code != 0 and "looks like one that is" in out
+    assert "sepideh" in ok(a, "cell", "members", "bakery")

@@ -222,3 +222,35 @@ def test_first_run_lock_unlock_language_panic(
 
     assert requests and all(url.startswith(up.origin) for url in requests), requests
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_launch_page_opens_hasteh_and_is_deleted(
+    browser: Browser, up: Up, javascript: bool
+) -> None:
+    """The browser is opened on the private launch page (a file): its form POSTs the
+    token, the session works on the pages that follow, the file is then gone, and the
+    token never appears in a URL the browser visited."""
+    found = [m.group(0) for line in up.output if (m := re.search(r"file://\S+", line))]
+    assert found, "".join(up.output)
+    launch_file = Path(found[0].removeprefix("file://"))
+    assert launch_file.exists()
+    context = browser.new_context(java_script_enabled=javascript, locale="fa-IR")
+    visited: list[str] = []
+    context.on("request", lambda request: visited.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(NEW_TAB_TIMEOUT)
+    page.goto(found[0])
+    if not javascript:
+        page.get_by_role("button").click()
+    page.wait_for_url(f"{up.origin}/setup")
+    assert page.get_by_role("heading", level=1).inner_text() == "پروفایل خود را بسازید"
+    page.reload()  # the session cookie is there for the pages that follow
+    assert page.url == f"{up.origin}/setup"
+    assert not launch_file.exists() and not launch_file.parent.exists()
+    token = up.url.split("token=")[1]
+    assert not any(token in url for url in visited)
+    # The printed link, reused in this browser: home, not a dead end.
+    page.goto(up.url)
+    assert page.url == f"{up.origin}/setup"
+    context.close()

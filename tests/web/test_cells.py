@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from hasteh.app import Workspace, cells, decisions, talk
 from hasteh.i18n import translations
+from hasteh.org.errors import MESSAGES
 from hasteh.web.app import WebState
 from hasteh.web.appcalls import run_app
 from hasteh.web.i18n import Ui
@@ -529,8 +530,15 @@ def test_language_switch_returns_to_the_cell(people: Callable[[str], Person]) ->
         ({"cap": "9"}, "A cell cannot have more than {hard} members."),
         ({"cap": "1"}, "The cap must be at least 2."),
         ({"cap": "five"}, "The cap must be a whole number from 2 to 7."),
-        ({"name": " "}, "A cell name has 1 to 200 characters."),
-        ({"cover_name": ""}, "A cover name has 1 to 64 characters."),
+        ({"name": " "}, "The name is empty. Write a name."),
+        ({"cover_name": ""}, "The name is empty. Write a name."),
+        # names that lie: a Cyrillic е, a bidi override, only invisible characters,
+        # and U+2069, which would close the page's own isolation early
+        ({"cover_name": "s\u0435pideh"}, MESSAGES["name-mixed-script"]),
+        ({"name": "\u202eنانوایی"}, MESSAGES["name-hidden-character"]),
+        ({"cover_name": "\u200b\u200d"}, MESSAGES["name-hidden-character"]),
+        ({"cover_name": "سپیده\u2069"}, MESSAGES["name-hidden-character"]),
+        ({"cover_name": "سپیده\u200c"}, MESSAGES["name-zwnj"]),
         ({"admission": "anyone"}, "Admission is `all` or `all-but-one`."),
         ({"expiry_days": "0"}, "Messages expire after 1 to 365 days."),
         ({"expiry_days": "soon"}, "Days must be a whole number from 1 to 365."),

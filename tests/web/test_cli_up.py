@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import http.server
 import re
 import socket
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 from typer.testing import CliRunner
@@ -41,24 +44,69 @@ def test_bind_loopback_only() -> None:
         sock.close()
 
 
-def test_embedded_relay_starts_is_shared_and_destroyed(tmp_path: Path) -> None:
+KEY = bytes(range(32))
+OTHER_KEY = bytes(range(1, 33))
+
+
+def test_embedded_relay_starts_and_is_destroyed(tmp_path: Path) -> None:
     async def scenario() -> None:
         first = LoopbackRelay(tmp_path / "a", port=0)
-        url = await first.start()
+        url = await first.start(KEY)
         assert url.startswith("http://127.0.0.1:")
-        assert await first.start() == url  # idempotent
+        assert await first.start(KEY) == url  # idempotent
         async with httpx.AsyncClient() as client:
             assert (await client.get(f"{url}/healthz")).status_code == 200
-        port = int(url.rsplit(":", 1)[1])
-        second = LoopbackRelay(tmp_path / "b", port=port)  # the port is taken by a relay
-        assert await second.start() == url
-        await second.destroy()
         assert (tmp_path / "a" / "relay" / "relay.sqlite3").exists()
         await first.destroy()
         assert not (tmp_path / "a" / "relay").exists()
         assert first.url is None
 
     asyncio.run(scenario())
+
+
+class _Squatter(http.server.BaseHTTPRequestHandler):
+    """Another local user's server that claims to be a hasteh relay."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        _Squatter.hits.append(self.path)
+        body = b'{"info": {"title": "hasteh relay"}, "status": "ok"}'
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_squatter_on_the_relay_port_is_never_adopted(tmp_path: Path) -> None:
+    """Another local user listens on 127.0.0.1:PORT and answers like a hasteh relay:
+    hasteh starts its own relay on another port, and does not even ask the squatter."""
+    squatter = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Squatter)
+    thread = threading.Thread(target=squatter.serve_forever, daemon=True)
+    thread.start()
+    port = squatter.server_address[1]
+
+    async def scenario() -> None:
+        relay = LoopbackRelay(tmp_path, port=port)
+        url = await relay.start(KEY)
+        try:
+            assert url != f"http://127.0.0.1:{port}" and relay.moved
+            async with httpx.AsyncClient() as client:
+                answer = await client.get(f"{url}/healthz")
+            assert answer.status_code == 200
+            assert _Squatter.hits == []
+        finally:
+            await relay.destroy()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        squatter.shutdown()
+        squatter.server_close()
 
 
 def test_embedded_relay_moves_when_the_port_is_busy_with_something_else(tmp_path: Path) -> None:
@@ -68,7 +116,7 @@ def test_embedded_relay_moves_when_the_port_is_busy_with_something_else(tmp_path
         busy.listen()
         try:
             relay = LoopbackRelay(tmp_path, port=busy.getsockname()[1])
-            url = await relay.start()
+            url = await relay.start(KEY)
             assert url != f"http://127.0.0.1:{busy.getsockname()[1]}"
             await relay.destroy()
         finally:

@@ -36,8 +36,10 @@ def test_launch_token_is_single_use(web: Web) -> None:
         assert replay.status_code == 403
         assert "already used" in replay.text
         assert "set-cookie" not in replay.headers
-    again = web.client.get(f"/launch?token={TOKEN}")  # even the first browser
-    assert again.status_code == 403
+    # The first browser, which holds a live session, is led home, not to a dead end.
+    again = web.client.get(f"/launch?token={TOKEN}", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/setup"
+    assert "set-cookie" not in again.headers
 
 
 @pytest.mark.parametrize("token", ["", "x", TOKEN[:-1], TOKEN + "x", TOKEN.upper()])

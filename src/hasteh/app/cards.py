@@ -191,12 +191,10 @@ def create_card(
 ) -> str:
     """Make a card: a fresh signing key and KeyPackage (used for this one cell only), a
     random pickup mailbox, kept in the vault as a pending invitation. Returns the code."""
-    from hasteh.app.errors import BadInput
+    from hasteh.app.errors import BadInput, clean_or_refuse
     from hasteh.i18n import _
 
-    name = cover_name.strip()
-    if not 1 <= len(name) <= 64:
-        raise BadInput("cover-name", _("A cover name has 1 to 64 characters."))
+    name = clean_or_refuse(cover_name)
     if not 1 <= days <= 30:
         raise BadInput("days", _("A card is valid for 1 to 30 days."))
     chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.errors import BadInput, NoRelay, UnknownCell
+from hasteh.app.errors import BadInput, NoRelay, UnknownCell, clean_or_refuse
 from hasteh.app.records import (
     CellRecord,
     cell_ids,
@@ -109,12 +109,8 @@ def create_cell(
     """Create a cell with this profile as its only member (leaf 0)."""
     from hasteh.app.cards import _check_relay
 
-    title = name.strip()
-    cover = cover_name.strip()
-    if not 1 <= len(title) <= 200:
-        raise BadInput("cell-name", _("A cell name has 1 to 200 characters."))
-    if not 1 <= len(cover) <= 64:
-        raise BadInput("cover-name", _("A cover name has 1 to 64 characters."))
+    title = clean_or_refuse(name, limit=200)
+    cover = clean_or_refuse(cover_name)
     if expiry_days is None:
         expiry_days = ws.vault.read(default_expiry_days)
     settings = validate_settings(cap, admission, expiry_days)

@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from hasteh.errors import HastehError
 from hasteh.i18n import _, display_number
 from hasteh.mls.errors import InternalError, InvalidMessage, MLSError, UsageError
-from hasteh.org.errors import OrgError
+from hasteh.org.errors import InvalidEvent, OrgError
+from hasteh.org.names import clean_name
 
 __all__ = [
     "AppError",
@@ -39,6 +40,7 @@ __all__ = [
     "UnknownCell",
     "UnknownDecision",
     "UnknownMember",
+    "clean_or_refuse",
     "mls_errors",
     "refused",
 ]
@@ -155,6 +157,15 @@ def refused(exc: OrgError) -> Refused:
     except (KeyError, IndexError):
         text = exc.message
     return Refused(exc.code, text)
+
+
+def clean_or_refuse(text: str, *, limit: int = 64) -> str:
+    """A typed name, cleaned (`hasteh.org.names.clean_name`), or `Refused` with the
+    precise reason in the user's language, before anything is created."""
+    try:
+        return clean_name(text, limit=limit)
+    except InvalidEvent as exc:
+        raise refused(exc) from None
 
 
 class GroupError(AppError):

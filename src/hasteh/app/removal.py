@@ -20,15 +20,31 @@ from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import find_cell, find_member
 from hasteh.app.decisions import DecisionSummary, open_decision
-from hasteh.app.errors import BadInput, UnknownMember
+from hasteh.app.errors import BadInput
 from hasteh.i18n import _
-from hasteh.org import MemberSeized, SeizureReviewed
+from hasteh.org import Alarm, MemberSeized, SeizureReviewed
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
     from hasteh.app.sync import SyncReport
 
-__all__ = ["propose_removal", "review_seizure", "seized"]
+__all__ = [
+    "ALARM_KINDS",
+    "pending_reviews",
+    "propose_removal",
+    "raise_alarm",
+    "review_seizure",
+    "seized",
+]
+
+#: The alarms a member raises by hand (`raise_alarm`), with the English text members see
+#: (a gettext msgid). The slug travels in the `Alarm` event; each face translates it.
+ALARM_KINDS: dict[str, str] = {
+    "safety-words-differ": "the safety words differ",
+    "unknown-member": "someone in the cell is not who they say they are",
+    "device-at-risk": "a member's device may be watched or taken",
+    "other": "something is wrong",
+}
 
 
 def propose_removal(
@@ -62,13 +78,44 @@ def seized(ws: Workspace, cell: str, member: str, *, note: str = "") -> SyncRepo
 
 
 def review_seizure(ws: Workspace, cell: str, member: str, *, upheld: bool, note: str = "") -> None:
+    """Say whether the cell upholds the report that `member`'s device was seized; a
+    report not upheld raises an alarm that names who made it."""
     rt = find_cell(ws, cell)
+    rt.require_group()
     wanted = member.strip()
     for s in sorted(rt.org.seizures.values(), key=lambda s: s.at, reverse=True):
         if s.cover_name == wanted and s.upheld is None:
-            runtime.send_event(ws, rt, SeizureReviewed(s.seizure_id, upheld, note.strip()))
+            body = SeizureReviewed(s.seizure_id, upheld, note.strip()[:2000])
+            runtime.send_event(ws, rt, body)
             return
-    raise UnknownMember()
+    raise BadInput(
+        "no-seizure",
+        _("No report of a seized device waits for review under this cover name."),
+        _("See the cell's page, or `hasteh cell seizures`, for the reports to review."),
+    )
+
+
+def pending_reviews(ws: Workspace, cell: str) -> list[org.Seizure]:
+    """Seizure reports the cell has not reviewed yet, oldest first."""
+    return [s for s in seizures(ws, cell) if s.upheld is None]
+
+
+def raise_alarm(ws: Workspace, cell: str, kind: str, *, member: str = "", note: str = "") -> None:
+    """Raise an alarm by hand (e.g. the safety words differ): every member sees it in red
+    at the top of the cell, with your cover name. `member` names who it is about, if
+    anyone; a note is required for `other`, since the kind alone then says nothing."""
+    if kind not in ALARM_KINDS:
+        raise BadInput(
+            "alarm-kind",
+            _("Choose what is wrong: {kinds}.").format(kinds=", ".join(ALARM_KINDS)),
+        )
+    text = note.strip()[:2000]
+    if kind == "other" and not text:
+        raise BadInput("alarm-note", _("Say in a few words what is wrong."))
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    leaf = org.LeafIndex(find_member(rt, member)) if member.strip() else None
+    runtime.send_event(ws, rt, Alarm(kind, leaf, text))
 
 
 def seizures(ws: Workspace, cell: str) -> list[org.Seizure]:

@@ -75,6 +75,7 @@ from hasteh.org import (
     OrgError,
     OrgState,
 )
+from hasteh.org.names import clean_name
 from hasteh.transport.outbox import delivery_id, stage
 from hasteh.vault import Connection
 from hasteh.vault import cursors as vcursors
@@ -101,9 +102,14 @@ def card_fingerprint(leaf: LeafNode) -> bytes:
 
 
 def cover_name_of(leaf: LeafNode) -> str:
-    identity = getattr(leaf.credential, "identity", b"")
-    name = bytes(identity).decode("utf-8", errors="replace")[:64]
-    return name or "?"
+    """The cover name a credential carries, cleaned (`hasteh.org.names`); "?" for one that
+    is not a clean name (the commit then differs from the approved name: an alarm)."""
+    identity = bytes(getattr(leaf.credential, "identity", b""))
+    try:
+        name = identity.decode("utf-8")
+        return name if clean_name(name) == name else "?"
+    except (UnicodeDecodeError, OrgError):
+        return "?"
 
 
 @dataclass(frozen=True, slots=True)

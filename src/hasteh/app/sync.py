@@ -266,6 +266,19 @@ NOTICES: dict[str, str] = {
 }
 
 
+def _manual_note(note: str, subject: str) -> str:
+    """An alarm raised by hand is stored as ``kind: note``; show the kind in words (in
+    the UI language) and, when a member was named, who it is about."""
+    from hasteh.app.removal import ALARM_KINDS
+    from hasteh.i18n import _
+
+    kind, _sep, rest = note.partition(": ")
+    words = _(ALARM_KINDS[kind]) if kind in ALARM_KINDS else kind
+    if subject:
+        words = _("{what} (about {name})").format(what=words, name=subject)
+    return f"{words}: {rest}" if rest else words
+
+
 def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
     """Every alarm of the cell, oldest first, as text in the UI language: the log's
     alarms (every member sees them), then this device's own notices."""
@@ -276,8 +289,9 @@ def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
     found = []
     for a in rt.org.alarms:
         template = org.ALARMS.get(a.code) or org.ALARMS["manual"]
+        note = _manual_note(a.note, a.subject_cover_name) if a.code == "manual" else a.note
         values = _Values(
-            by=a.by_cover_name or "?", subject=a.subject_cover_name or "?", note=a.note or a.code
+            by=a.by_cover_name or "?", subject=a.subject_cover_name or "?", note=note or a.code
         )
         text = _(template).format_map(values)
         found.append(AlarmView(a.code, text, a.by_cover_name, a.subject_cover_name, a.epoch))

@@ -618,6 +618,9 @@ def register(app: typer.Typer) -> None:
     cell.command("seized", help=_("Emergency: remove a seized member's device now."))(cell_seized)
     cell.command("settings", help=_("Show the settings, or propose new ones."))(cell_settings)
     cell.command("remove", help=_("Propose removing a member (a decision)."))(cell_remove)
+    from hasteh.cli import concerns
+
+    concerns.register(app, cell)
     app.add_typer(cell, name="cell")
     app.command("card", help=_("Make your invitation card; hand it over in person only."))(card)
     app.command("propose", help=_("Propose a newcomer whose card you received in person."))(propose)

@@ -2,17 +2,21 @@
 
     hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N]
 
-Binds a free loopback port (or `--port`), prints
-`http://127.0.0.1:PORT/launch?token=…` and offers to open it in the browser. The link
-works once; a new `hasteh up` prints a new one.
+Binds a free loopback port (or `--port`) and writes a private launch page (a file only
+this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
+POSTs the single-use launch token; it offers to open the browser on that file, so the
+token is never on the browser's command line (which other local users can read in
+/proc) nor in its history. The page is deleted once used, and at exit. It also prints
+`http://127.0.0.1:PORT/launch?token=…` for a browser opened by hand. The token works
+once; a new `hasteh up` makes a new one.
 
 **Embedded relay.** When the unlocked profile lists no relay (Settings → Relays), an
 embedded relay starts in the same process on 127.0.0.1 (`--relay-port`, default 8470, or
-a free port when that one is taken), storing its SQLite database in `<home>/relay/`. A
-second profile on the same machine can list that relay's address, so a newcomer can try
-everything on one computer. If another hasteh relay already answers on 127.0.0.1:8470,
-it is used instead of starting a second one. It listens on loopback only, so nothing
-outside this computer can reach it; panic stops it and deletes its files.
+a free port when that one is taken), storing its database in `<home>/relay/`, sealed with
+SQLCipher under a key the profile's vault keeps. A second profile on the same machine can
+list that relay's address, so a newcomer can try everything on one computer. hasteh never
+adopts a relay it did not start: whatever else answers on the port (another local user
+could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
 
 The server stops on Ctrl+C, and by itself right after a panic.
 """
@@ -22,20 +26,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import shutil
+import html
+import os
 import socket
+import stat
 import sys
+import tempfile
 import webbrowser
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import typer
 import uvicorn
 
 from hasteh.cli.options import HomeOption, default_home
-from hasteh.i18n import _
+from hasteh.i18n import _, current_language
+from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
 from hasteh.web.security import new_secret
 
@@ -82,48 +90,55 @@ def bind_loopback(port: int) -> socket.socket:
     return sock
 
 
-def _is_hasteh_relay(url: str) -> bool:
-    try:
-        response = httpx.get(f"{url}/openapi.json", timeout=1.0)
-        return response.status_code == 200 and "hasteh" in response.text.lower()
-    except httpx.HTTPError:
-        return False
-
-
 class LoopbackRelay:
-    """The embedded relay (`hasteh.web.EmbeddedRelay`), run in this process's event loop."""
+    """The embedded relay (`hasteh.web.EmbeddedRelay`), run in this process's event loop.
+
+    hasteh uses only a relay it started itself (or one the user configured): it never
+    adopts whatever answers on the port, since another local user could be listening
+    there. If the port is taken, this relay takes a free one instead.
+
+    Its database (`<home>/relay/relay.sqlite3`) is SQLCipher, keyed by `key`, a secret the
+    unlocked profile's vault keeps (`start`): at rest it shows no more than the vault,
+    and a panic or a duress unlock shreds it. Starting with another key (the other
+    profile of the folder was unlocked) stops the running relay and starts a fresh one.
+    """
 
     def __init__(self, home: Path, port: int = DEFAULT_RELAY_PORT) -> None:
         self.folder = home / RELAY_DIR
         self.port = port
         self._url: str | None = None
+        self._key: bytes | None = None
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
         self._storage: Storage | None = None
+        #: The wanted port was held by another program: we moved to a free one.
+        self.moved = False
 
     @property
     def url(self) -> str | None:
         return self._url
 
-    async def start(self) -> str:
-        if self._url is not None:
+    async def start(self, key: bytes) -> str:
+        if self._url is not None and key == self._key:
             return self._url
+        if self._url is not None:
+            await self.stop()
         try:
             sock = bind_loopback(self.port)
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE or self.port == 0:
                 raise
-            existing = f"http://{LOOPBACK}:{self.port}"
-            if await asyncio.to_thread(_is_hasteh_relay, existing):
-                self._url = existing  # another hasteh's embedded relay: share it
-                return existing
             sock = bind_loopback(0)
+            self.moved = True
+        try:
+            storage = await asyncio.to_thread(self._open, key)
+        except BaseException:
+            sock.close()
+            raise
         from hasteh.relay.app import create_app
-        from hasteh.relay.storage import open_storage
 
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        storage = open_storage(f"sqlite:///{self.folder / RELAY_DB}")
         self._storage = storage
+        self._key = key
         self._server = _QuietServer(_uvicorn_config(create_app(storage)))
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
         while not self._server.started:
@@ -132,6 +147,21 @@ class LoopbackRelay:
             await asyncio.sleep(0.01)
         self._url = f"http://{LOOPBACK}:{sock.getsockname()[1]}"
         return self._url
+
+    def _open(self, key: bytes) -> Storage:
+        """Open (or create) the sealed database; one that this key does not open belongs
+        to the other profile of the folder, whose key is gone: shred it, start afresh."""
+        from hasteh.relay.errors import StorageError
+        from hasteh.relay.storage import SealedSqliteStorage
+
+        path = f"{self.folder / RELAY_DB}"
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            return SealedSqliteStorage(path, key)
+        except StorageError:
+            shred_tree(self.folder)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return SealedSqliteStorage(path, key)
 
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:
@@ -142,11 +172,80 @@ class LoopbackRelay:
             with contextlib.suppress(Exception):
                 self._storage.close()
         self._server = self._task = self._storage = None
+        self._url = self._key = None
+
+    async def stop_unless(self, key: bytes) -> None:
+        """Stop it if it runs under another profile's key."""
+        if self._key is not None and key != self._key:
+            await self.stop()
 
     async def destroy(self) -> None:
+        """Stop it and shred its folder (panic)."""
         await self.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self._url = None
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(shred_tree, self.folder)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchPage:
+    """The private page that opens hasteh: a file only this user can read (0600 in a
+    fresh 0700 folder), holding a form that POSTs the launch token. The browser is
+    started on this file, so the token is never on its command line (readable by other
+    local users in /proc/*/cmdline) nor in its history."""
+
+    folder: Path
+    path: Path
+
+    def remove(self) -> None:
+        """Delete the page and its folder (after the first use, and at exit)."""
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
+
+
+def runtime_base() -> Path | None:
+    """`$XDG_RUNTIME_DIR` when it is a folder of ours that nobody else may enter (the
+    usual /run/user/UID); otherwise None: the system's temporary folder, where
+    `tempfile.mkdtemp` still makes a 0700 folder with an unguessable name."""
+    value = os.environ.get("XDG_RUNTIME_DIR", "")
+    if not value:
+        return None
+    base = Path(value)
+    try:
+        info = base.lstat()
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o077
+    return base if private and info.st_uid == os.getuid() else None
+
+
+def write_launch_page(origin: str, token: str, base: Path | None = None) -> LaunchPage:
+    """Write the launch page for `origin` (``http://127.0.0.1:PORT``) under `base`."""
+    folder = Path(tempfile.mkdtemp(prefix="hasteh-launch-", dir=base))
+    os.chmod(folder, 0o700)
+    path = folder / "open.html"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(launch_html(origin, token))
+    return LaunchPage(folder, path)
+
+
+def launch_html(origin: str, token: str) -> str:
+    """A tiny page: one button that POSTs the token (works without script); a one-line
+    script presses it for browsers that run scripts on local files."""
+    rtl = current_language() == "fa"
+    return (
+        "<!doctype html>\n"
+        f'<html lang="{current_language()}" dir="{"rtl" if rtl else "ltr"}">\n'
+        '<head><meta charset="utf-8"><meta name="referrer" content="no-referrer">\n'
+        f"<title>{html.escape(_('Open hasteh'))}</title></head>\n<body>\n"
+        f'<form method="post" action="{html.escape(origin)}/launch">\n'
+        f'<input type="hidden" name="token" value="{html.escape(token)}">\n'
+        f"<p>{html.escape(_('This page opens hasteh once; then it is deleted.'))}</p>\n"
+        f'<p><button type="submit" autofocus>{html.escape(_("Open hasteh"))}</button></p>\n'
+        "</form>\n<script>document.forms[0].submit()</script>\n</body>\n</html>\n"
+    )
 
 
 async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:
@@ -155,25 +254,36 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
     bound = sock.getsockname()[1]
     relay = LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
+    origin = f"http://{LOOPBACK}:{bound}"
+    page = write_launch_page(origin, token, runtime_base())
 
     def after_panic() -> None:
         # Let the neutral page reach the browser, then stop serving.
         asyncio.get_running_loop().call_later(0.3, setattr, servers[0], "should_exit", True)
 
-    app = create_web(home, launch_token=token, port=bound, relay=relay, on_panic=after_panic)
+    app = create_web(
+        home,
+        launch_token=token,
+        port=bound,
+        relay=relay,
+        on_panic=after_panic,
+        on_launch=page.remove,
+    )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
-    url = f"http://{LOOPBACK}:{bound}/launch?token={token}"
-    typer.echo(_("hasteh is running on this computer only. Open this link once:"))
-    typer.echo(url)
+    typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
+    typer.echo(page.path.as_uri())
+    typer.echo(_("Or open this link once (it stays in the browser's history):"))
+    typer.echo(f"{origin}/launch?token={token}")
     typer.echo(_("Stop it with Ctrl+C."))
     sys.stdout.flush()
-    if open_browser:
-        with contextlib.suppress(webbrowser.Error):
-            webbrowser.open(url, new=2)
     try:
+        if open_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(page.path.as_uri(), new=2)
         await server.serve(sockets=[sock])
     finally:
+        page.remove()
         await relay.stop()
         sock.close()
 

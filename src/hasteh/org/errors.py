@@ -56,10 +56,33 @@ MESSAGES: Mapping[str, str] = {
     "cap-above-hard-limit": "A cell cannot have more than {hard} members.",
     "cap-below-members": "The cap cannot be below the number of members now ({count}).",
     "bad-setting": "The setting {name} must be between {low} and {high}.",
+    # names (cover names and cell names; hasteh.org.names)
+    "name-empty": "The name is empty. Write a name.",
+    "name-no-letter": "The name has no letter or digit. Write a name people can read.",
+    "name-hidden-character": (
+        "The name contains an invisible or control character ({char}). Type the name again "
+        "without copying it from elsewhere."
+    ),
+    "name-zwnj": (
+        "A half-space (ZWNJ) may only stand between two Persian letters. Remove the others."
+    ),
+    "name-marks": "Too many marks on one letter (at most {limit}), or a mark with no letter.",
+    "name-mixed-script": (
+        "The word {word} mixes letters of different alphabets (for example Latin and "
+        "Cyrillic). Write each word in one alphabet."
+    ),
+    "name-too-long": "The name is too long: at most {limit} characters.",
+    "name-unclean": (
+        "The name is not in its plain form (extra spaces or unusual letter forms). "
+        "The sender's hasteh is out of date or altered."
+    ),
     # admission
     "malformed-card": "The invitation card is malformed: its fingerprint must be {size} bytes.",
     "expired-card": "The invitation card has expired. Ask the newcomer for a new card.",
-    "cover-name-taken": "The cover name {name} is already used in this cell. Choose another.",
+    "cover-name-taken": (
+        "The cover name {name} is already used in this cell, or looks like one that is. "
+        "Choose another."
+    ),
     "card-pending": "A proposal for this card is already open.",
     "unknown-proposal": "There is no open proposal with this id.",
     "proposal-lapsed": (

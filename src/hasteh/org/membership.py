@@ -34,14 +34,9 @@ from hasteh.org.events import (
     SettingsChanged,
     Vouched,
 )
+from hasteh.org.names import look_alike, require_clean
 from hasteh.org.policy import MembershipPolicy, Verdict, lapsed
-from hasteh.org.state import (
-    Admission,
-    AlarmRecord,
-    Member,
-    OrgState,
-    Seizure,
-)
+from hasteh.org.state import Admission, AlarmRecord, Member, OrgState, Seizure
 
 
 def _id(envelope: EventEnvelope) -> EventId:
@@ -54,6 +49,8 @@ def _id(envelope: EventEnvelope) -> EventId:
 def check_cell_created(state: OrgState, env: EventEnvelope, body: CellCreated) -> None:
     if state.created:
         raise InvalidEvent("cell-exists")
+    require_clean(body.name, limit=200)
+    require_clean(body.founder_cover_name)
     check_settings(body.settings, None)
 
 
@@ -112,10 +109,11 @@ def check_newcomer_proposed(state: OrgState, env: EventEnvelope, body: NewcomerP
         raise InvalidEvent("malformed-card", size=CARD_FINGERPRINT_SIZE)
     if body.card_expires_at <= env.at:
         raise InvalidEvent("expired-card")
+    require_clean(body.cover_name)
     live = [a for a in state.proposals.values() if not lapsed(a, env.at)]
     taken = {m.cover_name for m in state.members.values()}
     taken |= {a.cover_name for a in live}
-    if body.cover_name in taken:
+    if any(look_alike(body.cover_name, name) for name in taken):
         raise InvalidEvent("cover-name-taken", name=body.cover_name)
     if any(a.card_fingerprint == body.card_fingerprint for a in live):
         raise InvalidEvent("card-pending")

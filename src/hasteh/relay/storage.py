@@ -306,6 +306,59 @@ class SqliteStorage(_SqlStorage):
         cur.execute("COMMIT")
 
 
+class SealedSqliteStorage(SqliteStorage):
+    """The embedded relay of `hasteh up`: the same SQLite schema inside SQLCipher, keyed
+    by a random secret that the profile's vault keeps, so at rest the relay's folder is
+    as opaque as the vault (no mailbox hash, epoch or stamp in clear), and it becomes
+    noise when panic or a duress unlock shreds the vault. Stamps are rounded down to the
+    hour: retention needs no more, and a decrypted copy then tells less about when.
+    """
+
+    #: Stamps (envelope `created_at`, mailbox `last_at`) are multiples of this, in s.
+    STAMP = 3600
+
+    def __init__(self, path: str, key: bytes) -> None:
+        if len(key) != 32:
+            raise ConfigError("the embedded relay's key must be 32 bytes")
+        self._key = key
+        try:
+            super().__init__(path)
+        except Exception as exc:
+            if _is_sqlcipher_error(exc):
+                raise StorageError("the embedded relay's database does not open") from exc
+            raise
+
+    def _connect(self) -> Any:
+        import sqlcipher3
+
+        conn = sqlcipher3.connect(
+            self._path, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        conn.execute(f"PRAGMA key = \"x'{self._key.hex()}'\"")
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a wrong key fails here
+        return conn
+
+    def post_batch(
+        self, items: Sequence[PostItem], *, now: float, max_mailbox_bytes: int
+    ) -> list[PostResult]:
+        hour = float(int(now) - int(now) % self.STAMP)
+        try:
+            return super().post_batch(items, now=hour, max_mailbox_bytes=max_mailbox_bytes)
+        except Exception as exc:
+            if _is_sqlcipher_error(exc):
+                raise StorageError("the database refused a write") from exc
+            raise
+
+
+def _is_sqlcipher_error(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("sqlcipher3")
+
+
 class PostgresStorage(_SqlStorage):
     """PostgreSQL through psycopg 3. Mailbox rows are locked, so several relay processes
     may share one database and still give every mailbox one order and one epoch."""

@@ -27,9 +27,9 @@ multiple of `UNLOCK_QUANTUM`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,12 +52,15 @@ KEYFILE_NAME = "hasteh.key"
 _KEYFILE_TMP = "hasteh.key.tmp"
 DB_NAMES = ("data-0.db", "data-1.db")
 #: Folders other parts of hasteh keep inside a profile's home (the embedded loopback relay
-#: of `hasteh up`). They hold only ciphertext, but their mere presence says "hasteh", so
-#: panic removes them too — after the keys are gone.
+#: of `hasteh up`, an SQLCipher database keyed from the vault). They hold only ciphertext,
+#: but their size and mere presence tell a used profile from a fresh decoy, so panic and a
+#: duress unlock shred them too (overwrite, then unlink) — after the keys are gone.
 PROFILE_SUBDIRS = ("relay",)
 _SETTLE_OFFSET = kf.HEADER_SIZE
 #: Every unlock lasts a whole multiple of this many seconds (see the module docstring).
 UNLOCK_QUANTUM = 0.05
+#: Random bytes written at a time when shredding a file.
+_SHRED_CHUNK = 1 << 20
 # How much of the other database `_settle` rewrites (a fresh database is 68 KiB).
 _REWRITE_LIMIT = 1 << 20
 
@@ -209,6 +212,10 @@ def _settle(home: Path, unlocked: _Unlocked) -> _Unlocked:
                 os.close(fd)
         for side in side_files(other_db):
             _remove(side)
+        if duress:
+            # Best effort: a file we cannot shred must not keep the decoy from opening.
+            with contextlib.suppress(OSError):
+                shred_subdirs(home)
         fsync_dir(home)
     except FileNotFoundError:
         raise NoProfile() from None  # removed under our feet (a panic in another process)
@@ -326,13 +333,10 @@ def panic(home: Path) -> PanicReport:
             removed += _remove(path)
         except OSError:
             failed = True
-    for name in PROFILE_SUBDIRS:
-        if (home / name).is_dir():
-            try:
-                shutil.rmtree(home / name)
-                removed += 1
-            except OSError:
-                failed = True
+    try:
+        removed += shred_subdirs(home)
+    except OSError:
+        failed = True
     if home.is_dir():
         try:
             fsync_dir(home)
@@ -345,15 +349,57 @@ def panic(home: Path) -> PanicReport:
     return PanicReport(removed, time.perf_counter() - started)
 
 
+def shred_subdirs(home: Path) -> int:
+    """Shred every file under the profile's `PROFILE_SUBDIRS` and remove the folders.
+    Returns how many files were shredded; raises `OSError` if one could not be."""
+    shredded = 0
+    for name in PROFILE_SUBDIRS:
+        shredded += shred_tree(home / name)
+    return shredded
+
+
+def shred_tree(folder: Path) -> int:
+    """Overwrite every file under `folder` with random bytes, fsync, unlink it, then
+    remove the folders (a symlink is unlinked, never followed). Missing: nothing to do."""
+    if not folder.is_dir() or folder.is_symlink():
+        return 0
+    shredded = 0
+    failure: OSError | None = None
+    for root, dirs, files in os.walk(folder, topdown=False):
+        for name in files:
+            path = Path(root) / name
+            try:
+                if path.is_symlink():
+                    path.unlink()
+                elif _shred_file(path):
+                    shredded += 1
+            except OSError as exc:
+                failure = exc
+        for name in dirs:
+            path = Path(root) / name
+            try:
+                path.unlink() if path.is_symlink() else path.rmdir()
+            except OSError as exc:
+                failure = exc
+    try:
+        folder.rmdir()
+    except OSError as exc:
+        failure = exc
+    if failure is not None:
+        raise failure
+    return shredded
+
+
 def _shred_file(path: Path) -> bool:
-    """Overwrite a small file with random bytes, fsync, then unlink it."""
+    """Overwrite a file with random bytes, fsync, then unlink it."""
     try:
         fd = os.open(path, os.O_WRONLY)
     except FileNotFoundError:
         return False
     try:
         size = os.fstat(fd).st_size
-        os.pwrite(fd, os.urandom(size), 0)
+        for offset in range(0, size, _SHRED_CHUNK):
+            os.pwrite(fd, os.urandom(min(_SHRED_CHUNK, size - offset)), offset)
         os.fsync(fd)
     finally:
         os.close(fd)

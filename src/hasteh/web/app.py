@@ -46,11 +46,15 @@ class EmbeddedRelay(Protocol):
     def url(self) -> str | None:
         """Where it answers, once started."""
 
-    async def start(self) -> str:
-        """Start it (idempotent) and return its URL."""
+    async def start(self, key: bytes) -> str:
+        """Start it with the database key of the unlocked profile (idempotent for the same
+        key; another key restarts it on a fresh database) and return its URL."""
+
+    async def stop_unless(self, key: bytes) -> None:
+        """Stop it if it runs under another key than `key` (another profile's)."""
 
     async def destroy(self) -> None:
-        """Stop it and remove its files (on panic)."""
+        """Stop it and shred its files (on panic)."""
 
 
 @dataclass
@@ -66,6 +70,8 @@ class WebState:
     vault: Vault | None = None
     relay: EmbeddedRelay | None = None
     on_panic: Callable[[], None] | None = None
+    #: Runs once the launch token is redeemed (`hasteh up` deletes its launch page).
+    on_launch: Callable[[], None] | None = None
     today: Callable[[], dt.date] = dt.date.today
     #: Set by panic: from then on every request gets the neutral page.
     spent: bool = False
@@ -175,13 +181,15 @@ def create_web(
     min_kdf: KdfParams = MIN_KDF,
     relay: EmbeddedRelay | None = None,
     on_panic: Callable[[], None] | None = None,
+    on_launch: Callable[[], None] | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     courier_cost: KdfCost | None = None,
 ) -> Starlette:
     """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
 
-    `launch_token` is redeemed once at `/launch?token=…` for a session. `kdf`/`min_kdf`
-    are the vault's Argon2id parameters (tests pass small ones, as in docs/vault.md).
+    `launch_token` is redeemed once at `/launch` for a session; `on_launch` then runs.
+    `kdf`/`min_kdf` are the vault's Argon2id parameters (tests pass small ones, as in
+    docs/vault.md).
     `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
     after a panic has destroyed the profile (`hasteh up` stops the server there).
     `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
@@ -196,6 +204,7 @@ def create_web(
         min_kdf=min_kdf,
         relay=relay,
         on_panic=on_panic,
+        on_launch=on_launch,
         today=today,
         courier_cost=courier_cost,
     )

@@ -6,8 +6,9 @@ What it enforces, in order, on every HTTP request:
    `localhost:PORT`; anything else is refused with 421 before any route runs.
 2. **Session**: a random id in an HttpOnly, SameSite=Strict, Path=/ cookie names a
    `Session` kept in memory (`Sessions`). Without one, only `/static/…` and
-   `/launch?token=…` answer; every other path gets the neutral "closed" page (403).
-   The single-use launch token printed by `hasteh up` is the only way to get a session.
+   `/launch` answer; every other path gets the neutral "closed" page (403). The
+   single-use launch token of `hasteh up` (a POST from its private launch page, or the
+   printed `/launch?token=…` link) is the only way to get a session.
 3. **POST**: the `Origin` header, if sent, must be this origin or `null` (browsers send
    `null` under `Referrer-Policy: no-referrer`); the body (at most `MAX_BODY` bytes, or
    the larger limit of `LARGE_BODIES` for a courier bundle upload) must
@@ -62,6 +63,8 @@ LARGE_BODIES = {"/courier/import": 65 * 1024 * 1024}
 #: Paths answered without a session.
 PUBLIC_PREFIXES = ("/static/",)
 LAUNCH_PATH = "/launch"
+#: The largest body of a POST to `/launch` (one token field).
+LAUNCH_BODY = 4096
 
 
 def new_secret() -> str:
@@ -215,10 +218,10 @@ class Guard:
             return
         cookies = Request(scope).cookies
         session = self.sessions.get(cookies.get(self.origin.cookie_name))
+        if path == LAUNCH_PATH:
+            await self._launch(scope, receive, send, session)
+            return
         if session is None:
-            if path == LAUNCH_PATH and scope["method"] == "GET":
-                await self.app(scope, receive, send)
-                return
             await self._refuse(scope, send, 403, "closed")
             return
         session.last_seen = time.monotonic()
@@ -235,6 +238,30 @@ class Guard:
             token = await _form_field(scope, body, CSRF_FIELD)
             if not same_secret(token, session.csrf):
                 await self._refuse(scope, send, 403, "csrf")
+                return
+            receive = _replay(body)
+        elif scope["method"] not in ("GET", "HEAD"):
+            await self._refuse(scope, send, 405, "method")
+            return
+        await self.app(scope, receive, send)
+
+    async def _launch(
+        self, scope: Scope, receive: Receive, send: Send, session: Session | None
+    ) -> None:
+        """`/launch` answers with or without a session: the launch token is its own
+        credential (there is no CSRF token yet). A POST comes from the private launch
+        page `hasteh up` writes (`Origin: null`, a file) or from this origin; its small
+        body is read here and replayed."""
+        if session is not None:
+            scope.setdefault("state", {})["session"] = session
+        if scope["method"] == "POST":
+            origin = Headers(scope=scope).get("origin")
+            if origin is not None and origin != "null" and origin not in self.origin.origins:
+                await self._refuse(scope, send, 403, "csrf")
+                return
+            body = await _read_body(receive, LAUNCH_BODY)
+            if body is None:
+                await self._refuse(scope, send, 413, "too_large")
                 return
             receive = _replay(body)
         elif scope["method"] not in ("GET", "HEAD"):

@@ -6,6 +6,7 @@ unlock    GET/POST /unlock, POST /lock
 home      GET /home, POST /cells  my cells; create a cell
 cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcomers, safety
           POST /cell/{ref}/say | /propose | /admission | /settings
+concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
@@ -21,6 +22,7 @@ from starlette.routing import BaseRoute
 
 from hasteh.web.views import (
     cell,
+    concerns,
     courier,
     decision,
     home,
@@ -43,6 +45,7 @@ def all_routes() -> list[BaseRoute]:
         *unlock.routes,
         *home.routes,
         *cell.routes,
+        *concerns.routes,
         *decision.routes,
         *member.routes,
         *join.routes,

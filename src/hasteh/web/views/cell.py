@@ -4,6 +4,7 @@ with a card, vouch, approve, object), safety words, settings, fetch now.
 
     GET  /cell/{ref}[?thread=TITLE&page=N]    ref: the cell's 8-hex id
     POST /cell/{ref}/say | /propose | /admission | /settings
+    (alarms raised by hand and seizure reviews: `views.concerns`)
 
 Every POST ends in a redirect to the page with `?done=…` (a notice), or in the page
 again with status 400 and the translated refusal above the form it came from, the typed
@@ -21,7 +22,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, admission, cells, decisions, sync, talk
+from hasteh import org
+from hasteh.app import Workspace, admission, cells, decisions, removal, sync, talk
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -55,6 +57,8 @@ NOTICES = {
     "opened": "The decision was opened.",
     "voted": "Your vote was recorded.",
     "closed": "The decision was closed.",
+    "alarm": "The alarm was raised: every member will see it. Meet in person.",
+    "reviewed": "Your review of the seizure report was recorded.",
 }
 #: Decision kinds (as the app names them) and their names on the page (msgids).
 KIND_NAMES = {
@@ -128,6 +132,13 @@ class CellPage:
     pending: list[AdmissionView] = field(metadata={"help": "proposed newcomers"})
     safety_words: tuple[str, ...] = field(metadata={"help": "six words to compare in person"})
     kind_names: dict[str, str] = field(metadata={"help": "decision kind → its name (msgid)"})
+    seizures: list[org.Seizure] = field(
+        default_factory=list, metadata={"help": "seizure reports not reviewed yet"}
+    )
+    alarm_kinds: dict[str, str] = field(
+        default_factory=lambda: dict(removal.ALARM_KINDS),
+        metadata={"help": "alarms a member raises by hand: slug → text (msgid)"},
+    )
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(
         default_factory=list, metadata={"help": "why the last form was refused, translated"}
@@ -306,6 +317,7 @@ def build(
         pending=admission.pending(ws, cell_id),
         safety_words=words,
         kind_names=KIND_NAMES,
+        seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Awaitable, Callable
 
 import anyio.to_thread
@@ -10,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from hasteh.vault import Vault, VaultError
+from hasteh.vault import Connection, Vault, VaultError
 from hasteh.vault.settings import get_setting, set_setting
 from hasteh.web.app import WebState, set_session_cookie, web_state
 from hasteh.web.i18n import Ui, normalize_language
@@ -21,6 +22,8 @@ LANGUAGE_KEY = "web.language"
 RELAYS_KEY = "transport.relays"
 PROXY_KEY = "transport.proxy"  # the same key as hasteh.transport.registry.PROXY_KEY
 CHAT_EXPIRY_KEY = "org.chat_expiry_days"
+#: The key of the embedded relay's SQLCipher database (hex), one per profile.
+EMBEDDED_RELAY_KEY = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS = 14
 
 
@@ -94,13 +97,29 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
 
 
 async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
-    if state.relay is None or state.relay.url is not None:
+    if state.relay is None:
         return
     relays = await anyio.to_thread.run_sync(
         vault.read, lambda conn: get_setting(conn, RELAYS_KEY, list[str], [])
     )
+    key = await anyio.to_thread.run_sync(vault.write, embedded_relay_key)
     if not relays:
-        await state.relay.start()
+        await state.relay.start(key)
+    else:
+        # Running for the other profile of this folder (unlocked before the lock)? Stop
+        # it: this profile does not use it, and it must not outlive that profile's use.
+        await state.relay.stop_unless(key)
+
+
+def embedded_relay_key(conn: Connection) -> bytes:
+    """This profile's key for the embedded relay's database, made on first use. It lives
+    in the vault, so the relay's files become noise when the vault is shredded."""
+    stored = get_setting(conn, EMBEDDED_RELAY_KEY, str)
+    if stored is not None and len(stored) == 64:
+        return bytes.fromhex(stored)
+    key = os.urandom(32)
+    set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())
+    return key
 
 
 def lock(state: WebState, session: Session) -> Session:
