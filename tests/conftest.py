@@ -1,4 +1,5 @@
-"""Shared fixtures. The MLS vectors folder comes from HASTEH_MLS_VECTORS."""
+"""Shared fixtures. The MLS vectors are vendored in tests/vectors/mls (see its README);
+HASTEH_MLS_VECTORS points elsewhere to check another copy."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def vectors_dir() -> Path:
-    return Path(os.environ.get("HASTEH_MLS_VECTORS", ROOT.parent / "shared" / "mls-vectors"))
+    return Path(os.environ.get("HASTEH_MLS_VECTORS", ROOT / "tests" / "vectors" / "mls"))
 
 
 @pytest.fixture(scope="session")
