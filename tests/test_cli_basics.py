@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
-from hasteh import __version__
+from hasteh import __version__, selfcheck
 from hasteh.cli.main import app
+from hasteh.selfcheck import CHECKS
 
 
 def test_version() -> None:
@@ -21,7 +23,20 @@ def test_help_explains_hasteh() -> None:
     assert "selfcheck" in result.output
 
 
-def test_selfcheck_runs() -> None:
-    result = CliRunner().invoke(app, ["selfcheck"])
-    assert result.exit_code == 0
-    assert "MLS codec" in result.output
+def test_selfcheck_runs_every_part() -> None:
+    result = CliRunner().invoke(app, ["selfcheck"], env={"HASTEH_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    for label, _check in CHECKS:
+        assert label[:20] in result.output
+    assert "failed" not in result.output
+
+
+def test_selfcheck_fails_when_a_part_is_broken(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise OSError("no sqlcipher")
+
+    monkeypatch.setattr(selfcheck, "CHECKS", ((CHECKS[2][0], broken), *CHECKS[3:4]))
+    result = CliRunner().invoke(app, ["selfcheck"], env={"HASTEH_LANG": "en"})
+    assert result.exit_code == 1
+    assert "failed: OSError" in result.output
+    assert "reinstall" in result.output

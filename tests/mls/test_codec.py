@@ -235,34 +235,41 @@ structs = st.tuples(
     varints,
 )
 
-READERS: list[Callable[[Reader], object]] = [
-    Reader.opaque,
-    lambda r: r.vector(Reader.opaque),
-    lambda r: r.vector(lambda s: s.vector(Reader.u16)),
-    lambda r: r.optional(Reader.opaque),
-    Reader.varint,
-    _struct,
+#: Each reader with the writer of the same shape: whatever decodes must encode back to
+#: exactly the bytes it came from (the codec is canonical: minimal varints, no slack).
+CODECS: list[tuple[Callable[[Reader], Any], Callable[[Writer, Any], None]]] = [
+    (Reader.opaque, Writer.opaque),
+    (lambda r: r.vector(Reader.opaque), lambda w, v: w.vector(v, Writer.opaque)),
+    (
+        lambda r: r.vector(lambda s: s.vector(Reader.u16)),
+        lambda w, v: w.vector(v, lambda t, x: t.vector(x, Writer.u16)),
+    ),
+    (lambda r: r.optional(Reader.opaque), lambda w, v: w.optional(v, Writer.opaque)),
+    (Reader.varint, Writer.varint),
+    (_struct, _write_struct),
 ]
 
 
-def _decodes_or_refuses(data: bytes, reader: Callable[[Reader], object]) -> None:
-    try:
-        decode_all(data, reader)
-    except MLSDecodeError:
-        pass
-
-
 @settings(max_examples=300)
-@given(st.binary(max_size=400), st.sampled_from(range(len(READERS))))
+@given(st.binary(max_size=400), st.sampled_from(range(len(CODECS))))
 def test_random_bytes_decode_or_raise_decode_error(data: bytes, which: int) -> None:
-    _decodes_or_refuses(data, READERS[which])
-    # the same bytes read piecewise from a Reader behave the same way
+    read, write = CODECS[which]
+    try:
+        value = decode_all(data, read)
+    except MLSDecodeError:
+        value = None
+    else:
+        w = Writer()
+        write(w, value)
+        assert w.getvalue() == data
+    # the same bytes read piecewise: either a decode error, or every byte consumed
     r = Reader(data)
     try:
         while r.remaining:
             r.opaque()
     except MLSDecodeError:
-        pass
+        return
+    assert r.remaining == 0
 
 
 @given(structs)
@@ -304,7 +311,6 @@ def test_mutated_encodings_decode_or_raise_decode_error(
             del data[i]
         else:
             del data[i:]
-    _decodes_or_refuses(bytes(data), _struct)
     # A decoded mutation re-encodes to the very same bytes: the encoding is canonical.
     try:
         decoded = decode_all(bytes(data), _struct)

@@ -229,10 +229,15 @@ def test_persisted_tree_keeps_deletions_and_continues() -> None:
 
 @given(st.binary(max_size=300))
 def test_decoding_random_bytes_is_a_decode_error_or_a_tree(data: bytes) -> None:
-    from hasteh.mls.codec import Reader
+    from hasteh.mls.codec import Reader, Writer
     from hasteh.mls.errors import MLSDecodeError
 
+    r = Reader(data)
     try:
-        SecretTree.decode(Reader(data), get_suite(1))
+        tree = SecretTree.decode(r, get_suite(1))
     except MLSDecodeError:
-        pass
+        return
+    # what decodes is a tree that encodes back to the bytes it was read from
+    w = Writer()
+    tree.encode(w)
+    assert w.getvalue() == data[: r.position]

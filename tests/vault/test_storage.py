@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import typing
 from pathlib import Path
 
 import pytest
@@ -93,9 +94,16 @@ def test_settings_decoder_total(opened: vault.Vault, raw: bytes, type_: type) ->
 
     opened.write(store)
     try:
-        opened.read(lambda c: get_setting(c, "k", type_))
+        value = opened.read(lambda c: get_setting(c, "k", type_))
     except SettingTypeMismatch:
-        pass
+        return
+    # whatever decodes is a value of the type asked for, nothing else
+    origin = typing.get_origin(type_) or type_
+    assert isinstance(value, origin)
+    if origin is list:
+        assert all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+    if origin is dict:
+        assert all(isinstance(k, str) and isinstance(v, int) for k, v in value.items())
 
 
 def test_epochs_keep_only_the_newest(opened: vault.Vault) -> None:
