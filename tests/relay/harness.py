@@ -12,12 +12,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from hasteh.envelope import Envelope, Kind, seal
+from hasteh.envelope import Envelope, Kind, WriteAuth, claimed_mailbox, seal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -189,3 +189,32 @@ def envelope(
     mailbox: bytes, payload: bytes = b"x", *, kind: Kind = Kind.MESSAGE, epoch: int = 0
 ) -> Envelope:
     return seal(kind=kind, mailbox=mailbox, payload=payload, rng=os.urandom, epoch=epoch)
+
+
+@dataclass
+class Group:
+    """What the members of one group know: the mailbox claim and a write key per epoch."""
+
+    claim: bytes = field(default_factory=lambda: os.urandom(32))
+    keys: dict[int, bytes] = field(default_factory=lambda: {0: os.urandom(32)})
+
+    @property
+    def mailbox(self) -> bytes:
+        return claimed_mailbox(self.claim)
+
+    def key(self, epoch: int) -> bytes:
+        return self.keys.setdefault(epoch, os.urandom(32))
+
+    def auth(self, epoch: int = 0, *, claim: bool = True, **kw: object) -> WriteAuth:
+        """The write auth of a member at `epoch`; with the claim unless told otherwise (a
+        claim is harmless once the key is registered)."""
+        if claim:
+            kw = {"claim": self.claim, "claim_epoch": epoch, **kw}
+        return WriteAuth(self.key(epoch), **kw)  # type: ignore[arg-type]
+
+    def headers(self, env: Envelope, epoch: int = 0, **kw: object) -> dict[str, str]:
+        return self.auth(epoch, **kw).headers(env.id)
+
+    def fetch_body(self, epoch: int = 0, **kw: object) -> dict[str, object]:
+        auth = self.auth(epoch, claim=False)
+        return {"mailbox": self.mailbox.hex(), **auth.fetch_fields(self.mailbox), **kw}
