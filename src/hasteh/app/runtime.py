@@ -33,6 +33,7 @@ from hasteh import org
 from hasteh.app import frames
 from hasteh.app.errors import AppError, NotAMember, UnknownCell, mls_errors, refused
 from hasteh.app.records import CellRecord, PendingCommit, load_cell, save_cell
+from hasteh.app.write_auth import cell_write_auth, commit_write_auth, pickup_write_auth
 from hasteh.envelope import Envelope, EnvelopeError, Kind, open_payload, seal
 from hasteh.i18n import _
 from hasteh.mls.errors import MLSError
@@ -260,7 +261,13 @@ def send_event(
         with mls_errors():
             wire = group.protect(frames.event_frame(org.encode(env)), rng=ws.rng)
         envelope = seal(kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=wire, rng=ws.rng)
-        stage(conn, envelope, rt.record.relays, now=ws.clock())
+        stage(
+            conn,
+            envelope,
+            rt.record.relays,
+            now=ws.clock(),
+            auth=lambda relay: cell_write_auth(rt.record, group, relay),
+        )
         vcursors.mark_seen(conn, envelope.id, ws.clock())
         rt.group_dirty = True  # the sending ratchet moved on; its used key is gone
 
@@ -479,7 +486,16 @@ def stage_commit(
         cover_name=cover_name,
     )
     rt.record_dirty = True
-    stage(conn, envelope, rt.record.relays, now=ws.clock())
+    removes = any(isinstance(env.body, MemberRemoved) for env in facts)
+    stage(
+        conn,
+        envelope,
+        rt.record.relays,
+        now=ws.clock(),
+        auth=lambda relay: commit_write_auth(
+            rt.record, group, out.pending.new_state, relay, removes=removes
+        ),
+    )
     return facts
 
 
@@ -531,7 +547,13 @@ def _stage_join_package(
     group = rt.require_group()
     card = decode_card(pending.card, now=None)
     cursors = {r: vcursors.get_cursor(conn, r, rt.record.mailbox) or "0" for r in rt.record.relays}
-    history = frames.History(rt.record.mailbox, list(rt.record.relays), cursors, _history(conn, rt))
+    history = frames.History(
+        rt.record.mailbox,
+        list(rt.record.relays),
+        cursors,
+        _history(conn, rt),
+        claim=rt.record.claim or b"",
+    )
     with mls_errors():
         wire = group.protect(frames.history_frame(history), rng=ws.rng)
     rt.group_dirty = True
@@ -543,7 +565,13 @@ def _stage_join_package(
         # A log over 256 KiB cannot be handed over in one envelope (docs/cells.md, limits).
         rt.dropped += 1
         return
-    stage(conn, envelope, card.relays, now=ws.clock())
+    stage(
+        conn,
+        envelope,
+        card.relays,
+        now=ws.clock(),
+        auth=lambda relay: pickup_write_auth(card.pickup_claim),
+    )
     vcursors.mark_seen(conn, envelope.id, ws.clock())
 
 

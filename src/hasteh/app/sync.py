@@ -34,10 +34,12 @@ from hasteh.app.cells import all_cells
 from hasteh.app.join import join_from_package
 from hasteh.app.records import delete_invitation, invitations
 from hasteh.app.runtime import CellRuntime
+from hasteh.app.write_auth import read_auth_for
 from hasteh.envelope import Envelope
 from hasteh.org import SettingsChanged
 from hasteh.transport import outbox
 from hasteh.transport.errors import TransportError
+from hasteh.transport.outbox import Arrival
 from hasteh.vault import Connection, Vault
 from hasteh.vault import events as vevents
 
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["AlarmView", "SyncReport", "alarms", "sweep", "sync"]
 
 T = TypeVar("T")
-Sink = Callable[[Connection, Envelope], None]
+Sink = Callable[[Connection, Envelope, Arrival], None]
 
 
 @dataclass(slots=True)
@@ -101,7 +103,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
     cells = {rt.record.mailbox: rt for rt in all_cells(ws)}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
 
-    def sink(conn: Connection, envelope: Envelope) -> None:
+    def sink(conn: Connection, envelope: Envelope, arrival: Arrival) -> None:
         known = cells.get(envelope.mailbox)
         if known is not None:
             # The cache may have been dropped since the map was built: reload in place.
@@ -157,6 +159,7 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
     for _ in range(rounds):
         batch = _Batch(ws)
         sink = _sink(ws, batch, report)
+        read_auth = read_auth_for(ws)
         delivered = outbox.deliver_due(
             batch.as_vault(), ws.client_for, now=ws.clock(), rng=ws.jitter, sink=sink
         )
@@ -178,6 +181,7 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
                             mailbox,
                             now=ws.clock(),
                             sink=sink,
+                            auth=read_auth,
                         )
                     )
                 except TransportError:

@@ -67,8 +67,8 @@ log = logging.getLogger("hasteh.relay")
 DAY = 86400.0
 #: The fixed part of a fetch answer beyond its envelopes and stamps, generously counted.
 _ANSWER_FRAME = 160
-#: What one envelope adds to an answer besides its base64: quotes, commas, its stamp.
-_PER_ENVELOPE = 16
+#: What one envelope adds to an answer besides its base64: quotes, commas, stamp and seq.
+_PER_ENVELOPE = 40
 #: Room for one largest envelope in base64, so a fetch always makes progress.
 MIN_FETCH_BYTES = _ANSWER_FRAME + _PER_ENVELOPE + 4 * (MAX_ENVELOPE_SIZE + 2) // 3
 
@@ -153,6 +153,7 @@ def stream_page(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> 
     for index, record in enumerate(records):
         yield (b"," if index else b"") + _encoder.encode(restore(record.data, mailbox))
     yield b'],"stamps":' + _encoder.encode([r.stamp for r in records])
+    yield b',"seqs":' + _encoder.encode([r.seq for r in records])
     yield b"," + _encoder.encode(tail)[1:]
 
 

@@ -185,6 +185,7 @@ SCHEMA: dict[str, Any] = {
                                             "items": {"type": "string", "format": "byte"},
                                         },
                                         "stamps": {"type": "array", "items": {"type": "integer"}},
+                                        "seqs": {"type": "array", "items": {"type": "integer"}},
                                         "cursor": {"type": "string", "pattern": "^[0-9]+$"},
                                         "epoch": {"type": "integer", "nullable": True},
                                         "more": {"type": "boolean"},
