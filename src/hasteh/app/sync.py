@@ -166,7 +166,11 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
         report.sent += delivered.sent
         report.retrying += delivered.retrying
         report.failed += delivered.failed
-        report.conflicts += len(delivered.conflicts)
+        # Commits that met an earlier commit for their epoch (the relay's hint; an old relay
+        # answers 409 instead). Which one counts is decided by the relay's order on fetch.
+        report.conflicts += len(delivered.conflicts) + sum(
+            1 for ack in delivered.commits if ack.earlier_commits
+        )
         fetched = 0
         for mailbox, relays in _mailboxes(ws):
             for relay in relays:
