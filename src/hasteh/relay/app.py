@@ -146,12 +146,24 @@ def decode_fetch(body: bytes) -> FetchRequest | JSON:
         return refuse(400, "bad_json", "the body is not valid UTF-8 JSON")
 
 
+#: A streamed answer is sent in pieces of about this size (one ASGI message per piece).
+_STREAM_PIECE = 32 * 1024
+
+
 def stream_page(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Iterator[bytes]:
     """The fetch answer, encoded one envelope at a time: `records` already fit the byte cap,
-    and only one envelope's base64 exists at a time beyond them."""
-    yield b'{"envelopes":['
+    and beyond them only one envelope's base64 and a piece of at most 32 KiB waiting to be
+    sent exist at a time (a piece per envelope would cost one socket write each)."""
+    piece = bytearray(b'{"envelopes":[')
     for index, record in enumerate(records):
-        yield (b"," if index else b"") + _encoder.encode(restore(record.data, mailbox))
+        if index:
+            piece += b","
+        piece += _encoder.encode(restore(record.data, mailbox))
+        if len(piece) >= _STREAM_PIECE:
+            yield bytes(piece)
+            piece.clear()
+    if piece:
+        yield bytes(piece)
     yield b'],"stamps":' + _encoder.encode([r.stamp for r in records])
     yield b',"seqs":' + _encoder.encode([r.seq for r in records])
     yield b"," + _encoder.encode(tail)[1:]

@@ -30,7 +30,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from hasteh.envelope import HEADER_SIZE, MAX_WIRE_EPOCH, WriteRequest, write_key_id, write_tag
@@ -250,8 +250,7 @@ class _Key:
     epoch: int
     retired_seq: int | None
     retired_at: float | None
-    bytes_used: Window
-    commits_used: Window
+    usage: tuple[Window, Window]  # bytes, commits
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> _Key:
@@ -260,9 +259,15 @@ class _Key:
             int(row[1]),
             None if row[2] is None else int(row[2]),
             None if row[3] is None else float(row[3]),
-            Window(float(row[4]), int(row[5]), int(row[6])),
-            Window(float(row[7]), int(row[8]), int(row[9])),
+            (
+                Window(float(row[4]), int(row[5]), int(row[6])),
+                Window(float(row[7]), int(row[8]), int(row[9])),
+            ),
         )
+
+
+#: Budget use counted during one batch, written once per key at its end.
+_Usage = dict[tuple[bytes, bytes], tuple[Window, Window]]
 
 
 @dataclass(slots=True)
@@ -320,7 +325,10 @@ class _SqlStorage:
                 if self.LOCK:
                     self._lock_mailboxes(cur, sorted({i.mailbox_hash for i in items}), now)
                 self._refresh_total(cur, now)
-                return [self._post_one(cur, item, now, limits) for item in items]
+                used: _Usage = {}
+                results = [self._post_one(cur, item, now, limits, used) for item in items]
+                self._charge(cur, used)
+                return results
         except (sqlite3.Error, OSError) as exc:
             self._total.at = -1e18  # the in-memory count may include rolled-back posts
             raise StorageError("the database refused a write") from exc
@@ -365,9 +373,13 @@ class _SqlStorage:
         )
         return cur.fetchone() is not None
 
-    def _post_one(self, cur: Any, item: PostItem, now: float, limits: Limits) -> PostResult:
+    def _post_one(
+        self, cur: Any, item: PostItem, now: float, limits: Limits, used: _Usage
+    ) -> PostResult:
         auth = item.auth
         key = self._key(cur, item.mailbox_hash, auth.key_id)
+        if key is not None and (item.mailbox_hash, auth.key_id) in used:
+            key = replace(key, usage=used[item.mailbox_hash, auth.key_id])
         claiming = False
         if key is None:
             if auth.claim_key is None:
@@ -375,7 +387,7 @@ class _SqlStorage:
             if self._has_keys(cur, item.mailbox_hash):
                 return AlreadyClaimed()
             claiming = True
-            key = _Key(auth.claim_key, auth.claim_epoch, None, None, Window(now), Window(now))
+            key = _Key(auth.claim_key, auth.claim_epoch, None, None, (Window(now), Window(now)))
         if not hmac.compare_digest(write_tag(key.key, item.envelope_id), auth.tag):
             return NotAllowed("the write tag does not match the key and envelope")
         full_at = limits.max_total_bytes * (9 if claiming else 10) // 10
@@ -389,14 +401,14 @@ class _SqlStorage:
             ),
             (item.mailbox_hash, item.envelope_id, item.mailbox_hash, item.mailbox_hash),
         )
-        seq, hint, used = cur.fetchone()
+        seq, hint, in_mailbox = cur.fetchone()
         if seq is not None:
             return self._again(cur, item, int(seq))
         if (refused := _key_refuses(key, item, now, limits)) is not None:
             return refused
         size = len(item.stored)
-        bytes_used = key.bytes_used.rolled(now)
-        commits_used = key.commits_used.rolled(now)
+        bytes_used = key.usage[0].rolled(now)
+        commits_used = key.usage[1].rolled(now)
         wait = bytes_used.retry_after(now, size, limits.key_bytes_per_day)
         if wait is not None:
             return BudgetExhausted(wait, "bytes")
@@ -404,7 +416,7 @@ class _SqlStorage:
             wait = commits_used.retry_after(now, 1, limits.key_commits_per_day)
             if wait is not None:
                 return BudgetExhausted(wait, "commits")
-        if int(used or 0) + size > limits.max_mailbox_bytes:
+        if int(in_mailbox or 0) + size > limits.max_mailbox_bytes:
             return MailboxFull()
         if claiming:
             self._register(cur, item.mailbox_hash, key.key, key.epoch, now)
@@ -412,7 +424,7 @@ class _SqlStorage:
         self._total.value += size
         bytes_used = bytes_used.add(size)
         commits_used = commits_used.add(1) if item.is_commit else commits_used
-        self._charge(cur, item.mailbox_hash, auth.key_id, bytes_used, commits_used)
+        used[item.mailbox_hash, auth.key_id] = (bytes_used, commits_used)
         epochs = [key.epoch] if claiming else []
         answer = Accepted(new_seq, int(now))
         if item.is_commit:
@@ -490,25 +502,20 @@ class _SqlStorage:
             (seq, now, mailbox_hash, epoch),
         )
 
-    def _charge(
-        self, cur: Any, mailbox_hash: bytes, key_id: bytes, used: Window, commits: Window
-    ) -> None:
-        cur.execute(
+    def _charge(self, cur: Any, used: _Usage) -> None:
+        """Write the batch's budget use: once per key, however many posts it made."""
+        if not used:
+            return
+        cur.executemany(
             self._sql(
                 "UPDATE write_keys SET bytes_start = ?, bytes_now = ?, bytes_before = ?,"
                 " commits_start = ?, commits_now = ?, commits_before = ?"
                 " WHERE mailbox = ? AND key_id = ?"
             ),
-            (
-                used.start,
-                used.current,
-                used.previous,
-                commits.start,
-                commits.current,
-                commits.previous,
-                mailbox_hash,
-                key_id,
-            ),
+            [
+                (b.start, b.current, b.previous, c.start, c.current, c.previous, mb, kid)
+                for (mb, kid), (b, c) in sorted(used.items())
+            ],
         )
 
     def _insert(self, cur: Any, item: PostItem, now: float) -> int:
