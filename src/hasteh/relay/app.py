@@ -150,23 +150,46 @@ def decode_fetch(body: bytes) -> FetchRequest | JSON:
 _STREAM_PIECE = 32 * 1024
 
 
-def stream_page(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Iterator[bytes]:
+def encode_page(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Iterator[bytes]:
     """The fetch answer, encoded one envelope at a time: `records` already fit the byte cap,
     and beyond them only one envelope's base64 and a piece of at most 32 KiB waiting to be
     sent exist at a time (a piece per envelope would cost one socket write each)."""
     piece = bytearray(b'{"envelopes":[')
-    for index, record in enumerate(records):
-        if index:
-            piece += b","
-        piece += _encoder.encode(restore(record.data, mailbox))
-        if len(piece) >= _STREAM_PIECE:
+    group: list[bytes] = []
+    size, first = 0, True
+    for record in records:
+        # msgspec encodes a few envelopes at once (in C); one envelope alone may be large.
+        group.append(restore(record.data, mailbox))
+        size += len(record.data)
+        if size >= _STREAM_PIECE * 3 // 4:
+            piece += (b"" if first else b",") + _encoder.encode(group)[1:-1]
+            group, size, first = [], 0, False
             yield bytes(piece)
             piece.clear()
+    if group:
+        piece += (b"" if first else b",") + _encoder.encode(group)[1:-1]
     if piece:
         yield bytes(piece)
     yield b'],"stamps":' + _encoder.encode([r.stamp for r in records])
     yield b',"seqs":' + _encoder.encode([r.seq for r in records])
     yield b"," + _encoder.encode(tail)[1:]
+
+
+async def _pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """On the event loop: Starlette would hop to a worker thread for each piece of a plain
+    iterator."""
+    for piece in pieces:
+        yield piece
+
+
+def page_answer(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Response:
+    """A small answer (at most two pieces) in one body; a larger one streamed, so that a
+    108-byte request never makes the relay build megabytes in memory."""
+    pieces = encode_page(records, mailbox, tail)
+    size = sum(4 * ((len(r.data) + 2) // 3) + _PER_ENVELOPE for r in records)
+    if size <= 2 * _STREAM_PIECE:
+        return Response(b"".join(pieces), media_type="application/json")
+    return StreamingResponse(_pieces(pieces), media_type="application/json")
 
 
 def post_answer(result: Accepted, item: PostItem, *, has_next_key: bool) -> dict[str, Any]:
@@ -439,7 +462,7 @@ def create_app(
         cursor = str(records[-1].seq) if records else str(int(req.after))
         more = got.more or len(records) < len(got.records)
         tail = {"cursor": cursor, "epoch": got.epoch, "more": more}
-        return StreamingResponse(stream_page(records, mailbox, tail), media_type="application/json")
+        return page_answer(records, mailbox, tail)
 
     async def healthz(request: Request) -> Response:
         try:

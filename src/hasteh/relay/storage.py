@@ -572,9 +572,9 @@ class _SqlStorage:
         check: TagCheck | None,
         max_bytes: int,
     ) -> Fetched | Denied:
-        if not self._has_keys(cur, mailbox_hash):
-            return Fetched([], None)  # unclaimed: nothing to show anyone
         key = None if key_id is None else self._key(cur, mailbox_hash, key_id)
+        if key is None and not self._has_keys(cur, mailbox_hash):
+            return Fetched([], None)  # unclaimed: nothing to show anyone
         if key is None or check is None or not check(key.key):
             return Denied("a current write key of this mailbox and its fetch tag are needed")
         window = ""
@@ -583,6 +583,18 @@ class _SqlStorage:
             # A retired key reads up to its retirement, and the commits of its own epoch.
             window = " AND (seq <= ? OR commit_epoch = ?)"
             params += [key.retired_seq, key.epoch]
+        records, more = self._page(cur, window, params, limit, max_bytes)
+        cur.execute(self._sql("SELECT epoch FROM mailboxes WHERE hash = ?"), (mailbox_hash,))
+        row = cur.fetchone()
+        epoch = None if row is None or row[0] is None else int(row[0])
+        return Fetched(records, epoch, more)
+
+    def _page(
+        self, cur: Any, window: str, params: list[Any], limit: int, max_bytes: int
+    ) -> tuple[list[Record], bool]:
+        """Up to `limit` records after the cursor whose sizes fit `max_bytes` (at least one),
+        and whether more wait. Sizes first, then the data of the ones that fit, so that no
+        more than the cap is ever read into memory (a client-side cursor holds every row)."""
         cur.execute(
             self._sql(
                 "SELECT seq, LENGTH(data) FROM envelopes WHERE mailbox = ? AND seq > ?"  # noqa: S608 - fixed text
@@ -597,21 +609,17 @@ class _SqlStorage:
             if taken and total + size > max_bytes:
                 break
             taken, total = taken + 1, total + size
-        more = len(sizes) > taken
-        records: list[Record] = []
-        if taken:
-            cur.execute(
-                self._sql(
-                    "SELECT seq, data, created_at FROM envelopes WHERE mailbox = ?"  # noqa: S608 - fixed text
-                    " AND seq >= ? AND seq <= ?" + window + " ORDER BY seq"
-                ),
-                (mailbox_hash, sizes[0][0], sizes[taken - 1][0], *params[2:]),
-            )
-            records = [Record(int(s), bytes(d), int(c)) for s, d, c in cur.fetchall()]
-        cur.execute(self._sql("SELECT epoch FROM mailboxes WHERE hash = ?"), (mailbox_hash,))
-        row = cur.fetchone()
-        epoch = None if row is None or row[0] is None else int(row[0])
-        return Fetched(records, epoch, more)
+        if not taken:
+            return [], False
+        cur.execute(
+            self._sql(
+                "SELECT seq, data, created_at FROM envelopes WHERE mailbox = ?"  # noqa: S608 - fixed text
+                " AND seq >= ? AND seq <= ?" + window + " ORDER BY seq"
+            ),
+            (params[0], sizes[0][0], sizes[taken - 1][0], *params[2:]),
+        )
+        records = [Record(int(s), bytes(d), int(c)) for s, d, c in cur.fetchall()]
+        return records, len(sizes) > taken
 
     def _end_read(self, conn: Any) -> None:
         """Close a read transaction so the next read sees new commits."""
@@ -691,6 +699,26 @@ class SqliteStorage(_SqlStorage):
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
         return conn
+
+    def _page(
+        self, cur: Any, window: str, params: list[Any], limit: int, max_bytes: int
+    ) -> tuple[list[Record], bool]:
+        """One pass: SQLite steps through rows only as they are taken, so stopping at the
+        cap reads no more than it."""
+        cur.execute(
+            "SELECT seq, data, created_at FROM envelopes WHERE mailbox = ? AND seq > ?"  # noqa: S608 - fixed text
+            + window
+            + " ORDER BY seq LIMIT ?",
+            (*params, limit + 1),
+        )
+        records: list[Record] = []
+        total = 0
+        for seq, data, created in cur:
+            if len(records) == limit or (records and total + len(data) > max_bytes):
+                return records, True
+            records.append(Record(int(seq), bytes(data), int(created)))
+            total += len(data)
+        return records, False
 
     @contextmanager
     def _transaction(self, conn: Any) -> Iterator[Any]:
