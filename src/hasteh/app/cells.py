@@ -1,6 +1,7 @@
 """Cells: create one, find one, list them, show members, settings and safety words.
 
-A cell is one MLS group plus one random 32-byte mailbox on the cell's relay(s). Creating
+A cell is one MLS group plus one mailbox on the cell's relay(s), `claimed_mailbox(claim)`
+for a random claim kept in its record (app.write_auth). Creating
 one makes a **fresh signing key and cover name for this cell only** (a KeyPackage whose
 credential is the cover name), so nothing links a person's identities across groups.
 The first event of the log, `CellCreated`, carries the cell's name and its protective
