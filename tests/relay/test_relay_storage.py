@@ -242,3 +242,53 @@ def test_sweeps_and_posts_from_two_threads_do_not_collide(storage: Storage) -> N
         thread.join(timeout=30)
     assert errors == []
     assert len(read(storage, g, limit=200).records) == 100
+
+
+def test_a_database_from_before_write_access_is_migrated(db_url: str) -> None:
+    """Old tables (no `commit_epoch`, no keys) with a stored envelope: the relay opens it,
+    the mailbox (envelopes, no keys) can be claimed, and its old envelope is readable."""
+    g = Group()
+    old = item(g)
+    create = (
+        "CREATE TABLE envelopes (seq {serial} PRIMARY KEY{auto}, mailbox {blob} NOT NULL,"
+        " id {blob} NOT NULL, created_at {real} NOT NULL, data {blob} NOT NULL,"
+        " UNIQUE (mailbox, id));"
+        "CREATE TABLE mailboxes (hash {blob} PRIMARY KEY, epoch {int}, bytes {int} NOT NULL,"
+        " last_at {real} NOT NULL)"
+    )
+    insert = "INSERT INTO envelopes (mailbox, id, created_at, data) VALUES ({p}, {p}, 5, {p})"
+    row = (old.mailbox_hash, old.envelope_id, old.stored)
+    if db_url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(db_url[len("sqlite:///") :])
+        conn.executescript(
+            create.format(
+                serial="INTEGER", auto=" AUTOINCREMENT", blob="BLOB", real="REAL", int="INTEGER"
+            )
+        )
+        conn.execute(insert.format(p="?"), row)
+        conn.commit()
+        conn.close()
+    else:
+        import psycopg
+
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            for statement in create.format(
+                serial="BIGSERIAL", auto="", blob="BYTEA", real="DOUBLE PRECISION", int="BIGINT"
+            ).split(";"):
+                conn.execute(statement)
+            conn.execute(insert.format(p="%s"), row)
+    from hasteh.relay.storage import open_storage
+
+    store = open_storage(db_url)
+    try:
+        assert store.fetch(mailbox_hash(g.mailbox), after=0, limit=9) == Fetched([], None)
+        (claimed,) = store.post_batch([item(g)], now=10, limits=LIMITS)
+        assert isinstance(claimed, Accepted)
+        got = read(store, g)
+        assert got.records[0].data == old.stored and len(got.records) == 2
+        commit = item(g, kind=Kind.COMMIT, epoch=0)
+        assert isinstance(store.post_batch([commit], now=11, limits=LIMITS)[0], Accepted)
+    finally:
+        store.close()

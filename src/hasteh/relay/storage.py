@@ -10,8 +10,8 @@ Rules applied to each posted envelope, in order (docs/protocol.md, "Write access
 1. the write key must be registered for the mailbox, or the post must claim a mailbox that
    has no keys yet (the claim was checked against the mailbox id by the caller);
 2. the tag must be the key's HMAC over the envelope id -> otherwise `NotAllowed`;
-3. the relay must be under its global byte budget (a claim: under 90 %) -> `RelayFull`;
-4. the same envelope id already in the mailbox -> the same answer as the first time;
+3. the same envelope id already in the mailbox -> the same answer as the first time;
+4. the relay must be under its global byte budget (a claim: under 90 %) -> `RelayFull`;
 5. a message or welcome needs a key that is not retired; a commit for epoch E needs a key
    of epoch E retired less than `commit_grace` ago -> `NotAllowed`;
 6. the key's daily byte and commit budgets -> `BudgetExhausted`;
@@ -390,9 +390,6 @@ class _SqlStorage:
             key = _Key(auth.claim_key, auth.claim_epoch, None, None, (Window(now), Window(now)))
         if not hmac.compare_digest(write_tag(key.key, item.envelope_id), auth.tag):
             return NotAllowed("the write tag does not match the key and envelope")
-        full_at = limits.max_total_bytes * (9 if claiming else 10) // 10
-        if self._total.value + len(item.stored) > full_at:
-            return RelayFull()
         cur.execute(
             self._sql(
                 "SELECT (SELECT seq FROM envelopes WHERE mailbox = ? AND id = ?),"
@@ -404,6 +401,9 @@ class _SqlStorage:
         seq, hint, in_mailbox = cur.fetchone()
         if seq is not None:
             return self._again(cur, item, int(seq))
+        full_at = limits.max_total_bytes * (9 if claiming else 10) // 10
+        if self._total.value + len(item.stored) > full_at:
+            return RelayFull()
         if (refused := _key_refuses(key, item, now, limits)) is not None:
             return refused
         size = len(item.stored)
