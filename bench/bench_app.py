@@ -41,6 +41,7 @@ from tests.relay.harness import RelayProcess  # noqa: E402
 from hasteh import org, vault  # noqa: E402
 from hasteh.app import Workspace, admission, cards, cells, frames, runtime, sync  # noqa: E402
 from hasteh.app.talk import say  # noqa: E402
+from hasteh.app.write_auth import cell_write_auth  # noqa: E402
 from hasteh.envelope import Kind, seal  # noqa: E402
 from hasteh.org import MessagePosted  # noqa: E402
 from hasteh.transport.relay_client import RelayClient  # noqa: E402
@@ -96,7 +97,8 @@ def setup(base: Path, relay: RelayProcess, n: int) -> Path:
         client.post(
             seal(
                 kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=wire, rng=os.urandom
-            ).to_bytes()
+            ).to_bytes(),
+            cell_write_auth(rt.record, group, relay.url),
         )
     client.close()
     a.close()

@@ -1,10 +1,16 @@
 """Relay benchmark: ingest and fetch throughput and p99 latency on loopback.
 
     uv run python bench/bench_relay.py [--seconds 3] [--levels 1,50,500] [--no-postgres]
+                                       [--write-auth-compare [--baseline-rev REV]]
 
 Side by side in one run:
   * bare      a Starlette endpoint that reads the body and answers a constant (framework ceiling)
-  * sqlite    the relay, embedded SQLite (WAL, synchronous=FULL, group commit)
+  * sqlite    the relay, embedded SQLite (WAL, synchronous=FULL, group commit), every post
+              and fetch with write authorization (docs/protocol.md, "Write access")
+  * sqlite-noauth  with --write-auth-compare: the relay as it was before write access (the
+              source of --baseline-rev, by default the merge base with main, run from a
+              `git archive` copy), same load without the write headers. The relay itself
+              has no switch to turn authorization off, on purpose.
   * postgres  the relay on a throwaway local PostgreSQL cluster
   * floor     raw inserts into SQLite with the same durability (storage floor, no HTTP)
 
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import platform
@@ -34,7 +41,7 @@ import msgspec
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hasteh.envelope import Envelope, Kind  # noqa: E402
+from hasteh.envelope import Envelope, Kind, WriteAuth, claimed_mailbox  # noqa: E402
 
 FETCH_BATCH = 100
 MAILBOXES = 64
@@ -88,29 +95,72 @@ def serve_bare(port: int) -> None:
 # ----------------------------------------------------------------------------- the client
 
 
-def envelope_bytes(count: int, seed: int) -> list[bytes]:
-    mailboxes = [bytes([seed % 256, i]) * 16 for i in range(MAILBOXES)]
+def group_auth(seed: int, index: int) -> WriteAuth:
+    """The write auth of bench mailbox `index` of `seed` (with its claim: the first post to
+    a relay creates the mailbox, later ones are plain posts with a registered key)."""
+    claim = hashlib.sha256(b"bench-claim %d %d" % (seed % 256, index)).digest()
+    key = hashlib.sha256(b"bench-key %d %d" % (seed % 256, index)).digest()
+    return WriteAuth(key, claim=claim)
+
+
+def envelopes(count: int, seed: int) -> list[tuple[Envelope, WriteAuth]]:
+    auths = [group_auth(seed, i) for i in range(MAILBOXES)]
+    mailboxes = [claimed_mailbox(a.claim or b"") for a in auths]
     return [
-        Envelope(
-            Kind.MESSAGE, 0, mailboxes[i % MAILBOXES], os.urandom(16), os.urandom(256)
-        ).to_bytes()
+        (
+            Envelope(Kind.MESSAGE, 0, mailboxes[i % MAILBOXES], os.urandom(16), os.urandom(256)),
+            auths[i % MAILBOXES],
+        )
         for i in range(count)
     ]
 
 
-def post_request(body: bytes) -> bytes:
+def envelope_bytes(count: int, seed: int) -> list[bytes]:
+    return [e.to_bytes() for e, _ in envelopes(count, seed)]
+
+
+def post_request(env: Envelope, auth: WriteAuth | None) -> bytes:
+    body = env.to_bytes()
+    extra = b"".join(
+        b"%s: %s\r\n" % (k.encode(), v.encode())
+        for k, v in (auth.headers(env.id) if auth is not None else {}).items()
+    )
     return (
         b"POST /v1/envelopes HTTP/1.1\r\nHost: b\r\nContent-Type: application/octet-stream\r\n"
-        b"Content-Length: %d\r\n\r\n" % len(body)
+        + extra
+        + b"Content-Length: %d\r\n\r\n" % len(body)
     ) + body
 
 
-def fetch_request(mailbox: bytes) -> bytes:
-    body = json.dumps({"mailbox": mailbox.hex(), "after": "0", "limit": FETCH_BATCH}).encode()
+def fetch_request(mailbox: bytes, auth: WriteAuth | None) -> bytes:
+    fields: dict[str, object] = {"mailbox": mailbox.hex(), "after": "0", "limit": FETCH_BATCH}
+    if auth is not None:
+        fields.update(auth.fetch_fields(mailbox))
+    body = json.dumps(fields).encode()
     return (
         b"POST /v1/fetch HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\n"
         b"Content-Length: %d\r\n\r\n" % len(body)
     ) + body
+
+
+async def _read_body(reader: asyncio.StreamReader, head: bytes) -> bytes:
+    """The body after `head`: by Content-Length, or chunked (streamed fetch answers)."""
+    chunked = False
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            return await reader.readexactly(int(line[15:]))
+        if line.lower().replace(b" ", b"") == b"transfer-encoding:chunked":
+            chunked = True
+    if not chunked:
+        return b""
+    parts = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
+        if size == 0:
+            await reader.readuntil(b"\r\n")
+            return b"".join(parts)
+        parts.append(await reader.readexactly(size))
+        await reader.readexactly(2)
 
 
 async def _connection(
@@ -130,11 +180,7 @@ async def _connection(
             writer.write(requests[index])
             index += 1
             head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            body = await reader.readexactly(length)
+            body = await _read_body(reader, head)
             lat.append(time.perf_counter() - started)
             if not head.startswith(b"HTTP/1.1 200"):
                 errors[0] += 1
@@ -145,19 +191,23 @@ async def _connection(
 
 
 async def _load(
-    port: int, mode: str, concurrency: int, seconds: float, seed: int
+    port: int, mode: str, concurrency: int, seconds: float, seed: int, auth: bool
 ) -> dict[str, float]:
+    """Run one cell. Requests (and their write tags) are all built before the clock starts."""
     fetch = mode == "fetch"
     per_conn = 60_000 // concurrency + 1 if not fetch else 10**6
     if fetch:
-        mb = bytes([0, 0]) * 16
-        one = fetch_request(mb)
+        reader = group_auth(0, 0)
+        one = fetch_request(claimed_mailbox(reader.claim or b""), reader if auth else None)
         plans = [[one] * 200_000 for _ in range(concurrency)] if concurrency <= 50 else None
         plans = plans or [[one] * 20_000 for _ in range(concurrency)]
     else:
-        bodies = envelope_bytes(per_conn * concurrency, seed)
+        posts = envelopes(per_conn * concurrency, seed)
         plans = [
-            [post_request(b) for b in bodies[i * per_conn : (i + 1) * per_conn]]
+            [
+                post_request(e, a if auth else None)
+                for e, a in posts[i * per_conn : (i + 1) * per_conn]
+            ]
             for i in range(concurrency)
         ]
     lat: list[float] = []
@@ -181,11 +231,15 @@ async def _load(
     }
 
 
-def client_main(port: int, mode: str, concurrency: int, seconds: float, seed: int) -> None:
-    print(json.dumps(asyncio.run(_load(port, mode, concurrency, seconds, seed))))
+def client_main(
+    port: int, mode: str, concurrency: int, seconds: float, seed: int, auth: bool
+) -> None:
+    print(json.dumps(asyncio.run(_load(port, mode, concurrency, seconds, seed, auth))))
 
 
-def run_cell(port: int, mode: str, concurrency: int, seconds: float, seed: int) -> dict[str, float]:
+def run_cell(
+    port: int, mode: str, concurrency: int, seconds: float, seed: int, auth: bool = True
+) -> dict[str, float]:
     out = subprocess.run(
         [
             sys.executable,
@@ -196,6 +250,7 @@ def run_cell(port: int, mode: str, concurrency: int, seconds: float, seed: int) 
             str(concurrency),
             str(seconds),
             str(seed),
+            "1" if auth else "0",
         ],
         capture_output=True,
         timeout=seconds * 10 + 120,
@@ -222,10 +277,15 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server not healthy")
 
 
-def start_server(kind: str, db: str | None) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    kind: str, db: str | None, baseline_src: str | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     from tests.relay.harness import free_port
 
     port = free_port()
+    env = dict(os.environ)
+    if baseline_src is not None:  # the old relay's source shadows the installed one
+        env["PYTHONPATH"] = baseline_src
     if kind == "bare":
         cmd = [sys.executable, __file__, "--bare-server", str(port)]
     else:
@@ -241,17 +301,26 @@ def start_server(kind: str, db: str | None) -> tuple[subprocess.Popen[bytes], in
             "--rate",
             "1000000000",
         ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wait_healthy(port, proc)
     return proc, port
 
 
-def prefill(port: int) -> None:
+def baseline_source(rev: str, into: str) -> str:
+    """Export `src/` of `rev` (the relay before write access) into `into`; its path."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
+    return os.path.join(into, "src")
+
+
+def prefill(port: int, auth: bool = True) -> None:
     """Put FETCH_BATCH envelopes into the mailbox the fetch cells read."""
-    bodies = envelope_bytes(FETCH_BATCH * MAILBOXES, 0)
     with httpx.Client(base_url=f"http://127.0.0.1:{port}") as c:
-        for b in bodies:
-            c.post("/v1/envelopes", content=b)
+        for env, write in envelopes(FETCH_BATCH * MAILBOXES, 0):
+            headers = write.headers(env.id) if auth else {}
+            c.post("/v1/envelopes", content=env.to_bytes(), headers=headers)
 
 
 def storage_floor(seconds: float) -> dict[str, float]:
@@ -302,30 +371,51 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--levels", default="1,50,500")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--write-auth-compare",
+        action="store_true",
+        help="also run the relay from before write access (sqlite-noauth) in the same run",
+    )
+    parser.add_argument("--baseline-rev", default=None, help="default: merge base with main")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     print(f"# {time.strftime('%Y-%m-%d')} {machine()}")
-    targets = ["bare", "sqlite"] + ([] if args.no_postgres else ["postgres"])
+    targets = ["bare"]
+    targets += ["sqlite-noauth"] if args.write_auth_compare else []
+    targets += ["sqlite"] + ([] if args.no_postgres else ["postgres"])
     table: dict[tuple[str, str, int], dict[str, float]] = {}
     cluster = None
     tmp = tempfile.mkdtemp(prefix="hasteh-bench-")
     try:
         for target in targets:
-            db = None
-            if target == "sqlite":
+            db, baseline, auth = None, None, target != "sqlite-noauth"
+            if target == "sqlite-noauth":
+                rev = (
+                    args.baseline_rev
+                    or subprocess.run(
+                        ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout.strip()
+                )
+                print(f"# sqlite-noauth: the relay at {rev[:12]}")
+                baseline = baseline_source(rev, tempfile.mkdtemp(prefix="hasteh-base-", dir=tmp))
+                db = f"sqlite:///{tmp}/relay-noauth.sqlite3"
+            elif target == "sqlite":
                 db = f"sqlite:///{tmp}/relay.sqlite3"
             elif target == "postgres":
                 from tests.relay.harness import PgCluster
 
                 cluster = PgCluster.start()
                 db = cluster.create_database("bench")
-            proc, port = start_server(target, db)
+            proc, port = start_server("sqlite" if baseline else target, db, baseline)
             try:
                 if target != "bare":
-                    prefill(port)
+                    prefill(port, auth)
                 for mode in ("ingest", "fetch"):
                     for level in levels:
-                        r = run_cell(port, mode, level, args.seconds, seed=level)
+                        r = run_cell(port, mode, level, args.seconds, seed=level, auth=auth)
                         table[(target, mode, level)] = r
                         print(
                             f"{target:8} {mode:6} c={level:<4} {r['per_second']:>10.0f}/s "
@@ -353,7 +443,12 @@ if __name__ == "__main__":
         serve_bare(int(sys.argv[2]))
     elif len(sys.argv) > 1 and sys.argv[1] == "--client":
         client_main(
-            int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+            int(sys.argv[2]),
+            sys.argv[3],
+            int(sys.argv[4]),
+            float(sys.argv[5]),
+            int(sys.argv[6]),
+            sys.argv[7] == "1",
         )
     else:
         main()

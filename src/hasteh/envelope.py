@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
@@ -46,14 +47,23 @@ __all__ = [
     "MAX_ENVELOPE_SIZE",
     "MAX_PAYLOAD",
     "VERSION",
+    "WRITE_KEY_SIZE",
     "Envelope",
     "EnvelopeError",
     "Kind",
+    "WriteAuth",
+    "WriteAuthError",
+    "WriteRequest",
     "bucket_for",
+    "claimed_mailbox",
     "envelope_id",
+    "fetch_tag",
     "mailbox_hash",
     "open_payload",
+    "parse_write_headers",
     "seal",
+    "write_key_id",
+    "write_tag",
 ]
 
 VERSION = 1
@@ -196,3 +206,170 @@ def open_payload(envelope: Envelope) -> bytes:
     if any(plain[end:]):
         raise EnvelopeError("bad-padding", "padding is not all zeros")
     return plain[_LEN_SIZE:end]
+
+
+# --------------------------------------------------------------------------- write access
+#
+# Only current members may post to or read a claimed mailbox (docs/protocol.md, "Write
+# access"). A relay stores each registered key under its id and checks an HMAC tag over the
+# envelope id (posts) or the mailbox id (fetches). Nothing here does I/O.
+
+WRITE_KEY_SIZE = 32
+KEY_ID_SIZE = 16
+TAG_SIZE = 16
+CLAIM_SIZE = 32
+#: The largest epoch a relay stores (signed 64-bit SQL integers, room for E + 1).
+MAX_WIRE_EPOCH = 2**63 - 2
+
+H_WRITE = "hasteh-write"
+H_CLAIM = "hasteh-claim"
+H_KEY = "hasteh-key"
+H_CLAIM_EPOCH = "hasteh-claim-epoch"
+H_NEXT_KEY = "hasteh-next-key"
+H_RETIRE = "hasteh-retire"
+_HEX = frozenset("0123456789abcdef")
+
+
+class WriteAuthError(HastehError):
+    """Write-access headers that do not follow the protocol; `reason` is a stable slug and
+    the message names the header and what it must look like."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}")
+
+
+def write_key_id(key: bytes) -> bytes:
+    """The public name of a write key: a relay finds the key by it without it being secret."""
+    return hashlib.sha256(b"hasteh/write-key-id/v1\x00" + key).digest()[:KEY_ID_SIZE]
+
+
+def write_tag(key: bytes, envelope_id: bytes) -> bytes:
+    """Proof that the poster holds `key`, bound to this one envelope (a replay posts the
+    same envelope again, which the relay treats as idempotent)."""
+    mac = hmac.new(key, b"hasteh/write/v1\x00" + envelope_id, hashlib.sha256)
+    return mac.digest()[:TAG_SIZE]
+
+
+def fetch_tag(key: bytes, mailbox: bytes) -> bytes:
+    """Proof that the reader holds `key`, bound to the mailbox it reads."""
+    return hmac.new(key, b"hasteh/fetch/v1\x00" + mailbox, hashlib.sha256).digest()[:TAG_SIZE]
+
+
+def claimed_mailbox(claim: bytes) -> bytes:
+    """The mailbox id a claim creates: self-certifying, so whoever knows `claim` (the group,
+    or a joiner for a pickup mailbox) may create it, and a stranger who learns only the id
+    cannot."""
+    return hashlib.sha256(b"hasteh/mailbox-claim/v1\x00" + claim).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class WriteAuth:
+    """How one post to one relay is authorized.
+
+    `key` signs the post. On a commit, `next_key` registers the key of the epoch it creates
+    and `retire` retires every key up to the commit's epoch (a removal). `claim` with
+    `claim_epoch` creates the mailbox on the relay and registers `key` for that epoch.
+    """
+
+    key: bytes
+    next_key: bytes | None = None
+    retire: bool = False
+    claim: bytes | None = None
+    claim_epoch: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.key) != WRITE_KEY_SIZE:
+            raise WriteAuthError("bad-key", f"a write key is {WRITE_KEY_SIZE} bytes")
+        if self.next_key is not None and len(self.next_key) != WRITE_KEY_SIZE:
+            raise WriteAuthError("bad-next-key", f"a write key is {WRITE_KEY_SIZE} bytes")
+        if self.claim is not None and len(self.claim) != CLAIM_SIZE:
+            raise WriteAuthError("bad-claim", f"a claim is {CLAIM_SIZE} bytes")
+        if not 0 <= self.claim_epoch <= MAX_WIRE_EPOCH:
+            raise WriteAuthError("bad-claim-epoch", "claim epoch out of range")
+
+    @property
+    def key_id(self) -> bytes:
+        return write_key_id(self.key)
+
+    def headers(self, envelope_id: bytes) -> dict[str, str]:
+        """The HTTP headers of a post of the envelope with id `envelope_id`."""
+        out = {"Hasteh-Write": (self.key_id + write_tag(self.key, envelope_id)).hex()}
+        if self.claim is not None:
+            out["Hasteh-Claim"] = self.claim.hex()
+            out["Hasteh-Key"] = self.key.hex()
+            out["Hasteh-Claim-Epoch"] = str(self.claim_epoch)
+        if self.next_key is not None:
+            out["Hasteh-Next-Key"] = self.next_key.hex()
+        if self.retire:
+            out["Hasteh-Retire"] = "1"
+        return out
+
+    def fetch_fields(self, mailbox: bytes) -> dict[str, str]:
+        """The `key` and `tag` fields of a fetch request for `mailbox`."""
+        return {"key": self.key_id.hex(), "tag": fetch_tag(self.key, mailbox).hex()}
+
+
+@dataclass(frozen=True, slots=True)
+class WriteRequest:
+    """The write-access headers of one post as a relay parsed them (keys not yet checked)."""
+
+    key_id: bytes
+    tag: bytes
+    claim: bytes | None = None
+    claim_key: bytes | None = None
+    claim_epoch: int = 0
+    next_key: bytes | None = None
+    retire: bool = False
+
+
+def _hex_field(headers: Mapping[str, str], name: str, size: int) -> bytes | None:
+    value = headers.get(name)
+    if value is None:
+        return None
+    if len(value) != 2 * size or not set(value) <= _HEX:
+        raise WriteAuthError(
+            f"bad-{name.removeprefix('hasteh-')}",
+            f"{name} must be exactly {2 * size} lowercase hex digits",
+        )
+    return bytes.fromhex(value)
+
+
+def parse_write_headers(headers: Mapping[str, str]) -> WriteRequest:
+    """Parse the write-access headers strictly (names in lower case, as HTTP allows).
+
+    Raises `WriteAuthError` naming the header at fault; the relay answers it with a 400.
+    """
+    write = _hex_field(headers, H_WRITE, KEY_ID_SIZE + TAG_SIZE)
+    if write is None:
+        raise WriteAuthError("missing-write", f"{H_WRITE} is required: key id and tag in hex")
+    claim = _hex_field(headers, H_CLAIM, CLAIM_SIZE)
+    claim_key = _hex_field(headers, H_KEY, WRITE_KEY_SIZE)
+    raw_epoch = headers.get(H_CLAIM_EPOCH)
+    present = (claim is not None, claim_key is not None, raw_epoch is not None)
+    if any(present) and not all(present):
+        raise WriteAuthError(
+            "incomplete-claim", f"{H_CLAIM}, {H_KEY} and {H_CLAIM_EPOCH} go together"
+        )
+    claim_epoch = 0
+    if raw_epoch is not None:
+        if not (raw_epoch.isascii() and raw_epoch.isdigit() and len(raw_epoch) <= 19):
+            raise WriteAuthError("bad-claim-epoch", f"{H_CLAIM_EPOCH} must be a decimal number")
+        claim_epoch = int(raw_epoch)
+        if claim_epoch > MAX_WIRE_EPOCH:
+            raise WriteAuthError("bad-claim-epoch", f"{H_CLAIM_EPOCH} is too large")
+    if claim_key is not None and write_key_id(claim_key) != write[:KEY_ID_SIZE]:
+        raise WriteAuthError("key-mismatch", f"{H_WRITE} must name the key in {H_KEY}")
+    retire_raw = headers.get(H_RETIRE)
+    if retire_raw not in (None, "1"):
+        raise WriteAuthError("bad-retire", f"{H_RETIRE} must be exactly 1 when present")
+    return WriteRequest(
+        key_id=write[:KEY_ID_SIZE],
+        tag=write[KEY_ID_SIZE:],
+        claim=claim,
+        claim_key=claim_key,
+        claim_epoch=claim_epoch,
+        next_key=_hex_field(headers, H_NEXT_KEY, WRITE_KEY_SIZE),
+        retire=retire_raw == "1",
+    )

@@ -22,9 +22,20 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayProcess]:
+def relay_clock_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session relay's clock: each test's `Clock` writes its time here, so the relay
+    stamps envelopes with the test's time (members' log time rests on those stamps)."""
+    return tmp_path_factory.mktemp("relay-clock") / "now"
+
+
+@pytest.fixture(scope="session")
+def relay(
+    tmp_path_factory: pytest.TempPathFactory, relay_clock_file: Path
+) -> Iterator[RelayProcess]:
     db = tmp_path_factory.mktemp("relay") / "relay.sqlite3"
-    proc = RelayProcess(f"sqlite:///{db}", extra=["--rate", "100000"]).start()
+    proc = RelayProcess(
+        f"sqlite:///{db}", extra=["--rate", "100000"], clock_file=relay_clock_file
+    ).start()
     try:
         yield proc
     finally:
@@ -32,23 +43,33 @@ def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayProcess]:
 
 
 class Clock:
-    """A settable clock shared by every workspace of a test."""
+    """A settable clock shared by every workspace of a test, and by the relay when it is
+    given the relay's clock file."""
 
-    def __init__(self, start: float = 1_780_000_000.0) -> None:
+    def __init__(self, start: float = 1_780_000_000.0, file: Path | None = None) -> None:
+        self.file = file
         self.t = start
+        self._publish()
 
     def __call__(self) -> float:
         return self.t
 
     def advance(self, seconds: float) -> None:
         self.t += seconds
+        self._publish()
+
+    def _publish(self) -> None:
+        if self.file is not None:
+            partial = self.file.with_suffix(".new")
+            partial.write_text(repr(self.t))
+            partial.replace(self.file)
 
 
 @pytest.fixture
-def clock() -> Clock:
+def clock(relay_clock_file: Path) -> Clock:
     import time
 
-    return Clock(time.time())
+    return Clock(time.time(), relay_clock_file)
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from typing import Any
 
 from hasteh import org
 from hasteh.app import Workspace, cells, frames, runtime
-from hasteh.envelope import Kind, seal
+from hasteh.app.write_auth import cell_write_auth
+from hasteh.envelope import Kind, WriteAuth, seal
 from hasteh.org import EventEnvelope, EventId, LeafIndex
 from hasteh.transport.outbox import stage
 from tests.app.helpers import CELL
@@ -44,26 +45,39 @@ def send(
     rt = cells.find_cell(ws, CELL)
     group = rt.require_group()
 
+    def auth(relay: str) -> WriteAuth:
+        return cell_write_auth(rt.record, group, relay)
+
     def run(conn: object) -> None:
         for env in events:
             wire = group.protect(frames.event_frame(org.encode(env)), rng=ws.rng)
             sealed = seal(
                 kind=kind, mailbox=rt.record.mailbox, payload=wire, rng=ws.rng, **seal_args
             )
-            stage(conn, sealed, rt.record.relays, now=ws.clock())  # type: ignore[arg-type]
+            stage(conn, sealed, rt.record.relays, now=ws.clock(), auth=auth)  # type: ignore[arg-type]
         rt.group_dirty = True
 
     runtime.write(ws, rt, run)
 
 
-def send_raw(ws: Workspace, payload: bytes, *, kind: Kind, epoch: int = 0) -> None:
-    """Queue arbitrary bytes as an envelope of the cell's mailbox (junk, a forged commit)."""
+def send_raw(
+    ws: Workspace, payload: bytes, *, kind: Kind, epoch: int = 0, retire: bool = False
+) -> None:
+    """Queue arbitrary bytes as an envelope of the cell's mailbox (junk, a forged commit);
+    a commit registers a key of its own for the next epoch and may retire the others."""
     rt = cells.find_cell(ws, CELL)
+    group = rt.require_group()
+
+    def auth(relay: str) -> WriteAuth:
+        current = cell_write_auth(rt.record, group, relay)
+        if kind is not Kind.COMMIT:
+            return current
+        return WriteAuth(current.key, next_key=ws.rng(32), retire=retire)
 
     def run(conn: object) -> None:
         sealed = seal(
             kind=kind, mailbox=rt.record.mailbox, payload=payload, rng=ws.rng, epoch=epoch
         )
-        stage(conn, sealed, rt.record.relays, now=ws.clock())  # type: ignore[arg-type]
+        stage(conn, sealed, rt.record.relays, now=ws.clock(), auth=auth)  # type: ignore[arg-type]
 
     runtime.write(ws, rt, run)

@@ -78,6 +78,7 @@ def test_forged_membership_events_and_proposals_are_ignored(make_ws, relay) -> N
     message, or an MLS Remove proposal, changes nothing for the others."""
     from hasteh import org
     from hasteh.app import frames
+    from hasteh.app.write_auth import cell_write_auth
     from hasteh.envelope import Kind, seal
     from hasteh.mls.tree_math import LeafIndex
     from hasteh.transport.outbox import stage
@@ -94,7 +95,13 @@ def test_forged_membership_events_and_proposals_are_ignored(make_ws, relay) -> N
     def post(conn: object) -> None:
         for payload in (wire, proposal):
             env = seal(kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=payload, rng=c.rng)
-            stage(conn, env, rt.record.relays, now=c.clock())
+            stage(
+                conn,
+                env,
+                rt.record.relays,
+                now=c.clock(),
+                auth=lambda r: cell_write_auth(rt.record, group, r),
+            )
         rt.group_dirty = True
 
     runtime.write(c, rt, post)

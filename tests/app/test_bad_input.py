@@ -68,7 +68,9 @@ def test_malformed_and_expired_cards(pair, make_ws, relay, clock) -> None:
         good[:-3] + ("A" if good[-3] != "A" else "B") + good[-2:]: "checksum",
         good[: len(good) // 2]: "checksum",
         _code(b"\x93\x01\x02\x03"): "malformed",
-        _code(msgspec.msgpack.encode([2, b"", b"", [], 0])): "unsupported-version",
+        _code(msgspec.msgpack.encode([3, b"", b"", [], 0])): "unsupported-version",
+        # A version 1 card carried the pickup mailbox id, not its claim.
+        _code(msgspec.msgpack.encode([1, b"", b"", [], 0])): "unsupported-version",
         "x" * 20_000: "too-large",
     }
     for code, reason in cases.items():

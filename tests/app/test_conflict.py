@@ -1,5 +1,6 @@
-"""Two members commit in the same epoch: the relay accepts one; the other gets a 409,
-processes the winner, never merges its own loser, and rebuilds on the new epoch."""
+"""Two members commit in the same epoch: the relay stores both in one order and tells the
+second it was not first; that member processes the first, never merges its own, and
+rebuilds on the new epoch."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def test_losing_commit_is_rebuilt_not_merged(make_ws, relay) -> None:
     assert first.conflicts == 0
     assert cells.find_cell(a, CELL).require_group().epoch == base + 1
     second = sync.sync(b)
-    assert second.conflicts == 1  # the relay refused b's commit for `base` (409)
+    assert second.conflicts == 1  # the relay already held a's commit for `base`
+    assert second.dropped >= 1  # b's own commit came back after a's: skipped, not merged
     rt_b = cells.find_cell(b, CELL)
     # b processed a's commit, dropped its own, rebuilt it on base + 1, and that one won.
     assert rt_b.require_group().epoch == base + 2

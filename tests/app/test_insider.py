@@ -9,6 +9,7 @@ import pytest
 from hasteh import org
 from hasteh.app import Workspace, admission, cards, cells, decisions, runtime, sync, talk
 from hasteh.app.runtime import CLOCK_SKEW
+from hasteh.envelope import Kind
 from hasteh.mls import treekem
 from hasteh.mls.credential import BasicCredential
 from hasteh.org import (
@@ -238,9 +239,11 @@ def test_a_member_cannot_take_another_members_name(
         runtime.write(c, rt, lambda conn: runtime.stage_commit(c, rt, conn, "update", []))
     settle_relay([a, b, c])
     for m in (a, b):
-        assert cells.find_cell(m, CELL).require_group().epoch == before
+        # refused: the honest members stay together, at most one key update further
+        assert cells.find_cell(m, CELL).require_group().epoch in (before, before + 1)
         assert members_of(m) == list(NAMES[:3])
         assert "rogue-commit" in {x.code for x in sync.alarms(m, CELL)}
+    assert_same_words([a, b])
     talk.say(a, CELL, "we carry on")
     settle_relay([a, b, c])
     assert "we carry on" in {x.text for x in talk.read(b, CELL)}
@@ -317,3 +320,27 @@ def test_a_relay_showing_two_orders_is_caught(make_ws, relay) -> None:
     talk.say(c, CELL, "from the other side")
     sim.settle([a, b, c])
     assert "log-fork" in {x.code for x in sync.alarms(a, CELL)}
+
+
+def test_a_junk_commit_does_not_freeze_membership(make_ws, relay) -> None:
+    """The police hold maryam's seized phone and post junk as a commit for the current
+    epoch, retiring every write key at the relay. The junk is skipped (a notice), the cell
+    recovers with a key update, the seizure's Remove goes through, and nothing honest is
+    lost: a message sent in between is sent again under the new key."""
+    from hasteh.app import removal
+
+    a, b, c = form_cell(make_ws, relay.url, settle_relay, n=3)
+    epoch = cells.find_cell(c, CELL).require_group().epoch
+    rogue.send_raw(c, c.rng(400), kind=Kind.COMMIT, epoch=epoch, retire=True)
+    settle_relay([c])
+    talk.say(b, CELL, "sent while the junk was there")
+    removal.seized(a, CELL, NAMES[2], note="taken at the checkpoint")
+    settle_relay([a, b])
+    settle_relay([a, b])
+    for m in (a, b):
+        assert members_of(m) == list(NAMES[:2])
+        assert "junk-commit" in {x.code for x in sync.alarms(m, CELL)}
+        assert "sent while the junk was there" in {x.text for x in talk.read(m, CELL)}
+    assert_same_words([a, b])
+    settle_relay([c])
+    assert not cells.find_cell(c, CELL).active

@@ -12,12 +12,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from hasteh.envelope import Envelope, Kind, seal
+from hasteh.envelope import Envelope, Kind, WriteAuth, claimed_mailbox, seal
+from hasteh.relay.server import CLOCK_FILE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -131,12 +132,26 @@ class PgCluster:
 
 
 class RelayProcess:
-    """`python -m hasteh.relay serve` on 127.0.0.1 with a free port."""
+    """`python -m hasteh.relay serve` on 127.0.0.1, on a socket this process binds and
+    hands over (`--fd`), so no other process can take the port in between. `clock_file`
+    lets the test suite set the relay's clock (see `hasteh.relay.server.relay_clock`)."""
 
-    def __init__(self, db: str, *, port: int | None = None, extra: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        port: int | None = None,
+        extra: list[str] | None = None,
+        clock_file: Path | None = None,
+    ) -> None:
         self.db = db
-        self.port = port or free_port()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port or 0))
+        self.sock.listen(128)
+        self.port = int(self.sock.getsockname()[1])
         self.extra = extra or []
+        self.clock_file = clock_file
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -149,16 +164,23 @@ class RelayProcess:
             "-m",
             "hasteh.relay",
             "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
+            "--fd",
+            str(self.sock.fileno()),
             "--db",
             self.db,
             *self.extra,
         ]
+        env = dict(os.environ)
+        if self.clock_file is not None:
+            env[CLOCK_FILE_ENV] = str(self.clock_file)
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.log)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            pass_fds=(self.sock.fileno(),),
+            env=env,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -177,6 +199,7 @@ class RelayProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(sig)
             self.proc.wait(timeout=30)
+        self.sock.close()
 
     def stderr(self) -> str:
         if self.proc is None:
@@ -189,3 +212,32 @@ def envelope(
     mailbox: bytes, payload: bytes = b"x", *, kind: Kind = Kind.MESSAGE, epoch: int = 0
 ) -> Envelope:
     return seal(kind=kind, mailbox=mailbox, payload=payload, rng=os.urandom, epoch=epoch)
+
+
+@dataclass
+class Group:
+    """What the members of one group know: the mailbox claim and a write key per epoch."""
+
+    claim: bytes = field(default_factory=lambda: os.urandom(32))
+    keys: dict[int, bytes] = field(default_factory=lambda: {0: os.urandom(32)})
+
+    @property
+    def mailbox(self) -> bytes:
+        return claimed_mailbox(self.claim)
+
+    def key(self, epoch: int) -> bytes:
+        return self.keys.setdefault(epoch, os.urandom(32))
+
+    def auth(self, epoch: int = 0, *, claim: bool = True, **kw: object) -> WriteAuth:
+        """The write auth of a member at `epoch`; with the claim unless told otherwise (a
+        claim is harmless once the key is registered)."""
+        if claim:
+            kw = {"claim": self.claim, "claim_epoch": epoch, **kw}
+        return WriteAuth(self.key(epoch), **kw)  # type: ignore[arg-type]
+
+    def headers(self, env: Envelope, epoch: int = 0, **kw: object) -> dict[str, str]:
+        return self.auth(epoch, **kw).headers(env.id)
+
+    def fetch_body(self, epoch: int = 0, **kw: object) -> dict[str, object]:
+        auth = self.auth(epoch, claim=False)
+        return {"mailbox": self.mailbox.hex(), **auth.fetch_fields(self.mailbox), **kw}

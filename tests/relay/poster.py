@@ -14,9 +14,14 @@ import sys
 
 import httpx
 
-from hasteh.envelope import Kind, seal
+from hasteh.envelope import Kind, WriteAuth, claimed_mailbox, seal
 
-MAILBOXES = [hashlib.sha256(b"crash-mailbox-%d" % i).digest() for i in range(8)]
+CLAIMS = [hashlib.sha256(b"crash-claim-%d" % i).digest() for i in range(8)]
+MAILBOXES = [claimed_mailbox(c) for c in CLAIMS]
+AUTHS = [
+    WriteAuth(hashlib.sha256(b"crash-key-%d" % i).digest(), claim=c) for i, c in enumerate(CLAIMS)
+]
+AUTH_OF = dict(zip(MAILBOXES, AUTHS, strict=True))
 
 
 async def main(url: str, count: int, seed: int, out: str) -> None:
@@ -29,17 +34,17 @@ async def main(url: str, count: int, seed: int, out: str) -> None:
         )
         for i in range(count)
     ]
-    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    queue: asyncio.Queue[tuple[bytes, dict[str, str]]] = asyncio.Queue()
     for env in envelopes:
-        queue.put_nowait(env.to_bytes())
+        queue.put_nowait((env.to_bytes(), AUTH_OF[env.mailbox].headers(env.id)))
     with open(out, "a", buffering=1) as log:
         async with httpx.AsyncClient(base_url=url, timeout=10.0) as client:
 
             async def worker() -> None:
                 while not queue.empty():
-                    data = queue.get_nowait()
+                    data, headers = queue.get_nowait()
                     try:
-                        r = await client.post("/v1/envelopes", content=data)
+                        r = await client.post("/v1/envelopes", content=data, headers=headers)
                     except httpx.HTTPError:
                         continue
                     if r.status_code == 200:

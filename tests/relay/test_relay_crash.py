@@ -20,7 +20,7 @@ import pytest
 from hasteh.envelope import envelope_id
 
 from .harness import ROOT, RelayProcess
-from .poster import MAILBOXES
+from .poster import AUTH_OF, MAILBOXES
 
 TOTAL, CLIENTS = 10_000, 4
 
@@ -43,7 +43,13 @@ def fetch_all(url: str, mailbox: bytes) -> list[tuple[str, bytes]]:
     with httpx.Client(base_url=url, timeout=30) as client:
         for _ in range(TOTAL):  # bounded
             r = client.post(
-                "/v1/fetch", json={"mailbox": mailbox.hex(), "after": after, "limit": 1000}
+                "/v1/fetch",
+                json={
+                    "mailbox": mailbox.hex(),
+                    "after": after,
+                    "limit": 1000,
+                    **AUTH_OF[mailbox].fetch_fields(mailbox),
+                },
             )
             assert r.status_code == 200, r.text
             body = r.json()
@@ -108,7 +114,12 @@ def test_sigkill_during_posts_loses_nothing_acknowledged(db_url: str, tmp_path: 
         by_id = {envelope_id(d).hex(): d for m in MAILBOXES[:1] for _, d in fetch_all(relay.url, m)}
         with httpx.Client(base_url=relay.url, timeout=10) as client:
             for key, data in list(by_id.items())[:50]:
-                r = client.post("/v1/envelopes", content=data)
+                mb = MAILBOXES[0]
+                r = client.post(
+                    "/v1/envelopes",
+                    content=data,
+                    headers=AUTH_OF[mb].headers(envelope_id(data)),
+                )
                 assert r.status_code == 200
                 assert key not in acknowledged or r.json()["cursor"] == acknowledged[key]
         assert len(fetch_all(relay.url, MAILBOXES[0])) == len(by_id)

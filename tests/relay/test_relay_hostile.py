@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .harness import RelayProcess, envelope
+from .harness import Group, RelayProcess, envelope
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +31,13 @@ def relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayProcess]:
 
 def honest(relay: RelayProcess) -> None:
     """A fresh connection posts and fetches within a second."""
-    mb = os.urandom(32)
+    g = Group()
+    env = envelope(g.mailbox)
     start = time.monotonic()
     with httpx.Client(base_url=relay.url, timeout=5) as c:
-        assert c.post("/v1/envelopes", content=envelope(mb).to_bytes()).status_code == 200
-        got = c.post("/v1/fetch", json={"mailbox": mb.hex()}).json()
+        r = c.post("/v1/envelopes", content=env.to_bytes(), headers=g.headers(env))
+        assert r.status_code == 200
+        got = c.post("/v1/fetch", json=g.fetch_body()).json()
     assert len(got["envelopes"]) == 1
     assert time.monotonic() - start < 2.0
 
@@ -99,8 +101,8 @@ def test_bad_ids_and_json(relay: RelayProcess) -> None:
             assert r.status_code in (400, 422) and set(r.json()) >= {"error", "detail"}
         for body in [b"", os.urandom(316), b"\x01\x01\x00\x00" + bytes(56 + 256)]:
             r = c.post("/v1/envelopes", content=body)
-            if body[:4] == b"\x01\x01\x00\x00":
-                assert r.status_code == 200  # a valid envelope, even if all zeros
+            if body[:4] == b"\x01\x01\x00\x00":  # a valid envelope, but no write credential
+                assert r.status_code == 400 and r.json()["error"] == "bad_write_auth"
             else:
                 assert r.status_code == 400 and r.json()["error"] == "bad_envelope"
         assert c.get("/v1/fetch").status_code == 405

@@ -12,14 +12,14 @@ from hasteh.cli.main import app
 from hasteh.envelope import Kind, seal
 from hasteh.transport import outbox as ob
 from hasteh.vault.keyfile import MIN_KDF
-from tests.relay.harness import RelayProcess
+from tests.relay.harness import Group, RelayProcess
 
 from .conftest import PASS
 
 
-def run(args: list[str], **env: str) -> tuple[int, str]:
+def run(args: list[str], stdin: str | None = None, **env: str) -> tuple[int, str]:
     result = CliRunner().invoke(
-        app, args, env={"HASTEH_LANG": "en", "HASTEH_PASSPHRASE": PASS, **env}
+        app, args, input=stdin, env={"HASTEH_LANG": "en", "HASTEH_PASSPHRASE": PASS, **env}
     )
     return result.exit_code, result.output
 
@@ -32,7 +32,8 @@ def profile(tmp_path: Path, name: str) -> Path:
 
 def test_export_import_sync(tmp_path: Path, relay: RelayProcess) -> None:
     a, b, c = profile(tmp_path, "a"), profile(tmp_path, "b"), profile(tmp_path, "c")
-    mb = os.urandom(32)
+    g = Group()
+    mb = g.mailbox
     with vault.opened(a, PASS) as v:
         v.write(
             lambda conn: [
@@ -41,6 +42,7 @@ def test_export_import_sync(tmp_path: Path, relay: RelayProcess) -> None:
                     seal(kind=Kind.MESSAGE, mailbox=mb, payload=b"%d" % i, rng=os.urandom),
                     [relay.url],
                     now=0.0,
+                    auth=lambda r: g.auth(),
                 )
                 for i in range(2)
             ]
@@ -61,15 +63,28 @@ def test_export_import_sync(tmp_path: Path, relay: RelayProcess) -> None:
     )
     assert code == 1 and "refused whole" in output
 
+    # B uses no relay: the bundle's relay is named, and contacted only after a yes.
     code, output = run(
-        ["courier", "import", str(bundle), "--home", str(b)], HASTEH_COURIER_CODE=courier_code
+        ["courier", "import", str(bundle), "--home", str(b)],
+        stdin="n\n",
+        HASTEH_COURIER_CODE=courier_code,
+    )
+    assert code == 0, output
+    assert relay.url in output and "Queued for relays: 0" in output
+    code, output = run(
+        ["courier", "import", str(bundle), "--home", str(b)],
+        stdin="y\n",
+        HASTEH_COURIER_CODE=courier_code,
     )
     assert code == 0, output
     assert "Queued for relays: 2" in output
     code, output = run(["sync", "--home", str(b)])
     assert code == 0 and "Sent: 2." in output, output
 
-    code, output = run(["mailbox", "add", mb.hex(), "--relay", relay.url, "--home", str(c)])
+    key = g.auth().key.hex()
+    code, output = run(
+        ["mailbox", "add", mb.hex(), "--relay", relay.url, "--key", key, "--home", str(c)]
+    )
     assert code == 0, output
     code, output = run(["sync", "--home", str(c)])
     assert code == 0 and "waiting in your mailboxes: 2" in output, output

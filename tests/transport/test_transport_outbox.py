@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import os
-import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from hasteh import vault
-from hasteh.envelope import Envelope, Kind, open_payload, seal
+from hasteh.envelope import Envelope, Kind, WriteAuth, open_payload, seal
 from hasteh.transport import outbox as ob
-from hasteh.transport.errors import RelayUnreachable
+from hasteh.transport.errors import RelayRefused, RelayUnreachable
 from hasteh.transport.relay_client import RelayClient
 from hasteh.vault import Connection
 from hasteh.vault import outbox as voutbox
-from tests.relay.harness import RelayProcess, free_port
+from tests.relay.harness import Group, RelayProcess, free_port
 
 from .conftest import FAST, PASS
 
@@ -71,23 +72,38 @@ def test_backoff_is_exponential_jittered_and_capped(attempts: int) -> None:
 
 def test_deliver_then_fetch_once(make_profile: Profiles, relay: RelayProcess) -> None:
     alice, bob = make_profile("alice"), make_profile("bob")
-    mb = os.urandom(32)
+    g = Group()
+    mb = g.mailbox
     sent = [env(mb, b"hello %d" % i) for i in range(3)]
-    alice.write(lambda c: [ob.stage(c, e, [relay.url], now=100.0) for e in sent])
-    alice.write(lambda c: ob.stage(c, sent[0], [relay.url], now=100.0))  # dedup by id
+    alice.write(
+        lambda c: [ob.stage(c, e, [relay.url], now=100.0, auth=lambda r: g.auth()) for e in sent]
+    )
+    alice.write(lambda c: ob.stage(c, sent[0], [relay.url], now=100.0, auth=lambda r: g.auth()))
     report = ob.deliver_due(alice, clients(), now=100.0, rng=lambda: 0.5)
     assert (report.sent, report.retrying, report.failed) == (3, 0, 0)
     assert alice.read(voutbox.counts)["done"] == 3
 
-    got: list[bytes] = []
+    got: list[tuple[bytes, ob.Arrival]] = []
 
-    def sink(conn: Connection, e: Envelope) -> None:
-        got.append(open_payload(e))
+    def sink(conn: Connection, e: Envelope, arrival: ob.Arrival) -> None:
+        got.append((open_payload(e), arrival))
+
+    def read_auth(url: str, mailbox: bytes) -> WriteAuth | None:
+        assert (url, mailbox) == (relay.url, mb)
+        return g.auth(claim=False)
 
     client = RelayClient(relay.url)
-    new = ob.fetch_new(bob, client, relay.url, mb, now=1.0, sink=sink, limit=2)
-    assert got == [b"hello 0", b"hello 1", b"hello 2"] and len(new) == 3
-    assert ob.fetch_new(bob, client, relay.url, mb, now=2.0, sink=sink) == []
+    new = ob.fetch_new(bob, client, relay.url, mb, now=1.0, sink=sink, limit=2, auth=read_auth)
+    assert [p for p, _ in got] == [b"hello 0", b"hello 1", b"hello 2"] and len(new) == 3
+    arrivals = [a for _, a in got]
+    assert all(a.relay == relay.url and a.stamp is not None for a in arrivals)
+    assert all(abs(a.stamp - time.time()) < 120 for a in arrivals)  # type: ignore[operator]
+    assert [a.cursor for a in arrivals] == sorted({a.cursor for a in arrivals})
+    assert ob.fetch_new(bob, client, relay.url, mb, now=2.0, sink=sink, auth=read_auth) == []
+    # Without the key a claimed mailbox cannot be read.
+    with pytest.raises(RelayRefused) as err:
+        ob.fetch_new(make_profile("eve"), client, relay.url, mb, now=3.0, sink=sink)
+    assert err.value.error == "not_allowed"
     client.close()
 
 
@@ -97,8 +113,9 @@ def test_unreachable_relay_backs_off_survives_restart_then_delivers(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     profile = make_profile("offline")
-    mb = os.urandom(32)
-    profile.write(lambda c: ob.stage(c, env(mb, b"later"), [url], now=0.0))
+    g = Group()
+    mb = g.mailbox
+    profile.write(lambda c: ob.stage(c, env(mb, b"later"), [url], now=0.0, auth=lambda r: g.auth()))
     report = ob.deliver_due(profile, clients(), now=0.0, rng=lambda: 0.0)
     assert report.retrying == 1
     [item] = profile.read(lambda c: voutbox.items(c))
@@ -118,7 +135,7 @@ def test_unreachable_relay_backs_off_survives_restart_then_delivers(
     profile = vault.unlock(profile.home, PASS, min_kdf=FAST)
     try:
         assert ob.recover(profile, now=20.0) == 1
-        _deliver_when_relay_returns(profile, port, url, mb, tmp_path_factory)
+        _deliver_when_relay_returns(profile, port, url, g, tmp_path_factory)
     finally:
         profile.close()
 
@@ -127,7 +144,7 @@ def _deliver_when_relay_returns(
     profile: vault.Vault,
     port: int,
     url: str,
-    mb: bytes,
+    g: Group,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     db = tmp_path_factory.mktemp("late") / "relay.sqlite3"
@@ -136,7 +153,7 @@ def _deliver_when_relay_returns(
         report = ob.deliver_due(profile, clients(), now=1000.0, rng=lambda: 0.0)
         assert report.sent == 1
         with RelayClient(url) as c:
-            assert len(c.fetch(mb).envelopes) == 1
+            assert len(c.fetch(g.mailbox, auth=g.auth()).envelopes) == 1
     finally:
         late.kill()
 
@@ -154,52 +171,94 @@ def test_bad_envelope_fails_and_stays(make_profile: Profiles, relay: RelayProces
     assert ob.requeue_failed(profile, now=1.0) == 1
 
 
-def test_racing_commits_one_wins_the_other_restages(
+def test_racing_commits_are_both_stored_with_a_hint(
     make_profile: Profiles, relay: RelayProcess
 ) -> None:
     a, b = make_profile("a"), make_profile("b")
-    mb = os.urandom(32)
-    c_a, c_b = env(mb, b"commit by a", Kind.COMMIT, 0), env(mb, b"commit by b", Kind.COMMIT, 0)
-    a.write(lambda c: ob.stage(c, c_a, [relay.url], now=0.0))
-    b.write(lambda c: ob.stage(c, c_b, [relay.url], now=0.0))
-    reports: dict[str, ob.DeliveryReport] = {}
-    barrier = threading.Barrier(2)
+    g = Group()
+    first = env(g.mailbox, b"hello")
+    a.write(lambda c: ob.stage(c, first, [relay.url], now=0.0, auth=lambda r: g.auth()))
+    ob.deliver_due(a, clients(), now=0.0, rng=lambda: 0.0)
+    c_a = env(g.mailbox, b"commit by a", Kind.COMMIT, 0)
+    c_b = env(g.mailbox, b"commit by b", Kind.COMMIT, 0)
+    a.write(
+        lambda c: ob.stage(
+            c, c_a, [relay.url], now=0.0, auth=lambda r: g.auth(next_key=os.urandom(32))
+        )
+    )
+    b.write(
+        lambda c: ob.stage(
+            c, c_b, [relay.url], now=0.0, auth=lambda r: g.auth(next_key=os.urandom(32))
+        )
+    )
+    first_report = ob.deliver_due(a, clients(), now=0.0, rng=lambda: 0.0)
+    second_report = ob.deliver_due(b, clients(), now=0.0, rng=lambda: 0.0)
+    [ack_a], [ack_b] = first_report.commits, second_report.commits
+    assert (ack_a.earlier_commits, ack_b.earlier_commits) == (0, 1)
+    assert ack_a.key_registered and ack_b.key_registered and ack_a.epoch == 1
+    assert first_report.conflicts == second_report.conflicts == []
+    with RelayClient(relay.url) as c:
+        page = c.fetch(g.mailbox, auth=g.auth())
+    assert page.envelopes[1:] == [c_a.to_bytes(), c_b.to_bytes()]  # one order for everyone
 
-    def run(name: str, profile: vault.Vault) -> None:
-        barrier.wait(timeout=10)
-        reports[name] = ob.deliver_due(profile, clients(), now=0.0, rng=lambda: 0.0)
 
-    threads = [threading.Thread(target=run, args=x) for x in (("a", a), ("b", b))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    winners = [n for n, r in reports.items() if r.accepted_commits]
-    losers = [n for n, r in reports.items() if r.conflicts]
-    assert len(winners) == 1 and len(losers) == 1
-    [(winning_id, epoch)] = reports[winners[0]].accepted_commits
-    assert epoch == 1
-    [notice] = reports[losers[0]].conflicts
-    assert notice.epoch == 1
-    assert [e.id for e in notice.newer] == [winning_id]  # handed the winner's commit
-    loser = a if losers[0] == "a" else b
-    assert loser.read(voutbox.counts)["conflict"] == 1  # never merged, never re-sent
-    # The loser processes the newer commit and re-stages its own on epoch 1.
-    again = env(mb, b"rebuilt", Kind.COMMIT, 1)
-    loser.write(lambda c: ob.restage(c, notice.item_id, again, [relay.url], now=1.0))
-    report = ob.deliver_due(loser, clients(), now=1.0, rng=lambda: 0.0)
-    assert report.accepted_commits == [(again.id, 2)]
+def test_budget_exhausted_is_held_and_retried_never_failed(
+    make_profile: Profiles, tmp_path: Path
+) -> None:
+    tight = RelayProcess(
+        f"sqlite:///{tmp_path / 'tight.sqlite3'}",
+        extra=["--rate", "100000", "--key-commits-per-day", "1"],
+    ).start()
+    try:
+        profile = make_profile("busy")
+        g = Group()
+        commits = [env(g.mailbox, b"c%d" % i, Kind.COMMIT, 0) for i in range(2)]
+        for i, commit in enumerate(commits):
+            profile.write(
+                lambda c, e=commit, i=i: ob.stage(
+                    c, e, [tight.url], now=float(i), auth=lambda r: g.auth()
+                )
+            )
+        report = ob.deliver_due(profile, clients(), now=10.0, rng=lambda: 0.0)
+        assert (report.sent, report.retrying, report.failed) == (1, 1, 0)
+        [held] = report.held
+        assert held.error == "budget_exhausted" and held.relay == tight.url
+        assert held.retry_after is not None and 0 < held.retry_after <= 2 * 86400
+        [item] = profile.read(lambda c: voutbox.items(c, state=ob.QUEUED))
+        assert item.next_attempt_at >= 10.0 + held.retry_after  # waits for the budget
+        assert item.last_error == "budget_exhausted"
+        again = ob.deliver_due(profile, clients(), now=item.next_attempt_at, rng=lambda: 0.0)
+        assert again.retrying == 1 and again.failed == 0  # still held, never failed for good
+    finally:
+        tight.kill()
+
+
+def test_a_removed_device_is_reported_not_allowed(
+    make_profile: Profiles, relay: RelayProcess
+) -> None:
+    profile = make_profile("removed")
+    g = Group()
+    profile.write(
+        lambda c: ob.stage(c, env(g.mailbox, b"hi"), [relay.url], now=0.0, auth=lambda r: g.auth())
+    )
+    removal = env(g.mailbox, b"remove", Kind.COMMIT, 0)
+    profile.write(
+        lambda c: ob.stage(c, removal, [relay.url], now=1.0, auth=lambda r: g.auth(retire=True))
+    )
+    assert ob.deliver_due(profile, clients(), now=1.0, rng=lambda: 0.0).sent == 2
+    late = env(g.mailbox, b"after removal")
+    profile.write(lambda c: ob.stage(c, late, [relay.url], now=2.0, auth=lambda r: g.auth()))
+    report = ob.deliver_due(profile, clients(), now=2.0, rng=lambda: 0.0)
+    assert report.failed == 1 and [r for _, r in report.not_allowed] == [relay.url]
 
 
 def test_client_maps_errors(relay: RelayProcess) -> None:
     with RelayClient(f"http://127.0.0.1:{free_port()}", timeout=2) as dead:
         with pytest.raises(RelayUnreachable):
-            dead.post(b"x")
+            dead.post(b"x", Group().auth())
     with RelayClient(relay.url) as c:
-        from hasteh.transport.errors import RelayRefused
-
         with pytest.raises(RelayRefused) as err:
-            c.post(b"not an envelope")
+            c.post(b"not an envelope", Group().auth())
         assert err.value.status == 400 and err.value.error == "bad_envelope"
         assert not err.value.retryable
 

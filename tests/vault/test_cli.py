@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from hasteh import vault
 from hasteh.cli.main import app
+from hasteh.vault.schema import SCHEMA_VERSION
 
 from .helpers import files_in
 
@@ -126,7 +127,7 @@ def test_subprocess_with_hasteh_home(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     with vault.opened(tmp_path / "p", P1) as v:  # production parameters were used
-        assert v.read(vault.collect).schema_version == 1
+        assert v.read(vault.collect).schema_version == SCHEMA_VERSION
     done = subprocess.run(
         [str(hasteh), "panic", "--yes"], env=env, capture_output=True, text=True, timeout=60
     )

@@ -273,7 +273,8 @@ def test_status_counts_only(opened: vault.Vault) -> None:
     opened.write(lambda c: events.append_many(c, [ev(1, G2), ev(2, G2)]))
     opened.write(lambda c: outbox.enqueue(c, envelope_id=b"e", relay="r", envelope=b"x", now=1.0))
     info = opened.read(vault.collect)
-    assert (info.groups, info.events, info.outbox["queued"], info.schema_version) == (2, 2, 1, 1)
+    assert (info.groups, info.events, info.outbox["queued"]) == (2, 2, 1)
+    assert info.schema_version == schema.SCHEMA_VERSION
 
 
 def test_deleting_secrets_truncates_the_wal(opened: vault.Vault, home: Path) -> None:
@@ -287,18 +288,43 @@ def test_deleting_secrets_truncates_the_wal(opened: vault.Vault, home: Path) -> 
 def test_migration_step_applies_atomically(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = "CREATE TABLE extra (x INTEGER); INSERT INTO extra VALUES (1)"
     bad = "CREATE TABLE extra (x INTEGER); INSERT INTO missing_table VALUES (1)"
+    base = len(schema.MIGRATIONS)
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, bad))
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", base + 1)
     with pytest.raises(vault.MigrationFailed) as info:
         vault.unlock(home, PASS, min_kdf=FAST)
-    assert info.value.step == 1
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    assert info.value.step == base
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", base)
     with vault.opened(home, PASS, min_kdf=FAST) as v:  # the failed step left nothing behind
-        assert v.read(schema.version) == 1
+        assert v.read(schema.version) == base
         tables = v.read(lambda c: [r[0] for r in c.execute("SELECT name FROM sqlite_master")])
         assert "extra" not in tables
-    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS[:1], good))
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS[:base], good))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", base + 1)
     with vault.opened(home, PASS, min_kdf=FAST) as v:
-        assert v.read(schema.version) == 2
+        assert v.read(schema.version) == base + 1
         assert v.read(lambda c: c.execute("SELECT x FROM extra").fetchone()[0]) == 1
+
+
+def test_outbox_rows_from_version_1_survive_the_auth_column(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile made before write access: its queued deliveries keep their bytes and get
+    no auth (the app supplies one when it restages them)."""
+    fresh = home.parent / "v1"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    vault.create(fresh, PASS, kdf=FAST, min_kdf=FAST)
+    with vault.opened(fresh, PASS, min_kdf=FAST) as v:
+        assert v.read(schema.version) == 1
+        v.write(
+            lambda c: c.execute(
+                "INSERT INTO outbox (envelope_id, relay, envelope, state, attempts,"
+                " next_attempt_at, created_at) VALUES (x'01', 'r', x'02', 'queued', 0, 1, 1)"
+            )
+        )
+    monkeypatch.undo()
+    with vault.opened(fresh, PASS, min_kdf=FAST) as v:
+        [item] = v.read(outbox.items)
+        assert (item.envelope_id, item.envelope, item.auth) == (b"\x01", b"\x02", None)
+        assert v.read(schema.version) == schema.SCHEMA_VERSION

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ from starlette.testclient import TestClient
 
 from hasteh import vault
 from hasteh.cli.web import RELAY_DB, RELAY_DIR, LoopbackRelay
+from hasteh.envelope import WriteRequest, write_key_id, write_tag
 from hasteh.relay.errors import StorageError
-from hasteh.relay.storage import PostItem, SealedSqliteStorage
+from hasteh.relay.storage import Accepted, Fetched, Limits, PostItem, SealedSqliteStorage
 from hasteh.vault.keyfile import MIN_KDF
 from hasteh.web import create_web
 
@@ -25,7 +27,7 @@ DURESS = "a harmless decoy passphrase"
 KEY = bytes(range(32))
 MAILBOX_HASH = hashlib.sha256(b"the bakery cell's mailbox").digest()
 ENVELOPE_ID = bytes.fromhex("5eed" * 8)
-NOW = 1_760_003_599.5  # 59 min 59.5 s past an hour
+NOW = float(int(time.time())) + 0.5  # recent: the retention sweep must keep it
 
 
 def fill(home: Path) -> None:
@@ -37,14 +39,55 @@ def fill(home: Path) -> None:
         await relay.start(KEY)
         storage = relay._storage
         assert storage is not None
+        write = bytes(range(100, 132))
+
+        def auth(envelope_id: bytes, **claim: object) -> WriteRequest:
+            return WriteRequest(write_key_id(write), write_tag(write, envelope_id), **claim)  # type: ignore[arg-type]
+
+        claim = auth(ENVELOPE_ID, claim=b"c" * 32, claim_key=write, claim_epoch=7)
         items = [
-            PostItem(MAILBOX_HASH, ENVELOPE_ID, True, 7, b"\x01" * 300),
-            *(PostItem(MAILBOX_HASH, bytes([n]) * 16, False, 0, b"\x02" * 300) for n in range(20)),
+            PostItem(MAILBOX_HASH, ENVELOPE_ID, True, 7, b"\x01" * 300, claim),
+            *(
+                PostItem(
+                    MAILBOX_HASH, bytes([n]) * 16, False, 0, b"\x02" * 300, auth(bytes([n]) * 16)
+                )
+                for n in range(20)
+            ),
         ]
-        storage.post_batch(items, now=NOW, max_mailbox_bytes=1 << 20)
+        results = storage.post_batch(items, now=NOW, limits=Limits())
+        assert all(isinstance(r, Accepted) for r in results), results
         await relay.stop()
 
     asyncio.run(scenario())
+
+
+WRITE = bytes(range(100, 132))
+
+
+def _auth(envelope_id: bytes, **claim: object) -> WriteRequest:
+    return WriteRequest(write_key_id(WRITE), write_tag(WRITE, envelope_id), **claim)  # type: ignore[arg-type]
+
+
+def post(storage: SealedSqliteStorage, *, epoch: int, messages: int) -> None:
+    """A claiming commit for `epoch`, then `messages` messages, written with `WRITE`."""
+    claim = _auth(ENVELOPE_ID, claim=b"c" * 32, claim_key=WRITE, claim_epoch=epoch)
+    items = [
+        PostItem(MAILBOX_HASH, ENVELOPE_ID, True, epoch, b"\x01" * 300, claim),
+        *(
+            PostItem(MAILBOX_HASH, eid, False, 0, b"\x02" * 300, _auth(eid))
+            for eid in (bytes([n]) * 16 for n in range(messages))
+        ),
+    ]
+    results = storage.post_batch(items, now=NOW, limits=Limits())
+    assert all(isinstance(r, Accepted) for r in results), results
+
+
+def fetched(storage: SealedSqliteStorage) -> Fetched:
+    got = storage.fetch(
+        MAILBOX_HASH, after=0, limit=100, key_id=write_key_id(WRITE), check=WRITE.__eq__
+    )
+    assert isinstance(got, Fetched), got
+    return got
 
 
 def scan(folder: Path) -> list[str]:
@@ -69,15 +112,15 @@ def test_at_rest_the_relay_folder_is_ciphertext(home: Path) -> None:
     fill(home)
     assert (home / RELAY_DIR / RELAY_DB).exists()
     assert scan(home) == []
-    # With the key it opens: the relay kept its order and epoch, and only the hour.
+    # With the key it opens: the relay kept its order, epoch and stamps.
     storage = SealedSqliteStorage(str(home / RELAY_DIR / RELAY_DB), KEY)
     try:
-        fetched = storage.fetch(MAILBOX_HASH, after=0, limit=100)
-        assert len(fetched.records) == 21 and fetched.epoch == 8
+        got = fetched(storage)
+        assert len(got.records) == 21 and got.epoch == 7  # the latest key registered
         stamps = storage._writer.execute(
             "SELECT created_at FROM envelopes UNION SELECT last_at FROM mailboxes"
         ).fetchall()
-        assert {s for (s,) in stamps} == {float(int(NOW) - int(NOW) % 3600)}
+        assert {s for (s,) in stamps} == {NOW}
     finally:
         storage.close()
     # Another key (the other profile of the folder) cannot open it.
@@ -146,15 +189,12 @@ def test_web_duress_unlock_restarts_the_relay_on_the_decoy(tmp_path: Path) -> No
         assert relay.url is not None  # the new profile is open and lists no relay
         real_key, storage = relay._key, relay._storage
         assert real_key is not None and storage is not None
-        storage.post_batch(
-            [PostItem(MAILBOX_HASH, ENVELOPE_ID, True, 3, b"\x01" * 300)],
-            now=NOW,
-            max_mailbox_bytes=1 << 20,
-        )
+        post(storage, epoch=3, messages=0)
         web.post("/lock", {})
         page = client.get("/unlock").text
         client.post("/unlock", data={"csrf": csrf_of(page), "passphrase": DURESS})
         assert relay.url is not None and relay._key not in (None, real_key)
         assert relay._storage is not None
-        assert relay._storage.fetch(MAILBOX_HASH, after=0, limit=10).records == []
+        empty = relay._storage.fetch(MAILBOX_HASH, after=0, limit=10)
+        assert isinstance(empty, Fetched) and empty.records == []
         assert scan(home) == []

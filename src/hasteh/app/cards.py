@@ -5,11 +5,16 @@ a QR image. A member proposes them with it; once the cell approves, the member's
 adds the KeyPackage and leaves the Welcome in the pickup mailbox, where `join` finds it.
 The card's private keys stay in the newcomer's vault (`Invitation`) until then.
 
-Text code (version 1)::
+Text code (payload version 2)::
 
     HC1:<base32 of payload ‖ checksum>        RFC 4648 base32, upper case, no padding
-    payload  = msgpack([1, key_package, pickup (32), [relay URLs], expires_at])
+    payload  = msgpack([2, key_package, pickup_claim (32), [relay URLs], expires_at])
     checksum = SHA-256("hasteh/card/v1\\0" ‖ payload)[:4]
+
+The pickup mailbox is `claimed_mailbox(pickup_claim)`: the card carries the claim (not the
+mailbox id) so that the member who leaves the Welcome can create the mailbox on the relay
+(docs/protocol.md, "Write access"). Version 1 cards carried the mailbox id itself; they
+are refused as ``unsupported-version`` (a card lives days; the newcomer makes a new one).
 
 Base32 keeps the code inside the QR "alphanumeric" set (denser QR) and lets a person read
 it aloud; the decoder forgives case, spaces, line breaks and dashes, and is strict about
@@ -36,6 +41,7 @@ import msgspec
 from hasteh.app.errors import CardError, NoRelay
 from hasteh.app.records import Invitation, default_relays, save_invitation
 from hasteh.app.runtime import SUITE, card_fingerprint, cover_name_of
+from hasteh.envelope import claimed_mailbox
 from hasteh.i18n import parse_digits
 from hasteh.mls.cipher_suite import get_suite
 from hasteh.mls.credential import BasicCredential
@@ -52,7 +58,7 @@ if TYPE_CHECKING:
 __all__ = ["PREFIX", "Card", "create_card", "decode_card", "encode_card", "qr_png", "read_card"]
 
 PREFIX: Final = "HC1:"
-VERSION: Final = 1
+VERSION: Final = 2
 DEFAULT_DAYS: Final = 7
 MAX_CODE: Final = 16_384
 _LABEL: Final = b"hasteh/card/v1\x00"
@@ -62,9 +68,14 @@ _B32: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 @dataclass(frozen=True, slots=True)
 class Card:
     key_package: KeyPackage
-    pickup: bytes
+    pickup_claim: bytes
     relays: tuple[str, ...]
     expires_at: int
+
+    @property
+    def pickup(self) -> bytes:
+        """The one-time pickup mailbox id."""
+        return claimed_mailbox(self.pickup_claim)
 
     @property
     def cover_name(self) -> str:
@@ -78,7 +89,7 @@ class Card:
 class _Wire(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
     v: int
     key_package: bytes
-    pickup: bytes
+    pickup_claim: bytes
     relays: list[str]
     expires_at: int
 
@@ -86,7 +97,7 @@ class _Wire(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=
 def _payload(card: Card) -> bytes:
     kp = MLSMessage(card.key_package).to_bytes()
     return msgspec.msgpack.encode(
-        _Wire(VERSION, kp, card.pickup, list(card.relays), card.expires_at)
+        _Wire(VERSION, kp, card.pickup_claim, list(card.relays), card.expires_at)
     )
 
 
@@ -118,7 +129,7 @@ def decode_card(data: bytes, *, now: int | None) -> Card:
         raise CardError("malformed") from None
     if wire.v != VERSION:
         raise CardError("unsupported-version")
-    if len(wire.pickup) != 32 or not wire.relays or len(wire.relays) > 8:
+    if len(wire.pickup_claim) != 32 or not wire.relays or len(wire.relays) > 8:
         raise CardError("malformed")
     relays = tuple(_check_relay(r) for r in wire.relays)
     try:
@@ -132,7 +143,7 @@ def decode_card(data: bytes, *, now: int | None) -> Card:
         validate_key_package(kp, suite_id=SUITE)
     except MLSError:
         raise CardError("bad-key-package") from None
-    card = Card(kp, wire.pickup, relays, wire.expires_at)
+    card = Card(kp, wire.pickup_claim, relays, wire.expires_at)
     if now is not None and card.expires_at <= now:
         raise CardError("expired")
     return card
@@ -212,9 +223,12 @@ def create_card(
         now=now,
         lifetime=Lifetime(max(0, now - 3600), expires + 3600),
     )
-    pickup = ws.rng(32)
-    card = Card(secrets.key_package, pickup, tuple(chosen), expires)
-    invitation = Invitation(pickup, chosen, secrets.to_bytes(), expires, name, now)
+    pickup_claim = ws.rng(32)
+    card = Card(secrets.key_package, pickup_claim, tuple(chosen), expires)
+    pickup = card.pickup
+    invitation = Invitation(
+        pickup, chosen, secrets.to_bytes(), expires, name, now, pickup_claim=pickup_claim
+    )
 
     def run(conn: object) -> None:
         save_invitation(conn, invitation)

@@ -1,6 +1,7 @@
 """Cells: create one, find one, list them, show members, settings and safety words.
 
-A cell is one MLS group plus one random 32-byte mailbox on the cell's relay(s). Creating
+A cell is one MLS group plus one mailbox on the cell's relay(s), `claimed_mailbox(claim)`
+for a random claim kept in its record (app.write_auth). Creating
 one makes a **fresh signing key and cover name for this cell only** (a KeyPackage whose
 credential is the cover name), so nothing links a person's identities across groups.
 The first event of the log, `CellCreated`, carries the cell's name and its protective
@@ -25,6 +26,7 @@ from hasteh.app.records import (
 )
 from hasteh.app.runtime import CONFIG, SUITE, CellRuntime
 from hasteh.app.safety_words import safety_words as derive_words
+from hasteh.envelope import claimed_mailbox
 from hasteh.i18n import _, current_language, display_number
 from hasteh.mls.cipher_suite import get_suite
 from hasteh.mls.credential import BasicCredential
@@ -124,9 +126,12 @@ def create_cell(
         SUITE, BasicCredential(cover.encode("utf-8")), signature_private, rng=ws.rng, now=now
     )
     group_id = ws.rng(32)
-    mailbox = ws.rng(32)
+    claim = ws.rng(32)
+    mailbox = claimed_mailbox(claim)  # the cell's first post creates it on each relay
     group = create_group(SUITE, group_id, kps, rng=ws.rng, config=CONFIG)
-    record = CellRecord(group_id=group_id, mailbox=mailbox, relays=chosen, joined_at=now)
+    record = CellRecord(
+        group_id=group_id, mailbox=mailbox, relays=chosen, joined_at=now, claim=claim
+    )
     rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
     leaf = LeafIndex(0)
     created = EventEnvelope(

@@ -19,11 +19,13 @@ for the relays), so cells can pass one bundle around a circle.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from hasteh.app import runtime
 from hasteh.app.cells import all_cells
 from hasteh.app.sync import SyncReport, _Batch, _sink, carry_out
+from hasteh.app.write_auth import relays_in_use
 from hasteh.transport import courier
 from hasteh.transport.courier import DEFAULT_COST, KdfCost
 from hasteh.vault import Connection
@@ -93,16 +95,34 @@ def export_bundle(
 
 
 def import_bundle(
-    ws: Workspace, data: bytes, code: str, *, cost: KdfCost = DEFAULT_COST
+    ws: Workspace,
+    data: bytes,
+    code: str,
+    *,
+    cost: KdfCost = DEFAULT_COST,
+    confirm: Callable[[dict[str, int]], Collection[str]] | None = None,
 ) -> SyncReport:
     """Open a bundle (refused whole if anything is wrong), process what is ours in the
-    order it holds, queue the rest for the relays, then plan what we must commit."""
+    order it holds, queue the rest for the relays we already use, then plan what we must
+    commit. Relays we do not use get envelopes only if `confirm` (shown each such relay
+    and how many envelopes wait for it) returns them: contacting a relay a bundle names
+    tells it our address, so the user decides. Without `confirm`, none."""
     report = SyncReport()
     batch = _Batch(ws)
     sink = _sink(ws, batch, report)
     result = courier.import_bundle(
-        batch.as_vault(), data, code=code, now=ws.clock(), sink=sink, cost=cost
+        batch.as_vault(),
+        data,
+        code=code,
+        now=ws.clock(),
+        sink=sink,
+        cost=cost,
+        known_relays=relays_in_use(ws),
     )
+    if result.unconfirmed and confirm is not None:
+        chosen = confirm(dict(result.unconfirmed))
+        extra = courier.confirm_relays(ws.vault, result, chosen, now=ws.clock())
+        result.queued, result.known = result.queued + extra.queued, result.known + extra.known
     report.for_me, report.queued, report.known = len(result.for_me), result.queued, result.known
     for rt in all_cells(ws):
         report.commits_staged += carry_out(ws, rt)

@@ -4,8 +4,9 @@ An MLS application message of a cell carries one **frame**: a type byte, then th
 
 * ``0x01`` event: one org `EventEnvelope` (msgpack, `hasteh.org.encode`), sent to the
   cell's mailbox;
-* ``0x02`` history: `History` (msgpack): the cell's mailbox, relays, cursors and its log
-  without chat, sent to a newcomer only, inside the join package.
+* ``0x02`` history: `History` (msgpack): the cell's mailbox, relays, cursors, its log
+  without chat and the mailbox claim (so the newcomer can create the mailbox on a relay
+  too), sent to a newcomer only, inside the join package.
 
 A **join package** is what the committer of an Add leaves in the newcomer's one-time
 pickup mailbox, as one envelope of kind *welcome*: ``JoinPackage(v=1, welcome, history)``
@@ -36,6 +37,8 @@ class History(msgspec.Struct, array_like=True, frozen=True):
     relays: list[str]
     cursors: dict[str, str]
     events: list[bytes]
+    #: The mailbox claim (`claimed_mailbox(claim) == mailbox`); empty from older senders.
+    claim: bytes = b""
     log_time: int = 0
     window: list[tuple[int, bytes]] = msgspec.field(default_factory=list)
 

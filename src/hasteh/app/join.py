@@ -19,7 +19,7 @@ from hasteh.app import frames, runtime
 from hasteh.app.errors import NothingToJoin
 from hasteh.app.records import CellRecord, Invitation, delete_invitation, invitations, load_cell
 from hasteh.app.runtime import CONFIG, CellRuntime
-from hasteh.envelope import Envelope, EnvelopeError, Kind, open_payload
+from hasteh.envelope import Envelope, EnvelopeError, Kind, claimed_mailbox, open_payload
 from hasteh.mls.errors import MLSError
 from hasteh.mls.group import ApplicationData, join_from_welcome
 from hasteh.mls.key_package_ops import KeyPackageSecrets
@@ -57,11 +57,14 @@ def join_from_package(
         return None
     if load_cell(conn, group.group_id) is not None or len(history.mailbox) != 32:
         return None
+    if history.claim and claimed_mailbox(history.claim) != history.mailbox:
+        return None  # a claim that does not create this mailbox: not from a hasteh member
     record = CellRecord(
         group_id=group.group_id,
         mailbox=history.mailbox,
         relays=list(history.relays),
         joined_at=ws.now(),
+        claim=history.claim or None,
         log_time=history.log_time,
         window=[(int(seq), bytes(eid)) for seq, eid in history.window][-runtime.WINDOW :],
     )

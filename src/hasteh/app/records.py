@@ -75,6 +75,9 @@ class CellRecord(msgspec.Struct):
     relays: list[str]
     joined_at: int
     removed: bool = False
+    #: The secret whose labelled hash is `mailbox` (`hasteh.envelope.claimed_mailbox`):
+    #: it lets the cell create its mailbox on a relay. None for cells made before claims.
+    claim: bytes | None = None
     pending: PendingCommit | None = None
     #: Cards of newcomers this member proposed, by proposal id (hex): the KeyPackage the
     #: Add commit needs once the cell approves.
@@ -104,6 +107,8 @@ class Invitation(msgspec.Struct, frozen=True):
     expires_at: int
     cover_name: str
     created_at: int
+    #: The pickup mailbox's claim (`pickup` is its hash); empty for cards made before.
+    pickup_claim: bytes = b""
 
 
 def cell_key(group_id: bytes) -> str:

@@ -51,7 +51,8 @@ from hasteh.app.records import (
     load_cell,
     save_cell,
 )
-from hasteh.envelope import Envelope, EnvelopeError, Kind, open_payload, seal
+from hasteh.app.write_auth import cell_write_auth, commit_write_auth, pickup_write_auth
+from hasteh.envelope import Envelope, EnvelopeError, Kind, WriteAuth, open_payload, seal
 from hasteh.i18n import _
 from hasteh.mls.errors import MLSError
 from hasteh.mls.framing import MLSMessage, PrivateMessage, PublicMessage
@@ -76,7 +77,7 @@ from hasteh.org import (
     OrgState,
 )
 from hasteh.org.names import clean_name
-from hasteh.transport.outbox import delivery_id, stage
+from hasteh.transport.outbox import Arrival, decode_auth, delivery_id, stage
 from hasteh.vault import Connection
 from hasteh.vault import cursors as vcursors
 from hasteh.vault import epochs as vepochs
@@ -406,7 +407,13 @@ def send_event(
         with mls_errors():
             wire = group.protect(frames.event_frame(org.encode(env)), rng=ws.rng)
         envelope = seal(kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=wire, rng=ws.rng)
-        stage(conn, envelope, rt.record.relays, now=ws.clock())
+        stage(
+            conn,
+            envelope,
+            rt.record.relays,
+            now=ws.clock(),
+            auth=lambda relay: cell_write_auth(rt.record, group, relay),
+        )
         rt.record.own_pending.append(OwnEvent(envelope.id, org.encode(env)))
         rt.record.own_n = env.n
         rt.record_dirty = True
@@ -477,19 +484,8 @@ def message_epoch(wire: bytes) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
-    """Where an envelope came from: a relay (its URL, the envelope's position `seq` and
-    receive time `stamp` there) or a courier bundle (`relay` None). `fresh` is False
-    when this device had the envelope already (from another relay or a bundle)."""
-
-    relay: str | None = None
-    seq: int | None = None
-    stamp: int | None = None
-    fresh: bool = True
-
-
-COURIER = Arrival()
+#: A courier bundle: no relay order, no stamp.
+COURIER = Arrival("", 0, None)
 
 
 def absorb(
@@ -502,7 +498,7 @@ def absorb(
     """Process one envelope of the cell's mailbox (inside the caller's transaction)."""
     if not rt.active:
         return
-    ordered = arrival.relay is not None and arrival.relay == ordering_relay(rt.record)
+    ordered = bool(arrival.relay) and arrival.relay == ordering_relay(rt.record)
     rt.stamp = arrival.stamp if ordered else None
     try:
         if ordered:
@@ -541,8 +537,8 @@ def _in_order(rt: CellRuntime, envelope: Envelope, arrival: Arrival, now: int) -
         if arrival.stamp > now + CLOCK_SKEW:
             _notice(rt, "relay-clock-ahead")
         log_time(rt, arrival.stamp, now)
-    if arrival.seq is not None and (not record.window or arrival.seq > record.window[-1][0]):
-        record.window.append((arrival.seq, envelope.id))
+    if arrival.cursor and (not record.window or arrival.cursor > record.window[-1][0]):
+        record.window.append((arrival.cursor, envelope.id))
         del record.window[:-WINDOW]
     rt.record_dirty = True
 
@@ -589,6 +585,7 @@ def process_wire(
             # leaves "valid successor" to the application).
             rt.dropped += 1
             _notice(rt, "rogue-commit", leaf=int(result.committer))
+            _recover(rt)
             return
         commit_applied(ws, rt, conn, group, result.new_state, int(result.committer), wire)
     # A ProposalReceived is ignored: hasteh commits by value, and adopting a stranger's
@@ -600,8 +597,17 @@ def _junk_commit(rt: CellRuntime) -> None:
     the relay's order wins), shown, and the member who carries out the cell's duties
     commits a key update so a junk "retire" at the relay cannot strand the cell."""
     _notice(rt, "junk-commit")
+    _recover(rt)
+
+
+def _recover(rt: CellRuntime) -> None:
+    """After a commit the members refused, the member who carries out the cell's duties
+    commits a key update: whatever the refused commit told the relay (a new key, the old
+    ones retired), the cell moves on to an epoch and a write key only its members have.
+    Our own events the relay refused meanwhile are sent again (`resend_refused`)."""
     if responsible(rt):
         rt.record.needs_update = True
+        rt.record_dirty = True
 
 
 def _application(rt: CellRuntime, data: ApplicationData, now: int) -> None:
@@ -809,7 +815,16 @@ def stage_commit(
         cover_name=cover_name,
     )
     rt.record_dirty = True
-    stage(conn, envelope, rt.record.relays, now=ws.clock())
+    removes = any(isinstance(env.body, MemberRemoved) for env in facts)
+    stage(
+        conn,
+        envelope,
+        rt.record.relays,
+        now=ws.clock(),
+        auth=lambda relay: commit_write_auth(
+            rt.record, group, out.pending.new_state, relay, removes=removes
+        ),
+    )
     return facts
 
 
@@ -853,6 +868,12 @@ def _history(conn: Connection, rt: CellRuntime) -> list[bytes]:
     return found
 
 
+def _cursor(cursors: dict[str, str], relays: list[str]) -> int:
+    """The ordering relay's cursor among `cursors` (0 when there is none)."""
+    value = cursors.get(relays[0], "0") if relays else "0"
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
 def _stage_join_package(
     ws: Workspace, rt: CellRuntime, conn: Connection, pending: PendingCommit
 ) -> None:
@@ -866,10 +887,9 @@ def _stage_join_package(
         list(rt.record.relays),
         cursors,
         _history(conn, rt),
-        rt.record.log_time,
-        [w for w in rt.record.window if w[0] <= int(cursors.get(rt.record.relays[0], "0") or 0)]
-        if rt.record.relays
-        else [],
+        claim=rt.record.claim or b"",
+        log_time=rt.record.log_time,
+        window=[w for w in rt.record.window if w[0] <= _cursor(cursors, rt.record.relays)],
     )
     with mls_errors():
         wire = group.protect(frames.history_frame(history), rng=ws.rng)
@@ -882,8 +902,55 @@ def _stage_join_package(
         # A log over 256 KiB cannot be handed over in one envelope (docs/cells.md, limits).
         rt.dropped += 1
         return
-    stage(conn, envelope, card.relays, now=ws.clock())
+    stage(
+        conn,
+        envelope,
+        card.relays,
+        now=ws.clock(),
+        auth=lambda relay: pickup_write_auth(card.pickup_claim),
+    )
     vcursors.mark_seen(conn, envelope.id, ws.clock())
+
+
+def _fixed(auth: WriteAuth) -> Callable[[str], WriteAuth]:
+    return lambda relay: auth
+
+
+def resend_refused(ws: Workspace, rt: CellRuntime) -> int:
+    """Send again, in the current epoch, our own events whose delivery the relay refused
+    with a write key that is no longer ours to use (a commit retired it; we have moved on
+    since). A refusal with the key we still hold is left alone: this device was removed.
+    The events keep their ids, so no member holds one twice. How many were sent."""
+    if not rt.active or not rt.record.own_pending:
+        return 0
+    group = rt.require_group()
+    mine = {
+        delivery_id(own.envelope_id, relay): i
+        for i, own in enumerate(rt.record.own_pending)
+        for relay in rt.record.relays
+    }
+
+    def run(conn: Connection) -> int:
+        sent = 0
+        for item in voutbox.items(conn, state="failed"):
+            index = mine.get(item.envelope_id)
+            if index is None or item.last_error != "not_allowed":
+                continue
+            current = cell_write_auth(rt.record, group, item.relay)
+            if item.auth is None or decode_auth(item.auth).key == current.key:
+                continue
+            own = rt.record.own_pending[index]
+            with mls_errors():
+                wire = group.protect(frames.event_frame(own.event), rng=ws.rng)
+            envelope = seal(kind=Kind.MESSAGE, mailbox=rt.record.mailbox, payload=wire, rng=ws.rng)
+            stage(conn, envelope, [item.relay], now=ws.clock(), auth=_fixed(current))
+            voutbox.remove(conn, item.id)
+            rt.record.own_pending[index] = OwnEvent(envelope.id, own.event)
+            rt.record_dirty = rt.group_dirty = True
+            sent += 1
+        return sent
+
+    return write(ws, rt, run)
 
 
 def plan(ws: Workspace, rt: CellRuntime) -> str | None:

@@ -34,10 +34,12 @@ from hasteh.app.cells import all_cells
 from hasteh.app.join import join_from_package
 from hasteh.app.records import delete_invitation, invitations
 from hasteh.app.runtime import CellRuntime
+from hasteh.app.write_auth import read_auth_for
 from hasteh.envelope import Envelope
 from hasteh.org import SettingsChanged
 from hasteh.transport import outbox
 from hasteh.transport.errors import TransportError
+from hasteh.transport.outbox import Arrival
 from hasteh.vault import Connection, Vault
 from hasteh.vault import events as vevents
 
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["AlarmView", "SyncReport", "alarms", "sweep", "sync"]
 
 T = TypeVar("T")
-Sink = Callable[[Connection, Envelope], None]
+Sink = Callable[[Connection, Envelope, Arrival], None]
 
 
 @dataclass(slots=True)
@@ -97,14 +99,13 @@ class _Batch:
         return cast(Vault, self)
 
 
-def _sink(ws: Workspace, batch: _Batch, report: SyncReport, relay: str | None = None) -> Sink:
-    """Hand each envelope to its cell (or to a waiting invitation); `relay` None: from a
-    courier bundle."""
+def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
+    """Hand each envelope to its cell (or to a waiting invitation), with where it came
+    from (`Arrival`: a relay's place and stamp, or a courier bundle)."""
     cells = {rt.record.mailbox: rt for rt in all_cells(ws) if not rt.aside}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
-    arrival = runtime.Arrival(relay=relay)
 
-    def sink(conn: Connection, envelope: Envelope) -> None:
+    def sink(conn: Connection, envelope: Envelope, arrival: Arrival) -> None:
         known = cells.get(envelope.mailbox)
         if known is not None:
             # The cache may have been dropped since the map was built: reload in place.
@@ -117,6 +118,8 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport, relay: str | None = 
             report.received += rt.processed - before
             return
         card = cards.get(envelope.mailbox)
+        if not arrival.fresh:
+            return
         if card is not None:
             joined = join_from_package(ws, conn, card, envelope)
             if joined is not None:
@@ -149,6 +152,7 @@ def carry_out(ws: Workspace, rt: CellRuntime) -> int:
             done += 1
     if runtime.plan(ws, rt) is not None:
         done += 1
+    done += runtime.resend_refused(ws, rt)
     return done
 
 
@@ -160,13 +164,18 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
     for _ in range(rounds):
         batch = _Batch(ws)
         sink = _sink(ws, batch, report)
+        read_auth = read_auth_for(ws)
         delivered = outbox.deliver_due(
             batch.as_vault(), ws.client_for, now=ws.clock(), rng=ws.jitter, sink=sink
         )
         report.sent += delivered.sent
         report.retrying += delivered.retrying
         report.failed += delivered.failed
-        report.conflicts += len(delivered.conflicts)
+        # Commits that met an earlier commit for their epoch (the relay's hint; an old relay
+        # answers 409 instead). Which one counts is decided by the relay's order on fetch.
+        report.conflicts += len(delivered.conflicts) + sum(
+            1 for ack in delivered.commits if ack.earlier_commits
+        )
         fetched = 0
         for mailbox, relays in _mailboxes(ws):
             for relay in relays:
@@ -180,7 +189,8 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
                             relay,
                             mailbox,
                             now=ws.clock(),
-                            sink=_sink(ws, batch, report, relay),
+                            sink=sink,
+                            auth=read_auth,
                         )
                     )
                 except TransportError:

@@ -584,7 +584,19 @@ def import_hook(vault: Vault, data: bytes, code: str) -> list[str]:
     """`courier import`: process the envelopes of our cells and cards in bundle order."""
     from hasteh.app import courier
 
-    report = courier.import_bundle(Workspace(vault), data, code)
+    def confirm(unconfirmed: dict[str, int]) -> list[str]:
+        for url, count in sorted(unconfirmed.items()):
+            typer.echo(f"  {url}  ({count})")
+        question = _(
+            "This bundle also goes to relays you do not use. Contacting them shows them "
+            "your network address. Send there too?"
+        )
+        try:
+            return list(unconfirmed) if typer.confirm(question, default=False) else []
+        except typer.Abort:
+            return []
+
+    report = courier.import_bundle(Workspace(vault), data, code, confirm=confirm)
     lines = [
         _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}.").format(
             mine=_n(report.for_me), queued=_n(report.queued), known=_n(report.known)

@@ -84,6 +84,7 @@ def sync(
     proxy_url: str | None = ProxyOption,
 ) -> None:
     """Send the outbox to the relays and check the registered mailboxes."""
+    from hasteh.envelope import WriteAuth
     from hasteh.transport import outbox, registry
     from hasteh.transport.errors import TransportError
     from hasteh.transport.relay_client import RelayClient
@@ -103,11 +104,18 @@ def sync(
         report = outbox.deliver_due(opened, client_for, now=now, rng=random.SystemRandom().random)
         hook_lines = [line for hook in SYNC_HOOKS for line in hook(opened, client_for)]
         waiting = unreachable = 0
+        keys = opened.read(registry.read_keys)
+
+        def read_auth(relay: str, mailbox: bytes) -> WriteAuth | None:
+            return WriteAuth(keys[mailbox]) if mailbox in keys else None
+
         for mailbox, relays in opened.read(registry.mailboxes).items():
             for relay in relays:
                 try:
                     waiting += len(
-                        outbox.fetch_new(opened, client_for(relay), relay, mailbox, now=now)
+                        outbox.fetch_new(
+                            opened, client_for(relay), relay, mailbox, now=now, auth=read_auth
+                        )
                     )
                 except TransportError:
                     unreachable += 1
@@ -193,7 +201,21 @@ def courier_import(
             out.print(_("Run `hasteh sync` when a network is available."), markup=False)
             return
         with working():
-            report = courier.import_bundle(opened, data, code=code, now=time.time())
+            known = opened.read(courier.profile_relays)
+            report = courier.import_bundle(
+                opened, data, code=code, now=time.time(), known_relays=known
+            )
+        if report.unconfirmed:
+            _say(
+                _("This bundle also goes to relays you do not use ({n}):"),
+                n=len(report.unconfirmed),
+            )
+            for url, count in sorted(report.unconfirmed.items()):
+                out.print(f"  {url}  ({count})", markup=False, highlight=False)
+            if _confirm(_("Contacting them shows them your network address. Send there too?")):
+                extra = courier.confirm_relays(opened, report, report.unconfirmed, now=time.time())
+                report.queued += extra.queued
+                report.known += extra.known
     finally:
         opened.close()
     _say(
@@ -205,10 +227,21 @@ def courier_import(
     out.print(_("Run `hasteh sync` when a network is available."), markup=False)
 
 
+def _confirm(question: str) -> bool:
+    """Ask yes or no; no answer (no terminal, end of input) is no."""
+    try:
+        return bool(typer.confirm(question, default=False))
+    except typer.Abort:
+        return False
+
+
 @handles_errors
 def mailbox_add(
     mailbox: str = MailboxArgument,
     relay: list[str] = RelayOption,
+    key: str | None = typer.Option(
+        None, "--key", help=_("Write key to read the mailbox with (64 hexadecimal characters).")
+    ),
     home: Path | None = HomeOption,
     passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
@@ -221,9 +254,15 @@ def mailbox_add(
             raise ValueError
     except ValueError:
         raise typer.BadParameter(_("A mailbox id is 64 hexadecimal characters.")) from None
+    try:
+        raw_key = None if key is None else bytes.fromhex(key)
+        if raw_key is not None and len(raw_key) != 32:
+            raise ValueError
+    except ValueError:
+        raise typer.BadParameter(_("A write key is 64 hexadecimal characters.")) from None
     opened = _open(home, passphrase_file)
     try:
-        opened.write(lambda conn: registry.add_mailbox(conn, raw, relay))
+        opened.write(lambda conn: registry.add_mailbox(conn, raw, relay, key=raw_key))
     finally:
         opened.close()
     out.print(_("The mailbox was registered."), markup=False)

@@ -2,8 +2,9 @@
 
     GET  /healthz          liveness and database check
     GET  /openapi.json     the API description (relay.openapi)
-    POST /v1/envelopes     body: one envelope (application/octet-stream)
-    POST /v1/fetch         JSON {mailbox, after, limit, wait}: envelopes after a cursor
+    POST /v1/envelopes     body: one envelope (application/octet-stream), write headers
+    POST /v1/fetch         JSON {mailbox, after, limit, wait, key, tag}: envelopes after a
+                           cursor, streamed and capped in bytes
 
 Every refusal is a 4xx JSON body `{"error": slug, "detail": text}`. Nothing here logs or
 returns an IP address or a mailbox id; the log holds counts only.
@@ -13,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -24,7 +26,7 @@ import msgspec
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from hasteh.envelope import (
@@ -32,17 +34,28 @@ from hasteh.envelope import (
     Envelope,
     EnvelopeError,
     Kind,
+    WriteAuthError,
+    claimed_mailbox,
     envelope_id,
+    fetch_tag,
     mailbox_hash,
+    parse_write_headers,
 )
-from hasteh.relay.errors import StorageError
+from hasteh.relay.errors import ConfigError, StorageError
 from hasteh.relay.openapi import SCHEMA
 from hasteh.relay.storage import (
     MAX_EPOCH,
     Accepted,
-    Conflict,
+    AlreadyClaimed,
+    BudgetExhausted,
+    Denied,
+    Fetched,
+    Limits,
     MailboxFull,
+    NotAllowed,
     PostItem,
+    Record,
+    RelayFull,
     Storage,
     restore,
     stored_form,
@@ -52,6 +65,12 @@ from hasteh.relay.writer import Writer
 log = logging.getLogger("hasteh.relay")
 
 DAY = 86400.0
+#: The fixed part of a fetch answer beyond its envelopes and stamps, generously counted.
+_ANSWER_FRAME = 160
+#: What one envelope adds to an answer besides its base64: quotes, commas, stamp and seq.
+_PER_ENVELOPE = 40
+#: Room for one largest envelope in base64, so a fetch always makes progress.
+MIN_FETCH_BYTES = _ANSWER_FRAME + _PER_ENVELOPE + 4 * (MAX_ENVELOPE_SIZE + 2) // 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +87,28 @@ class RelayConfig:
     max_wait: float = 30.0
     body_timeout: float = 10.0
     stats_interval: float = 300.0
+    max_keys_per_epoch: int = 16
+    commit_grace: float = 7 * DAY
+    key_retention: float = 60 * DAY
+    key_bytes_per_day: int = 64 * 1024 * 1024
+    key_commits_per_day: int = 256
+    max_total_bytes: int = 20 * 1024**3
+    max_fetch_bytes: int = 4 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        if self.max_fetch_bytes < MIN_FETCH_BYTES:
+            raise ConfigError(f"max_fetch_bytes must be at least {MIN_FETCH_BYTES}")
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_mailbox_bytes=self.max_mailbox_bytes,
+            max_keys_per_epoch=self.max_keys_per_epoch,
+            commit_grace=self.commit_grace,
+            key_bytes_per_day=self.key_bytes_per_day,
+            key_commits_per_day=self.key_commits_per_day,
+            max_total_bytes=self.max_total_bytes,
+        )
 
 
 class FetchRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -75,13 +116,8 @@ class FetchRequest(msgspec.Struct, forbid_unknown_fields=True):
     after: Annotated[str, msgspec.Meta(pattern="^[0-9]{1,18}$")] = "0"
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
     wait: Annotated[float, msgspec.Meta(ge=0, le=30)] = 0.0
-
-
-class FetchResponse(msgspec.Struct):
-    envelopes: list[bytes]
-    cursor: str
-    epoch: int | None
-    more: bool
+    key: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{32}$")] | None = None
+    tag: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{32}$")] | None = None
 
 
 _fetch_decoder = msgspec.json.Decoder(FetchRequest)
@@ -97,6 +133,77 @@ class JSON(Response):
 
 def refuse(status: int, error: str, detail: str, **extra: Any) -> JSON:
     return JSON({"error": error, "detail": detail, **extra}, status_code=status)
+
+
+def decode_fetch(body: bytes) -> FetchRequest | JSON:
+    """The fetch request, or the 4xx for it. msgspec reports invalid UTF-8 as a plain
+    ValueError (UnicodeDecodeError), which must be a refusal like any other bad JSON."""
+    try:
+        return _fetch_decoder.decode(body)
+    except msgspec.ValidationError as exc:
+        return refuse(422, "bad_request", str(exc))
+    except (msgspec.DecodeError, ValueError):
+        return refuse(400, "bad_json", "the body is not valid UTF-8 JSON")
+
+
+#: A streamed answer is sent in pieces of about this size (one ASGI message per piece).
+_STREAM_PIECE = 32 * 1024
+
+
+def encode_page(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Iterator[bytes]:
+    """The fetch answer, encoded one envelope at a time: `records` already fit the byte cap,
+    and beyond them only one envelope's base64 and a piece of at most 32 KiB waiting to be
+    sent exist at a time (a piece per envelope would cost one socket write each)."""
+    piece = bytearray(b'{"envelopes":[')
+    group: list[bytes] = []
+    size, first = 0, True
+    for record in records:
+        # msgspec encodes a few envelopes at once (in C); one envelope alone may be large.
+        group.append(restore(record.data, mailbox))
+        size += len(record.data)
+        if size >= _STREAM_PIECE * 3 // 4:
+            piece += (b"" if first else b",") + _encoder.encode(group)[1:-1]
+            group, size, first = [], 0, False
+            yield bytes(piece)
+            piece.clear()
+    if group:
+        piece += (b"" if first else b",") + _encoder.encode(group)[1:-1]
+    if piece:
+        yield bytes(piece)
+    yield b'],"stamps":' + _encoder.encode([r.stamp for r in records])
+    yield b',"seqs":' + _encoder.encode([r.seq for r in records])
+    yield b"," + _encoder.encode(tail)[1:]
+
+
+async def _pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """On the event loop: Starlette would hop to a worker thread for each piece of a plain
+    iterator."""
+    for piece in pieces:
+        yield piece
+
+
+def page_answer(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Response:
+    """A small answer (at most two pieces) in one body; a larger one streamed, so that a
+    108-byte request never makes the relay build megabytes in memory."""
+    pieces = encode_page(records, mailbox, tail)
+    size = sum(4 * ((len(r.data) + 2) // 3) + _PER_ENVELOPE for r in records)
+    if size <= 2 * _STREAM_PIECE:
+        return Response(b"".join(pieces), media_type="application/json")
+    return StreamingResponse(_pieces(pieces), media_type="application/json")
+
+
+def post_answer(result: Accepted, item: PostItem, *, has_next_key: bool) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "id": item.envelope_id.hex(),
+        "cursor": str(result.seq),
+        "stamp": result.stamp,
+    }
+    if item.is_commit:
+        answer["epoch"] = item.epoch + 1
+        answer["earlier_commits"] = result.earlier_commits
+        if has_next_key:
+            answer["key_registered"] = bool(result.key_registered)
+    return answer
 
 
 @dataclass(slots=True)
@@ -164,6 +271,21 @@ class Waiters:
         return len(self._events)
 
 
+def _fit(records: list[Record], cap: int) -> list[Record]:
+    """The records whose base64 and framing fit in `cap` answer bytes (at least one).
+
+    Storage already cut the page by stored size; this counts the encoding exactly."""
+    kept: list[Record] = []
+    used = 0
+    for record in records:
+        cost = 4 * ((len(record.data) + 2) // 3) + _PER_ENVELOPE
+        if kept and used + cost > cap:
+            break
+        kept.append(record)
+        used += cost
+    return kept
+
+
 class _BodyTooLarge(Exception):
     pass
 
@@ -203,9 +325,7 @@ def create_app(
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(waiters.notify, keys)
 
-    writer = Writer(
-        storage, max_mailbox_bytes=cfg.max_mailbox_bytes, on_commit=on_commit, clock=clock
-    )
+    writer = Writer(storage, limits=cfg.limits, on_commit=on_commit, clock=clock)
 
     def limited(request: Request) -> JSON | None:
         client = request.scope.get("client")
@@ -235,34 +355,55 @@ def create_app(
         if env.kind is Kind.COMMIT and env.epoch > MAX_EPOCH:
             counters.refused += 1
             return refuse(400, "bad_envelope", "bad-epoch: epoch too large for this relay")
+        try:
+            auth = parse_write_headers(request.headers)
+        except WriteAuthError as exc:
+            counters.refused += 1
+            return refuse(400, "bad_write_auth", str(exc))
+        if env.kind is not Kind.COMMIT and (auth.next_key is not None or auth.retire):
+            counters.refused += 1
+            return refuse(
+                400, "bad_write_auth", "Hasteh-Next-Key and Hasteh-Retire go on commits only"
+            )
+        if auth.claim is not None and claimed_mailbox(auth.claim) != env.mailbox:
+            counters.refused += 1
+            return refuse(400, "bad_claim", "Hasteh-Claim does not hash to this mailbox id")
         item = PostItem(
             mailbox_hash=mailbox_hash(env.mailbox),
             envelope_id=envelope_id(body),  # the strict decoder re-encodes to `body` exactly
             is_commit=env.kind is Kind.COMMIT,
             epoch=env.epoch,
             stored=stored_form(body),
+            auth=auth,
         )
         try:
             result = await writer.post(item)
         except StorageError:
             return refuse(503, "unavailable", "storage is failing; try again later")
+        if not isinstance(result, Accepted):
+            counters.refused += 1
         match result:
-            case Accepted(seq=seq):
+            case Accepted():
                 counters.posted += 1
-                answer: dict[str, Any] = {"id": item.envelope_id.hex(), "cursor": str(seq)}
-                if item.is_commit:
-                    answer["epoch"] = env.epoch + 1
-                return JSON(answer)
-            case Conflict(epoch=epoch):
-                counters.conflicts += 1
+                if item.is_commit and result.earlier_commits:
+                    counters.conflicts += 1
+                return JSON(post_answer(result, item, has_next_key=auth.next_key is not None))
+            case NotAllowed(detail=detail):
+                return refuse(403, "not_allowed", detail)
+            case AlreadyClaimed():
                 return refuse(
-                    409,
-                    "epoch_conflict",
-                    "the mailbox is at another epoch: fetch, process, and re-stage the commit",
-                    epoch=epoch,
+                    409, "already_claimed", "the mailbox has keys: post with a registered key"
                 )
+            case BudgetExhausted(retry_after=wait, what=what):
+                return refuse(
+                    429,
+                    "budget_exhausted",
+                    f"this write key has used its daily {what} budget; retry later",
+                    retry_after=wait,
+                )
+            case RelayFull():
+                return refuse(507, "relay_full", "the relay is full; try another relay")
             case MailboxFull():
-                counters.refused += 1
                 return refuse(403, "mailbox_full", "the mailbox has reached its size quota")
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -275,26 +416,36 @@ def create_app(
             return refuse(413, "too_large", "a fetch request is at most 4096 bytes")
         except TimeoutError:
             return refuse(408, "body_timeout", "the request body arrived too slowly")
-        try:
-            req = _fetch_decoder.decode(body)
-        except msgspec.ValidationError as exc:
-            return refuse(422, "bad_request", str(exc))
-        except msgspec.DecodeError:
-            return refuse(400, "bad_json", "the body is not valid JSON")
+        req = decode_fetch(body)
+        if isinstance(req, JSON):
+            counters.refused += 1
+            return req
         mailbox = bytes.fromhex(req.mailbox)
         key = mailbox_hash(mailbox)
         after = int(req.after)
         limit = min(req.limit, cfg.max_fetch)
+        key_id = None if req.key is None else bytes.fromhex(req.key)
+        tag = b"" if req.tag is None else bytes.fromhex(req.tag)
+
+        def check(write_key: bytes) -> bool:
+            return hmac.compare_digest(fetch_tag(write_key, mailbox), tag)
+
+        # Stored bytes grow by a third in base64; the frame and stamps are counted apart.
+        max_stored = (cfg.max_fetch_bytes - _ANSWER_FRAME) * 3 // 4
+
+        def read() -> Fetched | Denied:
+            return storage.fetch(
+                key, after=after, limit=limit, key_id=key_id, check=check, max_bytes=max_stored
+            )
+
         deadline = time.monotonic() + min(req.wait, cfg.max_wait)
         try:
             while True:
                 event = waiters.acquire(key)
                 try:
-                    got = await anyio.to_thread.run_sync(
-                        lambda: storage.fetch(key, after=after, limit=limit + 1)
-                    )
+                    got = await anyio.to_thread.run_sync(read)
                     remaining = deadline - time.monotonic()
-                    if got.records or remaining <= 0:
+                    if isinstance(got, Denied) or got.records or remaining <= 0:
                         break
                     # Another relay process may share the database: re-check every second.
                     with contextlib.suppress(TimeoutError):
@@ -303,17 +454,15 @@ def create_app(
                     waiters.release(key, event)
         except StorageError:
             return refuse(503, "unavailable", "storage is failing; try again later")
-        records = got.records[:limit]
+        if isinstance(got, Denied):
+            counters.refused += 1
+            return refuse(403, "not_allowed", got.detail)
+        records = _fit(got.records, cfg.max_fetch_bytes - _ANSWER_FRAME)
         counters.fetched += len(records)
-        cursor = str(records[-1][0]) if records else req.after
-        return JSON(
-            FetchResponse(
-                envelopes=[restore(data, mailbox) for _, data in records],
-                cursor=str(int(cursor)),
-                epoch=got.epoch,
-                more=len(got.records) > limit,
-            )
-        )
+        cursor = str(records[-1].seq) if records else str(int(req.after))
+        more = got.more or len(records) < len(got.records)
+        tail = {"cursor": cursor, "epoch": got.epoch, "more": more}
+        return page_answer(records, mailbox, tail)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -329,7 +478,9 @@ def create_app(
         while True:  # at start, then every sweep_interval
             try:
                 removed = await anyio.to_thread.run_sync(
-                    lambda: storage.sweep(before=clock() - cfg.retention)
+                    lambda: storage.sweep(
+                        before=clock() - cfg.retention, keys_before=clock() - cfg.key_retention
+                    )
                 )
                 log.info("retention sweep removed %d envelopes", removed)
             except Exception:

@@ -28,6 +28,41 @@ def _error(description: str, extra: dict[str, Any] | None = None) -> dict[str, A
 
 
 _RATE = _error("Too many requests on this connection")
+_BUDGET = _error(
+    "Too many requests on this connection (rate_limited), or the write key used its daily"
+    " budget (budget_exhausted, with retry_after in seconds)",
+    {"retry_after": {"type": "integer", "minimum": 1}},
+)
+_HEX32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+_HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+
+
+def _header(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": name == "Hasteh-Write",
+        "description": description,
+        "schema": schema,
+    }
+
+
+_WRITE_HEADERS = [
+    _header(
+        "Hasteh-Write",
+        "Write key id (16 bytes) then write tag (16 bytes), in lowercase hex",
+        {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    ),
+    _header("Hasteh-Claim", "Claim whose SHA-256 (labelled) is the mailbox id", _HEX64),
+    _header("Hasteh-Key", "The write key a claim registers", _HEX64),
+    _header(
+        "Hasteh-Claim-Epoch",
+        "The epoch the claimed key is registered for",
+        {"type": "string", "pattern": "^[0-9]{1,19}$"},
+    ),
+    _header("Hasteh-Next-Key", "On a commit: the key of epoch E + 1", _HEX64),
+    _header("Hasteh-Retire", "On a commit: retire every key of epoch <= E", {"enum": ["1"]}),
+]
 _TIMEOUT = _error("The request body arrived too slowly")
 _TOO_LARGE = _error("The body is larger than allowed")
 _UNAVAILABLE = _error("Storage is failing; nothing was stored")
@@ -63,6 +98,7 @@ SCHEMA: dict[str, Any] = {
         "/v1/envelopes": {
             "post": {
                 "operationId": "postEnvelope",
+                "parameters": _WRITE_HEADERS,
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -82,26 +118,33 @@ SCHEMA: dict[str, Any] = {
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["id", "cursor"],
+                                    "required": ["id", "cursor", "stamp"],
                                     "properties": {
                                         "id": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                                         "cursor": {"type": "string", "pattern": "^[0-9]+$"},
+                                        "stamp": {"type": "integer"},
                                         "epoch": {"type": "integer", "minimum": 1},
+                                        "earlier_commits": {"type": "integer", "minimum": 0},
+                                        "key_registered": {"type": "boolean"},
                                     },
                                 }
                             }
                         },
                     },
-                    "400": _error("Not a valid envelope"),
-                    "403": _error("The mailbox has reached its size quota"),
-                    "408": _TIMEOUT,
-                    "409": _error(
-                        "A commit for an epoch the mailbox is not at",
-                        {"epoch": {"type": "integer", "nullable": True}},
+                    "400": _error(
+                        "Not a valid envelope (bad_envelope), bad write headers"
+                        " (bad_write_auth), or a claim that is not this mailbox's (bad_claim)"
                     ),
+                    "403": _error(
+                        "The write key may not post this (not_allowed), or the mailbox has"
+                        " reached its size quota (mailbox_full)"
+                    ),
+                    "408": _TIMEOUT,
+                    "409": _error("The mailbox is already claimed (already_claimed)"),
                     "413": _TOO_LARGE,
-                    "429": _RATE,
+                    "429": _BUDGET,
                     "503": _UNAVAILABLE,
+                    "507": _error("The relay is full (relay_full)"),
                 },
             }
         },
@@ -121,6 +164,8 @@ SCHEMA: dict[str, Any] = {
                                     "after": {"type": "string", "pattern": "^[0-9]{1,18}$"},
                                     "limit": {"type": "integer", "minimum": 1, "maximum": 1000},
                                     "wait": {"type": "number", "minimum": 0, "maximum": 30},
+                                    "key": {**_HEX32, "nullable": True},
+                                    "tag": {**_HEX32, "nullable": True},
                                 },
                             }
                         }
@@ -133,12 +178,14 @@ SCHEMA: dict[str, Any] = {
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["envelopes", "cursor", "epoch", "more"],
+                                    "required": ["envelopes", "stamps", "cursor", "epoch", "more"],
                                     "properties": {
                                         "envelopes": {
                                             "type": "array",
                                             "items": {"type": "string", "format": "byte"},
                                         },
+                                        "stamps": {"type": "array", "items": {"type": "integer"}},
+                                        "seqs": {"type": "array", "items": {"type": "integer"}},
                                         "cursor": {"type": "string", "pattern": "^[0-9]+$"},
                                         "epoch": {"type": "integer", "nullable": True},
                                         "more": {"type": "boolean"},
@@ -147,7 +194,8 @@ SCHEMA: dict[str, Any] = {
                             }
                         },
                     },
-                    "400": _error("The body is not JSON"),
+                    "400": _error("The body is not UTF-8 JSON"),
+                    "403": _error("A claimed mailbox needs a current key and its fetch tag"),
                     "408": _TIMEOUT,
                     "413": _TOO_LARGE,
                     "422": _error("The JSON does not match the request schema"),

@@ -5,55 +5,100 @@ runs a whole batch in one transaction and acknowledges nothing before it commits
 commit keeps every acknowledged envelope durable (SQLite WAL with synchronous=FULL, or a
 PostgreSQL commit) while paying one fsync per batch instead of one per envelope.
 
-Rules applied to each posted envelope, in order (docs/protocol.md):
+Rules applied to each posted envelope, in order (docs/protocol.md, "Write access"):
 
-1. the same envelope id already in the mailbox -> the same answer as the first time;
-2. a commit for epoch E while the mailbox is at another known epoch -> `Conflict(epoch)`;
-3. the mailbox would exceed its byte quota -> `MailboxFull`;
-4. otherwise store it; a commit moves the mailbox to E + 1.
+1. the write key must be registered for the mailbox, or the post must claim a mailbox that
+   has no keys yet (the claim was checked against the mailbox id by the caller);
+2. the tag must be the key's HMAC over the envelope id -> otherwise `NotAllowed`;
+3. the same envelope id already in the mailbox -> the same answer as the first time;
+4. the relay must be under its global byte budget (a claim: under 90 %) -> `RelayFull`;
+5. a message or welcome needs a key that is not retired; a commit for epoch E needs a key
+   of epoch E retired less than `commit_grace` ago -> `NotAllowed`;
+6. the key's daily byte and commit budgets -> `BudgetExhausted`;
+7. the mailbox's byte quota -> `MailboxFull`;
+8. otherwise store it. A commit may register the key of epoch E + 1 (`next_key`, at most
+   `max_keys_per_epoch` per epoch) and retire every key of epoch <= E (`retire`).
 
-A mailbox that has never seen a commit (or was forgotten by retention) has no epoch; its
-first commit, for whatever epoch, sets it.
+Commits never conflict: every commit is stored in the relay's order and members take the
+first valid one. The mailbox epoch kept here is only a hint (the highest registered epoch).
 """
 
 from __future__ import annotations
 
+import hmac
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from hasteh.envelope import HEADER_SIZE
+from hasteh.envelope import HEADER_SIZE, MAX_WIRE_EPOCH, WriteRequest, write_key_id, write_tag
+from hasteh.relay.budget import DAY, Window
 from hasteh.relay.errors import ConfigError, StorageError
 
 #: Stored envelopes carry 32 zero bytes where the mailbox id was; fetch splices it back.
 MAILBOX_SLICE = slice(12, 44)
 ZERO_MAILBOX = bytes(32)
 #: SQL integers are signed 64-bit; a commit must leave room for E + 1.
-MAX_EPOCH = 2**63 - 2
+MAX_EPOCH = MAX_WIRE_EPOCH
+#: How long the global byte total may be stale when several processes share a database.
+TOTAL_REFRESH = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The relay's write limits (RelayConfig carries the operator's values)."""
+
+    max_mailbox_bytes: int = 256 * 1024 * 1024
+    max_keys_per_epoch: int = 16
+    commit_grace: float = 7 * DAY
+    key_bytes_per_day: int = 64 * 1024 * 1024
+    key_commits_per_day: int = 256
+    max_total_bytes: int = 20 * 1024**3
 
 
 @dataclass(frozen=True, slots=True)
 class PostItem:
-    """One envelope to store. `stored` is the encoded envelope with the mailbox zeroed."""
+    """One envelope to store. `stored` is the encoded envelope with the mailbox zeroed.
+
+    `auth` is the parsed write headers; a claim in it already matches the mailbox id."""
 
     mailbox_hash: bytes
     envelope_id: bytes
     is_commit: bool
     epoch: int
     stored: bytes
+    auth: WriteRequest
 
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
     seq: int
+    stamp: int
+    earlier_commits: int = 0
+    key_registered: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Conflict:
-    epoch: int | None
+class NotAllowed:
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyClaimed:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetExhausted:
+    retry_after: int
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelayFull:
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,25 +106,51 @@ class MailboxFull:
     pass
 
 
-PostResult = Accepted | Conflict | MailboxFull
+PostResult = Accepted | NotAllowed | AlreadyClaimed | BudgetExhausted | RelayFull | MailboxFull
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    seq: int
+    data: bytes  # the stored envelope (mailbox zeroed)
+    stamp: int  # receive time, whole unix seconds
 
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    records: list[tuple[int, bytes]]  # (seq, stored envelope)
+    records: list[Record]
     epoch: int | None
+    more: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Denied:
+    detail: str
+
+
+#: Given a key's bytes, whether the fetch tag was made with it.
+TagCheck = Callable[[bytes], bool]
 
 
 class Storage(Protocol):
     """What the relay needs from a database. Methods are blocking; call them off the loop."""
 
     def post_batch(
-        self, items: Sequence[PostItem], *, now: float, max_mailbox_bytes: int
+        self, items: Sequence[PostItem], *, now: float, limits: Limits
     ) -> list[PostResult]: ...
 
-    def fetch(self, mailbox_hash: bytes, *, after: int, limit: int) -> Fetched: ...
+    def fetch(
+        self,
+        mailbox_hash: bytes,
+        *,
+        after: int,
+        limit: int,
+        key_id: bytes | None = None,
+        check: TagCheck | None = None,
+        max_bytes: int = 2**62,
+    ) -> Fetched | Denied: ...
 
-    def sweep(self, *, before: float) -> int: ...
+    def sweep(self, *, before: float, keys_before: float | None = None) -> int: ...
 
     def ping(self) -> None: ...
 
@@ -93,6 +164,7 @@ CREATE TABLE IF NOT EXISTS envelopes (
     id BLOB NOT NULL,
     created_at REAL NOT NULL,
     data BLOB NOT NULL,
+    commit_epoch INTEGER,
     UNIQUE (mailbox, id)
 );
 CREATE INDEX IF NOT EXISTS envelopes_mailbox_seq ON envelopes (mailbox, seq);
@@ -103,6 +175,22 @@ CREATE TABLE IF NOT EXISTS mailboxes (
     bytes INTEGER NOT NULL,
     last_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS write_keys (
+    mailbox BLOB NOT NULL,
+    key_id BLOB NOT NULL,
+    key BLOB NOT NULL,
+    epoch INTEGER NOT NULL,
+    retired_seq INTEGER,
+    retired_at REAL,
+    bytes_start REAL NOT NULL,
+    bytes_now INTEGER NOT NULL,
+    bytes_before INTEGER NOT NULL,
+    commits_start REAL NOT NULL,
+    commits_now INTEGER NOT NULL,
+    commits_before INTEGER NOT NULL,
+    PRIMARY KEY (mailbox, key_id)
+);
+CREATE INDEX IF NOT EXISTS write_keys_epoch ON write_keys (mailbox, epoch);
 """
 
 _SCHEMA_POSTGRES = """
@@ -112,6 +200,7 @@ CREATE TABLE IF NOT EXISTS envelopes (
     id BYTEA NOT NULL,
     created_at DOUBLE PRECISION NOT NULL,
     data BYTEA NOT NULL,
+    commit_epoch BIGINT,
     UNIQUE (mailbox, id)
 );
 CREATE INDEX IF NOT EXISTS envelopes_mailbox_seq ON envelopes (mailbox, seq);
@@ -122,7 +211,72 @@ CREATE TABLE IF NOT EXISTS mailboxes (
     bytes BIGINT NOT NULL,
     last_at DOUBLE PRECISION NOT NULL
 );
+CREATE TABLE IF NOT EXISTS write_keys (
+    mailbox BYTEA NOT NULL,
+    key_id BYTEA NOT NULL,
+    key BYTEA NOT NULL,
+    epoch BIGINT NOT NULL,
+    retired_seq BIGINT,
+    retired_at DOUBLE PRECISION,
+    bytes_start DOUBLE PRECISION NOT NULL,
+    bytes_now BIGINT NOT NULL,
+    bytes_before BIGINT NOT NULL,
+    commits_start DOUBLE PRECISION NOT NULL,
+    commits_now BIGINT NOT NULL,
+    commits_before BIGINT NOT NULL,
+    PRIMARY KEY (mailbox, key_id)
+);
+CREATE INDEX IF NOT EXISTS write_keys_epoch ON write_keys (mailbox, epoch);
+ALTER TABLE envelopes ADD COLUMN IF NOT EXISTS commit_epoch BIGINT;
 """
+
+#: After the migration has added `commit_epoch` to an older database.
+_INDEX_COMMITS = (
+    "CREATE INDEX IF NOT EXISTS envelopes_commits ON envelopes (mailbox, commit_epoch)"
+    " WHERE commit_epoch IS NOT NULL"
+)
+
+_KEY_COLUMNS = (
+    "key, epoch, retired_seq, retired_at, bytes_start, bytes_now, bytes_before,"
+    " commits_start, commits_now, commits_before"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """One registered write key of a mailbox, with its budget windows."""
+
+    key: bytes
+    epoch: int
+    retired_seq: int | None
+    retired_at: float | None
+    usage: tuple[Window, Window]  # bytes, commits
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> _Key:
+        return cls(
+            bytes(row[0]),
+            int(row[1]),
+            None if row[2] is None else int(row[2]),
+            None if row[3] is None else float(row[3]),
+            (
+                Window(float(row[4]), int(row[5]), int(row[6])),
+                Window(float(row[7]), int(row[8]), int(row[9])),
+            ),
+        )
+
+
+#: Budget use counted during one batch, written once per key at its end.
+_Usage = dict[tuple[bytes, bytes], tuple[Window, Window]]
+
+
+@dataclass(slots=True)
+class _Total:
+    """The relay's stored bytes: refreshed from the database now and then (other processes
+    may write too), counted in memory in between."""
+
+    value: int = 0
+    at: float = field(default=-1e18)
 
 
 class _SqlStorage:
@@ -139,6 +293,7 @@ class _SqlStorage:
         # thread) both use it, and a connection holds one transaction at a time.
         self._write_lock = threading.Lock()
         self._writer: Any = self._connect()
+        self._total = _Total()
 
     # -- to override ----------------------------------------------------------------
     def _connect(self) -> Any:
@@ -163,19 +318,32 @@ class _SqlStorage:
         return conn
 
     def post_batch(
-        self, items: Sequence[PostItem], *, now: float, max_mailbox_bytes: int
+        self, items: Sequence[PostItem], *, now: float, limits: Limits
     ) -> list[PostResult]:
         try:
             with self._write_lock, self._transaction(self._writer) as cur:
                 if self.LOCK:
                     self._lock_mailboxes(cur, sorted({i.mailbox_hash for i in items}), now)
-                return [self._post_one(cur, item, now, max_mailbox_bytes) for item in items]
+                self._refresh_total(cur, now)
+                used: _Usage = {}
+                results = [self._post_one(cur, item, now, limits, used) for item in items]
+                self._charge(cur, used)
+                return results
         except (sqlite3.Error, OSError) as exc:
+            self._total.at = -1e18  # the in-memory count may include rolled-back posts
             raise StorageError("the database refused a write") from exc
         except Exception as exc:
+            self._total.at = -1e18
             if type(exc).__module__.startswith("psycopg"):
                 raise StorageError("the database refused a write") from exc
             raise
+
+    def _refresh_total(self, cur: Any, now: float) -> None:
+        if now - self._total.at < TOTAL_REFRESH:
+            return
+        cur.execute("SELECT COALESCE(SUM(bytes), 0) FROM mailboxes")
+        self._total.value = int(cur.fetchone()[0])
+        self._total.at = now
 
     def _lock_mailboxes(self, cur: Any, hashes: list[bytes], now: float) -> None:
         for h in hashes:
@@ -189,65 +357,275 @@ class _SqlStorage:
             cur.execute(self._sql("SELECT 1 FROM mailboxes WHERE hash = ? FOR UPDATE"), (h,))
             cur.fetchall()
 
-    def _post_one(self, cur: Any, item: PostItem, now: float, cap: int) -> PostResult:
-        sql = self._sql
+    def _key(self, cur: Any, mailbox_hash: bytes, key_id: bytes) -> _Key | None:
         cur.execute(
-            sql(
+            self._sql(
+                f"SELECT {_KEY_COLUMNS} FROM write_keys WHERE mailbox = ? AND key_id = ?"  # noqa: S608
+            ),
+            (mailbox_hash, key_id),
+        )
+        row = cur.fetchone()
+        return None if row is None else _Key.from_row(row)
+
+    def _has_keys(self, cur: Any, mailbox_hash: bytes) -> bool:
+        cur.execute(
+            self._sql("SELECT 1 FROM write_keys WHERE mailbox = ? LIMIT 1"), (mailbox_hash,)
+        )
+        return cur.fetchone() is not None
+
+    def _post_one(
+        self, cur: Any, item: PostItem, now: float, limits: Limits, used: _Usage
+    ) -> PostResult:
+        auth = item.auth
+        key = self._key(cur, item.mailbox_hash, auth.key_id)
+        if key is not None and (item.mailbox_hash, auth.key_id) in used:
+            key = replace(key, usage=used[item.mailbox_hash, auth.key_id])
+        claiming = False
+        if key is None:
+            if auth.claim_key is None:
+                return NotAllowed("this write key is not registered for the mailbox")
+            if self._has_keys(cur, item.mailbox_hash):
+                return AlreadyClaimed()
+            claiming = True
+            key = _Key(auth.claim_key, auth.claim_epoch, None, None, (Window(now), Window(now)))
+        if not hmac.compare_digest(write_tag(key.key, item.envelope_id), auth.tag):
+            return NotAllowed("the write tag does not match the key and envelope")
+        cur.execute(
+            self._sql(
                 "SELECT (SELECT seq FROM envelopes WHERE mailbox = ? AND id = ?),"
                 " (SELECT epoch FROM mailboxes WHERE hash = ?),"
                 " (SELECT bytes FROM mailboxes WHERE hash = ?)"
             ),
             (item.mailbox_hash, item.envelope_id, item.mailbox_hash, item.mailbox_hash),
         )
-        seq, epoch, used = cur.fetchone()
+        seq, hint, in_mailbox = cur.fetchone()
         if seq is not None:
-            return Accepted(int(seq))
-        if item.is_commit and epoch is not None and epoch != item.epoch:
-            return Conflict(int(epoch))
+            return self._again(cur, item, int(seq))
+        full_at = limits.max_total_bytes * (9 if claiming else 10) // 10
+        if self._total.value + len(item.stored) > full_at:
+            return RelayFull()
+        if (refused := _key_refuses(key, item, now, limits)) is not None:
+            return refused
         size = len(item.stored)
-        if int(used or 0) + size > cap:
+        bytes_used = key.usage[0].rolled(now)
+        commits_used = key.usage[1].rolled(now)
+        wait = bytes_used.retry_after(now, size, limits.key_bytes_per_day)
+        if wait is not None:
+            return BudgetExhausted(wait, "bytes")
+        if item.is_commit:
+            wait = commits_used.retry_after(now, 1, limits.key_commits_per_day)
+            if wait is not None:
+                return BudgetExhausted(wait, "commits")
+        if int(in_mailbox or 0) + size > limits.max_mailbox_bytes:
             return MailboxFull()
-        new_epoch = item.epoch + 1 if item.is_commit else epoch
-        return Accepted(self._insert(cur, item, now, new_epoch))
+        if claiming:
+            self._register(cur, item.mailbox_hash, key.key, key.epoch, now)
+        new_seq = self._insert(cur, item, now)
+        self._total.value += size
+        bytes_used = bytes_used.add(size)
+        commits_used = commits_used.add(1) if item.is_commit else commits_used
+        used[item.mailbox_hash, auth.key_id] = (bytes_used, commits_used)
+        epochs = [key.epoch] if claiming else []
+        answer = Accepted(new_seq, int(now))
+        if item.is_commit:
+            if auth.retire:
+                self._retire(cur, item.mailbox_hash, item.epoch, new_seq, now)
+            registered = None
+            if auth.next_key is not None:
+                registered = self._register_limited(
+                    cur, item.mailbox_hash, auth.next_key, item.epoch + 1, now, limits
+                )
+                if registered:
+                    epochs.append(item.epoch + 1)
+            answer = Accepted(new_seq, int(now), self._earlier(cur, item, new_seq), registered)
+        if epochs:
+            top = max([*epochs, *([] if hint is None else [int(hint)])])
+            cur.execute(
+                self._sql("UPDATE mailboxes SET epoch = ? WHERE hash = ?"),
+                (top, item.mailbox_hash),
+            )
+        return answer
 
-    def _insert(self, cur: Any, item: PostItem, now: float, epoch: int | None) -> int:
+    def _again(self, cur: Any, item: PostItem, seq: int) -> Accepted:
+        """The answer to an envelope posted again: as close to the first as can be rebuilt."""
+        cur.execute(self._sql("SELECT created_at FROM envelopes WHERE seq = ?"), (seq,))
+        stamp = int(cur.fetchone()[0])
+        if not item.is_commit:
+            return Accepted(seq, stamp)
+        registered = None
+        if item.auth.next_key is not None:
+            found = self._key(cur, item.mailbox_hash, write_key_id(item.auth.next_key))
+            registered = found is not None
+        return Accepted(seq, stamp, self._earlier(cur, item, seq), registered)
+
+    def _earlier(self, cur: Any, item: PostItem, seq: int) -> int:
         cur.execute(
-            "INSERT INTO envelopes (mailbox, id, created_at, data) VALUES (?, ?, ?, ?)"
-            " RETURNING seq",
-            (item.mailbox_hash, item.envelope_id, now, item.stored),
+            self._sql(
+                "SELECT COUNT(*) FROM envelopes WHERE mailbox = ? AND commit_epoch = ? AND seq < ?"
+            ),
+            (item.mailbox_hash, item.epoch, seq),
+        )
+        return int(cur.fetchone()[0])
+
+    def _register(self, cur: Any, mailbox_hash: bytes, key: bytes, epoch: int, now: float) -> None:
+        cur.execute(
+            self._sql(
+                "INSERT INTO write_keys (mailbox, key_id, key, epoch, retired_seq, retired_at,"
+                " bytes_start, bytes_now, bytes_before, commits_start, commits_now,"
+                " commits_before) VALUES (?, ?, ?, ?, NULL, NULL, ?, 0, 0, ?, 0, 0)"
+                " ON CONFLICT (mailbox, key_id) DO NOTHING"
+            ),
+            (mailbox_hash, write_key_id(key), key, epoch, now, now),
+        )
+
+    def _register_limited(
+        self, cur: Any, mailbox_hash: bytes, key: bytes, epoch: int, now: float, limits: Limits
+    ) -> bool:
+        """Register `key` for `epoch` unless that epoch already has its maximum of keys."""
+        if self._key(cur, mailbox_hash, write_key_id(key)) is not None:
+            return True
+        cur.execute(
+            self._sql("SELECT COUNT(*) FROM write_keys WHERE mailbox = ? AND epoch = ?"),
+            (mailbox_hash, epoch),
+        )
+        if int(cur.fetchone()[0]) >= limits.max_keys_per_epoch:
+            return False
+        self._register(cur, mailbox_hash, key, epoch, now)
+        return True
+
+    def _retire(self, cur: Any, mailbox_hash: bytes, epoch: int, seq: int, now: float) -> None:
+        cur.execute(
+            self._sql(
+                "UPDATE write_keys SET retired_seq = ?, retired_at = ?"
+                " WHERE mailbox = ? AND epoch <= ? AND retired_seq IS NULL"
+            ),
+            (seq, now, mailbox_hash, epoch),
+        )
+
+    def _charge(self, cur: Any, used: _Usage) -> None:
+        """Write the batch's budget use: once per key, however many posts it made."""
+        if not used:
+            return
+        cur.executemany(
+            self._sql(
+                "UPDATE write_keys SET bytes_start = ?, bytes_now = ?, bytes_before = ?,"
+                " commits_start = ?, commits_now = ?, commits_before = ?"
+                " WHERE mailbox = ? AND key_id = ?"
+            ),
+            [
+                (b.start, b.current, b.previous, c.start, c.current, c.previous, mb, kid)
+                for (mb, kid), (b, c) in sorted(used.items())
+            ],
+        )
+
+    def _insert(self, cur: Any, item: PostItem, now: float) -> int:
+        cur.execute(
+            self._sql(
+                "INSERT INTO envelopes (mailbox, id, created_at, data, commit_epoch)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING seq"
+            ),
+            (
+                item.mailbox_hash,
+                item.envelope_id,
+                now,
+                item.stored,
+                item.epoch if item.is_commit else None,
+            ),
         )
         seq = int(cur.fetchone()[0])
         cur.execute(
-            "INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (hash) DO UPDATE SET epoch = excluded.epoch,"
-            " bytes = mailboxes.bytes + excluded.bytes, last_at = excluded.last_at",
-            (item.mailbox_hash, epoch, len(item.stored), now),
+            self._sql(
+                "INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (?, NULL, ?, ?)"
+                " ON CONFLICT (hash) DO UPDATE SET"
+                " bytes = mailboxes.bytes + excluded.bytes, last_at = excluded.last_at"
+            ),
+            (item.mailbox_hash, len(item.stored), now),
         )
         return seq
 
-    def fetch(self, mailbox_hash: bytes, *, after: int, limit: int) -> Fetched:
+    def fetch(
+        self,
+        mailbox_hash: bytes,
+        *,
+        after: int,
+        limit: int,
+        key_id: bytes | None = None,
+        check: TagCheck | None = None,
+        max_bytes: int = 2**62,
+    ) -> Fetched | Denied:
+        """Up to `limit` envelopes after `after` whose stored size fits in `max_bytes` (at
+        least one), as the key `key_id` may see them (`check` verifies its fetch tag)."""
         conn = self._reader()
         cur = conn.cursor()
         try:
-            cur.execute(
-                self._sql(
-                    "SELECT seq, data FROM envelopes WHERE mailbox = ? AND seq > ?"
-                    " ORDER BY seq LIMIT ?"
-                ),
-                (mailbox_hash, after, limit),
-            )
-            records = [(int(s), bytes(d)) for s, d in cur.fetchall()]
-            cur.execute(self._sql("SELECT epoch FROM mailboxes WHERE hash = ?"), (mailbox_hash,))
-            row = cur.fetchone()
+            return self._fetch(cur, mailbox_hash, after, limit, key_id, check, max_bytes)
         finally:
             self._end_read(conn)
+
+    def _fetch(
+        self,
+        cur: Any,
+        mailbox_hash: bytes,
+        after: int,
+        limit: int,
+        key_id: bytes | None,
+        check: TagCheck | None,
+        max_bytes: int,
+    ) -> Fetched | Denied:
+        key = None if key_id is None else self._key(cur, mailbox_hash, key_id)
+        if key is None and not self._has_keys(cur, mailbox_hash):
+            return Fetched([], None)  # unclaimed: nothing to show anyone
+        if key is None or check is None or not check(key.key):
+            return Denied("a current write key of this mailbox and its fetch tag are needed")
+        window = ""
+        params: list[Any] = [mailbox_hash, after]
+        if key.retired_seq is not None:
+            # A retired key reads up to its retirement, and the commits of its own epoch.
+            window = " AND (seq <= ? OR commit_epoch = ?)"
+            params += [key.retired_seq, key.epoch]
+        records, more = self._page(cur, window, params, limit, max_bytes)
+        cur.execute(self._sql("SELECT epoch FROM mailboxes WHERE hash = ?"), (mailbox_hash,))
+        row = cur.fetchone()
         epoch = None if row is None or row[0] is None else int(row[0])
-        return Fetched(records, epoch)
+        return Fetched(records, epoch, more)
+
+    def _page(
+        self, cur: Any, window: str, params: list[Any], limit: int, max_bytes: int
+    ) -> tuple[list[Record], bool]:
+        """Up to `limit` records after the cursor whose sizes fit `max_bytes` (at least one),
+        and whether more wait. Sizes first, then the data of the ones that fit, so that no
+        more than the cap is ever read into memory (a client-side cursor holds every row)."""
+        cur.execute(
+            self._sql(
+                "SELECT seq, LENGTH(data) FROM envelopes WHERE mailbox = ? AND seq > ?"  # noqa: S608 - fixed text
+                + window
+                + " ORDER BY seq LIMIT ?"
+            ),
+            (*params, limit + 1),
+        )
+        sizes = [(int(s), int(n)) for s, n in cur.fetchall()]
+        taken, total = 0, 0
+        for _, size in sizes[:limit]:
+            if taken and total + size > max_bytes:
+                break
+            taken, total = taken + 1, total + size
+        if not taken:
+            return [], False
+        cur.execute(
+            self._sql(
+                "SELECT seq, data, created_at FROM envelopes WHERE mailbox = ?"  # noqa: S608 - fixed text
+                " AND seq >= ? AND seq <= ?" + window + " ORDER BY seq"
+            ),
+            (params[0], sizes[0][0], sizes[taken - 1][0], *params[2:]),
+        )
+        records = [Record(int(s), bytes(d), int(c)) for s, d, c in cur.fetchall()]
+        return records, len(sizes) > taken
 
     def _end_read(self, conn: Any) -> None:
         """Close a read transaction so the next read sees new commits."""
 
-    def sweep(self, *, before: float) -> int:
+    def sweep(self, *, before: float, keys_before: float | None = None) -> int:
+        """Delete envelopes received before `before`, and keys retired before `keys_before`."""
         with self._write_lock, self._transaction(self._writer) as cur:
             cur.execute(self._sql("DELETE FROM envelopes WHERE created_at < ?"), (before,))
             removed = int(cur.rowcount or 0)
@@ -255,9 +633,18 @@ class _SqlStorage:
                 "UPDATE mailboxes SET bytes = COALESCE((SELECT SUM(LENGTH(e.data))"
                 " FROM envelopes e WHERE e.mailbox = mailboxes.hash), 0)"
             )
+            if keys_before is not None:
+                cur.execute(
+                    self._sql("DELETE FROM write_keys WHERE retired_at < ?"), (keys_before,)
+                )
             cur.execute(
-                self._sql("DELETE FROM mailboxes WHERE bytes = 0 AND last_at < ?"), (before,)
+                self._sql(
+                    "DELETE FROM mailboxes WHERE bytes = 0 AND last_at < ? AND NOT EXISTS"
+                    " (SELECT 1 FROM write_keys k WHERE k.mailbox = mailboxes.hash)"
+                ),
+                (before,),
             )
+            self._total.at = -1e18
         return removed
 
     def ping(self) -> None:
@@ -277,6 +664,21 @@ class _SqlStorage:
             self._readers.clear()
 
 
+def _key_refuses(key: _Key, item: PostItem, now: float, limits: Limits) -> NotAllowed | None:
+    """Whether this key may post this kind of envelope (rule 5 of the module docstring)."""
+    if not item.is_commit:
+        if key.retired_seq is not None:
+            return NotAllowed("this write key was retired by a commit: fetch and process it")
+        return None
+    if key.epoch != item.epoch:
+        return NotAllowed(
+            f"a commit for epoch {item.epoch} needs a key of that epoch, not of {key.epoch}"
+        )
+    if key.retired_at is not None and now - key.retired_at >= limits.commit_grace:
+        return NotAllowed("this write key was retired too long ago to commit with it")
+    return None
+
+
 class SqliteStorage(_SqlStorage):
     """Embedded SQLite: WAL, synchronous=FULL, one writer connection, one reader per thread."""
 
@@ -284,6 +686,10 @@ class SqliteStorage(_SqlStorage):
         self._path = path
         super().__init__()
         self._writer.executescript(_SCHEMA_SQLITE)
+        columns = {row[1] for row in self._writer.execute("PRAGMA table_info(envelopes)")}
+        if "commit_epoch" not in columns:  # a database from before write access
+            self._writer.execute("ALTER TABLE envelopes ADD COLUMN commit_epoch INTEGER")
+        self._writer.execute(_INDEX_COMMITS)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -293,6 +699,26 @@ class SqliteStorage(_SqlStorage):
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
         return conn
+
+    def _page(
+        self, cur: Any, window: str, params: list[Any], limit: int, max_bytes: int
+    ) -> tuple[list[Record], bool]:
+        """One pass: SQLite steps through rows only as they are taken, so stopping at the
+        cap reads no more than it."""
+        cur.execute(
+            "SELECT seq, data, created_at FROM envelopes WHERE mailbox = ? AND seq > ?"  # noqa: S608 - fixed text
+            + window
+            + " ORDER BY seq LIMIT ?",
+            (*params, limit + 1),
+        )
+        records: list[Record] = []
+        total = 0
+        for seq, data, created in cur:
+            if len(records) == limit or (records and total + len(data) > max_bytes):
+                return records, True
+            records.append(Record(int(seq), bytes(data), int(created)))
+            total += len(data)
+        return records, False
 
     @contextmanager
     def _transaction(self, conn: Any) -> Iterator[Any]:
@@ -310,17 +736,14 @@ class SealedSqliteStorage(SqliteStorage):
     """The embedded relay of `hasteh up`: the same SQLite schema inside SQLCipher, keyed
     by a random secret that the profile's vault keeps, so at rest the relay's folder is
     as opaque as the vault (no mailbox hash, epoch or stamp in clear), and it becomes
-    noise when panic or a duress unlock shreds the vault. Stamps are rounded down to the
-    hour: retention needs no more, and a decrypted copy then tells less about when.
+    noise when panic or a duress unlock shreds the vault. Stamps are kept to the second:
+    members' log time rests on them (docs/org.md, "Order, time and write access").
     """
-
-    #: Stamps (envelope `created_at`, mailbox `last_at`) are multiples of this, in s.
-    STAMP = 3600
 
     def __init__(self, path: str, key: bytes) -> None:
         if len(key) != 32:
             raise ConfigError("the embedded relay's key must be 32 bytes")
-        self._key = key
+        self._secret = key
         try:
             super().__init__(path)
         except Exception as exc:
@@ -334,7 +757,7 @@ class SealedSqliteStorage(SqliteStorage):
         conn = sqlcipher3.connect(
             self._path, isolation_level=None, check_same_thread=False, timeout=30
         )
-        conn.execute(f"PRAGMA key = \"x'{self._key.hex()}'\"")
+        conn.execute(f"PRAGMA key = \"x'{self._secret.hex()}'\"")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA journal_mode=WAL")
@@ -344,11 +767,10 @@ class SealedSqliteStorage(SqliteStorage):
         return conn
 
     def post_batch(
-        self, items: Sequence[PostItem], *, now: float, max_mailbox_bytes: int
+        self, items: Sequence[PostItem], *, now: float, limits: Limits
     ) -> list[PostResult]:
-        hour = float(int(now) - int(now) % self.STAMP)
         try:
-            return super().post_batch(items, now=hour, max_mailbox_bytes=max_mailbox_bytes)
+            return super().post_batch(items, now=now, limits=limits)
         except Exception as exc:
             if _is_sqlcipher_error(exc):
                 raise StorageError("the database refused a write") from exc
@@ -372,6 +794,7 @@ class PostgresStorage(_SqlStorage):
         with self._transaction(self._writer) as cur:
             cur.execute("SELECT pg_advisory_xact_lock(7201)")
             cur.execute(_SCHEMA_POSTGRES)
+            cur.execute(_INDEX_COMMITS)
 
     def _connect(self) -> Any:
         import psycopg
@@ -382,27 +805,6 @@ class PostgresStorage(_SqlStorage):
     def _transaction(self, conn: Any) -> Iterator[Any]:
         with conn.transaction(), conn.cursor() as cur:
             yield cur
-
-    def _insert(self, cur: Any, item: PostItem, now: float, epoch: int | None) -> int:
-        cur.execute(
-            "WITH ins AS (INSERT INTO envelopes (mailbox, id, created_at, data)"
-            " VALUES (%s, %s, %s, %s) RETURNING seq),"
-            " mb AS (INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (hash) DO UPDATE SET epoch = excluded.epoch,"
-            " bytes = mailboxes.bytes + excluded.bytes, last_at = excluded.last_at)"
-            " SELECT seq FROM ins",
-            (
-                item.mailbox_hash,
-                item.envelope_id,
-                now,
-                item.stored,
-                item.mailbox_hash,
-                epoch,
-                len(item.stored),
-                now,
-            ),
-        )
-        return int(cur.fetchone()[0])
 
 
 def open_storage(url: str) -> Storage:

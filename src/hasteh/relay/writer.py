@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from hasteh.relay.errors import StorageError
-from hasteh.relay.storage import PostItem, PostResult, Storage
+from hasteh.relay.storage import Limits, PostItem, PostResult, Storage
 
 log = logging.getLogger("hasteh.relay")
 
@@ -29,13 +29,13 @@ class Writer:
         self,
         storage: Storage,
         *,
-        max_mailbox_bytes: int,
+        limits: Limits,
         on_commit: Callable[[set[bytes]], None] = lambda hashes: None,
         clock: Callable[[], float] = time.time,
         max_batch: int = 1024,
     ) -> None:
         self._storage = storage
-        self._cap = max_mailbox_bytes
+        self._limits = limits
         self._on_commit = on_commit
         self._clock = clock
         self._max_batch = max_batch
@@ -81,9 +81,7 @@ class Writer:
         items = [job[0] for job in jobs]
         outcome: list[PostResult] | BaseException
         try:
-            outcome = self._storage.post_batch(
-                items, now=self._clock(), max_mailbox_bytes=self._cap
-            )
+            outcome = self._storage.post_batch(items, now=self._clock(), limits=self._limits)
             self.batches += 1
             self.written += len(items)
         except StorageError as exc:

@@ -13,13 +13,21 @@ they are already end-to-end encrypted MLS ciphertext. The bundle's own encryptio
 a finder which mailboxes and relays it serves and how much it carries (beyond a bucket).
 Any failure to open (wrong code, a changed byte, a cut file, bad contents) is one error,
 `BundleRefused`, and nothing is imported: the bundle is refused whole.
+
+Each entry carries, per relay, the write auth of its post, so a courier can deliver weeks
+later. A bundle is not trusted to make this device talk to relays: import posts at once
+only to relays the profile already uses; the others are listed in the `ImportReport` and
+queued only when the user confirms them (`confirm_relays`). Otherwise anyone who hands
+over a bundle could make the importer's next sync call a relay of their choosing (a
+beacon of the importer's address). Entries, relays per entry and the file size are capped;
+each cap refused is a precise `CourierError`.
 """
 
 from __future__ import annotations
 
 import struct
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -28,10 +36,20 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from hasteh.envelope import Envelope, EnvelopeError
+from hasteh.envelope import Envelope, EnvelopeError, WriteAuth, WriteAuthError
 from hasteh.i18n import _, parse_digits
 from hasteh.transport.errors import BundleError, BundleRefused
-from hasteh.transport.outbox import DONE, FAILED, IN_FLIGHT, QUEUED, Sink, stage
+from hasteh.transport.outbox import (
+    DONE,
+    FAILED,
+    IN_FLIGHT,
+    QUEUED,
+    Arrival,
+    Sink,
+    decode_auth,
+    encode_auth,
+    stage,
+)
 from hasteh.transport.registry import mailboxes as registered_mailboxes
 from hasteh.vault import Connection, Vault
 from hasteh.vault import cursors as vcursors
@@ -46,6 +64,22 @@ OVERHEAD: Final = SALT_SIZE + NONCE_SIZE + TAG_SIZE + 4
 FILE_BUCKETS: Final = tuple(65536 << k for k in range(13))
 CODE_ALPHABET: Final = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0/O, 1/I
 CODE_LENGTH: Final = 20  # 100 bits
+VERSION: Final = 2  # 2: each relay of an entry carries its write auth
+MAX_ENTRIES: Final = 4096
+MAX_RELAYS_PER_ENTRY: Final = 8
+MAX_BUNDLE_BYTES: Final = FILE_BUCKETS[-1]
+#: The arrival of an envelope that came by courier: no relay order, no relay stamp.
+COURIER_ARRIVAL: Final = Arrival("", 0, None)
+
+
+class CourierError(BundleError):
+    """A bundle over one of the caps (`reason`: too-large, too-many-entries,
+    too-many-relays). Raised only after the bundle authenticated, or from its size alone,
+    so it tells a finder nothing the file's size does not."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +97,7 @@ RandomBytes = Callable[[int], bytes]
 class _Entry(msgspec.Struct, array_like=True, frozen=True):
     relays: list[str]
     envelope: bytes
+    auths: list[bytes]  # encode_auth(WriteAuth), aligned with `relays`
 
 
 class _Body(msgspec.Struct, array_like=True, frozen=True):
@@ -72,18 +107,28 @@ class _Body(msgspec.Struct, array_like=True, frozen=True):
 
 @dataclass(frozen=True, slots=True)
 class BundleEntry:
+    """One envelope and, for each relay it goes to, the write auth of that post."""
+
     envelope: Envelope
     relays: tuple[str, ...]
+    auths: tuple[WriteAuth, ...] = ()
+
+    def auth_for(self, relay: str) -> WriteAuth:
+        return self.auths[self.relays.index(relay)]
 
 
 @dataclass(slots=True)
 class ImportReport:
     """`for_me`: envelopes for this profile's mailboxes; `queued`: deliveries added to the
-    outbox (for any mailbox); `known`: deliveries that were already there."""
+    outbox (for relays this profile already uses); `known`: deliveries already there;
+    `unconfirmed`: relays this profile does not use, with how many envelopes wait for each
+    (nothing goes to them until `confirm_relays`); `pending`: those entries."""
 
     for_me: list[Envelope] = field(default_factory=list)
     queued: int = 0
     known: int = 0
+    unconfirmed: dict[str, int] = field(default_factory=dict)
+    pending: list[BundleEntry] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------- the code
@@ -129,8 +174,16 @@ def seal_bundle(
     entries: Iterable[BundleEntry], *, code: str, rng: RandomBytes, cost: KdfCost = DEFAULT_COST
 ) -> bytes:
     """Encrypt and pad `entries` into one bundle file."""
+    listed = list(entries)
+    _check_caps(len(listed), max((len(e.relays) for e in listed), default=0))
     body = msgspec.msgpack.encode(
-        _Body(1, [_Entry(list(e.relays), e.envelope.to_bytes()) for e in entries])
+        _Body(
+            VERSION,
+            [
+                _Entry(list(e.relays), e.envelope.to_bytes(), [encode_auth(a) for a in e.auths])
+                for e in listed
+            ],
+        )
     )
     need = len(body) + OVERHEAD
     size = next((b for b in FILE_BUCKETS if b >= need), None)
@@ -147,6 +200,10 @@ def seal_bundle(
 
 def open_bundle(data: bytes, *, code: str, cost: KdfCost = DEFAULT_COST) -> list[BundleEntry]:
     """Decrypt and check everything, or raise `BundleRefused` (one error, no oracle)."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise CourierError(
+            "too-large", _("This bundle is larger than {n} MiB.").format(n=MAX_BUNDLE_BYTES >> 20)
+        )
     if len(data) not in FILE_BUCKETS:
         raise BundleRefused()
     salt, nonce = data[:SALT_SIZE], data[SALT_SIZE : SALT_SIZE + NONCE_SIZE]
@@ -161,16 +218,41 @@ def open_bundle(data: bytes, *, code: str, cost: KdfCost = DEFAULT_COST) -> list
         if 4 + length > len(plain) or any(plain[4 + length :]):
             raise ValueError("padding")
         body = msgspec.msgpack.decode(plain[4 : 4 + length], type=_Body)
-        if body.version != 1:
+        if body.version != VERSION:
             raise ValueError("version")
-        entries = [
-            BundleEntry(Envelope.from_bytes(e.envelope), tuple(_check_relay(r) for r in e.relays))
-            for e in body.entries
-        ]
-    except (ValueError, struct.error, msgspec.MsgspecError, EnvelopeError):
+    except (ValueError, struct.error, msgspec.MsgspecError):
+        raise BundleRefused() from None
+    _check_caps(len(body.entries), max((len(e.relays) for e in body.entries), default=0))
+    try:
+        entries = [_entry(e) for e in body.entries]
+    except (ValueError, EnvelopeError, WriteAuthError):
         # Authenticated yet malformed: made with the code but not by hasteh. Refuse it whole.
         raise BundleRefused() from None
     return entries
+
+
+def _entry(raw: _Entry) -> BundleEntry:
+    relays = tuple(_check_relay(r) for r in raw.relays)
+    if len(raw.auths) != len(relays) or len(set(relays)) != len(relays):
+        raise ValueError("auths")
+    return BundleEntry(
+        Envelope.from_bytes(raw.envelope), relays, tuple(decode_auth(a) for a in raw.auths)
+    )
+
+
+def _check_caps(entries: int, relays: int) -> None:
+    if entries > MAX_ENTRIES:
+        raise CourierError(
+            "too-many-entries",
+            _("A bundle carries at most {n} envelopes.").format(n=MAX_ENTRIES),
+        )
+    if relays > MAX_RELAYS_PER_ENTRY:
+        raise CourierError(
+            "too-many-relays",
+            _("An envelope in a bundle may list at most {n} relays.").format(
+                n=MAX_RELAYS_PER_ENTRY
+            ),
+        )
 
 
 def _check_relay(url: str) -> str:
@@ -192,7 +274,7 @@ def collect(
     conn: Connection, *, mailboxes: set[bytes] | None, recent_since: float | None
 ) -> list[BundleEntry]:
     """Undelivered envelopes (and delivered ones created since `recent_since`) of `mailboxes`."""
-    by_envelope: dict[bytes, tuple[Envelope, list[str]]] = {}
+    by_envelope: dict[bytes, tuple[Envelope, list[str], list[WriteAuth]]] = {}
     for item in voutbox.items(conn):
         wanted = item.state in UNDELIVERED or (
             item.state == DONE and recent_since is not None and item.created_at >= recent_since
@@ -205,10 +287,19 @@ def collect(
             continue
         if mailboxes is not None and envelope.mailbox not in mailboxes:
             continue
-        _, relays = by_envelope.setdefault(envelope.id, (envelope, []))
-        if item.relay not in relays:
+        if item.auth is None:  # queued before write access: no relay would take it
+            continue
+        try:
+            auth = decode_auth(item.auth)
+        except WriteAuthError:
+            continue
+        _, relays, auths = by_envelope.setdefault(envelope.id, (envelope, [], []))
+        if item.relay not in relays and len(relays) < MAX_RELAYS_PER_ENTRY:
             relays.append(item.relay)
-    return [BundleEntry(env, tuple(relays)) for env, relays in by_envelope.values()]
+            auths.append(auth)
+    return [
+        BundleEntry(env, tuple(relays), tuple(auths)) for env, relays, auths in by_envelope.values()
+    ][:MAX_ENTRIES]
 
 
 def export_bundle(
@@ -232,26 +323,64 @@ def import_bundle(
     *,
     code: str,
     now: float,
+    known_relays: Collection[str],
     sink: Sink | None = None,
     cost: KdfCost = DEFAULT_COST,
 ) -> ImportReport:
-    """Open `data` (refused whole if anything is wrong), then in one transaction: queue every
-    envelope for its relays, and hand the ones for this profile's mailboxes to `sink`."""
+    """Open `data` (refused whole if anything is wrong), then in one transaction: queue each
+    envelope for those of its relays in `known_relays` (the relays this profile already
+    uses), list the other relays in the report, and hand the envelopes for this profile's
+    mailboxes to `sink`."""
     entries = open_bundle(data, code=code, cost=cost)
+    known = frozenset(known_relays)
 
     def run(conn: Connection) -> ImportReport:
         report = ImportReport()
         mine = registered_mailboxes(conn)
         for entry in entries:
-            for added in stage(conn, entry.envelope, entry.relays, now=now):
-                if added:
-                    report.queued += 1
-                else:
-                    report.known += 1
+            _queue(conn, entry, [r for r in entry.relays if r in known], now, report)
+            others = [r for r in entry.relays if r not in known]
+            for relay in others:
+                report.unconfirmed[relay] = report.unconfirmed.get(relay, 0) + 1
+            if others:
+                report.pending.append(entry)
             if entry.envelope.mailbox in mine:
                 report.for_me.append(entry.envelope)
                 if sink is not None and vcursors.mark_seen(conn, entry.envelope.id, now):
-                    sink(conn, entry.envelope)
+                    sink(conn, entry.envelope, COURIER_ARRIVAL)
         return report
 
     return vault.write(run)
+
+
+def confirm_relays(
+    vault: Vault, report: ImportReport, relays: Collection[str], *, now: float
+) -> ImportReport:
+    """The user agreed to contact `relays` (from `report.unconfirmed`): queue the pending
+    envelopes for them. Relays not in `report.unconfirmed` are ignored."""
+    chosen = frozenset(relays) & frozenset(report.unconfirmed)
+
+    def run(conn: Connection) -> ImportReport:
+        result = ImportReport()
+        for entry in report.pending:
+            _queue(conn, entry, [r for r in entry.relays if r in chosen], now, result)
+        return result
+
+    return vault.write(run)
+
+
+def _queue(
+    conn: Connection, entry: BundleEntry, relays: list[str], now: float, report: ImportReport
+) -> None:
+    for added in stage(conn, entry.envelope, relays, now=now, auth=entry.auth_for):
+        if added:
+            report.queued += 1
+        else:
+            report.known += 1
+
+
+def profile_relays(conn: Connection) -> set[str]:
+    """The relays this profile already uses: those of its mailboxes and of its outbox."""
+    used = {relay for relays in registered_mailboxes(conn).values() for relay in relays}
+    used.update(item.relay for item in voutbox.items(conn))
+    return used

@@ -3,8 +3,8 @@
     TransportError (HastehError)
      ├── RelayUnreachable     the network, Tor or the relay is down (the environment; retry)
      ├── RelayUnavailable     the relay answered 5xx (the relay; retry)
-     ├── RelayRefused         the relay refused the request with a 4xx (see `.error`)
-     │    └── EpochConflict   409: the mailbox is at another epoch (fetch, then re-stage)
+     ├── RelayRefused         the relay refused the request with a 4xx or 507 (`.error`)
+     │    └── EpochConflict   409 from an older relay: another commit came first
      ├── RelayMisbehaved      the relay's answer is not what the protocol allows (the peer)
      └── BundleError          a courier bundle cannot be used
           └── BundleRefused   damaged, changed, or the wrong code: refused whole
@@ -41,14 +41,25 @@ class RelayUnavailable(TransportError):
         super().__init__(_("The relay is having trouble; try again later."))
 
 
-class RelayRefused(TransportError):
-    """A 4xx answer. 408 and 429 are retryable (slow down); others are not."""
+#: Refusals that pass with time (a budget refills, space frees up): back off and retry,
+#: never give up for good, and tell the members.
+TEMPORARY_REFUSALS = frozenset({"budget_exhausted", "mailbox_full", "relay_full"})
+#: The write key is not (or no longer) valid on this relay: a removed device, or a key the
+#: relay never registered.
+NOT_ALLOWED = "not_allowed"
 
-    def __init__(self, status: int, error: str, detail: str = "") -> None:
+
+class RelayRefused(TransportError):
+    """A 4xx (or 507) answer. 408, 429 and the temporary refusals are retryable."""
+
+    def __init__(
+        self, status: int, error: str, detail: str = "", retry_after: int | None = None
+    ) -> None:
         self.status = status
         self.error = error
         self.detail = detail
-        self.retryable = status in (408, 429)
+        self.retry_after = retry_after
+        self.retryable = status in (408, 429) or error in TEMPORARY_REFUSALS
         super().__init__(_("The relay refused the request: {error}").format(error=error))
 
 

@@ -5,7 +5,8 @@ delivery rules. Every transition is in `OUTBOX` below and nowhere else:
 
     QUEUED     --Sent-->        IN_FLIGHT
     IN_FLIGHT  --Accepted-->    DONE
-    IN_FLIGHT  --Retry-->       QUEUED      (unreachable, 5xx, 408, 429: back off, try again)
+    IN_FLIGHT  --Retry-->       QUEUED      (unreachable, 5xx, 408, 429, a full mailbox or
+                                             relay: back off, try again)
     IN_FLIGHT  --Refused-->     FAILED      (any other 4xx: stays until someone acts)
     IN_FLIGHT  --Conflict-->    CONFLICT    (409 on a commit: fetch, hand newer messages over)
     IN_FLIGHT  --Interrupted--> QUEUED      (found in flight after a restart; re-post is safe)
@@ -22,12 +23,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
-from hasteh.envelope import Envelope, EnvelopeError, Kind
-from hasteh.transport.errors import EpochConflict, RelayRefused, TransportError
-from hasteh.transport.relay_client import RelayClient
+import msgspec
+
+from hasteh.envelope import Envelope, EnvelopeError, Kind, WriteAuth, WriteAuthError
+from hasteh.transport.errors import (
+    NOT_ALLOWED,
+    TEMPORARY_REFUSALS,
+    EpochConflict,
+    RelayRefused,
+    TransportError,
+)
+from hasteh.transport.relay_client import Page, RelayClient
 from hasteh.vault import Connection, Vault
 from hasteh.vault import cursors as vcursors
 from hasteh.vault import outbox as voutbox
@@ -65,7 +74,54 @@ BASE_DELAY = 2.0
 MAX_DELAY = 3600.0
 
 Rng = Callable[[], float]
-Sink = Callable[[Connection, Envelope], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Where and when an envelope arrived: `relay` and `cursor` (its place in that relay's
+    order of the mailbox) and `stamp`, the relay's receive time in whole unix seconds.
+    A courier import has no relay order: `relay` is "" and `stamp` None. `fresh` is False
+    when this device had the envelope already (from another relay, a bundle, or its own
+    post): the sink still sees it, because the order it holds in the relay matters."""
+
+    relay: str
+    cursor: int
+    stamp: int | None
+    fresh: bool = True
+
+
+Sink = Callable[[Connection, Envelope, Arrival], None]
+#: The write auth for posting to a relay (one per relay URL).
+AuthFor = Callable[[str], WriteAuth]
+#: The key to read `mailbox` on a relay with, or None (an unclaimed mailbox).
+ReadAuthFor = Callable[[str, bytes], WriteAuth | None]
+
+
+class _StoredAuth(msgspec.Struct, array_like=True, frozen=True):
+    version: int
+    key: bytes
+    next_key: bytes | None
+    retire: bool
+    claim: bytes | None
+    claim_epoch: int
+
+
+def encode_auth(auth: WriteAuth) -> bytes:
+    """A WriteAuth as stored with an outbox item (and carried in courier bundles)."""
+    return msgspec.msgpack.encode(
+        _StoredAuth(1, auth.key, auth.next_key, auth.retire, auth.claim, auth.claim_epoch)
+    )
+
+
+def decode_auth(data: bytes) -> WriteAuth:
+    """The inverse of `encode_auth`; `WriteAuthError` if the bytes are not one."""
+    try:
+        raw = msgspec.msgpack.decode(data, type=_StoredAuth)
+    except (msgspec.MsgspecError, ValueError):
+        raise WriteAuthError("bad-stored-auth", "not a stored write auth") from None
+    if raw.version != 1:
+        raise WriteAuthError("bad-stored-auth", f"unknown stored auth version {raw.version}")
+    return WriteAuth(raw.key, raw.next_key, raw.retire, raw.claim, raw.claim_epoch)
 
 
 class BadTransition(Exception):
@@ -99,23 +155,37 @@ def delivery_id(envelope_id: bytes, relay: str) -> bytes:
 # ------------------------------------------------------------------------------- staging
 
 
-def stage(conn: Connection, envelope: Envelope, relays: Sequence[str], *, now: float) -> list[bool]:
-    """Queue `envelope` for each relay (inside the caller's write); False where already queued."""
+def stage(
+    conn: Connection, envelope: Envelope, relays: Sequence[str], *, now: float, auth: AuthFor
+) -> list[bool]:
+    """Queue `envelope` for each relay with that relay's write auth (inside the caller's
+    write); False where already queued."""
     data = envelope.to_bytes()
     return [
         voutbox.enqueue(
-            conn, envelope_id=delivery_id(envelope.id, r), relay=r, envelope=data, now=now
+            conn,
+            envelope_id=delivery_id(envelope.id, r),
+            relay=r,
+            envelope=data,
+            now=now,
+            auth=encode_auth(auth(r)),
         )
         for r in relays
     ]
 
 
 def restage(
-    conn: Connection, item_id: int, replacement: Envelope, relays: Sequence[str], *, now: float
+    conn: Connection,
+    item_id: int,
+    replacement: Envelope,
+    relays: Sequence[str],
+    *,
+    now: float,
+    auth: AuthFor,
 ) -> None:
     """Replace a conflicted commit by a new one (built on the newer epoch)."""
     voutbox.remove(conn, item_id)
-    stage(conn, replacement, relays, now=now)
+    stage(conn, replacement, relays, now=now, auth=auth)
 
 
 def recover(vault: Vault, *, now: float) -> int:
@@ -163,6 +233,29 @@ class ConflictNotice:
     newer: tuple[Envelope, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A delivery a relay refused for now (`budget_exhausted`, `mailbox_full`,
+    `relay_full`): it stays queued and is retried; the app tells the members."""
+
+    item_id: int
+    relay: str
+    error: str
+    retry_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitAck:
+    """A commit the relay stored. `earlier_commits` other commits for its epoch were stored
+    before it: fetch, and merge only the first valid one in the relay's order."""
+
+    envelope_id: bytes
+    relay: str
+    epoch: int | None
+    earlier_commits: int
+    key_registered: bool | None
+
+
 @dataclass(slots=True)
 class DeliveryReport:
     sent: int = 0
@@ -170,6 +263,11 @@ class DeliveryReport:
     failed: int = 0
     accepted_commits: list[tuple[bytes, int]] = field(default_factory=list)
     conflicts: list[ConflictNotice] = field(default_factory=list)
+    commits: list[CommitAck] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    #: (item id, relay) of deliveries whose write key the relay does not accept: this
+    #: device was removed from the group, or its key is not registered there.
+    not_allowed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def deliver_due(
@@ -192,7 +290,9 @@ def deliver_due(
         _mark(vault, item, transition(QUEUED, SENT), attempts)
         try:
             envelope = Envelope.from_bytes(item.envelope)
-            ack = client_for(item.relay).post(item.envelope)
+            if item.auth is None:
+                raise WriteAuthError("no-auth", "queued before write access: restage it")
+            ack = client_for(item.relay).post(item.envelope, decode_auth(item.auth))
         except EpochConflict as exc:
             try:
                 newer = fetch_new(
@@ -205,25 +305,52 @@ def deliver_due(
                 ConflictNotice(item.id, envelope.id, item.relay, exc.epoch, tuple(newer))
             )
             continue
-        except EnvelopeError:
-            _finish(vault, item.id, REFUSED, attempts, now, "bad_envelope")
+        except (EnvelopeError, WriteAuthError) as exc:
+            reason = "bad_envelope" if isinstance(exc, EnvelopeError) else "no_write_auth"
+            _finish(vault, item.id, REFUSED, attempts, now, reason)
             report.failed += 1
             continue
         except TransportError as exc:
-            if exc.retryable:
-                _finish(vault, item.id, RETRY, attempts, now + backoff(attempts, rng), _slug(exc))
-                report.retrying += 1
-                if not isinstance(exc, RelayRefused):
-                    unreachable.add(item.relay)
-            else:
-                _finish(vault, item.id, REFUSED, attempts, now, _slug(exc))
-                report.failed += 1
+            _failed(vault, item, attempts, exc, now, rng, report)
+            if not isinstance(exc, RelayRefused) and exc.retryable:
+                unreachable.add(item.relay)
+            elif isinstance(exc, RelayRefused) and exc.error == "relay_full":
+                unreachable.add(item.relay)
             continue
         _finish(vault, item.id, ACCEPTED, attempts, now, None)
         report.sent += 1
         if envelope.kind is Kind.COMMIT and ack.epoch is not None:
             report.accepted_commits.append((envelope.id, ack.epoch))
+            report.commits.append(
+                CommitAck(
+                    envelope.id, item.relay, ack.epoch, ack.earlier_commits, ack.key_registered
+                )
+            )
     return report
+
+
+def _failed(
+    vault: Vault,
+    item: voutbox.OutboxItem,
+    attempts: int,
+    exc: TransportError,
+    now: float,
+    rng: Rng,
+    report: DeliveryReport,
+) -> None:
+    """Record a failed attempt: retry later (temporary), or stop until someone acts."""
+    if not exc.retryable:
+        _finish(vault, item.id, REFUSED, attempts, now, _slug(exc))
+        report.failed += 1
+        if isinstance(exc, RelayRefused) and exc.error == NOT_ALLOWED:
+            report.not_allowed.append((item.id, item.relay))
+        return
+    delay = backoff(attempts, rng)
+    if isinstance(exc, RelayRefused) and exc.error in TEMPORARY_REFUSALS:
+        delay = max(delay, float(exc.retry_after or 0))
+        report.held.append(Held(item.id, item.relay, exc.error, exc.retry_after))
+    _finish(vault, item.id, RETRY, attempts, now + delay, _slug(exc))
+    report.retrying += 1
 
 
 def _mark(vault: Vault, item: voutbox.OutboxItem, state: str, attempts: int) -> None:
@@ -270,40 +397,64 @@ def fetch_new(
     *,
     now: float,
     sink: Sink | None = None,
+    auth: ReadAuthFor | None = None,
     limit: int = 500,
     max_pages: int = 100,
     wait: float = 0.0,
 ) -> list[Envelope]:
     """Read `mailbox` on `relay` past the stored cursor; return the envelopes not seen before.
 
-    With a `sink`, each new envelope is handed to it inside the same transaction that
+    `auth(relay, mailbox)` gives the key to read a claimed mailbox with. With a `sink`, each
+    new envelope is handed to it with its `Arrival` inside the same transaction that
     advances the cursor and marks it seen, so nothing is lost or handed over twice.
     Without one (nothing can process envelopes yet) the cursor is left where it was.
     Envelopes for another mailbox or that do not decode are dropped (a hostile relay).
     """
     after = vault.read(lambda conn: vcursors.get_cursor(conn, relay, mailbox))
+    reader = auth(relay, mailbox) if auth is not None else None
     new: list[Envelope] = []
     for _ in range(max_pages):
-        page = client.fetch(mailbox, after=after, limit=limit, wait=wait if not new else 0.0)
-        batch = [e for e in (_decode(raw) for raw in page.envelopes) if e and e.mailbox == mailbox]
+        page = client.fetch(
+            mailbox, after=after, limit=limit, wait=wait if not new else 0.0, auth=reader
+        )
+        batch = _arrivals(page, relay, mailbox)
 
         def record(
-            conn: Connection, batch: list[Envelope] = batch, cursor: str = page.cursor
+            conn: Connection,
+            batch: list[tuple[Envelope, Arrival]] = batch,
+            cursor: str = page.cursor,
         ) -> list[Envelope]:
-            fresh = [e for e in batch if vcursors.mark_seen(conn, e.id, now)]
-            for envelope in fresh:
-                sink(conn, envelope)  # type: ignore[misc]
+            fresh = []
+            for envelope, arrival in batch:
+                new = vcursors.mark_seen(conn, envelope.id, now)
+                sink(conn, envelope, arrival if new else replace(arrival, fresh=False))  # type: ignore[misc]
+                if new:
+                    fresh.append((envelope, arrival))
             vcursors.set_cursor(conn, relay, mailbox, cursor)
-            return fresh
+            return [e for e, _ in fresh]
 
         if sink is not None:
             new.extend(vault.write(record))
         else:
-            new.extend(batch)
+            new.extend(e for e, _ in batch)
         after = page.cursor
         if not page.more:
             break
     return new
+
+
+def _arrivals(page: Page, relay: str, mailbox: bytes) -> list[tuple[Envelope, Arrival]]:
+    """The page's envelopes for `mailbox` that decode, each with where and when it arrived."""
+    out: list[tuple[Envelope, Arrival]] = []
+    last = int(page.cursor)
+    for index, raw in enumerate(page.envelopes):
+        envelope = _decode(raw)
+        if envelope is None or envelope.mailbox != mailbox:
+            continue
+        cursor = page.seqs[index] if page.seqs is not None else last
+        stamp = page.stamps[index] if page.stamps is not None else None
+        out.append((envelope, Arrival(relay, cursor, stamp)))
+    return out
 
 
 def _decode(raw: bytes) -> Envelope | None:

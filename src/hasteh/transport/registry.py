@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from hasteh.envelope import MAILBOX_SIZE
+from hasteh.envelope import MAILBOX_SIZE, WRITE_KEY_SIZE
 from hasteh.vault import Connection
 from hasteh.vault.settings import get_setting, set_setting
 
@@ -19,6 +19,9 @@ PROXY_KEY = "transport.proxy"
 class MailboxEntry(msgspec.Struct, frozen=True):
     mailbox: str  # hex
     relays: list[str]
+    #: A write key (hex) to read the mailbox with, for mailboxes added by hand; groups
+    #: derive theirs from the group instead.
+    key: str | None = None
 
 
 def mailboxes(conn: Connection) -> dict[bytes, list[str]]:
@@ -26,16 +29,34 @@ def mailboxes(conn: Connection) -> dict[bytes, list[str]]:
     return {bytes.fromhex(e.mailbox): list(e.relays) for e in entries}
 
 
-def add_mailbox(conn: Connection, mailbox: bytes, relays: list[str]) -> None:
-    """Register `mailbox` (or add relays to it)."""
+def read_keys(conn: Connection) -> dict[bytes, bytes]:
+    """The write keys registered by hand to read mailboxes with (mailbox -> key)."""
+    entries = get_setting(conn, MAILBOXES_KEY, list[MailboxEntry], [])
+    return {bytes.fromhex(e.mailbox): bytes.fromhex(e.key) for e in entries if e.key}
+
+
+def add_mailbox(
+    conn: Connection, mailbox: bytes, relays: list[str], *, key: bytes | None = None
+) -> None:
+    """Register `mailbox` (or add relays to it), optionally with a write key to read it."""
     if len(mailbox) != MAILBOX_SIZE:
         raise ValueError("a mailbox id is 32 bytes")
+    if key is not None and len(key) != WRITE_KEY_SIZE:
+        raise ValueError(f"a write key is {WRITE_KEY_SIZE} bytes")
     current = mailboxes(conn)
+    keys = read_keys(conn)
+    if key is not None:
+        keys[mailbox] = key
     merged = current.get(mailbox, [])
     merged += [r.rstrip("/") for r in relays if r.rstrip("/") not in merged]
     current[mailbox] = merged
     set_setting(
-        conn, MAILBOXES_KEY, [MailboxEntry(m.hex(), rs) for m, rs in sorted(current.items())]
+        conn,
+        MAILBOXES_KEY,
+        [
+            MailboxEntry(m.hex(), rs, keys[m].hex() if m in keys else None)
+            for m, rs in sorted(current.items())
+        ],
     )
 
 

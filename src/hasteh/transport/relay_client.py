@@ -1,17 +1,21 @@
 """The relay client: HTTP (httpx), optionally through Tor (`proxy="socks5h://127.0.0.1:9050"`).
 
 `socks5h` makes the proxy resolve host names, so an onion address never touches local DNS.
-Lower-layer errors are mapped at this edge to the `TransportError` tree.
+Lower-layer errors are mapped at this edge to the `TransportError` tree; every answer is
+decoded through `decode_answer`, so a hostile relay's bytes can only ever raise a
+`TransportError` for that relay, never crash a sync of the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TypeVar
 
 import httpx
 import msgspec
 
+from hasteh.envelope import WriteAuth, envelope_id
 from hasteh.transport.errors import (
     EpochConflict,
     RelayMisbehaved,
@@ -20,12 +24,20 @@ from hasteh.transport.errors import (
     RelayUnreachable,
 )
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class PostAck:
     id: bytes
     cursor: str
     epoch: int | None
+    stamp: int | None = None
+    #: Other commits for the same epoch the relay already held (members take the first
+    #: valid one; a sender with earlier commits fetches before it merges its own).
+    earlier_commits: int = 0
+    #: For a commit with a next key: whether the relay registered it.
+    key_registered: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +46,19 @@ class Page:
     cursor: str
     epoch: int | None
     more: bool
+    #: The relay's receive time of each envelope (whole unix seconds), aligned with them.
+    stamps: list[int] | None = None
+    #: Each envelope's place in the relay's order of the mailbox (its cursor).
+    seqs: list[int] | None = None
 
 
 class _Ack(msgspec.Struct):
     id: str
     cursor: str
     epoch: int | None = None
+    stamp: int | None = None
+    earlier_commits: int = 0
+    key_registered: bool | None = None
 
 
 class _Page(msgspec.Struct):
@@ -47,12 +66,26 @@ class _Page(msgspec.Struct):
     cursor: str
     epoch: int | None
     more: bool
+    stamps: list[int] | None = None
+    seqs: list[int] | None = None
 
 
 class _Refusal(msgspec.Struct):
     error: str
     detail: str = ""
     epoch: int | None = None
+    retry_after: int | None = None
+
+
+def decode_answer(data: bytes, kind: type[T], what: str) -> T:
+    """Decode a relay's JSON answer into `kind`, or raise `RelayMisbehaved(what)`.
+
+    msgspec reports bad JSON as DecodeError, a wrong shape as ValidationError, and invalid
+    UTF-8 as a bare UnicodeDecodeError (a ValueError): all of them are the relay's fault."""
+    try:
+        return msgspec.json.decode(data, type=kind)
+    except (msgspec.MsgspecError, ValueError):
+        raise RelayMisbehaved(what) from None
 
 
 class RelayClient:
@@ -93,43 +126,61 @@ class RelayClient:
             response = self._http.post(path, **kwargs)  # type: ignore[arg-type]
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise RelayUnreachable() from exc
-        if response.status_code >= 500:
-            raise RelayUnavailable(response.status_code)
-        if response.status_code >= 400:
+        status = response.status_code
+        if status >= 500 and status != 507:
+            raise RelayUnavailable(status)
+        if status >= 400:
             try:
-                refusal = msgspec.json.decode(response.content, type=_Refusal)
-            except msgspec.MsgspecError:
-                raise RelayRefused(response.status_code, "unknown") from None
-            if response.status_code == 409:
+                refusal = decode_answer(response.content, _Refusal, "refusal")
+            except RelayMisbehaved:
+                raise RelayRefused(status, "unknown") from None
+            if status == 409 and refusal.error == "epoch_conflict":
                 raise EpochConflict(refusal.epoch)
-            raise RelayRefused(response.status_code, refusal.error, refusal.detail)
-        if response.status_code != 200:
-            raise RelayMisbehaved(f"status {response.status_code}")
+            raise RelayRefused(status, refusal.error, refusal.detail, refusal.retry_after)
+        if status != 200:
+            raise RelayMisbehaved(f"status {status}")
         return response
 
-    def post(self, envelope: bytes) -> PostAck:
-        """Post one envelope; the same envelope again gets the same answer."""
-        response = self._request(
-            "/v1/envelopes",
-            content=envelope,
-            headers={"content-type": "application/octet-stream"},
-        )
+    def post(self, envelope: bytes, auth: WriteAuth) -> PostAck:
+        """Post one envelope authorized by `auth`; the same envelope again gets the same
+        answer."""
+        headers = {"content-type": "application/octet-stream"}
+        headers.update(auth.headers(envelope_id(envelope)))
+        response = self._request("/v1/envelopes", content=envelope, headers=headers)
+        ack = decode_answer(response.content, _Ack, "post answer")
         try:
-            ack = msgspec.json.decode(response.content, type=_Ack)
-            return PostAck(bytes.fromhex(ack.id), ack.cursor, ack.epoch)
-        except (msgspec.MsgspecError, ValueError):
+            ident = bytes.fromhex(ack.id)
+        except ValueError:
             raise RelayMisbehaved("post answer") from None
+        return PostAck(
+            ident, ack.cursor, ack.epoch, ack.stamp, ack.earlier_commits, ack.key_registered
+        )
 
     def fetch(
-        self, mailbox: bytes, *, after: str | None = None, limit: int = 500, wait: float = 0.0
+        self,
+        mailbox: bytes,
+        *,
+        after: str | None = None,
+        limit: int = 500,
+        wait: float = 0.0,
+        auth: WriteAuth | None = None,
     ) -> Page:
-        """Envelopes of `mailbox` after `after`, oldest first (long-polls up to `wait` s)."""
-        body = {"mailbox": mailbox.hex(), "after": after or "0", "limit": limit, "wait": wait}
+        """Envelopes of `mailbox` after `after`, oldest first (long-polls up to `wait` s).
+
+        A claimed mailbox is read only with `auth` (a current or recently retired key)."""
+        body: dict[str, object] = {
+            "mailbox": mailbox.hex(),
+            "after": after or "0",
+            "limit": limit,
+            "wait": wait,
+        }
+        if auth is not None:
+            body.update(auth.fetch_fields(mailbox))
         response = self._request("/v1/fetch", json=body)
-        try:
-            page = msgspec.json.decode(response.content, type=_Page)
-        except msgspec.MsgspecError:
-            raise RelayMisbehaved("fetch answer") from None
+        page = decode_answer(response.content, _Page, "fetch answer")
         if not (page.cursor.isascii() and page.cursor.isdigit()):
             raise RelayMisbehaved("cursor")
-        return Page(page.envelopes, page.cursor, page.epoch, page.more)
+        for aligned in (page.stamps, page.seqs):
+            if aligned is not None and len(aligned) != len(page.envelopes):
+                raise RelayMisbehaved("stamps")
+        return Page(page.envelopes, page.cursor, page.epoch, page.more, page.stamps, page.seqs)

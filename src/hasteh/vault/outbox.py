@@ -18,7 +18,8 @@ CONFLICT: Final = "conflict"
 STATES: Final = (QUEUED, IN_FLIGHT, DONE, FAILED, CONFLICT)
 
 _COLUMNS = (
-    "id, envelope_id, relay, envelope, state, attempts, next_attempt_at, created_at, last_error"
+    "id, envelope_id, relay, envelope, state, attempts, next_attempt_at, created_at, last_error,"
+    " auth"
 )
 
 
@@ -33,6 +34,8 @@ class OutboxItem:
     next_attempt_at: float
     created_at: float
     last_error: str | None
+    #: How the post is authorized on `relay` (opaque here; hasteh.transport reads it).
+    auth: bytes | None = None
 
 
 def _check_state(state: str) -> None:
@@ -41,14 +44,20 @@ def _check_state(state: str) -> None:
 
 
 def enqueue(
-    conn: Connection, *, envelope_id: bytes, relay: str, envelope: bytes, now: float
+    conn: Connection,
+    *,
+    envelope_id: bytes,
+    relay: str,
+    envelope: bytes,
+    now: float,
+    auth: bytes | None = None,
 ) -> bool:
     """Queue an envelope for `relay`; False if this `envelope_id` is already present."""
     cursor = conn.execute(
         "INSERT INTO outbox (envelope_id, relay, envelope, state, attempts, next_attempt_at,"
-        " created_at, last_error) VALUES (?, ?, ?, 'queued', 0, ?, ?, NULL)"
+        " created_at, last_error, auth) VALUES (?, ?, ?, 'queued', 0, ?, ?, NULL, ?)"
         " ON CONFLICT (envelope_id) DO NOTHING",
-        (envelope_id, relay, envelope, now, now),
+        (envelope_id, relay, envelope, now, now, auth),
     )
     return bool(cursor.rowcount)
 

@@ -65,7 +65,13 @@ CREATE TABLE seen (
 CREATE INDEX seen_at ON seen (seen_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+#: Each delivery carries how its post is authorized on that relay (a serialized WriteAuth,
+#: see hasteh.transport.outbox); NULL for rows queued before write access existed.
+_V2 = """
+ALTER TABLE outbox ADD COLUMN auth BLOB
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -64,7 +64,10 @@ def code_of(invitation: Invitation) -> str:
     secrets = KeyPackageSecrets.from_bytes(invitation.secrets)
     assert secrets.key_package.cipher_suite == SUITE
     card = cards.Card(
-        secrets.key_package, invitation.pickup, tuple(invitation.relays), invitation.expires_at
+        secrets.key_package,
+        invitation.pickup_claim,
+        tuple(invitation.relays),
+        invitation.expires_at,
     )
     return cards.encode_card(card)
 
