@@ -44,6 +44,7 @@ from .commit import Commit, HPKECiphertext, ProposalOrRef, ProposalRef, UpdatePa
 from .credential import Credential
 from .errors import InternalError, InvalidMessage, MLSDecodeError, UsageError
 from .extensions import EXTERNAL_PUB, RATCHET_TREE, Extension
+from .external_senders import external_senders
 from .framing import (
     AuthenticatedContent,
     ContentType,
@@ -537,12 +538,10 @@ class GroupState:
         return self._receive_commit(auth, now)
 
     def _verification_key(self, content: FramedContent) -> bytes:
-        return _member_signature_key(self.tree, content)
+        return _sender_signature_key(self.tree, self.context.extensions, content)
 
     def _unprotect(self, body: PublicMessage | PrivateMessage) -> AuthenticatedContent:
         if isinstance(body, PublicMessage):
-            if body.content.sender.sender_type != SenderType.MEMBER:
-                raise InvalidMessage("unsupported-sender", "only member senders are supported")
             return unprotect_public(
                 self.suite,
                 body,
@@ -861,6 +860,33 @@ class GroupState:
 
 
 # --- helpers: signature keys, private keys --------------------------------------------
+
+
+def _sender_signature_key(
+    tree: RatchetTree, extensions: Sequence[Extension], content: FramedContent
+) -> bytes:
+    """§6.1: the key that verifies `content`, by sender type: the member's leaf, the
+    external_senders entry (§12.1.8.1), the Add's KeyPackage leaf (new_member_proposal)
+    or the leaf in the external Commit's path (new_member_commit, §12.4.3.2)."""
+    sender = content.sender
+    body = content.content
+    if sender.sender_type == SenderType.MEMBER:
+        return _member_signature_key(tree, content)
+    if sender.sender_type == SenderType.EXTERNAL:
+        assert sender.index is not None
+        allowed = external_senders(extensions)
+        if sender.index >= len(allowed):
+            raise InvalidMessage("unknown-sender", f"no external sender {sender.index}")
+        return allowed[sender.index].signature_key
+    if sender.sender_type == SenderType.NEW_MEMBER_PROPOSAL:
+        if not isinstance(body, Add):
+            raise InvalidMessage("bad-sender", "a new_member_proposal sender may only propose Add")
+        return body.key_package.leaf_node.signature_key
+    if not isinstance(body, Commit):
+        raise InvalidMessage("bad-sender", "a new_member_commit sender may only commit")
+    if body.path is None:
+        raise InvalidMessage("missing-path", "an external Commit must carry a path (§12.4.3.2)")
+    return body.path.leaf_node.signature_key
 
 
 def _member_signature_key(tree: RatchetTree, content: FramedContent) -> bytes:
