@@ -649,6 +649,8 @@ class GroupState:
         content = auth.content
         commit = content.content
         assert isinstance(commit, Commit)
+        if self.epoch >= _MAX_EPOCH:
+            raise InvalidMessage("epoch-exhausted", "the group's epoch cannot advance (uint64)")
         if content.sender.sender_type == SenderType.NEW_MEMBER_COMMIT:
             return self._receive_external_commit(auth, commit, now)
         if content.sender.sender_type != SenderType.MEMBER or content.sender.index is None:
@@ -838,6 +840,8 @@ class GroupState:
         This state is not changed (§14): merge `CommitOutput.pending` once accepted.
         """
         own = self.own_leaf
+        if self.epoch >= _MAX_EPOCH:
+            raise UsageError("epoch-exhausted: the group's epoch cannot advance (uint64)")
         items: list[ProposalItem] = []
         if by_reference is None:
             items.extend(_default_references(self.proposals, own))
