@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hasteh.mls import group as group_module
 from hasteh.mls.cipher_suite import get_suite
 from hasteh.mls.commit import Commit, ProposalRef
 from hasteh.mls.credential import BasicCredential
@@ -48,6 +49,7 @@ from hasteh.mls.proposals import ExternalInit, Proposal, Remove, Update
 from hasteh.mls.welcome import GROUP_INFO_TBS_LABEL
 
 from .group_helpers import NOW, SUITE, DetRng, World, new_key_package
+from .test_group_audit import ext_world
 from .test_group_hostile import reject
 
 S = get_suite(SUITE)
@@ -455,3 +457,32 @@ def test_state_round_trip_keeps_pending_signature_keys() -> None:
     again = GroupState.from_bytes(bob.to_bytes(), GroupConfig())
     assert dict(again.pending_signature_keys) == dict(bob.pending_signature_keys)
     assert again.to_bytes() == bob.to_bytes()
+
+
+def test_resync_must_keep_the_credential(monkeypatch: pytest.MonkeyPatch) -> None:
+    world = two()
+    bob = world.states["bob"]
+    info = world.states["alice"].group_info()
+    mallory = new_key_package("mallory", world.rng)
+    with pytest.raises(InvalidMessage) as e:
+        join_by_external_commit(info, mallory, rng=world.rng, resync=bob.own_leaf, now=NOW)
+    assert e.value.reason == "resync-mismatch"
+    with monkeypatch.context() as m:
+        m.setattr(group_module, "check_external_joiner_leaf", lambda *a, **k: None)
+        joined = join_by_external_commit(info, mallory, rng=world.rng, resync=bob.own_leaf, now=NOW)
+    reject(world.states["alice"], joined.commit, "resync-mismatch")
+
+
+def test_external_joiner_must_support_the_group_extensions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = ext_world()
+    info = world.states["alice"].group_info()
+    plain = new_key_package("dave", world.rng)  # lists no GROUP_EXT
+    with pytest.raises(InvalidMessage) as e:
+        join_by_external_commit(info, plain, rng=world.rng, now=NOW)
+    assert e.value.reason == "unsupported-group-extension"
+    with monkeypatch.context() as m:
+        m.setattr(group_module, "check_external_joiner_leaf", lambda *a, **k: None)
+        joined = join_by_external_commit(info, plain, rng=world.rng, now=NOW)
+    reject(world.states["carol"], joined.commit, "unsupported-group-extension")

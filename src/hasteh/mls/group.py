@@ -97,6 +97,7 @@ from .proposal_validation import (
     ProposalPolicy,
     apply_proposals,
     check_external_commit_list,
+    check_external_joiner_leaf,
     check_proposal,
     check_proposal_list,
     external_commit_items,
@@ -695,6 +696,7 @@ class GroupState:
         view = self._view(now)
         check_external_commit_list(view, items)
         applied = apply_proposals(view, items)
+        check_external_joiner_leaf(applied, commit.path.leaf_node)
         base, joiner = applied.tree.with_blank_leaf()
         if self.config.policy is not None:
             self.config.policy.check(joiner, items, view.tree)
@@ -1492,8 +1494,6 @@ def join_by_external_commit(
         )
     suite = get_suite(ctx.cipher_suite)
     tree = _checked_group_info_tree(suite, info, ratchet_tree, now)
-    # RFC 9420 §13.4: a joiner supports every extension of the GroupContext.
-    check_supports_group_extensions(kp.leaf_node, ctx.extensions)
     pub = next((e for e in info.extensions if e.extension_type == EXTERNAL_PUB), None)
     if pub is None:
         raise InvalidMessage("missing-external-pub", "the GroupInfo has no external_pub")
@@ -1511,6 +1511,7 @@ def join_by_external_commit(
     view = GroupView(suite, ctx, tree, now)
     check_external_commit_list(view, items)
     applied = apply_proposals(view, items)
+    check_external_joiner_leaf(applied, kp.leaf_node)
     base, own = applied.tree.with_blank_leaf()
     provisional = GroupContext(
         suite.id,

@@ -345,6 +345,19 @@ def check_external_commit_list(view: GroupView, items: Sequence[ProposalItem]) -
         raise InvalidMessage("invalid-external-commit", "more than one Remove")
 
 
+def check_external_joiner_leaf(applied: AppliedProposals, leaf: LeafNode) -> None:
+    """The joiner's leaf in an external Commit, after its proposals are applied: it
+    supports every GroupContext extension (§13.4: it is a new member), and in a
+    "resync" it meets the criteria of an Update of the removed leaf (§12.2): a new
+    encryption key and the same credential (hasteh's identity is the credential)."""
+    check_supports_group_extensions(leaf, applied.extensions)
+    for old in applied.removed_leaves:
+        if leaf.encryption_key == old.encryption_key:
+            raise InvalidMessage("stale-encryption-key", "the resync leaf reuses the old key")
+        if leaf.credential != old.credential:
+            raise InvalidMessage("resync-mismatch", "a resync must keep the removed credential")
+
+
 def path_required(items: Sequence[ProposalItem]) -> bool:
     """§12.4: an empty Commit, or one with a path-required type, must carry a path."""
     return not items or any(i.proposal.proposal_type in PATH_REQUIRED_TYPES for i in items)
