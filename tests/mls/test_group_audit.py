@@ -19,11 +19,12 @@ from hasteh.mls.commit import UpdatePath
 from hasteh.mls.credential import BasicCredential
 from hasteh.mls.errors import InvalidMessage, UsageError
 from hasteh.mls.extensions import RATCHET_TREE, Extension
+from hasteh.mls.framing import ContentType, MLSMessage, PrivateMessage, SenderData, SenderDataAAD
 from hasteh.mls.group import GroupState, create_group, join_from_welcome
 from hasteh.mls.key_package_ops import KeyPackageSecrets, create_key_package, default_capabilities
 from hasteh.mls.leaf_validation import sign_leaf_node
 from hasteh.mls.proposals import Add, GroupContextExtensions
-from hasteh.mls.secret_tree import RatchetKind, SecretTree
+from hasteh.mls.secret_tree import RatchetKind, SecretTree, sender_data_key_nonce
 
 from .group_helpers import NOW, SUITE, DetRng, World, new_key_package
 from .test_group_hostile import corrupt_path, reject
@@ -268,3 +269,39 @@ def test_join_refuses_the_last_epoch() -> None:
     last = alice.merge_pending(out.pending)
     with pytest.raises(UsageError):
         last.commit(force_path=True, rng=world.rng, now=NOW)
+
+
+def test_group_repeat_garbage_does_not_rederive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member forges sender data naming alice at the window's edge, with garbage
+    content: bob derives the chain once; the same message again derives nothing."""
+    world = World.start()
+    world.add("alice", "bob")
+    bob = world.states["bob"]
+    suite = bob.suite
+    ciphertext = bytes(range(64))
+    header = (bob.group_id, bob.epoch, ContentType.APPLICATION)
+    sd_key, sd_nonce = sender_data_key_nonce(suite, bob.keys.sender_data_secret, ciphertext)
+    sender_data = SenderData(0, bob.config.max_skipped, bytes(4)).to_bytes()
+    encrypted = suite.aead_seal(sd_key, sd_nonce, SenderDataAAD(*header).to_bytes(), sender_data)
+    forged = MLSMessage(PrivateMessage(*header, b"", encrypted, ciphertext)).to_bytes()
+
+    calls = 0
+    original = secret_tree_module.derive_tree_secret
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(secret_tree_module, "derive_tree_secret", counting)
+    with pytest.raises(InvalidMessage) as e:
+        bob.process(forged, now=NOW)
+    assert e.value.reason == "aead-open-failed"
+    assert calls >= 3 * bob.config.max_skipped
+    calls = 0
+    reject(bob, forged, "aead-open-failed")
+    assert calls == 0
+    monkeypatch.undo()
+    # alice's real messages still open.
+    msg = world.states["alice"].protect(b"real", rng=world.rng)
+    assert bob.unprotect(msg).data == b"real"

@@ -3,6 +3,8 @@
     state = create_group(suite_id, group_id, kp_secrets, rng=rng)
     out = state.commit([Add(kp)], rng=rng)             # stages; `state` is unchanged (§14)
     state = state.merge_pending(out.pending)            # after the relay accepts the commit
+    joined = join_by_external_commit(group_info, kp_secrets, rng=rng)  # §12.4.3.2
+    state = joined.new_state                            # once the DS accepted joined.commit
     match state.process(wire, now=ts):                  # someone else's message
         case ApplicationData(sender=s, data=d): ...
         case ProposalReceived(new_state=st): state = st
@@ -534,9 +536,10 @@ class GroupState:
         """Check and act on a group message (§6, §12.1, §12.4.2).
 
         `now` (seconds since the Unix epoch) enables lifetime checks of new leaves.
-        Raises `InvalidMessage` (or `MLSDecodeError`) and leaves this state as it was;
-        the only exception is a PrivateMessage's ratchet key, consumed once its sender
-        data has been authenticated (§9.2; a forged continuation burns one key).
+        Raises `InvalidMessage` (or `MLSDecodeError`) and leaves this state as it was,
+        but for one thing: the ratchet keys derived to reach a PrivateMessage's
+        generation stay derived (unused, still available once; see `secret_tree`), so
+        the same garbage again costs nothing.
         """
         try:
             msg = MLSMessage.from_bytes(message)
