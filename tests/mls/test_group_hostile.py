@@ -78,8 +78,8 @@ def corrupt_path(
     """Make the committer's UpdatePath go through `change` before it is signed."""
     original = group_module._create_update_path
 
-    def patched(state, tree, applied, rng):  # type: ignore[no-untyped-def]
-        tree, path, secrets, commit_secret, keys = original(state, tree, applied, rng)
+    def patched(state, tree, applied, rng, *rest):  # type: ignore[no-untyped-def]
+        tree, path, secrets, commit_secret, keys = original(state, tree, applied, rng, *rest)
         return tree, change(state, path), secrets, commit_secret, keys
 
     with monkeypatch.context() as m:
@@ -149,6 +149,11 @@ def test_forged_private_content_burns_nothing(encrypt: bool) -> None:
     msg = bytearray(world.states["alice"].protect(b"x" * 100, rng=world.rng))
     msg[-1] ^= 1  # in the content ciphertext, past the sender-data sample
     bob = world.states["bob"]
+    # The first refusal keeps the derived key (unused, still available once); from then
+    # on the same garbage changes nothing at all.
+    with pytest.raises(InvalidMessage) as e:
+        bob.process(bytes(msg), now=NOW)
+    assert e.value.reason == "aead-open-failed"
     reject(bob, bytes(msg), "aead-open-failed")
     msg[-1] ^= 1
     assert bob.unprotect(bytes(msg)).data == b"x" * 100

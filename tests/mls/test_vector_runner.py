@@ -33,6 +33,28 @@ def test_vector_file(mls_vectors: Path, name: str) -> None:
     assert result.passed > 0
 
 
+#: The upstream interop-passive cases (passive-client format), one test per file. Each
+#: must be present and pass completely: a missing file fails, never skips.
+INTEROP_PASSIVE = (
+    "application.json",
+    "branch.json",
+    "commit.json",
+    "external_join.json",
+    "external_proposals.json",
+    "reinit.json",
+    "welcome_join.json",
+)
+
+
+@pytest.mark.parametrize("name", INTEROP_PASSIVE)
+def test_interop_passive_file(mls_vectors: Path, name: str) -> None:
+    path = mls_vectors / "interop-passive" / name
+    assert path.is_file(), f"missing interop-passive vector file {path}"
+    result = run_file(path)
+    assert result.failures == [], result.failures[:5]
+    assert result.passed > 0
+
+
 def test_cli_unknown_file_exits_2(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.json"
     bogus.write_text("[]")

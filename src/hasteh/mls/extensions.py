@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .codec import Reader, Writer
@@ -37,8 +38,10 @@ def decode_extensions(r: Reader) -> tuple[Extension, ...]:
     return tuple(r.vector(Extension.decode))
 
 
-def check_unique(extensions: tuple[Extension, ...]) -> None:
-    """§13: an extension type appears at most once in a list."""
+def check_unique(extensions: Iterable[Extension], what: str = "an extension list") -> None:
+    """RFC 9420 §13.4: "Any field containing a list of extensions MUST NOT have more
+    than one extension of any given type" (leaf nodes, key packages, UpdatePath
+    leaves, GroupContext, GroupInfo)."""
     types = [e.extension_type for e in extensions]
     if len(types) != len(set(types)):
-        raise InvalidMessage("duplicate-extension", "an extension type appears twice")
+        raise InvalidMessage("duplicate-extension", f"{what} repeats an extension type")

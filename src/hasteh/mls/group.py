@@ -3,6 +3,8 @@
     state = create_group(suite_id, group_id, kp_secrets, rng=rng)
     out = state.commit([Add(kp)], rng=rng)             # stages; `state` is unchanged (§14)
     state = state.merge_pending(out.pending)            # after the relay accepts the commit
+    joined = join_by_external_commit(group_info, kp_secrets, rng=rng)  # §12.4.3.2
+    state = joined.new_state                            # once the DS accepted joined.commit
     match state.process(wire, now=ts):                  # someone else's message
         case ApplicationData(sender=s, data=d): ...
         case ProposalReceived(new_state=st): state = st
@@ -43,7 +45,8 @@ from .codec import Reader, Writer, decode_all
 from .commit import Commit, HPKECiphertext, ProposalOrRef, ProposalRef, UpdatePath
 from .credential import Credential
 from .errors import InternalError, InvalidMessage, MLSDecodeError, UsageError
-from .extensions import EXTERNAL_PUB, RATCHET_TREE, Extension
+from .extensions import EXTERNAL_PUB, RATCHET_TREE, Extension, check_unique
+from .external_senders import external_senders
 from .framing import (
     AuthenticatedContent,
     ContentType,
@@ -64,6 +67,8 @@ from .key_schedule import (
     derive_epoch_secrets,
     epoch_secrets_from_joiner,
     exporter,
+    external_init_secret_for_joiner,
+    external_init_secret_for_members,
     external_pub,
     secrets_from_epoch_secret,
     welcome_key_nonce,
@@ -77,7 +82,7 @@ from .labels import (
     verify_with_label,
 )
 from .leaf_node import LeafNode, LeafNodeSource
-from .leaf_validation import sign_leaf_node, validate_tree
+from .leaf_validation import check_supports_group_extensions, sign_leaf_node, validate_tree
 from .message_protection import (
     authenticate,
     seal_private,
@@ -93,12 +98,15 @@ from .proposal_validation import (
     ProposalItem,
     ProposalPolicy,
     apply_proposals,
+    check_external_commit_list,
+    check_external_joiner_leaf,
     check_proposal,
     check_proposal_list,
+    external_commit_items,
     path_required,
     required_capabilities,
 )
-from .proposals import Add, Proposal, Remove, Update
+from .proposals import Add, ExternalInit, PreSharedKey, Proposal, Remove, Update
 from .psk import PskInput, psk_secret
 from .psk_id import PreSharedKeyID, PSKType, ResumptionPSKUsage
 from .psk_store import PskStore
@@ -126,20 +134,26 @@ __all__ = [
     "ApplicationData",
     "CommitApplied",
     "CommitOutput",
+    "ExternalJoin",
     "GroupConfig",
     "GroupState",
     "PendingCommit",
     "ProcessResult",
     "ProposalReceived",
     "create_group",
+    "join_by_external_commit",
     "join_from_welcome",
 ]
 
 #: `ProposalRef` label and the "Welcome" / "UpdatePathNode" HPKE labels (§5.1.3, §17.7).
 _WELCOME_LABEL = "Welcome"
 _UPDATE_PATH_LABEL = "UpdatePathNode"
+#: Epochs are uint64 (§6, §8.1): a group at the last one can never commit again.
+_MAX_EPOCH = (1 << 64) - 1
 #: Serialization version of `GroupState.to_bytes`.
-_STATE_FORMAT = 1
+_STATE_FORMAT = 2
+#: Format 1 lacked ratchet floors and pending signature keys; it is still read.
+_STATE_FORMATS = (1, 2)
 
 
 # --- configuration and results ----------------------------------------------------------
@@ -310,6 +324,11 @@ class GroupState:
     pending_update_keys: Mapping[bytes, bytes] = field(
         default_factory=lambda: MappingProxyType({}), repr=False
     )
+    #: Signature private keys of our own Updates with a new signature key, by public key:
+    #: the one whose leaf gets committed becomes ours (§12.1.2).
+    pending_signature_keys: Mapping[bytes, bytes] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
     previous: _PreviousEpoch | None = field(default=None, repr=False)
     config: GroupConfig = field(default_factory=GroupConfig, repr=False)
 
@@ -373,7 +392,13 @@ class GroupState:
         return WireFormat.PUBLIC_MESSAGE
 
     def _send_proposal(
-        self, proposal: Proposal, rng: Rng, authenticated_data: bytes, *, own_key: bytes | None
+        self,
+        proposal: Proposal,
+        rng: Rng,
+        authenticated_data: bytes,
+        *,
+        own_key: bytes | None,
+        own_signature_key: bytes | None = None,
     ) -> tuple[GroupState, bytes]:
         check_proposal(self._view(None), proposal, self._sender())
         content = FramedContent(
@@ -390,11 +415,21 @@ class GroupState:
         ref = ProposalRef.of(self.suite, auth.to_bytes())
         store = self.proposals.add(CachedProposal(ref, proposal, self._sender(), own=True))
         pending = self.pending_update_keys
+        signatures = self.pending_signature_keys
         if own_key is not None and isinstance(proposal, Update):
-            merged = dict(pending)
-            merged[proposal.leaf_node.encryption_key] = own_key
-            pending = MappingProxyType(merged)
-        return replace(self, proposals=store, pending_update_keys=pending), wire
+            pending = MappingProxyType({**pending, proposal.leaf_node.encryption_key: own_key})
+            if own_signature_key is not None:
+                key = proposal.leaf_node.signature_key
+                signatures = MappingProxyType({**signatures, key: own_signature_key})
+        return (
+            replace(
+                self,
+                proposals=store,
+                pending_update_keys=pending,
+                pending_signature_keys=signatures,
+            ),
+            wire,
+        )
 
     def propose_add(
         self, key_package: KeyPackage, *, rng: Rng, authenticated_data: bytes = b""
@@ -416,19 +451,25 @@ class GroupState:
         signature_private: bytes | None = None,
         credential: Credential | None = None,
     ) -> tuple[GroupState, bytes]:
-        """An Update proposal (§12.1.2) with a fresh leaf encryption key.
+        """An Update proposal (§12.1.2) with a fresh leaf encryption key, and a new
+        signature key when `signature_private` is given (the credential stays unless
+        `credential` is given).
 
         Another member must commit it (§12.2 forbids committing one's own Update); when
-        they do, the new key's private half, kept in this state, becomes our leaf key.
-        A new signature key is not supported here (it would need its private key too).
+        they do, the new keys' private halves, kept in this state, become ours. The new
+        leaf is signed with its own (new) key (§7.2); the proposal message with the
+        current one, which the group knows (§6.1).
         """
-        if signature_private is not None:
-            raise UsageError("changing the signature key by Update is not supported")
         enc_private, enc_public = hpke.generate_key_pair(self.suite.kem, rng)
         old = self.own_leaf_node
+        signing_key = self.signature_private
+        signature_key = old.signature_key
+        if signature_private is not None:
+            signing_key = signature_private
+            signature_key = self.suite.signature_public_key(signature_private)
         leaf = LeafNode(
             encryption_key=enc_public,
-            signature_key=old.signature_key,
+            signature_key=signature_key,
             credential=credential or old.credential,
             capabilities=old.capabilities,
             leaf_node_source=LeafNodeSource.UPDATE,
@@ -436,13 +477,15 @@ class GroupState:
             signature=b"",
         )
         leaf = sign_leaf_node(
-            self.suite,
-            self.signature_private,
-            leaf,
-            group_id=self.group_id,
-            leaf_index=self.own_leaf,
+            self.suite, signing_key, leaf, group_id=self.group_id, leaf_index=self.own_leaf
         )
-        return self._send_proposal(Update(leaf), rng, authenticated_data, own_key=enc_private)
+        return self._send_proposal(
+            Update(leaf),
+            rng,
+            authenticated_data,
+            own_key=enc_private,
+            own_signature_key=signature_private,
+        )
 
     # --- protecting and receiving messages ----------------------------------------------
 
@@ -493,9 +536,10 @@ class GroupState:
         """Check and act on a group message (§6, §12.1, §12.4.2).
 
         `now` (seconds since the Unix epoch) enables lifetime checks of new leaves.
-        Raises `InvalidMessage` (or `MLSDecodeError`) and leaves this state as it was;
-        the only exception is a PrivateMessage's ratchet key, consumed once its sender
-        data has been authenticated (§9.2; a forged continuation burns one key).
+        Raises `InvalidMessage` (or `MLSDecodeError`) and leaves this state as it was,
+        but for one thing: the ratchet keys derived to reach a PrivateMessage's
+        generation stay derived (unused, still available once; see `secret_tree`), so
+        the same garbage again costs nothing.
         """
         try:
             msg = MLSMessage.from_bytes(message)
@@ -537,12 +581,10 @@ class GroupState:
         return self._receive_commit(auth, now)
 
     def _verification_key(self, content: FramedContent) -> bytes:
-        return _member_signature_key(self.tree, content)
+        return _sender_signature_key(self.tree, self.context.extensions, content)
 
     def _unprotect(self, body: PublicMessage | PrivateMessage) -> AuthenticatedContent:
         if isinstance(body, PublicMessage):
-            if body.content.sender.sender_type != SenderType.MEMBER:
-                raise InvalidMessage("unsupported-sender", "only member senders are supported")
             return unprotect_public(
                 self.suite,
                 body,
@@ -611,8 +653,12 @@ class GroupState:
         content = auth.content
         commit = content.content
         assert isinstance(commit, Commit)
+        if self.epoch >= _MAX_EPOCH:
+            raise InvalidMessage("epoch-exhausted", "the group's epoch cannot advance (uint64)")
+        if content.sender.sender_type == SenderType.NEW_MEMBER_COMMIT:
+            return self._receive_external_commit(auth, commit, now)
         if content.sender.sender_type != SenderType.MEMBER or content.sender.index is None:
-            raise InvalidMessage("unsupported-sender", "external commits are not supported")
+            raise InvalidMessage("bad-sender", "only members and new members commit")
         committer = LeafIndex(content.sender.index)
         if committer == self.own_leaf:
             raise UsageError("own-commit: merge our own commit with merge_pending")
@@ -633,6 +679,69 @@ class GroupState:
             tree, commit_secret, new_keys = _apply_update_path(
                 self, tree, committer, commit.path, applied
             )
+        new_state = self._derive_next(
+            auth, tree, applied, commit_secret, self.keys.init_secret, new_keys
+        )
+        return CommitApplied(new_state, False, committer, new_epoch)
+
+    def _receive_external_commit(
+        self, auth: AuthenticatedContent, commit: Commit, now: int | None
+    ) -> CommitApplied:
+        """§12.4.3.2 on the members' side: a new member joins (or resyncs) by its own
+        Commit, signed with its path leaf's key (checked by `_unprotect`), holding one
+        ExternalInit by value, at most one Remove and PSKs; the joiner takes the
+        leftmost blank leaf and the init secret comes from the ExternalInit (§8.3)."""
+        if auth.wire_format != WireFormat.PUBLIC_MESSAGE:
+            raise InvalidMessage("bad-sender", "an external Commit is a PublicMessage")
+        if commit.path is None:
+            raise InvalidMessage("missing-path", "an external Commit must carry a path")
+        items = external_commit_items(commit)
+        view = self._view(now)
+        check_external_commit_list(view, items)
+        applied = apply_proposals(view, items)
+        check_external_joiner_leaf(applied, commit.path.leaf_node)
+        base, joiner = applied.tree.with_blank_leaf()
+        if self.config.policy is not None:
+            self.config.policy.check(joiner, items, view.tree)
+        new_epoch = self.epoch + 1
+        if self.own_leaf in applied.removed:
+            return CommitApplied(None, True, joiner, new_epoch)
+        init = next(i.proposal for i in items if isinstance(i.proposal, ExternalInit))
+        init_secret = external_init_secret_for_members(
+            self.suite, self.keys.external_secret, init.kem_output
+        )
+        known = dict(self.private_keys)
+        known.update(self.pending_update_keys)
+        result = treekem.apply_update_path(
+            base,
+            joiner,
+            commit.path,
+            _provisional(self, applied),
+            _tree_private_keys(base, self.own_leaf, known),
+            external=True,
+        )
+        new_state = self._derive_next(
+            auth,
+            result.tree,
+            applied,
+            result.commit_secret.value,
+            init_secret,
+            _key_map(result.private_keys),
+        )
+        return CommitApplied(new_state, False, joiner, new_epoch)
+
+    def _derive_next(
+        self,
+        auth: AuthenticatedContent,
+        tree: RatchetTree,
+        applied: AppliedProposals,
+        commit_secret: bytes,
+        init_secret: bytes,
+        new_keys: Mapping[bytes, bytes],
+    ) -> GroupState:
+        """§12.4.2 from the new tree on: transcript hash, key schedule, confirmation tag."""
+        content = auth.content
+        new_epoch = self.epoch + 1
         confirmed = next_confirmed_transcript_hash(
             self.suite, self.interim_transcript_hash, auth.wire_format, content, auth.auth.signature
         )
@@ -646,7 +755,7 @@ class GroupState:
         )
         secrets = derive_epoch_secrets(
             self.suite,
-            self.keys.init_secret,
+            init_secret,
             commit_secret,
             self._psk_secret(applied.psks),
             new_context.to_bytes(),
@@ -657,8 +766,7 @@ class GroupState:
         private_keys = dict(self.private_keys)
         private_keys.update(self.pending_update_keys)
         private_keys.update(new_keys)
-        new_state = self._next_state(tree, new_context, secrets, tag, private_keys)
-        return CommitApplied(new_state, False, committer, new_epoch)
+        return self._next_state(tree, new_context, secrets, tag, private_keys)
 
     def _psk_secret(self, ids: Sequence[PreSharedKeyID]) -> bytes:
         return psk_secret(self.suite, [PskInput(i, self.psk_store.lookup(i)) for i in ids])
@@ -671,9 +779,15 @@ class GroupState:
         tag: bytes,
         private_keys: Mapping[bytes, bytes],
         own_leaf: LeafIndex | None = None,
+        own_signature: bytes | None = None,
     ) -> GroupState:
         """The state of the next epoch, keeping only the keys still in our path."""
         own = self.own_leaf if own_leaf is None else own_leaf
+        signature_private = self.signature_private if own_signature is None else own_signature
+        leaf = tree.leaf_node(own)
+        if leaf is not None and leaf.signature_key in self.pending_signature_keys:
+            # Our Update with a new signature key was committed (§12.1.2).
+            signature_private = self.pending_signature_keys[leaf.signature_key]
         previous = None
         if self.config.keep_previous_epoch:
             previous = _PreviousEpoch(
@@ -684,7 +798,7 @@ class GroupState:
             context=context,
             tree=tree,
             own_leaf=own,
-            signature_private=self.signature_private,
+            signature_private=signature_private,
             private_keys=_keys_on_path(tree, own, private_keys),
             keys=_EpochKeys.of(secrets),
             interim_transcript_hash=next_interim_transcript_hash(
@@ -715,6 +829,7 @@ class GroupState:
         force_path: bool = False,
         inline_tree: bool = True,
         authenticated_data: bytes = b"",
+        signature_private: bytes | None = None,
         rng: Rng,
         now: int | None = None,
     ) -> CommitOutput:
@@ -724,10 +839,14 @@ class GroupState:
         SHOULD), skipping our own Updates (§12.2). An UpdatePath is included when
         required (§12.4) or when `force_path`. The Welcome carries the ratchet tree
         unless `inline_tree` is False (then share `CommitOutput.ratchet_tree`).
+        `signature_private` gives our path leaf a new signature key (same credential),
+        which implies a path; the Commit itself is signed with the current key (§6.1).
 
         This state is not changed (§14): merge `CommitOutput.pending` once accepted.
         """
         own = self.own_leaf
+        if self.epoch >= _MAX_EPOCH:
+            raise UsageError("epoch-exhausted: the group's epoch cannot advance (uint64)")
         items: list[ProposalItem] = []
         if by_reference is None:
             items.extend(_default_references(self.proposals, own))
@@ -745,7 +864,7 @@ class GroupState:
         check_proposal_list(view, items, own, policy=self.config.policy)
         applied = apply_proposals(view, items)
         new_epoch = self.epoch + 1
-        use_path = force_path or path_required(items)
+        use_path = force_path or path_required(items) or signature_private is not None
         tree = applied.tree
         commit_secret = zero_secret(self.suite)
         path: UpdatePath | None = None
@@ -753,7 +872,7 @@ class GroupState:
         new_keys: dict[bytes, bytes] = {}
         if use_path:
             tree, path, path_secrets, commit_secret, new_keys = _create_update_path(
-                self, tree, applied, rng
+                self, tree, applied, rng, signature_private
             )
         refs_or_values: tuple[ProposalOrRef, ...] = tuple(
             i.ref if i.ref is not None else i.proposal for i in items
@@ -793,7 +912,9 @@ class GroupState:
 
         private_keys = dict(self.private_keys)
         private_keys.update(new_keys)
-        new_state = self._next_state(tree, new_context, secrets, tag, private_keys)
+        new_state = self._next_state(
+            tree, new_context, secrets, tag, private_keys, own_signature=signature_private
+        )
         welcome = None
         if applied.added:
             info = new_state._group_info(inline_tree=inline_tree)
@@ -861,6 +982,33 @@ class GroupState:
 
 
 # --- helpers: signature keys, private keys --------------------------------------------
+
+
+def _sender_signature_key(
+    tree: RatchetTree, extensions: Sequence[Extension], content: FramedContent
+) -> bytes:
+    """§6.1: the key that verifies `content`, by sender type: the member's leaf, the
+    external_senders entry (§12.1.8.1), the Add's KeyPackage leaf (new_member_proposal)
+    or the leaf in the external Commit's path (new_member_commit, §12.4.3.2)."""
+    sender = content.sender
+    body = content.content
+    if sender.sender_type == SenderType.MEMBER:
+        return _member_signature_key(tree, content)
+    if sender.sender_type == SenderType.EXTERNAL:
+        assert sender.index is not None
+        allowed = external_senders(extensions)
+        if sender.index >= len(allowed):
+            raise InvalidMessage("unknown-sender", f"no external sender {sender.index}")
+        return allowed[sender.index].signature_key
+    if sender.sender_type == SenderType.NEW_MEMBER_PROPOSAL:
+        if not isinstance(body, Add):
+            raise InvalidMessage("bad-sender", "a new_member_proposal sender may only propose Add")
+        return body.key_package.leaf_node.signature_key
+    if not isinstance(body, Commit):
+        raise InvalidMessage("bad-sender", "a new_member_commit sender may only commit")
+    if body.path is None:
+        raise InvalidMessage("missing-path", "an external Commit must carry a path (§12.4.3.2)")
+    return body.path.leaf_node.signature_key
 
 
 def _member_signature_key(tree: RatchetTree, content: FramedContent) -> bytes:
@@ -955,16 +1103,28 @@ def _provisional(state: GroupState, applied: AppliedProposals) -> GroupContext:
 
 
 def _create_update_path(
-    state: GroupState, tree: RatchetTree, applied: AppliedProposals, rng: Rng
+    state: GroupState,
+    tree: RatchetTree,
+    applied: AppliedProposals,
+    rng: Rng,
+    signature_private: bytes | None = None,
 ) -> tuple[RatchetTree, UpdatePath, dict[NodeIndex, bytes], bytes, dict[bytes, bytes]]:
     """§7.5 sender side (`treekem.create_update_path`): returns the new tree, the
     UpdatePath, path secrets by node (for Welcomes), the commit_secret and the new
-    private keys by public key. New members are excluded from the encryption (§7.6)."""
+    private keys by public key. New members are excluded from the encryption (§7.6).
+    With `signature_private`, the new leaf has that signature key (§7.5)."""
+    template = state.own_leaf_node
+    signing_key = state.signature_private
+    if signature_private is not None:
+        signing_key = signature_private
+        template = replace(
+            template, signature_key=state.suite.signature_public_key(signature_private)
+        )
     created = treekem.create_update_path(
         tree,
         state.own_leaf,
-        state.own_leaf_node,
-        state.signature_private,
+        template,
+        signing_key,
         _provisional(state, applied),
         exclude=[index for index, _ in applied.added],
         rng=rng,
@@ -1094,6 +1254,50 @@ def verify_group_info_signature(suite: CipherSuite, info: GroupInfo, signer_key:
         raise InvalidMessage("bad-signature", "GroupInfo signature")
 
 
+def _checked_group_info_tree(
+    suite: CipherSuite, info: GroupInfo, ratchet_tree: bytes | None, now: int | None
+) -> RatchetTree:
+    """§12.4.3.1 checks a joiner makes of a GroupInfo and its tree, from a Welcome or
+    for an external Commit: a usable epoch, no repeated extension type (§13.4), the
+    signer a member whose key verifies the signature, the tree hash, and the tree valid
+    (§7.3, leaf lifetimes against `now`, every leaf supporting the context's extensions).
+    `ratchet_tree` is used when the GroupInfo does not carry the tree (§12.4.3.3)."""
+    ctx = info.group_context
+    if ctx.epoch >= _MAX_EPOCH:
+        raise InvalidMessage("epoch-exhausted", "the group's epoch cannot advance (§8, uint64)")
+    for what, extensions in (("GroupInfo", info.extensions), ("GroupContext", ctx.extensions)):
+        # RFC 9420 §13.4: no list holds one extension type twice.
+        try:
+            check_unique(extensions)
+        except InvalidMessage:
+            raise InvalidMessage("duplicate-extension", f"{what} repeats a type") from None
+    tree_bytes = ratchet_tree
+    if tree_bytes is None:
+        tree_bytes = next(
+            (e.extension_data for e in info.extensions if e.extension_type == RATCHET_TREE), None
+        )
+    if tree_bytes is None:
+        raise InvalidMessage("missing-tree", "no ratchet tree in the GroupInfo and none was given")
+    try:
+        tree = RatchetTree.from_bytes(suite, tree_bytes)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-tree", str(exc)) from None
+    signer = LeafIndex(info.signer)
+    signer_leaf = tree.leaf_node(signer) if tree.contains_leaf(signer) else None
+    if signer_leaf is None:
+        raise InvalidMessage("bad-signer", "the GroupInfo signer is not a member")
+    verify_group_info_signature(suite, info, signer_leaf.signature_key)
+    if not hmac.compare_digest(tree_hash(tree), ctx.tree_hash):
+        raise InvalidMessage("bad-tree-hash", "the ratchet tree does not match the GroupInfo")
+    validate_tree(
+        tree,
+        group_id=ctx.group_id,
+        required=required_capabilities(ctx.extensions),
+        now=now,
+    )
+    return tree
+
+
 # --- creating and joining -----------------------------------------------------------------
 
 
@@ -1205,30 +1409,13 @@ def join_from_welcome(
         raise InvalidMessage(
             "suite-mismatch", "the GroupInfo's suite differs from the KeyPackage's"
         )
-    tree_bytes = ratchet_tree
-    if tree_bytes is None:
-        tree_bytes = next(
-            (e.extension_data for e in info.extensions if e.extension_type == RATCHET_TREE), None
-        )
-    if tree_bytes is None:
-        raise InvalidMessage(
-            "missing-tree", "the Welcome carries no ratchet tree and none was given"
-        )
-    try:
-        tree = RatchetTree.from_bytes(suite, tree_bytes)
-    except MLSDecodeError as exc:
-        raise InvalidMessage("malformed-tree", str(exc)) from None
+    tree = _checked_group_info_tree(suite, info, ratchet_tree, now)
     signer = LeafIndex(info.signer)
-    signer_leaf = tree.leaf_node(signer) if tree.contains_leaf(signer) else None
-    if signer_leaf is None:
-        raise InvalidMessage("bad-signer", "the GroupInfo signer is not a member")
-    verify_group_info_signature(suite, info, signer_leaf.signature_key)
-    if not hmac.compare_digest(tree_hash(tree), ctx.tree_hash):
-        raise InvalidMessage("bad-tree-hash", "the ratchet tree does not match the GroupInfo")
-    validate_tree(tree, group_id=ctx.group_id, required=required_capabilities(ctx.extensions))
     own = tree.find_leaf(kp.leaf_node)
     if own is None:
         raise InvalidMessage("not-in-tree", "our KeyPackage's leaf is not in the tree")
+    # RFC 9420 §13.4: a joiner supports every extension of the GroupContext.
+    check_supports_group_extensions(kp.leaf_node, ctx.extensions)
     joiner_keys = treekem.TreePrivateKeys.for_joiner(
         tree,
         own,
@@ -1262,6 +1449,139 @@ def join_from_welcome(
         psk_store=store.with_resumption(ctx.group_id, ctx.epoch, epoch.resumption_psk),
         config=cfg,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalJoin:
+    """What `join_by_external_commit` produces: the external Commit to send, and our
+    state in the epoch it creates, to use once the DS accepted the Commit (§14)."""
+
+    commit: bytes
+    new_state: GroupState = field(repr=False)
+
+
+def join_by_external_commit(
+    group_info: bytes,
+    key_package_secrets: KeyPackageSecrets,
+    ratchet_tree: bytes | None = None,
+    *,
+    rng: Rng,
+    resync: LeafIndex | None = None,
+    psks: Sequence[PreSharedKeyID] = (),
+    psk_store: PskStore | None = None,
+    authenticated_data: bytes = b"",
+    now: int | None = None,
+    config: GroupConfig | None = None,
+) -> ExternalJoin:
+    """Join a group by an external Commit (§12.4.3.2), from its signed GroupInfo.
+
+    The GroupInfo must carry external_pub; the tree comes from it or `ratchet_tree`.
+    Our leaf is `key_package_secrets`' leaf (signature key, credential, capabilities,
+    extensions) with a fresh encryption key, at the leftmost blank leaf. `resync`
+    removes our old appearance at that leaf in the same Commit. The KeyPackage's init
+    and encryption keys are not used. Checks of the GroupInfo as in `join_from_welcome`;
+    failures raise `InvalidMessage`.
+    """
+    try:
+        msg = MLSMessage.from_bytes(group_info)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-message", str(exc)) from None
+    if not isinstance(msg.body, GroupInfo):
+        raise InvalidMessage("unexpected-wire-format", "not a GroupInfo")
+    info = msg.body
+    ctx = info.group_context
+    kp = key_package_secrets.key_package
+    if ctx.cipher_suite != kp.cipher_suite:
+        raise InvalidMessage(
+            "suite-mismatch", "the GroupInfo's suite differs from the KeyPackage's"
+        )
+    suite = get_suite(ctx.cipher_suite)
+    tree = _checked_group_info_tree(suite, info, ratchet_tree, now)
+    pub = next((e for e in info.extensions if e.extension_type == EXTERNAL_PUB), None)
+    if pub is None:
+        raise InvalidMessage("missing-external-pub", "the GroupInfo has no external_pub")
+    try:
+        external_pub_key = decode_all(pub.extension_data, Reader.opaque)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-extension", f"external_pub: {exc}") from None
+    kem_output, init_secret = external_init_secret_for_joiner(suite, external_pub_key, rng)
+    sender = Sender.new_member_commit()
+    proposals: list[Proposal] = [ExternalInit(kem_output)]
+    if resync is not None:
+        proposals.append(Remove(resync))
+    proposals.extend(PreSharedKey(p) for p in psks)
+    items = [ProposalItem(p, sender) for p in proposals]
+    view = GroupView(suite, ctx, tree, now)
+    check_external_commit_list(view, items)
+    applied = apply_proposals(view, items)
+    check_external_joiner_leaf(applied, kp.leaf_node)
+    base, own = applied.tree.with_blank_leaf()
+    provisional = GroupContext(
+        suite.id,
+        ctx.group_id,
+        ctx.epoch + 1,
+        b"",
+        ctx.confirmed_transcript_hash,
+        applied.extensions,
+    )
+    created = treekem.create_update_path(
+        base,
+        own,
+        kp.leaf_node,
+        key_package_secrets.signature_private,
+        provisional,
+        external=True,
+        rng=rng,
+    )
+    content = FramedContent(
+        ctx.group_id,
+        ctx.epoch,
+        sender,
+        authenticated_data,
+        Commit(tuple(proposals), created.update_path),
+    )
+    signature = sign_content(
+        suite,
+        WireFormat.PUBLIC_MESSAGE,
+        content,
+        context=ctx,
+        signing_key=key_package_secrets.signature_private,
+    )
+    interim = next_interim_transcript_hash(
+        suite, ctx.confirmed_transcript_hash, info.confirmation_tag
+    )
+    confirmed = next_confirmed_transcript_hash(
+        suite, interim, WireFormat.PUBLIC_MESSAGE, content, signature
+    )
+    new_context = replace(created.group_context, confirmed_transcript_hash=confirmed)
+    store = psk_store or PskStore()
+    psk_value = psk_secret(suite, [PskInput(i, store.lookup(i)) for i in applied.psks])
+    secrets = derive_epoch_secrets(
+        suite, init_secret, created.commit_secret.value, psk_value, new_context.to_bytes()
+    )
+    tag = confirmation_tag(suite, secrets.confirmation_key, confirmed)
+    auth = AuthenticatedContent(
+        WireFormat.PUBLIC_MESSAGE, content, FramedContentAuthData(signature, tag)
+    )
+    wire = MLSMessage(seal_public(suite, auth, context=ctx, membership_key=b"")).to_bytes()
+    cfg = config or GroupConfig()
+    state = GroupState(
+        suite=suite,
+        context=new_context,
+        tree=created.tree,
+        own_leaf=own,
+        signature_private=key_package_secrets.signature_private,
+        private_keys=_keys_on_path(created.tree, own, _key_map(created.private_keys)),
+        keys=_EpochKeys.of(secrets),
+        interim_transcript_hash=next_interim_transcript_hash(suite, confirmed, tag),
+        confirmation_tag=tag,
+        secret_tree=SecretTree(
+            suite, secrets.encryption_secret, created.tree.n_leaves, max_skipped=cfg.max_skipped
+        ),
+        psk_store=store.with_resumption(ctx.group_id, new_context.epoch, secrets.resumption_psk),
+        config=cfg,
+    )
+    return ExternalJoin(wire, state)
 
 
 # --- persistence (GroupState.to_bytes / from_bytes) ---------------------------------------
@@ -1315,6 +1635,7 @@ def _encode_state(state: GroupState) -> bytes:
     w.vector(sorted(state.psk_store.resumption.items()), resumption)
     w.u32(state.psk_store.max_resumption_epochs)
     _encode_pairs(w, state.pending_update_keys.items())
+    _encode_pairs(w, state.pending_signature_keys.items())
 
     def previous(w2: Writer, p: _PreviousEpoch) -> None:
         p.context.encode(w2)
@@ -1335,8 +1656,10 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
     from .proposals import decode_proposal
 
     def body(r: Reader) -> GroupState:
-        if r.u8() != _STATE_FORMAT:
+        version = r.u8()
+        if version not in _STATE_FORMATS:
             raise MLSDecodeError("unknown GroupState format")
+        floors = version >= 2
         try:
             suite = get_suite(r.u16())
         except UsageError as exc:
@@ -1352,7 +1675,7 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
         keys = _EpochKeys.decode(r)
         interim = r.opaque()
         tag = r.opaque()
-        secret_tree = SecretTree.decode(r, suite)
+        secret_tree = SecretTree.decode(r, suite, with_floor=floors)
         entries = r.vector(
             lambda r2: CachedProposal(
                 ProposalRef.decode(r2), decode_proposal(r2), Sender.decode(r2), r2.boolean()
@@ -1362,6 +1685,7 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
         resumption = dict(r.vector(lambda r2: ((r2.opaque(), r2.u64()), r2.opaque())))
         max_res = r.u32()
         pending_updates = _decode_pairs(r)
+        pending_signatures = _decode_pairs(r) if version >= 2 else {}
 
         def previous(r2: Reader) -> _PreviousEpoch:
             ctx = GroupContext.decode(r2)
@@ -1369,7 +1693,10 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
                 ptree = RatchetTree.from_bytes(suite, r2.opaque())
             except InvalidMessage as exc:
                 raise MLSDecodeError(str(exc)) from None
-            return _PreviousEpoch(ctx, ptree, r2.opaque(), SecretTree.decode(r2, suite))
+            sender_data = r2.opaque()
+            return _PreviousEpoch(
+                ctx, ptree, sender_data, SecretTree.decode(r2, suite, with_floor=floors)
+            )
 
         prev = r.optional(previous)
         stored = GroupConfig(r.boolean(), r.u32(), r.boolean(), None, r.u32())
@@ -1389,6 +1716,7 @@ def _decode_state(data: bytes, config: GroupConfig | None) -> GroupState:
             proposals=ProposalStore(tuple(entries)),
             psk_store=store,
             pending_update_keys=MappingProxyType(pending_updates),
+            pending_signature_keys=MappingProxyType(pending_signatures),
             previous=prev,
             config=cfg,
         )

@@ -24,7 +24,7 @@ from .cipher_suite import CipherSuite, Rng, get_suite
 from .codec import Reader, Writer, decode_all, encode
 from .credential import BasicCredential, Credential
 from .errors import InvalidMessage, UsageError
-from .extensions import Extension
+from .extensions import Extension, check_unique
 from .group_context import MLS10
 from .key_package import KEY_PACKAGE_TBS_LABEL, KeyPackage
 from .labels import sign_with_label, verify_with_label
@@ -251,6 +251,7 @@ def validate_key_package(
         suite, leaf.signature_key, KEY_PACKAGE_TBS_LABEL, kp.tbs(), kp.signature
     ):
         raise InvalidMessage("bad-signature", "KeyPackage signature")
+    check_unique(kp.extensions, "KeyPackage")  # RFC 9420 §13.4
     if kp.init_key == leaf.encryption_key:
         raise InvalidMessage("init-key-reused", "init_key equals the leaf encryption_key")
     if now is not None:

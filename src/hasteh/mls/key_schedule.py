@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cipher_suite import CipherSuite
-from .errors import UsageError
+from . import hpke
+from .cipher_suite import CipherSuite, Rng
+from .errors import InvalidMessage, UsageError
 from .labels import derive_secret, expand_with_label
 
 
@@ -143,7 +144,6 @@ def welcome_key_nonce(suite: CipherSuite, welcome_secret: bytes) -> tuple[bytes,
 
 def external_key_pair(suite: CipherSuite, external_secret: bytes) -> tuple[bytes, bytes]:
     """(external_priv, external_pub) = KEM.DeriveKeyPair(external_secret) (§8)."""
-    from . import hpke  # lazy: HPKE is a heavier module most key-schedule users skip
 
     return hpke.derive_key_pair(suite.kem, external_secret)
 
@@ -151,6 +151,47 @@ def external_key_pair(suite: CipherSuite, external_secret: bytes) -> tuple[bytes
 def external_pub(suite: CipherSuite, external_secret: bytes) -> bytes:
     """The group's external public key, published in GroupInfo for external joins (§8)."""
     return external_key_pair(suite, external_secret)[1]
+
+
+#: §8.3: the HPKE exporter context of the external init secret.
+EXTERNAL_INIT_LABEL = b"MLS 1.0 external init secret"
+
+
+def external_init_secret_for_joiner(
+    suite: CipherSuite, external_pub_key: bytes, rng: Rng
+) -> tuple[bytes, bytes]:
+    """§8.3 joiner: (kem_output, init_secret) from SetupBaseS(external_pub, "")."""
+    return hpke.export_base_s(
+        suite.kem,
+        suite.kdf,
+        suite.aead,
+        external_pub_key,
+        b"",
+        EXTERNAL_INIT_LABEL,
+        suite.nh,
+        rng=rng,
+    )
+
+
+def external_init_secret_for_members(
+    suite: CipherSuite, external_secret: bytes, kem_output: bytes
+) -> bytes:
+    """§8.3 members: init_secret from SetupBaseR(kem_output, external_priv, "");
+    a kem_output that does not decapsulate is the joiner's fault."""
+    external_priv, _ = external_key_pair(suite, external_secret)
+    try:
+        return hpke.export_base_r(
+            suite.kem,
+            suite.kdf,
+            suite.aead,
+            kem_output,
+            external_priv,
+            b"",
+            EXTERNAL_INIT_LABEL,
+            suite.nh,
+        )
+    except InvalidMessage:
+        raise InvalidMessage("bad-external-init", "the ExternalInit kem_output") from None
 
 
 def exporter(

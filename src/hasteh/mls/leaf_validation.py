@@ -9,6 +9,8 @@ stable reason, since a bad leaf is always the sender's fault:
     bad-leaf-signature       SignWithLabel(., "LeafNodeTBS", LeafNodeTBS) fails
     unsupported-credential   own credential type not in own capabilities
     unsupported-extension    a non-default extension not in own capabilities
+    duplicate-extension      an extension type twice in the leaf's list (§13.4)
+    unsupported-group-extension   a new member lacks a GroupContext extension (§13.4)
     missing-required-capability   §11.1 required_capabilities not all listed
     incompatible-credential  credential types not mutually supported with the members
     lifetime-not-valid / lifetime-too-long   §7.2 lifetime checks (time passed in)
@@ -28,7 +30,7 @@ from . import labels
 from .cipher_suite import CipherSuite
 from .codec import Reader, Writer, decode_all, encode
 from .errors import InvalidMessage
-from .extensions import REQUIRED_CAPABILITIES, Extension
+from .extensions import REQUIRED_CAPABILITIES, Extension, check_unique
 from .leaf_node import LeafNode, LeafNodeSource
 from .parent_hash import verify_parent_hashes
 from .ratchet_tree import RatchetTree
@@ -40,6 +42,7 @@ __all__ = [
     "LEAF_NODE_TBS_LABEL",
     "CredentialSupport",
     "RequiredCapabilities",
+    "check_supports_group_extensions",
     "sign_leaf_node",
     "validate_leaf_node",
     "validate_tree",
@@ -219,6 +222,7 @@ def validate_leaf_node(
             f"expected {source.name.lower()}, got {leaf.leaf_node_source.name.lower()}",
         )
     verify_leaf_signature(suite, leaf, group_id=group_id, leaf_index=leaf_index)
+    check_unique(leaf.extensions, "LeafNode")  # RFC 9420 §13.4
     _check_capabilities(leaf, required)
     current = None if leaf_index is None else tree.leaf_node(leaf_index)
     (support or CredentialSupport.of(tree)).check(leaf, current)
@@ -256,6 +260,18 @@ def _check_capabilities(leaf: LeafNode, required: RequiredCapabilities | None) -
         raise InvalidMessage(
             "missing-required-capability", ", ".join(f"0x{t:04x}" for t in missing)
         )
+
+
+def check_supports_group_extensions(leaf: LeafNode, extensions: Iterable[Extension]) -> None:
+    """RFC 9420 §13.4: a new member's capabilities list every (non-default) extension
+    type of the GroupContext, checked by whoever adds it and by the joiner itself."""
+    listed = set(leaf.capabilities.extensions)
+    for ext in extensions:
+        t = ext.extension_type
+        if t not in DEFAULT_EXTENSION_TYPES and t not in listed:
+            raise InvalidMessage(
+                "unsupported-group-extension", f"group extension 0x{t:04x} not listed"
+            )
 
 
 def _check_lifetime(leaf: LeafNode, now: int | None, max_lifetime: int | None) -> None:

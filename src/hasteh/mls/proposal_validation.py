@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .cipher_suite import CipherSuite
-from .commit import ProposalRef
+from .commit import Commit, ProposalRef
 from .errors import InvalidMessage, MLSDecodeError
 from .extensions import Extension, check_unique
 from .framing import Sender, SenderType
@@ -35,6 +35,7 @@ from .leaf_validation import (
     DEFAULT_PROPOSAL_TYPES,
     CredentialSupport,
     RequiredCapabilities,
+    check_supports_group_extensions,
     validate_leaf_node,
     verify_leaf_signature,
 )
@@ -302,6 +303,61 @@ def check_proposal_list(
         policy.check(committer, items, view.tree)
 
 
+def external_commit_items(commit: Commit) -> list[ProposalItem]:
+    """The proposals of an external Commit, all by value (§12.4.3.2: "MUST NOT include
+    any proposals by reference"), each sent by the new member."""
+    items: list[ProposalItem] = []
+    for p in commit.proposals:
+        if isinstance(p, ProposalRef):
+            raise InvalidMessage(
+                "invalid-external-commit", "an external Commit references a proposal"
+            )
+        items.append(ProposalItem(p, Sender.new_member_commit()))
+    return items
+
+
+def check_external_commit_list(view: GroupView, items: Sequence[ProposalItem]) -> None:
+    """§12.2 for an external Commit: exactly one ExternalInit, at most one Remove (the
+    joiner's old self, a "resync"), any PreSharedKeys (each once), nothing else."""
+    for item in items:
+        check_proposal(view, item.proposal, item.sender)
+    inits = removes = 0
+    psk_ids: set[bytes] = set()
+    for item in items:
+        p = item.proposal
+        if isinstance(p, ExternalInit):
+            inits += 1
+        elif isinstance(p, Remove):
+            removes += 1
+        elif isinstance(p, PreSharedKey):
+            encoded = p.psk.to_bytes()
+            if encoded in psk_ids:
+                raise InvalidMessage("duplicate-psk", "two PreSharedKey proposals for one PSK")
+            psk_ids.add(encoded)
+        else:
+            raise InvalidMessage(
+                "invalid-external-commit",
+                f"{p.proposal_type.name} is not allowed in an external Commit",
+            )
+    if inits != 1:
+        raise InvalidMessage("invalid-external-commit", "not exactly one ExternalInit")
+    if removes > 1:
+        raise InvalidMessage("invalid-external-commit", "more than one Remove")
+
+
+def check_external_joiner_leaf(applied: AppliedProposals, leaf: LeafNode) -> None:
+    """The joiner's leaf in an external Commit, after its proposals are applied: it
+    supports every GroupContext extension (§13.4: it is a new member), and in a
+    "resync" it meets the criteria of an Update of the removed leaf (§12.2): a new
+    encryption key and the same credential (hasteh's identity is the credential)."""
+    check_supports_group_extensions(leaf, applied.extensions)
+    for old in applied.removed_leaves:
+        if leaf.encryption_key == old.encryption_key:
+            raise InvalidMessage("stale-encryption-key", "the resync leaf reuses the old key")
+        if leaf.credential != old.credential:
+            raise InvalidMessage("resync-mismatch", "a resync must keep the removed credential")
+
+
 def path_required(items: Sequence[ProposalItem]) -> bool:
     """§12.4: an empty Commit, or one with a path-required type, must carry a path."""
     return not items or any(i.proposal.proposal_type in PATH_REQUIRED_TYPES for i in items)
@@ -374,6 +430,8 @@ def apply_proposals(view: GroupView, items: Sequence[ProposalItem]) -> AppliedPr
     support = CredentialSupport.of(tree) if added or updated else None
     group_id = view.context.group_id
     for index, kp in added:
+        # RFC 9420 §13.4: the new member supports every extension of the GroupContext.
+        check_supports_group_extensions(kp.leaf_node, extensions)
         validate_leaf_node(
             tree,
             kp.leaf_node,

@@ -14,6 +14,15 @@ forgets as it goes:
 * a key handed out is never kept. Keys skipped over while receiving out of order are
   kept, at most `max_skipped` per ratchet, until used once, then dropped.
 
+A message that names a generation but fails to open (a bad AEAD tag or signature)
+uses nothing: its key goes back, and the keys derived to reach it are kept too, as
+unused keys ahead of the ratchet's *floor* (the generation after the last one used).
+So a member who sends garbage at the edge of the window makes receivers derive once,
+not once per message; and since the window counts from the floor, not from how far
+garbage pushed the derivation, it cannot push the window forward or evict keys of
+real messages. Keys ahead of the floor are bounded by the window (`max_skipped` + 1),
+keys behind it by `max_skipped`.
+
 "Deleting" in Python means dropping every reference we hold; CPython cannot scrub the
 memory of an immutable `bytes`. That is the best this layer can do and it is what the
 tests check: nothing the tree retains equals a key it has handed out.
@@ -64,12 +73,14 @@ class RatchetKey:
 
 
 class _HashRatchet:
-    """One sender ratchet: the secret for `generation`, plus skipped keys (§9.1)."""
+    """One sender ratchet: the secret for `generation`, the keys derived but not used
+    (`skipped`), and `floor`, the generation after the last key used (§9.1, §9.2)."""
 
-    __slots__ = ("generation", "secret", "skipped")
+    __slots__ = ("floor", "generation", "secret", "skipped")
 
     def __init__(self, secret: bytes) -> None:
         self.generation = 0
+        self.floor = 0
         self.secret: bytes = secret
         self.skipped: dict[int, RatchetKey] = {}
 
@@ -148,34 +159,9 @@ class SecretTree:
         ``"key-consumed"`` (already handed out, or no longer kept) or
         ``"generation-too-far"`` (more than `max_skipped` ahead of the ratchet).
         """
-        if not 0 <= leaf < self._n_leaves:
-            raise InvalidMessage(
-                "unknown-sender", f"leaf {leaf} is outside a tree of {self._n_leaves} leaves"
-            )
-        if not 0 <= generation <= _MAX_GENERATION:
-            raise InvalidMessage("generation-too-far", f"generation {generation} is not a uint32")
-        ratchet = self._ratchet(leaf, kind)
-        if generation < ratchet.generation:
-            key = ratchet.skipped.pop(generation, None)
-            if key is None:
-                raise InvalidMessage(
-                    "key-consumed", f"{kind.value} key {generation} of leaf {leaf} is gone"
-                )
-            return key
-        if generation - ratchet.generation > self._max_skipped:
-            raise InvalidMessage(
-                "generation-too-far",
-                f"generation {generation} is more than {self._max_skipped} past "
-                f"{ratchet.generation}",
-            )
-        while ratchet.generation < generation:
-            skipped = ratchet.step(self._suite)
-            ratchet.skipped[skipped.generation] = skipped
-        # Bound what we keep: the oldest skipped keys go first (dicts keep insertion order,
-        # and generations are inserted in increasing order).
-        while len(ratchet.skipped) > self._max_skipped:
-            del ratchet.skipped[next(iter(ratchet.skipped))]
-        return ratchet.step(self._suite)
+        ratchet, key = self._take(leaf, kind, generation)
+        self._used(ratchet, key.generation)
+        return key
 
     def open_with(
         self,
@@ -189,26 +175,58 @@ class SecretTree:
         Every member can derive every leaf's keys, so a forged message with a valid AEAD
         tag but a bad signature is possible; if a failed check consumed the key, any
         member could burn another's keys and make their real messages unreadable. So
-        state changes (ratchet steps, skipped keys, node expansions) are rolled back when
-        `use` raises `InvalidMessage`.
+        key is put back when `use` raises `InvalidMessage`. What was derived to reach it
+        is kept (see the module docstring): a repeat of the same garbage costs nothing.
         """
-        nodes = dict(self._nodes)
-        saved = {
-            k: (r.generation, r.secret, dict(r.skipped))
-            for k, r in self._ratchets.items()
-            if k[0] == leaf
-        }
+        ratchet, key = self._take(leaf, kind, generation)
         try:
-            return use(self.key_for(leaf, kind, generation))
+            out = use(key)
         except InvalidMessage:
-            self._nodes = nodes
-            for k in [k for k in self._ratchets if k[0] == leaf]:
-                if k in saved:
-                    r = self._ratchets[k]
-                    r.generation, r.secret, r.skipped = saved[k]
-                else:
-                    del self._ratchets[k]
+            ratchet.skipped[key.generation] = key  # unused: still available, once
             raise
+        self._used(ratchet, key.generation)
+        return out
+
+    def _take(
+        self, leaf: LeafIndex, kind: RatchetKind, generation: int
+    ) -> tuple[_HashRatchet, RatchetKey]:
+        """Remove the key for `generation` from the ratchet, deriving up to it if needed
+        (every key derived on the way is kept as skipped); the floor does not move."""
+        if not 0 <= leaf < self._n_leaves:
+            raise InvalidMessage(
+                "unknown-sender", f"leaf {leaf} is outside a tree of {self._n_leaves} leaves"
+            )
+        if not 0 <= generation <= _MAX_GENERATION:
+            raise InvalidMessage("generation-too-far", f"generation {generation} is not a uint32")
+        ratchet = self._ratchet(leaf, kind)
+        if generation < ratchet.generation:
+            key = ratchet.skipped.pop(generation, None)
+            if key is None:
+                raise InvalidMessage(
+                    "key-consumed", f"{kind.value} key {generation} of leaf {leaf} is gone"
+                )
+            return ratchet, key
+        # The window counts from the floor, so keys derived for messages that failed
+        # do not move it forward.
+        if generation - ratchet.floor > self._max_skipped:
+            raise InvalidMessage(
+                "generation-too-far",
+                f"generation {generation} is more than {self._max_skipped} past {ratchet.floor}",
+            )
+        while ratchet.generation < generation:
+            skipped = ratchet.step(self._suite)
+            ratchet.skipped[skipped.generation] = skipped
+        return ratchet, ratchet.step(self._suite)
+
+    def _used(self, ratchet: _HashRatchet, generation: int) -> None:
+        """A key was used (§9.2: it is gone already): move the floor past it and bound
+        the unused keys behind the floor, oldest first."""
+        ratchet.floor = max(ratchet.floor, generation + 1)
+        if len(ratchet.skipped) <= self._max_skipped:
+            return
+        behind = sorted(g for g in ratchet.skipped if g < ratchet.floor)
+        for g in behind[: max(0, len(behind) - self._max_skipped)]:
+            del ratchet.skipped[g]
 
     # --- persistence --------------------------------------------------------------
 
@@ -234,6 +252,7 @@ class SecretTree:
             w2.u32(leaf)
             w2.u8(_KIND_CODES[kind])
             w2.u32(r.generation)
+            w2.u32(r.floor)
             w2.opaque(r.secret)
             w2.vector(list(r.skipped.values()), key)
 
@@ -241,8 +260,9 @@ class SecretTree:
         w.vector(sorted(self._ratchets.items(), key=lambda kv: (kv[0][0], kv[0][1].value)), ratchet)
 
     @classmethod
-    def decode(cls, r: Reader, suite: CipherSuite) -> SecretTree:
-        """Rebuild a tree written by `encode`; malformed input raises `MLSDecodeError`."""
+    def decode(cls, r: Reader, suite: CipherSuite, *, with_floor: bool = True) -> SecretTree:
+        """Rebuild a tree written by `encode`; malformed input raises `MLSDecodeError`.
+        `with_floor=False` reads the older encoding without floors (floor = generation)."""
         n_leaves = r.u32()
         max_skipped = r.u32()
         if n_leaves == 0 or n_leaves & (n_leaves - 1):
@@ -257,6 +277,9 @@ class SecretTree:
                 raise MLSDecodeError("malformed secret tree ratchet")
             out = _HashRatchet(b"")
             out.generation = r2.u32()
+            out.floor = r2.u32() if with_floor else out.generation
+            if out.floor > out.generation:
+                raise MLSDecodeError("ratchet floor past its generation")
             out.secret = r2.opaque()
             for k in r2.vector(lambda r3: RatchetKey(r3.u32(), r3.opaque(), r3.opaque())):
                 out.skipped[k.generation] = k

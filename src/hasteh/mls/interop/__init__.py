@@ -21,6 +21,23 @@ sent or already processed are remembered per state by their message bytes, so a
 `by_reference` or `handle_commit.proposals` list may repeat them harmlessly; a member
 removed by a commit answers `removed: true` and keeps its old epoch, which cannot open
 later epochs' messages.
+
+Beyond the spec's table, optional arguments and ops cover the rest of RFC 9420 (a
+harness that does not know them never sends them; they follow the MLS working group's
+`mls_client` ops where it has one):
+
+* `update_proposal` and `commit` take `new_signature_key` (bool): the Update's leaf, or
+  the committer's path leaf, gets a fresh signature key, same credential (§12.1.2, §7.5);
+* `external_join` (`identity`, `group_info`, `ratchet_tree` or null, `encrypt_handshake`,
+  `resync` bool): join by an external Commit (§12.4.3.2); answers `state`, `commit` (for
+  the members' `handle_commit`) and `epoch_authenticator`. `resync` removes the member
+  with the same identity in the same Commit;
+* `create_external_signer` (`suite`, `identity`): answers `signer` and `external_sender`
+  (an encoded ExternalSender, §12.1.8.1); `create_group` takes `external_senders` (a list
+  of them) for its GroupContext;
+* `external_signer_proposal` (`signer`, `sender_index`, `group_id`, `epoch`, and
+  `key_package` for an Add or `removed_leaf` for a Remove): answers `proposal`, which
+  members take in `handle_commit.proposals` or `commit.by_reference` (§12.1.8).
 """
 
 from __future__ import annotations
@@ -33,9 +50,13 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..cipher_suite import SUITES, Rng, get_suite
+from ..codec import decode_all, encode
 from ..commit import ProposalRef
 from ..credential import BasicCredential
 from ..errors import MLSError
+from ..extensions import RATCHET_TREE
+from ..external_proposals import propose_as_external_sender
+from ..external_senders import ExternalSender, external_senders_extension
 from ..framing import MLSMessage
 from ..group import (
     CommitApplied,
@@ -44,12 +65,15 @@ from ..group import (
     PendingCommit,
     ProposalReceived,
     create_group,
+    join_by_external_commit,
     join_from_welcome,
 )
 from ..key_package import KeyPackage
 from ..key_package_ops import KeyPackageSecrets, create_key_package
 from ..proposals import Add, Proposal, Remove
+from ..ratchet_tree import RatchetTree
 from ..tree_math import LeafIndex
+from ..welcome import GroupInfo
 
 #: The name this driver reports (`name` op).
 DRIVER_NAME = "hasteh"
@@ -124,6 +148,7 @@ class InteropDriver:
         self._clock = clock
         self._members: dict[int, _Member] = {}
         self._txs: dict[int, KeyPackageSecrets] = {}
+        self._signers: dict[int, tuple[int, bytes]] = {}  # handle -> (suite, private key)
         self._next = 1
         self._ops: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "name": self._name,
@@ -143,6 +168,9 @@ class InteropDriver:
             "state_auth": self._state_auth,
             "group_info": self._group_info,
             "free": self._free,
+            "external_join": self._external_join,
+            "create_external_signer": self._create_external_signer,
+            "external_signer_proposal": self._external_signer_proposal,
         }
 
     # --- protocol entry ---------------------------------------------------------------
@@ -206,11 +234,13 @@ class InteropDriver:
     def _create_group(self, req: dict[str, Any]) -> dict[str, Any]:
         suite_id = _int(req, "suite")
         kps = self._new_key_package(suite_id, _unb64(req.get("identity"), "identity"))
+        senders = [decode_all(raw, ExternalSender.decode) for raw in _list(req, "external_senders")]
         state = create_group(
             suite_id,
             _unb64(req.get("group_id"), "group_id"),
             kps,
             rng=self._rng,
+            extensions=(external_senders_extension(senders),) if senders else (),
             config=GroupConfig(encrypt_handshake=_bool(req, "encrypt_handshake")),
         )
         handle = self._handle_id()
@@ -249,8 +279,15 @@ class InteropDriver:
 
     def _update_proposal(self, req: dict[str, Any]) -> dict[str, Any]:
         member = self._member(req)
-        state, message = member.state.propose_update(rng=self._rng)
+        state, message = member.state.propose_update(
+            rng=self._rng, signature_private=self._new_signature_key(member.state, req)
+        )
         return self._proposed(member, state, message)
+
+    def _new_signature_key(self, state: GroupState, req: dict[str, Any]) -> bytes | None:
+        if not _bool(req, "new_signature_key"):
+            return None
+        return state.suite.generate_signature_key(self._rng)[0]
 
     def _leaf_of(self, state: GroupState, identity: bytes) -> LeafIndex:
         leaf = state.leaf_of_identity(identity)
@@ -288,6 +325,7 @@ class InteropDriver:
             by_reference=refs,
             force_path=_bool(req, "force_path"),
             inline_tree=not external_tree,
+            signature_private=self._new_signature_key(state, req),
             rng=self._rng,
             now=self._clock(),
         )
@@ -364,6 +402,82 @@ class InteropDriver:
     def _free(self, req: dict[str, Any]) -> dict[str, Any]:
         self._members.pop(_int(req, "state"), None)
         return {}
+
+    def _external_join(self, req: dict[str, Any]) -> dict[str, Any]:
+        info_bytes = _unb64(req.get("group_info"), "group_info")
+        msg = MLSMessage.from_bytes(info_bytes)
+        if not isinstance(msg.body, GroupInfo):
+            raise DriverError("group_info: the MLSMessage does not carry a GroupInfo")
+        identity = _unb64(req.get("identity"), "identity")
+        kps = self._new_key_package(msg.body.group_context.cipher_suite, identity)
+        tree = req.get("ratchet_tree")
+        tree_bytes = None if tree is None else _unb64(tree, "ratchet_tree")
+        resync = None
+        if _bool(req, "resync"):
+            resync = _leaf_in_tree(
+                msg.body.group_context.cipher_suite, msg.body, tree_bytes, identity
+            )
+        joined = join_by_external_commit(
+            info_bytes,
+            kps,
+            tree_bytes,
+            rng=self._rng,
+            resync=resync,
+            now=self._clock(),
+            config=GroupConfig(encrypt_handshake=_bool(req, "encrypt_handshake")),
+        )
+        handle = self._handle_id()
+        self._members[handle] = _Member(joined.new_state)
+        return {
+            "state": handle,
+            "commit": _b64(joined.commit),
+            "epoch_authenticator": _b64(joined.new_state.epoch_authenticator),
+        }
+
+    def _create_external_signer(self, req: dict[str, Any]) -> dict[str, Any]:
+        suite_id = _int(req, "suite")
+        private, public = get_suite(suite_id).generate_signature_key(self._rng)
+        handle = self._handle_id()
+        self._signers[handle] = (suite_id, private)
+        sender = ExternalSender(public, BasicCredential(_unb64(req.get("identity"), "identity")))
+        return {"signer": handle, "external_sender": _b64(encode(sender))}
+
+    def _external_signer_proposal(self, req: dict[str, Any]) -> dict[str, Any]:
+        signer = self._signers.get(_int(req, "signer"))
+        if signer is None:
+            raise DriverError("unknown signer")
+        suite_id, private = signer
+        proposal: Proposal
+        if req.get("key_package") is not None:
+            proposal = Add(_key_package(_unb64(req.get("key_package"), "key_package")))
+        else:
+            proposal = Remove(_int(req, "removed_leaf"))
+        message = propose_as_external_sender(
+            suite_id,
+            _unb64(req.get("group_id"), "group_id"),
+            _int(req, "epoch"),
+            proposal,
+            sender_index=_int(req, "sender_index"),
+            signature_private=private,
+        )
+        return {"proposal": _b64(message)}
+
+
+def _leaf_in_tree(
+    suite_id: int, info: GroupInfo, tree_bytes: bytes | None, identity: bytes
+) -> LeafIndex:
+    """The leaf with BasicCredential `identity` in the GroupInfo's (or the given) tree."""
+    if tree_bytes is None:
+        tree_bytes = next(
+            (e.extension_data for e in info.extensions if e.extension_type == RATCHET_TREE), None
+        )
+    if tree_bytes is None:
+        raise DriverError("resync needs the ratchet tree")
+    tree = RatchetTree.from_bytes(get_suite(suite_id), tree_bytes)
+    for index, leaf in tree.leaves():
+        if getattr(leaf.credential, "identity", None) == identity:
+            return index
+    raise DriverError("resync: no member has that identity")
 
 
 def _one_line(text: str) -> str:

@@ -39,6 +39,15 @@ CHECKERS: dict[str, str] = {
     "passive-client-welcome.json": "passive_client",
     "passive-client-handling-commit.json": "passive_client",
     "passive-client-random.json": "passive_client",
+    # The upstream interop-passive cases (mls-implementations, test-vectors/interop):
+    # passive-client format, one file per scenario.
+    "application.json": "passive_client",
+    "branch.json": "passive_client",
+    "commit.json": "passive_client",
+    "external_join.json": "passive_client",
+    "external_proposals.json": "passive_client",
+    "reinit.json": "passive_client",
+    "welcome_join.json": "passive_client",
 }
 
 
