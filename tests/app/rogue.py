@@ -61,7 +61,13 @@ def send(
 
 
 def send_raw(
-    ws: Workspace, payload: bytes, *, kind: Kind, epoch: int = 0, retire: bool = False
+    ws: Workspace,
+    payload: bytes,
+    *,
+    kind: Kind,
+    epoch: int = 0,
+    retire: bool = False,
+    next_key: bytes | None = None,
 ) -> None:
     """Queue arbitrary bytes as an envelope of the cell's mailbox (junk, a forged commit);
     a commit registers a key of its own for the next epoch and may retire the others."""
@@ -72,7 +78,7 @@ def send_raw(
         current = cell_write_auth(rt.record, group, relay)
         if kind is not Kind.COMMIT:
             return current
-        return WriteAuth(current.key, next_key=ws.rng(32), retire=retire)
+        return WriteAuth(current.key, next_key=next_key or ws.rng(32), retire=retire)
 
     def run(conn: object) -> None:
         sealed = seal(

@@ -344,3 +344,35 @@ def test_a_junk_commit_does_not_freeze_membership(make_ws, relay) -> None:
     assert_same_words([a, b])
     settle_relay([c])
     assert not cells.find_cell(c, CELL).active
+
+
+def test_a_removed_device_cannot_keep_a_key_of_its_own(make_ws, relay) -> None:
+    """maryam's seized phone, already removed, still holds the removal epoch's key and
+    posts a commit for that epoch registering a key of its own for the next one. The
+    members see a commit for the epoch that removed someone and renew the cell's keys,
+    retiring that key: the phone can post nothing with it."""
+    from hasteh.app import removal
+    from hasteh.envelope import WriteAuth, seal
+    from hasteh.transport.errors import RelayRefused
+    from hasteh.transport.relay_client import RelayClient
+
+    a, b, c = form_cell(make_ws, relay.url, settle_relay, n=3)
+    phone = cells.find_cell(c, CELL)
+    epoch, mailbox = phone.require_group().epoch, phone.record.mailbox
+    removal.seized(a, CELL, NAMES[2])
+    settle_relay([a, b])
+    own_key = c.rng(32)
+    rogue.send_raw(c, c.rng(300), kind=Kind.COMMIT, epoch=epoch, next_key=own_key)
+    sync.sync(c)  # the phone delivers it (and learns it was removed)
+    settle_relay([a, b])
+    settle_relay([a, b])
+    for m in (a, b):
+        assert "removed-device-commit" in {x.code for x in sync.alarms(m, CELL)}
+        assert members_of(m) == list(NAMES[:2])
+    junk = seal(kind=Kind.MESSAGE, mailbox=mailbox, payload=b"junk", rng=c.rng)
+    with RelayClient(relay.url) as client, pytest.raises(RelayRefused) as refused:
+        client.post(junk.to_bytes(), WriteAuth(own_key))
+    assert refused.value.error == "not_allowed"
+    talk.say(a, CELL, "still ours")
+    settle_relay([a, b])
+    assert "still ours" in {x.text for x in talk.read(b, CELL)}

@@ -98,6 +98,9 @@ class CellRecord(msgspec.Struct):
     counters: dict[int, int] = msgspec.field(default_factory=dict)
     #: Alarms for this member only, newest last (bounded).
     notices: list[Notice] = msgspec.field(default_factory=list)
+    #: The last epochs that began with a removal (a later commit for the epoch before one
+    #: of them is the removed device's, answered by a key update).
+    removal_epochs: list[int] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):

@@ -562,8 +562,11 @@ def process_wire(
         result = group.process(wire, now=ws.now())
     except MLSError:
         rt.dropped += 1
-        if envelope is not None and envelope.kind is Kind.COMMIT and envelope.epoch == group.epoch:
-            _junk_commit(rt)
+        if envelope is not None and envelope.kind is Kind.COMMIT:
+            if envelope.epoch == group.epoch:
+                _junk_commit(rt)
+            elif envelope.epoch + 1 in rt.record.removal_epochs:
+                _stale_commit(rt)
         return
     rt.processed += 1
     if isinstance(result, ApplicationData):
@@ -597,6 +600,15 @@ def _junk_commit(rt: CellRuntime) -> None:
     the relay's order wins), shown, and the member who carries out the cell's duties
     commits a key update so a junk "retire" at the relay cannot strand the cell."""
     _notice(rt, "junk-commit")
+    _recover(rt)
+
+
+def _stale_commit(rt: CellRuntime) -> None:
+    """A commit for the epoch that removed someone, arriving after the removal: most
+    likely the removed device, which still held that epoch's key and may have registered
+    a key of its own for the next one at the relay. Shown, and answered by a key update
+    that retires every older key (docs/protocol.md, "Write access")."""
+    _notice(rt, "removed-device-commit")
     _recover(rt)
 
 
@@ -729,7 +741,11 @@ def commit_applied(
     rt.group_dirty = True
     me = int(new.own_leaf)
     at = log_time(rt, None, ws.now())
-    for env in membership_events(old, new, committer, commit, at):
+    facts = membership_events(old, new, committer, commit, at)
+    if any(isinstance(env.body, MemberRemoved) for env in facts):
+        rt.record.removal_epochs = [*rt.record.removal_epochs, new.epoch][-8:]
+        rt.record_dirty = True
+    for env in facts:
         body = env.body
         by_seizure = isinstance(body, MemberRemoved) and any(
             s.leaf == body.leaf and not s.removed for s in rt.base.seizures.values()
@@ -815,7 +831,9 @@ def stage_commit(
         cover_name=cover_name,
     )
     rt.record_dirty = True
-    removes = any(isinstance(env.body, MemberRemoved) for env in facts)
+    # A removal, or a key update (after a seizure, or to recover from a refused commit),
+    # retires every older write key at the relay.
+    removes = intent == "update" or any(isinstance(env.body, MemberRemoved) for env in facts)
     stage(
         conn,
         envelope,

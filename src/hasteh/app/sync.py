@@ -269,6 +269,10 @@ NOTICES: dict[str, str] = {
         "other cells are not affected."
     ),
     "unreadable-events": "{count} stored event(s) of this cell could not be read and were skipped.",
+    "removed-device-commit": (
+        "A device no longer in the cell sent a change; it was ignored and the cell's keys "
+        "were renewed."
+    ),
     "relay-clock-ahead": (
         "The relay's clock runs ahead of this device's: check this device's date and time. "
         "If it is right, the relay may be trying to make deadlines pass early."
