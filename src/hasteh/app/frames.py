@@ -41,6 +41,9 @@ class History(msgspec.Struct, array_like=True, frozen=True):
     claim: bytes = b""
     log_time: int = 0
     window: list[tuple[int, bytes]] = msgspec.field(default_factory=list)
+    #: Each member's counter as the committer knew it, so a newcomer notices a gap from
+    #: its first message on (see `CellRecord.counters`).
+    counters: dict[int, int] = msgspec.field(default_factory=dict)
 
 
 class JoinPackage(msgspec.Struct, array_like=True, frozen=True):

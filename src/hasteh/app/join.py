@@ -67,6 +67,7 @@ def join_from_package(
         claim=history.claim or None,
         log_time=history.log_time,
         window=[(int(seq), bytes(eid)) for seq, eid in history.window][-runtime.WINDOW :],
+        counters={int(k): int(v) for k, v in list(history.counters.items())[: org.HARD_CAP * 8]},
     )
     rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
     for env in envelopes:

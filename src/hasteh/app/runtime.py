@@ -908,6 +908,7 @@ def _stage_join_package(
         claim=rt.record.claim or b"",
         log_time=rt.record.log_time,
         window=[w for w in rt.record.window if w[0] <= _cursor(cursors, rt.record.relays)],
+        counters={**rt.record.counters, int(group.own_leaf): rt.record.own_n},
     )
     with mls_errors():
         wire = group.protect(frames.history_frame(history), rng=ws.rng)
