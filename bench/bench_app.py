@@ -13,10 +13,14 @@ Timed, per round (B's profile is copied fresh for each round):
   MLS-decrypt and verify it (sender data AEAD, content AEAD, Ed25519 signature, ratchet),
   decode and check the org event, fold it, and store events and the group state in the
   vault (one transaction per fetched page).
-* **crypto floor**, measured alone in the same run: N × (Ed25519 verify of a 100-byte
-  message + AES-128-GCM open of a 100-byte ciphertext), with pyca/cryptography.
+* **crypto floor**, measured alone in the same run: the cryptography RFC 9420 requires
+  for each message, with pyca/cryptography: the Ed25519 signature verify, the sender-data
+  AEAD open (AES-128-GCM, 12 bytes) and the content AEAD open (100 bytes), and the
+  secret-tree HKDF steps (the ratchet's key, nonce and next secret: three
+  HKDF-Expand-SHA256).
 
-The ratio catch-up / floor is the figure to watch (target: at most 3).
+The ratio catch-up / floor is the figure to watch (targets: at most 3 for the insider
+issue's baseline, at most 2 for the foundations issue).
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
+from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand  # noqa: E402
 from tests.relay.harness import RelayProcess  # noqa: E402
 
 from hasteh import org, vault  # noqa: E402
@@ -58,11 +64,24 @@ def crypto_floor(n: int) -> float:
     aead = AESGCM(os.urandom(16))
     items = []
     for _ in range(n):
-        message = os.urandom(100)
-        nonce = os.urandom(12)
-        items.append((message, key.sign(message), nonce, aead.encrypt(nonce, message, b"")))
+        message, sender = os.urandom(100), os.urandom(12)
+        nonce, sender_nonce = os.urandom(12), os.urandom(12)
+        items.append(
+            (
+                message,
+                key.sign(message),
+                nonce,
+                aead.encrypt(nonce, message, b""),
+                sender_nonce,
+                aead.encrypt(sender_nonce, sender, b""),
+            )
+        )
+    secret = os.urandom(32)
     start = time.perf_counter()
-    for message, signature, nonce, ciphertext in items:
+    for message, signature, nonce, ciphertext, sender_nonce, sender_ct in items:
+        aead.decrypt(sender_nonce, sender_ct, b"")
+        for label in (b"key", b"nonce", b"secret"):
+            HKDFExpand(algorithm=hashes.SHA256(), length=32, info=label).derive(secret)
         public.verify(signature, message)
         aead.decrypt(nonce, ciphertext, b"")
     return time.perf_counter() - start
@@ -151,18 +170,18 @@ def main() -> None:
     up, floor = statistics.median(ups), statistics.median(floors)
     rows = [
         ("catch-up (fetch, unmask, MLS decrypt+verify, fold, store)", up),
-        ("crypto floor (Ed25519 verify + AES-128-GCM open)", floor),
+        ("crypto floor (verify, two AEAD opens, three HKDF steps)", floor),
     ]
     if args.markdown:
         print(f"\n| {n:,} messages, median of {rounds} | seconds | per message |")
         print("|:--|--:|--:|")
         for label, secs in rows:
             print(f"| {label} | {secs:.2f} | {secs / n * 1e6:.0f} µs |")
-        print(f"| **ratio catch-up / floor** | **{up / floor:.2f}×** | target ≤ 3× |")
+        print(f"| **ratio catch-up / floor** | **{up / floor:.2f}×** | target ≤ 2× |")
     else:
         for label, secs in rows:
             print(f"{label:60s} {secs:7.2f} s  {secs / n * 1e6:7.0f} µs/msg")
-        print(f"{'ratio catch-up / floor':60s} {up / floor:7.2f}x  (target <= 3x)")
+        print(f"{'ratio catch-up / floor':60s} {up / floor:7.2f}x  (target <= 2x)")
 
 
 if __name__ == "__main__":

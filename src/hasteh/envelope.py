@@ -28,6 +28,7 @@ envelope always has the same id (idempotent re-posts) and two different ones nev
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import hmac
 import struct
@@ -180,8 +181,15 @@ def bucket_for(size: int) -> int:
     raise EnvelopeError("too-large", f"payload over {MAX_PAYLOAD} bytes: the app must chunk it")
 
 
+@functools.lru_cache(maxsize=256)
+def _mask_key(mailbox: bytes) -> bytes:
+    """The masking key of a mailbox (derived from its id alone, so caching it keeps
+    nothing a holder of the id could not compute)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MASK_INFO).derive(mailbox)
+
+
 def _mask(mailbox: bytes, nonce: bytes, data: bytes) -> bytes:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MASK_INFO).derive(mailbox)
+    key = _mask_key(mailbox)
     encryptor = Cipher(algorithms.ChaCha20(key, nonce), mode=None).encryptor()
     return encryptor.update(data) + encryptor.finalize()
 

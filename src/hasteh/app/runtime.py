@@ -35,7 +35,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import msgspec
@@ -55,7 +55,7 @@ from hasteh.app.write_auth import cell_write_auth, commit_write_auth, pickup_wri
 from hasteh.envelope import Envelope, EnvelopeError, Kind, WriteAuth, open_payload, seal
 from hasteh.i18n import _
 from hasteh.mls.errors import MLSError
-from hasteh.mls.framing import MLSMessage, PrivateMessage, PublicMessage
+from hasteh.mls.framing import peek_epoch
 from hasteh.mls.group import (
     ApplicationData,
     CommitApplied,
@@ -319,19 +319,20 @@ def refresh_view(rt: CellRuntime) -> None:
             state = org.apply(state, org.decode(own.event))
         except OrgError:
             continue
-    if rt.record.log_time > state.time:
-        state = replace(state, time=rt.record.log_time)
     rt.org = state
 
 
-def confirm_event(rt: CellRuntime, env: EventEnvelope, *, check: bool = True) -> None:
+def confirm_event(
+    rt: CellRuntime, env: EventEnvelope, *, check: bool = True, decoded: bool = False
+) -> None:
     """Enter `env` in the log: fold it into the confirmed state (checked unless it is a
-    membership fact we synthesized), buffer it for the vault, forget what it deletes."""
+    membership fact we synthesized; `decoded`: read from bytes, its fields already
+    bounded), buffer it for the vault, forget what it deletes."""
     if env.event_id in rt.ids:
         raise InvalidEvent("duplicate-id")
     forget: tuple[bytes, ...] = ()
     if check:
-        received = org.receive(rt.base, env)
+        received = org.receive(rt.base, env, decoded=decoded)
         rt.base, forget = received.state, received.forget
     else:
         rt.base = org.fold(rt.base, env)
@@ -432,7 +433,7 @@ def confirm_own(rt: CellRuntime, index: int, now: int) -> None:
     env = org.decode(own.event)
     env = msgspec.structs.replace(env, at=log_time(rt, env.at, now))
     try:
-        confirm_event(rt, env)
+        confirm_event(rt, env, decoded=True)
     except OrgError:
         refresh_view(rt)
 
@@ -473,15 +474,8 @@ def log_time(rt: CellRuntime, claimed: int | None, now: int) -> int:
 
 
 def message_epoch(wire: bytes) -> int | None:
-    try:
-        body = MLSMessage.from_bytes(wire).body
-    except MLSError:
-        return None
-    if isinstance(body, PrivateMessage):
-        return body.epoch
-    if isinstance(body, PublicMessage):
-        return body.content.epoch
-    return None
+    """The epoch a group message is for (read from its header only)."""
+    return peek_epoch(wire)
 
 
 #: A courier bundle: no relay order, no stamp.
@@ -639,7 +633,7 @@ def _application(rt: CellRuntime, data: ApplicationData, now: int) -> None:
         return
     env = msgspec.structs.replace(env, author=LeafIndex(sender), at=log_time(rt, env.at, now))
     try:
-        confirm_event(rt, env)
+        confirm_event(rt, env, decoded=True)
     except OrgError:
         rt.dropped += 1
 

@@ -515,3 +515,20 @@ class MLSMessage:
     @classmethod
     def from_bytes(cls, data: bytes) -> MLSMessage:
         return decode_all(data, cls.decode)
+
+
+def peek_epoch(message: bytes) -> int | None:
+    """The epoch of a PublicMessage or PrivateMessage, read from its first fields without
+    decoding the rest (§6: both begin with group_id, then epoch), for routing a message
+    before processing it. None for anything else or anything malformed; `process` still
+    checks everything."""
+    r = Reader(message)
+    try:
+        if r.u16() != 1:  # ProtocolVersion mls10
+            return None
+        if r.u16() not in (WireFormat.PUBLIC_MESSAGE, WireFormat.PRIVATE_MESSAGE):
+            return None
+        r.opaque()  # group_id
+        return r.u64()
+    except MLSDecodeError:
+        return None
