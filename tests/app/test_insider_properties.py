@@ -207,7 +207,7 @@ def _honest_act(ws: Workspace, data: st.DataObject, said: list[str]) -> None:
             ws, CELL, kind="single", question="where?", deadline=ws.now() + DAY, options=["x", "y"]
         )
     else:
-        shown = [d for d in decisions.show(ws, CELL) if d.is_open]
+        shown = [d for d in decisions.show(ws, CELL) if d.is_open and d.options == ("x", "y")]
         if shown:
             decisions.vote(ws, CELL, str(shown[0].number), choices=["x"])
 

@@ -139,7 +139,8 @@ class CellRuntime:
     ids: set[bytes] = field(default_factory=set)
     #: Set aside: its record or group could not be read; never written back.
     aside: bool = False
-    #: While an envelope of the ordering relay is processed: its stamp (else None).
+    #: While an envelope of the ordering relay is processed: True, and its stamp.
+    ordered: bool = False
     stamp: int | None = None
     group_dirty: bool = False
     record_dirty: bool = False
@@ -494,6 +495,7 @@ def absorb(
         return
     ordered = bool(arrival.relay) and arrival.relay == ordering_relay(rt.record)
     rt.stamp = arrival.stamp if ordered else None
+    rt.ordered = ordered
     try:
         if ordered:
             _in_order(rt, envelope, arrival, ws.now())
@@ -501,6 +503,7 @@ def absorb(
             _absorb(ws, rt, conn, envelope)
     finally:
         rt.stamp = None
+        rt.ordered = False
 
 
 def _absorb(ws: Workspace, rt: CellRuntime, conn: Connection, envelope: Envelope) -> None:
@@ -559,7 +562,7 @@ def process_wire(
         if envelope is not None and envelope.kind is Kind.COMMIT:
             if envelope.epoch == group.epoch:
                 _junk_commit(rt)
-            elif envelope.epoch + 1 in rt.record.removal_epochs:
+            elif rt.ordered and envelope.epoch + 1 in rt.record.removal_epochs:
                 _stale_commit(rt)
         return
     rt.processed += 1
@@ -598,10 +601,11 @@ def _junk_commit(rt: CellRuntime) -> None:
 
 
 def _stale_commit(rt: CellRuntime) -> None:
-    """A commit for the epoch that removed someone, arriving after the removal: most
-    likely the removed device, which still held that epoch's key and may have registered
-    a key of its own for the next one at the relay. Shown, and answered by a key update
-    that retires every older key (docs/protocol.md, "Write access")."""
+    """A commit for the epoch that removed someone, arriving from the relay after the
+    removal: perhaps the removed device, which still held that epoch's key and may have
+    registered a key of its own for the next one (or an honest commit that lost the
+    race). Shown, and answered by a key update that retires every older key
+    (docs/protocol.md, "Write access"). Bundles carry no keys, so only relay arrivals."""
     _notice(rt, "removed-device-commit")
     _recover(rt)
 

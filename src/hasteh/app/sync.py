@@ -270,8 +270,8 @@ NOTICES: dict[str, str] = {
     ),
     "unreadable-events": "{count} stored event(s) of this cell could not be read and were skipped.",
     "removed-device-commit": (
-        "A device no longer in the cell sent a change; it was ignored and the cell's keys "
-        "were renewed."
+        "A change for the cell as it was before a member's removal arrived afterwards "
+        "(perhaps from the removed device). It was ignored, and the cell's keys were renewed."
     ),
     "relay-clock-ahead": (
         "The relay's clock runs ahead of this device's: check this device's date and time. "
