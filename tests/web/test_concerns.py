@@ -121,3 +121,26 @@ def test_one_objection_refuses_a_newcomer_from_the_web(people: Callable[[str], P
     assert path == "/join"  # nothing to join: never added
     members = re.search(r'<ul class="members">(.*?)</ul>', a.client.get(cell).text, re.S)
     assert members and "مریم" not in members.group(1)
+
+
+def test_the_proposer_withdraws_from_the_web(people: Callable[[str], Person]) -> None:
+    """The page says what a proposal still needs; only its proposer sees the withdraw
+    button, and withdrawing takes it away for everyone (it can be made again)."""
+    a, b, c = people("a"), people("b"), people("c")
+    cell = form_cell(a, b)
+    _, _, page = c.submit("/join/card", {"cover_name": "مریم", "days": "7"}, "/join")
+    code = card_code(page)
+    status, _, page = a.submit(f"{cell}/propose", {"card": code}, cell)
+    assert status == 200, page
+    withdraw = FA.gettext("Withdraw my proposal")
+    assert withdraw in page and FA.gettext("Still needed: {what}.").split("{")[0] in page
+    _, _, page_b = b.submit("/sync", {"next": cell}, cell)
+    assert "مریم" in page_b and withdraw not in page_b
+    status, _, page = a.submit(
+        f"{cell}/admission", {"newcomer": "مریم", "action": "withdraw"}, cell
+    )
+    assert status == 200, page
+    _, _, page_b = b.submit("/sync", {"next": cell}, cell)
+    assert not re.search(r'name="newcomer" value="مریم"', page_b)
+    status, _, page = a.submit(f"{cell}/propose", {"card": code}, cell)
+    assert status == 200 and withdraw in page

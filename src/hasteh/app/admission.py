@@ -62,6 +62,8 @@ class AdmissionView:
     needs: str = ""
     #: When the proposal lapses (log time, unix seconds).
     lapses_at: int = 0
+    #: This member made the proposal (and may withdraw it).
+    mine: bool = False
 
 
 def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
@@ -185,6 +187,7 @@ def _view(rt: CellRuntime, a: org.Admission) -> AdmissionView:
         expires_at=a.card_expires_at,
         needs=needs_text(a, state),
         lapses_at=needs.lapses_at,
+        mine=rt.active and int(a.proposer) == rt.own_leaf,
     )
 
 

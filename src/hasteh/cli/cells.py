@@ -173,6 +173,7 @@ def cell_members(
                 status=_(a.status),
             )
         )
+        _print("  " + a.needs)
 
 
 @handles_errors
@@ -354,6 +355,7 @@ def _status(view: object) -> None:
             name=view.cover_name, have=_n(view.approvals), need=_n(view.needed), v=_n(view.vouchers)
         )
     )
+    _print(view.needs)
 
 
 @handles_errors

@@ -433,12 +433,13 @@ async def propose(request: Request) -> Response:
 
 @unlocked_only
 async def answer(request: Request) -> Response:
-    """Vouch for, approve or object to a proposed newcomer."""
+    """Vouch for, approve or object to a proposed newcomer; or, for the member who
+    proposed them, withdraw the proposal."""
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
     newcomer, action, reason = text(data, "newcomer"), text(data, "action"), text(data, "reason")
-    if action not in ("vouch", "approve", "object"):
+    if action not in ("vouch", "approve", "object", "withdraw"):
         lines = [ui.gettext("Choose vouch, approve or object."), ui.gettext("Nothing was changed.")]
         return await show_cell(request, ref, errors=lines, error_form="newcomers", status=400)
 
@@ -447,6 +448,8 @@ async def answer(request: Request) -> Response:
             admission.vouch(ws, ref, newcomer)
         elif action == "approve":
             admission.approve(ws, ref, newcomer)
+        elif action == "withdraw":
+            admission.withdraw(ws, ref, newcomer)
         else:
             admission.object_to(ws, ref, newcomer, reason)
         return send_now(ws)
