@@ -73,6 +73,11 @@ class Invitation(msgspec.Struct, frozen=True):
     expires_at: int
     cover_name: str
     created_at: int
+    #: Join packages refused for this card (the history a member handed over was not
+    #: valid), and why the last one was (an org error code or ``members``, ``history``).
+    #: The card stays usable: a good package may still arrive.
+    refused: int = 0
+    refused_reason: str = ""
 
 
 def cell_key(group_id: bytes) -> str:
@@ -103,6 +108,10 @@ def invitations(conn: Connection) -> list[Invitation]:
             if inv is not None:
                 found.append(inv)
     return found
+
+
+def load_invitation(conn: Connection, pickup: bytes) -> Invitation | None:
+    return get_setting(conn, INVITE_PREFIX + pickup.hex(), Invitation)
 
 
 def save_invitation(conn: Connection, inv: Invitation) -> None:

@@ -52,7 +52,16 @@ from hasteh.org.events import (
 from hasteh.org.policy import DEFAULT_POLICY, MembershipPolicy
 from hasteh.org.state import OrgState, empty_state
 
-__all__ = ["HANDLERS", "Received", "apply", "fold", "receive", "replay"]
+__all__ = [
+    "HANDLERS",
+    "HISTORY_CHECKS",
+    "Received",
+    "apply",
+    "apply_history",
+    "fold",
+    "receive",
+    "replay",
+]
 
 Check = Callable[[OrgState, EventEnvelope, Any], None]
 Fold = Callable[[OrgState, EventEnvelope, Any, MembershipPolicy], OrgState]
@@ -90,7 +99,13 @@ def _check_fields(envelope: EventEnvelope) -> None:
         raise InvalidEvent("malformed-event", detail=str(exc)) from None
 
 
-def _check(state: OrgState, envelope: EventEnvelope) -> Fold:
+#: Where a handed-over log (`apply_history`) is checked differently from a live event.
+HISTORY_CHECKS: dict[type[Event], Check] = {
+    DecisionClosed: decisions.check_decision_closed_in_history,
+}
+
+
+def _check(state: OrgState, envelope: EventEnvelope, *, history: bool = False) -> Fold:
     if envelope.v != VERSION:
         raise InvalidEvent("unsupported-version", version=envelope.v, supported=VERSION)
     _check_fields(envelope)
@@ -98,6 +113,8 @@ def _check(state: OrgState, envelope: EventEnvelope) -> Fold:
     if not state.created and not isinstance(body, CellCreated):
         raise InvalidEvent("unknown-cell")
     check, fold_ = HANDLERS[type(body)]
+    if history:
+        check = HISTORY_CHECKS.get(type(body), check)
     check(state, envelope, body)
     return fold_
 
@@ -108,6 +125,17 @@ def apply(
     """Validate `envelope` against `state` and fold it. Raises `InvalidEvent` (with a
     stable `code`) and leaves `state` unchanged if the log must refuse it."""
     fold_ = _check(state, envelope)
+    return fold_(state, envelope, envelope.body, policy)
+
+
+def apply_history(
+    state: OrgState, envelope: EventEnvelope, *, policy: MembershipPolicy = DEFAULT_POLICY
+) -> OrgState:
+    """`apply` for one event of a log another member hands over (a newcomer's join
+    history, which starts from the empty state). Every check runs, except those that
+    need what every log deletes (`HISTORY_CHECKS`: the stances of closed decisions).
+    Raises `InvalidEvent` and leaves `state` unchanged if the log must refuse it."""
+    fold_ = _check(state, envelope, history=True)
     return fold_(state, envelope, envelope.body, policy)
 
 
