@@ -48,7 +48,13 @@ def TestOneInput(data: bytes) -> None:
             relays, proxy, expiry = parts
         else:
             proxy = ""
-        found = PARSE_SETTINGS(_Ui(), relays, proxy, expiry)  # type: ignore[operator]
+        try:
+            found = PARSE_SETTINGS(_Ui(), relays, proxy, expiry)  # type: ignore[operator]
+        except ValueError:
+            # Finding F4 (web, not ours to edit): a relay line such as "https://]x" makes
+            # `urlsplit` raise ValueError ("Invalid IPv6 URL") in `check_relay`: a 500.
+            known("F4-web-settings-relay-url")
+            return
         _relays, _proxy, days, errors = found
         if not errors and not 1 <= days <= 365:
             raise Finding("settings accepted days out of range")

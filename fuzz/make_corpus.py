@@ -142,10 +142,23 @@ def org_events() -> tuple[list[bytes], list[bytes]]:
         )
     ]
     receive = encoded + [org.encode(e) for e in extra]
-    from fuzz.fuzz_join_history import join
+    from fuzz.fuzz_join_history import history_body, join
 
-    history = [join(encoded), join(encoded[:5]), join([*encoded, org.encode(extra[3])])]
-    history += [join([*encoded[:1], org.encode(e)]) for e in extra[:4]]
+    dave = org.EventEnvelope(
+        org.VERSION,
+        d(200),
+        org.LeafIndex(0),
+        0,
+        org.MemberAdded(
+            org.LeafIndex(3), _org_cell.NAMES[3], _org_cell.card("x"), org.LeafIndex(0), 3
+        ),
+    )
+    full = [*encoded, org.encode(dave)]  # the history dave gets: the tree matches
+    logs = [full, encoded, encoded[:5], [*encoded, org.encode(extra[3])]]
+    logs += [[*encoded[:1], org.encode(e)] for e in extra[:4]]
+    history = [b"\x00" + join(log) for log in logs]
+    history += [b"\x01" + join(log) for log in logs[:4]]
+    history.append(b"\x02" + history_body(full))
     return receive, history
 
 
