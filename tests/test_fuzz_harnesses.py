@@ -40,7 +40,7 @@ def test_corpus_replays(target: str) -> None:
 def test_atheris_runs(target: str, tmp_path: Path) -> None:
     pytest.importorskip("atheris")  # installed by `uv sync` (the fuzz group is a default)
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [
             sys.executable,
             "-m",
