@@ -6,6 +6,8 @@ rewrites the same files. Seeds stay small (a few dozen files of a few KiB per ta
 from __future__ import annotations
 
 import hashlib
+import sys
+from collections.abc import Callable
 
 import msgspec
 
@@ -162,6 +164,30 @@ def org_events() -> tuple[list[bytes], list[bytes]]:
     return receive, history
 
 
+def mls_diff() -> list[bytes]:
+    from hasteh.mls.credential import BasicCredential
+    from hasteh.mls.key_package_ops import create_key_package
+    from hasteh.mls.leaf_node import Lifetime
+
+    seeds = []
+    for private in (False, True):
+        world = _mls_world.world(private)
+        seeds += [b"\x00" + m for m in (world.commit, world.proposal, world.welcome)]
+    rng = DetRng(b"mls-diff")
+    for name in (b"x", b"reza", "سپیده".encode()):
+        private_key, _ = _mls_world.SUITE.generate_signature_key(rng)
+        decade = Lifetime(NOW - 3600, NOW + 10 * 365 * 86_400)  # valid for mls-rs's clock
+        kp = create_key_package(
+            1, BasicCredential(name), private_key, rng=rng, now=NOW, lifetime=decade
+        )
+        wire = MLSMessage(kp.key_package).to_bytes()
+        seeds += [b"\x00" + wire, b"\x01" + wire]
+    from fuzz import fuzz_mls_welcome as w
+
+    seeds.append(b"\x00" + MLSMessage(w.GROUP_INFO).to_bytes())
+    return seeds
+
+
 def web_forms() -> list[bytes]:
     texts = ["12", "۱۲", "١٢", "²³", "0" * 20, "-1", " 7 ", "\u200c5", "9" * 5000, "٣٠"]
     seeds = [b"\x00" + t.encode() for t in texts] + [b"\x00\xff\xfe"]
@@ -172,20 +198,27 @@ def web_forms() -> list[bytes]:
     return seeds
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
     receive, history = org_events()
-    write("envelope", envs + [e[:40] for e in envs[:3]])
-    write("relay_http", relay_http(envs))
-    write("relay_client", relay_client())
-    write("courier", courier())
-    write("card", cards())
-    write("mls_member", mls_member())
-    write("mls_welcome", mls_welcome())
-    write("org_receive", receive)
-    write("join_history", history)
-    write("web_forms", web_forms())
+    seeds: dict[str, Callable[[], list[bytes]]] = {
+        "envelope": lambda: envs + [e[:40] for e in envs[:3]],
+        "relay_http": lambda: relay_http(envs),
+        "relay_client": relay_client,
+        "courier": courier,
+        "card": cards,
+        "mls_member": mls_member,
+        "mls_welcome": mls_welcome,
+        "mls_diff": mls_diff,
+        "org_receive": lambda: receive,
+        "join_history": lambda: history,
+        "web_forms": web_forms,
+    }
+    for target, make in seeds.items():
+        if not only or target in only:
+            write(target, make())
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
