@@ -111,6 +111,8 @@ def mls_member() -> list[bytes]:
         kind = 2 if wire is public.commit else 0
         raw = encode(body.content.content)  # type: ignore[arg-type]
         seeds += [bytes([kind]) + raw, bytes([kind | 1]) + raw]
+        if kind == 2:  # bob computes the real confirmation tag (bit 3)
+            seeds += [bytes([kind | 8]) + raw, bytes([kind | 9]) + raw]
     return seeds
 
 
