@@ -63,10 +63,20 @@ def _rs_decodes(data: bytes) -> Any:
         return None
 
 
+def _rs_encodes(message: Any) -> bytes | None:
+    try:
+        return bytes(message.to_bytes())
+    except rs.Error:
+        return None  # D6: mls-rs decodes messages its own encoder then refuses
+
+
 def _decoding(data: bytes) -> None:
     ours, theirs = _hasteh_decodes(data), _rs_decodes(data)
+    if theirs is not None and _rs_encodes(theirs) is None:
+        known("D6-mls-rs-cannot-re-encode")
+        return
     if ours is None and theirs is not None:
-        if bytes(theirs.to_bytes()) != data:
+        if _rs_encodes(theirs) != data:
             return  # D1 (accepted): mls-rs ignores trailing bytes; hasteh refuses them
         if data[:2] != b"\x00\x01":
             return  # D2 (accepted): mls-rs decodes any protocol version; hasteh only mls10
@@ -75,7 +85,7 @@ def _decoding(data: bytes) -> None:
     if ours is not None and theirs is None:
         known("D4-decode-only-hasteh-accepts")  # docs/fuzzing.md
         return
-    if ours is not None and (ours.to_bytes() != data or bytes(theirs.to_bytes()) != data):
+    if ours is not None and (ours.to_bytes() != data or _rs_encodes(theirs) != data):
         raise Finding("a message both decode does not re-encode to its bytes")
 
 
