@@ -125,6 +125,8 @@ class Envelope:
             raise EnvelopeError("bad-nonce", f"nonce must be {NONCE_SIZE} bytes")
         if len(self.body) not in BUCKETS:
             raise EnvelopeError("bad-bucket", "body size is not a bucket size")
+        if not _keystream_fits(self.nonce, len(self.body)):
+            raise EnvelopeError("bad-nonce", "the nonce's counter leaves no room for the body")
 
     @property
     def bucket(self) -> int:
@@ -188,6 +190,13 @@ def _mask_key(mailbox: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MASK_INFO).derive(mailbox)
 
 
+def _keystream_fits(nonce: bytes, size: int) -> bool:
+    """ChaCha20 here takes a 16-byte nonce whose first 4 bytes (little-endian) are the
+    block counter; masking `size` bytes must not run the counter past 2**32, or
+    cryptography raises ValueError (found by fuzzing: a hostile nonce crashed the reader)."""
+    return int.from_bytes(nonce[:4], "little") + -(-size // 64) <= 2**32
+
+
 def _mask(mailbox: bytes, nonce: bytes, data: bytes) -> bytes:
     key = _mask_key(mailbox)
     encryptor = Cipher(algorithms.ChaCha20(key, nonce), mode=None).encryptor()
@@ -199,6 +208,8 @@ def seal(*, kind: Kind, mailbox: bytes, payload: bytes, rng: Rng, epoch: int = 0
     size = bucket_for(len(payload))
     plain = struct.pack(">I", len(payload)) + payload + bytes(size - _LEN_SIZE - len(payload))
     nonce = rng(NONCE_SIZE)
+    if not _keystream_fits(nonce, size):  # about one nonce in a million: start the counter at 0
+        nonce = bytes(4) + nonce[4:]
     if len(mailbox) != MAILBOX_SIZE:
         raise EnvelopeError("bad-mailbox", f"mailbox id must be {MAILBOX_SIZE} bytes")
     return Envelope(kind, epoch, mailbox, nonce, _mask(mailbox, nonce, plain))

@@ -42,6 +42,7 @@ from hasteh.app.errors import CardError, NoRelay
 from hasteh.app.records import Invitation, default_relays, save_invitation
 from hasteh.app.runtime import SUITE, card_fingerprint, cover_name_of
 from hasteh.envelope import claimed_mailbox
+from hasteh.errors import msgpack_decode
 from hasteh.i18n import parse_digits
 from hasteh.mls.cipher_suite import get_suite
 from hasteh.mls.credential import BasicCredential
@@ -123,10 +124,7 @@ def _check_relay(url: str) -> str:
 
 def decode_card(data: bytes, *, now: int | None) -> Card:
     """A card from its payload (what a member's vault keeps); `now` checks expiry."""
-    try:
-        wire = msgspec.msgpack.decode(data, type=_Wire)
-    except msgspec.MsgspecError:
-        raise CardError("malformed") from None
+    wire = msgpack_decode(data, _Wire, lambda _detail: CardError("malformed"))
     if wire.v != VERSION:
         raise CardError("unsupported-version")
     if len(wire.pickup_claim) != 32 or not wire.relays or len(wire.relays) > 8:

@@ -10,6 +10,7 @@
      ├── Refused              the cell's rules refuse the action (`.code`: an org code)
      ├── BadInput             a value you typed is out of range (see `.reason`)
      ├── NothingToJoin        `join` found no invitation waiting (you)
+     │    └── JoinRefused     a welcome arrived but its history was refused (a member)
      └── GroupError           an MLS failure at the app boundary (the peer, or our bug)
 
 Every message is translated (`hasteh.i18n._`) and says what to do next. None contains a
@@ -33,6 +34,7 @@ __all__ = [
     "BadInput",
     "CardError",
     "GroupError",
+    "JoinRefused",
     "NoRelay",
     "NotAMember",
     "NothingToJoin",
@@ -129,6 +131,27 @@ class NothingToJoin(AppError):
                 n=display_number(waiting)
             ),
             _("The cell has not admitted you yet; try `hasteh join` again later."),
+        )
+
+
+class JoinRefused(NothingToJoin):
+    """A join package arrived for one of our cards but was refused: the cell history the
+    committing member handed over breaks the cell's rules (a forged or broken log). The
+    card stays usable; nothing was joined or changed."""
+
+    def __init__(self, waiting: int, refused: int) -> None:
+        super().__init__(waiting)
+        self.refused = refused
+        AppError.__init__(
+            self,
+            _(
+                "Alarm: a welcome to a cell arrived for your invitation card, but the cell "
+                "history it carried was not valid, so it was refused ({n} refused)."
+            ).format(n=display_number(refused)),
+            _(
+                "Tell the member who proposed you, in person. Your card stays valid; "
+                "run `hasteh join` again when they have sent a new welcome."
+            ),
         )
 
 

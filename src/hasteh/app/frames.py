@@ -22,6 +22,8 @@ from typing import Final
 
 import msgspec
 
+from hasteh.errors import msgpack_decode
+
 EVENT: Final = 0x01
 HISTORY: Final = 0x02
 JOIN_VERSION: Final = 1
@@ -71,10 +73,7 @@ def split(data: bytes) -> tuple[int, bytes]:
 
 
 def decode_history(body: bytes) -> History:
-    try:
-        return msgspec.msgpack.decode(body, type=History)
-    except msgspec.MsgspecError:
-        raise FrameError("bad history") from None
+    return msgpack_decode(body, History, lambda _detail: FrameError("bad history"))
 
 
 def encode_join(package: JoinPackage) -> bytes:
@@ -82,10 +81,7 @@ def encode_join(package: JoinPackage) -> bytes:
 
 
 def decode_join(data: bytes) -> JoinPackage:
-    try:
-        package = msgspec.msgpack.decode(data, type=JoinPackage)
-    except msgspec.MsgspecError:
-        raise FrameError("bad join package") from None
+    package = msgpack_decode(data, JoinPackage, lambda _detail: FrameError("bad join package"))
     if package.v != JOIN_VERSION:
         raise FrameError("join package version")
     return package

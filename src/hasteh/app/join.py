@@ -12,16 +12,26 @@ every sync, so a newcomer who just runs `hasteh sync` joins too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+import msgspec
 
 from hasteh import org
 from hasteh.app import frames, runtime
-from hasteh.app.errors import NothingToJoin
-from hasteh.app.records import CellRecord, Invitation, delete_invitation, invitations, load_cell
+from hasteh.app.errors import JoinRefused, NothingToJoin
+from hasteh.app.records import (
+    CellRecord,
+    Invitation,
+    delete_invitation,
+    invitations,
+    load_cell,
+    load_invitation,
+    save_invitation,
+)
 from hasteh.app.runtime import CONFIG, CellRuntime
 from hasteh.envelope import Envelope, EnvelopeError, Kind, claimed_mailbox, open_payload
 from hasteh.mls.errors import MLSError
-from hasteh.mls.group import ApplicationData, join_from_welcome
+from hasteh.mls.group import ApplicationData, GroupState, join_from_welcome
 from hasteh.mls.key_package_ops import KeyPackageSecrets
 from hasteh.org import OrgError
 from hasteh.transport import registry
@@ -33,29 +43,42 @@ if TYPE_CHECKING:
 
 __all__ = ["join", "join_from_package", "waiting_invitations"]
 
+#: At most this many relays in a handed-over history (as on a card).
+MAX_RELAYS: Final = 8
+
+
+class _Refusal(Exception):
+    """The join package's history, handed over by a member, is not valid."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
 
 def join_from_package(
     ws: Workspace, conn: Connection, invitation: Invitation, envelope: Envelope
 ) -> CellRuntime | None:
     """Join from one pickup envelope, inside the caller's transaction; None if the
-    envelope is not a join package for this card (it is then ignored)."""
+    envelope is not a join package for this card (it is then ignored) or if its history
+    is refused (recorded on the invitation, which stays usable; see `JoinRefused`).
+
+    The history is validated like any other input: decoded, then applied with checks
+    (`org.apply_history`) in order from the empty state; one event refused and the whole
+    history is refused. Nothing is written but the refusal count on the invitation."""
     if envelope.kind is not Kind.WELCOME:
         return None
     try:
         package = frames.decode_join(open_payload(envelope))
         secrets = KeyPackageSecrets.from_bytes(invitation.secrets)
         group = join_from_welcome(package.welcome, secrets, now=ws.now(), config=CONFIG)
-        data = group.process(package.history, now=ws.now())
-        if not isinstance(data, ApplicationData):
-            return None
-        kind, body = frames.split(data.data)
-        if kind != frames.HISTORY:
-            return None
-        history = frames.decode_history(body)
-        envelopes = [org.decode(b) for b in history.events]
-    except (EnvelopeError, frames.FrameError, MLSError, OrgError, ValueError):
-        return None
-    if load_cell(conn, group.group_id) is not None or len(history.mailbox) != 32:
+    except (EnvelopeError, frames.FrameError, MLSError):
+        return None  # not a Welcome for this card: junk anyone could leave here
+    if load_cell(conn, group.group_id) is not None:
+        return None  # already joined (a second copy of the package)
+    try:
+        history, envelopes = _checked_history(ws, group, package.history)
+    except _Refusal as refusal:
+        _record_refusal(conn, invitation, refusal.reason)
         return None
     if history.claim and claimed_mailbox(history.claim) != history.mailbox:
         return None  # a claim that does not create this mailbox: not from a hasteh member
@@ -71,13 +94,7 @@ def join_from_package(
     )
     rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
     for env in envelopes:
-        runtime.accept_event(rt, env, check=False)  # the committer's log, as of our Add
-    # The log must describe the group we joined: the same leaves under the same cover
-    # names as the ratchet tree the Welcome gave us (a committer cannot invent members).
-    in_tree = {int(i): runtime.cover_name_of(leaf) for i, leaf in group.members()}
-    in_log = {int(m.leaf): m.cover_name for m in rt.org.members.values()}
-    if in_tree != in_log or not rt.org.created:
-        return None
+        runtime.accept_event(rt, env, check=False)  # validated by _checked_history
     delete_invitation(conn, invitation.pickup)
     registry.add_mailbox(conn, history.mailbox, list(history.relays))
     for relay, cursor in history.cursors.items():
@@ -87,16 +104,76 @@ def join_from_package(
     return rt
 
 
+def _checked_history(
+    ws: Workspace, group: GroupState, wire: bytes
+) -> tuple[frames.History, list[org.EventEnvelope]]:
+    """The history frame of a join package and its events, each checked in order against
+    the log before it; `_Refusal` for anything the cell's rules would refuse."""
+    try:
+        data = group.process(wire, now=ws.now())
+        if not isinstance(data, ApplicationData):
+            raise _Refusal("history")
+        kind, body = frames.split(data.data)
+        if kind != frames.HISTORY:
+            raise _Refusal("history")
+        history = frames.decode_history(body)
+    except (frames.FrameError, MLSError):
+        raise _Refusal("history") from None
+    if (
+        len(history.mailbox) != 32
+        or not 1 <= len(history.relays) <= MAX_RELAYS
+        or not all(_relay_ok(r) for r in history.relays)
+    ):
+        raise _Refusal("history")
+    state = org.empty_state()
+    envelopes = []
+    for raw in history.events:
+        try:
+            env = org.decode(raw)
+            state = org.apply_history(state, env)
+        except OrgError as exc:
+            raise _Refusal(exc.code) from None
+        envelopes.append(env)
+    # The log must describe the group we joined: the same leaves under the same cover
+    # names as the ratchet tree the Welcome gave us (a committer cannot invent members).
+    in_tree = {int(i): runtime.cover_name_of(leaf) for i, leaf in group.members()}
+    in_log = {int(m.leaf): m.cover_name for m in state.members.values()}
+    if in_tree != in_log or not state.created:
+        raise _Refusal("members")
+    return history, envelopes
+
+
+def _relay_ok(url: str) -> bool:
+    return (
+        url.startswith(("http://", "https://"))
+        and len(url) <= 2048
+        and not any(c.isspace() for c in url)
+    )
+
+
+def _record_refusal(conn: Connection, invitation: Invitation, reason: str) -> None:
+    current = load_invitation(conn, invitation.pickup) or invitation
+    save_invitation(
+        conn,
+        msgspec.structs.replace(current, refused=current.refused + 1, refused_reason=reason[:64]),
+    )
+
+
 def waiting_invitations(ws: Workspace) -> list[Invitation]:
     return ws.vault.read(invitations)
 
 
 def join(ws: Workspace) -> list[str]:
-    """Pick up every Welcome waiting for our cards; the names of the cells joined."""
+    """Pick up every Welcome waiting for our cards; the names of the cells joined.
+    Raises `JoinRefused` if nothing was joined and a join package was refused (this
+    time or before), else `NothingToJoin` if nothing arrived."""
     from hasteh.app.sync import sync
 
     waiting = len(waiting_invitations(ws))
     report = sync(ws)
     if not report.joined:
+        refused = sum(inv.refused for inv in waiting_invitations(ws))
+        if refused:
+            raise JoinRefused(waiting, refused)
         raise NothingToJoin(waiting)
     return report.joined

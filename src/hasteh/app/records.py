@@ -112,6 +112,11 @@ class Invitation(msgspec.Struct, frozen=True):
     created_at: int
     #: The pickup mailbox's claim (`pickup` is its hash); empty for cards made before.
     pickup_claim: bytes = b""
+    #: Join packages refused for this card (the history a member handed over was not
+    #: valid), and why the last one was (an org error code or ``members``, ``history``).
+    #: The card stays usable: a good package may still arrive.
+    refused: int = 0
+    refused_reason: str = ""
 
 
 def cell_key(group_id: bytes) -> str:
@@ -142,6 +147,10 @@ def invitations(conn: Connection) -> list[Invitation]:
             if inv is not None:
                 found.append(inv)
     return found
+
+
+def load_invitation(conn: Connection, pickup: bytes) -> Invitation | None:
+    return get_setting(conn, INVITE_PREFIX + pickup.hex(), Invitation)
 
 
 def save_invitation(conn: Connection, inv: Invitation) -> None:

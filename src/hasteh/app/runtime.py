@@ -43,6 +43,7 @@ import msgspec
 from hasteh import org
 from hasteh.app import frames
 from hasteh.app.errors import AppError, NotAMember, UnknownCell, mls_errors, refused
+from hasteh.app.parked import park
 from hasteh.app.records import (
     CellRecord,
     Notice,
@@ -551,9 +552,11 @@ def process_wire(
     if group is None:
         return
     epoch = message_epoch(wire)
-    if epoch is not None and epoch > group.epoch:
-        rt.record.parked.append(wire)  # a later epoch's message before its commit
-        rt.record_dirty = True
+    if epoch is not None and epoch > group.epoch:  # a later epoch's message before its commit
+        if park(rt.record.parked, wire, group_id=group.group_id, epoch=group.epoch):
+            rt.record_dirty = True
+        else:
+            rt.dropped += 1  # not this group's, too far ahead, or over the bounds
         return
     try:
         result = group.process(wire, now=ws.now())

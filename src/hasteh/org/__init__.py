@@ -65,7 +65,7 @@ from hasteh.org.events import (
     decode,
     encode,
 )
-from hasteh.org.fold import HANDLERS, Received, apply, fold, receive, replay
+from hasteh.org.fold import HANDLERS, Received, apply, apply_history, fold, receive, replay
 from hasteh.org.policy import (
     ALARMS,
     DEFAULT_POLICY,
@@ -169,6 +169,7 @@ __all__ = [
     "admission_needs",
     "admission_status",
     "apply",
+    "apply_history",
     "approvals_needed",
     "authorize",
     "close_due",

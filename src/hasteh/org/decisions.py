@@ -273,6 +273,20 @@ def check_decision_closed(state: OrgState, env: EventEnvelope, body: DecisionClo
         raise InvalidEvent("wrong-outcome")
 
 
+def check_decision_closed_in_history(
+    state: OrgState, env: EventEnvelope, body: DecisionClosed
+) -> None:
+    """`check_decision_closed` for a log handed over by a member (a newcomer's join
+    history): the stances of a closed decision are deleted from every log when it closes,
+    so neither the outcome nor an early close can be recomputed; the rest is checked."""
+    require_member(state, env.author)
+    decision = state.decisions.get(EventId(body.decision_id))
+    if decision is None:
+        raise InvalidEvent("unknown-decision")
+    if not decision.is_open:
+        raise InvalidEvent("already-closed")
+
+
 def fold_decision_closed(
     state: OrgState, env: EventEnvelope, body: DecisionClosed, policy: MembershipPolicy
 ) -> OrgState:

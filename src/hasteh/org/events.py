@@ -52,6 +52,7 @@ from typing import Annotated, Final, Literal, NewType
 import msgspec
 from msgspec import Meta
 
+from hasteh.errors import DECODE_FAILURES
 from hasteh.org.errors import OrgDecodeError
 
 __all__ = [
@@ -459,7 +460,7 @@ def decode(data: bytes) -> EventEnvelope:
         raise OrgDecodeError("too-large", size=len(data), limit=MAX_EVENT_BYTES)
     try:
         envelope = _decoder.decode(data)
-    except (msgspec.DecodeError, ValueError, RecursionError) as exc:
+    except DECODE_FAILURES as exc:
         # ValueError: msgspec reports invalid UTF-8 in a string as UnicodeDecodeError.
         raise _explain(data, exc) from None
     if envelope.v != VERSION:
@@ -472,7 +473,7 @@ def _explain(data: bytes, exc: Exception) -> OrgDecodeError:
     detail = str(exc)[:300]
     try:
         raw = msgspec.msgpack.decode(data)
-    except (msgspec.DecodeError, ValueError, RecursionError):
+    except DECODE_FAILURES:
         return OrgDecodeError("malformed", detail=detail)
     if isinstance(raw, list) and raw:
         version = raw[0]

@@ -53,7 +53,16 @@ from hasteh.org.events import (
 from hasteh.org.policy import DEFAULT_POLICY, MembershipPolicy
 from hasteh.org.state import OrgState, empty_state
 
-__all__ = ["HANDLERS", "Received", "apply", "fold", "receive", "replay"]
+__all__ = [
+    "HANDLERS",
+    "HISTORY_CHECKS",
+    "Received",
+    "apply",
+    "apply_history",
+    "fold",
+    "receive",
+    "replay",
+]
 
 Check = Callable[[OrgState, EventEnvelope, Any], None]
 Fold = Callable[[OrgState, EventEnvelope, Any, MembershipPolicy], OrgState]
@@ -92,7 +101,15 @@ def _check_fields(envelope: EventEnvelope) -> None:
         raise InvalidEvent("malformed-event", detail=str(exc)) from None
 
 
-def _check(state: OrgState, envelope: EventEnvelope, decoded: bool = False) -> Fold:
+#: Where a handed-over log (`apply_history`) is checked differently from a live event.
+HISTORY_CHECKS: dict[type[Event], Check] = {
+    DecisionClosed: decisions.check_decision_closed_in_history,
+}
+
+
+def _check(
+    state: OrgState, envelope: EventEnvelope, *, decoded: bool = False, history: bool = False
+) -> Fold:
     if envelope.v != VERSION:
         raise InvalidEvent("unsupported-version", version=envelope.v, supported=VERSION)
     if not decoded:
@@ -101,6 +118,8 @@ def _check(state: OrgState, envelope: EventEnvelope, decoded: bool = False) -> F
     if not state.created and not isinstance(body, CellCreated):
         raise InvalidEvent("unknown-cell")
     check, fold_ = HANDLERS[type(body)]
+    if history:
+        check = HISTORY_CHECKS.get(type(body), check)
     check(state, envelope, body)
     return fold_
 
@@ -117,7 +136,7 @@ def apply(
     the envelope came from `decode` (its fields were bounded there; only `author` and
     `at` may have been replaced, with values in range), so the codec round trip that
     bounds events built in memory is skipped."""
-    fold_ = _check(state, envelope, decoded)
+    fold_ = _check(state, envelope, decoded=decoded)
     return fold_(_advance(state, envelope), envelope, envelope.body, policy)
 
 
@@ -125,6 +144,17 @@ def _advance(state: OrgState, envelope: EventEnvelope) -> OrgState:
     """The log time moves forward with each event and never back; a fold already sees
     the time of the event it folds (the policy judges a commit at its log time)."""
     return state if envelope.at <= state.time else replace(state, time=envelope.at)
+
+
+def apply_history(
+    state: OrgState, envelope: EventEnvelope, *, policy: MembershipPolicy = DEFAULT_POLICY
+) -> OrgState:
+    """`apply` for one event of a log another member hands over (a newcomer's join
+    history, which starts from the empty state). Every check runs, except those that
+    need what every log deletes (`HISTORY_CHECKS`: the stances of closed decisions).
+    Raises `InvalidEvent` and leaves `state` unchanged if the log must refuse it."""
+    fold_ = _check(state, envelope, history=True)
+    return fold_(state, envelope, envelope.body, policy)
 
 
 def fold(

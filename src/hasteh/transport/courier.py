@@ -147,7 +147,9 @@ def canonical_code(code: str) -> bytes:
     compact = parse_digits(code).upper().replace("-", "").replace(" ", "").strip()
     if len(compact) == CODE_LENGTH and all(c in CODE_ALPHABET for c in compact):
         return compact.encode()
-    return unicodedata.normalize("NFC", code).encode("utf-8")
+    # A code typed on a terminal with another encoding reaches us with lone surrogates
+    # (Python's argv escape): keep those bytes as they were typed instead of crashing.
+    return unicodedata.normalize("NFC", code).encode("utf-8", "surrogateescape")
 
 
 def _key(code: str, salt: bytes, cost: KdfCost) -> bytes:

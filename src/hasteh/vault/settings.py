@@ -6,6 +6,7 @@ from typing import Any, TypeVar, overload
 
 import msgspec
 
+from hasteh.errors import json_decode
 from hasteh.vault.db import Connection
 from hasteh.vault.errors import SettingTypeMismatch
 
@@ -39,10 +40,7 @@ def get_setting(conn: Connection, key: str, type_: type[T], default: T | None = 
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     if row is None:
         return default
-    try:
-        return msgspec.json.decode(row[0], type=type_)
-    except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
-        raise SettingTypeMismatch() from None
+    return json_decode(row[0], type_, lambda _detail: SettingTypeMismatch())
 
 
 def delete_setting(conn: Connection, key: str) -> bool:

@@ -60,7 +60,11 @@ class SettingsPage:
 
 
 def check_relay(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises here, not later
+    except ValueError:  # "https://]x": an invalid IPv6 address, a bad port
+        return False
     return (
         parts.scheme in ("http", "https")
         and bool(parts.hostname)

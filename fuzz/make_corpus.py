@@ -1,0 +1,226 @@
+"""Write the seed corpora (`fuzz/corpus/<target>/`) from real objects: envelopes, relay
+requests and answers, bundles, cards, MLS messages of the harness groups, org events of the
+harness cell, and typed form values. Deterministic: ``uv run python -m fuzz.make_corpus``
+rewrites the same files. Seeds stay small (a few dozen files of a few KiB per target)."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable
+
+import msgspec
+
+from fuzz import _mls_world, _org_cell
+from fuzz._common import CORPUS, NOW, DetRng
+from hasteh import org
+from hasteh.app.cards import Card, card_bytes, encode_card
+from hasteh.envelope import Kind, seal
+from hasteh.mls.codec import encode
+from hasteh.mls.framing import MLSMessage, PublicMessage
+
+
+def write(target: str, seeds: list[bytes]) -> None:
+    """Replace the generated seeds of `target`; minimized findings (``crash-*``) stay."""
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if not old.name.startswith("crash-"):
+            old.unlink()
+    for seed in seeds:
+        name = hashlib.sha1(seed).hexdigest()  # noqa: S324 — a file name, like libFuzzer's
+        (folder / name).write_bytes(seed)
+
+
+def envelopes() -> list[bytes]:
+    rng = DetRng(b"envelopes")
+    found = []
+    for kind in Kind:
+        for size in (0, 1, 200, 3000):
+            epoch = 7 if kind is Kind.COMMIT else 0
+            env = seal(kind=kind, mailbox=rng(32), payload=rng(size), rng=rng, epoch=epoch)
+            found.append(env.to_bytes())
+    return found
+
+
+def relay_http(envs: list[bytes]) -> list[bytes]:
+    mailbox = "ab" * 32
+    fetches = [
+        {"mailbox": mailbox, "after": "0", "limit": 10, "wait": 0},
+        {"mailbox": mailbox, "after": "5", "limit": 1000000, "wait": 0},
+        {"mailbox": "zz", "after": "0"},
+        {"mailbox": mailbox, "after": "-1", "limit": -1, "wait": -1},
+        {"mailbox": mailbox, "after": "9" * 30, "limit": 1, "wait": 0},
+    ]
+    seeds = [b"\x00" + e for e in envs[:6]]
+    seeds += [bytes([1]) + msgspec.json.encode(f) for f in fetches]
+    seeds += [b"\x02{}", b"\x03", b"\x04" + envs[0], b"\x01[1,2,3]", b"\x01\xff"]
+    return seeds
+
+
+def relay_client() -> list[bytes]:
+    answers = [
+        (0, {"id": "ab" * 32, "cursor": "12"}),
+        (0, {"id": "ab" * 32, "cursor": "12", "epoch": 3}),
+        (0x80, {"envelopes": ["AAAA"], "cursor": "3", "epoch": None, "more": False}),
+        (0x80, {"envelopes": [], "cursor": "x", "epoch": 1, "more": True}),
+        (6, {"error": "bad_envelope", "detail": "truncated"}),
+        (10, {"error": "epoch_conflict", "detail": "", "epoch": 4}),
+        (0x80 | 10, {"error": "epoch_conflict", "epoch": "4"}),
+    ]
+    return [bytes([b]) + msgspec.json.encode(a) for b, a in answers] + [b"\x00", b"\x8e{"]
+
+
+def courier() -> list[bytes]:
+    env = envelopes()
+    bodies = [
+        [1, [[["https://relay.example"], env[0]]]],
+        [1, [[["https://a.example", "http://b.example"], e] for e in env[:4]]],
+        [1, []],
+        [2, []],
+        [1, [[[], env[1]]]],
+    ]
+    seeds = [b"\x02" + msgspec.msgpack.encode(b) for b in bodies]
+    seeds += [b"\x01" + b"\x00\x00\x00\x03" + msgspec.msgpack.encode([1, []]), b"\x00" * 3]
+    return seeds
+
+
+def cards() -> list[bytes]:
+    kps = [_mls_world.key_package(n, DetRng(n.encode())) for n in ("reza", "maryam", "سپیده")]
+    seeds = []
+    for kp in kps:
+        card = Card(kp.key_package, b"p" * 32, ("https://relay.example",), NOW + 86_400)
+        seeds.append(b"\x00" + encode_card(card).encode())
+        seeds.append(b"\x01" + card_bytes(card))
+        seeds.append(b"\x02" + kp.key_package.to_bytes())
+    seeds.append(b"\x00HC1:SUA4IAGEACI2D7YA6KRDOZQ")
+    return seeds
+
+
+def mls_member() -> list[bytes]:
+    seeds = []
+    for private in (False, True):
+        world = _mls_world.world(private)
+        flag = int(private)
+        seeds += [bytes([flag | 6]) + world.commit, bytes([flag | 6]) + world.proposal]
+        seeds.append(bytes([flag | 4]) + b"hello")
+    public = _mls_world.world(False)
+    for wire in (public.commit, public.proposal):
+        body = MLSMessage.from_bytes(wire).body
+        assert isinstance(body, PublicMessage)
+        kind = 2 if wire is public.commit else 0
+        raw = encode(body.content.content)  # type: ignore[arg-type]
+        seeds += [bytes([kind]) + raw, bytes([kind | 1]) + raw]
+        if kind == 2:  # bob computes the real confirmation tag (bit 3)
+            seeds += [bytes([kind | 8]) + raw, bytes([kind | 9]) + raw]
+    return seeds
+
+
+def mls_welcome() -> list[bytes]:
+    from fuzz import fuzz_mls_welcome as w
+
+    info = w.GROUP_INFO
+    return [
+        b"\x00" + info.tbs.to_bytes(),
+        b"\x01" + info.to_bytes(),
+        b"\x02" + w.GROUP_SECRETS,
+        b"\x03" + _mls_world.world(True).welcome,
+    ]
+
+
+def org_events() -> tuple[list[bytes], list[bytes]]:
+    _state, log = _org_cell.build()
+    encoded = [org.encode(e) for e in log]
+    d = _org_cell.event_id
+    extra = [
+        org.EventEnvelope(org.VERSION, d(100), org.LeafIndex(2), NOW + 10, body)
+        for body in (
+            org.StanceCast(log[-2].event_id, org.ProposalStance("block", "no")),
+            org.SeizureReviewed(log[-1].event_id, upheld=False, note="not true"),
+            org.Vouched(d(8)),
+            org.SettingsChanged(d(13)),
+            org.DecisionClosed(log[-2].event_id, org.Outcome("adopted")),
+            org.MessageDeleted(d(7)) if hasattr(org, "MessageDeleted") else org.Alarm("x"),
+            org.LeaveAnnounced(),
+            org.Alarm("safety-words-mismatch", org.LeafIndex(1), "words differ"),
+        )
+    ]
+    receive = encoded + [org.encode(e) for e in extra]
+    from fuzz.fuzz_join_history import history_body, join
+
+    dave = org.EventEnvelope(
+        org.VERSION,
+        d(200),
+        org.LeafIndex(0),
+        0,
+        org.MemberAdded(
+            org.LeafIndex(3), _org_cell.NAMES[3], _org_cell.card("x"), org.LeafIndex(0), 3
+        ),
+    )
+    full = [*encoded, org.encode(dave)]  # the history dave gets: the tree matches
+    logs = [full, encoded, encoded[:5], [*encoded, org.encode(extra[3])]]
+    logs += [[*encoded[:1], org.encode(e)] for e in extra[:4]]
+    history = [b"\x00" + join(log) for log in logs]
+    history += [b"\x01" + join(log) for log in logs[:4]]
+    history.append(b"\x02" + history_body(full))
+    return receive, history
+
+
+def mls_diff() -> list[bytes]:
+    from hasteh.mls.credential import BasicCredential
+    from hasteh.mls.key_package_ops import create_key_package
+    from hasteh.mls.leaf_node import Lifetime
+
+    seeds = []
+    for private in (False, True):
+        world = _mls_world.world(private)
+        seeds += [b"\x00" + m for m in (world.commit, world.proposal, world.welcome)]
+    rng = DetRng(b"mls-diff")
+    for name in (b"x", b"reza", "سپیده".encode()):
+        private_key, _ = _mls_world.SUITE.generate_signature_key(rng)
+        decade = Lifetime(NOW - 3600, NOW + 10 * 365 * 86_400)  # valid for mls-rs's clock
+        kp = create_key_package(
+            1, BasicCredential(name), private_key, rng=rng, now=NOW, lifetime=decade
+        )
+        wire = MLSMessage(kp.key_package).to_bytes()
+        seeds += [b"\x00" + wire, b"\x01" + wire]
+    from fuzz import fuzz_mls_welcome as w
+
+    seeds.append(b"\x00" + MLSMessage(w.GROUP_INFO).to_bytes())
+    return seeds
+
+
+def web_forms() -> list[bytes]:
+    texts = ["12", "۱۲", "١٢", "²³", "0" * 20, "-1", " 7 ", "\u200c5", "9" * 5000, "٣٠"]
+    seeds = [b"\x00" + t.encode() for t in texts] + [b"\x00\xff\xfe"]
+    seeds.append("\x01https://relay.example\nhttp://b\x00socks5h://127.0.0.1:9050\x00۱۴".encode())
+    seeds.append(b"\x01\x00\x00" + "٣٦٥".encode())
+    seeds += [b"\x02HC1:SUA4IAGEACI2D7YA6KRDOZQ", b"\x02/etc/passwd", b"\x02hc1:\xff\x00"]
+    seeds += [b"\x03K7QF-2M9X-ABCD-EFGH-JKLM", b"\x03\xff", "\x03۲۳۴۵".encode()]
+    return seeds
+
+
+def main(only: list[str]) -> None:
+    """Regenerate the seeds of every target, or of the targets named."""
+    envs = envelopes()
+    receive, history = org_events()
+    seeds: dict[str, Callable[[], list[bytes]]] = {
+        "envelope": lambda: envs + [e[:40] for e in envs[:3]],
+        "relay_http": lambda: relay_http(envs),
+        "relay_client": relay_client,
+        "courier": courier,
+        "card": cards,
+        "mls_member": mls_member,
+        "mls_welcome": mls_welcome,
+        "mls_diff": mls_diff,
+        "org_receive": lambda: receive,
+        "join_history": lambda: history,
+        "web_forms": web_forms,
+    }
+    for target, make in seeds.items():
+        if not only or target in only:
+            write(target, make())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
