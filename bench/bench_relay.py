@@ -19,7 +19,8 @@ With --scale-out, ingest only, on one throwaway PostgreSQL cluster (a fresh data
 row): `postgres-before` (the relay of --baseline-rev, by default the merge base with main,
 one process), `postgres x1` (this relay, one process) and `postgres x2` (two processes on
 the same database; the client spreads its connections over both, as a round-robin proxy
-would).
+would). Then `post_batch` alone (no HTTP), before and now, with batches of 1, 50 and 500
+posts: what the database path costs, without the HTTP and scheduling noise.
 
 Each cell runs for a bounded time. Load comes from one client process speaking HTTP/1.1
 keep-alive over raw asyncio sockets (cheaper than an HTTP library, so the server is measured,
@@ -389,6 +390,51 @@ def merge_base() -> str:
     ).stdout.strip()
 
 
+def storage_main(url: str, batch: int, seconds: float) -> None:
+    """Run `post_batch` directly (no HTTP) with batches of `batch` posts into the bench
+    mailboxes for about `seconds`; print posts per second. Imports whichever `hasteh` the
+    PYTHONPATH gives, so the relay before can be measured the same way."""
+    from hasteh.envelope import mailbox_hash, parse_write_headers
+    from hasteh.relay.storage import Limits, PostItem, open_storage, stored_form
+
+    store = open_storage(url)
+    items = []
+    for env, auth in envelopes(60_000, batch):
+        headers = {k.lower(): v for k, v in auth.headers(env.id).items()}
+        items.append(
+            PostItem(
+                mailbox_hash(env.mailbox),
+                env.id,
+                False,
+                0,
+                stored_form(env.to_bytes()),
+                parse_write_headers(headers),
+            )
+        )
+    store.post_batch(items[:MAILBOXES], now=time.time(), limits=Limits())  # the claims
+    done, started = MAILBOXES, time.perf_counter()
+    while time.perf_counter() - started < seconds and done + batch <= len(items):
+        store.post_batch(items[done : done + batch], now=time.time(), limits=Limits())
+        done += batch
+    elapsed = time.perf_counter() - started
+    store.close()
+    print(json.dumps({"per_second": (done - MAILBOXES) / elapsed}))
+
+
+def run_storage(url: str, batch: int, seconds: float, source: str | None) -> float:
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = source
+    out = subprocess.run(
+        [sys.executable, __file__, "--storage", url, str(batch), str(seconds)],
+        capture_output=True,
+        timeout=seconds * 10 + 120,
+        check=True,
+        env=env,
+    )
+    return float(json.loads(out.stdout)["per_second"])
+
+
 def scale_out(levels: list[int], seconds: float, baseline_rev: str | None) -> None:
     """Ingest on PostgreSQL: the relay before (one process), one process, two processes."""
     from tests.relay.harness import PgCluster
@@ -422,6 +468,13 @@ def scale_out(levels: list[int], seconds: float, baseline_rev: str | None) -> No
                 for proc, _ in servers:
                     proc.kill()
                     proc.wait(timeout=30)
+        storage_rows: list[tuple[str, int, float]] = []
+        for n, (name, source) in enumerate([("postgres-before", baseline), ("postgres", None)]):
+            for batch in (1, 50, 500):
+                db = cluster.create_database(f"storage{n}_{batch}")
+                rate = run_storage(db, batch, seconds, source)
+                storage_rows.append((name, batch, rate))
+                print(f"{name:20} post_batch of {batch:<4} {rate:>8.0f}/s", flush=True)
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -429,6 +482,9 @@ def scale_out(levels: list[int], seconds: float, baseline_rev: str | None) -> No
     for target, level, r in rows:
         name, _, count = target.rpartition(" x")
         print(f"| {name} | {count} | {level} | {r['per_second']:.0f} | {r['p99_ms']:.1f} |")
+    print("\n| storage only (no HTTP) | posts per batch | envelopes/s |\n|---|---|---|")
+    for name, batch, rate in storage_rows:
+        print(f"| {name} | {batch} | {rate:.0f} |")
 
 
 def main() -> None:
@@ -506,6 +562,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--bare-server":
         serve_bare(int(sys.argv[2]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--storage":
+        storage_main(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     elif len(sys.argv) > 1 and sys.argv[1] == "--client":
         client_main(
             [int(p) for p in sys.argv[2].split(",")],

@@ -618,6 +618,7 @@ class _SqlStorage:
     def sweep(self, *, before: float, keys_before: float | None = None) -> int:
         """Delete envelopes received before `before`, and keys retired before `keys_before`."""
         with self._write_lock, self._transaction(self._writer) as cur:
+            self._lock_all_mailboxes(cur)
             cur.execute(self._sql("DELETE FROM envelopes WHERE created_at < ?"), (before,))
             removed = int(cur.rowcount or 0)
             cur.execute(
@@ -637,6 +638,9 @@ class _SqlStorage:
             )
             self._total.at = -1e18
         return removed
+
+    def _lock_all_mailboxes(self, cur: Any) -> None:
+        """Before a sweep rewrites every mailbox row (other processes may be writing)."""
 
     def ping(self) -> None:
         conn = self._reader()
@@ -803,6 +807,13 @@ class PostgresStorage(_SqlStorage):
         self, cur: Any, items: Sequence[PostItem], now: float, limits: Limits
     ) -> list[PostResult]:
         return _PgBatch(self, cur, now, limits).run(items)
+
+    def _lock_all_mailboxes(self, cur: Any) -> None:
+        """The sweep updates every mailbox row. Taking their locks first, in the order the
+        batches take them, keeps a sweep in one process from deadlocking with a batch in
+        another (which would fail that batch's posts with a 503)."""
+        cur.execute("SELECT 1 FROM mailboxes ORDER BY hash FOR UPDATE")
+        cur.fetchall()
 
     @contextmanager
     def _transaction(self, conn: Any) -> Iterator[Any]:
