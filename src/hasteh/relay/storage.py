@@ -780,12 +780,12 @@ class PostgresStorage(_SqlStorage):
     """PostgreSQL through psycopg 3. Mailbox rows are locked, so several relay processes
     may share one database and still give every mailbox one order and one epoch.
 
-    A batch costs a fixed number of round trips, not a few per envelope (`_PgBatch`): the
-    batch's mailbox rows are locked in one statement, everything the rules read is fetched
-    in one pipelined exchange, the rules run in memory on that snapshot (nobody else can
-    change it while the mailbox rows are locked), and the writes go out in one pipeline:
-    one multi-row INSERT for the envelopes, the key registrations and retirements in the
-    order the rules made them, one UPDATE of the mailboxes, one of the budgets.
+    A batch costs a fixed number of round trips, not a few per envelope (`_PgBatch`): one
+    pipeline locks the batch's mailbox rows and then reads everything the rules need; the
+    rules run in memory on that snapshot (nobody else can change it while the mailbox rows
+    are locked); a second pipeline writes: one multi-row INSERT for the envelopes, the key
+    registrations and retirements in the order the rules made them, one UPDATE of the
+    mailboxes, one of the budgets. Then the commit.
     """
 
     P = "%s"
@@ -831,10 +831,12 @@ class _PgBatch:
     Under the mailbox row locks no other transaction may post to these mailboxes, so what
     is read once at the start (keys, duplicates, counts, mailbox bytes and epochs) stays
     true except for this batch's own changes, which are kept in memory as the rules make
-    them. Envelopes accepted get slots 0, 1, 2, … in batch order; their seqs are drawn from
-    the table's sequence at the end, in one statement and in ascending order, so every
-    mailbox's seqs still follow the order of its posts (and of its commits across
-    processes: a later transaction on the mailbox draws its seqs after this one's).
+    them. Envelopes accepted get slots 0, 1, 2, … in batch order, and slot n the n-th
+    smallest of the seqs drawn from the table's sequence once the locks are held (one per
+    item; those of refused and repeated posts are left unused, so seqs may skip numbers, as
+    they already did after a rollback). Every mailbox's seqs therefore follow the order of
+    its posts, across processes too: a later transaction on the mailbox waits for the lock
+    and draws its seqs after this one's.
     """
 
     def __init__(self, store: PostgresStorage, cur: Any, now: float, limits: Limits) -> None:
@@ -848,6 +850,7 @@ class _PgBatch:
         self.bytes: dict[bytes, int] = {}
         self.added: dict[bytes, int] = {}
         self.used: _Usage = {}
+        self.seqs: list[int] = []  # drawn under the locks, one per item, ascending
         # This batch's own envelopes: (mailbox, id) -> slot; per (mailbox, epoch) the slots
         # of its commits; the rows to insert, in slot order.
         self.mine: dict[tuple[bytes, bytes], _Slot] = {}
@@ -858,24 +861,11 @@ class _PgBatch:
         self.ops: list[tuple[Any, ...]] = []
 
     # -- reading ------------------------------------------------------------------------
-    def _lock(self, hashes: list[bytes]) -> None:
-        cur = self.cur
-        cur.execute(
-            "INSERT INTO mailboxes (hash, epoch, bytes, last_at)"
-            " SELECT h, NULL, 0, %s FROM unnest(%s::bytea[]) AS h ORDER BY h"
-            " ON CONFLICT (hash) DO NOTHING",
-            (self.now, hashes),
-        )
-        cur.execute(
-            "SELECT hash, epoch, bytes FROM mailboxes WHERE hash = ANY(%s::bytea[])"
-            " ORDER BY hash FOR UPDATE",
-            (hashes,),
-        )
-        for h, epoch, size in cur.fetchall():
-            self.epoch[bytes(h)] = None if epoch is None else int(epoch)
-            self.bytes[bytes(h)] = int(size)
-
     def _read(self, items: Sequence[PostItem]) -> None:
+        """Lock the batch's mailbox rows, then read everything the rules need and draw a
+        seq for every item, all in one pipeline (one round trip). The statements run in
+        order on the server, so the reads and the seqs come after the locks are held."""
+        hashes = sorted({i.mailbox_hash for i in items})
         key_pairs: set[tuple[bytes, bytes]] = set()
         count_pairs: set[tuple[bytes, int]] = set()
         commit_pairs: set[tuple[bytes, int]] = set()
@@ -887,69 +877,88 @@ class _PgBatch:
                     key_pairs.add((item.mailbox_hash, write_key_id(item.auth.next_key)))
                     count_pairs.add((item.mailbox_hash, item.epoch + 1))
         env_pairs = sorted({(i.mailbox_hash, i.envelope_id) for i in items})
+        kp, cp, mp = sorted(key_pairs), sorted(count_pairs), sorted(commit_pairs)
+        total = self.store._total
+        refresh = self.now - total.at >= TOTAL_REFRESH
         conn = self.cur.connection
-        with (
-            conn.pipeline(),
-            conn.cursor() as c1,
-            conn.cursor() as c2,
-            conn.cursor() as c3,
-            conn.cursor() as c4,
-            conn.cursor() as c5,
-        ):
-            kp = sorted(key_pairs)
-            c1.execute(
-                f"SELECT q.m, q.k, {_KEY_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[])"  # noqa: S608 - fixed text
-                " AS q(m, k) JOIN write_keys w ON w.mailbox = q.m AND w.key_id = q.k",
-                ([m for m, _ in kp], [k for _, k in kp]),
-            )
-            c2.execute(
-                "SELECT h FROM unnest(%s::bytea[]) AS h"
-                " WHERE EXISTS (SELECT 1 FROM write_keys WHERE mailbox = h)",
-                (list(self.epoch),),
-            )
-            c3.execute(
-                "SELECT e.mailbox, e.id, e.seq, e.created_at"
-                " FROM unnest(%s::bytea[], %s::bytea[]) AS q(m, i)"
-                " JOIN envelopes e ON e.mailbox = q.m AND e.id = q.i",
-                ([m for m, _ in env_pairs], [i for _, i in env_pairs]),
-            )
-            if count_pairs:
-                cp = sorted(count_pairs)
-                c4.execute(
-                    "SELECT q.m, q.e, (SELECT COUNT(*) FROM write_keys"
-                    " WHERE mailbox = q.m AND epoch = q.e)"
-                    " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
-                    ([m for m, _ in cp], [e for _, e in cp]),
+        with conn.pipeline():
+            c = [conn.cursor() for _ in range(8)]
+            try:
+                # Mailbox rows: created if new, then locked, in hash order (as every batch
+                # and sweep does, so that two processes cannot deadlock).
+                c[0].execute(
+                    "INSERT INTO mailboxes (hash, epoch, bytes, last_at)"
+                    " SELECT h, NULL, 0, %s FROM unnest(%s::bytea[]) AS h ORDER BY h"
+                    " ON CONFLICT (hash) DO NOTHING",
+                    (self.now, hashes),
                 )
-            if commit_pairs:
-                mp = sorted(commit_pairs)
-                c5.execute(
-                    "SELECT q.m, q.e, (SELECT COUNT(*) FROM envelopes"
-                    " WHERE mailbox = q.m AND commit_epoch = q.e)"
-                    " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
-                    ([m for m, _ in mp], [e for _, e in mp]),
+                c[0].execute(
+                    "SELECT hash, epoch, bytes,"
+                    " EXISTS (SELECT 1 FROM write_keys WHERE mailbox = hash)"
+                    " FROM mailboxes WHERE hash = ANY(%s::bytea[]) ORDER BY hash FOR UPDATE",
+                    (hashes,),
                 )
-            found = {(bytes(r[0]), bytes(r[1])): _Key.from_row(r[2:]) for r in c1.fetchall()}
-            self.keys = {pair: found.get(pair) for pair in key_pairs}
-            self.has_keys = {bytes(r[0]) for r in c2.fetchall()}
-            self.existing = {
-                (bytes(m), bytes(i)): (int(seq), float(at)) for m, i, seq, at in c3.fetchall()
-            }
-            if count_pairs:
-                self.key_counts = {(bytes(m), int(e)): int(n) for m, e, n in c4.fetchall()}
-            if commit_pairs:
-                self.commit_counts = {(bytes(m), int(e)): int(n) for m, e, n in c5.fetchall()}
+                c[1].execute(
+                    f"SELECT q.m, q.k, {_KEY_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[])"  # noqa: S608 - fixed text
+                    " AS q(m, k) JOIN write_keys w ON w.mailbox = q.m AND w.key_id = q.k",
+                    ([m for m, _ in kp], [k for _, k in kp]),
+                )
+                c[3].execute(
+                    "SELECT e.mailbox, e.id, e.seq, e.created_at"
+                    " FROM unnest(%s::bytea[], %s::bytea[]) AS q(m, i)"
+                    " JOIN envelopes e ON e.mailbox = q.m AND e.id = q.i",
+                    ([m for m, _ in env_pairs], [i for _, i in env_pairs]),
+                )
+                if cp:
+                    c[4].execute(
+                        "SELECT q.m, q.e, (SELECT COUNT(*) FROM write_keys"
+                        " WHERE mailbox = q.m AND epoch = q.e)"
+                        " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
+                        ([m for m, _ in cp], [e for _, e in cp]),
+                    )
+                if mp:
+                    c[5].execute(
+                        "SELECT q.m, q.e, (SELECT COUNT(*) FROM envelopes"
+                        " WHERE mailbox = q.m AND commit_epoch = q.e)"
+                        " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
+                        ([m for m, _ in mp], [e for _, e in mp]),
+                    )
+                c[6].execute(
+                    "SELECT nextval(pg_get_serial_sequence('envelopes', 'seq'))"
+                    " FROM generate_series(1, %s)",
+                    (len(items),),
+                )
+                if refresh:
+                    c[7].execute("SELECT COALESCE(SUM(bytes), 0) FROM mailboxes")
+                for h, epoch, size, keyed in c[0].fetchall():
+                    self.epoch[bytes(h)] = None if epoch is None else int(epoch)
+                    self.bytes[bytes(h)] = int(size)
+                    if keyed:
+                        self.has_keys.add(bytes(h))
+                found = {(bytes(r[0]), bytes(r[1])): _Key.from_row(r[2:]) for r in c[1]}
+                self.keys = {pair: found.get(pair) for pair in key_pairs}
+                self.existing = {
+                    (bytes(m), bytes(i)): (int(seq), float(at)) for m, i, seq, at in c[3]
+                }
+                if cp:
+                    self.key_counts = {(bytes(m), int(e)): int(n) for m, e, n in c[4]}
+                if mp:
+                    self.commit_counts = {(bytes(m), int(e)): int(n) for m, e, n in c[5]}
+                self.seqs = sorted(int(r[0]) for r in c[6].fetchall())
+                if refresh:
+                    total.value, total.at = int(c[7].fetchone()[0]), self.now
+            finally:
+                for cursor in c:
+                    cursor.close()
 
     # -- the rules ----------------------------------------------------------------------
     def run(self, items: Sequence[PostItem]) -> list[PostResult]:
-        store = self.store
         if not items:
             return []
-        self._lock(sorted({i.mailbox_hash for i in items}))
-        store._refresh_total(self.cur, self.now)
         self._read(items)
         pending = [self._post_one(item) for item in items]
-        seqs = self._write()
+        self._write()
+        seqs = self.seqs
         results: list[PostResult] = []
         for result in pending:
             if isinstance(result, Accepted):
@@ -1083,53 +1092,58 @@ class _PgBatch:
         return Accepted(seq, stamp, earlier, registered)
 
     # -- writing ------------------------------------------------------------------------
-    def _write(self) -> list[int]:
-        """Everything the batch changed, in one pipeline; the seqs of its slots."""
+    def _write(self) -> None:
+        """Everything the batch changed: the key registrations and retirements in the order
+        the rules made them (a pipeline; commits only), then one statement that inserts the
+        envelopes and updates the mailboxes and the keys' budgets."""
         cur, now, rows = self.cur, self.now, self.rows
-        seqs: list[int] = []
-        if rows:
-            cur.execute(
-                "SELECT nextval(pg_get_serial_sequence('envelopes', 'seq'))"
-                " FROM generate_series(1, %s)",
-                (len(rows),),
-            )
-            seqs = sorted(int(r[0]) for r in cur.fetchall())
-        with cur.connection.pipeline():
-            if rows:
-                cur.execute(
-                    "INSERT INTO envelopes (seq, mailbox, id, created_at, data, commit_epoch)"
-                    " SELECT s, m, i, %s, d, c FROM unnest(%s::bigint[], %s::bytea[],"
-                    " %s::bytea[], %s::bytea[], %s::bigint[]) AS q(s, m, i, d, c)",
-                    (
-                        now,
-                        seqs,
-                        [r.mailbox_hash for r in rows],
-                        [r.envelope_id for r in rows],
-                        [r.stored for r in rows],
-                        [r.epoch if r.is_commit else None for r in rows],
-                    ),
-                )
-            for op in self.ops:
-                if op[0] == "register":
-                    self.store._register(cur, op[1], op[2], op[3], now)
-                else:
-                    self.store._retire(cur, op[1], op[2], seqs[op[3]], now)
-            changed = sorted(self.added)  # epochs change only with an envelope stored
-            if changed:
-                cur.execute(
-                    "UPDATE mailboxes AS b SET bytes = b.bytes + q.added, last_at = %s,"
-                    " epoch = q.epoch"
-                    " FROM unnest(%s::bytea[], %s::bigint[], %s::bigint[]) AS q(h, added, epoch)"
-                    " WHERE b.hash = q.h",
-                    (
-                        now,
-                        changed,
-                        [self.added.get(m, 0) for m in changed],
-                        [self.epoch[m] for m in changed],
-                    ),
-                )
-            self.store._charge(cur, self.used)
-        return seqs
+        if not rows:  # nothing accepted, nothing changed
+            return
+        seqs = self.seqs[: len(rows)]  # slot n gets the n-th smallest seq drawn
+        if self.ops:
+            with cur.connection.pipeline():
+                for op in self.ops:
+                    if op[0] == "register":
+                        self.store._register(cur, op[1], op[2], op[3], now)
+                    else:
+                        self.store._retire(cur, op[1], op[2], seqs[op[3]], now)
+        changed = sorted(self.added)  # epochs change only with an envelope stored
+        used = sorted(self.used.items())
+        cur.execute(
+            "WITH stored AS (INSERT INTO envelopes"
+            " (seq, mailbox, id, created_at, data, commit_epoch)"
+            " SELECT s, m, i, %(now)s, d, c FROM unnest(%(seq)s::bigint[], %(mb)s::bytea[],"
+            " %(id)s::bytea[], %(data)s::bytea[], %(ce)s::bigint[]) AS q(s, m, i, d, c)),"
+            " boxes AS (UPDATE mailboxes AS b SET bytes = b.bytes + q.added,"
+            " last_at = %(now)s, epoch = q.epoch FROM unnest(%(h)s::bytea[],"
+            " %(added)s::bigint[], %(epoch)s::bigint[]) AS q(h, added, epoch)"
+            " WHERE b.hash = q.h)"
+            " UPDATE write_keys AS w SET bytes_start = q.bs, bytes_now = q.bn,"
+            " bytes_before = q.bb, commits_start = q.cs, commits_now = q.cn,"
+            " commits_before = q.cb FROM unnest(%(km)s::bytea[], %(kid)s::bytea[],"
+            " %(bs)s::float8[], %(bn)s::bigint[], %(bb)s::bigint[], %(cs)s::float8[],"
+            " %(cn)s::bigint[], %(cb)s::bigint[]) AS q(m, k, bs, bn, bb, cs, cn, cb)"
+            " WHERE w.mailbox = q.m AND w.key_id = q.k",
+            {
+                "now": now,
+                "seq": seqs,
+                "mb": [r.mailbox_hash for r in rows],
+                "id": [r.envelope_id for r in rows],
+                "data": [r.stored for r in rows],
+                "ce": [r.epoch if r.is_commit else None for r in rows],
+                "h": changed,
+                "added": [self.added[m] for m in changed],
+                "epoch": [self.epoch[m] for m in changed],
+                "km": [m for (m, _), _ in used],
+                "kid": [k for (_, k), _ in used],
+                "bs": [b.start for _, (b, _) in used],
+                "bn": [b.current for _, (b, _) in used],
+                "bb": [b.previous for _, (b, _) in used],
+                "cs": [c.start for _, (_, c) in used],
+                "cn": [c.current for _, (_, c) in used],
+                "cb": [c.previous for _, (_, c) in used],
+            },
+        )
 
 
 def open_storage(url: str) -> Storage:
