@@ -1,6 +1,12 @@
 """MLS group operations: hasteh next to mls-rs, in one run.
 
     uv run python bench/bench_mls_group.py [--quick] [--markdown] [--sizes 2 8 32 128 1024]
+        [--original-uniffi] [--no-pin]
+
+Fairness: the process (both implementations run in it) is pinned to one core (core 0,
+`--no-pin` to leave it free), and the mls-rs wheel's per-byte RustBuffer write is replaced
+for the run by one memmove, checked byte for byte against the original first
+(`mlsrs_peer.fast_rustbuffer_writes`; `--original-uniffi` keeps the wheel as shipped).
 
 Cipher suite 1 (X25519, AES-128-GCM, SHA-256, Ed25519). For each group size n, the median
 seconds of:
@@ -39,7 +45,14 @@ from hasteh.mls.credential import BasicCredential
 from hasteh.mls.group import CommitApplied, GroupState, create_group, join_from_welcome
 from hasteh.mls.key_package_ops import KeyPackageSecrets, create_key_package
 from hasteh.mls.proposals import Add
-from mlsrs_peer import OPS, fill_leaves, measure_mlsrs, timed
+from mlsrs_peer import (
+    OPS,
+    fast_rustbuffer_writes,
+    fill_leaves,
+    measure_mlsrs,
+    pin_to_one_core,
+    timed,
+)
 
 SIZES = (2, 8, 32, 128, 1024)
 SUITE = 1
@@ -148,11 +161,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, one repeat")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument(
+        "--original-uniffi", action="store_true", help="keep mls-rs's per-byte buffer write"
+    )
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to core 0")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([2, 8, 32] if args.quick else list(SIZES))
     repeat = 1 if args.quick else 5
+    if not args.no_pin:
+        pin_to_one_core()
+    if not args.original_uniffi:
+        fast_rustbuffer_writes()  # raises if it does not match the original byte for byte
     print(f"# MLS group benchmark, {date.today().isoformat()}")
     print(f"# machine: {machine()}")
+    print(
+        f"# affinity: cores {sorted(os.sched_getaffinity(0))}; mls-rs RustBuffer write: "
+        + ("original (per byte)" if args.original_uniffi else "memmove (checked identical)")
+    )
     ours = measure_hasteh(sizes, repeat=repeat)
     theirs = measure_mlsrs(sizes, repeat=repeat)
     print(table(ours, theirs))

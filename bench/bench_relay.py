@@ -2,6 +2,7 @@
 
     uv run python bench/bench_relay.py [--seconds 3] [--levels 1,50,500] [--no-postgres]
                                        [--write-auth-compare [--baseline-rev REV]]
+    uv run python bench/bench_relay.py --scale-out [--levels 50,500] [--baseline-rev REV]
 
 Side by side in one run:
   * bare      a Starlette endpoint that reads the body and answers a constant (framework ceiling)
@@ -13,6 +14,13 @@ Side by side in one run:
               has no switch to turn authorization off, on purpose.
   * postgres  the relay on a throwaway local PostgreSQL cluster
   * floor     raw inserts into SQLite with the same durability (storage floor, no HTTP)
+
+With --scale-out, ingest only, on one throwaway PostgreSQL cluster (a fresh database per
+row): `postgres-before` (the relay of --baseline-rev, by default the merge base with main,
+one process), `postgres x1` (this relay, one process) and `postgres x2` (two processes on
+the same database; the client spreads its connections over both, as a round-robin proxy
+would). Then `post_batch` alone (no HTTP), before and now, with batches of 1, 50 and 500
+posts: what the database path costs, without the HTTP and scheduling noise.
 
 Each cell runs for a bounded time. Load comes from one client process speaking HTTP/1.1
 keep-alive over raw asyncio sockets (cheaper than an HTTP library, so the server is measured,
@@ -28,6 +36,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -191,7 +200,7 @@ async def _connection(
 
 
 async def _load(
-    port: int, mode: str, concurrency: int, seconds: float, seed: int, auth: bool
+    ports: list[int], mode: str, concurrency: int, seconds: float, seed: int, auth: bool
 ) -> dict[str, float]:
     """Run one cell. Requests (and their write tags) are all built before the clock starts."""
     fetch = mode == "fetch"
@@ -216,7 +225,7 @@ async def _load(
     deadline = started + seconds
     await asyncio.gather(
         *(
-            _connection(port, plans[i], deadline, lat, counted, fetch, errors)
+            _connection(ports[i % len(ports)], plans[i], deadline, lat, counted, fetch, errors)
             for i in range(concurrency)
         )
     )
@@ -232,20 +241,26 @@ async def _load(
 
 
 def client_main(
-    port: int, mode: str, concurrency: int, seconds: float, seed: int, auth: bool
+    ports: list[int], mode: str, concurrency: int, seconds: float, seed: int, auth: bool
 ) -> None:
-    print(json.dumps(asyncio.run(_load(port, mode, concurrency, seconds, seed, auth))))
+    print(json.dumps(asyncio.run(_load(ports, mode, concurrency, seconds, seed, auth))))
 
 
 def run_cell(
-    port: int, mode: str, concurrency: int, seconds: float, seed: int, auth: bool = True
+    port: int | list[int],
+    mode: str,
+    concurrency: int,
+    seconds: float,
+    seed: int,
+    auth: bool = True,
 ) -> dict[str, float]:
+    ports = port if isinstance(port, list) else [port]
     out = subprocess.run(
         [
             sys.executable,
             __file__,
             "--client",
-            str(port),
+            ",".join(str(p) for p in ports),
             mode,
             str(concurrency),
             str(seconds),
@@ -366,6 +381,112 @@ def machine() -> str:
     )
 
 
+def merge_base() -> str:
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def storage_main(url: str, batch: int, seconds: float) -> None:
+    """Run `post_batch` directly (no HTTP) with batches of `batch` posts into the bench
+    mailboxes for about `seconds`; print posts per second. Imports whichever `hasteh` the
+    PYTHONPATH gives, so the relay before can be measured the same way."""
+    from hasteh.envelope import mailbox_hash, parse_write_headers
+    from hasteh.relay.storage import Limits, PostItem, open_storage, stored_form
+
+    store = open_storage(url)
+    items = []
+    for env, auth in envelopes(60_000, batch):
+        headers = {k.lower(): v for k, v in auth.headers(env.id).items()}
+        items.append(
+            PostItem(
+                mailbox_hash(env.mailbox),
+                env.id,
+                False,
+                0,
+                stored_form(env.to_bytes()),
+                parse_write_headers(headers),
+            )
+        )
+    store.post_batch(items[:MAILBOXES], now=time.time(), limits=Limits())  # the claims
+    done, started = MAILBOXES, time.perf_counter()
+    while time.perf_counter() - started < seconds and done + batch <= len(items):
+        store.post_batch(items[done : done + batch], now=time.time(), limits=Limits())
+        done += batch
+    elapsed = time.perf_counter() - started
+    store.close()
+    print(json.dumps({"per_second": (done - MAILBOXES) / elapsed}))
+
+
+def run_storage(url: str, batch: int, seconds: float, source: str | None) -> float:
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = source
+    out = subprocess.run(
+        [sys.executable, __file__, "--storage", url, str(batch), str(seconds)],
+        capture_output=True,
+        timeout=seconds * 10 + 120,
+        check=True,
+        env=env,
+    )
+    return float(json.loads(out.stdout)["per_second"])
+
+
+def scale_out(levels: list[int], seconds: float, baseline_rev: str | None) -> None:
+    """Ingest on PostgreSQL: the relay before (one process), one process, two processes."""
+    from tests.relay.harness import PgCluster
+
+    rev = baseline_rev or merge_base()
+    tmp = tempfile.mkdtemp(prefix="hasteh-bench-")
+    print(f"# postgres-before: the relay at {rev[:12]}")
+    baseline = baseline_source(rev, tempfile.mkdtemp(prefix="hasteh-base-", dir=tmp))
+    rows: list[tuple[str, int, dict[str, float]]] = []
+    cluster = PgCluster.start()
+    try:
+        for n, (target, processes, source) in enumerate(
+            [
+                ("postgres-before x1", 1, baseline),
+                ("postgres x1", 1, None),
+                ("postgres x2", 2, None),
+            ]
+        ):
+            db = cluster.create_database(f"scale{n}")
+            servers = [start_server("postgres", db, source) for _ in range(processes)]
+            try:
+                for level in levels:
+                    r = run_cell([p for _, p in servers], "ingest", level, seconds, seed=level)
+                    rows.append((target, level, r))
+                    print(
+                        f"{target:20} ingest c={level:<4} {r['per_second']:>8.0f}/s "
+                        f"p99={r['p99_ms']:.1f} ms  errors={r['errors']:.0f}",
+                        flush=True,
+                    )
+            finally:
+                for proc, _ in servers:
+                    proc.kill()
+                    proc.wait(timeout=30)
+        storage_rows: list[tuple[str, int, float]] = []
+        for n, (name, source) in enumerate([("postgres-before", baseline), ("postgres", None)]):
+            for batch in (1, 50, 500):
+                db = cluster.create_database(f"storage{n}_{batch}")
+                rate = run_storage(db, batch, seconds, source)
+                storage_rows.append((name, batch, rate))
+                print(f"{name:20} post_batch of {batch:<4} {rate:>8.0f}/s", flush=True)
+    finally:
+        cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("\n| target | processes | clients | envelopes/s | p99 ms |\n|---|---|---|---|---|")
+    for target, level, r in rows:
+        name, _, count = target.rpartition(" x")
+        print(f"| {name} | {count} | {level} | {r['per_second']:.0f} | {r['p99_ms']:.1f} |")
+    print("\n| storage only (no HTTP) | posts per batch | envelopes/s |\n|---|---|---|")
+    for name, batch, rate in storage_rows:
+        print(f"| {name} | {batch} | {rate:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0)
@@ -377,9 +498,17 @@ def main() -> None:
         help="also run the relay from before write access (sqlite-noauth) in the same run",
     )
     parser.add_argument("--baseline-rev", default=None, help="default: merge base with main")
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="PostgreSQL ingest only: before, one relay process, two on the same database",
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     print(f"# {time.strftime('%Y-%m-%d')} {machine()}")
+    if args.scale_out:
+        scale_out(levels, args.seconds, args.baseline_rev)
+        return
     targets = ["bare"]
     targets += ["sqlite-noauth"] if args.write_auth_compare else []
     targets += ["sqlite"] + ([] if args.no_postgres else ["postgres"])
@@ -390,15 +519,7 @@ def main() -> None:
         for target in targets:
             db, baseline, auth = None, None, target != "sqlite-noauth"
             if target == "sqlite-noauth":
-                rev = (
-                    args.baseline_rev
-                    or subprocess.run(
-                        ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                    ).stdout.strip()
-                )
+                rev = args.baseline_rev or merge_base()
                 print(f"# sqlite-noauth: the relay at {rev[:12]}")
                 baseline = baseline_source(rev, tempfile.mkdtemp(prefix="hasteh-base-", dir=tmp))
                 db = f"sqlite:///{tmp}/relay-noauth.sqlite3"
@@ -441,9 +562,11 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--bare-server":
         serve_bare(int(sys.argv[2]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--storage":
+        storage_main(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     elif len(sys.argv) > 1 and sys.argv[1] == "--client":
         client_main(
-            int(sys.argv[2]),
+            [int(p) for p in sys.argv[2].split(",")],
             sys.argv[3],
             int(sys.argv[4]),
             float(sys.argv[5]),

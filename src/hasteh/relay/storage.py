@@ -283,7 +283,6 @@ class _SqlStorage:
     """The shared SQL of both backends; subclasses provide connections and a dialect."""
 
     P = "?"  # placeholder
-    LOCK = False  # lock mailbox rows (FOR UPDATE) before writing
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -322,13 +321,7 @@ class _SqlStorage:
     ) -> list[PostResult]:
         try:
             with self._write_lock, self._transaction(self._writer) as cur:
-                if self.LOCK:
-                    self._lock_mailboxes(cur, sorted({i.mailbox_hash for i in items}), now)
-                self._refresh_total(cur, now)
-                used: _Usage = {}
-                results = [self._post_one(cur, item, now, limits, used) for item in items]
-                self._charge(cur, used)
-                return results
+                return self._post_all(cur, items, now, limits)
         except (sqlite3.Error, OSError) as exc:
             self._total.at = -1e18  # the in-memory count may include rolled-back posts
             raise StorageError("the database refused a write") from exc
@@ -338,24 +331,22 @@ class _SqlStorage:
                 raise StorageError("the database refused a write") from exc
             raise
 
+    def _post_all(
+        self, cur: Any, items: Sequence[PostItem], now: float, limits: Limits
+    ) -> list[PostResult]:
+        """The batch inside its transaction: the rules statement by statement."""
+        self._refresh_total(cur, now)
+        used: _Usage = {}
+        results = [self._post_one(cur, item, now, limits, used) for item in items]
+        self._charge(cur, used)
+        return results
+
     def _refresh_total(self, cur: Any, now: float) -> None:
         if now - self._total.at < TOTAL_REFRESH:
             return
         cur.execute("SELECT COALESCE(SUM(bytes), 0) FROM mailboxes")
         self._total.value = int(cur.fetchone()[0])
         self._total.at = now
-
-    def _lock_mailboxes(self, cur: Any, hashes: list[bytes], now: float) -> None:
-        for h in hashes:
-            cur.execute(
-                self._sql(
-                    "INSERT INTO mailboxes (hash, epoch, bytes, last_at) VALUES (?, NULL, 0, ?)"
-                    " ON CONFLICT (hash) DO NOTHING"
-                ),
-                (h, now),
-            )
-            cur.execute(self._sql("SELECT 1 FROM mailboxes WHERE hash = ? FOR UPDATE"), (h,))
-            cur.fetchall()
 
     def _key(self, cur: Any, mailbox_hash: bytes, key_id: bytes) -> _Key | None:
         cur.execute(
@@ -627,6 +618,7 @@ class _SqlStorage:
     def sweep(self, *, before: float, keys_before: float | None = None) -> int:
         """Delete envelopes received before `before`, and keys retired before `keys_before`."""
         with self._write_lock, self._transaction(self._writer) as cur:
+            self._lock_all_mailboxes(cur)
             cur.execute(self._sql("DELETE FROM envelopes WHERE created_at < ?"), (before,))
             removed = int(cur.rowcount or 0)
             cur.execute(
@@ -646,6 +638,9 @@ class _SqlStorage:
             )
             self._total.at = -1e18
         return removed
+
+    def _lock_all_mailboxes(self, cur: Any) -> None:
+        """Before a sweep rewrites every mailbox row (other processes may be writing)."""
 
     def ping(self) -> None:
         conn = self._reader()
@@ -783,10 +778,17 @@ def _is_sqlcipher_error(exc: BaseException) -> bool:
 
 class PostgresStorage(_SqlStorage):
     """PostgreSQL through psycopg 3. Mailbox rows are locked, so several relay processes
-    may share one database and still give every mailbox one order and one epoch."""
+    may share one database and still give every mailbox one order and one epoch.
+
+    A batch costs a fixed number of round trips, not a few per envelope (`_PgBatch`): one
+    pipeline locks the batch's mailbox rows and then reads everything the rules need; the
+    rules run in memory on that snapshot (nobody else can change it while the mailbox rows
+    are locked); a second pipeline writes: one multi-row INSERT for the envelopes, the key
+    registrations and retirements in the order the rules made them, one UPDATE of the
+    mailboxes, one of the budgets. Then the commit.
+    """
 
     P = "%s"
-    LOCK = True
 
     def __init__(self, url: str) -> None:
         self._url = url
@@ -801,10 +803,347 @@ class PostgresStorage(_SqlStorage):
 
         return psycopg.connect(self._url, autocommit=True)
 
+    def _post_all(
+        self, cur: Any, items: Sequence[PostItem], now: float, limits: Limits
+    ) -> list[PostResult]:
+        return _PgBatch(self, cur, now, limits).run(items)
+
+    def _lock_all_mailboxes(self, cur: Any) -> None:
+        """The sweep updates every mailbox row. Taking their locks first, in the order the
+        batches take them, keeps a sweep in one process from deadlocking with a batch in
+        another (which would fail that batch's posts with a 503)."""
+        cur.execute("SELECT 1 FROM mailboxes ORDER BY hash FOR UPDATE")
+        cur.fetchall()
+
     @contextmanager
     def _transaction(self, conn: Any) -> Iterator[Any]:
         with conn.transaction(), conn.cursor() as cur:
             yield cur
+
+
+#: A placeholder for the seq of the n-th envelope a batch inserts (allocated at its end).
+_Slot = int
+
+
+class _PgBatch:
+    """One PostgreSQL batch: `_SqlStorage._post_one`'s rules, on a snapshot read in bulk.
+
+    Under the mailbox row locks no other transaction may post to these mailboxes, so what
+    is read once at the start (keys, duplicates, counts, mailbox bytes and epochs) stays
+    true except for this batch's own changes, which are kept in memory as the rules make
+    them. Envelopes accepted get slots 0, 1, 2, … in batch order, and slot n the n-th
+    smallest of the seqs drawn from the table's sequence once the locks are held (one per
+    item; those of refused and repeated posts are left unused, so seqs may skip numbers, as
+    they already did after a rollback). Every mailbox's seqs therefore follow the order of
+    its posts, across processes too: a later transaction on the mailbox waits for the lock
+    and draws its seqs after this one's.
+    """
+
+    def __init__(self, store: PostgresStorage, cur: Any, now: float, limits: Limits) -> None:
+        self.store, self.cur, self.now, self.limits = store, cur, now, limits
+        self.keys: dict[tuple[bytes, bytes], _Key | None] = {}
+        self.has_keys: set[bytes] = set()
+        self.key_counts: dict[tuple[bytes, int], int] = {}
+        self.commit_counts: dict[tuple[bytes, int], int] = {}
+        self.existing: dict[tuple[bytes, bytes], tuple[int, float]] = {}
+        self.epoch: dict[bytes, int | None] = {}
+        self.bytes: dict[bytes, int] = {}
+        self.added: dict[bytes, int] = {}
+        self.used: _Usage = {}
+        self.seqs: list[int] = []  # drawn under the locks, one per item, ascending
+        # This batch's own envelopes: (mailbox, id) -> slot; per (mailbox, epoch) the slots
+        # of its commits; the rows to insert, in slot order.
+        self.mine: dict[tuple[bytes, bytes], _Slot] = {}
+        self.my_commits: dict[tuple[bytes, int], list[_Slot]] = {}
+        self.rows: list[PostItem] = []
+        # Key writes in the order the rules made them: ("register", mailbox, key, epoch) or
+        # ("retire", mailbox, epoch, slot).
+        self.ops: list[tuple[Any, ...]] = []
+
+    # -- reading ------------------------------------------------------------------------
+    def _read(self, items: Sequence[PostItem]) -> None:
+        """Lock the batch's mailbox rows, then read everything the rules need and draw a
+        seq for every item, all in one pipeline (one round trip). The statements run in
+        order on the server, so the reads and the seqs come after the locks are held."""
+        hashes = sorted({i.mailbox_hash for i in items})
+        key_pairs: set[tuple[bytes, bytes]] = set()
+        count_pairs: set[tuple[bytes, int]] = set()
+        commit_pairs: set[tuple[bytes, int]] = set()
+        for item in items:
+            key_pairs.add((item.mailbox_hash, item.auth.key_id))
+            if item.is_commit:
+                commit_pairs.add((item.mailbox_hash, item.epoch))
+                if item.auth.next_key is not None:
+                    key_pairs.add((item.mailbox_hash, write_key_id(item.auth.next_key)))
+                    count_pairs.add((item.mailbox_hash, item.epoch + 1))
+        env_pairs = sorted({(i.mailbox_hash, i.envelope_id) for i in items})
+        kp, cp, mp = sorted(key_pairs), sorted(count_pairs), sorted(commit_pairs)
+        total = self.store._total
+        refresh = self.now - total.at >= TOTAL_REFRESH
+        conn = self.cur.connection
+        with conn.pipeline():
+            c = [conn.cursor() for _ in range(8)]
+            try:
+                # Mailbox rows: created if new, then locked, in hash order (as every batch
+                # and sweep does, so that two processes cannot deadlock).
+                c[0].execute(
+                    "INSERT INTO mailboxes (hash, epoch, bytes, last_at)"
+                    " SELECT h, NULL, 0, %s FROM unnest(%s::bytea[]) AS h ORDER BY h"
+                    " ON CONFLICT (hash) DO NOTHING",
+                    (self.now, hashes),
+                )
+                c[0].execute(
+                    "SELECT hash, epoch, bytes,"
+                    " EXISTS (SELECT 1 FROM write_keys WHERE mailbox = hash)"
+                    " FROM mailboxes WHERE hash = ANY(%s::bytea[]) ORDER BY hash FOR UPDATE",
+                    (hashes,),
+                )
+                c[1].execute(
+                    f"SELECT q.m, q.k, {_KEY_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[])"  # noqa: S608 - fixed text
+                    " AS q(m, k) JOIN write_keys w ON w.mailbox = q.m AND w.key_id = q.k",
+                    ([m for m, _ in kp], [k for _, k in kp]),
+                )
+                c[3].execute(
+                    "SELECT e.mailbox, e.id, e.seq, e.created_at"
+                    " FROM unnest(%s::bytea[], %s::bytea[]) AS q(m, i)"
+                    " JOIN envelopes e ON e.mailbox = q.m AND e.id = q.i",
+                    ([m for m, _ in env_pairs], [i for _, i in env_pairs]),
+                )
+                if cp:
+                    c[4].execute(
+                        "SELECT q.m, q.e, (SELECT COUNT(*) FROM write_keys"
+                        " WHERE mailbox = q.m AND epoch = q.e)"
+                        " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
+                        ([m for m, _ in cp], [e for _, e in cp]),
+                    )
+                if mp:
+                    c[5].execute(
+                        "SELECT q.m, q.e, (SELECT COUNT(*) FROM envelopes"
+                        " WHERE mailbox = q.m AND commit_epoch = q.e)"
+                        " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
+                        ([m for m, _ in mp], [e for _, e in mp]),
+                    )
+                c[6].execute(
+                    "SELECT nextval(pg_get_serial_sequence('envelopes', 'seq'))"
+                    " FROM generate_series(1, %s)",
+                    (len(items),),
+                )
+                if refresh:
+                    c[7].execute("SELECT COALESCE(SUM(bytes), 0) FROM mailboxes")
+                for h, epoch, size, keyed in c[0].fetchall():
+                    self.epoch[bytes(h)] = None if epoch is None else int(epoch)
+                    self.bytes[bytes(h)] = int(size)
+                    if keyed:
+                        self.has_keys.add(bytes(h))
+                found = {(bytes(r[0]), bytes(r[1])): _Key.from_row(r[2:]) for r in c[1]}
+                self.keys = {pair: found.get(pair) for pair in key_pairs}
+                self.existing = {
+                    (bytes(m), bytes(i)): (int(seq), float(at)) for m, i, seq, at in c[3]
+                }
+                if cp:
+                    self.key_counts = {(bytes(m), int(e)): int(n) for m, e, n in c[4]}
+                if mp:
+                    self.commit_counts = {(bytes(m), int(e)): int(n) for m, e, n in c[5]}
+                self.seqs = sorted(int(r[0]) for r in c[6].fetchall())
+                if refresh:
+                    total.value, total.at = int(c[7].fetchone()[0]), self.now
+            finally:
+                for cursor in c:
+                    cursor.close()
+
+    # -- the rules ----------------------------------------------------------------------
+    def run(self, items: Sequence[PostItem]) -> list[PostResult]:
+        if not items:
+            return []
+        self._read(items)
+        pending = [self._post_one(item) for item in items]
+        self._write()
+        seqs = self.seqs
+        results: list[PostResult] = []
+        for result in pending:
+            if isinstance(result, Accepted):
+                result = replace(result, seq=seqs[result.seq] if result.seq >= 0 else ~result.seq)
+            results.append(result)
+        return results
+
+    def _key(self, mailbox: bytes, key_id: bytes) -> _Key | None:
+        return self.keys.get((mailbox, key_id))
+
+    def _register(self, mailbox: bytes, key: bytes, epoch: int) -> None:
+        self.keys[mailbox, write_key_id(key)] = _Key(
+            key, epoch, None, None, (Window(self.now), Window(self.now))
+        )
+        self.has_keys.add(mailbox)
+        self.key_counts[mailbox, epoch] = self.key_counts.get((mailbox, epoch), 0) + 1
+        self.ops.append(("register", mailbox, key, epoch))
+
+    def _retire(self, mailbox: bytes, epoch: int, slot: _Slot) -> None:
+        for (m, kid), key in self.keys.items():
+            if m == mailbox and key is not None and key.epoch <= epoch and key.retired_seq is None:
+                self.keys[m, kid] = replace(key, retired_seq=-1, retired_at=self.now)
+        self.ops.append(("retire", mailbox, epoch, slot))
+
+    def _earlier(self, item: PostItem, before: _Slot) -> int:
+        """Commits of the item's mailbox and epoch stored before this batch's slot
+        `before`: all those of earlier transactions, and this batch's before it."""
+        pair = (item.mailbox_hash, item.epoch)
+        mine = self.my_commits.get(pair, [])
+        return self.commit_counts.get(pair, 0) + sum(1 for s in mine if s < before)
+
+    def _post_one(self, item: PostItem) -> PostResult:
+        """`_SqlStorage._post_one`, on the snapshot. An Accepted's seq is a slot (>= 0) of
+        this batch, or ~seq for an envelope stored before it."""
+        now, limits, auth, mb = self.now, self.limits, item.auth, item.mailbox_hash
+        key = self._key(mb, auth.key_id)
+        if key is not None and (mb, auth.key_id) in self.used:
+            key = replace(key, usage=self.used[mb, auth.key_id])
+        claiming = False
+        if key is None:
+            if auth.claim_key is None:
+                return NotAllowed("this write key is not registered for the mailbox")
+            if mb in self.has_keys:
+                return AlreadyClaimed()
+            claiming = True
+            key = _Key(auth.claim_key, auth.claim_epoch, None, None, (Window(now), Window(now)))
+        if not hmac.compare_digest(write_tag(key.key, item.envelope_id), auth.tag):
+            return NotAllowed("the write tag does not match the key and envelope")
+        if (slot := self.mine.get((mb, item.envelope_id))) is not None:
+            return self._again(item, slot, None)
+        if (old := self.existing.get((mb, item.envelope_id))) is not None:
+            return self._again(item, None, old)
+        hint = self.epoch[mb]
+        full_at = limits.max_total_bytes * (9 if claiming else 10) // 10
+        total = self.store._total
+        if total.value + len(item.stored) > full_at:
+            return RelayFull()
+        if (refused := _key_refuses(key, item, now, limits)) is not None:
+            return refused
+        size = len(item.stored)
+        bytes_used = key.usage[0].rolled(now)
+        commits_used = key.usage[1].rolled(now)
+        wait = bytes_used.retry_after(now, size, limits.key_bytes_per_day)
+        if wait is not None:
+            return BudgetExhausted(wait, "bytes")
+        if item.is_commit:
+            wait = commits_used.retry_after(now, 1, limits.key_commits_per_day)
+            if wait is not None:
+                return BudgetExhausted(wait, "commits")
+        if self.bytes[mb] + size > limits.max_mailbox_bytes:
+            return MailboxFull()
+        if claiming:
+            self._register(mb, key.key, key.epoch)
+        slot = len(self.rows)
+        self.rows.append(item)
+        self.mine[mb, item.envelope_id] = slot
+        self.bytes[mb] += size
+        self.added[mb] = self.added.get(mb, 0) + size
+        total.value += size
+        self.used[mb, auth.key_id] = (
+            bytes_used.add(size),
+            commits_used.add(1) if item.is_commit else commits_used,
+        )
+        epochs = [key.epoch] if claiming else []
+        answer = Accepted(slot, int(now))
+        if item.is_commit:
+            if auth.retire:
+                self._retire(mb, item.epoch, slot)
+            registered = None
+            if auth.next_key is not None:
+                registered = self._register_limited(mb, auth.next_key, item.epoch + 1)
+                if registered:
+                    epochs.append(item.epoch + 1)
+            answer = Accepted(slot, int(now), self._earlier(item, slot), registered)
+            self.my_commits.setdefault((mb, item.epoch), []).append(slot)
+        if epochs:
+            self.epoch[mb] = max([*epochs, *([] if hint is None else [hint])])
+        return answer
+
+    def _register_limited(self, mailbox: bytes, key: bytes, epoch: int) -> bool:
+        if self._key(mailbox, write_key_id(key)) is not None:
+            return True
+        if self.key_counts.get((mailbox, epoch), 0) >= self.limits.max_keys_per_epoch:
+            return False
+        self._register(mailbox, key, epoch)
+        return True
+
+    def _again(self, item: PostItem, slot: _Slot | None, old: tuple[int, float] | None) -> Accepted:
+        """`_SqlStorage._again`: for an envelope of this batch (`slot`) or an older one."""
+        if slot is not None:
+            seq, stamp = slot, int(self.now)
+        else:
+            assert old is not None
+            seq, stamp = ~old[0], int(old[1])
+        if not item.is_commit:
+            return Accepted(seq, stamp)
+        registered = None
+        if item.auth.next_key is not None:
+            found = self._key(item.mailbox_hash, write_key_id(item.auth.next_key))
+            registered = found is not None
+        if slot is not None:
+            earlier = self._earlier(item, slot)
+        else:
+            assert old is not None
+            self.cur.execute(
+                "SELECT COUNT(*) FROM envelopes WHERE mailbox = %s AND commit_epoch = %s"
+                " AND seq < %s",
+                (item.mailbox_hash, item.epoch, old[0]),
+            )
+            earlier = int(self.cur.fetchone()[0])
+        return Accepted(seq, stamp, earlier, registered)
+
+    # -- writing ------------------------------------------------------------------------
+    def _write(self) -> None:
+        """Everything the batch changed: the key registrations and retirements in the order
+        the rules made them (a pipeline; commits only), then one statement that inserts the
+        envelopes and updates the mailboxes and the keys' budgets."""
+        cur, now, rows = self.cur, self.now, self.rows
+        if not rows:  # nothing accepted, nothing changed
+            return
+        seqs = self.seqs[: len(rows)]  # slot n gets the n-th smallest seq drawn
+        if self.ops:
+            with cur.connection.pipeline():
+                for op in self.ops:
+                    if op[0] == "register":
+                        self.store._register(cur, op[1], op[2], op[3], now)
+                    else:
+                        self.store._retire(cur, op[1], op[2], seqs[op[3]], now)
+        changed = sorted(self.added)  # epochs change only with an envelope stored
+        used = sorted(self.used.items())
+        cur.execute(
+            "WITH stored AS (INSERT INTO envelopes"
+            " (seq, mailbox, id, created_at, data, commit_epoch)"
+            " SELECT s, m, i, %(now)s, d, c FROM unnest(%(seq)s::bigint[], %(mb)s::bytea[],"
+            " %(id)s::bytea[], %(data)s::bytea[], %(ce)s::bigint[]) AS q(s, m, i, d, c)),"
+            " boxes AS (UPDATE mailboxes AS b SET bytes = b.bytes + q.added,"
+            " last_at = %(now)s, epoch = q.epoch FROM unnest(%(h)s::bytea[],"
+            " %(added)s::bigint[], %(epoch)s::bigint[]) AS q(h, added, epoch)"
+            " WHERE b.hash = q.h)"
+            " UPDATE write_keys AS w SET bytes_start = q.bs, bytes_now = q.bn,"
+            " bytes_before = q.bb, commits_start = q.cs, commits_now = q.cn,"
+            " commits_before = q.cb FROM unnest(%(km)s::bytea[], %(kid)s::bytea[],"
+            " %(bs)s::float8[], %(bn)s::bigint[], %(bb)s::bigint[], %(cs)s::float8[],"
+            " %(cn)s::bigint[], %(cb)s::bigint[]) AS q(m, k, bs, bn, bb, cs, cn, cb)"
+            " WHERE w.mailbox = q.m AND w.key_id = q.k",
+            {
+                "now": now,
+                "seq": seqs,
+                "mb": [r.mailbox_hash for r in rows],
+                "id": [r.envelope_id for r in rows],
+                "data": [r.stored for r in rows],
+                "ce": [r.epoch if r.is_commit else None for r in rows],
+                "h": changed,
+                "added": [self.added[m] for m in changed],
+                "epoch": [self.epoch[m] for m in changed],
+                "km": [m for (m, _), _ in used],
+                "kid": [k for (_, k), _ in used],
+                "bs": [b.start for _, (b, _) in used],
+                "bn": [b.current for _, (b, _) in used],
+                "bb": [b.previous for _, (b, _) in used],
+                "cs": [c.start for _, (_, c) in used],
+                "cn": [c.current for _, (_, c) in used],
+                "cb": [c.previous for _, (_, c) in used],
+            },
+        )
 
 
 def open_storage(url: str) -> Storage:
