@@ -281,8 +281,8 @@ def test_settings_refused(unlocked: Web, values: dict[str, str]) -> None:
 
 
 def test_proxy_key_is_the_transport_one() -> None:
+    from hasteh.app.records import PROXY_KEY as WEB_PROXY_KEY
     from hasteh.transport.registry import PROXY_KEY
-    from hasteh.web.views.common import PROXY_KEY as WEB_PROXY_KEY
 
     assert WEB_PROXY_KEY == PROXY_KEY
 

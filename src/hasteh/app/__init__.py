@@ -16,20 +16,50 @@ boundary. The faces (CLI, web) call these functions and nothing below them.
 
 from __future__ import annotations
 
-from hasteh.app import (
-    admission,
-    cards,
-    cells,
-    courier,
-    decisions,
-    join,
-    removal,
-    safety_words,
-    sync,
-    talk,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from hasteh.app.errors import AppError
 from hasteh.app.profile import Workspace, open_workspace, workspace
+
+if TYPE_CHECKING:
+    from hasteh.app import (
+        admission,
+        cards,
+        cells,
+        courier,
+        decisions,
+        join,
+        removal,
+        safety_words,
+        sync,
+        talk,
+    )
+
+#: Feature modules, imported when first used (`hasteh.app.talk` does not load `sync`):
+#: the CLI starts faster when a command needs only part of the app.
+_FEATURES = frozenset(
+    {
+        "admission",
+        "cards",
+        "cells",
+        "courier",
+        "decisions",
+        "join",
+        "removal",
+        "safety_words",
+        "sync",
+        "talk",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """`hasteh.app.<feature>` on first use (PEP 562)."""
+    if name in _FEATURES:
+        return importlib.import_module(f"hasteh.app.{name}")
+    raise AttributeError(f"module 'hasteh.app' has no attribute {name!r}")
+
 
 __all__ = [
     "AppError",

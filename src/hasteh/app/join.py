@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import frames, runtime
-from hasteh.app.errors import NothingToJoin
 from hasteh.app.records import CellRecord, Invitation, delete_invitation, invitations, load_cell
 from hasteh.app.runtime import CONFIG, CellRuntime
 from hasteh.envelope import Envelope, EnvelopeError, Kind, claimed_mailbox, open_payload
@@ -31,7 +30,7 @@ from hasteh.vault import cursors as vcursors
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["join", "join_from_package", "waiting_invitations"]
+__all__ = ["join_from_package", "waiting_invitations"]
 
 
 def join_from_package(
@@ -88,14 +87,3 @@ def join_from_package(
 
 def waiting_invitations(ws: Workspace) -> list[Invitation]:
     return ws.vault.read(invitations)
-
-
-def join(ws: Workspace) -> list[str]:
-    """Pick up every Welcome waiting for our cards; the names of the cells joined."""
-    from hasteh.app.sync import sync
-
-    waiting = len(waiting_invitations(ws))
-    report = sync(ws)
-    if not report.joined:
-        raise NothingToJoin(waiting)
-    return report.joined

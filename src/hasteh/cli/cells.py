@@ -10,39 +10,31 @@ dates in the Jalali calendar when the language is Persian; any digits are accept
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from hasteh.app import Workspace
+from hasteh.cli import concerns
+from hasteh.cli.common import (
+    CellArgument,
+    MemberArgument,
+    NewcomerArgument,
+    _n,
+    _print,
+    _status,
+    _workspace,
+    when,
+)
 from hasteh.cli.options import (
-    ENV_PASSPHRASE,
     HomeOption,
     PassphraseFileOption,
     handles_errors,
-    home_dir,
-    read_secret,
-    working,
 )
 from hasteh.i18n import (
     _,
-    current_language,
-    display_number,
-    persian_digits,
     whole_number,
 )
-from hasteh.transport.relay_client import RelayClient
-from hasteh.vault import Vault, unlock
 
-out = Console()
-
-CellArgument = typer.Argument(..., help=_("The cell: its name, or the id shown by `cell list`."))
-MemberArgument = typer.Argument(..., help=_("The member's cover name in this cell."))
-NewcomerArgument = typer.Argument(..., help=_("The newcomer's cover name (from their card)."))
 RelaysOption = typer.Option([], "--relay", help=_("Relay URL; repeat for more."))
 OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR image (PNG)."))
 OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
@@ -50,36 +42,6 @@ ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in orde
 DeadlineOption = typer.Option(
     "+3d", "--deadline", help=_("When it closes: +3d, +12h, 2026-05-01 18:00 or ۱۴۰۵-۰۲-۱۱.")
 )
-
-
-def _print(text: str) -> None:
-    out.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
-def _n(value: int) -> str:
-    return display_number(value)
-
-
-def when(ts: int) -> str:
-    """A date for display: Jalali with Persian digits in Persian, ISO otherwise."""
-    if current_language() == "fa":
-        import jdatetime
-
-        shown = jdatetime.datetime.fromtimestamp(ts).strftime("%Y/%m/%d %H:%M")
-        return persian_digits(shown)
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
-
-
-@contextmanager
-def _workspace(home: Path | None, passphrase_file: Path | None) -> Iterator[Workspace]:
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-    with working():
-        vault = unlock(home_dir(home), passphrase)
-    ws = Workspace(vault)
-    try:
-        yield ws
-    finally:
-        ws.close()
 
 
 def _int(value: str, what: str) -> int:
@@ -234,7 +196,7 @@ def cell_settings(
                 )
             )
             return
-        opened = cells.change_settings(
+        opened = decisions.change_settings(
             ws,
             cell,
             deadline=decisions.parse_deadline(deadline, ws.now()),
@@ -345,26 +307,15 @@ def approve(
     _status(view)
 
 
-def _status(view: object) -> None:
-    from hasteh.app.admission import AdmissionView
-
-    assert isinstance(view, AdmissionView)
-    _print(
-        _("{name}: approvals {have}/{need}, vouchers {v}. Run `hasteh sync` to send.").format(
-            name=view.cover_name, have=_n(view.approvals), need=_n(view.needed), v=_n(view.vouchers)
-        )
-    )
-
-
 @handles_errors
 def join(
     home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
 ) -> None:
     """Pick up the welcome for your card and join the cell."""
-    from hasteh.app import join as app_join
+    from hasteh.app import sync as app_sync
 
     with _workspace(home, passphrase_file) as ws:
-        names = app_join.join(ws)
+        names = app_sync.join(ws)
     for name in names:
         _print(
             _("You joined {name}. Compare safety words with the members in person.").format(
@@ -555,69 +506,7 @@ def decide_show(
         _show(d)
 
 
-# --- the app's part of `hasteh sync` -------------------------------------------------------
-
-
-def sync_hook(vault: Vault, client_for: Callable[[str], RelayClient]) -> list[str]:
-    """Run the app sync on the vault `hasteh sync` opened (registered with transport)."""
-    from hasteh.app import sync
-
-    ws = Workspace(vault, client_factory=lambda url, proxy: client_for(url))
-    report = sync.sync(ws)
-    lines = [
-        _("Cells: {received} messages processed, {commits} commits made.").format(
-            received=_n(report.received), commits=_n(report.commits_staged)
-        )
-    ]
-    lines += [_("You joined {name}.").format(name=name) for name in report.joined]
-    return lines
-
-
-def before_export_hook(vault: Vault) -> None:
-    """`courier export`: merge staged commits and queue Welcomes first (offline commit)."""
-    from hasteh.app import courier
-
-    courier.prepare_export(Workspace(vault))
-
-
-def import_hook(vault: Vault, data: bytes, code: str) -> list[str]:
-    """`courier import`: process the envelopes of our cells and cards in bundle order."""
-    from hasteh.app import courier
-
-    def confirm(unconfirmed: dict[str, int]) -> list[str]:
-        for url, count in sorted(unconfirmed.items()):
-            typer.echo(f"  {url}  ({count})")
-        question = _(
-            "This bundle also goes to relays you do not use. Contacting them shows them "
-            "your network address. Send there too?"
-        )
-        try:
-            return list(unconfirmed) if typer.confirm(question, default=False) else []
-        except typer.Abort:
-            return []
-
-    report = courier.import_bundle(Workspace(vault), data, code, confirm=confirm)
-    lines = [
-        _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}.").format(
-            mine=_n(report.for_me), queued=_n(report.queued), known=_n(report.known)
-        ),
-        _("Cells: {received} messages processed, {commits} commits made.").format(
-            received=_n(report.received), commits=_n(report.commits_staged)
-        ),
-    ]
-    lines += [_("You joined {name}.").format(name=name) for name in report.joined]
-    return lines
-
-
 def register(app: typer.Typer) -> None:
-    from hasteh.cli import transport
-
-    if sync_hook not in transport.SYNC_HOOKS:
-        transport.SYNC_HOOKS.append(sync_hook)
-    if before_export_hook not in transport.BEFORE_EXPORT_HOOKS:
-        transport.BEFORE_EXPORT_HOOKS.append(before_export_hook)
-    if not transport.IMPORT_HOOK:
-        transport.IMPORT_HOOK.append(import_hook)
     cell = typer.Typer(
         help=_("Your cells: create, members, settings, safety words."),
         no_args_is_help=True,
@@ -630,8 +519,6 @@ def register(app: typer.Typer) -> None:
     cell.command("seized", help=_("Emergency: remove a seized member's device now."))(cell_seized)
     cell.command("settings", help=_("Show the settings, or propose new ones."))(cell_settings)
     cell.command("remove", help=_("Propose removing a member (a decision)."))(cell_remove)
-    from hasteh.cli import concerns
-
     concerns.register(app, cell)
     app.add_typer(cell, name="cell")
     app.command("card", help=_("Make your invitation card; hand it over in person only."))(card)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from hasteh.cli.cells import (
+from hasteh.cli.common import (
     CellArgument,
     MemberArgument,
     NewcomerArgument,
@@ -129,36 +129,40 @@ def review_seizure(
         _print(_("You did not uphold the report; every member will see an alarm."))
 
 
-_OBJECT_HELP = _(
-    "Object to a proposed newcomer, with a reason every member sees. With the rule "
-    "'all members', one objection refuses the newcomer; with 'all but one', two do. Object "
-    "when you do not trust the newcomer, or when the card was not handed over in person."
-)
-_ALARM_HELP = _(
-    "Raise an alarm by hand: every member sees it in red at the top of the cell, with your "
-    "cover name. Raise one when the safety words differ after a membership change (someone "
-    "may be in the middle), when someone is not who they say, or when a device may be in "
-    "danger. Then meet in person; do not discuss it in the cell's chat."
-)
-_SEIZURES_HELP = _("Reports of seized devices that the cell has not reviewed yet.")
-_REVIEW_HELP = _(
-    "Review a report that a member's device was seized. The report removed the member at "
-    "once, without a vote; the cell checks afterwards whether it was true. A report not "
-    "upheld raises an alarm that names who made it: an informer may have used it to push an "
-    "honest member out. You cannot review your own report."
-)
-
-
 def register(app: typer.Typer, cell: typer.Typer) -> None:
     """Add `object` and `alarm` to the root app, `seizures` and `review-seizure` to
-    `cell`."""
-    app.command("object", help=_OBJECT_HELP, short_help=_("Object to a proposed newcomer."))(
-        object_to
-    )
-    app.command("alarm", help=_ALARM_HELP, short_help=_("Raise an alarm by hand."))(alarm)
-    cell.command("seizures", help=_SEIZURES_HELP)(seizures)
+    `cell`. The help is translated here, when the command is looked up (`cli.main`), so it
+    is in the language of the run."""
+    app.command(
+        "object",
+        help=_(
+            "Object to a proposed newcomer, with a reason every member sees. With the rule "
+            "'all members', one objection refuses the newcomer; with 'all but one', two do. "
+            "Object when you do not trust the newcomer, or when the card was not handed over "
+            "in person."
+        ),
+        short_help=_("Object to a proposed newcomer."),
+    )(object_to)
+    app.command(
+        "alarm",
+        help=_(
+            "Raise an alarm by hand: every member sees it in red at the top of the cell, "
+            "with your cover name. Raise one when the safety words differ after a membership "
+            "change (someone may be in the middle), when someone is not who they say, or when "
+            "a device may be in danger. Then meet in person; do not discuss it in the cell's chat."
+        ),
+        short_help=_("Raise an alarm by hand."),
+    )(alarm)
+    cell.command(
+        "seizures", help=_("Reports of seized devices that the cell has not reviewed yet.")
+    )(seizures)
     cell.command(
         "review-seizure",
-        help=_REVIEW_HELP,
+        help=_(
+            "Review a report that a member's device was seized. The report removed the member "
+            "at once, without a vote; the cell checks afterwards whether it was true. A report "
+            "not upheld raises an alarm that names who made it: an informer may have used it "
+            "to push an honest member out. You cannot review your own report."
+        ),
         short_help=_("Say whether a seizure report was true."),
     )(review_seizure)

@@ -1,22 +1,97 @@
 """`hasteh` console script: the root Typer app and the commands every face shares.
 
-Feature commands live in their own modules (`hasteh.cli.<feature>`) and are registered
-here; each is a thin shell: parse arguments, call the layer below, print the result.
-A `HastehError` becomes exit code 1 with its message and next step.
+Feature commands live in their own modules (`hasteh.cli.<feature>`); each is a thin shell:
+parse arguments, call the layer below, print the result. A `HastehError` becomes exit
+code 1 with its message and next step.
+
+The root group loads a feature module only when one of its commands runs (`LazyGroup`,
+`COMMANDS`): `hasteh --version` imports no app, web or network code, and `hasteh read`
+imports the app but not the web face (docs/benchmarks.md, "CLI start"). `--help` loads
+every module, so it lists every command.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import Final
 
 import typer
 from rich.console import Console
+from typer._click.core import Command, Context
+from typer.core import TyperGroup
 
 from hasteh import __version__
 from hasteh.i18n import _
 
+#: Which `hasteh.cli.<module>` registers each top-level command (its `register(app)`).
+#: `tests/test_cli_basics.py` checks this against what the modules register.
+COMMANDS: Final[dict[str, str]] = {
+    "init": "vault",
+    "status": "vault",
+    "panic": "vault",
+    "passphrase": "vault",
+    "relay": "relay",
+    "sync": "transport",
+    "courier": "transport",
+    "mailbox": "transport",
+    "up": "web",
+    **dict.fromkeys(
+        (
+            "cell",
+            "card",
+            "propose",
+            "vouch",
+            "approve",
+            "join",
+            "say",
+            "read",
+            "alarms",
+            "decide",
+            "object",
+            "alarm",
+        ),
+        "cells",
+    ),
+}
+
+
+def feature_commands(module: str) -> dict[str, Command]:
+    """The Click commands `hasteh.cli.<module>` registers, built on their own Typer app."""
+    group = typer.Typer(rich_markup_mode=None, add_completion=False)
+
+    @group.callback()
+    def _root() -> None:
+        """(A callback makes Typer build a group, even for one command.)"""
+
+    importlib.import_module(f"hasteh.cli.{module}").register(group)
+    built = typer.main.get_command(group)
+    assert isinstance(built, TyperGroup)
+    return dict(built.commands)
+
+
+class LazyGroup(TyperGroup):
+    """The root group: a feature module is imported the first time one of its commands
+    is looked up (running it, or `--help`), never at start."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._loaded: dict[str, dict[str, Command]] = {}
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        if module not in self._loaded:
+            self._loaded[module] = feature_commands(module)
+        return self._loaded[module].get(cmd_name)
+
+
 app = typer.Typer(
     name="hasteh",
+    cls=LazyGroup,
     help=_("hasteh: a secure organizing suite for small workers' cells.")
     + "\n\n"
     + "hasteh (هسته, 'cell') lets a small cell of trusted workers talk, decide and organize "
@@ -74,18 +149,3 @@ def selfcheck() -> None:
         console.print(_("Some parts do not work: reinstall hasteh (bash scripts/start.sh)."))
         raise typer.Exit(1)
     console.print(_("Everything checked works."))
-
-
-def _register_subcommands() -> None:
-    """Attach feature command groups that exist (each module defines `register(app)`)."""
-    for name in ("vault", "relay", "transport", "web", "cells"):
-        try:
-            module = importlib.import_module(f"hasteh.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"hasteh.cli.{name}":
-                continue
-            raise
-        module.register(app)
-
-
-_register_subcommands()

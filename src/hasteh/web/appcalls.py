@@ -32,6 +32,7 @@ from hasteh.app.errors import (
     UnknownDecision,
     UnknownMember,
 )
+from hasteh.app.records import RELAYS_KEY
 from hasteh.errors import HastehError
 from hasteh.i18n import language
 from hasteh.vault import VaultError
@@ -123,8 +124,6 @@ async def call_app(request: Request, fn: Callable[[Workspace], T]) -> T:
 def new_group_relays(state: WebState, ws: Workspace) -> list[str] | None:
     """Relays for a new cell or card: the profile's (Settings), else the relay running on
     this computer (`hasteh up`), else None (the app then says NoRelay)."""
-    from hasteh.web.views.common import RELAYS_KEY
-
     configured = ws.vault.read(lambda conn: get_setting(conn, RELAYS_KEY, list[str], []))
     if configured:
         return list(configured)

@@ -35,6 +35,7 @@ from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
 from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.home import CreateForm, home_page
 
 #: Messages per page of a thread (newest first page).
 PAGE_SIZE = 50
@@ -340,8 +341,6 @@ async def show_cell(
         memos = web_state(request).cell_memos
         page = await call_app(request, lambda ws: build(ws, ref, ui, thread, page_no, memos))
     except Refusal as refusal:
-        from hasteh.web.views.home import CreateForm, home_page
-
         return await home_page(request, CreateForm(), refusal.lines, 404)
     done = request.query_params.get("done", "")
     page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
@@ -487,7 +486,7 @@ async def change_settings(request: Request) -> Response:
         )
 
     def run(ws: Workspace) -> bool:
-        cells.change_settings(
+        decisions.change_settings(
             ws,
             ref,
             deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),

@@ -11,20 +11,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from hasteh.app.records import EMBEDDED_RELAY_KEY, LANGUAGE_KEY, RELAYS_KEY
 from hasteh.vault import Connection, Vault, VaultError
 from hasteh.vault.settings import get_setting, set_setting
 from hasteh.web.app import WebState, set_session_cookie, web_state
+from hasteh.web.appcalls import close_workspace
 from hasteh.web.i18n import Ui, normalize_language
 from hasteh.web.security import Session, session_of
-
-#: Vault setting keys written by the web face.
-LANGUAGE_KEY = "web.language"
-RELAYS_KEY = "transport.relays"
-PROXY_KEY = "transport.proxy"  # the same key as hasteh.transport.registry.PROXY_KEY
-CHAT_EXPIRY_KEY = "org.chat_expiry_days"
-#: The key of the embedded relay's SQLCipher database (hex), one per profile.
-EMBEDDED_RELAY_KEY = "web.embedded_relay_key"
-DEFAULT_CHAT_EXPIRY_DAYS = 14
 
 
 def redirect(path: str) -> RedirectResponse:
@@ -124,8 +117,6 @@ def embedded_relay_key(conn: Connection) -> bytes:
 
 def lock(state: WebState, session: Session) -> Session:
     """Close the vault and replace the session (the old cookie stops working)."""
-    from hasteh.web.appcalls import close_workspace
-
     close_workspace(state)
     if state.vault is not None and not state.vault.closed:
         state.vault.close()

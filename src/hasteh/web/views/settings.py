@@ -16,22 +16,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hasteh.app.records import (
+    CHAT_EXPIRY_KEY,
+    DEFAULT_CHAT_EXPIRY_DAYS,
+    LANGUAGE_KEY,
+    PROXY_KEY,
+    RELAYS_KEY,
+)
 from hasteh.i18n import LANGUAGES, whole_number
 from hasteh.vault import Connection
 from hasteh.vault.settings import delete_setting, get_setting, set_setting
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.i18n import Ui
 from hasteh.web.security import session_of
-from hasteh.web.views.common import (
-    CHAT_EXPIRY_KEY,
-    DEFAULT_CHAT_EXPIRY_DAYS,
-    LANGUAGE_KEY,
-    PROXY_KEY,
-    RELAYS_KEY,
-    redirect,
-    text,
-    unlocked_only,
-)
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 MAX_RELAYS = 10
 MAX_EXPIRY_DAYS = 365

@@ -1,0 +1,103 @@
+"""CLI start time: each command run N times in a fresh process, medians (like hyperfine).
+
+    uv run python bench/bench_cli.py [--runs 15] [--quick] [--markdown]
+
+`hasteh --version` and `hasteh --help` show what starting costs; `hasteh read` is a real
+command against a profile made here with the test-only small KDF (`MIN_KDF`, as
+`tests/cli` makes profiles), so the figure is imports and work, not the unlock's Argon2id
+(docs/benchmarks.md, "CLI start"). Targets: `--version` ≤ 0.3 s, `read` ≤ 0.6 s, on an
+idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+PASS = "bench passphrase, not a secret"
+CELL = "bench"
+TARGETS = {"--version": 0.3, "read": 0.6}
+
+
+def hasteh() -> list[str]:
+    """The installed console script, else the module run by this Python."""
+    script = shutil.which("hasteh", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "hasteh.cli.main"]
+
+
+def make_profile(home: Path) -> None:
+    """A profile with one cell and one message, made with the small test KDF."""
+    from hasteh import vault
+    from hasteh.app import cells, talk
+    from hasteh.app.profile import workspace
+    from hasteh.vault.keyfile import MIN_KDF
+
+    vault.create(home, PASS, kdf=MIN_KDF)
+    with workspace(home, PASS) as ws:
+        # An address nothing listens on: nothing here goes to a relay.
+        cells.create_cell(ws, CELL, cover_name="bench", relays=["http://127.0.0.1:9"])
+        talk.say(ws, CELL, "hello")
+
+
+def timed(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
+    """Wall-clock seconds of `runs` runs (after one warm-up run), each in a new process."""
+    subprocess.run(argv, env=env, check=True, capture_output=True)
+    found = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        found.append(time.perf_counter() - start)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="3 runs each")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+    runs = 3 if args.quick else args.runs
+    print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}")
+    print(
+        f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "profile"
+        make_profile(home)
+        env = {**os.environ, "HASTEH_HOME": str(home), "HASTEH_PASSPHRASE": PASS}
+        cases = {
+            "--version": [*hasteh(), "--version"],
+            "--help": [*hasteh(), "--help"],
+            "read": [*hasteh(), "read", CELL],
+        }
+        rows = []
+        for name, argv in cases.items():
+            times = timed(argv, env, runs)
+            rows.append((name, statistics.median(times), min(times), max(times)))
+    if args.markdown:
+        print("| command | median s | min s | max s | target s |")
+        print("|:--|--:|--:|--:|--:|")
+    for name, median, low, high in rows:
+        target = TARGETS.get(name)
+        shown = f"{target:.1f}" if target else "–"
+        if args.markdown:
+            print(f"| `hasteh {name}` | {median:.3f} | {low:.3f} | {high:.3f} | {shown} |")
+        else:
+            print(
+                f"hasteh {name:<10} median {median:.3f} s  (min {low:.3f}, max {high:.3f}, "
+                f"target {shown}, {runs} runs)"
+            )
+
+
+if __name__ == "__main__":
+    main()
