@@ -10,16 +10,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from hasteh.app.admission import AdmissionView
 from hasteh.app.profile import Workspace
 from hasteh.cli.options import ENV_PASSPHRASE, home_dir, read_secret, working
 from hasteh.i18n import _, current_language, display_number
 from hasteh.jalali import short_moment
 from hasteh.vault import unlock
+
+if TYPE_CHECKING:
+    from hasteh.app.admission import AdmissionView
 
 __all__ = [
     "CellArgument",

@@ -13,12 +13,13 @@ every module, so it lists every command.
 from __future__ import annotations
 
 import importlib
-from typing import Final
+from typing import Any, Final
 
 import typer
 from rich.console import Console
 from typer._click.core import Command, Context
 from typer.core import TyperGroup
+from typer.models import CommandInfo
 
 from hasteh import __version__
 from hasteh.i18n import _
@@ -55,27 +56,57 @@ COMMANDS: Final[dict[str, str]] = {
 }
 
 
-def feature_commands(module: str) -> dict[str, Command]:
-    """The Click commands `hasteh.cli.<module>` registers, built on their own Typer app."""
+def feature_app(module: str) -> typer.Typer:
+    """A Typer app holding the commands `hasteh.cli.<module>` registers (not yet built)."""
     group = typer.Typer(rich_markup_mode=None, add_completion=False)
-
-    @group.callback()
-    def _root() -> None:
-        """(A callback makes Typer build a group, even for one command.)"""
-
     importlib.import_module(f"hasteh.cli.{module}").register(group)
-    built = typer.main.get_command(group)
-    assert isinstance(built, TyperGroup)
-    return dict(built.commands)
+    return group
+
+
+def _name_of(info: CommandInfo) -> str:
+    """A registered command's name: the one given, else Typer's from its function."""
+    if info.name:
+        return info.name
+    assert info.callback is not None
+    return typer.main.get_command_name(info.callback.__name__)
+
+
+def build_command(group: typer.Typer, name: str) -> Command | None:
+    """Only the command (or command group) `name` of `group`, as Click sees it: Typer
+    builds a parser for every parameter of a command it converts, so converting one
+    command instead of a module's dozen keeps a run's start short."""
+    for info in group.registered_commands:
+        if _name_of(info) == name:
+            return typer.main.get_command_from_info(
+                info,
+                pretty_exceptions_short=group.pretty_exceptions_short,
+                rich_markup_mode=group.rich_markup_mode,
+            )
+    for sub in group.registered_groups:
+        if sub.name == name:
+            return typer.main.get_group_from_info(
+                sub,
+                pretty_exceptions_short=group.pretty_exceptions_short,
+                suggest_commands=group.suggest_commands,
+                rich_markup_mode=group.rich_markup_mode,
+            )
+    return None
+
+
+def registered_names(group: typer.Typer) -> set[str]:
+    """The names of the commands and command groups in `group` (for the tests)."""
+    names = {_name_of(info) for info in group.registered_commands}
+    return names | {sub.name for sub in group.registered_groups if sub.name}
 
 
 class LazyGroup(TyperGroup):
     """The root group: a feature module is imported the first time one of its commands
     is looked up (running it, or `--help`), never at start."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._loaded: dict[str, dict[str, Command]] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._apps: dict[str, typer.Typer] = {}
+        self._built: dict[str, Command | None] = {}
 
     def list_commands(self, ctx: Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -84,9 +115,11 @@ class LazyGroup(TyperGroup):
         module = COMMANDS.get(cmd_name)
         if module is None:
             return super().get_command(ctx, cmd_name)
-        if module not in self._loaded:
-            self._loaded[module] = feature_commands(module)
-        return self._loaded[module].get(cmd_name)
+        if cmd_name not in self._built:
+            if module not in self._apps:
+                self._apps[module] = feature_app(module)
+            self._built[cmd_name] = build_command(self._apps[module], cmd_name)
+        return self._built[cmd_name]
 
 
 app = typer.Typer(
