@@ -108,6 +108,15 @@ class LazyGroup(TyperGroup):
         self._apps: dict[str, typer.Typer] = {}
         self._built: dict[str, Command | None] = {}
 
+    def format_help(self, ctx: Context, formatter: Any) -> None:
+        """The root's own texts are translated here, when help is shown, not when the
+        module loads: `hasteh --version` then reads no translation catalog."""
+        self.help = root_help()
+        for param in self.params:
+            if param.name == "version":
+                param.help = _("Show the version and exit.")  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)
+
     def list_commands(self, ctx: Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
 
@@ -122,15 +131,23 @@ class LazyGroup(TyperGroup):
         return self._built[cmd_name]
 
 
+ABOUT: Final = (
+    "hasteh (هسته, 'cell') lets a small cell of trusted workers talk, decide and organize "
+    "end-to-end encrypted (MLS, RFC 9420), through blind relays or USB courier bundles, "
+    "with a profile that reveals nothing when a device is seized. "
+    "Set HASTEH_LANG=en for English; Persian is the default."
+)
+
+
+def root_help() -> str:
+    """The root command's help, in the language of the run."""
+    return _("hasteh: a secure organizing suite for small workers' cells.") + "\n\n" + ABOUT
+
+
 app = typer.Typer(
     name="hasteh",
     cls=LazyGroup,
-    help=_("hasteh: a secure organizing suite for small workers' cells.")
-    + "\n\n"
-    + "hasteh (هسته, 'cell') lets a small cell of trusted workers talk, decide and organize "
-    "end-to-end encrypted (MLS, RFC 9420), through blind relays or USB courier bundles, "
-    "with a profile that reveals nothing when a device is seized. "
-    "Set HASTEH_LANG=en for English; Persian is the default.",
+    help=ABOUT,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -149,7 +166,7 @@ def main(
     version: bool = typer.Option(
         False,
         "--version",
-        help=_("Show the version and exit."),
+        help="Show the version and exit.",  # translated when shown (LazyGroup.format_help)
         callback=_version_callback,
         is_eager=True,
     ),
