@@ -26,8 +26,6 @@ from hasteh.cli.common import (
     when,
 )
 from hasteh.cli.options import (
-    HomeOption,
-    PassphraseFileOption,
     handles_errors,
 )
 from hasteh.i18n import (
@@ -66,13 +64,11 @@ def cell_create(
         None, "--expiry-days", help=_("Days before chat expires (default 14).")
     ),
     relay: list[str] = RelaysOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Create a cell with you as its first member."""
     from hasteh.app import cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         rt = cells.create_cell(
             ws,
             name,
@@ -87,13 +83,11 @@ def cell_create(
 
 
 @handles_errors
-def cell_list(
-    home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
-) -> None:
+def cell_list() -> None:
     """Your cells."""
     from hasteh.app import cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = cells.list_cells(ws)
     if not found:
         _print(_("No cells yet. Create one with `hasteh cell create`, or join with a card."))
@@ -112,13 +106,11 @@ def cell_list(
 @handles_errors
 def cell_members(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """The members of a cell (cover names only)."""
     from hasteh.app import admission, cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = cells.members(ws, cell)
         waiting = admission.pending(ws, cell)
     for m in found:
@@ -140,13 +132,11 @@ def cell_members(
 @handles_errors
 def cell_safety_words(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Six words to compare in person with the other members."""
     from hasteh.app import cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         words = cells.safety_words(ws, cell)
     _print("  ".join(words))
     _print(_("Every member must see the same six words. If not, raise an alarm and meet."))
@@ -157,13 +147,11 @@ def cell_seized(
     cell: str = CellArgument,
     member: str = MemberArgument,
     note: str = typer.Option("", "--note", help=_("What happened (seen by the cell).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Emergency: a member's device was seized. Remove it now; the cell reviews later."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         report = removal.seized(ws, cell, member, note=note)
     _print(
         _("{name} is being removed and every member's keys will be rotated.").format(name=member)
@@ -181,13 +169,11 @@ def cell_settings(
         None, "--expiry-days", help=_("Days before chat expires.")
     ),
     deadline: str = DeadlineOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         if cap is None and admission is None and expiry_days is None:
             s = cells.find_cell(ws, cell).org.settings
             _print(
@@ -217,13 +203,11 @@ def cell_remove(
     cell: str = CellArgument,
     member: str = MemberArgument,
     deadline: str = DeadlineOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Propose removing a member (a consent decision; carried out once adopted)."""
     from hasteh.app import decisions, removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         opened = removal.propose_removal(
             ws, cell, member, deadline=decisions.parse_deadline(deadline, ws.now())
         )
@@ -239,13 +223,11 @@ def card(
     out_file: Path | None = OutOption,
     relay: list[str] = RelaysOption,
     days: str = typer.Option("7", "--days", help=_("Days the card stays valid (1-30).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Make your invitation card; hand it over in person only."""
     from hasteh.app import cards
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         code = cards.create_card(ws, cover_name, relays=relay or None, days=_int(days, "--days"))
     _print(code)
     if out_file is not None:
@@ -262,13 +244,11 @@ def card(
 def propose(
     cell: str = CellArgument,
     card_code: str = typer.Argument(..., help=_("The card code, or a file holding it.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Propose a newcomer whose card you received in person."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.propose(ws, cell, card_code)
     _print(
         _("{name} was proposed. Another member must vouch; then the cell approves.").format(
@@ -281,13 +261,11 @@ def propose(
 def vouch(
     cell: str = CellArgument,
     newcomer: str = NewcomerArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Vouch for a proposed newcomer ("I know this person")."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.vouch(ws, cell, newcomer)
     _status(view)
 
@@ -296,25 +274,21 @@ def vouch(
 def approve(
     cell: str = CellArgument,
     newcomer: str = NewcomerArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Approve a proposed newcomer."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.approve(ws, cell, newcomer)
     _status(view)
 
 
 @handles_errors
-def join(
-    home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
-) -> None:
+def join() -> None:
     """Pick up the welcome for your card and join the cell."""
     from hasteh.app import sync as app_sync
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         names = app_sync.join(ws)
     for name in names:
         _print(
@@ -332,13 +306,11 @@ def say(
     cell: str = CellArgument,
     text: str = typer.Argument(..., help=_("What to say.")),
     thread: str | None = typer.Option(None, "--thread", help=_("Thread title (new if unknown).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Say something in the cell (it disappears after the cell's expiry)."""
     from hasteh.app import talk
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         sent = talk.say(ws, cell, text, thread=thread)
     _print(
         _("Queued. It disappears on {date}. Run `hasteh sync` to send.").format(
@@ -351,13 +323,11 @@ def say(
 def read(
     cell: str = CellArgument,
     thread: str | None = typer.Option(None, "--thread", help=_("Only this thread.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Read the messages still held (run `hasteh sync` first for new ones)."""
     from hasteh.app import talk
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         messages = talk.read(ws, cell, thread=thread)
     if not messages:
         _print(_("No messages."))
@@ -368,13 +338,11 @@ def read(
 @handles_errors
 def alarms(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Alarms of the cell: membership changes nobody authorized, disputed seizures."""
     from hasteh.app import sync
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = sync.alarms(ws, cell)
     if not found:
         _print(_("No alarms."))
@@ -402,13 +370,11 @@ def decide_open(
     remove: str | None = typer.Option(
         None, "--remove", help=_("Motion: remove this member if adopted.")
     ),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Open a decision of the cell."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         opened = decisions.open_decision(
             ws,
             cell,
@@ -437,13 +403,11 @@ def decide_vote(
         None, "--position", help=_("agree, object, abstain, disagree or block.")
     ),
     reason: str = typer.Option("", "--reason", help=_("Needed to object or block.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Take part in a decision."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         decisions.vote(
             ws, cell, decision, choices=list(choices or []), position=position, reason=reason
         )
@@ -454,13 +418,11 @@ def decide_vote(
 def decide_close(
     cell: str = CellArgument,
     decision: str = typer.Argument(..., help=_("The decision's number.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Close a decision (after its deadline, or when everyone took part)."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         closed = decisions.close(ws, cell, decision)
     _show(closed)
 
@@ -492,13 +454,11 @@ def _show(d: object) -> None:
 @handles_errors
 def decide_show(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """The cell's decisions: open ones without results, closed ones with the outcome."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = decisions.show(ws, cell)
     if not found:
         _print(_("No decisions."))

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from hasteh.app.profile import Workspace
-from hasteh.cli.options import ENV_PASSPHRASE, home_dir, read_secret, working
+from hasteh.cli.options import ENV_PASSPHRASE, read_secret, working
+from hasteh.cli.profile import profile
 from hasteh.i18n import _, current_language, display_number
 from hasteh.jalali import short_moment
 from hasteh.vault import unlock
@@ -59,10 +59,12 @@ def when(ts: int) -> str:
 
 
 @contextmanager
-def _workspace(home: Path | None, passphrase_file: Path | None) -> Iterator[Workspace]:
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+def _workspace() -> Iterator[Workspace]:
+    """The unlocked profile of the root's `--home` (`cli.profile`), as the app's workspace."""
+    chosen = profile()
+    passphrase = read_secret(chosen.passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
     with working():
-        vault = unlock(home_dir(home), passphrase)
+        vault = unlock(chosen.home, passphrase)
     ws = Workspace(vault)
     try:
         yield ws

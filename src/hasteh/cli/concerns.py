@@ -12,8 +12,6 @@ on the cell's page in the web app. Each prints what the cell will see and remind
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from hasteh.cli.common import (
@@ -25,7 +23,7 @@ from hasteh.cli.common import (
     _workspace,
     when,
 )
-from hasteh.cli.options import HomeOption, PassphraseFileOption, handles_errors
+from hasteh.cli.options import handles_errors
 from hasteh.i18n import _
 
 __all__ = ["register"]
@@ -42,8 +40,6 @@ def object_to(
     cell: str = CellArgument,
     newcomer: str = NewcomerArgument,
     reason: str = typer.Option(..., "--reason", help=_("Why (every member of the cell sees it).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Object to a proposed newcomer. An objection counts against admission: with the
     rule "all members", one objection refuses the newcomer; with "all but one", two do.
@@ -51,7 +47,7 @@ def object_to(
     person."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.object_to(ws, cell, newcomer, reason)
     _status(view)
 
@@ -64,8 +60,6 @@ def alarm(
         "", "--member", help=_("The cover name of the member it is about, if any.")
     ),
     note: str = typer.Option("", "--note", help=_("What happened (every member sees it).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Raise an alarm by hand: every member sees it in red at the top of the cell, with
     your cover name. Raise one when the safety words differ after a membership change
@@ -73,7 +67,7 @@ def alarm(
     may be in danger. Then meet in person; do not discuss it in the cell's chat."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         removal.raise_alarm(ws, cell, kind.strip(), member=member, note=note)
     _print(_("Alarm raised. Run `hasteh sync` to send it, then meet in person."))
 
@@ -81,13 +75,11 @@ def alarm(
 @handles_errors
 def seizures(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Reports of seized devices that the cell has not reviewed yet."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = removal.pending_reviews(ws, cell)
     if not found:
         _print(_("No seizure report waits for review."))
@@ -112,8 +104,6 @@ def review_seizure(
         ),
     ),
     note: str = typer.Option("", "--note", help=_("What the cell found (every member sees it).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Review a report that a member's device was seized. The report removed the member
     at once, without a vote; the cell checks afterwards whether it was true. A report
@@ -121,7 +111,7 @@ def review_seizure(
     push an honest member out. You cannot review your own report."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         removal.review_seizure(ws, cell, member, upheld=upheld, note=note)
     if upheld:
         _print(_("You upheld the report. Run `hasteh sync` to send it."))

@@ -13,6 +13,7 @@ every module, so it lists every command.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any, Final
 
 import typer
@@ -22,6 +23,7 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from hasteh import __version__
+from hasteh.cli.profile import HOME_HELP, PASSPHRASE_FILE_HELP, hoist_profile_options, use_profile
 from hasteh.i18n import _
 
 #: Which `hasteh.cli.<module>` registers each top-level command (its `register(app)`).
@@ -99,6 +101,14 @@ def registered_names(group: typer.Typer) -> set[str]:
     return names | {sub.name for sub in group.registered_groups if sub.name}
 
 
+def _note_profile_options(command: Command) -> None:
+    """Say in a command's help (and its subcommands') where the profile options are."""
+    note = _("--home and --passphrase-file may come before or after the command.")
+    command.epilog = f"{command.epilog}\n\n{note}" if command.epilog else note
+    for sub in getattr(command, "commands", {}).values():
+        _note_profile_options(sub)
+
+
 class LazyGroup(TyperGroup):
     """The root group: a feature module is imported the first time one of its commands
     is looked up (running it, or `--help`), never at start."""
@@ -112,10 +122,20 @@ class LazyGroup(TyperGroup):
         """The root's own texts are translated here, when help is shown, not when the
         module loads: `hasteh --version` then reads no translation catalog."""
         self.help = root_help()
+        texts = {
+            "version": "Show the version and exit.",
+            "home": HOME_HELP,
+            "passphrase_file": PASSPHRASE_FILE_HELP,
+        }
         for param in self.params:
-            if param.name == "version":
-                param.help = _("Show the version and exit.")  # type: ignore[attr-defined]
+            if param.name in texts:
+                param.help = _(texts[param.name])  # type: ignore[attr-defined]
         super().format_help(ctx, formatter)
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        """`--home` and `--passphrase-file` may follow the command (as they always could):
+        they are moved in front of it, to this group's callback."""
+        return super().parse_args(ctx, hoist_profile_options(args))
 
     def list_commands(self, ctx: Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -127,7 +147,10 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self._built:
             if module not in self._apps:
                 self._apps[module] = feature_app(module)
-            self._built[cmd_name] = build_command(self._apps[module], cmd_name)
+            built = build_command(self._apps[module], cmd_name)
+            if built is not None:
+                _note_profile_options(built)
+            self._built[cmd_name] = built
         return self._built[cmd_name]
 
 
@@ -161,8 +184,15 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
+# The profile options of every command (`cli.profile`); help translated when shown.
+_HOME = typer.Option(None, "--home", envvar="HASTEH_HOME", help=HOME_HELP, show_default=False)
+_PASSPHRASE_FILE = typer.Option(None, "--passphrase-file", help=PASSPHRASE_FILE_HELP)
+
+
 @app.callback()
 def main(
+    home: Path | None = _HOME,
+    passphrase_file: Path | None = _PASSPHRASE_FILE,
     version: bool = typer.Option(
         False,
         "--version",
@@ -172,6 +202,7 @@ def main(
     ),
 ) -> None:
     """hasteh (هسته): secure organizing for small workers' cells."""
+    use_profile(home, passphrase_file)
 
 
 @app.command()

@@ -23,13 +23,11 @@ from hasteh.app import sync as app_sync
 from hasteh.app.profile import Workspace
 from hasteh.cli.options import (
     ENV_PASSPHRASE,
-    HomeOption,
-    PassphraseFileOption,
     handles_errors,
-    home_dir,
     read_secret,
     working,
 )
+from hasteh.cli.profile import profile
 from hasteh.i18n import _, display_number
 from hasteh.transport import courier, registry
 from hasteh.vault import unlock
@@ -64,13 +62,13 @@ def _say(template: str, **values: int) -> None:
 
 
 @contextmanager
-def _workspace(
-    home: Path | None, passphrase_file: Path | None, *, proxy: str | None = None
-) -> Iterator[Workspace]:
+def _workspace(*, proxy: str | None = None) -> Iterator[Workspace]:
     """The unlocked profile as the app's workspace (relay clients over `proxy` if given)."""
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    passphrase = read_secret(
+        profile().passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False
+    )
     with working():
-        vault = unlock(home_dir(home), passphrase)
+        vault = unlock(profile().home, passphrase)
     ws = Workspace(vault, proxy=proxy)
     try:
         yield ws
@@ -80,12 +78,10 @@ def _workspace(
 
 @handles_errors
 def sync(
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
     proxy_url: str | None = ProxyOption,
 ) -> None:
     """Send the outbox to the relays, fetch your cells' and cards' mailboxes, process."""
-    with _workspace(home, passphrase_file, proxy=proxy_url) as ws:
+    with _workspace(proxy=proxy_url) as ws:
         report = app_sync.sync(ws)
     _say(
         _("Sent: {sent}. Will retry later: {retrying}. Refused: {failed}."),
@@ -114,8 +110,6 @@ def courier_export(
     file: Path = ExportFileArgument,
     mailbox: list[str] = MailboxFilterOption,
     recent_days: float = RecentDaysOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Write undelivered envelopes into one encrypted bundle and show its code."""
     try:
@@ -123,7 +117,7 @@ def courier_export(
     except ValueError:
         raise typer.BadParameter(_("A mailbox id is 64 hexadecimal characters.")) from None
     code = os.environ.get(ENV_COURIER_CODE) or courier.new_code(os.urandom)
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         since = time.time() - recent_days * DAY if recent_days > 0 else None
         # Offline, exporting is committing: staged commits merge and Welcomes are queued
         # first (docs/cells.md).
@@ -142,8 +136,6 @@ def courier_export(
 @handles_errors
 def courier_import(
     file: Path = ImportFileArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Take envelopes from a bundle: keep yours, queue the rest for their relays."""
     try:
@@ -156,7 +148,7 @@ def courier_import(
             code = str(typer.prompt(_("Bundle code"), hide_input=True))
         except typer.Abort:
             raise typer.Exit(1) from None
-    with _workspace(home, passphrase_file) as ws, working():
+    with _workspace() as ws, working():
         report = app_courier.import_bundle(ws, data, code, confirm=_confirm_relays)
     _say(
         _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}."),
@@ -200,8 +192,6 @@ def mailbox_add(
     key: str | None = typer.Option(
         None, "--key", help=_("Write key to read the mailbox with (64 hexadecimal characters).")
     ),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Register a mailbox to read, until groups do this themselves."""
     try:
@@ -216,7 +206,7 @@ def mailbox_add(
             raise ValueError
     except ValueError:
         raise typer.BadParameter(_("A write key is 64 hexadecimal characters.")) from None
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         ws.vault.write(lambda conn: registry.add_mailbox(conn, raw, relay, key=raw_key))
     out.print(_("The mailbox was registered."), markup=False)
 
