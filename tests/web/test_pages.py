@@ -362,9 +362,9 @@ def web_msgids() -> set[str]:
 def table_msgids() -> set[str]:
     """Messages the views keep in tables (notices, kinds, positions, next steps)."""
     from hasteh.web import appcalls
-    from hasteh.web.views import cell, courier, decision, join
+    from hasteh.web.views import common, courier, decision, join
 
-    found = {*cell.NOTICES.values(), *cell.KIND_NAMES.values(), *join.NOTICES.values()}
+    found = {*common.NOTICES.values(), *common.KIND_NAMES.values(), *join.NOTICES.values()}
     found |= {*courier.COURIER_NOTICES.values(), *appcalls.WEB_NEXT_STEPS.values()}
     found |= set(appcalls.CARD_NEXT_STEPS.values())
     found |= {label for choices in decision.POSITIONS.values() for _, label in choices}

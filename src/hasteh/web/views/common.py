@@ -1,17 +1,21 @@
-"""Small helpers the views share: where a person belongs, redirects, form values."""
+"""What the views share: where a person belongs, redirects, form values, the notices after
+an action and sending at once. Views import this module, not one another, for these."""
 
 from __future__ import annotations
 
 import functools
 import os
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from hasteh.app import Workspace, sync
 from hasteh.app.records import EMBEDDED_RELAY_KEY, LANGUAGE_KEY, RELAYS_KEY
+from hasteh.errors import HastehError
 from hasteh.vault import Connection, Vault, VaultError
 from hasteh.vault.settings import get_setting, set_setting
 from hasteh.web.app import WebState, set_session_cookie, web_state
@@ -122,3 +126,57 @@ def lock(state: WebState, session: Session) -> Session:
         state.vault.close()
     state.vault = None
     return state.sessions.rotate(session)
+
+
+#: Notices after a redirect (`?done=…`), as msgids.
+NOTICES = {
+    "created": "The cell was created. You are its first member.",
+    "joined": "You joined the cell. Compare safety words with the members in person.",
+    "sent": "Sent.",
+    "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
+    "courier bundle.",
+    "proposed": "The newcomer was proposed. Another member must vouch; then the cell approves.",
+    "answered": "Your answer was recorded.",
+    "settings": "A decision on the new settings was opened.",
+    "synced": "Fetched: everything new is shown.",
+    "unreachable": "No relay answered. Try again later, or carry a courier bundle.",
+    "removal": "A decision on the removal was opened.",
+    "seized": "The device is being removed and every member's keys will be changed.",
+    "opened": "The decision was opened.",
+    "voted": "Your vote was recorded.",
+    "closed": "The decision was closed.",
+    "alarm": "The alarm was raised: every member will see it. Meet in person.",
+    "reviewed": "Your review of the seizure report was recorded.",
+}
+#: Decision kinds (as the app names them) and their names on the page (msgids).
+KIND_NAMES = {
+    "consent": "Consent",
+    "proposal": "Proposal",
+    "single": "Single choice",
+    "multiple": "Multiple choice",
+    "ranked": "Ranked choice",
+    "stv": "Ranked, several seats (STV)",
+    "optin": "Opt-in",
+    "opt-in": "Opt-in",
+}
+
+
+def send_now(ws: Workspace) -> bool:
+    """One sync after an action; True when every relay answered. (Here, not in a view:
+    several views send at once after an action.)"""
+    try:
+        report = sync.sync(ws)
+    except HastehError:
+        return False
+    return not report.unreachable and not report.failed
+
+
+def done(ref: str, what: str, anchor: str = "", **query: str) -> Response:
+    """Back to the cell page after an action, with its notice (`NOTICES`)."""
+    params = urlencode({**query, "done": what})
+    return redirect(f"/cell/{ref}?{params}{'#' + anchor if anchor else ''}")
+
+
+def sent_or_queued(reached: bool) -> str:
+    """The notice after sending: sent, or queued when a relay did not answer."""
+    return "sent" if reached else "queued"

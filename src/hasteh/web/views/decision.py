@@ -28,8 +28,8 @@ from hasteh.app.errors import UnknownDecision
 from hasteh.i18n import current_language, whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import KIND_NAMES, NOTICES, CellMemo, cell_decisions, send_now
-from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.cell import CellMemo, cell_decisions
+from hasteh.web.views.common import KIND_NAMES, NOTICES, redirect, send_now, text, unlocked_only
 from hasteh.web.views.home import CreateForm, home_page
 
 #: The kinds offered by the open form, in order (the app's names).

@@ -20,8 +20,7 @@ from hasteh.app.errors import UnknownMember
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import done, send_now
-from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.common import done, redirect, send_now, text, unlocked_only
 from hasteh.web.views.home import CreateForm, home_page
 
 
