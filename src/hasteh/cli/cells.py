@@ -1,7 +1,7 @@
 """Cell commands: a thin shell over `hasteh.app` (create, cards, admission, join, talk,
-decisions, removal, seized, alarms, safety words), plus the app's part of `hasteh sync`.
+decisions, removal, seized, alarms, safety words). `hasteh sync` is `cli.transport`'s.
 
-Every command takes `--home` and the passphrase as the vault commands do (hidden prompt,
+Every command works on the root's `--home` and passphrase (`cli.profile`: hidden prompt,
 `HASTEH_PASSPHRASE` or `--passphrase-file`). A `HastehError` becomes its message and a
 next step on stderr, and exit code 1. Numbers are shown in the UI language's digits and
 dates in the Jalali calendar when the language is Persian; any digits are accepted.
