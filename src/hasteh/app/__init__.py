@@ -8,8 +8,10 @@
         talk.say(ws, "bakery", "hello")
 
 One module per concept: `profile` (the `Workspace`), `cells`, `cards`, `admission`,
-`join`, `talk`, `decisions`, `removal`, `sync`, `safety_words`, `courier`; `runtime` is
-where a cell's MLS state and org state change together. Every error derives from
+`join`, `talk`, `decisions`, `removal`, `sync`, `safety_words`, `courier`, `expiry`,
+`mailboxes`; `runtime` is where a cell's MLS state and org state change together, and
+`constants` what every module agrees on. They are layered without cycles
+(docs/architecture.md, "Inside `hasteh.app`"; `tests/test_layers.py`). Every error derives from
 `hasteh.app.errors.AppError` (a `HastehError`); MLS and org errors are mapped at this
 boundary. The faces (CLI, web) call these functions and nothing below them.
 """

@@ -11,15 +11,16 @@ One round:
    mailbox is the relay's acceptance: it is merged there, in order, and the Welcome goes
    out. A commit of someone else in our commit's epoch means ours lost: it is dropped
    and rebuilt on the new epoch (`runtime.plan`) if still wanted.
-3. **Plan** what this member is responsible for: key rotation after a seizure, removals,
-   Adds of approved newcomers, adopted settings changes.
+3. **Plan** what this member is responsible for (`runtime.carry_out`): key rotation after
+   a seizure, removals, Adds of approved newcomers, adopted settings changes.
 
 Rounds repeat (at most `rounds`) while anything moved. Every membership commit is
 checked by org's policy against the log as it is folded; a commit without an
 authorizing proposal or decision becomes an alarm every member sees, naming the
 committer's cover name (`alarms`).
 
-Expired chat is swept from memory and from the vault first (`sweep`).
+Expired chat is swept from memory and from the vault first (`expiry.sweep`, also
+`sync.sweep`). `join` is one round that reports the cells joined (`hasteh join`).
 """
 
 from __future__ import annotations
