@@ -13,11 +13,9 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from hasteh.app import Workspace, sync
-from hasteh.app.records import EMBEDDED_RELAY_KEY, LANGUAGE_KEY, RELAYS_KEY
+from hasteh.app import Workspace, records, sync
 from hasteh.errors import HastehError
 from hasteh.vault import Connection, Vault, VaultError
-from hasteh.vault.settings import get_setting, set_setting
 from hasteh.web.app import WebState, set_session_cookie, web_state
 from hasteh.web.appcalls import close_workspace
 from hasteh.web.i18n import Ui, normalize_language
@@ -79,12 +77,10 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
     session = state.sessions.rotate(old)
     if old.language_chosen:
         await anyio.to_thread.run_sync(
-            vault.write, lambda conn: set_setting(conn, LANGUAGE_KEY, session.language)
+            vault.write, lambda conn: records.set_profile_language(conn, session.language)
         )
     else:
-        stored = await anyio.to_thread.run_sync(
-            vault.read, lambda conn: get_setting(conn, LANGUAGE_KEY, str)
-        )
+        stored = await anyio.to_thread.run_sync(vault.read, records.profile_language)
         if stored is not None:
             session.language = normalize_language(stored)
     await start_relay_if_needed(state, vault)
@@ -96,9 +92,7 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
 async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
     if state.relay is None:
         return
-    relays = await anyio.to_thread.run_sync(
-        vault.read, lambda conn: get_setting(conn, RELAYS_KEY, list[str], [])
-    )
+    relays = await anyio.to_thread.run_sync(vault.read, records.default_relays)
     key = await anyio.to_thread.run_sync(vault.write, embedded_relay_key)
     if not relays:
         await state.relay.start(key)
@@ -111,11 +105,11 @@ async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
 def embedded_relay_key(conn: Connection) -> bytes:
     """This profile's key for the embedded relay's database, made on first use. It lives
     in the vault, so the relay's files become noise when the vault is shredded."""
-    stored = get_setting(conn, EMBEDDED_RELAY_KEY, str)
-    if stored is not None and len(stored) == 64:
-        return bytes.fromhex(stored)
+    stored = records.embedded_relay_key(conn)
+    if stored is not None:
+        return stored
     key = os.urandom(32)
-    set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())
+    records.set_embedded_relay_key(conn, key)
     return key
 
 
