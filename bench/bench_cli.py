@@ -5,8 +5,9 @@
 `hasteh --version` and `hasteh --help` show what starting costs; `hasteh read` is a real
 command against a profile made here with the test-only small KDF (`MIN_KDF`, as
 `tests/cli` makes profiles), so the figure is imports and work, not the unlock's Argon2id
-(docs/benchmarks.md, "CLI start"). Targets: `--version` ≤ 0.3 s, `read` ≤ 0.6 s, on an
-idle machine.
+(docs/benchmarks.md, "CLI start"). The unlock itself (that KDF and the vault's padding of
+unlock time) is timed in process and subtracted for the `read` target. Targets:
+`--version` ≤ 0.3 s, `read` without the unlock ≤ 0.6 s, on an idle machine.
 """
 
 from __future__ import annotations
@@ -67,6 +68,19 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> tuple[list[float],
     return walls, cpus
 
 
+def unlock_seconds(home: Path, runs: int) -> float:
+    """Median seconds of unlocking the profile in this process (the small test KDF and the
+    vault's padding of unlock time): what `read` spends before it reads anything."""
+    from hasteh import vault
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        vault.unlock(home, PASS).close()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -88,6 +102,7 @@ def main() -> None:
             "--help": [*hasteh(), "--help"],
             "read": [*hasteh(), "read", CELL],
         }
+        unlock = unlock_seconds(home, runs)
         rows = []
         for name, argv in cases.items():
             walls, cpus = timed(argv, env, runs)
@@ -109,6 +124,12 @@ def main() -> None:
                 f"hasteh {name:<10} median {median:.3f} s  (min {low:.3f}, max {high:.3f}, "
                 f"CPU {cpu:.3f} s, target {shown}, {runs} runs)"
             )
+    read = next(median for name, median, *_ in rows if name == "read")
+    bullet = "- " if args.markdown else ""
+    print(
+        f"{bullet}unlock (small KDF and padding, in process): {unlock:.3f} s; "
+        f"`hasteh read` without it: {read - unlock:.3f} s (target 0.6)"
+    )
 
 
 if __name__ == "__main__":
