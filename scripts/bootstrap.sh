@@ -22,4 +22,5 @@ if ! command -v uv >/dev/null 2>&1; then
     echo "hasteh: installing uv with pip" >&2
     python3 -m pip install --quiet uv
 fi
-uv sync --quiet --frozen
+# --all-extras: the relay extra (psycopg, uvloop, httptools), for the relay tests and `hasteh up`.
+uv sync --quiet --frozen --all-extras

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
 from hasteh import __version__, selfcheck
-from hasteh.cli.main import app
+from hasteh.cli.main import COMMANDS, app, feature_app, registered_names
 from hasteh.selfcheck import CHECKS
 
 
@@ -40,3 +43,27 @@ def test_selfcheck_fails_when_a_part_is_broken(monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 1
     assert "failed: OSError" in result.output
     assert "reinstall" in result.output
+
+
+def test_lazy_commands_match_what_modules_register() -> None:
+    """`COMMANDS` (what `hasteh --help` lists without loading modules) names exactly the
+    commands each feature module registers, so help stays complete."""
+    modules = set(COMMANDS.values())
+    registered = {
+        name: module for module in modules for name in registered_names(feature_app(module))
+    }
+    assert registered == COMMANDS
+
+
+def test_version_loads_no_feature_module() -> None:
+    """`hasteh --version` starts without the app, the web face or httpx (CLI start speed)."""
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from hasteh.cli.main import app\n"
+        "CliRunner().invoke(app, ['--version'])\n"
+        "heavy = ('hasteh.app', 'hasteh.web', 'httpx')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

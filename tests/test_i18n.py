@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hasteh import i18n
+from hasteh.i18n import compile_catalog, parse_po, translations
 
 
 def test_persian_is_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,3 +46,53 @@ def test_whole_number_accepts_persian_and_refuses_lookalikes() -> None:
     for bad in ("²", "१२", "-1", "+1", "1.5", "", " ", "9" * 10, "9" * 5000):
         assert i18n.whole_number(bad) is None, bad
     assert i18n.whole_number("9" * 10, max_digits=10) == 9_999_999_999
+
+
+PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Hello"
+msgstr "درود"
+
+#, fuzzy
+msgid "Guessed"
+msgstr "حدسی"
+
+msgid "Empty"
+msgstr ""
+
+msgid "{n} cell"
+msgid_plural "{n} cells"
+msgstr[0] "{n} هسته (یکی)"
+msgstr[1] "{n} هسته (چند)"
+"""
+
+
+def test_po_reader_skips_fuzzy_and_empty_entries() -> None:
+    """A fuzzy entry is an unconfirmed guess and an empty one is untranslated: both fall
+    back to the English message."""
+    fa = compile_catalog(PO.encode("utf-8"), "fa")
+    assert fa.gettext("Hello") == "درود"
+    assert fa.gettext("Guessed") == "Guessed"
+    assert fa.gettext("Empty") == "Empty"
+    assert parse_po(PO) == {"Hello": "درود"}
+
+
+def test_po_reader_honours_plural_forms() -> None:
+    """`ngettext` picks the form the file's Plural-Forms header gives."""
+    fa = compile_catalog(PO.encode("utf-8"), "fa")
+    assert fa.ngettext("{n} cell", "{n} cells", 1) == "{n} هسته (یکی)"
+    assert fa.ngettext("{n} cell", "{n} cells", 3) == "{n} هسته (چند)"
+    assert fa.ngettext("{n} cell", "{n} cells", 0) == "{n} هسته (چند)"
+
+
+def test_shipped_catalog_reads_whole() -> None:
+    """The shipped Persian catalog reads without errors and translates what it holds."""
+    po = Path(i18n.__file__).parent / "locale" / "fa" / "LC_MESSAGES" / "hasteh.po"
+    entries = parse_po(po.read_text(encoding="utf-8"))
+    assert len(entries) > 500
+    fa = translations("fa")
+    assert all(fa.gettext(k) == v for k, v in entries.items())

@@ -1,20 +1,25 @@
 """Persian-first translation (gettext catalogs) and display helpers.
 
 Message ids are English; `fa` is the default language. Catalogs are kept as `.po` files
-under `hasteh/locale/<lang>/LC_MESSAGES/hasteh.po` and read directly, so no build step
-(msgfmt) is needed on a user's machine.
+under `hasteh/locale/<lang>/LC_MESSAGES/hasteh.po` and read directly with Babel, so no
+build step (msgfmt) is needed on a user's machine.
 """
 
 from __future__ import annotations
 
-import ast
 import gettext
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
 
 DEFAULT_LANGUAGE = "fa"
 LANGUAGES = ("fa", "en")
@@ -24,57 +29,48 @@ _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _ANY_DIGITS_TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
-class PoTranslations(gettext.NullTranslations):
-    """gettext translations read from a `.po` file (msgid/msgstr pairs)."""
+def read_catalog(data: bytes, language: str) -> Catalog:
+    """A `.po` file read by Babel: plural forms from its header, fuzzy flags kept. (Babel
+    is imported when a catalog is first read: `hasteh --version` needs none.)"""
+    from babel.messages.pofile import read_po
 
-    def __init__(self, catalog: dict[str, str]) -> None:
-        super().__init__()
-        self._catalog = catalog
+    return read_po(io.BytesIO(data), locale=language, abort_invalid=True)
 
-    def gettext(self, message: str) -> str:
-        return self._catalog.get(message) or message
 
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return self.gettext(msgid1 if n == 1 else msgid2)
+def compile_catalog(data: bytes, language: str) -> gettext.GNUTranslations:
+    """A `.po` file as gettext translations, compiled in memory to a GNU `.mo`: plural
+    forms (`ngettext`) follow the file's Plural-Forms header, and fuzzy or empty entries
+    fall back to the English message."""
+    from babel.messages.mofile import write_mo
+
+    compiled = io.BytesIO()
+    write_mo(compiled, read_catalog(data, language), use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 def parse_po(text: str) -> dict[str, str]:
-    """Parse the subset of the PO format we write: msgid/msgstr with continued strings."""
-    catalog: dict[str, str] = {}
-    key: str | None = None
-    current: list[str] = []
-    field = ""
+    """msgid -> msgstr of the translated messages of a `.po` text (singular ones; not
+    fuzzy: a fuzzy entry is a guess a translator has not confirmed, so it is not shown)."""
+    from babel.messages.pofile import read_po
 
-    def flush() -> None:
-        nonlocal key
-        if field == "msgstr" and key is not None:
-            value = "".join(current)
-            if key and value:
-                catalog[key] = value
-            key = None
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("msgid "):
-            flush()
-            field, current = "msgid", [ast.literal_eval(line[6:])]
-        elif line.startswith("msgstr "):
-            key = "".join(current)
-            field, current = "msgstr", [ast.literal_eval(line[7:])]
-        elif line.startswith('"'):
-            current.append(ast.literal_eval(line))
-    flush()
-    return catalog
+    catalog = read_po(io.StringIO(text), abort_invalid=True)
+    return {
+        m.id: m.string
+        for m in catalog
+        if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+        if not m.fuzzy
+    }
 
 
 @cache
 def translations(language: str) -> gettext.NullTranslations:
+    """The translations of `language` (none for English, the message ids' language),
+    from its `.po` file (`compile_catalog`)."""
     if language not in LANGUAGES or language == "en":
         return gettext.NullTranslations()
     po = _LOCALE_DIR / language / "LC_MESSAGES" / "hasteh.po"
-    return PoTranslations(parse_po(po.read_text(encoding="utf-8")))
+    return compile_catalog(po.read_bytes(), language)
 
 
 #: A language chosen for the current context (a web request's session), over HASTEH_LANG.

@@ -104,7 +104,7 @@ def _web() -> None:
     link it is the "closed" page, which still goes through templates and the catalog)."""
     from starlette.testclient import TestClient
 
-    from hasteh.web.app import create_web
+    from hasteh.web.factory import create_web
 
     with tempfile.TemporaryDirectory() as folder:
         web = create_web(Path(folder), launch_token=os.urandom(16).hex(), port=8000)

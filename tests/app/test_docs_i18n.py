@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     *sorted((ROOT / "src/hasteh/app").glob("*.py")),
     ROOT / "src/hasteh/cli/cells.py",
+    ROOT / "src/hasteh/cli/common.py",
     ROOT / "src/hasteh/cli/concerns.py",
+    ROOT / "src/hasteh/cli/main.py",
+    ROOT / "src/hasteh/cli/transport.py",
 ]
 
 

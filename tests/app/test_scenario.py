@@ -161,13 +161,13 @@ def test_sixth_member_refused_and_cap_above_seven_refused(make_ws, relay) -> Non
     assert "The cell is full (5 members)" in str(refused.value)
     assert len(cells.find_cell(a, CELL).org.proposals) == before
     with pytest.raises(BadInput) as too_big:
-        cells.change_settings(a, CELL, cap=8, deadline=a.now() + 86_400)
+        decisions.change_settings(a, CELL, cap=8, deadline=a.now() + 86_400)
     assert too_big.value.reason == "cap-above-hard-limit"
     assert "more than 7 members" in str(too_big.value)
     with pytest.raises(BadInput):
         cells.create_cell(a, "big", cover_name="x", relays=[relay.url], cap=9)
     # Raising the cap to 6 by decision works, and then the sixth can come in.
-    opened = cells.change_settings(a, CELL, cap=6, deadline=a.now() + 86_400)
+    opened = decisions.change_settings(a, CELL, cap=6, deadline=a.now() + 86_400)
     settle_relay(members)
     for m in members:
         decisions.vote(m, CELL, str(opened.number), position="agree")  # type: ignore[attr-defined]

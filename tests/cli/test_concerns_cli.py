@@ -80,11 +80,12 @@ def test_object_alarm_and_review_from_the_terminal(tmp_path: Path, cli_relay: Re
 
 
 def test_help_teaches(tmp_path: Path) -> None:
-    """The help says when to use each (in Persian: help is translated when loaded)."""
+    """The help says when to use each (in Persian: help is translated when the command
+    is looked up, in the run's language)."""
     for args, words in (
         (("object", "--help"), "یک مخالفت تازه‌وارد را رد می‌کند"),
         (("alarm", "--help"), "واژه‌های ایمنی یکسان نیستند"),
         (("cell", "review-seizure", "--help"), "نفوذی"),
     ):
-        code, out = run(tmp_path, *args)
+        code, out = run(tmp_path, *args, lang="fa")
         assert code == 0 and words in " ".join(out.split()), out

@@ -281,8 +281,8 @@ def test_settings_refused(unlocked: Web, values: dict[str, str]) -> None:
 
 
 def test_proxy_key_is_the_transport_one() -> None:
+    from hasteh.app.records import PROXY_KEY as WEB_PROXY_KEY
     from hasteh.transport.registry import PROXY_KEY
-    from hasteh.web.views.common import PROXY_KEY as WEB_PROXY_KEY
 
     assert WEB_PROXY_KEY == PROXY_KEY
 
@@ -362,9 +362,9 @@ def web_msgids() -> set[str]:
 def table_msgids() -> set[str]:
     """Messages the views keep in tables (notices, kinds, positions, next steps)."""
     from hasteh.web import appcalls
-    from hasteh.web.views import cell, courier, decision, join
+    from hasteh.web.views import common, courier, decision, join
 
-    found = {*cell.NOTICES.values(), *cell.KIND_NAMES.values(), *join.NOTICES.values()}
+    found = {*common.NOTICES.values(), *common.KIND_NAMES.values(), *join.NOTICES.values()}
     found |= {*courier.COURIER_NOTICES.values(), *appcalls.WEB_NEXT_STEPS.values()}
     found |= set(appcalls.CARD_NEXT_STEPS.values())
     found |= {label for choices in decision.POSITIONS.values() for _, label in choices}

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from hasteh.app.errors import CardError, NoRelay
+from hasteh.app.constants import SUITE, card_fingerprint, cover_name_of
+from hasteh.app.errors import BadInput, CardError, NoRelay, clean_or_refuse
 from hasteh.app.records import Invitation, default_relays, save_invitation
-from hasteh.app.runtime import SUITE, card_fingerprint, cover_name_of
 from hasteh.envelope import claimed_mailbox
 from hasteh.errors import msgpack_decode
-from hasteh.i18n import parse_digits
+from hasteh.i18n import _, parse_digits
 from hasteh.mls.cipher_suite import get_suite
 from hasteh.mls.credential import BasicCredential
 from hasteh.mls.errors import MLSError
@@ -200,9 +200,6 @@ def create_card(
 ) -> str:
     """Make a card: a fresh signing key and KeyPackage (used for this one cell only), a
     random pickup mailbox, kept in the vault as a pending invitation. Returns the code."""
-    from hasteh.app.errors import BadInput, clean_or_refuse
-    from hasteh.i18n import _
-
     name = clean_or_refuse(cover_name)
     if not 1 <= days <= 30:
         raise BadInput("days", _("A card is valid for 1 to 30 days."))

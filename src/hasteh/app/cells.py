@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.errors import BadInput, NoRelay, UnknownCell, clean_or_refuse
+from hasteh.app.cards import _check_relay
+from hasteh.app.errors import BadInput, NoRelay, UnknownCell, UnknownMember, clean_or_refuse
 from hasteh.app.records import (
     CellRecord,
     cell_ids,
@@ -109,8 +110,6 @@ def create_cell(
     expiry_days: int | None = None,
 ) -> CellRuntime:
     """Create a cell with this profile as its only member (leaf 0)."""
-    from hasteh.app.cards import _check_relay
-
     title = clean_or_refuse(name, limit=200)
     cover = clean_or_refuse(cover_name)
     if expiry_days is None:
@@ -208,8 +207,6 @@ def members(ws: Workspace, cell: str) -> list[MemberView]:
 
 
 def find_member(rt: CellRuntime, cover_name: str) -> int:
-    from hasteh.app.errors import UnknownMember
-
     wanted = cover_name.strip()
     for m in rt.org.members.values():
         if m.cover_name == wanted:
@@ -230,41 +227,3 @@ def store_new_cell(ws: Workspace, conn: Connection, rt: CellRuntime) -> None:
     save_cell(conn, rt.record)
     registry.add_mailbox(conn, rt.record.mailbox, rt.record.relays)
     ws._cells[rt.group_id] = rt
-
-
-def change_settings(
-    ws: Workspace,
-    cell: str,
-    *,
-    deadline: int,
-    cap: int | None = None,
-    admission: str | None = None,
-    expiry_days: int | None = None,
-) -> object:
-    """Open a consent decision to change the cell's settings (carried out once adopted).
-    A cap above the hard limit (7) is refused here, before anything is sent."""
-    from hasteh.app.decisions import open_decision
-
-    rt = find_cell(ws, cell)
-    s = rt.org.settings
-    settings = validate_settings(
-        s.size_cap if cap is None else cap,
-        s.admission if admission is None else admission,
-        s.message_expiry // DAY if expiry_days is None else expiry_days,
-    )
-    if settings.size_cap < len(rt.org.members):
-        raise BadInput(
-            "cap-below-members",
-            _("The cap cannot be below the number of members now ({count}).").format(
-                count=display_number(len(rt.org.members))
-            ),
-        )
-    question = _("Change the settings: cap {cap}, admission {admission}, expiry {days} days?")
-    text = question.format(
-        cap=display_number(settings.size_cap),
-        admission=settings.admission,
-        days=display_number(settings.message_expiry // DAY),
-    )
-    return open_decision(
-        ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
-    )

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 from hasteh.app import runtime
 from hasteh.app.cells import all_cells
+from hasteh.app.mailboxes import relays_in_use
 from hasteh.app.sync import SyncReport, _Batch, _sink, carry_out
-from hasteh.app.write_auth import relays_in_use
 from hasteh.transport import courier
 from hasteh.transport.courier import DEFAULT_COST, KdfCost
 from hasteh.vault import Connection

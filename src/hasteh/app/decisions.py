@@ -5,7 +5,7 @@ Kinds (as typed on the command line): ``consent``, ``proposal``, ``single``,
 (a count only). Protective defaults come from org: results are hidden until close,
 stances are deleted from every vault at close (only the outcome is kept), and
 ``outcome_only`` keeps not even the counts. A decision with a motion (remove a member,
-change the settings) is carried out by a member's client once adopted (`sync.carry_out`).
+change the settings) is carried out by a member's client once adopted (`runtime.carry_out`).
 
 Decisions are referred to by their number in `show` (1, 2, …, by opening time; Persian
 digits accepted) or by the start of their id.
@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cells import find_cell, find_member
+from hasteh.app.cells import DAY, find_cell, find_member, validate_settings
 from hasteh.app.errors import BadInput, UnknownDecision
 from hasteh.app.runtime import CellRuntime
-from hasteh.i18n import _, parse_digits, whole_number
+from hasteh.i18n import _, display_number, parse_digits, whole_number
+from hasteh.jalali import to_gregorian
 from hasteh.org import (
     Choice,
     Choices,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "DecisionSummary",
+    "change_settings",
     "close",
     "close_due",
     "open_decision",
@@ -105,9 +107,7 @@ def parse_deadline(text: str, now: int) -> int:
     mm = int(date_match.group(5) or (59 if date_match.group(4) is None else 0))
     try:
         if y < 1700:
-            import jdatetime
-
-            local = jdatetime.datetime(y, mo, d, hh, mm).togregorian()
+            local = to_gregorian(y, mo, d, hh, mm)
             return int(local.astimezone(UTC).timestamp())
         return int(datetime(y, mo, d, hh, mm).astimezone(UTC).timestamp())
     except ValueError:
@@ -248,8 +248,6 @@ def close(ws: Workspace, cell: str, decision: str) -> DecisionSummary:
     """Close a decision (after its deadline, or once everyone took part): the outcome is
     computed, sent, and the stances are deleted everywhere. An adopted motion is then
     carried out."""
-    from hasteh.app.sync import carry_out
-
     rt = find_cell(ws, cell)
     rt.require_group()
     d = _find(rt, decision)
@@ -258,20 +256,18 @@ def close(ws: Workspace, cell: str, decision: str) -> DecisionSummary:
             "already-closed", _("This decision is already closed."), _("Nothing was changed.")
         )
     runtime.send_event(ws, rt, DecisionClosed(d.decision_id, org.compute_outcome(d)))
-    carry_out(ws, rt)
+    runtime.carry_out(ws, rt)
     return _summary(rt, rt.org.decisions[d.decision_id])
 
 
 def close_due(ws: Workspace, cell: str) -> list[DecisionSummary]:
     """Close every decision whose deadline has passed."""
-    from hasteh.app.sync import carry_out
-
     rt = find_cell(ws, cell)
     closed = []
     for event in org.close_due(rt.org, ws.now()):
         runtime.send_event(ws, rt, event)
         closed.append(_summary(rt, rt.org.decisions[org.EventId(event.decision_id)]))
-    carry_out(ws, rt)
+    runtime.carry_out(ws, rt)
     return closed
 
 
@@ -308,3 +304,39 @@ def show(ws: Workspace, cell: str) -> list[DecisionSummary]:
     """Every decision, by number (sorted once, not once per decision)."""
     rt = find_cell(ws, cell)
     return [_summary(rt, d, number) for number, d in enumerate(_decisions(rt), 1)]
+
+
+def change_settings(
+    ws: Workspace,
+    cell: str,
+    *,
+    deadline: int,
+    cap: int | None = None,
+    admission: str | None = None,
+    expiry_days: int | None = None,
+) -> object:
+    """Open a consent decision to change the cell's settings (carried out once adopted).
+    A cap above the hard limit (7) is refused here, before anything is sent."""
+    rt = find_cell(ws, cell)
+    s = rt.org.settings
+    settings = validate_settings(
+        s.size_cap if cap is None else cap,
+        s.admission if admission is None else admission,
+        s.message_expiry // DAY if expiry_days is None else expiry_days,
+    )
+    if settings.size_cap < len(rt.org.members):
+        raise BadInput(
+            "cap-below-members",
+            _("The cap cannot be below the number of members now ({count}).").format(
+                count=display_number(len(rt.org.members))
+            ),
+        )
+    question = _("Change the settings: cap {cap}, admission {admission}, expiry {days} days?")
+    text = question.format(
+        cap=display_number(settings.size_cap),
+        admission=settings.admission,
+        days=display_number(settings.message_expiry // DAY),
+    )
+    return open_decision(
+        ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
+    )

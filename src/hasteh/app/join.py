@@ -18,7 +18,6 @@ import msgspec
 
 from hasteh import org
 from hasteh.app import frames, runtime
-from hasteh.app.errors import JoinRefused, NothingToJoin
 from hasteh.app.records import (
     CellRecord,
     Invitation,
@@ -41,7 +40,7 @@ from hasteh.vault import cursors as vcursors
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["join", "join_from_package", "waiting_invitations"]
+__all__ = ["join_from_package", "waiting_invitations"]
 
 #: At most this many relays in a handed-over history (as on a card).
 MAX_RELAYS: Final = 8
@@ -161,19 +160,3 @@ def _record_refusal(conn: Connection, invitation: Invitation, reason: str) -> No
 
 def waiting_invitations(ws: Workspace) -> list[Invitation]:
     return ws.vault.read(invitations)
-
-
-def join(ws: Workspace) -> list[str]:
-    """Pick up every Welcome waiting for our cards; the names of the cells joined.
-    Raises `JoinRefused` if nothing was joined and a join package was refused (this
-    time or before), else `NothingToJoin` if nothing arrived."""
-    from hasteh.app.sync import sync
-
-    waiting = len(waiting_invitations(ws))
-    report = sync(ws)
-    if not report.joined:
-        refused = sum(inv.refused for inv in waiting_invitations(ws))
-        if refused:
-            raise JoinRefused(waiting, refused)
-        raise NothingToJoin(waiting)
-    return report.joined

@@ -23,17 +23,25 @@ from typing import TYPE_CHECKING, Any
 
 from hasteh import vault as vault_pkg
 from hasteh.transport import registry
-from hasteh.transport.relay_client import RelayClient
 from hasteh.vault import Vault
 from hasteh.vault.keyfile import KdfParams
 
 if TYPE_CHECKING:
     from hasteh.app.runtime import CellRuntime
+    from hasteh.transport.relay_client import RelayClient
 
 __all__ = ["Workspace", "open_workspace"]
 
 Rng = Callable[[int], bytes]
 Clock = Callable[[], float]
+
+
+def _relay_client(url: str, proxy: str | None) -> RelayClient:
+    """A relay client (httpx), imported when the first relay is contacted: commands that
+    only read the profile start without loading the network stack."""
+    from hasteh.transport.relay_client import RelayClient
+
+    return RelayClient(url, proxy=proxy, timeout=30.0)
 
 
 @dataclass(eq=False)
@@ -46,7 +54,7 @@ class Workspace:
     proxy: str | None = None
     #: Makes relay clients; tests may swap in another factory.
     client_factory: Callable[[str, str | None], RelayClient] = field(
-        default=lambda url, proxy: RelayClient(url, proxy=proxy, timeout=30.0)
+        default=lambda url, proxy: _relay_client(url, proxy)
     )
     _clients: dict[str, RelayClient] = field(default_factory=dict, repr=False)
     _cells: dict[bytes, CellRuntime] = field(default_factory=dict, repr=False)

@@ -6,8 +6,14 @@
 | ``app.invite.<pickup hex>`` | `Invitation`   | a card we made: its secrets until joined |
 | ``transport.relays``        | ``list[str]``  | default relays for new cells and cards |
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
+| ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
+| ``web.language``            | ``str``        | the web face's language |
+| ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 
-(The last two are the web settings page's; the app reads them as defaults.)
+The faces set the relays, expiry, proxy and language on their settings pages; the app
+reads the first two as defaults. Every key is named here, and only here above
+`transport` (`transport.registry` keeps its own, below the app: `PROXY_KEY` is its); the
+faces read and write them through the functions below, never by key.
 
 MLS group state lives in the vault's `epochs` table (saving epoch n deletes older ones),
 the cell's org log in `events` (one row per accepted event, in the order this device
@@ -21,6 +27,7 @@ from typing import Final
 
 import msgspec
 
+from hasteh.transport.registry import PROXY_KEY as PROXY_KEY
 from hasteh.vault import Connection
 from hasteh.vault.db import secrets_deleted
 from hasteh.vault.settings import delete_setting, get_setting, set_setting, setting_keys
@@ -29,6 +36,10 @@ CELL_PREFIX: Final = "app.cell."
 INVITE_PREFIX: Final = "app.invite."
 RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
+LANGUAGE_KEY: Final = "web.language"
+#: The key of the embedded relay's SQLCipher database (hex), one per profile.
+EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
+DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
 
 
 class PendingCommit(msgspec.Struct, frozen=True):
@@ -171,4 +182,41 @@ def set_default_relays(conn: Connection, relays: list[str]) -> None:
 
 
 def default_expiry_days(conn: Connection) -> int:
-    return get_setting(conn, CHAT_EXPIRY_KEY, int, 14)
+    return get_setting(conn, CHAT_EXPIRY_KEY, int, DEFAULT_CHAT_EXPIRY_DAYS)
+
+
+def set_default_expiry_days(conn: Connection, days: int) -> None:
+    set_setting(conn, CHAT_EXPIRY_KEY, days)
+
+
+def proxy_url(conn: Connection) -> str:
+    """The SOCKS proxy relays are reached through ("" for none; `transport.registry`
+    reads the same setting when it opens a relay client)."""
+    return get_setting(conn, PROXY_KEY, str, "") or ""
+
+
+def set_proxy_url(conn: Connection, url: str) -> None:
+    """Set the SOCKS proxy; "" removes it (relays are then reached directly)."""
+    if url:
+        set_setting(conn, PROXY_KEY, url)
+    else:
+        delete_setting(conn, PROXY_KEY)
+
+
+def profile_language(conn: Connection) -> str | None:
+    """The language this profile's person chose in the web face, if any."""
+    return get_setting(conn, LANGUAGE_KEY, str)
+
+
+def set_profile_language(conn: Connection, language: str) -> None:
+    set_setting(conn, LANGUAGE_KEY, language)
+
+
+def embedded_relay_key(conn: Connection) -> bytes | None:
+    """The key of the embedded relay's database (made by the web face on first use)."""
+    stored = get_setting(conn, EMBEDDED_RELAY_KEY, str)
+    return bytes.fromhex(stored) if stored is not None and len(stored) == 64 else None
+
+
+def set_embedded_relay_key(conn: Connection, key: bytes) -> None:
+    set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING
 from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import find_cell, find_member
+from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.decisions import DecisionSummary, open_decision
 from hasteh.app.errors import BadInput
+from hasteh.app.sync import SyncReport, sync
 from hasteh.i18n import _
 from hasteh.org import Alarm, MemberSeized, SeizureReviewed
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
-    from hasteh.app.sync import SyncReport
 
 __all__ = [
     "ALARM_KINDS",
@@ -36,15 +37,6 @@ __all__ = [
     "review_seizure",
     "seized",
 ]
-
-#: The alarms a member raises by hand (`raise_alarm`), with the English text members see
-#: (a gettext msgid). The slug travels in the `Alarm` event; each face translates it.
-ALARM_KINDS: dict[str, str] = {
-    "safety-words-differ": "the safety words differ",
-    "unknown-member": "someone in the cell is not who they say they are",
-    "device-at-risk": "a member's device may be watched or taken",
-    "other": "something is wrong",
-}
 
 
 def propose_removal(
@@ -61,8 +53,6 @@ def propose_removal(
 def seized(ws: Workspace, cell: str, member: str, *, note: str = "") -> SyncReport:
     """Report `member`'s device as seized and remove it now; returns the sync that sent
     the commit (if a relay is reachable; otherwise it waits in the outbox or a bundle)."""
-    from hasteh.app.sync import sync
-
     rt = find_cell(ws, cell)
     rt.require_group()
     leaf = find_member(rt, member)

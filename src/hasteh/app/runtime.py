@@ -42,6 +42,11 @@ import msgspec
 
 from hasteh import org
 from hasteh.app import frames
+from hasteh.app.cards import decode_card
+from hasteh.app.constants import CONFIG as CONFIG
+from hasteh.app.constants import SUITE as SUITE
+from hasteh.app.constants import card_fingerprint as card_fingerprint
+from hasteh.app.constants import cover_name_of as cover_name_of
 from hasteh.app.errors import AppError, NotAMember, UnknownCell, mls_errors, refused
 from hasteh.app.parked import park
 from hasteh.app.records import (
@@ -60,10 +65,8 @@ from hasteh.mls.framing import peek_epoch
 from hasteh.mls.group import (
     ApplicationData,
     CommitApplied,
-    GroupConfig,
     GroupState,
 )
-from hasteh.mls.leaf_node import LeafNode
 from hasteh.mls.proposals import Add, Proposal, Remove
 from hasteh.mls.tree_math import LeafIndex as LeafIndexMLS
 from hasteh.org import (
@@ -77,7 +80,6 @@ from hasteh.org import (
     OrgError,
     OrgState,
 )
-from hasteh.org.names import clean_name
 from hasteh.transport.outbox import Arrival, decode_auth, delivery_id, stage
 from hasteh.vault import Connection
 from hasteh.vault import cursors as vcursors
@@ -89,29 +91,8 @@ from hasteh.vault.db import secrets_deleted
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-#: The cipher suite of new cells: MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519.
-SUITE = 1
-#: Handshakes as PrivateMessages: even a member's relay sees no membership change.
-CONFIG = GroupConfig(encrypt_handshake=True)
 _TALK_KINDS = ("talk.message", "talk.delete")  # threads go along: messages need them
 T = TypeVar("T")
-
-
-def card_fingerprint(leaf: LeafNode) -> bytes:
-    """What `NewcomerProposed.card_fingerprint` holds: SHA-256 over a label and the card's
-    signature key, recomputable from the ratchet tree once the newcomer is added."""
-    return hashlib.sha256(b"hasteh/card/v1\x00" + leaf.signature_key).digest()
-
-
-def cover_name_of(leaf: LeafNode) -> str:
-    """The cover name a credential carries, cleaned (`hasteh.org.names`); "?" for one that
-    is not a clean name (the commit then differs from the approved name: an alarm)."""
-    identity = bytes(getattr(leaf.credential, "identity", b""))
-    try:
-        name = identity.decode("utf-8")
-        return name if clean_name(name) == name else "?"
-    except (UnicodeDecodeError, OrgError):
-        return "?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -896,8 +877,6 @@ def _cursor(cursors: dict[str, str], relays: list[str]) -> int:
 def _stage_join_package(
     ws: Workspace, rt: CellRuntime, conn: Connection, pending: PendingCommit
 ) -> None:
-    from hasteh.app.cards import decode_card
-
     group = rt.require_group()
     card = decode_card(pending.card, now=None)
     cursors = {r: vcursors.get_cursor(conn, r, rt.record.mailbox) or "0" for r in rt.record.relays}
@@ -1020,8 +999,6 @@ def plan(ws: Workspace, rt: CellRuntime) -> str | None:
                 and org.admission_status(a, state) == "approved"
                 and len(state.members) < state.settings.size_cap
             ):
-                from hasteh.app.cards import decode_card
-
                 intent, card = "add", held
                 proposals = [Add(decode_card(held, now=None).key_package)]
                 break
@@ -1065,3 +1042,23 @@ def settings_to_carry_out(rt: CellRuntime) -> list[org.Decision]:
 
 def describe_leaf(rt: CellRuntime, leaf: int) -> str:
     return rt.org.cover_name(leaf) or _("(unknown)")
+
+
+def carry_out(ws: Workspace, rt: CellRuntime) -> int:
+    """Stage what this member is responsible for in `rt`; how many actions. Here rather
+    than in `sync` because closing a decision by hand carries it out too (`decisions`)."""
+    done = 0
+    for decision in settings_to_carry_out(rt):
+        send_event(ws, rt, org.SettingsChanged(decision.decision_id))
+        done += 1
+    # Deadlines close decisions by themselves: the member with the lowest leaf (the one
+    # who also carries out adopted settings) sends the closing event with the outcome,
+    # which every member recomputes and checks. Anyone may still close by hand.
+    if responsible(rt):
+        for event in org.close_due(rt.org, ws.now()):
+            send_event(ws, rt, event)
+            done += 1
+    if plan(ws, rt) is not None:
+        done += 1
+    done += resend_refused(ws, rt)
+    return done

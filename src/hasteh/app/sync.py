@@ -11,15 +11,16 @@ One round:
    mailbox is the relay's acceptance: it is merged there, in order, and the Welcome goes
    out. A commit of someone else in our commit's epoch means ours lost: it is dropped
    and rebuilt on the new epoch (`runtime.plan`) if still wanted.
-3. **Plan** what this member is responsible for: key rotation after a seizure, removals,
-   Adds of approved newcomers, adopted settings changes.
+3. **Plan** what this member is responsible for (`runtime.carry_out`): key rotation after
+   a seizure, removals, Adds of approved newcomers, adopted settings changes.
 
 Rounds repeat (at most `rounds`) while anything moved. Every membership commit is
 checked by org's policy against the log as it is folded; a commit without an
 authorizing proposal or decision becomes an alarm every member sees, naming the
 committer's cover name (`alarms`).
 
-Expired chat is swept from memory and from the vault first (`sweep`).
+Expired chat is swept from memory and from the vault first (`expiry.sweep`, also
+`sync.sweep`). `join` is one round that reports the cells joined (`hasteh join`).
 """
 
 from __future__ import annotations
@@ -30,23 +31,26 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cells import all_cells
-from hasteh.app.join import join_from_package
-from hasteh.app.records import delete_invitation, invitations
+from hasteh.app.cells import all_cells, find_cell
+from hasteh.app.constants import ALARM_KINDS
+from hasteh.app.errors import JoinRefused, NothingToJoin
+from hasteh.app.expiry import sweep as sweep
+from hasteh.app.join import join_from_package, waiting_invitations
+from hasteh.app.mailboxes import read_auth_for
+from hasteh.app.records import invitations
 from hasteh.app.runtime import CellRuntime
-from hasteh.app.write_auth import read_auth_for
+from hasteh.app.runtime import carry_out as carry_out
 from hasteh.envelope import Envelope
-from hasteh.org import SettingsChanged
+from hasteh.i18n import _, display_number
 from hasteh.transport import outbox
 from hasteh.transport.errors import TransportError
 from hasteh.transport.outbox import Arrival
 from hasteh.vault import Connection, Vault
-from hasteh.vault import events as vevents
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["AlarmView", "SyncReport", "alarms", "sweep", "sync"]
+__all__ = ["AlarmView", "SyncReport", "alarms", "carry_out", "join", "sweep", "sync"]
 
 T = TypeVar("T")
 Sink = Callable[[Connection, Envelope, Arrival], None]
@@ -137,31 +141,12 @@ def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
     return found
 
 
-def carry_out(ws: Workspace, rt: CellRuntime) -> int:
-    """Stage what this member is responsible for in `rt`; how many actions."""
-    done = 0
-    for decision in runtime.settings_to_carry_out(rt):
-        runtime.send_event(ws, rt, SettingsChanged(decision.decision_id))
-        done += 1
-    # Deadlines close decisions by themselves: the member with the lowest leaf (the one
-    # who also carries out adopted settings) sends the closing event with the outcome,
-    # which every member recomputes and checks. Anyone may still close by hand.
-    if runtime.responsible(rt):
-        for event in org.close_due(rt.org, ws.now()):
-            runtime.send_event(ws, rt, event)
-            done += 1
-    if runtime.plan(ws, rt) is not None:
-        done += 1
-    done += runtime.resend_refused(ws, rt)
-    return done
-
-
 def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
     """Deliver, fetch, process and commit until nothing moves (see the module docstring)."""
     report = SyncReport()
     report.swept = sweep(ws)
     outbox.recover(ws.vault, now=ws.clock())
-    for _ in range(rounds):
+    for _round in range(rounds):
         batch = _Batch(ws)
         sink = _sink(ws, batch, report)
         read_auth = read_auth_for(ws)
@@ -207,28 +192,19 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
     return report
 
 
-def sweep(ws: Workspace) -> int:
-    """Delete expired chat from memory and from the vault; forget expired cards."""
-    now = ws.now()
-    total = 0
-    for rt in all_cells(ws):
-        expired = org.expire(rt.base, now)
-        if expired.forget:
-            rt.base = expired.state
-            rt.forget.update(expired.forget)
-            rt.ids.difference_update(expired.forget)
-            runtime.refresh_view(rt)
-            total += len(expired.forget)
-            runtime.write(ws, rt, lambda conn: None)
-
-    def run(conn: Connection) -> int:
-        gone = vevents.delete_expired(conn, float(now))
-        for inv in invitations(conn):
-            if inv.expires_at + 86_400 < now:
-                delete_invitation(conn, inv.pickup)
-        return gone
-
-    return total + ws.vault.write(run)
+def join(ws: Workspace) -> list[str]:
+    """Pick up every Welcome waiting for our cards; the names of the cells joined. It is
+    one sync round (here, above `sync`, rather than in `join`, which `sync` uses).
+    Raises `JoinRefused` if nothing was joined and a join package was refused (this time
+    or before), else `NothingToJoin` if nothing arrived."""
+    waiting = len(waiting_invitations(ws))
+    report = sync(ws)
+    if not report.joined:
+        refused = sum(inv.refused for inv in waiting_invitations(ws))
+        if refused:
+            raise JoinRefused(waiting, refused)
+        raise NothingToJoin(waiting)
+    return report.joined
 
 
 class _Values(dict[str, Any]):
@@ -283,9 +259,6 @@ NOTICES: dict[str, str] = {
 def _manual_note(note: str, subject: str) -> str:
     """An alarm raised by hand is stored as ``kind: note``; show the kind in words (in
     the UI language) and, when a member was named, who it is about."""
-    from hasteh.app.removal import ALARM_KINDS
-    from hasteh.i18n import _
-
     kind, _sep, rest = note.partition(": ")
     words = _(ALARM_KINDS[kind]) if kind in ALARM_KINDS else kind
     if subject:
@@ -296,9 +269,6 @@ def _manual_note(note: str, subject: str) -> str:
 def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
     """Every alarm of the cell, oldest first, as text in the UI language: the log's
     alarms (every member sees them), then this device's own notices."""
-    from hasteh.app.cells import find_cell
-    from hasteh.i18n import _, display_number
-
     rt = find_cell(ws, cell)
     found = []
     for a in rt.org.alarms:

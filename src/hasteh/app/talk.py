@@ -1,7 +1,7 @@
 """Talk: say something in a cell's thread, read what is still held.
 
 Messages disappear: each carries `expires_at`, by default the cell's `message_expiry`
-(14 days) after it was sent, and never later. `sync.sweep` deletes expired messages from
+(14 days) after it was sent, and never later. `expiry.sweep` deletes expired messages from
 memory and from the vault (the event rows, with `secure_delete`), on every sync and
 before every read. There are no read receipts, typing indicators or online status.
 """
@@ -17,6 +17,7 @@ from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import DEFAULT_THREAD, find_cell
 from hasteh.app.errors import BadInput
+from hasteh.app.expiry import sweep
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import _
 from hasteh.org import MessagePosted, ThreadOpened
@@ -118,8 +119,6 @@ def _view(rt: CellRuntime, titles: dict[org.EventId, str], me: int, m: org.Messa
 
 def read(ws: Workspace, cell: str, *, thread: str | None = None) -> list[MessageView]:
     """Messages still held (oldest first), in one thread or in all."""
-    from hasteh.app.sync import sweep
-
     sweep(ws)
     rt = find_cell(ws, cell)
     me = rt.own_leaf if rt.active else -1
@@ -148,8 +147,6 @@ def read_page(
     """One page of a thread's messages still held (default: the cell's first thread),
     newest page first, after the expiry sweep. Costs the page, not the thread: org keeps
     each thread's messages in posting order. Threads sharing a title are read as one."""
-    from hasteh.app.sync import sweep
-
     page, size = max(0, page), max(1, size)
     sweep(ws)
     rt = find_cell(ws, cell)

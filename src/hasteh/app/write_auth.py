@@ -21,8 +21,7 @@ the credentials; the relay protocol and the outbox only carry them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -31,16 +30,11 @@ from hasteh.app.records import CellRecord, Invitation
 from hasteh.envelope import WRITE_KEY_SIZE, WriteAuth
 from hasteh.mls.group import GroupState
 
-if TYPE_CHECKING:
-    from hasteh.app.profile import Workspace
-
 __all__ = [
     "cell_write_auth",
     "commit_write_auth",
     "pickup_write_auth",
     "pickup_write_key",
-    "read_auth_for",
-    "relays_in_use",
     "write_key",
 ]
 
@@ -93,34 +87,3 @@ def invitation_read_auth(invitation: Invitation) -> WriteAuth | None:
     if not invitation.pickup_claim:
         return None
     return pickup_write_auth(invitation.pickup_claim)
-
-
-def read_auth_for(ws: Workspace) -> Callable[[str, bytes], WriteAuth | None]:
-    """(relay, mailbox) -> the key to read that mailbox with: the current epoch's key of a
-    cell, or the pickup key of one of our cards. Built once per sync round."""
-    from hasteh.app.cells import all_cells
-    from hasteh.app.records import invitations
-
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if rt.active}
-    cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
-
-    def auth(relay: str, mailbox: bytes) -> WriteAuth | None:
-        rt = cells.get(mailbox)
-        if rt is not None and rt.group is not None:
-            return cell_write_auth(rt.record, rt.group, relay)
-        card = cards.get(mailbox)
-        return invitation_read_auth(card) if card is not None else None
-
-    return auth
-
-
-def relays_in_use(ws: Workspace) -> set[str]:
-    """The relays this profile already talks to: its cells', its cards', its outbox's."""
-    from hasteh.app.cells import all_cells
-    from hasteh.app.records import invitations
-    from hasteh.transport.courier import profile_relays
-
-    used = {r for rt in all_cells(ws) for r in rt.record.relays}
-    used.update(r for inv in ws.vault.read(invitations) for r in inv.relays)
-    used.update(ws.vault.read(profile_relays))
-    return used

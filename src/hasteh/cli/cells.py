@@ -1,7 +1,7 @@
 """Cell commands: a thin shell over `hasteh.app` (create, cards, admission, join, talk,
-decisions, removal, seized, alarms, safety words), plus the app's part of `hasteh sync`.
+decisions, removal, seized, alarms, safety words). `hasteh sync` is `cli.transport`'s.
 
-Every command takes `--home` and the passphrase as the vault commands do (hidden prompt,
+Every command works on the root's `--home` and passphrase (`cli.profile`: hidden prompt,
 `HASTEH_PASSPHRASE` or `--passphrase-file`). A `HastehError` becomes its message and a
 next step on stderr, and exit code 1. Numbers are shown in the UI language's digits and
 dates in the Jalali calendar when the language is Persian; any digits are accepted.
@@ -10,39 +10,29 @@ dates in the Jalali calendar when the language is Persian; any digits are accept
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from hasteh.app import Workspace
+from hasteh.cli import concerns
+from hasteh.cli.common import (
+    CellArgument,
+    MemberArgument,
+    NewcomerArgument,
+    _n,
+    _print,
+    _status,
+    _workspace,
+    when,
+)
 from hasteh.cli.options import (
-    ENV_PASSPHRASE,
-    HomeOption,
-    PassphraseFileOption,
     handles_errors,
-    home_dir,
-    read_secret,
-    working,
 )
 from hasteh.i18n import (
     _,
-    current_language,
-    display_number,
-    persian_digits,
     whole_number,
 )
-from hasteh.transport.relay_client import RelayClient
-from hasteh.vault import Vault, unlock
 
-out = Console()
-
-CellArgument = typer.Argument(..., help=_("The cell: its name, or the id shown by `cell list`."))
-MemberArgument = typer.Argument(..., help=_("The member's cover name in this cell."))
-NewcomerArgument = typer.Argument(..., help=_("The newcomer's cover name (from their card)."))
 RelaysOption = typer.Option([], "--relay", help=_("Relay URL; repeat for more."))
 OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR image (PNG)."))
 OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
@@ -50,36 +40,6 @@ ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in orde
 DeadlineOption = typer.Option(
     "+3d", "--deadline", help=_("When it closes: +3d, +12h, 2026-05-01 18:00 or ۱۴۰۵-۰۲-۱۱.")
 )
-
-
-def _print(text: str) -> None:
-    out.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
-def _n(value: int) -> str:
-    return display_number(value)
-
-
-def when(ts: int) -> str:
-    """A date for display: Jalali with Persian digits in Persian, ISO otherwise."""
-    if current_language() == "fa":
-        import jdatetime
-
-        shown = jdatetime.datetime.fromtimestamp(ts).strftime("%Y/%m/%d %H:%M")
-        return persian_digits(shown)
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
-
-
-@contextmanager
-def _workspace(home: Path | None, passphrase_file: Path | None) -> Iterator[Workspace]:
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-    with working():
-        vault = unlock(home_dir(home), passphrase)
-    ws = Workspace(vault)
-    try:
-        yield ws
-    finally:
-        ws.close()
 
 
 def _int(value: str, what: str) -> int:
@@ -104,13 +64,11 @@ def cell_create(
         None, "--expiry-days", help=_("Days before chat expires (default 14).")
     ),
     relay: list[str] = RelaysOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Create a cell with you as its first member."""
     from hasteh.app import cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         rt = cells.create_cell(
             ws,
             name,
@@ -125,13 +83,11 @@ def cell_create(
 
 
 @handles_errors
-def cell_list(
-    home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
-) -> None:
+def cell_list() -> None:
     """Your cells."""
     from hasteh.app import cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = cells.list_cells(ws)
     if not found:
         _print(_("No cells yet. Create one with `hasteh cell create`, or join with a card."))
@@ -150,13 +106,11 @@ def cell_list(
 @handles_errors
 def cell_members(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """The members of a cell (cover names only)."""
     from hasteh.app import admission, cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = cells.members(ws, cell)
         waiting = admission.pending(ws, cell)
     for m in found:
@@ -179,13 +133,11 @@ def cell_members(
 @handles_errors
 def cell_safety_words(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Six words to compare in person with the other members."""
     from hasteh.app import cells
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         words = cells.safety_words(ws, cell)
     _print("  ".join(words))
     _print(_("Every member must see the same six words. If not, raise an alarm and meet."))
@@ -196,13 +148,11 @@ def cell_seized(
     cell: str = CellArgument,
     member: str = MemberArgument,
     note: str = typer.Option("", "--note", help=_("What happened (seen by the cell).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Emergency: a member's device was seized. Remove it now; the cell reviews later."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         report = removal.seized(ws, cell, member, note=note)
     _print(
         _("{name} is being removed and every member's keys will be rotated.").format(name=member)
@@ -220,13 +170,11 @@ def cell_settings(
         None, "--expiry-days", help=_("Days before chat expires.")
     ),
     deadline: str = DeadlineOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         if cap is None and admission is None and expiry_days is None:
             s = cells.find_cell(ws, cell).org.settings
             _print(
@@ -235,7 +183,7 @@ def cell_settings(
                 )
             )
             return
-        opened = cells.change_settings(
+        opened = decisions.change_settings(
             ws,
             cell,
             deadline=decisions.parse_deadline(deadline, ws.now()),
@@ -256,13 +204,11 @@ def cell_remove(
     cell: str = CellArgument,
     member: str = MemberArgument,
     deadline: str = DeadlineOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Propose removing a member (a consent decision; carried out once adopted)."""
     from hasteh.app import decisions, removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         opened = removal.propose_removal(
             ws, cell, member, deadline=decisions.parse_deadline(deadline, ws.now())
         )
@@ -278,13 +224,11 @@ def card(
     out_file: Path | None = OutOption,
     relay: list[str] = RelaysOption,
     days: str = typer.Option("7", "--days", help=_("Days the card stays valid (1-30).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Make your invitation card; hand it over in person only."""
     from hasteh.app import cards
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         code = cards.create_card(ws, cover_name, relays=relay or None, days=_int(days, "--days"))
     _print(code)
     if out_file is not None:
@@ -301,13 +245,11 @@ def card(
 def propose(
     cell: str = CellArgument,
     card_code: str = typer.Argument(..., help=_("The card code, or a file holding it.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Propose a newcomer whose card you received in person."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.propose(ws, cell, card_code)
     _print(
         _("{name} was proposed. Another member must vouch; then the cell approves.").format(
@@ -320,13 +262,11 @@ def propose(
 def vouch(
     cell: str = CellArgument,
     newcomer: str = NewcomerArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Vouch for a proposed newcomer ("I know this person")."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.vouch(ws, cell, newcomer)
     _status(view)
 
@@ -335,38 +275,22 @@ def vouch(
 def approve(
     cell: str = CellArgument,
     newcomer: str = NewcomerArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Approve a proposed newcomer."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.approve(ws, cell, newcomer)
     _status(view)
 
 
-def _status(view: object) -> None:
-    from hasteh.app.admission import AdmissionView
-
-    assert isinstance(view, AdmissionView)
-    _print(
-        _("{name}: approvals {have}/{need}, vouchers {v}. Run `hasteh sync` to send.").format(
-            name=view.cover_name, have=_n(view.approvals), need=_n(view.needed), v=_n(view.vouchers)
-        )
-    )
-    _print(view.needs)
-
-
 @handles_errors
-def join(
-    home: Path | None = HomeOption, passphrase_file: Path | None = PassphraseFileOption
-) -> None:
+def join() -> None:
     """Pick up the welcome for your card and join the cell."""
-    from hasteh.app import join as app_join
+    from hasteh.app import sync as app_sync
 
-    with _workspace(home, passphrase_file) as ws:
-        names = app_join.join(ws)
+    with _workspace() as ws:
+        names = app_sync.join(ws)
     for name in names:
         _print(
             _("You joined {name}. Compare safety words with the members in person.").format(
@@ -383,13 +307,11 @@ def say(
     cell: str = CellArgument,
     text: str = typer.Argument(..., help=_("What to say.")),
     thread: str | None = typer.Option(None, "--thread", help=_("Thread title (new if unknown).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Say something in the cell (it disappears after the cell's expiry)."""
     from hasteh.app import talk
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         sent = talk.say(ws, cell, text, thread=thread)
     _print(
         _("Queued. It disappears on {date}. Run `hasteh sync` to send.").format(
@@ -402,13 +324,11 @@ def say(
 def read(
     cell: str = CellArgument,
     thread: str | None = typer.Option(None, "--thread", help=_("Only this thread.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Read the messages still held (run `hasteh sync` first for new ones)."""
     from hasteh.app import talk
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         messages = talk.read(ws, cell, thread=thread)
     if not messages:
         _print(_("No messages."))
@@ -419,13 +339,11 @@ def read(
 @handles_errors
 def alarms(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Alarms of the cell: membership changes nobody authorized, disputed seizures."""
     from hasteh.app import sync
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = sync.alarms(ws, cell)
     if not found:
         _print(_("No alarms."))
@@ -453,13 +371,11 @@ def decide_open(
     remove: str | None = typer.Option(
         None, "--remove", help=_("Motion: remove this member if adopted.")
     ),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Open a decision of the cell."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         opened = decisions.open_decision(
             ws,
             cell,
@@ -488,13 +404,11 @@ def decide_vote(
         None, "--position", help=_("agree, object, abstain, disagree or block.")
     ),
     reason: str = typer.Option("", "--reason", help=_("Needed to object or block.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Take part in a decision."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         decisions.vote(
             ws, cell, decision, choices=list(choices or []), position=position, reason=reason
         )
@@ -505,13 +419,11 @@ def decide_vote(
 def decide_close(
     cell: str = CellArgument,
     decision: str = typer.Argument(..., help=_("The decision's number.")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Close a decision (after its deadline, or when everyone took part)."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         closed = decisions.close(ws, cell, decision)
     _show(closed)
 
@@ -543,13 +455,11 @@ def _show(d: object) -> None:
 @handles_errors
 def decide_show(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """The cell's decisions: open ones without results, closed ones with the outcome."""
     from hasteh.app import decisions
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = decisions.show(ws, cell)
     if not found:
         _print(_("No decisions."))
@@ -557,69 +467,7 @@ def decide_show(
         _show(d)
 
 
-# --- the app's part of `hasteh sync` -------------------------------------------------------
-
-
-def sync_hook(vault: Vault, client_for: Callable[[str], RelayClient]) -> list[str]:
-    """Run the app sync on the vault `hasteh sync` opened (registered with transport)."""
-    from hasteh.app import sync
-
-    ws = Workspace(vault, client_factory=lambda url, proxy: client_for(url))
-    report = sync.sync(ws)
-    lines = [
-        _("Cells: {received} messages processed, {commits} commits made.").format(
-            received=_n(report.received), commits=_n(report.commits_staged)
-        )
-    ]
-    lines += [_("You joined {name}.").format(name=name) for name in report.joined]
-    return lines
-
-
-def before_export_hook(vault: Vault) -> None:
-    """`courier export`: merge staged commits and queue Welcomes first (offline commit)."""
-    from hasteh.app import courier
-
-    courier.prepare_export(Workspace(vault))
-
-
-def import_hook(vault: Vault, data: bytes, code: str) -> list[str]:
-    """`courier import`: process the envelopes of our cells and cards in bundle order."""
-    from hasteh.app import courier
-
-    def confirm(unconfirmed: dict[str, int]) -> list[str]:
-        for url, count in sorted(unconfirmed.items()):
-            typer.echo(f"  {url}  ({count})")
-        question = _(
-            "This bundle also goes to relays you do not use. Contacting them shows them "
-            "your network address. Send there too?"
-        )
-        try:
-            return list(unconfirmed) if typer.confirm(question, default=False) else []
-        except typer.Abort:
-            return []
-
-    report = courier.import_bundle(Workspace(vault), data, code, confirm=confirm)
-    lines = [
-        _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}.").format(
-            mine=_n(report.for_me), queued=_n(report.queued), known=_n(report.known)
-        ),
-        _("Cells: {received} messages processed, {commits} commits made.").format(
-            received=_n(report.received), commits=_n(report.commits_staged)
-        ),
-    ]
-    lines += [_("You joined {name}.").format(name=name) for name in report.joined]
-    return lines
-
-
 def register(app: typer.Typer) -> None:
-    from hasteh.cli import transport
-
-    if sync_hook not in transport.SYNC_HOOKS:
-        transport.SYNC_HOOKS.append(sync_hook)
-    if before_export_hook not in transport.BEFORE_EXPORT_HOOKS:
-        transport.BEFORE_EXPORT_HOOKS.append(before_export_hook)
-    if not transport.IMPORT_HOOK:
-        transport.IMPORT_HOOK.append(import_hook)
     cell = typer.Typer(
         help=_("Your cells: create, members, settings, safety words."),
         no_args_is_help=True,
@@ -632,8 +480,6 @@ def register(app: typer.Typer) -> None:
     cell.command("seized", help=_("Emergency: remove a seized member's device now."))(cell_seized)
     cell.command("settings", help=_("Show the settings, or propose new ones."))(cell_settings)
     cell.command("remove", help=_("Propose removing a member (a decision)."))(cell_remove)
-    from hasteh.cli import concerns
-
     concerns.register(app, cell)
     app.add_typer(cell, name="cell")
     app.command("card", help=_("Make your invitation card; hand it over in person only."))(card)

@@ -12,11 +12,9 @@ on the cell's page in the web app. Each prints what the cell will see and remind
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from hasteh.cli.cells import (
+from hasteh.cli.common import (
     CellArgument,
     MemberArgument,
     NewcomerArgument,
@@ -25,7 +23,7 @@ from hasteh.cli.cells import (
     _workspace,
     when,
 )
-from hasteh.cli.options import HomeOption, PassphraseFileOption, handles_errors
+from hasteh.cli.options import handles_errors
 from hasteh.i18n import _
 
 __all__ = ["register"]
@@ -42,8 +40,6 @@ def object_to(
     cell: str = CellArgument,
     newcomer: str = NewcomerArgument,
     reason: str = typer.Option(..., "--reason", help=_("Why (every member of the cell sees it).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Object to a proposed newcomer. An objection counts against admission: with the
     rule "all members", one objection refuses the newcomer; with "all but one", two do.
@@ -51,7 +47,7 @@ def object_to(
     person."""
     from hasteh.app import admission
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         view = admission.object_to(ws, cell, newcomer, reason)
     _status(view)
 
@@ -64,8 +60,6 @@ def alarm(
         "", "--member", help=_("The cover name of the member it is about, if any.")
     ),
     note: str = typer.Option("", "--note", help=_("What happened (every member sees it).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Raise an alarm by hand: every member sees it in red at the top of the cell, with
     your cover name. Raise one when the safety words differ after a membership change
@@ -73,7 +67,7 @@ def alarm(
     may be in danger. Then meet in person; do not discuss it in the cell's chat."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         removal.raise_alarm(ws, cell, kind.strip(), member=member, note=note)
     _print(_("Alarm raised. Run `hasteh sync` to send it, then meet in person."))
 
@@ -81,13 +75,11 @@ def alarm(
 @handles_errors
 def seizures(
     cell: str = CellArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Reports of seized devices that the cell has not reviewed yet."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         found = removal.pending_reviews(ws, cell)
     if not found:
         _print(_("No seizure report waits for review."))
@@ -112,8 +104,6 @@ def review_seizure(
         ),
     ),
     note: str = typer.Option("", "--note", help=_("What the cell found (every member sees it).")),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Review a report that a member's device was seized. The report removed the member
     at once, without a vote; the cell checks afterwards whether it was true. A report
@@ -121,7 +111,7 @@ def review_seizure(
     push an honest member out. You cannot review your own report."""
     from hasteh.app import removal
 
-    with _workspace(home, passphrase_file) as ws:
+    with _workspace() as ws:
         removal.review_seizure(ws, cell, member, upheld=upheld, note=note)
     if upheld:
         _print(_("You upheld the report. Run `hasteh sync` to send it."))
@@ -129,36 +119,40 @@ def review_seizure(
         _print(_("You did not uphold the report; every member will see an alarm."))
 
 
-_OBJECT_HELP = _(
-    "Object to a proposed newcomer, with a reason every member sees. With the rule "
-    "'all members', one objection refuses the newcomer; with 'all but one', two do. Object "
-    "when you do not trust the newcomer, or when the card was not handed over in person."
-)
-_ALARM_HELP = _(
-    "Raise an alarm by hand: every member sees it in red at the top of the cell, with your "
-    "cover name. Raise one when the safety words differ after a membership change (someone "
-    "may be in the middle), when someone is not who they say, or when a device may be in "
-    "danger. Then meet in person; do not discuss it in the cell's chat."
-)
-_SEIZURES_HELP = _("Reports of seized devices that the cell has not reviewed yet.")
-_REVIEW_HELP = _(
-    "Review a report that a member's device was seized. The report removed the member at "
-    "once, without a vote; the cell checks afterwards whether it was true. A report not "
-    "upheld raises an alarm that names who made it: an informer may have used it to push an "
-    "honest member out. You cannot review your own report."
-)
-
-
 def register(app: typer.Typer, cell: typer.Typer) -> None:
     """Add `object` and `alarm` to the root app, `seizures` and `review-seizure` to
-    `cell`."""
-    app.command("object", help=_OBJECT_HELP, short_help=_("Object to a proposed newcomer."))(
-        object_to
-    )
-    app.command("alarm", help=_ALARM_HELP, short_help=_("Raise an alarm by hand."))(alarm)
-    cell.command("seizures", help=_SEIZURES_HELP)(seizures)
+    `cell`. The help is translated here, when the command is looked up (`cli.main`), so it
+    is in the language of the run."""
+    app.command(
+        "object",
+        help=_(
+            "Object to a proposed newcomer, with a reason every member sees. With the rule "
+            "'all members', one objection refuses the newcomer; with 'all but one', two do. "
+            "Object when you do not trust the newcomer, or when the card was not handed over "
+            "in person."
+        ),
+        short_help=_("Object to a proposed newcomer."),
+    )(object_to)
+    app.command(
+        "alarm",
+        help=_(
+            "Raise an alarm by hand: every member sees it in red at the top of the cell, "
+            "with your cover name. Raise one when the safety words differ after a membership "
+            "change (someone may be in the middle), when someone is not who they say, or when "
+            "a device may be in danger. Then meet in person; do not discuss it in the cell's chat."
+        ),
+        short_help=_("Raise an alarm by hand."),
+    )(alarm)
+    cell.command(
+        "seizures", help=_("Reports of seized devices that the cell has not reviewed yet.")
+    )(seizures)
     cell.command(
         "review-seizure",
-        help=_REVIEW_HELP,
+        help=_(
+            "Review a report that a member's device was seized. The report removed the member "
+            "at once, without a vote; the cell checks afterwards whether it was true. A report "
+            "not upheld raises an alarm that names who made it: an informer may have used it "
+            "to push an honest member out. You cannot review your own report."
+        ),
         short_help=_("Say whether a seizure report was true."),
     )(review_seizure)

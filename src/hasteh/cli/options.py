@@ -1,6 +1,7 @@
 """Options and helpers every CLI command module shares.
 
 The profile folder is --home, else $HASTEH_HOME, else the platform's user data folder.
+`--home` and `--passphrase-file` belong to the root command (`cli.profile`).
 Passphrases come from a hidden prompt; scripts and tests may use an environment variable or
 a file instead (less safe: both can leak through process listings, history, backups, swap).
 A `HastehError` becomes its message and next step on stderr, and exit code 1.
@@ -15,10 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-import platformdirs
 import typer
 from rich.console import Console
 
+from hasteh.cli.profile import default_home as default_home
+from hasteh.cli.profile import home_dir as home_dir
+from hasteh.cli.profile import profile as profile
 from hasteh.errors import HastehError
 from hasteh.i18n import _
 from hasteh.vault.passphrase import read_passphrase_file
@@ -33,18 +36,6 @@ ENV_PASSPHRASE = "HASTEH_PASSPHRASE"  # noqa: S105 (a variable name, not a secre
 ENV_NEW_PASSPHRASE = "HASTEH_NEW_PASSPHRASE"  # noqa: S105
 ENV_DURESS_PASSPHRASE = "HASTEH_DURESS_PASSPHRASE"  # noqa: S105
 
-HomeOption = typer.Option(
-    None,
-    "--home",
-    envvar="HASTEH_HOME",
-    help=_("Profile folder (default: $HASTEH_HOME or your user data folder)."),
-    show_default=False,
-)
-PassphraseFileOption = typer.Option(
-    None,
-    "--passphrase-file",
-    help=_("Read the passphrase from this file (less safe than typing it)."),
-)
 DuressFileOption = typer.Option(
     None,
     "--duress-passphrase-file",
@@ -55,14 +46,6 @@ NewFileOption = typer.Option(
     "--new-passphrase-file",
     help=_("Read the new passphrase from this file (less safe than typing it)."),
 )
-
-
-def default_home() -> Path:
-    return Path(platformdirs.user_data_dir("hasteh", appauthor=False))
-
-
-def home_dir(home: Path | None) -> Path:
-    return home if home is not None else default_home()
 
 
 def fail(message: str, next_step: str = "") -> typer.Exit:

@@ -1,95 +1,10 @@
-"""`hasteh relay serve`: run a blind relay (docs/operations/relay.md)."""
+"""`hasteh relay ...`: the relay's own command group (`hasteh.relay.command`), attached."""
 
 from __future__ import annotations
 
 import typer
 
-from hasteh.i18n import _
-
-
-def relay_app() -> typer.Typer:
-    """The `relay` command group (also run by `python -m hasteh.relay`)."""
-    relay = typer.Typer(
-        help=_("Run a blind relay that stores only ciphertext."),
-        no_args_is_help=True,
-        add_completion=False,
-    )
-
-    @relay.callback()
-    def group() -> None:
-        """Run a blind relay that stores only ciphertext."""
-
-    @relay.command("serve", help=_("Serve the relay until stopped."))
-    def serve(
-        host: str = typer.Option("127.0.0.1", help=_("Address to listen on.")),
-        port: int = typer.Option(8470, help=_("Port to listen on.")),
-        db: str = typer.Option(
-            "sqlite:///hasteh-relay.sqlite3",
-            help=_("Database: sqlite:///PATH (embedded) or postgresql://..."),
-        ),
-        retention_days: float = typer.Option(30.0, help=_("Days an envelope is kept.")),
-        max_mailbox_mib: int = typer.Option(256, help=_("Size quota of one mailbox, in MiB.")),
-        rate: float = typer.Option(200.0, help=_("Requests per second allowed per connection.")),
-        max_wait: float = typer.Option(
-            30.0, help=_("Longest long-poll wait of a fetch, in seconds.")
-        ),
-        body_timeout: float = typer.Option(
-            10.0, help=_("Seconds a request body may take to arrive.")
-        ),
-        key_mib_per_day: int = typer.Option(
-            64, help=_("MiB one write key may post per rolling day.")
-        ),
-        key_commits_per_day: int = typer.Option(
-            256, help=_("Commits one write key may post per rolling day.")
-        ),
-        max_keys_per_epoch: int = typer.Option(
-            16, help=_("Write keys a mailbox may register for one epoch.")
-        ),
-        commit_grace_days: float = typer.Option(
-            7.0, help=_("Days a retired key may still commit at its epoch.")
-        ),
-        key_retention_days: float = typer.Option(
-            60.0, help=_("Days a retired key is kept before it is dropped.")
-        ),
-        max_total_gib: float = typer.Option(
-            20.0, help=_("Bytes the relay stores in all, in GiB (new mailboxes stop at 90%).")
-        ),
-        max_fetch_mib: float = typer.Option(4.0, help=_("Largest fetch answer, in MiB.")),
-        fd: int | None = typer.Option(
-            None,
-            help=_(
-                "Serve on this inherited, already listening socket (a file descriptor from "
-                "a supervisor) instead of --host and --port."
-            ),
-        ),
-    ) -> None:
-        """Serve the relay until stopped."""
-        from hasteh.errors import HastehError
-        from hasteh.relay.app import DAY, RelayConfig
-        from hasteh.relay.server import serve as run
-
-        try:
-            config = RelayConfig(
-                retention=retention_days * DAY,
-                max_mailbox_bytes=max_mailbox_mib * 1024 * 1024,
-                rate_per_second=rate,
-                rate_burst=max(1, int(rate * 2)),
-                max_wait=max(0.0, min(max_wait, 30.0)),
-                body_timeout=max(0.1, body_timeout),
-                key_bytes_per_day=max(1, key_mib_per_day) * 1024 * 1024,
-                key_commits_per_day=max(1, key_commits_per_day),
-                max_keys_per_epoch=max(1, max_keys_per_epoch),
-                commit_grace=max(0.0, commit_grace_days) * DAY,
-                key_retention=max(0.0, key_retention_days) * DAY,
-                max_total_bytes=int(max(0.0, max_total_gib) * 1024**3),
-                max_fetch_bytes=int(max_fetch_mib * 1024 * 1024),
-            )
-            run(host=host, port=port, db=db, config=config, fd=fd)
-        except HastehError as exc:
-            typer.echo(_("The relay could not start: {reason}").format(reason=exc), err=True)
-            raise typer.Exit(1) from exc
-
-    return relay
+from hasteh.relay.command import relay_app
 
 
 def register(app: typer.Typer) -> None:

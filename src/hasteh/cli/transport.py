@@ -1,51 +1,41 @@
-"""`hasteh sync`, `hasteh courier export|import`, `hasteh mailbox add|list`: a thin shell
-over `hasteh.transport`. The profile and passphrase options are the vault commands' own.
+"""`hasteh sync`, `hasteh courier export|import`, `hasteh mailbox add`: a thin shell over
+`hasteh.app` (sync, courier) and `hasteh.transport` (the mailbox registry). The profile
+and passphrase options are the vault commands' own.
 
-Until groups exist, `sync` works over the mailboxes registered with `hasteh mailbox add`:
-it delivers the outbox and counts what waits in those mailboxes, but leaves it on the relay
-(nothing can read it yet), so no envelope is consumed before it can be processed.
+`sync` runs the app's sync once: it delivers the outbox, fetches every mailbox of the
+profile's cells and cards once, processes what arrived and stages what this member is
+responsible for (`hasteh.app.sync`).
 """
 
 from __future__ import annotations
 
 import os
-import random
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from hasteh.app import courier as app_courier
+from hasteh.app import sync as app_sync
+from hasteh.app.profile import Workspace
 from hasteh.cli.options import (
     ENV_PASSPHRASE,
-    HomeOption,
-    PassphraseFileOption,
     handles_errors,
-    home_dir,
     read_secret,
     working,
 )
+from hasteh.cli.profile import profile
 from hasteh.i18n import _, display_number
-from hasteh.transport.relay_client import RelayClient
-from hasteh.vault import Vault, unlock
+from hasteh.transport import courier, registry
+from hasteh.vault import unlock
 
 out = Console()
 err = Console(stderr=True)
 
 ENV_COURIER_CODE = "HASTEH_COURIER_CODE"
-
-#: Other layers' part of `hasteh sync` (the app's cell sync registers here): each runs on
-#: the opened vault after the outbox was delivered and returns lines to print.
-SyncHook = Callable[[Vault, Callable[[str], RelayClient]], list[str]]
-SYNC_HOOKS: list[SyncHook] = []
-#: Run on the opened vault before `courier export` collects the outbox (the app merges
-#: its staged commits there: offline, exporting is committing; see docs/cells.md).
-BEFORE_EXPORT_HOOKS: list[Callable[[Vault], None]] = []
-#: When set, `courier import` hands the bundle to it (the app processes the envelopes of
-#: its cells and cards in the bundle's order); it returns lines to print.
-ImportHook = Callable[[Vault, bytes, str], list[str]]
-IMPORT_HOOK: list[ImportHook] = []
 DAY = 86400.0
 
 ExportFileArgument = typer.Argument(..., help=_("Bundle file to write (e.g. on a USB stick)."))
@@ -65,64 +55,34 @@ ProxyOption = typer.Option(
 RelayOption = typer.Option(..., "--relay", help=_("Relay URL; repeat for more."))
 
 
-def _open(home: Path | None, passphrase_file: Path | None) -> Vault:
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
-    with working():
-        return unlock(home_dir(home), passphrase)
-
-
 def _say(template: str, **values: int) -> None:
     """Print a translated template with its numbers shown in the UI language's digits."""
     shown = {k: display_number(v) for k, v in values.items()}
     out.print(template.format(**shown), markup=False, highlight=False)
 
 
+@contextmanager
+def _workspace(*, proxy: str | None = None) -> Iterator[Workspace]:
+    """The unlocked profile as the app's workspace (relay clients over `proxy` if given)."""
+    passphrase = read_secret(
+        profile().passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False
+    )
+    with working():
+        vault = unlock(profile().home, passphrase)
+    ws = Workspace(vault, proxy=proxy)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
 @handles_errors
 def sync(
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
     proxy_url: str | None = ProxyOption,
 ) -> None:
-    """Send the outbox to the relays and check the registered mailboxes."""
-    from hasteh.envelope import WriteAuth
-    from hasteh.transport import outbox, registry
-    from hasteh.transport.errors import TransportError
-    from hasteh.transport.relay_client import RelayClient
-
-    opened = _open(home, passphrase_file)
-    clients: dict[str, RelayClient] = {}
-    try:
-        proxy = proxy_url or opened.read(registry.proxy)
-
-        def client_for(url: str) -> RelayClient:
-            if url not in clients:
-                clients[url] = RelayClient(url, proxy=proxy)
-            return clients[url]
-
-        now = time.time()
-        outbox.recover(opened, now=now)
-        report = outbox.deliver_due(opened, client_for, now=now, rng=random.SystemRandom().random)
-        hook_lines = [line for hook in SYNC_HOOKS for line in hook(opened, client_for)]
-        waiting = unreachable = 0
-        keys = opened.read(registry.read_keys)
-
-        def read_auth(relay: str, mailbox: bytes) -> WriteAuth | None:
-            return WriteAuth(keys[mailbox]) if mailbox in keys else None
-
-        for mailbox, relays in opened.read(registry.mailboxes).items():
-            for relay in relays:
-                try:
-                    waiting += len(
-                        outbox.fetch_new(
-                            opened, client_for(relay), relay, mailbox, now=now, auth=read_auth
-                        )
-                    )
-                except TransportError:
-                    unreachable += 1
-    finally:
-        for client in clients.values():
-            client.close()
-        opened.close()
+    """Send the outbox to the relays, fetch your cells' and cards' mailboxes, process."""
+    with _workspace(proxy=proxy_url) as ws:
+        report = app_sync.sync(ws)
     _say(
         _("Sent: {sent}. Will retry later: {retrying}. Refused: {failed}."),
         sent=report.sent,
@@ -130,12 +90,19 @@ def sync(
         failed=report.failed,
     )
     if report.conflicts:
-        _say(_("Commits that lost a race and must be rebuilt: {n}."), n=len(report.conflicts))
-    for line in hook_lines:
-        out.print(line, markup=False, highlight=False)
-    _say(_("Envelopes waiting in your mailboxes: {n}."), n=waiting)
-    if unreachable:
-        _say(_("Relays not reachable now: {n}. Your outbox keeps everything."), n=unreachable)
+        _say(_("Commits that lost a race and must be rebuilt: {n}."), n=report.conflicts)
+    _say(
+        _("Cells: {received} messages processed, {commits} commits made."),
+        received=report.received,
+        commits=report.commits_staged,
+    )
+    for name in report.joined:
+        out.print(_("You joined {name}.").format(name=name), markup=False, highlight=False)
+    if report.unreachable:
+        _say(
+            _("Relays not reachable now: {n}. Your outbox keeps everything."),
+            n=len(report.unreachable),
+        )
 
 
 @handles_errors
@@ -143,28 +110,22 @@ def courier_export(
     file: Path = ExportFileArgument,
     mailbox: list[str] = MailboxFilterOption,
     recent_days: float = RecentDaysOption,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Write undelivered envelopes into one encrypted bundle and show its code."""
-    from hasteh.transport import courier
-
     try:
         wanted = {bytes.fromhex(m) for m in mailbox} or None
     except ValueError:
         raise typer.BadParameter(_("A mailbox id is 64 hexadecimal characters.")) from None
     code = os.environ.get(ENV_COURIER_CODE) or courier.new_code(os.urandom)
-    opened = _open(home, passphrase_file)
-    try:
+    with _workspace() as ws:
         since = time.time() - recent_days * DAY if recent_days > 0 else None
-        for before in BEFORE_EXPORT_HOOKS:
-            before(opened)
+        # Offline, exporting is committing: staged commits merge and Welcomes are queued
+        # first (docs/cells.md).
+        app_courier.prepare_export(ws)
         with working():
             data, count = courier.export_bundle(
-                opened, code=code, rng=os.urandom, mailboxes=wanted, recent_since=since
+                ws.vault, code=code, rng=os.urandom, mailboxes=wanted, recent_since=since
             )
-    finally:
-        opened.close()
     file.write_bytes(data)
     _say(_("The bundle carries {n} envelopes."), n=count)
     if ENV_COURIER_CODE not in os.environ:
@@ -175,12 +136,8 @@ def courier_export(
 @handles_errors
 def courier_import(
     file: Path = ImportFileArgument,
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Take envelopes from a bundle: keep yours, queue the rest for their relays."""
-    from hasteh.transport import courier
-
     try:
         data = file.read_bytes()
     except OSError:
@@ -191,40 +148,33 @@ def courier_import(
             code = str(typer.prompt(_("Bundle code"), hide_input=True))
         except typer.Abort:
             raise typer.Exit(1) from None
-    opened = _open(home, passphrase_file)
-    try:
-        if IMPORT_HOOK:
-            with working():
-                lines = IMPORT_HOOK[0](opened, data, code)
-            for line in lines:
-                out.print(line, markup=False, highlight=False)
-            out.print(_("Run `hasteh sync` when a network is available."), markup=False)
-            return
-        with working():
-            known = opened.read(courier.profile_relays)
-            report = courier.import_bundle(
-                opened, data, code=code, now=time.time(), known_relays=known
-            )
-        if report.unconfirmed:
-            _say(
-                _("This bundle also goes to relays you do not use ({n}):"),
-                n=len(report.unconfirmed),
-            )
-            for url, count in sorted(report.unconfirmed.items()):
-                out.print(f"  {url}  ({count})", markup=False, highlight=False)
-            if _confirm(_("Contacting them shows them your network address. Send there too?")):
-                extra = courier.confirm_relays(opened, report, report.unconfirmed, now=time.time())
-                report.queued += extra.queued
-                report.known += extra.known
-    finally:
-        opened.close()
+    with _workspace() as ws, working():
+        report = app_courier.import_bundle(ws, data, code, confirm=_confirm_relays)
     _say(
         _("For your mailboxes: {mine}. Queued for relays: {queued}. Already had: {known}."),
-        mine=len(report.for_me),
+        mine=report.for_me,
         queued=report.queued,
         known=report.known,
     )
+    _say(
+        _("Cells: {received} messages processed, {commits} commits made."),
+        received=report.received,
+        commits=report.commits_staged,
+    )
+    for name in report.joined:
+        out.print(_("You joined {name}.").format(name=name), markup=False, highlight=False)
     out.print(_("Run `hasteh sync` when a network is available."), markup=False)
+
+
+def _confirm_relays(unconfirmed: dict[str, int]) -> list[str]:
+    """Whether to send to relays this profile does not use: each is listed, then asked."""
+    for url, count in sorted(unconfirmed.items()):
+        out.print(f"  {url}  ({display_number(count)})", markup=False, highlight=False)
+    question = _(
+        "This bundle also goes to relays you do not use. Contacting them shows them "
+        "your network address. Send there too?"
+    )
+    return list(unconfirmed) if _confirm(question) else []
 
 
 def _confirm(question: str) -> bool:
@@ -242,12 +192,8 @@ def mailbox_add(
     key: str | None = typer.Option(
         None, "--key", help=_("Write key to read the mailbox with (64 hexadecimal characters).")
     ),
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
 ) -> None:
     """Register a mailbox to read, until groups do this themselves."""
-    from hasteh.transport import registry
-
     try:
         raw = bytes.fromhex(mailbox)
         if len(raw) != 32:
@@ -260,18 +206,13 @@ def mailbox_add(
             raise ValueError
     except ValueError:
         raise typer.BadParameter(_("A write key is 64 hexadecimal characters.")) from None
-    opened = _open(home, passphrase_file)
-    try:
-        opened.write(lambda conn: registry.add_mailbox(conn, raw, relay, key=raw_key))
-    finally:
-        opened.close()
+    with _workspace() as ws:
+        ws.vault.write(lambda conn: registry.add_mailbox(conn, raw, relay, key=raw_key))
     out.print(_("The mailbox was registered."), markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "sync", help=_("Send the outbox to the relays and check the registered mailboxes.")
-    )(sync)
+    app.command("sync", help=_("Send the outbox, fetch your mailboxes and process them."))(sync)
     courier = typer.Typer(
         help=_("Carry envelopes on a file when there is no network."),
         no_args_is_help=True,

@@ -26,16 +26,14 @@ from hasteh.cli.options import (
     ENV_NEW_PASSPHRASE,
     ENV_PASSPHRASE,
     DuressFileOption,
-    HomeOption,
     NewFileOption,
-    PassphraseFileOption,
     fail,
     handles_errors,
-    home_dir,
     out,
     read_secret,
     working,
 )
+from hasteh.cli.profile import profile
 from hasteh.i18n import _, display_number
 
 
@@ -45,17 +43,17 @@ def _passphrase_group() -> typer.Typer:
     @group.command("change", help=_("Change the passphrase (the database is not rewritten)."))
     @handles_errors
     def change(
-        home: Path | None = HomeOption,
-        passphrase_file: Path | None = PassphraseFileOption,
         new_passphrase_file: Path | None = NewFileOption,
     ) -> None:
         """Change the passphrase (the database is not rewritten)."""
-        old = read_secret(passphrase_file, ENV_PASSPHRASE, _("Current passphrase"), confirm=False)
+        old = read_secret(
+            profile().passphrase_file, ENV_PASSPHRASE, _("Current passphrase"), confirm=False
+        )
         new = read_secret(
             new_passphrase_file, ENV_NEW_PASSPHRASE, _("New passphrase"), confirm=True
         )
         with working():
-            vault.change_passphrase(home_dir(home), old, new)
+            vault.change_passphrase(profile().home, old, new)
         out.print(_("The passphrase was changed."))
 
     @group.command(
@@ -63,17 +61,17 @@ def _passphrase_group() -> typer.Typer:
     )
     @handles_errors
     def duress(
-        home: Path | None = HomeOption,
-        passphrase_file: Path | None = PassphraseFileOption,
         duress_passphrase_file: Path | None = DuressFileOption,
     ) -> None:
         """Set or replace the duress passphrase, which opens a harmless decoy."""
-        current = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+        current = read_secret(
+            profile().passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False
+        )
         decoy = read_secret(
             duress_passphrase_file, ENV_DURESS_PASSPHRASE, _("Duress passphrase"), confirm=True
         )
         with working():
-            vault.set_duress(home_dir(home), current, decoy)
+            vault.set_duress(profile().home, current, decoy)
         out.print(_("The duress passphrase was set. Entering it destroys this profile."))
 
     return group
@@ -81,16 +79,16 @@ def _passphrase_group() -> typer.Typer:
 
 @handles_errors
 def init(
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
     with_duress: bool = typer.Option(
         False, "--duress", help=_("Also set a duress passphrase that opens a harmless decoy.")
     ),
     duress_passphrase_file: Path | None = DuressFileOption,
 ) -> None:
     """Create an encrypted profile."""
-    where = home_dir(home)
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("New passphrase"), confirm=True)
+    where = profile().home
+    passphrase = read_secret(
+        profile().passphrase_file, ENV_PASSPHRASE, _("New passphrase"), confirm=True
+    )
     decoy: str | None = None
     wants_duress = with_duress or duress_passphrase_file is not None
     if wants_duress or ENV_DURESS_PASSPHRASE in os.environ:
@@ -103,14 +101,13 @@ def init(
 
 
 @handles_errors
-def status(
-    home: Path | None = HomeOption,
-    passphrase_file: Path | None = PassphraseFileOption,
-) -> None:
+def status() -> None:
     """Show how much the profile holds (counts only)."""
-    passphrase = read_secret(passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
+    passphrase = read_secret(
+        profile().passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False
+    )
     with working():
-        opened = vault.unlock(home_dir(home), passphrase)
+        opened = vault.unlock(profile().home, passphrase)
     try:
         info = opened.read(vault.collect)
     finally:
@@ -138,11 +135,10 @@ def status(
 
 @handles_errors
 def panic(
-    home: Path | None = HomeOption,
     yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask for confirmation.")),
 ) -> None:
     """Destroy the profile at once: nothing can be decrypted afterwards, with any passphrase."""
-    where = home_dir(home)
+    where = profile().home
     if not yes:
         try:
             confirmed = typer.confirm(_("Destroy this profile now? This cannot be undone."))

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 import typer
 import uvicorn
 
-from hasteh.cli.options import HomeOption, default_home
+from hasteh.cli.profile import profile
 from hasteh.i18n import _, current_language
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
@@ -289,7 +289,6 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
 
 
 def up(
-    home: Path | None = HomeOption,
     no_browser: bool = typer.Option(
         False, "--no-browser", help=_("Only print the link; do not offer to open a browser.")
     ),
@@ -301,7 +300,7 @@ def up(
     ),
 ) -> None:
     """Start the web app on this computer and print the link that opens it."""
-    where = home if home is not None else default_home()
+    where = profile().home
     open_browser = False
     if not no_browser and sys.stdin.isatty():
         try:

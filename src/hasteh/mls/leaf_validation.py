@@ -31,7 +31,7 @@ from .cipher_suite import CipherSuite
 from .codec import Reader, Writer, decode_all, encode
 from .errors import InvalidMessage
 from .extensions import REQUIRED_CAPABILITIES, Extension, check_unique
-from .leaf_node import LeafNode, LeafNodeSource
+from .leaf_node import Capabilities, LeafNode, LeafNodeSource
 from .parent_hash import verify_parent_hashes
 from .ratchet_tree import RatchetTree
 from .tree_math import LeafIndex, leaf_to_node
@@ -91,6 +91,23 @@ class RequiredCapabilities:
             if ext.extension_type == REQUIRED_CAPABILITIES:
                 return cls.from_bytes(ext.extension_data)
         return None
+
+    def missing_from(self, caps: Capabilities) -> list[int]:
+        """§11.1: the required types `caps` does not list (default types need no
+        listing). The one copy of this check, for new leaves and for new contexts."""
+        return (
+            [
+                t
+                for t in self.extension_types
+                if t not in DEFAULT_EXTENSION_TYPES and t not in caps.extensions
+            ]
+            + [
+                t
+                for t in self.proposal_types
+                if t not in DEFAULT_PROPOSAL_TYPES and t not in caps.proposals
+            ]
+            + [t for t in self.credential_types if t not in caps.credentials]
+        )
 
 
 # --- signatures ------------------------------------------------------------------------
@@ -243,19 +260,7 @@ def _check_capabilities(leaf: LeafNode, required: RequiredCapabilities | None) -
             raise InvalidMessage("unsupported-extension", f"extension 0x{t:04x} not listed")
     if required is None:
         return
-    missing = (
-        [
-            t
-            for t in required.extension_types
-            if t not in DEFAULT_EXTENSION_TYPES and t not in caps.extensions
-        ]
-        + [
-            t
-            for t in required.proposal_types
-            if t not in DEFAULT_PROPOSAL_TYPES and t not in caps.proposals
-        ]
-        + [t for t in required.credential_types if t not in caps.credentials]
-    )
+    missing = required.missing_from(caps)
     if missing:
         raise InvalidMessage(
             "missing-required-capability", ", ".join(f"0x{t:04x}" for t in missing)

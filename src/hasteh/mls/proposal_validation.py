@@ -32,7 +32,6 @@ from .key_package_ops import MAX_TOTAL_LIFETIME_SECONDS, validate_key_package
 from .leaf_node import LeafNode, LeafNodeSource
 from .leaf_validation import (
     DEFAULT_EXTENSION_TYPES,
-    DEFAULT_PROPOSAL_TYPES,
     CredentialSupport,
     RequiredCapabilities,
     check_supports_group_extensions,
@@ -118,24 +117,10 @@ def check_group_context_extensions(
     required = required_capabilities(extensions)
     for leaf in members:
         caps = leaf.capabilities
-        if required is not None:
-            missing = (
-                [
-                    t
-                    for t in required.extension_types
-                    if t not in DEFAULT_EXTENSION_TYPES and t not in caps.extensions
-                ]
-                + [
-                    t
-                    for t in required.proposal_types
-                    if t not in DEFAULT_PROPOSAL_TYPES and t not in caps.proposals
-                ]
-                + [t for t in required.credential_types if t not in caps.credentials]
+        if required is not None and required.missing_from(caps):
+            raise InvalidMessage(
+                "missing-required-capability", "a member lacks a required capability"
             )
-            if missing:
-                raise InvalidMessage(
-                    "missing-required-capability", "a member lacks a required capability"
-                )
         for ext in extensions:
             t = ext.extension_type
             if t not in DEFAULT_EXTENSION_TYPES and t not in caps.extensions:

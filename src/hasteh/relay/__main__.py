@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hasteh.cli.relay import relay_app
+from hasteh.relay.command import relay_app
 
 if __name__ == "__main__":
     relay_app()()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import msgspec
 
@@ -36,10 +36,14 @@ from hasteh.transport.errors import (
     RelayRefused,
     TransportError,
 )
-from hasteh.transport.relay_client import Page, RelayClient
 from hasteh.vault import Connection, Vault
 from hasteh.vault import cursors as vcursors
 from hasteh.vault import outbox as voutbox
+
+if TYPE_CHECKING:
+    # Only annotations: the outbox is handed clients, so loading it (the app does, to read
+    # messages) does not load httpx.
+    from hasteh.transport.relay_client import Page, RelayClient
 
 QUEUED: Final = voutbox.QUEUED
 IN_FLIGHT: Final = voutbox.IN_FLIGHT

@@ -9,6 +9,7 @@ module per view/template pair. Design: DESIGN.md §3; user guide: docs/user/.
 
 from __future__ import annotations
 
-from hasteh.web.app import EmbeddedRelay, WebState, create_web
+from hasteh.web.app import EmbeddedRelay, WebState
+from hasteh.web.factory import create_web
 
 __all__ = ["EmbeddedRelay", "WebState", "create_web"]

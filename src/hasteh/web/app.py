@@ -1,6 +1,4 @@
-"""The web face's app factory and the state every view shares.
-
-    app = create_web(home, launch_token=token, port=port)
+"""The state every view shares, and how a page is rendered (the factory is `web.factory`).
 
 One process serves one profile folder (`home`) to one person. The unlocked `Vault` lives
 in `WebState` (never a passphrase); sessions, CSRF tokens and the launch token live in
@@ -12,23 +10,20 @@ page dataclass as its context (`page`), plus `ui` (language helpers), `_` (trans
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 
 from hasteh.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from hasteh.vault import DEFAULT_KDF, MIN_KDF, KdfParams, Vault
 from hasteh.vault.profile import keyfile_path
 from hasteh.web.i18n import NATIVE_NAMES, Ui, normalize_language
-from hasteh.web.security import Guard, LaunchToken, Origin, Scope, Session, Sessions, session_of
+from hasteh.web.security import LaunchToken, Origin, Session, Sessions, session_of
 
 if TYPE_CHECKING:
     from hasteh.app import Workspace
@@ -170,69 +165,3 @@ def render(
 
 def set_session_cookie(response: Response, state: WebState, session: Session) -> None:
     response.headers.append("set-cookie", state.origin.cookie(session.id))
-
-
-def create_web(
-    home: Path,
-    *,
-    launch_token: str,
-    port: int,
-    kdf: KdfParams = DEFAULT_KDF,
-    min_kdf: KdfParams = MIN_KDF,
-    relay: EmbeddedRelay | None = None,
-    on_panic: Callable[[], None] | None = None,
-    on_launch: Callable[[], None] | None = None,
-    today: Callable[[], dt.date] = dt.date.today,
-    courier_cost: KdfCost | None = None,
-) -> Starlette:
-    """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
-
-    `launch_token` is redeemed once at `/launch` for a session; `on_launch` then runs.
-    `kdf`/`min_kdf` are the vault's Argon2id parameters (tests pass small ones, as in
-    docs/vault.md).
-    `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
-    after a panic has destroyed the profile (`hasteh up` stops the server there).
-    `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
-    """
-    from hasteh.web.views import all_routes
-
-    state = WebState(
-        home=home,
-        origin=Origin(port),
-        launch=LaunchToken(launch_token),
-        kdf=kdf,
-        min_kdf=min_kdf,
-        relay=relay,
-        on_panic=on_panic,
-        on_launch=on_launch,
-        today=today,
-        courier_cost=courier_cost,
-    )
-    routes: Sequence[BaseRoute] = [
-        *all_routes(),
-        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
-    ]
-    app = Starlette(routes=list(routes))
-    app.state.web = state
-    app.add_middleware(_GuardFactory, state=state)
-    return app
-
-
-def _refusal(state: WebState) -> Callable[[Scope, int, str], Awaitable[tuple[bytes, str]]]:
-    async def refuse(scope: Scope, status: int, reason: str) -> tuple[bytes, str]:
-        if state.spent:
-            html = render_template("gone.html", Ui(DEFAULT_LANGUAGE))
-        else:
-            html = render_template(
-                "closed.html", Ui(DEFAULT_LANGUAGE), reason=reason, status=status
-            )
-        return html.encode("utf-8"), "text/html; charset=utf-8"
-
-    return refuse
-
-
-class _GuardFactory(Guard):
-    """`Guard` built from a `WebState` (Starlette instantiates middleware itself)."""
-
-    def __init__(self, app: Any, *, state: WebState) -> None:
-        super().__init__(app, origin=state.origin, sessions=state.sessions, refuse=_refusal(state))

@@ -32,10 +32,10 @@ from hasteh.app.errors import (
     UnknownDecision,
     UnknownMember,
 )
+from hasteh.app.records import default_relays
 from hasteh.errors import HastehError
 from hasteh.i18n import language
 from hasteh.vault import VaultError
-from hasteh.vault.settings import get_setting
 from hasteh.web.app import WebState, ui_for, web_state
 from hasteh.web.i18n import Ui
 
@@ -123,9 +123,7 @@ async def call_app(request: Request, fn: Callable[[Workspace], T]) -> T:
 def new_group_relays(state: WebState, ws: Workspace) -> list[str] | None:
     """Relays for a new cell or card: the profile's (Settings), else the relay running on
     this computer (`hasteh up`), else None (the app then says NoRelay)."""
-    from hasteh.web.views.common import RELAYS_KEY
-
-    configured = ws.vault.read(lambda conn: get_setting(conn, RELAYS_KEY, list[str], []))
+    configured = ws.vault.read(default_relays)
     if configured:
         return list(configured)
     if state.relay is not None and state.relay.url is not None:

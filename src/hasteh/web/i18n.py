@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import jdatetime
-
+from hasteh import jalali
 from hasteh.i18n import DEFAULT_LANGUAGE, LANGUAGES, persian_digits, translations
 
 #: Text direction of each UI language.
@@ -48,10 +47,7 @@ class Ui:
     def date(self, day: dt.date) -> str:
         """A date for reading: Jalali with Persian month names and digits in `fa`."""
         if self.language == "fa":
-            jalali = jdatetime.date.fromgregorian(date=day)
-            weekday = jdatetime.date.j_weekdays_fa[jalali.weekday()]
-            month = jdatetime.date.j_months_fa[jalali.month - 1]
-            return persian_digits(f"{weekday} {jalali.day} {month} {jalali.year}")
+            return jalali.day_text(day)
         return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
 
     def moment(self, ts: int) -> str:
@@ -59,9 +55,7 @@ class Ui:
         at = dt.datetime.fromtimestamp(ts)
         clock = f"{at.hour:02d}:{at.minute:02d}"
         if self.language == "fa":
-            jalali = jdatetime.date.fromgregorian(date=at.date())
-            month = jdatetime.date.j_months_fa[jalali.month - 1]
-            return persian_digits(f"{jalali.day} {month} {jalali.year}، {clock}")
+            return jalali.moment_text(at)
         return f"{at.day} {at.strftime('%B %Y')}, {clock}"
 
     def iso_moment(self, ts: int) -> str:

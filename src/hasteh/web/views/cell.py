@@ -34,43 +34,21 @@ from hasteh.i18n import parse_digits, whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
-from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.common import (
+    KIND_NAMES,
+    NOTICES,
+    done,
+    send_now,
+    sent_or_queued,
+    text,
+    unlocked_only,
+)
+from hasteh.web.views.home import CreateForm, home_page
 
 #: Messages per page of a thread (newest first page).
 PAGE_SIZE = 50
 #: Closed decisions shown on the cell page (all of them: the decisions page).
 RECENT_CLOSED = 5
-#: Notices after a redirect (`?done=…`), as msgids.
-NOTICES = {
-    "created": "The cell was created. You are its first member.",
-    "joined": "You joined the cell. Compare safety words with the members in person.",
-    "sent": "Sent.",
-    "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
-    "courier bundle.",
-    "proposed": "The newcomer was proposed. Another member must vouch; then the cell approves.",
-    "answered": "Your answer was recorded.",
-    "settings": "A decision on the new settings was opened.",
-    "synced": "Fetched: everything new is shown.",
-    "unreachable": "No relay answered. Try again later, or carry a courier bundle.",
-    "removal": "A decision on the removal was opened.",
-    "seized": "The device is being removed and every member's keys will be changed.",
-    "opened": "The decision was opened.",
-    "voted": "Your vote was recorded.",
-    "closed": "The decision was closed.",
-    "alarm": "The alarm was raised: every member will see it. Meet in person.",
-    "reviewed": "Your review of the seizure report was recorded.",
-}
-#: Decision kinds (as the app names them) and their names on the page (msgids).
-KIND_NAMES = {
-    "consent": "Consent",
-    "proposal": "Proposal",
-    "single": "Single choice",
-    "multiple": "Multiple choice",
-    "ranked": "Ranked choice",
-    "stv": "Ranked, several seats (STV)",
-    "optin": "Opt-in",
-    "opt-in": "Opt-in",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,8 +318,6 @@ async def show_cell(
         memos = web_state(request).cell_memos
         page = await call_app(request, lambda ws: build(ws, ref, ui, thread, page_no, memos))
     except Refusal as refusal:
-        from hasteh.web.views.home import CreateForm, home_page
-
         return await home_page(request, CreateForm(), refusal.lines, 404)
     done = request.query_params.get("done", "")
     page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
@@ -356,24 +332,6 @@ async def show_cell(
 @unlocked_only
 async def cell_page(request: Request) -> Response:
     return await show_cell(request, request.path_params["ref"])
-
-
-def send_now(ws: Workspace) -> bool:
-    """One sync after an action; True when every relay answered."""
-    try:
-        report = sync.sync(ws)
-    except HastehError:
-        return False
-    return not report.unreachable and not report.failed
-
-
-def done(ref: str, what: str, anchor: str = "", **query: str) -> Response:
-    params = urlencode({**query, "done": what})
-    return redirect(f"/cell/{ref}?{params}{'#' + anchor if anchor else ''}")
-
-
-def sent_or_queued(reached: bool) -> str:
-    return "sent" if reached else "queued"
 
 
 @unlocked_only
@@ -490,7 +448,7 @@ async def change_settings(request: Request) -> Response:
         )
 
     def run(ws: Workspace) -> bool:
-        cells.change_settings(
+        decisions.change_settings(
             ws,
             ref,
             deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),

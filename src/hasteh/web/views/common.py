@@ -1,30 +1,25 @@
-"""Small helpers the views share: where a person belongs, redirects, form values."""
+"""What the views share: where a person belongs, redirects, form values, the notices after
+an action and sending at once. Views import this module, not one another, for these."""
 
 from __future__ import annotations
 
 import functools
 import os
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from hasteh.app import Workspace, records, sync
+from hasteh.errors import HastehError
 from hasteh.vault import Connection, Vault, VaultError
-from hasteh.vault.settings import get_setting, set_setting
 from hasteh.web.app import WebState, set_session_cookie, web_state
+from hasteh.web.appcalls import close_workspace
 from hasteh.web.i18n import Ui, normalize_language
 from hasteh.web.security import Session, session_of
-
-#: Vault setting keys written by the web face.
-LANGUAGE_KEY = "web.language"
-RELAYS_KEY = "transport.relays"
-PROXY_KEY = "transport.proxy"  # the same key as hasteh.transport.registry.PROXY_KEY
-CHAT_EXPIRY_KEY = "org.chat_expiry_days"
-#: The key of the embedded relay's SQLCipher database (hex), one per profile.
-EMBEDDED_RELAY_KEY = "web.embedded_relay_key"
-DEFAULT_CHAT_EXPIRY_DAYS = 14
 
 
 def redirect(path: str) -> RedirectResponse:
@@ -82,12 +77,10 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
     session = state.sessions.rotate(old)
     if old.language_chosen:
         await anyio.to_thread.run_sync(
-            vault.write, lambda conn: set_setting(conn, LANGUAGE_KEY, session.language)
+            vault.write, lambda conn: records.set_profile_language(conn, session.language)
         )
     else:
-        stored = await anyio.to_thread.run_sync(
-            vault.read, lambda conn: get_setting(conn, LANGUAGE_KEY, str)
-        )
+        stored = await anyio.to_thread.run_sync(vault.read, records.profile_language)
         if stored is not None:
             session.language = normalize_language(stored)
     await start_relay_if_needed(state, vault)
@@ -99,9 +92,7 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
 async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
     if state.relay is None:
         return
-    relays = await anyio.to_thread.run_sync(
-        vault.read, lambda conn: get_setting(conn, RELAYS_KEY, list[str], [])
-    )
+    relays = await anyio.to_thread.run_sync(vault.read, records.default_relays)
     key = await anyio.to_thread.run_sync(vault.write, embedded_relay_key)
     if not relays:
         await state.relay.start(key)
@@ -114,20 +105,72 @@ async def start_relay_if_needed(state: WebState, vault: Vault) -> None:
 def embedded_relay_key(conn: Connection) -> bytes:
     """This profile's key for the embedded relay's database, made on first use. It lives
     in the vault, so the relay's files become noise when the vault is shredded."""
-    stored = get_setting(conn, EMBEDDED_RELAY_KEY, str)
-    if stored is not None and len(stored) == 64:
-        return bytes.fromhex(stored)
+    stored = records.embedded_relay_key(conn)
+    if stored is not None:
+        return stored
     key = os.urandom(32)
-    set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())
+    records.set_embedded_relay_key(conn, key)
     return key
 
 
 def lock(state: WebState, session: Session) -> Session:
     """Close the vault and replace the session (the old cookie stops working)."""
-    from hasteh.web.appcalls import close_workspace
-
     close_workspace(state)
     if state.vault is not None and not state.vault.closed:
         state.vault.close()
     state.vault = None
     return state.sessions.rotate(session)
+
+
+#: Notices after a redirect (`?done=…`), as msgids.
+NOTICES = {
+    "created": "The cell was created. You are its first member.",
+    "joined": "You joined the cell. Compare safety words with the members in person.",
+    "sent": "Sent.",
+    "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
+    "courier bundle.",
+    "proposed": "The newcomer was proposed. Another member must vouch; then the cell approves.",
+    "answered": "Your answer was recorded.",
+    "settings": "A decision on the new settings was opened.",
+    "synced": "Fetched: everything new is shown.",
+    "unreachable": "No relay answered. Try again later, or carry a courier bundle.",
+    "removal": "A decision on the removal was opened.",
+    "seized": "The device is being removed and every member's keys will be changed.",
+    "opened": "The decision was opened.",
+    "voted": "Your vote was recorded.",
+    "closed": "The decision was closed.",
+    "alarm": "The alarm was raised: every member will see it. Meet in person.",
+    "reviewed": "Your review of the seizure report was recorded.",
+}
+#: Decision kinds (as the app names them) and their names on the page (msgids).
+KIND_NAMES = {
+    "consent": "Consent",
+    "proposal": "Proposal",
+    "single": "Single choice",
+    "multiple": "Multiple choice",
+    "ranked": "Ranked choice",
+    "stv": "Ranked, several seats (STV)",
+    "optin": "Opt-in",
+    "opt-in": "Opt-in",
+}
+
+
+def send_now(ws: Workspace) -> bool:
+    """One sync after an action; True when every relay answered. (Here, not in a view:
+    several views send at once after an action.)"""
+    try:
+        report = sync.sync(ws)
+    except HastehError:
+        return False
+    return not report.unreachable and not report.failed
+
+
+def done(ref: str, what: str, anchor: str = "", **query: str) -> Response:
+    """Back to the cell page after an action, with its notice (`NOTICES`)."""
+    params = urlencode({**query, "done": what})
+    return redirect(f"/cell/{ref}?{params}{'#' + anchor if anchor else ''}")
+
+
+def sent_or_queued(reached: bool) -> str:
+    """The notice after sending: sent, or queued when a relay did not answer."""
+    return "sent" if reached else "queued"

@@ -17,8 +17,8 @@ from starlette.routing import Route
 from hasteh.app import Workspace, removal
 from hasteh.web.app import ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import done, send_now, show_cell
-from hasteh.web.views.common import text, unlocked_only
+from hasteh.web.views.cell import show_cell
+from hasteh.web.views.common import done, send_now, text, unlocked_only
 
 __all__ = ["routes"]
 

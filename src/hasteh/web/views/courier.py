@@ -27,8 +27,7 @@ from hasteh.i18n import whole_number
 from hasteh.transport.courier import DEFAULT_COST
 from hasteh.web.app import Exported, render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import NOTICES, send_now
-from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.common import NOTICES, redirect, send_now, text, unlocked_only
 
 #: Largest bundle accepted by the import form (the guard's limit for /courier/import).
 MAX_BUNDLE = 64 * 1024 * 1024

@@ -28,8 +28,9 @@ from hasteh.app.errors import UnknownDecision
 from hasteh.i18n import current_language, whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import KIND_NAMES, NOTICES, CellMemo, cell_decisions, send_now
-from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.cell import CellMemo, cell_decisions
+from hasteh.web.views.common import KIND_NAMES, NOTICES, redirect, send_now, text, unlocked_only
+from hasteh.web.views.home import CreateForm, home_page
 
 #: The kinds offered by the open form, in order (the app's names).
 KINDS = ("consent", "proposal", "single", "multiple", "ranked", "stv", "optin")
@@ -128,8 +129,6 @@ async def list_page(
     try:
         page = await call_app(request, build)
     except Refusal as refusal:
-        from hasteh.web.views.home import CreateForm, home_page
-
         return await home_page(request, CreateForm(), refusal.lines, 404)
     done = request.query_params.get("done", "")
     page.notice = ui.gettext(NOTICES[done]) if done in NOTICES else ""
@@ -215,8 +214,6 @@ async def one_page(request: Request, errors: list[str] | None = None) -> Respons
         page = await call_app(request, build)
     except Refusal as refusal:
         if errors is None:
-            from hasteh.web.views.home import CreateForm, home_page
-
             return await home_page(request, CreateForm(), refusal.lines, 404)
         raise
     done = request.query_params.get("done", "")
@@ -270,8 +267,6 @@ async def _refused(request: Request, lines: list[str]) -> Response:
     try:
         return await one_page(request, lines)
     except Refusal as refusal:
-        from hasteh.web.views.home import CreateForm, home_page
-
         return await home_page(request, CreateForm(), refusal.lines, 404)
 
 

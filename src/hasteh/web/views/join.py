@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cards, cells, join
+from hasteh.app import Workspace, cards, cells, join, sync
+from hasteh.app.constants import SUITE
 from hasteh.app.records import Invitation
-from hasteh.app.runtime import SUITE
 from hasteh.i18n import whole_number
 from hasteh.mls.key_package_ops import KeyPackageSecrets
 from hasteh.web.app import render, ui_for, web_state
@@ -151,7 +151,7 @@ async def make_card(request: Request) -> Response:
 async def pick_up(request: Request) -> Response:
 
     def run(ws: Workspace) -> str:
-        names = join.join(ws)
+        names = sync.join(ws)
         joined = [c for c in cells.list_cells(ws) if c.name == names[-1]]
         return joined[-1].cell_id if joined else ""
 

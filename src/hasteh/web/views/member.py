@@ -20,8 +20,8 @@ from hasteh.app.errors import UnknownMember
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.cell import done
-from hasteh.web.views.common import redirect, text, unlocked_only
+from hasteh.web.views.common import done, redirect, send_now, text, unlocked_only
+from hasteh.web.views.home import CreateForm, home_page
 
 
 @dataclass
@@ -52,8 +52,6 @@ async def show(
     try:
         cell, member = await call_app(request, lambda ws: _find(ws, ref, leaf))
     except Refusal as refusal:
-        from hasteh.web.views.home import CreateForm, home_page
-
         return await home_page(request, CreateForm(), refusal.lines, 404)
     page = MemberPage(
         cell=cell,
@@ -78,8 +76,6 @@ async def remove(request: Request) -> Response:
     deadline = text(data, "deadline")
 
     def run(ws: Workspace) -> tuple[str, bool]:
-        from hasteh.web.views.cell import send_now
-
         cell, member = _find(ws, ref, leaf)
         opened = removal.propose_removal(
             ws,

@@ -16,22 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hasteh.app import records
 from hasteh.i18n import LANGUAGES, whole_number
 from hasteh.vault import Connection
-from hasteh.vault.settings import delete_setting, get_setting, set_setting
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.i18n import Ui
 from hasteh.web.security import session_of
-from hasteh.web.views.common import (
-    CHAT_EXPIRY_KEY,
-    DEFAULT_CHAT_EXPIRY_DAYS,
-    LANGUAGE_KEY,
-    PROXY_KEY,
-    RELAYS_KEY,
-    redirect,
-    text,
-    unlocked_only,
-)
+from hasteh.web.views.common import redirect, text, unlocked_only
 
 MAX_RELAYS = 10
 MAX_EXPIRY_DAYS = 365
@@ -117,11 +108,9 @@ async def settings(request: Request) -> Response:
 
         def load(conn: Connection) -> SettingsPage:
             return SettingsPage(
-                relays="\n".join(get_setting(conn, RELAYS_KEY, list[str], [])),
-                proxy=get_setting(conn, PROXY_KEY, str, ""),
-                chat_expiry_days=ui.number(
-                    get_setting(conn, CHAT_EXPIRY_KEY, int, DEFAULT_CHAT_EXPIRY_DAYS)
-                ),
+                relays="\n".join(records.default_relays(conn)),
+                proxy=records.proxy_url(conn),
+                chat_expiry_days=ui.number(records.default_expiry_days(conn)),
                 language=session.language,
                 relay_url=relay_url,
                 saved=request.query_params.get("saved") == "1",
@@ -149,13 +138,10 @@ async def settings(request: Request) -> Response:
         return render(request, "settings.html", page, status_code=400)
 
     def store(conn: Connection) -> None:
-        set_setting(conn, RELAYS_KEY, relays)
-        if proxy:
-            set_setting(conn, PROXY_KEY, proxy)
-        else:
-            delete_setting(conn, PROXY_KEY)
-        set_setting(conn, CHAT_EXPIRY_KEY, days)
-        set_setting(conn, LANGUAGE_KEY, language)
+        records.set_default_relays(conn, relays)
+        records.set_proxy_url(conn, proxy or "")
+        records.set_default_expiry_days(conn, days)
+        records.set_profile_language(conn, language)
 
     await anyio.to_thread.run_sync(vault.write, store)
     session.language = language
@@ -175,7 +161,7 @@ async def switch_language(request: Request) -> Response:
         if state.vault is not None and not state.vault.closed:
             vault = state.vault
             await anyio.to_thread.run_sync(
-                vault.write, lambda conn: set_setting(conn, LANGUAGE_KEY, language)
+                vault.write, lambda conn: records.set_profile_language(conn, language)
             )
     back = text(form, "next")
     return redirect(back if back in RETURN_PATHS or RETURN_PATTERN.match(back) else "/")

@@ -1,0 +1,45 @@
+"""Expiry: chat and cards that have passed their time are forgotten (docs/org.md).
+
+Its own module, below `talk` (which sweeps before it reads) and `sync` (which sweeps
+before each round), so that neither imports the other.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hasteh import org
+from hasteh.app import runtime
+from hasteh.app.cells import all_cells
+from hasteh.app.records import delete_invitation, invitations
+from hasteh.vault import Connection
+from hasteh.vault import events as vevents
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = ["sweep"]
+
+
+def sweep(ws: Workspace) -> int:
+    """Delete expired chat from memory and from the vault; forget expired cards."""
+    now = ws.now()
+    total = 0
+    for rt in all_cells(ws):
+        expired = org.expire(rt.base, now)
+        if expired.forget:
+            rt.base = expired.state
+            rt.forget.update(expired.forget)
+            rt.ids.difference_update(expired.forget)
+            runtime.refresh_view(rt)
+            total += len(expired.forget)
+            runtime.write(ws, rt, lambda conn: None)
+
+    def run(conn: Connection) -> int:
+        gone = vevents.delete_expired(conn, float(now))
+        for inv in invitations(conn):
+            if inv.expires_at + 86_400 < now:
+                delete_invitation(conn, inv.pickup)
+        return gone
+
+    return total + ws.vault.write(run)
