@@ -106,13 +106,13 @@ def test_bad_history_refused_then_good_package_joins(
     assert waiting[0].refused_reason == case
     assert cells.list_cells(newcomer) == []
     with pytest.raises(JoinRefused) as err:
-        join.join(newcomer)
+        sync.join(newcomer)
     assert "not valid" in str(err.value) and err.value.next_step
     # The invitation stays usable: a good package arriving later is joined.
     ws, rt, pending = captured[0]
     runtime.write(founder, rt, lambda conn: _ORIGINAL_STAGE(ws, rt, conn, pending))
     settle_relay([founder])
-    assert join.join(newcomer) == [CELL]
+    assert sync.join(newcomer) == [CELL]
     assert [m.cover_name for m in cells.members(newcomer, CELL)] == list(NAMES[:2])
     assert join.waiting_invitations(newcomer) == []
 
@@ -121,7 +121,7 @@ def test_bad_then_good_package_in_one_sync(make_ws, relay, monkeypatch) -> None:
     founder, newcomer = _two_cards(make_ws, relay.url)
     _malicious(monkeypatch, _bad_tails(founder)["unknown-seizure"], also_good=True)
     settle_relay([founder])
-    assert join.join(newcomer) == [CELL]
+    assert sync.join(newcomer) == [CELL]
     assert [m.cover_name for m in cells.members(newcomer, CELL)] == list(NAMES[:2])
     settle_relay([founder, newcomer])
     assert cells.safety_words(founder, CELL) == cells.safety_words(newcomer, CELL)

@@ -554,3 +554,26 @@ def test_create_cell_refusals(
     assert FA.gettext(msgid).split("{")[0] in htmllib.unescape(page)
     assert 'value="' + htmllib.escape(values["name"] if "name" not in form else "") in page
     assert _counts(a) == (0, 0, 0, 0)
+
+
+def test_courier_import_contacts_unknown_servers_only_when_asked(
+    people: Callable[[str], Person],
+) -> None:
+    """A bundle from a cell this profile is not in names a relay it does not use: the
+    import lists that relay and contacts it only when the box is ticked."""
+    a, b, c = people("a"), people("b"), people("c")
+    cell = form_cell(a, b)
+    a.submit(f"{cell}/say", {"text": "برای رساندن", "thread": "عمومی"}, cell)
+    _, _, page = a.submit("/courier/export", {"recent_days": "۱"}, "/courier")
+    code = re.search(r'<p class="bundle-code"><code dir="ltr">([^<]+)</code>', page)
+    assert code, page
+    files = {"bundle": ("b.bin", a.client.get("/courier/bundle").content)}
+    status, _, page = c.submit("/courier/import", {"code": code.group(1)}, "/courier", files)
+    assert status == 200, page
+    listed = re.search(r'<ul class="unconfirmed">(.*?)</ul>', page, re.S)
+    assert listed and "127.0.0.1" in listed.group(1)
+    status, _, page = c.submit(
+        "/courier/import", {"code": code.group(1), "other_relays": "yes"}, "/courier", files
+    )
+    assert status == 200, page
+    assert '<ul class="unconfirmed">' not in page

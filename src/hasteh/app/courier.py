@@ -119,10 +119,12 @@ def import_bundle(
         cost=cost,
         known_relays=relays_in_use(ws),
     )
+    chosen: Collection[str] = ()
     if result.unconfirmed and confirm is not None:
         chosen = confirm(dict(result.unconfirmed))
         extra = courier.confirm_relays(ws.vault, result, chosen, now=ws.clock())
         result.queued, result.known = result.queued + extra.queued, result.known + extra.known
+    report.unconfirmed = {r: n for r, n in result.unconfirmed.items() if r not in chosen}
     report.for_me, report.queued, report.known = len(result.for_me), result.queued, result.known
     for rt in all_cells(ws):
         report.commits_staged += carry_out(ws, rt)

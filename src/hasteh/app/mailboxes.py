@@ -13,6 +13,7 @@ from hasteh.app.cells import all_cells
 from hasteh.app.records import invitations
 from hasteh.app.write_auth import cell_write_auth, invitation_read_auth
 from hasteh.envelope import WriteAuth
+from hasteh.transport import registry
 from hasteh.transport.courier import profile_relays
 
 if TYPE_CHECKING:
@@ -23,16 +24,21 @@ __all__ = ["read_auth_for", "relays_in_use"]
 
 def read_auth_for(ws: Workspace) -> Callable[[str, bytes], WriteAuth | None]:
     """(relay, mailbox) -> the key to read that mailbox with: the current epoch's key of a
-    cell, or the pickup key of one of our cards. Built once per sync round."""
+    cell, the pickup key of one of our cards, or a key registered by hand with the
+    mailbox (`hasteh mailbox add --key`). Built once per sync round."""
     cells = {rt.record.mailbox: rt for rt in all_cells(ws) if rt.active}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
+    by_hand = ws.vault.read(registry.read_keys)
 
     def auth(relay: str, mailbox: bytes) -> WriteAuth | None:
         rt = cells.get(mailbox)
         if rt is not None and rt.group is not None:
             return cell_write_auth(rt.record, rt.group, relay)
         card = cards.get(mailbox)
-        return invitation_read_auth(card) if card is not None else None
+        if card is not None:
+            return invitation_read_auth(card)
+        key = by_hand.get(mailbox)
+        return WriteAuth(key) if key is not None else None
 
     return auth
 

@@ -42,8 +42,8 @@ from hasteh.app.runtime import CellRuntime
 from hasteh.app.runtime import carry_out as carry_out
 from hasteh.envelope import Envelope
 from hasteh.i18n import _, display_number
-from hasteh.transport import outbox
-from hasteh.transport.errors import TransportError
+from hasteh.transport import outbox, registry
+from hasteh.transport.errors import RelayRefused, TransportError
 from hasteh.transport.outbox import Arrival
 from hasteh.vault import Connection, Vault
 
@@ -72,6 +72,18 @@ class SyncReport:
     for_me: int = 0
     queued: int = 0
     known: int = 0
+    #: Courier imports only: relays this profile does not use, and how many envelopes
+    #: wait for each; they are contacted only if the user says so.
+    unconfirmed: dict[str, int] = field(default_factory=dict)
+    #: Deliveries a relay holds back for now (its budget or its disk is full): they stay
+    #: in the outbox and are tried again later. By the relay's reason.
+    held: dict[str, int] = field(default_factory=dict)
+    #: Relays that refuse this device's write or read key: it was removed from a cell
+    #: (or the cell's key is not registered there yet).
+    refused_here: set[str] = field(default_factory=set)
+    #: Envelopes that arrived in mailboxes registered by hand (`hasteh mailbox add`), which
+    #: no cell or card of this profile reads: kept for carrying on.
+    waiting: int = 0
 
 
 class _Batch:
@@ -124,6 +136,9 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
         card = cards.get(envelope.mailbox)
         if not arrival.fresh:
             return
+        if card is None:
+            report.waiting += 1
+            return
         if card is not None:
             joined = join_from_package(ws, conn, card, envelope)
             if joined is not None:
@@ -136,8 +151,16 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
 
 
 def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
+    """Every mailbox to read: the cells', the cards' pickups, and those registered by
+    hand (`hasteh mailbox add`, for carrying a group's envelopes one is not in)."""
     found = [(rt.record.mailbox, rt.record.relays) for rt in all_cells(ws) if rt.active]
     found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
+    ours = {mailbox for mailbox, _relays in found}
+    found += [
+        (mailbox, relays)
+        for mailbox, relays in ws.vault.read(registry.mailboxes).items()
+        if mailbox not in ours
+    ]
     return found
 
 
@@ -161,6 +184,9 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
         report.conflicts += len(delivered.conflicts) + sum(
             1 for ack in delivered.commits if ack.earlier_commits
         )
+        for held in delivered.held:
+            report.held[held.error] = report.held.get(held.error, 0) + 1
+        report.refused_here.update(relay for _item, relay in delivered.not_allowed)
         fetched = 0
         for mailbox, relays in _mailboxes(ws):
             for relay in relays:
@@ -178,6 +204,11 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
                             auth=read_auth,
                         )
                     )
+                except RelayRefused as exc:
+                    if exc.error == "not_allowed":
+                        report.refused_here.add(relay)
+                    else:
+                        report.unreachable.add(relay)
                 except TransportError:
                     report.unreachable.add(relay)
         for rt in batch.touched.values():

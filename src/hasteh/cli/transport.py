@@ -103,6 +103,25 @@ def sync(
             _("Relays not reachable now: {n}. Your outbox keeps everything."),
             n=len(report.unreachable),
         )
+    if report.held:
+        _say(
+            _(
+                "Messages a relay holds back for now (its space or budget is full): {n}. "
+                "They stay in your outbox and are sent again later."
+            ),
+            n=sum(report.held.values()),
+        )
+    for relay in sorted(report.refused_here):
+        out.print(
+            _(
+                "{relay} no longer accepts this device for a cell: you were probably "
+                "removed. Ask a member in person."
+            ).format(relay=relay),
+            markup=False,
+            highlight=False,
+        )
+    if report.waiting:
+        _say(_("Envelopes waiting in your mailboxes: {n}."), n=report.waiting)
 
 
 @handles_errors

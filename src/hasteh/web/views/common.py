@@ -134,6 +134,14 @@ NOTICES = {
     "settings": "A decision on the new settings was opened.",
     "synced": "Fetched: everything new is shown.",
     "unreachable": "No relay answered. Try again later, or carry a courier bundle.",
+    "held": (
+        "A relay is holding some of your messages back for now (its space or budget is "
+        "full). They stay in your outbox and are sent again later."
+    ),
+    "refused": (
+        "A relay no longer accepts this device for a cell: you were probably removed. "
+        "Ask a member in person."
+    ),
     "removal": "A decision on the removal was opened.",
     "seized": "The device is being removed and every member's keys will be changed.",
     "opened": "The decision was opened.",
@@ -158,11 +166,22 @@ KIND_NAMES = {
 def send_now(ws: Workspace) -> bool:
     """One sync after an action; True when every relay answered. (Here, not in a view:
     several views send at once after an action.)"""
+    return sync_outcome(ws) == "synced"
+
+
+def sync_outcome(ws: Workspace) -> str:
+    """One sync, said as a notice key (`NOTICES`): ``synced``, ``held`` (a relay keeps
+    some messages back for now), ``refused`` (a relay refuses this device) or
+    ``unreachable``."""
     try:
         report = sync.sync(ws)
     except HastehError:
-        return False
-    return not report.unreachable and not report.failed
+        return "unreachable"
+    if report.refused_here:
+        return "refused"
+    if report.unreachable or report.failed:
+        return "unreachable"
+    return "held" if report.held else "synced"
 
 
 def done(ref: str, what: str, anchor: str = "", **query: str) -> Response:

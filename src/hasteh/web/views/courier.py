@@ -27,7 +27,7 @@ from hasteh.i18n import whole_number
 from hasteh.transport.courier import DEFAULT_COST
 from hasteh.web.app import Exported, render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.common import NOTICES, redirect, send_now, text, unlocked_only
+from hasteh.web.views.common import NOTICES, redirect, sync_outcome, text, unlocked_only
 
 #: Largest bundle accepted by the import form (the guard's limit for /courier/import).
 MAX_BUNDLE = 64 * 1024 * 1024
@@ -52,6 +52,10 @@ class CourierPage:
     envelopes: int = field(default=0, metadata={"help": "how many messages it carries"})
     ready: bool = field(default=False, metadata={"help": "a bundle waits to be downloaded"})
     imported: int = field(default=-1, metadata={"help": "messages of ours in the imported one"})
+    unconfirmed: list[tuple[str, int]] = field(
+        default_factory=list,
+        metadata={"help": "servers the bundle names that were not contacted, with counts"},
+    )
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
 
@@ -63,14 +67,18 @@ async def fetch_now(request: Request) -> Response:
     if not _RETURN.match(back):
         back = "/home"
     try:
-        reached = await call_app(request, send_now)
+        mark = await call_app(request, sync_outcome)
     except Refusal:
-        reached = False
-    mark = "synced" if reached else "unreachable"
+        mark = "unreachable"
     return redirect(f"{back}?done={mark}")
 
 
-async def show(request: Request, errors: list[str] | None = None, imported: int = -1) -> Response:
+async def show(
+    request: Request,
+    errors: list[str] | None = None,
+    imported: int = -1,
+    unconfirmed: dict[str, int] | None = None,
+) -> Response:
     state = web_state(request)
     ui = ui_for(request)
     exported = state.exported
@@ -81,6 +89,7 @@ async def show(request: Request, errors: list[str] | None = None, imported: int 
         envelopes=exported.envelopes if exported else 0,
         ready=exported is not None,
         imported=imported,
+        unconfirmed=sorted((unconfirmed or {}).items()),
         notice=ui.gettext(notices[done]) if done in notices else "",
         errors=errors or [],
     )
@@ -148,8 +157,13 @@ async def import_(request: Request) -> Response:
         ]
         return await show(request, lines)
 
+    others = text(data, "other_relays") == "yes"
+
+    def confirm(waiting: dict[str, int]) -> list[str]:
+        return list(waiting) if others else []
+
     def run(ws: Workspace) -> SyncReport:
-        return courier.import_bundle(ws, bundle, code, cost=cost)
+        return courier.import_bundle(ws, bundle, code, cost=cost, confirm=confirm)
 
     try:
         report = await call_app(request, run)
@@ -157,7 +171,7 @@ async def import_(request: Request) -> Response:
         return await show(request, refusal.lines)
     if report.joined:
         return redirect("/home?done=joined")
-    return await show(request, imported=report.for_me)
+    return await show(request, imported=report.for_me, unconfirmed=report.unconfirmed)
 
 
 routes = [
