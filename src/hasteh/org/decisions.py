@@ -260,13 +260,19 @@ def _everyone_took_part(state: OrgState, decision: Decision) -> bool:
     return eligible <= set(decision.stances)
 
 
-def check_decision_closed(state: OrgState, env: EventEnvelope, body: DecisionClosed) -> None:
+def _open_decision(state: OrgState, env: EventEnvelope, body: DecisionClosed) -> Decision:
+    """The open decision a close names, closed by a member (or `InvalidEvent`)."""
     require_member(state, env.author)
     decision = state.decisions.get(EventId(body.decision_id))
     if decision is None:
         raise InvalidEvent("unknown-decision")
     if not decision.is_open:
         raise InvalidEvent("already-closed")
+    return decision
+
+
+def check_decision_closed(state: OrgState, env: EventEnvelope, body: DecisionClosed) -> None:
+    decision = _open_decision(state, env, body)
     if env.at < decision.deadline and not _everyone_took_part(state, decision):
         raise InvalidEvent("not-due")
     if body.outcome != compute_outcome(decision):
@@ -279,12 +285,7 @@ def check_decision_closed_in_history(
     """`check_decision_closed` for a log handed over by a member (a newcomer's join
     history): the stances of a closed decision are deleted from every log when it closes,
     so neither the outcome nor an early close can be recomputed; the rest is checked."""
-    require_member(state, env.author)
-    decision = state.decisions.get(EventId(body.decision_id))
-    if decision is None:
-        raise InvalidEvent("unknown-decision")
-    if not decision.is_open:
-        raise InvalidEvent("already-closed")
+    _open_decision(state, env, body)
 
 
 def fold_decision_closed(
