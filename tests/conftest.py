@@ -21,3 +21,12 @@ def mls_vectors() -> Path:
     if not path.is_dir():
         pytest.fail(f"MLS vectors folder missing: {path} (set HASTEH_MLS_VECTORS)")
     return path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """In CI a skipped test is a failure: a missing fixture or file must never pass
+    silently (for example an empty parameter list when vectors are not found)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI") and skipped:
+        terminalreporter.write_line(f"{len(skipped)} test(s) skipped in CI: that is a failure")
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,7 +1,7 @@
 """HPKE base mode (RFC 9180) as `hasteh.mls.hpke` implements it.
 
 * Known answers: every mode-0 ("Base Setup Information") case in the RFC 9180 test-vector
-  appendix, parsed from `reference/rfc9180-hpke.md`: DeriveKeyPair for skE/skR, SetupBaseS
+  appendix, parsed from `tests/vectors/hpke/rfc9180-hpke.md`: DeriveKeyPair for skE/skR, SetupBaseS
   with `rng` returning ikmE, every listed encryption (by sequence number) and export.
 * Cross-checks with pyca's `hpke.Suite` (Rust/OpenSSL) wherever it covers the suite:
   X25519, P-256, P-384, P-521 (pyca has no X448). Ours seals, pyca opens, and back.
@@ -34,7 +34,8 @@ from hasteh.mls.vectors import h, load_cases, run_file
 
 from ..conftest import ROOT
 
-RFC9180 = ROOT.parent / "shared" / "reference" / "rfc9180-hpke.md"
+#: The RFC's text, vendored (its appendix holds the test vectors).
+RFC9180 = ROOT / "tests" / "vectors" / "hpke" / "rfc9180-hpke.md"
 
 KEMS = (0x0010, 0x0011, 0x0012, 0x0020, 0x0021)
 KDFS = (0x0001, 0x0002, 0x0003)

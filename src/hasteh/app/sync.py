@@ -153,13 +153,17 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
 def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
     """Every mailbox to read: the cells', the cards' pickups, and those registered by
     hand (`hasteh mailbox add`, for carrying a group's envelopes one is not in)."""
-    found = [(rt.record.mailbox, rt.record.relays) for rt in all_cells(ws) if rt.active]
+    cells = all_cells(ws)
+    found = [(rt.record.mailbox, rt.record.relays) for rt in cells if rt.active]
     found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
-    ours = {mailbox for mailbox, _relays in found}
+    # Only those registered with a read key; never a cell's (one we left or were removed
+    # from has nothing more for us).
+    ours = {mailbox for mailbox, _relays in found} | {rt.record.mailbox for rt in cells}
+    keys = ws.vault.read(registry.read_keys)
     found += [
         (mailbox, relays)
         for mailbox, relays in ws.vault.read(registry.mailboxes).items()
-        if mailbox not in ours
+        if mailbox not in ours and mailbox in keys
     ]
     return found
 
