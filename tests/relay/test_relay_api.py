@@ -145,11 +145,19 @@ def test_long_poll_wakes_on_post(client: TestClient) -> None:
     g = Group()
     send(client, g, envelope(g.mailbox))
     env = envelope(g.mailbox)
-    timer = threading.Timer(0.3, lambda: post(client, env.to_bytes(), g.headers(env)))
+    posted = threading.Event()
+
+    def later() -> None:
+        post(client, env.to_bytes(), g.headers(env))
+        posted.set()
+
+    timer = threading.Timer(0.3, later)
     timer.start()
-    start = time.monotonic()
-    got = fetch(client, g, after="1", wait=5)
-    assert len(got["envelopes"]) == 1 and time.monotonic() - start < 3  # type: ignore[arg-type]
+    got = fetch(client, g, after="1", wait=30)
+    timer.join(10)
+    # The fetch came back with the envelope posted while it waited: the post woke it (a
+    # fetch that ignored posts would have waited 30 s and come back empty).
+    assert posted.is_set() and len(got["envelopes"]) == 1  # type: ignore[arg-type]
     start = time.monotonic()
     assert fetch(client, g, after=str(got["cursor"]), wait=0.3)["envelopes"] == []
     assert 0.25 < time.monotonic() - start < 3
