@@ -153,11 +153,14 @@ def test_long_poll_wakes_on_post(client: TestClient) -> None:
 
     timer = threading.Timer(0.3, later)
     timer.start()
+    start = time.monotonic()
     got = fetch(client, g, after="1", wait=30)
+    woke_after = time.monotonic() - start
     timer.join(10)
-    # The fetch came back with the envelope posted while it waited: the post woke it (a
-    # fetch that ignored posts would have waited 30 s and come back empty).
+    # The fetch came back with the envelope posted while it waited, long before its 30 s
+    # wait ran out: the post woke it (the margin is two orders of magnitude, not a race).
     assert posted.is_set() and len(got["envelopes"]) == 1  # type: ignore[arg-type]
+    assert woke_after < 15
     start = time.monotonic()
     assert fetch(client, g, after=str(got["cursor"]), wait=0.3)["envelopes"] == []
     assert 0.25 < time.monotonic() - start < 3
