@@ -6,10 +6,11 @@ both decode must re-encode to the same bytes in both. Mode 1: a KeyPackage (as a
 MLSMessage): hasteh's `validate_key_package` against mls-rs adding it to a group (a
 commit: mls-rs validates a KeyPackage there, not when proposing). Disagreements are
 listed in docs/fuzzing.md (accepted: D1 mls-rs ignores trailing bytes, D2 mls-rs
-decodes any protocol version); the others are `known(...)` until understood, and fail
-under HASTEH_FUZZ_STRICT=1.
+decodes any protocol version, D6 mls-rs decodes what it cannot re-encode); the others
+are `known(...)` until understood, and fail under HASTEH_FUZZ_STRICT=1.
 
-The wheel exposes only suite 1 and PublicMessage handshakes (docs/interop.md)."""
+The wheel exposes only suite 1 and PublicMessage handshakes (docs/interop.md). The same
+comparison inside one group (processing, not only decoding): `fuzz_mls_diff_group`."""
 
 from __future__ import annotations
 
@@ -73,8 +74,7 @@ def _rs_encodes(message: Any) -> bytes | None:
 def _decoding(data: bytes) -> None:
     ours, theirs = _hasteh_decodes(data), _rs_decodes(data)
     if theirs is not None and _rs_encodes(theirs) is None:
-        known("D6-mls-rs-cannot-re-encode")
-        return
+        return  # D6 (accepted, mls-rs leniency): e.g. the reserved proposal type 0 (§17.4)
     if ours is None and theirs is not None:
         if _rs_encodes(theirs) != data:
             return  # D1 (accepted): mls-rs ignores trailing bytes; hasteh refuses them

@@ -18,6 +18,7 @@ from hasteh.app.cards import Card, card_bytes, encode_card
 from hasteh.envelope import Kind, seal
 from hasteh.mls.codec import encode
 from hasteh.mls.framing import MLSMessage, PublicMessage
+from hasteh.mls.proposals import proposal_to_bytes
 
 
 def write(target: str, seeds: list[bytes]) -> None:
@@ -109,7 +110,9 @@ def mls_member() -> list[bytes]:
         body = MLSMessage.from_bytes(wire).body
         assert isinstance(body, PublicMessage)
         kind = 2 if wire is public.commit else 0
-        raw = encode(body.content.content)  # type: ignore[arg-type]
+        content = body.content.content
+        # A proposal's TLS encoding starts with its type (`proposal_to_bytes`).
+        raw = encode(content) if kind == 2 else proposal_to_bytes(content)  # type: ignore[arg-type]
         seeds += [bytes([kind]) + raw, bytes([kind | 1]) + raw]
         if kind == 2:  # bob computes the real confirmation tag (bit 3)
             seeds += [bytes([kind | 8]) + raw, bytes([kind | 9]) + raw]
@@ -190,6 +193,28 @@ def mls_diff() -> list[bytes]:
     return seeds
 
 
+def mls_diff_group() -> list[bytes]:
+    """Each valid message as is and with one edit of each kind; bob re-signing a few
+    bodies (an empty commit with and without the real tag, a Remove, application data)."""
+    from fuzz.fuzz_mls_diff_group import WORLD
+
+    seeds = []
+    for index, (_label, message) in enumerate(WORLD.messages):
+        seeds.append(bytes([0, index]))
+        middle = (len(message) // 2).to_bytes(2, "big")
+        seeds.append(bytes([0, index, 0]) + middle + b"\x01")  # flip a bit mid-message
+        if index % 3 == 0:
+            seeds.append(bytes([0, index, 3]) + middle + b"\x00")  # truncate there
+    empty_commit = b"\x00\x00"  # no proposals, no path
+    seeds += [b"\x01\x01" + empty_commit, b"\x01\x05" + empty_commit]
+    for index in range(3):  # bob's own proposals and commits, re-signed, unchanged or
+        for flags in (0x08, 0x09, 0x0D):  # edited; bit 2: with the real confirmation tag
+            seeds.append(bytes([1, flags, index]))
+            seeds.append(bytes([1, flags, index, 0, 0, 4, 1]))  # flip a bit early on
+    seeds += [b"\x01\x00" + b"\x00\x03\x00\x00\x00\x03", b"\x01\x02hello"]  # Remove(3)
+    return seeds
+
+
 def web_forms() -> list[bytes]:
     texts = ["12", "۱۲", "١٢", "²³", "0" * 20, "-1", " 7 ", "\u200c5", "9" * 5000, "٣٠"]
     seeds = [b"\x00" + t.encode() for t in texts] + [b"\x00\xff\xfe"]
@@ -213,6 +238,7 @@ def main(only: list[str]) -> None:
         "mls_member": mls_member,
         "mls_welcome": mls_welcome,
         "mls_diff": mls_diff,
+        "mls_diff_group": mls_diff_group,
         "org_receive": lambda: receive,
         "join_history": lambda: history,
         "web_forms": web_forms,
