@@ -255,12 +255,9 @@ def _compare(wire: bytes, how: str) -> None:
                 # would refuse any Commit that covers it (§12.2). docs/fuzzing.md.
                 return
             known(f"G2-only-mls-rs-accepts-{theirs[0]}")  # docs/fuzzing.md
-        elif ours == ("commit", "removed"):
-            # H1 (hasteh bug, docs/fuzzing.md): a Commit that removes alice is accepted
-            # before its UpdatePath is validated (§12.4.2), so one member can make alice
-            # alone believe she was removed by a Commit the rest of the group refuses.
-            known("H1-removed-member-skips-path-validation")
         else:
+            # (H1, fixed: a Commit that removed alice was accepted before its UpdatePath
+            # was validated, §12.4.2; it now fails here like any one-sided acceptance.)
             known(f"G3-only-hasteh-accepts-{ours[0]}")  # docs/fuzzing.md
         return
     if ours[0] != theirs[0]:

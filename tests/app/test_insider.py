@@ -376,3 +376,26 @@ def test_a_removed_device_cannot_keep_a_key_of_its_own(make_ws, relay) -> None:
     talk.say(a, CELL, "still ours")
     settle_relay([a, b])
     assert "still ours" in {x.text for x in talk.read(b, CELL)}
+
+
+def test_a_removal_without_the_cells_decision_does_not_push_a_member_out(
+    make_ws, relay, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A removed member cannot check a commit's path secrets, so an informer could send her
+    alone a forged "removal". She leaves only on a removal her log authorizes: here she
+    stays, and is told who tried; the others see the rogue commit as an alarm too."""
+    from hasteh.mls.proposals import Remove
+    from hasteh.mls.tree_math import LeafIndex as MLSLeaf
+
+    a, b, c = form_cell(make_ws, relay.url, settle_relay, n=3)
+    rt = cells.find_cell(c, CELL)
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime.org, "authorize", lambda change, state: None)
+        runtime.write(
+            c, rt, lambda conn: runtime.stage_commit(c, rt, conn, "remove", [Remove(MLSLeaf(0))])
+        )
+    settle_relay([a, b, c])
+    assert cells.find_cell(a, CELL).active
+    told = [x for x in sync.alarms(a, CELL) if x.code == "unauthorized-removal"]
+    assert told and told[0].subject_cover_name == NAMES[2]
+    assert "no-decision" in {x.code for x in sync.alarms(b, CELL)}

@@ -554,6 +554,17 @@ def process_wire(
         _application(rt, result, ws.now())
         rt.group_dirty = True
     elif isinstance(result, CommitApplied):
+        if (result.removed_self or result.new_state is None) and not _removal_authorized(
+            rt, int(result.committer), group.epoch + 1
+        ):
+            # A removed member cannot check a commit's path secrets or confirmation tag, so
+            # a member could send us alone a "removal" the others refuse. We leave only on
+            # a removal our log authorizes (a decision, a seizure report, our own leave);
+            # otherwise we stay, say so, and the cell's next key update carries us on.
+            rt.dropped += 1
+            _notice(rt, "unauthorized-removal", leaf=int(result.committer))
+            _recover(rt)
+            return
         if result.removed_self or result.new_state is None:
             rt.group = None
             rt.record.removed = True
@@ -574,6 +585,13 @@ def process_wire(
         commit_applied(ws, rt, conn, group, result.new_state, int(result.committer), wire)
     # A ProposalReceived is ignored: hasteh commits by value, and adopting a stranger's
     # proposal would block our own sending (RFC 9420 §12.4 "commit-required").
+
+
+def _removal_authorized(rt: CellRuntime, committer: int, epoch: int) -> bool:
+    """Whether the log authorizes removing this member now (as every member's policy would
+    judge the `MemberRemoved` of our leaf)."""
+    change = MemberRemoved(LeafIndex(rt.own_leaf), LeafIndex(committer), epoch)
+    return org.DEFAULT_POLICY.check(change, rt.base).ok
 
 
 def _junk_commit(rt: CellRuntime) -> None:

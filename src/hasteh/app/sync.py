@@ -280,6 +280,10 @@ NOTICES: dict[str, str] = {
         "other cells are not affected."
     ),
     "unreadable-events": "{count} stored event(s) of this cell could not be read and were skipped.",
+    "unauthorized-removal": (
+        "{subject} sent a change removing you from the cell without a decision of the cell. "
+        "You stayed in; tell the other members in person."
+    ),
     "removed-device-commit": (
         "A change for the cell as it was before a member's removal arrived afterwards "
         "(perhaps from the removed device). It was ignored, and the cell's keys were renewed."

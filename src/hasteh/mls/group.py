@@ -670,7 +670,11 @@ class GroupState:
         applied = apply_proposals(view, items)
         new_epoch = self.epoch + 1
         if self.own_leaf in applied.removed:
-            # We cannot derive the next epoch; the signature and membership were checked.
+            # We cannot derive the next epoch, but everything about the path that needs no
+            # secret is still checked (§12.4.2): a commit the others refuse must not make
+            # us alone believe we were removed (found by differential fuzzing, H1).
+            if commit.path is not None:
+                _check_path_without_secrets(self, applied.tree, committer, commit.path, applied)
             return CommitApplied(None, True, committer, new_epoch)
         tree = applied.tree
         new_keys: dict[bytes, bytes] = {}
@@ -705,6 +709,9 @@ class GroupState:
             self.config.policy.check(joiner, items, view.tree)
         new_epoch = self.epoch + 1
         if self.own_leaf in applied.removed:
+            treekem.merge_update_path(
+                base, joiner, commit.path, _provisional(self, applied), external=True
+            )
             return CommitApplied(None, True, joiner, new_epoch)
         init = next(i.proposal for i in items if isinstance(i.proposal, ExternalInit))
         init_secret = external_init_secret_for_members(
@@ -1135,6 +1142,31 @@ def _create_update_path(
         {x: secret.value for x, secret in created.path_secrets.items()},
         created.commit_secret.value,
         _key_map(created.private_keys),
+    )
+
+
+def _check_path_without_secrets(
+    state: GroupState,
+    tree: RatchetTree,
+    committer: LeafIndex,
+    path: UpdatePath,
+    applied: AppliedProposals,
+) -> None:
+    """The checks of a received UpdatePath that a member removed by the commit can still
+    make (§7.3, §7.5, §7.6, §7.9.2, §12.4.2): a new leaf encryption key, a valid leaf
+    node, one node per node of the filtered direct path, no key already in the tree,
+    parent hashes. Only the path secrets and the confirmation tag are out of its reach."""
+    old_leaf = state.tree.leaf_node(committer)
+    if old_leaf is None:
+        raise InvalidMessage("unknown-sender", "the committer's leaf is blank")
+    if path.leaf_node.encryption_key == old_leaf.encryption_key:
+        raise InvalidMessage("stale-encryption-key", "the path leaf reuses the old key")
+    treekem.merge_update_path(
+        tree,
+        committer,
+        path,
+        _provisional(state, applied),
+        exclude=[index for index, _ in applied.added],
     )
 
 
