@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,21 @@ def test_bad_then_good_package_in_one_sync(make_ws, relay, monkeypatch) -> None:
     assert [m.cover_name for m in cells.members(newcomer, CELL)] == list(NAMES[:2])
     settle_relay([founder, newcomer])
     assert cells.safety_words(founder, CELL) == cells.safety_words(newcomer, CELL)
+
+
+def test_a_history_is_judged_at_its_own_log_time() -> None:
+    """Found by the long `join_history` run (2026-12-04, after 83,000 inputs): checking a
+    handed-over history did not move the log's time, so a proposal that had lapsed in
+    that history (its log time had passed seven days) still authorized an Add, while a
+    replay of the same history raised `proposal-lapsed`: the newcomer's state differed
+    from the log's. Both now judge at the history's own log time."""
+    from fuzz.fuzz_join_history import _org_level
+
+    crash = (
+        Path(__file__).resolve().parents[2]
+        / "fuzz"
+        / "corpus"
+        / "join_history"
+        / "crash-e10312454ee9"
+    )
+    _org_level(crash.read_bytes()[1:])  # raises Finding if the two states differ

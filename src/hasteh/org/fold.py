@@ -154,7 +154,7 @@ def apply_history(
     need what every log deletes (`HISTORY_CHECKS`: the stances of closed decisions).
     Raises `InvalidEvent` and leaves `state` unchanged if the log must refuse it."""
     fold_ = _check(state, envelope, history=True)
-    return fold_(state, envelope, envelope.body, policy)
+    return fold_(_advance(state, envelope), envelope, envelope.body, policy)
 
 
 def fold(
