@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import mls_rs_uniffi as rs  # type: ignore[import-untyped]
+from tests.interop.mlsrs_driver import MemoryStorage
 
 from fuzz._common import Finding, harness, known, main
 from hasteh.mls.errors import MLSError
@@ -24,29 +25,11 @@ from hasteh.mls.framing import MLSMessage
 from hasteh.mls.key_package import KeyPackage
 from hasteh.mls.key_package_ops import validate_key_package
 
-
-class _Storage(rs.GroupStateStorage):  # type: ignore[misc]
-    def __init__(self) -> None:
-        self.states: dict[bytes, bytes] = {}
-
-    def state(self, group_id: bytes) -> bytes | None:
-        return self.states.get(group_id)
-
-    def epoch(self, group_id: bytes, epoch_id: int) -> bytes | None:
-        return None
-
-    def write(self, group_id: bytes, state: bytes, inserts: list[Any], updates: list[Any]) -> None:
-        self.states[group_id] = state
-
-    def max_epoch_id(self, group_id: bytes) -> int | None:
-        return None
-
-
 _SUITE = rs.CipherSuite.CURVE25519_AES128
 _CLIENT = rs.Client(
     b"differential",
     rs.generate_signature_keypair(_SUITE),
-    rs.ClientConfig(group_state_storage=_Storage(), use_ratchet_tree_extension=True),
+    rs.ClientConfig(group_state_storage=MemoryStorage(), use_ratchet_tree_extension=True),
 )
 
 

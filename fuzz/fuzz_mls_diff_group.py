@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import mls_rs_uniffi as rs  # type: ignore[import-untyped]
+from tests.interop.mlsrs_driver import MemoryStorage
 
 from fuzz import fuzz_mls_member
 from fuzz._common import DetRng, Finding, harness, known, main
@@ -78,29 +79,8 @@ YEAR = Lifetime(CLOCK - 3600, CLOCK + 365 * 86_400)
 EXPORT_LABEL = b"hasteh-diff"
 
 
-class _Storage(rs.GroupStateStorage):  # type: ignore[misc]
-    def __init__(self) -> None:
-        self.states: dict[bytes, bytes] = {}
-        self.epochs: dict[tuple[bytes, int], bytes] = {}
-
-    def state(self, group_id: bytes) -> bytes | None:
-        return self.states.get(group_id)
-
-    def epoch(self, group_id: bytes, epoch_id: int) -> bytes | None:
-        return self.epochs.get((group_id, epoch_id))
-
-    def write(self, group_id: bytes, state: bytes, inserts: list[Any], updates: list[Any]) -> None:
-        self.states[group_id] = state
-        for record in [*inserts, *updates]:
-            self.epochs[(group_id, record.id)] = record.data
-
-    def max_epoch_id(self, group_id: bytes) -> int | None:
-        ids = [epoch for (gid, epoch) in self.epochs if gid == group_id]
-        return max(ids) if ids else None
-
-
 def _rs_client(name: bytes) -> Any:
-    config = rs.ClientConfig(group_state_storage=_Storage(), use_ratchet_tree_extension=True)
+    config = rs.ClientConfig(group_state_storage=MemoryStorage(), use_ratchet_tree_extension=True)
     return rs.Client(name, rs.generate_signature_keypair(RS_SUITE), config)
 
 

@@ -185,15 +185,11 @@ def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
     while True:
         rows = vevents.read(conn, group_id, after_seq=after, limit=2000)
         for stored in rows:
-            try:
-                env = org.decode(stored.body)
-                if env.event_id in ids:
-                    raise ValueError("duplicate event id")
-                state = org.fold(state, env)
-            except Exception:  # a corrupt or dangling row: skip it, say so
+            folded = _fold_row(state, stored.body, ids)
+            if folded is None:
                 bad += 1
-                continue
-            ids.add(env.event_id)
+            else:
+                state = folded
         if len(rows) < 2000:
             break
         after = rows[-1].seq
@@ -202,6 +198,20 @@ def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
         _notice(rt, "unreadable-events", count=bad)
     refresh_view(rt)
     return rt
+
+
+def _fold_row(state: OrgState, body: bytes, ids: set[bytes]) -> OrgState | None:
+    """`state` with one stored event folded in (its id added to `ids`), or None for a row
+    that does not decode, repeats an id (ids are unique in a cell) or does not fold."""
+    try:
+        env = org.decode(body)
+        if env.event_id in ids:
+            return None
+        state = org.fold(state, env)
+    except Exception:  # a corrupt or dangling row: the caller skips it and says so
+        return None
+    ids.add(env.event_id)
+    return state
 
 
 def set_aside(group_id: bytes, code: str) -> CellRuntime:
@@ -299,7 +309,7 @@ def refresh_view(rt: CellRuntime) -> None:
     state = rt.base
     for own in rt.record.own_pending:
         try:
-            state = org.apply(state, org.decode(own.event))
+            state = org.apply(state, org.decode(own.event), decoded=True)
         except OrgError:
             continue
     rt.org = state
@@ -425,7 +435,6 @@ def confirm_all_own(rt: CellRuntime, now: int) -> int:
     """Enter every own event still waiting (a courier export carries them with no relay
     to order them); how many."""
     count = len(rt.record.own_pending)
-    rt.stamp = None
     while rt.record.own_pending:
         confirm_own(rt, 0, now)
     return count
@@ -519,7 +528,7 @@ def _in_order(rt: CellRuntime, envelope: Envelope, arrival: Arrival, now: int) -
     if arrival.cursor and (not record.window or arrival.cursor > record.window[-1][0]):
         record.window.append((arrival.cursor, envelope.id))
         del record.window[:-WINDOW]
-    rt.record_dirty = True
+        rt.record_dirty = True
 
 
 def process_wire(
@@ -554,18 +563,17 @@ def process_wire(
         _application(rt, result, ws.now())
         rt.group_dirty = True
     elif isinstance(result, CommitApplied):
-        if (result.removed_self or result.new_state is None) and not _removal_authorized(
-            rt, int(result.committer), group.epoch + 1
-        ):
-            # A removed member cannot check a commit's path secrets or confirmation tag, so
-            # a member could send us alone a "removal" the others refuse. We leave only on
-            # a removal our log authorizes (a decision, a seizure report, our own leave);
-            # otherwise we stay, say so, and the cell's next key update carries us on.
-            rt.dropped += 1
-            _notice(rt, "unauthorized-removal", leaf=int(result.committer))
-            _recover(rt)
-            return
         if result.removed_self or result.new_state is None:
+            if not _removal_allowed(rt.base, rt.own_leaf, int(result.committer), group.epoch + 1):
+                # A removed member cannot check a commit's path secrets or confirmation
+                # tag, so a member could send us alone a "removal" the others refuse. We
+                # leave only on a removal our log authorizes (a decision, a seizure
+                # report, our own leave); otherwise we stay, say so, and the cell's next
+                # key update carries us on.
+                rt.dropped += 1
+                _notice(rt, "unauthorized-removal", leaf=int(result.committer))
+                _recover(rt)
+                return
             rt.group = None
             rt.record.removed = True
             rt.record.pending = None
@@ -587,11 +595,11 @@ def process_wire(
     # proposal would block our own sending (RFC 9420 §12.4 "commit-required").
 
 
-def _removal_authorized(rt: CellRuntime, committer: int, epoch: int) -> bool:
-    """Whether the log authorizes removing this member now (as every member's policy would
-    judge the `MemberRemoved` of our leaf)."""
-    change = MemberRemoved(LeafIndex(rt.own_leaf), LeafIndex(committer), epoch)
-    return org.DEFAULT_POLICY.check(change, rt.base).ok
+def _removal_allowed(state: OrgState, leaf: int, committer: int, epoch: int) -> bool:
+    """Whether the log authorizes `committer` removing the member at `leaf` (as every
+    member's policy judges the `MemberRemoved` that commit would make)."""
+    change = MemberRemoved(LeafIndex(leaf), LeafIndex(committer), epoch)
+    return org.DEFAULT_POLICY.check(change, state).ok
 
 
 def _junk_commit(rt: CellRuntime) -> None:
@@ -686,8 +694,7 @@ def rogue_leaves(old: GroupState, new: GroupState, state: OrgState, committer: i
         if was.signature_key == leaf.signature_key:
             rogue.append(int(index))
             continue
-        removal = MemberRemoved(LeafIndex(int(index)), LeafIndex(committer), new.epoch)
-        if not org.DEFAULT_POLICY.check(removal, state).ok:
+        if not _removal_allowed(state, int(index), committer, new.epoch):
             rogue.append(int(index))
     return rogue
 
