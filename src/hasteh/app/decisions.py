@@ -98,10 +98,7 @@ def parse_deadline(text: str, now: int) -> int:
         return int(value)
     date_match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2}):(\d{2}))?$", value)
     if not date_match:
-        raise BadInput(
-            "bad-deadline",
-            _("The deadline is not a date: use +3d, +12h, 2026-05-01 or ۱۴۰۵-۰۲-۱۱ 18:00."),
-        )
+        raise BadInput("bad-deadline")
     y, mo, d = (int(date_match.group(i)) for i in (1, 2, 3))
     hh = int(date_match.group(4) or 23)
     mm = int(date_match.group(5) or (59 if date_match.group(4) is None else 0))
@@ -111,7 +108,7 @@ def parse_deadline(text: str, now: int) -> int:
             return int(local.astimezone(UTC).timestamp())
         return int(datetime(y, mo, d, hh, mm).astimezone(UTC).timestamp())
     except ValueError:
-        raise BadInput("bad-deadline", _("That date does not exist.")) from None
+        raise BadInput("no-such-date") from None
 
 
 def _decisions(rt: CellRuntime) -> list[org.Decision]:
@@ -150,23 +147,19 @@ def open_decision(
     rt = find_cell(ws, cell)
     rt.require_group()
     if kind not in KINDS:
-        raise BadInput("bad-kind", _("Unknown kind of decision: {kind}.").format(kind=kind))
+        raise BadInput("bad-kind", kinds=", ".join(KINDS))
     org_kind, with_options = KINDS[kind]
     chosen = [o.strip() for o in (options or [])]
     if with_options and len(chosen) < 2:
-        raise BadInput("bad-options", _("This kind of decision needs two or more options."))
+        raise BadInput("needs-options")
     if not with_options and chosen:
-        raise BadInput("bad-options", _("This kind of decision takes no options."))
+        raise BadInput("takes-no-options")
     if deadline <= ws.now():
-        raise BadInput(
-            "deadline-in-past",
-            _("The deadline is already past. Choose a later deadline."),
-            _("Nothing was changed."),
-        )
+        raise BadInput("deadline-in-past")
     if seats is None:
         seats = 2 if kind == "stv" else (1 if kind == "ranked" else 0)
     if kind == "stv" and seats < 2:
-        raise BadInput("bad-seats", _("An STV decision elects two or more."))
+        raise BadInput("bad-seats")
     motion: org.Motion | None = None
     if remove_member is not None:
         leaf = find_member(rt, remove_member)
@@ -195,9 +188,7 @@ def _option_index(decision: org.Decision, value: str) -> int:
     for i, option in enumerate(decision.options):
         if option == value.strip():
             return i
-    raise BadInput(
-        "unknown-option", _("There is no option {option} in this decision.").format(option=value)
-    )
+    raise BadInput("unknown-option")
 
 
 def vote(
@@ -223,20 +214,20 @@ def vote(
         elif position in ("object", "objection", "disagree"):
             stance = Objection(reason.strip())
         else:
-            raise BadInput("bad-position", _("For consent: agree or object (with a reason)."))
+            raise BadInput("bad-consent-position")
     elif d.kind == "proposal":
         if position not in ("agree", "abstain", "disagree", "block"):
-            raise BadInput("bad-position", _("For a proposal: agree, abstain, disagree or block."))
+            raise BadInput("bad-proposal-position")
         stance = ProposalStance(position, reason.strip())  # type: ignore[arg-type]
     elif d.kind == "single":
         if len(picked) != 1:
-            raise BadInput("bad-choice", _("Choose exactly one option."))
+            raise BadInput("choose-one")
         stance = Choice(picked[0])
     elif d.kind == "multiple":
         stance = Choices(tuple(picked))
     elif d.kind == "ranked":
         if not picked:
-            raise BadInput("bad-choice", _("Rank at least one option, most preferred first."))
+            raise BadInput("rank-one")
         stance = Ranking(tuple(picked))
     else:
         stance = OptIn()
@@ -252,9 +243,7 @@ def close(ws: Workspace, cell: str, decision: str) -> DecisionSummary:
     rt.require_group()
     d = _find(rt, decision)
     if not d.is_open:
-        raise BadInput(
-            "already-closed", _("This decision is already closed."), _("Nothing was changed.")
-        )
+        raise BadInput("already-closed")
     runtime.send_event(ws, rt, DecisionClosed(d.decision_id, org.compute_outcome(d)))
     runtime.carry_out(ws, rt)
     return _summary(rt, rt.org.decisions[d.decision_id])
@@ -325,12 +314,7 @@ def change_settings(
         s.message_expiry // DAY if expiry_days is None else expiry_days,
     )
     if settings.size_cap < len(rt.org.members):
-        raise BadInput(
-            "cap-below-members",
-            _("The cap cannot be below the number of members now ({count}).").format(
-                count=display_number(len(rt.org.members))
-            ),
-        )
+        raise BadInput("cap-below-members", count=len(rt.org.members))
     question = _("Change the settings: cap {cap}, admission {admission}, expiry {days} days?")
     text = question.format(
         cap=display_number(settings.size_cap),

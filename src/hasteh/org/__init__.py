@@ -18,7 +18,14 @@ and expiry.
 """
 
 from hasteh.org.decisions import DecisionView, close_due, compute_outcome, optin_token, view
-from hasteh.org.errors import MESSAGES, InvalidEvent, OrgDecodeError, OrgError, PolicyViolation
+from hasteh.org.errors import (
+    MESSAGES,
+    InvalidEvent,
+    OrgCode,
+    OrgDecodeError,
+    OrgError,
+    PolicyViolation,
+)
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
     EVENT_ID_SIZE,
@@ -147,6 +154,7 @@ __all__ = [
     "NewcomerProposed",
     "Objection",
     "OptIn",
+    "OrgCode",
     "OrgDecodeError",
     "OrgError",
     "OrgState",

@@ -28,8 +28,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from hasteh.errors import Param
 from hasteh.org._checks import is_seized
-from hasteh.org.errors import PolicyViolation
+from hasteh.org.errors import OrgCode, PolicyViolation
 from hasteh.org.events import (
     EventId,
     LeafIndex,
@@ -80,13 +81,13 @@ class Verdict:
     """The policy's answer. `ok` with what authorized it, or a refusal `code`."""
 
     ok: bool
-    code: str = ""
+    code: OrgCode | Literal[""] = ""
     authority: Authority | None = None
     authorized_by: EventId | None = None
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, Param] = field(default_factory=dict)
 
     @staticmethod
-    def refuse(code: str, **params: object) -> Verdict:
+    def refuse(code: OrgCode, **params: Param) -> Verdict:
         return Verdict(False, code, params=params)
 
 
@@ -230,5 +231,5 @@ def authorize(
     with the refusal's code (``not-approved``, ``cap-reached``, ``no-decision``, …)."""
     verdict = policy.check(change, state)
     if not verdict.ok:
-        raise PolicyViolation(verdict.code, **verdict.params)
+        raise PolicyViolation(verdict.code or "policy-refused", **verdict.params)
     return verdict

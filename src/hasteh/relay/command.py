@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from hasteh.errors import HastehError
-from hasteh.i18n import _
+from hasteh.i18n import _, error_text
 from hasteh.relay.app import DAY, RelayConfig
 from hasteh.relay.server import serve as run
 
@@ -90,7 +90,9 @@ def relay_app() -> typer.Typer:
             )
             run(host=host, port=port, db=db, config=config, fd=fd)
         except HastehError as exc:
-            typer.echo(_("The relay could not start: {reason}").format(reason=exc), err=True)
+            typer.echo(
+                _("The relay could not start: {reason}").format(reason=error_text(exc)), err=True
+            )
             raise typer.Exit(1) from exc
 
     return relay
