@@ -131,6 +131,7 @@ class EnvelopeError(HastehError):
 
     def __init__(self, code: EnvelopeCode, detail: str) -> None:
         super().__init__(code, detail=detail)
+        self.detail = detail
 
     @property
     def reason(self) -> EnvelopeCode:
@@ -339,6 +340,7 @@ class WriteAuthError(HastehError):
 
     def __init__(self, code: WriteAuthCode, detail: str) -> None:
         super().__init__(code, detail=detail)
+        self.detail = detail
 
     @property
     def reason(self) -> WriteAuthCode:

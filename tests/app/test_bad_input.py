@@ -19,6 +19,7 @@ from hasteh.app.errors import (
     UnknownMember,
     mls_errors,
 )
+from hasteh.cli.next_steps import next_step as cli_step
 from hasteh.mls.errors import InvalidMessage
 from hasteh.vault import events, outbox
 from tests.app.helpers import CELL, form_cell, settle_relay
@@ -42,7 +43,8 @@ def test_unknown_cell_member_decision(pair) -> None:
     with pytest.raises(UnknownCell) as err:
         talk.say(a, "no such cell", "hi")
     assert str(err.value) == "There is no such cell in this profile."
-    assert err.value.next_step == "See your cells with `hasteh cell list`."
+    assert err.value.code == "unknown-cell"
+    assert cli_step(err.value) == "See your cells with `hasteh cell list`."
     with pytest.raises(UnknownCell):
         cells.members(a, "nope")
     with pytest.raises(UnknownMember):
@@ -86,7 +88,7 @@ def test_malformed_and_expired_cards(pair, make_ws, relay, clock) -> None:
         admission.propose(a, CELL, good)
     assert expired.value.reason == "expired"
     assert str(expired.value) == "The invitation card has expired."
-    assert "new card" in expired.value.next_step
+    assert "new card" in cli_step(expired.value)
     assert snapshot(a) == before
 
 

@@ -25,11 +25,11 @@ def msgids() -> set[str]:
     found: set[str] = set()
     for path in SOURCES:
         text = path.read_text(encoding="utf-8")
-        for group in re.findall(r'_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', text):
+        for group in re.findall(r'(?<!\w)_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', text):
             parts = re.findall(r'"(?:[^"\\]|\\.)*"', group)
             found.add("".join(ast.literal_eval(p) for p in parts))
-        found |= set(re.findall(r"_\('([^']*)'\)", text))
-    return found | set(errors.CARD_REASONS.values()) | set(removal.ALARM_KINDS.values())
+        found |= set(re.findall(r"(?<!\w)_\('([^']*)'\)", text))
+    return found | set(errors.APP_MESSAGES.values()) | set(removal.ALARM_KINDS.values())
 
 
 def test_every_message_is_translated() -> None:

@@ -219,7 +219,7 @@ TRANSPORT: Mapping[TransportCode, str] = {
     "epoch-conflict": SYNC,
     "relay-misbehaved": "Run `hasteh sync` later; if it persists, tell your cell in person.",
     "bundle-refused": "Check the code with the person who gave you the bundle.",
-    "bundle-code-needed": "Give the bundle's code with --code.",
+    "bundle-code-needed": "Type the bundle's code when asked.",
     "bundle-too-full": "Export fewer mailboxes at a time (`hasteh courier export`).",
     "bundle-too-large": "Check the code with the person who gave you the bundle.",
     "bundle-too-many-entries": "Check the code with the person who gave you the bundle.",
