@@ -6,6 +6,7 @@ control; and no face reads an error's text to decide anything."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import string
 import typing
 from collections.abc import Mapping
@@ -333,3 +334,15 @@ def test_template_fields_are_plain_names() -> None:
             for _, name, spec, conv in string.Formatter().parse(template):
                 if name is not None:
                     assert name.isidentifier() and not spec and not conv, template
+
+
+def test_the_reference_in_the_docs_is_current() -> None:
+    """docs/errors.md lists every code with its template and steps (scripts/errors_doc.py)."""
+    spec = importlib.util.spec_from_file_location("errors_doc", ROOT / "scripts/errors_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    doc = (ROOT / "docs/errors.md").read_text(encoding="utf-8")
+    assert doc == module.render(doc), "run: uv run python scripts/errors_doc.py"
+    for domain, code in CODES:
+        assert f"| `{code}` |" in doc.split(f"### `{domain}`")[1].split("###")[0], code
