@@ -29,6 +29,7 @@ from hasteh.app.errors import (
     Refused,
     mls_errors,
 )
+from hasteh.app.sync import NOTICES, NoticeCode
 from hasteh.cli import next_steps as cli_steps
 from hasteh.envelope import (
     ENVELOPE_MESSAGES,
@@ -43,6 +44,7 @@ from hasteh.i18n import display_text, error_text, translations
 from hasteh.mls.errors import InvalidMessage, MLSError, UsageError
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from hasteh.org.errors import InvalidEvent, OrgCode, OrgError
+from hasteh.org.policy import ALARMS, AlarmCode
 from hasteh.relay.errors import RELAY_MESSAGES, RelayCode, RelayError
 from hasteh.transport.errors import (
     TRANSPORT_MESSAGES,
@@ -346,3 +348,39 @@ def test_the_reference_in_the_docs_is_current() -> None:
     assert doc == module.render(doc), "run: uv run python scripts/errors_doc.py"
     for domain, code in CODES:
         assert f"| `{code}` |" in doc.split(f"### `{domain}`")[1].split("###")[0], code
+
+
+# --------------------------------------------------------------------------- related codes
+
+
+@pytest.mark.parametrize(
+    ("lit", "table"),
+    [(NoticeCode, NOTICES), (AlarmCode, ALARMS)],
+    ids=["notices", "alarms"],
+)
+def test_notice_and_alarm_codes_are_literals_with_persian(
+    lit: Any, table: Mapping[str, str]
+) -> None:
+    assert set(typing.get_args(lit)) == set(table)
+    for template in table.values():
+        fa = FA.gettext(template)
+        assert fa != template and placeholders(fa) == placeholders(template), template
+
+
+def test_every_notice_the_runtime_raises_has_a_code() -> None:
+    """`_notice(rt, "code")` and `set_aside(id, "code")` only with a `NoticeCode`."""
+    tree = ast.parse((SRC / "app" / "runtime.py").read_text(encoding="utf-8"))
+    used = {
+        node.args[1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("_notice", "set_aside")
+        and len(node.args) > 1
+        and isinstance(node.args[1], ast.Constant)
+    }
+    assert used and used <= set(typing.get_args(NoticeCode))
+
+
+def test_every_alarm_code_the_policy_refuses_with_is_an_org_code() -> None:
+    assert set(typing.get_args(AlarmCode)) - {"seizure-disputed", "manual"} <= set(ORG_MESSAGES)

@@ -44,6 +44,7 @@ __all__ = [
     "ALARMS",
     "DEFAULT_POLICY",
     "AdmissionNeeds",
+    "AlarmCode",
     "CellPolicy",
     "MembershipChange",
     "MembershipPolicy",
@@ -58,8 +59,27 @@ __all__ = [
 MembershipChange = MemberAdded | MemberRemoved
 Authority = Literal["proposal", "decision", "seizure", "leave"]
 
+#: The codes of the alarms every member is shown (`AlarmRecord.code`): the policy's
+#: refusals of a membership commit, a disputed seizure, and an alarm raised by hand.
+AlarmCode = Literal[
+    "no-proposal",
+    "proposal-lapsed",
+    "no-voucher",
+    "not-approved",
+    "cap-reached",
+    "cover-name-mismatch",
+    "leaf-taken",
+    "committer-not-member",
+    "committer-seized",
+    "no-decision",
+    "seizure-disputed",
+    "manual",
+]
+
 #: English templates of the alarms every member is shown ({by}: the committer's or
 #: sender's cover name, {subject}: the member concerned). Translated in the fa catalog.
+#: (Keyed by `str`: stored records carry the code as text; a test holds the keys to
+#: `AlarmCode`.)
 ALARMS: Mapping[str, str] = {
     "no-proposal": "{by} added {subject} to the cell without an approved proposal.",
     "proposal-lapsed": "{by} added {subject} after the proposal had lapsed.",
