@@ -34,7 +34,7 @@ def dedupe(path: Path) -> None:
                 continue
             seen.add(key)
         kept.append(block)
-    path.write_text("\n\n".join(kept), encoding="utf-8")
+    path.write_text("\n\n".join(kept).rstrip("\n") + "\n", encoding="utf-8")
     print(len(blocks) - len(kept), "duplicates removed")
 
 
