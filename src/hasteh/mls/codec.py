@@ -125,6 +125,11 @@ class Reader:
             raise MLSDecodeError(f"invalid boolean {flag}")
         return flag == 1
 
+    def since(self, start: int) -> bytes:
+        """The bytes read from position `start` to here: the exact encoding of what was
+        decoded in between (kept by structures that are encoded again, see `Writer.raw`)."""
+        return self._data[start : self._pos]
+
     def finish(self) -> None:
         """Require that every byte was consumed."""
         if self.remaining:

@@ -11,7 +11,7 @@ Content is the union `bytes | Proposal | Commit`: application data is plain byte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
 
@@ -151,34 +151,54 @@ class Sender:
 
 @dataclass(frozen=True, slots=True)
 class FramedContent:
-    """§6: the content of a handshake or application message and its group/epoch."""
+    """§6: the content of a handshake or application message and its group/epoch.
+
+    Its encoding is needed up to three times per message (FramedContentTBS for the
+    signature, AuthenticatedContentTBM for the membership tag, the confirmed transcript
+    hash input, §6.1-§6.2, §8.2), and for a commit it holds the whole UpdatePath. So it
+    is kept: a decoded FramedContent keeps the bytes it was decoded from (the codec is
+    canonical, §2.1.2: decode-then-encode gives the input back exactly, so these are the
+    bytes any encode would produce), a built one keeps its first encoding. The value is
+    immutable, so the kept bytes cannot go stale; `dataclasses.replace` makes a new
+    value without them.
+    """
 
     group_id: bytes
     epoch: int
     sender: Sender
     authenticated_data: bytes
     content: Content
+    _encoding: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def content_type(self) -> ContentType:
         return content_type_of(self.content)
 
     def encode(self, w: Writer) -> None:
-        w.opaque(self.group_id)
-        w.u64(self.epoch)
-        self.sender.encode(w)
-        w.opaque(self.authenticated_data)
-        w.u8(self.content_type)
-        encode_content(w, self.content)
+        encoding = self._encoding
+        if encoding is None:
+            sub = Writer()
+            sub.opaque(self.group_id)
+            sub.u64(self.epoch)
+            self.sender.encode(sub)
+            sub.opaque(self.authenticated_data)
+            sub.u8(self.content_type)
+            encode_content(sub, self.content)
+            encoding = sub.getvalue()
+            object.__setattr__(self, "_encoding", encoding)
+        w.raw(encoding)
 
     @classmethod
     def decode(cls, r: Reader) -> FramedContent:
+        start = r.position
         group_id = r.opaque()
         epoch = r.u64()
         sender = Sender.decode(r)
         authenticated_data = r.opaque()
         content = decode_content(r, read_content_type(r))
-        return cls(group_id, epoch, sender, authenticated_data, content)
+        framed = cls(group_id, epoch, sender, authenticated_data, content)
+        object.__setattr__(framed, "_encoding", r.since(start))
+        return framed
 
     def to_bytes(self) -> bytes:
         return encode(self)
