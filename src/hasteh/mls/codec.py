@@ -9,6 +9,7 @@ that decode-then-encode reproduces the input bytes exactly.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -109,6 +110,19 @@ class Reader:
             out.append(item(sub))
         self._pos += n
         return out
+
+    def u16_vector(self) -> tuple[int, ...]:
+        """`uint16 items<V>` in one step (what `vector(Reader.u16)` reads, with the same
+        errors): a LeafNode's Capabilities are five of these, and a joiner reads them
+        for every leaf."""
+        n = self.varint()
+        if n > MAX_VECTOR_BYTES:
+            raise MLSDecodeError(f"vector of {n} bytes exceeds the {MAX_VECTOR_BYTES} limit")
+        if n > self.remaining:
+            raise MLSDecodeError(f"truncated: vector needs {n} bytes, {self.remaining} left")
+        if n % 2:
+            raise MLSDecodeError("truncated: needed 2 bytes, 1 left")
+        return struct.unpack(f">{n // 2}H", self.read(n))
 
     def optional(self, item: Callable[[Reader], T]) -> T | None:
         """`optional<T>`: a presence octet 0 or 1, then T when present."""

@@ -53,8 +53,7 @@ class Capabilities:
 
     @classmethod
     def decode(cls, r: Reader) -> Capabilities:
-        lists = [tuple(r.vector(Reader.u16)) for _ in range(5)]
-        return cls(*lists)
+        return cls(r.u16_vector(), r.u16_vector(), r.u16_vector(), r.u16_vector(), r.u16_vector())
 
     def to_bytes(self) -> bytes:
         return encode(self)
