@@ -13,8 +13,17 @@ from hypothesis import strategies as st
 
 from hasteh.mls.codec import Reader, Writer
 from hasteh.mls.credential import BasicCredential
-from hasteh.mls.framing import ContentType, FramedContent, Sender
+from hasteh.mls.framing import (
+    ContentType,
+    FramedContent,
+    FramedContentTBS,
+    Sender,
+    SenderType,
+    WireFormat,
+)
+from hasteh.mls.group_context import GroupContext
 from hasteh.mls.leaf_node import Capabilities, LeafNode, LeafNodeSource
+from hasteh.mls.message_protection import framed_content_tbs
 
 from .test_decoders_fuzz import fresh
 
@@ -74,3 +83,44 @@ def test_kept_bytes_are_not_part_of_equality() -> None:
     decoded = LeafNode.from_bytes(leaf.to_bytes())
     assert decoded == fresh(decoded) == leaf
     assert hash(decoded) == hash(fresh(decoded))
+
+
+SENDERS = st.one_of(
+    st.integers(0, 2**32 - 1).map(Sender.member),
+    st.integers(0, 2**32 - 1).map(Sender.external),
+    st.just(Sender.new_member_commit()),
+    st.just(Sender.new_member_proposal()),
+)
+
+
+@given(
+    group=st.binary(max_size=70),
+    epoch=st.integers(0, 2**64 - 1),
+    sender=SENDERS,
+    aad=st.binary(max_size=70),
+    body=st.binary(max_size=300),
+    wire_format=st.sampled_from([WireFormat.PUBLIC_MESSAGE, WireFormat.PRIVATE_MESSAGE]),
+)
+def test_the_one_step_encodings_equal_the_field_by_field_ones(
+    group: bytes, epoch: int, sender: Sender, aad: bytes, body: bytes, wire_format: WireFormat
+) -> None:
+    """Application content (every received message) is encoded in one join, and the TBS
+    of §6.1 from the parts' kept encodings; both give the general writer's bytes."""
+    content = FramedContent(group, epoch, sender, aad, body)
+    general = content._encode_fields()
+    assert content._encode_application() in (None, general)
+    assert content.to_bytes() == general
+    if sender.sender_type == SenderType.MEMBER:
+        assert content._encode_application() == general
+    context = GroupContext(1, group, epoch, b"tree hash", b"transcript")
+    signs = sender.sender_type in (SenderType.MEMBER, SenderType.NEW_MEMBER_COMMIT)
+    w = Writer()
+    w.u16(1)
+    w.u16(wire_format)
+    w.raw(general)
+    if signs:
+        context._encode_fields(w)
+    assert framed_content_tbs(wire_format, content, context) == w.getvalue()
+    assert FramedContentTBS(wire_format, content, context if signs else None).to_bytes() == (
+        w.getvalue()
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
 
-from .codec import Reader, Writer, decode_all, encode
+from .codec import Reader, Writer, decode_all, encode, encode_varint
 from .commit import Commit
 from .errors import MLSDecodeError, UsageError
 from .group_context import MLS10, GroupContext
@@ -98,6 +98,11 @@ def decode_content(r: Reader, content_type: ContentType) -> Content:
     return Commit.decode(r)
 
 
+#: Sender types that carry an index (a set of plain ints: a membership test that does
+#: not go through IntEnum's comparison, since every message builds a Sender).
+_INDEXED_SENDERS = frozenset({int(SenderType.MEMBER), int(SenderType.EXTERNAL)})
+
+
 @dataclass(frozen=True, slots=True)
 class Sender:
     """§6 Sender. `index` is the leaf index for a member, the index into the
@@ -107,7 +112,7 @@ class Sender:
     index: int | None = None
 
     def __post_init__(self) -> None:
-        indexed = self.sender_type in (SenderType.MEMBER, SenderType.EXTERNAL)
+        indexed = self.sender_type in _INDEXED_SENDERS
         if indexed != (self.index is not None):
             raise UsageError(
                 f"a {self.sender_type.name} sender {'needs' if indexed else 'has no'} index"
@@ -174,19 +179,56 @@ class FramedContent:
     def content_type(self) -> ContentType:
         return content_type_of(self.content)
 
-    def encode(self, w: Writer) -> None:
+    def encoded(self) -> bytes:
+        """The encoding (kept, see the class docstring)."""
         encoding = self._encoding
         if encoding is None:
-            sub = Writer()
-            sub.opaque(self.group_id)
-            sub.u64(self.epoch)
-            self.sender.encode(sub)
-            sub.opaque(self.authenticated_data)
-            sub.u8(self.content_type)
-            encode_content(sub, self.content)
-            encoding = sub.getvalue()
+            encoding = self._encode_application() or self._encode_fields()
             object.__setattr__(self, "_encoding", encoding)
-        w.raw(encoding)
+        return encoding
+
+    def _encode_fields(self) -> bytes:
+        """The encoding, written field by field (§6)."""
+        w = Writer()
+        w.opaque(self.group_id)
+        w.u64(self.epoch)
+        self.sender.encode(w)
+        w.opaque(self.authenticated_data)
+        w.u8(self.content_type)
+        encode_content(w, self.content)
+        return w.getvalue()
+
+    def _encode_application(self) -> bytes | None:
+        """The encoding of application content from a member, joined in one step (each
+        received message builds and signs one), or None for anything else, which
+        `_encode_fields` writes. The same bytes as `_encode_fields`."""
+        content, sender, epoch = self.content, self.sender, self.epoch
+        if not (
+            isinstance(content, bytes)
+            and sender.sender_type == SenderType.MEMBER
+            and 0 <= epoch < 1 << 64
+            and sender.index is not None
+            and 0 <= sender.index < 1 << 32
+        ):
+            return None
+        group_id, aad = self.group_id, self.authenticated_data
+        return b"".join(
+            (
+                encode_varint(len(group_id)),
+                group_id,
+                epoch.to_bytes(8, "big"),
+                b"\x01",  # SenderType.MEMBER
+                sender.index.to_bytes(4, "big"),
+                encode_varint(len(aad)),
+                aad,
+                b"\x01",  # ContentType.APPLICATION
+                encode_varint(len(content)),
+                content,
+            )
+        )
+
+    def encode(self, w: Writer) -> None:
+        w.raw(self.encoded())
 
     @classmethod
     def decode(cls, r: Reader) -> FramedContent:
@@ -252,9 +294,9 @@ class FramedContentTBS:
     def encode(self, w: Writer) -> None:
         w.u16(self.version)
         w.u16(self.wire_format)
-        self.content.encode(w)
+        w.raw(self.content.encoded())
         if self.context is not None:
-            self.context.encode(w)
+            w.raw(self.context.encoded)
 
     @classmethod
     def decode(cls, r: Reader) -> FramedContentTBS:

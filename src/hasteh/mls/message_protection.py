@@ -44,7 +44,6 @@ from .framing import (
     ContentType,
     FramedContent,
     FramedContentAuthData,
-    FramedContentTBS,
     PrivateContentAAD,
     PrivateMessage,
     PrivateMessageContent,
@@ -56,7 +55,7 @@ from .framing import (
     WireFormat,
     decode_content,
 )
-from .group_context import GroupContext
+from .group_context import MLS10, GroupContext
 from .proposals import Add
 from .secret_tree import RatchetKey, RatchetKind, SecretTree, sender_data_key_nonce
 from .tree_math import LeafIndex
@@ -90,8 +89,10 @@ def framed_content_tbs(
         SenderType.MEMBER,
         SenderType.NEW_MEMBER_COMMIT,
     )
-    tbs = FramedContentTBS(wire_format, content, context if signs_context else None)
-    return tbs.to_bytes()
+    # FramedContentTBS { version; wire_format; content; select: context } (§6.1),
+    # joined from the parts' kept encodings: this runs for every message received.
+    head = MLS10.to_bytes(2, "big") + int(wire_format).to_bytes(2, "big")
+    return b"".join((head, content.encoded(), context.encoded if signs_context else b""))
 
 
 def sign_content(
