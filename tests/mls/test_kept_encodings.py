@@ -17,7 +17,10 @@ from hasteh.mls.framing import (
     ContentType,
     FramedContent,
     FramedContentTBS,
+    PrivateContentAAD,
+    PrivateMessage,
     Sender,
+    SenderDataAAD,
     SenderType,
     WireFormat,
 )
@@ -124,3 +127,30 @@ def test_the_one_step_encodings_equal_the_field_by_field_ones(
     assert FramedContentTBS(wire_format, content, context if signs else None).to_bytes() == (
         w.getvalue()
     )
+
+
+@given(
+    group=st.binary(max_size=70),
+    epoch=st.integers(0, 2**64 - 1),
+    content_type=st.sampled_from(list(ContentType)),
+    aad=st.binary(max_size=70),
+    sender_data=st.binary(max_size=40),
+    ciphertext=st.binary(max_size=100),
+)
+def test_a_decoded_private_message_keeps_its_aads(
+    group: bytes,
+    epoch: int,
+    content_type: ContentType,
+    aad: bytes,
+    sender_data: bytes,
+    ciphertext: bytes,
+) -> None:
+    """The AADs cut from a received PrivateMessage are the §6.3.1-§6.3.2 encodings."""
+    built = PrivateMessage(group, epoch, content_type, aad, sender_data, ciphertext)
+    decoded = PrivateMessage.from_bytes(built.to_bytes())
+    content_aad = PrivateContentAAD(group, epoch, content_type, aad).to_bytes()
+    sender_data_aad = SenderDataAAD(group, epoch, content_type).to_bytes()
+    for message in (built, decoded):
+        assert message.content_aad() == content_aad
+        assert message.sender_data_aad() == sender_data_aad
+    assert decoded._aad is not None and built._aad is None

@@ -398,7 +398,11 @@ class PublicMessage:
 @dataclass(frozen=True, slots=True)
 class PrivateMessage:
     """§6.3: content and sender encrypted; only group, epoch, content type and the
-    authenticated data are visible."""
+    authenticated data are visible.
+
+    The two AADs of §6.3.1-§6.3.2 are the encoding's first fields, so a decoded message
+    keeps those bytes (`content_aad`, `sender_data_aad`); a built one encodes them.
+    """
 
     group_id: bytes
     epoch: int
@@ -406,6 +410,23 @@ class PrivateMessage:
     authenticated_data: bytes
     encrypted_sender_data: bytes
     ciphertext: bytes
+    #: PrivateContentAAD's bytes and where SenderDataAAD's end in them (when decoded).
+    _aad: tuple[bytes, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def content_aad(self) -> bytes:
+        """PrivateContentAAD (§6.3.1): group_id, epoch, content_type, authenticated_data."""
+        if self._aad is not None:
+            return self._aad[0]
+        return PrivateContentAAD(
+            self.group_id, self.epoch, self.content_type, self.authenticated_data
+        ).to_bytes()
+
+    def sender_data_aad(self) -> bytes:
+        """SenderDataAAD (§6.3.2): group_id, epoch, content_type."""
+        if self._aad is not None:
+            content_aad, end = self._aad
+            return content_aad[:end]
+        return SenderDataAAD(self.group_id, self.epoch, self.content_type).to_bytes()
 
     def encode(self, w: Writer) -> None:
         w.opaque(self.group_id)
@@ -417,14 +438,19 @@ class PrivateMessage:
 
     @classmethod
     def decode(cls, r: Reader) -> PrivateMessage:
+        start = r.position
         group_id = r.opaque()
         epoch = r.u64()
         content_type = read_content_type(r)
+        sender_data_aad_end = r.position - start
         authenticated_data = r.opaque()
+        content_aad = r.since(start)
         encrypted_sender_data = r.opaque()
-        return cls(
+        message = cls(
             group_id, epoch, content_type, authenticated_data, encrypted_sender_data, r.opaque()
         )
+        object.__setattr__(message, "_aad", (content_aad, sender_data_aad_end))
+        return message
 
     def to_bytes(self) -> bytes:
         return encode(self)
