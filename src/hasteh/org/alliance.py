@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from hasteh.org import log
-from hasteh.org.errors import InvalidEvent
+from hasteh.org.errors import InvalidEvent, PolicyViolation
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
     AllianceFormed,
@@ -55,6 +55,7 @@ __all__ = [
     "Delegate",
     "Motion",
     "approved",
+    "authorize",
     "close_due",
     "compute_outcome",
 ]
@@ -274,6 +275,15 @@ class AlliancePolicy:
 
 
 ALLIANCE_POLICY: Final = AlliancePolicy()
+
+
+def authorize(change: MembershipChange, state: AllianceState) -> Verdict:
+    """Ask before your own client commits `change`: the verdict, or `PolicyViolation`
+    with the refusal's code."""
+    verdict = ALLIANCE_POLICY.check(change, state)
+    if not verdict.ok:
+        raise PolicyViolation(verdict.code, **verdict.params)
+    return verdict
 
 
 def check_commit(
