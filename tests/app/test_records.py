@@ -90,3 +90,20 @@ def test_an_unreadable_intent_sets_only_its_cell_aside(
     assert listed[bad.group_id.hex()[:8]].removed
     assert listed[good.group_id.hex()[:8]].name == "mill"
     assert cells.find_cell(ws, "mill").active
+
+
+def test_a_group_of_a_kind_this_hasteh_does_not_run_is_set_aside(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    """A record naming a kind of group from a newer hasteh (a council) is not run by a
+    cell's or an alliance's rules: set aside with a notice, the other groups unharmed."""
+    ws = make_ws("sepideh")
+    other = cells.create_cell(ws, "bakery", cover_name="sepideh", relays=[relay.url])
+    kept = cells.create_cell(ws, "mill", cover_name="sepideh", relays=[relay.url])
+    record = msgspec.json.decode(msgspec.json.encode(other.record))
+    record["kind"] = "council"
+    ws.vault.write(lambda conn: set_setting(conn, cell_key(other.group_id), record))
+    ws.forget_cache()
+    loaded = ws.vault.read(lambda conn: load_in(conn, other.group_id))
+    assert loaded.aside and [n.code for n in loaded.record.notices] == ["cell-unreadable"]
+    assert cells.find_cell(ws, "mill").group_id == kept.group_id

@@ -6,10 +6,10 @@ alliance) with the same rules; what differs is the group's `GroupDomain`
 its membership policy and its duties. Nothing here knows a cell's or an alliance's
 events. Rules it keeps:
 
-* **Relay order.** Envelopes of a cell's mailbox are processed in the order the relay
+* **Relay order.** Envelopes of a group's mailbox are processed in the order the relay
   (or a courier bundle) gives them. Our own application messages are folded when sent
   and marked seen, so they are not processed twice (MLS cannot decrypt them anyway).
-* **Stage, then merge.** A commit we make is staged (`PendingCommit` in the cell record,
+* **Stage, then merge.** A commit we make is staged (`PendingCommit` in the group's record,
   the envelope in the outbox) and merged only when it comes back from the relay in the
   mailbox's order, i.e. the relay accepted it; or when a courier export carries it with
   no relay reachable. If another commit is applied in its epoch first, ours lost: it is
@@ -20,7 +20,7 @@ events. Rules it keeps:
   decides whether the change was authorized; if not, it records an alarm naming the
   committer's cover name. Such events arriving as messages are dropped.
 * **Order and time** (docs/org.md, "Order, time and write access"). The ordering relay
-  (the first of the cell's relays) gives the log its order. Every event's `at` is set
+  (the first of the group's relays) gives the log its order. Every event's `at` is set
   here to the log time: the ordering relay's stamp, never earlier than the log's time
   before it; an event from a courier bundle or another relay takes the log's time as it
   is. Our own events are shown at once (`rt.org` is a view: the confirmed state `rt.base`
@@ -126,7 +126,7 @@ class GroupRuntime(Generic[S]):
     domain: GroupDomain[S]
     #: The confirmed state: the log as the ordering relay ordered it.
     base: S
-    #: Ids of the events held in the log (event ids are unique per cell).
+    #: Ids of the events held in the log (event ids are unique per group).
     ids: set[bytes] = field(default_factory=set)
     #: Set aside: its record or group could not be read; never written back.
     aside: bool = False
@@ -208,7 +208,7 @@ def load_in(
             if row is not None:
                 group = GroupState.from_bytes(row[1], CONFIG)
         except Exception:
-            return set_aside(group_id, "cell-unreadable", fallback)
+            return set_aside(group_id, "cell-unreadable", domain)
     state = domain.log.empty()
     ids: set[bytes] = set()
     bad = 0
@@ -233,7 +233,7 @@ def load_in(
 
 def _fold_row(kind: log.LogKind[S], state: S, body: bytes, ids: set[bytes]) -> S | None:
     """`state` with one stored event folded in (its id added to `ids`), or None for a row
-    that does not decode, repeats an id (ids are unique in a cell) or does not fold."""
+    that does not decode, repeats an id (ids are unique in a group) or does not fold."""
     try:
         env = org.decode(body)
         if env.event_id in ids:
@@ -305,9 +305,9 @@ def write(ws: Workspace, rt: GroupRuntime[Any], fn: Callable[[Connection], T]) -
 # --- events ------------------------------------------------------------------------------
 
 
-#: How many notices a cell keeps (the oldest go first).
+#: How many notices a group keeps (the oldest go first).
 MAX_NOTICES = 100
-#: How many envelopes of the ordering relay a cell remembers, and how many of the last
+#: How many envelopes of the ordering relay a group remembers, and how many of the last
 #: ones an event's `chain` hashes.
 WINDOW = 512
 CHAIN_SPAN = 16
@@ -366,7 +366,7 @@ def confirm_event(
 
 
 def accept_event(rt: GroupRuntime[Any], env: EventEnvelope, *, check: bool = True) -> None:
-    """Enter a locally made event in the log at once (the cell's first events, a join's
+    """Enter a locally made event in the log at once (the group's first events, a join's
     history): its time is the log's."""
     confirm_event(rt, env, check=check)
     if env.at > rt.record.log_time:
@@ -375,7 +375,7 @@ def accept_event(rt: GroupRuntime[Any], env: EventEnvelope, *, check: bool = Tru
 
 
 def ordering_relay(record: CellRecord) -> str | None:
-    """The relay whose order is the log's order: the first of the cell's relays."""
+    """The relay whose order is the log's order: the first of the group's relays."""
     return record.relays[0] if record.relays else None
 
 
@@ -504,7 +504,7 @@ def absorb(
     envelope: Envelope,
     arrival: Arrival = COURIER,
 ) -> None:
-    """Process one envelope of the cell's mailbox (inside the caller's transaction)."""
+    """Process one envelope of the group's mailbox (inside the caller's transaction)."""
     if not rt.active:
         return
     ordered = bool(arrival.relay) and arrival.relay == ordering_relay(rt.record)
@@ -627,8 +627,8 @@ def _removal_allowed(rt: GroupRuntime[Any], leaf: int, committer: int, epoch: in
 
 def _junk_commit(rt: GroupRuntime[Any]) -> None:
     """A commit for our epoch that no member can process: skipped (the next valid one in
-    the relay's order wins), shown, and the member who carries out the cell's duties
-    commits a key update so a junk "retire" at the relay cannot strand the cell."""
+    the relay's order wins), shown, and the member who carries out the group's duties
+    commits a key update so a junk "retire" at the relay cannot strand the group."""
     _notice(rt, "junk-commit")
     _recover(rt)
 
@@ -644,9 +644,9 @@ def _stale_commit(rt: GroupRuntime[Any]) -> None:
 
 
 def _recover(rt: GroupRuntime[Any]) -> None:
-    """After a commit the members refused, the member who carries out the cell's duties
+    """After a commit the members refused, the member who carries out the group's duties
     commits a key update: whatever the refused commit told the relay (a new key, the old
-    ones retired), the cell moves on to an epoch and a write key only its members have.
+    ones retired), the group moves on to an epoch and a write key only its members have.
     Our own events the relay refused meanwhile are sent again (`resend_refused`)."""
     if responsible(rt):
         rt.record.needs_update = True
@@ -705,7 +705,7 @@ def _check_chain(rt: GroupRuntime[Any], leaf: int, env: EventEnvelope) -> None:
 def rogue_leaves(
     old: GroupState, new: GroupState, rt: GroupRuntime[Any], committer: int
 ) -> list[int]:
-    """Leaves whose credential changed in a commit without the cell's authority.
+    """Leaves whose credential changed in a commit without the group's authority.
 
     A member's cover name (its credential) never changes; a new signature key is fine
     with the same credential. A different credential in the same leaf is only a removal
@@ -875,7 +875,7 @@ def stage_commit(
 
 def merge_own(ws: Workspace, rt: GroupRuntime[Any], conn: Connection) -> None:
     """Our staged commit was accepted (or is carried offline): merge it, then send the
-    Welcome (with the cell's history) to the newcomer's pickup mailbox."""
+    Welcome (with the group's history) to the newcomer's pickup mailbox."""
     pending = rt.record.pending
     old = rt.group
     if pending is None or old is None:
