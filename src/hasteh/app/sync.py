@@ -31,14 +31,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cells import all_cells, find_cell
+from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.errors import JoinRefused, NothingToJoin
 from hasteh.app.expiry import sweep as sweep
 from hasteh.app.join import join_from_package, waiting_invitations
+from hasteh.app.kinds import all_groups, load_in
 from hasteh.app.mailboxes import read_auth_for
 from hasteh.app.records import invitations
-from hasteh.app.runtime import CellRuntime
+from hasteh.app.runtime import GroupRuntime
 from hasteh.app.runtime import carry_out as carry_out
 from hasteh.envelope import Envelope
 from hasteh.i18n import _, display_number
@@ -92,7 +93,7 @@ class _Batch:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.touched: dict[bytes, CellRuntime] = {}
+        self.touched: dict[bytes, GroupRuntime[Any]] = {}
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self.ws.vault.read(fn)
@@ -118,7 +119,7 @@ class _Batch:
 def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
     """Hand each envelope to its cell (or to a waiting invitation), with where it came
     from (`Arrival`: a relay's place and stamp, or a courier bundle)."""
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if not rt.aside}
+    cells = {rt.record.mailbox: rt for rt in all_groups(ws) if not rt.aside}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
 
     def sink(conn: Connection, envelope: Envelope, arrival: Arrival) -> None:
@@ -127,7 +128,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
             # The cache may have been dropped since the map was built: reload in place.
             rt = ws._cells.get(known.group_id)
             if rt is None:
-                rt = ws._cells[known.group_id] = runtime.load_in(conn, known.group_id)
+                rt = ws._cells[known.group_id] = load_in(conn, known.group_id)
             batch.touched[rt.group_id] = rt
             before = rt.processed
             runtime.absorb(ws, rt, conn, envelope, arrival)
@@ -153,7 +154,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
 def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
     """Every mailbox to read: the cells', the cards' pickups, and those registered by
     hand (`hasteh mailbox add`, for carrying a group's envelopes one is not in)."""
-    cells = all_cells(ws)
+    cells = all_groups(ws)
     found = [(rt.record.mailbox, rt.record.relays) for rt in cells if rt.active]
     found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
     # Only those registered with a read key; never a cell's (one we left or were removed
@@ -219,7 +220,7 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
             report.dropped += rt.dropped
             rt.dropped = 0
         staged = 0
-        for rt in all_cells(ws):
+        for rt in all_groups(ws):
             staged += carry_out(ws, rt)
         report.commits_staged += staged
         if not (delivered.sent or fetched or staged):
