@@ -14,9 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cards import _check_relay
+from hasteh.app.cell_relays import checked_relays
 from hasteh.app.errors import BadInput, NoRelay, UnknownCell, UnknownMember, clean_or_refuse
 from hasteh.app.records import (
     CellRecord,
@@ -118,6 +121,7 @@ def create_cell(
     chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
+    chosen = checked_relays(chosen)  # the rules every member checks on the list
     suite = get_suite(SUITE)
     signature_private, _public = suite.generate_signature_key(ws.rng)
     now = ws.now()
@@ -134,7 +138,12 @@ def create_cell(
     rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
     leaf = LeafIndex(0)
     created = EventEnvelope(
-        org.VERSION, EventId(ws.rng(16)), leaf, now, CellCreated(title, cover, settings)
+        org.VERSION,
+        EventId(ws.rng(16)),
+        leaf,
+        now,
+        # The relay list is a setting of the cell from its first event on (docs/org.md).
+        CellCreated(title, cover, msgspec.structs.replace(settings, relays=tuple(chosen))),
     )
     thread = EventEnvelope(
         org.VERSION, EventId(ws.rng(16)), leaf, now, ThreadOpened(_(DEFAULT_THREAD))

@@ -7,6 +7,7 @@
 | ``transport.relays``        | ``list[str]``  | default relays for new cells and cards |
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
 | ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
+| ``transport.relay_status``  | by relay URL   | when each relay last answered or failed |
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 
@@ -37,6 +38,8 @@ INVITE_PREFIX: Final = "app.invite."
 RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
+#: When each relay last answered or failed (`hasteh.app.relay_status` reads and writes it).
+RELAY_STATUS_KEY: Final = "transport.relay_status"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
@@ -112,6 +115,12 @@ class CellRecord(msgspec.Struct):
     #: The last epochs that began with a removal (a later commit for the epoch before one
     #: of them is the removed device's, answered by a key update).
     removal_epochs: list[int] = msgspec.field(default_factory=list)
+    #: Commits that arrived from a relay other than the ordering one, by envelope id:
+    #: they wait until the ordering relay shows them in its order (`cell_relays`).
+    deferred: list[bytes] = msgspec.field(default_factory=list)
+    #: Relays this device alone opted into for this cell (an in-country or local relay,
+    #: `reach`): posted to and read like the cell's own, never the ordering relay.
+    local_relays: list[str] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):

@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import msgspec
 
 from hasteh import org
-from hasteh.app import frames
+from hasteh.app import cell_relays, frames
 from hasteh.app.cards import decode_card
 from hasteh.app.constants import CONFIG as CONFIG
 from hasteh.app.constants import SUITE as SUITE
@@ -302,6 +302,11 @@ def _notice(rt: CellRuntime, code: str, *, leaf: int | None = None, count: int =
     rt.record_dirty = True
 
 
+def note(rt: CellRuntime, code: str) -> None:
+    """Record an alarm for this member only (a notice of `sync.NOTICES`)."""
+    _notice(rt, code)
+
+
 def refresh_view(rt: CellRuntime) -> None:
     """The view: the confirmed state plus our own events not yet back, in sending order.
     One that the confirmed state now refuses is left out of the view (it will be refused
@@ -339,6 +344,10 @@ def confirm_event(
     rt.ids.add(env.event_id)
     rt.forget.update(forget)
     rt.ids.difference_update(forget)
+    if isinstance(body, org.SettingsChanged) and cell_relays.follow_settings(
+        rt.record, rt.base.settings
+    ):
+        rt.record_dirty = True  # the cell moves onto its new relay list here, in log order
     refresh_view(rt)
 
 
@@ -387,6 +396,7 @@ def send_event(
     body: org.AnyEvent,
     *,
     also: Callable[[Connection, EventEnvelope], None] | None = None,
+    extra_relays: Sequence[str] = (),
 ) -> EventEnvelope:
     """Check `body` against what this member sees, show it at once, and queue it for
     every member (`also` runs in the same transaction). It enters the log when it comes
@@ -404,7 +414,7 @@ def send_event(
         stage(
             conn,
             envelope,
-            rt.record.relays,
+            [*cell_relays.delivery_relays(rt.record), *extra_relays],
             now=ws.clock(),
             auth=lambda relay: cell_write_auth(rt.record, group, relay),
         )
@@ -490,7 +500,16 @@ def absorb(
     try:
         if ordered:
             _in_order(rt, envelope, arrival, ws.now())
-        if arrival.fresh:
+        waited = ordered and cell_relays.take_deferred(rt.record, envelope.id)
+        if waited:
+            rt.record_dirty = True
+        if arrival.fresh or waited:
+            if cell_relays.waits_for_order(rt.record, envelope, arrival):
+                # A commit seen first on another relay counts only in the ordering
+                # relay's order (docs/org.md, "Several relays").
+                if cell_relays.defer(rt.record, envelope.id):
+                    rt.record_dirty = True
+                return
             _absorb(ws, rt, conn, envelope)
     finally:
         rt.stamp = None
@@ -783,7 +802,7 @@ def drop_pending(conn: Connection, rt: CellRuntime) -> None:
     pending = rt.record.pending
     if pending is None:
         return
-    ids = {delivery_id(pending.envelope_id, r) for r in rt.record.relays}
+    ids = {delivery_id(pending.envelope_id, r) for r in cell_relays.delivery_relays(rt.record)}
     for item in voutbox.items(conn):
         if item.envelope_id in ids:
             voutbox.remove(conn, item.id)
@@ -844,7 +863,7 @@ def stage_commit(
     stage(
         conn,
         envelope,
-        rt.record.relays,
+        cell_relays.delivery_relays(rt.record),
         now=ws.clock(),
         auth=lambda relay: commit_write_auth(
             rt.record, group, out.pending.new_state, relay, removes=removes
@@ -951,7 +970,7 @@ def resend_refused(ws: Workspace, rt: CellRuntime) -> int:
     mine = {
         delivery_id(own.envelope_id, relay): i
         for i, own in enumerate(rt.record.own_pending)
-        for relay in rt.record.relays
+        for relay in cell_relays.delivery_relays(rt.record)
     }
 
     def run(conn: Connection) -> int:
@@ -977,8 +996,10 @@ def resend_refused(ws: Workspace, rt: CellRuntime) -> int:
     return write(ws, rt, run)
 
 
-def plan(ws: Workspace, rt: CellRuntime) -> str | None:
+def plan(ws: Workspace, rt: CellRuntime, *, hold: bool = False) -> str | None:
     """Stage the next commit this member is responsible for, if any; returns its intent.
+    With `hold` (the ordering relay does not answer) nothing is staged: a commit due is
+    noted (``membership-waits``) and staged by a later call.
 
     One staged commit per cell at a time, in this order: our key rotation after a
     seizure; the removal of a member we reported seized; an adopted removal decision
@@ -1033,6 +1054,9 @@ def plan(ws: Workspace, rt: CellRuntime) -> str | None:
         if group.tree.leaf_node(LeafIndexMLS(leaf)) is None:
             return None
         proposals = [Remove(LeafIndexMLS(leaf))]
+    if hold:
+        write(ws, rt, lambda conn: _notice(rt, "membership-waits"))
+        return None
     chosen = intent
 
     def run(conn: Connection) -> None:
@@ -1069,12 +1093,21 @@ def describe_leaf(rt: CellRuntime, leaf: int) -> str:
     return rt.org.cover_name(leaf) or _("(unknown)")
 
 
-def carry_out(ws: Workspace, rt: CellRuntime) -> int:
+def carry_out(ws: Workspace, rt: CellRuntime, *, offline: bool = False) -> int:
     """Stage what this member is responsible for in `rt`; how many actions. Here rather
-    than in `sync` because closing a decision by hand carries it out too (`decisions`)."""
+    than in `sync` because closing a decision by hand carries it out too (`decisions`).
+    Membership commits wait while the ordering relay does not answer, unless `offline`
+    (a courier export commits to them itself)."""
     done = 0
     for decision in settings_to_carry_out(rt):
-        send_event(ws, rt, org.SettingsChanged(decision.decision_id))
+        # Posted to the new relays as well: its post claims the cell's mailbox there and
+        # registers the epoch's write key, so the cell can move at once.
+        send_event(
+            ws,
+            rt,
+            org.SettingsChanged(decision.decision_id),
+            extra_relays=cell_relays.added_relays(rt.record, decision),
+        )
         done += 1
     # Deadlines close decisions by themselves: the member with the lowest leaf (the one
     # who also carries out adopted settings) sends the closing event with the outcome,
@@ -1083,7 +1116,12 @@ def carry_out(ws: Workspace, rt: CellRuntime) -> int:
         for event in org.close_due(rt.org, ws.now()):
             send_event(ws, rt, event)
             done += 1
-    if plan(ws, rt) is not None:
+    hold = (
+        not offline
+        and rt.active
+        and ws.vault.read(lambda conn: cell_relays.hold_commits(conn, rt.record))
+    )
+    if plan(ws, rt, hold=hold) is not None:
         done += 1
     done += resend_refused(ws, rt)
     return done

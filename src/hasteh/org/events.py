@@ -60,6 +60,8 @@ __all__ = [
     "EVENT_ID_SIZE",
     "MAX_EVENT_BYTES",
     "MAX_MESSAGE_EXPIRY",
+    "MAX_RELAYS",
+    "MAX_RELAY_URL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
     "AdmissionApproved",
@@ -112,6 +114,9 @@ CARD_FINGERPRINT_SIZE: Final = 32
 MAX_EVENT_BYTES: Final = 64 * 1024
 
 DAY: Final = 86_400
+#: A cell lists at most this many relays, each URL at most this long.
+MAX_RELAYS: Final = 8
+MAX_RELAY_URL: Final = 200
 #: Bounds of a cell's `message_expiry` setting: one hour to one year.
 MIN_MESSAGE_EXPIRY: Final = 3_600
 MAX_MESSAGE_EXPIRY: Final = 365 * DAY
@@ -133,6 +138,9 @@ Title = Annotated[str, Meta(min_length=1, max_length=200)]
 Question = Annotated[str, Meta(min_length=1, max_length=2_000)]
 Body = Annotated[str, Meta(min_length=1, max_length=16_000)]
 OptionIndex = Annotated[int, Meta(ge=0, lt=64)]
+#: A relay's base URL (its form is checked by `check_settings`: http(s), a host, no
+#: credentials, query or trailing slash).
+RelayUrl = Annotated[str, Meta(min_length=1, max_length=MAX_RELAY_URL)]
 
 
 class _Frozen(msgspec.Struct, frozen=True, array_like=True, forbid_unknown_fields=True):
@@ -150,6 +158,11 @@ class CellSettings(_Frozen, frozen=True):
     size_cap: Annotated[int, Meta(ge=1, le=64)] = 5
     admission: Admission = "all"
     message_expiry: Seconds = 14 * DAY
+    #: The cell's relays, the **ordering relay** first (docs/org.md, "Order, time and
+    #: write access"). None: unchanged (a cell made before the list was a setting keeps
+    #: the relays it was created with). An empty list is refused (`no-relays`), a list
+    #: longer than `MAX_RELAYS` too (`too-many-relays`; the schema bounds it loosely).
+    relays: Annotated[tuple[RelayUrl, ...], Meta(max_length=8 * MAX_RELAYS)] | None = None
 
 
 class ChangeSettings(_Frozen, tag="settings", frozen=True):
