@@ -8,6 +8,7 @@
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
 | ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
 | ``transport.relay_status``  | by relay URL   | when each relay last answered or failed |
+| ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 
@@ -40,6 +41,8 @@ CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
 #: When each relay last answered or failed (`hasteh.app.relay_status` reads and writes it).
 RELAY_STATUS_KEY: Final = "transport.relay_status"
+#: Relays this profile opted into reaching directly, never through the proxy (`reach`).
+DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
@@ -229,3 +232,16 @@ def embedded_relay_key(conn: Connection) -> bytes | None:
 
 def set_embedded_relay_key(conn: Connection, key: bytes) -> None:
     set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())
+
+
+def direct_relays(conn: Connection) -> list[str]:
+    """Relays reached directly, not through the proxy: the in-country or local relays the
+    person opted into for a cell (`hasteh.app.reach`)."""
+    return get_setting(conn, DIRECT_RELAYS_KEY, list[str], [])
+
+
+def set_direct_relays(conn: Connection, relays: list[str]) -> None:
+    if relays:
+        set_setting(conn, DIRECT_RELAYS_KEY, relays)
+    else:
+        delete_setting(conn, DIRECT_RELAYS_KEY)
