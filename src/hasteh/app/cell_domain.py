@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from hasteh import org
+from hasteh.app import cell_relays
 from hasteh.app.domain import GroupDomain
 from hasteh.app.records import AddIntent, Intent, RemoveIntent, UpdateIntent
 from hasteh.app.runtime import CellRuntime, responsible, send_event
@@ -84,7 +85,14 @@ def duties(ws: Workspace, rt: CellRuntime) -> int:
     """Send what this member is responsible for; how many events."""
     done = 0
     for decision in settings_to_carry_out(rt):
-        send_event(ws, rt, org.SettingsChanged(decision.decision_id))
+        # Posted to the new relays as well: its post claims the cell's mailbox there and
+        # registers the epoch's write key, so the cell can move at once.
+        send_event(
+            ws,
+            rt,
+            org.SettingsChanged(decision.decision_id),
+            extra_relays=cell_relays.added_relays(rt.record, decision),
+        )
         done += 1
     # Deadlines close decisions by themselves: the member with the lowest leaf (the one
     # who also carries out adopted settings) sends the closing event with the outcome,

@@ -15,9 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from hasteh import org
 from hasteh.app.cards import _check_relay
 from hasteh.app.cell_domain import CELL_DOMAIN
+from hasteh.app.cell_relays import checked_relays
 from hasteh.app.errors import BadInput, NoRelay, UnknownCell, UnknownMember, clean_or_refuse
 from hasteh.app.founding import found
 from hasteh.app.kinds import all_groups
@@ -114,8 +117,10 @@ def create_cell(
     chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
+    chosen = checked_relays(chosen)  # the rules every member checks on the list
     first: list[org.AnyEvent] = [
-        CellCreated(title, cover, settings),
+        # The relay list is a setting of the cell from its first event on (docs/org.md).
+        CellCreated(title, cover, msgspec.structs.replace(settings, relays=tuple(chosen))),
         ThreadOpened(_(DEFAULT_THREAD)),
     ]
     return found(ws, CELL_DOMAIN, cover_name=cover, relays=chosen, first=first)

@@ -69,7 +69,7 @@ def prepare_export(ws: Workspace) -> None:
     commits, until nothing more is (a proposal, then the Add, then the Welcome)."""
     for _ in range(4):
         confirmed = confirm_offline(ws)
-        staged = sum(carry_out(ws, rt) for rt in all_groups(ws))
+        staged = sum(carry_out(ws, rt, offline=True) for rt in all_groups(ws))
         if not merge_offline(ws) and not staged and not confirmed:
             break
     confirm_offline(ws)

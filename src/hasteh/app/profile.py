@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hasteh import vault as vault_pkg
+from hasteh.app.records import direct_relays
 from hasteh.transport import registry
 from hasteh.vault import Vault
 from hasteh.vault.keyfile import KdfParams
@@ -71,8 +72,17 @@ class Workspace:
         client = self._clients.get(url)
         if client is None:
             proxy = self.proxy or self.vault.read(registry.proxy)
+            if url in self.vault.read(direct_relays):
+                proxy = None  # an in-country relay the person opted into (`reach`)
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
+
+    def drop_client(self, url: str) -> None:
+        """Close the client of `url`: the next one is made anew (after the way it is
+        reached changed, e.g. an in-country relay opted into directly)."""
+        client = self._clients.pop(url, None)
+        if client is not None:
+            client.close()
 
     def forget_cache(self) -> None:
         """Drop loaded cells; the next access reloads them from the vault."""

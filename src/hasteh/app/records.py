@@ -7,6 +7,8 @@
 | ``transport.relays``        | ``list[str]``  | default relays for new cells and cards |
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
 | ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
+| ``transport.relay_status``  | by relay URL   | when each relay last answered or failed |
+| ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 
@@ -37,6 +39,10 @@ INVITE_PREFIX: Final = "app.invite."
 RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
+#: When each relay last answered or failed (`hasteh.app.relay_status` reads and writes it).
+RELAY_STATUS_KEY: Final = "transport.relay_status"
+#: Relays this profile opted into reaching directly, never through the proxy (`reach`).
+DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
@@ -145,6 +151,12 @@ class CellRecord(msgspec.Struct):
     removal_epochs: list[int] = msgspec.field(default_factory=list)
     #: The kind of group (``cell``, ``alliance``): which domain's rules run it.
     kind: str = DEFAULT_KIND
+    #: Commits that arrived from a relay other than the ordering one, by envelope id:
+    #: they wait until the ordering relay shows them in its order (`cell_relays`).
+    deferred: list[bytes] = msgspec.field(default_factory=list)
+    #: Relays this device alone opted into for this cell (an in-country or local relay,
+    #: `reach`): posted to and read like the cell's own, never the ordering relay.
+    local_relays: list[str] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):
@@ -253,3 +265,16 @@ def embedded_relay_key(conn: Connection) -> bytes | None:
 
 def set_embedded_relay_key(conn: Connection, key: bytes) -> None:
     set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())
+
+
+def direct_relays(conn: Connection) -> list[str]:
+    """Relays reached directly, not through the proxy: the in-country or local relays the
+    person opted into for a cell (`hasteh.app.reach`)."""
+    return get_setting(conn, DIRECT_RELAYS_KEY, list[str], [])
+
+
+def set_direct_relays(conn: Connection, relays: list[str]) -> None:
+    if relays:
+        set_setting(conn, DIRECT_RELAYS_KEY, relays)
+    else:
+        delete_setting(conn, DIRECT_RELAYS_KEY)

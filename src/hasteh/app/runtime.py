@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
 from hasteh import org
-from hasteh.app import frames
+from hasteh.app import cell_relays, frames
 from hasteh.app.cards import decode_card
 from hasteh.app.constants import CONFIG as CONFIG
 from hasteh.app.constants import SUITE as SUITE
@@ -326,6 +326,11 @@ def _notice(rt: GroupRuntime[Any], code: str, *, leaf: int | None = None, count:
     rt.record_dirty = True
 
 
+def note(rt: GroupRuntime[Any], code: str) -> None:
+    """Record an alarm for this member only (a notice of `sync.NOTICES`)."""
+    _notice(rt, code)
+
+
 def refresh_view(rt: GroupRuntime[Any]) -> None:
     """The view: the confirmed state plus our own events not yet back, in sending order.
     One that the confirmed state now refuses is left out of the view (it will be refused
@@ -362,6 +367,10 @@ def confirm_event(
     rt.ids.add(env.event_id)
     rt.forget.update(forget)
     rt.ids.difference_update(forget)
+    if isinstance(body, org.SettingsChanged) and cell_relays.follow_settings(
+        rt.record, rt.base.settings
+    ):
+        rt.record_dirty = True  # the cell moves onto its new relay list here, in log order
     refresh_view(rt)
 
 
@@ -410,6 +419,7 @@ def send_event(
     body: org.AnyEvent,
     *,
     also: Callable[[Connection, EventEnvelope], None] | None = None,
+    extra_relays: Sequence[str] = (),
 ) -> EventEnvelope:
     """Check `body` against what this member sees, show it at once, and queue it for
     every member (`also` runs in the same transaction). It enters the log when it comes
@@ -427,7 +437,7 @@ def send_event(
         stage(
             conn,
             envelope,
-            rt.record.relays,
+            [*cell_relays.delivery_relays(rt.record), *extra_relays],
             now=ws.clock(),
             auth=lambda relay: cell_write_auth(rt.record, group, relay),
         )
@@ -513,7 +523,16 @@ def absorb(
     try:
         if ordered:
             _in_order(rt, envelope, arrival, ws.now())
-        if arrival.fresh:
+        waited = ordered and cell_relays.take_deferred(rt.record, envelope.id)
+        if waited:
+            rt.record_dirty = True
+        if arrival.fresh or waited:
+            if cell_relays.waits_for_order(rt.record, envelope, arrival):
+                # A commit seen first on another relay counts only in the ordering
+                # relay's order (docs/org.md, "Several relays").
+                if cell_relays.defer(rt.record, envelope.id):
+                    rt.record_dirty = True
+                return
             _absorb(ws, rt, conn, envelope)
     finally:
         rt.stamp = None
@@ -807,7 +826,7 @@ def drop_pending(conn: Connection, rt: GroupRuntime[Any]) -> None:
     pending = rt.record.pending
     if pending is None:
         return
-    ids = {delivery_id(pending.envelope_id, r) for r in rt.record.relays}
+    ids = {delivery_id(pending.envelope_id, r) for r in cell_relays.delivery_relays(rt.record)}
     for item in voutbox.items(conn):
         if item.envelope_id in ids:
             voutbox.remove(conn, item.id)
@@ -864,7 +883,7 @@ def stage_commit(
     stage(
         conn,
         envelope,
-        rt.record.relays,
+        cell_relays.delivery_relays(rt.record),
         now=ws.clock(),
         auth=lambda relay: commit_write_auth(
             rt.record, group, out.pending.new_state, relay, removes=removes
@@ -974,7 +993,7 @@ def resend_refused(ws: Workspace, rt: GroupRuntime[Any]) -> int:
     mine = {
         delivery_id(own.envelope_id, relay): i
         for i, own in enumerate(rt.record.own_pending)
-        for relay in rt.record.relays
+        for relay in cell_relays.delivery_relays(rt.record)
     }
 
     def run(conn: Connection) -> int:
@@ -1000,12 +1019,14 @@ def resend_refused(ws: Workspace, rt: GroupRuntime[Any]) -> int:
     return write(ws, rt, run)
 
 
-def plan(ws: Workspace, rt: GroupRuntime[Any]) -> str | None:
+def plan(ws: Workspace, rt: GroupRuntime[Any], *, hold: bool = False) -> str | None:
     """Stage the next commit this member is responsible for, if any (the domain's
     `next_commit`: for a cell, our key rotation after a seizure; the removal of a member
     we reported seized; an adopted removal; the Add of a newcomer we proposed once the
     cell's rule is met). One staged commit per group at a time. Returns its intent's tag
-    (``add``, ``remove``, ``update``)."""
+    (``add``, ``remove``, ``update``). With `hold` (the ordering relay does not answer)
+    nothing is staged: a commit due is noted (``membership-waits``) and staged by a later
+    call."""
     if not rt.active or rt.record.pending is not None:
         return None
     group = rt.require_group()
@@ -1019,6 +1040,9 @@ def plan(ws: Workspace, rt: GroupRuntime[Any]) -> str | None:
         proposals = [Remove(LeafIndexMLS(intent.leaf))]
     elif isinstance(intent, AddIntent):
         proposals = [Add(decode_card(intent.card, now=None).key_package)]
+    if hold:
+        write(ws, rt, lambda conn: _notice(rt, "membership-waits"))
+        return None
     chosen = intent
 
     def run(conn: Connection) -> None:
@@ -1040,13 +1064,19 @@ def describe_leaf(rt: GroupRuntime[Any], leaf: int) -> str:
     return rt.org.cover_name(leaf) or _("(unknown)")
 
 
-def carry_out(ws: Workspace, rt: GroupRuntime[Any]) -> int:
+def carry_out(ws: Workspace, rt: GroupRuntime[Any], *, offline: bool = False) -> int:
     """Stage what this member is responsible for in `rt`; how many actions: the events
     its domain's `duties` send, the commit `plan` stages, our refused events sent again.
     Here rather than in `sync` because closing a decision by hand carries it out too
-    (`decisions`)."""
+    (`decisions`). Membership commits wait while the ordering relay does not answer,
+    unless `offline` (a courier export commits to them itself)."""
     done = rt.domain.duties(ws, rt)
-    if plan(ws, rt) is not None:
+    hold = (
+        not offline
+        and rt.active
+        and ws.vault.read(lambda conn: cell_relays.hold_commits(conn, rt.record))
+    )
+    if plan(ws, rt, hold=hold) is not None:
         done += 1
     done += resend_refused(ws, rt)
     return done

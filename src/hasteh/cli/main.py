@@ -40,6 +40,7 @@ COMMANDS: Final[dict[str, str]] = {
     "courier": "transport",
     "mailbox": "transport",
     "up": "web",
+    "reach": "reach",
     **dict.fromkeys(
         (
             "cell",

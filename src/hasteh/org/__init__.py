@@ -27,6 +27,7 @@ from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
     EVENT_ID_SIZE,
     MAX_EVENT_BYTES,
+    MAX_RELAYS,
     VERSION,
     AdmissionApproved,
     AdmissionObjected,
@@ -93,6 +94,7 @@ from hasteh.org.policy import (
     authorize,
     lapsed,
 )
+from hasteh.org.relays import check_relay_list, check_relay_url, relay_url_problem
 from hasteh.org.state import (
     DEFAULT_SETTINGS,
     HARD_CAP,
@@ -119,6 +121,7 @@ __all__ = [
     "HANDLERS",
     "HARD_CAP",
     "MAX_EVENT_BYTES",
+    "MAX_RELAYS",
     "MESSAGES",
     "PROPOSAL_LIFETIME",
     "VERSION",
@@ -196,6 +199,8 @@ __all__ = [
     "apply_history",
     "approvals_needed",
     "authorize",
+    "check_relay_list",
+    "check_relay_url",
     "close_due",
     "compute_outcome",
     "decode",
@@ -210,6 +215,7 @@ __all__ = [
     "next_expiry",
     "optin_token",
     "receive",
+    "relay_url_problem",
     "replay",
     "tag_of",
     "view",

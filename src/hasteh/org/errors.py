@@ -62,6 +62,13 @@ MESSAGES: Mapping[str, str] = {
     "cap-above-hard-limit": "A cell cannot have more than {hard} members.",
     "cap-below-members": "The cap cannot be below the number of members now ({count}).",
     "bad-setting": "The setting {name} must be between {low} and {high}.",
+    "no-relays": "A cell needs at least one relay: the list of relays cannot be empty.",
+    "too-many-relays": "A cell can list at most {limit} relays.",
+    "bad-relay": (
+        "A relay address must start with http:// or https:// and name a host, with no "
+        "password, no spaces and no / at the end."
+    ),
+    "relay-twice": "The same relay is listed twice.",
     # names (cover names and cell names; hasteh.org.names)
     "name-empty": "The name is empty. Write a name.",
     "name-no-letter": "The name has no letter or digit. Write a name people can read.",

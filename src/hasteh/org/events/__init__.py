@@ -89,7 +89,13 @@ from hasteh.org.events.base import (
     LeafIndex,
     Seconds,
 )
-from hasteh.org.events.cell import CellCreated, CellSettings, SettingsChanged
+from hasteh.org.events.cell import (
+    MAX_RELAY_URL,
+    MAX_RELAYS,
+    CellCreated,
+    CellSettings,
+    SettingsChanged,
+)
 from hasteh.org.events.decisions import (
     ChangeSettings,
     Choice,
@@ -130,6 +136,8 @@ __all__ = [
     "EVENT_ID_SIZE",
     "MAX_EVENT_BYTES",
     "MAX_MESSAGE_EXPIRY",
+    "MAX_RELAYS",
+    "MAX_RELAY_URL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
     "AdmissionApproved",
