@@ -369,9 +369,10 @@ def test_notice_and_alarm_codes_are_literals_with_persian(
 
 def test_every_notice_the_runtime_raises_has_a_code() -> None:
     """`_notice(rt, "code")` and `set_aside(id, "code")` only with a `NoticeCode`."""
-    tree = ast.parse((SRC / "app" / "runtime.py").read_text(encoding="utf-8"))
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in (SRC / "app").glob("*.py")]
     used = {
         node.args[1].value
+        for tree in trees
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)

@@ -18,6 +18,7 @@ SOURCES = [
     ROOT / "src/hasteh/cli/concerns.py",
     ROOT / "src/hasteh/cli/main.py",
     ROOT / "src/hasteh/cli/transport.py",
+    ROOT / "src/hasteh/cli/reach.py",
 ]
 
 

@@ -124,6 +124,16 @@ AppCode = Literal[
     "rank-one",
     "already-closed",
     "cap-below-members",
+    # relays of a cell (cell_relays, reach)
+    "no-relays",
+    "too-many-relays",
+    "bad-relay",
+    "relay-twice",
+    "warning-not-accepted",
+    "not-a-local-relay",
+    # alliances
+    "unknown-alliance",
+    "unknown-cell-proposal",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -178,6 +188,19 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "rank-one": "Rank at least one option, most preferred first.",
     "already-closed": "This decision is already closed.",
     "cap-below-members": "The cap cannot be below the number of members now ({count}).",
+    "no-relays": "A cell needs at least one relay: the list of relays cannot be empty.",
+    "too-many-relays": "A cell can list at most {limit} relays.",
+    "bad-relay": (
+        "A relay address must start with http:// or https:// and name a host, "
+        "with no password, no spaces and no / at the end."
+    ),
+    "relay-twice": "The same relay is listed twice.",
+    "warning-not-accepted": (
+        "You have not said that you understand the warning about in-country relays."
+    ),
+    "not-a-local-relay": "This cell does not use that relay as a local relay.",
+    "unknown-alliance": "There is no such alliance in this profile, or several have this name.",
+    "unknown-cell-proposal": "No cell with this name is proposed.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hasteh import vault as vault_pkg
+from hasteh.app.records import direct_relays
 from hasteh.transport import registry
 from hasteh.vault import Vault
 from hasteh.vault.keyfile import KdfParams
 
 if TYPE_CHECKING:
-    from hasteh.app.runtime import CellRuntime
+    from hasteh.app.runtime import GroupRuntime
     from hasteh.transport.relay_client import RelayClient
 
 __all__ = ["Workspace", "open_workspace"]
@@ -57,7 +58,7 @@ class Workspace:
         default=lambda url, proxy: _relay_client(url, proxy)
     )
     _clients: dict[str, RelayClient] = field(default_factory=dict, repr=False)
-    _cells: dict[bytes, CellRuntime] = field(default_factory=dict, repr=False)
+    _cells: dict[bytes, GroupRuntime[Any]] = field(default_factory=dict, repr=False)
 
     def now(self) -> int:
         """The clock in whole seconds (what org events carry)."""
@@ -71,8 +72,17 @@ class Workspace:
         client = self._clients.get(url)
         if client is None:
             proxy = self.proxy or self.vault.read(registry.proxy)
+            if url in self.vault.read(direct_relays):
+                proxy = None  # an in-country relay the person opted into (`reach`)
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
+
+    def drop_client(self, url: str) -> None:
+        """Close the client of `url`: the next one is made anew (after the way it is
+        reached changed, e.g. an in-country relay opted into directly)."""
+        client = self._clients.pop(url, None)
+        if client is not None:
+            client.close()
 
     def forget_cache(self) -> None:
         """Drop loaded cells; the next access reloads them from the vault."""

@@ -31,14 +31,17 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cells import all_cells, find_cell
+from hasteh.app.cell_relays import delivery_relays, hold_commits
+from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.errors import JoinRefused, NothingToJoin
 from hasteh.app.expiry import sweep as sweep
 from hasteh.app.join import join_from_package, waiting_invitations
+from hasteh.app.kinds import all_groups, load_in
 from hasteh.app.mailboxes import read_auth_for
 from hasteh.app.records import invitations
-from hasteh.app.runtime import CellRuntime
+from hasteh.app.relay_status import note_contacts
+from hasteh.app.runtime import GroupRuntime
 from hasteh.app.runtime import carry_out as carry_out
 from hasteh.envelope import Envelope
 from hasteh.i18n import _, display_number
@@ -81,6 +84,8 @@ class SyncReport:
     #: Relays that refuse this device's write or read key: it was removed from a cell
     #: (or the cell's key is not registered there yet).
     refused_here: set[str] = field(default_factory=set)
+    #: Relays that answered in this sync (the others are in `unreachable`).
+    answered: set[str] = field(default_factory=set)
     #: Envelopes that arrived in mailboxes registered by hand (`hasteh mailbox add`), which
     #: no cell or card of this profile reads: kept for carrying on.
     waiting: int = 0
@@ -92,7 +97,7 @@ class _Batch:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.touched: dict[bytes, CellRuntime] = {}
+        self.touched: dict[bytes, GroupRuntime[Any]] = {}
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self.ws.vault.read(fn)
@@ -118,7 +123,7 @@ class _Batch:
 def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
     """Hand each envelope to its cell (or to a waiting invitation), with where it came
     from (`Arrival`: a relay's place and stamp, or a courier bundle)."""
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if not rt.aside}
+    cells = {rt.record.mailbox: rt for rt in all_groups(ws) if not rt.aside}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
 
     def sink(conn: Connection, envelope: Envelope, arrival: Arrival) -> None:
@@ -127,7 +132,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
             # The cache may have been dropped since the map was built: reload in place.
             rt = ws._cells.get(known.group_id)
             if rt is None:
-                rt = ws._cells[known.group_id] = runtime.load_in(conn, known.group_id)
+                rt = ws._cells[known.group_id] = load_in(conn, known.group_id)
             batch.touched[rt.group_id] = rt
             before = rt.processed
             runtime.absorb(ws, rt, conn, envelope, arrival)
@@ -153,8 +158,8 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
 def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
     """Every mailbox to read: the cells', the cards' pickups, and those registered by
     hand (`hasteh mailbox add`, for carrying a group's envelopes one is not in)."""
-    cells = all_cells(ws)
-    found = [(rt.record.mailbox, rt.record.relays) for rt in cells if rt.active]
+    cells = all_groups(ws)
+    found = [(rt.record.mailbox, delivery_relays(rt.record)) for rt in cells if rt.active]
     found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
     # Only those registered with a read key; never a cell's (one we left or were removed
     # from has nothing more for us).
@@ -192,10 +197,13 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
             report.held[held.error] = report.held.get(held.error, 0) + 1
         report.refused_here.update(relay for _item, relay in delivered.not_allowed)
         fetched = 0
+        answered: set[str] = set()
+        failed: dict[str, str] = {}
         for mailbox, relays in _mailboxes(ws):
             for relay in relays:
                 if relay in report.unreachable:
                     continue
+                answered.add(relay)  # unless it fails below
                 try:
                     fetched += len(
                         outbox.fetch_new(
@@ -213,18 +221,43 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
                         report.refused_here.add(relay)
                     else:
                         report.unreachable.add(relay)
+                        failed[relay] = "refused"
                 except TransportError:
                     report.unreachable.add(relay)
+                    failed[relay] = "unreachable"
+        answered -= set(failed)
+        report.answered |= answered
+        if answered or failed:
+            _note_contacts(ws, answered, failed)
+        _note_waiting(ws)
         for rt in batch.touched.values():
             report.dropped += rt.dropped
             rt.dropped = 0
         staged = 0
-        for rt in all_cells(ws):
+        for rt in all_groups(ws):
             staged += carry_out(ws, rt)
         report.commits_staged += staged
         if not (delivered.sent or fetched or staged):
             break
     return report
+
+
+def _note_contacts(ws: Workspace, answered: set[str], failed: dict[str, str]) -> None:
+    ws.vault.write(lambda conn: note_contacts(conn, answered, failed, now=ws.now()))
+
+
+def _note_waiting(ws: Workspace) -> None:
+    """Tell the members of a cell whose membership change waits for the ordering relay
+    (a commit seen on another relay only) why it does (notice ``membership-waits``)."""
+    for rt in all_groups(ws):
+        if not (rt.active and rt.record.deferred):
+            continue
+
+        def run(conn: Connection, rt: GroupRuntime[Any] = rt) -> None:
+            if hold_commits(conn, rt.record):
+                runtime.note(rt, "membership-waits")
+
+        runtime.write(ws, rt, run)
 
 
 def join(ws: Workspace) -> list[str]:
@@ -269,6 +302,7 @@ NoticeCode = Literal[
     "unauthorized-removal",
     "removed-device-commit",
     "relay-clock-ahead",
+    "membership-waits",
 ]
 
 #: Alarms this device raised for its member only (`CellRecord.notices`): what a relay
@@ -303,6 +337,10 @@ NOTICES: Mapping[str, str] = {
     "removed-device-commit": (
         "A change for the cell as it was before a member's removal arrived afterwards "
         "(perhaps from the removed device). It was ignored, and the cell's keys were renewed."
+    ),
+    "membership-waits": (
+        "The cell's ordering relay is not answering. Messages still go through the cell's "
+        "other relays, but changes to the membership wait until it answers again."
     ),
     "relay-clock-ahead": (
         "The relay's clock runs ahead of this device's: check this device's date and time. "

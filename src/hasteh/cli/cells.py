@@ -161,6 +161,13 @@ def cell_seized(
         _print(_("No relay is reachable: carry a courier bundle (`hasteh courier export`)."))
 
 
+RelayListOption = typer.Option(
+    None,
+    "--relay",
+    help=_("The cell's new relays, in order (the first orders the messages); repeat."),
+)
+
+
 @handles_errors
 def cell_settings(
     cell: str = CellArgument,
@@ -169,19 +176,22 @@ def cell_settings(
     expiry_days: str | None = typer.Option(
         None, "--expiry-days", help=_("Days before chat expires.")
     ),
+    relay: list[str] | None = RelayListOption,
     deadline: str = DeadlineOption,
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
     with _workspace() as ws:
-        if cap is None and admission is None and expiry_days is None:
-            s = cells.find_cell(ws, cell).org.settings
+        if cap is None and admission is None and expiry_days is None and relay is None:
+            rt = cells.find_cell(ws, cell)
+            s = rt.org.settings
             _print(
                 _("cap {cap}, admission {admission}, chat expires after {days} days").format(
                     cap=_n(s.size_cap), admission=s.admission, days=_n(s.message_expiry // 86_400)
                 )
             )
+            _print(_("relays: {relays}").format(relays=", ".join(s.relays or rt.record.relays)))
             return
         opened = decisions.change_settings(
             ws,
@@ -190,6 +200,7 @@ def cell_settings(
             cap=None if cap is None else _int(cap, "--cap"),
             admission=admission,
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
+            relays=relay,
         )
         assert isinstance(opened, decisions.DecisionSummary)
         _print(

@@ -118,6 +118,13 @@ ORG: Mapping[OrgCode, str] = {
         )
     },
     "not-a-member": MEMBERS,
+    "not-in-this-group": SYNC_THEN_WORDS,
+    "unknown-alliance": SYNC_THEN_WORDS,
+    "alliance-exists": UNCHANGED,
+    "no-relays": "Keep at least one relay that every member can reach.",
+    "too-many-relays": UNCHANGED,
+    "bad-relay": "Copy the address exactly as the relay's operator gave it.",
+    "relay-twice": UNCHANGED,
     "cap-reached": "Split the cell, or open a decision to raise the cap (`hasteh decide open`).",
     "unknown-proposal": MEMBERS,
     "not-approved": "Wait for the approvals; see them with `hasteh cell members CELL`.",
@@ -188,6 +195,16 @@ APP: Mapping[AppCode, str] = {
     "self-seizure": "Ask another member to do it, or use `hasteh panic`.",
     "no-seizure": "See the cell's page, or `hasteh cell seizures`, for the reports to review.",
     "unknown-option": DECISIONS,
+    "no-relays": "Keep at least one relay that every member can reach.",
+    "too-many-relays": UNCHANGED,
+    "bad-relay": "Copy the address exactly as the relay's operator gave it.",
+    "relay-twice": UNCHANGED,
+    "warning-not-accepted": (
+        "Say that you understand (--i-understand, or tick the box), then try again."
+    ),
+    "not-a-local-relay": UNCHANGED,
+    "unknown-alliance": UNCHANGED,
+    "unknown-cell-proposal": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -141,6 +141,16 @@ class RelayClient:
             raise RelayMisbehaved(f"status {status}")
         return response
 
+    def health(self) -> None:
+        """Whether the relay answers (``GET /healthz``): returns, or raises
+        `RelayUnreachable` / `RelayUnavailable`. Sends nothing about any mailbox."""
+        try:
+            response = self._http.get("/healthz")
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            raise RelayUnreachable() from exc
+        if response.status_code != 200:
+            raise RelayUnavailable(response.status_code)
+
     def post(self, envelope: bytes, auth: WriteAuth) -> PostAck:
         """Post one envelope authorized by `auth`; the same envelope again gets the same
         answer."""

@@ -136,6 +136,13 @@ ORG: Mapping[OrgCode, NextStep] = {
         )
     },
     "not-a-member": MEMBERS,
+    "not-in-this-group": FETCH_THEN_WORDS,
+    "unknown-alliance": FETCH_THEN_WORDS,
+    "alliance-exists": UNCHANGED,
+    "no-relays": NextStep("Keep at least one relay that every member can reach."),
+    "too-many-relays": UNCHANGED,
+    "bad-relay": NextStep("Copy the address exactly as the relay's operator gave it."),
+    "relay-twice": UNCHANGED,
     "cap-reached": NextStep(
         "Split the cell, or open a decision to raise the cap (Settings of the cell)."
     ),
@@ -210,6 +217,16 @@ APP: Mapping[AppCode, NextStep] = {
     ),
     "self-seizure": NextStep("Ask another member to do it, or use Panic on this device.", "/panic"),
     "no-seizure": NextStep("See the reports to review on the cell's page."),
+    "no-relays": NextStep("Keep at least one relay that every member can reach."),
+    "too-many-relays": UNCHANGED,
+    "bad-relay": NextStep("Copy the address exactly as the relay's operator gave it."),
+    "relay-twice": UNCHANGED,
+    "warning-not-accepted": NextStep(
+        "Tick the box once you have read the warning, then try again."
+    ),
+    "not-a-local-relay": UNCHANGED,
+    "unknown-alliance": UNCHANGED,
+    "unknown-cell-proposal": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

@@ -13,6 +13,8 @@ join      GET/POST /join, POST /join/card   my invitation card; pick up the Welc
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
+reach     GET/POST /reach (the transport ladder); GET/POST /cell/{ref}/relays,
+          POST /cell/{ref}/local-relay
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 """
 
@@ -30,6 +32,7 @@ from hasteh.web.views import (
     launch,
     member,
     panic,
+    reach,
     settings,
     setup,
     unlock,
@@ -51,5 +54,6 @@ def all_routes() -> list[BaseRoute]:
         *join.routes,
         *courier.routes,
         *settings.routes,
+        *reach.routes,
         *panic.routes,
     ]

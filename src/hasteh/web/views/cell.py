@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh import org
-from hasteh.app import Workspace, admission, cells, decisions, removal, sync, talk
+from hasteh.app import Workspace, admission, cells, decisions, reach, removal, sync, talk
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -126,6 +126,9 @@ class CellPage:
     card: str = field(default="", metadata={"help": "the card code typed, kept after an error"})
     settings_form: SettingsForm = field(
         default_factory=SettingsForm, metadata={"help": "settings-change form values"}
+    )
+    relays: list[reach.RelayRow] = field(
+        default_factory=list, metadata={"help": "the cell's relays and when each answered"}
     )
 
 
@@ -296,6 +299,7 @@ def build(
         safety_words=words,
         kind_names=KIND_NAMES,
         seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
+        relays=reach.relay_rows(ws, cell_id),
     )
 
 

@@ -1,0 +1,103 @@
+"""The transport ladder and the in-country relay (issue 13, "Reach"), with real relay
+processes on 127.0.0.1: what each rung says when relays answer, when they do not, through
+a proxy that is down, and how a cell keeps talking through a local relay it opted into
+when its relay abroad is cut off."""
+
+from __future__ import annotations
+
+import pytest
+
+from hasteh.app import cells, reach, talk
+from hasteh.app.errors import BadInput
+from hasteh.app.records import set_proxy_url
+from tests.app.helpers import CELL, NAMES, settle_relay
+from tests.app.test_relays import Relays, form, notices, texts
+from tests.relay.harness import free_port
+
+
+@pytest.fixture
+def relays(tmp_path, relay_clock_file):
+    pair = Relays(tmp_path, [relay_clock_file, relay_clock_file])
+    try:
+        yield pair
+    finally:
+        pair.close()
+
+
+def states(ladder: reach.Ladder) -> dict[str, str]:
+    return {r.key: r.state for r in ladder.rungs}
+
+
+def test_the_ladder_says_what_works_and_what_to_do(make_ws, relays) -> None:
+    (a,) = form(make_ws, relays.urls[:1], n=1)
+    found = reach.ladder(a)
+    assert [r.key for r in found.rungs] == ["onion", "proxy", "local", "courier"]
+    assert states(found) == {
+        "onion": "not-set-up",  # hasteh's Tor is another piece of work: said plainly
+        "proxy": "off",  # reached directly: works, with the warning
+        "local": "off",
+        "courier": "ready",
+    }
+    proxy = found.rungs[1]
+    assert "internet provider can see" in proxy.detail
+    assert "directly" in found.now
+    relays.stop(0)
+    found = reach.ladder(a)
+    assert states(found)["proxy"] == "fails"
+    assert "courier bundle" in found.now
+
+
+def test_a_proxy_that_is_down_is_shown_as_failing(make_ws, relays) -> None:
+    (a,) = form(make_ws, relays.urls[:1], n=1)
+    a.vault.write(lambda conn: set_proxy_url(conn, f"http://127.0.0.1:{free_port()}"))
+    found = reach.ladder(a)
+    assert states(found)["proxy"] == "fails"
+    assert states(found)["onion"] == "none"  # a Tor path is set, but no onion relay is used
+    assert "proxy" in found.rungs[1].step
+
+
+def test_the_in_country_relay_needs_the_warning_read(make_ws, relays) -> None:
+    (a,) = form(make_ws, relays.urls[:1], n=1)
+    with pytest.raises(BadInput) as refused:
+        reach.opt_in_local(a, CELL, relays.urls[1], understood=False)
+    assert refused.value.reason == "warning-not-accepted"
+    assert "who talks with whom" in str(refused.value)
+    assert cells.find_cell(a, CELL).record.local_relays == []
+    with pytest.raises(BadInput) as bad:
+        reach.opt_in_local(a, CELL, "http://spy:pw@10.0.0.1", understood=True)
+    assert bad.value.reason == "bad-relay"
+
+
+def test_a_cell_keeps_talking_through_a_local_relay_when_the_link_abroad_is_cut(
+    make_ws, relays
+) -> None:
+    abroad, local = relays.urls
+    a, b, c = form(make_ws, [abroad])
+    for m in (a, b, c):
+        reach.opt_in_local(m, CELL, local, understood=True)
+        # Even with a proxy (which cannot reach the local network), it is reached directly.
+        m.vault.write(lambda conn: set_proxy_url(conn, f"http://127.0.0.1:{free_port()}"))
+        m.forget_cache()
+        for url in (abroad, local):
+            m.drop_client(url)
+    relays.stop(0)  # the international link is cut
+    talk.say(a, CELL, "through the local relay")
+    settle_relay([a, b, c])
+    for m in (b, c):
+        assert "through the local relay" in texts(m)
+    found = reach.ladder(b)
+    assert states(found)["local"] == "works"
+    assert states(found)["proxy"] == "fails"
+    assert "local relay" in found.now
+    rows = reach.relay_rows(b, CELL)
+    assert [(r.url, r.ordering, r.local, r.down) for r in rows] == [
+        (abroad, True, False, True),
+        (local, False, True, False),
+    ]
+    assert rows[1].answered_at is not None
+    assert "membership-waits" not in notices(b)  # nothing waits yet
+    reach.opt_out_local(b, CELL, local)
+    assert cells.find_cell(b, CELL).record.local_relays == []
+    with pytest.raises(BadInput):
+        reach.opt_out_local(b, CELL, local)
+    assert NAMES[0] in [v.cover_name for v in cells.members(b, CELL)]
