@@ -195,8 +195,13 @@ APP_MESSAGES: Mapping[AppCode, str] = {
         "with no password, no spaces and no / at the end."
     ),
     "relay-twice": "The same relay is listed twice.",
+    # The refusal repeats the warning itself (`hasteh.app.reach.LOCAL_WARNING` is this text).
     "warning-not-accepted": (
-        "You have not said that you understand the warning about in-country relays."
+        "A relay inside the country, or on your local network, is reached directly, not "
+        "through Tor: whoever watches that network (the state, your internet provider, the "
+        "relay's operator) can see which computers connect to it, and so who talks with whom. "
+        "Use it only when the international internet is cut, only with a relay run by someone "
+        "the cell trusts, and turn it off when Tor works again."
     ),
     "not-a-local-relay": "This cell does not use that relay as a local relay.",
     "unknown-alliance": "There is no such alliance in this profile, or several have this name.",

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Final
 from hasteh.app import runtime
 from hasteh.app.cell_relays import checked_relays, delivery_relays, ordering_relay
 from hasteh.app.cells import all_cells, find_cell
-from hasteh.app.errors import BadInput
+from hasteh.app.errors import APP_MESSAGES, BadInput
 from hasteh.app.records import direct_relays, proxy_url, set_direct_relays
 from hasteh.app.relay_status import RelayContact, contacts, is_down
 from hasteh.i18n import _, display_number
@@ -54,13 +54,7 @@ __all__ = [
 ]
 
 #: The plain warning an in-country relay is opted into with (shown before, and with it).
-LOCAL_WARNING: Final = (
-    "A relay inside the country, or on your local network, is reached directly, not "
-    "through Tor: whoever watches that network (the state, your internet provider, the "
-    "relay's operator) can see which computers connect to it, and so who talks with whom. "
-    "Use it only when the international internet is cut, only with a relay run by someone "
-    "the cell trusts, and turn it off when Tor works again."
-)
+LOCAL_WARNING: Final = APP_MESSAGES["warning-not-accepted"]
 
 #: The states of a rung.
 WORKS: Final = "works"
