@@ -52,6 +52,9 @@ class Workspace:
     rng: Rng = os.urandom
     clock: Clock = time.time
     proxy: str | None = None
+    #: Asked for the proxy when the first relay is contacted (`transport.reach.Reach.proxy`:
+    #: it may start hasteh's own tor); None: the `transport.proxy` setting.
+    proxy_source: Callable[[], str | None] | None = None
     #: Makes relay clients; tests may swap in another factory.
     client_factory: Callable[[str, str | None], RelayClient] = field(
         default=lambda url, proxy: _relay_client(url, proxy)
@@ -70,7 +73,11 @@ class Workspace:
     def client_for(self, url: str) -> RelayClient:
         client = self._clients.get(url)
         if client is None:
-            proxy = self.proxy or self.vault.read(registry.proxy)
+            proxy = self.proxy
+            if proxy is None and self.proxy_source is not None:
+                proxy = self.proxy_source()
+            if proxy is None:
+                proxy = self.vault.read(registry.proxy)
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
 
