@@ -4,10 +4,11 @@ separate process, with bounded waits."""
 from __future__ import annotations
 
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,21 +46,37 @@ def hasteh(
     return done
 
 
-def read_line_with(proc: subprocess.Popen[str], needle: str, timeout: float) -> str:
-    """The first stdout line of `proc` containing `needle` (bounded wait)."""
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _w, _x = select.select([proc.stdout], [], [], 1.0)
-        if ready:
-            line = proc.stdout.readline()
+class Lines:
+    """A process's stdout lines, read by a thread into a queue (a bounded wait for one
+    line works even when several arrive in one read)."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.queue: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        assert proc.stdout is not None
+        stream = proc.stdout
+
+        def pump() -> None:
+            for line in stream:
+                self.queue.put(line)
+            self.queue.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+
+    def wait_for(self, needle: str, timeout: float) -> str:
+        """The next line containing `needle`."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.seen.append(line)
             if needle in line:
                 return line.strip()
-            if not line and proc.poll() is not None:
-                break
-        elif proc.poll() is not None:
-            break
-    raise AssertionError(f"no line with {needle!r} in time")
+        raise AssertionError(f"no line with {needle!r} in time: {self.seen[-5:]}")
 
 
 @dataclass
@@ -98,7 +115,7 @@ def start_onion_relay(network: TorNetwork, folder: Path) -> OnionRelay:
         text=True,
     )
     try:
-        url = read_line_with(proc, ".onion", 180)
+        url = Lines(proc).wait_for(".onion", 180)
     except BaseException:
         proc.kill()
         proc.wait(timeout=30)

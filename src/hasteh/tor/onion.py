@@ -9,6 +9,9 @@ runs and nothing but that store holds it. A v3 address is 56 base32 characters +
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +35,21 @@ class OnionService:
 
     def __repr__(self) -> str:  # never the key
         return f"OnionService(address={self.address!r})"
+
+
+def derive_key(secret: bytes) -> str:
+    """A stable onion key from a 32-byte secret the vault keeps (the embedded relay's
+    database key): the address of `hasteh up --onion` stays the same across runs, and
+    nothing but the vault can make it. Tor takes the *expanded* Ed25519 secret key (RFC 8032
+    §5.1.5: SHA-512 of the seed, the first half clamped)."""
+    if len(secret) < 32:
+        raise ValueError("an onion key needs a 32-byte secret")
+    seed = hmac.new(secret, b"hasteh onion relay key v1", hashlib.sha256).digest()
+    expanded = bytearray(hashlib.sha512(seed).digest())
+    expanded[0] &= 248
+    expanded[31] &= 127
+    expanded[31] |= 64
+    return "ED25519-V3:" + base64.b64encode(bytes(expanded)).decode("ascii")
 
 
 def valid_key(key: str) -> bool:

@@ -35,16 +35,21 @@ class Reach:
     tor: SharedTor | None = None
 
     def mode(self) -> str:
-        if self.tor is not None and self.vault.read(tor_settings.own_tor):
+        if self.tor is not None and (
+            self.vault.read(tor_settings.own_tor) or self.tor.running is not None
+        ):
             return "own_tor"
         return "socks" if self.vault.read(registry.proxy) else "direct"
 
     def proxy(self) -> str | None:
         """The proxy URL for relay traffic (starts hasteh's tor if it is on and not yet
-        running: `TorMissing`/`TorFailed` then)."""
+        running: `TorMissing`/`TorFailed` then). A tor this process already runs (for
+        `hasteh up --onion`) carries relay traffic too, even when the setting is off."""
         if self.tor is not None and self.vault.read(tor_settings.own_tor):
             bridges = self.vault.read(tor_settings.bridges)
             return self.tor.ensure(bridges).socks_url
+        if self.tor is not None and self.tor.running is not None:
+            return self.tor.ensure(None).socks_url
         return self.vault.read(registry.proxy) or None
 
     def http_client(self, **kwargs: Any) -> httpx.Client:
