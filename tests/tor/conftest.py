@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hasteh.tor.process import DEFAULTS_ENV, TorProcess
+from tests.tor.helpers import OnionRelay, start_onion_relay
 from tests.tor.network import TorNetwork, start_network
 
 
@@ -41,3 +42,15 @@ def on_network(tor_network: TorNetwork, monkeypatch: pytest.MonkeyPatch) -> TorN
     """hasteh's own tor (in this process and its children) joins the private network."""
     monkeypatch.setenv(DEFAULTS_ENV, str(tor_network.defaults_file))
     return tor_network
+
+
+@pytest.fixture(scope="session")
+def onion_relay(tor_network: TorNetwork) -> Iterator[OnionRelay]:
+    """`hasteh relay serve --onion` in its own process, reachable only by its onion."""
+    folder = Path(tempfile.mkdtemp(prefix="hasteh-onionrelay-"))
+    relay = start_onion_relay(tor_network, folder)
+    try:
+        yield relay
+    finally:
+        relay.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,28 +7,14 @@ runs" (`hasteh tor proxy socks5h://…`, Tor Browser or Orbot in real life)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from hasteh import vault
 from hasteh.tor.onion import valid_address
 from hasteh.tor.process import TorProcess
 from hasteh.vault.keyfile import MIN_KDF
-from tests.tor.helpers import PASS, OnionRelay, hasteh, start_onion_relay, tcp_listeners
+from tests.tor.helpers import PASS, OnionRelay, hasteh, tcp_listeners
 from tests.tor.network import TorNetwork
-
-
-@pytest.fixture(scope="module")
-def onion_relay(
-    tor_network: TorNetwork, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[OnionRelay]:
-    relay = start_onion_relay(tor_network, tmp_path_factory.mktemp("onion-relay"))
-    try:
-        yield relay
-    finally:
-        relay.stop()
 
 
 def test_the_relay_listens_only_on_its_onion(onion_relay: OnionRelay) -> None:

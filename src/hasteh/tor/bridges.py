@@ -105,6 +105,8 @@ def parse_bridge(line: str) -> Bridge:
     transport = ""
     if ":" not in words[0]:
         transport = words.pop(0)
+        if re.fullmatch(r"[0-9.]+", transport):  # an address without its port
+            raise BridgeLineInvalid("bad_address")
         if transport not in TRANSPORTS:
             raise BridgeLineInvalid("unknown_transport")
         if not words:

@@ -142,7 +142,9 @@ class TorProcess:
         controller: Any = None
         try:
             controller = _connect(folder, proc, deadline)
-            percent = _wait_bootstrapped(controller, proc, deadline, progress)
+            percent = _wait_bootstrapped(
+                controller, proc, deadline, progress, any(b.transport for b in bridges)
+            )
             socks = controller.get_listeners("SOCKS")
             port = int(socks[0][1])
         except BaseException:
@@ -190,8 +192,15 @@ def _connect(folder: Path, proc: subprocess.Popen[bytes], deadline: float) -> An
 
 
 def _wait_bootstrapped(
-    controller: Any, proc: subprocess.Popen[bytes], deadline: float, progress: Progress
+    controller: Any,
+    proc: subprocess.Popen[bytes],
+    deadline: float,
+    progress: Progress,
+    transport: bool,
 ) -> int:
+    """Poll the bootstrap phase until 100%. A timeout before any answer from a bridge
+    (under 25%, "requesting_status") with a pluggable transport is the transport's
+    failure: the censor blocks it, or (snowflake) its broker or front cannot be reached."""
     from stem import ControllerError
 
     last = (-1, "")
@@ -208,7 +217,8 @@ def _wait_bootstrapped(
         if phase[0] >= 100:
             return 100
         if time.monotonic() >= deadline:
-            raise TorFailed("transport" if phase[1] in _TRANSPORT_TAGS else "timeout")
+            stalled = phase[1] in _TRANSPORT_TAGS or (transport and phase[0] < 25)
+            raise TorFailed("transport" if stalled else "timeout")
         time.sleep(0.2)
 
 
