@@ -81,6 +81,13 @@ class Workspace:
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
 
+    def forget_clients(self) -> None:
+        """Close the relay clients: the next ones are made with the proxy as it is now
+        (after the Tor settings changed)."""
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
     def forget_cache(self) -> None:
         """Drop loaded cells; the next access reloads them from the vault."""
         self._cells.clear()

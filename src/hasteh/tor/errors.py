@@ -35,32 +35,44 @@ BRIDGE_REASONS = (
 )
 
 
+def _n(message: str) -> str:
+    """Marks a message for the catalog; the face translates it in its own language."""
+    return message
+
+
+#: The English text of each refusal (msgids); `BridgeLineInvalid` translates it for the
+#: CLI, the web face translates it in the page's language (`web.views.settings`).
+BRIDGE_MESSAGES = {
+    "empty": _n("The bridge line is empty."),
+    "too_long": _n("The bridge line is too long."),
+    "unknown_transport": _n(
+        "This bridge type is not supported; use obfs4, snowflake or a plain bridge."
+    ),
+    "bad_address": _n("The bridge address must look like 192.0.2.1:443."),
+    "bad_fingerprint": _n("The bridge fingerprint must be 40 hexadecimal characters."),
+    "bad_argument": _n("A bridge option must look like name=value."),
+    "missing_cert": _n("An obfs4 bridge needs its cert= and iat-mode= options."),
+    "missing_url": _n("A snowflake bridge needs its url= option (the broker)."),
+}
+#: "Bridge line {number}: {problem}"
+BRIDGE_LINE_MESSAGE = _n("Bridge line {number}: {problem}")
+BRIDGE_NEXT_STEP = _n(
+    "Copy the whole line again from where you got it (Tor Browser, Orbot, or "
+    "bridges.torproject.org)."
+)
+
+
 class BridgeLineInvalid(TorError):
     def __init__(self, reason: str, number: int = 0) -> None:
         assert reason in BRIDGE_REASONS
         self.reason = reason
         #: Which pasted line (from 1), or 0 when it was one line.
         self.number = number
-        messages = {
-            "empty": _("The bridge line is empty."),
-            "too_long": _("The bridge line is too long."),
-            "unknown_transport": _(
-                "This bridge type is not supported; use obfs4, snowflake or a plain bridge."
-            ),
-            "bad_address": _("The bridge address must look like 192.0.2.1:443."),
-            "bad_fingerprint": _("The bridge fingerprint must be 40 hexadecimal characters."),
-            "bad_argument": _("A bridge option must look like name=value."),
-            "missing_cert": _("An obfs4 bridge needs its cert= and iat-mode= options."),
-            "missing_url": _("A snowflake bridge needs its url= option (the broker)."),
-        }
-        text = messages[reason]
+        text = _(BRIDGE_MESSAGES[reason])
         if number:
-            text = _("Bridge line {number}: {problem}").format(number=number, problem=text)
+            text = _(BRIDGE_LINE_MESSAGE).format(number=number, problem=text)
         super().__init__(text)
-        self.next_step = _(
-            "Copy the whole line again from where you got it (Tor Browser, Orbot, or "
-            "bridges.torproject.org)."
-        )
+        self.next_step = _(BRIDGE_NEXT_STEP)
 
 
 class TorMissing(TorError):
@@ -70,19 +82,22 @@ class TorMissing(TorError):
         self.next_step = _("Install it with: sudo apt install {package}").format(package=program)
 
 
+#: Why tor failed (`TorFailed.why`) and what to say, untranslated (msgids).
+TOR_FAILED_MESSAGES = {
+    "exited": _n("Tor stopped before it reached the network."),
+    "timeout": _n("Tor could not reach the network in time."),
+    "control": _n("hasteh could not talk to its Tor."),
+    "transport": _n("The bridge program could not start or reach its bridge."),
+}
+
+
 class TorFailed(TorError):
     retryable = True
 
     def __init__(self, why: str) -> None:
         #: "exited", "timeout", "control" or "transport" (a pluggable transport failed).
-        self.why = why
-        messages = {
-            "exited": _("Tor stopped before it reached the network."),
-            "timeout": _("Tor could not reach the network in time."),
-            "control": _("hasteh could not talk to its Tor."),
-            "transport": _("The bridge program could not start or reach its bridge."),
-        }
-        super().__init__(messages.get(why, messages["exited"]))
+        self.why = why if why in TOR_FAILED_MESSAGES else "exited"
+        super().__init__(_(TOR_FAILED_MESSAGES[self.why]))
         self.next_step = _(
             "Tor may be blocked where you are: add a bridge (Settings → Tor; snowflake often "
             "works during blocks), or use a Tor you already run (its SOCKS address)."
