@@ -1,6 +1,6 @@
 """`hasteh up`: the local web app on 127.0.0.1, opened with a single-use launch link.
 
-    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N]
+    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N] [--onion]
 
 Binds a free loopback port (or `--port`) and writes a private launch page (a file only
 this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
@@ -17,6 +17,13 @@ SQLCipher under a key the profile's vault keeps. A second profile on the same ma
 list that relay's address, so a newcomer can try everything on one computer. hasteh never
 adopts a relay it did not start: whatever else answers on the port (another local user
 could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
+
+**Onion relay** (`--onion`). hasteh starts its own tor (in `<home>/tor`, shredded on
+stop, panic and duress) and publishes the embedded relay as a Tor onion service, so one
+member's computer carries the cell with no server: the onion address is printed, and it is
+the relay's address in cards and new cells. Its key is derived from the relay's key in the
+vault (`tor.onion.derive_key`): the address stays the same across runs, and nothing but the
+vault can make it. This profile's relay traffic then goes through that tor too.
 
 The server stops on Ctrl+C, and by itself right after a panic.
 """
@@ -42,7 +49,12 @@ import typer
 import uvicorn
 
 from hasteh.cli.profile import profile
+from hasteh.cli.tor import TOR_DIR
 from hasteh.i18n import _, current_language
+from hasteh.tor.errors import TorError
+from hasteh.tor.onion import derive_key
+from hasteh.tor.process import defaults_from_env
+from hasteh.tor.runtime import SharedTor
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
 from hasteh.web.security import new_secret
@@ -186,6 +198,50 @@ class LoopbackRelay:
             await asyncio.to_thread(shred_tree, self.folder)
 
 
+class OnionRelay(LoopbackRelay):
+    """The embedded relay, published as an onion service by hasteh's own tor: its `url`
+    is the onion address (what cards and new cells carry)."""
+
+    def __init__(self, home: Path, port: int, tor: SharedTor) -> None:
+        super().__init__(home, port)
+        self.tor = tor
+        self._onion: str | None = None
+        self._target: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        return self._onion
+
+    async def start(self, key: bytes) -> str:
+        if self._onion is not None and key == self._key:
+            return self._onion
+        loopback = await super().start(key)
+        port = int(loopback.rsplit(":", 1)[1])
+        try:
+            service = await asyncio.to_thread(self.tor.add_onion, port, derive_key(key))
+        except TorError as exc:
+            # No onion: no relay address to hand out (never the loopback one, which
+            # nobody elsewhere can reach); the settings page shows Tor's state.
+            typer.echo(f"{exc} {exc.next_step}", err=True)
+            return loopback
+        self._target, self._onion = port, service.url
+        typer.echo(_("The embedded relay's onion address:"))
+        typer.echo(service.url)
+        sys.stdout.flush()
+        return service.url
+
+    async def stop(self) -> None:
+        if self._target is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.tor.remove_onion, self._target)
+        self._onion = self._target = None
+        await super().stop()
+
+    async def destroy(self) -> None:
+        await super().destroy()
+        await asyncio.to_thread(self.tor.stop)
+
+
 @dataclass(frozen=True, slots=True)
 class LaunchPage:
     """The private page that opens hasteh: a file only this user can read (0600 in a
@@ -248,11 +304,26 @@ def launch_html(origin: str, token: str) -> str:
     )
 
 
-async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:
+def _tor_progress(percent: int, _tag: str) -> None:
+    typer.echo(_("Connecting to Tor: {percent}%").format(percent=percent), err=True)
+
+
+async def serve(
+    home: Path,
+    *,
+    port: int,
+    relay_port: int,
+    token: str,
+    open_browser: bool,
+    onion: bool = False,
+) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
     bound = sock.getsockname()[1]
-    relay = LoopbackRelay(home, relay_port)
+    tor = SharedTor(
+        home / TOR_DIR, progress=_tor_progress, defaults=defaults_from_env(), remove=shred_tree
+    )
+    relay = OnionRelay(home, relay_port, tor) if onion else LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
     origin = f"http://{LOOPBACK}:{bound}"
     page = write_launch_page(origin, token, runtime_base())
@@ -268,6 +339,7 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
         relay=relay,
         on_panic=after_panic,
         on_launch=page.remove,
+        tor=tor,
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
@@ -284,6 +356,9 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
         await server.serve(sockets=[sock])
     finally:
         page.remove()
+        # Synchronously, before any await: a Ctrl+C cancels this task at its next await,
+        # and tor's folder must be shredded even then.
+        tor.stop()
         await relay.stop()
         sock.close()
 
@@ -297,6 +372,14 @@ def up(
         DEFAULT_RELAY_PORT,
         "--relay-port",
         help=_("Port of the embedded relay on 127.0.0.1 (0: any free port)."),
+    ),
+    onion: bool = typer.Option(
+        False,
+        "--onion",
+        help=_(
+            "Publish the embedded relay as a Tor onion service (hasteh starts its own Tor), "
+            "so members elsewhere can reach it with no server."
+        ),
     ),
 ) -> None:
     """Start the web app on this computer and print the link that opens it."""
@@ -315,6 +398,7 @@ def up(
                 relay_port=relay_port,
                 token=new_secret(),
                 open_browser=open_browser,
+                onion=onion,
             )
         )
     except OSError as exc:

@@ -7,12 +7,16 @@ imports nothing above the relay; the CLI only attaches it (`hasteh.cli.relay`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from hasteh.errors import HastehError
 from hasteh.i18n import _
 from hasteh.relay.app import DAY, RelayConfig
+from hasteh.relay.onion import onion_listener
 from hasteh.relay.server import serve as run
+from hasteh.tor.onion import OnionService
 
 
 def relay_app() -> typer.Typer:
@@ -70,6 +74,19 @@ def relay_app() -> typer.Typer:
                 "a supervisor) instead of --host and --port."
             ),
         ),
+        onion: bool = typer.Option(
+            False,
+            "--onion",
+            help=_(
+                "Publish the relay as a Tor onion service only (hasteh starts its own Tor) "
+                "and print its address; --host, --port and --fd are then not used."
+            ),
+        ),
+        onion_key: str = typer.Option(
+            "hasteh-relay.onion-key",
+            "--onion-key",
+            help=_("File holding the onion address's key (made on first use, mode 600)."),
+        ),
     ) -> None:
         """Serve the relay until stopped."""
         try:
@@ -88,9 +105,23 @@ def relay_app() -> typer.Typer:
                 max_total_bytes=int(max(0.0, max_total_gib) * 1024**3),
                 max_fetch_bytes=int(max_fetch_mib * 1024 * 1024),
             )
-            run(host=host, port=port, db=db, config=config, fd=fd)
+            if not onion:
+                run(host=host, port=port, db=db, config=config, fd=fd)
+                return
+            with onion_listener(Path(onion_key), progress=_progress, on_ready=_announce) as sock:
+                run(db=db, config=config, sock=sock)
         except HastehError as exc:
             typer.echo(_("The relay could not start: {reason}").format(reason=exc), err=True)
             raise typer.Exit(1) from exc
 
     return relay
+
+
+def _progress(percent: int, _tag: str) -> None:
+    typer.echo(_("Connecting to Tor: {percent}%").format(percent=percent), err=True)
+
+
+def _announce(service: OnionService) -> None:
+    """Print the address (the one line a script may read) and flush it at once."""
+    typer.echo(_("The relay's onion address:"))
+    typer.echo(service.url, color=False)
