@@ -35,8 +35,11 @@ from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
 from hasteh.web.views.common import (
+    DEFAULT_DEADLINE_CHOICE,
     KIND_NAMES,
     NOTICES,
+    deadline_input,
+    deadline_text,
     done,
     send_now,
     sent_or_queued,
@@ -86,7 +89,10 @@ class SettingsForm:
     cap: str = field(default="", metadata={"help": "proposed cap"})
     admission: str = field(default="", metadata={"help": "proposed admission rule"})
     expiry_days: str = field(default="", metadata={"help": "proposed chat expiry in days"})
-    deadline: str = field(default="+3d", metadata={"help": "when the decision closes"})
+    deadline: str = field(default="", metadata={"help": "the date typed, if any"})
+    deadline_choice: str = field(
+        default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
+    )
 
 
 @dataclass
@@ -426,11 +432,13 @@ async def change_settings(request: Request) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
+    choice, typed = deadline_text(data)
     form = SettingsForm(
         cap=text(data, "cap"),
         admission=text(data, "admission"),
         expiry_days=text(data, "expiry_days"),
-        deadline=text(data, "deadline"),
+        deadline=typed,
+        deadline_choice=choice,
     )
     numbers: dict[str, int | None] = {}
     errors: list[str] = []
@@ -451,7 +459,7 @@ async def change_settings(request: Request) -> Response:
         decisions.change_settings(
             ws,
             ref,
-            deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),
+            deadline=decisions.deadline(ws, deadline_input(choice, typed)),
             cap=numbers["cap"],
             admission=form.admission or None,
             expiry_days=numbers["expiry_days"],
