@@ -18,6 +18,10 @@ list that relay's address, so a newcomer can try everything on one computer. has
 adopts a relay it did not start: whatever else answers on the port (another local user
 could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
 
+**Background sync.** While the profile is unlocked, new messages are fetched and the
+outbox sent by themselves (`hasteh.web.background`: soon after unlock, then every 20–40 s
+at random); the cell page's news frame shows what arrived.
+
 The server stops on Ctrl+C, and by itself right after a panic.
 """
 
@@ -45,6 +49,7 @@ from hasteh.cli.profile import profile
 from hasteh.i18n import _, current_language
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
+from hasteh.web.background import Pace
 from hasteh.web.security import new_secret
 
 if TYPE_CHECKING:
@@ -248,7 +253,15 @@ def launch_html(origin: str, token: str) -> str:
     )
 
 
-async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:
+async def serve(
+    home: Path,
+    *,
+    port: int,
+    relay_port: int,
+    token: str,
+    open_browser: bool,
+    pace: Pace | None = None,
+) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
     bound = sock.getsockname()[1]
@@ -268,6 +281,7 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
         relay=relay,
         on_panic=after_panic,
         on_launch=page.remove,
+        background=pace or Pace(),
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
@@ -298,6 +312,9 @@ def up(
         "--relay-port",
         help=_("Port of the embedded relay on 127.0.0.1 (0: any free port)."),
     ),
+    sync_every: float = typer.Option(
+        0.0, "--sync-every", hidden=True, help="Tests: seconds between background syncs."
+    ),
 ) -> None:
     """Start the web app on this computer and print the link that opens it."""
     where = profile().home
@@ -315,6 +332,7 @@ def up(
                 relay_port=relay_port,
                 token=new_secret(),
                 open_browser=open_browser,
+                pace=Pace(first=1.0, every=(sync_every, sync_every)) if sync_every > 0 else None,
             )
         )
     except OSError as exc:

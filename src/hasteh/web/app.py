@@ -79,6 +79,8 @@ class WebState:
     #: Per cell, what its page last needed from the app (`views.cell.CellMemo`);
     #: dropped on lock and panic.
     cell_memos: dict[bytes, Any] = field(default_factory=dict)
+    #: The background sync of `hasteh up` (`web.background`), when it runs.
+    background: Any = None
     #: The unlocked profile's time zone (`records.time_zone`), None while locked.
     zone: dt.tzinfo | None = None
 

@@ -6,6 +6,7 @@ unlock    GET/POST /unlock, POST /lock
 home      GET /home, POST /cells  my cells; create a cell
 cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcomers, safety
           POST /cell/{ref}/say | /propose | /admission | /settings
+news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what arrived
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
@@ -29,6 +30,7 @@ from hasteh.web.views import (
     join,
     launch,
     member,
+    news,
     panic,
     settings,
     setup,
@@ -45,6 +47,7 @@ def all_routes() -> list[BaseRoute]:
         *unlock.routes,
         *home.routes,
         *cell.routes,
+        *news.routes,
         *concerns.routes,
         *decision.routes,
         *member.routes,

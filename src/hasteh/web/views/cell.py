@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh import org
-from hasteh.app import Workspace, admission, cells, decisions, removal, sync, talk
+from hasteh.app import Workspace, admission, cells, decisions, news, removal, sync, talk
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -133,6 +133,14 @@ class CellPage:
     settings_form: SettingsForm = field(
         default_factory=SettingsForm, metadata={"help": "settings-change form values"}
     )
+    news_href: str = field(
+        default="", metadata={"help": "the self-refreshing frame listing what arrives"}
+    )
+
+
+def news_href(cell_href: str, seen: int, since: int) -> str:
+    """The news frame of a cell page shown at activity `seen` and log time `since`."""
+    return f"{cell_href}/news?{urlencode({'seen': seen, 'since': since})}"
 
 
 def page_number(value: str | None) -> int:
@@ -275,6 +283,7 @@ def build(
         query = {"thread": title, **({"page": str(n)} if n else {})}
         return f"{href}?{urlencode(query)}#talk"
 
+    seen = news.mark_seen(ws, cell_id)
     closed = [d for d in all_decisions if not d.is_open]
     words: tuple[str, ...] = ()
     if not summary.removed:
@@ -302,6 +311,7 @@ def build(
         safety_words=words,
         kind_names=KIND_NAMES,
         seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
+        news_href=news_href(href, seen, rt.record.log_time),
     )
 
 
