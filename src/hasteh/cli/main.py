@@ -38,6 +38,7 @@ COMMANDS: Final[dict[str, str]] = {
     "courier": "transport",
     "mailbox": "transport",
     "up": "web",
+    "share-app": "share",
     **dict.fromkeys(
         (
             "cell",
