@@ -18,6 +18,10 @@ list that relay's address, so a newcomer can try everything on one computer. has
 adopts a relay it did not start: whatever else answers on the port (another local user
 could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
 
+**One per profile.** A second `hasteh up` for the same profile folder (the desktop
+launcher pressed again) asks the running one for a new launch page, opens it, and exits
+(`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
+
 **Background sync.** While the profile is unlocked, new messages are fetched and the
 outbox sent by themselves (`hasteh.web.background`: soon after unlock, then every 20–40 s
 at random); the cell page's news frame shows what arrived.
@@ -32,6 +36,7 @@ import contextlib
 import errno
 import html
 import os
+import signal
 import socket
 import stat
 import sys
@@ -46,6 +51,7 @@ import typer
 import uvicorn
 
 from hasteh.cli.profile import profile
+from hasteh.cli.running import ControlServer, Reopened, ask_running, control_path
 from hasteh.i18n import _, current_language
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
@@ -268,7 +274,21 @@ async def serve(
     relay = LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
     origin = f"http://{LOOPBACK}:{bound}"
-    page = write_launch_page(origin, token, runtime_base())
+    base = runtime_base()
+    pages = [write_launch_page(origin, token, base)]
+    page = pages[0]
+
+    def remove_page() -> None:
+        pages[-1].remove()
+
+    def open_again() -> Reopened:
+        """A second `hasteh up` asked: a new token, a new page (the old ones are dead)."""
+        fresh = new_secret()
+        pages[-1].remove()
+        pages.append(write_launch_page(origin, fresh, base))
+        del pages[:-1]
+        app.state.web.launch.renew(fresh)
+        return Reopened(pages[-1].path, f"{origin}/launch?token={fresh}")
 
     def after_panic() -> None:
         # Let the neutral page reach the browser, then stop serving.
@@ -280,11 +300,13 @@ async def serve(
         port=bound,
         relay=relay,
         on_panic=after_panic,
-        on_launch=page.remove,
+        on_launch=remove_page,
         background=pace or Pace(),
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
+    control = ControlServer(control_path(home, base), open_again)
+    await control.start()  # before the link is printed: a second `hasteh up` finds it
     typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
     typer.echo(page.path.as_uri())
     typer.echo(_("Or open this link once (it stays in the browser's history):"))
@@ -297,9 +319,14 @@ async def serve(
                 webbrowser.open(page.path.as_uri(), new=2)
         await server.serve(sockets=[sock])
     finally:
-        page.remove()
+        await control.stop()
+        pages[-1].remove()
         await relay.stop()
         sock.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def up(
@@ -312,18 +339,34 @@ def up(
         "--relay-port",
         help=_("Port of the embedded relay on 127.0.0.1 (0: any free port)."),
     ),
+    open_now: bool = typer.Option(
+        False, "--open", help=_("Open the browser without asking (the desktop launcher).")
+    ),
     sync_every: float = typer.Option(
         0.0, "--sync-every", hidden=True, help="Tests: seconds between background syncs."
     ),
 ) -> None:
     """Start the web app on this computer and print the link that opens it."""
     where = profile().home
-    open_browser = False
-    if not no_browser and sys.stdin.isatty():
+    running = ask_running(control_path(where, runtime_base()))
+    if running is not None:
+        typer.echo(_("hasteh is already running for this profile: opening it."))
+        typer.echo(running.page.as_uri())
+        typer.echo(running.link)
+        if not no_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(running.page.as_uri(), new=2)
+        return
+    open_browser = open_now and not no_browser
+    if not no_browser and not open_now and sys.stdin.isatty():
         try:
             open_browser = typer.confirm(_("Open hasteh in your web browser now?"), default=True)
         except typer.Abort:
             open_browser = False
+    # Stopped by the session (logout) rather than Ctrl+C: clean up the same way (uvicorn
+    # hands the signal back once it has stopped serving).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     try:
         asyncio.run(
             serve(

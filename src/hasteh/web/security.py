@@ -150,6 +150,13 @@ class LaunchToken:
     def burn(self) -> None:
         self._token = None
 
+    def renew(self, token: str) -> None:
+        """A new token replaces the old one, used or not (a second `hasteh up` asked the
+        running one to open again: `cli.running`)."""
+        if len(token) < 16:
+            raise ValueError("a launch token needs at least 16 characters")
+        self._token = token
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
