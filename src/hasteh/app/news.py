@@ -9,9 +9,11 @@ nothing beyond what the record already holds. Showing a cell's page stores its a
 as *seen* (`records.set_seen_count`, per cell, in this device's vault); a cell is unread
 while its activity differs from what was seen.
 
-The news of a page shown at activity `seen` and log time `since`: messages of others
-posted after `since` (newest last, at most `MAX_NEWS`), decisions opened since,
-and whether anything else moved (votes, members), so the frame can say "show them".
+The news of a page shown at log time `since` with the counters `shown` (`counters`, per
+member: how many of their events this device had then): messages of others past those
+counters (oldest first, at most `MAX_NEWS`; a burst within one second is told apart by the
+counter, not the clock), decisions opened since, and whether anything else moved (votes,
+members), so the frame can say "show them".
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ from hasteh.vault import Connection
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["MAX_NEWS", "News", "NewsMessage", "activity", "mark_seen", "news_since", "unread"]
+__all__ = [
+    "MAX_NEWS",
+    "News",
+    "NewsMessage",
+    "activity",
+    "counters",
+    "mark_seen",
+    "news_since",
+    "unread",
+]
 
 #: Most messages a frame lists (the page itself shows the rest).
 MAX_NEWS = 20
@@ -59,6 +70,12 @@ class News:
     opened: list[str]
 
 
+def counters(rt: CellRuntime) -> dict[int, int]:
+    """Per other member (leaf), how many of their events this device has processed."""
+    me = rt.own_leaf if rt.group is not None and rt.active else -1
+    return {int(leaf): n for leaf, n in rt.record.counters.items() if int(leaf) != me}
+
+
 def activity(rt: CellRuntime) -> int:
     """How many events of other members this device has processed in the cell."""
     me = rt.own_leaf if rt.group is not None and rt.active else -1
@@ -76,25 +93,26 @@ def unread(ws: Workspace) -> set[str]:
     return {summary(rt).cell_id for rt, n in zip(cells, counts, strict=True) if activity(rt) != n}
 
 
-def mark_seen(ws: Workspace, cell: str) -> int:
+def mark_seen(ws: Workspace, cell: str) -> dict[int, int]:
     """Store the cell's activity as seen on this device (its page is being shown); the
-    activity, for the page's news frame."""
+    counters, for the page's news frame."""
     rt = find_cell(ws, cell)
     now = activity(rt)
     gid = rt.group_id
     if ws.vault.read(lambda conn: records.seen_count(conn, gid)) != now:
         ws.vault.write(lambda conn: records.set_seen_count(conn, gid, now))
-    return now
+    return counters(rt)
 
 
-def news_since(ws: Workspace, cell: str, seen: int, since: int) -> News:
-    """What arrived in the cell since its page was shown at activity `seen` and log
-    time `since` (expired chat swept first). Marks nothing as seen: the frame is not the
-    page."""
+def news_since(ws: Workspace, cell: str, shown: dict[int, int], since: int) -> News:
+    """What arrived in the cell since its page was shown at log time `since` with the
+    counters `shown` (expired chat swept first). Marks nothing as seen: the frame is not
+    the page."""
     sweep(ws)
     rt = find_cell(ws, cell)
     now = activity(rt)
-    if now == seen:
+    current = counters(rt)
+    if all(current.get(leaf, 0) <= shown.get(leaf, 0) for leaf in current):
         return News(now, False, [], False, [])
     me = rt.own_leaf if rt.group is not None and rt.active else -1
     titles = {t.thread_id: t.title for t in rt.org.threads.values()}
@@ -103,7 +121,7 @@ def news_since(ws: Workspace, cell: str, seen: int, since: int) -> News:
         # Each thread is in posting order: walk back from its end while newer than `since`.
         for index in range(len(order) - 1, -1, -1):
             place = order[index]
-            if place[0] <= since:
+            if place[0] < since:
                 break
             recent.append(place)
             if len(recent) > 4 * MAX_NEWS:
@@ -111,10 +129,14 @@ def news_since(ws: Workspace, cell: str, seen: int, since: int) -> News:
     found = []
     for place in heapq.nsmallest(len(recent), recent):
         m = rt.org.messages[place[-1]]
-        if int(m.author) == me:
+        if int(m.author) == me or m.n <= shown.get(int(m.author), 0):
             continue
         name = m.author_name or rt.org.cover_name(m.author) or "?"
         found.append(NewsMessage(titles.get(m.thread_id, "?"), name, m.at, m.text))
     decisions = list(rt.org.decisions.values())
-    opened = [d.question for d in sorted(decisions, key=lambda d: d.at) if d.at > since]
+    opened = [
+        d.question
+        for d in sorted(decisions, key=lambda d: d.at)
+        if d.at > since and int(d.opened_by) != me
+    ]
     return News(now, True, found[-MAX_NEWS:], len(found) > MAX_NEWS, opened)

@@ -39,6 +39,7 @@ COMMANDS: Final[dict[str, str]] = {
     "mailbox": "transport",
     "up": "web",
     "share-app": "share",
+    "time-zone": "zone",
     **dict.fromkeys(
         (
             "cell",

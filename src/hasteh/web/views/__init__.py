@@ -14,6 +14,7 @@ join      GET/POST /join, POST /join/card   my invitation card; pick up the Welc
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
+zone      GET/POST /settings/time   the time zone deadlines are read and shown in
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 """
 
@@ -35,6 +36,7 @@ from hasteh.web.views import (
     settings,
     setup,
     unlock,
+    zone,
 )
 
 __all__ = ["all_routes"]
@@ -54,5 +56,6 @@ def all_routes() -> list[BaseRoute]:
         *join.routes,
         *courier.routes,
         *settings.routes,
+        *zone.routes,
         *panic.routes,
     ]

@@ -138,9 +138,11 @@ class CellPage:
     )
 
 
-def news_href(cell_href: str, seen: int, since: int) -> str:
-    """The news frame of a cell page shown at activity `seen` and log time `since`."""
-    return f"{cell_href}/news?{urlencode({'seen': seen, 'since': since})}"
+def news_href(cell_href: str, shown: dict[int, int], since: int) -> str:
+    """The news frame of a cell page shown at log time `since` with the per-member
+    counters `shown` (``c=LEAF-N.LEAF-N``: `views.news.parse_counters`)."""
+    counters = ".".join(f"{leaf}-{n}" for leaf, n in sorted(shown.items()))
+    return f"{cell_href}/news?{urlencode({'since': since, 'c': counters})}"
 
 
 def page_number(value: str | None) -> int:

@@ -3,8 +3,9 @@ the browser itself (`<meta http-equiv="refresh">`), so new messages and decision
 within seconds of the background sync (`web.background`) with JavaScript off, and what
 the person is typing in the page around it is never lost.
 
-    GET /cell/{ref}/news?seen=N&since=T   N: the cell's activity, T: its log time, when
-                                          the page was shown (`views.cell.news_href`)
+    GET /cell/{ref}/news?since=T&c=L-N.L-N   T: the cell's log time, and per member
+                                             (leaf L) the events held (N), when the
+                                             page was shown (`views.cell.news_href`)
 
 Only this response may be framed, and only by our own pages (`frame-ancestors 'self'`,
 `X-Frame-Options: SAMEORIGIN`); every other page keeps `DENY`. Its links open in the
@@ -52,16 +53,33 @@ class NewsPage:
     status: str = field(default="", metadata={"help": "the background sync's last outcome"})
 
 
+#: Most members a frame's counters name (a cell has at most 7; leaves may be reused).
+MAX_COUNTERS = 64
+
+
+def parse_counters(text: str) -> dict[int, int]:
+    """``L-N.L-N`` (leaf, events held) as sent by the page; anything malformed is
+    left out (the frame then shows more as new, never less)."""
+    found: dict[int, int] = {}
+    for part in text.split(".")[:MAX_COUNTERS]:
+        leaf_text, _sep, n_text = part.partition("-")
+        leaf = whole_number(leaf_text, max_digits=6)
+        n = whole_number(n_text, max_digits=12)
+        if leaf is not None and n is not None:
+            found[leaf] = n
+    return found
+
+
 @unlocked_only
 async def news_frame(request: Request) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
-    seen = whole_number(request.query_params.get("seen", ""), max_digits=12) or 0
     since = whole_number(request.query_params.get("since", ""), max_digits=12) or 0
+    shown = parse_counters(request.query_params.get("c", ""))
     try:
-        found = await call_app(request, lambda ws: news.news_since(ws, ref, seen, since))
+        found = await call_app(request, lambda ws: news.news_since(ws, ref, shown, since))
     except Refusal:
-        found = news.News(seen, False, [], False, [])
+        found = news.News(0, False, [], False, [])
     state = web_state(request)
     status = ""
     background = state.background
