@@ -21,7 +21,7 @@ from hasteh.web.views.common import NOTICES
 from hasteh.web.views.news import FRAME_HEADERS
 
 from .conftest import ORIGIN, Web
-from .test_cells import FA, Person, form_cell, people, relay
+from .test_cells import FA, Person, card_code, create_cell, form_cell, people, relay
 
 __all__ = ["people", "relay"]
 
@@ -163,3 +163,20 @@ def test_time_zone_page(unlocked: Web) -> None:
         assert FA.gettext("There is no time zone by that name.") in html
     assert state.zone.key == "UTC"
     assert 'value="UTC" checked' in unlocked.client.get("/settings/time").text
+
+
+def test_join_after_the_background_already_joined(people: Callable[[str], Person]) -> None:
+    """The background sync picks the Welcome up before the newcomer presses Join: Join
+    then leads to that cell, which home marks New until it is shown."""
+    a, b = people("a"), people("b")
+    cell = create_cell(a)
+    status, _, page = b.submit("/join/card", {"cover_name": "رضا", "days": "۷"}, "/join")
+    assert status == 200
+    a.submit(f"{cell}/propose", {"card": card_code(page)}, cell)
+    assert BackgroundSync(b.state(), Pace()).turn() is True
+    assert 'class="unread"' in b.client.get("/home").text  # joined, never shown
+    status, path, page = b.submit("/join", {}, "/join")
+    assert status == 200 and path == cell, page
+    joined = FA.gettext("You joined the cell. Compare safety words with the members in person.")
+    assert joined in page
+    assert 'class="unread"' not in b.client.get("/home").text

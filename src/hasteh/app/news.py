@@ -7,7 +7,8 @@ processed: the sum of the per-member counters the runtime keeps to notice withhe
 is the same number however the events were read (relay or courier bundle), and it reveals
 nothing beyond what the record already holds. Showing a cell's page stores its activity
 as *seen* (`records.set_seen_count`, per cell, in this device's vault); a cell is unread
-while its activity differs from what was seen.
+while its activity differs from what was seen, or while its page was never shown (a cell
+joined by the background sync).
 
 The news of a page shown at log time `since` with the counters `shown` (`counters`, per
 member: how many of their events this device had then): messages of others past those
@@ -86,7 +87,7 @@ def unread(ws: Workspace) -> set[str]:
     """The ids (8 hex digits) of the cells with something not yet shown on this device."""
     cells = all_cells(ws)
 
-    def seen(conn: Connection) -> list[int]:
+    def seen(conn: Connection) -> list[int | None]:
         return [records.seen_count(conn, rt.group_id) for rt in cells]
 
     counts = ws.vault.read(seen)

@@ -249,9 +249,9 @@ def set_time_zone(conn: Connection, name: str) -> None:
     set_setting(conn, TIME_ZONE_KEY, name)
 
 
-def seen_count(conn: Connection, group_id: bytes) -> int:
-    """How many events of the cell this device has shown (0: none yet)."""
-    return get_setting(conn, SEEN_PREFIX + group_id.hex(), int) or 0
+def seen_count(conn: Connection, group_id: bytes) -> int | None:
+    """How many events of the cell this device has shown (None: its page never was)."""
+    return get_setting(conn, SEEN_PREFIX + group_id.hex(), int)
 
 
 def set_seen_count(conn: Connection, group_id: bytes, count: int) -> None:
