@@ -11,6 +11,8 @@
 | ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
+| ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
+| ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
@@ -25,10 +27,12 @@ database; nothing is logged.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 import msgspec
 
+from hasteh.jalali import DEFAULT_ZONE, TimeInputError, zone_named
 from hasteh.transport.registry import PROXY_KEY as PROXY_KEY
 from hasteh.vault import Connection
 from hasteh.vault.db import secrets_deleted
@@ -46,6 +50,9 @@ DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
+TIME_ZONE_KEY: Final = "profile.time_zone"
+#: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
+SEEN_PREFIX: Final = "web.seen."
 
 
 class AddIntent(msgspec.Struct, tag="add", frozen=True):
@@ -278,3 +285,32 @@ def set_direct_relays(conn: Connection, relays: list[str]) -> None:
         set_setting(conn, DIRECT_RELAYS_KEY, relays)
     else:
         delete_setting(conn, DIRECT_RELAYS_KEY)
+
+
+def time_zone_name(conn: Connection) -> str:
+    """The name of the zone this profile reads deadlines in (``Asia/Tehran`` unless the
+    person chose another: Tails runs in UTC)."""
+    return get_setting(conn, TIME_ZONE_KEY, str) or DEFAULT_ZONE
+
+
+def time_zone(conn: Connection) -> dt.tzinfo:
+    """This profile's time zone (Tehran if the stored name is unknown to this computer)."""
+    try:
+        return zone_named(time_zone_name(conn))
+    except TimeInputError:
+        return zone_named(DEFAULT_ZONE)
+
+
+def set_time_zone(conn: Connection, name: str) -> None:
+    """Store the zone `name` (`TimeInputError` ``unknown-zone`` if there is none)."""
+    zone_named(name)
+    set_setting(conn, TIME_ZONE_KEY, name)
+
+
+def seen_count(conn: Connection, group_id: bytes) -> int | None:
+    """How many events of the cell this device has shown (None: its page never was)."""
+    return get_setting(conn, SEEN_PREFIX + group_id.hex(), int)
+
+
+def set_seen_count(conn: Connection, group_id: bytes, count: int) -> None:
+    set_setting(conn, SEEN_PREFIX + group_id.hex(), count)

@@ -38,7 +38,12 @@ OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR imag
 OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
 ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in order of preference."))
 DeadlineOption = typer.Option(
-    "+3d", "--deadline", help=_("When it closes: +3d, +12h, 2026-05-01 18:00 or ۱۴۰۵-۰۲-۱۱.")
+    "three-days",
+    "--deadline",
+    help=_(
+        "When it closes: evening, tomorrow, three-days or week (at 21:00), or a date such "
+        "as «۲۰ آذر», «۲۰ آذر ۱۸:۰۰» or «۱۴۰۵/۰۹/۲۰», in the profile's time zone."
+    ),
 )
 
 
@@ -196,7 +201,7 @@ def cell_settings(
         opened = decisions.change_settings(
             ws,
             cell,
-            deadline=decisions.parse_deadline(deadline, ws.now()),
+            deadline=decisions.deadline(ws, deadline),
             cap=None if cap is None else _int(cap, "--cap"),
             admission=admission,
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
@@ -221,7 +226,7 @@ def cell_remove(
 
     with _workspace() as ws:
         opened = removal.propose_removal(
-            ws, cell, member, deadline=decisions.parse_deadline(deadline, ws.now())
+            ws, cell, member, deadline=decisions.deadline(ws, deadline)
         )
     _print(_("Decision {n} opened: {q}").format(n=_n(opened.number), q=opened.question))
 
@@ -392,7 +397,7 @@ def decide_open(
             cell,
             kind=kind,
             question=question,
-            deadline=decisions.parse_deadline(deadline, ws.now()),
+            deadline=decisions.deadline(ws, deadline),
             options=option,
             quorum=_int(quorum, "--quorum"),
             outcome_only=outcome_only,

@@ -42,6 +42,8 @@ COMMANDS: Final[dict[str, str]] = {
     "up": "web",
     "reach": "reach",
     "tor": "tor",
+    "share-app": "share",
+    "time-zone": "zone",
     **dict.fromkeys(
         (
             "cell",

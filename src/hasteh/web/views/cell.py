@@ -23,7 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh import org
-from hasteh.app import Workspace, admission, cells, decisions, reach, removal, sync, talk
+from hasteh.app import Workspace, admission, cells, decisions, news, reach, removal, sync, talk
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -35,8 +35,11 @@ from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
 from hasteh.web.views.common import (
+    DEFAULT_DEADLINE_CHOICE,
     KIND_NAMES,
     NOTICES,
+    deadline_input,
+    deadline_text,
     done,
     send_now,
     sent_or_queued,
@@ -86,7 +89,10 @@ class SettingsForm:
     cap: str = field(default="", metadata={"help": "proposed cap"})
     admission: str = field(default="", metadata={"help": "proposed admission rule"})
     expiry_days: str = field(default="", metadata={"help": "proposed chat expiry in days"})
-    deadline: str = field(default="+3d", metadata={"help": "when the decision closes"})
+    deadline: str = field(default="", metadata={"help": "the date typed, if any"})
+    deadline_choice: str = field(
+        default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
+    )
 
 
 @dataclass
@@ -130,6 +136,16 @@ class CellPage:
     relays: list[reach.RelayRow] = field(
         default_factory=list, metadata={"help": "the cell's relays and when each answered"}
     )
+    news_href: str = field(
+        default="", metadata={"help": "the self-refreshing frame listing what arrives"}
+    )
+
+
+def news_href(cell_href: str, shown: dict[int, int], since: int) -> str:
+    """The news frame of a cell page shown at log time `since` with the per-member
+    counters `shown` (``c=LEAF-N.LEAF-N``: `views.news.parse_counters`)."""
+    counters = ".".join(f"{leaf}-{n}" for leaf, n in sorted(shown.items()))
+    return f"{cell_href}/news?{urlencode({'since': since, 'c': counters})}"
 
 
 def page_number(value: str | None) -> int:
@@ -272,6 +288,7 @@ def build(
         query = {"thread": title, **({"page": str(n)} if n else {})}
         return f"{href}?{urlencode(query)}#talk"
 
+    seen = news.mark_seen(ws, cell_id)
     closed = [d for d in all_decisions if not d.is_open]
     words: tuple[str, ...] = ()
     if not summary.removed:
@@ -300,6 +317,7 @@ def build(
         kind_names=KIND_NAMES,
         seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
         relays=reach.relay_rows(ws, cell_id),
+        news_href=news_href(href, seen, rt.record.log_time),
     )
 
 
@@ -430,11 +448,13 @@ async def change_settings(request: Request) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
+    choice, typed = deadline_text(data)
     form = SettingsForm(
         cap=text(data, "cap"),
         admission=text(data, "admission"),
         expiry_days=text(data, "expiry_days"),
-        deadline=text(data, "deadline"),
+        deadline=typed,
+        deadline_choice=choice,
     )
     numbers: dict[str, int | None] = {}
     errors: list[str] = []
@@ -455,7 +475,7 @@ async def change_settings(request: Request) -> Response:
         decisions.change_settings(
             ws,
             ref,
-            deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),
+            deadline=decisions.deadline(ws, deadline_input(choice, typed)),
             cap=numbers["cap"],
             admission=form.admission or None,
             expiry_days=numbers["expiry_days"],
