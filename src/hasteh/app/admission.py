@@ -43,6 +43,7 @@ __all__ = [
     "object_to",
     "pending",
     "propose",
+    "propose_card",
     "vouch",
     "withdraw",
 ]
@@ -67,9 +68,13 @@ class AdmissionView:
 
 
 def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
+    return propose_card(ws, cell, read_card_input(card_input, now=ws.now()))
+
+
+def propose_card(ws: Workspace, cell: str, card: Card) -> AdmissionView:
+    """Propose the newcomer of a decoded card (a spoken code's card arrives decoded)."""
     rt = find_cell(ws, cell)
     rt.require_group()
-    card = read_card_input(card_input, now=ws.now())
     state = rt.org
     if len(state.members) >= state.settings.size_cap:
         raise Refused(

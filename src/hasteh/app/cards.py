@@ -56,7 +56,17 @@ from hasteh.transport import registry
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["PREFIX", "Card", "create_card", "decode_card", "encode_card", "qr_png", "read_card"]
+__all__ = [
+    "PREFIX",
+    "Card",
+    "check_relay",
+    "create_card",
+    "decode_card",
+    "encode_card",
+    "new_card",
+    "qr_png",
+    "read_card",
+]
 
 PREFIX: Final = "HC1:"
 VERSION: Final = 2
@@ -112,7 +122,7 @@ def encode_card(card: Card) -> str:
     return PREFIX + base64.b32encode(payload + check).decode("ascii").rstrip("=")
 
 
-def _check_relay(url: str) -> str:
+def check_relay(url: str) -> str:
     if (
         not url.startswith(("http://", "https://"))
         or len(url) > 2048
@@ -129,7 +139,7 @@ def decode_card(data: bytes, *, now: int | None) -> Card:
         raise CardError("unsupported-version")
     if len(wire.pickup_claim) != 32 or not wire.relays or len(wire.relays) > 8:
         raise CardError("malformed")
-    relays = tuple(_check_relay(r) for r in wire.relays)
+    relays = tuple(check_relay(r) for r in wire.relays)
     try:
         msg = MLSMessage.from_bytes(wire.key_package)
     except MLSError:
@@ -200,10 +210,23 @@ def create_card(
 ) -> str:
     """Make a card: a fresh signing key and KeyPackage (used for this one cell only), a
     random pickup mailbox, kept in the vault as a pending invitation. Returns the code."""
+    return encode_card(new_card(ws, cover_name, relays=relays, days=days))
+
+
+def new_card(
+    ws: Workspace,
+    cover_name: str,
+    *,
+    relays: list[str] | None = None,
+    days: int = DEFAULT_DAYS,
+    spoken: bool = False,
+) -> Card:
+    """`create_card`'s work: the card, its invitation saved. A `spoken` card travels only
+    sealed under a spoken code (`hasteh.app.spoken`), never printed."""
     name = clean_or_refuse(cover_name)
     if not 1 <= days <= 30:
         raise BadInput("days", _("A card is valid for 1 to 30 days."))
-    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    chosen = [check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
     now = ws.now()
@@ -222,7 +245,14 @@ def create_card(
     card = Card(secrets.key_package, pickup_claim, tuple(chosen), expires)
     pickup = card.pickup
     invitation = Invitation(
-        pickup, chosen, secrets.to_bytes(), expires, name, now, pickup_claim=pickup_claim
+        pickup,
+        chosen,
+        secrets.to_bytes(),
+        expires,
+        name,
+        now,
+        pickup_claim=pickup_claim,
+        spoken=spoken,
     )
 
     def run(conn: object) -> None:
@@ -230,4 +260,4 @@ def create_card(
         registry.add_mailbox(conn, pickup, chosen)
 
     ws.vault.write(run)
-    return encode_card(card)
+    return card

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cards import _check_relay
+from hasteh.app.cards import check_relay
 from hasteh.app.errors import BadInput, NoRelay, UnknownCell, UnknownMember, clean_or_refuse
 from hasteh.app.records import (
     CellRecord,
@@ -115,7 +115,7 @@ def create_cell(
     if expiry_days is None:
         expiry_days = ws.vault.read(default_expiry_days)
     settings = validate_settings(cap, admission, expiry_days)
-    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    chosen = [check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
     suite = get_suite(SUITE)

@@ -38,6 +38,9 @@ COMMANDS: Final[dict[str, str]] = {
     "courier": "transport",
     "mailbox": "transport",
     "up": "web",
+    "code": "spoken",
+    "propose-code": "spoken",
+    "rendezvous": "spoken",
     **dict.fromkeys(
         (
             "cell",
