@@ -18,7 +18,9 @@ from tests.relay.harness import RelayProcess
 
 
 @contextmanager
-def newcomer_process(home: Path, relay: str, name: str) -> Iterator[subprocess.Popen[str]]:
+def newcomer_process(
+    home: Path, relay: str, name: str, *extra: str
+) -> Iterator[subprocess.Popen[str]]:
     """`hasteh code` in its own process (unbuffered, English); stopped by its PID."""
     env = dict(os.environ, HASTEH_LANG="en", HASTEH_PASSPHRASE=PASS, PYTHONUNBUFFERED="1")
     env["COLUMNS"] = "200"
@@ -34,6 +36,7 @@ def newcomer_process(home: Path, relay: str, name: str) -> Iterator[subprocess.P
             relay,
             "--home",
             str(home),
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,8 +12,12 @@ Frames (msgpack arrays, `Frame`), in order::
 
     newcomer → A0 OPEN    [1, 1, spake2 message A, b"", expires_at]
     member   → B0 REPLY   [1, 2, spake2 message B, sealed_b2a(0, HELLO)]
-    newcomer → A1 SEALED  [1, 3, sealed_a2b(0, card payload)]       or ABORT [1, 4]
-    member   → B1 SEALED  [1, 3, sealed_b2a(1, Answer)]              or ABORT [1, 4]
+    newcomer → A1 SEALED  [1, 3, sealed_a2b(0, card payload)]       or ABORT [1, 4, reason]
+    member   → B1 SEALED  [1, 3, sealed_b2a(1, Answer)]              or ABORT [1, 4, reason]
+
+An ABORT says why in plain words (``wrong-code``, ``expired``, ``refused``): it is not
+authenticated (whoever holds the slot's next position could write one), so all it can do
+is end an exchange that a stranger could end anyway by taking that position.
 
 Keys: K is SPAKE2's shared key; transcript = SHA-256(label ‖ A0 ‖ B0's spake2 message),
 so the expiry the newcomer announced and both messages are bound; then HKDF-SHA256
@@ -326,6 +330,20 @@ class _State(enum.Enum):
     FAILED = "failed"
 
 
+#: What an ABORT frame may say; anything else reads as ``malformed``.
+_ABORT_REASONS: Final = frozenset({"wrong-code", "expired", "refused"})
+
+
+def _abort(reason: str) -> bytes:
+    body = reason.encode() if reason in _ABORT_REASONS else b""
+    return _encode(Frame(_VERSION, Kind.ABORT, body))
+
+
+def _abort_reason(frame: Frame) -> str:
+    reason = frame.body.decode("ascii", "replace")
+    return reason if reason in _ABORT_REASONS else "malformed"
+
+
 def _spake_finish(side: object, message: bytes) -> bytes:
     try:
         key = side.finish(message)  # type: ignore[attr-defined]
@@ -369,7 +387,7 @@ class Newcomer:
     def _receive(self, data: bytes) -> list[Event]:
         frame = decode_frame(data)
         if frame.kind == Kind.ABORT:
-            raise InviteCodeError("wrong-code" if self._state is _State.OPENED else "refused")
+            raise InviteCodeError(_abort_reason(frame))
         if self._state is _State.OPENED and frame.kind == Kind.REPLY:
             keys = _derive(_spake_finish(self._spake, frame.body), self._open_frame, frame.body)
             if _open(keys.b2a, b"b2a", 0, frame.sealed) != _HELLO:
@@ -390,10 +408,10 @@ class Newcomer:
         self._state = _State.OFFERED
         return _encode(Frame(_VERSION, Kind.SEALED, _seal(self._keys.a2b, b"a2b", 0, payload)))
 
-    def abort(self) -> bytes:
-        """A frame telling the member the exchange is over (after a failed key check)."""
+    def abort(self, reason: str = "wrong-code") -> bytes:
+        """A frame telling the member the exchange is over, and why."""
         self._state = _State.FAILED
-        return _encode(Frame(_VERSION, Kind.ABORT))
+        return _abort(reason)
 
     def _require(self, state: _State) -> None:
         if self._state is not state:
@@ -426,7 +444,7 @@ class Member:
     def _receive(self, data: bytes) -> list[Event]:
         frame = decode_frame(data)
         if frame.kind == Kind.ABORT:
-            raise InviteCodeError("wrong-code")
+            raise InviteCodeError(_abort_reason(frame))
         if self._state is _State.START and frame.kind == Kind.OPEN:
             if frame.expires_at <= self._now:
                 raise InviteCodeError("expired")
@@ -451,6 +469,7 @@ class Member:
         sealed = _seal(self._keys.b2a, b"b2a", 1, encode_answer(answer))
         return _encode(Frame(_VERSION, Kind.SEALED, sealed))
 
-    def abort(self) -> bytes:
+    def abort(self, reason: str = "wrong-code") -> bytes:
+        """A frame telling the newcomer the exchange is over, and why."""
         self._state = _State.FAILED
-        return _encode(Frame(_VERSION, Kind.ABORT))
+        return _abort(reason)

@@ -169,8 +169,8 @@ def _run_newcomer(
     reply = _next(ws, client, slot, "b", 0, expires_at)
     try:
         events = machine.receive(reply)
-    except InviteCodeError:
-        _post_quietly(client, slot, "a", 1, machine.abort())
+    except InviteCodeError as exc:
+        _post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
         raise
     for event in events:
         if isinstance(event, Confirmed):
@@ -234,8 +234,8 @@ def take(
     opened = _next(ws, client, slot, "a", 0, ws.now() + 60, gone="unknown-code")
     try:
         (reply,) = machine.receive(opened)
-    except InviteCodeError:
-        _post_quietly(client, slot, "b", 0, machine.abort())
+    except InviteCodeError as exc:
+        _post_quietly(client, slot, "b", 0, machine.abort(exc.reason))
         raise
     assert isinstance(reply, Outgoing)
     _post(client, slot, "b", 0, reply.data)
