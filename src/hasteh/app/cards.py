@@ -18,9 +18,11 @@ are refused as ``unsupported-version`` (a card lives days; the newcomer makes a 
 
 Base32 keeps the code inside the QR "alphanumeric" set (denser QR) and lets a person read
 it aloud; the decoder forgives case, spaces, line breaks and dashes, and is strict about
-everything else, with one precise reason per failure (`CardError.reason`): ``not-a-card``,
+everything else (a card file's hint lines and ``#`` comments around the code are
+dropped: `card_lines`), with one precise reason per failure (`CardError.reason`): ``not-a-card``,
 ``unsupported-version``, ``bad-characters``, ``checksum``, ``malformed``,
-``bad-key-package``, ``bad-relay``, ``expired``, ``too-large``.
+``bad-key-package``, ``bad-relay``, ``expired``, ``too-large``; for an uploaded QR
+image (`read_card_image`) also ``image-too-large``, ``not-an-image``, ``no-qr-code``.
 
 The cover name the newcomer will have in this cell is the KeyPackage's credential
 identity; the proposer sees it and the cell must approve that exact name.
@@ -66,6 +68,7 @@ __all__ = [
     "new_card",
     "qr_png",
     "read_card",
+    "read_card_image",
 ]
 
 PREFIX: Final = "HC1:"
@@ -157,11 +160,32 @@ def decode_card(data: bytes, *, now: int | None) -> Card:
     return card
 
 
+_CONTINUATION: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567- ")
+
+
+def card_lines(text: str) -> str:
+    """The code in a card file (`hasteh card > card.txt`): the line starting ``HC1:`` and
+    the upper-case base32 lines right after it (a code wrapped by an editor or a printer).
+    Hint lines, comments (``#``) and blank lines around it are dropped. A text with no
+    such line is returned whole, so the decoder says precisely what is wrong with it."""
+    lines = [line.strip() for line in text.splitlines()]
+    for start, line in enumerate(lines):
+        if "".join(line.split()).replace("-", "")[: len(PREFIX)].upper() == PREFIX:
+            kept = [line]
+            for more in lines[start + 1 :]:
+                if not more or not set(more) <= _CONTINUATION:
+                    break
+                kept.append(more)
+            return "".join(kept)
+    return text
+
+
 def read_card(text: str, *, now: int | None) -> Card:
-    """Decode a text code strictly (see the module docstring for every reason)."""
+    """Decode a text code strictly (see the module docstring for every reason); a card
+    file's hint lines are dropped first (`card_lines`)."""
     if len(text) > MAX_CODE:
         raise CardError("too-large")
-    compact = "".join(parse_digits(text).split()).replace("-", "")
+    compact = "".join(parse_digits(card_lines(text)).split()).replace("-", "")
     if compact[: len(PREFIX)].upper() != PREFIX:
         raise CardError("not-a-card")
     body = compact[len(PREFIX) :].upper()
@@ -190,6 +214,41 @@ def read_card_input(value: str, *, now: int | None) -> Card:
         except OSError:
             pass
     return read_card(stripped, now=now)
+
+
+#: An uploaded card image: at most this many bytes and pixels a side (a phone photo is
+#: about 4000 px; anything larger is refused before it is decoded: no decompression bomb).
+MAX_IMAGE_BYTES: Final = 12 * 1024 * 1024
+MAX_IMAGE_SIDE: Final = 6000
+_IMAGE_FORMATS: Final = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP"})
+
+
+def read_card_image(data: bytes, *, now: int | None) -> Card:
+    """A card from a QR image (a photo or the PNG `hasteh card --out` wrote), decoded with
+    zxing-cpp. Refused precisely: ``image-too-large``, ``not-an-image``, ``no-qr-code``,
+    then every reason of `read_card` for the code it holds."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise CardError("image-too-large")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data), formats=sorted(_IMAGE_FORMATS)) as image:
+            width, height = image.size
+            if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height == 0:
+                raise CardError("image-too-large")
+            gray = image.convert("L")
+    except CardError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise CardError("not-an-image") from None
+    import zxingcpp
+
+    qr = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(gray, formats=qr)
+    texts = [b.text for b in found if b.valid and b.text.strip()]
+    if not texts:
+        raise CardError("no-qr-code")
+    return read_card(texts[0], now=now)
 
 
 def qr_png(code: str, *, scale: int = 4) -> bytes:

@@ -99,6 +99,11 @@ CARD_REASONS: dict[str, str] = {
     "expired": "The invitation card has expired.",
     "bad-relay": "The card names a relay address that is not valid.",
     "too-large": "The card code is far too long to be a card.",
+    "image-too-large": (
+        "The image is too large to be a card (at most 12 MB and 6000 pixels a side)."
+    ),
+    "not-an-image": "This file is not an image hasteh can read (PNG, JPEG, GIF, BMP or WebP).",
+    "no-qr-code": "No QR code was found in the image.",
 }
 
 
