@@ -14,8 +14,8 @@ type «سگ». How the list was chosen (docs/cells.md, "Spoken codes"):
   letters (edit distance ≥ 2) and is neither a prefix of one nor has one as its prefix;
 * the first 256 kept, in the pool's order.
 
-The tests check all of it (`tests/app/test_code_words.py`). The index of a word is its
-value: 8 bits each.
+The tests check all of it (`tests/app/test_invite_code.py::test_the_word_list`). The
+index of a word is its value: 8 bits each.
 """
 
 from __future__ import annotations

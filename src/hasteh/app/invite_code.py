@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from spake2 import SPAKE2_A, SPAKE2_B  # type: ignore[import-untyped]
+from spake2.ed25519_basic import NotOnCurve  # type: ignore[import-untyped]
 from spake2.spake2 import SPAKEError  # type: ignore[import-untyped]
 
 from hasteh.app.code_words import WORDS, word_index
@@ -347,7 +348,8 @@ def _abort_reason(frame: Frame) -> str:
 def _spake_finish(side: object, message: bytes) -> bytes:
     try:
         key = side.finish(message)  # type: ignore[attr-defined]
-    except (SPAKEError, ValueError, AssertionError):
+    except (SPAKEError, NotOnCurve, ValueError, AssertionError, IndexError):
+        # NotOnCurve is not a SPAKEError: a point off the curve (found by fuzz_rendezvous).
         raise InviteCodeError("malformed") from None
     return bytes(key)
 
