@@ -56,6 +56,7 @@ from hasteh.app.records import (
 )
 from hasteh.app.safety_words import ENGLISH, PERSIAN
 from hasteh.i18n import _, current_language
+from hasteh.transport import registry
 from hasteh.transport.errors import RelayRefused, TransportError
 
 if TYPE_CHECKING:
@@ -63,7 +64,20 @@ if TYPE_CHECKING:
     from hasteh.transport.relay_client import RelayClient
     from hasteh.vault import Connection
 
-__all__ = ["DEFAULT_MINUTES", "MAX_MINUTES", "Offer", "Taken", "check_words", "offer", "take"]
+__all__ = [
+    "DEFAULT_MINUTES",
+    "MAX_MINUTES",
+    "Offer",
+    "PendingOffer",
+    "Taken",
+    "await_answer",
+    "bind_offer",
+    "cancel_offer",
+    "check_words",
+    "offer",
+    "open_offer",
+    "take",
+]
 
 DEFAULT_MINUTES: Final = 10
 #: A code lives at most this long (the relay forgets a slot after ten minutes too).
@@ -71,7 +85,11 @@ MAX_MINUTES: Final = 10
 #: Longest single long poll (below the relay client's 30 s timeout).
 _POLL: Final = 20.0
 #: After the key check, how long the newcomer waits for the member's device to propose.
-_ANSWER_GRACE: Final = 120
+_GRACE: Final = 120
+#: How long the member's device waits for each of the newcomer's frames (they come at
+#: once: the newcomer's device is already waiting). Bounded, so that a stranger who
+#: opened a slot and went silent cannot hold the member's device for the code's life.
+_OFFER_WAIT: Final = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +126,93 @@ def _minutes(minutes: int) -> int:
 # --- the newcomer ----------------------------------------------------------------------
 
 
+@dataclass(slots=True, eq=False)
+class PendingOffer:
+    """A code shown and waiting for the member: `open_offer` made it (with the vault),
+    `await_answer` waits for the member (network only: a web face need not hold the
+    workspace for minutes), `bind_offer` or `cancel_offer` ends it (with the vault)."""
+
+    client: RelayClient
+    slot: int
+    code: SpokenCode
+    card: Card
+    machine: Newcomer
+    expires_at: int
+    check: tuple[int, ...] = ()
+
+    def text(self, language: str | None = None) -> str:
+        return self.code.text(language or current_language())
+
+
+def open_offer(
+    ws: Workspace,
+    cover_name: str,
+    *,
+    relays: list[str] | None = None,
+    days: int = DEFAULT_DAYS,
+    minutes: int = DEFAULT_MINUTES,
+    rendezvous: list[str] | None = None,
+) -> PendingOffer:
+    """Open a slot on the first rendezvous relay that answers, make a card for this code
+    only, and post the first frame. The caller shows `text()` and then awaits."""
+    lifetime = _minutes(minutes) * 60
+    chosen = rendezvous or ws.vault.read(rendezvous_relays)
+    client, index, slot = _open_slot(ws, chosen)
+    try:
+        card = new_card(ws, cover_name, relays=relays or [client.url], days=days, spoken=True)
+    except BaseException:
+        client.close()
+        raise
+    machine = Newcomer(
+        make_code(slot * len(chosen) + index, ws.rng), expires_at=ws.now() + lifetime, rng=ws.rng
+    )
+    pending = PendingOffer(client, slot, machine.code, card, machine, machine.expires_at)
+    try:
+        _post(client, slot, "a", 0, machine.open())
+    except BaseException:
+        cancel_offer(ws, pending)
+        raise
+    return pending
+
+
+def await_answer(
+    pending: PendingOffer,
+    now: Callable[[], int],
+    *,
+    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
+) -> Answer:
+    """Wait for the member (until the code expires), check the key, send the card, wait
+    for the answer. Network only. Raises `InviteCodeError` (the code is then spent)."""
+    client, slot, machine = pending.client, pending.slot, pending.machine
+    reply = _wait(client, now, slot, "b", 0, pending.expires_at)
+    try:
+        events = machine.receive(reply)
+    except InviteCodeError as exc:
+        _post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
+        raise
+    pending.check = next(e.check for e in events if isinstance(e, Confirmed))
+    on_check(check_words(pending.check))
+    _post(client, slot, "a", 1, machine.offer(card_bytes(pending.card)))
+    answered = machine.receive(_wait(client, now, slot, "b", 1, pending.expires_at + _GRACE))
+    answer = next(e.answer for e in answered if isinstance(e, Answered))
+    if not answer.ok:
+        raise InviteCodeError("refused")
+    return answer
+
+
+def bind_offer(ws: Workspace, pending: PendingOffer, answer: Answer) -> Offer:
+    """Bind the card to the member's cell (see `_bind`); the offer is over."""
+    pending.client.close()
+    retired = ws.vault.write(lambda conn: _bind(conn, pending.card, answer))
+    return Offer(answer.cell, answer.proposer, check_words(pending.check), retired)
+
+
+def cancel_offer(ws: Workspace, pending: PendingOffer) -> None:
+    """The exchange failed or was abandoned: delete the card made for it."""
+    pending.client.close()
+    ws.vault.write(lambda conn: delete_invitation(conn, pending.card.pickup))
+
+
 def offer(
     ws: Workspace,
     cover_name: str,
@@ -119,70 +224,33 @@ def offer(
     minutes: int = DEFAULT_MINUTES,
     rendezvous: list[str] | None = None,
 ) -> Offer:
-    """Open a slot, show the code (`on_code(text, expires_at)`), run the exchange, and
-    bind the card to the cell the member names. Blocks until done, failed or expired;
-    the card is deleted unless a member's device proposed it."""
-    lifetime = _minutes(minutes) * 60
-    rendezvous = rendezvous or ws.vault.read(rendezvous_relays)
-    client, index, slot = _open_slot(ws, rendezvous)
-    card = new_card(ws, cover_name, relays=relays or [client.url], days=days, spoken=True)
+    """The whole newcomer's side in one call (the CLI): open, show the code
+    (`on_code(text, expires_at)`), await, bind. The card is deleted unless a member's
+    device proposed it."""
+    pending = open_offer(
+        ws, cover_name, relays=relays, days=days, minutes=minutes, rendezvous=rendezvous
+    )
     try:
-        return _run_newcomer(
-            ws,
-            client,
-            slot,
-            make_code(slot * len(rendezvous) + index, ws.rng),
-            card,
-            expires_at=ws.now() + lifetime,
-            on_code=on_code,
-            on_check=on_check,
-        )
+        on_code(pending.text(), pending.expires_at)
+        answer = await_answer(pending, ws.now, on_check=on_check)
     except BaseException:
-        ws.vault.write(lambda conn: delete_invitation(conn, card.pickup))
+        cancel_offer(ws, pending)
         raise
+    return bind_offer(ws, pending, answer)
 
 
 def _open_slot(ws: Workspace, rendezvous: list[str]) -> tuple[RelayClient, int, int]:
+    """A slot on the first relay that answers, with a client of its own (the exchange
+    may wait minutes outside the workspace's lock; it goes through the same proxy)."""
+    proxy = ws.proxy or ws.vault.read(registry.proxy)
     for index, url in enumerate(rendezvous):
-        client = ws.client_for(url)
+        client = ws.client_factory(url, proxy)
         try:
             return client, index, client.rendezvous_open().number
         except TransportError:
+            client.close()
             continue
     raise InviteCodeError("no-rendezvous")
-
-
-def _run_newcomer(
-    ws: Workspace,
-    client: RelayClient,
-    slot: int,
-    code: SpokenCode,
-    card: Card,
-    *,
-    expires_at: int,
-    on_code: Callable[[str, int], None],
-    on_check: Callable[[tuple[str, ...]], None],
-) -> Offer:
-    machine = Newcomer(code, expires_at=expires_at, rng=ws.rng)
-    _post(client, slot, "a", 0, machine.open())
-    on_code(code.text(current_language()), expires_at)
-    reply = _next(ws, client, slot, "b", 0, expires_at)
-    try:
-        events = machine.receive(reply)
-    except InviteCodeError as exc:
-        _post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
-        raise
-    for event in events:
-        if isinstance(event, Confirmed):
-            on_check(check_words(event.check))
-    _post(client, slot, "a", 1, machine.offer(card_bytes(card)))
-    answered = machine.receive(_next(ws, client, slot, "b", 1, expires_at + _ANSWER_GRACE))
-    answer = next(e.answer for e in answered if isinstance(e, Answered))
-    if not answer.ok:
-        raise InviteCodeError("refused")
-    check = check_words(next(e.check for e in events if isinstance(e, Confirmed)))
-    retired = ws.vault.write(lambda conn: _bind(conn, card, answer))
-    return Offer(answer.cell, answer.proposer, check, retired)
 
 
 def _bind(conn: Connection, card: Card, answer: Answer) -> int:
@@ -231,7 +299,7 @@ def take(
         raise InviteCodeError("unknown-code")
     client = ws.client_for(rendezvous[index])
     machine = Member(code, now=ws.now(), rng=ws.rng)
-    opened = _next(ws, client, slot, "a", 0, ws.now() + 60, gone="unknown-code")
+    opened = _wait(client, ws.now, slot, "a", 0, ws.now() + _OFFER_WAIT, gone="unknown-code")
     try:
         (reply,) = machine.receive(opened)
     except InviteCodeError as exc:
@@ -239,7 +307,8 @@ def take(
         raise
     assert isinstance(reply, Outgoing)
     _post(client, slot, "b", 0, reply.data)
-    events = machine.receive(_next(ws, client, slot, "a", 1, machine.expires_at))
+    offer_by = min(machine.expires_at, ws.now() + _OFFER_WAIT)
+    events = machine.receive(_wait(client, ws.now, slot, "a", 1, offer_by))
     check = check_words(next(e.check for e in events if isinstance(e, Confirmed)))
     on_check(check)
     payload = next(e.payload for e in events if isinstance(e, Offered))
@@ -276,9 +345,9 @@ def _post_quietly(client: RelayClient, slot: int, side: str, index: int, data: b
         pass
 
 
-def _next(
-    ws: Workspace,
+def _wait(
     client: RelayClient,
+    now: Callable[[], int],
     slot: int,
     side: str,
     index: int,
@@ -288,7 +357,7 @@ def _next(
     """Message `index` of `side`, long-polling until `deadline` (our clock); `gone` is
     the reason when the relay has no such slot."""
     while True:
-        remaining = deadline - ws.now()
+        remaining = deadline - now()
         if remaining <= 0:
             raise InviteCodeError("expired")
         try:
