@@ -61,10 +61,12 @@ if TYPE_CHECKING:
 __all__ = [
     "PREFIX",
     "Card",
+    "card_lines",
     "check_relay",
     "create_card",
     "decode_card",
     "encode_card",
+    "looks_like_image",
     "new_card",
     "qr_png",
     "read_card",
@@ -221,6 +223,15 @@ def read_card_input(value: str, *, now: int | None) -> Card:
 MAX_IMAGE_BYTES: Final = 12 * 1024 * 1024
 MAX_IMAGE_SIDE: Final = 6000
 _IMAGE_FORMATS: Final = frozenset({"PNG", "JPEG", "GIF", "BMP", "WEBP"})
+
+
+_IMAGE_MAGIC: Final = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF")
+
+
+def looks_like_image(data: bytes) -> bool:
+    """Whether an uploaded file starts like an image (PNG, JPEG, GIF, BMP, WebP) rather
+    than a card's text (which starts ``HC1:`` or a comment)."""
+    return data.startswith(_IMAGE_MAGIC)
 
 
 def read_card_image(data: bytes, *, now: int | None) -> Card:

@@ -79,6 +79,9 @@ class WebState:
     #: Per cell, what its page last needed from the app (`views.cell.CellMemo`);
     #: dropped on lock and panic.
     cell_memos: dict[bytes, Any] = field(default_factory=dict)
+    #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;
+    #: dropped on lock and panic.
+    spoken: Any = None
 
     @property
     def has_profile(self) -> bool:

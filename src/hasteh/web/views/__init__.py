@@ -10,6 +10,8 @@ concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure re
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
+spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
+          invitations by a spoken code (newcomer, member)
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
@@ -32,6 +34,7 @@ from hasteh.web.views import (
     panic,
     settings,
     setup,
+    spoken,
     unlock,
 )
 
@@ -49,6 +52,7 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *member.routes,
         *join.routes,
+        *spoken.routes,
         *courier.routes,
         *settings.routes,
         *panic.routes,
