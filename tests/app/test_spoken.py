@@ -137,13 +137,13 @@ def test_an_expired_code_is_refused_with_a_clear_message(
 def test_a_code_the_relay_forgot_is_refused_with_a_clear_message(
     tmp_path: Path, make_ws: Callable[[str], Workspace], relay: RelayProcess, clock: Clock
 ) -> None:
-    """After ten minutes the rendezvous relay has dropped the slot itself."""
+    """After fifteen minutes the rendezvous relay has dropped the slot itself."""
     home = newcomer_home(tmp_path)
     member = make_ws("sepideh")
     cells.create_cell(member, "bakery", cover_name="sepideh", relays=[relay.url])
     with newcomer_process(home, relay.url, "reza") as proc:
         code = read_code(proc)
-        clock.advance(11 * 60)
+        clock.advance(16 * 60)
         with pytest.raises(InviteCodeError) as gone:
             spoken.take(member, "bakery", code, rendezvous=[relay.url])
         proc.kill()

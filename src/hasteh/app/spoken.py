@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 DEFAULT_MINUTES: Final = 10
-#: A code lives at most this long (the relay forgets a slot after ten minutes too).
+#: A code lives at most this long (the relay keeps a slot 15 minutes: time to answer).
 MAX_MINUTES: Final = 10
 #: Longest single long poll (below the relay client's 30 s timeout).
 _POLL: Final = 20.0

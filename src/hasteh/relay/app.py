@@ -102,7 +102,7 @@ class RelayConfig:
     max_fetch_bytes: int = 4 * 1024 * 1024
     #: Rendezvous slots (spoken-code invitations): lifetime, how many at once, and a
     #: per-connection request rate of their own (a guesser must not crowd out cells).
-    rendezvous_ttl: float = 600.0
+    rendezvous_ttl: float = 900.0
     rendezvous_slots: int = 2000
     rendezvous_rate: float = 5.0
     rendezvous_burst: int = 30

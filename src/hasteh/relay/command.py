@@ -67,7 +67,7 @@ def relay_app() -> typer.Typer:
             5.0, help=_("Rendezvous requests per second allowed per connection.")
         ),
         rendezvous_minutes: float = typer.Option(
-            10.0, help=_("Minutes a rendezvous slot lives (spoken codes).")
+            15.0, help=_("Minutes a rendezvous slot lives (spoken codes).")
         ),
         fd: int | None = typer.Option(
             None,

@@ -54,7 +54,7 @@ class Rendezvous:
 
     clock: Callable[[], float]
     randbelow: Callable[[int], int]
-    ttl: float = 600.0
+    ttl: float = 900.0
     max_slots: int = 2000
     max_message: int = 24 * 1024
     max_per_side: int = 4
