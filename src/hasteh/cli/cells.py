@@ -35,6 +35,9 @@ from hasteh.i18n import (
 
 RelaysOption = typer.Option([], "--relay", help=_("Relay URL; repeat for more."))
 OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR image (PNG)."))
+ImageOption = typer.Option(
+    None, "--image", help=_("A photo or image file of the card's QR code, instead of the code.")
+)
 OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
 ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in order of preference."))
 DeadlineOption = typer.Option(
@@ -45,6 +48,17 @@ DeadlineOption = typer.Option(
         "as «۲۰ آذر», «۲۰ آذر ۱۸:۰۰» or «۱۴۰۵/۰۹/۲۰», in the profile's time zone."
     ),
 )
+
+
+def _read_image(path: Path) -> bytes:
+    """An image file, read no further than a card image may be."""
+    from hasteh.app.cards import MAX_IMAGE_BYTES
+
+    try:
+        with path.open("rb") as f:
+            return f.read(MAX_IMAGE_BYTES + 1)
+    except OSError:
+        raise typer.BadParameter(_("The image file cannot be read.")) from None
 
 
 def _int(value: str, what: str) -> int:
@@ -260,13 +274,20 @@ def card(
 @handles_errors
 def propose(
     cell: str = CellArgument,
-    card_code: str = typer.Argument(..., help=_("The card code, or a file holding it.")),
+    card_code: str | None = typer.Argument(None, help=_("The card code, or a file holding it.")),
+    image: Path | None = ImageOption,
 ) -> None:
     """Propose a newcomer whose card you received in person."""
-    from hasteh.app import admission
+    from hasteh.app import admission, cards
 
+    if (card_code is None) == (image is None):
+        raise typer.BadParameter(_("Give the card code (or its file), or --image, not both."))
     with _workspace() as ws:
-        view = admission.propose(ws, cell, card_code)
+        if image is not None:
+            card = cards.read_card_image(_read_image(image), now=ws.now())
+            view = admission.propose_card(ws, cell, card)
+        else:
+            view = admission.propose(ws, cell, card_code or "")
     _print(
         _("{name} was proposed. Another member must vouch; then the cell approves.").format(
             name=view.cover_name

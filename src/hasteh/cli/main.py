@@ -44,6 +44,9 @@ COMMANDS: Final[dict[str, str]] = {
     "tor": "tor",
     "share-app": "share",
     "time-zone": "zone",
+    "code": "spoken",
+    "propose-code": "spoken",
+    "rendezvous": "spoken",
     **dict.fromkeys(
         (
             "cell",

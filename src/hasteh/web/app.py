@@ -87,6 +87,9 @@ class WebState:
     background: Any = None
     #: The unlocked profile's time zone (`records.time_zone`), None while locked.
     zone: dt.tzinfo | None = None
+    #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;
+    #: dropped on lock and panic.
+    spoken: Any = None
 
     @property
     def has_profile(self) -> bool:

@@ -11,6 +11,8 @@ concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure re
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
+spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
+          invitations by a spoken code (newcomer, member)
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
@@ -38,6 +40,7 @@ from hasteh.web.views import (
     reach,
     settings,
     setup,
+    spoken,
     unlock,
     zone,
 )
@@ -57,6 +60,7 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *member.routes,
         *join.routes,
+        *spoken.routes,
         *courier.routes,
         *settings.routes,
         *reach.routes,
