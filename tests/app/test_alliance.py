@@ -24,6 +24,7 @@ from hasteh.app.write_auth import cell_write_auth
 from hasteh.envelope import Kind, WriteAuth, seal
 from hasteh.mls.proposals import Add
 from hasteh.org import EventEnvelope, EventId, LeafIndex
+from hasteh.org.alliance import notes
 from hasteh.org.events import AllianceMessage, ThreadOpened
 from hasteh.transport.outbox import stage
 from tests.app.helpers import CELL, NAMES, form_cell, settle_relay
@@ -107,8 +108,8 @@ def test_an_alliance_forms_talks_and_decides_one_vote_per_cell(
     alliances.say(c, NORTH, "Our shop stops on Monday.")
     settle_relay(members)
     for ws in members:
-        notes = alliances.find_alliance(ws, NORTH).org.messages
-        assert [(n.cell, n.text) for n in notes] == [("cell-c", "Our shop stops on Monday.")]
+        said = notes(alliances.find_alliance(ws, NORTH).org)
+        assert [(n.cell, n.text) for n in said] == [("cell-c", "Our shop stops on Monday.")]
 
     motion = alliances.open_motion(a, NORTH, "A joint strike on Monday?", a.now() + DAY)
     settle_relay(members)
