@@ -393,8 +393,10 @@ def test_a_seized_device_can_do_nothing_more() -> None:
 
 
 #: Codes pinned in other modules: test_events (decoding), test_membership (not-approved),
-#: test_names (name-too-long: the schema's bounds refuse a longer name first).
+#: test_names (name-too-long: the schema's bounds refuse a longer name first), test_alliance
+#: (an alliance's log, and events of one kind of group sent to another).
 ELSEWHERE = {"too-large", "unknown-event", "not-approved", "name-too-long"}
+ELSEWHERE |= {"not-in-this-group", "unknown-alliance", "alliance-exists"}
 
 
 def test_every_code_is_exercised() -> None:

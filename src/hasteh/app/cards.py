@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from hasteh.app.constants import SUITE, card_fingerprint, cover_name_of
-from hasteh.app.errors import BadInput, CardError, NoRelay, clean_or_refuse
+from hasteh.app.errors import BadInput, CardError, NoRelay, clean_or_refuse, refused
 from hasteh.app.records import Invitation, default_relays, save_invitation
 from hasteh.envelope import claimed_mailbox
 from hasteh.errors import msgpack_decode
@@ -51,6 +51,7 @@ from hasteh.mls.framing import MLSMessage
 from hasteh.mls.key_package import KeyPackage
 from hasteh.mls.key_package_ops import create_key_package, validate_key_package
 from hasteh.mls.leaf_node import Lifetime
+from hasteh.org import InvalidEvent
 from hasteh.transport import registry
 
 if TYPE_CHECKING:
@@ -189,6 +190,20 @@ def qr_png(code: str, *, scale: int = 4) -> bytes:
     buffer = io.BytesIO()
     segno.make(code, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+def card_cover_name(card: Card) -> str:
+    """The cover name in the card's credential, refused (precisely) unless it is already
+    a clean name: a card is made by `hasteh card`, which cleans it, so anything else was
+    crafted to look like someone."""
+    identity = bytes(getattr(card.key_package.leaf_node.credential, "identity", b""))
+    try:
+        raw = identity.decode("utf-8")
+    except UnicodeDecodeError:
+        raise refused(InvalidEvent("name-unclean")) from None
+    if clean_or_refuse(raw) != raw:
+        raise refused(InvalidEvent("name-unclean"))
+    return raw
 
 
 def create_card(

@@ -28,7 +28,7 @@ from hasteh.vault import Vault
 from hasteh.vault.keyfile import KdfParams
 
 if TYPE_CHECKING:
-    from hasteh.app.runtime import CellRuntime
+    from hasteh.app.runtime import GroupRuntime
     from hasteh.transport.relay_client import RelayClient
 
 __all__ = ["Workspace", "open_workspace"]
@@ -58,7 +58,7 @@ class Workspace:
         default=lambda url, proxy: _relay_client(url, proxy)
     )
     _clients: dict[str, RelayClient] = field(default_factory=dict, repr=False)
-    _cells: dict[bytes, CellRuntime] = field(default_factory=dict, repr=False)
+    _cells: dict[bytes, GroupRuntime[Any]] = field(default_factory=dict, repr=False)
 
     def now(self) -> int:
         """The clock in whole seconds (what org events carry)."""

@@ -2,7 +2,7 @@
 
 | setting key                 | value          | what |
 |-----------------------------|----------------|------|
-| ``app.cell.<group id hex>`` | `CellRecord`   | mailbox, relays, staged commit, cards held |
+| ``app.cell.<group id hex>`` | `CellRecord`   | a group's kind, mailbox, relays, staged commit |
 | ``app.invite.<pickup hex>`` | `Invitation`   | a card we made: its secrets until joined |
 | ``transport.relays``        | ``list[str]``  | default relays for new cells and cards |
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
@@ -48,23 +48,47 @@ EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
 
 
+class AddIntent(msgspec.Struct, tag="add", frozen=True):
+    """Add the newcomer whose invitation card (the KeyPackage) this member holds."""
+
+    card: bytes
+
+
+class RemoveIntent(msgspec.Struct, tag="remove", frozen=True):
+    """Remove the member at `leaf`; `cover_name` pins who was meant."""
+
+    leaf: int
+    cover_name: str
+
+
+class UpdateIntent(msgspec.Struct, tag="update", frozen=True):
+    """A key update of our own leaf (after a seizure, or to move on from a refused commit)."""
+
+
+#: What a staged commit is for: what to rebuild if another commit wins the epoch.
+Intent = AddIntent | RemoveIntent | UpdateIntent
+
+
 class PendingCommit(msgspec.Struct, frozen=True):
     """A commit this device staged and has not merged: merged only once the relay holds
     it (it comes back in the mailbox's order) or a courier export carries it offline.
 
-    `intent` says what to rebuild if another commit wins the epoch: ``add`` (with
-    `card`), ``remove`` (with `leaf`, `cover_name`), ``update`` (a self-update)."""
+    `intent` (a tagged union, one Struct per intent) says what the commit is for. A
+    record stored before intents were tagged does not decode: its group is set aside
+    with ``cell-unreadable`` (there were no deployed users), never a crash."""
 
     envelope_id: bytes
-    intent: str
+    intent: Intent
     base_epoch: int
     base_cth: bytes
     new_state: bytes
     commit: bytes
     welcome: bytes | None = None
-    card: bytes = b""
-    leaf: int = -1
-    cover_name: str = ""
+
+    @property
+    def card(self) -> bytes:
+        """The newcomer's card an Add carries (empty for any other intent)."""
+        return self.intent.card if isinstance(self.intent, AddIntent) else b""
 
 
 class OwnEvent(msgspec.Struct, frozen=True, array_like=True):
@@ -86,7 +110,14 @@ class Notice(msgspec.Struct, frozen=True, array_like=True):
     count: int = 1
 
 
+#: The kind of group a record written before kinds existed is.
+DEFAULT_KIND: Final = "cell"
+
+
 class CellRecord(msgspec.Struct):
+    """What the app keeps about one group this member is in, whatever its kind (a cell,
+    an alliance: `kind` names the `GroupDomain` that runs it)."""
+
     group_id: bytes
     mailbox: bytes
     relays: list[str]
@@ -118,6 +149,8 @@ class CellRecord(msgspec.Struct):
     #: The last epochs that began with a removal (a later commit for the epoch before one
     #: of them is the removed device's, answered by a key update).
     removal_epochs: list[int] = msgspec.field(default_factory=list)
+    #: The kind of group (``cell``, ``alliance``): which domain's rules run it.
+    kind: str = DEFAULT_KIND
     #: Commits that arrived from a relay other than the ordering one, by envelope id:
     #: they wait until the ordering relay shows them in its order (`cell_relays`).
     deferred: list[bytes] = msgspec.field(default_factory=list)

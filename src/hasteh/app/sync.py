@@ -32,15 +32,16 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cell_relays import delivery_relays, hold_commits
-from hasteh.app.cells import all_cells, find_cell
+from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.errors import JoinRefused, NothingToJoin
 from hasteh.app.expiry import sweep as sweep
 from hasteh.app.join import join_from_package, waiting_invitations
+from hasteh.app.kinds import all_groups, load_in
 from hasteh.app.mailboxes import read_auth_for
 from hasteh.app.records import invitations
 from hasteh.app.relay_status import note_contacts
-from hasteh.app.runtime import CellRuntime
+from hasteh.app.runtime import GroupRuntime
 from hasteh.app.runtime import carry_out as carry_out
 from hasteh.envelope import Envelope
 from hasteh.i18n import _, display_number
@@ -96,7 +97,7 @@ class _Batch:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.touched: dict[bytes, CellRuntime] = {}
+        self.touched: dict[bytes, GroupRuntime[Any]] = {}
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self.ws.vault.read(fn)
@@ -122,7 +123,7 @@ class _Batch:
 def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
     """Hand each envelope to its cell (or to a waiting invitation), with where it came
     from (`Arrival`: a relay's place and stamp, or a courier bundle)."""
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if not rt.aside}
+    cells = {rt.record.mailbox: rt for rt in all_groups(ws) if not rt.aside}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
 
     def sink(conn: Connection, envelope: Envelope, arrival: Arrival) -> None:
@@ -131,7 +132,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
             # The cache may have been dropped since the map was built: reload in place.
             rt = ws._cells.get(known.group_id)
             if rt is None:
-                rt = ws._cells[known.group_id] = runtime.load_in(conn, known.group_id)
+                rt = ws._cells[known.group_id] = load_in(conn, known.group_id)
             batch.touched[rt.group_id] = rt
             before = rt.processed
             runtime.absorb(ws, rt, conn, envelope, arrival)
@@ -157,7 +158,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
 def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
     """Every mailbox to read: the cells', the cards' pickups, and those registered by
     hand (`hasteh mailbox add`, for carrying a group's envelopes one is not in)."""
-    cells = all_cells(ws)
+    cells = all_groups(ws)
     found = [(rt.record.mailbox, delivery_relays(rt.record)) for rt in cells if rt.active]
     found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
     # Only those registered with a read key; never a cell's (one we left or were removed
@@ -233,7 +234,7 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
             report.dropped += rt.dropped
             rt.dropped = 0
         staged = 0
-        for rt in all_cells(ws):
+        for rt in all_groups(ws):
             staged += carry_out(ws, rt)
         report.commits_staged += staged
         if not (delivered.sent or fetched or staged):
@@ -248,11 +249,11 @@ def _note_contacts(ws: Workspace, answered: set[str], failed: dict[str, str]) ->
 def _note_waiting(ws: Workspace) -> None:
     """Tell the members of a cell whose membership change waits for the ordering relay
     (a commit seen on another relay only) why it does (notice ``membership-waits``)."""
-    for rt in all_cells(ws):
+    for rt in all_groups(ws):
         if not (rt.active and rt.record.deferred):
             continue
 
-        def run(conn: Connection, rt: CellRuntime = rt) -> None:
+        def run(conn: Connection, rt: GroupRuntime[Any] = rt) -> None:
             if hold_commits(conn, rt.record):
                 runtime.note(rt, "membership-waits")
 

@@ -174,14 +174,9 @@ class CredentialSupport:
 
     @classmethod
     def of(cls, tree: RatchetTree) -> CredentialSupport:
-        used: Counter[int] = Counter()
-        supported: Counter[int] = Counter()
-        members = 0
-        for _, node in tree.leaves():
-            members += 1
-            used[node.credential.credential_type] += 1
-            supported.update(set(node.capabilities.credentials))
-        return cls(members, used, supported)
+        """The counts of `tree`'s leaves (kept by the tree, `credential_counts`)."""
+        counts = tree.credential_counts()
+        return cls(counts.members, counts.used, counts.supported)
 
     def check(self, leaf: LeafNode, other_than: LeafNode | None) -> None:
         """`leaf` is compatible with every member except `other_than` (the leaf it

@@ -13,6 +13,10 @@ same state, on every member. It imports nothing from hasteh but `hasteh.errors`.
     for closing in close_due(state, now): ...     # send DecisionClosed events that are due
     authorize(MemberAdded(...), state)            # before committing; PolicyViolation
 
+A cell is one kind of group; an alliance (`hasteh.org.alliance`) is another. Each kind is
+a `LogKind`: its empty state, its table of `Row`s (one per event type) and its policy,
+read by the shared machinery of `hasteh.org.log` (`fold.CELL` is the cell's).
+
 See docs/org.md for the event model, the policy defaults and what is kept after close
 and expiry.
 """
@@ -28,9 +32,14 @@ from hasteh.org.events import (
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
+    AllianceFormed,
+    AllianceMessage,
     AnyEvent,
+    CellApproved,
     CellCreated,
+    CellProposed,
     CellSettings,
+    CellVoted,
     ChangeSettings,
     Choice,
     Choices,
@@ -49,6 +58,9 @@ from hasteh.org.events import (
     MessageDeleted,
     MessagePosted,
     Motion,
+    MotionClosed,
+    MotionOpened,
+    MotionOutcome,
     NewcomerProposed,
     Objection,
     OptIn,
@@ -66,7 +78,8 @@ from hasteh.org.events import (
     decode,
     encode,
 )
-from hasteh.org.fold import HANDLERS, Received, apply, apply_history, fold, receive, replay
+from hasteh.org.fold import CELL, HANDLERS, apply, apply_history, fold, receive, replay
+from hasteh.org.log import LogKind, Received, Row, tag_of
 from hasteh.org.policy import (
     ALARMS,
     DEFAULT_POLICY,
@@ -101,6 +114,7 @@ from hasteh.org.talk import Expired, default_expiry, expire, held_in, messages_i
 __all__ = [
     "ALARMS",
     "CARD_FINGERPRINT_SIZE",
+    "CELL",
     "DEFAULT_POLICY",
     "DEFAULT_SETTINGS",
     "EVENT_ID_SIZE",
@@ -117,10 +131,15 @@ __all__ = [
     "AdmissionObjected",
     "Alarm",
     "AlarmRecord",
+    "AllianceFormed",
+    "AllianceMessage",
     "AnyEvent",
+    "CellApproved",
     "CellCreated",
     "CellPolicy",
+    "CellProposed",
     "CellSettings",
+    "CellVoted",
     "ChangeSettings",
     "Choice",
     "Choices",
@@ -137,6 +156,7 @@ __all__ = [
     "InvalidEvent",
     "LeafIndex",
     "LeaveAnnounced",
+    "LogKind",
     "Member",
     "MemberAdded",
     "MemberRemoved",
@@ -147,6 +167,9 @@ __all__ = [
     "MessageDeleted",
     "MessagePosted",
     "Motion",
+    "MotionClosed",
+    "MotionOpened",
+    "MotionOutcome",
     "NewcomerProposed",
     "Objection",
     "OptIn",
@@ -160,6 +183,7 @@ __all__ = [
     "Ranking",
     "Received",
     "RemoveMember",
+    "Row",
     "Seizure",
     "SeizureReviewed",
     "SettingsChanged",
@@ -193,5 +217,6 @@ __all__ = [
     "receive",
     "relay_url_problem",
     "replay",
+    "tag_of",
     "view",
 ]

@@ -46,9 +46,15 @@ MESSAGES: Mapping[str, str] = {
     "unknown-event": "The event type {tag} is unknown to this hasteh. Update hasteh.",
     "field-too-large": "A field of the event is too large or out of range: {detail}.",
     "malformed-event": "The event is not well formed: {detail}.",
+    "not-in-this-group": "An event of type {tag} does not belong in a group of kind {kind}.",
     # the cell
     "unknown-cell": "There is no cell yet: the first event of a log must create the cell.",
     "cell-exists": "This cell was already created.",
+    # an alliance (a group of cells' delegates; hasteh.org.alliance)
+    "unknown-alliance": (
+        "There is no alliance yet: the first event of its log must form the alliance."
+    ),
+    "alliance-exists": "This alliance was already formed.",
     "not-a-member": "Leaf {leaf} is not a member of this cell.",
     "cap-reached": (
         "The cell is full ({cap} members). Split the cell, or raise the cap by a decision."
