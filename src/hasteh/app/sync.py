@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cell_relays import delivery_relays, hold_commits
+from hasteh.app.cell_relays import delivery_relays, hold_commits, ordering_relay
 from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.errors import JoinRefused, NothingToJoin
@@ -86,6 +86,9 @@ class SyncReport:
     refused_here: set[str] = field(default_factory=set)
     #: Relays that answered in this sync (the others are in `unreachable`).
     answered: set[str] = field(default_factory=set)
+    #: Groups whose ordering relay did not answer: their messages go through the other
+    #: relays, their membership changes wait (docs/org.md, "Several relays"). By name.
+    ordering_down: set[str] = field(default_factory=set)
     #: Envelopes that arrived in mailboxes registered by hand (`hasteh mailbox add`), which
     #: no cell or card of this profile reads: kept for carrying on.
     waiting: int = 0
@@ -230,6 +233,9 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
         if answered or failed:
             _note_contacts(ws, answered, failed)
         _note_waiting(ws)
+        report.ordering_down |= {
+            rt.name for rt in all_groups(ws) if rt.active and ordering_relay(rt.record) in failed
+        }
         for rt in batch.touched.values():
             report.dropped += rt.dropped
             rt.dropped = 0
