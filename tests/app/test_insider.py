@@ -227,12 +227,9 @@ def test_a_member_cannot_take_another_members_name(
     real = treekem.create_update_path
 
     def impersonate(tree, leaf, template, *args, **kwargs):  # type: ignore[no-untyped-def]
-        forged = type(template)(
-            **{
-                **{f: getattr(template, f) for f in template.__dataclass_fields__},
-                "credential": BasicCredential(NAMES[0].encode()),
-            }
-        )
+        # `replace` drops the kept encoding (an init=False field): the forged leaf is
+        # encoded afresh, as a modified client would.
+        forged = dataclasses.replace(template, credential=BasicCredential(NAMES[0].encode()))
         return real(tree, leaf, forged, *args, **kwargs)
 
     rt = cells.find_cell(c, CELL)

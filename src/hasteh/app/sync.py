@@ -279,9 +279,11 @@ def join(ws: Workspace) -> list[str]:
     waiting = len(waiting_invitations(ws))
     report = sync(ws)
     if not report.joined:
-        refused = sum(inv.refused for inv in waiting_invitations(ws))
+        cards = waiting_invitations(ws)
+        refused = sum(inv.refused for inv in cards)
         if refused:
-            raise JoinRefused(waiting, refused)
+            reasons = {inv.refused_reason for inv in cards if inv.refused}
+            raise JoinRefused(waiting, refused, "not-the-cell" if "not-the-cell" in reasons else "")
         raise NothingToJoin(waiting)
     return report.joined
 

@@ -70,6 +70,24 @@ class _Page(msgspec.Struct):
     seqs: list[int] | None = None
 
 
+class _Slot(msgspec.Struct):
+    slot: int
+    expires: int
+
+
+class _Messages(msgspec.Struct):
+    messages: list[bytes]
+    expires: int
+
+
+@dataclass(frozen=True, slots=True)
+class RendezvousSlot:
+    """A rendezvous slot the relay opened: its number and when it expires (unix s)."""
+
+    number: int
+    expires: int
+
+
 class _Refusal(msgspec.Struct):
     error: str
     detail: str = ""
@@ -195,3 +213,34 @@ class RelayClient:
             if aligned is not None and len(aligned) != len(page.envelopes):
                 raise RelayMisbehaved("stamps")
         return Page(page.envelopes, page.cursor, page.epoch, page.more, page.stamps, page.seqs)
+
+    # --- rendezvous slots (spoken-code invitations; docs/protocol.md, "Rendezvous") ---
+
+    def rendezvous_open(self) -> RendezvousSlot:
+        """Open a fresh slot; the relay picks its number."""
+        answer = decode_answer(
+            self._request("/v1/rendezvous/open", json={}).content, _Slot, "rendezvous answer"
+        )
+        if not 1 <= answer.slot <= 99_999_999:
+            raise RelayMisbehaved("rendezvous answer")
+        return RendezvousSlot(answer.slot, answer.expires)
+
+    def rendezvous_post(self, slot: int, side: str, index: int, message: bytes) -> None:
+        """Write message `index` of `side` (``taken`` if other bytes are there)."""
+        body = {"slot": slot, "side": side, "index": index, "message": message}
+        self._request(
+            "/v1/rendezvous/post",
+            content=msgspec.json.encode(body),
+            headers={"content-type": "application/json"},
+        )
+
+    def rendezvous_read(
+        self, slot: int, side: str, *, after: int = 0, wait: float = 0.0
+    ) -> tuple[list[bytes], int]:
+        """Messages of `side` from index `after` (long-polls up to `wait` s), and expiry."""
+        body = {"slot": slot, "side": side, "after": after, "wait": wait}
+        response = self._request("/v1/rendezvous/read", json=body)
+        answer = decode_answer(response.content, _Messages, "rendezvous answer")
+        if len(answer.messages) > 16:
+            raise RelayMisbehaved("rendezvous answer")
+        return answer.messages, answer.expires
