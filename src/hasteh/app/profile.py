@@ -74,13 +74,13 @@ class Workspace:
     def client_for(self, url: str) -> RelayClient:
         client = self._clients.get(url)
         if client is None:
-            proxy = self.proxy
-            if proxy is None and self.proxy_source is not None:
-                proxy = self.proxy_source()
-            if proxy is None:
-                proxy = self.vault.read(registry.proxy)
-            if url in self.vault.read(direct_relays):
-                proxy = None  # an in-country relay the person opted into (`reach`)
+            proxy = None  # an in-country relay the person opted into is reached directly
+            if url not in self.vault.read(direct_relays):
+                proxy = self.proxy
+                if proxy is None and self.proxy_source is not None:
+                    proxy = self.proxy_source()
+                if proxy is None:
+                    proxy = self.vault.read(registry.proxy)
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
 

@@ -159,11 +159,12 @@ class RelayClient:
             raise RelayMisbehaved(f"status {status}")
         return response
 
-    def health(self) -> None:
-        """Whether the relay answers (``GET /healthz``): returns, or raises
-        `RelayUnreachable` / `RelayUnavailable`. Sends nothing about any mailbox."""
+    def health(self, *, timeout: float = 15.0) -> None:
+        """Whether the relay answers (``GET /healthz``) within `timeout` seconds: returns,
+        or raises `RelayUnreachable` / `RelayUnavailable`. Sends nothing about any
+        mailbox. (A probe waits less than a fetch: the ladder asks every relay in turn.)"""
         try:
-            response = self._http.get("/healthz")
+            response = self._http.get("/healthz", timeout=timeout)
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise RelayUnreachable() from exc
         if response.status_code != 200:
