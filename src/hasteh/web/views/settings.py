@@ -44,6 +44,9 @@ class SettingsPage:
     relay_url: str | None = field(
         default=None, metadata={"help": "the relay running on this computer, if any"}
     )
+    rendezvous: str = field(
+        default="", metadata={"help": "the rendezvous relays of spoken codes, one per line"}
+    )
     errors: list[str] = field(
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
@@ -113,6 +116,7 @@ async def settings(request: Request) -> Response:
                 chat_expiry_days=ui.number(records.default_expiry_days(conn)),
                 language=session.language,
                 relay_url=relay_url,
+                rendezvous="\n".join(records.rendezvous_relays(conn)),
                 saved=request.query_params.get("saved") == "1",
             )
 
@@ -126,6 +130,12 @@ async def settings(request: Request) -> Response:
     language = text(form, "language")
     if language not in LANGUAGES:
         errors.append(ui.gettext("Choose a language from the list."))
+    # Absent from the form: unchanged; empty: the list shipped with hasteh.
+    rendezvous_text = form.get("rendezvous")
+    rendezvous = None
+    if isinstance(rendezvous_text, str):
+        rendezvous, more = parse_settings(ui, rendezvous_text, "", "1")[::3]
+        errors += more
     if errors:
         page = SettingsPage(
             relays=text(form, "relays"),
@@ -133,6 +143,7 @@ async def settings(request: Request) -> Response:
             chat_expiry_days=text(form, "chat_expiry_days"),
             language=language if language in LANGUAGES else session.language,
             relay_url=relay_url,
+            rendezvous=text(form, "rendezvous"),
             errors=errors,
         )
         return render(request, "settings.html", page, status_code=400)
@@ -142,6 +153,8 @@ async def settings(request: Request) -> Response:
         records.set_proxy_url(conn, proxy or "")
         records.set_default_expiry_days(conn, days)
         records.set_profile_language(conn, language)
+        if rendezvous is not None:
+            records.set_rendezvous_relays(conn, rendezvous)
 
     await anyio.to_thread.run_sync(vault.write, store)
     session.language = language
