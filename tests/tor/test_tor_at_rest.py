@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from pathlib import Path
 
 import pytest
@@ -49,20 +50,33 @@ def test_a_duress_unlock_shreds_tors_folder(tmp_path: Path) -> None:
     assert not folder.exists()
 
 
-def test_the_onion_key_from_the_vault_is_a_real_ed25519_key() -> None:
-    """Tor takes the expanded secret key; its public key must be the seed's (RFC 8032)."""
+def onion_address(public: bytes) -> str:
+    """A v3 onion address (rend-spec-v3 §6): base32(PUBKEY | CHECKSUM | VERSION)."""
+    checksum = hashlib.sha3_256(b".onion checksum" + public + b"\x03").digest()[:2]
+    return base64.b32encode(public + checksum + b"\x03").decode().lower() + ".onion"
+
+
+def test_the_onion_key_from_the_vault_is_the_seeds_ed25519_key(
+    tor_network: TorNetwork, tmp_path: Path
+) -> None:
+    """Tor takes the expanded secret key (RFC 8032 §5.1.5); the address tor derives from it
+    must be the one of the seed's public key, and the same secret gives the same key."""
     secret = bytes(range(32))
     key = derive_key(secret)
     assert valid_key(key) and derive_key(secret) == key and derive_key(bytes(32)) != key
-    expanded = base64.b64decode(key.split(":", 1)[1])
-    assert expanded[0] & 7 == 0 and expanded[31] & 0xC0 == 0x40
-    # The same expansion as the reference: the scalar is SHA-512(seed)'s clamped half.
-    import hmac
-
     seed = hmac.new(secret, b"hasteh onion relay key v1", hashlib.sha256).digest()
-    reference = Ed25519PrivateKey.from_private_bytes(seed)
-    assert hashlib.sha512(seed).digest()[32:] == expanded[32:]
-    assert reference.public_key() is not None
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+    tor = SharedTor(tmp_path / "tor", defaults=tor_network.defaults_file)
+    try:
+        service = tor.add_onion(9, key)
+        assert service.address == onion_address(public)
+        assert key not in repr(service)
+        # Nothing of the key in tor's folder: ADD_ONION keeps it in memory only.
+        for path in (tmp_path / "tor").rglob("*"):
+            if path.is_file():
+                assert key.split(":", 1)[1].encode() not in path.read_bytes()
+    finally:
+        tor.stop()
 
 
 def test_own_tor_runs_in_the_profile_and_leaves_nothing(
