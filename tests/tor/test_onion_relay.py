@@ -63,22 +63,17 @@ def test_two_profiles_talk_through_the_onion_relay_only(
     assert not (a / "tor").exists()
 
 
-def test_an_onion_relay_without_tor_is_unreachable_not_a_crash(
+def test_an_onion_relay_without_tor_waits_in_the_outbox(
     tor_network: TorNetwork, onion_relay: OnionRelay, tmp_path: Path
 ) -> None:
+    """No Tor configured: the onion relay is unreachable (never looked up in the local
+    DNS, tests/tor/test_reach.py), the message waits in the outbox, nothing crashes."""
     home = tmp_path / "c"
     vault.create(home, PASS, kdf=MIN_KDF)
-    done = hasteh(
-        tor_network,
-        home,
-        "cell",
-        "create",
-        "bakery",
-        "--as",
-        "maryam",
-        "--relay",
-        onion_relay.url,
-        check=False,
-    )
+    url = onion_relay.url
+    hasteh(tor_network, home, "cell", "create", "bakery", "--as", "maryam", "--relay", url)
+    hasteh(tor_network, home, "say", "bakery", "hello")
+    done = hasteh(tor_network, home, "sync")
+    assert "Relays not reachable now: 1. Your outbox keeps everything." in done.stdout
     assert "Traceback" not in done.stderr
-    assert onion_relay.url.removeprefix("http://") not in done.stdout + done.stderr
+    assert url.removeprefix("http://") not in done.stdout + done.stderr
