@@ -4,6 +4,8 @@ relay; the honest members must not be moved by it, and every profile must still 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from hasteh import org
@@ -224,12 +226,7 @@ def test_a_member_cannot_take_another_members_name(
     real = treekem.create_update_path
 
     def impersonate(tree, leaf, template, *args, **kwargs):  # type: ignore[no-untyped-def]
-        forged = type(template)(
-            **{
-                **{f: getattr(template, f) for f in template.__dataclass_fields__},
-                "credential": BasicCredential(NAMES[0].encode()),
-            }
-        )
+        forged = dataclasses.replace(template, credential=BasicCredential(NAMES[0].encode()))
         return real(tree, leaf, forged, *args, **kwargs)
 
     rt = cells.find_cell(c, CELL)
