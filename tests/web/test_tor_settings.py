@@ -98,3 +98,28 @@ def test_tors_state_follows_the_page_language() -> None:
     failed = TorStatus("failed", 10, TorFailed("timeout"))
     assert tor_status_text(Ui("en"), failed) == "Tor could not reach the network in time."
     assert tor_status_text(Ui("fa"), failed) == "تور به‌موقع به شبکه وصل نشد."
+
+
+class _RunningTor(_Tor):
+    def __init__(self, home: Path) -> None:
+        super().__init__(TorStatus("ready", 100))
+        self.home = home
+        self.stopped_with_profile: list[bool] = []
+
+    def stop(self) -> None:
+        # Stopped before the profile is shredded: tor must not write into it meanwhile.
+        self.stopped_with_profile.append((self.home / "hasteh.key").exists())
+
+
+def test_panic_stops_hasteh_tor_before_shredding(tmp_path: Path) -> None:
+    home = tmp_path / "profile"
+    app = make_web(home)
+    with TestClient(app, base_url=ORIGIN) as client:
+        web = Web(app, client, home)
+        web.launch()
+        web.create_profile()
+        tor = _RunningTor(home)
+        app.state.web.tor = tor  # type: ignore[attr-defined]
+        web.post("/panic", {"confirm": "yes"}, page="/panic")
+    assert tor.stopped_with_profile == [True]
+    assert not (home / "hasteh.key").exists()
