@@ -105,6 +105,15 @@ def sync(
             _("Relays not reachable now: {n}. Your outbox keeps everything."),
             n=len(report.unreachable),
         )
+    for name in sorted(report.ordering_down):
+        out.print(
+            _(
+                "{name}: its ordering relay is not answering. Messages go through the other "
+                "relays; changes to the membership wait until it answers."
+            ).format(name=name),
+            markup=False,
+            highlight=False,
+        )
     if report.held:
         _say(
             _(

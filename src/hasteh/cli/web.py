@@ -24,6 +24,13 @@ member's computer carries the cell with no server: the onion address is printed,
 the relay's address in cards and new cells. Its key is derived from the relay's key in the
 vault (`tor.onion.derive_key`): the address stays the same across runs, and nothing but the
 vault can make it. This profile's relay traffic then goes through that tor too.
+**One per profile.** A second `hasteh up` for the same profile folder (the desktop
+launcher pressed again) asks the running one for a new launch page, opens it, and exits
+(`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
+
+**Background sync.** While the profile is unlocked, new messages are fetched and the
+outbox sent by themselves (`hasteh.web.background`: soon after unlock, then every 20–40 s
+at random); the cell page's news frame shows what arrived.
 
 The server stops on Ctrl+C, and by itself right after a panic.
 """
@@ -35,6 +42,7 @@ import contextlib
 import errno
 import html
 import os
+import signal
 import socket
 import stat
 import sys
@@ -49,6 +57,7 @@ import typer
 import uvicorn
 
 from hasteh.cli.profile import profile
+from hasteh.cli.running import ControlServer, Reopened, ask_running, control_path
 from hasteh.cli.tor import TOR_DIR
 from hasteh.i18n import _, current_language
 from hasteh.tor.errors import TorError
@@ -57,6 +66,7 @@ from hasteh.tor.process import defaults_from_env
 from hasteh.tor.runtime import SharedTor
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
+from hasteh.web.background import Pace
 from hasteh.web.security import new_secret
 
 if TYPE_CHECKING:
@@ -316,6 +326,7 @@ async def serve(
     token: str,
     open_browser: bool,
     onion: bool = False,
+    pace: Pace | None = None,
 ) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
@@ -326,7 +337,21 @@ async def serve(
     relay = OnionRelay(home, relay_port, tor) if onion else LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
     origin = f"http://{LOOPBACK}:{bound}"
-    page = write_launch_page(origin, token, runtime_base())
+    base = runtime_base()
+    pages = [write_launch_page(origin, token, base)]
+    page = pages[0]
+
+    def remove_page() -> None:
+        pages[-1].remove()
+
+    def open_again() -> Reopened:
+        """A second `hasteh up` asked: a new token, a new page (the old ones are dead)."""
+        fresh = new_secret()
+        pages[-1].remove()
+        pages.append(write_launch_page(origin, fresh, base))
+        del pages[:-1]
+        app.state.web.launch.renew(fresh)
+        return Reopened(pages[-1].path, f"{origin}/launch?token={fresh}")
 
     def after_panic() -> None:
         # Let the neutral page reach the browser, then stop serving.
@@ -338,11 +363,14 @@ async def serve(
         port=bound,
         relay=relay,
         on_panic=after_panic,
-        on_launch=page.remove,
+        on_launch=remove_page,
         tor=tor,
+        background=pace or Pace(),
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
+    control = ControlServer(control_path(home, base), open_again)
+    await control.start()  # before the link is printed: a second `hasteh up` finds it
     typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
     typer.echo(page.path.as_uri())
     typer.echo(_("Or open this link once (it stays in the browser's history):"))
@@ -355,12 +383,17 @@ async def serve(
                 webbrowser.open(page.path.as_uri(), new=2)
         await server.serve(sockets=[sock])
     finally:
-        page.remove()
+        pages[-1].remove()
         # Synchronously, before any await: a Ctrl+C cancels this task at its next await,
         # and tor's folder must be shredded even then.
         tor.stop()
+        await control.stop()
         await relay.stop()
         sock.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def up(
@@ -382,15 +415,34 @@ def up(
             "the profile lists no relay in Settings."
         ),
     ),
+    open_now: bool = typer.Option(
+        False, "--open", help=_("Open the browser without asking (the desktop launcher).")
+    ),
+    sync_every: float = typer.Option(
+        0.0, "--sync-every", hidden=True, help="Tests: seconds between background syncs."
+    ),
 ) -> None:
     """Start the web app on this computer and print the link that opens it."""
     where = profile().home
-    open_browser = False
-    if not no_browser and sys.stdin.isatty():
+    running = ask_running(control_path(where, runtime_base()))
+    if running is not None:
+        typer.echo(_("hasteh is already running for this profile: opening it."))
+        typer.echo(running.page.as_uri())
+        typer.echo(running.link)
+        if not no_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(running.page.as_uri(), new=2)
+        return
+    open_browser = open_now and not no_browser
+    if not no_browser and not open_now and sys.stdin.isatty():
         try:
             open_browser = typer.confirm(_("Open hasteh in your web browser now?"), default=True)
         except typer.Abort:
             open_browser = False
+    # Stopped by the session (logout) rather than Ctrl+C: clean up the same way (uvicorn
+    # hands the signal back once it has stopped serving).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     try:
         asyncio.run(
             serve(
@@ -400,6 +452,7 @@ def up(
                 token=new_secret(),
                 open_browser=open_browser,
                 onion=onion,
+                pace=Pace(first=1.0, every=(sync_every, sync_every)) if sync_every > 0 else None,
             )
         )
     except OSError as exc:

@@ -68,6 +68,12 @@ def relay_app() -> typer.Typer:
             20.0, help=_("Bytes the relay stores in all, in GiB (new mailboxes stop at 90%).")
         ),
         max_fetch_mib: float = typer.Option(4.0, help=_("Largest fetch answer, in MiB.")),
+        rendezvous_rate: float = typer.Option(
+            5.0, help=_("Rendezvous requests per second allowed per connection.")
+        ),
+        rendezvous_minutes: float = typer.Option(
+            15.0, help=_("Minutes a rendezvous slot lives (spoken codes).")
+        ),
         fd: int | None = typer.Option(
             None,
             help=_(
@@ -105,6 +111,9 @@ def relay_app() -> typer.Typer:
                 key_retention=max(0.0, key_retention_days) * DAY,
                 max_total_bytes=int(max(0.0, max_total_gib) * 1024**3),
                 max_fetch_bytes=int(max_fetch_mib * 1024 * 1024),
+                rendezvous_rate=max(0.1, rendezvous_rate),
+                rendezvous_burst=max(1, int(rendezvous_rate * 6)),
+                rendezvous_ttl=max(1.0, min(rendezvous_minutes, 60.0)) * 60,
             )
             if not onion:
                 run(host=host, port=port, db=db, config=config, fd=fd)

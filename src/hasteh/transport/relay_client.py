@@ -74,6 +74,24 @@ class _Page(msgspec.Struct):
     seqs: list[int] | None = None
 
 
+class _Slot(msgspec.Struct):
+    slot: int
+    expires: int
+
+
+class _Messages(msgspec.Struct):
+    messages: list[bytes]
+    expires: int
+
+
+@dataclass(frozen=True, slots=True)
+class RendezvousSlot:
+    """A rendezvous slot the relay opened: its number and when it expires (unix s)."""
+
+    number: int
+    expires: int
+
+
 class _Refusal(msgspec.Struct):
     error: str
     detail: str = ""
@@ -160,6 +178,17 @@ class RelayClient:
             raise RelayMisbehaved(f"status {status}")
         return response
 
+    def health(self, *, timeout: float = 15.0) -> None:
+        """Whether the relay answers (``GET /healthz``) within `timeout` seconds: returns,
+        or raises `RelayUnreachable` / `RelayUnavailable`. Sends nothing about any
+        mailbox. (A probe waits less than a fetch: the ladder asks every relay in turn.)"""
+        try:
+            response = self._http.get("/healthz", timeout=timeout)
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            raise RelayUnreachable() from exc
+        if response.status_code != 200:
+            raise RelayUnavailable(response.status_code)
+
     def post(self, envelope: bytes, auth: WriteAuth) -> PostAck:
         """Post one envelope authorized by `auth`; the same envelope again gets the same
         answer."""
@@ -203,3 +232,34 @@ class RelayClient:
             if aligned is not None and len(aligned) != len(page.envelopes):
                 raise RelayMisbehaved("stamps")
         return Page(page.envelopes, page.cursor, page.epoch, page.more, page.stamps, page.seqs)
+
+    # --- rendezvous slots (spoken-code invitations; docs/protocol.md, "Rendezvous") ---
+
+    def rendezvous_open(self) -> RendezvousSlot:
+        """Open a fresh slot; the relay picks its number."""
+        answer = decode_answer(
+            self._request("/v1/rendezvous/open", json={}).content, _Slot, "rendezvous answer"
+        )
+        if not 1 <= answer.slot <= 99_999_999:
+            raise RelayMisbehaved("rendezvous answer")
+        return RendezvousSlot(answer.slot, answer.expires)
+
+    def rendezvous_post(self, slot: int, side: str, index: int, message: bytes) -> None:
+        """Write message `index` of `side` (``taken`` if other bytes are there)."""
+        body = {"slot": slot, "side": side, "index": index, "message": message}
+        self._request(
+            "/v1/rendezvous/post",
+            content=msgspec.json.encode(body),
+            headers={"content-type": "application/json"},
+        )
+
+    def rendezvous_read(
+        self, slot: int, side: str, *, after: int = 0, wait: float = 0.0
+    ) -> tuple[list[bytes], int]:
+        """Messages of `side` from index `after` (long-polls up to `wait` s), and expiry."""
+        body = {"slot": slot, "side": side, "after": after, "wait": wait}
+        response = self._request("/v1/rendezvous/read", json=body)
+        answer = decode_answer(response.content, _Messages, "rendezvous answer")
+        if len(answer.messages) > 16:
+            raise RelayMisbehaved("rendezvous answer")
+        return answer.messages, answer.expires

@@ -83,6 +83,13 @@ class WebState:
     #: Per cell, what its page last needed from the app (`views.cell.CellMemo`);
     #: dropped on lock and panic.
     cell_memos: dict[bytes, Any] = field(default_factory=dict)
+    #: The background sync of `hasteh up` (`web.background`), when it runs.
+    background: Any = None
+    #: The unlocked profile's time zone (`records.time_zone`), None while locked.
+    zone: dt.tzinfo | None = None
+    #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;
+    #: dropped on lock and panic.
+    spoken: Any = None
 
     @property
     def has_profile(self) -> bool:
@@ -120,7 +127,7 @@ def web_state(request: Request) -> WebState:
 def ui_for(request: Request) -> Ui:
     session = request.scope.get("state", {}).get("session")
     language = session.language if isinstance(session, Session) else DEFAULT_LANGUAGE
-    return Ui(normalize_language(language))
+    return Ui(normalize_language(language), zone=web_state(request).zone)
 
 
 _environment = jinja2.Environment(

@@ -138,5 +138,6 @@ def close_workspace(state: WebState) -> None:
         ws, state.workspace = state.workspace, None
         state.exported = None
         state.cell_memos.clear()
+        state.spoken = None
         if ws is not None and not ws.vault.closed:
             ws.close()

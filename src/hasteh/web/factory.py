@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from hasteh.i18n import DEFAULT_LANGUAGE
 from hasteh.vault import DEFAULT_KDF, MIN_KDF, KdfParams
 from hasteh.web.app import STATIC, EmbeddedRelay, WebState, render_template
+from hasteh.web.background import Pace, lifespan
 from hasteh.web.i18n import Ui
 from hasteh.web.security import Guard, LaunchToken, Origin, Scope
 from hasteh.web.views import all_routes
@@ -44,6 +45,7 @@ def create_web(
     today: Callable[[], dt.date] = dt.date.today,
     courier_cost: KdfCost | None = None,
     tor: SharedTor | None = None,
+    background: Pace | None = None,
 ) -> Starlette:
     """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
 
@@ -54,6 +56,7 @@ def create_web(
     after a panic has destroyed the profile (`hasteh up` stops the server there).
     `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
     `tor` is hasteh's own tor for this process (`hasteh up`; `transport.reach`).
+    `background` runs the background sync at that pace while unlocked (`hasteh up`).
     """
     state = WebState(
         home=home,
@@ -72,7 +75,7 @@ def create_web(
         *all_routes(),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=list(routes))
+    app = Starlette(routes=list(routes), lifespan=lifespan(background))
     app.state.web = state
     app.add_middleware(_GuardFactory, state=state)
     return app
