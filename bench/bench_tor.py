@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -102,6 +103,7 @@ def main() -> None:
         onion.stop()
         loop.kill()
         network.stop()
+        shutil.rmtree(root, ignore_errors=True)
     print()
     print("| path | messages | first (ms) | median (ms) | p95 (ms) |")
     print("|:--|--:|--:|--:|--:|")

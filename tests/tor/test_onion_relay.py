@@ -13,7 +13,7 @@ from hasteh import vault
 from hasteh.tor.onion import valid_address
 from hasteh.tor.process import TorProcess
 from hasteh.vault.keyfile import MIN_KDF
-from tests.tor.helpers import PASS, OnionRelay, hasteh, tcp_listeners
+from tests.tor.helpers import PASS, OnionRelay, hasteh, start_onion_relay, tcp_listeners
 from tests.tor.network import TorNetwork
 
 
@@ -77,3 +77,20 @@ def test_an_onion_relay_without_tor_waits_in_the_outbox(
     assert "Relays not reachable now: 1. Your outbox keeps everything." in done.stdout
     assert "Traceback" not in done.stderr
     assert url.removeprefix("http://") not in done.stdout + done.stderr
+
+
+def test_the_relay_keeps_its_address_and_leaves_no_tor_state(
+    tor_network: TorNetwork, tmp_path: Path
+) -> None:
+    """Stopped by SIGTERM, the relay stops its tor and removes tor's folder and its socket
+    folder; started again with the same key file, it has the same onion address."""
+    first = start_onion_relay(tor_network, tmp_path)
+    assert first.stop() == 128 + 15
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert (tmp_path / "onion.key").stat().st_mode & 0o777 == 0o600
+    again = start_onion_relay(tor_network, tmp_path)
+    try:
+        assert again.url == first.url
+    finally:
+        again.stop()
+    assert list((tmp_path / "tmp").iterdir()) == []

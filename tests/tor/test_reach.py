@@ -102,3 +102,66 @@ def test_tor_commands_refuse_bad_input_and_change_nothing(
     if stdin is not None:
         assert stdin.split()[1] not in out  # the pasted line is never echoed
     assert _stored(home) == before
+
+
+class _SocksRecorder:
+    """A SOCKS5 server on 127.0.0.1 that records what each CONNECT asks for (a name or an
+    address), then closes: enough to see who resolved the relay's name."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.requests: list[tuple[int, bytes]] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _addr = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    head = conn.recv(2)
+                    conn.recv(head[1])
+                    conn.sendall(b"\x05\x00")  # no authentication
+                    request = conn.recv(4)
+                    kind = request[3]
+                    if kind == 3:
+                        length = conn.recv(1)[0]
+                        target = conn.recv(length)
+                    else:
+                        target = conn.recv(4 if kind == 1 else 16)
+                    self.requests.append((kind, target))
+                    conn.sendall(b"\x05\x01\x00\x01" + bytes(6))  # general failure
+                except (OSError, IndexError):
+                    pass
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("scheme", ["socks5h", "socks5"])
+def test_relay_names_are_resolved_by_the_proxy(
+    scheme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a proxy typed as socks5:// gets the relay's name, never a local lookup."""
+    asked: list[object] = []
+    real = socket.getaddrinfo
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda host, *a, **k: (asked.append(host), real(host, *a, **k))[1]
+    )
+    proxy = _SocksRecorder()
+    try:
+        for url in (ONION, "http://relay.example.org"):
+            with RelayClient(url, proxy=f"{scheme}://127.0.0.1:{proxy.port}") as client:
+                with pytest.raises(RelayUnreachable):
+                    client.fetch(bytes(32))
+    finally:
+        proxy.close()
+    assert proxy.requests == [(3, ONION[7:].encode()), (3, b"relay.example.org")]
+    assert not [h for h in asked if "onion" in str(h) or "example.org" in str(h)]

@@ -411,7 +411,8 @@ def up(
         "--onion",
         help=_(
             "Publish the embedded relay as a Tor onion service (hasteh starts its own Tor), "
-            "so members elsewhere can reach it with no server."
+            "so members elsewhere can reach it with no server. The embedded relay runs when "
+            "the profile lists no relay in Settings."
         ),
     ),
     open_now: bool = typer.Option(

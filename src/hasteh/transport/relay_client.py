@@ -1,9 +1,10 @@
 """The relay client: HTTP (httpx), optionally through Tor (`proxy="socks5h://127.0.0.1:9050"`).
 
 `socks5h` makes the proxy resolve host names, so an onion address never touches local DNS.
-An `.onion` relay without a proxy, or through a proxy that resolves names locally
-(`socks5://`), is refused before any connection: asking the local resolver for an onion
-name would tell the censor's DNS which relay this computer looks for.
+A `socks5://` proxy is used as `socks5h://` (names resolved by the proxy, as Tor always
+can), and an `.onion` relay without a SOCKS proxy is refused before any connection: asking
+the local resolver for an onion name would tell the censor's DNS which relay this computer
+looks for.
 Lower-layer errors are mapped at this edge to the `TransportError` tree; every answer is
 decoded through `decode_answer`, so a hostile relay's bytes can only ever raise a
 `TransportError` for that relay, never crash a sync of the others.
@@ -129,6 +130,8 @@ class RelayClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        if proxy is not None and proxy.startswith("socks5://"):
+            proxy = "socks5h://" + proxy.removeprefix("socks5://")
         host = (httpx.URL(self.url).host if _parses(self.url) else "").rstrip(".")
         #: An onion relay that this client would look up in the local DNS: never contacted.
         self._leaks_name = host.endswith(".onion") and not (proxy or "").startswith("socks5h://")
