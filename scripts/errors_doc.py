@@ -16,9 +16,11 @@ from typing import Any
 from hasteh.app.errors import APP_MESSAGES, AppCode
 from hasteh.cli.next_steps import CLI_NEXT_STEPS
 from hasteh.envelope import ENVELOPE_MESSAGES, WRITE_AUTH_MESSAGES, EnvelopeCode, WriteAuthCode
+from hasteh.jalali import TIME_MESSAGES, TimeCode
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from hasteh.org.errors import OrgCode
 from hasteh.relay.errors import RELAY_MESSAGES, RelayCode
+from hasteh.tor.errors import TOR_MESSAGES, TorCode
 from hasteh.transport.errors import TRANSPORT_MESSAGES, TransportCode
 from hasteh.vault.errors import VAULT_MESSAGES, VaultCode
 from hasteh.web.next_steps import WEB_NEXT_STEPS
@@ -35,6 +37,8 @@ DOMAINS: dict[str, tuple[str, Any, Mapping[Any, str]]] = {
     "relay": ("hasteh.relay.errors.RelayError", RelayCode, RELAY_MESSAGES),
     "envelope": ("hasteh.envelope.EnvelopeError", EnvelopeCode, ENVELOPE_MESSAGES),
     "write-auth": ("hasteh.envelope.WriteAuthError", WriteAuthCode, WRITE_AUTH_MESSAGES),
+    "time": ("hasteh.jalali.TimeInputError", TimeCode, TIME_MESSAGES),
+    "tor": ("hasteh.tor.errors.TorError", TorCode, TOR_MESSAGES),
 }
 
 

@@ -41,11 +41,13 @@ from hasteh.envelope import (
 )
 from hasteh.errors import Domain, HastehError, placeholders
 from hasteh.i18n import display_text, error_text, translations
+from hasteh.jalali import TIME_MESSAGES, TimeCode, TimeInputError
 from hasteh.mls.errors import InvalidMessage, MLSError, UsageError
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from hasteh.org.errors import InvalidEvent, OrgCode, OrgError
 from hasteh.org.policy import ALARMS, AlarmCode
 from hasteh.relay.errors import RELAY_MESSAGES, RelayCode, RelayError
+from hasteh.tor.errors import TOR_MESSAGES, TorCode, TorError
 from hasteh.transport.errors import (
     TRANSPORT_MESSAGES,
     RelayRefused,
@@ -69,6 +71,8 @@ DOMAINS: dict[str, tuple[type[HastehError], Any, Mapping[Any, str]]] = {
     "relay": (RelayError, RelayCode, RELAY_MESSAGES),
     "envelope": (EnvelopeError, EnvelopeCode, ENVELOPE_MESSAGES),
     "write-auth": (WriteAuthError, WriteAuthCode, WRITE_AUTH_MESSAGES),
+    "time": (TimeInputError, TimeCode, TIME_MESSAGES),
+    "tor": (TorError, TorCode, TOR_MESSAGES),
 }
 CODES = [(domain, code) for domain, (_, lit, _) in DOMAINS.items() for code in typing.get_args(lit)]
 FA = translations("fa")
@@ -116,7 +120,8 @@ def test_every_code_has_persian_and_a_step_on_each_face(domain: str, code: str) 
     web = web_steps.WEB_NEXT_STEPS[domain][code]
     for step in (cli, web.text):
         assert step and FA.gettext(step) != step, step
-        assert placeholders(step) == set()
+        assert placeholders(step) <= placeholders(template)  # a step names only the params
+        assert placeholders(FA.gettext(step)) == placeholders(step)
     # The web offers buttons and pages, never a command of the CLI.
     assert "`hasteh" not in web.text and "--" not in web.text
     assert web.href == "" or (web.href.startswith("/") and not web.href.startswith("//"))
@@ -129,7 +134,8 @@ def test_every_code_renders_in_fa_and_en(domain: str, code: str) -> None:
     en = error_text(err, "en")
     fa = error_text(err, "fa")
     assert en == str(err) == err.message
-    assert "{" not in en and "{" not in fa and "?" not in en
+    assert "{" not in en and "{" not in fa
+    assert en.count("?") == template.count("?")  # every parameter was filled
     if any(isinstance(v, int) for v in err.params.values()):
         assert "1234" in en and "۱۲۳۴" in fa and "1234" not in fa
     assert fa != en

@@ -7,6 +7,8 @@
      ├── hasteh.vault.errors.VaultError          the encrypted profile on disk (`VaultCode`)
      ├── hasteh.transport.errors.TransportError  relays and courier bundles (`TransportCode`)
      ├── hasteh.relay.errors.RelayError          the relay server (`RelayCode`)
+     ├── hasteh.tor.errors.TorError              hasteh's own Tor, bridges (`TorCode`)
+     ├── hasteh.jalali.TimeInputError            a typed moment or time zone (`TimeCode`)
      └── hasteh.app.errors.AppError              a profile's workspace (`AppCode`)
           └── Refused                            an org refusal met by the app (`OrgCode`)
 
@@ -44,7 +46,9 @@ import msgspec
 T = TypeVar("T")
 
 #: The tables of codes: one per package root.
-Domain = Literal["org", "app", "envelope", "write-auth", "vault", "transport", "relay"]
+Domain = Literal[
+    "org", "app", "envelope", "write-auth", "vault", "transport", "relay", "time", "tor"
+]
 #: A template parameter: a short slug or text, or a whole number (shown in the reader's digits).
 Param = str | int
 
@@ -89,9 +93,21 @@ class HastehError(Exception):
         """The text in the language of `gettext`: numbers shown by `number`, text
         parameters passed through `clean` (a face strips what must not reach the screen).
         A translation that names a parameter the template lacks falls back to English."""
-        translated = gettext(self.template)
-        if placeholders(translated) - placeholders(self.template):
-            translated = self.template
+        return self.render_text(self.template, gettext, number, clean)
+
+    def render_text(
+        self,
+        text: str,
+        gettext: Callable[[str], str],
+        number: Callable[[int], str],
+        clean: Callable[[str], str] = str,
+    ) -> str:
+        """`text` (this error's template, or a face's next step for it) translated and
+        filled with this error's parameters; a translation naming a parameter the English
+        lacks falls back to the English."""
+        translated = gettext(text)
+        if placeholders(translated) - placeholders(text):
+            translated = text
         return fill(translated, self.params, number, clean)
 
     def __str__(self) -> str:

@@ -114,6 +114,15 @@ def error_text(err: HastehError, language: str | None = None) -> str:
     )
 
 
+def step_text(step: str, err: HastehError, language: str | None = None) -> str:
+    """A face's next step (a msgid) for `err`, translated; it may name the error's own
+    parameters (``{program}``), filled like the message."""
+    lang = language or current_language()
+    return err.render_text(
+        step, translations(lang).gettext, lambda n: display_number(n, lang), display_text
+    )
+
+
 #: Characters a parameter may not bring into a message: bidi embeddings, overrides and
 #: isolates, marks that flip direction, and C0/C1 controls (ZWNJ and ZWJ stay: Persian
 #: words need them).

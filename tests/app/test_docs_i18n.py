@@ -19,6 +19,7 @@ SOURCES = [
     ROOT / "src/hasteh/cli/main.py",
     ROOT / "src/hasteh/cli/transport.py",
     ROOT / "src/hasteh/cli/reach.py",
+    ROOT / "src/hasteh/cli/spoken.py",
 ]
 
 

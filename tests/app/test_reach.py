@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from hasteh.app import cells, reach, talk
+from hasteh.app import cells, reach, sync, talk
 from hasteh.app.errors import BadInput
-from hasteh.app.records import set_proxy_url
+from hasteh.app.records import RELAY_STATUS_KEY, set_proxy_url
+from hasteh.app.relay_status import contacts, is_down
+from hasteh.transport import tor_settings
 from tests.app.helpers import CELL, NAMES, settle_relay
 from tests.app.test_relays import Relays, form, notices, texts
 from tests.relay.harness import free_port
@@ -101,3 +103,40 @@ def test_a_cell_keeps_talking_through_a_local_relay_when_the_link_abroad_is_cut(
     with pytest.raises(BadInput):
         reach.opt_out_local(b, CELL, local)
     assert NAMES[0] in [v.cover_name for v in cells.members(b, CELL)]
+
+
+def test_a_damaged_relay_status_does_not_stop_the_sync(make_ws, relays) -> None:
+    (a,) = form(make_ws, relays.urls[:1], n=1)
+    sync.sync(a)
+    assert relays.urls[0] in a.vault.read(contacts)
+    a.vault.write(
+        lambda conn: conn.execute(
+            "UPDATE settings SET value = ? WHERE key = ?", ('"junk"', RELAY_STATUS_KEY)
+        )
+    )
+    assert a.vault.read(contacts) == {}
+    talk.say(a, CELL, "still works")
+    report = sync.sync(a)
+    assert report.sent == 1 and relays.urls[0] in report.answered
+    assert not is_down(a.vault.read(contacts)[relays.urls[0]])
+
+
+def test_the_ladder_reads_hasteh_s_own_tor_and_its_bridges(make_ws, relays) -> None:
+    (a,) = form(make_ws, relays.urls[:1], n=1)
+    a.vault.write(lambda conn: tor_settings.set_own_tor(conn, True))
+    assert a.vault.read(reach.transport_settings) == reach.TransportSettings(own_tor=True)
+    found = reach.ladder(a)
+    # A Tor path exists now; no cell of this profile uses an onion relay yet.
+    assert states(found)["onion"] == "none"
+    assert "onion relay" in found.rungs[0].step
+    onion = "http://" + "a" * 56 + ".onion"
+    rung = reach._onion_rung(reach.TransportSettings(own_tor=True), [onion], lambda url: False)
+    assert rung.state == "fails" and "add bridges" in rung.step
+    assert "hasteh's own Tor, with 0 bridge(s)" in rung.detail
+    with_bridges = reach.TransportSettings(own_tor=True, bridges=2)
+    rung = reach._onion_rung(with_bridges, [onion], lambda url: False)
+    assert "even with these bridges" in rung.step
+    rung = reach._onion_rung(
+        reach.TransportSettings(proxy="socks5h://127.0.0.1:9150"), [onion], lambda url: True
+    )
+    assert rung.state == "works" and "your own Tor" in rung.detail

@@ -120,8 +120,10 @@ def test_each_relay_stopped_in_turn_loses_nothing_and_shows_nothing_twice(make_w
         assert texts(m) == ["one", "three", "two"]
         seen = m.vault.read(contacts)
         assert is_down(seen[relays.urls[1]]) and not is_down(seen[relays.urls[0]])
+    assert not sync.sync(a).ordering_down  # the second relay does not order
     relays.start(1)
     relays.stop(0)  # now the ordering relay: messages go on through the other one
+    assert sync.sync(a).ordering_down == {CELL}
     talk.say(a, CELL, "four")
     talk.say(b, CELL, "five")
     settle_relay([a, b, c])

@@ -52,7 +52,7 @@ def browser() -> Iterator[Browser]:
 class Up:
     """`hasteh up` as a subprocess; `url` is the launch link it printed."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, extra: tuple[str, ...] = ()) -> None:
         env = {**os.environ, "HASTEH_LANG": "en", "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [
@@ -63,6 +63,7 @@ class Up:
                 "--no-browser",
                 "--relay-port",
                 "0",
+                *extra,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -47,7 +47,7 @@ def test_the_ladder_page_and_the_cells_relays(people: Callable[[str], Person], r
         )
         in checked
     )
-    assert FA.gettext("hasteh's own Tor is not set up yet, nor are bridges or your own Tor.") in (
+    assert FA.gettext("hasteh's own Tor is off, and no Tor of yours is set as the proxy.") in (
         checked
     )
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cards import card_bytes, card_cover_name, read_card_input
+from hasteh.app.cards import Card, card_bytes, card_cover_name, read_card_input
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import BadInput, Refused, UnknownMember
 from hasteh.app.runtime import CellRuntime
@@ -42,6 +42,7 @@ __all__ = [
     "object_to",
     "pending",
     "propose",
+    "propose_card",
     "vouch",
     "withdraw",
 ]
@@ -66,9 +67,13 @@ class AdmissionView:
 
 
 def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
+    return propose_card(ws, cell, read_card_input(card_input, now=ws.now()))
+
+
+def propose_card(ws: Workspace, cell: str, card: Card) -> AdmissionView:
+    """Propose the newcomer of a decoded card (a spoken code's card arrives decoded)."""
     rt = find_cell(ws, cell)
     rt.require_group()
-    card = read_card_input(card_input, now=ws.now())
     state = rt.org
     if len(state.members) >= state.settings.size_cap:
         raise Refused("cap-reached", cap=state.settings.size_cap)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from hasteh.app import runtime
 from hasteh.app.alliance_domain import ALLIANCE_DOMAIN, AllianceRuntime
-from hasteh.app.cards import _check_relay, card_bytes, card_cover_name, read_card_input
+from hasteh.app.cards import card_bytes, card_cover_name, check_relay, read_card_input
 from hasteh.app.errors import BadInput, NoRelay, clean_or_refuse
 from hasteh.app.founding import found
 from hasteh.app.kinds import all_groups
@@ -60,7 +60,7 @@ def form(
     pseudonym in the alliance is `cell` (also this member's cover name there)."""
     title = clean_or_refuse(name, limit=200)
     pseudonym = clean_or_refuse(cell)
-    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    chosen = [check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
     return found(

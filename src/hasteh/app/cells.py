@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from hasteh import org
-from hasteh.app.cards import _check_relay
+from hasteh.app.cards import check_relay
 from hasteh.app.cell_domain import CELL_DOMAIN
 from hasteh.app.cell_relays import checked_relays
 from hasteh.app.errors import BadInput, NoRelay, UnknownCell, UnknownMember, clean_or_refuse
@@ -108,7 +108,7 @@ def create_cell(
     if expiry_days is None:
         expiry_days = ws.vault.read(default_expiry_days)
     settings = validate_settings(cap, admission, expiry_days)
-    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    chosen = [check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
     chosen = checked_relays(chosen)  # the rules every member checks on the list

@@ -69,6 +69,9 @@ CardReason = Literal[
     "expired",
     "bad-relay",
     "too-large",
+    "image-too-large",
+    "not-an-image",
+    "no-qr-code",
 ]
 
 AppCode = Literal[
@@ -88,10 +91,14 @@ AppCode = Literal[
     "card-expired",
     "card-bad-relay",
     "card-too-large",
+    "card-image-too-large",
+    "card-not-an-image",
+    "card-no-qr-code",
     # membership
     "not-a-member",
     "nothing-to-join",
     "join-refused",
+    "join-not-the-cell",
     # MLS at the boundary (GroupError)
     "group-moved-on",
     "group-unprocessable",
@@ -131,6 +138,16 @@ AppCode = Literal[
     "relay-twice",
     "warning-not-accepted",
     "not-a-local-relay",
+    # spoken invitation codes (invite_code.InviteCodeError, spoken)
+    "bad-code-minutes",
+    "spoken-bad-code",
+    "spoken-wrong-code",
+    "spoken-expired",
+    "spoken-unknown-code",
+    "spoken-taken",
+    "spoken-malformed",
+    "spoken-refused",
+    "spoken-no-rendezvous",
     # alliances
     "unknown-alliance",
     "unknown-cell-proposal",
@@ -152,11 +169,21 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "card-expired": "The invitation card has expired.",
     "card-bad-relay": "The card names a relay address that is not valid.",
     "card-too-large": "The card code is far too long to be a card.",
+    "card-image-too-large": (
+        "The image is too large to be a card (at most 12 MB and 6000 pixels a side)."
+    ),
+    "card-not-an-image": "This file is not an image hasteh can read (PNG, JPEG, GIF, BMP or WebP).",
+    "card-no-qr-code": "No QR code was found in the image.",
     "not-a-member": "This profile is no longer a member of this cell: it was removed.",
     "nothing-to-join": "No welcome has arrived yet for your invitation cards ({n} waiting).",
     "join-refused": (
         "Alarm: a welcome to a cell arrived for your invitation card, but the cell "
         "history it carried was not valid, so it was refused ({n} refused)."
+    ),
+    "join-not-the-cell": (
+        "Alarm: a welcome arrived from a cell other than the one the member who "
+        "typed your spoken code named, so it was refused ({n} refused). Someone "
+        "holds a copy of your invitation."
     ),
     "group-moved-on": "The cell has moved on since this was made (stale epoch).",
     "group-unprocessable": "A message of the cell could not be processed ({reason}).",
@@ -204,6 +231,21 @@ APP_MESSAGES: Mapping[AppCode, str] = {
         "the cell trusts, and turn it off when Tor works again."
     ),
     "not-a-local-relay": "This cell does not use that relay as a local relay.",
+    "bad-code-minutes": "A spoken code lives 1 to 10 minutes.",
+    "spoken-bad-code": (
+        "This is not a spoken code: it needs a number and three words from the list."
+    ),
+    "spoken-wrong-code": "The code did not match. It is burned now and cannot be tried again.",
+    "spoken-expired": "This spoken code has expired.",
+    "spoken-unknown-code": (
+        "No invitation is waiting under this code: it has expired or was never made."
+    ),
+    "spoken-taken": "Someone else already answered this code. It is burned now.",
+    "spoken-malformed": (
+        "The other device sent something that is not part of an invitation; it was stopped."
+    ),
+    "spoken-refused": "The member's device could not propose you to the cell.",
+    "spoken-no-rendezvous": "No rendezvous relay could be reached.",
     "unknown-alliance": "There is no such alliance in this profile, or several have this name.",
     "unknown-cell-proposal": "No cell with this name is proposed.",
 }
@@ -219,6 +261,9 @@ CARD_REASONS: Mapping[CardReason, str] = {
     "expired": APP_MESSAGES["card-expired"],
     "bad-relay": APP_MESSAGES["card-bad-relay"],
     "too-large": APP_MESSAGES["card-too-large"],
+    "image-too-large": APP_MESSAGES["card-image-too-large"],
+    "not-an-image": APP_MESSAGES["card-not-an-image"],
+    "no-qr-code": APP_MESSAGES["card-no-qr-code"],
 }
 _CARD_CODES: Mapping[CardReason, AppCode] = {
     "not-a-card": "card-not-a-card",
@@ -230,6 +275,9 @@ _CARD_CODES: Mapping[CardReason, AppCode] = {
     "expired": "card-expired",
     "bad-relay": "card-bad-relay",
     "too-large": "card-too-large",
+    "image-too-large": "card-image-too-large",
+    "not-an-image": "card-not-an-image",
+    "no-qr-code": "card-no-qr-code",
 }
 
 
@@ -285,13 +333,17 @@ class NothingToJoin(AppError):
 
 class JoinRefused(NothingToJoin):
     """A join package arrived for one of our cards but was refused: the cell history the
-    committing member handed over breaks the cell's rules (a forged or broken log). The
-    card stays usable; nothing was joined or changed."""
+    committing member handed over breaks the cell's rules (a forged or broken log), or
+    (`reason` ``not-the-cell``, code ``join-not-the-cell``) the welcome came from another
+    cell than the one a spoken code named. The card stays usable; nothing was joined or
+    changed."""
 
-    def __init__(self, waiting: int, refused: int) -> None:
-        AppError.__init__(self, "join-refused", n=refused)
+    def __init__(self, waiting: int, refused: int, reason: str = "") -> None:
+        code: AppCode = "join-not-the-cell" if reason == "not-the-cell" else "join-refused"
+        AppError.__init__(self, code, n=refused)
         self.waiting = waiting
         self.refused = refused
+        self.reason = reason
 
 
 class BadInput(AppError):

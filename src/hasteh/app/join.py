@@ -79,6 +79,11 @@ def join_from_package(
         return None  # not a Welcome for this card: junk anyone could leave here
     if load_cell(conn, group.group_id) is not None:
         return None  # already joined (a second copy of the package)
+    if invitation.bound_group and group.group_id != invitation.bound_group:
+        # A spoken-code card accepts only the cell the member who typed the code named:
+        # someone holding a copy of the card tries to divert us into another group.
+        _record_refusal(conn, invitation, "not-the-cell")
+        return None
     try:
         history, domain, envelopes = _checked_history(ws, group, package.history)
     except _Refusal as refusal:

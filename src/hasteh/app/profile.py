@@ -53,6 +53,9 @@ class Workspace:
     rng: Rng = os.urandom
     clock: Clock = time.time
     proxy: str | None = None
+    #: Asked for the proxy when the first relay is contacted (`transport.reach.Reach.proxy`:
+    #: it may start hasteh's own tor); None: the `transport.proxy` setting.
+    proxy_source: Callable[[], str | None] | None = None
     #: Makes relay clients; tests may swap in another factory.
     client_factory: Callable[[str, str | None], RelayClient] = field(
         default=lambda url, proxy: _relay_client(url, proxy)
@@ -71,9 +74,13 @@ class Workspace:
     def client_for(self, url: str) -> RelayClient:
         client = self._clients.get(url)
         if client is None:
-            proxy = self.proxy or self.vault.read(registry.proxy)
-            if url in self.vault.read(direct_relays):
-                proxy = None  # an in-country relay the person opted into (`reach`)
+            proxy = None  # an in-country relay the person opted into is reached directly
+            if url not in self.vault.read(direct_relays):
+                proxy = self.proxy
+                if proxy is None and self.proxy_source is not None:
+                    proxy = self.proxy_source()
+                if proxy is None:
+                    proxy = self.vault.read(registry.proxy)
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
 
@@ -83,6 +90,13 @@ class Workspace:
         client = self._clients.pop(url, None)
         if client is not None:
             client.close()
+
+    def forget_clients(self) -> None:
+        """Close the relay clients: the next ones are made with the proxy as it is now
+        (after the Tor settings changed)."""
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
 
     def forget_cache(self) -> None:
         """Drop loaded cells; the next access reloads them from the vault."""

@@ -12,10 +12,11 @@ person's language (docs/user, "Reach"):
               cell, off by default, with the plain warning (`LOCAL_WARNING`)
     courier   bundles carried on a USB stick: always there
 
-`transport_settings` is the one place the ladder reads how relays are reached. hasteh's
-own Tor (`transport.tor`, built apart) plugs in there: until it does, the Tor and bridge
-rungs say "not set up". Probing only asks each relay whether it answers
-(``GET /healthz``): nothing about any mailbox is sent.
+`transport_settings` is the one place the ladder reads how relays are reached: hasteh's
+own Tor and its bridges (`transport.tor_settings`), the SOCKS address of a Tor the person
+runs (`transport.proxy`), the relays opted into directly. Probing only asks each relay
+whether it answers (``GET /healthz``), through the same door as every relay client
+(`Workspace.client_for`: hasteh's tor when it is on): nothing about any mailbox is sent.
 
 Also here: the in-country relay opt-in (`opt_in_local`, `opt_out_local`) and the relays
 of one cell with when each last answered (`relay_rows`), for the cell page and the CLI.
@@ -34,6 +35,7 @@ from hasteh.app.errors import APP_MESSAGES, BadInput
 from hasteh.app.records import direct_relays, proxy_url, set_direct_relays
 from hasteh.app.relay_status import RelayContact, contacts, is_down
 from hasteh.i18n import _, display_number
+from hasteh.transport import tor_settings
 from hasteh.transport.errors import TransportError
 from hasteh.vault import Connection
 
@@ -67,21 +69,25 @@ READY: Final = "ready"
 
 @dataclass(frozen=True, slots=True)
 class TransportSettings:
-    """How this profile reaches relays. `hasteh_tor`: the SOCKS address of hasteh's own
-    Tor when it runs ("" until `transport.tor` sets it up); `bridges`: how many bridge
-    lines it uses; `proxy`: a SOCKS/HTTP proxy the person runs (their own Tor, Orbot,
-    Tails, or another proxy; "" for none); `direct`: relays opted into directly."""
+    """How this profile reaches relays. `own_tor`: hasteh starts its own Tor and reaches
+    relays through it; `bridges`: how many bridge lines that Tor uses; `proxy`: the SOCKS
+    address of a Tor (or another proxy) the person runs ("" for none); `direct`: relays
+    opted into directly."""
 
     proxy: str = ""
-    hasteh_tor: str = ""
+    own_tor: bool = False
     bridges: int = 0
     direct: tuple[str, ...] = ()
 
 
 def transport_settings(conn: Connection) -> TransportSettings:
-    """The one function the ladder reads transport settings through (the Tor work fills
-    `hasteh_tor` and `bridges` here)."""
-    return TransportSettings(proxy=proxy_url(conn), direct=tuple(direct_relays(conn)))
+    """The one function the ladder reads transport settings through."""
+    return TransportSettings(
+        proxy=proxy_url(conn),
+        own_tor=tor_settings.own_tor(conn),
+        bridges=len(tor_settings.bridges(conn)),
+        direct=tuple(direct_relays(conn)),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,17 +242,22 @@ def _count(urls: list[str], ask: Probe) -> int:
 
 def _onion_rung(settings: TransportSettings, onion: list[str], ask: Probe) -> Rung:
     title = _("Onion relays (Tor)")
-    if not settings.hasteh_tor and not settings.proxy:
+    if not settings.own_tor and not settings.proxy:
         return Rung(
             "onion",
             title,
             NOT_SET_UP,
-            _("hasteh's own Tor is not set up yet, nor are bridges or your own Tor."),
+            _("hasteh's own Tor is off, and no Tor of yours is set as the proxy."),
             _(
-                "If Tor Browser, Orbot or Tails runs on this computer, enter its SOCKS "
-                "address as the proxy in the settings (for example socks5h://127.0.0.1:9150)."
+                "Turn on hasteh's own Tor in the settings (with bridges if Tor is blocked), "
+                "or enter the SOCKS address of Tor Browser, Orbot or Tails as the proxy "
+                "(for example socks5h://127.0.0.1:9150)."
             ),
         )
+    if settings.own_tor:
+        path = _("Through hasteh's own Tor, with {n} bridge(s).").format(n=_n(settings.bridges))
+    else:
+        path = _("Through your own Tor (the proxy in the settings).")
     if not onion:
         return Rung(
             "onion",
@@ -257,12 +268,14 @@ def _onion_rung(settings: TransportSettings, onion: list[str], ask: Probe) -> Ru
         )
     answered = _count(onion, ask)
     state = WORKS if answered else FAILS
-    detail = _("{n} of {total} onion relays answer.").format(n=_n(answered), total=_n(len(onion)))
-    step = (
-        _("Nothing to do: your cells talk through Tor.")
-        if answered
-        else _("Tor may be blocked: add bridges (Snowflake or obfs4) to reach it.")
-    )
+    counted = _("{n} of {total} onion relays answer.").format(n=_n(answered), total=_n(len(onion)))
+    detail = f"{path} {counted}"
+    if answered:
+        step = _("Nothing to do: your cells talk through Tor.")
+    elif settings.own_tor and settings.bridges:
+        step = _("Tor may be blocked even with these bridges: try others (Snowflake or obfs4).")
+    else:
+        step = _("Tor may be blocked: add bridges (Snowflake or obfs4) in the settings.")
     return Rung("onion", title, state, detail, step)
 
 

@@ -9,8 +9,11 @@
 | ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
 | ``transport.relay_status``  | by relay URL   | when each relay last answered or failed |
 | ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
+| ``app.rendezvous``          | ``list[str]``  | rendezvous relays of spoken codes |
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
+| ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
+| ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
@@ -25,10 +28,12 @@ database; nothing is logged.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 import msgspec
 
+from hasteh.jalali import DEFAULT_ZONE, TimeInputError, zone_named
 from hasteh.transport.registry import PROXY_KEY as PROXY_KEY
 from hasteh.vault import Connection
 from hasteh.vault.db import secrets_deleted
@@ -46,6 +51,9 @@ DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
+TIME_ZONE_KEY: Final = "profile.time_zone"
+#: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
+SEEN_PREFIX: Final = "web.seen."
 
 
 class AddIntent(msgspec.Struct, tag="add", frozen=True):
@@ -67,6 +75,14 @@ class UpdateIntent(msgspec.Struct, tag="update", frozen=True):
 
 #: What a staged commit is for: what to rebuild if another commit wins the epoch.
 Intent = AddIntent | RemoveIntent | UpdateIntent
+RENDEZVOUS_KEY: Final = "app.rendezvous"
+#: The rendezvous relays shipped with hasteh, where two devices meet for a spoken code
+#: when the newcomer knows no cell relay yet. The number of the code picks one (the
+#: number modulo the list's length), so both devices must hold the same list. Shipped:
+#: the embedded relay of `hasteh up` on its default port, so two profiles on one computer
+#: (or a member's computer on a shared network, once set by hand) meet with no setting.
+#: A packager adds onion relays here.
+SHIPPED_RENDEZVOUS: Final[tuple[str, ...]] = ("http://127.0.0.1:8470",)
 
 
 class PendingCommit(msgspec.Struct, frozen=True):
@@ -173,6 +189,15 @@ class Invitation(msgspec.Struct, frozen=True):
     #: The card stays usable: a good package may still arrive.
     refused: int = 0
     refused_reason: str = ""
+    #: Set by a spoken-code invitation (`hasteh.app.spoken`): the only cell whose welcome
+    #: this card accepts, and the cover name of the member who typed the code. A welcome
+    #: into any other group is refused (``not-the-cell``): a copy of the card cannot divert
+    #: the newcomer into a cell the member did not name.
+    bound_group: bytes = b""
+    bound_proposer: str = ""
+    bound_cell: str = ""
+    #: Made for a spoken code: never printed (a stranger cannot have seen it).
+    spoken: bool = False
 
 
 def cell_key(group_id: bytes) -> str:
@@ -224,6 +249,19 @@ def default_relays(conn: Connection) -> list[str]:
 
 def set_default_relays(conn: Connection, relays: list[str]) -> None:
     set_setting(conn, RELAYS_KEY, relays)
+
+
+def rendezvous_relays(conn: Connection) -> list[str]:
+    """The rendezvous relays for spoken codes: the setting, or the shipped list."""
+    return get_setting(conn, RENDEZVOUS_KEY, list[str], []) or list(SHIPPED_RENDEZVOUS)
+
+
+def set_rendezvous_relays(conn: Connection, relays: list[str]) -> None:
+    """Set the rendezvous relays; an empty list returns to the shipped one."""
+    if relays:
+        set_setting(conn, RENDEZVOUS_KEY, relays)
+    else:
+        delete_setting(conn, RENDEZVOUS_KEY)
 
 
 def default_expiry_days(conn: Connection) -> int:
@@ -278,3 +316,32 @@ def set_direct_relays(conn: Connection, relays: list[str]) -> None:
         set_setting(conn, DIRECT_RELAYS_KEY, relays)
     else:
         delete_setting(conn, DIRECT_RELAYS_KEY)
+
+
+def time_zone_name(conn: Connection) -> str:
+    """The name of the zone this profile reads deadlines in (``Asia/Tehran`` unless the
+    person chose another: Tails runs in UTC)."""
+    return get_setting(conn, TIME_ZONE_KEY, str) or DEFAULT_ZONE
+
+
+def time_zone(conn: Connection) -> dt.tzinfo:
+    """This profile's time zone (Tehran if the stored name is unknown to this computer)."""
+    try:
+        return zone_named(time_zone_name(conn))
+    except TimeInputError:
+        return zone_named(DEFAULT_ZONE)
+
+
+def set_time_zone(conn: Connection, name: str) -> None:
+    """Store the zone `name` (`TimeInputError` ``unknown-zone`` if there is none)."""
+    zone_named(name)
+    set_setting(conn, TIME_ZONE_KEY, name)
+
+
+def seen_count(conn: Connection, group_id: bytes) -> int | None:
+    """How many events of the cell this device has shown (None: its page never was)."""
+    return get_setting(conn, SEEN_PREFIX + group_id.hex(), int)
+
+
+def set_seen_count(conn: Connection, group_id: bytes, count: int) -> None:
+    set_setting(conn, SEEN_PREFIX + group_id.hex(), count)

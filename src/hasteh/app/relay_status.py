@@ -19,6 +19,7 @@ import msgspec
 
 from hasteh.app.records import RELAY_STATUS_KEY
 from hasteh.vault import Connection
+from hasteh.vault.errors import SettingTypeMismatch
 from hasteh.vault.settings import get_setting, set_setting
 
 __all__ = ["RelayContact", "contacts", "is_down", "note_contacts"]
@@ -40,7 +41,12 @@ class RelayContact(msgspec.Struct, frozen=True, array_like=True):
 
 
 def contacts(conn: Connection) -> dict[str, RelayContact]:
-    return get_setting(conn, RELAY_STATUS_KEY, dict[str, RelayContact], {})
+    """What this device knows of each relay. A stored status that does not read (a bug,
+    an old format) is forgotten rather than stopping the sync: it is only advisory."""
+    try:
+        return get_setting(conn, RELAY_STATUS_KEY, dict[str, RelayContact], {})
+    except SettingTypeMismatch:
+        return {}
 
 
 def is_down(contact: RelayContact | None) -> bool:

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cell_relays import delivery_relays, hold_commits
+from hasteh.app.cell_relays import delivery_relays, hold_commits, ordering_relay
 from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.errors import JoinRefused, NothingToJoin
@@ -39,7 +40,7 @@ from hasteh.app.expiry import sweep as sweep
 from hasteh.app.join import join_from_package, waiting_invitations
 from hasteh.app.kinds import all_groups, load_in
 from hasteh.app.mailboxes import read_auth_for
-from hasteh.app.records import invitations
+from hasteh.app.records import CellRecord, invitations
 from hasteh.app.relay_status import note_contacts
 from hasteh.app.runtime import GroupRuntime
 from hasteh.app.runtime import carry_out as carry_out
@@ -86,6 +87,9 @@ class SyncReport:
     refused_here: set[str] = field(default_factory=set)
     #: Relays that answered in this sync (the others are in `unreachable`).
     answered: set[str] = field(default_factory=set)
+    #: Groups whose ordering relay did not answer: their messages go through the other
+    #: relays, their membership changes wait (docs/org.md, "Several relays"). By name.
+    ordering_down: set[str] = field(default_factory=set)
     #: Envelopes that arrived in mailboxes registered by hand (`hasteh mailbox add`), which
     #: no cell or card of this profile reads: kept for carrying on.
     waiting: int = 0
@@ -230,6 +234,9 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
         if answered or failed:
             _note_contacts(ws, answered, failed)
         _note_waiting(ws)
+        report.ordering_down |= {
+            rt.name for rt in all_groups(ws) if rt.active and ordering_relay(rt.record) in failed
+        }
         for rt in batch.touched.values():
             report.dropped += rt.dropped
             rt.dropped = 0
@@ -246,18 +253,22 @@ def _note_contacts(ws: Workspace, answered: set[str], failed: dict[str, str]) ->
     ws.vault.write(lambda conn: note_contacts(conn, answered, failed, now=ws.now()))
 
 
+def _holds(conn: Connection, *, record: CellRecord) -> bool:
+    return hold_commits(conn, record)
+
+
 def _note_waiting(ws: Workspace) -> None:
     """Tell the members of a cell whose membership change waits for the ordering relay
     (a commit seen on another relay only) why it does (notice ``membership-waits``)."""
     for rt in all_groups(ws):
         if not (rt.active and rt.record.deferred):
             continue
+        if ws.vault.read(partial(_holds, record=rt.record)):
 
-        def run(conn: Connection, rt: GroupRuntime[Any] = rt) -> None:
-            if hold_commits(conn, rt.record):
+            def run(conn: Connection, rt: GroupRuntime[Any] = rt) -> None:
                 runtime.note(rt, "membership-waits")
 
-        runtime.write(ws, rt, run)
+            runtime.write(ws, rt, run)
 
 
 def join(ws: Workspace) -> list[str]:
@@ -268,9 +279,11 @@ def join(ws: Workspace) -> list[str]:
     waiting = len(waiting_invitations(ws))
     report = sync(ws)
     if not report.joined:
-        refused = sum(inv.refused for inv in waiting_invitations(ws))
+        cards = waiting_invitations(ws)
+        refused = sum(inv.refused for inv in cards)
         if refused:
-            raise JoinRefused(waiting, refused)
+            reasons = {inv.refused_reason for inv in cards if inv.refused}
+            raise JoinRefused(waiting, refused, "not-the-cell" if "not-the-cell" in reasons else "")
         raise NothingToJoin(waiting)
     return report.joined
 

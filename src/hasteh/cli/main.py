@@ -41,6 +41,12 @@ COMMANDS: Final[dict[str, str]] = {
     "mailbox": "transport",
     "up": "web",
     "reach": "reach",
+    "tor": "tor",
+    "share-app": "share",
+    "time-zone": "zone",
+    "code": "spoken",
+    "propose-code": "spoken",
+    "rendezvous": "spoken",
     **dict.fromkeys(
         (
             "cell",

@@ -17,8 +17,10 @@ from hasteh.errors import Domain, HastehError
 if TYPE_CHECKING:  # the codes only type the tables: no CLI start pays for importing app
     from hasteh.app.errors import AppCode
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
+    from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
     from hasteh.relay.errors import RelayCode
+    from hasteh.tor.errors import TorCode
     from hasteh.transport.errors import TransportCode
     from hasteh.vault.errors import VaultCode
 
@@ -205,6 +207,24 @@ APP: Mapping[AppCode, str] = {
     "not-a-local-relay": UNCHANGED,
     "unknown-alliance": UNCHANGED,
     "unknown-cell-proposal": UNCHANGED,
+    "bad-code-minutes": UNCHANGED,
+    "spoken-bad-code": ("Ask for the code again and type it as you hear it."),
+    "spoken-wrong-code": ("Make a new code and read it aloud again, in person."),
+    "spoken-expired": ("Make a new code and read it aloud again, in person."),
+    "spoken-unknown-code": ("Make a new code and read it aloud again, in person."),
+    "spoken-taken": ("Make a new code in person; if nobody else was near, tell your cell."),
+    "spoken-malformed": ("Make a new code and read it aloud again, in person."),
+    "spoken-refused": ("Ask the member what it said; nothing was changed on your device."),
+    "spoken-no-rendezvous": (
+        "Check the connection (or Tor), or set a rendezvous relay both devices can reach."
+    ),
+    "card-image-too-large": CHECK_CARD,
+    "card-not-an-image": CHECK_CARD,
+    "card-no-qr-code": CHECK_CARD,
+    "join-not-the-cell": (
+        "Tell the member who proposed you, in person. You stay out of that "
+        "cell; run `hasteh join` again when your cell has added you."
+    ),
 }
 
 VAULT: Mapping[VaultCode, str] = {
@@ -248,6 +268,10 @@ RELAY: Mapping[RelayCode, str] = {
     "sqlite-needs-path": OPERATOR,
     "postgres-unreachable": "Check that PostgreSQL runs and the URL is right, then start again.",
     "bad-embedded-key": BUG,
+    "onion-key-exposed": "Make it private: chmod 600 FILE.",
+    "onion-key-unreadable": "Give another file name; hasteh makes a new key there.",
+    "lan-needs-address": OPERATOR,
+    "lan-cannot-listen": OPERATOR,
     "fetch-limit-too-small": OPERATOR,
     "write-refused": "Check the disk and the database; the sender will try again.",
     "embedded-database-closed": "Check the disk, then start `hasteh up` again.",
@@ -290,6 +314,47 @@ WRITE_AUTH: Mapping[WriteAuthCode, str] = {
     "no-auth": SYNC,
 }
 
+BRIDGE = (
+    "Copy the whole line again from where you got it (Tor Browser, Orbot, or "
+    "bridges.torproject.org)."
+)
+TOR_BLOCKED = (
+    "Tor may be blocked where you are: add a bridge (Settings → Tor; snowflake often "
+    "works during blocks), or use a Tor you already run (its SOCKS address)."
+)
+
+TOR: Mapping[TorCode, str] = {
+    **{
+        code: BRIDGE
+        for code in (
+            "bridge-empty",
+            "bridge-too-long",
+            "bridge-unknown-transport",
+            "bridge-bad-address",
+            "bridge-bad-fingerprint",
+            "bridge-bad-argument",
+            "bridge-missing-cert",
+            "bridge-missing-url",
+        )
+    },
+    "tor-missing": "Install it with: sudo apt install {program}",
+    **{code: TOR_BLOCKED for code in ("tor-exited", "tor-timeout", "tor-control", "tor-transport")},
+    "onion-failed": "Check that Tor reaches the network, then try again.",
+}
+
+TIME: Mapping[TimeCode, str] = {
+    "unknown-zone": "Give a time zone by its name, such as Asia/Tehran.",
+    "unknown-choice": UNCHANGED,
+    "evening-over": UNCHANGED,
+    "no-such-date": UNCHANGED,
+    "no-such-time": UNCHANGED,
+    "not-a-date": UNCHANGED,
+    "too-long": UNCHANGED,
+    "empty": UNCHANGED,
+    "past": UNCHANGED,
+    "too-far": UNCHANGED,
+}
+
 #: Every domain's table: code -> the step (a msgid).
 CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "org": ORG,
@@ -299,6 +364,8 @@ CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "relay": RELAY,
     "envelope": ENVELOPE,
     "write-auth": WRITE_AUTH,
+    "time": TIME,
+    "tor": TOR,
 }
 
 

@@ -26,6 +26,7 @@ from hasteh.cli.profile import home_dir as home_dir
 from hasteh.cli.profile import profile as profile
 from hasteh.errors import HastehError
 from hasteh.i18n import _, error_text
+from hasteh.i18n import step_text as i18n_step_text
 from hasteh.vault.passphrase import read_passphrase_file
 
 P = ParamSpec("P")
@@ -79,7 +80,7 @@ def explain(exc: HastehError) -> str:
 def step_text(exc: HastehError) -> str:
     """What to do next on the command line, translated ("" when the code has none)."""
     step = next_step(exc)
-    return _(step) if step else ""
+    return i18n_step_text(step, exc) if step else ""
 
 
 def read_secret(file: Path | None, env: str, prompt: str, *, confirm: bool) -> str:

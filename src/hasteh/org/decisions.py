@@ -102,7 +102,7 @@ def check_decision_opened(state: OrgState, env: EventEnvelope, body: DecisionOpe
     if body.deadline <= env.at:
         raise InvalidEvent("deadline-in-past")
     if body.deadline - env.at > MAX_DEADLINE:
-        raise InvalidEvent("deadline-too-far", limit=MAX_DEADLINE)
+        raise InvalidEvent("deadline-too-far", days=MAX_DEADLINE // DAY)
     n = len(body.options)
     if body.kind in WITH_OPTIONS:
         if n < 2 or len(set(body.options)) != n or any(not o.strip() for o in body.options):

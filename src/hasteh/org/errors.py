@@ -218,7 +218,7 @@ MESSAGES: Mapping[OrgCode, str] = {
     "not-your-message": "Only the member who posted a message can delete it.",
     # decisions
     "deadline-in-past": "The deadline is already past. Choose a later deadline.",
-    "deadline-too-far": "The deadline is too far away: at most {limit} seconds ahead.",
+    "deadline-too-far": "The deadline is too far away: at most {days} days ahead.",
     "bad-options": "A {kind} decision needs {need}.",
     "bad-quorum": "The quorum must be between 0 and the number of members ({count}).",
     "bad-seats": "For a {kind} decision, seats must be between {low} and {high}.",

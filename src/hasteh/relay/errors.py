@@ -2,6 +2,7 @@
 
     RelayError (HastehError)
      ├── ConfigError      a bad setting or database URL (the operator)
+     │    └── OnionKeyUnusable   the onion key file is not a key, or others may read it
      └── StorageError     the database failed (the environment)
 
 Each carries a `RelayCode` (`hasteh.errors` gives the contract). Parameters never hold a
@@ -23,6 +24,10 @@ RelayCode = Literal[
     "fetch-limit-too-small",
     "write-refused",
     "embedded-database-closed",
+    "onion-key-exposed",
+    "onion-key-unreadable",
+    "lan-needs-address",
+    "lan-cannot-listen",
 ]
 
 #: English templates of `RelayCode` (gettext msgids).
@@ -34,6 +39,10 @@ RELAY_MESSAGES: Mapping[RelayCode, str] = {
     "fetch-limit-too-small": "max_fetch_bytes must be at least {minimum}.",
     "write-refused": "The relay's database refused a write.",
     "embedded-database-closed": "The embedded relay's database does not open.",
+    "onion-key-exposed": "The onion key file may be read by others.",
+    "onion-key-unreadable": "The onion key file does not hold an onion key.",
+    "lan-needs-address": "--lan needs this computer's IP address on the local network.",
+    "lan-cannot-listen": "This address cannot be listened on: is it this computer's?",
 }
 
 
@@ -54,3 +63,12 @@ class ConfigError(RelayError):
 
 class StorageError(RelayError):
     """The storage backend failed; the request was not acknowledged."""
+
+
+class OnionKeyUnusable(ConfigError):
+    """`--onion-key` names a file that is not an onion key (`why` ``unreadable``), or
+    that others may read (`why` ``permissions``)."""
+
+    def __init__(self, why: Literal["permissions", "unreadable"]) -> None:
+        super().__init__("onion-key-exposed" if why == "permissions" else "onion-key-unreadable")
+        self.why = why

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hasteh.errors import Domain, HastehError
-from hasteh.i18n import error_text
+from hasteh.i18n import error_text, step_text
 from hasteh.web.i18n import Ui
 
 if TYPE_CHECKING:  # the codes only type the tables
     from hasteh.app.errors import AppCode
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
+    from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
     from hasteh.relay.errors import RelayCode
+    from hasteh.tor.errors import TorCode
     from hasteh.transport.errors import TransportCode
     from hasteh.vault.errors import VaultCode
 
@@ -227,6 +229,24 @@ APP: Mapping[AppCode, NextStep] = {
     "not-a-local-relay": UNCHANGED,
     "unknown-alliance": UNCHANGED,
     "unknown-cell-proposal": UNCHANGED,
+    "bad-code-minutes": UNCHANGED,
+    "spoken-bad-code": NextStep("Ask for the code again and type it as you hear it."),
+    "spoken-wrong-code": NextStep("Make a new code and read it aloud again, in person."),
+    "spoken-expired": NextStep("Make a new code and read it aloud again, in person."),
+    "spoken-unknown-code": NextStep("Make a new code and read it aloud again, in person."),
+    "spoken-taken": NextStep("Make a new code in person; if nobody else was near, tell your cell."),
+    "spoken-malformed": NextStep("Make a new code and read it aloud again, in person."),
+    "spoken-refused": NextStep("Ask the member what it said; nothing was changed on your device."),
+    "spoken-no-rendezvous": NextStep(
+        "Check the connection (or Tor), or set a rendezvous relay both devices can reach."
+    ),
+    "card-image-too-large": CHECK_CARD,
+    "card-not-an-image": CHECK_CARD,
+    "card-no-qr-code": CHECK_CARD,
+    "join-not-the-cell": NextStep(
+        "Tell the member who proposed you, in person. You stay out of that cell; press Join "
+        "again when your cell has added you."
+    ),
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {
@@ -272,6 +292,10 @@ RELAY: Mapping[RelayCode, NextStep] = {
     "sqlite-needs-path": BUG,
     "postgres-unreachable": BUG,
     "bad-embedded-key": BUG,
+    "onion-key-exposed": BUG,
+    "onion-key-unreadable": BUG,
+    "lan-needs-address": BUG,
+    "lan-cannot-listen": BUG,
     "fetch-limit-too-small": BUG,
     "write-refused": NextStep("Check the disk; the message is sent again later."),
     "embedded-database-closed": NextStep("Check the disk, then start hasteh again."),
@@ -314,6 +338,47 @@ WRITE_AUTH: Mapping[WriteAuthCode, NextStep] = {
     "no-auth": FETCH,
 }
 
+BRIDGE = NextStep(
+    "Copy the whole line again from where you got it (Tor Browser, Orbot, or "
+    "bridges.torproject.org)."
+)
+TOR_BLOCKED = NextStep(
+    "Tor may be blocked where you are: add a bridge (Settings → Tor; snowflake often "
+    "works during blocks), or use a Tor you already run (its SOCKS address)."
+)
+
+TOR: Mapping[TorCode, NextStep] = {
+    **{
+        code: BRIDGE
+        for code in (
+            "bridge-empty",
+            "bridge-too-long",
+            "bridge-unknown-transport",
+            "bridge-bad-address",
+            "bridge-bad-fingerprint",
+            "bridge-bad-argument",
+            "bridge-missing-cert",
+            "bridge-missing-url",
+        )
+    },
+    "tor-missing": NextStep("Install it with: sudo apt install {program}"),
+    **{code: TOR_BLOCKED for code in ("tor-exited", "tor-timeout", "tor-control", "tor-transport")},
+    "onion-failed": NextStep("Check that Tor reaches the network, then try again."),
+}
+
+TIME: Mapping[TimeCode, NextStep] = {
+    "unknown-zone": NextStep("Choose a time zone from the list."),
+    "unknown-choice": UNCHANGED,
+    "evening-over": UNCHANGED,
+    "no-such-date": UNCHANGED,
+    "no-such-time": UNCHANGED,
+    "not-a-date": UNCHANGED,
+    "too-long": UNCHANGED,
+    "empty": UNCHANGED,
+    "past": UNCHANGED,
+    "too-far": UNCHANGED,
+}
+
 #: Every domain's table: code -> the step.
 WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "org": ORG,
@@ -323,6 +388,8 @@ WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "relay": RELAY,
     "envelope": ENVELOPE,
     "write-auth": WRITE_AUTH,
+    "time": TIME,
+    "tor": TOR,
 }
 
 
@@ -351,5 +418,5 @@ def explain(ui: Ui, exc: HastehError) -> list[str]:
     lines: list[str] = [error_text(exc, ui.language)]
     step = next_step(exc)
     if step is not None:
-        lines.append(Line(ui.gettext(step.text), step.href))
+        lines.append(Line(step_text(step.text, exc, ui.language), step.href))
     return lines

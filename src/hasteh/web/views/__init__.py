@@ -6,15 +6,19 @@ unlock    GET/POST /unlock, POST /lock
 home      GET /home, POST /cells  my cells; create a cell
 cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcomers, safety
           POST /cell/{ref}/say | /propose | /admission | /settings
+news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what arrived
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
+spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
+          invitations by a spoken code (newcomer, member)
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
 reach     GET/POST /reach (the transport ladder); GET/POST /cell/{ref}/relays,
           POST /cell/{ref}/local-relay
+zone      GET/POST /settings/time   the time zone deadlines are read and shown in
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 """
 
@@ -31,11 +35,14 @@ from hasteh.web.views import (
     join,
     launch,
     member,
+    news,
     panic,
     reach,
     settings,
     setup,
+    spoken,
     unlock,
+    zone,
 )
 
 __all__ = ["all_routes"]
@@ -48,12 +55,15 @@ def all_routes() -> list[BaseRoute]:
         *unlock.routes,
         *home.routes,
         *cell.routes,
+        *news.routes,
         *concerns.routes,
         *decision.routes,
         *member.routes,
         *join.routes,
+        *spoken.routes,
         *courier.routes,
         *settings.routes,
         *reach.routes,
+        *zone.routes,
         *panic.routes,
     ]

@@ -62,6 +62,24 @@ def text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+#: The deadline choice pre-selected on every form that opens a decision.
+DEFAULT_DEADLINE_CHOICE = "three-days"
+
+
+def deadline_text(form: FormData) -> tuple[str, str]:
+    """What the deadline field of a form says (`_deadline.html`): the choice pressed
+    (``deadline_choice``) and the date typed (``deadline``). A typed date wins over the
+    choice (nobody types one by accident); the app reads either (`decisions.deadline`).
+    Returns (choice, typed) as sent, to keep them in the form after an error."""
+    choice = text(form, "deadline_choice")
+    return (choice if choice else DEFAULT_DEADLINE_CHOICE), text(form, "deadline")
+
+
+def deadline_input(choice: str, typed: str) -> str:
+    """The text `decisions.deadline` reads for a (choice, typed) pair."""
+    return typed if typed.strip() else choice
+
+
 def error_text(ui: Ui, exc: VaultError) -> list[str]:
     """A vault error in the page's language: its message and its next step, by code."""
     return explain(ui, exc)
@@ -81,6 +99,7 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
         stored = await anyio.to_thread.run_sync(vault.read, records.profile_language)
         if stored is not None:
             session.language = normalize_language(stored)
+    state.zone = await anyio.to_thread.run_sync(vault.read, records.time_zone)
     await start_relay_if_needed(state, vault)
     response = redirect("/home")
     set_session_cookie(response, state, session)
@@ -114,6 +133,7 @@ def embedded_relay_key(conn: Connection) -> bytes:
 def lock(state: WebState, session: Session) -> Session:
     """Close the vault and replace the session (the old cookie stops working)."""
     close_workspace(state)
+    state.zone = None
     if state.vault is not None and not state.vault.closed:
         state.vault.close()
     state.vault = None
