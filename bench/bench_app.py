@@ -13,6 +13,8 @@ Timed, per round (B's profile is copied fresh for each round):
   MLS-decrypt and verify it (sender data AEAD, content AEAD, Ed25519 signature, ratchet),
   decode and check the org event, fold it, and store events and the group state in the
   vault (one transaction per fetched page).
+* **MLS alone**: `GroupState.process` of N application messages of the same size in a
+  2-member group in this process: the MLS share, without relay, envelope, org or vault.
 * **crypto floor**, measured alone in the same run: the cryptography RFC 9420 requires
   for each message, with pyca/cryptography: the Ed25519 signature verify, the sender-data
   AEAD open (AES-128-GCM, 12 bytes) and the content AEAD open (100 bytes), and the
@@ -53,6 +55,11 @@ from hasteh.app import Workspace, admission, cards, cells, frames, runtime, sync
 from hasteh.app.talk import say  # noqa: E402
 from hasteh.app.write_auth import cell_write_auth  # noqa: E402
 from hasteh.envelope import Kind, seal  # noqa: E402
+from hasteh.mls.cipher_suite import get_suite  # noqa: E402
+from hasteh.mls.credential import BasicCredential  # noqa: E402
+from hasteh.mls.group import create_group, join_from_welcome  # noqa: E402
+from hasteh.mls.key_package_ops import KeyPackageSecrets, create_key_package  # noqa: E402
+from hasteh.mls.proposals import Add  # noqa: E402
 from hasteh.org import MessagePosted  # noqa: E402
 from hasteh.transport.relay_client import RelayClient  # noqa: E402
 from hasteh.vault.keyfile import KdfParams  # noqa: E402
@@ -105,6 +112,30 @@ def crypto_floor(n: int) -> Timing:
             HKDFExpand(algorithm=hashes.SHA256(), length=32, info=label).derive(secret)
         public.verify(signature, message)
         aead.decrypt(nonce, ciphertext, b"")
+    return Timing(time.perf_counter() - start, time.process_time() - cpu)
+
+
+def mls_alone(n: int) -> Timing:
+    """`GroupState.process` of `n` application messages like the chat's (a 2-member
+    group in this process, suite 1, ~200-byte plaintexts): the MLS share of a catch-up,
+    without the relay, envelopes, org or vault."""
+    now = int(time.time())
+    suite = get_suite(1)
+
+    def key_package(name: bytes) -> KeyPackageSecrets:
+        sk, _ = suite.generate_signature_key(os.urandom)
+        return create_key_package(1, BasicCredential(name), sk, rng=os.urandom, now=now)
+
+    a, b = key_package(b"a"), key_package(b"b")
+    sender = create_group(1, b"bench-mls-alone", a, rng=os.urandom)
+    out = sender.commit([Add(b.key_package)], rng=os.urandom, now=now)
+    sender = sender.merge_pending(out.pending)
+    assert out.welcome is not None
+    receiver = join_from_welcome(out.welcome, b)
+    wires = [sender.protect(os.urandom(200), rng=os.urandom) for _ in range(n)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for wire in wires:
+        receiver.process(wire)
     return Timing(time.perf_counter() - start, time.process_time() - cpu)
 
 
@@ -185,9 +216,10 @@ def main() -> None:
         relay.start()
         try:
             b_home = setup(base, relay, n)
-            ups, floors = [], []
+            ups, floors, alone = [], [], []
             for _ in range(rounds):
                 floors.append(crypto_floor(n))
+                alone.append(mls_alone(n))
                 elapsed, held = catch_up(b_home, base, relay)
                 assert held == n + 1, held
                 ups.append(elapsed)
@@ -198,8 +230,10 @@ def main() -> None:
     floor = Timing(
         statistics.median(f.wall for f in floors), statistics.median(f.cpu for f in floors)
     )
+    mls = Timing(statistics.median(m.wall for m in alone), statistics.median(m.cpu for m in alone))
     rows = [
         ("catch-up (fetch, unmask, MLS decrypt+verify, fold, store)", up),
+        ("MLS alone (GroupState.process, in process)", mls),
         ("crypto floor (verify, two AEAD opens, three HKDF steps)", floor),
     ]
     if args.markdown:
@@ -217,6 +251,10 @@ def main() -> None:
             f"| **ratio catch-up / floor** | **{up.wall / floor.wall:.2f}×** | "
             f"| **{up.cpu / floor.cpu:.2f}×** | target ≤ 2× |"
         )
+        print(
+            f"| ratio MLS alone / floor | {mls.wall / floor.wall:.2f}× | "
+            f"| {mls.cpu / floor.cpu:.2f}× | |"
+        )
     else:
         for label, t in rows:
             per = t.wall / n * 1e6
@@ -224,6 +262,10 @@ def main() -> None:
         print(
             f"{'ratio catch-up / floor':60s} {up.wall / floor.wall:7.2f}x  "
             f"(CPU {up.cpu / floor.cpu:.2f}x; target <= 2x)"
+        )
+        print(
+            f"{'ratio MLS alone / floor':60s} {mls.wall / floor.wall:7.2f}x  "
+            f"(CPU {mls.cpu / floor.cpu:.2f}x)"
         )
 
 

@@ -9,7 +9,7 @@ with `--cells` cells on it, one sync. Then, in this process:
    rounds: deliver the outbox, fetch every mailbox, plan), 30 times; CPU time of this
    process per round (median, p95), and wall time.
 2. **Idle for `--seconds`**: the background task exactly as `hasteh up` runs it (first
-   round 3 s after start, then every 20–40 s at random), in an asyncio loop with nothing
+   round 3 s after start, then every 10–25 s at random), in an asyncio loop with nothing
    else to do; this process's CPU time over wall time, as % of one core. The relay's own
    CPU is not counted (it is the relay's, elsewhere in real use).
 
@@ -110,7 +110,7 @@ def main() -> None:
     print(f"| one round: wall median (ms) | {statistics.median(wall) * 1e3:.1f} |")
     print(f"| idle {seconds:.0f} s as `hasteh up` runs it: rounds | {rounds} |")
     print(f"| idle: CPU, % of one core | {share * 100:.2f} |")
-    print(f"| round CPU / mean pause (30 s), % of one core | {median / 30 * 100:.2f} |")
+    print(f"| round CPU / mean pause (17.5 s), % of one core | {median / 17.5 * 100:.2f} |")
 
 
 if __name__ == "__main__":

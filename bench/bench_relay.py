@@ -22,8 +22,9 @@ database; the client spreads its connections over both, as a round-robin proxy w
 alternating --repeat times, medians; `postgres-before` (the relay of --baseline-rev, one
 process) first when that is given. Each row also gives the CPU each part used per
 envelope (relay processes, PostgreSQL's postmaster and backends from /proc, the client's
-own), and the ceiling those allow on this machine's cores: when the rate is at the
-ceiling, the cores are full and a second relay process has nothing to run on. Then
+own), and the ceiling those allow on an otherwise idle machine with these cores: the
+lower of (cores / all the CPU an envelope costs) and (relay processes / the relay CPU an
+envelope costs), since one relay process runs its Python on one core at a time. Then
 `post_batch` alone (no HTTP) with batches of 1, 50 and 500 posts: what the database path
 costs, without the HTTP and scheduling noise.
 
@@ -557,7 +558,8 @@ def scale_out(levels: list[int], seconds: float, baseline_rev: str | None, repea
         shutil.rmtree(tmp, ignore_errors=True)
     cores = len(os.sched_getaffinity(0))
     print(
-        f"\nmedians of {repeat}; ceiling = {cores} cores / the sum of CPU per envelope"
+        f"\nmedians of {repeat}; ceiling = the lower of {cores} cores / the sum of CPU per"
+        " envelope and (relay processes) cores / the relays' CPU per envelope"
         "\n| target | processes | clients | envelopes/s | p99 ms "
         "| CPU µs/env relays | PostgreSQL | client | sum | ceiling env/s |"
         "\n|---|---|---|---|---|---|---|---|---|---|"
@@ -568,10 +570,13 @@ def scale_out(levels: list[int], seconds: float, baseline_rev: str | None, repea
         p99 = statistics.median(r["p99_ms"] for r, _ in runs)
         cpu = {k: statistics.median(c[k] for _, c in runs) for k in ("relay", "postgres", "client")}
         total = sum(cpu.values())
+        # Each relay process runs its Python on one core at a time, so n processes
+        # cannot use more than n cores whatever the machine has.
+        ceiling = min(cores / total, int(count) / cpu["relay"]) * 1e6
         print(
             f"| {name} | {count} | {level} | {rate:.0f} | {p99:.1f} | "
             + " | ".join(f"{v:.0f}" for v in cpu.values())
-            + f" | {total:.0f} | {cores / total * 1e6:.0f} |"
+            + f" | {total:.0f} | {ceiling:.0f} |"
         )
     print("\n| storage only (no HTTP) | posts per batch | envelopes/s |\n|---|---|---|")
     for name, batch, rate in storage_rows:

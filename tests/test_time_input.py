@@ -4,14 +4,16 @@ deadlines, in Persian or Latin digits, read in the profile's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
+from pathlib import Path
 
 import jdatetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hasteh.i18n import persian_digits
+from hasteh.i18n import parse_digits, persian_digits
 from hasteh.jalali import (
     CHOICES,
     TimeInputError,
@@ -200,3 +202,14 @@ def test_open_choices_are_in_the_future_and_in_the_evening(now: int, choice: str
     assert at > now
     local = dt.datetime.fromtimestamp(at, TEHRAN)
     assert (local.hour, local.minute) == (21, 0)
+
+
+def test_guides_give_no_example_that_will_pass() -> None:
+    """Examples in the user guides are never in the past: no Jalali date with a year
+    (which would pass one day); `example()` makes the forms' example from today."""
+    root = Path(__file__).resolve().parents[1]
+    months = "|".join(jdatetime.date.j_months_fa)
+    dated = re.compile(rf"(?:{months}) ?\d{{4}}|\b1[34]\d\d[/-]\d{{1,2}}[/-]\d{{1,2}}")
+    for name in ("fa.md", "en.md"):
+        text = parse_digits((root / "docs" / "user" / name).read_text(encoding="utf-8"))
+        assert dated.findall(text) == [], name

@@ -43,9 +43,11 @@ def to_gregorian(year: int, month: int, day: int, hour: int, minute: int) -> dt.
     return result
 
 
-def short_moment(ts: int) -> str:
-    """A unix time as ``YYYY/MM/DD HH:MM`` in the Jalali calendar, Persian digits (the CLI)."""
-    return persian_digits(jdatetime.datetime.fromtimestamp(ts).strftime("%Y/%m/%d %H:%M"))
+def short_moment(ts: int, zone: dt.tzinfo | None = None) -> str:
+    """A unix time as ``YYYY/MM/DD HH:MM`` in the Jalali calendar, Persian digits (the CLI),
+    in `zone` (None: this computer's)."""
+    at = jdatetime.datetime.fromgregorian(datetime=dt.datetime.fromtimestamp(ts, zone))
+    return persian_digits(at.strftime("%Y/%m/%d %H:%M"))
 
 
 def day_text(day: dt.date) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from hasteh import org
-from hasteh.app import Workspace, alliances, cards, cells, frames, runtime, sync
+from hasteh.app import Workspace, admission, alliances, cards, cells, frames, join, runtime, sync
 from hasteh.app.alliance_domain import ALLIANCE_DOMAIN
 from hasteh.app.cell_domain import CELL_DOMAIN
 from hasteh.app.errors import Refused
@@ -24,6 +24,7 @@ from hasteh.app.write_auth import cell_write_auth
 from hasteh.envelope import Kind, WriteAuth, seal
 from hasteh.mls.proposals import Add
 from hasteh.org import EventEnvelope, EventId, LeafIndex
+from hasteh.org.alliance import notes
 from hasteh.org.events import AllianceMessage, ThreadOpened
 from hasteh.transport.outbox import stage
 from tests.app.helpers import CELL, NAMES, form_cell, settle_relay
@@ -107,8 +108,8 @@ def test_an_alliance_forms_talks_and_decides_one_vote_per_cell(
     alliances.say(c, NORTH, "Our shop stops on Monday.")
     settle_relay(members)
     for ws in members:
-        notes = alliances.find_alliance(ws, NORTH).org.messages
-        assert [(n.cell, n.text) for n in notes] == [("cell-c", "Our shop stops on Monday.")]
+        said = notes(alliances.find_alliance(ws, NORTH).org)
+        assert [(n.cell, n.text) for n in said] == [("cell-c", "Our shop stops on Monday.")]
 
     motion = alliances.open_motion(a, NORTH, "A joint strike on Monday?", a.now() + DAY)
     settle_relay(members)
@@ -207,3 +208,36 @@ def test_the_alliance_reuses_the_runtime_and_copies_no_cell_code() -> None:
         org.MemberAdded,
         org.MemberRemoved,
     }
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"), [("alliance", "not-in-this-group"), ("council", "history")]
+)
+def test_a_history_claiming_another_kind_is_refused(
+    kind: str,
+    reason: str,
+    make_ws: Callable[[str], Workspace],
+    relay: RelayProcess,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A committer hands a newcomer a cell's log labelled as another kind of group (to
+    have it judged by laxer rules, or by none): the newcomer checks it by the kind it
+    names, refuses it, and records why; it joins nothing."""
+    founder = make_ws("sepideh")
+    cells.create_cell(founder, CELL, cover_name="sepideh", relays=[relay.url])
+    newcomer = make_ws("reza")
+    admission.propose(founder, CELL, cards.create_card(newcomer, "reza", relays=[relay.url]))
+    real = frames.History
+
+    def relabelled(*args: object, **kwargs: object) -> frames.History:
+        return real(*args, **{**kwargs, "kind": kind})  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(frames, "History", relabelled)
+        settle_relay([founder])  # the founder commits the Add and hands over the log
+    report = sync.sync(newcomer)
+    assert report.joined == [] and cells.list_cells(newcomer) == []
+    assert alliances.all_alliances(newcomer) == []
+    waiting = join.waiting_invitations(newcomer)
+    assert len(waiting) == 1 and waiting[0].refused == 1
+    assert waiting[0].refused_reason == reason

@@ -198,3 +198,13 @@ def test_answers_decode_or_refuse(data: bytes) -> None:
         assert exc.reason == "malformed"
     else:
         assert not answer.ok or answer.group_id
+
+
+def test_an_answer_naming_bad_relays_is_malformed() -> None:
+    for relays in (["ftp://relay.example"], ["http://a b"], ["https://r.example"] * 9):
+        data = ic.encode_answer(Answer(True, b"g" * 32, "bakery", "sepideh", relays))
+        with pytest.raises(InviteCodeError) as refused:
+            ic.decode_answer(data)
+        assert refused.value.reason == "malformed"
+    good = Answer(True, b"g" * 32, "bakery", "sepideh", ["https://relay.example"])
+    assert ic.decode_answer(ic.encode_answer(good)) == good

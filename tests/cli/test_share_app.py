@@ -4,11 +4,16 @@ code, a changed file or a slipped-in wheel installs nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -16,6 +21,8 @@ from hasteh.cli.main import app
 from hasteh.cli.share import INSTALLER, MANIFEST, Shared, check_words, write_share
 
 pytestmark = pytest.mark.slow
+
+HASTEH = str(Path(sys.executable).parent / "hasteh")
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +117,39 @@ def test_the_command_prints_the_code(tmp_path: Path) -> None:
     manifest = (tmp_path / "out" / MANIFEST).read_bytes()
     fa, en = check_words(manifest)
     assert " ".join(fa) in result.output and " ".join(en) in result.output
+
+
+def test_serve_offers_the_folder_and_nothing_else(tmp_path: Path) -> None:
+    """`--serve` (here on 127.0.0.1 only) offers the files of the folder, byte for byte,
+    and nothing outside it; it logs nobody."""
+    folder = tmp_path / "share"
+    proc = subprocess.Popen(
+        [HASTEH, "share-app", str(folder), "--serve", "--port", "0", "--address", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "HASTEH_LANG": "en"},
+    )
+    try:
+        assert proc.stdout is not None
+        url = ""
+        lines = []
+        for line in proc.stdout:  # bounded: the command prints the address, then serves
+            lines.append(line)
+            if match := re.search(r"http://127\.0\.0\.1:\d+/", line):
+                url = match.group(0)
+                break
+        assert url, "".join(lines)
+        with httpx.Client(timeout=30) as client:
+            manifest = client.get(url + MANIFEST)
+            assert manifest.content == (folder / MANIFEST).read_bytes()
+            first = manifest.text.splitlines()[0].split("  ")[1]
+            body = client.get(url + first).content
+            assert hashlib.sha256(body).hexdigest() == manifest.text.split("  ")[0]
+            for escape in ("../../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "..%2f..%2fetc"):
+                response = client.get(url + escape)
+                assert response.status_code == 404 or b"root:" not in response.content
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=30)[0]
+    assert "GET" not in output  # no access log

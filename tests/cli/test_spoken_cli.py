@@ -105,3 +105,42 @@ def test_a_wrong_code_fails_once_and_burns_the_code(
     assert "reza" not in ok(a, "cell", "members", "bakery")
     # Nothing is left on the newcomer's device: the card made for the code is gone.
     assert "No welcome has arrived yet" in run(b, "join")[1]
+
+
+def test_on_a_local_network_the_newcomer_serves_the_rendezvous_itself(
+    tmp_path: Path, cli_relay: RelayProcess
+) -> None:
+    """`hasteh code --lan ADDRESS` (127.0.0.1 stands in for the local network's address):
+    no rendezvous relay at all; the member's device puts the cell's relay on the card, so
+    the welcome arrives although the newcomer's listener is gone."""
+    url = cli_relay.url
+    a, b = profile(tmp_path, "a"), profile(tmp_path, "b")
+    ok(a, "cell", "create", "bakery", "--as", "sepideh", "--relay", url)
+    with newcomer_process(b, "http://127.0.0.1:1", "reza", "--lan", "127.0.0.1") as proc:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Your code: "):
+                break
+        assert any("listens on the local network" in line for line in lines), lines
+        lan = next(line for line in lines if "--rendezvous" in line).split()[-1]
+        assert lan.startswith("http://127.0.0.1:") and lan != url
+        code = lines[-1].removeprefix("Your code: ").strip()
+        member_out = ok(a, "propose-code", "bakery", *code.split(), "--rendezvous", lan)
+        newcomer_out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert "reza was proposed" in member_out
+    assert "sepideh proposed you to the cell bakery" in newcomer_out
+    ok(a, "sync")
+    assert "You joined bakery" in ok(b, "join")
+
+
+def test_lan_refuses_a_name_or_a_foreign_address(tmp_path: Path) -> None:
+    b = profile(tmp_path, "b")
+    for address, message in (
+        ("my-laptop", "needs this computer's IP address"),
+        ("192.0.2.1", "cannot be listened on"),  # TEST-NET-1: never this computer's
+    ):
+        status, output = run(b, "code", "--as", "reza", "--lan", address)
+        assert status != 0 and message in output, output

@@ -42,6 +42,10 @@ def test_time_zone_and_deadline_choices(tmp_path: Path, cli_relay: RelayProcess)
     assert "UTC" in ok(a, "time-zone", "UTC")
     decide("tomorrow in UTC", "tomorrow")
 
+    # Shown in the profile's zone too: Tehran's 21:00 is 17:30 in UTC.
+    shown = ok(a, "decide", "show", "bakery")
+    assert "17:30" in shown and "21:00" in shown
+
     found = deadlines(a)
     today = dt.datetime.now(tehran).date()
     at = {q: dt.datetime.fromtimestamp(ts, tehran) for q, ts in found.items()}

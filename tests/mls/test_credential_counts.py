@@ -10,6 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hasteh.mls.credential import BasicCredential, X509Credential
+from hasteh.mls.errors import InvalidMessage
+from hasteh.mls.leaf_node import LeafNode
+from hasteh.mls.leaf_validation import CredentialSupport
 from hasteh.mls.ratchet_tree import CredentialCounts, RatchetTree
 from hasteh.mls.tree_math import leaf_to_node
 
@@ -25,7 +28,7 @@ CHANGE = st.tuples(
 )
 
 
-def _leaf(tag: int, x509: bool, supported: tuple[int, ...]):  # type: ignore[no-untyped-def]
+def _leaf(tag: int, x509: bool, supported: tuple[int, ...]) -> LeafNode:
     credential = X509Credential((b"cert-%d" % tag,)) if x509 else BasicCredential(b"m%d" % tag)
     return dataclasses.replace(
         fake_leaf(tag), credential=credential, capabilities=capabilities(credentials=supported)
@@ -75,3 +78,43 @@ def test_an_old_tree_keeps_its_own_counts() -> None:
     assert bigger.credential_counts().members == 2
     assert tree.credential_counts() is before
     assert before.members == 1 and before.used[2] == 0
+
+
+def _reference_check(leaves: list[LeafNode], leaf: LeafNode, other_than: LeafNode | None) -> bool:
+    """§7.3 read plainly: the leaf's credential type is supported by every other member,
+    and the leaf supports every type the other members use."""
+    others = list(leaves)
+    if other_than is not None:
+        others.remove(other_than)
+    ctype = leaf.credential.credential_type
+    return all(ctype in o.capabilities.credentials for o in others) and all(
+        o.credential.credential_type in leaf.capabilities.credentials for o in others
+    )
+
+
+LEAVES = st.lists(
+    st.tuples(st.booleans(), st.sampled_from([(1,), (1, 2), (2,), (2, 2), (1, 2, 0x0A0A)])),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(members=LEAVES, candidate=LEAVES, replace_at=st.one_of(st.none(), st.integers(0, 7)))
+def test_the_counted_check_agrees_with_the_plain_rule(
+    members: list[tuple[bool, tuple[int, ...]]],
+    candidate: list[tuple[bool, tuple[int, ...]]],
+    replace_at: int | None,
+) -> None:
+    leaves = [_leaf(i, x509, caps) for i, (x509, caps) in enumerate(members)]
+    leaf = _leaf(1000, *candidate[0])
+    other = None if replace_at is None else leaves[replace_at % len(leaves)]
+    counts = CredentialCounts.of(leaves)
+    support = CredentialSupport(counts.members, counts.used, counts.supported)
+    try:
+        support.check(leaf, other)
+        accepted = True
+    except InvalidMessage as exc:
+        assert exc.reason == "incompatible-credential"
+        accepted = False
+    assert accepted == _reference_check(leaves, leaf, other)

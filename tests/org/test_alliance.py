@@ -28,7 +28,7 @@ from hasteh.org import (
     ThreadOpened,
     log,
 )
-from hasteh.org.alliance import ALLIANCE, AllianceState, approved, close_due
+from hasteh.org.alliance import ALLIANCE, AllianceState, approved, close_due, notes
 from hasteh.org.events import (
     AllianceFormed,
     AllianceMessage,
@@ -201,3 +201,19 @@ def test_outcome_counts_each_cell_once(votes: list[tuple[int, bool]]) -> None:
     assert dict(a.state.motions[motion].votes) == first
     if len(first) == 3:
         assert close_due(a.state, a.now) == (MotionClosed(motion, outcome),)
+
+
+def test_messages_keep_the_log_order_and_replay() -> None:
+    a = alliance(2)
+    for i in range(5):
+        a.now += 1
+        a.do(i % 2, AllianceMessage(f"word {i}"))
+    said = notes(a.state)
+    assert [(n.cell, n.text) for n in said] == [
+        ("cell-a", "word 0"),
+        ("cell-b", "word 1"),
+        ("cell-a", "word 2"),
+        ("cell-b", "word 3"),
+        ("cell-a", "word 4"),
+    ]
+    assert log.replay(ALLIANCE, a.envelopes) == a.state

@@ -29,12 +29,13 @@ def tor_network() -> Iterator[TorNetwork]:
 
 @pytest.fixture(scope="session")
 def user_tor(tor_network: TorNetwork) -> Iterator[TorProcess]:
-    folder = Path(tempfile.mkdtemp(prefix="hasteh-usertor-")) / "tor"
-    tor = TorProcess.start(folder, defaults=tor_network.defaults_file, timeout=120)
+    base = Path(tempfile.mkdtemp(prefix="hasteh-usertor-"))
+    tor = TorProcess.start(base / "tor", defaults=tor_network.defaults_file, timeout=120)
     try:
         yield tor
     finally:
         tor.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ class OnionRelay:
     proc: subprocess.Popen[str]
     url: str
 
-    def stop(self) -> None:
+    def stop(self) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -92,9 +92,12 @@ class OnionRelay:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=30)
+        return self.proc.returncode
 
 
 def start_onion_relay(network: TorNetwork, folder: Path) -> OnionRelay:
+    """The relay's key and database in `folder`, its temporary folders in `folder/tmp`."""
+    (folder / "tmp").mkdir(exist_ok=True)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -111,7 +114,7 @@ def start_onion_relay(network: TorNetwork, folder: Path) -> OnionRelay:
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
-        env=env_for(network),
+        env={**env_for(network), "TMPDIR": str(folder / "tmp")},
         text=True,
     )
     try:

@@ -13,7 +13,7 @@ from hasteh import vault
 from hasteh.tor.onion import valid_address
 from hasteh.tor.process import TorProcess
 from hasteh.vault.keyfile import MIN_KDF
-from tests.tor.helpers import PASS, OnionRelay, hasteh, tcp_listeners
+from tests.tor.helpers import PASS, OnionRelay, hasteh, start_onion_relay, tcp_listeners
 from tests.tor.network import TorNetwork
 
 
@@ -63,22 +63,34 @@ def test_two_profiles_talk_through_the_onion_relay_only(
     assert not (a / "tor").exists()
 
 
-def test_an_onion_relay_without_tor_is_unreachable_not_a_crash(
+def test_an_onion_relay_without_tor_waits_in_the_outbox(
     tor_network: TorNetwork, onion_relay: OnionRelay, tmp_path: Path
 ) -> None:
+    """No Tor configured: the onion relay is unreachable (never looked up in the local
+    DNS, tests/tor/test_reach.py), the message waits in the outbox, nothing crashes."""
     home = tmp_path / "c"
     vault.create(home, PASS, kdf=MIN_KDF)
-    done = hasteh(
-        tor_network,
-        home,
-        "cell",
-        "create",
-        "bakery",
-        "--as",
-        "maryam",
-        "--relay",
-        onion_relay.url,
-        check=False,
-    )
+    url = onion_relay.url
+    hasteh(tor_network, home, "cell", "create", "bakery", "--as", "maryam", "--relay", url)
+    hasteh(tor_network, home, "say", "bakery", "hello")
+    done = hasteh(tor_network, home, "sync")
+    assert "Relays not reachable now: 1. Your outbox keeps everything." in done.stdout
     assert "Traceback" not in done.stderr
-    assert onion_relay.url.removeprefix("http://") not in done.stdout + done.stderr
+    assert url.removeprefix("http://") not in done.stdout + done.stderr
+
+
+def test_the_relay_keeps_its_address_and_leaves_no_tor_state(
+    tor_network: TorNetwork, tmp_path: Path
+) -> None:
+    """Stopped by SIGTERM, the relay stops its tor and removes tor's folder and its socket
+    folder; started again with the same key file, it has the same onion address."""
+    first = start_onion_relay(tor_network, tmp_path)
+    assert first.stop() == 128 + 15
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert (tmp_path / "onion.key").stat().st_mode & 0o777 == 0o600
+    again = start_onion_relay(tor_network, tmp_path)
+    try:
+        assert again.url == first.url
+    finally:
+        again.stop()
+    assert list((tmp_path / "tmp").iterdir()) == []

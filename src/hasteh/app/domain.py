@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from hasteh.app.records import Intent
-from hasteh.org import LogKind, MemberAdded, MemberRemoved, Verdict
-from hasteh.org.state import AlarmRecord
+from hasteh.org import AlarmRecord, LogKind, MemberAdded, MemberRemoved, Verdict
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace

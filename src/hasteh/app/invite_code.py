@@ -210,12 +210,14 @@ class Frame(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=
 
 
 class Answer(msgspec.Struct, array_like=True, frozen=True, forbid_unknown_fields=True):
-    """The member's answer: proposed (`ok`), into which cell, by whom."""
+    """The member's answer: proposed (`ok`), into which cell, by whom, and the cell's
+    relays, where the welcome will be left (the member's device put them on the card)."""
 
     ok: bool
     group_id: bytes = b""
     cell: str = ""
     proposer: str = ""
+    relays: list[str] = msgspec.field(default_factory=list)
 
 
 def decode_frame(data: bytes) -> Frame:
@@ -240,7 +242,12 @@ def decode_answer(data: bytes) -> Answer:
     answer = msgpack_decode(data, Answer, lambda _d: InviteCodeError("malformed"))
     if answer.ok and (not 1 <= len(answer.group_id) <= 255 or not answer.proposer):
         raise InviteCodeError("malformed")
-    if len(answer.cell) > 256 or len(answer.proposer) > 256:
+    if len(answer.cell) > 256 or len(answer.proposer) > 256 or len(answer.relays) > 8:
+        raise InviteCodeError("malformed")
+    if any(
+        not r.startswith(("http://", "https://")) or len(r) > 2048 or any(c.isspace() for c in r)
+        for r in answer.relays
+    ):
         raise InviteCodeError("malformed")
     return answer
 

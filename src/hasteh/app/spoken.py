@@ -24,7 +24,7 @@ expiry; nothing here sleeps.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -259,15 +259,18 @@ def _bind(conn: Connection, card: Card, answer: Answer) -> int:
     current = load_invitation(conn, card.pickup)
     if current is None:
         raise InviteCodeError("malformed")
+    relays = list(answer.relays) or current.relays
     save_invitation(
         conn,
         msgspec.structs.replace(
             current,
+            relays=relays,
             bound_group=answer.group_id,
             bound_proposer=answer.proposer,
             bound_cell=answer.cell,
         ),
     )
+    registry.add_mailbox(conn, card.pickup, relays)
     retired = 0
     for other in invitations(conn):
         if other.pickup != card.pickup and not other.bound_group:
@@ -313,12 +316,14 @@ def take(
     on_check(check)
     payload = next(e.payload for e in events if isinstance(e, Offered))
     try:
-        card = decode_card(payload, now=ws.now())
+        # The welcome goes to the cell's relays, which the newcomer could not know: the
+        # card's own (the rendezvous relay, or a device on the local network) may be gone.
+        card = replace(decode_card(payload, now=ws.now()), relays=tuple(rt.record.relays[:8]))
         view = admission.propose_card(ws, cell, card)
     except (AppError, CardError):
         _post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
         raise
-    answer = Answer(True, rt.group_id, rt.name, view.proposer)
+    answer = Answer(True, rt.group_id, rt.name, view.proposer, list(card.relays))
     _post(client, slot, "b", 1, machine.answer(answer))
     return Taken(view, check)
 

@@ -10,6 +10,7 @@ dates in the Jalali calendar when the language is Persian; any digits are accept
 from __future__ import annotations
 
 import os
+from datetime import tzinfo
 from pathlib import Path
 
 import typer
@@ -24,6 +25,7 @@ from hasteh.cli.common import (
     _status,
     _workspace,
     when,
+    zone_of,
 )
 from hasteh.cli.options import (
     handles_errors,
@@ -45,7 +47,7 @@ DeadlineOption = typer.Option(
     "--deadline",
     help=_(
         "When it closes: evening, tomorrow, three-days or week (at 21:00), or a date such "
-        "as «۲۰ آذر», «۲۰ آذر ۱۸:۰۰» or «۱۴۰۵/۰۹/۲۰», in the profile's time zone."
+        "as «۲۰ آذر», «۲۰ آذر ۱۸:۰۰» or year/month/day, in the profile's time zone."
     ),
 )
 
@@ -350,9 +352,10 @@ def say(
 
     with _workspace() as ws:
         sent = talk.say(ws, cell, text, thread=thread)
+        zone = zone_of(ws)
     _print(
         _("Queued. It disappears on {date}. Run `hasteh sync` to send.").format(
-            date=when(sent.expires_at)
+            date=when(sent.expires_at, zone)
         )
     )
 
@@ -367,10 +370,11 @@ def read(
 
     with _workspace() as ws:
         messages = talk.read(ws, cell, thread=thread)
+        zone = zone_of(ws)
     if not messages:
         _print(_("No messages."))
     for m in messages:
-        _print(f"[{m.thread}] {when(m.at)} {m.author}: {m.text}")
+        _print(f"[{m.thread}] {when(m.at, zone)} {m.author}: {m.text}")
 
 
 @handles_errors
@@ -425,9 +429,10 @@ def decide_open(
             seats=None if seats is None else _int(seats, "--seats"),
             remove_member=remove,
         )
+        zone = zone_of(ws)
     _print(
         _("Decision {n} opened; it closes on {date}.").format(
-            n=_n(opened.number), date=when(opened.deadline)
+            n=_n(opened.number), date=when(opened.deadline, zone)
         )
     )
 
@@ -462,10 +467,11 @@ def decide_close(
 
     with _workspace() as ws:
         closed = decisions.close(ws, cell, decision)
-    _show(closed)
+        zone = zone_of(ws)
+    _show(closed, zone)
 
 
-def _show(d: object) -> None:
+def _show(d: object, zone: tzinfo) -> None:
     from hasteh.app.decisions import DecisionSummary
 
     assert isinstance(d, DecisionSummary)
@@ -477,7 +483,10 @@ def _show(d: object) -> None:
         _print(f"   {_n(i)}) {option}")
     if d.is_open:
         voted = "?" if d.voted is None else _n(d.voted)
-        _print("   " + _("open until {date}; {n} took part").format(date=when(d.deadline), n=voted))
+        _print(
+            "   "
+            + _("open until {date}; {n} took part").format(date=when(d.deadline, zone), n=voted)
+        )
         return
     line = "   " + _("closed: {status}").format(status=_(d.status or ""))
     if d.winners:
@@ -498,10 +507,11 @@ def decide_show(
 
     with _workspace() as ws:
         found = decisions.show(ws, cell)
+        zone = zone_of(ws)
     if not found:
         _print(_("No decisions."))
     for d in found:
-        _show(d)
+        _show(d, zone)
 
 
 def register(app: typer.Typer) -> None:

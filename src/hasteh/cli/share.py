@@ -34,6 +34,7 @@ import importlib.metadata as md
 import io
 import re
 import socket
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ DEBIAN_PACKAGES = (
     "obfs4proxy",
     "snowflake-client",
 )
+#: Every address of this computer: a nearby laptop reaches `--serve` on the local network.
+EVERY_ADDRESS = "0.0.0.0"  # noqa: S104
 #: Files of an installed distribution that belong to the installation, not the wheel.
 _INSTALL_ONLY = {"INSTALLER", "REQUESTED", "direct_url.json", "RECORD"}
 
@@ -346,13 +349,15 @@ def _addresses() -> list[str]:
     return found
 
 
-def serve_folder(folder: Path, port: int) -> None:
-    """Offer `folder` read-only over HTTP on every address, until Ctrl+C."""
+def serve_folder(folder: Path, port: int, address: str = EVERY_ADDRESS) -> None:
+    """Offer `folder` read-only over HTTP on `address` (every address), until Ctrl+C."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("0.0.0.0", port), handler) as server:  # noqa: S104
+    with http.server.ThreadingHTTPServer((address, port), handler) as server:
         bound = server.server_address[1]
-        for address in _addresses() or ["<this computer's address>"]:
-            typer.echo(f"  http://{address}:{bound}/")
+        shown = [address] if address != EVERY_ADDRESS else _addresses()
+        for where in shown or ["<this computer's address>"]:
+            typer.echo(f"  http://{where}:{bound}/")
+        sys.stdout.flush()
         typer.echo(
             _("On the other laptop: wget -r -np -nH http://ADDRESS:PORT/ then python3 install.py")
         )
@@ -373,10 +378,16 @@ ServeOption = typer.Option(
     False, "--serve", help=_("Also offer the folder to a nearby laptop on the local network.")
 )
 PortOption = typer.Option(8471, "--port", help=_("Port for --serve (0: any free port)."))
+AddressOption = typer.Option(
+    EVERY_ADDRESS, "--address", hidden=True, help="Tests: the address to serve on."
+)
 
 
 def share_app(
-    folder: Path = FolderArgument, serve: bool = ServeOption, port: int = PortOption
+    folder: Path = FolderArgument,
+    serve: bool = ServeOption,
+    port: int = PortOption,
+    address: str = AddressOption,
 ) -> None:
     """Write hasteh and everything it needs into a folder, to install with no internet."""
     try:
@@ -391,7 +402,7 @@ def share_app(
     typer.echo(_("SHA-256 of MANIFEST.sha256: {digest}").format(digest=shared.digest))
     typer.echo(_("On the other laptop: python3 install.py (in that folder)."))
     if serve:
-        serve_folder(folder, port)
+        serve_folder(folder, port, address)
 
 
 def register(app: typer.Typer) -> None:

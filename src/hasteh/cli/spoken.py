@@ -7,6 +7,7 @@ A thin shell over `hasteh.app.spoken`; see docs/cells.md, "Invitations by a spok
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 
 import typer
 
@@ -19,6 +20,14 @@ WelcomeRelaysOption = typer.Option(
 )
 CodeArgument = typer.Argument(..., help=_("The code as you hear it: a number and three words."))
 UrlsArgument = typer.Argument(None, help=_("New rendezvous relay URLs, in order."))
+LanOption = typer.Option(
+    None,
+    "--lan",
+    help=_(
+        "Meet the member's device directly on this local network: this computer's IP "
+        "address there (opt-in; no relay needed)."
+    ),
+)
 RendezvousOption = typer.Option(
     [], "--rendezvous", help=_("Rendezvous relay URL for this run; repeat for more.")
 )
@@ -51,8 +60,33 @@ def code(
     days: str = typer.Option("7", "--days", help=_("Days the invitation stays valid (1-30).")),
     minutes: str = typer.Option("10", "--minutes", help=_("Minutes the code lives (1-10).")),
     rendezvous: list[str] = RendezvousOption,
+    lan: str | None = LanOption,
 ) -> None:
     """Show a spoken code to read aloud to a member, in person, and wait for them."""
+
+    with ExitStack() as stack:
+        if lan is not None:
+            from hasteh.relay.errors import RelayError
+            from hasteh.relay.local import lan_rendezvous
+
+            try:
+                url = stack.enter_context(lan_rendezvous(lan))
+            except RelayError as exc:
+                raise typer.BadParameter(str(exc)) from None
+            _say(
+                _(
+                    "This computer now listens on the local network until the code is used "
+                    "or expires; anyone on this network can see that it runs hasteh."
+                )
+            )
+            _say(_("The member adds: --rendezvous {url}").format(url=url))
+            rendezvous = [url]
+        _offer(cover_name, relay, days, minutes, rendezvous)
+
+
+def _offer(
+    cover_name: str, relay: list[str], days: str, minutes: str, rendezvous: list[str]
+) -> None:
     from hasteh.app import spoken
 
     def show(text: str, expires_at: int) -> None:

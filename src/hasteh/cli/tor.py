@@ -171,7 +171,12 @@ def valid_proxy(url: str) -> bool:
     host, sep, port = url.removeprefix(PROXY_SCHEME).rpartition(":")
     allowed = set("abcdefghijklmnopqrstuvwxyz0123456789.-[]:")
     return bool(
-        sep and host and set(host.lower()) <= allowed and port.isdigit() and 0 < int(port) < 65536
+        sep
+        and host
+        and set(host.lower()) <= allowed
+        and port.isascii()
+        and port.isdigit()
+        and 0 < int(port) < 65536
     )
 
 

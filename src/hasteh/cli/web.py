@@ -29,8 +29,8 @@ launcher pressed again) asks the running one for a new launch page, opens it, an
 (`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
 
 **Background sync.** While the profile is unlocked, new messages are fetched and the
-outbox sent by themselves (`hasteh.web.background`: soon after unlock, then every 20–40 s
-at random); the cell page's news frame shows what arrived.
+outbox sent by themselves (`hasteh.web.background`: soon after unlock, then every 10–25 s
+at random); the cell page's news frame shows what arrived within 30 s.
 
 The server stops on Ctrl+C, and by itself right after a panic.
 """
@@ -411,7 +411,8 @@ def up(
         "--onion",
         help=_(
             "Publish the embedded relay as a Tor onion service (hasteh starts its own Tor), "
-            "so members elsewhere can reach it with no server."
+            "so members elsewhere can reach it with no server. The embedded relay runs when "
+            "the profile lists no relay in Settings."
         ),
     ),
     open_now: bool = typer.Option(

@@ -369,6 +369,119 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     return b"".join(chunks)
 
 
+@dataclass(slots=True)
+class RendezvousService:
+    """The rendezvous routes (spoken-code slots, `relay.rendezvous`) and their state:
+    served by every relay, and alone by `create_rendezvous_app` (a newcomer's device on
+    a local network)."""
+
+    cfg: RelayConfig
+    slots: Rendezvous
+    rate: TokenBuckets
+    waiters: Waiters
+    counters: Counters
+    limited: Callable[[Request], JSON | None] = lambda request: None
+
+    @classmethod
+    def make(
+        cls, cfg: RelayConfig, clock: Callable[[], float], waiters: Waiters, counters: Counters
+    ) -> RendezvousService:
+        slots = Rendezvous(clock=clock, randbelow=secrets.randbelow, ttl=cfg.rendezvous_ttl)
+        slots.max_slots = cfg.rendezvous_slots
+        rate = TokenBuckets(cfg.rendezvous_rate, cfg.rendezvous_burst)
+        return cls(cfg, slots, rate, waiters, counters)
+
+    def routes(self, limited: Callable[[Request], JSON | None]) -> list[Route]:
+        self.limited = limited
+        return [
+            Route("/v1/rendezvous/open", self.open, methods=["POST"]),
+            Route("/v1/rendezvous/post", self.post, methods=["POST"]),
+            Route("/v1/rendezvous/read", self.read, methods=["POST"]),
+        ]
+
+    async def body(self, request: Request, limit: int) -> bytes | JSON:
+        """The body of a rendezvous request, after both rate limits (the general one,
+        then the rendezvous one: guessing slots must stay slow)."""
+        if (refused := self.limited(request)) is not None:
+            return refused
+        client = request.scope.get("client")
+        if not self.rate.allow(tuple(client) if client else None):
+            self.counters.refused += 1
+            return refuse(429, "rate_limited", "too many rendezvous requests; slow down")
+        try:
+            return await read_body(request, limit, self.cfg.body_timeout)
+        except _BodyTooLarge:
+            return refuse(413, "too_large", f"a rendezvous request is at most {limit} bytes")
+        except TimeoutError:
+            return refuse(408, "body_timeout", "the request body arrived too slowly")
+
+    async def open(self, request: Request) -> Response:
+        body = await self.body(request, 64)
+        if isinstance(body, JSON):
+            return body
+        try:
+            number, expires = self.slots.open()
+        except RendezvousRefused as exc:
+            return refuse(exc.status, exc.slug, "no slot is free; try again in a few minutes")
+        return JSON({"slot": number, "expires": int(expires)})
+
+    async def post(self, request: Request) -> Response:
+        body = await self.body(request, RENDEZVOUS_BODY)
+        if isinstance(body, JSON):
+            return body
+        req = decode_json(body, RendezvousPost)
+        if isinstance(req, JSON):
+            return req
+        try:
+            self.slots.post(req.slot, req.side, req.index, req.message)
+        except RendezvousRefused as exc:
+            return refuse(exc.status, exc.slug, _RENDEZVOUS_DETAIL.get(exc.slug, exc.slug))
+        self.waiters.notify({_slot_key(req.slot, req.side)})
+        return JSON({"ok": True})
+
+    async def read(self, request: Request) -> Response:
+        body = await self.body(request, 256)
+        if isinstance(body, JSON):
+            return body
+        req = decode_json(body, RendezvousRead)
+        if isinstance(req, JSON):
+            return req
+        key = _slot_key(req.slot, req.side)
+        deadline = time.monotonic() + min(req.wait, self.cfg.max_wait)
+        while True:
+            event = self.waiters.acquire(key)
+            try:
+                try:
+                    messages, expires = self.slots.read(req.slot, req.side, req.after)
+                except RendezvousRefused as exc:
+                    return refuse(exc.status, exc.slug, _RENDEZVOUS_DETAIL.get(exc.slug, exc.slug))
+                remaining = deadline - time.monotonic()
+                if messages or remaining <= 0:
+                    return JSON({"messages": messages, "expires": int(expires)})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), timeout=min(remaining, 1.0))
+            finally:
+                self.waiters.release(key, event)
+
+
+def create_rendezvous_app(
+    config: RelayConfig | None = None, *, clock: Callable[[], float] = time.time
+) -> Starlette:
+    """A relay that only holds rendezvous slots (no storage, no mailboxes): what a
+    newcomer's device serves on a local network for a spoken code (`hasteh code --lan`)."""
+    cfg = config or RelayConfig()
+    meeting = RendezvousService.make(cfg, clock, Waiters(), Counters())
+
+    async def healthz(request: Request) -> Response:
+        return JSON({"status": "ok"})
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz, methods=["GET"]), *meeting.routes(lambda r: None)]
+    )
+    app.state.rendezvous = meeting.slots
+    return app
+
+
 def create_app(
     storage: Storage, config: RelayConfig | None = None, *, clock: Callable[[], float] = time.time
 ) -> Starlette:
@@ -377,9 +490,7 @@ def create_app(
     waiters = Waiters()
     counters = Counters()
     rate = TokenBuckets(cfg.rate_per_second, cfg.rate_burst)
-    rendezvous_rate = TokenBuckets(cfg.rendezvous_rate, cfg.rendezvous_burst)
-    slots = Rendezvous(clock=clock, randbelow=secrets.randbelow, ttl=cfg.rendezvous_ttl)
-    slots.max_slots = cfg.rendezvous_slots
+    meeting = RendezvousService.make(cfg, clock, waiters, counters)
     state: dict[str, Any] = {}
 
     def on_commit(keys: set[bytes]) -> None:
@@ -527,70 +638,6 @@ def create_app(
         tail = {"cursor": cursor, "epoch": got.epoch, "more": more}
         return page_answer(records, mailbox, tail)
 
-    async def rendezvous_body(request: Request, limit: int) -> bytes | JSON:
-        """The body of a rendezvous request, after both rate limits (the general one,
-        then the rendezvous one: guessing slots must stay slow)."""
-        if (refused := limited(request)) is not None:
-            return refused
-        client = request.scope.get("client")
-        if not rendezvous_rate.allow(tuple(client) if client else None):
-            counters.refused += 1
-            return refuse(429, "rate_limited", "too many rendezvous requests; slow down")
-        try:
-            return await read_body(request, limit, cfg.body_timeout)
-        except _BodyTooLarge:
-            return refuse(413, "too_large", f"a rendezvous request is at most {limit} bytes")
-        except TimeoutError:
-            return refuse(408, "body_timeout", "the request body arrived too slowly")
-
-    async def rendezvous_open(request: Request) -> Response:
-        body = await rendezvous_body(request, 64)
-        if isinstance(body, JSON):
-            return body
-        try:
-            number, expires = slots.open()
-        except RendezvousRefused as exc:
-            return refuse(exc.status, exc.slug, "no slot is free; try again in a few minutes")
-        return JSON({"slot": number, "expires": int(expires)})
-
-    async def rendezvous_post(request: Request) -> Response:
-        body = await rendezvous_body(request, RENDEZVOUS_BODY)
-        if isinstance(body, JSON):
-            return body
-        req = decode_json(body, RendezvousPost)
-        if isinstance(req, JSON):
-            return req
-        try:
-            slots.post(req.slot, req.side, req.index, req.message)
-        except RendezvousRefused as exc:
-            return refuse(exc.status, exc.slug, _RENDEZVOUS_DETAIL.get(exc.slug, exc.slug))
-        waiters.notify({_slot_key(req.slot, req.side)})
-        return JSON({"ok": True})
-
-    async def rendezvous_read(request: Request) -> Response:
-        body = await rendezvous_body(request, 256)
-        if isinstance(body, JSON):
-            return body
-        req = decode_json(body, RendezvousRead)
-        if isinstance(req, JSON):
-            return req
-        key = _slot_key(req.slot, req.side)
-        deadline = time.monotonic() + min(req.wait, cfg.max_wait)
-        while True:
-            event = waiters.acquire(key)
-            try:
-                try:
-                    messages, expires = slots.read(req.slot, req.side, req.after)
-                except RendezvousRefused as exc:
-                    return refuse(exc.status, exc.slug, _RENDEZVOUS_DETAIL.get(exc.slug, exc.slug))
-                remaining = deadline - time.monotonic()
-                if messages or remaining <= 0:
-                    return JSON({"messages": messages, "expires": int(expires)})
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(event.wait(), timeout=min(remaining, 1.0))
-            finally:
-                waiters.release(key, event)
-
     async def healthz(request: Request) -> Response:
         try:
             await anyio.to_thread.run_sync(storage.ping)
@@ -626,8 +673,8 @@ def create_app(
                 writer.batches,
             )
             rate.forget_idle()
-            rendezvous_rate.forget_idle()
-            slots.sweep()
+            meeting.rate.forget_idle()
+            meeting.slots.sweep()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -654,13 +701,11 @@ def create_app(
             Route("/openapi.json", openapi, methods=["GET"]),
             Route("/v1/envelopes", post_envelope, methods=["POST"]),
             Route("/v1/fetch", fetch, methods=["POST"]),
-            Route("/v1/rendezvous/open", rendezvous_open, methods=["POST"]),
-            Route("/v1/rendezvous/post", rendezvous_post, methods=["POST"]),
-            Route("/v1/rendezvous/read", rendezvous_read, methods=["POST"]),
+            *meeting.routes(limited),
         ],
         lifespan=lifespan,
     )
     app.state.counters = counters
     app.state.writer = writer
-    app.state.rendezvous = slots
+    app.state.rendezvous = meeting.slots
     return app

@@ -7,6 +7,7 @@ imports nothing above the relay; the CLI only attaches it (`hasteh.cli.relay`).
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import typer
@@ -117,6 +118,9 @@ def relay_app() -> typer.Typer:
             if not onion:
                 run(host=host, port=port, db=db, config=config, fd=fd)
                 return
+            # uvicorn re-raises a SIGTERM it caught once it has shut down; exit through
+            # Python then, so tor is stopped and its folder removed on the way out.
+            signal.signal(signal.SIGTERM, _exit_on_signal)
             with onion_listener(Path(onion_key), progress=_progress, on_ready=_announce) as sock:
                 run(db=db, config=config, sock=sock)
         except HastehError as exc:
@@ -124,6 +128,10 @@ def relay_app() -> typer.Typer:
             raise typer.Exit(1) from exc
 
     return relay
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _progress(percent: int, _tag: str) -> None:

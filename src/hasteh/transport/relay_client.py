@@ -1,6 +1,10 @@
 """The relay client: HTTP (httpx), optionally through Tor (`proxy="socks5h://127.0.0.1:9050"`).
 
 `socks5h` makes the proxy resolve host names, so an onion address never touches local DNS.
+A `socks5://` proxy is used as `socks5h://` (names resolved by the proxy, as Tor always
+can), and an `.onion` relay without a SOCKS proxy is refused before any connection: asking
+the local resolver for an onion name would tell the censor's DNS which relay this computer
+looks for.
 Lower-layer errors are mapped at this edge to the `TransportError` tree; every answer is
 decoded through `decode_answer`, so a hostile relay's bytes can only ever raise a
 `TransportError` for that relay, never crash a sync of the others.
@@ -95,6 +99,14 @@ class _Refusal(msgspec.Struct):
     retry_after: int | None = None
 
 
+def _parses(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return False
+    return True
+
+
 def decode_answer(data: bytes, kind: type[T], what: str) -> T:
     """Decode a relay's JSON answer into `kind`, or raise `RelayMisbehaved(what)`.
 
@@ -118,6 +130,11 @@ class RelayClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        if proxy is not None and proxy.startswith("socks5://"):
+            proxy = "socks5h://" + proxy.removeprefix("socks5://")
+        host = (httpx.URL(self.url).host if _parses(self.url) else "").rstrip(".")
+        #: An onion relay that this client would look up in the local DNS: never contacted.
+        self._leaks_name = host.endswith(".onion") and not (proxy or "").startswith("socks5h://")
         self._http = httpx.Client(
             base_url=self.url,
             proxy=proxy,
@@ -140,6 +157,8 @@ class RelayClient:
         self._http.close()
 
     def _request(self, path: str, **kwargs: object) -> httpx.Response:
+        if self._leaks_name:
+            raise RelayUnreachable()
         try:
             response = self._http.post(path, **kwargs)  # type: ignore[arg-type]
         except (httpx.TransportError, httpx.InvalidURL) as exc:

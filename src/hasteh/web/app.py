@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hasteh.app import Workspace
     from hasteh.tor.runtime import SharedTor
     from hasteh.transport.courier import KdfCost
+    from hasteh.web.background import BackgroundSync
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -84,7 +85,7 @@ class WebState:
     #: dropped on lock and panic.
     cell_memos: dict[bytes, Any] = field(default_factory=dict)
     #: The background sync of `hasteh up` (`web.background`), when it runs.
-    background: Any = None
+    background: BackgroundSync | None = None
     #: The unlocked profile's time zone (`records.time_zone`), None while locked.
     zone: dt.tzinfo | None = None
     #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;

@@ -31,8 +31,8 @@ from hasteh.web.views.common import NOTICES, unlocked_only
 
 #: A cell reference that can go back into a link as it is.
 CELL_ID = re.compile(r"[0-9a-f]{6,64}")
-#: Seconds between the frame's reloads.
-REFRESH_SECONDS = 10
+#: Seconds between the frame's reloads (with the background sync's pace: within 30 s).
+REFRESH_SECONDS = 5
 #: The frame's own headers: framed by our pages only.
 FRAME_HEADERS = {
     "content-security-policy": CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'"),

@@ -59,6 +59,9 @@ class SettingsPage:
     relay_url: str | None = field(
         default=None, metadata={"help": "the relay running on this computer, if any"}
     )
+    rendezvous: str = field(
+        default="", metadata={"help": "the rendezvous relays of spoken codes, one per line"}
+    )
     errors: list[str] = field(
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
@@ -170,6 +173,7 @@ async def settings(request: Request) -> Response:
                 chat_expiry_days=ui.number(records.default_expiry_days(conn)),
                 language=session.language,
                 relay_url=relay_url,
+                rendezvous="\n".join(records.rendezvous_relays(conn)),
                 saved=request.query_params.get("saved") == "1",
             )
 
@@ -186,6 +190,12 @@ async def settings(request: Request) -> Response:
     own_tor = text(form, "own_tor") == "on"
     bridges = text(form, "bridges")
     errors += bridge_errors(ui, bridges)
+    # Absent from the form: unchanged; empty: the list shipped with hasteh.
+    rendezvous_text = form.get("rendezvous")
+    rendezvous = None
+    if isinstance(rendezvous_text, str):
+        rendezvous, more = parse_settings(ui, rendezvous_text, "", "1")[::3]
+        errors += more
     if errors:
         page = SettingsPage(
             own_tor=own_tor,
@@ -196,6 +206,7 @@ async def settings(request: Request) -> Response:
             chat_expiry_days=text(form, "chat_expiry_days"),
             language=language if language in LANGUAGES else session.language,
             relay_url=relay_url,
+            rendezvous=text(form, "rendezvous"),
             errors=errors,
         )
         return render(request, "settings.html", page, status_code=400)
@@ -207,6 +218,8 @@ async def settings(request: Request) -> Response:
         records.set_profile_language(conn, language)
         tor_settings.set_own_tor(conn, own_tor)
         tor_settings.set_bridges(conn, bridges)
+        if rendezvous is not None:
+            records.set_rendezvous_relays(conn, rendezvous)
 
     await anyio.to_thread.run_sync(vault.write, store)
     if state.workspace is not None:
