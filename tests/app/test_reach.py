@@ -68,6 +68,10 @@ def test_the_in_country_relay_needs_the_warning_read(make_ws, relays) -> None:
     with pytest.raises(BadInput) as bad:
         reach.opt_in_local(a, CELL, "http://spy:pw@10.0.0.1", understood=True)
     assert bad.value.reason == "bad-relay"
+    with pytest.raises(BadInput) as used:
+        reach.opt_in_local(a, CELL, relays.urls[0], understood=True)
+    assert used.value.reason == "relay-in-use"
+    assert cells.find_cell(a, CELL).record.local_relays == []
 
 
 def test_a_cell_keeps_talking_through_a_local_relay_when_the_link_abroad_is_cut(

@@ -159,3 +159,30 @@ def test_a_code_nobody_made_is_unknown(
     with pytest.raises(InviteCodeError) as unknown:
         spoken.take(member, "bakery", "98765 ستاره پلنگ قناری", rendezvous=[relay.url])
     assert unknown.value.reason == "unknown-code"
+
+
+def test_junk_in_the_newcomers_place_is_refused_and_the_newcomer_told(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    """Someone writes junk as the newcomer's second message: the member's device stops
+    with `malformed` and leaves an ABORT where the newcomer's device will look."""
+    import os
+
+    from hasteh.app.invite_code import Frame, Kind, Newcomer, decode_frame, make_code
+    from hasteh.transport.relay_client import RelayClient
+
+    member = make_ws("sepideh")
+    cells.create_cell(member, "bakery", cover_name="sepideh", relays=[relay.url])
+    with RelayClient(relay.url) as client:
+        slot = client.rendezvous_open().number
+        code = make_code(slot, os.urandom)
+        newcomer = Newcomer(code, expires_at=member.now() + 300, rng=os.urandom)
+        client.rendezvous_post(slot, "a", 0, newcomer.open())
+        client.rendezvous_post(slot, "a", 1, b"junk")
+        with pytest.raises(InviteCodeError) as junk:
+            spoken.take(member, "bakery", code.text("en"), rendezvous=[relay.url])
+        assert junk.value.reason == "malformed"
+        told, _expires = client.rendezvous_read(slot, "b", after=1)
+        assert decode_frame(told[0]).kind == Kind.ABORT
+        assert isinstance(decode_frame(told[0]), Frame)
+    assert admission.pending(member, "bakery") == []

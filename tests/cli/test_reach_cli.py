@@ -58,3 +58,19 @@ def test_refusals_say_what_to_do(tmp_path: Path, cli_relay: RelayProcess) -> Non
     assert "local" not in ok(a, "reach", "relays", "bakery")
     out = ok(a, "cell", "settings", "bakery", "--relay", cli_relay.url, "--deadline", "+2d")
     assert "Decision" in out
+
+
+def test_sync_says_when_membership_waits(tmp_path: Path, cli_relay: RelayProcess) -> None:
+    ordering = RelayProcess(f"sqlite:///{tmp_path / 'ordering.sqlite3'}").start()
+    try:
+        a = profile(tmp_path, "a")
+        relays = ["--relay", ordering.url, "--relay", cli_relay.url]
+        ok(a, "cell", "create", "bakery", "--as", "sepideh", *relays)
+        assert "ordering relay is not answering" not in ok(a, "sync")
+        ordering.kill()
+        ok(a, "say", "bakery", "through the other relay")
+        out = ok(a, "sync")
+        assert "bakery: its ordering relay is not answering" in out
+        assert "changes to the membership wait" in out
+    finally:
+        ordering.kill()

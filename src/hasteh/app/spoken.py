@@ -311,7 +311,13 @@ def take(
     assert isinstance(reply, Outgoing)
     _post(client, slot, "b", 0, reply.data)
     offer_by = min(machine.expires_at, ws.now() + _OFFER_WAIT)
-    events = machine.receive(_wait(client, ws.now, slot, "a", 1, offer_by))
+    offered = _wait(client, ws.now, slot, "a", 1, offer_by)
+    try:
+        events = machine.receive(offered)
+    except InviteCodeError as exc:
+        if exc.reason != "wrong-code":  # the newcomer said so itself: nothing to tell
+            _post_quietly(client, slot, "b", 1, machine.abort(exc.reason))
+        raise
     check = check_words(next(e.check for e in events if isinstance(e, Confirmed)))
     on_check(check)
     payload = next(e.payload for e in events if isinstance(e, Offered))
