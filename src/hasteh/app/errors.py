@@ -138,6 +138,7 @@ AppCode = Literal[
     "relay-twice",
     "warning-not-accepted",
     "not-a-local-relay",
+    "relay-in-use",
     # spoken invitation codes (invite_code.InviteCodeError, spoken)
     "bad-code-minutes",
     "spoken-bad-code",
@@ -231,6 +232,7 @@ APP_MESSAGES: Mapping[AppCode, str] = {
         "the cell trusts, and turn it off when Tor works again."
     ),
     "not-a-local-relay": "This cell does not use that relay as a local relay.",
+    "relay-in-use": "This cell already uses that relay.",
     "bad-code-minutes": "A spoken code lives 1 to 10 minutes.",
     "spoken-bad-code": (
         "This is not a spoken code: it needs a number and three words from the list."

@@ -155,11 +155,7 @@ def opt_in_local(ws: Workspace, cell: str, url: str, *, understood: bool) -> str
     rt = find_cell(ws, cell)
     rt.require_group()
     if relay in delivery_relays(rt.record):
-        raise BadInput(
-            "relay-in-use",
-            _("This cell already uses that relay."),
-            _("Nothing was changed."),
-        )
+        raise BadInput("relay-in-use")
 
     def run(conn: Connection) -> None:
         rt.record.local_relays.append(relay)

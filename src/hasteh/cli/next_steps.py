@@ -205,6 +205,7 @@ APP: Mapping[AppCode, str] = {
         "Say that you understand (--i-understand, or tick the box), then try again."
     ),
     "not-a-local-relay": UNCHANGED,
+    "relay-in-use": UNCHANGED,
     "unknown-alliance": UNCHANGED,
     "unknown-cell-proposal": UNCHANGED,
     "bad-code-minutes": UNCHANGED,

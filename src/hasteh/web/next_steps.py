@@ -227,6 +227,7 @@ APP: Mapping[AppCode, NextStep] = {
         "Tick the box once you have read the warning, then try again."
     ),
     "not-a-local-relay": UNCHANGED,
+    "relay-in-use": UNCHANGED,
     "unknown-alliance": UNCHANGED,
     "unknown-cell-proposal": UNCHANGED,
     "bad-code-minutes": UNCHANGED,
