@@ -10,6 +10,11 @@ need_apt=()
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 # Chromium for the web tests (Playwright drives /usr/bin/chromium; no `playwright install`).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Tor for hasteh's own tor and the private Tor network of tests/tor (tor-gencert is in the
+# same package), and the pluggable transports hasteh launches for bridges.
+{ command -v tor || test -x /usr/sbin/tor; } >/dev/null 2>&1 || need_apt+=(tor)
+command -v obfs4proxy >/dev/null 2>&1 || need_apt+=(obfs4proxy)
+command -v snowflake-client >/dev/null 2>&1 || need_apt+=(snowflake-client)
 
 if [ "${#need_apt[@]}" -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

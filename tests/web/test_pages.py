@@ -84,6 +84,13 @@ def cell_pages(web: Web, pages: dict[str, str], suffix: str) -> None:
         f"{cell}/members/0/seized", {"confirm": "yes"}, page=f"{cell}/members/0"
     )
     pages["courier" + suffix] = web.post("/courier/export", {"recent_days": "0"}, "/courier")
+    pages["reach" + suffix] = web.client.get("/reach").text
+    pages["reach-checked" + suffix] = web.post("/reach", {}, "/reach")
+    pages["relays" + suffix] = web.client.get(f"{cell}/relays").text
+    pages["relays-error" + suffix] = web.post(f"{cell}/relays", {"relays": ""}, f"{cell}/relays")
+    pages["local-error" + suffix] = web.post(
+        f"{cell}/local-relay", {"url": "http://10.0.0.1:8080"}, f"{cell}/relays"
+    )
     pages["courier-error" + suffix] = web.post("/courier/import", {"code": "x"}, "/courier")
 
 

@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from hasteh import org
 from hasteh.app import records, runtime
+from hasteh.app.cell_relays import checked_relays
 from hasteh.app.cells import DAY, find_cell, find_member, validate_settings
 from hasteh.app.errors import BadInput, UnknownDecision
 from hasteh.app.runtime import CellRuntime
@@ -321,9 +324,12 @@ def change_settings(
     cap: int | None = None,
     admission: str | None = None,
     expiry_days: int | None = None,
+    relays: list[str] | None = None,
 ) -> object:
     """Open a consent decision to change the cell's settings (carried out once adopted).
-    A cap above the hard limit (7) is refused here, before anything is sent."""
+    A cap above the hard limit (7) is refused here, before anything is sent; so is a
+    relay list the cell could not live with (`cell_relays.checked_relays`). `relays`
+    lists the new relays in order, the ordering relay first; None keeps them."""
     rt = find_cell(ws, cell)
     s = rt.org.settings
     settings = validate_settings(
@@ -331,6 +337,8 @@ def change_settings(
         s.admission if admission is None else admission,
         s.message_expiry // DAY if expiry_days is None else expiry_days,
     )
+    if relays is not None:
+        settings = msgspec.structs.replace(settings, relays=tuple(checked_relays(relays)))
     if settings.size_cap < len(rt.org.members):
         raise BadInput(
             "cap-below-members",
@@ -344,6 +352,10 @@ def change_settings(
         admission=settings.admission,
         days=display_number(settings.message_expiry // DAY),
     )
+    if settings.relays is not None:
+        text += " " + _("Relays: {relays} (the first one orders the messages).").format(
+            relays=_(", ").join(settings.relays)
+        )
     return open_decision(
         ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
     )

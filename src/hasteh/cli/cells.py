@@ -37,6 +37,9 @@ from hasteh.i18n import (
 
 RelaysOption = typer.Option([], "--relay", help=_("Relay URL; repeat for more."))
 OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR image (PNG)."))
+ImageOption = typer.Option(
+    None, "--image", help=_("A photo or image file of the card's QR code, instead of the code.")
+)
 OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
 ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in order of preference."))
 DeadlineOption = typer.Option(
@@ -47,6 +50,17 @@ DeadlineOption = typer.Option(
         "as «۲۰ آذر», «۲۰ آذر ۱۸:۰۰» or year/month/day, in the profile's time zone."
     ),
 )
+
+
+def _read_image(path: Path) -> bytes:
+    """An image file, read no further than a card image may be."""
+    from hasteh.app.cards import MAX_IMAGE_BYTES
+
+    try:
+        with path.open("rb") as f:
+            return f.read(MAX_IMAGE_BYTES + 1)
+    except OSError:
+        raise typer.BadParameter(_("The image file cannot be read.")) from None
 
 
 def _int(value: str, what: str) -> int:
@@ -168,6 +182,13 @@ def cell_seized(
         _print(_("No relay is reachable: carry a courier bundle (`hasteh courier export`)."))
 
 
+RelayListOption = typer.Option(
+    None,
+    "--relay",
+    help=_("The cell's new relays, in order (the first orders the messages); repeat."),
+)
+
+
 @handles_errors
 def cell_settings(
     cell: str = CellArgument,
@@ -176,19 +197,22 @@ def cell_settings(
     expiry_days: str | None = typer.Option(
         None, "--expiry-days", help=_("Days before chat expires.")
     ),
+    relay: list[str] | None = RelayListOption,
     deadline: str = DeadlineOption,
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
     with _workspace() as ws:
-        if cap is None and admission is None and expiry_days is None:
-            s = cells.find_cell(ws, cell).org.settings
+        if cap is None and admission is None and expiry_days is None and relay is None:
+            rt = cells.find_cell(ws, cell)
+            s = rt.org.settings
             _print(
                 _("cap {cap}, admission {admission}, chat expires after {days} days").format(
                     cap=_n(s.size_cap), admission=s.admission, days=_n(s.message_expiry // 86_400)
                 )
             )
+            _print(_("relays: {relays}").format(relays=", ".join(s.relays or rt.record.relays)))
             return
         opened = decisions.change_settings(
             ws,
@@ -197,6 +221,7 @@ def cell_settings(
             cap=None if cap is None else _int(cap, "--cap"),
             admission=admission,
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
+            relays=relay,
         )
         assert isinstance(opened, decisions.DecisionSummary)
         _print(
@@ -251,13 +276,20 @@ def card(
 @handles_errors
 def propose(
     cell: str = CellArgument,
-    card_code: str = typer.Argument(..., help=_("The card code, or a file holding it.")),
+    card_code: str | None = typer.Argument(None, help=_("The card code, or a file holding it.")),
+    image: Path | None = ImageOption,
 ) -> None:
     """Propose a newcomer whose card you received in person."""
-    from hasteh.app import admission
+    from hasteh.app import admission, cards
 
+    if (card_code is None) == (image is None):
+        raise typer.BadParameter(_("Give the card code (or its file), or --image, not both."))
     with _workspace() as ws:
-        view = admission.propose(ws, cell, card_code)
+        if image is not None:
+            card = cards.read_card_image(_read_image(image), now=ws.now())
+            view = admission.propose_card(ws, cell, card)
+        else:
+            view = admission.propose(ws, cell, card_code or "")
     _print(
         _("{name} was proposed. Another member must vouch; then the cell approves.").format(
             name=view.cover_name

@@ -18,6 +18,7 @@ from hasteh.app import records
 from hasteh.app.profile import Workspace
 from hasteh.cli.options import ENV_PASSPHRASE, read_secret, working
 from hasteh.cli.profile import profile
+from hasteh.cli.tor import reach
 from hasteh.i18n import _, current_language, display_number
 from hasteh.jalali import short_moment
 from hasteh.vault import unlock
@@ -72,11 +73,12 @@ def _workspace() -> Iterator[Workspace]:
     passphrase = read_secret(chosen.passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
     with working():
         vault = unlock(chosen.home, passphrase)
-    ws = Workspace(vault)
-    try:
-        yield ws
-    finally:
-        ws.close()
+    with reach(vault) as how:
+        ws = Workspace(vault, proxy_source=how.proxy)
+        try:
+            yield ws
+        finally:
+            ws.close()
 
 
 def _status(view: AdmissionView) -> None:

@@ -1,6 +1,6 @@
 """`hasteh up`: the local web app on 127.0.0.1, opened with a single-use launch link.
 
-    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N]
+    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N] [--onion]
 
 Binds a free loopback port (or `--port`) and writes a private launch page (a file only
 this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
@@ -18,6 +18,12 @@ list that relay's address, so a newcomer can try everything on one computer. has
 adopts a relay it did not start: whatever else answers on the port (another local user
 could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
 
+**Onion relay** (`--onion`). hasteh starts its own tor (in `<home>/tor`, shredded on
+stop, panic and duress) and publishes the embedded relay as a Tor onion service, so one
+member's computer carries the cell with no server: the onion address is printed, and it is
+the relay's address in cards and new cells. Its key is derived from the relay's key in the
+vault (`tor.onion.derive_key`): the address stays the same across runs, and nothing but the
+vault can make it. This profile's relay traffic then goes through that tor too.
 **One per profile.** A second `hasteh up` for the same profile folder (the desktop
 launcher pressed again) asks the running one for a new launch page, opens it, and exits
 (`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
@@ -52,7 +58,12 @@ import uvicorn
 
 from hasteh.cli.profile import profile
 from hasteh.cli.running import ControlServer, Reopened, ask_running, control_path
+from hasteh.cli.tor import TOR_DIR
 from hasteh.i18n import _, current_language
+from hasteh.tor.errors import TorError
+from hasteh.tor.onion import derive_key
+from hasteh.tor.process import defaults_from_env
+from hasteh.tor.runtime import SharedTor
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
 from hasteh.web.background import Pace
@@ -197,6 +208,50 @@ class LoopbackRelay:
             await asyncio.to_thread(shred_tree, self.folder)
 
 
+class OnionRelay(LoopbackRelay):
+    """The embedded relay, published as an onion service by hasteh's own tor: its `url`
+    is the onion address (what cards and new cells carry)."""
+
+    def __init__(self, home: Path, port: int, tor: SharedTor) -> None:
+        super().__init__(home, port)
+        self.tor = tor
+        self._onion: str | None = None
+        self._target: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        return self._onion
+
+    async def start(self, key: bytes) -> str:
+        if self._onion is not None and key == self._key:
+            return self._onion
+        loopback = await super().start(key)
+        port = int(loopback.rsplit(":", 1)[1])
+        try:
+            service = await asyncio.to_thread(self.tor.add_onion, port, derive_key(key))
+        except TorError as exc:
+            # No onion: no relay address to hand out (never the loopback one, which
+            # nobody elsewhere can reach); the settings page shows Tor's state.
+            typer.echo(f"{exc} {exc.next_step}", err=True)
+            return loopback
+        self._target, self._onion = port, service.url
+        typer.echo(_("The embedded relay's onion address:"))
+        typer.echo(service.url)
+        sys.stdout.flush()
+        return service.url
+
+    async def stop(self) -> None:
+        if self._target is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.tor.remove_onion, self._target)
+        self._onion = self._target = None
+        await super().stop()
+
+    async def destroy(self) -> None:
+        await super().destroy()
+        await asyncio.to_thread(self.tor.stop)
+
+
 @dataclass(frozen=True, slots=True)
 class LaunchPage:
     """The private page that opens hasteh: a file only this user can read (0600 in a
@@ -259,6 +314,10 @@ def launch_html(origin: str, token: str) -> str:
     )
 
 
+def _tor_progress(percent: int, _tag: str) -> None:
+    typer.echo(_("Connecting to Tor: {percent}%").format(percent=percent), err=True)
+
+
 async def serve(
     home: Path,
     *,
@@ -266,12 +325,16 @@ async def serve(
     relay_port: int,
     token: str,
     open_browser: bool,
+    onion: bool = False,
     pace: Pace | None = None,
 ) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
     bound = sock.getsockname()[1]
-    relay = LoopbackRelay(home, relay_port)
+    tor = SharedTor(
+        home / TOR_DIR, progress=_tor_progress, defaults=defaults_from_env(), remove=shred_tree
+    )
+    relay = OnionRelay(home, relay_port, tor) if onion else LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
     origin = f"http://{LOOPBACK}:{bound}"
     base = runtime_base()
@@ -301,6 +364,7 @@ async def serve(
         relay=relay,
         on_panic=after_panic,
         on_launch=remove_page,
+        tor=tor,
         background=pace or Pace(),
     )
     server = uvicorn.Server(_uvicorn_config(app))
@@ -319,8 +383,11 @@ async def serve(
                 webbrowser.open(page.path.as_uri(), new=2)
         await server.serve(sockets=[sock])
     finally:
-        await control.stop()
         pages[-1].remove()
+        # Synchronously, before any await: a Ctrl+C cancels this task at its next await,
+        # and tor's folder must be shredded even then.
+        tor.stop()
+        await control.stop()
         await relay.stop()
         sock.close()
 
@@ -338,6 +405,15 @@ def up(
         DEFAULT_RELAY_PORT,
         "--relay-port",
         help=_("Port of the embedded relay on 127.0.0.1 (0: any free port)."),
+    ),
+    onion: bool = typer.Option(
+        False,
+        "--onion",
+        help=_(
+            "Publish the embedded relay as a Tor onion service (hasteh starts its own Tor), "
+            "so members elsewhere can reach it with no server. The embedded relay runs when "
+            "the profile lists no relay in Settings."
+        ),
     ),
     open_now: bool = typer.Option(
         False, "--open", help=_("Open the browser without asking (the desktop launcher).")
@@ -375,6 +451,7 @@ def up(
                 relay_port=relay_port,
                 token=new_secret(),
                 open_browser=open_browser,
+                onion=onion,
                 pace=Pace(first=1.0, every=(sync_every, sync_every)) if sync_every > 0 else None,
             )
         )

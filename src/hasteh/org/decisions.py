@@ -342,3 +342,10 @@ def view(state: OrgState, decision_id: bytes) -> DecisionView:
         decision.voted if decision.is_open else None,
         decision.outcome,
     )
+
+
+def forgets_decision_closed(
+    state: OrgState, env: EventEnvelope, body: DecisionClosed
+) -> tuple[EventId, ...]:
+    """The stored stances of a decision that closes (only the outcome is kept)."""
+    return tuple(sorted(state.decisions[EventId(body.decision_id)].stance_events))

@@ -27,6 +27,7 @@ from hasteh.web.security import LaunchToken, Origin, Session, Sessions, session_
 
 if TYPE_CHECKING:
     from hasteh.app import Workspace
+    from hasteh.tor.runtime import SharedTor
     from hasteh.transport.courier import KdfCost
     from hasteh.web.background import BackgroundSync
 
@@ -65,6 +66,9 @@ class WebState:
     min_kdf: KdfParams = MIN_KDF
     vault: Vault | None = None
     relay: EmbeddedRelay | None = None
+    #: hasteh's own tor for this process (`hasteh up`), shared by the relay clients and the
+    #: embedded relay's onion service; None: relays are reached as `transport.reach` says.
+    tor: SharedTor | None = None
     on_panic: Callable[[], None] | None = None
     #: Runs once the launch token is redeemed (`hasteh up` deletes its launch page).
     on_launch: Callable[[], None] | None = None
@@ -84,6 +88,9 @@ class WebState:
     background: BackgroundSync | None = None
     #: The unlocked profile's time zone (`records.time_zone`), None while locked.
     zone: dt.tzinfo | None = None
+    #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;
+    #: dropped on lock and panic.
+    spoken: Any = None
 
     @property
     def has_profile(self) -> bool:

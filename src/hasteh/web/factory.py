@@ -26,6 +26,7 @@ from hasteh.web.security import Guard, LaunchToken, Origin, Scope
 from hasteh.web.views import all_routes
 
 if TYPE_CHECKING:
+    from hasteh.tor.runtime import SharedTor
     from hasteh.transport.courier import KdfCost
 
 __all__ = ["create_web"]
@@ -43,6 +44,7 @@ def create_web(
     on_launch: Callable[[], None] | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     courier_cost: KdfCost | None = None,
+    tor: SharedTor | None = None,
     background: Pace | None = None,
 ) -> Starlette:
     """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
@@ -53,6 +55,7 @@ def create_web(
     `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
     after a panic has destroyed the profile (`hasteh up` stops the server there).
     `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
+    `tor` is hasteh's own tor for this process (`hasteh up`; `transport.reach`).
     `background` runs the background sync at that pace while unlocked (`hasteh up`).
     """
     state = WebState(
@@ -66,6 +69,7 @@ def create_web(
         on_launch=on_launch,
         today=today,
         courier_cost=courier_cost,
+        tor=tor,
     )
     routes: Sequence[BaseRoute] = [
         *all_routes(),

@@ -11,9 +11,13 @@ concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure re
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
+spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
+          invitations by a spoken code (newcomer, member)
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
+reach     GET/POST /reach (the transport ladder); GET/POST /cell/{ref}/relays,
+          POST /cell/{ref}/local-relay
 zone      GET/POST /settings/time   the time zone deadlines are read and shown in
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 """
@@ -33,8 +37,10 @@ from hasteh.web.views import (
     member,
     news,
     panic,
+    reach,
     settings,
     setup,
+    spoken,
     unlock,
     zone,
 )
@@ -54,8 +60,10 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *member.routes,
         *join.routes,
+        *spoken.routes,
         *courier.routes,
         *settings.routes,
+        *reach.routes,
         *zone.routes,
         *panic.routes,
     ]

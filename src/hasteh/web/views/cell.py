@@ -23,7 +23,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh import org
-from hasteh.app import Workspace, admission, cells, decisions, news, removal, sync, talk
+from hasteh.app import (
+    Workspace,
+    admission,
+    cards,
+    cells,
+    decisions,
+    news,
+    reach,
+    removal,
+    sync,
+    talk,
+)
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -132,6 +143,9 @@ class CellPage:
     card: str = field(default="", metadata={"help": "the card code typed, kept after an error"})
     settings_form: SettingsForm = field(
         default_factory=SettingsForm, metadata={"help": "settings-change form values"}
+    )
+    relays: list[reach.RelayRow] = field(
+        default_factory=list, metadata={"help": "the cell's relays and when each answered"}
     )
     news_href: str = field(
         default="", metadata={"help": "the self-refreshing frame listing what arrives"}
@@ -313,6 +327,7 @@ def build(
         safety_words=words,
         kind_names=KIND_NAMES,
         seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
+        relays=reach.relay_rows(ws, cell_id),
         news_href=news_href(href, seen, rt.record.log_time),
     )
 
@@ -379,10 +394,14 @@ async def propose(request: Request) -> Response:
     data = await request.form()
     code = text(data, "card").strip()
     upload = data.get("card_file")
+    image = b""
     if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(64 * 1024)
-        code = raw.decode("utf-8", errors="replace").strip() or code
-    if not code:
+        raw = await upload.read(cards.MAX_IMAGE_BYTES + 1)
+        if cards.looks_like_image(raw):
+            image = raw  # a photo of the card's QR code (decoded by the app, size-checked)
+        else:
+            code = raw[: 64 * 1024].decode("utf-8", errors="replace").strip() or code
+    if not code and not image:
         lines = [
             ui.gettext("Paste the card code, or choose the file that holds it."),
             ui.gettext("Nothing was changed."),
@@ -390,7 +409,10 @@ async def propose(request: Request) -> Response:
         return await show_cell(request, ref, errors=lines, error_form="propose", status=400)
 
     def run(ws: Workspace) -> bool:
-        if not code.upper().startswith("HC"):
+        if image:
+            admission.propose_card(ws, ref, cards.read_card_image(image, now=ws.now()))
+            return send_now(ws)
+        if not cards.card_lines(code).upper().startswith("HC"):
             # The app also reads a file path here (the CLI's `propose CELL FILE`); a web
             # form never names a file on this computer.
             raise CardError("not-a-card")

@@ -169,6 +169,8 @@ NOTICES = {
     "closed": "The decision was closed.",
     "alarm": "The alarm was raised: every member will see it. Meet in person.",
     "reviewed": "Your review of the seizure report was recorded.",
+    "local-on": "This cell now also uses the local relay, reached directly.",
+    "local-off": "This cell no longer uses that local relay.",
 }
 #: Decision kinds (as the app names them) and their names on the page (msgids).
 KIND_NAMES = {

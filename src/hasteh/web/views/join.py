@@ -81,8 +81,8 @@ def my_cards(ws: Workspace) -> list[CardView]:
     found = sorted(join.waiting_invitations(ws), key=lambda i: i.created_at, reverse=True)
     views = []
     for inv in found:
-        if inv.expires_at <= ws.now():
-            continue
+        if inv.expires_at <= ws.now() or inv.spoken:
+            continue  # a spoken code's card is never shown: nobody may photograph it
         code = code_of(inv)
         views.append(CardView(inv.cover_name, code, qr_data_url(code), inv.expires_at))
     return views
