@@ -22,7 +22,15 @@ from hasteh.app import Workspace, cells, decisions, reach
 from hasteh.app.relay_status import contacts, is_down
 from hasteh.web.app import render
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.common import done, send_now, text, unlocked_only
+from hasteh.web.views.common import (
+    DEFAULT_DEADLINE_CHOICE,
+    deadline_input,
+    deadline_text,
+    done,
+    send_now,
+    text,
+    unlocked_only,
+)
 
 #: How a rung's state is named on the page (msgids).
 STATES = {
@@ -59,6 +67,10 @@ class RelaysPage:
     local: str = field(default="", metadata={"help": "the local relay address as typed"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
     error_form: str = field(default="", metadata={"help": "which form the errors belong to"})
+    deadline: str = field(default="", metadata={"help": "the deadline date typed, if any"})
+    deadline_choice: str = field(
+        default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
+    )
 
 
 def _as_seen(ws: Workspace) -> reach.Probe:
@@ -94,6 +106,7 @@ async def _show_relays(
     error_form: str = "",
     proposed: str = "",
     local: str = "",
+    deadline: tuple[str, str] = (DEFAULT_DEADLINE_CHOICE, ""),
 ) -> Response:
     def run(ws: Workspace) -> RelaysPage:
         rt = cells.find_cell(ws, ref)
@@ -109,6 +122,7 @@ async def _show_relays(
     page.errors, page.error_form = errors or [], error_form
     page.proposed = proposed or "\n".join(r.url for r in page.relays if not r.local)
     page.local = local
+    page.deadline_choice, page.deadline = deadline
     return render(request, "relays.html", page, status_code=400 if errors else 200)
 
 
@@ -122,13 +136,13 @@ async def propose_relays(request: Request) -> Response:
     ref = request.path_params["ref"]
     data = await request.form()
     typed = text(data, "relays")
-    deadline = text(data, "deadline") or "+3d"
+    choice, when = deadline_text(data)
 
     def run(ws: Workspace) -> bool:
         decisions.change_settings(
             ws,
             ref,
-            deadline=decisions.parse_deadline(deadline, ws.now()),
+            deadline=decisions.deadline(ws, deadline_input(choice, when)),
             relays=typed.splitlines(),
         )
         return send_now(ws)
@@ -137,7 +151,12 @@ async def propose_relays(request: Request) -> Response:
         reached = await call_app(request, run)
     except Refusal as refusal:
         return await _show_relays(
-            request, ref, errors=refusal.lines, error_form="relays", proposed=typed
+            request,
+            ref,
+            errors=refusal.lines,
+            error_form="relays",
+            proposed=typed,
+            deadline=(choice, when),
         )
     return done(ref, "settings" if reached else "queued", "decisions")
 
