@@ -208,3 +208,23 @@ def test_progress_never_leaves_the_device(tmp_path: Path, relay: tuple[RelayProc
         submit(web, "/sync", {}, "/home")
         assert stored_progress(web).best == {LESSON.number: len(LESSON.quiz)}
         assert relay_rows(db) == before
+
+
+def test_a_thief_with_the_locked_device_reads_no_progress(unlocked: Web) -> None:
+    """Progress and ticks are inside the SQLCipher vault: after a quiz and a checklist,
+    no file of the profile holds the setting keys, a lesson's name or a checklist line in
+    the clear."""
+    quiz = f"/course/{LESSON.number}/quiz"
+    assert submit(unlocked, quiz, RIGHT, quiz).status_code == 200
+    path = "/course/checklists/meeting"
+    submit(unlocked, path, [("item", "1")], path)
+    assert stored_ticks(unlocked, "meeting") == (1,)
+    unlocked.post("/lock", {})
+    needles = [b"course.progress", b"course.ticks", LESSON.slug.encode(), b"seizure"]
+    needles.append(COURSE.checklists[0].items[0].fa.encode())
+    files = [p for p in unlocked.home.rglob("*") if p.is_file()]
+    assert files
+    for file in files:
+        data = file.read_bytes()
+        for needle in needles:
+            assert needle not in data, (file.name, needle)
