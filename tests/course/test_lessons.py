@@ -119,3 +119,5 @@ def test_the_guide_goes_from_the_taken_phone_to_the_review() -> None:
     assert any(c.startswith("hasteh cell seized ") for c in commands)
     assert commands[-1].startswith("hasteh cell review-seizure ")
     assert steps[0].link == "/panic"
+    # The seizure report and the review open the person's own cells at those sections.
+    assert [s.cell_section for s in steps if s.cell_section] == ["members", "seizures"]

@@ -66,6 +66,8 @@ def test_guide_links_stay_inside_hasteh() -> None:
     guide = (SRC / "guide.toml").read_text(encoding="utf-8")
     with pytest.raises(LessonFileInvalid, match="link"):
         parse_guide(guide.replace('link = "/panic"', 'link = "https://example.org/"'), "g")
+    with pytest.raises(LessonFileInvalid, match="link"):
+        parse_guide(guide.replace('link = "cell#members"', 'link = "cell#../x"'), "g")
     with pytest.raises(LessonFileInvalid, match="command"):
         parse_guide(guide.replace('command = "hasteh panic"', 'command = "rm -rf ~"'), "g")
 

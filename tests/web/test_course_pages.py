@@ -228,3 +228,30 @@ def test_a_thief_with_the_locked_device_reads_no_progress(unlocked: Web) -> None
         data = file.read_bytes()
         for needle in needles:
             assert needle not in data, (file.name, needle)
+
+
+def test_the_guide_opens_my_cells_at_members_and_seizure_reports(unlocked: Web) -> None:
+    guide = unlocked.client.get("/course/guide").text
+    assert "این پروفایل در هیچ هسته‌ای نیست." in guide
+    unlocked.post(
+        "/settings",
+        {"relays": "http://127.0.0.1:9", "proxy": "", "chat_expiry_days": "14", "language": "fa"},
+    )
+    created = submit(
+        unlocked,
+        "/cells",
+        {
+            "name": "نانوایی",
+            "cover_name": "سپیده",
+            "cap": "۵",
+            "admission": "all",
+            "expiry_days": "",
+        },
+        "/home",
+    )
+    cell = created.url.path
+    assert cell.startswith("/cell/")
+    guide = unlocked.client.get("/course/guide").text
+    assert f'href="{cell}#members"' in guide and f'href="{cell}#seizures"' in guide
+    assert "نانوایی" in guide
+    assert 'id="members"' in unlocked.client.get(cell).text

@@ -186,9 +186,9 @@ def course_guide() -> None:
     """The compromise guide: from a taken phone to the review with the cell."""
     guide = device.bundled_course().guide
     out.rule(_t(guide.title))
-    for step in guide.step:
+    for number, step in enumerate(guide.step, start=1):
         _print("")
-        _print(_t(step.title))
+        _print(f"{_n(number)}. {_t(step.title)}")
         _print(_("What hasteh does:") + " " + _t(step.hasteh))
         _print(_("What you do:") + " " + _t(step.you))
         if step.command:

@@ -57,13 +57,20 @@ class ChecklistsFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class GuideStep(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """One step of the compromise guide: what hasteh does, what the person does, and
-    where that is done (a page of the web face, a command of the CLI), if anywhere."""
+    where that is done (a page of the web face, a command of the CLI), if anywhere.
+    `link` is a path (``/panic``) or ``cell#<section>``: that section of the page of each
+    cell the person is in (the web face lists them)."""
 
     title: Bilingual
     hasteh: Bilingual
     you: Bilingual
     link: str = ""
     command: str = ""
+
+    @property
+    def cell_section(self) -> str:
+        """The section of each cell's page this step links to (``cell#members``), or ""."""
+        return self.link.removeprefix("cell#") if self.link.startswith("cell#") else ""
 
 
 class Guide(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

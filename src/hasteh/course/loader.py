@@ -176,7 +176,7 @@ def parse_guide(text: str, source: str) -> Guide:
         raise _invalid(source, "the guide has no step.")
     _check_texts(guide, source)
     for index, step in enumerate(guide.step, start=1):
-        if step.link and not re.fullmatch(r"/[a-z0-9/_-]*", step.link):
+        if step.link and not re.fullmatch(r"/[a-z0-9/_-]*|cell#[a-z-]+", step.link):
             raise _invalid(source, "step {index}'s link is not a page of hasteh.", index=index)
         if step.command and not step.command.startswith("hasteh "):
             raise _invalid(source, "step {index}'s command is not a hasteh command.", index=index)

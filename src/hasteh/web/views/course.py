@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hasteh.app import Workspace, cells
 from hasteh.app import course as device
 from hasteh.course import (
     Checklist,
@@ -38,6 +39,7 @@ from hasteh.course import (
     score,
 )
 from hasteh.web.app import render, ui_for, web_state
+from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
 from hasteh.web.views.common import redirect, unlocked_only
 
@@ -129,6 +131,15 @@ class GuidePage:
     """Context of `course_guide.html`."""
 
     guide: Guide = field(metadata={"help": "the compromise guide"})
+    cells: list[tuple[str, str]] = field(
+        default_factory=list, metadata={"help": "(name, page) of each cell of this profile"}
+    )
+    errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+
+
+def _cell_links(ws: Workspace) -> list[tuple[str, str]]:
+    """Each cell of this profile: its name and its page (steps link to its sections)."""
+    return [(c.name, f"/cell/{c.cell_id}") for c in cells.list_cells(ws)]
 
 
 def refusal(ui: Ui, exc: CourseError) -> str:
@@ -234,7 +245,12 @@ async def checklist_page(request: Request) -> Response:
 
 @unlocked_only
 async def guide_page(request: Request) -> Response:
-    return render(request, "course_guide.html", GuidePage(device.bundled_course().guide))
+    page = GuidePage(device.bundled_course().guide)
+    try:
+        page.cells = await call_app(request, _cell_links)
+    except Refusal as refusal:
+        page.errors = refusal.lines
+    return render(request, "course_guide.html", page)
 
 
 routes = [
