@@ -20,6 +20,8 @@ reach     GET/POST /reach (the transport ladder); GET/POST /cell/{ref}/relays,
           POST /cell/{ref}/local-relay
 zone      GET/POST /settings/time   the time zone deadlines are read and shown in
 panic     GET/POST /panic       confirmation, then the profile is destroyed
+course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
+          GET /course/guide   the security course (progress on this device only)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from hasteh.web.views import (
     cell,
     concerns,
     courier,
+    course,
     decision,
     home,
     join,
@@ -65,5 +68,6 @@ def all_routes() -> list[BaseRoute]:
         *settings.routes,
         *reach.routes,
         *zone.routes,
+        *course.routes,
         *panic.routes,
     ]
