@@ -16,6 +16,7 @@ from hasteh.errors import Domain, HastehError
 
 if TYPE_CHECKING:  # the codes only type the tables: no CLI start pays for importing app
     from hasteh.app.errors import AppCode
+    from hasteh.course.errors import CourseCode
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
     from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
@@ -356,6 +357,15 @@ TIME: Mapping[TimeCode, str] = {
     "too-far": UNCHANGED,
 }
 
+COURSE: Mapping[CourseCode, str] = {
+    "lesson-file": BUG,
+    "no-such-item": "See the checklist's items with `hasteh course checklist NAME`.",
+    "unknown-lesson": "See the lessons with `hasteh course list`.",
+    "unknown-question": "Answer each question of the quiz once.",
+    "missing-answer": "Answer every question of the quiz.",
+    "no-such-choice": "Answer with the number of one of the choices.",
+}
+
 #: Every domain's table: code -> the step (a msgid).
 CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "org": ORG,
@@ -367,6 +377,7 @@ CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "write-auth": WRITE_AUTH,
     "time": TIME,
     "tor": TOR,
+    "course": COURSE,
 }
 
 

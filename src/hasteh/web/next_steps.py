@@ -19,6 +19,7 @@ from hasteh.web.i18n import Ui
 
 if TYPE_CHECKING:  # the codes only type the tables
     from hasteh.app.errors import AppCode
+    from hasteh.course.errors import CourseCode
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
     from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
@@ -380,6 +381,15 @@ TIME: Mapping[TimeCode, NextStep] = {
     "too-far": UNCHANGED,
 }
 
+COURSE: Mapping[CourseCode, NextStep] = {
+    "lesson-file": BUG,
+    "no-such-item": NextStep("Tick only the checklist's own items."),
+    "unknown-lesson": NextStep("Choose a lesson from the course.", "/course"),
+    "unknown-question": NextStep("Answer each question of the quiz once."),
+    "missing-answer": NextStep("Answer every question of the quiz."),
+    "no-such-choice": NextStep("Choose one of the answers of each question."),
+}
+
 #: Every domain's table: code -> the step.
 WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "org": ORG,
@@ -391,6 +401,7 @@ WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "write-auth": WRITE_AUTH,
     "time": TIME,
     "tor": TOR,
+    "course": COURSE,
 }
 
 
