@@ -7,7 +7,7 @@
      ├── hasteh.vault.errors.VaultError          the encrypted profile on disk (`VaultCode`)
      ├── hasteh.transport.errors.TransportError  relays and courier bundles (`TransportCode`)
      ├── hasteh.relay.errors.RelayError          the relay server (`RelayCode`)
-     ├── hasteh.course.errors.CourseError          the security course's data and quiz forms (`CourseCode`)
+     ├── hasteh.course.errors.CourseError        the course: lesson files, quiz forms (`CourseCode`)
      ├── hasteh.tor.errors.TorError              hasteh's own Tor, bridges (`TorCode`)
      ├── hasteh.jalali.TimeInputError            a typed moment or time zone (`TimeCode`)
      └── hasteh.app.errors.AppError              a profile's workspace (`AppCode`)
