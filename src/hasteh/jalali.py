@@ -14,7 +14,7 @@ import jdatetime
 
 from hasteh.i18n import persian_digits
 
-__all__ = ["day_text", "moment_text", "short_moment", "to_gregorian"]
+__all__ = ["day_text", "moment_text", "month_of", "month_text", "short_moment", "to_gregorian"]
 
 
 def to_gregorian(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
@@ -42,3 +42,15 @@ def moment_text(at: dt.datetime) -> str:
     jalali = jdatetime.date.fromgregorian(date=at.date())
     month = jdatetime.date.j_months_fa[jalali.month - 1]
     return persian_digits(f"{jalali.day} {month} {jalali.year}، {at.hour:02d}:{at.minute:02d}")
+
+
+def month_of(ts: int) -> tuple[int, int]:
+    """The Jalali ``(year, month)`` of a unix time, on this device's clock zone (the
+    fund's monthly report groups its entries by it)."""
+    jalali = jdatetime.date.fromtimestamp(ts)
+    return jalali.year, jalali.month
+
+
+def month_text(year: int, month: int) -> str:
+    """A Jalali month for reading: its Persian name and year, Persian digits."""
+    return persian_digits(f"{jdatetime.date.j_months_fa[month - 1]} {year}")

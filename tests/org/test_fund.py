@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hasteh.org import EventEnvelope, InvalidEvent, replay
+from hasteh.org import EventEnvelope, InvalidEvent, apply, replay
 from hasteh.org.events import (
     Contributed,
     Disbursed,
@@ -26,8 +26,9 @@ CARD = "6037991234567893"  # 16 digits, valid check digit
 IBAN = "IR820540102680020817909002"
 
 
-def head(log: Log) -> bytes:
-    return log.state.fund.head
+def head(log: Log) -> tuple[bytes, ...]:
+    """What an honest author names as `prev`."""
+    return log.state.fund.prev
 
 
 def contribute(log: Log, author: int, amount: int, holding: str = "cash") -> EventEnvelope:
@@ -105,9 +106,27 @@ def test_two_approvers_above_threshold_and_rules_need_another_member() -> None:
 
 def test_a_stale_head_is_refused_and_nothing_changes() -> None:
     log = cell(2)
-    old = head(log)
+    assert refused(log, 1, Contributed((bytes(32),), "cash", 5)) == "fund-stale"
     contribute(log, 0, 10)
-    assert refused(log, 1, Contributed(old, "cash", 5)) == "fund-stale"
+    twice = head(log) * 2
+    assert refused(log, 1, Contributed(twice, "cash", 5)) == "fund-stale"
+
+
+def test_entries_written_at_once_both_get_in_in_any_order() -> None:
+    first, second = cell(2), cell(2)
+    seen = head(first)
+    # each written before the other one arrived; two members receive them in two orders
+    both = [first.envelope(author, Contributed(seen, "cash", 10 + author)) for author in (0, 1)]
+    for log, order in ((first, both), (second, both[::-1])):
+        for env in order:
+            log.state = apply(log.state, env)
+            log.envelopes.append(env)
+        assert log.state.fund.balance("Assets:Cash") == 21
+        assert len(log.state.fund.tips) == 2
+    assert first.state.fund.head == second.state.fund.head
+    contribute(first, 1, 5)  # the next entry joins the fork
+    assert len(first.state.fund.prev) == 1
+    assert replay(first.envelopes).fund == first.state.fund
 
 
 def test_pledges_are_kept_in_parts() -> None:
@@ -243,7 +262,7 @@ def test_any_edited_or_dropped_entry_breaks_the_chain(
         edited = (
             msgspec.structs.replace(body, amount=body.amount + 1)
             if hasattr(body, "amount")
-            else msgspec.structs.replace(body, prev=bytes(32))
+            else msgspec.structs.replace(body, prev=(bytes(32),))
         )
         tampered[victim] = msgspec.structs.replace(tampered[victim], body=edited)
     state = replay(tampered)

@@ -226,6 +226,9 @@ APP: Mapping[AppCode, str] = {
     "not-a-local-relay": UNCHANGED,
     "unknown-alliance": UNCHANGED,
     "unknown-cell-proposal": UNCHANGED,
+    "bad-amount": UNCHANGED,
+    "bad-fund-choice": UNCHANGED,
+    "unknown-fund-item": FUND,
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -1,14 +1,18 @@
 """Solidarity fund (``fund.*``): a hash-chained, double-entry ledger folded on every member.
 
-Why a chain: a member's fund is only trusted if every member can see that no entry was
-edited or dropped, by an informer in the cell, a relay, or a thief with a device. Each
-entry names the hash of the fund entry before it (`prev`); the check refuses an entry
-whose `prev` is not the head (an honest author whose entry raced another sends it again
-on the new head), and the fold, which also runs when a member replays its stored log on
-load, recomputes every hash: a mismatch marks the ledger broken at that entry and raises
-the ``fund-chain-broken`` alarm. Entries are never deleted while the fund exists (no row
-forgets or expires them). An edit of the *last* entry shows when the next one arrives, or
-when members compare the ledger's fingerprint (`Fund.head`) in person.
+Why a chain: a fund is only trusted if every member can see that no entry was edited or
+dropped, by an informer in the cell, a relay, or a thief with a device. Each entry
+carries `prev`, the hashes (`entry_hash`) of the entries its author held that no entry
+named yet (the ledger's tips), so every entry but the newest is named by a later one:
+a chain that forks when two members write at once and joins at the next entry, and whose
+shape does not depend on the order entries arrived in (courier bundles bring them in any
+order). The check refuses a `prev` naming an entry the ledger does not hold
+(`fund-stale`). Every member's fold recomputes each hash, also when it replays its stored
+log on load: a `prev` that names no entry it holds marks the ledger broken at that entry
+and raises the ``fund-chain-broken`` alarm. An edited entry has another hash and a
+dropped one none, so the entry that named it breaks the chain. Entries are never deleted
+while the fund exists (no row forgets or expires them). An edit of the *newest* entry
+changes the ledger's fingerprint (`Fund.head`), which members compare in person.
 
 Why double-entry: each entry is a balanced set of postings (`Posting`) between accounts
 (`ACCOUNTS`), so the balances are sums of entries by construction and the Beancount
@@ -45,7 +49,15 @@ from hasteh.org.events import (
     PledgeKept,
     RequestApproved,
 )
-from hasteh.org.ledger import Account, Entry, Fund, Pledge, Posting, Request, RulesChange
+from hasteh.org.ledger import (
+    Account,
+    Entry,
+    Fund,
+    Pledge,
+    Posting,
+    Request,
+    RulesChange,
+)
 from hasteh.org.policy import MembershipPolicy
 from hasteh.org.state import AlarmRecord, OrgState
 
@@ -124,22 +136,28 @@ def entry_hash(env: EventEnvelope) -> bytes:
     return hashlib.sha256(CHAIN_DOMAIN + bytes(env.event_id) + author + body).digest()
 
 
-def _check_entry(state: OrgState, env: EventEnvelope, prev: bytes) -> None:
+def _check_entry(state: OrgState, env: EventEnvelope, prev: tuple[bytes, ...]) -> None:
     require_member(state, env.author)
     fund = state.fund
     if fund.broken is not None:
         raise InvalidEvent("fund-chain-broken")
-    if prev != fund.head:
+    if not _links(fund, prev):
         raise InvalidEvent("fund-stale")
     key = EventId(env.event_id)
     if key in fund.requests or key in fund.pledges or key in fund.changes:
         raise InvalidEvent("duplicate-id")
 
 
+def _links(fund: Fund, prev: tuple[bytes, ...]) -> bool:
+    """Whether `prev` names only entries the ledger holds, each once."""
+    hashes = fund.hashes
+    return len(set(prev)) == len(prev) and all(p in hashes for p in prev)
+
+
 def _chained(
     state: OrgState,
     env: EventEnvelope,
-    prev: bytes,
+    prev: tuple[bytes, ...],
     kind: str,
     subject: bytes,
     postings: tuple[Posting, ...],
@@ -150,7 +168,7 @@ def _chained(
     fund = state.fund
     key = EventId(env.event_id)
     broken = fund.broken
-    if prev != fund.head and broken is None:
+    if not _links(fund, prev) and broken is None:
         broken = key
         alarm = AlarmRecord(
             code="fund-chain-broken",
@@ -168,9 +186,11 @@ def _chained(
     entry = Entry(
         key, fund.count, env.at, LeafIndex(env.author), kind, postings, EventId(subject), note
     )
+    digest = entry_hash(env)
     fund = replace(
         fund,
-        head=entry_hash(env),
+        hashes=fund.hashes.set(digest, key),
+        tips=(fund.tips - set(prev)) | {digest},
         count=fund.count + 1,
         broken=broken,
         balances=balances,

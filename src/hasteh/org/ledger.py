@@ -5,11 +5,13 @@ can hold a `Fund` without importing the folds)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from hasteh.org.events import EventId, FundRules, LeafIndex
+from hasteh.org.events.fund import MAX_PREV
 from hasteh.org.pmap import PMap
 
 __all__ = [
@@ -34,6 +36,7 @@ Account = Literal[
 ]
 #: The rules of a fund nobody has changed: tomans, no cap, no threshold.
 DEFAULT_RULES: Final = FundRules()
+FINGERPRINT_DOMAIN: Final = b"hasteh fund tips v1\x00"
 #: Every account of the ledger, in the order reports list them.
 ACCOUNTS: Final[tuple[Account, ...]] = (
     "Assets:Cash",
@@ -106,7 +109,10 @@ class Fund:
     """The fund as folded from the log. `head` is the hash of the last entry (the
     ledger's fingerprint); `broken` the first entry whose `prev` did not match."""
 
-    head: bytes = b""
+    #: Every entry's hash, to the entry's id: what a `prev` may name.
+    hashes: PMap[bytes, EventId] = field(default_factory=PMap)
+    #: The hashes no entry names yet: the next entry's `prev`.
+    tips: frozenset[bytes] = frozenset()
     count: int = 0
     broken: EventId | None = None
     rules: FundRules = DEFAULT_RULES
@@ -117,6 +123,20 @@ class Fund:
     changes: PMap[EventId, RulesChange] = field(default_factory=PMap)
     #: Per family pseudonym, the ``(at, amount)`` of every payment it received.
     payments: PMap[str, tuple[tuple[int, int], ...]] = field(default_factory=PMap)
+
+    @property
+    def prev(self) -> tuple[bytes, ...]:
+        """What a new entry names as `prev`: the tips, sorted (at most `MAX_PREV`)."""
+        return tuple(sorted(self.tips))[:MAX_PREV]
+
+    @property
+    def head(self) -> bytes:
+        """The ledger's fingerprint: a hash of its tips, which name (through `prev`)
+        every entry. The same on every member that holds the same entries, in whatever
+        order they arrived; ``b""`` for an empty fund."""
+        if not self.tips:
+            return b""
+        return hashlib.sha256(FINGERPRINT_DOMAIN + b"".join(sorted(self.tips))).digest()
 
     def balance(self, account: Account) -> int:
         return self.balances.get(account, 0)

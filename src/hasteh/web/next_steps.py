@@ -250,6 +250,9 @@ APP: Mapping[AppCode, NextStep] = {
     "not-a-local-relay": UNCHANGED,
     "unknown-alliance": UNCHANGED,
     "unknown-cell-proposal": UNCHANGED,
+    "bad-amount": UNCHANGED,
+    "bad-fund-choice": UNCHANGED,
+    "unknown-fund-item": FUND,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

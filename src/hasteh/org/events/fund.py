@@ -1,8 +1,10 @@
 """The ``fund.*`` family: the cell's solidarity fund, a hash-chained double-entry ledger.
 
-Every entry carries `prev`, the hash of the fund entry before it in log order (``b""``
-for the first), so an edited or dropped entry breaks the chain on every member
-(`hasteh.org.fund`). Amounts are whole units of the fund's `unit` (tomans by default).
+Every entry carries `prev`, the hashes of the entries its author saw that no other entry
+names yet (the ledger's tips; none for the first entry), so the entries form a hash chain
+(a chain that forks when two members write at once and joins again at the next entry):
+an edited or dropped entry breaks it on every member (`hasteh.org.fund`). Amounts are
+whole units of the fund's `unit` (tomans by default).
 No field may hold a real name, a card or an account number: free text that looks like an
 Iranian card number or IBAN is refused by the check (`fund-card-number`, `fund-iban`).
 """
@@ -18,6 +20,7 @@ from hasteh.org.events.base import Event, Frozen, Id, ShortText
 __all__ = [
     "CHAIN_HASH_SIZE",
     "MAX_AMOUNT",
+    "MAX_PREV",
     "Amount",
     "Category",
     "ChainHash",
@@ -29,6 +32,7 @@ __all__ = [
     "HardshipRequested",
     "Holding",
     "PledgeKept",
+    "Prev",
     "RequestApproved",
     "Urgency",
 ]
@@ -39,7 +43,10 @@ MAX_AMOUNT: Final = 10**12
 
 Amount = Annotated[int, Meta(ge=1, le=MAX_AMOUNT)]
 Cap = Annotated[int, Meta(ge=0, le=MAX_AMOUNT)]
-ChainHash = Annotated[bytes, Meta(max_length=CHAIN_HASH_SIZE)]
+ChainHash = Annotated[bytes, Meta(min_length=CHAIN_HASH_SIZE, max_length=CHAIN_HASH_SIZE)]
+#: At most this many tips are named by one entry (the rest by the next).
+MAX_PREV: Final = 16
+Prev = Annotated[tuple[ChainHash, ...], Meta(max_length=MAX_PREV)]
 #: A family's pseudonym: a code word the cell agrees on, never a real name.
 Pseudonym = Annotated[str, Meta(min_length=1, max_length=64)]
 #: What the fund holds: money, goods (valued in the unit), or a promise of money.
@@ -65,7 +72,7 @@ class FundRules(Frozen, frozen=True):
 class Contributed(Event, tag="fund.contribution", frozen=True):
     """Money, goods or a pledge into the fund. `note` says what (never who)."""
 
-    prev: ChainHash
+    prev: Prev
     holding: Holding
     amount: Amount
     note: ShortText = ""
@@ -74,7 +81,7 @@ class Contributed(Event, tag="fund.contribution", frozen=True):
 class PledgeKept(Event, tag="fund.pledge-kept", frozen=True):
     """Part or all of pledge `pledge_id` was paid in cash."""
 
-    prev: ChainHash
+    prev: Prev
     pledge_id: Id
     amount: Amount
 
@@ -82,7 +89,7 @@ class PledgeKept(Event, tag="fund.pledge-kept", frozen=True):
 class HardshipRequested(Event, tag="fund.request", frozen=True):
     """A family (by pseudonym) asks the fund for help."""
 
-    prev: ChainHash
+    prev: Prev
     family: Pseudonym
     category: Category
     amount: Amount
@@ -94,7 +101,7 @@ class RequestApproved(Event, tag="fund.approve", frozen=True):
     """Approves request `subject_id` (a hardship request or a rules change). Never by its
     author; above the threshold a request needs two approvers."""
 
-    prev: ChainHash
+    prev: Prev
     subject_id: Id
 
 
@@ -102,7 +109,7 @@ class Disbursed(Event, tag="fund.disburse", frozen=True):
     """Pays (part of) approved request `request_id` from `holding` (cash or in kind);
     later entries top it up to the approved amount."""
 
-    prev: ChainHash
+    prev: Prev
     request_id: Id
     holding: Literal["cash", "in-kind"]
     amount: Amount
@@ -112,5 +119,5 @@ class FundRulesSet(Event, tag="fund.rules", frozen=True):
     """Proposes new rules; they hold once another member approves them (two others
     when the cell has three members or more)."""
 
-    prev: ChainHash
+    prev: Prev
     rules: FundRules
