@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hasteh.app import cells, fund
+from hasteh import org
+from hasteh.app import cells, fund, sync
 from hasteh.app.errors import BadInput, Refused
 from hasteh.org.events import Contributed, Disbursed, RequestApproved
 from tests.app import rogue
@@ -161,3 +163,44 @@ def test_parse_amount_reads_persian_digits_and_separators(value: int) -> None:
     persian = f"{value:,}".translate(str.maketrans("0123456789,", "۰۱۲۳۴۵۶۷۸۹٬"))
     assert fund.parse_amount(persian) == value
     assert fund.parse_amount(f"{value:,}") == value
+
+
+@pytest.mark.parametrize("how", ["edit", "drop"])
+def test_a_thief_who_edits_or_drops_a_stored_entry_breaks_the_chain(
+    make_ws, relay, how: str
+) -> None:
+    """The vault is opened (the thief has the passphrase), one stored entry is edited or
+    deleted; on the next load the fold recomputes the chain: broken, with an alarm."""
+    a, b = form_cell(make_ws, relay.url, settle_relay, n=2)
+    fund.contribute(a, CELL, "5000")
+    settle_relay([a, b])
+    fund.contribute(b, CELL, "70")
+    settle_relay([a, b])
+    group_id = cells.find_cell(a, CELL).group_id
+
+    def tamper(conn) -> None:  # type: ignore[no-untyped-def]
+        seq, body = conn.execute(
+            "SELECT seq, body FROM events WHERE group_id = ? AND kind = 'fund.contribution'"
+            " ORDER BY seq LIMIT 1",
+            (group_id,),
+        ).fetchone()
+        if how == "drop":
+            conn.execute("DELETE FROM events WHERE group_id = ? AND seq = ?", (group_id, seq))
+            return
+        env = org.decode(bytes(body))
+        edited = msgspec.structs.replace(env.body, amount=50_000)
+        conn.execute(
+            "UPDATE events SET body = ? WHERE group_id = ? AND seq = ?",
+            (org.encode(msgspec.structs.replace(env, body=edited)), group_id, seq),
+        )
+
+    a.vault.write(tamper)
+    a.forget_cache()
+    view = fund.show(a, CELL)
+    assert view.broken
+    assert "fund-chain-broken" in [x.code for x in sync.alarms(a, CELL)]
+    with pytest.raises(Refused) as err:
+        fund.contribute(a, CELL, "1")
+    assert err.value.code == "fund-chain-broken"
+    assert not fund.show(b, CELL).broken
+    assert fund.show(b, CELL).fingerprint != view.fingerprint

@@ -41,6 +41,7 @@ COMMANDS: Final[dict[str, str]] = {
     "mailbox": "transport",
     "up": "web",
     "reach": "reach",
+    "fund": "fund",
     **dict.fromkeys(
         (
             "cell",

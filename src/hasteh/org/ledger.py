@@ -132,11 +132,13 @@ class Fund:
     @property
     def head(self) -> bytes:
         """The ledger's fingerprint: a hash of its tips, which name (through `prev`)
-        every entry. The same on every member that holds the same entries, in whatever
-        order they arrived; ``b""`` for an empty fund."""
+        every entry, and of where it broke, if it did. The same on every member that
+        holds the same entries, in whatever order they arrived; ``b""`` for an empty
+        fund."""
         if not self.tips:
             return b""
-        return hashlib.sha256(FINGERPRINT_DOMAIN + b"".join(sorted(self.tips))).digest()
+        broken = b"" if self.broken is None else b"broken\x00" + bytes(self.broken)
+        return hashlib.sha256(FINGERPRINT_DOMAIN + b"".join(sorted(self.tips)) + broken).digest()
 
     def balance(self, account: Account) -> int:
         return self.balances.get(account, 0)
