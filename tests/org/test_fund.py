@@ -319,3 +319,17 @@ def test_every_fund_code_is_exercised() -> None:
     from hasteh.org import MESSAGES
 
     assert {c for c in MESSAGES if c.startswith("fund-")} == set(FUND_CODES_PINNED)
+
+
+def test_the_fold_names_every_field_of_the_fund() -> None:
+    """`_chained` builds the fund with one constructor call: a field added to `Fund`
+    must be named there too, or the fold would drop it."""
+    import dataclasses
+    import inspect
+
+    from hasteh.org import fund as fund_module
+    from hasteh.org.ledger import Fund
+
+    source = inspect.getsource(fund_module._chained)
+    for f in dataclasses.fields(Fund):
+        assert f"{f.name}=" in source, f.name

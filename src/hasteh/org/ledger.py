@@ -109,15 +109,14 @@ class Fund:
     """The fund as folded from the log. `head` is the hash of the last entry (the
     ledger's fingerprint); `broken` the first entry whose `prev` did not match."""
 
-    #: Every entry's hash, to the entry's id: what a `prev` may name.
-    hashes: PMap[bytes, EventId] = field(default_factory=PMap)
     #: The hashes no entry names yet: the next entry's `prev`.
     tips: frozenset[bytes] = frozenset()
     count: int = 0
     broken: EventId | None = None
     rules: FundRules = DEFAULT_RULES
     balances: Mapping[Account, int] = field(default_factory=dict)
-    ledger: PMap[int, Entry] = field(default_factory=PMap)
+    #: Every entry, by its hash (what a `prev` names); `Entry.index` is its place.
+    ledger: PMap[bytes, Entry] = field(default_factory=PMap)
     requests: PMap[EventId, Request] = field(default_factory=PMap)
     pledges: PMap[EventId, Pledge] = field(default_factory=PMap)
     changes: PMap[EventId, RulesChange] = field(default_factory=PMap)
