@@ -8,6 +8,7 @@ cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcom
           POST /cell/{ref}/say | /propose | /admission | /settings
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
+fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
@@ -27,6 +28,7 @@ from hasteh.web.views import (
     concerns,
     courier,
     decision,
+    fund,
     home,
     join,
     launch,
@@ -50,6 +52,7 @@ def all_routes() -> list[BaseRoute]:
         *cell.routes,
         *concerns.routes,
         *decision.routes,
+        *fund.routes,
         *member.routes,
         *join.routes,
         *courier.routes,
