@@ -173,6 +173,14 @@ def test_card_and_iban_are_refused_in_every_text(text: str) -> None:
     }
 
 
+def test_a_family_code_name_shows_what_it_says() -> None:
+    log = cell(2)
+    assert refused(log, 0, HardshipRequested(head(log), "sa\u202erv", "food", 5)) == (
+        "name-hidden-character"
+    )
+    assert refused(log, 0, HardshipRequested(head(log), "  sarv", "food", 5)) == "name-unclean"
+
+
 def test_digits_that_are_not_a_card_pass() -> None:
     assert not looks_like_card("6037991234567890")  # wrong check digit
     assert not looks_like_card("60379912345678931")  # 17 digits

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, get_args
 from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import find_cell
-from hasteh.app.errors import BadInput, refused
+from hasteh.app.errors import BadInput, clean_or_refuse, refused
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import parse_digits
 from hasteh.jalali import month_of
@@ -174,9 +174,7 @@ def request(
     """A hardship request for the family known by the code name `family`; its number."""
     rt = _cell(ws, cell)
     fund = rt.org.fund
-    pseudonym = _checked_text(family, 64)
-    if not pseudonym:
-        raise BadInput("bad-fund-choice", value="", choices="family code name")
+    pseudonym = _checked_text(clean_or_refuse(family), 64)
     body = HardshipRequested(
         fund.prev,
         pseudonym,
