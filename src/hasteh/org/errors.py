@@ -251,8 +251,8 @@ MESSAGES: Mapping[OrgCode, str] = {
     "wrong-motion": "This decision's motion is not of the kind this event carries out.",
     # the solidarity fund (hasteh.org.fund)
     "fund-stale": (
-        "Another entry reached the fund first: this entry was written on an older copy of "
-        "the ledger. Write it again."
+        "This fund entry follows entries this device does not hold (or names one twice). "
+        "Fetch what is new, then write it again."
     ),
     "fund-card-number": (
         "This looks like a bank card number (16 digits). Never write a card number, a real "
