@@ -54,6 +54,7 @@ def test_a_fund_round_through_the_pages(people: Callable[[str], Person]) -> None
     status, _, page = a.submit(f"{fund}/pay", {"ref": ref, "amount": "۱۰۰۰۰۰"}, fund)
     assert status == 200, page
     assert FA.gettext("No open requests.") in page
+    assert FA.gettext("Paid requests") in page
     _, _, page_b = b.submit("/sync", {"next": fund}, fund)
     fingerprint = re.search(r"[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}", page)
     assert fingerprint and fingerprint.group(0) in page_b
