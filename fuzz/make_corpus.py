@@ -260,6 +260,31 @@ def rendezvous() -> list[bytes]:
     ]
 
 
+def fund_ledger() -> list[bytes]:
+    """Entries on the harness's fund (mode 0) and typed text (mode 1)."""
+    from fuzz.fuzz_fund_ledger import LOG, STATE, event_id
+    from hasteh.org.events import Contributed, Disbursed, PledgeKept, RequestApproved
+
+    prev, request, pledge = STATE.fund.prev, event_id(203), event_id(202)
+    bodies = [
+        Contributed(prev, "cash", 2_500, "از کارگاه"),
+        Contributed(prev, "in-kind", 700),
+        PledgeKept(prev, pledge, 200),
+        RequestApproved(prev, request),
+        Disbursed(prev, request, "cash", 3_000),
+        Disbursed(prev, request, "cash", 9_000),
+        Contributed((bytes(32),), "cash", 1),
+        Contributed(prev, "cash", 5, "6037991234567893"),
+    ]
+    seeds = []
+    for n, (author, body) in enumerate(zip((1, 2, 2, 0, 0, 0, 1, 1), bodies, strict=True)):
+        env = org.EventEnvelope(1, event_id(900 + n), author, LOG[-1].at + 60, body)
+        seeds.append(b"\x00" + org.encode(env))
+    texts = ["6037-9912-3456-7893", "IR820540102680020817909002", "۱٬۲۰۰٬۰۰۰", "12a", "0"]
+    seeds += [b"\x01" + t.encode() for t in texts]
+    return seeds
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -279,6 +304,7 @@ def main(only: list[str]) -> None:
         "web_forms": web_forms,
         "rendezvous": rendezvous,
         "course": course,
+        "fund_ledger": fund_ledger,
     }
     for target, make in seeds.items():
         if not only or target in only:

@@ -152,6 +152,10 @@ AppCode = Literal[
     # alliances
     "unknown-alliance",
     "unknown-cell-proposal",
+    # the solidarity fund (app.fund)
+    "bad-amount",
+    "bad-fund-choice",
+    "unknown-fund-item",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -250,6 +254,14 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "spoken-no-rendezvous": "No rendezvous relay could be reached.",
     "unknown-alliance": "There is no such alliance in this profile, or several have this name.",
     "unknown-cell-proposal": "No cell with this name is proposed.",
+    "bad-amount": (
+        "The amount must be a whole number above zero (Persian or Latin digits, at most "
+        "{limit}), in {unit}."
+    ),
+    "bad-fund-choice": "{value} is not one of: {choices}.",
+    "unknown-fund-item": (
+        "No request or pledge in the fund starts with {ref}. Copy its number from the fund."
+    ),
 }
 
 #: Each card reason's English template (the docs list these reasons).

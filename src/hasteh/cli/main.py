@@ -48,6 +48,7 @@ COMMANDS: Final[dict[str, str]] = {
     "code": "spoken",
     "propose-code": "spoken",
     "rendezvous": "spoken",
+    "fund": "fund",
     **dict.fromkeys(
         (
             "cell",

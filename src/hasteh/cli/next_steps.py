@@ -37,6 +37,8 @@ MEMBERS = "See the members with `hasteh cell members CELL`."
 DECISIONS = "See the decisions with `hasteh decide show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
+FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
+NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
 
 ORG: Mapping[OrgCode, str] = {
@@ -135,6 +137,25 @@ ORG: Mapping[OrgCode, str] = {
     "no-proposal": "Propose the newcomer first with `hasteh propose CELL CARD`.",
     "unknown-seizure": "See the reports with `hasteh cell seizures CELL`.",
     "unknown-thread": "See the threads with `hasteh read CELL`.",
+    "fund-stale": SYNC,
+    **{code: NO_BANK for code in ("fund-card-number", "fund-iban")},
+    **{
+        code: FUND
+        for code in (
+            "fund-unknown-pledge",
+            "fund-over-pledge",
+            "fund-over-cap",
+            "fund-unknown-request",
+            "fund-already-approved",
+            "fund-over-request",
+            "fund-insufficient",
+        )
+    },
+    "fund-not-approved": "Another member approves it with `hasteh fund approve CELL ID`.",
+    "fund-chain-broken": (
+        "Do not use the fund: compare its fingerprint (`hasteh fund show CELL`) with the "
+        "other members in person."
+    ),
 }
 
 APP: Mapping[AppCode, str] = {
@@ -227,6 +248,9 @@ APP: Mapping[AppCode, str] = {
         "Tell the member who proposed you, in person. You stay out of that "
         "cell; run `hasteh join` again when your cell has added you."
     ),
+    "bad-amount": UNCHANGED,
+    "bad-fund-choice": UNCHANGED,
+    "unknown-fund-item": FUND,
 }
 
 VAULT: Mapping[VaultCode, str] = {

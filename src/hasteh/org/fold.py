@@ -22,16 +22,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import decisions, log, membership, talk
+from hasteh.org import decisions, fund, log, membership, talk
 from hasteh.org.events import (
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
     CellCreated,
+    Contributed,
     DecisionClosed,
     DecisionOpened,
+    Disbursed,
     Event,
     EventEnvelope,
+    FundRulesSet,
+    HardshipRequested,
     LeaveAnnounced,
     MemberAdded,
     MemberRemoved,
@@ -39,7 +43,9 @@ from hasteh.org.events import (
     MessageDeleted,
     MessagePosted,
     NewcomerProposed,
+    PledgeKept,
     ProposalWithdrawn,
+    RequestApproved,
     SeizureReviewed,
     SettingsChanged,
     StanceCast,
@@ -98,6 +104,13 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         history_check=decisions.check_decision_closed_in_history,
         forgets=decisions.forgets_decision_closed,
     ),
+    # The fund: never forgotten, never expiring, handed to newcomers (the chain needs all).
+    Contributed: Row(fund.check_contributed, fund.fold_contributed),
+    PledgeKept: Row(fund.check_pledge_kept, fund.fold_pledge_kept),
+    HardshipRequested: Row(fund.check_hardship_requested, fund.fold_hardship_requested),
+    RequestApproved: Row(fund.check_request_approved, fund.fold_request_approved),
+    Disbursed: Row(fund.check_disbursed, fund.fold_disbursed),
+    FundRulesSet: Row(fund.check_rules_set, fund.fold_rules_set),
 }
 
 #: The cell as a kind of group's log.

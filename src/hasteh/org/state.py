@@ -29,6 +29,7 @@ from hasteh.org.events import (
     Outcome,
     Stance,
 )
+from hasteh.org.ledger import Fund
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
 
@@ -207,6 +208,8 @@ class OrgState:
     thread_order: PMap[EventId, PSorted[Place]] = field(default_factory=PMap)
     #: The ``(expires_at, message_id)`` of every message still held, soonest first.
     expiry_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
+    #: The solidarity fund (`hasteh.org.fund`): its hash-chained ledger, requests, rules.
+    fund: Fund = field(default_factory=Fund)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -51,6 +51,10 @@ CHECK_CARD = NextStep("Check the code or scan the card again; nothing was change
 MY_CELLS = NextStep("Go back to My cells and choose the cell there.", "/home")
 MEMBERS = NextStep("Check the cover name in the list of members.")
 DECISIONS = NextStep("Go back to the list of decisions.")
+FUND = NextStep("See the fund's page; nothing was changed.")
+NO_BANK = NextStep(
+    "Write the family's code name only: no card, account or real name. Nothing was changed."
+)
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -155,6 +159,25 @@ ORG: Mapping[OrgCode, NextStep] = {
     "no-proposal": NextStep("Propose the newcomer first, on the cell's page."),
     "unknown-seizure": NextStep("See the reports to review on the cell's page."),
     "unknown-thread": NextStep("Choose a thread on the cell's page."),
+    "fund-stale": FETCH,
+    **{code: NO_BANK for code in ("fund-card-number", "fund-iban")},
+    **{
+        code: FUND
+        for code in (
+            "fund-unknown-pledge",
+            "fund-over-pledge",
+            "fund-over-cap",
+            "fund-unknown-request",
+            "fund-already-approved",
+            "fund-over-request",
+            "fund-insufficient",
+        )
+    },
+    "fund-not-approved": NextStep("Another member approves it on the fund's page."),
+    "fund-chain-broken": NextStep(
+        "Do not use the fund: compare its fingerprint on the fund's page with the other "
+        "members in person."
+    ),
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -249,6 +272,9 @@ APP: Mapping[AppCode, NextStep] = {
         "Tell the member who proposed you, in person. You stay out of that cell; press Join "
         "again when your cell has added you."
     ),
+    "bad-amount": UNCHANGED,
+    "bad-fund-choice": UNCHANGED,
+    "unknown-fund-item": FUND,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

@@ -35,6 +35,8 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 LeaveAnnounced, Alarm
     talk.*       talk.py        ThreadOpened, MessagePosted, MessageDeleted
     decision.*   decisions.py   DecisionOpened, StanceCast, DecisionClosed
+    fund.*       fund.py        Contributed, PledgeKept, HardshipRequested,
+                                RequestApproved, Disbursed, FundRulesSet
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -42,7 +44,7 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``action.*``, ``fund.*``, ``bulletin.*`` and ``fed.*``
+Room for the roadmap: ``study.*``, ``action.*``, ``bulletin.*`` and ``fed.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -115,6 +117,15 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.fund import (
+    Contributed,
+    Disbursed,
+    FundRules,
+    FundRulesSet,
+    HardshipRequested,
+    PledgeKept,
+    RequestApproved,
+)
 from hasteh.org.events.membership import (
     AdmissionApproved,
     AdmissionObjected,
@@ -155,12 +166,17 @@ __all__ = [
     "Choice",
     "Choices",
     "Consent",
+    "Contributed",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "Disbursed",
     "Event",
     "EventEnvelope",
     "EventId",
+    "FundRules",
+    "FundRulesSet",
+    "HardshipRequested",
     "LeafIndex",
     "LeaveAnnounced",
     "MemberAdded",
@@ -176,11 +192,13 @@ __all__ = [
     "Objection",
     "OptIn",
     "Outcome",
+    "PledgeKept",
     "Position",
     "ProposalStance",
     "ProposalWithdrawn",
     "Ranking",
     "RemoveMember",
+    "RequestApproved",
     "SeizureReviewed",
     "SettingsChanged",
     "Stance",
@@ -218,6 +236,12 @@ AnyEvent = (
     | MotionOpened
     | CellVoted
     | MotionClosed
+    | Contributed
+    | PledgeKept
+    | HardshipRequested
+    | RequestApproved
+    | Disbursed
+    | FundRulesSet
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

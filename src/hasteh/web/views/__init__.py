@@ -9,6 +9,7 @@ cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcom
 news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what arrived
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
+fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -34,6 +35,7 @@ from hasteh.web.views import (
     courier,
     course,
     decision,
+    fund,
     home,
     join,
     launch,
@@ -61,6 +63,7 @@ def all_routes() -> list[BaseRoute]:
         *news.routes,
         *concerns.routes,
         *decision.routes,
+        *fund.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
