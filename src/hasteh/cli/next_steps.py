@@ -34,6 +34,7 @@ NEW_CARD = "Ask the newcomer to make a new card with `hasteh card`."
 CHECK_CARD = "Check the code or scan the card again; nothing was changed."
 MEMBERS = "See the members with `hasteh cell members CELL`."
 DECISIONS = "See the decisions with `hasteh decide show CELL`."
+ACTIONS = "See the actions with `hasteh action show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
 OPERATOR = "Fix the relay's setting and start it again."
@@ -134,6 +135,18 @@ ORG: Mapping[OrgCode, str] = {
     "no-proposal": "Propose the newcomer first with `hasteh propose CELL CARD`.",
     "unknown-seizure": "See the reports with `hasteh cell seizures CELL`.",
     "unknown-thread": "See the threads with `hasteh read CELL`.",
+    # actions
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "not-your-task")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-link",
+            "already-linked",
+            "too-many-items",
+            "date-out-of-range",
+            "review-too-early",
+        )
+    },
 }
 
 APP: Mapping[AppCode, str] = {

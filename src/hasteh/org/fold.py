@@ -22,14 +22,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import decisions, log, membership, talk
+from hasteh.org import actions, decisions, log, membership, talk
 from hasteh.org.events import (
+    ActionLinked,
+    ActionPlanned,
+    ActionReviewed,
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
     CellCreated,
     DecisionClosed,
     DecisionOpened,
+    DemandAdded,
     Event,
     EventEnvelope,
     LeaveAnnounced,
@@ -43,6 +47,8 @@ from hasteh.org.events import (
     SeizureReviewed,
     SettingsChanged,
     StanceCast,
+    TaskAdded,
+    TaskUpdated,
     ThreadOpened,
     Vouched,
 )
@@ -98,6 +104,13 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         history_check=decisions.check_decision_closed_in_history,
         forgets=decisions.forgets_decision_closed,
     ),
+    # the cell's work (action.*)
+    ActionPlanned: Row(actions.check_action_planned, actions.fold_action_planned),
+    DemandAdded: Row(actions.check_demand_added, actions.fold_demand_added),
+    ActionLinked: Row(actions.check_action_linked, actions.fold_action_linked),
+    TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
+    TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
+    ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
 }
 
 #: The cell as a kind of group's log.

@@ -50,6 +50,7 @@ CHECK_CARD = NextStep("Check the code or scan the card again; nothing was change
 MY_CELLS = NextStep("Go back to My cells and choose the cell there.", "/home")
 MEMBERS = NextStep("Check the cover name in the list of members.")
 DECISIONS = NextStep("Go back to the list of decisions.")
+ACTIONS = NextStep("Go back to the cell's actions.")
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -154,6 +155,18 @@ ORG: Mapping[OrgCode, NextStep] = {
     "no-proposal": NextStep("Propose the newcomer first, on the cell's page."),
     "unknown-seizure": NextStep("See the reports to review on the cell's page."),
     "unknown-thread": NextStep("Choose a thread on the cell's page."),
+    # actions
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "not-your-task")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-link",
+            "already-linked",
+            "too-many-items",
+            "date-out-of-range",
+            "review-too-early",
+        )
+    },
 }
 
 APP: Mapping[AppCode, NextStep] = {

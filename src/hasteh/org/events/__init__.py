@@ -35,6 +35,8 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 LeaveAnnounced, Alarm
     talk.*       talk.py        ThreadOpened, MessagePosted, MessageDeleted
     decision.*   decisions.py   DecisionOpened, StanceCast, DecisionClosed
+    action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
+                                TaskUpdated, ActionReviewed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -42,7 +44,7 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``action.*``, ``fund.*``, ``bulletin.*`` and ``fed.*``
+Room for the roadmap: ``study.*``, ``fund.*``, ``bulletin.*`` and ``fed.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -63,6 +65,17 @@ from msgspec import Meta
 
 from hasteh.errors import DECODE_FAILURES
 from hasteh.org.errors import OrgDecodeError
+from hasteh.org.events.actions import (
+    ActionKind,
+    ActionLinked,
+    ActionPlanned,
+    ActionReviewed,
+    DemandAdded,
+    LinkRole,
+    TaskAdded,
+    TaskStatus,
+    TaskUpdated,
+)
 from hasteh.org.events.alliance import (
     AllianceFormed,
     AllianceMessage,
@@ -140,6 +153,10 @@ __all__ = [
     "MAX_RELAY_URL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
+    "ActionKind",
+    "ActionLinked",
+    "ActionPlanned",
+    "ActionReviewed",
     "AdmissionApproved",
     "AdmissionObjected",
     "Alarm",
@@ -158,11 +175,13 @@ __all__ = [
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "DemandAdded",
     "Event",
     "EventEnvelope",
     "EventId",
     "LeafIndex",
     "LeaveAnnounced",
+    "LinkRole",
     "MemberAdded",
     "MemberRemoved",
     "MemberSeized",
@@ -185,6 +204,9 @@ __all__ = [
     "SettingsChanged",
     "Stance",
     "StanceCast",
+    "TaskAdded",
+    "TaskStatus",
+    "TaskUpdated",
     "ThreadOpened",
     "Vouched",
     "decode",
@@ -218,6 +240,12 @@ AnyEvent = (
     | MotionOpened
     | CellVoted
     | MotionClosed
+    | ActionPlanned
+    | DemandAdded
+    | ActionLinked
+    | TaskAdded
+    | TaskUpdated
+    | ActionReviewed
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
