@@ -53,9 +53,11 @@ __all__ = [
     "close",
     "close_due",
     "deadline",
+    "find",
     "open_decision",
     "parse_deadline",
     "show",
+    "summary_of",
     "vote",
 ]
 
@@ -341,3 +343,13 @@ def change_settings(
     return open_decision(
         ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
     )
+
+
+def find(rt: CellRuntime, ref: str) -> org.Decision:
+    """The decision `ref` names (number or start of id), for other families that link one."""
+    return _find(rt, ref)
+
+
+def summary_of(rt: CellRuntime, d: org.Decision) -> DecisionSummary:
+    """`d` as shown (its protective view), for other families that link one."""
+    return _summary(rt, d)

@@ -154,6 +154,7 @@ APP: Mapping[AppCode, str] = {
     "ambiguous-cell": "Use the id shown by `hasteh cell list`.",
     "unknown-member": MEMBERS,
     "unknown-decision": DECISIONS,
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": "Give one with --relay URL (an address your cell agreed on).",
     **{
         code: CHECK_CARD
@@ -193,6 +194,9 @@ APP: Mapping[AppCode, str] = {
             "bad-deadline",
             "no-such-date",
             "bad-kind",
+            "bad-action-kind",
+            "bad-task-status",
+            "too-few-demands",
             "needs-options",
             "takes-no-options",
             "deadline-in-past",

@@ -21,8 +21,9 @@ Rules (checks, using only the state and the envelope, like every family):
 * a task's assignee is a member; only the assignee or the action's planner changes a
   task's status;
 * a linked decision exists, is open, and fits its role: ``priorities`` a ranked or
-  multiple choice whose options are exactly the demands, ``go`` a consent or proposal,
-  ``turnout`` an opt-in; each role is linked once;
+  multiple choice whose options are exactly the demands (in any order: two members
+  may see concurrent demands in different orders until the log settles), ``go`` a
+  consent or proposal, ``turnout`` an opt-in; each role is linked once;
 * a review comes on or after the action's date.
 """
 
@@ -151,7 +152,8 @@ def check_action_linked(state: OrgState, env: EventEnvelope, body: ActionLinked)
         raise InvalidEvent("already-closed")
     if decision.kind not in ROLE_KINDS[body.role]:
         raise InvalidEvent("bad-link", role=body.role, kind=decision.kind)
-    if body.role == "priorities" and decision.options != tuple(t for _, t in action.demands):
+    demands = sorted(t for _, t in action.demands)
+    if body.role == "priorities" and sorted(decision.options) != demands:
         raise InvalidEvent("bad-link", role=body.role, kind=decision.kind)
 
 

@@ -174,6 +174,7 @@ APP: Mapping[AppCode, NextStep] = {
     "ambiguous-cell": MY_CELLS,
     "unknown-member": MEMBERS,
     "unknown-decision": DECISIONS,
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": NextStep("Add a relay in Settings (an address your cell agreed on).", "/settings"),
     **{
         code: CHECK_CARD
@@ -213,6 +214,9 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-deadline",
             "no-such-date",
             "bad-kind",
+            "bad-action-kind",
+            "bad-task-status",
+            "too-few-demands",
             "needs-options",
             "takes-no-options",
             "deadline-in-past",
