@@ -41,10 +41,13 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "STATUSES",
+    "ActionLine",
     "ActionSummary",
     "TaskSummary",
     "add_demand",
     "add_task",
+    "lines",
+    "one",
     "open_go",
     "open_priorities",
     "open_turnout",
@@ -107,15 +110,16 @@ def _find(rt: CellRuntime, ref: str) -> Action:
     raise BadInput("unknown-action")
 
 
-def _summary(rt: CellRuntime, action: Action, number: int) -> ActionSummary:
+def _summary(
+    rt: CellRuntime, action: Action, number: int, numbers: dict[bytes, int] | None = None
+) -> ActionSummary:
+    """`action` as shown; `numbers`: the decisions' numbers, when many actions are shown."""
     linked: dict[str, decisions.DecisionSummary] = {}
     for role, did in sorted(action.links.items()):
         if did in rt.org.decisions:
-            linked[role] = decisions.summary_of(rt, rt.org.decisions[did])
-    turnout = None
-    if "turnout" in linked:
-        shown = linked["turnout"]
-        turnout = shown.voted if shown.is_open else (shown.counts or (None,))[0]
+            place = None if numbers is None else numbers.get(did)
+            linked[role] = decisions.summary_of(rt, rt.org.decisions[did], place)
+    turnout = _turnout(rt, action)
     tasks = tuple(
         TaskSummary(i, t.title, t.assignee_name, t.due, t.status)
         for i, t in enumerate((rt.org.tasks[k] for k in action.task_ids), 1)
@@ -136,10 +140,52 @@ def _summary(rt: CellRuntime, action: Action, number: int) -> ActionSummary:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    """One line of the list of actions: what a list shows, cheap to make for 1,000."""
+
+    number: int
+    action_id: str
+    kind: str
+    code_name: str
+    date: int
+    urgent: bool
+    turnout: int | None
+
+
+def _turnout(rt: CellRuntime, action: Action) -> int | None:
+    """The count as shown: while open the number so far (None when hidden), then the
+    kept count (None in outcome-only mode, which an opt-in never is)."""
+    did = action.links.get("turnout")
+    decision = rt.org.decisions.get(did) if did is not None else None
+    if decision is None:
+        return None
+    if decision.is_open:
+        return decision.voted
+    outcome = decision.outcome
+    return None if outcome is None or not outcome.counts else outcome.counts[0]
+
+
+def lines(ws: Workspace, cell: str) -> list[ActionLine]:
+    """Every action of the cell as a line of the list, by number."""
+    rt = find_cell(ws, cell)
+    return [
+        ActionLine(n, a.action_id.hex()[:8], a.kind, a.code_name, a.date, a.urgent, _turnout(rt, a))
+        for n, a in enumerate(_actions(rt), 1)
+    ]
+
+
+def one(ws: Workspace, cell: str, action: str) -> ActionSummary:
+    """One action in full, by number or the start of its id."""
+    rt = find_cell(ws, cell)
+    return _one(rt, _find(rt, action))
+
+
 def show(ws: Workspace, cell: str) -> list[ActionSummary]:
     """Every action of the cell, by number."""
     rt = find_cell(ws, cell)
-    return [_summary(rt, a, n) for n, a in enumerate(_actions(rt), 1)]
+    numbers = decisions.numbers(rt)
+    return [_summary(rt, a, n, numbers) for n, a in enumerate(_actions(rt), 1)]
 
 
 def _one(rt: CellRuntime, action: Action) -> ActionSummary:

@@ -54,6 +54,7 @@ __all__ = [
     "close_due",
     "deadline",
     "find",
+    "numbers",
     "open_decision",
     "parse_deadline",
     "show",
@@ -350,6 +351,12 @@ def find(rt: CellRuntime, ref: str) -> org.Decision:
     return _find(rt, ref)
 
 
-def summary_of(rt: CellRuntime, d: org.Decision) -> DecisionSummary:
-    """`d` as shown (its protective view), for other families that link one."""
-    return _summary(rt, d)
+def numbers(rt: CellRuntime) -> dict[bytes, int]:
+    """Every decision's number (its place by opening time), sorted once."""
+    return {d.decision_id: i for i, d in enumerate(_decisions(rt), 1)}
+
+
+def summary_of(rt: CellRuntime, d: org.Decision, number: int | None = None) -> DecisionSummary:
+    """`d` as shown (its protective view), for other families that link one; `number`
+    from `numbers` when many are shown (found when not given)."""
+    return _summary(rt, d, number)

@@ -22,9 +22,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh.app import Workspace, actions, cells, decisions
-from hasteh.app.actions import ActionSummary
+from hasteh.app.actions import ActionLine, ActionSummary
 from hasteh.app.cells import CellSummary
 from hasteh.app.errors import BadInput
+from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.common import redirect, send_now, text, unlocked_only
@@ -66,7 +67,7 @@ class ActionsPage:
 
     cell: CellSummary = field(metadata={"help": "the cell"})
     href: str = field(metadata={"help": "local path of the cell's page"})
-    actions: list[ActionSummary] = field(metadata={"help": "every action, newest first"})
+    actions: list[ActionLine] = field(metadata={"help": "one page of actions, newest first"})
     action: ActionSummary | None = field(default=None, metadata={"help": "the one shown"})
     kind_names: dict[str, str] = field(default_factory=lambda: KIND_NAMES)
     status_names: dict[str, str] = field(default_factory=lambda: STATUS_NAMES)
@@ -75,13 +76,22 @@ class ActionsPage:
     turnout_limit: str = TURNOUT_LIMIT
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+    #: This page of the list (0: the newest), and whether older / newer pages exist.
+    page_number: int = 0
+    older: bool = False
+    newer: bool = False
+
+
+#: Actions per page of the list (a cell may hold 1,000).
+PAGE = 50
 
 
 def _find(ws: Workspace, ref: str, action_id: str) -> ActionSummary:
-    for a in actions.show(ws, ref):
-        if a.action_id == action_id:
-            return a
-    raise BadInput("unknown-action")
+    """The action with this 8-hex id (numbers shift when two are planned in the same
+    second; ids never do)."""
+    if len(action_id) != 8 or any(c not in "0123456789abcdef" for c in action_id):
+        raise BadInput("unknown-action")
+    return actions.one(ws, ref, action_id)
 
 
 async def _page(
@@ -89,14 +99,23 @@ async def _page(
 ) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
+    number = whole_number(request.query_params.get("page", "0")[:6], max_digits=6) or 0
 
     def build(ws: Workspace) -> ActionsPage:
         cell = cells.summary(cells.find_cell(ws, ref))
-        found = actions.show(ws, cell.cell_id)
-        page = ActionsPage(cell=cell, href=f"/cell/{cell.cell_id}", actions=found[::-1])
         if action_id is not None:
-            page.action = _find(ws, cell.cell_id, action_id)
-        return page
+            shown = _find(ws, cell.cell_id, action_id)
+            return ActionsPage(cell=cell, href=f"/cell/{cell.cell_id}", actions=[], action=shown)
+        newest_first = actions.lines(ws, cell.cell_id)[::-1]
+        start = min(number * PAGE, max(0, len(newest_first) - 1) // PAGE * PAGE)
+        return ActionsPage(
+            cell=cell,
+            href=f"/cell/{cell.cell_id}",
+            actions=newest_first[start : start + PAGE],
+            page_number=start // PAGE,
+            older=start + PAGE < len(newest_first),
+            newer=start > 0,
+        )
 
     try:
         page = await call_app(request, build)
