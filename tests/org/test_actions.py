@@ -131,6 +131,9 @@ def test_refusals_change_nothing() -> None:
     refused(log, 0, ActionPlanned("protest", "Gate", log.now + 400 * DAY), "date-out-of-range")
     refused(log, 0, ActionPlanned("protest", "Gate", log.now - 2 * DAY), "date-out-of-range")
     refused(log, 5, ActionPlanned("protest", "Gate", log.now + DAY), "not-a-member")
+    hidden = "Gate\u202e3"  # a right-to-left override hidden in the code name
+    refused(log, 0, ActionPlanned("protest", hidden, log.now + DAY), "name-hidden-character")
+    refused(log, 0, ActionPlanned("protest", " Gate", log.now + DAY), "name-unclean")
     refused(log, 0, TaskAdded(action, "t", 6, log.now + DAY), "not-a-member")
     refused(log, 0, TaskUpdated(unknown, "done"), "unknown-task")
     task = EventId(log.do(0, TaskAdded(action, "t", 1, log.now + DAY)).event_id)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final, get_args
 from hasteh import org
 from hasteh.app import decisions, runtime
 from hasteh.app.cells import find_cell, find_member
-from hasteh.app.errors import BadInput
+from hasteh.app.errors import BadInput, clean_or_refuse
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import parse_digits, whole_number
 from hasteh.org.events import (
@@ -208,7 +208,8 @@ def plan(
     rt.require_group()
     if kind not in KINDS:
         raise BadInput("bad-action-kind", kinds=", ".join(KINDS))
-    body = ActionPlanned(kind, code_name.strip(), date, note.strip(), urgent)  # type: ignore[arg-type]
+    code = clean_or_refuse(code_name)
+    body = ActionPlanned(kind, code, date, note.strip(), urgent)  # type: ignore[arg-type]
     env = runtime.send_event(ws, rt, body)
     return _one(rt, rt.org.actions[org.EventId(env.event_id)])
 

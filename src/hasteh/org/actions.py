@@ -15,6 +15,8 @@ What this module deliberately does not hold:
 Rules (checks, using only the state and the envelope, like every family):
 
 * the author is a member not reported seized (`require_member`);
+* a code name is a clean name (`names.require_clean`: no invisible, control or
+  direction characters, no mixed scripts), like a cover name;
 * an action's date lies between a day before and `MAX_AHEAD` after its log time;
 * at most `MAX_DEMANDS` demands, `MAX_TASKS` tasks and `MAX_REVIEWS` reviews per action,
   and `MAX_ACTIONS` actions per cell (a hostile member cannot bloat every device);
@@ -47,6 +49,7 @@ from hasteh.org.events import (
     TaskAdded,
     TaskUpdated,
 )
+from hasteh.org.names import require_clean
 from hasteh.org.policy import MembershipPolicy
 from hasteh.org.state import Action, OrgState, Review, Task
 
@@ -98,6 +101,7 @@ def check_action_planned(state: OrgState, env: EventEnvelope, body: ActionPlanne
         raise InvalidEvent("duplicate-id")
     if len(state.actions) >= MAX_ACTIONS:
         raise InvalidEvent("too-many-items", limit=MAX_ACTIONS)
+    require_clean(body.code_name)  # shown as a name: no hidden or look-alike tricks
     _in_range(body.date, env.at)
 
 
