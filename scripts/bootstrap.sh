@@ -10,6 +10,8 @@ need_apt=()
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 # Chromium for the web tests (Playwright drives /usr/bin/chromium; no `playwright install`).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# dbus-run-session and a session bus for the urgent-call notification test (tests/web/test_alerts.py).
+command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus-daemon)
 # Tor for hasteh's own tor and the private Tor network of tests/tor (tor-gencert is in the
 # same package), and the pluggable transports hasteh launches for bridges.
 { command -v tor || test -x /usr/sbin/tor; } >/dev/null 2>&1 || need_apt+=(tor)

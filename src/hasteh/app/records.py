@@ -13,6 +13,7 @@
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 | ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
+| ``profile.discreet``        | ``bool``       | notifications: a neutral title only (on if unset) |
 | ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
 | ``course.progress``         | `Progress`     | course: lessons read, best scores |
 | ``course.ticks.<slug>``     | ``list[int]``  | course: boxes ticked on a checklist |
@@ -55,6 +56,7 @@ DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
 TIME_ZONE_KEY: Final = "profile.time_zone"
+DISCREET_KEY: Final = "profile.discreet"
 #: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
 SEEN_PREFIX: Final = "web.seen."
 
@@ -319,6 +321,17 @@ def set_direct_relays(conn: Connection, relays: list[str]) -> None:
         set_setting(conn, DIRECT_RELAYS_KEY, relays)
     else:
         delete_setting(conn, DIRECT_RELAYS_KEY)
+
+
+def discreet(conn: Connection) -> bool:
+    """Whether notifications show only a neutral title (the default: a glance at the
+    screen, or a photo of it, must not say that a call came)."""
+    value = get_setting(conn, DISCREET_KEY, bool)
+    return True if value is None else value
+
+
+def set_discreet(conn: Connection, on: bool) -> None:
+    set_setting(conn, DISCREET_KEY, on)
 
 
 def time_zone_name(conn: Connection) -> str:

@@ -45,6 +45,7 @@ COMMANDS: Final[dict[str, str]] = {
     "share-app": "share",
     "time-zone": "zone",
     "course": "course",
+    "action": "actions",
     "code": "spoken",
     "propose-code": "spoken",
     "rendezvous": "spoken",

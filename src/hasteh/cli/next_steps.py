@@ -35,6 +35,7 @@ NEW_CARD = "Ask the newcomer to make a new card with `hasteh card`."
 CHECK_CARD = "Check the code or scan the card again; nothing was changed."
 MEMBERS = "See the members with `hasteh cell members CELL`."
 DECISIONS = "See the decisions with `hasteh decide show CELL`."
+ACTIONS = "See the actions with `hasteh action show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
 FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
@@ -156,6 +157,18 @@ ORG: Mapping[OrgCode, str] = {
         "Do not use the fund: compare its fingerprint (`hasteh fund show CELL`) with the "
         "other members in person."
     ),
+    # actions
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "not-your-task")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-link",
+            "already-linked",
+            "too-many-items",
+            "date-out-of-range",
+            "review-too-early",
+        )
+    },
 }
 
 APP: Mapping[AppCode, str] = {
@@ -163,6 +176,7 @@ APP: Mapping[AppCode, str] = {
     "ambiguous-cell": "Use the id shown by `hasteh cell list`.",
     "unknown-member": MEMBERS,
     "unknown-decision": DECISIONS,
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": "Give one with --relay URL (an address your cell agreed on).",
     **{
         code: CHECK_CARD
@@ -202,6 +216,9 @@ APP: Mapping[AppCode, str] = {
             "bad-deadline",
             "no-such-date",
             "bad-kind",
+            "bad-action-kind",
+            "bad-task-status",
+            "too-few-demands",
             "needs-options",
             "takes-no-options",
             "deadline-in-past",

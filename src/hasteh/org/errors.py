@@ -128,6 +128,15 @@ OrgCode = Literal[
     "fund-over-request",
     "fund-insufficient",
     "fund-chain-broken",
+    # actions
+    "unknown-action",
+    "unknown-task",
+    "not-your-task",
+    "bad-link",
+    "already-linked",
+    "too-many-items",
+    "date-out-of-range",
+    "review-too-early",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -279,6 +288,19 @@ MESSAGES: Mapping[OrgCode, str] = {
         "The fund's ledger is broken: an entry was edited or dropped. Nothing more can be "
         "written to it until the cell compares the ledger in person."
     ),
+    # actions (hasteh.org.actions)
+    "unknown-action": "There is no action with this id.",
+    "unknown-task": "There is no task with this id.",
+    "not-your-task": "Only the task's assignee or the action's planner can change its status.",
+    "bad-link": (
+        "A {kind} decision cannot decide the {role} of this action (priorities: a ranked "
+        "or multiple choice over exactly its demands; go: consent or proposal; turnout: "
+        "opt-in)."
+    ),
+    "already-linked": "This action already has a decision for its {role}.",
+    "too-many-items": "There can be at most {limit} of these.",
+    "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
+    "review-too-early": "An action can be reviewed only on or after its date.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

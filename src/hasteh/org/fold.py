@@ -22,8 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import decisions, fund, log, membership, talk
+from hasteh.org import actions, decisions, fund, log, membership, talk
 from hasteh.org.events import (
+    ActionLinked,
+    ActionPlanned,
+    ActionReviewed,
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
@@ -31,6 +34,7 @@ from hasteh.org.events import (
     Contributed,
     DecisionClosed,
     DecisionOpened,
+    DemandAdded,
     Disbursed,
     Event,
     EventEnvelope,
@@ -49,6 +53,8 @@ from hasteh.org.events import (
     SeizureReviewed,
     SettingsChanged,
     StanceCast,
+    TaskAdded,
+    TaskUpdated,
     ThreadOpened,
     Vouched,
 )
@@ -111,6 +117,13 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     RequestApproved: Row(fund.check_request_approved, fund.fold_request_approved),
     Disbursed: Row(fund.check_disbursed, fund.fold_disbursed),
     FundRulesSet: Row(fund.check_rules_set, fund.fold_rules_set),
+    # the cell's work (action.*)
+    ActionPlanned: Row(actions.check_action_planned, actions.fold_action_planned),
+    DemandAdded: Row(actions.check_demand_added, actions.fold_demand_added),
+    ActionLinked: Row(actions.check_action_linked, actions.fold_action_linked),
+    TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
+    TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
+    ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
 }
 
 #: The cell as a kind of group's log.

@@ -55,6 +55,7 @@ FUND = NextStep("See the fund's page; nothing was changed.")
 NO_BANK = NextStep(
     "Write the family's code name only: no card, account or real name. Nothing was changed."
 )
+ACTIONS = NextStep("Go back to the cell's actions.")
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -178,6 +179,18 @@ ORG: Mapping[OrgCode, NextStep] = {
         "Do not use the fund: compare its fingerprint on the fund's page with the other "
         "members in person."
     ),
+    # actions
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "not-your-task")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-link",
+            "already-linked",
+            "too-many-items",
+            "date-out-of-range",
+            "review-too-early",
+        )
+    },
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -185,6 +198,7 @@ APP: Mapping[AppCode, NextStep] = {
     "ambiguous-cell": MY_CELLS,
     "unknown-member": MEMBERS,
     "unknown-decision": DECISIONS,
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": NextStep("Add a relay in Settings (an address your cell agreed on).", "/settings"),
     **{
         code: CHECK_CARD
@@ -224,6 +238,9 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-deadline",
             "no-such-date",
             "bad-kind",
+            "bad-action-kind",
+            "bad-task-status",
+            "too-few-demands",
             "needs-options",
             "takes-no-options",
             "deadline-in-past",

@@ -37,6 +37,8 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
     decision.*   decisions.py   DecisionOpened, StanceCast, DecisionClosed
     fund.*       fund.py        Contributed, PledgeKept, HardshipRequested,
                                 RequestApproved, Disbursed, FundRulesSet
+    action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
+                                TaskUpdated, ActionReviewed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -44,7 +46,7 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``action.*``, ``bulletin.*`` and ``fed.*``
+Room for the roadmap: ``study.*``, ``bulletin.*`` and ``fed.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -65,6 +67,17 @@ from msgspec import Meta
 
 from hasteh.errors import DECODE_FAILURES
 from hasteh.org.errors import OrgDecodeError
+from hasteh.org.events.actions import (
+    ActionKind,
+    ActionLinked,
+    ActionPlanned,
+    ActionReviewed,
+    DemandAdded,
+    LinkRole,
+    TaskAdded,
+    TaskStatus,
+    TaskUpdated,
+)
 from hasteh.org.events.alliance import (
     AllianceFormed,
     AllianceMessage,
@@ -151,6 +164,10 @@ __all__ = [
     "MAX_RELAY_URL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
+    "ActionKind",
+    "ActionLinked",
+    "ActionPlanned",
+    "ActionReviewed",
     "AdmissionApproved",
     "AdmissionObjected",
     "Alarm",
@@ -170,6 +187,7 @@ __all__ = [
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "DemandAdded",
     "Disbursed",
     "Event",
     "EventEnvelope",
@@ -179,6 +197,7 @@ __all__ = [
     "HardshipRequested",
     "LeafIndex",
     "LeaveAnnounced",
+    "LinkRole",
     "MemberAdded",
     "MemberRemoved",
     "MemberSeized",
@@ -203,6 +222,9 @@ __all__ = [
     "SettingsChanged",
     "Stance",
     "StanceCast",
+    "TaskAdded",
+    "TaskStatus",
+    "TaskUpdated",
     "ThreadOpened",
     "Vouched",
     "decode",
@@ -242,6 +264,12 @@ AnyEvent = (
     | RequestApproved
     | Disbursed
     | FundRulesSet
+    | ActionPlanned
+    | DemandAdded
+    | ActionLinked
+    | TaskAdded
+    | TaskUpdated
+    | ActionReviewed
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

@@ -10,6 +10,8 @@ news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what 
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
+actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a}/{what}
+          the cell's work: actions, demands, tasks, turnout (issue 15)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -30,6 +32,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from hasteh.web.views import (
+    actions,
     cell,
     concerns,
     courier,
@@ -64,6 +67,7 @@ def all_routes() -> list[BaseRoute]:
         *concerns.routes,
         *decision.routes,
         *fund.routes,
+        *actions.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
