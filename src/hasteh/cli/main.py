@@ -44,6 +44,7 @@ COMMANDS: Final[dict[str, str]] = {
     "tor": "tor",
     "share-app": "share",
     "time-zone": "zone",
+    "bulletin": "bulletin",
     "code": "spoken",
     "propose-code": "spoken",
     "rendezvous": "spoken",
