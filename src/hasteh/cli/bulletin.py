@@ -26,7 +26,7 @@ from hasteh.publish.claim import ClaimRefused, claim_in_image, make_claim
 from hasteh.publish.errors import PublishError
 from hasteh.publish.issue import parse_issue
 from hasteh.publish.keys import BulletinKey, fingerprint_text, is_trusted
-from hasteh.publish.pages import ImageKind, page_images
+from hasteh.publish.pages import ImageKind, page_count, page_images
 from hasteh.publish.press import Layout, render
 from hasteh.publish.signing import MAX_PDF_BYTES, Outcome, sign, verify
 
@@ -157,7 +157,7 @@ def render_command(
         suffix = "jpg" if jpeg else "png"
         for number, picture in enumerate(pictures, start=1):
             _write(page_dir / f"page-{number:02d}.{suffix}", picture)
-    _say(_("Written: {pages} pages.").format(pages=persian_digits(len(pictures) or "✓")))
+    _say(_("Written: {pages} pages.").format(pages=persian_digits(page_count(pdf))))
 
 
 def verify_command(

@@ -1,0 +1,49 @@
+"""Every message of the press and `hasteh bulletin` has a Persian translation with the same
+placeholders: the `_()` calls, the errors' templates and their hints."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from hasteh.i18n import translations
+from hasteh.publish import errors
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [*sorted((ROOT / "src/hasteh/publish").glob("*.py")), ROOT / "src/hasteh/cli/bulletin.py"]
+ERRORS = {"BadSource", "BadImage", "BadKey", "PressFailed", "_bad"}
+
+
+def _name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+
+
+def msgids() -> set[str]:
+    found: set[str] = set()
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _name(node.func)
+            args = node.args
+            if name == "_" and args and isinstance(args[0], ast.Constant):
+                found.add(str(args[0].value))
+            if name in ERRORS and len(args) > 1 and isinstance(args[1], ast.Constant):
+                found.add(str(args[1].value))
+    hints = {c.hint for c in (errors.PublishError, errors.BadKey, errors.PressFailed)}
+    return found | hints
+
+
+def test_every_message_is_translated() -> None:
+    fa = translations("fa")
+    ids = msgids()
+    assert len(ids) > 50
+    missing = sorted(m for m in ids if fa.gettext(m) == m)
+    assert missing == []
+
+
+def test_placeholders_survive_translation() -> None:
+    fa = translations("fa")
+    for m in msgids():
+        assert set(re.findall(r"\{\w+\}", m)) == set(re.findall(r"\{\w+\}", fa.gettext(m))), m
