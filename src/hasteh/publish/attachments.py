@@ -61,7 +61,9 @@ def clean_image(data: bytes) -> CleanImage:
             copy = fresh_copy(image)
     except BadImage:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise BadImage("too-many-pixels", "An image has too many pixels.") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise BadImage("not-an-image", "A file is not a PNG or JPEG image.") from None
     copy.thumbnail((MAX_SIDE, MAX_SIDE))
     if kind == "jpeg" and copy.mode == "RGBA":

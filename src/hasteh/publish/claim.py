@@ -86,6 +86,10 @@ def read_claim(text: str) -> Claim:
     if len(raw) != _SIZE or raw[0] != _VERSION:
         raise ClaimRefused
     claim = Claim(raw[1:33], int.from_bytes(raw[33:37], "big"), raw[37:69], raw[69:])
+    # One text per claim: base32's unused low bits of the last character must be zero,
+    # so no two different QR texts pass as the same claim.
+    if claim.to_text() != text:
+        raise ClaimRefused
     if claim.number == 0 or not verify_with(claim.public, claim.signature, CONTEXT + claim.body()):
         raise ClaimRefused
     return claim
