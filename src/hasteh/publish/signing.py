@@ -194,9 +194,11 @@ def _embedded_claim(reader: PdfFileReader) -> str | None:
     return str(value) if value is not None else None
 
 
-def verify(pdf: bytes, trusted: Collection[bytes]) -> Verdict:
+def verify(pdf: bytes, trusted: Collection[bytes], retired: Collection[bytes] = ()) -> Verdict:
     """Genuine, altered or unknown issuer (see the module docstring). `trusted` holds
-    the fingerprints (`keys.fingerprint_of`) of the bulletin keys the reader trusts."""
+    the fingerprints (`keys.fingerprint_of`) of the bulletin keys the reader trusts;
+    `retired` those a rotation chain retired (`rotation.follow`): a file they signed is
+    an unknown issuer's ("retired-key"), since whoever seized such a key can sign."""
     _quiet_logs()
     if len(pdf) > MAX_PDF_BYTES or not pdf.startswith(b"%PDF-"):
         return Verdict(Outcome.ALTERED, "not-a-pdf")
@@ -227,6 +229,8 @@ def verify(pdf: bytes, trusted: Collection[bytes]) -> Verdict:
         return Verdict(Outcome.ALTERED, "content-changed", issuer)
     if status.coverage is not SignatureCoverageLevel.ENTIRE_FILE:
         return Verdict(Outcome.ALTERED, "changed-after-signing", issuer)
+    if issuer in retired:
+        return Verdict(Outcome.UNKNOWN_ISSUER, "retired-key", issuer)
     if not is_trusted(issuer, trusted):
         return Verdict(Outcome.UNKNOWN_ISSUER, "untrusted-key", issuer)
     return _check_claim(pdf, reader, raw_public, issuer)
