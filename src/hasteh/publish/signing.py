@@ -56,6 +56,8 @@ MAX_PDF_BYTES: Final = 64 * 1024 * 1024
 FIELD: Final = "HastehBulletin"
 #: A QR of a claim is 37 modules and a border: far below this many pixels a side.
 _QR_MAX_SIDE: Final = 1200
+#: Image and form objects looked at, at most (a hostile file may hold millions).
+_MAX_XOBJECTS: Final = 2000
 _PREFIX_LOGGERS: Final = ("pyhanko", "pyhanko_certvalidator")
 
 
@@ -146,28 +148,32 @@ def _quiet_logs() -> None:
 
 
 def _qr_images(pdf: bytes) -> list[Image.Image]:
-    """The distinct QR-sized image XObjects of the file's pages (WeasyPrint shares one
-    resource dictionary among pages, so each image is decoded once, by object number)."""
+    """The distinct QR-sized image XObjects of the file's pages, also inside form
+    XObjects (a booklet draws each A5 page as one). WeasyPrint shares one resource
+    dictionary among pages, so each object is visited once, by object number."""
     reader = PdfReader(io.BytesIO(pdf))
     seen: set[int] = set()
     images: list[Image.Image] = []
-    for page in reader.pages:
-        resources = page.get("/Resources")
+    pending = [page.get("/Resources") for page in reader.pages]
+    while pending:
+        resources = pending.pop()
         xobjects = resources.get_object().get("/XObject") if resources is not None else None
         if xobjects is None:
             continue
         for ref in xobjects.get_object().values():
             number = getattr(ref, "idnum", None)
-            if number is None or number in seen:
+            if number is None or number in seen or len(seen) > _MAX_XOBJECTS:
                 continue
             seen.add(number)
             stream = ref.get_object()
+            if stream.get("/Subtype") == "/Form":
+                pending.append(stream.get("/Resources"))
+                continue
             if stream.get("/Subtype") != "/Image":
                 continue
             width, height = int(stream.get("/Width", 0)), int(stream.get("/Height", 0))
-            if not (21 <= width <= _QR_MAX_SIDE and 21 <= height <= _QR_MAX_SIDE):
-                continue
-            images.append(_decode(stream))
+            if 21 <= width <= _QR_MAX_SIDE and 21 <= height <= _QR_MAX_SIDE:
+                images.append(_decode(stream))
     return images
 
 
