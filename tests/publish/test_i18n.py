@@ -47,3 +47,15 @@ def test_placeholders_survive_translation() -> None:
     fa = translations("fa")
     for m in msgids():
         assert set(re.findall(r"\{\w+\}", m)) == set(re.findall(r"\{\w+\}", fa.gettext(m))), m
+
+
+def test_every_command_and_module_is_documented() -> None:
+    doc = (ROOT / "docs/bulletins.md").read_text(encoding="utf-8")
+    for command in ("bulletin key", "bulletin render", "bulletin verify", "bulletin check-image"):
+        assert f"hasteh {command}" in doc, command
+    for module in sorted((ROOT / "src/hasteh/publish").glob("*.py")):
+        if module.stem not in ("__init__", "errors", "issue", "keys", "claim", "press"):
+            assert f"publish/{module.name}" in doc, module.name
+    for guide, heading in (("fa", "## نشریه"), ("en", "## Bulletins")):
+        text = (ROOT / f"docs/user/{guide}.md").read_text(encoding="utf-8")
+        assert heading in text and "bulletin verify" in text
