@@ -47,6 +47,7 @@ def test_a_heading_inside_code_is_not_an_article() -> None:
         (b"---\x00", "not-text"),
         (b"---\ntitle: x\nnumber: 1\ndate: 1405/01/01\n---\n" + b"# a\n" * 61, "too-many-articles"),
         (b"a" * 5_000_000, "too-long"),
+        ("---\ntitle: \u202eX\nnumber: 1\ndate: 1405/01/01\n---\n# a\n".encode(), "bidi-control"),
     ],
 )
 def test_bad_issue_files(text: bytes, reason: str) -> None:

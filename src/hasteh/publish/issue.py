@@ -30,7 +30,7 @@ import msgspec
 from hasteh.i18n import parse_digits, whole_number
 from hasteh.jalali import to_gregorian
 from hasteh.publish.errors import BadSource
-from hasteh.publish.markdown import MAX_CHARS
+from hasteh.publish.markdown import MAX_CHARS, SPOOFING
 
 __all__ = ["MAX_ARTICLES", "MAX_ISSUE_CHARS", "Article", "Issue", "parse_issue"]
 
@@ -155,6 +155,12 @@ def parse_issue(data: bytes, images: dict[str, bytes] | None = None) -> Issue:
         )
     if "\0" in text:
         raise _bad("not-text", "The issue file holds a NUL character: it is not a text file.")
+    if any(ch in SPOOFING for ch in text):
+        raise _bad(
+            "bidi-control",
+            "An article holds hidden direction controls that can change how it reads: "
+            "retype the line without them.",
+        )
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
     fields, start = _header(lines)
     title = fields.get("title", "").strip()

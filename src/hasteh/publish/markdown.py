@@ -28,14 +28,14 @@ from markdown_it.token import Token
 
 from hasteh.publish.errors import BadImage, BadSource
 
-__all__ = ["MAX_CHARS", "MAX_COLUMNS", "MAX_DEPTH", "MAX_ROWS", "article_html"]
+__all__ = ["MAX_CHARS", "MAX_COLUMNS", "MAX_DEPTH", "MAX_ROWS", "SPOOFING", "article_html"]
 
 MAX_CHARS: Final = 60_000
 MAX_DEPTH: Final = 12
 MAX_COLUMNS: Final = 8
 MAX_ROWS: Final = 120
 #: Bidi controls that reorder what follows them; refused (Unicode TR#9 §2.1-2.2).
-_SPOOFING: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+SPOOFING: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _parser() -> MarkdownIt:
@@ -100,7 +100,7 @@ def _check_text(source: str) -> None:
             "An article is longer than {limit} characters: split it into two.",
             limit=MAX_CHARS,
         )
-    if any(ch in _SPOOFING for ch in source):
+    if any(ch in SPOOFING for ch in source):
         raise BadSource(
             "bidi-control",
             "An article holds hidden direction controls that can change how it reads: "
