@@ -59,3 +59,11 @@ def test_every_command_and_module_is_documented() -> None:
     for guide, heading in (("fa", "## نشریه"), ("en", "## Bulletins")):
         text = (ROOT / f"docs/user/{guide}.md").read_text(encoding="utf-8")
         assert heading in text and "bulletin verify" in text
+
+
+def test_every_verdict_reason_is_documented() -> None:
+    source = (ROOT / "src/hasteh/publish/signing.py").read_text(encoding="utf-8")
+    reasons = set(re.findall(r'Verdict\(Outcome\.[A-Z_]+, "([a-z-]+)"', source))
+    assert len(reasons) >= 15
+    doc = (ROOT / "docs/bulletins.md").read_text(encoding="utf-8")
+    assert {r for r in reasons if f"`{r}`" not in doc} == set()
