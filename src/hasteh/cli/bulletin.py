@@ -153,7 +153,12 @@ def render_command(
         raise _publish_failed(exc) from None
     _write(target, pdf)
     if page_dir is not None:
-        page_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            page_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise fail(
+                _("The file cannot be written."), _("Check the path and try again.")
+            ) from None
         suffix = "jpg" if jpeg else "png"
         for number, picture in enumerate(pictures, start=1):
             _write(page_dir / f"page-{number:02d}.{suffix}", picture)

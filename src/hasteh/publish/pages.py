@@ -31,13 +31,16 @@ def raster(pdf: bytes, page: int, dpi: int) -> Image.Image:
     tool = shutil.which("pdftoppm")
     if tool is None:
         raise PressFailed("no-pdftoppm", "pdftoppm (poppler-utils) is not installed.")
-    done = subprocess.run(  # noqa: S603 (a fixed tool and our own arguments)
-        [tool, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", "-"],
-        input=pdf,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
+    try:
+        done = subprocess.run(  # noqa: S603 (a fixed tool and our own arguments)
+            [tool, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", "-"],
+            input=pdf,
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        raise PressFailed("pdftoppm-failed", "pdftoppm could not draw a page.") from None
     if done.returncode != 0 or not done.stdout:
         raise PressFailed("pdftoppm-failed", "pdftoppm could not draw a page.")
     with Image.open(io.BytesIO(done.stdout), formats=("PNG",)) as image:
