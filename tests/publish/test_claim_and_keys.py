@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageFile
 
 from hasteh.publish.attachments import MAX_BYTES, clean_image
 from hasteh.publish.claim import Claim, ClaimRefused, claim_in_image, read_claim
@@ -129,3 +129,16 @@ def test_clean_image_drops_exif_and_text() -> None:
     assert b"CameraMaker" not in cleaned.data and b"secret note" not in cleaned.data
     with Image.open(io.BytesIO(cleaned.data)) as image:
         assert not image.getexif() and image.size == (64, 48)
+
+
+def test_the_press_leaves_pillow_strict() -> None:
+    """WeasyPrint's import makes Pillow accept cut-off files process-wide; hasteh puts the
+    flag back, so a truncated image is still 'not an image' once the press is loaded."""
+    import hasteh.publish.press  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    out = io.BytesIO()
+    Image.effect_noise((300, 300), 80).save(out, format="png")
+    with pytest.raises(BadImage) as caught:
+        clean_image(out.getvalue()[: len(out.getvalue()) // 2])
+    assert caught.value.reason == "not-an-image"

@@ -31,9 +31,6 @@ import pypdf
 from fontTools.ttLib import TTFont
 from markupsafe import Markup
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from hasteh.i18n import _, persian_digits
 from hasteh.jalali import day_text
@@ -44,6 +41,14 @@ from hasteh.publish.errors import PressFailed
 from hasteh.publish.issue import Issue
 from hasteh.publish.keys import fingerprint_text
 from hasteh.publish.markdown import article_html
+from hasteh.publish.weasy import (
+    CSS,
+    HTML,
+    FatalURLFetchingError,
+    FontConfiguration,
+    URLFetcher,
+    URLFetcherResponse,
+)
 
 __all__ = ["CLAIM_KEY", "Layout", "issue_html", "render", "scrub"]
 
