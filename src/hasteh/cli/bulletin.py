@@ -6,8 +6,11 @@
     hasteh bulletin verify issue.pdf --issuer "ABCD 1234 ..."
     hasteh bulletin check-image photo.jpg --issuer "ABCD 1234 ..."
 
-A thin shell over `hasteh.publish`; see docs/bulletins.md. `verify` exits 0 for genuine,
-1 for altered (or unreadable), 2 for an unknown issuer.
+A thin shell over `hasteh.publish`; see docs/bulletins.md. The press (WeasyPrint,
+pyHanko, pypdf) is imported inside the commands: `hasteh --help` loads this module, and
+those libraries take longer to import than the rest of the CLI together.
+
+`verify` exits 0 for genuine, 1 for altered (or unreadable), 2 for an unknown issuer.
 """
 
 from __future__ import annotations
@@ -21,14 +24,8 @@ import typer
 
 from hasteh.cli.options import ENV_PASSPHRASE, fail, out, read_secret
 from hasteh.i18n import _, persian_digits
-from hasteh.publish.attachments import MAX_BYTES, clean_image
-from hasteh.publish.claim import ClaimRefused, claim_in_image, make_claim
 from hasteh.publish.errors import PublishError
-from hasteh.publish.issue import parse_issue
 from hasteh.publish.keys import BulletinKey, fingerprint_text, is_trusted
-from hasteh.publish.pages import ImageKind, page_count, page_images
-from hasteh.publish.press import Layout, render
-from hasteh.publish.signing import MAX_PDF_BYTES, Outcome, sign, verify
 
 ENV_KEY_PASSPHRASE: Final = "HASTEH_BULLETIN_PASSPHRASE"  # noqa: S105 (a variable name)
 _IMAGE_SUFFIXES: Final = (".png", ".jpg", ".jpeg")
@@ -85,6 +82,8 @@ def _key_passphrase(confirm: bool) -> str:
 
 
 def _attachments(folder: Path | None) -> dict[str, bytes]:
+    from hasteh.publish.attachments import MAX_BYTES, clean_image
+
     if folder is None:
         return {}
     try:
@@ -135,6 +134,12 @@ def render_command(
     jpeg: bool = JpegOption,
 ) -> None:
     """Render an issue to PDF (and page images), signed when a key is given."""
+    from hasteh.publish.claim import make_claim
+    from hasteh.publish.issue import parse_issue
+    from hasteh.publish.pages import ImageKind, page_count, page_images
+    from hasteh.publish.press import Layout, render
+    from hasteh.publish.signing import sign
+
     layout = Layout.BOOKLET if booklet else Layout.A5 if a5 else Layout.A4
     try:
         issue = parse_issue(_read(source, 4 * 1024 * 1024), _attachments(images))
@@ -170,6 +175,8 @@ def verify_command(
     issuer: list[str] = IssuerOption,
 ) -> None:
     """Say whether a bulletin PDF is genuine, altered, or from an unknown issuer."""
+    from hasteh.publish.signing import MAX_PDF_BYTES, Outcome, verify
+
     verdict = verify(_read(file, MAX_PDF_BYTES), _trusted(issuer))
     shown = fingerprint_text(verdict.issuer) if verdict.issuer else ""
     if verdict.outcome is Outcome.GENUINE:
@@ -201,6 +208,9 @@ def check_image(
     issuer: list[str] = IssuerOption,
 ) -> None:
     """Read the signed claim in a back page's QR code."""
+    from hasteh.publish.attachments import MAX_BYTES
+    from hasteh.publish.claim import ClaimRefused, claim_in_image
+
     try:
         claim = claim_in_image(_read(image, MAX_BYTES))
     except ClaimRefused:
