@@ -5,11 +5,14 @@ rewrites the same files. Seeds stay small (a few dozen files of a few KiB per ta
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import sys
 from collections.abc import Callable
 
 import msgspec
+import pypdf
 
 from fuzz import _actions_cell, _mls_world, _org_cell
 from fuzz._common import CORPUS, NOW, DetRng
@@ -19,6 +22,10 @@ from hasteh.envelope import Kind, seal
 from hasteh.mls.codec import encode
 from hasteh.mls.framing import MLSMessage, PublicMessage
 from hasteh.mls.proposals import proposal_to_bytes
+from hasteh.publish.claim import make_claim
+from hasteh.publish.keys import BulletinKey
+from hasteh.publish.press import scrub
+from hasteh.publish.signing import sign
 
 
 def course() -> list[bytes]:
@@ -324,6 +331,42 @@ def action_events() -> list[bytes]:
     return [org.encode(e) for e in log[-8:]] + [org.encode(e) for e in extra]
 
 
+def bulletin_markdown() -> list[bytes]:
+    """Articles (mode 0) and issue files (mode 1), hostile ones included."""
+    articles = [
+        "# عنوان\n\nسلام **کارگران** و [لینک](https://example.org) ![a](a.png)",
+        "<script>alert(1)</script>\n\n|a|b|\n|-|-|\n|1|2|",
+        "> " * 15 + "x",
+        "- " * 15 + "x",
+        "مبلغ \u202e001\u202c تومان",
+        "```\n# code\n```\n\n1. یک\n2. دو",
+    ]
+    issue = "---\ntitle: صدای کارگر\nnumber: ۱۲\ndate: ۱۴۰۵/۰۹/۱۳\n---\n# یک\nمتن\n# دو\nمتن\n"
+    issues = [issue, issue.replace("۱۲", "0"), issue.replace("---\n#", "#"), issue[:30]]
+    return [b"\x00" + a.encode() for a in articles] + [b"\x01" + i.encode() for i in issues]
+
+
+def bulletin_verify() -> list[bytes]:
+    """A tiny signed PDF (one blank page, no claim), the same unsigned, and claim texts."""
+    key = BulletinKey.from_seed(b"\x05" * 32)
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    claim = make_claim(key, 12, bytes(32))
+    blank = scrub(out.getvalue(), claim)
+    signed = sign(blank, key, dt.datetime(2026, 12, 4, tzinfo=dt.UTC))
+    text = claim.to_text()
+    return [
+        b"\x00" + signed,
+        b"\x00" + blank,
+        b"\x00" + signed[: len(signed) // 2],
+        b"\x01" + text.encode(),
+        b"\x01" + text[:-1].encode() + b"A",
+        b"\x01HB1:",
+    ]
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -345,6 +388,8 @@ def main(only: list[str]) -> None:
         "rendezvous": rendezvous,
         "course": course,
         "fund_ledger": fund_ledger,
+        "bulletin_markdown": bulletin_markdown,
+        "bulletin_verify": bulletin_verify,
     }
     for target, make in seeds.items():
         if not only or target in only:

@@ -17,6 +17,12 @@ command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus-daemon)
 { command -v tor || test -x /usr/sbin/tor; } >/dev/null 2>&1 || need_apt+=(tor)
 command -v obfs4proxy >/dev/null 2>&1 || need_apt+=(obfs4proxy)
 command -v snowflake-client >/dev/null 2>&1 || need_apt+=(snowflake-client)
+# The bulletin press (hasteh.publish): WeasyPrint lays out with Pango (HarfBuzz shaping,
+# fontconfig), pdftoppm (poppler-utils) draws page images and the reference rendering.
+ldconfig -p | grep -q 'libpango-1.0.so' || need_apt+=(libpango-1.0-0)
+ldconfig -p | grep -q 'libpangoft2-1.0.so' || need_apt+=(libpangoft2-1.0-0)
+ldconfig -p | grep -q 'libharfbuzz-subset.so' || need_apt+=(libharfbuzz-subset0)
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 
 if [ "${#need_apt[@]}" -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

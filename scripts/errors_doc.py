@@ -20,6 +20,7 @@ from hasteh.envelope import ENVELOPE_MESSAGES, WRITE_AUTH_MESSAGES, EnvelopeCode
 from hasteh.jalali import TIME_MESSAGES, TimeCode
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from hasteh.org.errors import OrgCode
+from hasteh.publish.errors import PUBLISH_MESSAGES, PublishCode
 from hasteh.relay.errors import RELAY_MESSAGES, RelayCode
 from hasteh.tor.errors import TOR_MESSAGES, TorCode
 from hasteh.transport.errors import TRANSPORT_MESSAGES, TransportCode
@@ -41,6 +42,7 @@ DOMAINS: dict[str, tuple[str, Any, Mapping[Any, str]]] = {
     "time": ("hasteh.jalali.TimeInputError", TimeCode, TIME_MESSAGES),
     "tor": ("hasteh.tor.errors.TorError", TorCode, TOR_MESSAGES),
     "course": ("hasteh.course.errors.CourseError", CourseCode, COURSE_MESSAGES),
+    "publish": ("hasteh.publish.errors.PublishError", PublishCode, PUBLISH_MESSAGES),
 }
 
 

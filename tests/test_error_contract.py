@@ -47,6 +47,7 @@ from hasteh.mls.errors import InvalidMessage, MLSError, UsageError
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from hasteh.org.errors import InvalidEvent, OrgCode, OrgError
 from hasteh.org.policy import ALARMS, AlarmCode
+from hasteh.publish.errors import PUBLISH_MESSAGES, PublishCode, PublishError
 from hasteh.relay.errors import RELAY_MESSAGES, RelayCode, RelayError
 from hasteh.tor.errors import TOR_MESSAGES, TorCode, TorError
 from hasteh.transport.errors import (
@@ -75,6 +76,7 @@ DOMAINS: dict[str, tuple[type[HastehError], Any, Mapping[Any, str]]] = {
     "time": (TimeInputError, TimeCode, TIME_MESSAGES),
     "tor": (TorError, TorCode, TOR_MESSAGES),
     "course": (CourseError, CourseCode, COURSE_MESSAGES),
+    "publish": (PublishError, PublishCode, PUBLISH_MESSAGES),
 }
 CODES = [(domain, code) for domain, (_, lit, _) in DOMAINS.items() for code in typing.get_args(lit)]
 FA = translations("fa")

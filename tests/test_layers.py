@@ -154,7 +154,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 LAYERS: list[set[str]] = [
     {"hasteh", "errors", "i18n"},
     {"mls", "org", "course", "envelope", "jalali"},
-    {"vault", "tor"},
+    {"vault", "tor", "publish"},
     {"transport", "relay"},
     {"app"},
     {"web"},

@@ -46,6 +46,7 @@ COMMANDS: Final[dict[str, str]] = {
     "time-zone": "zone",
     "course": "course",
     "action": "actions",
+    "bulletin": "bulletin",
     "code": "spoken",
     "propose-code": "spoken",
     "rendezvous": "spoken",

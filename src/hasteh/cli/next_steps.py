@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the codes only type the tables: no CLI start pays for impor
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
     from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
+    from hasteh.publish.errors import PublishCode
     from hasteh.relay.errors import RelayCode
     from hasteh.tor.errors import TorCode
     from hasteh.transport.errors import TransportCode
@@ -407,6 +408,32 @@ COURSE: Mapping[CourseCode, str] = {
     "no-such-choice": "Answer with the number of one of the choices.",
 }
 
+PUBLISH: Mapping[PublishCode, str] = {
+    "too-large": "Nothing was written. Fix the input and try again.",
+    "too-many-pixels": "Nothing was written. Fix the input and try again.",
+    "not-an-image": "Nothing was written. Fix the input and try again.",
+    "no-header": "Nothing was written. Fix the input and try again.",
+    "bad-date": "Nothing was written. Fix the input and try again.",
+    "no-articles": "Nothing was written. Fix the input and try again.",
+    "too-many-articles": "Nothing was written. Fix the input and try again.",
+    "too-long": "Nothing was written. Fix the input and try again.",
+    "not-text": "Nothing was written. Fix the input and try again.",
+    "bidi-control": "Nothing was written. Fix the input and try again.",
+    "bad-title": "Nothing was written. Fix the input and try again.",
+    "bad-number": "Nothing was written. Fix the input and try again.",
+    "bad-header": "Nothing was written. Fix the input and try again.",
+    "title-too-long": "Nothing was written. Fix the input and try again.",
+    "not-utf8": "Nothing was written. Fix the input and try again.",
+    "no-article-title": "Nothing was written. Fix the input and try again.",
+    "unreadable": "Check the key file and its passphrase.",
+    "unknown-image": "Nothing was written. Fix the input and try again.",
+    "too-deep": "Nothing was written. Fix the input and try again.",
+    "table-too-large": "Nothing was written. Fix the input and try again.",
+    "no-pdftoppm": "Run scripts/bootstrap.sh to install what the press needs.",
+    "pdftoppm-failed": "Run scripts/bootstrap.sh to install what the press needs.",
+    "fetch": "This is a bug; please report it (nothing was changed).",
+}
+
 #: Every domain's table: code -> the step (a msgid).
 CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "org": ORG,
@@ -419,6 +446,7 @@ CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "time": TIME,
     "tor": TOR,
     "course": COURSE,
+    "publish": PUBLISH,
 }
 
 

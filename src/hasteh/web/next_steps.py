@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the codes only type the tables
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
     from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
+    from hasteh.publish.errors import PublishCode
     from hasteh.relay.errors import RelayCode
     from hasteh.tor.errors import TorCode
     from hasteh.transport.errors import TransportCode
@@ -433,6 +434,33 @@ COURSE: Mapping[CourseCode, NextStep] = {
     "no-such-choice": NextStep("Choose one of the answers of each question."),
 }
 
+#: The press has no web face yet: its steps say what the command line would.
+PUBLISH: Mapping[PublishCode, NextStep] = {
+    "too-large": NextStep("Nothing was written. Fix the input and try again."),
+    "too-many-pixels": NextStep("Nothing was written. Fix the input and try again."),
+    "not-an-image": NextStep("Nothing was written. Fix the input and try again."),
+    "no-header": NextStep("Nothing was written. Fix the input and try again."),
+    "bad-date": NextStep("Nothing was written. Fix the input and try again."),
+    "no-articles": NextStep("Nothing was written. Fix the input and try again."),
+    "too-many-articles": NextStep("Nothing was written. Fix the input and try again."),
+    "too-long": NextStep("Nothing was written. Fix the input and try again."),
+    "not-text": NextStep("Nothing was written. Fix the input and try again."),
+    "bidi-control": NextStep("Nothing was written. Fix the input and try again."),
+    "bad-title": NextStep("Nothing was written. Fix the input and try again."),
+    "bad-number": NextStep("Nothing was written. Fix the input and try again."),
+    "bad-header": NextStep("Nothing was written. Fix the input and try again."),
+    "title-too-long": NextStep("Nothing was written. Fix the input and try again."),
+    "not-utf8": NextStep("Nothing was written. Fix the input and try again."),
+    "no-article-title": NextStep("Nothing was written. Fix the input and try again."),
+    "unreadable": NextStep("Check the key file and its passphrase."),
+    "unknown-image": NextStep("Nothing was written. Fix the input and try again."),
+    "too-deep": NextStep("Nothing was written. Fix the input and try again."),
+    "table-too-large": NextStep("Nothing was written. Fix the input and try again."),
+    "no-pdftoppm": NextStep("Run scripts/bootstrap.sh to install what the press needs."),
+    "pdftoppm-failed": NextStep("Run scripts/bootstrap.sh to install what the press needs."),
+    "fetch": NextStep("This is a bug; please report it (nothing was changed)."),
+}
+
 #: Every domain's table: code -> the step.
 WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "org": ORG,
@@ -445,6 +473,7 @@ WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "time": TIME,
     "tor": TOR,
     "course": COURSE,
+    "publish": PUBLISH,
 }
 
 
