@@ -44,6 +44,7 @@ from hasteh.org.names import look_alike, require_clean
 from hasteh.org.pmap import PMap
 from hasteh.org.policy import MembershipChange, Verdict
 from hasteh.org.psorted import PSorted
+from hasteh.org.roster import alarm_record, check_commit
 from hasteh.org.state import PROPOSAL_LIFETIME, AlarmRecord
 
 __all__ = [
@@ -293,28 +294,6 @@ def authorize(change: MembershipChange, state: AllianceState) -> Verdict:
     return verdict
 
 
-def check_commit(
-    state: AllianceState, env: EventEnvelope, body: MemberAdded | MemberRemoved
-) -> None:
-    if body.commit_epoch < state.epoch or body.commit_epoch == 0:
-        raise InvalidEvent("stale-epoch", epoch=body.commit_epoch, last=state.epoch)
-
-
-def _alarm(
-    state: AllianceState, env: EventEnvelope, verdict: Verdict, body: MemberAdded | MemberRemoved
-) -> AlarmRecord:
-    subject = body.cover_name if isinstance(body, MemberAdded) else state.cover_name(body.leaf)
-    return AlarmRecord(
-        code=verdict.code,
-        by_leaf=LeafIndex(body.by_leaf),
-        by_cover_name=state.cover_name(body.by_leaf),
-        subject_leaf=LeafIndex(body.leaf),
-        subject_cover_name=subject,
-        epoch=body.commit_epoch,
-        event_id=_id(env),
-    )
-
-
 def fold_member_added(
     state: AllianceState, env: EventEnvelope, body: MemberAdded, policy: AlliancePolicy
 ) -> AllianceState:
@@ -324,7 +303,7 @@ def fold_member_added(
     if verdict.ok:
         proposals = {k: p for k, p in state.proposals.items() if k != verdict.authorized_by}
         return replace(new, proposals=proposals)
-    return replace(new, alarms=(*state.alarms, _alarm(state, env, verdict, body)))
+    return replace(new, alarms=(*state.alarms, alarm_record(state, env, verdict, body)))
 
 
 def fold_member_removed(
@@ -336,7 +315,7 @@ def fold_member_removed(
     new = replace(state, epoch=body.commit_epoch, members=members)
     if verdict.ok:
         return new
-    return replace(new, alarms=(*state.alarms, _alarm(state, env, verdict, body)))
+    return replace(new, alarms=(*state.alarms, alarm_record(state, env, verdict, body)))
 
 
 # --- messages and motions ------------------------------------------------------------------

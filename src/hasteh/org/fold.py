@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, talk
+from hasteh.org import actions, decisions, fund, log, membership, roster, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -83,8 +83,8 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     AdmissionApproved: Row(membership.check_answer, membership.fold_answer),
     AdmissionObjected: Row(membership.check_answer, membership.fold_answer),
     ProposalWithdrawn: Row(membership.check_withdrawn, membership.fold_withdrawn),
-    MemberAdded: Row(membership.check_commit, membership.fold_member_added, fact=True),
-    MemberRemoved: Row(membership.check_commit, membership.fold_member_removed, fact=True),
+    MemberAdded: Row(roster.check_commit, membership.fold_member_added, fact=True),
+    MemberRemoved: Row(roster.check_commit, membership.fold_member_removed, fact=True),
     MemberSeized: Row(membership.check_member_seized, membership.fold_member_seized),
     SeizureReviewed: Row(membership.check_seizure_reviewed, membership.fold_seizure_reviewed),
     LeaveAnnounced: Row(membership.check_leave, membership.fold_leave),

@@ -37,7 +37,8 @@ from hasteh.org.events import (
     Vouched,
 )
 from hasteh.org.names import look_alike, require_clean
-from hasteh.org.policy import MembershipPolicy, Verdict, lapsed
+from hasteh.org.policy import MembershipPolicy, lapsed
+from hasteh.org.roster import alarm_record
 from hasteh.org.state import Admission, AlarmRecord, Member, OrgState, Seizure
 
 
@@ -221,27 +222,6 @@ def fold_withdrawn(
 # --- commits (synthesized by the app) -----------------------------------------------------
 
 
-def check_commit(state: OrgState, env: EventEnvelope, body: MemberAdded | MemberRemoved) -> None:
-    # Equal epochs are fine: one commit may add or remove several members.
-    if body.commit_epoch < state.epoch or body.commit_epoch == 0:
-        raise InvalidEvent("stale-epoch", epoch=body.commit_epoch, last=state.epoch)
-
-
-def _alarm(
-    state: OrgState, env: EventEnvelope, verdict: Verdict, body: MemberAdded | MemberRemoved
-) -> AlarmRecord:
-    subject = body.cover_name if isinstance(body, MemberAdded) else state.cover_name(body.leaf)
-    return AlarmRecord(
-        code=verdict.code,
-        by_leaf=LeafIndex(body.by_leaf),
-        by_cover_name=state.cover_name(body.by_leaf),
-        subject_leaf=LeafIndex(body.leaf),
-        subject_cover_name=subject,
-        epoch=body.commit_epoch,
-        event_id=_id(env),
-    )
-
-
 def fold_member_added(
     state: OrgState, env: EventEnvelope, body: MemberAdded, policy: MembershipPolicy
 ) -> OrgState:
@@ -256,7 +236,7 @@ def fold_member_added(
         state,
         epoch=body.commit_epoch,
         members=members,
-        alarms=(*state.alarms, _alarm(state, env, verdict, body)),
+        alarms=(*state.alarms, alarm_record(state, env, verdict, body)),
     )
 
 
@@ -268,7 +248,7 @@ def fold_member_removed(
     members = {k: v for k, v in state.members.items() if k != leaf}
     new = replace(state, epoch=body.commit_epoch, members=members, leaving=state.leaving - {leaf})
     if not verdict.ok:
-        return replace(new, alarms=(*state.alarms, _alarm(state, env, verdict, body)))
+        return replace(new, alarms=(*state.alarms, alarm_record(state, env, verdict, body)))
     key = verdict.authorized_by
     if verdict.authority == "seizure" and key is not None:
         seizure = replace(state.seizures[key], removed=True)
