@@ -17,6 +17,8 @@ command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus-daemon)
 { command -v tor || test -x /usr/sbin/tor; } >/dev/null 2>&1 || need_apt+=(tor)
 command -v obfs4proxy >/dev/null 2>&1 || need_apt+=(obfs4proxy)
 command -v snowflake-client >/dev/null 2>&1 || need_apt+=(snowflake-client)
+# `ip netns` for the two-cities test (tests/tor/test_two_cities.py).
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
 # The bulletin press (hasteh.publish): WeasyPrint lays out with Pango (HarfBuzz shaping,
 # fontconfig), pdftoppm (poppler-utils) draws page images and the reference rendering.
 ldconfig -p | grep -q 'libpango-1.0.so' || need_apt+=(libpango-1.0-0)
