@@ -150,6 +150,17 @@ def test_first_run_lock_unlock_language_panic(
     page.get_by_label("گذرواژه", exact=True).fill(PASSPHRASE)
     page.get_by_label("تکرار گذرواژه", exact=True).fill(PASSPHRASE)
     page.get_by_role("button", name="ساختن پروفایل").click()
+    # Three short screens teach first: what is protected, the habits, what next.
+    assert page.url == f"{up.origin}/welcome/1"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "هسته از چه محافظت می‌کند و از چه نمی‌تواند"
+    )
+    page.get_by_role("link", name="بعدی").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "سه عادت که شما را امن نگه می‌دارد"
+    page.get_by_role("link", name="بعدی").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "قدم بعدی"
+    page.get_by_role("link", name="رفتن به هسته‌های من").click()
     assert page.url == f"{up.origin}/home"
     assert page.get_by_role("heading", level=1).inner_text() == "هسته‌های من"
     assert re.search(r"[۰-۹]{4}", page.locator("time").inner_text())  # the Jalali year

@@ -123,10 +123,11 @@ def safety_words(page: str) -> str:
 def test_two_people_form_a_cell_talk_and_decide(people: Callable[[str], Person]) -> None:
     a, b = people("a"), people("b")
     cell = form_cell(a, b)
-    page_a, page_b = a.client.get(cell).text, b.client.get(cell).text
-    for page in (page_a, page_b):
-        assert "سپیده" in page and "رضا" in page
-    assert safety_words(page_a) == safety_words(page_b)
+    for person in (a, b):
+        members = person.client.get(f"{cell}/members").text
+        assert "سپیده" in members and "رضا" in members
+    words_a, words_b = (p.client.get(f"{cell}/safety").text for p in (a, b))
+    assert safety_words(words_a) == safety_words(words_b)
 
     # Talk both ways.
     status, _, _ = a.submit(f"{cell}/say", {"text": "سلام به همه", "thread": "عمومی"}, cell)
@@ -347,7 +348,7 @@ def test_bad_votes_and_closing_early_are_refused(people: Callable[[str], Person]
 def test_seized_needs_confirmation_and_not_oneself(people: Callable[[str], Person]) -> None:
     a, b = people("a"), people("b")
     cell = form_cell(a, b)
-    members = a.client.get(cell).text
+    members = a.client.get(f"{cell}/members").text
     leaf = re.search(rf'href="{cell}/members/(\d+)"', members)
     assert leaf, members
     member = f"{cell}/members/{leaf.group(1)}"
@@ -363,7 +364,7 @@ def test_seized_needs_confirmation_and_not_oneself(people: Callable[[str], Perso
         response.text
     )
     status, path, page = a.submit(f"{member}/seized", {"confirm": "yes", "note": "گرفتند"}, member)
-    assert status == 200 and path == cell
+    assert status == 200 and path == f"{cell}/members"
     assert _counts(a)[3] == 1
     _, _, page_b = b.submit("/sync", {"next": cell}, cell)
     assert FA.gettext("This profile is no longer a member of this cell: it was removed.") in page_b
@@ -426,7 +427,7 @@ def test_english_pages_and_errors(people: Callable[[str], Person]) -> None:
     a = people("a")
     a.post("/language", {"language": "en"})
     cell = create_cell(a, "bakery", "sepideh")
-    page = a.client.get(cell).text
+    page = a.client.get(f"{cell}/safety").text
     assert 'lang="en" dir="ltr"' in page and "Safety words" in page
     status, _, page = a.submit(f"{cell}/say", {"text": ""}, cell)
     assert status == 400 and "There is nothing to send." in page
@@ -467,7 +468,7 @@ def test_three_people_vouch_approve_and_a_card_file(people: Callable[[str], Pers
     status, _, page = a.submit(f"{cell}/propose", {"card": ""}, cell, files=files)
     assert status == 200, page
     assert "مریم" in page and FA.gettext("waiting") in page
-    _, _, page = b.submit("/sync", {"next": cell}, cell)
+    _, _, page = b.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert FA.gettext("I know this person (vouch)") in page
     # An objection needs a reason: refused, nothing recorded.
     status, _, page = b.submit(f"{cell}/admission", {"newcomer": "مریم", "action": "object"}, cell)
@@ -477,9 +478,12 @@ def test_three_people_vouch_approve_and_a_card_file(people: Callable[[str], Pers
     a.submit("/sync", {"next": cell}, cell)  # A commits the Add and sends the Welcome
     status, path, page = c.submit("/join", {}, "/join")
     assert status == 200 and path == cell, page
+    page = c.client.get(f"{cell}/members").text
     members = re.search(r'<ul class="members">(.*?)</ul>', page, re.S)
     assert members and all(n in members.group(1) for n in ("سپیده", "رضا", "مریم"))
-    words = {safety_words(p.submit("/sync", {"next": cell}, cell)[2]) for p in (a, b, c)}
+    words = {
+        safety_words(p.submit("/sync", {"next": f"{cell}/safety"}, cell)[2]) for p in (a, b, c)
+    }
     assert len(words) == 1
 
 

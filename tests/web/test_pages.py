@@ -20,7 +20,10 @@ def all_pages(web: Web) -> dict[str, str]:
     pages: dict[str, str] = {}
     pages["setup"] = web.launch()
     pages["setup-error"] = web.post("/setup", {"passphrase": "short", "passphrase_again": "short"})
-    pages["home"] = web.create_profile()
+    pages["welcome-1"] = web.create_profile()  # the first run's three screens
+    pages["welcome-2"] = web.client.get("/welcome/2").text
+    pages["welcome-3"] = web.client.get("/welcome/3").text
+    pages["home"] = web.client.get("/home").text
     cell_pages(web, pages, "")
     pages["settings"] = web.client.get("/settings").text
     pages["panic"] = web.client.get("/panic").text
@@ -63,9 +66,15 @@ def cell_pages(web: Web, pages: dict[str, str], suffix: str) -> None:
     pages["join-error" + suffix] = web.post("/join", {}, "/join")
     code = re.search(r'<textarea id="code-1"[^>]*>([^<]+)</textarea>', pages["join" + suffix])
     assert code
+    pages["cell-empty" + suffix] = web.client.get(cell).text
+    pages["members-empty" + suffix] = web.client.get(f"{cell}/members").text
+    pages["decisions-empty" + suffix] = web.client.get(f"{cell}/decisions").text
     web.post(f"{cell}/propose", {"card": code.group(1)}, page=cell)
     web.post(f"{cell}/say", {"text": "hello", "thread": ""}, page=cell)
     pages["cell" + suffix] = web.client.get(cell).text
+    pages["members" + suffix] = web.client.get(f"{cell}/members").text
+    pages["safety" + suffix] = web.client.get(f"{cell}/safety").text
+    pages["cell-settings" + suffix] = web.client.get(f"{cell}/settings").text
     pages["cell-error" + suffix] = web.post(f"{cell}/say", {"text": ""}, page=cell)
     decisions = f"{cell}/decisions"
     pages["decisions-error" + suffix] = web.post(decisions, {"kind": "x"}, page=decisions)

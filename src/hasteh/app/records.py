@@ -8,6 +8,7 @@
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
 | ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
 | ``web.language``            | ``str``        | the web face's language |
+| ``web.discreet``            | ``bool``       | neutral tab title and icon in the web face |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
@@ -37,6 +38,7 @@ INVITE_PREFIX: Final = "app.invite."
 RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
+DISCREET_KEY: Final = "web.discreet"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
@@ -210,6 +212,15 @@ def profile_language(conn: Connection) -> str | None:
 
 def set_profile_language(conn: Connection, language: str) -> None:
     set_setting(conn, LANGUAGE_KEY, language)
+
+
+def discreet(conn: Connection) -> bool:
+    """The web face shows a neutral tab title and icon (the person's choice)."""
+    return bool(get_setting(conn, DISCREET_KEY, bool, False))
+
+
+def set_discreet(conn: Connection, on: bool) -> None:
+    set_setting(conn, DISCREET_KEY, on)
 
 
 def embedded_relay_key(conn: Connection) -> bytes | None:

@@ -88,6 +88,8 @@ class Session:
     language: str = "fa"
     #: The person picked the language in this browser (it then wins over the stored one).
     language_chosen: bool = False
+    #: Neutral tab title and icon (settings; stored in the vault, read on unlock).
+    discreet: bool = False
     last_seen: float = field(default_factory=time.monotonic)
 
 
@@ -118,6 +120,7 @@ class Sessions:
         self.end(old)
         new = self.start(old.language)
         new.language_chosen = old.language_chosen
+        new.discreet = old.discreet
         return new
 
     def end(self, session: Session) -> None:

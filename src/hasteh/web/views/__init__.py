@@ -14,6 +14,8 @@ courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /couri
           POST /courier/import
 settings  GET/POST /settings, POST /language
 panic     GET/POST /panic       confirmation, then the profile is destroyed
+hide      GET /hide             lock and show a neutral page
+welcome   GET /welcome/{step}   the first run's three screens
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from hasteh.web.views import (
     concerns,
     courier,
     decision,
+    hide,
     home,
     join,
     launch,
@@ -33,6 +36,7 @@ from hasteh.web.views import (
     settings,
     setup,
     unlock,
+    welcome,
 )
 
 __all__ = ["all_routes"]
@@ -52,4 +56,6 @@ def all_routes() -> list[BaseRoute]:
         *courier.routes,
         *settings.routes,
         *panic.routes,
+        *hide.routes,
+        *welcome.routes,
     ]

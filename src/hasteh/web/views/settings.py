@@ -1,8 +1,10 @@
-"""Settings (relays, Tor proxy, chat expiry, language) and the language switch.
+"""Settings (relays, Tor proxy, chat expiry, language, discreet mode) and the language
+switch.
 
 Stored in the vault's settings table: `transport.relays` (list of URLs, the default for
 new cells), `transport.proxy` (the SOCKS proxy, e.g. Tor's `socks5h://127.0.0.1:9050`),
-`org.chat_expiry_days` (default 14, DESIGN.md §4) and `web.language`.
+`org.chat_expiry_days` (default 14, DESIGN.md §4), `web.language` and `web.discreet`
+(a neutral tab title and icon).
 """
 
 from __future__ import annotations
@@ -27,9 +29,22 @@ from hasteh.web.views.common import redirect, text, unlocked_only
 MAX_RELAYS = 10
 MAX_EXPIRY_DAYS = 365
 #: Paths the language switch may return to.
-RETURN_PATHS = ("/", "/setup", "/unlock", "/home", "/settings", "/panic", "/join", "/courier")
+RETURN_PATHS = (
+    "/",
+    "/setup",
+    "/unlock",
+    "/home",
+    "/settings",
+    "/panic",
+    "/join",
+    "/courier",
+    "/welcome/1",
+    "/welcome/2",
+    "/welcome/3",
+)
 RETURN_PATTERN = re.compile(
-    r"^/cell/[0-9a-f]{6,64}(?:/decisions(?:/[0-9a-f]{8})?|/members/\d{1,5})?$"
+    r"^/cell/[0-9a-f]{6,64}"
+    r"(?:/decisions(?:/[0-9a-f]{8})?|/members(?:/\d{1,5})?|/safety|/settings)?$"
 )
 
 
@@ -48,6 +63,9 @@ class SettingsPage:
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
     saved: bool = field(default=False, metadata={"help": "the settings were just saved"})
+    discreet: bool = field(
+        default=False, metadata={"help": "neutral tab title and icon («Notes») chosen"}
+    )
 
 
 def check_relay(url: str) -> bool:
@@ -114,6 +132,7 @@ async def settings(request: Request) -> Response:
                 language=session.language,
                 relay_url=relay_url,
                 saved=request.query_params.get("saved") == "1",
+                discreet=records.discreet(conn),
             )
 
         page = await anyio.to_thread.run_sync(vault.read, load)
@@ -134,6 +153,7 @@ async def settings(request: Request) -> Response:
             language=language if language in LANGUAGES else session.language,
             relay_url=relay_url,
             errors=errors,
+            discreet=text(form, "discreet") == "yes",
         )
         return render(request, "settings.html", page, status_code=400)
 
@@ -142,8 +162,11 @@ async def settings(request: Request) -> Response:
         records.set_proxy_url(conn, proxy or "")
         records.set_default_expiry_days(conn, days)
         records.set_profile_language(conn, language)
+        records.set_discreet(conn, discreet)
 
+    discreet = text(form, "discreet") == "yes"
     await anyio.to_thread.run_sync(vault.write, store)
+    session.discreet = discreet
     session.language = language
     session.language_chosen = True
     return redirect("/settings?saved=1")
