@@ -24,10 +24,8 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from hasteh.i18n import translations
 
-from .test_browser import NEW_TAB_TIMEOUT, Up, browser, expect_lang, screenshots_dir
+from .test_browser import NEW_TAB_TIMEOUT, Up, expect_lang, screenshots_dir
 from .test_browser import shoot as shoot_now
-
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared
 
 pytestmark = pytest.mark.slow
 
