@@ -404,7 +404,7 @@ COMPARE = (Path(__file__).parent / "js" / "compare.js").read_text(encoding="utf-
 
 
 def update_references() -> bool:
-    """`HASTEH_UPDATE_REFERENCES=1 uv run pytest tests/web/test_design.py -k looks` makes
+    """`HASTEH_UPDATE_REFERENCES=1 uv run pytest tests/web/test_design.py -k look_as_stored` makes
     the references again (after Chromium's major version changed, or a deliberate
     restyle): docs/design.md, "Reference screenshots"."""
     return os.environ.get("HASTEH_UPDATE_REFERENCES") == "1"
@@ -420,7 +420,7 @@ def test_main_pages_look_as_stored(browser: Browser, site: Site, size: str) -> N
         assert stored == major, (
             f"the reference screenshots were made with Chromium {stored}, this is {major}: "
             "look at the pages, then run HASTEH_UPDATE_REFERENCES=1 uv run pytest "
-            "tests/web/test_design.py -k looks"
+            "tests/web/test_design.py -k look_as_stored"
         )
     paths = {
         "welcome-1": "/welcome/1",
