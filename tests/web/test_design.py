@@ -397,8 +397,8 @@ REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "desi
 REFERENCE_CHROMIUM = REFERENCE / "CHROMIUM"
 #: A pixel differs when a channel moves by more than this; a page may differ in this
 #: share of its pixels (antialiasing, not a moved or restyled component).
-CHANNEL_TOLERANCE = 40
-PIXEL_SHARE = 0.005
+CHANNEL_TOLERANCE = 8
+PIXEL_SHARE = 0.002
 #: Compared in the browser (no image library needed): both PNGs on canvases.
 COMPARE = (Path(__file__).parent / "js" / "compare.js").read_text(encoding="utf-8")
 
