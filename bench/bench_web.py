@@ -163,7 +163,7 @@ def frame_bytes(html: str) -> int:
 
 def static_bytes() -> int:
     static = ROOT / "src" / "hasteh" / "web" / "static"
-    files = [static / "hasteh.css", *sorted((static / "fonts").glob("*.woff2"))]
+    files = [static / "site.css", *sorted((static / "fonts").glob("*.woff2"))]
     return sum(f.stat().st_size for f in files)
 
 

@@ -581,3 +581,42 @@ def test_courier_import_contacts_unknown_servers_only_when_asked(
     )
     assert status == 200, page
     assert '<ul class="unconfirmed">' not in page
+
+
+def test_the_decisions_list_pages_its_closed_decisions(people: Callable[[str], Person]) -> None:
+    """Open decisions are always listed; closed ones come 40 to a page, newest first."""
+    from hasteh.app import decisions
+    from hasteh.web.views.decision import CLOSED_PAGE
+
+    a = people("a")
+    cell = create_cell(a)
+    ref = cell.rsplit("/", 1)[1]
+
+    def fill(ws: Workspace) -> None:
+        real, start = ws.clock, ws.clock() - 1000
+        try:
+            for i in range(CLOSED_PAGE + 5):  # one second apart: numbered in this order
+                ws.clock = lambda i=i: start + i
+                d = decisions.open_decision(
+                    ws, ref, kind="consent", question=f"پرسش {i}", deadline=ws.now() + 3600
+                )
+                decisions.vote(ws, ref, d.decision_id, position="agree")
+                decisions.close(ws, ref, d.decision_id)
+        finally:
+            ws.clock = real
+        decisions.open_decision(
+            ws, ref, kind="consent", question="هنوز باز", deadline=ws.now() + 3600
+        )
+
+    a.app_read(fill)
+    asked = re.compile(r"<bdi>پرسش (\d+)</bdi>")
+    first = a.client.get(f"{cell}/decisions").text
+    on_first = set(asked.findall(first))
+    assert "هنوز باز" in first and len(on_first) == CLOSED_PAGE
+    older = re.search(r'<a href="([^"]+)">' + re.escape(FA.gettext("Older decisions")), first)
+    assert older
+    second = a.client.get(htmllib.unescape(older.group(1))).text
+    on_second = set(asked.findall(second))
+    assert "هنوز باز" in second and len(on_second) == 5
+    assert on_first | on_second == {str(i) for i in range(CLOSED_PAGE + 5)}
+    assert FA.gettext("Older decisions") not in second and FA.gettext("Newer decisions") in second

@@ -121,7 +121,7 @@ def test_every_page_loads_nothing_from_outside(pages: dict[str, str]) -> None:
 
 
 def test_stylesheet_loads_nothing_from_outside() -> None:
-    css = (STATIC / "hasteh.css").read_text(encoding="utf-8")
+    css = (STATIC / "site.css").read_text(encoding="utf-8")
     assert "//" not in re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     assert "@import" not in css
     for url in re.findall(r"url\(([^)]*)\)", css):
@@ -130,7 +130,7 @@ def test_stylesheet_loads_nothing_from_outside() -> None:
 
 
 def test_stylesheet_uses_logical_properties_only() -> None:
-    css = (STATIC / "hasteh.css").read_text(encoding="utf-8")
+    css = (STATIC / "site.css").read_text(encoding="utf-8")
     physical = re.findall(
         r"(?:margin|padding|border)-(?:left|right|top|bottom)\b|text-align:\s*(?:left|right)"
         r"|\b(?:left|right|top|bottom):|float:\s*(?:left|right)",

@@ -22,7 +22,7 @@ def test_without_a_session_everything_is_closed(web: Web) -> None:
 
 
 def test_static_files_need_no_session(web: Web) -> None:
-    response = web.client.get("/static/hasteh.css")
+    response = web.client.get("/static/site.css")
     assert response.status_code == 200
     assert response.headers["content-security-policy"] == CSP
 
@@ -74,7 +74,7 @@ def test_session_cookie_flags(web: Web) -> None:
     ],
 )
 def test_foreign_host_refused(unlocked: Web, host: str) -> None:
-    for path in ["/home", f"/launch?token={TOKEN}", "/static/hasteh.css"]:
+    for path in ["/home", f"/launch?token={TOKEN}", "/static/site.css"]:
         response = unlocked.client.get(path, headers={"host": host})
         assert response.status_code == 421, (host, path)
         assert response.headers["content-security-policy"] == CSP
@@ -140,12 +140,12 @@ def test_oversized_body_refused(unlocked: Web) -> None:
 def test_other_methods_refused(unlocked: Web) -> None:
     for method in ["PUT", "DELETE", "PATCH"]:
         assert unlocked.client.request(method, "/home").status_code == 405
-    assert unlocked.client.post("/static/hasteh.css").status_code == 405
+    assert unlocked.client.post("/static/site.css").status_code == 405
 
 
 def test_security_headers_on_every_response(unlocked: Web) -> None:
     responses = [unlocked.client.get(path) for path in ["/home", "/settings", "/panic", "/nowhere"]]
-    responses.append(unlocked.client.get("/static/hasteh.css"))
+    responses.append(unlocked.client.get("/static/site.css"))
     responses.append(unlocked.client.post("/lock", data={}))
     responses.append(unlocked.client.get("/home", headers={"host": "evil.example"}))
     for response in responses:
