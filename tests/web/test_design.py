@@ -211,7 +211,12 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
         ),
         (
             "decisions-error",
-            submit(f"{full}/decisions", {t("Question"): "?"}, t("Open the decision")),
+            # A deadline that cannot be read: refused, so no decision is opened.
+            submit(
+                f"{full}/decisions",
+                {t("Question"): "?", t("The decision closes"): "never"},
+                t("Open the decision"),
+            ),
         ),
         (
             "settings-error",
@@ -358,9 +363,49 @@ def test_a_first_time_person_starts_a_cell_and_says_something(
         page.get_by_role("button", name="فرستادن", exact=True).click()
         assert page.get_by_role("status").inner_text() == "فرستاده شد."
         assert page.get_by_role("listitem").filter(has_text="سلام! فردا ساعت شش.").count() == 1
+        # The phone's menu opens without JavaScript (a <summary>: Playwright gives it no
+        # role, so it is found by its visible text), then "hide" leaves a neutral page.
+        page.get_by_text("منو", exact=True).click()
+        page.get_by_role("link", name="تنظیمات", exact=True).click()
+        assert page.get_by_role("heading", level=1).inner_text() == "تنظیمات"
+        page.get_by_role("link", name="پنهان کن").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "یادداشت‌ها"
+        assert "هسته" not in page.content()
     finally:
         context.close()
         up.stop()
+
+
+def test_persian_renders_with_every_web_font_blocked(browser: Browser, site: Site) -> None:
+    """Tor Browser's safest level downloads no font at all, not even the app's own: the
+    system's Persian font must draw the words (DevTools says which font drew them)."""
+    import subprocess
+
+    system = subprocess.run(
+        ["fc-list", ":lang=fa", "family"], capture_output=True, text=True, check=True
+    ).stdout
+    families = {f.strip() for line in system.splitlines() for f in line.split(",")}
+    assert families, "no Persian font on this system (fonts-dejavu-core has one)"
+    context = site.context(browser, VIEWPORTS["phone"])
+    context.route(
+        "**/*", lambda r: r.abort() if r.request.resource_type == "font" else r.fallback()
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{site.up.origin}/welcome/1")
+        assert page.locator("html").get_attribute("lang") == "fa"
+        cdp = context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        for selector in ("h1", "main li", "header a"):
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+            assert fonts and all(not f["isCustomFont"] for f in fonts), fonts
+            assert {f["familyName"] for f in fonts} <= families, fonts
+        assert not sideways(page) and small_targets(page) == []
+    finally:
+        context.close()
 
 
 GALLERY = Path(__file__).resolve().parents[2] / "docs" / "design" / "components.html"
