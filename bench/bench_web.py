@@ -13,9 +13,10 @@ events (it plays no part in rendering a page), which keeps the setup to seconds.
 
 Timed: GET of each page through the real ASGI app (`create_web`, guard, session, CSRF,
 templates) in-process with `httpx.ASGITransport`, after unlocking through the unlock
-form and a warm-up of 5 requests per page: the cell page (newest 50 messages, open and
-recent decisions, members, safety words), its oldest page of messages, the decisions
-list (all D), one decision, and home. The web keeps what a cell's page needed from the
+form and a warm-up of 5 requests per page: a cell's conversation (newest 50 messages),
+its oldest page of messages, the decisions list (open ones and a page of closed ones), one
+decision, the cell's members, safety and settings pages, home, settings and the first
+run's first screen. The web keeps what a cell's page needed from the
 app while that part of the cell's folded state is the same object (`views.cell.CellMemo`:
 messages, decisions); the "after a new message / a vote / both" rows invalidate that part
 before every request, so they measure the first view after such a change (the app's

@@ -293,7 +293,8 @@ def test_every_page_accessible_and_phone_sized(
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_first_run_pages_accessible(browser: Browser, tmp_path: Path, size: str) -> None:
-    """The pages before a profile exists: setup and its error, in both languages."""
+    """The pages before a profile exists (setup and its error), then a new profile's
+    empty states (no cell, no card), in both languages."""
     up = Up(tmp_path / "profile")
     context = browser.new_context(
         java_script_enabled=False,
@@ -328,6 +329,17 @@ def test_first_run_pages_accessible(browser: Browser, tmp_path: Path, size: str)
             for name, action in actions:
                 action(page)
                 assert page.locator("html").get_attribute("lang") == language
+                if problems := check(page, axe, size == "phone"):
+                    found[f"{name}-{language}"] = problems
+        # The empty states of a new profile: no cell yet, no card yet.
+        t = translations("en").gettext
+        page.get_by_label(t("Passphrase"), exact=True).fill(PASSPHRASE)
+        page.get_by_label(t("Passphrase again"), exact=True).fill(PASSPHRASE)
+        page.get_by_role("button", name=t("Create the profile")).click()
+        for language in ("en", "fa"):
+            set_language(page, up.origin, language)
+            for name, action in [("home-empty", go("/home")), ("join-empty", go("/join"))]:
+                action(page)
                 if problems := check(page, axe, size == "phone"):
                     found[f"{name}-{language}"] = problems
     finally:

@@ -139,6 +139,14 @@ def test_stylesheet_uses_logical_properties_only() -> None:
     assert physical == []
 
 
+def test_stylesheet_and_fonts_within_budget() -> None:
+    """Issue 14: what every page loads besides itself stays under 150 KiB (bench_web.py
+    reports the figure)."""
+    files = [STATIC / "site.css", *(STATIC / "fonts").glob("*.woff2")]
+    assert len(files) == 3
+    assert sum(f.stat().st_size for f in files) <= 150 * 1024
+
+
 def test_font_and_licence_vendored() -> None:
     fonts = STATIC / "fonts"
     assert (fonts / "Vazirmatn-Regular.woff2").read_bytes()[:4] == b"wOF2"
