@@ -82,10 +82,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One Chromium for the whole session (Debian's, driven by Playwright): starting it
-    costs seconds, and the browser tests share it through fresh contexts."""
+    """One Chromium per browser test module (Debian's, driven by Playwright), shared by
+    its tests through fresh contexts. Not per session: Playwright's sync API keeps an
+    event loop running in this thread while it is open, which the in-process tests'
+    `asyncio.run` cannot share."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
