@@ -497,7 +497,7 @@ def test_settings_change_is_a_decision(people: Callable[[str], Person]) -> None:
     )
     assert status == 200 and FA.gettext("A decision on the new settings was opened.") in page
     decision = re.search(rf'href="({cell}/decisions/[0-9a-f]{{8}})"', page)
-    assert decision
+    assert decision, page.split('<main id="main"')[1][:3000]
     a.submit(f"{decision.group(1)}/vote", {"position": "agree"}, decision.group(1))
     a.submit(f"{decision.group(1)}/close", {}, decision.group(1))
     assert "۱ عضو از ۶" in a.client.get(cell).text  # carried out once adopted

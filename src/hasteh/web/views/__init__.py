@@ -4,7 +4,7 @@ launch    GET /launch?token=…  (the single-use launch token → a session), GE
 setup     GET/POST /setup       first run: create the profile (optional duress)
 unlock    GET/POST /unlock, POST /lock
 home      GET /home, POST /cells  my cells; create a cell
-cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcomers, safety
+cell      GET /cell/{ref}       a cell's conversation; GET …/members, …/safety, …/settings
           POST /cell/{ref}/say | /propose | /admission | /settings
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close

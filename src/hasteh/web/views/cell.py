@@ -114,7 +114,8 @@ class SettingsForm:
 
 @dataclass
 class CellPage:
-    """Context of `cell.html`."""
+    """Context of every page of a cell (`SECTIONS`: `cell.html`, `cell_members.html`,
+    `cell_safety.html`, `cell_settings.html`)."""
 
     cell: CellSummary = field(metadata={"help": "the cell (app summary: name, id, settings)"})
     href: str = field(metadata={"help": "local path of this cell's page"})
