@@ -1,7 +1,7 @@
 """MLS group operations: hasteh next to mls-rs, in one run.
 
     uv run python bench/bench_mls_group.py [--quick] [--markdown] [--sizes 2 8 32 128 1024]
-        [--original-uniffi] [--no-pin]
+        [--rounds 3] [--original-uniffi] [--no-pin]
 
 Fairness: the process (both implementations run in it) is pinned to one core (core 0,
 `--no-pin` to leave it free), and the mls-rs wheel's per-byte RustBuffer write is replaced
@@ -23,7 +23,9 @@ the same work: one Add commit of the n-1 others; only log2(n) + 2 members hold a
 the first leaf of each copath subtree of leaf 0 (leaves 1, 2, 4, …) commits a
 self-update in turn, which fills every copath node of leaf 0 ("a full tree" as far as
 leaf 0's commits are concerned, see that file's docstring). mls-rs figures come from
-`measure_mlsrs` in the same process, right after ours.
+`mlsrs_peer.measure_size` in the same process. Each size runs --rounds rounds, each
+measuring both sides back to back (which goes first alternates); the table gives the
+medians and the median of the per-round ratios, with their range.
 """
 
 from __future__ import annotations
@@ -49,10 +51,10 @@ from mlsrs_peer import (
     OPS,
     fast_rustbuffer_writes,
     fill_leaves,
-    measure_mlsrs,
     pin_to_one_core,
     timed,
 )
+from mlsrs_peer import measure_size as measure_mlsrs_size
 
 SIZES = (2, 8, 32, 128, 1024)
 SUITE = 1
@@ -116,14 +118,6 @@ def measure_hasteh_size(size: int, *, repeat: int = 5, messages: int = 50) -> di
     }
 
 
-def measure_hasteh(sizes: Sequence[int], *, repeat: int) -> dict[str, dict[int, float]]:
-    results: dict[str, dict[int, float]] = {op: {} for op in OPS}
-    for size in sizes:
-        for op, seconds in measure_hasteh_size(size, repeat=repeat).items():
-            results[op][size] = seconds
-    return results
-
-
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -143,16 +137,25 @@ def _ms(x: float) -> str:
     return f"{x * 1000:.3f}"
 
 
-def table(ours: dict[str, dict[int, float]], theirs: dict[str, dict[int, float]]) -> str:
-    sizes = sorted({n for per in ours.values() for n in per})
+def table(rounds: list[tuple[int, dict[str, float], dict[str, float]]]) -> str:
+    """Medians over rounds: of each side's seconds, and of the per-round ratios (each
+    round measured both sides back to back, so a ratio compares like with like even when
+    the load on the shared core drifts between rounds); the ratios' range shows the spread."""
+    sizes = sorted({n for n, _, _ in rounds})
     lines = [
-        "| operation | members | hasteh ms | mls-rs ms | hasteh/mls-rs |",
-        "|:--|--:|--:|--:|--:|",
+        "| operation | members | hasteh ms | mls-rs ms | hasteh/mls-rs | ratio range |",
+        "|:--|--:|--:|--:|--:|:--|",
     ]
     for op in OPS:
         for n in sizes:
-            a, b = ours[op][n], theirs[op][n]
-            lines.append(f"| {op} | {n} | {_ms(a)} | {_ms(b)} | {a / b:.2f} |")
+            ours = [o[op] for size, o, _ in rounds if size == n]
+            theirs = [t[op] for size, _, t in rounds if size == n]
+            ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+            lines.append(
+                f"| {op} | {n} | {_ms(statistics.median(ours))} | "
+                f"{_ms(statistics.median(theirs))} | {statistics.median(ratios):.2f} | "
+                f"{min(ratios):.2f}-{max(ratios):.2f} |"
+            )
     return "\n".join(lines)
 
 
@@ -162,12 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
     parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds per size, each measuring both sides"
+    )
+    parser.add_argument(
         "--original-uniffi", action="store_true", help="keep mls-rs's per-byte buffer write"
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to core 0")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([2, 8, 32] if args.quick else list(SIZES))
-    repeat = 1 if args.quick else 5
+    repeat, rounds = (1, 1) if args.quick else (5, args.rounds)
     if not args.no_pin:
         pin_to_one_core()
     if not args.original_uniffi:
@@ -178,9 +184,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# affinity: cores {sorted(os.sched_getaffinity(0))}; mls-rs RustBuffer write: "
         + ("original (per byte)" if args.original_uniffi else "memmove (checked identical)")
     )
-    ours = measure_hasteh(sizes, repeat=repeat)
-    theirs = measure_mlsrs(sizes, repeat=repeat)
-    print(table(ours, theirs))
+    print(f"# load average at start: {os.getloadavg()[0]:.1f}")
+    results = []
+    for size in sizes:
+        for r in range(rounds):
+            # Alternate which side goes first, so neither always gets the warmer cache.
+            if r % 2 == 0:
+                ours = measure_hasteh_size(size, repeat=repeat)
+                theirs = measure_mlsrs_size(size, repeat=repeat)
+            else:
+                theirs = measure_mlsrs_size(size, repeat=repeat)
+                ours = measure_hasteh_size(size, repeat=repeat)
+            results.append((size, ours, theirs))
+    print(f"# load average at end: {os.getloadavg()[0]:.1f}; {rounds} rounds per size")
+    print(table(results))
     return 0
 
 

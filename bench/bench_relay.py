@@ -2,7 +2,8 @@
 
     uv run python bench/bench_relay.py [--seconds 3] [--levels 1,50,500] [--no-postgres]
                                        [--write-auth-compare [--baseline-rev REV]]
-    uv run python bench/bench_relay.py --scale-out [--levels 50,500] [--baseline-rev REV]
+    uv run python bench/bench_relay.py --scale-out [--levels 50,500] [--repeat 3]
+                                       [--baseline-rev REV]
 
 Side by side in one run:
   * bare      a Starlette endpoint that reads the body and answers a constant (framework ceiling)
@@ -16,11 +17,16 @@ Side by side in one run:
   * floor     raw inserts into SQLite with the same durability (storage floor, no HTTP)
 
 With --scale-out, ingest only, on one throwaway PostgreSQL cluster (a fresh database per
-row): `postgres-before` (the relay of --baseline-rev, by default the merge base with main,
-one process), `postgres x1` (this relay, one process) and `postgres x2` (two processes on
-the same database; the client spreads its connections over both, as a round-robin proxy
-would). Then `post_batch` alone (no HTTP), before and now, with batches of 1, 50 and 500
-posts: what the database path costs, without the HTTP and scheduling noise.
+row): `postgres x1` (this relay, one process) and `postgres x2` (two processes on the same
+database; the client spreads its connections over both, as a round-robin proxy would),
+alternating --repeat times, medians; `postgres-before` (the relay of --baseline-rev, one
+process) first when that is given. Each row also gives the CPU each part used per
+envelope (relay processes, PostgreSQL's postmaster and backends from /proc, the client's
+own), and the ceiling those allow on an otherwise idle machine with these cores: the
+lower of (cores / all the CPU an envelope costs) and (relay processes / the relay CPU an
+envelope costs), since one relay process runs its Python on one core at a time. Then
+`post_batch` alone (no HTTP) with batches of 1, 50 and 500 posts: what the database path
+costs, without the HTTP and scheduling noise.
 
 Each cell runs for a bounded time. Load comes from one client process speaking HTTP/1.1
 keep-alive over raw asyncio sockets (cheaper than an HTTP library, so the server is measured,
@@ -38,6 +44,7 @@ import os
 import platform
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -221,6 +228,7 @@ async def _load(
         ]
     lat: list[float] = []
     counted, errors = [0], [0]
+    cpu_started = time.process_time()
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(
@@ -230,6 +238,7 @@ async def _load(
         )
     )
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     lat.sort()
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
     return {
@@ -237,13 +246,58 @@ async def _load(
         "p99_ms": p99 * 1000,
         "requests": len(lat),
         "errors": errors[0],
+        "cpu_seconds": cpu,
     }
 
 
 def client_main(
     ports: list[int], mode: str, concurrency: int, seconds: float, seed: int, auth: bool
 ) -> None:
-    print(json.dumps(asyncio.run(_load(ports, mode, concurrency, seconds, seed, auth))))
+    """One load cell; on uvloop (as the relay's uvicorn), so the client takes as little
+    of the shared cores as it can."""
+    import uvloop
+
+    print(json.dumps(uvloop.run(_load(ports, mode, concurrency, seconds, seed, auth))))
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+
+
+def tree_cpu_seconds(roots: list[int]) -> float:
+    """CPU seconds (user + system, with reaped children's) of the processes `roots` and
+    all their descendants, from /proc: what a relay, or PostgreSQL with its backends,
+    has used so far."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (fields := _stat_fields(int(entry))) is not None:
+            parents[int(entry)] = int(fields[1])
+    tree, grew = set(roots), True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    ticks = 0
+    for pid in tree:
+        fields = _stat_fields(pid)
+        if fields is not None:  # utime, stime, cutime, cstime: fields 14-17 of stat
+            ticks += sum(int(x) for x in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postmaster_pid(directory: str) -> int:
+    with open(os.path.join(directory, "data", "postmaster.pid")) as f:
+        return int(f.readline())
 
 
 def run_cell(
@@ -435,41 +489,65 @@ def run_storage(url: str, batch: int, seconds: float, source: str | None) -> flo
     return float(json.loads(out.stdout)["per_second"])
 
 
-def scale_out(levels: list[int], seconds: float, baseline_rev: str | None) -> None:
-    """Ingest on PostgreSQL: the relay before (one process), one process, two processes."""
+def _ingest_cell(
+    servers: list[tuple[subprocess.Popen[bytes], int]], pg_pid: int, level: int, seconds: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """One ingest cell, with the CPU each part used per envelope (µs): the relay
+    processes, PostgreSQL (postmaster and backends) and the load client."""
+    relay_pids = [proc.pid for proc, _ in servers]
+    before = (tree_cpu_seconds(relay_pids), tree_cpu_seconds([pg_pid]))
+    r = run_cell([p for _, p in servers], "ingest", level, seconds, seed=level)
+    # The servers idle while the client builds its requests, so their CPU is the timed
+    # window's; the client counts its own (`cpu_seconds`).
+    spent = (
+        tree_cpu_seconds(relay_pids) - before[0],
+        tree_cpu_seconds([pg_pid]) - before[1],
+        r["cpu_seconds"],
+    )
+    envs = max(1.0, r["per_second"] * seconds)
+    parts = ("relay", "postgres", "client")
+    return r, {part: secs / envs * 1e6 for part, secs in zip(parts, spent, strict=True)}
+
+
+def scale_out(levels: list[int], seconds: float, baseline_rev: str | None, repeat: int) -> None:
+    """Ingest on PostgreSQL: one relay process and two on the same database, alternating
+    `repeat` times (a fresh database each time), medians; the relay of `baseline_rev`
+    (one process) too when given."""
     from tests.relay.harness import PgCluster
 
-    rev = baseline_rev or merge_base()
     tmp = tempfile.mkdtemp(prefix="hasteh-bench-")
-    print(f"# postgres-before: the relay at {rev[:12]}")
-    baseline = baseline_source(rev, tempfile.mkdtemp(prefix="hasteh-base-", dir=tmp))
-    rows: list[tuple[str, int, dict[str, float]]] = []
+    baseline = None
+    targets: list[tuple[str, int, str | None]] = []
+    if baseline_rev is not None:
+        print(f"# postgres-before: the relay at {baseline_rev[:12]}")
+        baseline = baseline_source(baseline_rev, tempfile.mkdtemp(prefix="hasteh-base-", dir=tmp))
+        targets.append(("postgres-before x1", 1, baseline))
+    targets += [("postgres x1", 1, None), ("postgres x2", 2, None)]
+    cells: dict[tuple[str, int], list[tuple[dict[str, float], dict[str, float]]]] = {}
     cluster = PgCluster.start()
+    pg_pid = postmaster_pid(cluster.directory)
     try:
-        for n, (target, processes, source) in enumerate(
-            [
-                ("postgres-before x1", 1, baseline),
-                ("postgres x1", 1, None),
-                ("postgres x2", 2, None),
-            ]
-        ):
-            db = cluster.create_database(f"scale{n}")
-            servers = [start_server("postgres", db, source) for _ in range(processes)]
-            try:
-                for level in levels:
-                    r = run_cell([p for _, p in servers], "ingest", level, seconds, seed=level)
-                    rows.append((target, level, r))
-                    print(
-                        f"{target:20} ingest c={level:<4} {r['per_second']:>8.0f}/s "
-                        f"p99={r['p99_ms']:.1f} ms  errors={r['errors']:.0f}",
-                        flush=True,
-                    )
-            finally:
-                for proc, _ in servers:
-                    proc.kill()
-                    proc.wait(timeout=30)
+        for rep in range(repeat):
+            for n, (target, processes, source) in enumerate(targets):
+                db = cluster.create_database(f"scale{rep}_{n}")
+                servers = [start_server("postgres", db, source) for _ in range(processes)]
+                try:
+                    for level in levels:
+                        r, cpu = _ingest_cell(servers, pg_pid, level, seconds)
+                        cells.setdefault((target, level), []).append((r, cpu))
+                        print(
+                            f"{target:20} ingest c={level:<4} {r['per_second']:>8.0f}/s "
+                            f"p99={r['p99_ms']:.1f} ms  errors={r['errors']:.0f}  CPU µs/env: "
+                            + " ".join(f"{k} {v:.0f}" for k, v in cpu.items()),
+                            flush=True,
+                        )
+                finally:
+                    for proc, _ in servers:
+                        proc.kill()
+                        proc.wait(timeout=30)
         storage_rows: list[tuple[str, int, float]] = []
-        for n, (name, source) in enumerate([("postgres-before", baseline), ("postgres", None)]):
+        stores = [("postgres-before", baseline)] if baseline is not None else []
+        for n, (name, source) in enumerate([*stores, ("postgres", None)]):
             for batch in (1, 50, 500):
                 db = cluster.create_database(f"storage{n}_{batch}")
                 rate = run_storage(db, batch, seconds, source)
@@ -478,10 +556,28 @@ def scale_out(levels: list[int], seconds: float, baseline_rev: str | None) -> No
     finally:
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("\n| target | processes | clients | envelopes/s | p99 ms |\n|---|---|---|---|---|")
-    for target, level, r in rows:
+    cores = len(os.sched_getaffinity(0))
+    print(
+        f"\nmedians of {repeat}; ceiling = the lower of {cores} cores / the sum of CPU per"
+        " envelope and (relay processes) cores / the relays' CPU per envelope"
+        "\n| target | processes | clients | envelopes/s | p99 ms "
+        "| CPU µs/env relays | PostgreSQL | client | sum | ceiling env/s |"
+        "\n|---|---|---|---|---|---|---|---|---|---|"
+    )
+    for (target, level), runs in cells.items():
         name, _, count = target.rpartition(" x")
-        print(f"| {name} | {count} | {level} | {r['per_second']:.0f} | {r['p99_ms']:.1f} |")
+        rate = statistics.median(r["per_second"] for r, _ in runs)
+        p99 = statistics.median(r["p99_ms"] for r, _ in runs)
+        cpu = {k: statistics.median(c[k] for _, c in runs) for k in ("relay", "postgres", "client")}
+        total = sum(cpu.values())
+        # Each relay process runs its Python on one core at a time, so n processes
+        # cannot use more than n cores whatever the machine has.
+        ceiling = min(cores / total, int(count) / cpu["relay"]) * 1e6
+        print(
+            f"| {name} | {count} | {level} | {rate:.0f} | {p99:.1f} | "
+            + " | ".join(f"{v:.0f}" for v in cpu.values())
+            + f" | {total:.0f} | {ceiling:.0f} |"
+        )
     print("\n| storage only (no HTTP) | posts per batch | envelopes/s |\n|---|---|---|")
     for name, batch, rate in storage_rows:
         print(f"| {name} | {batch} | {rate:.0f} |")
@@ -503,11 +599,14 @@ def main() -> None:
         action="store_true",
         help="PostgreSQL ingest only: before, one relay process, two on the same database",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="--scale-out: rounds of x1 then x2 (medians)"
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     print(f"# {time.strftime('%Y-%m-%d')} {machine()}")
     if args.scale_out:
-        scale_out(levels, args.seconds, args.baseline_rev)
+        scale_out(levels, args.seconds, args.baseline_rev, args.repeat)
         return
     targets = ["bare"]
     targets += ["sqlite-noauth"] if args.write_auth_compare else []

@@ -68,11 +68,11 @@ def _app_level(body: bytes) -> None:
     wire = alice.protect(bytes([frames.HISTORY]) + body, rng=DetRng(body[:16]))
     dave = GroupState.from_bytes(WORLD.dave_joined, WORLD.config)
     try:
-        _history, envelopes = app_join._checked_history(_Workspace(), dave, wire)  # type: ignore[arg-type]
+        _history, domain, envelopes = app_join._checked_history(_Workspace(), dave, wire)  # type: ignore[arg-type]
     except app_join._Refusal:
         return
-    replayed = org.replay(envelopes)
-    in_log = {int(m.leaf): m.cover_name for m in replayed.members.values()}
+    replayed = org.log.replay(domain.log, envelopes)  # by the rules of the history's kind
+    in_log = {int(leaf): replayed.cover_name(leaf) for leaf in replayed.members}
     if len(in_log) != len(list(dave.members())):
         raise Finding("an accepted history does not match the tree")
 

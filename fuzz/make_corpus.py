@@ -225,6 +225,27 @@ def web_forms() -> list[bytes]:
     return seeds
 
 
+def rendezvous() -> list[bytes]:
+    """Real frames of a spoken-code exchange, a card payload, an answer, typed codes."""
+    from fuzz import fuzz_rendezvous as fr
+    from hasteh.app.invite_code import Answer, encode_answer
+
+    newcomer, member = fr.sides()
+    opened = newcomer.open()
+    (reply,) = member.receive(opened)
+    kp = _mls_world.key_package("reza", DetRng(b"rendezvous"))
+    card = Card(kp.key_package, b"p" * 32, ("https://relay.example",), NOW + 86_400)
+    return [
+        b"\x00" + reply.data,  # type: ignore[union-attr]
+        b"\x01" + opened,
+        b"\x02" + encode_answer(Answer(True, b"g" * 32, "bakery", "sepideh")),
+        b"\x02" + encode_answer(Answer(False)),
+        b"\x03" + card_bytes(card),
+        b"\x04" + fr.CODE.text("fa").encode(),
+        b"\x04" + "۴۲ ستاره پلنگ قناری".encode(),
+    ]
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -242,6 +263,7 @@ def main(only: list[str]) -> None:
         "org_receive": lambda: receive,
         "join_history": lambda: history,
         "web_forms": web_forms,
+        "rendezvous": rendezvous,
     }
     for target, make in seeds.items():
         if not only or target in only:

@@ -12,6 +12,11 @@ command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initd
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # npm, to install axe-core for the accessibility tests (tests/web/test_design.py).
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# Tor for hasteh's own tor and the private Tor network of tests/tor (tor-gencert is in the
+# same package), and the pluggable transports hasteh launches for bridges.
+{ command -v tor || test -x /usr/sbin/tor; } >/dev/null 2>&1 || need_apt+=(tor)
+command -v obfs4proxy >/dev/null 2>&1 || need_apt+=(obfs4proxy)
+command -v snowflake-client >/dev/null 2>&1 || need_apt+=(snowflake-client)
 
 if [ "${#need_apt[@]}" -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

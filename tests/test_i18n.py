@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,14 @@ def test_shipped_catalog_reads_whole() -> None:
     assert len(entries) > 500
     fa = translations("fa")
     assert all(fa.gettext(k) == v for k, v in entries.items())
+
+
+def test_shipped_catalog_names_each_message_once() -> None:
+    """Branches merged with git's union driver can leave one msgid twice (the reader would keep
+    the first silently); `python scripts/po_add.py --dedupe` removes the later copies."""
+    po = Path(i18n.__file__).parent / "locale" / "fa" / "LC_MESSAGES" / "hasteh.po"
+    ids = re.findall(
+        r'^msgid ("(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)', po.read_text("utf-8"), re.M
+    )
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert not repeated, repeated[:5]

@@ -222,7 +222,7 @@ def open_payload(envelope: Envelope) -> bytes:
     if length > len(plain) - _LEN_SIZE:
         raise EnvelopeError("bad-padding", "payload length exceeds the body")
     end = _LEN_SIZE + length
-    if any(plain[end:]):
+    if plain[end:] != bytes(len(plain) - end):  # one comparison, not a loop over bytes
         raise EnvelopeError("bad-padding", "padding is not all zeros")
     return plain[_LEN_SIZE:end]
 

@@ -4,10 +4,13 @@ keys and continue."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from hasteh.app import cards, cells, removal, runtime, sync, talk
 from hasteh.app.cards import card_bytes, read_card
+from hasteh.app.records import AddIntent
 from hasteh.mls.proposals import Add
 from tests.app.helpers import CELL, NAMES, assert_same_words, form_cell, settle_relay
 
@@ -23,12 +26,13 @@ def test_rogue_add_without_decision_alarms_every_member(
     rt = cells.find_cell(rogue, CELL)
     # The rogue's client skips the policy check that every honest client makes.
     with monkeypatch.context() as patched:
-        patched.setattr(runtime.org, "authorize", lambda change, state: None)
+        lax = dataclasses.replace(rt.domain, authorize=lambda change, state: None)
+        patched.setattr(rt, "domain", lax)
         runtime.write(
             rogue,
             rt,
             lambda conn: runtime.stage_commit(
-                rogue, rt, conn, "add", [Add(card.key_package)], card=card_bytes(card)
+                rogue, rt, conn, AddIntent(card_bytes(card)), [Add(card.key_package)]
             ),
         )
     settle_relay([*members, stranger])

@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from hasteh.app import errors, removal, safety_words
+from hasteh.app import errors, invite_code, removal, safety_words
 from hasteh.i18n import translations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +18,8 @@ SOURCES = [
     ROOT / "src/hasteh/cli/concerns.py",
     ROOT / "src/hasteh/cli/main.py",
     ROOT / "src/hasteh/cli/transport.py",
+    ROOT / "src/hasteh/cli/reach.py",
+    ROOT / "src/hasteh/cli/spoken.py",
 ]
 
 
@@ -29,7 +31,8 @@ def msgids() -> set[str]:
             parts = re.findall(r'"(?:[^"\\]|\\.)*"', group)
             found.add("".join(ast.literal_eval(p) for p in parts))
         found |= set(re.findall(r"_\('([^']*)'\)", text))
-    return found | set(errors.CARD_REASONS.values()) | set(removal.ALARM_KINDS.values())
+    spoken = {text for pair in invite_code._REASONS.values() for text in pair}
+    return found | set(errors.CARD_REASONS.values()) | set(removal.ALARM_KINDS.values()) | spoken
 
 
 def test_every_message_is_translated() -> None:

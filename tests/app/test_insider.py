@@ -4,10 +4,13 @@ relay; the honest members must not be moved by it, and every profile must still 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from hasteh import org
 from hasteh.app import Workspace, admission, cards, cells, decisions, runtime, sync, talk
+from hasteh.app.records import RemoveIntent, UpdateIntent
 from hasteh.app.runtime import CLOCK_SKEW
 from hasteh.envelope import Kind
 from hasteh.mls import treekem
@@ -224,19 +227,17 @@ def test_a_member_cannot_take_another_members_name(
     real = treekem.create_update_path
 
     def impersonate(tree, leaf, template, *args, **kwargs):  # type: ignore[no-untyped-def]
-        forged = type(template)(
-            **{
-                **{f: getattr(template, f) for f in template.__dataclass_fields__},
-                "credential": BasicCredential(NAMES[0].encode()),
-            }
-        )
+        # `replace` drops the kept encoding (an init=False field): the forged leaf is
+        # encoded afresh, as a modified client would.
+        forged = dataclasses.replace(template, credential=BasicCredential(NAMES[0].encode()))
         return real(tree, leaf, forged, *args, **kwargs)
 
     rt = cells.find_cell(c, CELL)
     with monkeypatch.context() as patched:
         patched.setattr(treekem, "create_update_path", impersonate)
-        patched.setattr(runtime.org, "authorize", lambda change, state: None)
-        runtime.write(c, rt, lambda conn: runtime.stage_commit(c, rt, conn, "update", []))
+        lax = dataclasses.replace(rt.domain, authorize=lambda change, state: None)
+        patched.setattr(rt, "domain", lax)
+        runtime.write(c, rt, lambda conn: runtime.stage_commit(c, rt, conn, UpdateIntent(), []))
     settle_relay([a, b, c])
     for m in (a, b):
         # refused: the honest members stay together, at most one key update further
@@ -390,9 +391,14 @@ def test_a_removal_without_the_cells_decision_does_not_push_a_member_out(
     a, b, c = form_cell(make_ws, relay.url, settle_relay, n=3)
     rt = cells.find_cell(c, CELL)
     with monkeypatch.context() as patched:
-        patched.setattr(runtime.org, "authorize", lambda change, state: None)
+        lax = dataclasses.replace(rt.domain, authorize=lambda change, state: None)
+        patched.setattr(rt, "domain", lax)
         runtime.write(
-            c, rt, lambda conn: runtime.stage_commit(c, rt, conn, "remove", [Remove(MLSLeaf(0))])
+            c,
+            rt,
+            lambda conn: runtime.stage_commit(
+                c, rt, conn, RemoveIntent(0, NAMES[0]), [Remove(MLSLeaf(0))]
+            ),
         )
     settle_relay([a, b, c])
     assert cells.find_cell(a, CELL).active

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hasteh.app.admission import _card_cover_name
+from hasteh.app.cards import card_cover_name as _card_cover_name
 from hasteh.app.errors import Refused
 from hasteh.app.runtime import cover_name_of
 

@@ -319,3 +319,22 @@ def test_mutated_encodings_decode_or_raise_decode_error(
     w2 = Writer()
     _write_struct(w2, decoded)
     assert w2.getvalue() == bytes(data)
+
+
+@given(st.binary(max_size=40))
+@example(b"\x04\x00\x01\xff\xff")
+@example(b"\x03\x00\x01\x02")
+@example(b"\x40\x02\x0a\x0a")
+@example(b"\x06\x00\x01")
+def test_u16_vector_reads_what_the_generic_vector_reads(data: bytes) -> None:
+    """The one-step uint16 vector (Capabilities) gives the generic reader's values and
+    position, or an `MLSDecodeError` exactly when the generic one raises one."""
+
+    def run(read: Callable[[Reader], Any]) -> tuple[Any, int] | type[Exception]:
+        r = Reader(data)
+        try:
+            return tuple(read(r)), r.position
+        except MLSDecodeError:
+            return MLSDecodeError
+
+    assert run(Reader.u16_vector) == run(lambda r: r.vector(Reader.u16))

@@ -51,6 +51,25 @@ def test_direct_path_climbs_to_root(tn: tuple[int, NodeIndex]) -> None:
 
 
 @given(tree_and_node())
+def test_direct_path_is_the_chain_of_parents(tn: tuple[int, NodeIndex]) -> None:
+    """`direct_path` climbs without `parent`'s checks at each step: same nodes."""
+    n, x = tn
+    chain, y = [], x
+    while y != tm.root(n):
+        y = tm.parent(y, n)
+        chain.append(y)
+    assert tm.direct_path(x, n) == chain
+
+
+@given(st.integers(min_value=0, max_value=2**40))
+def test_level_counts_trailing_ones(x: int) -> None:
+    k = 0
+    while (x >> k) & 1:
+        k += 1
+    assert tm.level(NodeIndex(x)) == k
+
+
+@given(tree_and_node())
 def test_sibling_is_symmetric(tn: tuple[int, NodeIndex]) -> None:
     n, x = tn
     if x == tm.root(n):

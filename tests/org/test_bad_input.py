@@ -133,6 +133,12 @@ def reuse_id(world: World, name: str, author: int, body: Any) -> EventEnvelope:
     return EventEnvelope(1, world.ids[name], env.author, env.at, env.body)
 
 
+def relay_motion(world: World, relays: tuple[str, ...]) -> EventEnvelope:
+    """A settings motion that puts `relays` as the cell's list (an informer's, or a typo)."""
+    motion = ChangeSettings(CellSettings(relays=relays))
+    return at_now(world, DecisionOpened("consent", "q", world.log.now + DAY, motion=motion))
+
+
 W = World
 T = "thread"
 CASES: dict[str, Callable[[World], EventEnvelope]] = {
@@ -159,6 +165,12 @@ CASES: dict[str, Callable[[World], EventEnvelope]] = {
             "consent", "q", w.log.now + DAY, motion=ChangeSettings(CellSettings(message_expiry=60))
         ),
     ),
+    "no-relays": lambda w: relay_motion(w, ()),
+    "too-many-relays": lambda w: relay_motion(w, tuple(f"http://r{i}.example" for i in range(9))),
+    "bad-relay": lambda w: relay_motion(w, ("http://127.0.0.1:1", "javascript:alert(1)")),
+    "bad-relay (credentials)": lambda w: relay_motion(w, ("https://spy:pw@relay.example",)),
+    "bad-relay (trailing slash)": lambda w: relay_motion(w, ("https://relay.example/",)),
+    "relay-twice": lambda w: relay_motion(w, ("http://a.onion", "http://a.onion")),
     "malformed-card": lambda w: at_now(w, NewcomerProposed(b"\x01" * 31, "Nima", w.log.now + DAY)),
     "expired-card": lambda w: at_now(w, NewcomerProposed(card("Nima"), "Nima", w.log.now)),
     "cover-name-taken": lambda w: at_now(w, NewcomerProposed(card("Nima"), "Kaveh", w.log.now + 9)),
@@ -381,8 +393,10 @@ def test_a_seized_device_can_do_nothing_more() -> None:
 
 
 #: Codes pinned in other modules: test_events (decoding), test_membership (not-approved),
-#: test_names (name-too-long: the schema's bounds refuse a longer name first).
+#: test_names (name-too-long: the schema's bounds refuse a longer name first), test_alliance
+#: (an alliance's log, and events of one kind of group sent to another).
 ELSEWHERE = {"too-large", "unknown-event", "not-approved", "name-too-long"}
+ELSEWHERE |= {"not-in-this-group", "unknown-alliance", "alliance-exists"}
 
 
 def test_every_code_is_exercised() -> None:

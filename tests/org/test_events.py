@@ -9,8 +9,13 @@ from hypothesis import strategies as st
 
 from hasteh.org import (
     MAX_EVENT_BYTES,
+    AllianceFormed,
+    AllianceMessage,
+    CellApproved,
     CellCreated,
+    CellProposed,
     CellSettings,
+    CellVoted,
     ChangeSettings,
     Choices,
     DecisionClosed,
@@ -19,6 +24,9 @@ from hasteh.org import (
     EventId,
     MemberAdded,
     MessagePosted,
+    MotionClosed,
+    MotionOpened,
+    MotionOutcome,
     NewcomerProposed,
     Objection,
     OrgDecodeError,
@@ -50,6 +58,14 @@ SAMPLES = [
     StanceCast(ID, Ranking((2, 0))),
     StanceCast(ID, Choices(())),
     DecisionClosed(ID, Outcome("elected", (2, 0), (1, 0, 2), 3)),
+    # the alliance family: the same codec for every kind of group
+    AllianceFormed("north", "cell-a"),
+    CellProposed(b"\x02" * 32, "cell-b", 1_800_000_000),
+    CellApproved(ID),
+    AllianceMessage("اعتصاب دوشنبه"),
+    MotionOpened("A joint strike?", 1_800_000_000),
+    CellVoted(ID, True),
+    MotionClosed(ID, MotionOutcome(True, 2, 1)),
 ]
 
 

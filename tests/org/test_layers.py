@@ -11,15 +11,15 @@ import pytest
 
 ORG = Path(__file__).resolve().parents[2] / "src" / "hasteh" / "org"
 
-FILES = sorted(ORG.glob("*.py"))
+FILES = sorted(ORG.rglob("*.py"))
 
 
 def test_org_has_its_modules() -> None:
-    names = {p.stem for p in FILES}
+    names = {p.relative_to(ORG).parts[0].removesuffix(".py") for p in FILES}
     assert {"events", "state", "membership", "talk", "decisions", "tally", "policy"} <= names
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ORG)))
 def test_org_uses_absolute_imports(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     relative = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level]

@@ -59,5 +59,12 @@ def test_api_conforms(case: schemathesis.Case, live_relay: RelayProcess) -> None
 
 
 def test_schema_lists_every_route() -> None:
-    assert set(SCHEMA["paths"]) == {"/healthz", "/v1/envelopes", "/v1/fetch"}
+    assert set(SCHEMA["paths"]) == {
+        "/healthz",
+        "/v1/envelopes",
+        "/v1/fetch",
+        "/v1/rendezvous/open",
+        "/v1/rendezvous/post",
+        "/v1/rendezvous/read",
+    }
     assert Path(__file__).exists()

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow
 class Up:
     """`hasteh up` as a subprocess; `url` is the launch link it printed."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, extra: tuple[str, ...] = ()) -> None:
         env = {**os.environ, "HASTEH_LANG": "en", "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [
@@ -44,6 +44,7 @@ class Up:
                 "--no-browser",
                 "--relay-port",
                 "0",
+                *extra,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

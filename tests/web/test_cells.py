@@ -267,8 +267,20 @@ BAD_INPUT: list[tuple[str, str, dict[str, str], str]] = [
     (
         "bad-deadline",
         "settings",
-        {"cap": "6", "deadline": "tomorrow"},
-        "The deadline is not a date: use +3d, +12h, 2026-05-01 or ۱۴۰۵-۰۲-۱۱ 18:00.",
+        {"cap": "6", "deadline": "next tuesday"},
+        "That is not a date: choose one of the choices, or type a date such as {example}.",
+    ),
+    (
+        "typed-past-deadline",
+        "settings",
+        {"cap": "6", "deadline_choice": "week", "deadline": "۱۴۰۰/۰۱/۰۱"},
+        "The deadline is already past. Choose a later deadline.",
+    ),
+    (
+        "no-such-deadline",
+        "decisions",
+        {"kind": "consent", "question": "q", "deadline": "۳۱ اسفند ۱۴۰۴"},
+        "That date does not exist.",
     ),
     (
         "bad-kind",

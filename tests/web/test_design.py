@@ -19,6 +19,7 @@ the vendored font is local and still loads.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,47 @@ def submit(path: str, fields: dict[str, str], button: str) -> Action:
         for label, value in fields.items():
             page.get_by_label(label, exact=True).fill(value)
         page.get_by_role("button", name=button, exact=True).click()
+
+    return act
+
+
+def news_frame(cell: str, everything: bool) -> Action:
+    """A cell page's news frame on its own (the page in its iframe): what the cell page
+    asks for (nothing new yet), or with everything since the cell began. Its reload
+    (`<meta http-equiv="refresh">`) is taken out on the way, so the page holds still while
+    it is checked; the markup is otherwise the app's."""
+
+    def act(page: Page) -> None:
+        origin = origin_of(page)
+        page.goto(origin + cell)
+        src = page.locator("iframe.news").get_attribute("src")
+        assert src is not None and src.startswith(f"{cell}/news?")
+        if everything:
+            src = f"{cell}/news?since=0&c="
+
+        def still(route: Any) -> None:
+            response = route.fetch()
+            body = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", response.text())
+            route.fulfill(response=response, body=body)
+
+        page.route("**/news?**", still)
+        try:
+            page.goto(origin + src)
+            assert page.locator("body.news-frame").count() == 1
+        finally:
+            page.unroute("**/news?**")
+
+    return act
+
+
+def other_zone(name: str, t: Callable[[str], str]) -> Action:
+    """The time zone page's error: another zone, by a name that is not one."""
+
+    def act(page: Page) -> None:
+        page.goto(origin_of(page) + "/settings/time")
+        page.get_by_label(t("Another zone"), exact=True).check()
+        page.get_by_label(t("Its name, such as Europe/Berlin"), exact=True).fill(name)
+        page.get_by_role("button", name=t("Save"), exact=True).click()
 
     return act
 
@@ -190,6 +232,12 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("decisions", go(f"{full}/decisions")),
         ("decision-open", go(site.decisions["open"])),
         ("decision-closed", go(site.decisions["closed"])),
+        ("reach", go("/reach")),
+        ("relays", go(f"{full}/relays")),
+        ("time-zone", go("/settings/time")),
+        ("join-code", go("/join/code")),
+        ("news-empty", news_frame(empty, everything=False)),
+        ("news", news_frame(full, everything=True)),
     ]
 
 
@@ -214,7 +262,7 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
             # A deadline that cannot be read: refused, so no decision is opened.
             submit(
                 f"{full}/decisions",
-                {t("Question"): "?", t("The decision closes"): "never"},
+                {t("Question"): "?", t("Or type a date"): "never"},
                 t("Open the decision"),
             ),
         ),
@@ -224,6 +272,43 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
                 "/settings", {t("Chat messages disappear after this many days"): "0"}, t("Save")
             ),
         ),
+        (
+            "relays-error",
+            submit(
+                f"{full}/relays",
+                {t("Relay addresses, one per line; the first one orders the messages"): "x"},
+                t("Propose this list"),
+            ),
+        ),
+        (
+            "local-relay-error",
+            # The warning not ticked: refused, nothing changes.
+            submit(
+                f"{full}/relays",
+                {t("The local relay's address"): "http://127.0.0.1:9"},
+                t("Use this local relay for this cell"),
+            ),
+        ),
+        (
+            "members-code-error",
+            submit(
+                f"{full}/members",
+                {t("The number and three words the newcomer reads to you"): "۴۲ نه"},
+                t("Propose by code"),
+            ),
+        ),
+        (
+            "join-code-error",
+            submit(
+                "/join/code",
+                {
+                    t("Your cover name in the cell you join"): "رضا",
+                    t("Minutes the code lives (1 to 10)"): "99",
+                },
+                t("Show my code"),
+            ),
+        ),
+        ("time-zone-error", other_zone("Mars/Olympus", t)),
         ("hidden", go("/hide")),
         ("unlock", go("/unlock")),
         ("unlock-error", submit("/unlock", {t("Passphrase"): "not it at all"}, t("Unlock"))),
@@ -508,6 +593,8 @@ def test_main_pages_look_as_stored(browser: Browser, site: Site, size: str) -> N
                 page.locator(".relay"),
                 page.locator(".safety-words"),
                 page.locator(".decisions small"),  # a deadline's length moves its line
+                page.locator("iframe.news"),  # reloads itself: what arrived, and when
+                page.locator(".relays"),  # when each relay last answered
             ]
             shot = page.screenshot(mask=masks, mask_color="#888888", animations="disabled")
             target = REFERENCE / f"{name}-{size}.png"

@@ -101,6 +101,10 @@ def test_discreet_mode_gives_every_page_a_neutral_title_and_icon(unlocked: Web) 
         assert title(html) == NEUTRAL, path
         assert 'href="/static/notes.svg"' in html and "icon.svg" not in html, path
         assert not names_the_app(html.split("<body>")[0]), path  # the head: tab and history
+        footer = html.split('<footer class="footer">')[1]
+        assert not names_the_app(footer), path  # a glance at the bottom of the page
+    # The session cookie does not name the app either (the browser's cookie list).
+    assert all(not name.startswith("hasteh") for name in unlocked.client.cookies.keys())
     # Locked: the unlock page stays neutral; unlocked again, the choice comes from the vault.
     unlocked.post("/lock", {})
     assert title(unlocked.client.get("/unlock").text) == NEUTRAL

@@ -93,6 +93,13 @@ def cell_pages(web: Web, pages: dict[str, str], suffix: str) -> None:
         f"{cell}/members/0/seized", {"confirm": "yes"}, page=f"{cell}/members/0"
     )
     pages["courier" + suffix] = web.post("/courier/export", {"recent_days": "0"}, "/courier")
+    pages["reach" + suffix] = web.client.get("/reach").text
+    pages["reach-checked" + suffix] = web.post("/reach", {}, "/reach")
+    pages["relays" + suffix] = web.client.get(f"{cell}/relays").text
+    pages["relays-error" + suffix] = web.post(f"{cell}/relays", {"relays": ""}, f"{cell}/relays")
+    pages["local-error" + suffix] = web.post(
+        f"{cell}/local-relay", {"url": "http://10.0.0.1:8080"}, f"{cell}/relays"
+    )
     pages["courier-error" + suffix] = web.post("/courier/import", {"code": "x"}, "/courier")
 
 
@@ -329,7 +336,7 @@ def test_panic_destroys_the_profile_and_ends_the_session(unlocked: Web) -> None:
     assert response.status_code == 200
     assert "hasteh" not in response.text and "هسته" not in response.text
     assert response.headers["clear-site-data"] == '"cache", "cookies", "storage"'
-    assert f"hasteh_{PORT}=;" in response.headers["set-cookie"]
+    assert f"session_{PORT}=;" in response.headers["set-cookie"]
     assert not unlocked.home.exists()
     for path in ["/home", "/settings", "/setup", f"/launch?token={TOKEN}"]:
         after = unlocked.client.get(path)

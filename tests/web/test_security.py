@@ -18,7 +18,7 @@ def test_without_a_session_everything_is_closed(web: Web) -> None:
     for path in ["/", "/setup", "/unlock", "/home", "/settings", "/panic"]:
         response = web.client.get(path)
         assert response.status_code == 403
-        assert "hasteh_" not in response.headers.get("set-cookie", "")
+        assert "session_" not in response.headers.get("set-cookie", "")
 
 
 def test_static_files_need_no_session(web: Web) -> None:
@@ -53,7 +53,7 @@ def test_session_cookie_flags(web: Web) -> None:
     response = web.client.get(f"/launch?token={TOKEN}", follow_redirects=False)
     cookie = response.headers["set-cookie"]
     name, _, rest = cookie.partition("=")
-    assert name == f"hasteh_{PORT}"
+    assert name == f"session_{PORT}"
     value, *flags = [part.strip() for part in rest.split(";")]
     assert len(value) >= 40
     assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= set(flags)
@@ -159,22 +159,22 @@ def test_security_headers_on_every_response(unlocked: Web) -> None:
 
 
 def test_lock_ends_the_session(unlocked: Web) -> None:
-    old_cookie = unlocked.client.cookies.get(f"hasteh_{PORT}")
+    old_cookie = unlocked.client.cookies.get(f"session_{PORT}")
     page = unlocked.post("/lock", {})
     assert "/unlock" in page and 'name="passphrase"' in page
-    new_cookie = unlocked.client.cookies.get(f"hasteh_{PORT}")
+    new_cookie = unlocked.client.cookies.get(f"session_{PORT}")
     assert new_cookie and new_cookie != old_cookie
-    with TestClient(unlocked.app, base_url=ORIGIN, cookies={f"hasteh_{PORT}": old_cookie}) as c:
+    with TestClient(unlocked.app, base_url=ORIGIN, cookies={f"session_{PORT}": old_cookie}) as c:
         assert c.get("/home").status_code == 403
     assert unlocked.client.get("/home", follow_redirects=False).headers["location"] == "/unlock"
 
 
 def test_unlock_renews_the_session(unlocked: Web) -> None:
     unlocked.post("/lock", {})
-    before = unlocked.client.cookies.get(f"hasteh_{PORT}")
+    before = unlocked.client.cookies.get(f"session_{PORT}")
     page = unlocked.post("/unlock", {"passphrase": PASSPHRASE})
     assert "/lock" in page
-    assert unlocked.client.cookies.get(f"hasteh_{PORT}") != before
+    assert unlocked.client.cookies.get(f"session_{PORT}") != before
 
 
 def test_sessions_store_and_compare() -> None:

@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cards import Card, card_bytes, read_card_input
+from hasteh.app.cards import Card, card_bytes, card_cover_name, read_card_input
 from hasteh.app.cells import find_cell
-from hasteh.app.errors import BadInput, Refused, UnknownMember, clean_or_refuse, refused
+from hasteh.app.errors import BadInput, Refused, UnknownMember
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import _, display_number
 from hasteh.org import (
     AdmissionApproved,
     AdmissionObjected,
-    InvalidEvent,
     NewcomerProposed,
     ProposalWithdrawn,
     Vouched,
@@ -43,6 +42,7 @@ __all__ = [
     "object_to",
     "pending",
     "propose",
+    "propose_card",
     "vouch",
     "withdraw",
 ]
@@ -67,9 +67,13 @@ class AdmissionView:
 
 
 def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
+    return propose_card(ws, cell, read_card_input(card_input, now=ws.now()))
+
+
+def propose_card(ws: Workspace, cell: str, card: Card) -> AdmissionView:
+    """Propose the newcomer of a decoded card (a spoken code's card arrives decoded)."""
     rt = find_cell(ws, cell)
     rt.require_group()
-    card = read_card_input(card_input, now=ws.now())
     state = rt.org
     if len(state.members) >= state.settings.size_cap:
         raise Refused(
@@ -78,7 +82,7 @@ def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
                 "The cell is full ({cap} members). Split the cell, or raise the cap by a decision."
             ).format(cap=display_number(state.settings.size_cap)),
         )
-    body = NewcomerProposed(card.fingerprint, _card_cover_name(card), card.expires_at)
+    body = NewcomerProposed(card.fingerprint, card_cover_name(card), card.expires_at)
 
     def keep(conn: Connection, env: org.EventEnvelope) -> None:
         rt.record.cards[bytes(env.event_id).hex()] = card_bytes(card)
@@ -87,20 +91,6 @@ def propose(ws: Workspace, cell: str, card_input: str) -> AdmissionView:
     env = runtime.send_event(ws, rt, body, also=keep)
     runtime.plan(ws, rt)
     return _view(rt, rt.org.proposals[org.EventId(env.event_id)])
-
-
-def _card_cover_name(card: Card) -> str:
-    """The cover name in the card's credential, refused (precisely) unless it is already
-    a clean name: a card is made by `hasteh card`, which cleans it, so anything else was
-    crafted to look like someone."""
-    identity = bytes(getattr(card.key_package.leaf_node.credential, "identity", b""))
-    try:
-        raw = identity.decode("utf-8")
-    except UnicodeDecodeError:
-        raise refused(InvalidEvent("name-unclean")) from None
-    if clean_or_refuse(raw) != raw:
-        raise refused(InvalidEvent("name-unclean"))
-    return raw
 
 
 def _admission(rt: CellRuntime, newcomer: str) -> org.Admission:

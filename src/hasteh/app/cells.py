@@ -1,9 +1,10 @@
 """Cells: create one, find one, list them, show members, settings and safety words.
 
 A cell is one MLS group plus one mailbox on the cell's relay(s), `claimed_mailbox(claim)`
-for a random claim kept in its record (app.write_auth). Creating
-one makes a **fresh signing key and cover name for this cell only** (a KeyPackage whose
-credential is the cover name), so nothing links a person's identities across groups.
+for a random claim kept in its record (app.write_auth), run by the cell's rules
+(`cell_domain.CELL_DOMAIN`). Creating one (`founding.found`) makes a **fresh signing
+key and cover name for this cell only** (a KeyPackage whose credential is the cover
+name), so nothing links a person's identities across groups.
 The first event of the log, `CellCreated`, carries the cell's name and its protective
 settings (cap default 5, never above 7; admission ``all`` or ``all-but-one``; chat
 expiry default 14 days), and a first thread ("general") is opened for talk.
@@ -14,26 +15,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from hasteh import org
-from hasteh.app import runtime
-from hasteh.app.cards import _check_relay
+from hasteh.app.cards import check_relay
+from hasteh.app.cell_domain import CELL_DOMAIN
+from hasteh.app.cell_relays import checked_relays
 from hasteh.app.errors import BadInput, NoRelay, UnknownCell, UnknownMember, clean_or_refuse
+from hasteh.app.founding import found
+from hasteh.app.kinds import all_groups
 from hasteh.app.records import (
-    CellRecord,
-    cell_ids,
     default_expiry_days,
     default_relays,
     save_cell,
 )
-from hasteh.app.runtime import CONFIG, SUITE, CellRuntime
+from hasteh.app.runtime import CellRuntime
 from hasteh.app.safety_words import safety_words as derive_words
-from hasteh.envelope import claimed_mailbox
 from hasteh.i18n import _, current_language, display_number
-from hasteh.mls.cipher_suite import get_suite
-from hasteh.mls.credential import BasicCredential
-from hasteh.mls.group import create_group
-from hasteh.mls.key_package_ops import create_key_package
-from hasteh.org import CellCreated, CellSettings, EventEnvelope, EventId, LeafIndex, ThreadOpened
+from hasteh.org import CellCreated, CellSettings, ThreadOpened
 from hasteh.transport import registry
 from hasteh.vault import Connection
 
@@ -115,43 +114,22 @@ def create_cell(
     if expiry_days is None:
         expiry_days = ws.vault.read(default_expiry_days)
     settings = validate_settings(cap, admission, expiry_days)
-    chosen = [_check_relay(r) for r in (relays or ws.vault.read(default_relays))]
+    chosen = [check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()
-    suite = get_suite(SUITE)
-    signature_private, _public = suite.generate_signature_key(ws.rng)
-    now = ws.now()
-    kps = create_key_package(
-        SUITE, BasicCredential(cover.encode("utf-8")), signature_private, rng=ws.rng, now=now
-    )
-    group_id = ws.rng(32)
-    claim = ws.rng(32)
-    mailbox = claimed_mailbox(claim)  # the cell's first post creates it on each relay
-    group = create_group(SUITE, group_id, kps, rng=ws.rng, config=CONFIG)
-    record = CellRecord(
-        group_id=group_id, mailbox=mailbox, relays=chosen, joined_at=now, claim=claim
-    )
-    rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
-    leaf = LeafIndex(0)
-    created = EventEnvelope(
-        org.VERSION, EventId(ws.rng(16)), leaf, now, CellCreated(title, cover, settings)
-    )
-    thread = EventEnvelope(
-        org.VERSION, EventId(ws.rng(16)), leaf, now, ThreadOpened(_(DEFAULT_THREAD))
-    )
-
-    def run(conn: Connection) -> None:
-        runtime.accept_event(rt, created)
-        runtime.accept_event(rt, thread)
-        registry.add_mailbox(conn, mailbox, chosen)
-
-    runtime.write(ws, rt, run)
-    ws._cells[group_id] = rt
-    return rt
+    chosen = checked_relays(chosen)  # the rules every member checks on the list
+    first: list[org.AnyEvent] = [
+        # The relay list is a setting of the cell from its first event on (docs/org.md).
+        CellCreated(title, cover, msgspec.structs.replace(settings, relays=tuple(chosen))),
+        ThreadOpened(_(DEFAULT_THREAD)),
+    ]
+    return found(ws, CELL_DOMAIN, cover_name=cover, relays=chosen, first=first)
 
 
 def all_cells(ws: Workspace) -> list[CellRuntime]:
-    return [runtime.load(ws, gid) for gid in ws.vault.read(cell_ids)]
+    """Every cell of this profile (groups of other kinds, such as alliances, are not
+    cells; a group that could not be loaded is shown as a cell set aside)."""
+    return [rt for rt in all_groups(ws) if rt.kind == CELL_DOMAIN.kind]
 
 
 def find_cell(ws: Workspace, ref: str) -> CellRuntime:

@@ -20,10 +20,10 @@ for the relays), so cells can pass one bundle around a circle.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hasteh.app import runtime
-from hasteh.app.cells import all_cells
+from hasteh.app.kinds import all_groups
 from hasteh.app.mailboxes import relays_in_use
 from hasteh.app.sync import SyncReport, _Batch, _sink, carry_out
 from hasteh.transport import courier
@@ -39,10 +39,10 @@ __all__ = ["export_bundle", "import_bundle"]
 def merge_offline(ws: Workspace) -> int:
     """Merge every staged commit as if accepted (see the module docstring)."""
     merged = 0
-    for rt in all_cells(ws):
+    for rt in all_groups(ws):
         if rt.active and rt.record.pending is not None:
 
-            def run(conn: Connection, rt: runtime.CellRuntime = rt) -> None:
+            def run(conn: Connection, rt: runtime.GroupRuntime[Any] = rt) -> None:
                 runtime.merge_own(ws, rt, conn)
 
             runtime.write(ws, rt, run)
@@ -54,10 +54,10 @@ def confirm_offline(ws: Workspace) -> int:
     """Enter our own events still waiting for the ordering relay into the log: the bundle
     carries them where no relay orders them (they take the log's time)."""
     confirmed = 0
-    for rt in all_cells(ws):
+    for rt in all_groups(ws):
         if rt.active and rt.record.own_pending:
 
-            def run(conn: Connection, rt: runtime.CellRuntime = rt) -> int:
+            def run(conn: Connection, rt: runtime.GroupRuntime[Any] = rt) -> int:
                 return runtime.confirm_all_own(rt, ws.now())
 
             confirmed += runtime.write(ws, rt, run)
@@ -69,7 +69,7 @@ def prepare_export(ws: Workspace) -> None:
     commits, until nothing more is (a proposal, then the Add, then the Welcome)."""
     for _ in range(4):
         confirmed = confirm_offline(ws)
-        staged = sum(carry_out(ws, rt) for rt in all_cells(ws))
+        staged = sum(carry_out(ws, rt, offline=True) for rt in all_groups(ws))
         if not merge_offline(ws) and not staged and not confirmed:
             break
     confirm_offline(ws)
@@ -126,6 +126,6 @@ def import_bundle(
         result.queued, result.known = result.queued + extra.queued, result.known + extra.known
     report.unconfirmed = {r: n for r, n in result.unconfirmed.items() if r not in chosen}
     report.for_me, report.queued, report.known = len(result.for_me), result.queued, result.known
-    for rt in all_cells(ws):
+    for rt in all_groups(ws):
         report.commits_staged += carry_out(ws, rt)
     return report

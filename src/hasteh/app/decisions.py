@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from hasteh import org
-from hasteh.app import runtime
+from hasteh.app import records, runtime
+from hasteh.app.cell_relays import checked_relays
 from hasteh.app.cells import DAY, find_cell, find_member, validate_settings
 from hasteh.app.errors import BadInput, UnknownDecision
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import _, display_number, parse_digits, whole_number
-from hasteh.jalali import to_gregorian
+from hasteh.jalali import DEFAULT_ZONE, TimeInputError, parse_moment, zone_named
 from hasteh.org import (
     Choice,
     Choices,
@@ -38,6 +41,7 @@ from hasteh.org import (
     RemoveMember,
     StanceCast,
 )
+from hasteh.org.decisions import MAX_DEADLINE
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -48,6 +52,7 @@ __all__ = [
     "change_settings",
     "close",
     "close_due",
+    "deadline",
     "open_decision",
     "parse_deadline",
     "show",
@@ -83,35 +88,40 @@ class DecisionSummary:
     motion: str
 
 
-_DURATION = re.compile(r"^\+?(\d+)\s*([dhm])$")
+#: Durations scripts may still pass (``+3d``, ``+12h``, ``+30m``): not shown to people,
+#: who choose or type a date (`hasteh.jalali.parse_moment`).
+_DURATION = re.compile(r"^\+(\d{1,4})\s*([dhm])$")
 
 
-def parse_deadline(text: str, now: int) -> int:
-    """``+3d``, ``+12h``, ``+30m``, ``YYYY-MM-DD [HH:MM]`` (a year below 1700 is read as
-    a Jalali date, e.g. ``1404-05-01``), or unix seconds. Any digits are accepted."""
-    value = parse_digits(text).strip().lower().replace("/", "-")
-    match = _DURATION.match(value)
-    if match:
+def parse_deadline(text: str, now: int, zone: tzinfo | None = None) -> int:
+    """When a decision closes, as a person chose or typed it, read in `zone` (Tehran by
+    default): a choice (``evening``, ``tomorrow``, ``three-days``, ``week``, or the same
+    in Persian words), a number of days (``۳ روز``) or a date (``۲۰ آذر``,
+    ``۱۴۰۵/۰۹/۲۰ ۱۸:۰۰``, ``2026-12-11``); see `hasteh.jalali.parse_moment`. Raises
+    `BadInput` (``bad-deadline``, or ``deadline-in-past``) with the reason in words."""
+    value = parse_digits(text).strip().lower()
+    if match := _DURATION.match(value):
         n, unit = int(match.group(1)), match.group(2)
         return now + n * {"d": 86_400, "h": 3_600, "m": 60}[unit]
-    if value.isascii() and value.isdigit() and 9 <= len(value) <= 12:  # unix seconds
-        return int(value)
-    date_match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2}):(\d{2}))?$", value)
-    if not date_match:
-        raise BadInput(
-            "bad-deadline",
-            _("The deadline is not a date: use +3d, +12h, 2026-05-01 or ۱۴۰۵-۰۲-۱۱ 18:00."),
-        )
-    y, mo, d = (int(date_match.group(i)) for i in (1, 2, 3))
-    hh = int(date_match.group(4) or 23)
-    mm = int(date_match.group(5) or (59 if date_match.group(4) is None else 0))
     try:
-        if y < 1700:
-            local = to_gregorian(y, mo, d, hh, mm)
-            return int(local.astimezone(UTC).timestamp())
-        return int(datetime(y, mo, d, hh, mm).astimezone(UTC).timestamp())
-    except ValueError:
-        raise BadInput("bad-deadline", _("That date does not exist.")) from None
+        return parse_moment(
+            text, now, zone or zone_named(DEFAULT_ZONE), max_days=MAX_DEADLINE // DAY
+        )
+    except TimeInputError as exc:
+        if exc.reason == "past":
+            raise BadInput(
+                "deadline-in-past", _("The deadline is already past. Choose a later deadline.")
+            ) from None
+        reason = "bad-deadline"
+        params = {k: display_number(v) if isinstance(v, int) else v for k, v in exc.params.items()}
+        raise BadInput(
+            reason, _(exc.template).format(**params), _("Nothing was changed.")
+        ) from None
+
+
+def deadline(ws: Workspace, text: str) -> int:
+    """`parse_deadline` at the workspace's time, in the profile's time zone."""
+    return parse_deadline(text, ws.now(), ws.vault.read(records.time_zone))
 
 
 def _decisions(rt: CellRuntime) -> list[org.Decision]:
@@ -314,9 +324,12 @@ def change_settings(
     cap: int | None = None,
     admission: str | None = None,
     expiry_days: int | None = None,
+    relays: list[str] | None = None,
 ) -> object:
     """Open a consent decision to change the cell's settings (carried out once adopted).
-    A cap above the hard limit (7) is refused here, before anything is sent."""
+    A cap above the hard limit (7) is refused here, before anything is sent; so is a
+    relay list the cell could not live with (`cell_relays.checked_relays`). `relays`
+    lists the new relays in order, the ordering relay first; None keeps them."""
     rt = find_cell(ws, cell)
     s = rt.org.settings
     settings = validate_settings(
@@ -324,6 +337,8 @@ def change_settings(
         s.admission if admission is None else admission,
         s.message_expiry // DAY if expiry_days is None else expiry_days,
     )
+    if relays is not None:
+        settings = msgspec.structs.replace(settings, relays=tuple(checked_relays(relays)))
     if settings.size_cap < len(rt.org.members):
         raise BadInput(
             "cap-below-members",
@@ -337,6 +352,10 @@ def change_settings(
         admission=settings.admission,
         days=display_number(settings.message_expiry // DAY),
     )
+    if settings.relays is not None:
+        text += " " + _("Relays: {relays} (the first one orders the messages).").format(
+            relays=_(", ").join(settings.relays)
+        )
     return open_decision(
         ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
     )

@@ -99,6 +99,11 @@ CARD_REASONS: dict[str, str] = {
     "expired": "The invitation card has expired.",
     "bad-relay": "The card names a relay address that is not valid.",
     "too-large": "The card code is far too long to be a card.",
+    "image-too-large": (
+        "The image is too large to be a card (at most 12 MB and 6000 pixels a side)."
+    ),
+    "not-an-image": "This file is not an image hasteh can read (PNG, JPEG, GIF, BMP or WebP).",
+    "no-qr-code": "No QR code was found in the image.",
 }
 
 
@@ -139,9 +144,24 @@ class JoinRefused(NothingToJoin):
     committing member handed over breaks the cell's rules (a forged or broken log). The
     card stays usable; nothing was joined or changed."""
 
-    def __init__(self, waiting: int, refused: int) -> None:
+    def __init__(self, waiting: int, refused: int, reason: str = "") -> None:
         super().__init__(waiting)
         self.refused = refused
+        self.reason = reason
+        if reason == "not-the-cell":
+            AppError.__init__(
+                self,
+                _(
+                    "Alarm: a welcome arrived from a cell other than the one the member who "
+                    "typed your spoken code named, so it was refused ({n} refused). Someone "
+                    "holds a copy of your invitation."
+                ).format(n=display_number(refused)),
+                _(
+                    "Tell the member who proposed you, in person. You stay out of that "
+                    "cell; run `hasteh join` again when your cell has added you."
+                ),
+            )
+            return
         AppError.__init__(
             self,
             _(

@@ -18,7 +18,7 @@ decisions; it leaves out chat, and stances of closed decisions are gone from eve
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Annotated, Final
 
 import msgspec
 
@@ -46,6 +46,8 @@ class History(msgspec.Struct, array_like=True, frozen=True):
     #: Each member's counter as the committer knew it, so a newcomer notices a gap from
     #: its first message on (see `CellRecord.counters`).
     counters: dict[int, int] = msgspec.field(default_factory=dict)
+    #: The kind of group (``cell``, ``alliance``): which rules the newcomer runs it by.
+    kind: Annotated[str, msgspec.Meta(max_length=32)] = "cell"
 
 
 class JoinPackage(msgspec.Struct, array_like=True, frozen=True):

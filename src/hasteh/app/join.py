@@ -1,10 +1,13 @@
-"""Joining a cell: pick up the Welcome from the card's one-time pickup mailbox.
+"""Joining a group (a cell, an alliance): pick up the Welcome from the card's one-time
+pickup mailbox.
 
 The member who committed our Add left one envelope there, a join package (see
 `hasteh.app.frames`): the MLS Welcome and, protected in the new epoch, the cell's
 history (mailbox, relays, its log without chat). Joining stores the group state, the
 history as the start of our log, registers the cell's mailbox, and deletes the card's
-private keys (a KeyPackage is used once).
+private keys (a KeyPackage is used once). The history names the group's kind; the
+newcomer checks it by that kind's rules (`kinds.DOMAINS`) and refuses a kind it does not
+run.
 
 `join(ws)` is `sync(ws)` plus a precise error when nothing arrived: the pickup happens in
 every sync, so a newcomer who just runs `hasteh sync` joins too.
@@ -12,12 +15,14 @@ every sync, so a newcomer who just runs `hasteh sync` joins too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
 from hasteh import org
 from hasteh.app import frames, runtime
+from hasteh.app.domain import GroupDomain
+from hasteh.app.kinds import DOMAINS
 from hasteh.app.records import (
     CellRecord,
     Invitation,
@@ -27,7 +32,7 @@ from hasteh.app.records import (
     load_invitation,
     save_invitation,
 )
-from hasteh.app.runtime import CONFIG, CellRuntime
+from hasteh.app.runtime import CONFIG, GroupRuntime
 from hasteh.envelope import Envelope, EnvelopeError, Kind, claimed_mailbox, open_payload
 from hasteh.mls.errors import MLSError
 from hasteh.mls.group import ApplicationData, GroupState, join_from_welcome
@@ -56,7 +61,7 @@ class _Refusal(Exception):
 
 def join_from_package(
     ws: Workspace, conn: Connection, invitation: Invitation, envelope: Envelope
-) -> CellRuntime | None:
+) -> GroupRuntime[Any] | None:
     """Join from one pickup envelope, inside the caller's transaction; None if the
     envelope is not a join package for this card (it is then ignored) or if its history
     is refused (recorded on the invitation, which stays usable; see `JoinRefused`).
@@ -74,8 +79,13 @@ def join_from_package(
         return None  # not a Welcome for this card: junk anyone could leave here
     if load_cell(conn, group.group_id) is not None:
         return None  # already joined (a second copy of the package)
+    if invitation.bound_group and group.group_id != invitation.bound_group:
+        # A spoken-code card accepts only the cell the member who typed the code named:
+        # someone holding a copy of the card tries to divert us into another group.
+        _record_refusal(conn, invitation, "not-the-cell")
+        return None
     try:
-        history, envelopes = _checked_history(ws, group, package.history)
+        history, domain, envelopes = _checked_history(ws, group, package.history)
     except _Refusal as refusal:
         _record_refusal(conn, invitation, refusal.reason)
         return None
@@ -90,8 +100,9 @@ def join_from_package(
         log_time=history.log_time,
         window=[(int(seq), bytes(eid)) for seq, eid in history.window][-runtime.WINDOW :],
         counters={int(k): int(v) for k, v in list(history.counters.items())[: org.HARD_CAP * 8]},
+        kind=domain.kind,
     )
-    rt = CellRuntime(record, group, org.empty_state(), group_dirty=True, record_dirty=True)
+    rt = runtime.fresh(record, group, domain)
     for env in envelopes:
         runtime.accept_event(rt, env, check=False)  # validated by _checked_history
     delete_invitation(conn, invitation.pickup)
@@ -105,7 +116,7 @@ def join_from_package(
 
 def _checked_history(
     ws: Workspace, group: GroupState, wire: bytes
-) -> tuple[frames.History, list[org.EventEnvelope]]:
+) -> tuple[frames.History, GroupDomain[Any], list[org.EventEnvelope]]:
     """The history frame of a join package and its events, each checked in order against
     the log before it; `_Refusal` for anything the cell's rules would refuse."""
     try:
@@ -124,22 +135,25 @@ def _checked_history(
         or not all(_relay_ok(r) for r in history.relays)
     ):
         raise _Refusal("history")
-    state = org.empty_state()
+    domain = DOMAINS.get(history.kind)
+    if domain is None:
+        raise _Refusal("history")  # a kind of group this hasteh does not run
+    state = domain.log.empty()
     envelopes = []
     for raw in history.events:
         try:
             env = org.decode(raw)
-            state = org.apply_history(state, env)
+            state = org.log.apply(domain.log, state, env, history=True)
         except OrgError as exc:
             raise _Refusal(exc.code) from None
         envelopes.append(env)
     # The log must describe the group we joined: the same leaves under the same cover
     # names as the ratchet tree the Welcome gave us (a committer cannot invent members).
     in_tree = {int(i): runtime.cover_name_of(leaf) for i, leaf in group.members()}
-    in_log = {int(m.leaf): m.cover_name for m in state.members.values()}
+    in_log = {int(leaf): state.cover_name(leaf) for leaf in state.members}
     if in_tree != in_log or not state.created:
         raise _Refusal("members")
-    return history, envelopes
+    return history, domain, envelopes
 
 
 def _relay_ok(url: str) -> bool:

@@ -1,6 +1,7 @@
-"""The mailboxes a profile reads and the relays it talks to, across all its cells and cards.
+"""The mailboxes a profile reads and the relays it talks to, across all its groups (cells,
+alliances) and cards.
 
-Above `cells` (it walks every cell) and below `sync` and `courier` (which use it), so the
+Above `kinds` (it walks every group) and below `sync` and `courier` (which use it), so the
 write credentials themselves (`write_auth`) stay below the runtime.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hasteh.app.cells import all_cells
+from hasteh.app.kinds import all_groups
 from hasteh.app.records import invitations
 from hasteh.app.write_auth import cell_write_auth, invitation_read_auth
 from hasteh.envelope import WriteAuth
@@ -26,7 +27,7 @@ def read_auth_for(ws: Workspace) -> Callable[[str, bytes], WriteAuth | None]:
     """(relay, mailbox) -> the key to read that mailbox with: the current epoch's key of a
     cell, the pickup key of one of our cards, or a key registered by hand with the
     mailbox (`hasteh mailbox add --key`). Built once per sync round."""
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if rt.active}
+    cells = {rt.record.mailbox: rt for rt in all_groups(ws) if rt.active}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
     by_hand = ws.vault.read(registry.read_keys)
 
@@ -45,7 +46,7 @@ def read_auth_for(ws: Workspace) -> Callable[[str, bytes], WriteAuth | None]:
 
 def relays_in_use(ws: Workspace) -> set[str]:
     """The relays this profile already talks to: its cells', its cards', its outbox's."""
-    used = {r for rt in all_cells(ws) for r in rt.record.relays}
+    used = {r for rt in all_groups(ws) for r in rt.record.relays}
     used.update(r for inv in ws.vault.read(invitations) for r in inv.relays)
     used.update(ws.vault.read(profile_relays))
     return used

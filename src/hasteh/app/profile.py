@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hasteh import vault as vault_pkg
+from hasteh.app.records import direct_relays
 from hasteh.transport import registry
 from hasteh.vault import Vault
 from hasteh.vault.keyfile import KdfParams
 
 if TYPE_CHECKING:
-    from hasteh.app.runtime import CellRuntime
+    from hasteh.app.runtime import GroupRuntime
     from hasteh.transport.relay_client import RelayClient
 
 __all__ = ["Workspace", "open_workspace"]
@@ -52,12 +53,15 @@ class Workspace:
     rng: Rng = os.urandom
     clock: Clock = time.time
     proxy: str | None = None
+    #: Asked for the proxy when the first relay is contacted (`transport.reach.Reach.proxy`:
+    #: it may start hasteh's own tor); None: the `transport.proxy` setting.
+    proxy_source: Callable[[], str | None] | None = None
     #: Makes relay clients; tests may swap in another factory.
     client_factory: Callable[[str, str | None], RelayClient] = field(
         default=lambda url, proxy: _relay_client(url, proxy)
     )
     _clients: dict[str, RelayClient] = field(default_factory=dict, repr=False)
-    _cells: dict[bytes, CellRuntime] = field(default_factory=dict, repr=False)
+    _cells: dict[bytes, GroupRuntime[Any]] = field(default_factory=dict, repr=False)
 
     def now(self) -> int:
         """The clock in whole seconds (what org events carry)."""
@@ -70,9 +74,29 @@ class Workspace:
     def client_for(self, url: str) -> RelayClient:
         client = self._clients.get(url)
         if client is None:
-            proxy = self.proxy or self.vault.read(registry.proxy)
+            proxy = None  # an in-country relay the person opted into is reached directly
+            if url not in self.vault.read(direct_relays):
+                proxy = self.proxy
+                if proxy is None and self.proxy_source is not None:
+                    proxy = self.proxy_source()
+                if proxy is None:
+                    proxy = self.vault.read(registry.proxy)
             client = self._clients[url] = self.client_factory(url, proxy)
         return client
+
+    def drop_client(self, url: str) -> None:
+        """Close the client of `url`: the next one is made anew (after the way it is
+        reached changed, e.g. an in-country relay opted into directly)."""
+        client = self._clients.pop(url, None)
+        if client is not None:
+            client.close()
+
+    def forget_clients(self) -> None:
+        """Close the relay clients: the next ones are made with the proxy as it is now
+        (after the Tor settings changed)."""
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
 
     def forget_cache(self) -> None:
         """Drop loaded cells; the next access reloads them from the vault."""

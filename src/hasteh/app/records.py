@@ -2,14 +2,19 @@
 
 | setting key                 | value          | what |
 |-----------------------------|----------------|------|
-| ``app.cell.<group id hex>`` | `CellRecord`   | mailbox, relays, staged commit, cards held |
+| ``app.cell.<group id hex>`` | `CellRecord`   | a group's kind, mailbox, relays, staged commit |
 | ``app.invite.<pickup hex>`` | `Invitation`   | a card we made: its secrets until joined |
 | ``transport.relays``        | ``list[str]``  | default relays for new cells and cards |
 | ``org.chat_expiry_days``    | ``int``        | default chat expiry of new cells (days) |
 | ``transport.proxy``         | ``str``        | SOCKS proxy (owned by `transport.registry`) |
+| ``transport.relay_status``  | by relay URL   | when each relay last answered or failed |
+| ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
+| ``app.rendezvous``          | ``list[str]``  | rendezvous relays of spoken codes |
 | ``web.language``            | ``str``        | the web face's language |
 | ``web.discreet``            | ``bool``       | neutral tab title and icon in the web face |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
+| ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
+| ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
@@ -24,10 +29,12 @@ database; nothing is logged.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 import msgspec
 
+from hasteh.jalali import DEFAULT_ZONE, TimeInputError, zone_named
 from hasteh.transport.registry import PROXY_KEY as PROXY_KEY
 from hasteh.vault import Connection
 from hasteh.vault.db import secrets_deleted
@@ -39,28 +46,67 @@ RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
 DISCREET_KEY: Final = "web.discreet"
+#: When each relay last answered or failed (`hasteh.app.relay_status` reads and writes it).
+RELAY_STATUS_KEY: Final = "transport.relay_status"
+#: Relays this profile opted into reaching directly, never through the proxy (`reach`).
+DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
+TIME_ZONE_KEY: Final = "profile.time_zone"
+#: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
+SEEN_PREFIX: Final = "web.seen."
+
+
+class AddIntent(msgspec.Struct, tag="add", frozen=True):
+    """Add the newcomer whose invitation card (the KeyPackage) this member holds."""
+
+    card: bytes
+
+
+class RemoveIntent(msgspec.Struct, tag="remove", frozen=True):
+    """Remove the member at `leaf`; `cover_name` pins who was meant."""
+
+    leaf: int
+    cover_name: str
+
+
+class UpdateIntent(msgspec.Struct, tag="update", frozen=True):
+    """A key update of our own leaf (after a seizure, or to move on from a refused commit)."""
+
+
+#: What a staged commit is for: what to rebuild if another commit wins the epoch.
+Intent = AddIntent | RemoveIntent | UpdateIntent
+RENDEZVOUS_KEY: Final = "app.rendezvous"
+#: The rendezvous relays shipped with hasteh, where two devices meet for a spoken code
+#: when the newcomer knows no cell relay yet. The number of the code picks one (the
+#: number modulo the list's length), so both devices must hold the same list. Shipped:
+#: the embedded relay of `hasteh up` on its default port, so two profiles on one computer
+#: (or a member's computer on a shared network, once set by hand) meet with no setting.
+#: A packager adds onion relays here.
+SHIPPED_RENDEZVOUS: Final[tuple[str, ...]] = ("http://127.0.0.1:8470",)
 
 
 class PendingCommit(msgspec.Struct, frozen=True):
     """A commit this device staged and has not merged: merged only once the relay holds
     it (it comes back in the mailbox's order) or a courier export carries it offline.
 
-    `intent` says what to rebuild if another commit wins the epoch: ``add`` (with
-    `card`), ``remove`` (with `leaf`, `cover_name`), ``update`` (a self-update)."""
+    `intent` (a tagged union, one Struct per intent) says what the commit is for. A
+    record stored before intents were tagged does not decode: its group is set aside
+    with ``cell-unreadable`` (there were no deployed users), never a crash."""
 
     envelope_id: bytes
-    intent: str
+    intent: Intent
     base_epoch: int
     base_cth: bytes
     new_state: bytes
     commit: bytes
     welcome: bytes | None = None
-    card: bytes = b""
-    leaf: int = -1
-    cover_name: str = ""
+
+    @property
+    def card(self) -> bytes:
+        """The newcomer's card an Add carries (empty for any other intent)."""
+        return self.intent.card if isinstance(self.intent, AddIntent) else b""
 
 
 class OwnEvent(msgspec.Struct, frozen=True, array_like=True):
@@ -82,7 +128,14 @@ class Notice(msgspec.Struct, frozen=True, array_like=True):
     count: int = 1
 
 
+#: The kind of group a record written before kinds existed is.
+DEFAULT_KIND: Final = "cell"
+
+
 class CellRecord(msgspec.Struct):
+    """What the app keeps about one group this member is in, whatever its kind (a cell,
+    an alliance: `kind` names the `GroupDomain` that runs it)."""
+
     group_id: bytes
     mailbox: bytes
     relays: list[str]
@@ -114,6 +167,14 @@ class CellRecord(msgspec.Struct):
     #: The last epochs that began with a removal (a later commit for the epoch before one
     #: of them is the removed device's, answered by a key update).
     removal_epochs: list[int] = msgspec.field(default_factory=list)
+    #: The kind of group (``cell``, ``alliance``): which domain's rules run it.
+    kind: str = DEFAULT_KIND
+    #: Commits that arrived from a relay other than the ordering one, by envelope id:
+    #: they wait until the ordering relay shows them in its order (`cell_relays`).
+    deferred: list[bytes] = msgspec.field(default_factory=list)
+    #: Relays this device alone opted into for this cell (an in-country or local relay,
+    #: `reach`): posted to and read like the cell's own, never the ordering relay.
+    local_relays: list[str] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):
@@ -130,6 +191,15 @@ class Invitation(msgspec.Struct, frozen=True):
     #: The card stays usable: a good package may still arrive.
     refused: int = 0
     refused_reason: str = ""
+    #: Set by a spoken-code invitation (`hasteh.app.spoken`): the only cell whose welcome
+    #: this card accepts, and the cover name of the member who typed the code. A welcome
+    #: into any other group is refused (``not-the-cell``): a copy of the card cannot divert
+    #: the newcomer into a cell the member did not name.
+    bound_group: bytes = b""
+    bound_proposer: str = ""
+    bound_cell: str = ""
+    #: Made for a spoken code: never printed (a stranger cannot have seen it).
+    spoken: bool = False
 
 
 def cell_key(group_id: bytes) -> str:
@@ -183,6 +253,19 @@ def set_default_relays(conn: Connection, relays: list[str]) -> None:
     set_setting(conn, RELAYS_KEY, relays)
 
 
+def rendezvous_relays(conn: Connection) -> list[str]:
+    """The rendezvous relays for spoken codes: the setting, or the shipped list."""
+    return get_setting(conn, RENDEZVOUS_KEY, list[str], []) or list(SHIPPED_RENDEZVOUS)
+
+
+def set_rendezvous_relays(conn: Connection, relays: list[str]) -> None:
+    """Set the rendezvous relays; an empty list returns to the shipped one."""
+    if relays:
+        set_setting(conn, RENDEZVOUS_KEY, relays)
+    else:
+        delete_setting(conn, RENDEZVOUS_KEY)
+
+
 def default_expiry_days(conn: Connection) -> int:
     return get_setting(conn, CHAT_EXPIRY_KEY, int, DEFAULT_CHAT_EXPIRY_DAYS)
 
@@ -231,3 +314,45 @@ def embedded_relay_key(conn: Connection) -> bytes | None:
 
 def set_embedded_relay_key(conn: Connection, key: bytes) -> None:
     set_setting(conn, EMBEDDED_RELAY_KEY, key.hex())
+
+
+def direct_relays(conn: Connection) -> list[str]:
+    """Relays reached directly, not through the proxy: the in-country or local relays the
+    person opted into for a cell (`hasteh.app.reach`)."""
+    return get_setting(conn, DIRECT_RELAYS_KEY, list[str], [])
+
+
+def set_direct_relays(conn: Connection, relays: list[str]) -> None:
+    if relays:
+        set_setting(conn, DIRECT_RELAYS_KEY, relays)
+    else:
+        delete_setting(conn, DIRECT_RELAYS_KEY)
+
+
+def time_zone_name(conn: Connection) -> str:
+    """The name of the zone this profile reads deadlines in (``Asia/Tehran`` unless the
+    person chose another: Tails runs in UTC)."""
+    return get_setting(conn, TIME_ZONE_KEY, str) or DEFAULT_ZONE
+
+
+def time_zone(conn: Connection) -> dt.tzinfo:
+    """This profile's time zone (Tehran if the stored name is unknown to this computer)."""
+    try:
+        return zone_named(time_zone_name(conn))
+    except TimeInputError:
+        return zone_named(DEFAULT_ZONE)
+
+
+def set_time_zone(conn: Connection, name: str) -> None:
+    """Store the zone `name` (`TimeInputError` ``unknown-zone`` if there is none)."""
+    zone_named(name)
+    set_setting(conn, TIME_ZONE_KEY, name)
+
+
+def seen_count(conn: Connection, group_id: bytes) -> int | None:
+    """How many events of the cell this device has shown (None: its page never was)."""
+    return get_setting(conn, SEEN_PREFIX + group_id.hex(), int)
+
+
+def set_seen_count(conn: Connection, group_id: bytes, count: int) -> None:
+    set_setting(conn, SEEN_PREFIX + group_id.hex(), count)

@@ -1,11 +1,15 @@
-"""A loaded cell: its MLS group state, its folded org state, and how envelopes change them.
+"""A loaded group: its MLS group state, its folded org state, and how envelopes change them.
 
-This is the one place where MLS and org meet. Rules it keeps:
+This is the one place where MLS and org meet. It runs any kind of group (a cell, an
+alliance) with the same rules; what differs is the group's `GroupDomain`
+(`hasteh.app.domain`), named by the record's `kind` and injected at load: its log's table,
+its membership policy and its duties. Nothing here knows a cell's or an alliance's
+events. Rules it keeps:
 
-* **Relay order.** Envelopes of a cell's mailbox are processed in the order the relay
+* **Relay order.** Envelopes of a group's mailbox are processed in the order the relay
   (or a courier bundle) gives them. Our own application messages are folded when sent
   and marked seen, so they are not processed twice (MLS cannot decrypt them anyway).
-* **Stage, then merge.** A commit we make is staged (`PendingCommit` in the cell record,
+* **Stage, then merge.** A commit we make is staged (`PendingCommit` in the group's record,
   the envelope in the outbox) and merged only when it comes back from the relay in the
   mailbox's order, i.e. the relay accepted it; or when a courier export carries it with
   no relay reachable. If another commit is applied in its epoch first, ours lost: it is
@@ -16,7 +20,7 @@ This is the one place where MLS and org meet. Rules it keeps:
   decides whether the change was authorized; if not, it records an alarm naming the
   committer's cover name. Such events arriving as messages are dropped.
 * **Order and time** (docs/org.md, "Order, time and write access"). The ordering relay
-  (the first of the cell's relays) gives the log its order. Every event's `at` is set
+  (the first of the group's relays) gives the log its order. Every event's `at` is set
   here to the log time: the ordering relay's stamp, never earlier than the log's time
   before it; an event from a courier bundle or another relay takes the log's time as it
   is. Our own events are shown at once (`rt.org` is a view: the confirmed state `rt.base`
@@ -34,26 +38,32 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 
 from hasteh import org
-from hasteh.app import frames
+from hasteh.app import cell_relays, frames
 from hasteh.app.cards import decode_card
 from hasteh.app.constants import CONFIG as CONFIG
 from hasteh.app.constants import SUITE as SUITE
 from hasteh.app.constants import card_fingerprint as card_fingerprint
 from hasteh.app.constants import cover_name_of as cover_name_of
+from hasteh.app.domain import Folded, GroupDomain
 from hasteh.app.errors import AppError, NotAMember, UnknownCell, mls_errors, refused
 from hasteh.app.parked import park
 from hasteh.app.records import (
+    DEFAULT_KIND,
+    AddIntent,
     CellRecord,
+    Intent,
     Notice,
     OwnEvent,
     PendingCommit,
+    RemoveIntent,
+    UpdateIntent,
     load_cell,
     save_cell,
 )
@@ -76,9 +86,9 @@ from hasteh.org import (
     LeafIndex,
     MemberAdded,
     MemberRemoved,
-    MessagePosted,
     OrgError,
     OrgState,
+    log,
 )
 from hasteh.transport.outbox import Arrival, decode_auth, delivery_id, stage
 from hasteh.vault import Connection
@@ -91,8 +101,8 @@ from hasteh.vault.db import secrets_deleted
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-_TALK_KINDS = ("talk.message", "talk.delete")  # threads go along: messages need them
 T = TypeVar("T")
+S = TypeVar("S", bound=Folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,20 +114,19 @@ class _NewEvent:
     expires_at: int | None
 
 
-_empty_state = org.empty_state
-
-
 @dataclass(eq=False)
-class CellRuntime:
-    """A cell in memory. Mutated only inside a vault write (then `flush`ed) or reloaded."""
+class GroupRuntime(Generic[S]):
+    """A group in memory. Mutated only inside a vault write (then `flush`ed) or reloaded."""
 
     record: CellRecord
     group: GroupState | None
     #: What the faces show: `base` plus our own events not yet back (`own_pending`).
-    org: OrgState
+    org: S
+    #: The rules of this kind of group (the record's `kind`).
+    domain: GroupDomain[S]
     #: The confirmed state: the log as the ordering relay ordered it.
-    base: OrgState = field(default_factory=_empty_state)
-    #: Ids of the events held in the log (event ids are unique per cell).
+    base: S
+    #: Ids of the events held in the log (event ids are unique per group).
     ids: set[bytes] = field(default_factory=set)
     #: Set aside: its record or group could not be read; never written back.
     aside: bool = False
@@ -154,22 +163,44 @@ class CellRuntime:
     def own_leaf(self) -> int:
         return int(self.require_group().own_leaf)
 
+    @property
+    def kind(self) -> str:
+        return self.domain.kind
+
+
+#: A cell in memory (the runtime of the first kind of group).
+CellRuntime = GroupRuntime[OrgState]
+
+
+def fresh(record: CellRecord, group: GroupState, domain: GroupDomain[S]) -> GroupRuntime[S]:
+    """A group just created or joined: empty log, everything still to be written."""
+    empty = domain.log.empty()
+    return GroupRuntime(record, group, empty, domain, empty, group_dirty=True, record_dirty=True)
+
 
 # --- loading and saving ----------------------------------------------------------------
 
 
-def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
-    """A cell read inside the caller's transaction (no cache involved).
+def load_in(
+    conn: Connection, group_id: bytes, domains: Mapping[str, GroupDomain[Any]]
+) -> GroupRuntime[Any]:
+    """A group read inside the caller's transaction (no cache involved), run by the
+    domain its record's `kind` names in `domains`.
 
     Nothing stored can stop a profile from loading: a row that does not decode or fold
-    is skipped with a `Notice`, and a cell whose record or group state cannot be read is
-    set aside (`set_aside`) with a notice, so every other cell goes on working."""
+    is skipped with a `Notice`, and a group whose record or group state cannot be read
+    (or whose kind this hasteh does not run) is set aside (`set_aside`) with a notice,
+    so every other group goes on working."""
+    fallback = domains[DEFAULT_KIND]
     try:
         record = load_cell(conn, group_id)
     except Exception:  # a corrupt record: decode errors of any kind
-        return set_aside(group_id, "cell-unreadable")
+        return set_aside(group_id, "cell-unreadable", fallback)
     if record is None:
         raise UnknownCell()
+    domain = domains.get(record.kind)
+    if domain is None:
+        return set_aside(group_id, "cell-unreadable", fallback)
     group: GroupState | None = None
     if not record.removed:
         try:
@@ -177,15 +208,15 @@ def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
             if row is not None:
                 group = GroupState.from_bytes(row[1], CONFIG)
         except Exception:
-            return set_aside(group_id, "cell-unreadable")
-    state = org.empty_state()
+            return set_aside(group_id, "cell-unreadable", domain)
+    state = domain.log.empty()
     ids: set[bytes] = set()
     bad = 0
     after = -1
     while True:
         rows = vevents.read(conn, group_id, after_seq=after, limit=2000)
         for stored in rows:
-            folded = _fold_row(state, stored.body, ids)
+            folded = _fold_row(domain.log, state, stored.body, ids)
             if folded is None:
                 bad += 1
             else:
@@ -193,43 +224,36 @@ def load_in(conn: Connection, group_id: bytes) -> CellRuntime:
         if len(rows) < 2000:
             break
         after = rows[-1].seq
-    rt = CellRuntime(record, group, state, base=state, ids=ids)
+    rt = GroupRuntime(record, group, state, domain, state, ids=ids)
     if bad:
         _notice(rt, "unreadable-events", count=bad)
     refresh_view(rt)
     return rt
 
 
-def _fold_row(state: OrgState, body: bytes, ids: set[bytes]) -> OrgState | None:
+def _fold_row(kind: log.LogKind[S], state: S, body: bytes, ids: set[bytes]) -> S | None:
     """`state` with one stored event folded in (its id added to `ids`), or None for a row
-    that does not decode, repeats an id (ids are unique in a cell) or does not fold."""
+    that does not decode, repeats an id (ids are unique in a group) or does not fold."""
     try:
         env = org.decode(body)
         if env.event_id in ids:
             return None
-        state = org.fold(state, env)
+        state = log.fold(kind, state, env)
     except Exception:  # a corrupt or dangling row: the caller skips it and says so
         return None
     ids.add(env.event_id)
     return state
 
 
-def set_aside(group_id: bytes, code: str) -> CellRuntime:
-    """A cell that cannot be loaded: inactive, empty, with a notice the faces show."""
+def set_aside(group_id: bytes, code: str, domain: GroupDomain[S]) -> GroupRuntime[S]:
+    """A group that cannot be loaded: inactive, empty, with a notice the faces show."""
     record = CellRecord(group_id=group_id, mailbox=b"", relays=[], joined_at=0, removed=True)
     record.notices.append(Notice(code, 0))
-    return CellRuntime(record, None, org.empty_state(), aside=True)
+    empty = domain.log.empty()
+    return GroupRuntime(record, None, empty, domain, empty, aside=True)
 
 
-def load(ws: Workspace, group_id: bytes) -> CellRuntime:
-    rt = ws._cells.get(group_id)
-    if rt is None:
-        rt = ws.vault.read(lambda conn: load_in(conn, group_id))
-        ws._cells[group_id] = rt
-    return rt
-
-
-def flush(conn: Connection, rt: CellRuntime) -> None:
+def flush(conn: Connection, rt: GroupRuntime[Any]) -> None:
     """Write what processing changed, inside the caller's transaction."""
     if rt.aside:
         return
@@ -258,7 +282,7 @@ def flush(conn: Connection, rt: CellRuntime) -> None:
     rt.group_dirty = rt.record_dirty = rt.drop_group = False
 
 
-def write(ws: Workspace, rt: CellRuntime, fn: Callable[[Connection], T]) -> T:
+def write(ws: Workspace, rt: GroupRuntime[Any], fn: Callable[[Connection], T]) -> T:
     """Run `fn` in a vault write and flush `rt` in the same transaction. On any failure
     the workspace cache is dropped (memory never runs ahead of the vault), and an org
     refusal becomes a translated `Refused`."""
@@ -281,15 +305,15 @@ def write(ws: Workspace, rt: CellRuntime, fn: Callable[[Connection], T]) -> T:
 # --- events ------------------------------------------------------------------------------
 
 
-#: How many notices a cell keeps (the oldest go first).
+#: How many notices a group keeps (the oldest go first).
 MAX_NOTICES = 100
-#: How many envelopes of the ordering relay a cell remembers, and how many of the last
+#: How many envelopes of the ordering relay a group remembers, and how many of the last
 #: ones an event's `chain` hashes.
 WINDOW = 512
 CHAIN_SPAN = 16
 
 
-def _notice(rt: CellRuntime, code: str, *, leaf: int | None = None, count: int = 1) -> None:
+def _notice(rt: GroupRuntime[Any], code: str, *, leaf: int | None = None, count: int = 1) -> None:
     """Record an alarm for this member only; repeats of the last one are counted."""
     notices = rt.record.notices
     at = rt.record.log_time
@@ -302,48 +326,56 @@ def _notice(rt: CellRuntime, code: str, *, leaf: int | None = None, count: int =
     rt.record_dirty = True
 
 
-def refresh_view(rt: CellRuntime) -> None:
+def note(rt: GroupRuntime[Any], code: str) -> None:
+    """Record an alarm for this member only (a notice of `sync.NOTICES`)."""
+    _notice(rt, code)
+
+
+def refresh_view(rt: GroupRuntime[Any]) -> None:
     """The view: the confirmed state plus our own events not yet back, in sending order.
     One that the confirmed state now refuses is left out of the view (it will be refused
     when it comes back too)."""
     state = rt.base
     for own in rt.record.own_pending:
         try:
-            state = org.apply(state, org.decode(own.event), decoded=True)
+            state = log.apply(rt.domain.log, state, org.decode(own.event), decoded=True)
         except OrgError:
             continue
     rt.org = state
 
 
 def confirm_event(
-    rt: CellRuntime, env: EventEnvelope, *, check: bool = True, decoded: bool = False
+    rt: GroupRuntime[Any], env: EventEnvelope, *, check: bool = True, decoded: bool = False
 ) -> None:
     """Enter `env` in the log: fold it into the confirmed state (checked unless it is a
     membership fact we synthesized; `decoded`: read from bytes, its fields already
     bounded), buffer it for the vault, forget what it deletes."""
     if env.event_id in rt.ids:
         raise InvalidEvent("duplicate-id")
+    kind = rt.domain.log
     forget: tuple[bytes, ...] = ()
     if check:
-        received = org.receive(rt.base, env, decoded=decoded)
+        received = log.receive(kind, rt.base, env, decoded=decoded)
         rt.base, forget = received.state, received.forget
     else:
-        rt.base = org.fold(rt.base, env)
+        rt.base = log.fold(kind, rt.base, env)
     body = env.body
-    expires = None
-    if isinstance(body, MessagePosted):
-        held = rt.base.messages.get(EventId(env.event_id))
-        expires = held.expires_at if held is not None else body.expires_at
-    tag = cast(str, type(body).__struct_config__.tag)
+    row = kind.row(body)
+    expires = None if row.expires is None else row.expires(rt.base, env, body)
+    tag = log.tag_of(type(body))
     rt.new_events.append(_NewEvent(env.event_id, tag, org.encode(env), env.at, expires))
     rt.ids.add(env.event_id)
     rt.forget.update(forget)
     rt.ids.difference_update(forget)
+    if isinstance(body, org.SettingsChanged) and cell_relays.follow_settings(
+        rt.record, rt.base.settings
+    ):
+        rt.record_dirty = True  # the cell moves onto its new relay list here, in log order
     refresh_view(rt)
 
 
-def accept_event(rt: CellRuntime, env: EventEnvelope, *, check: bool = True) -> None:
-    """Enter a locally made event in the log at once (the cell's first events, a join's
+def accept_event(rt: GroupRuntime[Any], env: EventEnvelope, *, check: bool = True) -> None:
+    """Enter a locally made event in the log at once (the group's first events, a join's
     history): its time is the log's."""
     confirm_event(rt, env, check=check)
     if env.at > rt.record.log_time:
@@ -352,7 +384,7 @@ def accept_event(rt: CellRuntime, env: EventEnvelope, *, check: bool = True) -> 
 
 
 def ordering_relay(record: CellRecord) -> str | None:
-    """The relay whose order is the log's order: the first of the cell's relays."""
+    """The relay whose order is the log's order: the first of the group's relays."""
     return record.relays[0] if record.relays else None
 
 
@@ -366,7 +398,7 @@ def chain_hash(window: list[tuple[int, bytes]], seen: int) -> bytes:
     return h.digest()
 
 
-def new_envelope(ws: Workspace, rt: CellRuntime, body: org.AnyEvent) -> EventEnvelope:
+def new_envelope(ws: Workspace, rt: GroupRuntime[Any], body: org.AnyEvent) -> EventEnvelope:
     window = rt.record.window
     seen = window[-1][0] if window else 0
     return EventEnvelope(
@@ -383,10 +415,11 @@ def new_envelope(ws: Workspace, rt: CellRuntime, body: org.AnyEvent) -> EventEnv
 
 def send_event(
     ws: Workspace,
-    rt: CellRuntime,
+    rt: GroupRuntime[Any],
     body: org.AnyEvent,
     *,
     also: Callable[[Connection, EventEnvelope], None] | None = None,
+    extra_relays: Sequence[str] = (),
 ) -> EventEnvelope:
     """Check `body` against what this member sees, show it at once, and queue it for
     every member (`also` runs in the same transaction). It enters the log when it comes
@@ -395,7 +428,7 @@ def send_event(
     env = new_envelope(ws, rt, body)
 
     def run(conn: Connection) -> None:
-        rt.org = org.apply(rt.org, env)
+        rt.org = log.apply(rt.domain.log, rt.org, env)
         if also is not None:
             also(conn, env)
         with mls_errors():
@@ -404,7 +437,7 @@ def send_event(
         stage(
             conn,
             envelope,
-            rt.record.relays,
+            [*cell_relays.delivery_relays(rt.record), *extra_relays],
             now=ws.clock(),
             auth=lambda relay: cell_write_auth(rt.record, group, relay),
         )
@@ -417,7 +450,7 @@ def send_event(
     return env
 
 
-def confirm_own(rt: CellRuntime, index: int, now: int) -> None:
+def confirm_own(rt: GroupRuntime[Any], index: int, now: int) -> None:
     """Our own event `index` of `own_pending` is back: enter it at its log time (the same
     rule as everyone else's). One the log now refuses (a stance after the deadline, a
     second close) is dropped."""
@@ -431,7 +464,7 @@ def confirm_own(rt: CellRuntime, index: int, now: int) -> None:
         refresh_view(rt)
 
 
-def confirm_all_own(rt: CellRuntime, now: int) -> int:
+def confirm_all_own(rt: GroupRuntime[Any], now: int) -> int:
     """Enter every own event still waiting (a courier export carries them with no relay
     to order them); how many."""
     count = len(rt.record.own_pending)
@@ -445,7 +478,7 @@ def confirm_all_own(rt: CellRuntime, now: int) -> int:
 CLOCK_SKEW = 300
 
 
-def log_time(rt: CellRuntime, claimed: int | None, now: int) -> int:
+def log_time(rt: GroupRuntime[Any], claimed: int | None, now: int) -> int:
     """The time an event enters the log at, and the log's new time (docs/org.md, "Order,
     time and write access"): from the ordering relay, its stamp; from a courier bundle or
     another relay, the author's time; either way never after this device's clock (plus
@@ -476,12 +509,12 @@ COURIER = Arrival("", 0, None)
 
 def absorb(
     ws: Workspace,
-    rt: CellRuntime,
+    rt: GroupRuntime[Any],
     conn: Connection,
     envelope: Envelope,
     arrival: Arrival = COURIER,
 ) -> None:
-    """Process one envelope of the cell's mailbox (inside the caller's transaction)."""
+    """Process one envelope of the group's mailbox (inside the caller's transaction)."""
     if not rt.active:
         return
     ordered = bool(arrival.relay) and arrival.relay == ordering_relay(rt.record)
@@ -490,14 +523,23 @@ def absorb(
     try:
         if ordered:
             _in_order(rt, envelope, arrival, ws.now())
-        if arrival.fresh:
+        waited = ordered and cell_relays.take_deferred(rt.record, envelope.id)
+        if waited:
+            rt.record_dirty = True
+        if arrival.fresh or waited:
+            if cell_relays.waits_for_order(rt.record, envelope, arrival):
+                # A commit seen first on another relay counts only in the ordering
+                # relay's order (docs/org.md, "Several relays").
+                if cell_relays.defer(rt.record, envelope.id):
+                    rt.record_dirty = True
+                return
             _absorb(ws, rt, conn, envelope)
     finally:
         rt.stamp = None
         rt.ordered = False
 
 
-def _absorb(ws: Workspace, rt: CellRuntime, conn: Connection, envelope: Envelope) -> None:
+def _absorb(ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: Envelope) -> None:
     try:
         payload = open_payload(envelope)
     except EnvelopeError:
@@ -516,7 +558,7 @@ def _absorb(ws: Workspace, rt: CellRuntime, conn: Connection, envelope: Envelope
     process_wire(ws, rt, conn, payload, envelope)
 
 
-def _in_order(rt: CellRuntime, envelope: Envelope, arrival: Arrival, now: int) -> None:
+def _in_order(rt: GroupRuntime[Any], envelope: Envelope, arrival: Arrival, now: int) -> None:
     """An envelope of the ordering relay: the log's time moves to its stamp (never back,
     never beyond this device's clock: a relay stamping ahead is noticed), and it joins
     the window the equivocation check hashes."""
@@ -533,7 +575,7 @@ def _in_order(rt: CellRuntime, envelope: Envelope, arrival: Arrival, now: int) -
 
 def process_wire(
     ws: Workspace,
-    rt: CellRuntime,
+    rt: GroupRuntime[Any],
     conn: Connection,
     wire: bytes,
     envelope: Envelope | None = None,
@@ -564,7 +606,7 @@ def process_wire(
         rt.group_dirty = True
     elif isinstance(result, CommitApplied):
         if result.removed_self or result.new_state is None:
-            if not _removal_allowed(rt.base, rt.own_leaf, int(result.committer), group.epoch + 1):
+            if not _removal_allowed(rt, rt.own_leaf, int(result.committer), group.epoch + 1):
                 # A removed member cannot check a commit's path secrets or confirmation
                 # tag, so a member could send us alone a "removal" the others refuse. We
                 # leave only on a removal our log authorizes (a decision, a seizure
@@ -581,7 +623,7 @@ def process_wire(
             rt.record.own_pending = []
             rt.drop_group = True
             return
-        rogue = rogue_leaves(group, result.new_state, rt.base, int(result.committer))
+        rogue = rogue_leaves(group, result.new_state, rt, int(result.committer))
         if rogue:
             # A leaf took another credential without the cell's authority: refused by
             # every member's client; the group stays at this epoch (RFC 9420 §5.3.1
@@ -595,22 +637,22 @@ def process_wire(
     # proposal would block our own sending (RFC 9420 §12.4 "commit-required").
 
 
-def _removal_allowed(state: OrgState, leaf: int, committer: int, epoch: int) -> bool:
+def _removal_allowed(rt: GroupRuntime[Any], leaf: int, committer: int, epoch: int) -> bool:
     """Whether the log authorizes `committer` removing the member at `leaf` (as every
     member's policy judges the `MemberRemoved` that commit would make)."""
     change = MemberRemoved(LeafIndex(leaf), LeafIndex(committer), epoch)
-    return org.DEFAULT_POLICY.check(change, state).ok
+    return rt.domain.check(change, rt.base).ok
 
 
-def _junk_commit(rt: CellRuntime) -> None:
+def _junk_commit(rt: GroupRuntime[Any]) -> None:
     """A commit for our epoch that no member can process: skipped (the next valid one in
-    the relay's order wins), shown, and the member who carries out the cell's duties
-    commits a key update so a junk "retire" at the relay cannot strand the cell."""
+    the relay's order wins), shown, and the member who carries out the group's duties
+    commits a key update so a junk "retire" at the relay cannot strand the group."""
     _notice(rt, "junk-commit")
     _recover(rt)
 
 
-def _stale_commit(rt: CellRuntime) -> None:
+def _stale_commit(rt: GroupRuntime[Any]) -> None:
     """A commit for the epoch that removed someone, arriving from the relay after the
     removal: perhaps the removed device, which still held that epoch's key and may have
     registered a key of its own for the next one (or an honest commit that lost the
@@ -620,17 +662,17 @@ def _stale_commit(rt: CellRuntime) -> None:
     _recover(rt)
 
 
-def _recover(rt: CellRuntime) -> None:
-    """After a commit the members refused, the member who carries out the cell's duties
+def _recover(rt: GroupRuntime[Any]) -> None:
+    """After a commit the members refused, the member who carries out the group's duties
     commits a key update: whatever the refused commit told the relay (a new key, the old
-    ones retired), the cell moves on to an epoch and a write key only its members have.
+    ones retired), the group moves on to an epoch and a write key only its members have.
     Our own events the relay refused meanwhile are sent again (`resend_refused`)."""
     if responsible(rt):
         rt.record.needs_update = True
         rt.record_dirty = True
 
 
-def _application(rt: CellRuntime, data: ApplicationData, now: int) -> None:
+def _application(rt: GroupRuntime[Any], data: ApplicationData, now: int) -> None:
     try:
         kind, body = frames.split(data.data)
         if kind != frames.EVENT:
@@ -642,7 +684,8 @@ def _application(rt: CellRuntime, data: ApplicationData, now: int) -> None:
     sender = int(data.sender)
     _count(rt, sender, env.n)
     _check_chain(rt, sender, env)
-    if isinstance(env.body, MemberAdded | MemberRemoved):
+    row = rt.domain.log.rows.get(type(env.body))
+    if row is not None and row.fact:
         rt.dropped += 1  # membership facts come from commits only
         return
     env = msgspec.structs.replace(env, author=LeafIndex(sender), at=log_time(rt, env.at, now))
@@ -652,7 +695,7 @@ def _application(rt: CellRuntime, data: ApplicationData, now: int) -> None:
         rt.dropped += 1
 
 
-def _count(rt: CellRuntime, leaf: int, n: int) -> None:
+def _count(rt: GroupRuntime[Any], leaf: int, n: int) -> None:
     """Withheld events show as a jump in their author's counter. The first event we see
     from a member sets the counter (we cannot tell what came before we joined)."""
     if n <= 0:
@@ -665,7 +708,7 @@ def _count(rt: CellRuntime, leaf: int, n: int) -> None:
         rt.record_dirty = True
 
 
-def _check_chain(rt: CellRuntime, leaf: int, env: EventEnvelope) -> None:
+def _check_chain(rt: GroupRuntime[Any], leaf: int, env: EventEnvelope) -> None:
     """The author's view of the ordering relay's last envelopes must be ours at the same
     position; otherwise the relay showed us different orders (equivocation)."""
     window = rt.record.window
@@ -678,8 +721,10 @@ def _check_chain(rt: CellRuntime, leaf: int, env: EventEnvelope) -> None:
         _notice(rt, "log-fork", leaf=leaf)
 
 
-def rogue_leaves(old: GroupState, new: GroupState, state: OrgState, committer: int) -> list[int]:
-    """Leaves whose credential changed in a commit without the cell's authority.
+def rogue_leaves(
+    old: GroupState, new: GroupState, rt: GroupRuntime[Any], committer: int
+) -> list[int]:
+    """Leaves whose credential changed in a commit without the group's authority.
 
     A member's cover name (its credential) never changes; a new signature key is fine
     with the same credential. A different credential in the same leaf is only a removal
@@ -694,7 +739,7 @@ def rogue_leaves(old: GroupState, new: GroupState, state: OrgState, committer: i
         if was.signature_key == leaf.signature_key:
             rogue.append(int(index))
             continue
-        if not _removal_allowed(state, int(index), committer, new.epoch):
+        if not _removal_allowed(rt, int(index), committer, new.epoch):
             rogue.append(int(index))
     return rogue
 
@@ -737,7 +782,7 @@ def membership_events(
 
 def commit_applied(
     ws: Workspace,
-    rt: CellRuntime,
+    rt: GroupRuntime[Any],
     conn: Connection,
     old: GroupState,
     new: GroupState,
@@ -754,9 +799,7 @@ def commit_applied(
         rt.record_dirty = True
     for env in facts:
         body = env.body
-        by_seizure = isinstance(body, MemberRemoved) and any(
-            s.leaf == body.leaf and not s.removed for s in rt.base.seizures.values()
-        )
+        by_seizure = isinstance(body, MemberRemoved) and rt.domain.rekeys_after(rt.base, body)
         if isinstance(body, MemberAdded):
             rt.record.counters.pop(int(body.leaf), None)  # a new member counts anew
         try:
@@ -779,11 +822,11 @@ def commit_applied(
 # --- our own commits ---------------------------------------------------------------------
 
 
-def drop_pending(conn: Connection, rt: CellRuntime) -> None:
+def drop_pending(conn: Connection, rt: GroupRuntime[Any]) -> None:
     pending = rt.record.pending
     if pending is None:
         return
-    ids = {delivery_id(pending.envelope_id, r) for r in rt.record.relays}
+    ids = {delivery_id(pending.envelope_id, r) for r in cell_relays.delivery_relays(rt.record)}
     for item in voutbox.items(conn):
         if item.envelope_id in ids:
             voutbox.remove(conn, item.id)
@@ -794,30 +837,27 @@ def drop_pending(conn: Connection, rt: CellRuntime) -> None:
 
 def stage_commit(
     ws: Workspace,
-    rt: CellRuntime,
+    rt: GroupRuntime[Any],
     conn: Connection,
-    intent: str,
+    intent: Intent,
     proposals: list[Proposal],
-    *,
-    card: bytes = b"",
-    leaf: int = -1,
-    cover_name: str = "",
 ) -> list[EventEnvelope]:
-    """Stage a commit (never merged here). Refuses with `PolicyViolation` what the cell's
-    policy would not authorize; returns the membership facts it will produce."""
+    """Stage a commit for `intent` (never merged here). Refuses with `PolicyViolation`
+    what the group's policy would not authorize; returns the membership facts it will
+    produce."""
     group = rt.require_group()
     with mls_errors():
         out = group.commit(
             proposals,
             by_reference=[],
-            force_path=intent == "update",
+            force_path=isinstance(intent, UpdateIntent),
             rng=ws.rng,
             now=ws.now(),
         )
     facts = membership_events(group, out.pending.new_state, int(group.own_leaf), out.commit)
     for env in facts:
         assert isinstance(env.body, MemberAdded | MemberRemoved)
-        org.authorize(env.body, rt.base)
+        rt.domain.authorize(env.body, rt.base)
     envelope = seal(
         kind=Kind.COMMIT,
         mailbox=rt.record.mailbox,
@@ -833,18 +873,17 @@ def stage_commit(
         new_state=out.pending.new_state.to_bytes(),
         commit=out.commit,
         welcome=out.welcome,
-        card=card,
-        leaf=leaf,
-        cover_name=cover_name,
     )
     rt.record_dirty = True
     # A removal, or a key update (after a seizure, or to recover from a refused commit),
     # retires every older write key at the relay.
-    removes = intent == "update" or any(isinstance(env.body, MemberRemoved) for env in facts)
+    removes = isinstance(intent, UpdateIntent) or any(
+        isinstance(env.body, MemberRemoved) for env in facts
+    )
     stage(
         conn,
         envelope,
-        rt.record.relays,
+        cell_relays.delivery_relays(rt.record),
         now=ws.clock(),
         auth=lambda relay: commit_write_auth(
             rt.record, group, out.pending.new_state, relay, removes=removes
@@ -853,9 +892,9 @@ def stage_commit(
     return facts
 
 
-def merge_own(ws: Workspace, rt: CellRuntime, conn: Connection) -> None:
+def merge_own(ws: Workspace, rt: GroupRuntime[Any], conn: Connection) -> None:
     """Our staged commit was accepted (or is carried offline): merge it, then send the
-    Welcome (with the cell's history) to the newcomer's pickup mailbox."""
+    Welcome (with the group's history) to the newcomer's pickup mailbox."""
     pending = rt.record.pending
     old = rt.group
     if pending is None or old is None:
@@ -866,7 +905,7 @@ def merge_own(ws: Workspace, rt: CellRuntime, conn: Connection) -> None:
         return
     new = GroupState.from_bytes(pending.new_state, CONFIG)
     commit_applied(ws, rt, conn, old, new, int(old.own_leaf), pending.commit)
-    if pending.intent == "update":
+    if isinstance(pending.intent, UpdateIntent):
         rt.record.needs_update = False
     if pending.welcome is not None and pending.card:
         _stage_join_package(ws, rt, conn, pending)
@@ -875,12 +914,14 @@ def merge_own(ws: Workspace, rt: CellRuntime, conn: Connection) -> None:
             del rt.record.cards[key]
 
 
-def _history(conn: Connection, rt: CellRuntime) -> list[bytes]:
+def _history(conn: Connection, rt: GroupRuntime[Any]) -> list[bytes]:
+    """The stored log a newcomer is handed: every event whose row is `in_history`."""
+    left_out = rt.domain.log.not_in_history
     found: list[bytes] = []
     after = -1
     while True:
         rows = vevents.read(conn, rt.group_id, after_seq=after, limit=2000)
-        found.extend(r.body for r in rows if r.kind not in _TALK_KINDS)
+        found.extend(r.body for r in rows if r.kind not in left_out)
         if len(rows) < 2000:
             break
         after = rows[-1].seq
@@ -888,7 +929,7 @@ def _history(conn: Connection, rt: CellRuntime) -> list[bytes]:
     found.extend(
         e.body
         for e in rt.new_events
-        if e.kind not in _TALK_KINDS and e.event_id not in rt.forget and e.body not in flushed
+        if e.kind not in left_out and e.event_id not in rt.forget and e.body not in flushed
     )
     return found
 
@@ -900,7 +941,7 @@ def _cursor(cursors: dict[str, str], relays: list[str]) -> int:
 
 
 def _stage_join_package(
-    ws: Workspace, rt: CellRuntime, conn: Connection, pending: PendingCommit
+    ws: Workspace, rt: GroupRuntime[Any], conn: Connection, pending: PendingCommit
 ) -> None:
     group = rt.require_group()
     card = decode_card(pending.card, now=None)
@@ -914,6 +955,7 @@ def _stage_join_package(
         log_time=rt.record.log_time,
         window=[w for w in rt.record.window if w[0] <= _cursor(cursors, rt.record.relays)],
         counters={**rt.record.counters, int(group.own_leaf): rt.record.own_n},
+        kind=rt.domain.kind,
     )
     with mls_errors():
         wire = group.protect(frames.history_frame(history), rng=ws.rng)
@@ -940,7 +982,7 @@ def _fixed(auth: WriteAuth) -> Callable[[str], WriteAuth]:
     return lambda relay: auth
 
 
-def resend_refused(ws: Workspace, rt: CellRuntime) -> int:
+def resend_refused(ws: Workspace, rt: GroupRuntime[Any]) -> int:
     """Send again, in the current epoch, our own events whose delivery the relay refused
     with a write key that is no longer ours to use (a commit retired it; we have moved on
     since). A refusal with the key we still hold is left alone: this device was removed.
@@ -951,7 +993,7 @@ def resend_refused(ws: Workspace, rt: CellRuntime) -> int:
     mine = {
         delivery_id(own.envelope_id, relay): i
         for i, own in enumerate(rt.record.own_pending)
-        for relay in rt.record.relays
+        for relay in cell_relays.delivery_relays(rt.record)
     }
 
     def run(conn: Connection) -> int:
@@ -977,113 +1019,64 @@ def resend_refused(ws: Workspace, rt: CellRuntime) -> int:
     return write(ws, rt, run)
 
 
-def plan(ws: Workspace, rt: CellRuntime) -> str | None:
-    """Stage the next commit this member is responsible for, if any; returns its intent.
-
-    One staged commit per cell at a time, in this order: our key rotation after a
-    seizure; the removal of a member we reported seized; an adopted removal decision
-    (carried out by the member with the lowest leaf other than the one removed); the
-    Add of a newcomer we proposed (we hold the card) once the cell's rule is met."""
+def plan(ws: Workspace, rt: GroupRuntime[Any], *, hold: bool = False) -> str | None:
+    """Stage the next commit this member is responsible for, if any (the domain's
+    `next_commit`: for a cell, our key rotation after a seizure; the removal of a member
+    we reported seized; an adopted removal; the Add of a newcomer we proposed once the
+    cell's rule is met). One staged commit per group at a time. Returns its intent's tag
+    (``add``, ``remove``, ``update``). With `hold` (the ordering relay does not answer)
+    nothing is staged: a commit due is noted (``membership-waits``) and staged by a later
+    call."""
     if not rt.active or rt.record.pending is not None:
         return None
     group = rt.require_group()
-    me = int(group.own_leaf)
-    state = rt.base
-    intent: str | None = None
-    proposals: list[Proposal] = []
-    card = b""
-    leaf = -1
-    cover = ""
-    if rt.record.needs_update:
-        intent = "update"
-    if intent is None:
-        for s in sorted(state.seizures.values(), key=lambda s: (s.at, s.seizure_id)):
-            if s.by_leaf == me and not s.removed and s.leaf in state.members:
-                intent, leaf, cover = "remove", int(s.leaf), s.cover_name
-                break
-    if intent is None:
-        for d in sorted(state.decisions.values(), key=lambda d: (d.at, d.decision_id)):
-            motion = d.motion
-            if (
-                isinstance(motion, org.RemoveMember)
-                and not d.done
-                and d.outcome is not None
-                and d.outcome.status == "adopted"
-                and motion.leaf in state.members
-            ):
-                others = [m for m in state.members if m != motion.leaf]
-                if others and min(others) == me:
-                    intent, leaf, cover = "remove", int(motion.leaf), motion.cover_name
-                    break
-    if intent is None:
-        for a in sorted(state.proposals.values(), key=lambda a: a.proposal_id):
-            held = rt.record.cards.get(a.proposal_id.hex())
-            if (
-                a.proposer == me
-                and held is not None
-                and org.admission_status(a, state) == "approved"
-                and len(state.members) < state.settings.size_cap
-            ):
-                intent, card = "add", held
-                proposals = [Add(decode_card(held, now=None).key_package)]
-                break
+    intent = rt.domain.next_commit(rt)
     if intent is None:
         return None
-    if intent == "remove":
-        if group.tree.leaf_node(LeafIndexMLS(leaf)) is None:
+    proposals: list[Proposal] = []
+    if isinstance(intent, RemoveIntent):
+        if group.tree.leaf_node(LeafIndexMLS(intent.leaf)) is None:
             return None
-        proposals = [Remove(LeafIndexMLS(leaf))]
+        proposals = [Remove(LeafIndexMLS(intent.leaf))]
+    elif isinstance(intent, AddIntent):
+        proposals = [Add(decode_card(intent.card, now=None).key_package)]
+    if hold:
+        write(ws, rt, lambda conn: _notice(rt, "membership-waits"))
+        return None
     chosen = intent
 
     def run(conn: Connection) -> None:
-        stage_commit(ws, rt, conn, chosen, proposals, card=card, leaf=leaf, cover_name=cover)
+        stage_commit(ws, rt, conn, chosen, proposals)
 
     try:
         write(ws, rt, run)
     except AppError:
         return None
-    return chosen
+    return str(type(chosen).__struct_config__.tag)
 
 
-def responsible(rt: CellRuntime) -> bool:
-    """Whether this member carries out what the cell adopted (the lowest leaf)."""
+def responsible(rt: GroupRuntime[Any]) -> bool:
+    """Whether this member carries out what the group adopted (the lowest leaf)."""
     return rt.active and bool(rt.base.members) and min(rt.base.members) == rt.own_leaf
 
 
-def settings_to_carry_out(rt: CellRuntime) -> list[org.Decision]:
-    """Adopted settings changes not yet carried out, if this member is responsible (the
-    lowest leaf)."""
-    if not responsible(rt):
-        return []
-    return [
-        d
-        for d in sorted(rt.base.decisions.values(), key=lambda d: (d.at, d.decision_id))
-        if isinstance(d.motion, org.ChangeSettings)
-        and not d.done
-        and d.outcome is not None
-        and d.outcome.status == "adopted"
-    ]
-
-
-def describe_leaf(rt: CellRuntime, leaf: int) -> str:
+def describe_leaf(rt: GroupRuntime[Any], leaf: int) -> str:
     return rt.org.cover_name(leaf) or _("(unknown)")
 
 
-def carry_out(ws: Workspace, rt: CellRuntime) -> int:
-    """Stage what this member is responsible for in `rt`; how many actions. Here rather
-    than in `sync` because closing a decision by hand carries it out too (`decisions`)."""
-    done = 0
-    for decision in settings_to_carry_out(rt):
-        send_event(ws, rt, org.SettingsChanged(decision.decision_id))
-        done += 1
-    # Deadlines close decisions by themselves: the member with the lowest leaf (the one
-    # who also carries out adopted settings) sends the closing event with the outcome,
-    # which every member recomputes and checks. Anyone may still close by hand.
-    if responsible(rt):
-        for event in org.close_due(rt.org, ws.now()):
-            send_event(ws, rt, event)
-            done += 1
-    if plan(ws, rt) is not None:
+def carry_out(ws: Workspace, rt: GroupRuntime[Any], *, offline: bool = False) -> int:
+    """Stage what this member is responsible for in `rt`; how many actions: the events
+    its domain's `duties` send, the commit `plan` stages, our refused events sent again.
+    Here rather than in `sync` because closing a decision by hand carries it out too
+    (`decisions`). Membership commits wait while the ordering relay does not answer,
+    unless `offline` (a courier export commits to them itself)."""
+    done = rt.domain.duties(ws, rt)
+    hold = (
+        not offline
+        and rt.active
+        and ws.vault.read(lambda conn: cell_relays.hold_commits(conn, rt.record))
+    )
+    if plan(ws, rt, hold=hold) is not None:
         done += 1
     done += resend_refused(ws, rt)
     return done

@@ -27,18 +27,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
-from hasteh.app.cells import all_cells, find_cell
+from hasteh.app.cell_relays import delivery_relays, hold_commits, ordering_relay
+from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
 from hasteh.app.errors import JoinRefused, NothingToJoin
 from hasteh.app.expiry import sweep as sweep
 from hasteh.app.join import join_from_package, waiting_invitations
+from hasteh.app.kinds import all_groups, load_in
 from hasteh.app.mailboxes import read_auth_for
-from hasteh.app.records import invitations
-from hasteh.app.runtime import CellRuntime
+from hasteh.app.records import CellRecord, invitations
+from hasteh.app.relay_status import note_contacts
+from hasteh.app.runtime import GroupRuntime
 from hasteh.app.runtime import carry_out as carry_out
 from hasteh.envelope import Envelope
 from hasteh.i18n import _, display_number
@@ -81,6 +85,11 @@ class SyncReport:
     #: Relays that refuse this device's write or read key: it was removed from a cell
     #: (or the cell's key is not registered there yet).
     refused_here: set[str] = field(default_factory=set)
+    #: Relays that answered in this sync (the others are in `unreachable`).
+    answered: set[str] = field(default_factory=set)
+    #: Groups whose ordering relay did not answer: their messages go through the other
+    #: relays, their membership changes wait (docs/org.md, "Several relays"). By name.
+    ordering_down: set[str] = field(default_factory=set)
     #: Envelopes that arrived in mailboxes registered by hand (`hasteh mailbox add`), which
     #: no cell or card of this profile reads: kept for carrying on.
     waiting: int = 0
@@ -92,7 +101,7 @@ class _Batch:
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
-        self.touched: dict[bytes, CellRuntime] = {}
+        self.touched: dict[bytes, GroupRuntime[Any]] = {}
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self.ws.vault.read(fn)
@@ -118,7 +127,7 @@ class _Batch:
 def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
     """Hand each envelope to its cell (or to a waiting invitation), with where it came
     from (`Arrival`: a relay's place and stamp, or a courier bundle)."""
-    cells = {rt.record.mailbox: rt for rt in all_cells(ws) if not rt.aside}
+    cells = {rt.record.mailbox: rt for rt in all_groups(ws) if not rt.aside}
     cards = {inv.pickup: inv for inv in ws.vault.read(invitations)}
 
     def sink(conn: Connection, envelope: Envelope, arrival: Arrival) -> None:
@@ -127,7 +136,7 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
             # The cache may have been dropped since the map was built: reload in place.
             rt = ws._cells.get(known.group_id)
             if rt is None:
-                rt = ws._cells[known.group_id] = runtime.load_in(conn, known.group_id)
+                rt = ws._cells[known.group_id] = load_in(conn, known.group_id)
             batch.touched[rt.group_id] = rt
             before = rt.processed
             runtime.absorb(ws, rt, conn, envelope, arrival)
@@ -153,8 +162,8 @@ def _sink(ws: Workspace, batch: _Batch, report: SyncReport) -> Sink:
 def _mailboxes(ws: Workspace) -> list[tuple[bytes, list[str]]]:
     """Every mailbox to read: the cells', the cards' pickups, and those registered by
     hand (`hasteh mailbox add`, for carrying a group's envelopes one is not in)."""
-    cells = all_cells(ws)
-    found = [(rt.record.mailbox, rt.record.relays) for rt in cells if rt.active]
+    cells = all_groups(ws)
+    found = [(rt.record.mailbox, delivery_relays(rt.record)) for rt in cells if rt.active]
     found += [(inv.pickup, inv.relays) for inv in ws.vault.read(invitations)]
     # Only those registered with a read key; never a cell's (one we left or were removed
     # from has nothing more for us).
@@ -192,10 +201,13 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
             report.held[held.error] = report.held.get(held.error, 0) + 1
         report.refused_here.update(relay for _item, relay in delivered.not_allowed)
         fetched = 0
+        answered: set[str] = set()
+        failed: dict[str, str] = {}
         for mailbox, relays in _mailboxes(ws):
             for relay in relays:
                 if relay in report.unreachable:
                     continue
+                answered.add(relay)  # unless it fails below
                 try:
                     fetched += len(
                         outbox.fetch_new(
@@ -213,18 +225,50 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
                         report.refused_here.add(relay)
                     else:
                         report.unreachable.add(relay)
+                        failed[relay] = "refused"
                 except TransportError:
                     report.unreachable.add(relay)
+                    failed[relay] = "unreachable"
+        answered -= set(failed)
+        report.answered |= answered
+        if answered or failed:
+            _note_contacts(ws, answered, failed)
+        _note_waiting(ws)
+        report.ordering_down |= {
+            rt.name for rt in all_groups(ws) if rt.active and ordering_relay(rt.record) in failed
+        }
         for rt in batch.touched.values():
             report.dropped += rt.dropped
             rt.dropped = 0
         staged = 0
-        for rt in all_cells(ws):
+        for rt in all_groups(ws):
             staged += carry_out(ws, rt)
         report.commits_staged += staged
         if not (delivered.sent or fetched or staged):
             break
     return report
+
+
+def _note_contacts(ws: Workspace, answered: set[str], failed: dict[str, str]) -> None:
+    ws.vault.write(lambda conn: note_contacts(conn, answered, failed, now=ws.now()))
+
+
+def _holds(conn: Connection, *, record: CellRecord) -> bool:
+    return hold_commits(conn, record)
+
+
+def _note_waiting(ws: Workspace) -> None:
+    """Tell the members of a cell whose membership change waits for the ordering relay
+    (a commit seen on another relay only) why it does (notice ``membership-waits``)."""
+    for rt in all_groups(ws):
+        if not (rt.active and rt.record.deferred):
+            continue
+        if ws.vault.read(partial(_holds, record=rt.record)):
+
+            def run(conn: Connection, rt: GroupRuntime[Any] = rt) -> None:
+                runtime.note(rt, "membership-waits")
+
+            runtime.write(ws, rt, run)
 
 
 def join(ws: Workspace) -> list[str]:
@@ -235,9 +279,11 @@ def join(ws: Workspace) -> list[str]:
     waiting = len(waiting_invitations(ws))
     report = sync(ws)
     if not report.joined:
-        refused = sum(inv.refused for inv in waiting_invitations(ws))
+        cards = waiting_invitations(ws)
+        refused = sum(inv.refused for inv in cards)
         if refused:
-            raise JoinRefused(waiting, refused)
+            reasons = {inv.refused_reason for inv in cards if inv.refused}
+            raise JoinRefused(waiting, refused, "not-the-cell" if "not-the-cell" in reasons else "")
         raise NothingToJoin(waiting)
     return report.joined
 
@@ -287,6 +333,10 @@ NOTICES: dict[str, str] = {
     "removed-device-commit": (
         "A change for the cell as it was before a member's removal arrived afterwards "
         "(perhaps from the removed device). It was ignored, and the cell's keys were renewed."
+    ),
+    "membership-waits": (
+        "The cell's ordering relay is not answering. Messages still go through the cell's "
+        "other relays, but changes to the membership wait until it answers again."
     ),
     "relay-clock-ahead": (
         "The relay's clock runs ahead of this device's: check this device's date and time. "

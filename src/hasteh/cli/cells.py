@@ -10,6 +10,7 @@ dates in the Jalali calendar when the language is Persian; any digits are accept
 from __future__ import annotations
 
 import os
+from datetime import tzinfo
 from pathlib import Path
 
 import typer
@@ -24,6 +25,7 @@ from hasteh.cli.common import (
     _status,
     _workspace,
     when,
+    zone_of,
 )
 from hasteh.cli.options import (
     handles_errors,
@@ -35,11 +37,30 @@ from hasteh.i18n import (
 
 RelaysOption = typer.Option([], "--relay", help=_("Relay URL; repeat for more."))
 OutOption = typer.Option(None, "--out", help=_("Also write the card as a QR image (PNG)."))
+ImageOption = typer.Option(
+    None, "--image", help=_("A photo or image file of the card's QR code, instead of the code.")
+)
 OptionsOption = typer.Option([], "--option", help=_("An option; repeat for more."))
 ChoicesArgument = typer.Argument(None, help=_("Options (number or text), in order of preference."))
 DeadlineOption = typer.Option(
-    "+3d", "--deadline", help=_("When it closes: +3d, +12h, 2026-05-01 18:00 or ۱۴۰۵-۰۲-۱۱.")
+    "three-days",
+    "--deadline",
+    help=_(
+        "When it closes: evening, tomorrow, three-days or week (at 21:00), or a date such "
+        "as «۲۰ آذر», «۲۰ آذر ۱۸:۰۰» or year/month/day, in the profile's time zone."
+    ),
 )
+
+
+def _read_image(path: Path) -> bytes:
+    """An image file, read no further than a card image may be."""
+    from hasteh.app.cards import MAX_IMAGE_BYTES
+
+    try:
+        with path.open("rb") as f:
+            return f.read(MAX_IMAGE_BYTES + 1)
+    except OSError:
+        raise typer.BadParameter(_("The image file cannot be read.")) from None
 
 
 def _int(value: str, what: str) -> int:
@@ -161,6 +182,13 @@ def cell_seized(
         _print(_("No relay is reachable: carry a courier bundle (`hasteh courier export`)."))
 
 
+RelayListOption = typer.Option(
+    None,
+    "--relay",
+    help=_("The cell's new relays, in order (the first orders the messages); repeat."),
+)
+
+
 @handles_errors
 def cell_settings(
     cell: str = CellArgument,
@@ -169,27 +197,31 @@ def cell_settings(
     expiry_days: str | None = typer.Option(
         None, "--expiry-days", help=_("Days before chat expires.")
     ),
+    relay: list[str] | None = RelayListOption,
     deadline: str = DeadlineOption,
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
     with _workspace() as ws:
-        if cap is None and admission is None and expiry_days is None:
-            s = cells.find_cell(ws, cell).org.settings
+        if cap is None and admission is None and expiry_days is None and relay is None:
+            rt = cells.find_cell(ws, cell)
+            s = rt.org.settings
             _print(
                 _("cap {cap}, admission {admission}, chat expires after {days} days").format(
                     cap=_n(s.size_cap), admission=s.admission, days=_n(s.message_expiry // 86_400)
                 )
             )
+            _print(_("relays: {relays}").format(relays=", ".join(s.relays or rt.record.relays)))
             return
         opened = decisions.change_settings(
             ws,
             cell,
-            deadline=decisions.parse_deadline(deadline, ws.now()),
+            deadline=decisions.deadline(ws, deadline),
             cap=None if cap is None else _int(cap, "--cap"),
             admission=admission,
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
+            relays=relay,
         )
         assert isinstance(opened, decisions.DecisionSummary)
         _print(
@@ -210,7 +242,7 @@ def cell_remove(
 
     with _workspace() as ws:
         opened = removal.propose_removal(
-            ws, cell, member, deadline=decisions.parse_deadline(deadline, ws.now())
+            ws, cell, member, deadline=decisions.deadline(ws, deadline)
         )
     _print(_("Decision {n} opened: {q}").format(n=_n(opened.number), q=opened.question))
 
@@ -244,13 +276,20 @@ def card(
 @handles_errors
 def propose(
     cell: str = CellArgument,
-    card_code: str = typer.Argument(..., help=_("The card code, or a file holding it.")),
+    card_code: str | None = typer.Argument(None, help=_("The card code, or a file holding it.")),
+    image: Path | None = ImageOption,
 ) -> None:
     """Propose a newcomer whose card you received in person."""
-    from hasteh.app import admission
+    from hasteh.app import admission, cards
 
+    if (card_code is None) == (image is None):
+        raise typer.BadParameter(_("Give the card code (or its file), or --image, not both."))
     with _workspace() as ws:
-        view = admission.propose(ws, cell, card_code)
+        if image is not None:
+            card = cards.read_card_image(_read_image(image), now=ws.now())
+            view = admission.propose_card(ws, cell, card)
+        else:
+            view = admission.propose(ws, cell, card_code or "")
     _print(
         _("{name} was proposed. Another member must vouch; then the cell approves.").format(
             name=view.cover_name
@@ -313,9 +352,10 @@ def say(
 
     with _workspace() as ws:
         sent = talk.say(ws, cell, text, thread=thread)
+        zone = zone_of(ws)
     _print(
         _("Queued. It disappears on {date}. Run `hasteh sync` to send.").format(
-            date=when(sent.expires_at)
+            date=when(sent.expires_at, zone)
         )
     )
 
@@ -330,10 +370,11 @@ def read(
 
     with _workspace() as ws:
         messages = talk.read(ws, cell, thread=thread)
+        zone = zone_of(ws)
     if not messages:
         _print(_("No messages."))
     for m in messages:
-        _print(f"[{m.thread}] {when(m.at)} {m.author}: {m.text}")
+        _print(f"[{m.thread}] {when(m.at, zone)} {m.author}: {m.text}")
 
 
 @handles_errors
@@ -381,16 +422,17 @@ def decide_open(
             cell,
             kind=kind,
             question=question,
-            deadline=decisions.parse_deadline(deadline, ws.now()),
+            deadline=decisions.deadline(ws, deadline),
             options=option,
             quorum=_int(quorum, "--quorum"),
             outcome_only=outcome_only,
             seats=None if seats is None else _int(seats, "--seats"),
             remove_member=remove,
         )
+        zone = zone_of(ws)
     _print(
         _("Decision {n} opened; it closes on {date}.").format(
-            n=_n(opened.number), date=when(opened.deadline)
+            n=_n(opened.number), date=when(opened.deadline, zone)
         )
     )
 
@@ -425,10 +467,11 @@ def decide_close(
 
     with _workspace() as ws:
         closed = decisions.close(ws, cell, decision)
-    _show(closed)
+        zone = zone_of(ws)
+    _show(closed, zone)
 
 
-def _show(d: object) -> None:
+def _show(d: object, zone: tzinfo) -> None:
     from hasteh.app.decisions import DecisionSummary
 
     assert isinstance(d, DecisionSummary)
@@ -440,7 +483,10 @@ def _show(d: object) -> None:
         _print(f"   {_n(i)}) {option}")
     if d.is_open:
         voted = "?" if d.voted is None else _n(d.voted)
-        _print("   " + _("open until {date}; {n} took part").format(date=when(d.deadline), n=voted))
+        _print(
+            "   "
+            + _("open until {date}; {n} took part").format(date=when(d.deadline, zone), n=voted)
+        )
         return
     line = "   " + _("closed: {status}").format(status=_(d.status or ""))
     if d.winners:
@@ -461,10 +507,11 @@ def decide_show(
 
     with _workspace() as ws:
         found = decisions.show(ws, cell)
+        zone = zone_of(ws)
     if not found:
         _print(_("No decisions."))
     for d in found:
-        _show(d)
+        _show(d, zone)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
+from hasteh.app import records
 from hasteh.app.profile import Workspace
 from hasteh.cli.options import ENV_PASSPHRASE, read_secret, working
 from hasteh.cli.profile import profile
+from hasteh.cli.tor import reach
 from hasteh.i18n import _, current_language, display_number
 from hasteh.jalali import short_moment
 from hasteh.vault import unlock
@@ -51,11 +53,17 @@ def _n(value: int) -> str:
     return display_number(value)
 
 
-def when(ts: int) -> str:
-    """A date for display: Jalali with Persian digits in Persian, ISO otherwise."""
+def when(ts: int, zone: tzinfo | None = None) -> str:
+    """A date for display, in `zone` (the profile's, `zone_of`; None: this computer's):
+    Jalali with Persian digits in Persian, ISO otherwise."""
     if current_language() == "fa":
-        return short_moment(ts)
-    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+        return short_moment(ts, zone)
+    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def zone_of(ws: Workspace) -> tzinfo:
+    """The profile's time zone (`hasteh time-zone`), for `when`."""
+    return ws.vault.read(records.time_zone)
 
 
 @contextmanager
@@ -65,11 +73,12 @@ def _workspace() -> Iterator[Workspace]:
     passphrase = read_secret(chosen.passphrase_file, ENV_PASSPHRASE, _("Passphrase"), confirm=False)
     with working():
         vault = unlock(chosen.home, passphrase)
-    ws = Workspace(vault)
-    try:
-        yield ws
-    finally:
-        ws.close()
+    with reach(vault) as how:
+        ws = Workspace(vault, proxy_source=how.proxy)
+        try:
+            yield ws
+        finally:
+            ws.close()
 
 
 def _status(view: AdmissionView) -> None:

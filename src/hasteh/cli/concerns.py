@@ -22,6 +22,7 @@ from hasteh.cli.common import (
     _status,
     _workspace,
     when,
+    zone_of,
 )
 from hasteh.cli.options import handles_errors
 from hasteh.i18n import _
@@ -81,12 +82,13 @@ def seizures(
 
     with _workspace() as ws:
         found = removal.pending_reviews(ws, cell)
+        zone = zone_of(ws)
     if not found:
         _print(_("No seizure report waits for review."))
     for s in found:
         _print(
             _("{name}: reported seized by {by} on {date}.").format(
-                name=s.cover_name, by=s.by_cover_name, date=when(s.at)
+                name=s.cover_name, by=s.by_cover_name, date=when(s.at, zone)
             )
         )
 

@@ -7,7 +7,8 @@ code 1 with its message and next step.
 The root group loads a feature module only when one of its commands runs (`LazyGroup`,
 `COMMANDS`): `hasteh --version` imports no app, web or network code, and `hasteh read`
 imports the app but not the web face (docs/benchmarks.md, "CLI start"). `--help` loads
-every module, so it lists every command.
+every module, so it lists every command. Every built command's parameters get plain
+coercion (`cli.coercion`), so running one does not import pydantic.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typer.core import TyperGroup
 from typer.models import CommandInfo
 
 from hasteh import __version__
+from hasteh.cli.coercion import lighten
 from hasteh.cli.profile import HOME_HELP, PASSPHRASE_FILE_HELP, hoist_profile_options, use_profile
 from hasteh.i18n import _
 
@@ -38,6 +40,13 @@ COMMANDS: Final[dict[str, str]] = {
     "courier": "transport",
     "mailbox": "transport",
     "up": "web",
+    "reach": "reach",
+    "tor": "tor",
+    "share-app": "share",
+    "time-zone": "zone",
+    "code": "spoken",
+    "propose-code": "spoken",
+    "rendezvous": "spoken",
     **dict.fromkeys(
         (
             "cell",
@@ -137,6 +146,11 @@ class LazyGroup(TyperGroup):
         they are moved in front of it, to this group's callback."""
         return super().parse_args(ctx, hoist_profile_options(args))
 
+    def get_params(self, ctx: Context) -> list[Any]:
+        """The root's parameters, with plain coercion (`cli.coercion`)."""
+        lighten(self, ctx)
+        return super().get_params(ctx)
+
     def list_commands(self, ctx: Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
 
@@ -149,7 +163,7 @@ class LazyGroup(TyperGroup):
                 self._apps[module] = feature_app(module)
             built = build_command(self._apps[module], cmd_name)
             if built is not None:
-                _note_profile_options(built)
+                _note_profile_options(lighten(built, ctx))
             self._built[cmd_name] = built
         return self._built[cmd_name]
 

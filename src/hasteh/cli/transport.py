@@ -28,6 +28,7 @@ from hasteh.cli.options import (
     working,
 )
 from hasteh.cli.profile import profile
+from hasteh.cli.tor import reach
 from hasteh.i18n import _, display_number
 from hasteh.transport import courier, registry
 from hasteh.vault import unlock
@@ -69,11 +70,12 @@ def _workspace(*, proxy: str | None = None) -> Iterator[Workspace]:
     )
     with working():
         vault = unlock(profile().home, passphrase)
-    ws = Workspace(vault, proxy=proxy)
-    try:
-        yield ws
-    finally:
-        ws.close()
+    with reach(vault) as how:
+        ws = Workspace(vault, proxy=proxy, proxy_source=how.proxy)
+        try:
+            yield ws
+        finally:
+            ws.close()
 
 
 @handles_errors
@@ -102,6 +104,15 @@ def sync(
         _say(
             _("Relays not reachable now: {n}. Your outbox keeps everything."),
             n=len(report.unreachable),
+        )
+    for name in sorted(report.ordering_down):
+        out.print(
+            _(
+                "{name}: its ordering relay is not answering. Messages go through the other "
+                "relays; changes to the membership wait until it answers."
+            ).format(name=name),
+            markup=False,
+            highlight=False,
         )
     if report.held:
         _say(

@@ -18,9 +18,12 @@ import os
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from hasteh import vault
+from hasteh.app.relay_status import RelayContact, contacts, is_down
+from hasteh.cli.common import when
 from hasteh.cli.options import (
     ENV_DURESS_PASSPHRASE,
     ENV_NEW_PASSPHRASE,
@@ -110,6 +113,7 @@ def status() -> None:
         opened = vault.unlock(profile().home, passphrase)
     try:
         info = opened.read(vault.collect)
+        relays = opened.read(contacts)
     finally:
         opened.close()
     table = Table(title=_("Profile"), show_header=False)
@@ -131,6 +135,24 @@ def status() -> None:
     for label, value in rows:
         table.add_row(label, display_number(value))
     out.print(table)
+    if relays:
+        out.print(relay_table(relays))
+
+
+def relay_table(relays: dict[str, RelayContact]) -> Table:
+    """When each relay last answered this device (kept on the device only)."""
+    table = Table(title=_("Relays"), show_header=False)
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for url, seen in sorted(relays.items()):
+        if is_down(seen):
+            said = _("not answering since {date}").format(date=when(seen.failed_at or 0))
+        elif seen.answered_at is not None:
+            said = _("answered {date}").format(date=when(seen.answered_at))
+        else:
+            said = _("not contacted yet")
+        table.add_row(escape(url), said)
+    return table
 
 
 @handles_errors

@@ -1,6 +1,6 @@
 """`hasteh up`: the local web app on 127.0.0.1, opened with a single-use launch link.
 
-    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N]
+    hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N] [--onion]
 
 Binds a free loopback port (or `--port`) and writes a private launch page (a file only
 this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
@@ -18,6 +18,20 @@ list that relay's address, so a newcomer can try everything on one computer. has
 adopts a relay it did not start: whatever else answers on the port (another local user
 could) is ignored. It listens on loopback only; panic and a duress unlock shred its files.
 
+**Onion relay** (`--onion`). hasteh starts its own tor (in `<home>/tor`, shredded on
+stop, panic and duress) and publishes the embedded relay as a Tor onion service, so one
+member's computer carries the cell with no server: the onion address is printed, and it is
+the relay's address in cards and new cells. Its key is derived from the relay's key in the
+vault (`tor.onion.derive_key`): the address stays the same across runs, and nothing but the
+vault can make it. This profile's relay traffic then goes through that tor too.
+**One per profile.** A second `hasteh up` for the same profile folder (the desktop
+launcher pressed again) asks the running one for a new launch page, opens it, and exits
+(`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
+
+**Background sync.** While the profile is unlocked, new messages are fetched and the
+outbox sent by themselves (`hasteh.web.background`: soon after unlock, then every 10–25 s
+at random); the cell page's news frame shows what arrived within 30 s.
+
 The server stops on Ctrl+C, and by itself right after a panic.
 """
 
@@ -28,6 +42,7 @@ import contextlib
 import errno
 import html
 import os
+import signal
 import socket
 import stat
 import sys
@@ -42,9 +57,16 @@ import typer
 import uvicorn
 
 from hasteh.cli.profile import profile
+from hasteh.cli.running import ControlServer, Reopened, ask_running, control_path
+from hasteh.cli.tor import TOR_DIR
 from hasteh.i18n import _, current_language
+from hasteh.tor.errors import TorError
+from hasteh.tor.onion import derive_key
+from hasteh.tor.process import defaults_from_env
+from hasteh.tor.runtime import SharedTor
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
+from hasteh.web.background import Pace
 from hasteh.web.security import new_secret
 
 if TYPE_CHECKING:
@@ -186,6 +208,50 @@ class LoopbackRelay:
             await asyncio.to_thread(shred_tree, self.folder)
 
 
+class OnionRelay(LoopbackRelay):
+    """The embedded relay, published as an onion service by hasteh's own tor: its `url`
+    is the onion address (what cards and new cells carry)."""
+
+    def __init__(self, home: Path, port: int, tor: SharedTor) -> None:
+        super().__init__(home, port)
+        self.tor = tor
+        self._onion: str | None = None
+        self._target: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        return self._onion
+
+    async def start(self, key: bytes) -> str:
+        if self._onion is not None and key == self._key:
+            return self._onion
+        loopback = await super().start(key)
+        port = int(loopback.rsplit(":", 1)[1])
+        try:
+            service = await asyncio.to_thread(self.tor.add_onion, port, derive_key(key))
+        except TorError as exc:
+            # No onion: no relay address to hand out (never the loopback one, which
+            # nobody elsewhere can reach); the settings page shows Tor's state.
+            typer.echo(f"{exc} {exc.next_step}", err=True)
+            return loopback
+        self._target, self._onion = port, service.url
+        typer.echo(_("The embedded relay's onion address:"))
+        typer.echo(service.url)
+        sys.stdout.flush()
+        return service.url
+
+    async def stop(self) -> None:
+        if self._target is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.tor.remove_onion, self._target)
+        self._onion = self._target = None
+        await super().stop()
+
+    async def destroy(self) -> None:
+        await super().destroy()
+        await asyncio.to_thread(self.tor.stop)
+
+
 @dataclass(frozen=True, slots=True)
 class LaunchPage:
     """The private page that opens hasteh: a file only this user can read (0600 in a
@@ -248,14 +314,44 @@ def launch_html(origin: str, token: str) -> str:
     )
 
 
-async def serve(home: Path, *, port: int, relay_port: int, token: str, open_browser: bool) -> None:
+def _tor_progress(percent: int, _tag: str) -> None:
+    typer.echo(_("Connecting to Tor: {percent}%").format(percent=percent), err=True)
+
+
+async def serve(
+    home: Path,
+    *,
+    port: int,
+    relay_port: int,
+    token: str,
+    open_browser: bool,
+    onion: bool = False,
+    pace: Pace | None = None,
+) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
     bound = sock.getsockname()[1]
-    relay = LoopbackRelay(home, relay_port)
+    tor = SharedTor(
+        home / TOR_DIR, progress=_tor_progress, defaults=defaults_from_env(), remove=shred_tree
+    )
+    relay = OnionRelay(home, relay_port, tor) if onion else LoopbackRelay(home, relay_port)
     servers: list[uvicorn.Server] = []
     origin = f"http://{LOOPBACK}:{bound}"
-    page = write_launch_page(origin, token, runtime_base())
+    base = runtime_base()
+    pages = [write_launch_page(origin, token, base)]
+    page = pages[0]
+
+    def remove_page() -> None:
+        pages[-1].remove()
+
+    def open_again() -> Reopened:
+        """A second `hasteh up` asked: a new token, a new page (the old ones are dead)."""
+        fresh = new_secret()
+        pages[-1].remove()
+        pages.append(write_launch_page(origin, fresh, base))
+        del pages[:-1]
+        app.state.web.launch.renew(fresh)
+        return Reopened(pages[-1].path, f"{origin}/launch?token={fresh}")
 
     def after_panic() -> None:
         # Let the neutral page reach the browser, then stop serving.
@@ -267,10 +363,14 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
         port=bound,
         relay=relay,
         on_panic=after_panic,
-        on_launch=page.remove,
+        on_launch=remove_page,
+        tor=tor,
+        background=pace or Pace(),
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
+    control = ControlServer(control_path(home, base), open_again)
+    await control.start()  # before the link is printed: a second `hasteh up` finds it
     typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
     typer.echo(page.path.as_uri())
     typer.echo(_("Or open this link once (it stays in the browser's history):"))
@@ -283,9 +383,17 @@ async def serve(home: Path, *, port: int, relay_port: int, token: str, open_brow
                 webbrowser.open(page.path.as_uri(), new=2)
         await server.serve(sockets=[sock])
     finally:
-        page.remove()
+        pages[-1].remove()
+        # Synchronously, before any await: a Ctrl+C cancels this task at its next await,
+        # and tor's folder must be shredded even then.
+        tor.stop()
+        await control.stop()
         await relay.stop()
         sock.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def up(
@@ -298,15 +406,43 @@ def up(
         "--relay-port",
         help=_("Port of the embedded relay on 127.0.0.1 (0: any free port)."),
     ),
+    onion: bool = typer.Option(
+        False,
+        "--onion",
+        help=_(
+            "Publish the embedded relay as a Tor onion service (hasteh starts its own Tor), "
+            "so members elsewhere can reach it with no server. The embedded relay runs when "
+            "the profile lists no relay in Settings."
+        ),
+    ),
+    open_now: bool = typer.Option(
+        False, "--open", help=_("Open the browser without asking (the desktop launcher).")
+    ),
+    sync_every: float = typer.Option(
+        0.0, "--sync-every", hidden=True, help="Tests: seconds between background syncs."
+    ),
 ) -> None:
     """Start the web app on this computer and print the link that opens it."""
     where = profile().home
-    open_browser = False
-    if not no_browser and sys.stdin.isatty():
+    running = ask_running(control_path(where, runtime_base()))
+    if running is not None:
+        typer.echo(_("hasteh is already running for this profile: opening it."))
+        typer.echo(running.page.as_uri())
+        typer.echo(running.link)
+        if not no_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(running.page.as_uri(), new=2)
+        return
+    open_browser = open_now and not no_browser
+    if not no_browser and not open_now and sys.stdin.isatty():
         try:
             open_browser = typer.confirm(_("Open hasteh in your web browser now?"), default=True)
         except typer.Abort:
             open_browser = False
+    # Stopped by the session (logout) rather than Ctrl+C: clean up the same way (uvicorn
+    # hands the signal back once it has stopped serving).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     try:
         asyncio.run(
             serve(
@@ -315,6 +451,8 @@ def up(
                 relay_port=relay_port,
                 token=new_secret(),
                 open_browser=open_browser,
+                onion=onion,
+                pace=Pace(first=1.0, every=(sync_every, sync_every)) if sync_every > 0 else None,
             )
         )
     except OSError as exc:

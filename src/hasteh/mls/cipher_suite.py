@@ -139,6 +139,10 @@ class CipherSuite:
         """HKDF-Expand (RFC 5869 §2.3)."""
         if length > 255 * self.nh:
             raise UsageError(f"HKDF-Expand length {length} exceeds 255*Nh")
+        if length <= self.nh:
+            # One block, T(1) = HMAC(PRK, info | 0x01): every key, nonce and secret of
+            # the ratchets and the key schedule; the loop below gives the same bytes.
+            return hmac.digest(prk, info + b"\x01", self.hash_name)[:length]
         out = b""
         block = b""
         counter = 1

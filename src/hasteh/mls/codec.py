@@ -9,6 +9,7 @@ that decode-then-encode reproduces the input bytes exactly.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -110,6 +111,19 @@ class Reader:
         self._pos += n
         return out
 
+    def u16_vector(self) -> tuple[int, ...]:
+        """`uint16 items<V>` in one step (what `vector(Reader.u16)` reads, with the same
+        errors): a LeafNode's Capabilities are five of these, and a joiner reads them
+        for every leaf."""
+        n = self.varint()
+        if n > MAX_VECTOR_BYTES:
+            raise MLSDecodeError(f"vector of {n} bytes exceeds the {MAX_VECTOR_BYTES} limit")
+        if n > self.remaining:
+            raise MLSDecodeError(f"truncated: vector needs {n} bytes, {self.remaining} left")
+        if n % 2:
+            raise MLSDecodeError("truncated: needed 2 bytes, 1 left")
+        return struct.unpack(f">{n // 2}H", self.read(n))
+
     def optional(self, item: Callable[[Reader], T]) -> T | None:
         """`optional<T>`: a presence octet 0 or 1, then T when present."""
         flag = self.u8()
@@ -124,6 +138,11 @@ class Reader:
         if flag > 1:
             raise MLSDecodeError(f"invalid boolean {flag}")
         return flag == 1
+
+    def since(self, start: int) -> bytes:
+        """The bytes read from position `start` to here: the exact encoding of what was
+        decoded in between (kept by structures that are encoded again, see `Writer.raw`)."""
+        return self._data[start : self._pos]
 
     def finish(self) -> None:
         """Require that every byte was consumed."""

@@ -11,11 +11,11 @@ Content is the union `bytes | Proposal | Commit`: application data is plain byte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
 
-from .codec import Reader, Writer, decode_all, encode
+from .codec import Reader, Writer, decode_all, encode, encode_varint
 from .commit import Commit
 from .errors import MLSDecodeError, UsageError
 from .group_context import MLS10, GroupContext
@@ -98,6 +98,11 @@ def decode_content(r: Reader, content_type: ContentType) -> Content:
     return Commit.decode(r)
 
 
+#: Sender types that carry an index (a set of plain ints: a membership test that does
+#: not go through IntEnum's comparison, since every message builds a Sender).
+_INDEXED_SENDERS = frozenset({int(SenderType.MEMBER), int(SenderType.EXTERNAL)})
+
+
 @dataclass(frozen=True, slots=True)
 class Sender:
     """§6 Sender. `index` is the leaf index for a member, the index into the
@@ -107,7 +112,7 @@ class Sender:
     index: int | None = None
 
     def __post_init__(self) -> None:
-        indexed = self.sender_type in (SenderType.MEMBER, SenderType.EXTERNAL)
+        indexed = self.sender_type in _INDEXED_SENDERS
         if indexed != (self.index is not None):
             raise UsageError(
                 f"a {self.sender_type.name} sender {'needs' if indexed else 'has no'} index"
@@ -151,34 +156,91 @@ class Sender:
 
 @dataclass(frozen=True, slots=True)
 class FramedContent:
-    """§6: the content of a handshake or application message and its group/epoch."""
+    """§6: the content of a handshake or application message and its group/epoch.
+
+    Its encoding is needed up to three times per message (FramedContentTBS for the
+    signature, AuthenticatedContentTBM for the membership tag, the confirmed transcript
+    hash input, §6.1-§6.2, §8.2), and for a commit it holds the whole UpdatePath. So it
+    is kept: a decoded FramedContent keeps the bytes it was decoded from (the codec is
+    canonical, §2.1.2: decode-then-encode gives the input back exactly, so these are the
+    bytes any encode would produce), a built one keeps its first encoding. The value is
+    immutable, so the kept bytes cannot go stale; `dataclasses.replace` makes a new
+    value without them.
+    """
 
     group_id: bytes
     epoch: int
     sender: Sender
     authenticated_data: bytes
     content: Content
+    _encoding: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def content_type(self) -> ContentType:
         return content_type_of(self.content)
 
-    def encode(self, w: Writer) -> None:
+    def encoded(self) -> bytes:
+        """The encoding (kept, see the class docstring)."""
+        encoding = self._encoding
+        if encoding is None:
+            encoding = self._encode_application() or self._encode_fields()
+            object.__setattr__(self, "_encoding", encoding)
+        return encoding
+
+    def _encode_fields(self) -> bytes:
+        """The encoding, written field by field (§6)."""
+        w = Writer()
         w.opaque(self.group_id)
         w.u64(self.epoch)
         self.sender.encode(w)
         w.opaque(self.authenticated_data)
         w.u8(self.content_type)
         encode_content(w, self.content)
+        return w.getvalue()
+
+    def _encode_application(self) -> bytes | None:
+        """The encoding of application content from a member, joined in one step (each
+        received message builds and signs one), or None for anything else, which
+        `_encode_fields` writes. The same bytes as `_encode_fields`."""
+        content, sender, epoch = self.content, self.sender, self.epoch
+        if not (
+            isinstance(content, bytes)
+            and sender.sender_type == SenderType.MEMBER
+            and 0 <= epoch < 1 << 64
+            and sender.index is not None
+            and 0 <= sender.index < 1 << 32
+        ):
+            return None
+        group_id, aad = self.group_id, self.authenticated_data
+        return b"".join(
+            (
+                encode_varint(len(group_id)),
+                group_id,
+                epoch.to_bytes(8, "big"),
+                b"\x01",  # SenderType.MEMBER
+                sender.index.to_bytes(4, "big"),
+                encode_varint(len(aad)),
+                aad,
+                b"\x01",  # ContentType.APPLICATION
+                encode_varint(len(content)),
+                content,
+            )
+        )
+
+    def encode(self, w: Writer) -> None:
+        w.raw(self.encoded())
 
     @classmethod
     def decode(cls, r: Reader) -> FramedContent:
+        start = r.position
         group_id = r.opaque()
         epoch = r.u64()
         sender = Sender.decode(r)
         authenticated_data = r.opaque()
         content = decode_content(r, read_content_type(r))
-        return cls(group_id, epoch, sender, authenticated_data, content)
+        framed = cls(group_id, epoch, sender, authenticated_data, content)
+        object.__setattr__(framed, "_encoding", r.since(start))
+        return framed
 
     def to_bytes(self) -> bytes:
         return encode(self)
@@ -232,9 +294,9 @@ class FramedContentTBS:
     def encode(self, w: Writer) -> None:
         w.u16(self.version)
         w.u16(self.wire_format)
-        self.content.encode(w)
+        w.raw(self.content.encoded())
         if self.context is not None:
-            self.context.encode(w)
+            w.raw(self.context.encoded)
 
     @classmethod
     def decode(cls, r: Reader) -> FramedContentTBS:
@@ -336,7 +398,11 @@ class PublicMessage:
 @dataclass(frozen=True, slots=True)
 class PrivateMessage:
     """§6.3: content and sender encrypted; only group, epoch, content type and the
-    authenticated data are visible."""
+    authenticated data are visible.
+
+    The two AADs of §6.3.1-§6.3.2 are the encoding's first fields, so a decoded message
+    keeps those bytes (`content_aad`, `sender_data_aad`); a built one encodes them.
+    """
 
     group_id: bytes
     epoch: int
@@ -344,6 +410,23 @@ class PrivateMessage:
     authenticated_data: bytes
     encrypted_sender_data: bytes
     ciphertext: bytes
+    #: PrivateContentAAD's bytes and where SenderDataAAD's end in them (when decoded).
+    _aad: tuple[bytes, int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def content_aad(self) -> bytes:
+        """PrivateContentAAD (§6.3.1): group_id, epoch, content_type, authenticated_data."""
+        if self._aad is not None:
+            return self._aad[0]
+        return PrivateContentAAD(
+            self.group_id, self.epoch, self.content_type, self.authenticated_data
+        ).to_bytes()
+
+    def sender_data_aad(self) -> bytes:
+        """SenderDataAAD (§6.3.2): group_id, epoch, content_type."""
+        if self._aad is not None:
+            content_aad, end = self._aad
+            return content_aad[:end]
+        return SenderDataAAD(self.group_id, self.epoch, self.content_type).to_bytes()
 
     def encode(self, w: Writer) -> None:
         w.opaque(self.group_id)
@@ -355,14 +438,19 @@ class PrivateMessage:
 
     @classmethod
     def decode(cls, r: Reader) -> PrivateMessage:
+        start = r.position
         group_id = r.opaque()
         epoch = r.u64()
         content_type = read_content_type(r)
+        sender_data_aad_end = r.position - start
         authenticated_data = r.opaque()
+        content_aad = r.since(start)
         encrypted_sender_data = r.opaque()
-        return cls(
+        message = cls(
             group_id, epoch, content_type, authenticated_data, encrypted_sender_data, r.opaque()
         )
+        object.__setattr__(message, "_aad", (content_aad, sender_data_aad_end))
+        return message
 
     def to_bytes(self) -> bytes:
         return encode(self)

@@ -6,6 +6,8 @@ Every use of a primitive in MLS is domain-separated by a label prefixed with
 
 from __future__ import annotations
 
+import functools
+
 from .cipher_suite import CipherSuite, Rng
 from .codec import Writer, opaque_bytes
 from .errors import InvalidMessage, UsageError
@@ -33,8 +35,16 @@ def expand_with_label(
     # this runs five times per message received.
     if not 0 <= length < 1 << 16:
         raise UsageError(f"ExpandWithLabel length {length} does not fit in uint16")
-    info = length.to_bytes(2, "big") + opaque_bytes(_label(label)) + opaque_bytes(context)
+    info = _kdf_label_head(label, length) + opaque_bytes(context)
     return suite.kdf_expand(secret, info, length)
+
+
+@functools.lru_cache(maxsize=256)
+def _kdf_label_head(label: bytes | str, length: int) -> bytes:
+    """KDFLabel's `length` and `label` fields: the same few labels and lengths come back
+    for every message (§8, §9), so they are encoded once. Only public constants are
+    cached here, never a secret or a context."""
+    return length.to_bytes(2, "big") + opaque_bytes(_label(label))
 
 
 def derive_secret(suite: CipherSuite, secret: bytes, label: bytes | str) -> bytes:

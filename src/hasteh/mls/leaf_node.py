@@ -10,10 +10,10 @@ not know, including GREASE values (§13.5), and must round-trip unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
-from .codec import Reader, Writer, decode_all, encode
+from .codec import Reader, Writer, decode_all, encode, opaque_bytes
 from .credential import Credential, decode_credential
 from .errors import MLSDecodeError, UsageError
 from .extensions import Extension, decode_extensions, encode_extensions
@@ -53,8 +53,7 @@ class Capabilities:
 
     @classmethod
     def decode(cls, r: Reader) -> Capabilities:
-        lists = [tuple(r.vector(Reader.u16)) for _ in range(5)]
-        return cls(*lists)
+        return cls(r.u16_vector(), r.u16_vector(), r.u16_vector(), r.u16_vector(), r.u16_vector())
 
     def to_bytes(self) -> bytes:
         return encode(self)
@@ -90,7 +89,15 @@ class Lifetime:
 @dataclass(frozen=True, slots=True)
 class LeafNode:
     """§7.2 LeafNode. `lifetime` is set iff the source is key_package, `parent_hash`
-    iff it is commit; construction enforces that so encode cannot emit a wrong select."""
+    iff it is commit; construction enforces that so encode cannot emit a wrong select.
+
+    A joiner encodes every leaf of the tree twice (LeafNodeTBS for the signature check,
+    §7.3, and the leaf's tree hash input, §7.8), so the encoding is kept: a decoded leaf
+    keeps the bytes it came from (the codec is canonical, so they are what encode would
+    write), a built one its first encoding. LeafNodeTBS starts with the same fields, so
+    it is those bytes without the trailing signature. `dataclasses.replace` (a re-signed
+    leaf) makes a new value without them.
+    """
 
     encryption_key: bytes
     signature_key: bytes
@@ -101,6 +108,7 @@ class LeafNode:
     signature: bytes
     lifetime: Lifetime | None = None
     parent_hash: bytes | None = None
+    _encoding: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         source = self.leaf_node_source
@@ -121,9 +129,18 @@ class LeafNode:
             w.opaque(self.parent_hash)
         encode_extensions(w, self.extensions)
 
+    def _encoded(self) -> bytes:
+        encoding = self._encoding
+        if encoding is None:
+            w = Writer()
+            self._encode_body(w)
+            w.opaque(self.signature)
+            encoding = w.getvalue()
+            object.__setattr__(self, "_encoding", encoding)
+        return encoding
+
     def encode(self, w: Writer) -> None:
-        self._encode_body(w)
-        w.opaque(self.signature)
+        w.raw(self._encoded())
 
     def tbs(self, group_id: bytes | None = None, leaf_index: int | None = None) -> bytes:
         """The `LeafNodeTBS` encoding (§7.2) signed with label "LeafNodeTBS".
@@ -132,7 +149,8 @@ class LeafNode:
         those sources require `group_id` and `leaf_index`; key_package leaves forbid them.
         """
         w = Writer()
-        self._encode_body(w)
+        encoding = self._encoded()
+        w.raw(encoding[: len(encoding) - len(opaque_bytes(self.signature))])
         if self.leaf_node_source == LeafNodeSource.KEY_PACKAGE:
             if group_id is not None or leaf_index is not None:
                 raise UsageError("a key_package LeafNodeTBS has no group_id or leaf_index")
@@ -145,6 +163,7 @@ class LeafNode:
 
     @classmethod
     def decode(cls, r: Reader) -> LeafNode:
+        start = r.position
         encryption_key = r.opaque()
         signature_key = r.opaque()
         credential = decode_credential(r)
@@ -158,7 +177,7 @@ class LeafNode:
         parent_hash = r.opaque() if source == LeafNodeSource.COMMIT else None
         extensions = decode_extensions(r)
         signature = r.opaque()
-        return cls(
+        leaf = cls(
             encryption_key,
             signature_key,
             credential,
@@ -169,6 +188,8 @@ class LeafNode:
             lifetime,
             parent_hash,
         )
+        object.__setattr__(leaf, "_encoding", r.since(start))
+        return leaf
 
     def to_bytes(self) -> bytes:
         return encode(self)

@@ -174,29 +174,27 @@ class CredentialSupport:
 
     @classmethod
     def of(cls, tree: RatchetTree) -> CredentialSupport:
-        used: Counter[int] = Counter()
-        supported: Counter[int] = Counter()
-        members = 0
-        for _, node in tree.leaves():
-            members += 1
-            used[node.credential.credential_type] += 1
-            supported.update(set(node.capabilities.credentials))
-        return cls(members, used, supported)
+        """The counts of `tree`'s leaves (kept by the tree, `credential_counts`)."""
+        counts = tree.credential_counts()
+        return cls(counts.members, counts.used, counts.supported)
 
     def check(self, leaf: LeafNode, other_than: LeafNode | None) -> None:
         """`leaf` is compatible with every member except `other_than` (the leaf it
         replaces or is), else `InvalidMessage("incompatible-credential")`."""
-        members, used, supported = self.members, Counter(self.used), Counter(self.supported)
+        # The counts without `other_than`, read off without copying them (a joiner
+        # checks every leaf of the tree against the same counts).
+        ctype = leaf.credential.credential_type
+        members, supporting, other_type = self.members, self.supported[ctype], None
         if other_than is not None:
             members -= 1
-            used[other_than.credential.credential_type] -= 1
-            supported.subtract(set(other_than.capabilities.credentials))
-        ctype = leaf.credential.credential_type
-        if supported[ctype] != members:
+            supporting -= ctype in other_than.capabilities.credentials
+            other_type = other_than.credential.credential_type
+        if supporting != members:
             raise InvalidMessage(
                 "incompatible-credential", f"credential type {ctype} unsupported by a member"
             )
-        missing = {t for t, count in used.items() if count > 0} - set(leaf.capabilities.credentials)
+        in_use = {t for t, count in self.used.items() if count - (t == other_type) > 0}
+        missing = in_use - set(leaf.capabilities.credentials)
         if missing:
             raise InvalidMessage(
                 "incompatible-credential", f"credential types in use not supported: {missing}"

@@ -44,7 +44,6 @@ from .framing import (
     ContentType,
     FramedContent,
     FramedContentAuthData,
-    FramedContentTBS,
     PrivateContentAAD,
     PrivateMessage,
     PrivateMessageContent,
@@ -56,7 +55,7 @@ from .framing import (
     WireFormat,
     decode_content,
 )
-from .group_context import GroupContext
+from .group_context import MLS10, GroupContext
 from .proposals import Add
 from .secret_tree import RatchetKey, RatchetKind, SecretTree, sender_data_key_nonce
 from .tree_math import LeafIndex
@@ -90,8 +89,10 @@ def framed_content_tbs(
         SenderType.MEMBER,
         SenderType.NEW_MEMBER_COMMIT,
     )
-    tbs = FramedContentTBS(wire_format, content, context if signs_context else None)
-    return tbs.to_bytes()
+    # FramedContentTBS { version; wire_format; content; select: context } (§6.1),
+    # joined from the parts' kept encodings: this runs for every message received.
+    head = MLS10.to_bytes(2, "big") + int(wire_format).to_bytes(2, "big")
+    return b"".join((head, content.encoded(), context.encoded if signs_context else b""))
 
 
 def sign_content(
@@ -254,8 +255,10 @@ def _ratchet_kind(content_type: ContentType) -> RatchetKind:
 
 def _guarded_nonce(nonce: bytes, reuse_guard: bytes) -> bytes:
     """XOR the 4-byte reuse guard into the nonce's first four bytes (§6.3.1)."""
-    head = bytes(a ^ b for a, b in zip(nonce[:4], reuse_guard, strict=True))
-    return head + nonce[4:]
+    if len(reuse_guard) != 4 or len(nonce) < 4:
+        raise UsageError("the reuse guard is 4 bytes and the nonce at least 4")
+    head = int.from_bytes(nonce[:4], "big") ^ int.from_bytes(reuse_guard, "big")
+    return head.to_bytes(4, "big") + nonce[4:]
 
 
 def seal_private(
@@ -359,7 +362,7 @@ def unprotect_private(
     content_type = message.content_type
 
     sd_key, sd_nonce = sender_data_key_nonce(suite, sender_data_secret, message.ciphertext)
-    sd_aad = SenderDataAAD(message.group_id, message.epoch, content_type).to_bytes()
+    sd_aad = message.sender_data_aad()
     sd_plain = suite.aead_open(sd_key, sd_nonce, sd_aad, message.encrypted_sender_data)
     try:
         sender_data = SenderData.from_bytes(sd_plain)
@@ -369,9 +372,7 @@ def unprotect_private(
     leaf = LeafIndex(sender_data.leaf_index)
 
     def open_and_verify(key: RatchetKey) -> AuthenticatedContent:
-        aad = PrivateContentAAD(
-            message.group_id, message.epoch, content_type, message.authenticated_data
-        ).to_bytes()
+        aad = message.content_aad()
         nonce = _guarded_nonce(key.nonce, sender_data.reuse_guard)
         plaintext = suite.aead_open(key.key, nonce, aad, message.ciphertext)
 

@@ -17,6 +17,7 @@ members). The caches are memo tables: filling them never changes the tree's valu
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -40,6 +41,7 @@ from .tree_math import (
 )
 
 __all__ = [
+    "CredentialCounts",
     "Node",
     "RatchetTree",
     "TreeCaches",
@@ -57,6 +59,42 @@ def leaf_span(x: NodeIndex) -> tuple[LeafIndex, LeafIndex]:
     return LeafIndex(first), LeafIndex(first + (1 << k))
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialCounts:
+    """How many leaves there are, how many use each credential type, and how many list
+    each type as supported: what §7.3's credential compatibility check of one leaf
+    needs, kept up to date as leaves change so that check costs O(types), not O(n).
+    Treat the counters as read-only (`changed` makes new ones)."""
+
+    members: int
+    used: Counter[int]
+    supported: Counter[int]
+
+    @classmethod
+    def of(cls, leaves: Iterable[LeafNode]) -> CredentialCounts:
+        used: Counter[int] = Counter()
+        supported: Counter[int] = Counter()
+        members = 0
+        for leaf in leaves:
+            members += 1
+            used[leaf.credential.credential_type] += 1
+            supported.update(set(leaf.capabilities.credentials))
+        return cls(members, used, supported)
+
+    def changed(self, old: LeafNode | None, new: LeafNode | None) -> CredentialCounts:
+        """The counts after a leaf slot went from `old` to `new` (either may be blank)."""
+        members, used, supported = self.members, Counter(self.used), Counter(self.supported)
+        if old is not None:
+            members -= 1
+            used[old.credential.credential_type] -= 1
+            supported.subtract(set(old.capabilities.credentials))
+        if new is not None:
+            members += 1
+            used[new.credential.credential_type] += 1
+            supported.update(set(new.capabilities.credentials))
+        return CredentialCounts(members, used, supported)
+
+
 @dataclass(slots=True, eq=False)
 class TreeCaches:
     """Memo tables of one tree (internal to `hasteh.mls`; see the module docstring).
@@ -65,12 +103,14 @@ class TreeCaches:
     resolution, or None while not computed. `encryption_keys` maps every node's
     encryption key to its node, `signature_keys` every leaf's signature key to its node;
     None means "build on first use" (also after a duplicate key made a map ambiguous).
+    `credentials` counts the leaves' credential types (None: count on first use).
     """
 
     hashes: list[bytes | None]
     resolutions: list[tuple[NodeIndex, ...] | None]
     encryption_keys: dict[bytes, NodeIndex] | None = None
     signature_keys: dict[bytes, NodeIndex] | None = None
+    credentials: CredentialCounts | None = None
 
     @classmethod
     def empty(cls, width: int) -> TreeCaches:
@@ -192,6 +232,16 @@ class RatchetTree:
                 assert isinstance(node, LeafNode)
                 yield LeafIndex(x // 2), node
 
+    def credential_counts(self) -> CredentialCounts:
+        """The leaves' credential types and supported types, counted (§7.3); computed
+        once per tree and carried through `with_nodes`, so a commit's leaf check does
+        not walk every leaf."""
+        counts = self.caches.credentials
+        if counts is None:
+            counts = CredentialCounts.of(leaf for _, leaf in self.leaves())
+            self.caches.credentials = counts
+        return counts
+
     @property
     def member_count(self) -> int:
         return sum(1 for x in range(0, len(self.nodes), 2) if self.nodes[x] is not None)
@@ -309,11 +359,20 @@ class RatchetTree:
                 dirty.add(y)
                 hashes[y] = None
                 resolutions[y] = None
+        credentials = caches.credentials
+        if credentials is not None:
+            for x, node in updates.items():
+                if x % 2 == 0:
+                    old = self.nodes[x]
+                    assert old is None or isinstance(old, LeafNode)
+                    assert node is None or isinstance(node, LeafNode)
+                    credentials = credentials.changed(old, node)
         new_caches = TreeCaches(
             hashes,
             resolutions,
             _carry_keys(caches.encryption_keys, self.nodes, updates, _encryption_key),
             _carry_keys(caches.signature_keys, self.nodes, updates, _signature_key),
+            credentials,
         )
         return RatchetTree(self.suite, tuple(nodes), new_caches)
 
@@ -328,6 +387,7 @@ class RatchetTree:
             self.caches.resolutions + [None] * extra,
             None if self.caches.encryption_keys is None else dict(self.caches.encryption_keys),
             None if self.caches.signature_keys is None else dict(self.caches.signature_keys),
+            self.caches.credentials,  # only blank slots were added
         )
         return RatchetTree(self.suite, self.nodes + (None,) * extra, caches)
 
@@ -352,6 +412,7 @@ class RatchetTree:
             self.caches.resolutions[:width],
             None,  # dropped slots may hold keys; rebuild lazily
             None,
+            self.caches.credentials,  # only blank leaves were dropped
         )
         return RatchetTree(self.suite, kept, caches)
 

@@ -57,10 +57,8 @@ def is_leaf(x: NodeIndex) -> bool:
 def level(x: NodeIndex) -> int:
     """The height of a node: 0 for leaves, and the number of trailing one bits otherwise."""
     _check_node(x)
-    k = 0
-    while (x >> k) & 1:
-        k += 1
-    return k
+    # x ^ (x + 1) is 2^(k+1) - 1 for k trailing ones: no loop over the bits.
+    return (x ^ (x + 1)).bit_length() - 1
 
 
 def node_width(n_leaves: int) -> int:
@@ -114,7 +112,10 @@ def direct_path(x: NodeIndex, n_leaves: int) -> list[NodeIndex]:
     r = root(n_leaves)
     path: list[NodeIndex] = []
     while x != r:
-        x = parent(x, n_leaves)
+        # `parent` without re-checking x and the tree at every step (x stays inside).
+        k = (x ^ (x + 1)).bit_length() - 1
+        b = (x >> (k + 1)) & 0x01
+        x = NodeIndex((x | (1 << k)) ^ (b << (k + 1)))
         path.append(x)
     return path
 

@@ -13,6 +13,10 @@ same state, on every member. It imports nothing from hasteh but `hasteh.errors`.
     for closing in close_due(state, now): ...     # send DecisionClosed events that are due
     authorize(MemberAdded(...), state)            # before committing; PolicyViolation
 
+A cell is one kind of group; an alliance (`hasteh.org.alliance`) is another. Each kind is
+a `LogKind`: its empty state, its table of `Row`s (one per event type) and its policy,
+read by the shared machinery of `hasteh.org.log` (`fold.CELL` is the cell's).
+
 See docs/org.md for the event model, the policy defaults and what is kept after close
 and expiry.
 """
@@ -23,13 +27,19 @@ from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
     EVENT_ID_SIZE,
     MAX_EVENT_BYTES,
+    MAX_RELAYS,
     VERSION,
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
+    AllianceFormed,
+    AllianceMessage,
     AnyEvent,
+    CellApproved,
     CellCreated,
+    CellProposed,
     CellSettings,
+    CellVoted,
     ChangeSettings,
     Choice,
     Choices,
@@ -48,6 +58,9 @@ from hasteh.org.events import (
     MessageDeleted,
     MessagePosted,
     Motion,
+    MotionClosed,
+    MotionOpened,
+    MotionOutcome,
     NewcomerProposed,
     Objection,
     OptIn,
@@ -65,7 +78,8 @@ from hasteh.org.events import (
     decode,
     encode,
 )
-from hasteh.org.fold import HANDLERS, Received, apply, apply_history, fold, receive, replay
+from hasteh.org.fold import CELL, HANDLERS, apply, apply_history, fold, receive, replay
+from hasteh.org.log import LogKind, Received, Row, tag_of
 from hasteh.org.policy import (
     ALARMS,
     DEFAULT_POLICY,
@@ -80,6 +94,7 @@ from hasteh.org.policy import (
     authorize,
     lapsed,
 )
+from hasteh.org.relays import check_relay_list, check_relay_url, relay_url_problem
 from hasteh.org.state import (
     DEFAULT_SETTINGS,
     HARD_CAP,
@@ -99,12 +114,14 @@ from hasteh.org.talk import Expired, default_expiry, expire, held_in, messages_i
 __all__ = [
     "ALARMS",
     "CARD_FINGERPRINT_SIZE",
+    "CELL",
     "DEFAULT_POLICY",
     "DEFAULT_SETTINGS",
     "EVENT_ID_SIZE",
     "HANDLERS",
     "HARD_CAP",
     "MAX_EVENT_BYTES",
+    "MAX_RELAYS",
     "MESSAGES",
     "PROPOSAL_LIFETIME",
     "VERSION",
@@ -114,10 +131,15 @@ __all__ = [
     "AdmissionObjected",
     "Alarm",
     "AlarmRecord",
+    "AllianceFormed",
+    "AllianceMessage",
     "AnyEvent",
+    "CellApproved",
     "CellCreated",
     "CellPolicy",
+    "CellProposed",
     "CellSettings",
+    "CellVoted",
     "ChangeSettings",
     "Choice",
     "Choices",
@@ -134,6 +156,7 @@ __all__ = [
     "InvalidEvent",
     "LeafIndex",
     "LeaveAnnounced",
+    "LogKind",
     "Member",
     "MemberAdded",
     "MemberRemoved",
@@ -144,6 +167,9 @@ __all__ = [
     "MessageDeleted",
     "MessagePosted",
     "Motion",
+    "MotionClosed",
+    "MotionOpened",
+    "MotionOutcome",
     "NewcomerProposed",
     "Objection",
     "OptIn",
@@ -157,6 +183,7 @@ __all__ = [
     "Ranking",
     "Received",
     "RemoveMember",
+    "Row",
     "Seizure",
     "SeizureReviewed",
     "SettingsChanged",
@@ -172,6 +199,8 @@ __all__ = [
     "apply_history",
     "approvals_needed",
     "authorize",
+    "check_relay_list",
+    "check_relay_url",
     "close_due",
     "compute_outcome",
     "decode",
@@ -186,6 +215,8 @@ __all__ = [
     "next_expiry",
     "optin_token",
     "receive",
+    "relay_url_problem",
     "replay",
+    "tag_of",
     "view",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hasteh.org.errors import InvalidEvent
 from hasteh.org.events import MAX_MESSAGE_EXPIRY, MIN_MESSAGE_EXPIRY, CellSettings
+from hasteh.org.relays import check_relay_list
 from hasteh.org.state import HARD_CAP, OrgState
 
 
@@ -33,3 +34,5 @@ def check_settings(settings: CellSettings, state: OrgState | None) -> None:
         raise InvalidEvent(
             "bad-setting", name="message_expiry", low=MIN_MESSAGE_EXPIRY, high=MAX_MESSAGE_EXPIRY
         )
+    if settings.relays is not None:
+        check_relay_list(settings.relays)

@@ -102,7 +102,7 @@ def check_decision_opened(state: OrgState, env: EventEnvelope, body: DecisionOpe
     if body.deadline <= env.at:
         raise InvalidEvent("deadline-in-past")
     if body.deadline - env.at > MAX_DEADLINE:
-        raise InvalidEvent("deadline-too-far", limit=MAX_DEADLINE)
+        raise InvalidEvent("deadline-too-far", days=MAX_DEADLINE // DAY)
     n = len(body.options)
     if body.kind in WITH_OPTIONS:
         if n < 2 or len(set(body.options)) != n or any(not o.strip() for o in body.options):
@@ -342,3 +342,10 @@ def view(state: OrgState, decision_id: bytes) -> DecisionView:
         decision.voted if decision.is_open else None,
         decision.outcome,
     )
+
+
+def forgets_decision_closed(
+    state: OrgState, env: EventEnvelope, body: DecisionClosed
+) -> tuple[EventId, ...]:
+    """The stored stances of a decision that closes (only the outcome is kept)."""
+    return tuple(sorted(state.decisions[EventId(body.decision_id)].stance_events))

@@ -46,9 +46,15 @@ MESSAGES: Mapping[str, str] = {
     "unknown-event": "The event type {tag} is unknown to this hasteh. Update hasteh.",
     "field-too-large": "A field of the event is too large or out of range: {detail}.",
     "malformed-event": "The event is not well formed: {detail}.",
+    "not-in-this-group": "An event of type {tag} does not belong in a group of kind {kind}.",
     # the cell
     "unknown-cell": "There is no cell yet: the first event of a log must create the cell.",
     "cell-exists": "This cell was already created.",
+    # an alliance (a group of cells' delegates; hasteh.org.alliance)
+    "unknown-alliance": (
+        "There is no alliance yet: the first event of its log must form the alliance."
+    ),
+    "alliance-exists": "This alliance was already formed.",
     "not-a-member": "Leaf {leaf} is not a member of this cell.",
     "cap-reached": (
         "The cell is full ({cap} members). Split the cell, or raise the cap by a decision."
@@ -56,6 +62,13 @@ MESSAGES: Mapping[str, str] = {
     "cap-above-hard-limit": "A cell cannot have more than {hard} members.",
     "cap-below-members": "The cap cannot be below the number of members now ({count}).",
     "bad-setting": "The setting {name} must be between {low} and {high}.",
+    "no-relays": "A cell needs at least one relay: the list of relays cannot be empty.",
+    "too-many-relays": "A cell can list at most {limit} relays.",
+    "bad-relay": (
+        "A relay address must start with http:// or https:// and name a host, with no "
+        "password, no spaces and no / at the end."
+    ),
+    "relay-twice": "The same relay is listed twice.",
     # names (cover names and cell names; hasteh.org.names)
     "name-empty": "The name is empty. Write a name.",
     "name-no-letter": "The name has no letter or digit. Write a name people can read.",
@@ -120,7 +133,7 @@ MESSAGES: Mapping[str, str] = {
     "not-your-message": "Only the member who posted a message can delete it.",
     # decisions
     "deadline-in-past": "The deadline is already past. Choose a later deadline.",
-    "deadline-too-far": "The deadline is too far away: at most {limit} seconds ahead.",
+    "deadline-too-far": "The deadline is too far away: at most {days} days ahead.",
     "bad-options": "A {kind} decision needs {need}.",
     "bad-quorum": "The quorum must be between 0 and the number of members ({count}).",
     "bad-seats": "For a {kind} decision, seats must be between {low} and {high}.",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import msgspec
+
 from hasteh.org._checks import check_settings, require_member
 from hasteh.org.errors import InvalidEvent
 from hasteh.org.events import (
@@ -91,9 +93,12 @@ def fold_settings_changed(
     key = EventId(body.decision_id)
     decision = state.decisions[key]
     assert isinstance(decision.motion, ChangeSettings)
+    settings = decision.motion.settings
+    if settings.relays is None:  # the motion leaves the relay list as it is
+        settings = msgspec.structs.replace(settings, relays=state.settings.relays)
     return replace(
         state,
-        settings=decision.motion.settings,
+        settings=settings,
         decisions=state.decisions.set(key, replace(decision, done=True)),
     )
 

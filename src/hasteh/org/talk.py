@@ -178,3 +178,20 @@ def next_expiry(state: OrgState) -> int | None:
     """The earliest `expires_at` of the messages still held (None when none are)."""
     first = state.expiry_order.first()
     return None if first is None else first[0]
+
+
+def expires_message(state: OrgState, env: EventEnvelope, body: MessagePosted) -> int:
+    """When the stored message is deleted: its expiry as the log kept it (clamped to the
+    cell's rule; `state` is the state after it was folded)."""
+    held = state.messages.get(EventId(env.event_id))
+    return held.expires_at if held is not None else body.expires_at
+
+
+def forgets_message_deleted(
+    state: OrgState, env: EventEnvelope, body: MessageDeleted
+) -> tuple[EventId, ...]:
+    """The stored message a deletion deletes: a held message of the same author only."""
+    held = state.messages.get(EventId(body.message_id))
+    if held is not None and held.author == env.author:
+        return (held.message_id,)
+    return ()

@@ -5,6 +5,9 @@
     POST /v1/envelopes     body: one envelope (application/octet-stream), write headers
     POST /v1/fetch         JSON {mailbox, after, limit, wait, key, tag}: envelopes after a
                            cursor, streamed and capped in bytes
+    POST /v1/rendezvous/open, /post, /read
+                           short-lived slots for spoken-code invitations (relay.rendezvous),
+                           in memory only, size-capped and rate-limited apart
 
 Every refusal is a 4xx JSON body `{"error": slug, "detail": text}`. Nothing here logs or
 returns an IP address or a mailbox id; the log holds counts only.
@@ -16,10 +19,11 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Final, TypeVar
 
 import anyio.to_thread
 import msgspec
@@ -43,6 +47,7 @@ from hasteh.envelope import (
 )
 from hasteh.relay.errors import ConfigError, StorageError
 from hasteh.relay.openapi import SCHEMA
+from hasteh.relay.rendezvous import Rendezvous, RendezvousRefused
 from hasteh.relay.storage import (
     MAX_EPOCH,
     Accepted,
@@ -63,6 +68,7 @@ from hasteh.relay.storage import (
 from hasteh.relay.writer import Writer
 
 log = logging.getLogger("hasteh.relay")
+T = TypeVar("T")
 
 DAY = 86400.0
 #: The fixed part of a fetch answer beyond its envelopes and stamps, generously counted.
@@ -94,6 +100,12 @@ class RelayConfig:
     key_commits_per_day: int = 256
     max_total_bytes: int = 20 * 1024**3
     max_fetch_bytes: int = 4 * 1024 * 1024
+    #: Rendezvous slots (spoken-code invitations): lifetime, how many at once, and a
+    #: per-connection request rate of their own (a guesser must not crowd out cells).
+    rendezvous_ttl: float = 900.0
+    rendezvous_slots: int = 2000
+    rendezvous_rate: float = 5.0
+    rendezvous_burst: int = 30
 
     def __post_init__(self) -> None:
         if self.max_fetch_bytes < MIN_FETCH_BYTES:
@@ -121,6 +133,7 @@ class FetchRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _fetch_decoder = msgspec.json.Decoder(FetchRequest)
+
 _encoder = msgspec.json.Encoder()
 
 
@@ -140,6 +153,39 @@ def decode_fetch(body: bytes) -> FetchRequest | JSON:
     ValueError (UnicodeDecodeError), which must be a refusal like any other bad JSON."""
     try:
         return _fetch_decoder.decode(body)
+    except msgspec.ValidationError as exc:
+        return refuse(422, "bad_request", str(exc))
+    except (msgspec.DecodeError, ValueError):
+        return refuse(400, "bad_json", "the body is not valid UTF-8 JSON")
+
+
+_SlotNumber = Annotated[int, msgspec.Meta(ge=1, le=99_999_999)]
+_SideName = Annotated[str, msgspec.Meta(pattern="^[ab]$")]
+_Index = Annotated[int, msgspec.Meta(ge=0, le=16)]
+
+
+class RendezvousPost(msgspec.Struct, forbid_unknown_fields=True):
+    slot: _SlotNumber
+    side: _SideName
+    index: _Index
+    message: bytes
+
+
+class RendezvousRead(msgspec.Struct, forbid_unknown_fields=True):
+    slot: _SlotNumber
+    side: _SideName
+    after: _Index = 0
+    wait: Annotated[float, msgspec.Meta(ge=0, le=30)] = 0.0
+
+
+#: A rendezvous post carries one message (at most 24 KiB) in base64 and a little JSON.
+RENDEZVOUS_BODY: Final = 40 * 1024
+
+
+def decode_json(body: bytes, kind: type[T]) -> T | JSON:
+    """A JSON request body as `kind`, or the 4xx for it (as `decode_fetch`)."""
+    try:
+        return msgspec.json.decode(body, type=kind)
     except msgspec.ValidationError as exc:
         return refuse(422, "bad_request", str(exc))
     except (msgspec.DecodeError, ValueError):
@@ -286,6 +332,20 @@ def _fit(records: list[Record], cap: int) -> list[Record]:
     return kept
 
 
+_RENDEZVOUS_DETAIL: Final = {
+    "no_slot": "no such slot: it expired or was never opened",
+    "taken": "this message of the slot was already written with other bytes",
+    "out_of_order": "write the messages of a side in order",
+    "too_large": "a rendezvous message is at most 24 KiB",
+    "bad_request": "no such side or index",
+}
+
+
+def _slot_key(number: int, side: str) -> bytes:
+    """The long-poll key of one side of a slot (apart from mailbox hashes: 32 bytes)."""
+    return b"rv:" + str(number).encode() + side.encode()
+
+
 class _BodyTooLarge(Exception):
     pass
 
@@ -309,6 +369,119 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     return b"".join(chunks)
 
 
+@dataclass(slots=True)
+class RendezvousService:
+    """The rendezvous routes (spoken-code slots, `relay.rendezvous`) and their state:
+    served by every relay, and alone by `create_rendezvous_app` (a newcomer's device on
+    a local network)."""
+
+    cfg: RelayConfig
+    slots: Rendezvous
+    rate: TokenBuckets
+    waiters: Waiters
+    counters: Counters
+    limited: Callable[[Request], JSON | None] = lambda request: None
+
+    @classmethod
+    def make(
+        cls, cfg: RelayConfig, clock: Callable[[], float], waiters: Waiters, counters: Counters
+    ) -> RendezvousService:
+        slots = Rendezvous(clock=clock, randbelow=secrets.randbelow, ttl=cfg.rendezvous_ttl)
+        slots.max_slots = cfg.rendezvous_slots
+        rate = TokenBuckets(cfg.rendezvous_rate, cfg.rendezvous_burst)
+        return cls(cfg, slots, rate, waiters, counters)
+
+    def routes(self, limited: Callable[[Request], JSON | None]) -> list[Route]:
+        self.limited = limited
+        return [
+            Route("/v1/rendezvous/open", self.open, methods=["POST"]),
+            Route("/v1/rendezvous/post", self.post, methods=["POST"]),
+            Route("/v1/rendezvous/read", self.read, methods=["POST"]),
+        ]
+
+    async def body(self, request: Request, limit: int) -> bytes | JSON:
+        """The body of a rendezvous request, after both rate limits (the general one,
+        then the rendezvous one: guessing slots must stay slow)."""
+        if (refused := self.limited(request)) is not None:
+            return refused
+        client = request.scope.get("client")
+        if not self.rate.allow(tuple(client) if client else None):
+            self.counters.refused += 1
+            return refuse(429, "rate_limited", "too many rendezvous requests; slow down")
+        try:
+            return await read_body(request, limit, self.cfg.body_timeout)
+        except _BodyTooLarge:
+            return refuse(413, "too_large", f"a rendezvous request is at most {limit} bytes")
+        except TimeoutError:
+            return refuse(408, "body_timeout", "the request body arrived too slowly")
+
+    async def open(self, request: Request) -> Response:
+        body = await self.body(request, 64)
+        if isinstance(body, JSON):
+            return body
+        try:
+            number, expires = self.slots.open()
+        except RendezvousRefused as exc:
+            return refuse(exc.status, exc.slug, "no slot is free; try again in a few minutes")
+        return JSON({"slot": number, "expires": int(expires)})
+
+    async def post(self, request: Request) -> Response:
+        body = await self.body(request, RENDEZVOUS_BODY)
+        if isinstance(body, JSON):
+            return body
+        req = decode_json(body, RendezvousPost)
+        if isinstance(req, JSON):
+            return req
+        try:
+            self.slots.post(req.slot, req.side, req.index, req.message)
+        except RendezvousRefused as exc:
+            return refuse(exc.status, exc.slug, _RENDEZVOUS_DETAIL.get(exc.slug, exc.slug))
+        self.waiters.notify({_slot_key(req.slot, req.side)})
+        return JSON({"ok": True})
+
+    async def read(self, request: Request) -> Response:
+        body = await self.body(request, 256)
+        if isinstance(body, JSON):
+            return body
+        req = decode_json(body, RendezvousRead)
+        if isinstance(req, JSON):
+            return req
+        key = _slot_key(req.slot, req.side)
+        deadline = time.monotonic() + min(req.wait, self.cfg.max_wait)
+        while True:
+            event = self.waiters.acquire(key)
+            try:
+                try:
+                    messages, expires = self.slots.read(req.slot, req.side, req.after)
+                except RendezvousRefused as exc:
+                    return refuse(exc.status, exc.slug, _RENDEZVOUS_DETAIL.get(exc.slug, exc.slug))
+                remaining = deadline - time.monotonic()
+                if messages or remaining <= 0:
+                    return JSON({"messages": messages, "expires": int(expires)})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), timeout=min(remaining, 1.0))
+            finally:
+                self.waiters.release(key, event)
+
+
+def create_rendezvous_app(
+    config: RelayConfig | None = None, *, clock: Callable[[], float] = time.time
+) -> Starlette:
+    """A relay that only holds rendezvous slots (no storage, no mailboxes): what a
+    newcomer's device serves on a local network for a spoken code (`hasteh code --lan`)."""
+    cfg = config or RelayConfig()
+    meeting = RendezvousService.make(cfg, clock, Waiters(), Counters())
+
+    async def healthz(request: Request) -> Response:
+        return JSON({"status": "ok"})
+
+    app = Starlette(
+        routes=[Route("/healthz", healthz, methods=["GET"]), *meeting.routes(lambda r: None)]
+    )
+    app.state.rendezvous = meeting.slots
+    return app
+
+
 def create_app(
     storage: Storage, config: RelayConfig | None = None, *, clock: Callable[[], float] = time.time
 ) -> Starlette:
@@ -317,6 +490,7 @@ def create_app(
     waiters = Waiters()
     counters = Counters()
     rate = TokenBuckets(cfg.rate_per_second, cfg.rate_burst)
+    meeting = RendezvousService.make(cfg, clock, waiters, counters)
     state: dict[str, Any] = {}
 
     def on_commit(keys: set[bytes]) -> None:
@@ -499,6 +673,8 @@ def create_app(
                 writer.batches,
             )
             rate.forget_idle()
+            meeting.rate.forget_idle()
+            meeting.slots.sweep()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -525,9 +701,11 @@ def create_app(
             Route("/openapi.json", openapi, methods=["GET"]),
             Route("/v1/envelopes", post_envelope, methods=["POST"]),
             Route("/v1/fetch", fetch, methods=["POST"]),
+            *meeting.routes(limited),
         ],
         lifespan=lifespan,
     )
     app.state.counters = counters
     app.state.writer = writer
+    app.state.rendezvous = meeting.slots
     return app

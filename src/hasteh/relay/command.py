@@ -7,12 +7,17 @@ imports nothing above the relay; the CLI only attaches it (`hasteh.cli.relay`).
 
 from __future__ import annotations
 
+import signal
+from pathlib import Path
+
 import typer
 
 from hasteh.errors import HastehError
 from hasteh.i18n import _
 from hasteh.relay.app import DAY, RelayConfig
+from hasteh.relay.onion import onion_listener
 from hasteh.relay.server import serve as run
+from hasteh.tor.onion import OnionService
 
 
 def relay_app() -> typer.Typer:
@@ -63,12 +68,31 @@ def relay_app() -> typer.Typer:
             20.0, help=_("Bytes the relay stores in all, in GiB (new mailboxes stop at 90%).")
         ),
         max_fetch_mib: float = typer.Option(4.0, help=_("Largest fetch answer, in MiB.")),
+        rendezvous_rate: float = typer.Option(
+            5.0, help=_("Rendezvous requests per second allowed per connection.")
+        ),
+        rendezvous_minutes: float = typer.Option(
+            15.0, help=_("Minutes a rendezvous slot lives (spoken codes).")
+        ),
         fd: int | None = typer.Option(
             None,
             help=_(
                 "Serve on this inherited, already listening socket (a file descriptor from "
                 "a supervisor) instead of --host and --port."
             ),
+        ),
+        onion: bool = typer.Option(
+            False,
+            "--onion",
+            help=_(
+                "Publish the relay as a Tor onion service only (hasteh starts its own Tor) "
+                "and print its address; --host, --port and --fd are then not used."
+            ),
+        ),
+        onion_key: str = typer.Option(
+            "hasteh-relay.onion-key",
+            "--onion-key",
+            help=_("File holding the onion address's key (made on first use, mode 600)."),
         ),
     ) -> None:
         """Serve the relay until stopped."""
@@ -87,10 +111,34 @@ def relay_app() -> typer.Typer:
                 key_retention=max(0.0, key_retention_days) * DAY,
                 max_total_bytes=int(max(0.0, max_total_gib) * 1024**3),
                 max_fetch_bytes=int(max_fetch_mib * 1024 * 1024),
+                rendezvous_rate=max(0.1, rendezvous_rate),
+                rendezvous_burst=max(1, int(rendezvous_rate * 6)),
+                rendezvous_ttl=max(1.0, min(rendezvous_minutes, 60.0)) * 60,
             )
-            run(host=host, port=port, db=db, config=config, fd=fd)
+            if not onion:
+                run(host=host, port=port, db=db, config=config, fd=fd)
+                return
+            # uvicorn re-raises a SIGTERM it caught once it has shut down; exit through
+            # Python then, so tor is stopped and its folder removed on the way out.
+            signal.signal(signal.SIGTERM, _exit_on_signal)
+            with onion_listener(Path(onion_key), progress=_progress, on_ready=_announce) as sock:
+                run(db=db, config=config, sock=sock)
         except HastehError as exc:
             typer.echo(_("The relay could not start: {reason}").format(reason=exc), err=True)
             raise typer.Exit(1) from exc
 
     return relay
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _progress(percent: int, _tag: str) -> None:
+    typer.echo(_("Connecting to Tor: {percent}%").format(percent=percent), err=True)
+
+
+def _announce(service: OnionService) -> None:
+    """Print the address (the one line a script may read) and flush it at once."""
+    typer.echo(_("The relay's onion address:"))
+    typer.echo(service.url, color=False)

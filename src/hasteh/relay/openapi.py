@@ -37,6 +37,26 @@ _HEX32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 
 
+_SLOT = {"type": "integer", "minimum": 1, "maximum": 99_999_999}
+_SIDE = {"type": "string", "enum": ["a", "b"]}
+_INDEX = {"type": "integer", "minimum": 0, "maximum": 16}
+
+
+def _json_ok(description: str, props: dict[str, Any]) -> dict[str, Any]:
+    schema = {"type": "object", "required": sorted(props), "properties": props}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _json_body(required: list[str], props: dict[str, Any]) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "required": required,
+        "additionalProperties": False,
+        "properties": props,
+    }
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _header(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
@@ -201,6 +221,84 @@ SCHEMA: dict[str, Any] = {
                     "422": _error("The JSON does not match the request schema"),
                     "429": _RATE,
                     "503": _UNAVAILABLE,
+                },
+            }
+        },
+        "/v1/rendezvous/open": {
+            "post": {
+                "operationId": "rendezvousOpen",
+                "description": "Open a short-lived slot for a spoken-code invitation",
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    "200": _json_ok(
+                        "The slot's number and when it expires",
+                        {"slot": _SLOT, "expires": {"type": "integer"}},
+                    ),
+                    "408": _TIMEOUT,
+                    "413": _TOO_LARGE,
+                    "429": _RATE,
+                    "503": _error("No slot is free (busy)"),
+                },
+            }
+        },
+        "/v1/rendezvous/post": {
+            "post": {
+                "operationId": "rendezvousPost",
+                "requestBody": _json_body(
+                    ["slot", "side", "index", "message"],
+                    {
+                        "slot": _SLOT,
+                        "side": _SIDE,
+                        "index": _INDEX,
+                        "message": {"type": "string", "format": "byte"},
+                    },
+                ),
+                "responses": {
+                    "200": _json_ok(
+                        "Written (or the same bytes again)", {"ok": {"type": "boolean"}}
+                    ),
+                    "400": _error("The body is not UTF-8 JSON"),
+                    "404": _error("No such slot: expired or never opened (no_slot)"),
+                    "408": _TIMEOUT,
+                    "409": _error("Other bytes are there (taken), or a message was skipped"),
+                    "413": _TOO_LARGE,
+                    "422": _error("The JSON does not match the request schema"),
+                    "429": _RATE,
+                },
+            }
+        },
+        "/v1/rendezvous/read": {
+            "post": {
+                "operationId": "rendezvousRead",
+                "requestBody": _json_body(
+                    ["slot", "side"],
+                    {
+                        "slot": _SLOT,
+                        "side": _SIDE,
+                        "after": _INDEX,
+                        "wait": {"type": "number", "minimum": 0, "maximum": 30},
+                    },
+                ),
+                "responses": {
+                    "200": _json_ok(
+                        "The side's messages from `after` on, and when the slot expires",
+                        {
+                            "messages": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "byte"},
+                            },
+                            "expires": {"type": "integer"},
+                        },
+                    ),
+                    "400": _error("The body is not UTF-8 JSON"),
+                    "404": _error("No such slot: expired or never opened (no_slot)"),
+                    "408": _TIMEOUT,
+                    "413": _TOO_LARGE,
+                    "422": _error("The JSON does not match the request schema"),
+                    "429": _RATE,
                 },
             }
         },

@@ -45,10 +45,12 @@ def serve(
     db: str = DEFAULT_DB,
     config: RelayConfig,
     fd: int | None = None,
+    sock: socket.socket | None = None,
 ) -> None:
     """Open storage and serve until stopped. Logs hold counts only. With `fd`, serve on
     that inherited, already listening socket (a supervisor's or a test harness's: no race
-    for a free port) instead of binding `host`:`port`."""
+    for a free port) instead of binding `host`:`port`; with `sock`, on that socket (the
+    onion service's Unix socket, `hasteh.relay.onion`)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     storage = open_storage(db)
     try:
@@ -65,7 +67,9 @@ def serve(
             timeout_graceful_shutdown=5,
         )
         server = uvicorn.Server(settings)
-        if fd is None:
+        if sock is not None:
+            server.run(sockets=[sock])
+        elif fd is None:
             server.run()
         else:
             server.run(sockets=[socket.socket(fileno=fd)])

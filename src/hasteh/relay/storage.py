@@ -780,6 +780,9 @@ class PostgresStorage(_SqlStorage):
     """PostgreSQL through psycopg 3. Mailbox rows are locked, so several relay processes
     may share one database and still give every mailbox one order and one epoch.
 
+    Arrays of bytes go as binary parameters (`%b`): in text form psycopg quotes every
+    element through a regular expression, which cost about a fifth of a batch's CPU.
+
     A batch costs a fixed number of round trips, not a few per envelope (`_PgBatch`): one
     pipeline locks the batch's mailbox rows and then reads everything the rules need; the
     rules run in memory on that snapshot (nobody else can change it while the mailbox rows
@@ -888,24 +891,24 @@ class _PgBatch:
                 # and sweep does, so that two processes cannot deadlock).
                 c[0].execute(
                     "INSERT INTO mailboxes (hash, epoch, bytes, last_at)"
-                    " SELECT h, NULL, 0, %s FROM unnest(%s::bytea[]) AS h ORDER BY h"
+                    " SELECT h, NULL, 0, %s FROM unnest(%b::bytea[]) AS h ORDER BY h"
                     " ON CONFLICT (hash) DO NOTHING",
                     (self.now, hashes),
                 )
                 c[0].execute(
                     "SELECT hash, epoch, bytes,"
                     " EXISTS (SELECT 1 FROM write_keys WHERE mailbox = hash)"
-                    " FROM mailboxes WHERE hash = ANY(%s::bytea[]) ORDER BY hash FOR UPDATE",
+                    " FROM mailboxes WHERE hash = ANY(%b::bytea[]) ORDER BY hash FOR UPDATE",
                     (hashes,),
                 )
                 c[1].execute(
-                    f"SELECT q.m, q.k, {_KEY_COLUMNS} FROM unnest(%s::bytea[], %s::bytea[])"  # noqa: S608 - fixed text
+                    f"SELECT q.m, q.k, {_KEY_COLUMNS} FROM unnest(%b::bytea[], %b::bytea[])"  # noqa: S608 - fixed text
                     " AS q(m, k) JOIN write_keys w ON w.mailbox = q.m AND w.key_id = q.k",
                     ([m for m, _ in kp], [k for _, k in kp]),
                 )
                 c[3].execute(
                     "SELECT e.mailbox, e.id, e.seq, e.created_at"
-                    " FROM unnest(%s::bytea[], %s::bytea[]) AS q(m, i)"
+                    " FROM unnest(%b::bytea[], %b::bytea[]) AS q(m, i)"
                     " JOIN envelopes e ON e.mailbox = q.m AND e.id = q.i",
                     ([m for m, _ in env_pairs], [i for _, i in env_pairs]),
                 )
@@ -913,14 +916,14 @@ class _PgBatch:
                     c[4].execute(
                         "SELECT q.m, q.e, (SELECT COUNT(*) FROM write_keys"
                         " WHERE mailbox = q.m AND epoch = q.e)"
-                        " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
+                        " FROM unnest(%b::bytea[], %s::bigint[]) AS q(m, e)",
                         ([m for m, _ in cp], [e for _, e in cp]),
                     )
                 if mp:
                     c[5].execute(
                         "SELECT q.m, q.e, (SELECT COUNT(*) FROM envelopes"
                         " WHERE mailbox = q.m AND commit_epoch = q.e)"
-                        " FROM unnest(%s::bytea[], %s::bigint[]) AS q(m, e)",
+                        " FROM unnest(%b::bytea[], %s::bigint[]) AS q(m, e)",
                         ([m for m, _ in mp], [e for _, e in mp]),
                     )
                 c[6].execute(
@@ -1112,15 +1115,15 @@ class _PgBatch:
         cur.execute(
             "WITH stored AS (INSERT INTO envelopes"
             " (seq, mailbox, id, created_at, data, commit_epoch)"
-            " SELECT s, m, i, %(now)s, d, c FROM unnest(%(seq)s::bigint[], %(mb)s::bytea[],"
-            " %(id)s::bytea[], %(data)s::bytea[], %(ce)s::bigint[]) AS q(s, m, i, d, c)),"
+            " SELECT s, m, i, %(now)s, d, c FROM unnest(%(seq)s::bigint[], %(mb)b::bytea[],"
+            " %(id)b::bytea[], %(data)b::bytea[], %(ce)s::bigint[]) AS q(s, m, i, d, c)),"
             " boxes AS (UPDATE mailboxes AS b SET bytes = b.bytes + q.added,"
-            " last_at = %(now)s, epoch = q.epoch FROM unnest(%(h)s::bytea[],"
+            " last_at = %(now)s, epoch = q.epoch FROM unnest(%(h)b::bytea[],"
             " %(added)s::bigint[], %(epoch)s::bigint[]) AS q(h, added, epoch)"
             " WHERE b.hash = q.h)"
             " UPDATE write_keys AS w SET bytes_start = q.bs, bytes_now = q.bn,"
             " bytes_before = q.bb, commits_start = q.cs, commits_now = q.cn,"
-            " commits_before = q.cb FROM unnest(%(km)s::bytea[], %(kid)s::bytea[],"
+            " commits_before = q.cb FROM unnest(%(km)b::bytea[], %(kid)b::bytea[],"
             " %(bs)s::float8[], %(bn)s::bigint[], %(bb)s::bigint[], %(cs)s::float8[],"
             " %(cn)s::bigint[], %(cb)s::bigint[]) AS q(m, k, bs, bn, bb, cs, cn, cb)"
             " WHERE w.mailbox = q.m AND w.key_id = q.k",

@@ -1,6 +1,10 @@
 """The relay client: HTTP (httpx), optionally through Tor (`proxy="socks5h://127.0.0.1:9050"`).
 
 `socks5h` makes the proxy resolve host names, so an onion address never touches local DNS.
+A `socks5://` proxy is used as `socks5h://` (names resolved by the proxy, as Tor always
+can), and an `.onion` relay without a SOCKS proxy is refused before any connection: asking
+the local resolver for an onion name would tell the censor's DNS which relay this computer
+looks for.
 Lower-layer errors are mapped at this edge to the `TransportError` tree; every answer is
 decoded through `decode_answer`, so a hostile relay's bytes can only ever raise a
 `TransportError` for that relay, never crash a sync of the others.
@@ -70,11 +74,37 @@ class _Page(msgspec.Struct):
     seqs: list[int] | None = None
 
 
+class _Slot(msgspec.Struct):
+    slot: int
+    expires: int
+
+
+class _Messages(msgspec.Struct):
+    messages: list[bytes]
+    expires: int
+
+
+@dataclass(frozen=True, slots=True)
+class RendezvousSlot:
+    """A rendezvous slot the relay opened: its number and when it expires (unix s)."""
+
+    number: int
+    expires: int
+
+
 class _Refusal(msgspec.Struct):
     error: str
     detail: str = ""
     epoch: int | None = None
     retry_after: int | None = None
+
+
+def _parses(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return False
+    return True
 
 
 def decode_answer(data: bytes, kind: type[T], what: str) -> T:
@@ -100,6 +130,11 @@ class RelayClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        if proxy is not None and proxy.startswith("socks5://"):
+            proxy = "socks5h://" + proxy.removeprefix("socks5://")
+        host = (httpx.URL(self.url).host if _parses(self.url) else "").rstrip(".")
+        #: An onion relay that this client would look up in the local DNS: never contacted.
+        self._leaks_name = host.endswith(".onion") and not (proxy or "").startswith("socks5h://")
         self._http = httpx.Client(
             base_url=self.url,
             proxy=proxy,
@@ -122,6 +157,8 @@ class RelayClient:
         self._http.close()
 
     def _request(self, path: str, **kwargs: object) -> httpx.Response:
+        if self._leaks_name:
+            raise RelayUnreachable()
         try:
             response = self._http.post(path, **kwargs)  # type: ignore[arg-type]
         except (httpx.TransportError, httpx.InvalidURL) as exc:
@@ -140,6 +177,17 @@ class RelayClient:
         if status != 200:
             raise RelayMisbehaved(f"status {status}")
         return response
+
+    def health(self, *, timeout: float = 15.0) -> None:
+        """Whether the relay answers (``GET /healthz``) within `timeout` seconds: returns,
+        or raises `RelayUnreachable` / `RelayUnavailable`. Sends nothing about any
+        mailbox. (A probe waits less than a fetch: the ladder asks every relay in turn.)"""
+        try:
+            response = self._http.get("/healthz", timeout=timeout)
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            raise RelayUnreachable() from exc
+        if response.status_code != 200:
+            raise RelayUnavailable(response.status_code)
 
     def post(self, envelope: bytes, auth: WriteAuth) -> PostAck:
         """Post one envelope authorized by `auth`; the same envelope again gets the same
@@ -184,3 +232,34 @@ class RelayClient:
             if aligned is not None and len(aligned) != len(page.envelopes):
                 raise RelayMisbehaved("stamps")
         return Page(page.envelopes, page.cursor, page.epoch, page.more, page.stamps, page.seqs)
+
+    # --- rendezvous slots (spoken-code invitations; docs/protocol.md, "Rendezvous") ---
+
+    def rendezvous_open(self) -> RendezvousSlot:
+        """Open a fresh slot; the relay picks its number."""
+        answer = decode_answer(
+            self._request("/v1/rendezvous/open", json={}).content, _Slot, "rendezvous answer"
+        )
+        if not 1 <= answer.slot <= 99_999_999:
+            raise RelayMisbehaved("rendezvous answer")
+        return RendezvousSlot(answer.slot, answer.expires)
+
+    def rendezvous_post(self, slot: int, side: str, index: int, message: bytes) -> None:
+        """Write message `index` of `side` (``taken`` if other bytes are there)."""
+        body = {"slot": slot, "side": side, "index": index, "message": message}
+        self._request(
+            "/v1/rendezvous/post",
+            content=msgspec.json.encode(body),
+            headers={"content-type": "application/json"},
+        )
+
+    def rendezvous_read(
+        self, slot: int, side: str, *, after: int = 0, wait: float = 0.0
+    ) -> tuple[list[bytes], int]:
+        """Messages of `side` from index `after` (long-polls up to `wait` s), and expiry."""
+        body = {"slot": slot, "side": side, "after": after, "wait": wait}
+        response = self._request("/v1/rendezvous/read", json=body)
+        answer = decode_answer(response.content, _Messages, "rendezvous answer")
+        if len(answer.messages) > 16:
+            raise RelayMisbehaved("rendezvous answer")
+        return answer.messages, answer.expires

@@ -52,10 +52,12 @@ KEYFILE_NAME = "hasteh.key"
 _KEYFILE_TMP = "hasteh.key.tmp"
 DB_NAMES = ("data-0.db", "data-1.db")
 #: Folders other parts of hasteh keep inside a profile's home (the embedded loopback relay
-#: of `hasteh up`, an SQLCipher database keyed from the vault). They hold only ciphertext,
-#: but their size and mere presence tell a used profile from a fresh decoy, so panic and a
-#: duress unlock shred them too (overwrite, then unlink) — after the keys are gone.
-PROFILE_SUBDIRS = ("relay",)
+#: of `hasteh up`, an SQLCipher database keyed from the vault; `tor`, the working state of
+#: hasteh's own tor while it runs, `hasteh.tor.process`). The relay's hold only ciphertext,
+#: tor's tells that Tor (and which bridges) were used; their size and mere presence tell a
+#: used profile from a fresh decoy, so panic and a duress unlock shred them too (overwrite,
+#: then unlink) — after the keys are gone.
+PROFILE_SUBDIRS = ("relay", "tor")
 _SETTLE_OFFSET = kf.HEADER_SIZE
 #: Every unlock lasts a whole multiple of this many seconds (see the module docstring).
 UNLOCK_QUANTUM = 0.05

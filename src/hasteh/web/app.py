@@ -27,7 +27,9 @@ from hasteh.web.security import LaunchToken, Origin, Session, Sessions, session_
 
 if TYPE_CHECKING:
     from hasteh.app import Workspace
+    from hasteh.tor.runtime import SharedTor
     from hasteh.transport.courier import KdfCost
+    from hasteh.web.background import BackgroundSync
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -64,6 +66,9 @@ class WebState:
     min_kdf: KdfParams = MIN_KDF
     vault: Vault | None = None
     relay: EmbeddedRelay | None = None
+    #: hasteh's own tor for this process (`hasteh up`), shared by the relay clients and the
+    #: embedded relay's onion service; None: relays are reached as `transport.reach` says.
+    tor: SharedTor | None = None
     on_panic: Callable[[], None] | None = None
     #: Runs once the launch token is redeemed (`hasteh up` deletes its launch page).
     on_launch: Callable[[], None] | None = None
@@ -79,6 +84,13 @@ class WebState:
     #: Per cell, what its page last needed from the app (`views.cell.CellMemo`);
     #: dropped on lock and panic.
     cell_memos: dict[bytes, Any] = field(default_factory=dict)
+    #: The background sync of `hasteh up` (`web.background`), when it runs.
+    background: BackgroundSync | None = None
+    #: The unlocked profile's time zone (`records.time_zone`), None while locked.
+    zone: dt.tzinfo | None = None
+    #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;
+    #: dropped on lock and panic.
+    spoken: Any = None
 
     @property
     def has_profile(self) -> bool:
@@ -121,7 +133,7 @@ def web_state(request: Request) -> WebState:
 def ui_for(request: Request) -> Ui:
     session = request.scope.get("state", {}).get("session")
     language = session.language if isinstance(session, Session) else DEFAULT_LANGUAGE
-    return Ui(normalize_language(language))
+    return Ui(normalize_language(language), zone=web_state(request).zone)
 
 
 _environment = jinja2.Environment(

@@ -35,6 +35,7 @@ from hasteh.app.errors import (
 from hasteh.app.records import default_relays
 from hasteh.errors import HastehError
 from hasteh.i18n import language
+from hasteh.transport.reach import Reach
 from hasteh.vault import VaultError
 from hasteh.web.app import WebState, ui_for, web_state
 from hasteh.web.i18n import Ui
@@ -97,7 +98,7 @@ def workspace_of(state: WebState) -> Workspace:
     assert state.vault is not None and not state.vault.closed
     ws = state.workspace
     if ws is None or ws.vault is not state.vault:
-        ws = Workspace(state.vault)
+        ws = Workspace(state.vault, proxy_source=Reach(state.vault, state.tor).proxy)
         state.workspace = ws
     return ws
 
@@ -137,5 +138,6 @@ def close_workspace(state: WebState) -> None:
         ws, state.workspace = state.workspace, None
         state.exported = None
         state.cell_memos.clear()
+        state.spoken = None
         if ws is not None and not ws.vault.closed:
             ws.close()

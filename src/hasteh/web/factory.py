@@ -20,11 +20,13 @@ from starlette.staticfiles import StaticFiles
 from hasteh.i18n import DEFAULT_LANGUAGE
 from hasteh.vault import DEFAULT_KDF, MIN_KDF, KdfParams
 from hasteh.web.app import STATIC, EmbeddedRelay, WebState, render_template
+from hasteh.web.background import Pace, lifespan
 from hasteh.web.i18n import Ui
 from hasteh.web.security import Guard, LaunchToken, Origin, Scope
 from hasteh.web.views import all_routes
 
 if TYPE_CHECKING:
+    from hasteh.tor.runtime import SharedTor
     from hasteh.transport.courier import KdfCost
 
 __all__ = ["create_web"]
@@ -42,6 +44,8 @@ def create_web(
     on_launch: Callable[[], None] | None = None,
     today: Callable[[], dt.date] = dt.date.today,
     courier_cost: KdfCost | None = None,
+    tor: SharedTor | None = None,
+    background: Pace | None = None,
 ) -> Starlette:
     """The local web app for the profile in `home`, answering on 127.0.0.1:`port`.
 
@@ -51,6 +55,8 @@ def create_web(
     `relay` is started after an unlock when the profile lists no relay; `on_panic` runs
     after a panic has destroyed the profile (`hasteh up` stops the server there).
     `courier_cost` is the Argon2id cost of courier bundle codes (tests pass a small one).
+    `tor` is hasteh's own tor for this process (`hasteh up`; `transport.reach`).
+    `background` runs the background sync at that pace while unlocked (`hasteh up`).
     """
     state = WebState(
         home=home,
@@ -63,12 +69,13 @@ def create_web(
         on_launch=on_launch,
         today=today,
         courier_cost=courier_cost,
+        tor=tor,
     )
     routes: Sequence[BaseRoute] = [
         *all_routes(),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=list(routes))
+    app = Starlette(routes=list(routes), lifespan=lifespan(background))
     app.state.web = state
     app.add_middleware(_GuardFactory, state=state)
     return app

@@ -11,6 +11,7 @@ Gregorian dates in `en`; any digits are accepted on input (`hasteh.i18n.parse_di
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from hasteh import jalali
@@ -32,6 +33,9 @@ class Ui:
     """Translation and display helpers for one language; handed to every template."""
 
     language: str
+    #: The profile's time zone (`records.time_zone`): moments are shown, and deadlines
+    #: offered, in it; None before unlock (the computer's own zone).
+    zone: dt.tzinfo | None = None
 
     @property
     def direction(self) -> str:
@@ -52,7 +56,7 @@ class Ui:
 
     def moment(self, ts: int) -> str:
         """A unix time for reading (local time): Jalali date and Persian digits in `fa`."""
-        at = dt.datetime.fromtimestamp(ts)
+        at = dt.datetime.fromtimestamp(ts, self.zone)
         clock = f"{at.hour:02d}:{at.minute:02d}"
         if self.language == "fa":
             return jalali.moment_text(at)
@@ -72,7 +76,20 @@ class Ui:
 
     def iso_moment(self, ts: int) -> str:
         """The machine-readable form of a unix time for `<time datetime=…>`."""
-        return dt.datetime.fromtimestamp(ts).isoformat(timespec="minutes")
+        return dt.datetime.fromtimestamp(ts, self.zone).isoformat(timespec="minutes")
+
+    def deadline_choices(self) -> list[tuple[str, str]]:
+        """The deadline choices still open now (key, name in this language)."""
+        zone = self.zone or jalali.zone_named(jalali.DEFAULT_ZONE)
+        return [
+            (key, self.gettext(jalali.CHOICE_NAMES[key]))
+            for key in jalali.choices_open(int(time.time()), zone)
+        ]
+
+    def deadline_example(self) -> str:
+        """A date as typed (``۲۰ آذر``), ten days ahead: never in the past."""
+        zone = self.zone or jalali.zone_named(jalali.DEFAULT_ZONE)
+        return jalali.example(int(time.time()), zone)
 
     def iso_date(self, day: dt.date) -> str:
         """The machine-readable form for `<time datetime=…>`."""

@@ -40,9 +40,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 #: The Content-Security-Policy of every response (no script: the pages need none yet).
+#: Our pages may frame our own pages (the cell page's news frame, `views.news`, which
+#: alone answers with `frame-ancestors 'self'`); nobody may frame ours.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("content-security-policy", CSP),
@@ -151,6 +153,13 @@ class LaunchToken:
     def burn(self) -> None:
         self._token = None
 
+    def renew(self, token: str) -> None:
+        """A new token replaces the old one, used or not (a second `hasteh up` asked the
+        running one to open again: `cli.running`)."""
+        if len(token) < 16:
+            raise ValueError("a launch token needs at least 16 characters")
+        self._token = token
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -169,7 +178,8 @@ class Origin:
     @property
     def cookie_name(self) -> str:
         # Cookies are not isolated by port; a name per port keeps two instances apart.
-        return f"hasteh_{self.port}"
+        # A neutral name: the browser's cookie list is seen by whoever holds the device.
+        return f"session_{self.port}"
 
     def cookie(self, session_id: str) -> str:
         return f"{self.cookie_name}={session_id}; Path=/; HttpOnly; SameSite=Strict"

@@ -6,13 +6,19 @@ unlock    GET/POST /unlock, POST /lock
 home      GET /home, POST /cells  my cells; create a cell
 cell      GET /cell/{ref}       a cell's conversation; GET …/members, …/safety, …/settings
           POST /cell/{ref}/say | /propose | /admission | /settings
+news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what arrived
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
+spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
+          invitations by a spoken code (newcomer, member)
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
+reach     GET/POST /reach (the transport ladder); GET/POST /cell/{ref}/relays,
+          POST /cell/{ref}/local-relay
+zone      GET/POST /settings/time   the time zone deadlines are read and shown in
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 hide      GET /hide             lock and show a neutral page
 welcome   GET /welcome/{step}   the first run's three screens
@@ -32,11 +38,15 @@ from hasteh.web.views import (
     join,
     launch,
     member,
+    news,
     panic,
+    reach,
     settings,
     setup,
+    spoken,
     unlock,
     welcome,
+    zone,
 )
 
 __all__ = ["all_routes"]
@@ -49,12 +59,16 @@ def all_routes() -> list[BaseRoute]:
         *unlock.routes,
         *home.routes,
         *cell.routes,
+        *news.routes,
         *concerns.routes,
         *decision.routes,
         *member.routes,
         *join.routes,
+        *spoken.routes,
         *courier.routes,
         *settings.routes,
+        *reach.routes,
+        *zone.routes,
         *panic.routes,
         *hide.routes,
         *welcome.routes,

@@ -30,7 +30,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh import org
-from hasteh.app import Workspace, admission, cells, decisions, removal, sync, talk
+from hasteh.app import (
+    Workspace,
+    admission,
+    cards,
+    cells,
+    decisions,
+    news,
+    reach,
+    removal,
+    sync,
+    talk,
+)
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -42,8 +53,11 @@ from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
 from hasteh.web.views.common import (
+    DEFAULT_DEADLINE_CHOICE,
     KIND_NAMES,
     NOTICES,
+    deadline_input,
+    deadline_text,
     done,
     send_now,
     sent_or_queued,
@@ -67,6 +81,7 @@ SECTIONS = {
 FORM_SECTIONS = {
     "talk": "talk",
     "propose": "members",
+    "propose-code": "members",
     "newcomers": "members",
     "seizures": "members",
     "alarm": "safety",
@@ -109,7 +124,10 @@ class SettingsForm:
     cap: str = field(default="", metadata={"help": "proposed cap"})
     admission: str = field(default="", metadata={"help": "proposed admission rule"})
     expiry_days: str = field(default="", metadata={"help": "proposed chat expiry in days"})
-    deadline: str = field(default="+3d", metadata={"help": "when the decision closes"})
+    deadline: str = field(default="", metadata={"help": "the date typed, if any"})
+    deadline_choice: str = field(
+        default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
+    )
 
 
 @dataclass
@@ -151,6 +169,19 @@ class CellPage:
     settings_form: SettingsForm = field(
         default_factory=SettingsForm, metadata={"help": "settings-change form values"}
     )
+    relays: list[reach.RelayRow] = field(
+        default_factory=list, metadata={"help": "the cell's relays and when each answered"}
+    )
+    news_href: str = field(
+        default="", metadata={"help": "the self-refreshing frame listing what arrives"}
+    )
+
+
+def news_href(cell_href: str, shown: dict[int, int], since: int) -> str:
+    """The news frame of a cell page shown at log time `since` with the per-member
+    counters `shown` (``c=LEAF-N.LEAF-N``: `views.news.parse_counters`)."""
+    counters = ".".join(f"{leaf}-{n}" for leaf, n in sorted(shown.items()))
+    return f"{cell_href}/news?{urlencode({'since': since, 'c': counters})}"
 
 
 def page_number(value: str | None) -> int:
@@ -293,6 +324,7 @@ def build(
         query = {"thread": title, **({"page": str(n)} if n else {})}
         return f"{href}?{urlencode(query)}"
 
+    seen = news.mark_seen(ws, cell_id)
     closed = [d for d in all_decisions if not d.is_open]
     words: tuple[str, ...] = ()
     if not summary.removed:
@@ -320,6 +352,8 @@ def build(
         safety_words=words,
         kind_names=KIND_NAMES,
         seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
+        relays=reach.relay_rows(ws, cell_id),
+        news_href=news_href(href, seen, rt.record.log_time),
     )
 
 
@@ -404,10 +438,14 @@ async def propose(request: Request) -> Response:
     data = await request.form()
     code = text(data, "card").strip()
     upload = data.get("card_file")
+    image = b""
     if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(64 * 1024)
-        code = raw.decode("utf-8", errors="replace").strip() or code
-    if not code:
+        raw = await upload.read(cards.MAX_IMAGE_BYTES + 1)
+        if cards.looks_like_image(raw):
+            image = raw  # a photo of the card's QR code (decoded by the app, size-checked)
+        else:
+            code = raw[: 64 * 1024].decode("utf-8", errors="replace").strip() or code
+    if not code and not image:
         lines = [
             ui.gettext("Paste the card code, or choose the file that holds it."),
             ui.gettext("Nothing was changed."),
@@ -415,7 +453,10 @@ async def propose(request: Request) -> Response:
         return await show_cell(request, ref, errors=lines, error_form="propose", status=400)
 
     def run(ws: Workspace) -> bool:
-        if not code.upper().startswith("HC"):
+        if image:
+            admission.propose_card(ws, ref, cards.read_card_image(image, now=ws.now()))
+            return send_now(ws)
+        if not cards.card_lines(code).upper().startswith("HC"):
             # The app also reads a file path here (the CLI's `propose CELL FILE`); a web
             # form never names a file on this computer.
             raise CardError("not-a-card")
@@ -469,11 +510,13 @@ async def change_settings(request: Request) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
     data = await request.form()
+    choice, typed = deadline_text(data)
     form = SettingsForm(
         cap=text(data, "cap"),
         admission=text(data, "admission"),
         expiry_days=text(data, "expiry_days"),
-        deadline=text(data, "deadline"),
+        deadline=typed,
+        deadline_choice=choice,
     )
     numbers: dict[str, int | None] = {}
     errors: list[str] = []
@@ -494,7 +537,7 @@ async def change_settings(request: Request) -> Response:
         decisions.change_settings(
             ws,
             ref,
-            deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),
+            deadline=decisions.deadline(ws, deadline_input(choice, typed)),
             cap=numbers["cap"],
             admission=form.admission or None,
             expiry_days=numbers["expiry_days"],

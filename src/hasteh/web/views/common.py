@@ -61,6 +61,24 @@ def text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+#: The deadline choice pre-selected on every form that opens a decision.
+DEFAULT_DEADLINE_CHOICE = "three-days"
+
+
+def deadline_text(form: FormData) -> tuple[str, str]:
+    """What the deadline field of a form says (`_deadline.html`): the choice pressed
+    (``deadline_choice``) and the date typed (``deadline``). A typed date wins over the
+    choice (nobody types one by accident); the app reads either (`decisions.deadline`).
+    Returns (choice, typed) as sent, to keep them in the form after an error."""
+    choice = text(form, "deadline_choice")
+    return (choice if choice else DEFAULT_DEADLINE_CHOICE), text(form, "deadline")
+
+
+def deadline_input(choice: str, typed: str) -> str:
+    """The text `decisions.deadline` reads for a (choice, typed) pair."""
+    return typed if typed.strip() else choice
+
+
 def error_text(ui: Ui, exc: VaultError) -> list[str]:
     """A vault error in the page's language: its message and its next step."""
     lines = [ui.gettext(type(exc).message)]
@@ -86,6 +104,7 @@ async def after_unlock(request: Request, vault: Vault, then: str = "/home") -> R
         if stored is not None:
             session.language = normalize_language(stored)
     session.discreet = await anyio.to_thread.run_sync(vault.read, records.discreet)
+    state.zone = await anyio.to_thread.run_sync(vault.read, records.time_zone)
     await start_relay_if_needed(state, vault)
     response = redirect(then)
     set_session_cookie(response, state, session)
@@ -119,6 +138,7 @@ def embedded_relay_key(conn: Connection) -> bytes:
 def lock(state: WebState, session: Session) -> Session:
     """Close the vault and replace the session (the old cookie stops working)."""
     close_workspace(state)
+    state.zone = None
     if state.vault is not None and not state.vault.closed:
         state.vault.close()
     state.vault = None
@@ -152,6 +172,8 @@ NOTICES = {
     "closed": "The decision was closed.",
     "alarm": "The alarm was raised: every member will see it. Meet in person.",
     "reviewed": "Your review of the seizure report was recorded.",
+    "local-on": "This cell now also uses the local relay, reached directly.",
+    "local-off": "This cell no longer uses that local relay.",
 }
 #: Decision kinds (as the app names them) and their names on the page (msgids).
 KIND_NAMES = {
@@ -194,6 +216,7 @@ CELL_PAGES = {
     "members": "/members",
     "safety": "/safety",
     "settings": "/settings",
+    "relays": "/relays",
 }
 
 

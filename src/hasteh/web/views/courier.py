@@ -136,7 +136,7 @@ async def download(request: Request) -> Response:
     return Response(
         exported.data,
         media_type="application/octet-stream",
-        headers={"content-disposition": 'attachment; filename="hasteh-bundle.bin"'},
+        headers={"content-disposition": 'attachment; filename="bundle.bin"'},
     )
 
 

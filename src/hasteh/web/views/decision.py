@@ -29,7 +29,17 @@ from hasteh.i18n import current_language, whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.cell import CellMemo, cell_decisions
-from hasteh.web.views.common import KIND_NAMES, NOTICES, redirect, send_now, text, unlocked_only
+from hasteh.web.views.common import (
+    DEFAULT_DEADLINE_CHOICE,
+    KIND_NAMES,
+    NOTICES,
+    deadline_input,
+    deadline_text,
+    redirect,
+    send_now,
+    text,
+    unlocked_only,
+)
 from hasteh.web.views.home import CreateForm, home_page
 
 #: The kinds offered by the open form, in order (the app's names).
@@ -54,7 +64,10 @@ class OpenForm:
     kind: str = field(default="consent", metadata={"help": "the kind (app name)"})
     question: str = field(default="", metadata={"help": "the question"})
     options: str = field(default="", metadata={"help": "options, one per line"})
-    deadline: str = field(default="+3d", metadata={"help": "when it closes"})
+    deadline: str = field(default="", metadata={"help": "the date typed, if any"})
+    deadline_choice: str = field(
+        default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
+    )
     quorum: str = field(default="0", metadata={"help": "fewest participants"})
     seats: str = field(default="2", metadata={"help": "seats to fill (STV)"})
     outcome_only: bool = field(default=False, metadata={"help": "keep no counts"})
@@ -177,7 +190,8 @@ async def open_decision(request: Request) -> Response:
         kind=text(data, "kind"),
         question=text(data, "question"),
         options=text(data, "options"),
-        deadline=text(data, "deadline"),
+        deadline=deadline_text(data)[1],
+        deadline_choice=deadline_text(data)[0],
         quorum=text(data, "quorum"),
         seats=text(data, "seats"),
         outcome_only=text(data, "outcome_only") == "yes",
@@ -205,7 +219,7 @@ async def open_decision(request: Request) -> Response:
             ref,
             kind=form.kind,
             question=form.question,
-            deadline=decisions.parse_deadline(form.deadline or "+3d", ws.now()),
+            deadline=decisions.deadline(ws, deadline_input(form.deadline_choice, form.deadline)),
             options=options,
             quorum=quorum or 0,
             outcome_only=form.outcome_only,

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cells
+from hasteh.app import Workspace, cells, news
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
@@ -27,6 +27,9 @@ class CellSummary:
     my_cover_name: str = field(default="", metadata={"help": "my cover name in this cell"})
     alarms: int = field(default=0, metadata={"help": "how many alarms the cell has"})
     removed: bool = field(default=False, metadata={"help": "this profile was removed"})
+    unread: bool = field(
+        default=False, metadata={"help": "something arrived that this device has not shown"}
+    )
 
 
 @dataclass
@@ -60,6 +63,7 @@ class HomePage:
 
 
 def my_cells(ws: Workspace) -> list[CellSummary]:
+    new = news.unread(ws)
     return [
         CellSummary(
             name=c.name,
@@ -69,6 +73,7 @@ def my_cells(ws: Workspace) -> list[CellSummary]:
             my_cover_name=c.my_cover_name,
             alarms=c.alarms,
             removed=c.removed,
+            unread=c.cell_id in new,
         )
         for c in cells.list_cells(ws)
     ]

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cards, cells, join, sync
+from hasteh.app import Workspace, cards, cells, join, news, sync
 from hasteh.app.constants import SUITE
 from hasteh.app.records import Invitation
 from hasteh.i18n import whole_number
@@ -81,8 +81,8 @@ def my_cards(ws: Workspace) -> list[CardView]:
     found = sorted(join.waiting_invitations(ws), key=lambda i: i.created_at, reverse=True)
     views = []
     for inv in found:
-        if inv.expires_at <= ws.now():
-            continue
+        if inv.expires_at <= ws.now() or inv.spoken:
+            continue  # a spoken code's card is never shown: nobody may photograph it
         code = code_of(inv)
         views.append(CardView(inv.cover_name, code, qr_data_url(code), inv.expires_at))
     return views
@@ -151,6 +151,12 @@ async def make_card(request: Request) -> Response:
 async def pick_up(request: Request) -> Response:
 
     def run(ws: Workspace) -> str:
+        if not join.waiting_invitations(ws):
+            # The background sync (`web.background`) may have picked the Welcome up
+            # already: then the cell joined is new here and not yet shown.
+            fresh = recently_joined(ws)
+            if fresh:
+                return fresh
         names = sync.join(ws)
         joined = [c for c in cells.list_cells(ws) if c.name == names[-1]]
         return joined[-1].cell_id if joined else ""
@@ -160,6 +166,17 @@ async def pick_up(request: Request) -> Response:
     except Refusal as refusal:
         return await show(request, errors=refusal.lines, error_form="join")
     return redirect(f"/cell/{cell_id}?done=joined" if cell_id else "/home")
+
+
+def recently_joined(ws: Workspace) -> str:
+    """The id of the cell joined most recently that this device has not shown yet, or ""."""
+    new = news.unread(ws)
+    found = [
+        (rt.record.joined_at, cells.summary(rt).cell_id)
+        for rt in cells.all_cells(ws)
+        if cells.summary(rt).cell_id in new and rt.active
+    ]
+    return max(found)[1] if found else ""
 
 
 routes = [

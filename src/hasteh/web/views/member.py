@@ -20,7 +20,16 @@ from hasteh.app.errors import UnknownMember
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.common import done, redirect, send_now, text, unlocked_only
+from hasteh.web.views.common import (
+    DEFAULT_DEADLINE_CHOICE,
+    deadline_input,
+    deadline_text,
+    done,
+    redirect,
+    send_now,
+    text,
+    unlocked_only,
+)
 from hasteh.web.views.home import CreateForm, home_page
 
 
@@ -31,7 +40,10 @@ class MemberPage:
     cell: CellSummary = field(metadata={"help": "the cell"})
     href: str = field(metadata={"help": "local path of the cell's page"})
     member: MemberView = field(metadata={"help": "the member (cover name, leaf, is me)"})
-    deadline: str = field(default="+3d", metadata={"help": "removal decision deadline"})
+    deadline: str = field(default="", metadata={"help": "the deadline date typed, if any"})
+    deadline_choice: str = field(
+        default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
+    )
     note: str = field(default="", metadata={"help": "what happened (seizure note)"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
 
@@ -46,7 +58,11 @@ def _find(ws: Workspace, ref: str, leaf_text: str) -> tuple[CellSummary, MemberV
 
 
 async def show(
-    request: Request, *, deadline: str = "+3d", note: str = "", errors: list[str] | None = None
+    request: Request,
+    *,
+    deadline: tuple[str, str] = (DEFAULT_DEADLINE_CHOICE, ""),
+    note: str = "",
+    errors: list[str] | None = None,
 ) -> Response:
     ref, leaf = request.path_params["ref"], request.path_params["leaf"]
     try:
@@ -57,7 +73,8 @@ async def show(
         cell=cell,
         href=f"/cell/{cell.cell_id}",
         member=member,
-        deadline=deadline,
+        deadline=deadline[1],
+        deadline_choice=deadline[0],
         note=note,
         errors=errors or [],
     )
@@ -73,7 +90,7 @@ async def member_page(request: Request) -> Response:
 async def remove(request: Request) -> Response:
     ref, leaf = request.path_params["ref"], request.path_params["leaf"]
     data = await request.form()
-    deadline = text(data, "deadline")
+    deadline = deadline_text(data)
 
     def run(ws: Workspace) -> tuple[str, bool]:
         cell, member = _find(ws, ref, leaf)
@@ -81,7 +98,7 @@ async def remove(request: Request) -> Response:
             ws,
             cell.cell_id,
             member.cover_name,
-            deadline=decisions.parse_deadline(deadline or "+3d", ws.now()),
+            deadline=decisions.deadline(ws, deadline_input(*deadline)),
         )
         return opened.decision_id, send_now(ws)
 

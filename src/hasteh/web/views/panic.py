@@ -58,6 +58,10 @@ async def panic(request: Request) -> Response:
     if text(form, "confirm") != "yes":
         return render(request, "panic.html", PanicPage(), status_code=400)
     language = ui_for(request).language
+    if state.tor is not None:
+        # Stop hasteh's tor first: it must not write into `<home>/tor` while it is shredded.
+        with contextlib.suppress(Exception):
+            await anyio.to_thread.run_sync(state.tor.stop)
     try:
         await anyio.to_thread.run_sync(lambda: destroy(state))
     except vault.VaultError as exc:

@@ -1,10 +1,12 @@
-"""Settings (relays, Tor proxy, chat expiry, language, discreet mode) and the language
-switch.
+"""Settings (relays, Tor, chat expiry, language, discreet mode) and the language switch.
 
 Stored in the vault's settings table: `transport.relays` (list of URLs, the default for
 new cells), `transport.proxy` (the SOCKS proxy, e.g. Tor's `socks5h://127.0.0.1:9050`),
+`tor.own` and `tor.bridges` (hasteh's own tor and its bridges, `transport.tor_settings`),
 `org.chat_expiry_days` (default 14, DESIGN.md §4), `web.language` and `web.discreet`
-(a neutral tab title and icon).
+(a neutral tab title and icon). The Tor section also
+shows the state of hasteh's tor in this process (`hasteh up`): off, connecting with its
+percent, connected, or why it failed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,18 @@ from starlette.routing import Route
 
 from hasteh.app import records
 from hasteh.i18n import LANGUAGES, whole_number
+from hasteh.tor.bridges import parse_bridges
+from hasteh.tor.errors import (
+    BRIDGE_LINE_MESSAGE,
+    BRIDGE_MESSAGES,
+    TOR_FAILED_MESSAGES,
+    BridgeLineInvalid,
+    TorError,
+    TorFailed,
+    TorMissing,
+)
+from hasteh.tor.runtime import TorStatus
+from hasteh.transport import tor_settings
 from hasteh.vault import Connection
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.i18n import Ui
@@ -59,6 +73,9 @@ class SettingsPage:
     relay_url: str | None = field(
         default=None, metadata={"help": "the relay running on this computer, if any"}
     )
+    rendezvous: str = field(
+        default="", metadata={"help": "the rendezvous relays of spoken codes, one per line"}
+    )
     errors: list[str] = field(
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
@@ -66,6 +83,44 @@ class SettingsPage:
     discreet: bool = field(
         default=False, metadata={"help": "neutral tab title and icon («Notes») chosen"}
     )
+    own_tor: bool = field(default=False, metadata={"help": "hasteh starts its own tor"})
+    bridges: str = field(default="", metadata={"help": "bridge lines, one per line, as typed"})
+    tor_status: str = field(
+        default="", metadata={"help": "the state of hasteh's tor right now, translated"}
+    )
+
+
+def tor_status_text(ui: Ui, status: TorStatus) -> str:
+    """What the Tor section says about hasteh's tor in this process."""
+    if status.state == "starting":
+        return ui.gettext("Connecting to Tor: {percent}%").format(percent=ui.number(status.percent))
+    if status.state == "ready":
+        return ui.gettext("Tor reached the network.")
+    if status.state == "failed" and status.error is not None:
+        return tor_error_text(ui, status.error)
+    return ui.gettext("hasteh's own Tor is not running now.")
+
+
+def tor_error_text(ui: Ui, error: TorError) -> str:
+    if isinstance(error, TorMissing):
+        return ui.gettext("The program {program} is not installed.").format(program=error.program)
+    if isinstance(error, TorFailed):
+        return ui.gettext(TOR_FAILED_MESSAGES[error.why])
+    return ui.gettext("Tor could not reach the network in time.")
+
+
+def bridge_errors(ui: Ui, text_: str) -> list[str]:
+    """The refusal of pasted bridge lines in the page's language (none when they pass)."""
+    try:
+        parse_bridges(text_)
+    except BridgeLineInvalid as exc:
+        problem = ui.gettext(BRIDGE_MESSAGES[exc.reason])
+        if exc.number:
+            problem = ui.gettext(BRIDGE_LINE_MESSAGE).format(
+                number=ui.number(exc.number), problem=problem
+            )
+        return [problem]
+    return []
 
 
 def check_relay(url: str) -> bool:
@@ -122,15 +177,20 @@ async def settings(request: Request) -> Response:
     session = session_of(request)
     ui = ui_for(request)
     relay_url = state.relay.url if state.relay is not None else None
+    status = tor_status_text(ui, state.tor.status if state.tor is not None else TorStatus("off"))
     if request.method == "GET":
 
         def load(conn: Connection) -> SettingsPage:
             return SettingsPage(
+                own_tor=tor_settings.own_tor(conn),
+                bridges=tor_settings.bridges_text(conn),
+                tor_status=status,
                 relays="\n".join(records.default_relays(conn)),
                 proxy=records.proxy_url(conn),
                 chat_expiry_days=ui.number(records.default_expiry_days(conn)),
                 language=session.language,
                 relay_url=relay_url,
+                rendezvous="\n".join(records.rendezvous_relays(conn)),
                 saved=request.query_params.get("saved") == "1",
                 discreet=records.discreet(conn),
             )
@@ -145,13 +205,26 @@ async def settings(request: Request) -> Response:
     language = text(form, "language")
     if language not in LANGUAGES:
         errors.append(ui.gettext("Choose a language from the list."))
+    own_tor = text(form, "own_tor") == "on"
+    bridges = text(form, "bridges")
+    errors += bridge_errors(ui, bridges)
+    # Absent from the form: unchanged; empty: the list shipped with hasteh.
+    rendezvous_text = form.get("rendezvous")
+    rendezvous = None
+    if isinstance(rendezvous_text, str):
+        rendezvous, more = parse_settings(ui, rendezvous_text, "", "1")[::3]
+        errors += more
     if errors:
         page = SettingsPage(
+            own_tor=own_tor,
+            bridges=bridges,
+            tor_status=status,
             relays=text(form, "relays"),
             proxy=text(form, "proxy"),
             chat_expiry_days=text(form, "chat_expiry_days"),
             language=language if language in LANGUAGES else session.language,
             relay_url=relay_url,
+            rendezvous=text(form, "rendezvous"),
             errors=errors,
             discreet=text(form, "discreet") == "yes",
         )
@@ -163,10 +236,16 @@ async def settings(request: Request) -> Response:
         records.set_default_expiry_days(conn, days)
         records.set_profile_language(conn, language)
         records.set_discreet(conn, discreet)
+        tor_settings.set_own_tor(conn, own_tor)
+        tor_settings.set_bridges(conn, bridges)
+        if rendezvous is not None:
+            records.set_rendezvous_relays(conn, rendezvous)
 
     discreet = text(form, "discreet") == "yes"
     await anyio.to_thread.run_sync(vault.write, store)
     session.discreet = discreet
+    if state.workspace is not None:
+        state.workspace.forget_clients()  # the next relay clients use the new Tor settings
     session.language = language
     session.language_chosen = True
     return redirect("/settings?saved=1")

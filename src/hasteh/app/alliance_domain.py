@@ -1,0 +1,67 @@
+"""The alliance as a kind of group: the `GroupDomain` the runtime runs an alliance by.
+
+An alliance's rules, and nothing of a cell's: its log (`org.alliance.ALLIANCE`), its
+policy (an Add needs every member cell's approval; no removal is authorized yet), no key
+rotation owed after a removal, the Add of a cell this delegate proposed once every cell
+approved, and the closing of motions that are due (by the seat with the lowest leaf).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from hasteh.app.domain import GroupDomain
+from hasteh.app.records import AddIntent, Intent, UpdateIntent
+from hasteh.app.runtime import GroupRuntime, responsible, send_event
+from hasteh.org import MemberRemoved
+from hasteh.org import alliance as rules
+from hasteh.org.alliance import AllianceState
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = ["ALLIANCE_DOMAIN", "AllianceRuntime"]
+
+#: An alliance in memory.
+AllianceRuntime = GroupRuntime[AllianceState]
+
+
+def rekeys_after(state: AllianceState, removed: MemberRemoved) -> bool:
+    """No removal in an alliance obliges the others to rotate their keys (yet)."""
+    return False
+
+
+def next_commit(rt: AllianceRuntime) -> Intent | None:
+    """Our key update when one is owed; else the Add of a cell we proposed (we hold its
+    delegate's card) once every member cell approved."""
+    if rt.record.needs_update:
+        return UpdateIntent()
+    state = rt.base
+    me = rt.own_leaf
+    for proposal in sorted(state.proposals.values(), key=lambda p: p.proposal_id):
+        held = rt.record.cards.get(proposal.proposal_id.hex())
+        if proposal.proposer == me and held is not None and rules.approved(proposal, state):
+            return AddIntent(held)
+    return None
+
+
+def duties(ws: Workspace, rt: AllianceRuntime) -> int:
+    """The seat with the lowest leaf closes every motion that is due; how many."""
+    if not responsible(rt):
+        return 0
+    closes = rules.close_due(rt.org, ws.now())
+    for close in closes:
+        send_event(ws, rt, close)
+    return len(closes)
+
+
+#: An alliance's rules, as the group runtime is given them.
+ALLIANCE_DOMAIN: Final[GroupDomain[AllianceState]] = GroupDomain(
+    kind="alliance",
+    log=rules.ALLIANCE,
+    check=rules.ALLIANCE_POLICY.check,
+    authorize=rules.authorize,
+    rekeys_after=rekeys_after,
+    next_commit=next_commit,
+    duties=duties,
+)

@@ -1,0 +1,383 @@
+"""Invitations by a spoken code: the I/O driver of `hasteh.app.invite_code`.
+
+    # the newcomer's device
+    spoken.offer(ws, "reza", on_code=show, on_check=show_words)   # blocks until answered
+    # the member's device, the code typed as heard
+    spoken.take(ws, "bakery", "۴۲ ستاره پلنگ قناری", on_check=show_words)
+
+The newcomer knows no cell relay yet, so the two devices meet on a **rendezvous relay**
+from a list both hold (`records.rendezvous_relays`, shipped with hasteh): the newcomer's
+device opens a slot on the first that answers, and the code's number is
+``slot × len(list) + index``, so the member's device finds the same relay and slot. The
+newcomer's card (made for this code and never printed) travels sealed under the code's
+key; the member's device proposes it in the cell and answers, sealed, with the cell it
+proposed into. The newcomer's card is then **bound** to that cell: a welcome into any
+other group is refused (`join.join_from_package`), and earlier printed cards of this
+device are retired, since a copy of one (a leaked card) could be used by a stranger to
+add the newcomer to a cell of theirs.
+
+Relays are reached through `Workspace.client_for`, so a SOCKS proxy (Tor) set for the
+profile carries the rendezvous too. Every wait is a long poll bounded by the code's
+expiry; nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final
+
+import msgspec
+
+from hasteh.app import admission
+from hasteh.app.admission import AdmissionView
+from hasteh.app.cards import DEFAULT_DAYS, Card, card_bytes, decode_card, new_card
+from hasteh.app.cells import find_cell
+from hasteh.app.errors import AppError, BadInput, CardError
+from hasteh.app.invite_code import (
+    Answer,
+    Answered,
+    Confirmed,
+    InviteCodeError,
+    Member,
+    Newcomer,
+    Offered,
+    Outgoing,
+    SpokenCode,
+    make_code,
+    parse_code,
+)
+from hasteh.app.records import (
+    delete_invitation,
+    invitations,
+    load_invitation,
+    rendezvous_relays,
+    save_invitation,
+)
+from hasteh.app.safety_words import ENGLISH, PERSIAN
+from hasteh.i18n import _, current_language
+from hasteh.transport import registry
+from hasteh.transport.errors import RelayRefused, TransportError
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+    from hasteh.transport.relay_client import RelayClient
+    from hasteh.vault import Connection
+
+__all__ = [
+    "DEFAULT_MINUTES",
+    "MAX_MINUTES",
+    "Offer",
+    "PendingOffer",
+    "Taken",
+    "await_answer",
+    "bind_offer",
+    "cancel_offer",
+    "check_words",
+    "offer",
+    "open_offer",
+    "take",
+]
+
+DEFAULT_MINUTES: Final = 10
+#: A code lives at most this long (the relay keeps a slot 15 minutes: time to answer).
+MAX_MINUTES: Final = 10
+#: Longest single long poll (below the relay client's 30 s timeout).
+_POLL: Final = 20.0
+#: After the key check, how long the newcomer waits for the member's device to propose.
+_GRACE: Final = 120
+#: How long the member's device waits for each of the newcomer's frames (they come at
+#: once: the newcomer's device is already waiting). Bounded, so that a stranger who
+#: opened a slot and went silent cannot hold the member's device for the code's life.
+_OFFER_WAIT: Final = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What the newcomer's screen shows at the end: the cell, who typed the code, the
+    check words (the same on both screens)."""
+
+    cell: str
+    proposer: str
+    check: tuple[str, ...]
+    retired_cards: int
+
+
+@dataclass(frozen=True, slots=True)
+class Taken:
+    """What the member's screen shows at the end."""
+
+    view: AdmissionView
+    check: tuple[str, ...]
+
+
+def check_words(indices: tuple[int, ...], language: str | None = None) -> tuple[str, ...]:
+    """The check words in the UI language (the safety-word lists are parallel)."""
+    words = PERSIAN if (language or current_language()) == "fa" else ENGLISH
+    return tuple(words[i] for i in indices)
+
+
+def _minutes(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise BadInput("minutes", _("A spoken code lives 1 to 10 minutes."))
+    return minutes
+
+
+# --- the newcomer ----------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class PendingOffer:
+    """A code shown and waiting for the member: `open_offer` made it (with the vault),
+    `await_answer` waits for the member (network only: a web face need not hold the
+    workspace for minutes), `bind_offer` or `cancel_offer` ends it (with the vault)."""
+
+    client: RelayClient
+    slot: int
+    code: SpokenCode
+    card: Card
+    machine: Newcomer
+    expires_at: int
+    check: tuple[int, ...] = ()
+
+    def text(self, language: str | None = None) -> str:
+        return self.code.text(language or current_language())
+
+
+def open_offer(
+    ws: Workspace,
+    cover_name: str,
+    *,
+    relays: list[str] | None = None,
+    days: int = DEFAULT_DAYS,
+    minutes: int = DEFAULT_MINUTES,
+    rendezvous: list[str] | None = None,
+) -> PendingOffer:
+    """Open a slot on the first rendezvous relay that answers, make a card for this code
+    only, and post the first frame. The caller shows `text()` and then awaits."""
+    lifetime = _minutes(minutes) * 60
+    chosen = rendezvous or ws.vault.read(rendezvous_relays)
+    client, index, slot = _open_slot(ws, chosen)
+    try:
+        card = new_card(ws, cover_name, relays=relays or [client.url], days=days, spoken=True)
+    except BaseException:
+        client.close()
+        raise
+    machine = Newcomer(
+        make_code(slot * len(chosen) + index, ws.rng), expires_at=ws.now() + lifetime, rng=ws.rng
+    )
+    pending = PendingOffer(client, slot, machine.code, card, machine, machine.expires_at)
+    try:
+        _post(client, slot, "a", 0, machine.open())
+    except BaseException:
+        cancel_offer(ws, pending)
+        raise
+    return pending
+
+
+def await_answer(
+    pending: PendingOffer,
+    now: Callable[[], int],
+    *,
+    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
+) -> Answer:
+    """Wait for the member (until the code expires), check the key, send the card, wait
+    for the answer. Network only. Raises `InviteCodeError` (the code is then spent)."""
+    client, slot, machine = pending.client, pending.slot, pending.machine
+    reply = _wait(client, now, slot, "b", 0, pending.expires_at)
+    try:
+        events = machine.receive(reply)
+    except InviteCodeError as exc:
+        _post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
+        raise
+    pending.check = next(e.check for e in events if isinstance(e, Confirmed))
+    on_check(check_words(pending.check))
+    _post(client, slot, "a", 1, machine.offer(card_bytes(pending.card)))
+    answered = machine.receive(_wait(client, now, slot, "b", 1, pending.expires_at + _GRACE))
+    answer = next(e.answer for e in answered if isinstance(e, Answered))
+    if not answer.ok:
+        raise InviteCodeError("refused")
+    return answer
+
+
+def bind_offer(ws: Workspace, pending: PendingOffer, answer: Answer) -> Offer:
+    """Bind the card to the member's cell (see `_bind`); the offer is over."""
+    pending.client.close()
+    retired = ws.vault.write(lambda conn: _bind(conn, pending.card, answer))
+    return Offer(answer.cell, answer.proposer, check_words(pending.check), retired)
+
+
+def cancel_offer(ws: Workspace, pending: PendingOffer) -> None:
+    """The exchange failed or was abandoned: delete the card made for it."""
+    pending.client.close()
+    ws.vault.write(lambda conn: delete_invitation(conn, pending.card.pickup))
+
+
+def offer(
+    ws: Workspace,
+    cover_name: str,
+    *,
+    on_code: Callable[[str, int], None],
+    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
+    relays: list[str] | None = None,
+    days: int = DEFAULT_DAYS,
+    minutes: int = DEFAULT_MINUTES,
+    rendezvous: list[str] | None = None,
+) -> Offer:
+    """The whole newcomer's side in one call (the CLI): open, show the code
+    (`on_code(text, expires_at)`), await, bind. The card is deleted unless a member's
+    device proposed it."""
+    pending = open_offer(
+        ws, cover_name, relays=relays, days=days, minutes=minutes, rendezvous=rendezvous
+    )
+    try:
+        on_code(pending.text(), pending.expires_at)
+        answer = await_answer(pending, ws.now, on_check=on_check)
+    except BaseException:
+        cancel_offer(ws, pending)
+        raise
+    return bind_offer(ws, pending, answer)
+
+
+def _open_slot(ws: Workspace, rendezvous: list[str]) -> tuple[RelayClient, int, int]:
+    """A slot on the first relay that answers, with a client of its own (the exchange
+    may wait minutes outside the workspace's lock; it goes through the same proxy)."""
+    proxy = ws.proxy or ws.vault.read(registry.proxy)
+    for index, url in enumerate(rendezvous):
+        client = ws.client_factory(url, proxy)
+        try:
+            return client, index, client.rendezvous_open().number
+        except TransportError:
+            client.close()
+            continue
+    raise InviteCodeError("no-rendezvous")
+
+
+def _bind(conn: Connection, card: Card, answer: Answer) -> int:
+    """Bind our card to the member's cell; retire every other unbound card of this
+    device (a printed one may have been copied). How many were retired."""
+    current = load_invitation(conn, card.pickup)
+    if current is None:
+        raise InviteCodeError("malformed")
+    relays = list(answer.relays) or current.relays
+    save_invitation(
+        conn,
+        msgspec.structs.replace(
+            current,
+            relays=relays,
+            bound_group=answer.group_id,
+            bound_proposer=answer.proposer,
+            bound_cell=answer.cell,
+        ),
+    )
+    registry.add_mailbox(conn, card.pickup, relays)
+    retired = 0
+    for other in invitations(conn):
+        if other.pickup != card.pickup and not other.bound_group:
+            delete_invitation(conn, other.pickup)
+            retired += 1
+    return retired
+
+
+# --- the member ------------------------------------------------------------------------
+
+
+def take(
+    ws: Workspace,
+    cell: str,
+    code_text: str,
+    *,
+    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
+    rendezvous: list[str] | None = None,
+) -> Taken:
+    """Answer a spoken code in `cell`: run the exchange, propose the newcomer whose card
+    arrives, and tell the newcomer's device which cell. The cell is checked first, so a
+    typo in its name never spends the code."""
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    code = parse_code(code_text)
+    rendezvous = rendezvous or ws.vault.read(rendezvous_relays)
+    slot, index = divmod(code.number, len(rendezvous))
+    if slot == 0:
+        raise InviteCodeError("unknown-code")
+    client = ws.client_for(rendezvous[index])
+    machine = Member(code, now=ws.now(), rng=ws.rng)
+    opened = _wait(client, ws.now, slot, "a", 0, ws.now() + _OFFER_WAIT, gone="unknown-code")
+    try:
+        (reply,) = machine.receive(opened)
+    except InviteCodeError as exc:
+        _post_quietly(client, slot, "b", 0, machine.abort(exc.reason))
+        raise
+    assert isinstance(reply, Outgoing)
+    _post(client, slot, "b", 0, reply.data)
+    offer_by = min(machine.expires_at, ws.now() + _OFFER_WAIT)
+    offered = _wait(client, ws.now, slot, "a", 1, offer_by)
+    try:
+        events = machine.receive(offered)
+    except InviteCodeError as exc:
+        if exc.reason != "wrong-code":  # the newcomer said so itself: nothing to tell
+            _post_quietly(client, slot, "b", 1, machine.abort(exc.reason))
+        raise
+    check = check_words(next(e.check for e in events if isinstance(e, Confirmed)))
+    on_check(check)
+    payload = next(e.payload for e in events if isinstance(e, Offered))
+    try:
+        # The welcome goes to the cell's relays, which the newcomer could not know: the
+        # card's own (the rendezvous relay, or a device on the local network) may be gone.
+        card = replace(decode_card(payload, now=ws.now()), relays=tuple(rt.record.relays[:8]))
+        view = admission.propose_card(ws, cell, card)
+    except (AppError, CardError):
+        _post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
+        raise
+    answer = Answer(True, rt.group_id, rt.name, view.proposer, list(card.relays))
+    _post(client, slot, "b", 1, machine.answer(answer))
+    return Taken(view, check)
+
+
+# --- the relay -------------------------------------------------------------------------
+
+
+def _post(client: RelayClient, slot: int, side: str, index: int, data: bytes) -> None:
+    try:
+        client.rendezvous_post(slot, side, index, data)
+    except RelayRefused as exc:
+        if exc.error == "taken" or exc.error == "out_of_order":
+            raise InviteCodeError("taken") from None
+        if exc.error == "no_slot":
+            raise InviteCodeError("expired") from None
+        raise
+
+
+def _post_quietly(client: RelayClient, slot: int, side: str, index: int, data: bytes) -> None:
+    """Tell the other side it is over, if the relay still listens (best effort)."""
+    try:
+        client.rendezvous_post(slot, side, index, data)
+    except TransportError:
+        pass
+
+
+def _wait(
+    client: RelayClient,
+    now: Callable[[], int],
+    slot: int,
+    side: str,
+    index: int,
+    deadline: int,
+    gone: str = "expired",
+) -> bytes:
+    """Message `index` of `side`, long-polling until `deadline` (our clock); `gone` is
+    the reason when the relay has no such slot."""
+    while True:
+        remaining = deadline - now()
+        if remaining <= 0:
+            raise InviteCodeError("expired")
+        try:
+            messages, _expires = client.rendezvous_read(
+                slot, side, after=index, wait=min(_POLL, float(remaining))
+            )
+        except RelayRefused as exc:
+            if exc.error == "no_slot":
+                raise InviteCodeError(gone) from None
+            raise
+        if messages:
+            return messages[0]

@@ -1,0 +1,459 @@
+"""An alliance's log: a second kind of group, whose members are cells (``alliance.*``).
+
+Each member of an alliance's MLS group is a cell's delegate; its cover name there is the
+cell's pseudonym in the alliance. A cell may hold two seats (its delegate and an
+alternate, under the same pseudonym), but every count is by cell: a proposal needs the
+approval of every member cell, and a motion counts one vote per cell. Nothing here is a
+copy of the cell's rules: the shared machinery is `hasteh.org.log`, the membership facts
+are the same events every group gets from its commits, and this module adds the state,
+the checks and folds, the policy and the table (`HANDLERS`, `ALLIANCE`).
+
+What is kept is small on purpose (issue 17 adds removals, joint actions, the programme,
+the bulletin and the council): the member cells, open proposals of cells, messages,
+motions with their votes by cell and their outcomes, and alarms about commits the
+alliance did not authorize.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from hasteh.org import log
+from hasteh.org.errors import InvalidEvent, PolicyViolation
+from hasteh.org.events import (
+    CARD_FINGERPRINT_SIZE,
+    AllianceFormed,
+    AllianceMessage,
+    CellApproved,
+    CellProposed,
+    CellVoted,
+    Event,
+    EventEnvelope,
+    EventId,
+    LeafIndex,
+    MemberAdded,
+    MemberRemoved,
+    MotionClosed,
+    MotionOpened,
+    MotionOutcome,
+)
+from hasteh.org.log import Row
+from hasteh.org.names import look_alike, require_clean
+from hasteh.org.pmap import PMap
+from hasteh.org.policy import MembershipChange, Verdict
+from hasteh.org.psorted import PSorted
+from hasteh.org.state import PROPOSAL_LIFETIME, AlarmRecord
+
+__all__ = [
+    "ALLIANCE",
+    "ALLIANCE_POLICY",
+    "HANDLERS",
+    "AllianceNote",
+    "AlliancePolicy",
+    "AllianceState",
+    "CellProposal",
+    "Delegate",
+    "Motion",
+    "approved",
+    "authorize",
+    "close_due",
+    "compute_outcome",
+    "notes",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Delegate:
+    """A seat of the alliance: the leaf of a cell's delegate, and the cell it speaks for."""
+
+    leaf: LeafIndex
+    cell: str
+    joined_epoch: int
+    #: False if the commit that added them had no authorizing proposal (an alarm was raised).
+    authorized: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CellProposal:
+    """A cell proposed to the alliance (or a second delegate of a member cell)."""
+
+    proposal_id: EventId
+    cell: str
+    card_fingerprint: bytes
+    card_expires_at: int
+    proposer: LeafIndex
+    proposed_at: int
+    #: The member cells that approved (the proposer's cell approves by proposing).
+    approvals: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class AllianceNote:
+    """A message to the alliance, under the pseudonym of the cell that sent it."""
+
+    message_id: EventId
+    cell: str
+    at: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Motion:
+    """A yes/no question to the member cells: their votes by cell while open, the
+    outcome once closed."""
+
+    motion_id: EventId
+    question: str
+    deadline: int
+    opened_by: str
+    at: int
+    votes: Mapping[str, bool] = field(default_factory=dict)
+    outcome: MotionOutcome | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+
+@dataclass(frozen=True, slots=True)
+class AllianceState:
+    """Everything a delegate knows about one alliance, folded from its log."""
+
+    created: bool = False
+    #: The log time (see `OrgState.time`).
+    time: int = field(default=0, compare=False)
+    name: str = ""
+    #: The last commit epoch seen in a membership event.
+    epoch: int = 0
+    members: Mapping[LeafIndex, Delegate] = field(default_factory=dict)
+    proposals: Mapping[EventId, CellProposal] = field(default_factory=dict)
+    #: Messages and motions grow with the log: persistent maps, so an event costs the
+    #: same at the 10,000th message as at the 10th (`org/pmap.py`, as in a cell).
+    messages: PMap[EventId, AllianceNote] = field(default_factory=PMap)
+    #: The ``(at, message id)`` of every message, oldest first.
+    message_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
+    motions: PMap[EventId, Motion] = field(default_factory=PMap)
+    alarms: tuple[AlarmRecord, ...] = ()
+
+    def cover_name(self, leaf: int) -> str:
+        """The pseudonym of the cell whose delegate sits at `leaf` ("" for nobody)."""
+        member = self.members.get(LeafIndex(leaf))
+        return member.cell if member else ""
+
+    def is_member(self, leaf: int) -> bool:
+        return leaf in self.members
+
+    @property
+    def cells(self) -> frozenset[str]:
+        """The member cells, by pseudonym (one per cell, however many seats it holds)."""
+        return frozenset(m.cell for m in self.members.values())
+
+
+def _id(env: EventEnvelope) -> EventId:
+    return EventId(env.event_id)
+
+
+def _cell_of(state: AllianceState, leaf: int) -> str:
+    """The author's cell; `InvalidEvent` if the author holds no seat."""
+    member = state.members.get(LeafIndex(leaf))
+    if member is None:
+        raise InvalidEvent("not-a-member", leaf=leaf)
+    return member.cell
+
+
+def _lapsed(proposal: CellProposal, at: int) -> bool:
+    return at >= proposal.proposed_at + PROPOSAL_LIFETIME or at >= proposal.card_expires_at
+
+
+def approved(proposal: CellProposal, state: AllianceState) -> bool:
+    """Whether every member cell approved `proposal` (the Add may be committed)."""
+    return not _lapsed(proposal, state.time) and state.cells <= proposal.approvals
+
+
+# --- forming and admission ---------------------------------------------------------------
+
+
+def check_formed(state: AllianceState, env: EventEnvelope, body: AllianceFormed) -> None:
+    if state.created:
+        raise InvalidEvent("alliance-exists")
+    require_clean(body.name, limit=200)
+    require_clean(body.founder_cell)
+
+
+def fold_formed(
+    state: AllianceState, env: EventEnvelope, body: AllianceFormed, policy: object
+) -> AllianceState:
+    founder = Delegate(LeafIndex(env.author), body.founder_cell, joined_epoch=0)
+    return replace(state, created=True, name=body.name, members={founder.leaf: founder})
+
+
+def check_cell_proposed(state: AllianceState, env: EventEnvelope, body: CellProposed) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.proposals:
+        raise InvalidEvent("duplicate-id")
+    if len(body.card_fingerprint) != CARD_FINGERPRINT_SIZE:
+        raise InvalidEvent("malformed-card", size=CARD_FINGERPRINT_SIZE)
+    if body.card_expires_at <= env.at:
+        raise InvalidEvent("expired-card")
+    require_clean(body.cell)
+    live = [p for p in state.proposals.values() if not _lapsed(p, env.at)]
+    if any(p.card_fingerprint == body.card_fingerprint for p in live):
+        raise InvalidEvent("card-pending")
+    # A member cell's own pseudonym names its alternate; one that only looks like a
+    # member cell's (or like another proposed cell's) would confuse every count by cell.
+    others = (state.cells | {p.cell for p in live}) - {body.cell}
+    if any(look_alike(body.cell, name) for name in others):
+        raise InvalidEvent("cover-name-taken", name=body.cell)
+
+
+def fold_cell_proposed(
+    state: AllianceState, env: EventEnvelope, body: CellProposed, policy: object
+) -> AllianceState:
+    proposal = CellProposal(
+        proposal_id=_id(env),
+        cell=body.cell,
+        card_fingerprint=body.card_fingerprint,
+        card_expires_at=body.card_expires_at,
+        proposer=LeafIndex(env.author),
+        proposed_at=env.at,
+        approvals=frozenset({state.cover_name(env.author)}),
+    )
+    kept = {k: p for k, p in state.proposals.items() if not _lapsed(p, env.at)}
+    return replace(state, proposals={**kept, proposal.proposal_id: proposal})
+
+
+def check_cell_approved(state: AllianceState, env: EventEnvelope, body: CellApproved) -> None:
+    cell = _cell_of(state, env.author)
+    proposal = state.proposals.get(EventId(body.proposal_id))
+    if proposal is None:
+        raise InvalidEvent("unknown-proposal")
+    if _lapsed(proposal, env.at):
+        raise InvalidEvent("proposal-lapsed")
+    if cell in proposal.approvals:
+        raise InvalidEvent("already-answered")
+
+
+def fold_cell_approved(
+    state: AllianceState, env: EventEnvelope, body: CellApproved, policy: object
+) -> AllianceState:
+    key = EventId(body.proposal_id)
+    proposal = state.proposals[key]
+    approvals = proposal.approvals | {state.cover_name(env.author)}
+    return replace(
+        state, proposals={**state.proposals, key: replace(proposal, approvals=approvals)}
+    )
+
+
+# --- membership facts (from commits) -------------------------------------------------------
+
+
+class AlliancePolicy:
+    """Which membership commits the alliance authorized, the same on every delegate.
+
+    * **Add**: an open `CellProposed` with the card's fingerprint and the card's cover
+      name as the cell's pseudonym, approved by every member cell.
+    * **Remove**: nothing authorizes one yet (issue 17 adds leaving and removal by
+      decision); a removal is still a fact of the group, folded with an alarm.
+    """
+
+    def check(self, change: MembershipChange, state: AllianceState) -> Verdict:
+        if change.by_leaf not in state.members:
+            return Verdict.refuse("committer-not-member", leaf=change.by_leaf)
+        if isinstance(change, MemberRemoved):
+            return Verdict.refuse("no-decision", leaf=change.leaf)
+        if change.leaf in state.members:
+            return Verdict.refuse("leaf-taken", leaf=change.leaf)
+        proposal = next(
+            (p for p in state.proposals.values() if p.card_fingerprint == change.card_fingerprint),
+            None,
+        )
+        if proposal is None:
+            return Verdict.refuse("no-proposal")
+        if _lapsed(proposal, state.time):
+            return Verdict.refuse("proposal-lapsed")
+        if proposal.cell != change.cover_name:
+            return Verdict.refuse("cover-name-mismatch")
+        have = len(proposal.approvals & state.cells)
+        if have < len(state.cells):
+            return Verdict.refuse("not-approved", have=have, needed=len(state.cells))
+        return Verdict(True, authority="proposal", authorized_by=proposal.proposal_id)
+
+
+ALLIANCE_POLICY: Final = AlliancePolicy()
+
+
+def authorize(change: MembershipChange, state: AllianceState) -> Verdict:
+    """Ask before your own client commits `change`: the verdict, or `PolicyViolation`
+    with the refusal's code."""
+    verdict = ALLIANCE_POLICY.check(change, state)
+    if not verdict.ok:
+        raise PolicyViolation(verdict.code, **verdict.params)
+    return verdict
+
+
+def check_commit(
+    state: AllianceState, env: EventEnvelope, body: MemberAdded | MemberRemoved
+) -> None:
+    if body.commit_epoch < state.epoch or body.commit_epoch == 0:
+        raise InvalidEvent("stale-epoch", epoch=body.commit_epoch, last=state.epoch)
+
+
+def _alarm(
+    state: AllianceState, env: EventEnvelope, verdict: Verdict, body: MemberAdded | MemberRemoved
+) -> AlarmRecord:
+    subject = body.cover_name if isinstance(body, MemberAdded) else state.cover_name(body.leaf)
+    return AlarmRecord(
+        code=verdict.code,
+        by_leaf=LeafIndex(body.by_leaf),
+        by_cover_name=state.cover_name(body.by_leaf),
+        subject_leaf=LeafIndex(body.leaf),
+        subject_cover_name=subject,
+        epoch=body.commit_epoch,
+        event_id=_id(env),
+    )
+
+
+def fold_member_added(
+    state: AllianceState, env: EventEnvelope, body: MemberAdded, policy: AlliancePolicy
+) -> AllianceState:
+    verdict = policy.check(body, state)
+    seat = Delegate(LeafIndex(body.leaf), body.cover_name, body.commit_epoch, verdict.ok)
+    new = replace(state, epoch=body.commit_epoch, members={**state.members, seat.leaf: seat})
+    if verdict.ok:
+        proposals = {k: p for k, p in state.proposals.items() if k != verdict.authorized_by}
+        return replace(new, proposals=proposals)
+    return replace(new, alarms=(*state.alarms, _alarm(state, env, verdict, body)))
+
+
+def fold_member_removed(
+    state: AllianceState, env: EventEnvelope, body: MemberRemoved, policy: AlliancePolicy
+) -> AllianceState:
+    verdict = policy.check(body, state)
+    leaf = LeafIndex(body.leaf)
+    members = {k: v for k, v in state.members.items() if k != leaf}
+    new = replace(state, epoch=body.commit_epoch, members=members)
+    if verdict.ok:
+        return new
+    return replace(new, alarms=(*state.alarms, _alarm(state, env, verdict, body)))
+
+
+# --- messages and motions ------------------------------------------------------------------
+
+
+def check_message(state: AllianceState, env: EventEnvelope, body: AllianceMessage) -> None:
+    _cell_of(state, env.author)
+
+
+def fold_message(
+    state: AllianceState, env: EventEnvelope, body: AllianceMessage, policy: object
+) -> AllianceState:
+    note = AllianceNote(_id(env), state.cover_name(env.author), env.at, body.text)
+    return replace(
+        state,
+        messages=state.messages.set(note.message_id, note),
+        message_order=state.message_order.add((note.at, note.message_id)),
+    )
+
+
+def notes(state: AllianceState) -> list[AllianceNote]:
+    """The alliance's messages, oldest first (by log time, then id: the same everywhere)."""
+    return [state.messages[key] for _at, key in state.message_order]
+
+
+def check_motion_opened(state: AllianceState, env: EventEnvelope, body: MotionOpened) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.motions:
+        raise InvalidEvent("duplicate-id")
+    if body.deadline <= env.at:
+        raise InvalidEvent("deadline-in-past")
+
+
+def fold_motion_opened(
+    state: AllianceState, env: EventEnvelope, body: MotionOpened, policy: object
+) -> AllianceState:
+    motion = Motion(_id(env), body.question, body.deadline, state.cover_name(env.author), env.at)
+    return replace(state, motions=state.motions.set(motion.motion_id, motion))
+
+
+def _open_motion(state: AllianceState, motion_id: bytes) -> Motion:
+    motion = state.motions.get(EventId(motion_id))
+    if motion is None:
+        raise InvalidEvent("unknown-decision")
+    return motion
+
+
+def check_cell_voted(state: AllianceState, env: EventEnvelope, body: CellVoted) -> None:
+    cell = _cell_of(state, env.author)
+    motion = _open_motion(state, body.motion_id)
+    if not motion.is_open:
+        raise InvalidEvent("vote-after-close")
+    if cell in motion.votes:
+        raise InvalidEvent("vote-twice")  # the cell has voted, through either seat
+
+
+def fold_cell_voted(
+    state: AllianceState, env: EventEnvelope, body: CellVoted, policy: object
+) -> AllianceState:
+    motion = state.motions[EventId(body.motion_id)]
+    votes = {**motion.votes, state.cover_name(env.author): body.agree}
+    return replace(state, motions=state.motions.set(motion.motion_id, replace(motion, votes=votes)))
+
+
+def compute_outcome(motion: Motion) -> MotionOutcome:
+    """Adopted when more cells agreed than disagreed (one vote per cell)."""
+    agree = sum(1 for v in motion.votes.values() if v)
+    disagree = len(motion.votes) - agree
+    return MotionOutcome(agree > disagree, agree, disagree)
+
+
+def check_motion_closed(state: AllianceState, env: EventEnvelope, body: MotionClosed) -> None:
+    _cell_of(state, env.author)
+    motion = _open_motion(state, body.motion_id)
+    if not motion.is_open:
+        raise InvalidEvent("already-closed")
+    if env.at < motion.deadline and not state.cells <= set(motion.votes):
+        raise InvalidEvent("not-due")
+    if body.outcome != compute_outcome(motion):
+        raise InvalidEvent("wrong-outcome")
+
+
+def fold_motion_closed(
+    state: AllianceState, env: EventEnvelope, body: MotionClosed, policy: object
+) -> AllianceState:
+    motion = replace(state.motions[EventId(body.motion_id)], outcome=body.outcome)
+    return replace(state, motions=state.motions.set(motion.motion_id, motion))
+
+
+def close_due(state: AllianceState, now: int) -> tuple[MotionClosed, ...]:
+    """The closing events of every open motion that is due at `now` (deadline past, or
+    every member cell voted), oldest first."""
+    due = sorted(
+        (
+            m
+            for m in state.motions.values()
+            if m.is_open and (m.deadline <= now or state.cells <= set(m.votes))
+        ),
+        key=lambda m: (m.deadline, m.motion_id),
+    )
+    return tuple(MotionClosed(m.motion_id, compute_outcome(m)) for m in due)
+
+
+#: Every event type of an alliance and its row.
+HANDLERS: Final[dict[type[Event], Row]] = {
+    AllianceFormed: Row(check_formed, fold_formed, first=True),
+    CellProposed: Row(check_cell_proposed, fold_cell_proposed),
+    CellApproved: Row(check_cell_approved, fold_cell_approved),
+    MemberAdded: Row(check_commit, fold_member_added, fact=True),
+    MemberRemoved: Row(check_commit, fold_member_removed, fact=True),
+    AllianceMessage: Row(check_message, fold_message, in_history=False),
+    MotionOpened: Row(check_motion_opened, fold_motion_opened),
+    CellVoted: Row(check_cell_voted, fold_cell_voted),
+    MotionClosed: Row(check_motion_closed, fold_motion_closed),
+}
+
+#: The alliance as a kind of group's log.
+ALLIANCE: Final = log.LogKind(
+    "alliance", AllianceState, HANDLERS, ALLIANCE_POLICY, unknown="unknown-alliance"
+)

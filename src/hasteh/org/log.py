@@ -1,0 +1,220 @@
+"""A group's log, folded by its kind's table: the machinery every kind of group shares.
+
+Rule 1 (after h11): everything that decides whether an event is accepted and what it
+does, and everything the app must do about an event once it is in the log, is reached
+from one table per kind of group (`LogKind.rows`): one `Row` per event type. A cell's
+table is `hasteh.org.fold.HANDLERS`, an alliance's `hasteh.org.alliance.HANDLERS`. The
+functions here know no event type; a new family is new rows, a new kind a new table.
+
+    apply(kind, state, env)    validate, then fold; on error raise, leaving `state` as it was
+    receive(kind, state, env)  `apply`, plus the ids of stored events it deletes
+    fold(kind, state, env)     fold without the checks (replaying a log already validated)
+    replay(kind, envs)         `fold` from the kind's empty state, in log order
+
+Checks raise `InvalidEvent` and return nothing; folds return a new state and never
+raise. Both read only the state (the log before the event) and the envelope, never a
+clock or a device setting, so the same log gives the same state on every member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+import msgspec
+
+from hasteh.org.errors import InvalidEvent, OrgDecodeError
+from hasteh.org.events import VERSION, Event, EventEnvelope, EventId, decode, encode
+
+__all__ = [
+    "Check",
+    "Expires",
+    "Fold",
+    "Forgets",
+    "LogKind",
+    "LogState",
+    "Received",
+    "Row",
+    "apply",
+    "fold",
+    "receive",
+    "replay",
+    "tag_of",
+]
+
+
+class LogState(Protocol):
+    """What the shared machinery reads of any kind's state (a frozen dataclass)."""
+
+    @property
+    def created(self) -> bool: ...
+
+    @property
+    def time(self) -> int: ...
+
+
+S = TypeVar("S", bound=LogState)
+
+#: ``check(state, envelope, body)``: raises `InvalidEvent`, returns nothing.
+Check = Callable[[Any, EventEnvelope, Any], None]
+#: ``fold(state, envelope, body, policy)``: the new state; never raises.
+Fold = Callable[[Any, EventEnvelope, Any, Any], Any]
+#: ``forgets(state before, envelope, body)``: ids of stored events the event deletes.
+Forgets = Callable[[Any, EventEnvelope, Any], tuple[EventId, ...]]
+#: ``expires(state after, envelope, body)``: when the stored event itself is deleted.
+Expires = Callable[[Any, EventEnvelope, Any], "int | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One event type's row: how it is checked and folded, and what the app must do
+    about it. The defaults are those of an ordinary event (kept, handed over, sent as a
+    message)."""
+
+    check: Check
+    fold: Fold
+    #: In a log another member hands over (a newcomer's join history), the check that
+    #: replaces `check` when that one needs what every log deletes (closed stances).
+    history_check: Check | None = None
+    #: The stored events it deletes when it enters the log (a close's stances, the
+    #: author's own message a deletion names). None: nothing.
+    forgets: Forgets | None = None
+    #: Whether a member hands it to a newcomer with the log (chat is not handed over;
+    #: threads are, messages need them).
+    in_history: bool = True
+    #: When the stored event is deleted by itself (disappearing messages). None: never.
+    expires: Expires | None = None
+    #: A fact the app synthesizes from an MLS commit (membership): refused as a message.
+    fact: bool = False
+    #: It creates the group: the only event a log may begin with.
+    first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LogKind(Generic[S]):
+    """A kind of group's log: its empty state, its table, the policy its folds consult,
+    and the code an event before the first one is refused with."""
+
+    name: str
+    empty: Callable[[], S]
+    rows: Mapping[type[Event], Row]
+    policy: Any
+    unknown: str
+
+    def row(self, body: Event) -> Row:
+        """The row of `body`'s type; `InvalidEvent` (``not-in-this-group``) for an event
+        of another kind of group."""
+        found = self.rows.get(type(body))
+        if found is None:
+            raise InvalidEvent("not-in-this-group", tag=tag_of(type(body)), kind=self.name)
+        return found
+
+    @property
+    def not_in_history(self) -> frozenset[str]:
+        """Tags of the events a member does not hand to a newcomer."""
+        return frozenset(tag_of(t) for t, r in self.rows.items() if not r.in_history)
+
+
+def tag_of(event_type: type[Event]) -> str:
+    """An event type's wire tag (``"<family>.<name>"``), as stored beside the event."""
+    return cast(str, event_type.__struct_config__.tag)
+
+
+def _check_fields(envelope: EventEnvelope) -> None:
+    """Events built in memory skip msgspec's bounds; run them through the codec once."""
+    try:
+        decode(encode(envelope))
+    except OrgDecodeError as exc:
+        raise InvalidEvent(exc.code, **exc.params) from None
+    except (TypeError, ValueError, msgspec.EncodeError) as exc:  # a wrong Python type
+        raise InvalidEvent("malformed-event", detail=str(exc)) from None
+
+
+def _checked(
+    kind: LogKind[S],
+    state: S,
+    envelope: EventEnvelope,
+    *,
+    decoded: bool = False,
+    history: bool = False,
+) -> Row:
+    if envelope.v != VERSION:
+        raise InvalidEvent("unsupported-version", version=envelope.v, supported=VERSION)
+    if not decoded:
+        _check_fields(envelope)
+    body = envelope.body
+    row = kind.row(body)
+    if not state.created and not row.first:
+        raise InvalidEvent(kind.unknown)
+    check = row.history_check if history and row.history_check is not None else row.check
+    check(state, envelope, body)
+    return row
+
+
+def _advance(state: S, envelope: EventEnvelope) -> S:
+    """The log time moves forward with each event and never back; a fold already sees
+    the time of the event it folds (a policy judges a commit at its log time)."""
+    if envelope.at <= state.time:
+        return state
+    return cast(S, replace(cast(Any, state), time=envelope.at))
+
+
+def apply(
+    kind: LogKind[S],
+    state: S,
+    envelope: EventEnvelope,
+    *,
+    policy: Any = None,
+    decoded: bool = False,
+    history: bool = False,
+) -> S:
+    """Validate `envelope` against `state` and fold it. Raises `InvalidEvent` (with a
+    stable `code`) and leaves `state` unchanged if the log must refuse it. `decoded`: it
+    came from `decode`, so the codec round trip that bounds events built in memory is
+    skipped. `history`: one event of a log another member handed over (its row's
+    `history_check` replaces the check). `policy`: the kind's, unless given."""
+    row = _checked(kind, state, envelope, decoded=decoded, history=history)
+    chosen = kind.policy if policy is None else policy
+    return cast(S, row.fold(_advance(state, envelope), envelope, envelope.body, chosen))
+
+
+def fold(kind: LogKind[S], state: S, envelope: EventEnvelope, *, policy: Any = None) -> S:
+    """Fold without checks (a replay of a log already validated on this device). The
+    policy still runs, so alarms are raised the same way."""
+    body = envelope.body
+    row = kind.row(body)
+    chosen = kind.policy if policy is None else policy
+    return cast(S, row.fold(_advance(state, envelope), envelope, body, chosen))
+
+
+def replay(kind: LogKind[S], envelopes: Iterable[EventEnvelope], *, policy: Any = None) -> S:
+    state = kind.empty()
+    for envelope in envelopes:
+        state = fold(kind, state, envelope, policy=policy)
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class Received(Generic[S]):
+    """The new state, and the ids of stored events that must now be deleted (what the
+    event's row `forgets`, never anything else)."""
+
+    state: S
+    forget: tuple[EventId, ...] = ()
+
+
+def receive(
+    kind: LogKind[S],
+    state: S,
+    envelope: EventEnvelope,
+    *,
+    policy: Any = None,
+    decoded: bool = False,
+) -> Received[S]:
+    """`apply`, plus what the app must delete from the vault as a consequence."""
+    new = apply(kind, state, envelope, policy=policy, decoded=decoded)
+    forgets = kind.row(envelope.body).forgets
+    if forgets is None:
+        return Received(new)
+    return Received(new, forgets(state, envelope, envelope.body))
