@@ -21,6 +21,20 @@ from hasteh.mls.framing import MLSMessage, PublicMessage
 from hasteh.mls.proposals import proposal_to_bytes
 
 
+def course() -> list[bytes]:
+    """Lesson files as shipped and cut short; quiz forms right, wrong and hostile;
+    checklist ticks."""
+    from importlib import resources
+
+    lessons = sorted((resources.files("hasteh.course") / "lessons").iterdir(), key=str)
+    texts = [item.read_text(encoding="utf-8").encode() for item in lessons][:3]
+    seeds = [b"\x00" + t for t in texts] + [b"\x00" + texts[0][:300]]
+    for answers in (b"q1=2\nq2=2\nq3=1", b"q1=1\nq2=1", b"q1=9\nq2=x\nq3=", b"q4=1\ncsrf=a"):
+        seeds.append(b"\x01" + answers)
+    seeds += [b"\x02" + b"1\n3", b"\x02" + b"0", b"\x02\xdb\xb2"]
+    return seeds
+
+
 def write(target: str, seeds: list[bytes]) -> None:
     """Replace the generated seeds of `target`; minimized findings (``crash-*``) stay."""
     folder = CORPUS / target
@@ -264,6 +278,7 @@ def main(only: list[str]) -> None:
         "join_history": lambda: history,
         "web_forms": web_forms,
         "rendezvous": rendezvous,
+        "course": course,
     }
     for target, make in seeds.items():
         if not only or target in only:

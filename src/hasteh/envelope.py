@@ -34,12 +34,13 @@ import hmac
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from hasteh.errors import HastehError
+from hasteh.errors import Domain, HastehError
 
 __all__ = [
     "BUCKETS",
@@ -84,16 +85,57 @@ _MAX_EPOCH = 2**64 - 1
 Rng = Callable[[int], bytes]
 
 
+#: Why bytes are not an envelope (`EnvelopeError.code`).
+EnvelopeCode = Literal[
+    "bad-type",
+    "truncated",
+    "bad-version",
+    "bad-kind",
+    "bad-epoch",
+    "bad-mailbox",
+    "bad-nonce",
+    "bad-bucket",
+    "bad-reserved",
+    "bad-length",
+    "bad-padding",
+    "too-large",
+]
+
+#: English templates of `EnvelopeCode`. `detail` is a fixed English phrase with sizes only
+#: (never bytes of the envelope): these answers go to software more than to people.
+ENVELOPE_MESSAGES: Mapping[EnvelopeCode, str] = {
+    "bad-type": "This is not an envelope: {detail}.",
+    "truncated": "The envelope is cut short: {detail}.",
+    "bad-version": "The envelope's version is not supported: {detail}.",
+    "bad-kind": "The envelope's kind is not valid: {detail}.",
+    "bad-epoch": "The envelope's epoch is not valid: {detail}.",
+    "bad-mailbox": "The envelope's mailbox is not valid: {detail}.",
+    "bad-nonce": "The envelope's nonce is not valid: {detail}.",
+    "bad-bucket": "The envelope's size is not valid: {detail}.",
+    "bad-reserved": "The envelope's reserved byte is not valid: {detail}.",
+    "bad-length": "The envelope's length is not valid: {detail}.",
+    "bad-padding": "The envelope's padding is not valid: {detail}.",
+    "too-large": "The payload is too large for one envelope: {detail}.",
+}
+
+
 class EnvelopeError(HastehError):
     """Bytes that are not a valid envelope, or a payload that cannot be enveloped.
 
-    `reason` is a short stable slug tests can pin (for example ``"bad-version"``).
+    `code` (also `reason`) is a stable slug tests can pin (for example ``"bad-version"``).
     """
 
-    def __init__(self, reason: str, detail: str = "") -> None:
-        self.reason = reason
+    domain: ClassVar[Domain] = "envelope"
+    templates: ClassVar[Mapping[Any, str]] = ENVELOPE_MESSAGES
+    code: EnvelopeCode
+
+    def __init__(self, code: EnvelopeCode, detail: str) -> None:
+        super().__init__(code, detail=detail)
         self.detail = detail
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+    @property
+    def reason(self) -> EnvelopeCode:
+        return self.code
 
 
 class Kind(enum.IntEnum):
@@ -249,14 +291,60 @@ H_RETIRE = "hasteh-retire"
 _HEX = frozenset("0123456789abcdef")
 
 
-class WriteAuthError(HastehError):
-    """Write-access headers that do not follow the protocol; `reason` is a stable slug and
-    the message names the header and what it must look like."""
+#: Why write-access headers (or a stored write auth) are refused (`WriteAuthError.code`).
+WriteAuthCode = Literal[
+    "missing-write",
+    "bad-write",
+    "bad-claim",
+    "bad-key",
+    "bad-next-key",
+    "bad-claim-epoch",
+    "incomplete-claim",
+    "key-mismatch",
+    "bad-retire",
+    "bad-stored-auth",
+    "no-auth",
+]
 
-    def __init__(self, reason: str, detail: str) -> None:
-        self.reason = reason
+#: English templates of `WriteAuthCode`; `detail` names the header and its expected form.
+WRITE_AUTH_MESSAGES: Mapping[WriteAuthCode, str] = {
+    "missing-write": "The write proof is missing: {detail}.",
+    "bad-write": "The write proof is not valid: {detail}.",
+    "bad-claim": "The write claim is not valid: {detail}.",
+    "bad-key": "The write key is not valid: {detail}.",
+    "bad-next-key": "The next write key is not valid: {detail}.",
+    "bad-claim-epoch": "The claim's epoch is not valid: {detail}.",
+    "incomplete-claim": "The write claim is incomplete: {detail}.",
+    "key-mismatch": "The write proof names another key: {detail}.",
+    "bad-retire": "The retire header is not valid: {detail}.",
+    "bad-stored-auth": "A stored write access is damaged: {detail}.",
+    "no-auth": "This message has no write access yet: {detail}.",
+}
+
+#: The `bad-…` code of each hex header `_hex_field` reads.
+_BAD_HEADER: Mapping[str, WriteAuthCode] = {
+    "hasteh-write": "bad-write",
+    "hasteh-claim": "bad-claim",
+    "hasteh-key": "bad-key",
+    "hasteh-next-key": "bad-next-key",
+}
+
+
+class WriteAuthError(HastehError):
+    """Write-access headers that do not follow the protocol; `code` (also `reason`) is a
+    stable slug and the `detail` parameter names the header and what it must look like."""
+
+    domain: ClassVar[Domain] = "write-auth"
+    templates: ClassVar[Mapping[Any, str]] = WRITE_AUTH_MESSAGES
+    code: WriteAuthCode
+
+    def __init__(self, code: WriteAuthCode, detail: str) -> None:
+        super().__init__(code, detail=detail)
         self.detail = detail
-        super().__init__(f"{reason}: {detail}")
+
+    @property
+    def reason(self) -> WriteAuthCode:
+        return self.code
 
 
 def write_key_id(key: bytes) -> bytes:
@@ -349,7 +437,7 @@ def _hex_field(headers: Mapping[str, str], name: str, size: int) -> bytes | None
         return None
     if len(value) != 2 * size or not set(value) <= _HEX:
         raise WriteAuthError(
-            f"bad-{name.removeprefix('hasteh-')}",
+            _BAD_HEADER[name],
             f"{name} must be exactly {2 * size} lowercase hex digits",
         )
     return bytes.fromhex(value)

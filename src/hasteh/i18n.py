@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
+    from hasteh.errors import HastehError
+
 
 DEFAULT_LANGUAGE = "fa"
 LANGUAGES = ("fa", "en")
@@ -100,6 +102,49 @@ def language(code: str) -> Iterator[None]:
 def _(message: str) -> str:
     """Translate `message` into the current language (default Persian)."""
     return translations(current_language()).gettext(message)
+
+
+def error_text(err: HastehError, language: str | None = None) -> str:
+    """A hasteh error in `language` (default: the current one): its template translated
+    by code, its parameters in place, numbers in the reader's digits. The faces show
+    errors only through this, never through ``str(err)`` (the English text for logs)."""
+    lang = language or current_language()
+    return err.render(
+        translations(lang).gettext, lambda n: display_number(n, lang), clean=display_text
+    )
+
+
+def step_text(step: str, err: HastehError, language: str | None = None) -> str:
+    """A face's next step (a msgid) for `err`, translated; it may name the error's own
+    parameters (``{program}``), filled like the message."""
+    lang = language or current_language()
+    return err.render_text(
+        step, translations(lang).gettext, lambda n: display_number(n, lang), display_text
+    )
+
+
+#: Characters a parameter may not bring into a message: bidi embeddings, overrides and
+#: isolates, marks that flip direction, and C0/C1 controls (ZWNJ and ZWJ stay: Persian
+#: words need them).
+_HIDDEN = dict.fromkeys(
+    [
+        *range(0x00, 0x20),
+        *range(0x7F, 0xA0),
+        0x061C,
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ],
+    "\ufffd",
+)
+
+
+def display_text(text: str, *, limit: int = 200) -> str:
+    """A parameter made safe to show inside a sentence: hidden direction and control
+    characters become U+FFFD (visible, harmless), and it is cut to `limit` characters."""
+    cleaned = text.translate(_HIDDEN)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def persian_digits(text: str | int) -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final, Literal
 
 import jdatetime
 
-from hasteh.errors import HastehError
+from hasteh.errors import Domain, HastehError, Param
 from hasteh.i18n import parse_digits, persian_digits
 
 __all__ = [
@@ -146,28 +147,63 @@ _NAMED = re.compile(r"^(\d{1,2}) ?([^\d ]+)(?: (\d{4}))?$")
 _SPACES = re.compile(r"[\s\u200c\u200f\u200e]+")
 
 
+TimeCode = Literal[
+    "unknown-zone",
+    "unknown-choice",
+    "evening-over",
+    "no-such-date",
+    "no-such-time",
+    "not-a-date",
+    "too-long",
+    "empty",
+    "past",
+    "too-far",
+]
+
+#: English templates of `TimeCode` (gettext msgids).
+TIME_MESSAGES: Mapping[TimeCode, str] = {
+    "unknown-zone": "There is no time zone by that name.",
+    "unknown-choice": "Choose one of the choices offered.",
+    "evening-over": "This evening is almost over: choose tomorrow.",
+    "no-such-date": "That date does not exist.",
+    "no-such-time": "That time of day does not exist.",
+    "not-a-date": (
+        "That is not a date: choose one of the choices, or type a date such as {example}."
+    ),
+    "too-long": "That is too long for a date.",
+    "empty": "Choose when it closes, or type a date.",
+    "past": "That moment has passed: choose a later one.",
+    "too-far": "That is too far away: at most {days} days ahead.",
+}
+
+
 class TimeInputError(HastehError):
     """A typed moment that cannot be read, or that is already past or too far away.
 
-    `reason` says which; `template` is the message (an English msgid the face translates)
-    and `params` fill it. The message never repeats the input."""
+    `code` (also `reason`) says which, with the contract of `hasteh.errors`; the message
+    never repeats the input."""
 
-    def __init__(self, reason: str, template: str, **params: object) -> None:
-        self.reason = reason
-        self.template = template
-        self.params = params
-        super().__init__(template.format(**params))
+    domain: ClassVar[Domain] = "time"
+    templates: ClassVar[Mapping[Any, str]] = TIME_MESSAGES
+    code: TimeCode
+
+    def __init__(self, code: TimeCode, /, **params: Param) -> None:
+        super().__init__(code, **params)
+
+    @property
+    def reason(self) -> TimeCode:
+        return self.code
 
 
 def zone_named(name: str) -> dt.tzinfo:
     """The time zone `name` (an IANA name such as ``Asia/Tehran`` or ``UTC``);
     `TimeInputError` ``unknown-zone`` if there is none by that name."""
     if not name or len(name) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", name):
-        raise TimeInputError("unknown-zone", "There is no time zone by that name.")
+        raise TimeInputError("unknown-zone")
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise TimeInputError("unknown-zone", "There is no time zone by that name.") from None
+        raise TimeInputError("unknown-zone") from None
 
 
 def _normalize(text: str) -> str:
@@ -187,10 +223,10 @@ def choice_at(choice: str, now: int, zone: dt.tzinfo) -> int:
     today = dt.datetime.fromtimestamp(now, zone).date()
     days = {"evening": 0, "tomorrow": 1, "three-days": 3, "week": 7}.get(choice)
     if days is None:
-        raise TimeInputError("unknown-choice", "Choose one of the choices offered.")
+        raise TimeInputError("unknown-choice")
     at = _at(today + dt.timedelta(days=days), EVENING, zone)
     if at - now < EVENING_MARGIN.total_seconds():
-        raise TimeInputError("evening-over", "This evening is almost over: choose tomorrow.")
+        raise TimeInputError("evening-over")
     return at
 
 
@@ -211,7 +247,7 @@ def _jalali_day(year: int, month: int, day: int) -> dt.date:
     try:
         result: dt.date = jdatetime.date(year, month, day).togregorian()
     except (ValueError, OverflowError):
-        raise TimeInputError("no-such-date", "That date does not exist.") from None
+        raise TimeInputError("no-such-date") from None
     return result
 
 
@@ -220,7 +256,7 @@ def _clock(hour: str | None, minute: str | None) -> dt.time:
         return END_OF_DAY
     h, m = int(hour), int(minute or 0)
     if h > 23 or m > 59:
-        raise TimeInputError("no-such-time", "That time of day does not exist.")
+        raise TimeInputError("no-such-time")
     return dt.time(h, m)
 
 
@@ -233,7 +269,7 @@ def _day_of(text: str, today: dt.date) -> dt.date:
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise TimeInputError("no-such-date", "That date does not exist.") from None
+            raise TimeInputError("no-such-date") from None
     if match := _NAMED.match(text):
         day, name, year_text = int(match.group(1)), match.group(2), match.group(3)
         if name not in _MONTHS:
@@ -247,7 +283,7 @@ def _day_of(text: str, today: dt.date) -> dt.date:
         if found is None or found < today:
             found = _jalali_day_or_none(this_year + 1, month, day)
         if found is None:
-            raise TimeInputError("no-such-date", "That date does not exist.")
+            raise TimeInputError("no-such-date")
         return found
     raise _not_a_date(today)
 
@@ -272,7 +308,6 @@ def _not_a_date(today: dt.date) -> TimeInputError:
     sample = persian_digits(f"{jalali.day} {jdatetime.date.j_months_fa[jalali.month - 1]}")
     return TimeInputError(
         "not-a-date",
-        "That is not a date: choose one of the choices, or type a date such as {example}.",
         example=sample,
     )
 
@@ -284,17 +319,17 @@ def parse_moment(text: str, now: int, zone: dt.tzinfo, *, max_days: int = 365) -
     clock time closes at the end of that day. Refused (`TimeInputError`): empty, too long,
     not a date, a date that does not exist, already past, or more than `max_days` ahead."""
     if len(text) > MAX_INPUT:
-        raise TimeInputError("too-long", "That is too long for a date.")
+        raise TimeInputError("too-long")
     value = _normalize(text)
     if not value:
-        raise TimeInputError("empty", "Choose when it closes, or type a date.")
+        raise TimeInputError("empty")
     today = dt.datetime.fromtimestamp(now, zone).date()
     if value in _CHOICE_WORDS:
         at = choice_at(_CHOICE_WORDS[value], now, zone)
     elif match := _DAYS.match(value):
         days = int(match.group(1))
         if days == 0:
-            raise TimeInputError("past", "That moment has passed: choose a later one.")
+            raise TimeInputError("past")
         if days > max_days:
             raise _too_far(max_days)
         at = _at(today + dt.timedelta(days=days), EVENING, zone)
@@ -305,13 +340,11 @@ def parse_moment(text: str, now: int, zone: dt.tzinfo, *, max_days: int = 365) -
         clock = _clock(match.group(2), match.group(3))
         at = _at(day, clock, zone)
     if at <= now:
-        raise TimeInputError("past", "That moment has passed: choose a later one.")
+        raise TimeInputError("past")
     if at - now > max_days * 86_400:
         raise _too_far(max_days)
     return at
 
 
 def _too_far(max_days: int) -> TimeInputError:
-    return TimeInputError(
-        "too-far", "That is too far away: at most {days} days ahead.", days=max_days
-    )
+    return TimeInputError("too-far", days=max_days)

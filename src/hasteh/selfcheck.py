@@ -113,6 +113,14 @@ def _web() -> None:
             assert page.status_code < 500 and "<html" in page.text
 
 
+def _course() -> None:
+    """The security course shipped in the package reads and holds to its rules."""
+    from hasteh.app.course import bundled_course
+
+    course = bundled_course()
+    assert course.lessons and course.checklists and course.guide.step
+
+
 CHECKS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("MLS (RFC 9420): a group of two, a Welcome, a message", _mls),
     ("HPKE (RFC 9180)", _hpke),
@@ -120,6 +128,7 @@ CHECKS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("organizing events (org)", _org),
     ("blind relay", _relay),
     ("local web app", _web),
+    ("security course (its lessons checked)", _course),
 )
 
 

@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-from hasteh.app import errors, invite_code, removal, safety_words
+from hasteh.app import errors, removal, safety_words
 from hasteh.i18n import translations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +27,11 @@ def msgids() -> set[str]:
     found: set[str] = set()
     for path in SOURCES:
         text = path.read_text(encoding="utf-8")
-        for group in re.findall(r'_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', text):
+        for group in re.findall(r'(?<!\w)_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', text):
             parts = re.findall(r'"(?:[^"\\]|\\.)*"', group)
             found.add("".join(ast.literal_eval(p) for p in parts))
-        found |= set(re.findall(r"_\('([^']*)'\)", text))
-    spoken = {text for pair in invite_code._REASONS.values() for text in pair}
-    return found | set(errors.CARD_REASONS.values()) | set(removal.ALARM_KINDS.values()) | spoken
+        found |= set(re.findall(r"(?<!\w)_\('([^']*)'\)", text))
+    return found | set(errors.APP_MESSAGES.values()) | set(removal.ALARM_KINDS.values())
 
 
 def test_every_message_is_translated() -> None:

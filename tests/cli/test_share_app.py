@@ -5,6 +5,7 @@ code, a changed file or a slipped-in wheel installs nothing."""
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata as md
 import os
 import re
 import shutil
@@ -18,7 +19,14 @@ import pytest
 from typer.testing import CliRunner
 
 from hasteh.cli.main import app
-from hasteh.cli.share import INSTALLER, MANIFEST, Shared, check_words, write_share
+from hasteh.cli.share import (
+    INSTALLER,
+    MANIFEST,
+    Shared,
+    check_words,
+    is_editable,
+    write_share,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -153,3 +161,12 @@ def test_serve_offers_the_folder_and_nothing_else(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         output = proc.communicate(timeout=30)[0]
     assert "GET" not in output  # no access log
+
+
+def test_only_hasteh_is_taken_from_its_folder() -> None:
+    """hasteh here is installed for development (its files are the checkout's); every
+    other distribution is packed from its own RECORD, even when its import name differs
+    from its name (python-multipart is `multipart`, argon2-cffi is `argon2`)."""
+    assert is_editable(md.distribution("hasteh"))
+    for name in ("python-multipart", "argon2-cffi", "cryptography", "jinja2"):
+        assert not is_editable(md.distribution(name)), name

@@ -46,6 +46,7 @@ from hasteh.org import (
     SettingsChanged,
     StanceCast,
     ThreadOpened,
+    Verdict,
     Vouched,
     apply,
     authorize,
@@ -394,8 +395,9 @@ def test_a_seized_device_can_do_nothing_more() -> None:
 
 #: Codes pinned in other modules: test_events (decoding), test_membership (not-approved),
 #: test_names (name-too-long: the schema's bounds refuse a longer name first), test_alliance
-#: (an alliance's log, and events of one kind of group sent to another).
-ELSEWHERE = {"too-large", "unknown-event", "not-approved", "name-too-long"}
+#: (an alliance's log, and events of one kind of group sent to another); policy-refused
+#: below.
+ELSEWHERE = {"too-large", "unknown-event", "not-approved", "name-too-long", "policy-refused"}
 ELSEWHERE |= {"not-in-this-group", "unknown-alliance", "alliance-exists"}
 
 
@@ -409,6 +411,20 @@ def test_errors_are_org_errors_with_codes() -> None:
     err = InvalidEvent("vote-twice")
     assert isinstance(err, OrgError)
     assert err.code == "vote-twice"
-    assert str(err).startswith("vote-twice: ")
+    assert str(err) == "You have already taken part in this decision."
     with pytest.raises(KeyError):
-        InvalidEvent("no-such-code")
+        InvalidEvent("no-such-code")  # type: ignore[arg-type]
+
+
+class _SilentPolicy:
+    """A custom policy that refuses without saying why."""
+
+    def check(self, change: object, state: object) -> Verdict:
+        return Verdict(False)
+
+
+def test_a_policy_refusal_without_a_code_has_one() -> None:
+    log = cell(3)
+    with pytest.raises(PolicyViolation) as err:
+        authorize(MemberRemoved(1, 2, log.epoch + 1), log.state, _SilentPolicy())  # type: ignore[arg-type]
+    assert err.value.code == "policy-refused"

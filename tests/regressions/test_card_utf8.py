@@ -10,6 +10,7 @@ import pytest
 
 from hasteh.app import admission, cards, cells
 from hasteh.app.errors import CardError
+from hasteh.cli.next_steps import next_step as cli_step
 
 CODE = "HC1:SUA4IAGEACI2D7YA6KRDOZQ"
 
@@ -19,7 +20,7 @@ def test_read_card_non_utf8_relay_is_malformed() -> None:
         cards.read_card(CODE, now=None)
     assert err.value.reason == "malformed"
     assert str(err.value) == "The card code is complete but its contents are not valid."
-    assert err.value.next_step
+    assert cli_step(err.value)
 
 
 def test_propose_with_non_utf8_card_changes_nothing(make_ws, relay) -> None:

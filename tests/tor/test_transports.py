@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hasteh.cli.options import step_text
 from hasteh.i18n import translations
 from hasteh.tor import torrc
 from hasteh.tor.bridges import parse_bridges
@@ -82,7 +83,7 @@ def test_a_missing_transport_program_is_named(
     with pytest.raises(TorMissing) as caught:
         render(TorConfig(tmp_path, 1, parse_bridges(SNOWFLAKE)))
     assert caught.value.program == "snowflake-client"
-    assert "apt install snowflake-client" in caught.value.next_step
+    assert "apt install snowflake-client" in step_text(caught.value)
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +144,7 @@ def test_snowflake_is_launched_and_fails_with_a_clear_message(
     assert launched, "snowflake-client was never started by tor"
     assert caught.value.why == "transport"
     assert str(caught.value) == "The bridge program could not start or reach its bridge."
-    assert "snowflake" in caught.value.next_step
+    assert "snowflake" in step_text(caught.value)
     fa = translations("fa")
     assert fa.gettext(str(caught.value)) != str(caught.value)
     # tor and its transport are gone: nothing is left running.

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from hasteh import vault
+from hasteh.cli.next_steps import next_step as cli_step
 from hasteh.vault import keyfile as kf
 from hasteh.vault import profile, schema
 from hasteh.vault.settings import set_setting
+from hasteh.web.next_steps import next_step as web_step
 
 from .helpers import DURESS, FAST, PASS, read_only, slot_of, tree_hash
 
@@ -34,7 +36,7 @@ def unchanged_after(
         action()
     assert tree_hash(home) == before
     assert PASS not in str(info.value) and str(home) not in str(info.value)
-    assert info.value.next_step
+    assert cli_step(info.value) and web_step(info.value)
     return info.value
 
 
@@ -108,9 +110,11 @@ def test_newer_schema(filled: Path) -> None:
     assert isinstance(err, vault.NewerSchema)
     assert (err.found, err.supported) == (schema.SCHEMA_VERSION + 5, schema.SCHEMA_VERSION)
     found, supported = schema.SCHEMA_VERSION + 5, schema.SCHEMA_VERSION
-    assert (
-        str(err)
-        == f"This profile was written by a newer version of hasteh. ({found} > {supported})"
+    assert err.code == "newer-schema"
+    assert err.params == {"found": found, "supported": supported}
+    assert str(err) == (
+        "This profile was written by a newer version of hasteh "
+        f"(profile version {found}; this hasteh reads up to {supported})."
     )
 
 

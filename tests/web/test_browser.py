@@ -175,7 +175,7 @@ def test_first_run_lock_unlock_language_panic(
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Chat messages disappear after this many days").fill("۷")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("status").inner_text() == "Saved."
+    assert page.locator(".notice[role=status]").inner_text() == "Saved."
     assert page.get_by_label("Chat messages disappear after this many days").input_value() == "7"
     shoot(page, folder, "settings-en")
     page.get_by_role("button", name="Lock").click()

@@ -105,7 +105,7 @@ def test_two_people_form_a_cell_talk_and_decide(
     b.get_by_role("link", name=fa("Settings")).click()
     b.get_by_label(fa("Relay addresses, one per line")).fill(relay_url)
     b.get_by_role("button", name=fa("Save")).click()
-    assert b.get_by_role("status").inner_text() == fa("Saved.")
+    assert b.locator(".notice[role=status]").inner_text() == fa("Saved.")
 
     # B makes a card on the Join page: a QR image and the text code.
     b.get_by_role("link", name=fa("Join a cell")).first.click()

@@ -40,7 +40,7 @@ def test_spoken_code_in_chromium_without_javascript(
         page.get_by_label(fa("Relay addresses, one per line")).fill(relays)
         page.get_by_label(fa("Rendezvous relays, one per line")).fill(relay_url)
         page.get_by_role("button", name=fa("Save")).click()
-        assert page.get_by_role("status").inner_text() == fa("Saved.")
+        assert page.locator(".notice[role=status]").inner_text() == fa("Saved.")
 
     a.get_by_role("link", name=fa("My cells")).first.click()
     a.get_by_label(fa("Cell name (seen only by its members)")).fill("نانوایی")

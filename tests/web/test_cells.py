@@ -338,7 +338,7 @@ def test_bad_votes_and_closing_early_are_refused(people: Callable[[str], Person]
     )
     cases = [
         ({"rank_1": "1", "rank_2": "1"}, "Each option can have only one place in your ranking."),
-        ({"choice": "9"}, "There is no option {option} in this decision."),
+        ({"choice": "9"}, "There is no such option in this decision."),
         ({}, "Rank at least one option, most preferred first."),
     ]
     for form, msgid in cases:

@@ -218,7 +218,7 @@ def test_first_run_checks_and_errors(web: Web) -> None:
             "duress_again": PASSPHRASE,
         },
     )
-    assert translations("fa").gettext(vault.SamePassphrases.message) in page
+    assert translations("fa").gettext(vault.SamePassphrases().template) in page
     assert not (web.home / "hasteh.key").exists()
     assert "/lock" in web.create_profile()
     assert web.client.get("/setup", follow_redirects=False).headers["location"] == "/home"
@@ -385,12 +385,12 @@ def web_msgids() -> set[str]:
 
 def table_msgids() -> set[str]:
     """Messages the views keep in tables (notices, kinds, positions, next steps)."""
-    from hasteh.web import appcalls
+    from hasteh.web import next_steps
     from hasteh.web.views import common, courier, decision, join
 
     found = {*common.NOTICES.values(), *common.KIND_NAMES.values(), *join.NOTICES.values()}
-    found |= {*courier.COURIER_NOTICES.values(), *appcalls.WEB_NEXT_STEPS.values()}
-    found |= set(appcalls.CARD_NEXT_STEPS.values())
+    found |= set(courier.COURIER_NOTICES.values())
+    found |= {s.text for table in next_steps.WEB_NEXT_STEPS.values() for s in table.values()}
     found |= {label for choices in decision.POSITIONS.values() for _, label in choices}
     return found
 

@@ -76,12 +76,7 @@ def propose_card(ws: Workspace, cell: str, card: Card) -> AdmissionView:
     rt.require_group()
     state = rt.org
     if len(state.members) >= state.settings.size_cap:
-        raise Refused(
-            "cap-reached",
-            _(
-                "The cell is full ({cap} members). Split the cell, or raise the cap by a decision."
-            ).format(cap=display_number(state.settings.size_cap)),
-        )
+        raise Refused("cap-reached", cap=state.settings.size_cap)
     body = NewcomerProposed(card.fingerprint, card_cover_name(card), card.expires_at)
 
     def keep(conn: Connection, env: org.EventEnvelope) -> None:
@@ -112,7 +107,7 @@ def _answer(ws: Workspace, cell: str, newcomer: str, kind: str, reason: str = ""
         body = AdmissionApproved(admission.proposal_id)
     else:
         if not reason.strip():
-            raise BadInput("reason", _("An objection needs a reason."))
+            raise BadInput("objection-needs-reason")
         body = AdmissionObjected(admission.proposal_id, reason.strip())
     runtime.send_event(ws, rt, body)
     runtime.plan(ws, rt)

@@ -27,7 +27,6 @@ from hasteh.app.errors import BadInput, NoRelay, clean_or_refuse
 from hasteh.app.founding import found
 from hasteh.app.kinds import all_groups
 from hasteh.app.records import default_relays
-from hasteh.i18n import _
 from hasteh.org import EventEnvelope, EventId
 from hasteh.org.events import (
     AllianceFormed,
@@ -86,10 +85,7 @@ def find_alliance(ws: Workspace, ref: str) -> AllianceRuntime:
         if rt.name == wanted or (len(wanted) >= 6 and rt.group_id.hex().startswith(wanted))
     ]
     if len(found_) != 1:
-        raise BadInput(
-            "unknown-alliance",
-            _("There is no such alliance in this profile, or several have this name."),
-        )
+        raise BadInput("unknown-alliance")
     return found_[0]
 
 
@@ -117,7 +113,7 @@ def approve_cell(ws: Workspace, alliance: str, cell: str) -> EventEnvelope:
     wanted = cell.strip()
     proposal = next((p for p in rt.org.proposals.values() if p.cell == wanted), None)
     if proposal is None:
-        raise BadInput("unknown-proposal", _("No cell with this name is proposed."))
+        raise BadInput("unknown-cell-proposal")
     env = runtime.send_event(ws, rt, CellApproved(proposal.proposal_id))
     runtime.plan(ws, rt)
     return env

@@ -45,7 +45,7 @@ from hasteh.app.errors import BadInput, CardError, NoRelay, clean_or_refuse, ref
 from hasteh.app.records import Invitation, default_relays, save_invitation
 from hasteh.envelope import claimed_mailbox
 from hasteh.errors import msgpack_decode
-from hasteh.i18n import _, parse_digits
+from hasteh.i18n import parse_digits
 from hasteh.mls.cipher_suite import get_suite
 from hasteh.mls.credential import BasicCredential
 from hasteh.mls.errors import MLSError
@@ -310,7 +310,7 @@ def new_card(
     sealed under a spoken code (`hasteh.app.spoken`), never printed."""
     name = clean_or_refuse(cover_name)
     if not 1 <= days <= 30:
-        raise BadInput("days", _("A card is valid for 1 to 30 days."))
+        raise BadInput("bad-card-days")
     chosen = [check_relay(r) for r in (relays or ws.vault.read(default_relays))]
     if not chosen:
         raise NoRelay()

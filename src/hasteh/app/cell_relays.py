@@ -28,7 +28,6 @@ from hasteh.app.errors import BadInput
 from hasteh.app.records import CellRecord
 from hasteh.app.relay_status import contacts, is_down
 from hasteh.envelope import Envelope, Kind
-from hasteh.i18n import _, display_number
 from hasteh.org import MAX_RELAYS, CellSettings, ChangeSettings, Decision, relay_url_problem
 from hasteh.transport.outbox import Arrival
 from hasteh.vault import Connection
@@ -54,28 +53,14 @@ def checked_relays(typed: list[str]) -> list[str]:
     `BadInput` before anything is sent: the same rules every member's org checks."""
     relays = [r.strip().rstrip("/") for r in typed if r.strip()]
     if not relays:
-        raise BadInput(
-            "no-relays",
-            _("A cell needs at least one relay: the list of relays cannot be empty."),
-            _("Keep at least one relay that every member can reach."),
-        )
+        raise BadInput("no-relays")
     if len(relays) > MAX_RELAYS:
-        raise BadInput(
-            "too-many-relays",
-            _("A cell can list at most {limit} relays.").format(limit=display_number(MAX_RELAYS)),
-        )
+        raise BadInput("too-many-relays", limit=MAX_RELAYS)
     for url in relays:
         if relay_url_problem(url) is not None:
-            raise BadInput(
-                "bad-relay",
-                _(
-                    "A relay address must start with http:// or https:// and name a host, "
-                    "with no password, no spaces and no / at the end."
-                ),
-                _("Copy the address exactly as the relay's operator gave it."),
-            )
+            raise BadInput("bad-relay")
     if len(set(relays)) != len(relays):
-        raise BadInput("relay-twice", _("The same relay is listed twice."))
+        raise BadInput("relay-twice")
     return relays
 
 

@@ -31,7 +31,7 @@ from hasteh.app.records import (
 )
 from hasteh.app.runtime import CellRuntime
 from hasteh.app.safety_words import safety_words as derive_words
-from hasteh.i18n import _, current_language, display_number
+from hasteh.i18n import _, current_language
 from hasteh.org import CellCreated, CellSettings, ThreadOpened
 from hasteh.transport import registry
 from hasteh.vault import Connection
@@ -82,19 +82,13 @@ class MemberView:
 def validate_settings(cap: int, admission: str, expiry_days: int) -> CellSettings:
     """Settings within the protective bounds, or a precise `BadInput`."""
     if cap > org.HARD_CAP:
-        raise BadInput(
-            "cap-above-hard-limit",
-            _("A cell cannot have more than {hard} members.").format(
-                hard=display_number(org.HARD_CAP)
-            ),
-            _("Split the cell instead: two small cells are safer than one big one."),
-        )
+        raise BadInput("cap-above-hard-limit", hard=org.HARD_CAP)
     if cap < 2:
-        raise BadInput("bad-cap", _("The cap must be at least 2."))
+        raise BadInput("bad-cap")
     if admission not in ("all", "all-but-one"):
-        raise BadInput("bad-admission", _("Admission is `all` or `all-but-one`."))
+        raise BadInput("bad-admission")
     if not 1 <= expiry_days <= 365:
-        raise BadInput("bad-expiry", _("Messages expire after 1 to 365 days."))
+        raise BadInput("bad-expiry")
     return CellSettings(size_cap=cap, admission=admission, message_expiry=expiry_days * DAY)  # type: ignore[arg-type]
 
 
@@ -145,11 +139,7 @@ def find_cell(ws: Workspace, ref: str) -> CellRuntime:
         if len(by_id) == 1:
             return by_id[0]
     if len(by_name) > 1:
-        raise BadInput(
-            "ambiguous-cell",
-            _("Several cells have this name."),
-            _("Use the id shown by `hasteh cell list`."),
-        )
+        raise BadInput("ambiguous-cell")
     raise UnknownCell()
 
 

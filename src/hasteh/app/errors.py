@@ -7,32 +7,43 @@
      ├── NoRelay              no relay is configured for a new cell or card (you)
      ├── CardError            an invitation card that cannot be used (see `.reason`)
      ├── NotAMember           this profile was removed from the cell (the cell)
-     ├── Refused              the cell's rules refuse the action (`.code`: an org code)
-     ├── BadInput             a value you typed is out of range (see `.reason`)
+     ├── Refused              the cell's rules refuse the action (domain "org": an `OrgCode`)
+     ├── BadInput             a value you typed is out of range (see `.code`)
      ├── NothingToJoin        `join` found no invitation waiting (you)
      │    └── JoinRefused     a welcome arrived but its history was refused (a member)
      └── GroupError           an MLS failure at the app boundary (the peer, or our bug)
 
-Every message is translated (`hasteh.i18n._`) and says what to do next. None contains a
-mailbox id, a key, a card code, a message text or anything that names a person outside
-the cell (cover names are shown inside the cell they belong to, and only there).
+Every error carries an `AppCode` (or, for `Refused`, the `OrgCode` of the refusal), its
+English template (`APP_MESSAGES`) and parameters: the contract of `hasteh.errors`. Nothing
+is translated here; the faces translate by code and choose the next step from their own
+tables (`hasteh.cli.next_steps`, `hasteh.web.next_steps`). No parameter holds a mailbox
+id, a key, a card code, a message text or anything that names a person outside the cell
+(cover names are shown inside the cell they belong to, and only there).
+
+`hasteh.mls` is a library of its own (its `MLSError` is not a `HastehError`):
+`mls_errors` maps it here, at the boundary, into a `GroupError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any, ClassVar, Literal
 
-from hasteh.errors import HastehError
-from hasteh.i18n import _, display_number
+from hasteh.errors import Domain, HastehError, Param
 from hasteh.mls.errors import InternalError, InvalidMessage, MLSError, UsageError
-from hasteh.org.errors import InvalidEvent, OrgError
+from hasteh.org.errors import MESSAGES as ORG_MESSAGES
+from hasteh.org.errors import InvalidEvent, OrgCode, OrgError
 from hasteh.org.names import clean_name
 
 __all__ = [
+    "APP_MESSAGES",
+    "CARD_REASONS",
+    "AppCode",
     "AppError",
     "BadInput",
     "CardError",
+    "CardReason",
     "GroupError",
     "JoinRefused",
     "NoRelay",
@@ -47,184 +58,344 @@ __all__ = [
     "refused",
 ]
 
+#: Why an invitation card cannot be used (`CardError.reason`; its code is ``card-<reason>``).
+CardReason = Literal[
+    "not-a-card",
+    "unsupported-version",
+    "bad-characters",
+    "checksum",
+    "malformed",
+    "bad-key-package",
+    "expired",
+    "bad-relay",
+    "too-large",
+    "image-too-large",
+    "not-an-image",
+    "no-qr-code",
+]
+
+AppCode = Literal[
+    # not found, not configured
+    "unknown-cell",
+    "ambiguous-cell",
+    "unknown-member",
+    "unknown-decision",
+    "no-relay",
+    # invitation cards (CardError)
+    "card-not-a-card",
+    "card-unsupported-version",
+    "card-bad-characters",
+    "card-checksum",
+    "card-malformed",
+    "card-bad-key-package",
+    "card-expired",
+    "card-bad-relay",
+    "card-too-large",
+    "card-image-too-large",
+    "card-not-an-image",
+    "card-no-qr-code",
+    # membership
+    "not-a-member",
+    "nothing-to-join",
+    "join-refused",
+    "join-not-the-cell",
+    # MLS at the boundary (GroupError)
+    "group-moved-on",
+    "group-unprocessable",
+    # what you typed (BadInput)
+    "empty-message",
+    "message-too-long",
+    "bad-thread-title",
+    "unknown-thread",
+    "bad-card-days",
+    "cap-above-hard-limit",
+    "bad-cap",
+    "bad-admission",
+    "bad-expiry",
+    "objection-needs-reason",
+    "self-seizure",
+    "no-seizure",
+    "bad-alarm-kind",
+    "empty-alarm-note",
+    "bad-deadline",
+    "no-such-date",
+    "bad-kind",
+    "needs-options",
+    "takes-no-options",
+    "deadline-in-past",
+    "bad-seats",
+    "unknown-option",
+    "bad-consent-position",
+    "bad-proposal-position",
+    "choose-one",
+    "rank-one",
+    "already-closed",
+    "cap-below-members",
+    # relays of a cell (cell_relays, reach)
+    "no-relays",
+    "too-many-relays",
+    "bad-relay",
+    "relay-twice",
+    "warning-not-accepted",
+    "not-a-local-relay",
+    "relay-in-use",
+    # spoken invitation codes (invite_code.InviteCodeError, spoken)
+    "bad-code-minutes",
+    "spoken-bad-code",
+    "spoken-wrong-code",
+    "spoken-expired",
+    "spoken-unknown-code",
+    "spoken-taken",
+    "spoken-malformed",
+    "spoken-refused",
+    "spoken-no-rendezvous",
+    # alliances
+    "unknown-alliance",
+    "unknown-cell-proposal",
+]
+
+#: English templates of `AppCode` (gettext msgids).
+APP_MESSAGES: Mapping[AppCode, str] = {
+    "unknown-cell": "There is no such cell in this profile.",
+    "ambiguous-cell": "Several cells have this name.",
+    "unknown-member": "There is no member with that cover name in this cell.",
+    "unknown-decision": "There is no such decision in this cell.",
+    "no-relay": "No relay is configured.",
+    "card-not-a-card": "This is not a hasteh invitation card.",
+    "card-unsupported-version": ("This card was made by another version of hasteh. Update hasteh."),
+    "card-bad-characters": ("The card code contains characters a card never has; it was mistyped."),
+    "card-checksum": "The card code is damaged or incomplete (its checksum does not match).",
+    "card-malformed": "The card code is complete but its contents are not valid.",
+    "card-bad-key-package": "The card's key is not valid (its signature does not verify).",
+    "card-expired": "The invitation card has expired.",
+    "card-bad-relay": "The card names a relay address that is not valid.",
+    "card-too-large": "The card code is far too long to be a card.",
+    "card-image-too-large": (
+        "The image is too large to be a card (at most 12 MB and 6000 pixels a side)."
+    ),
+    "card-not-an-image": "This file is not an image hasteh can read (PNG, JPEG, GIF, BMP or WebP).",
+    "card-no-qr-code": "No QR code was found in the image.",
+    "not-a-member": "This profile is no longer a member of this cell: it was removed.",
+    "nothing-to-join": "No welcome has arrived yet for your invitation cards ({n} waiting).",
+    "join-refused": (
+        "Alarm: a welcome to a cell arrived for your invitation card, but the cell "
+        "history it carried was not valid, so it was refused ({n} refused)."
+    ),
+    "join-not-the-cell": (
+        "Alarm: a welcome arrived from a cell other than the one the member who "
+        "typed your spoken code named, so it was refused ({n} refused). Someone "
+        "holds a copy of your invitation."
+    ),
+    "group-moved-on": "The cell has moved on since this was made (stale epoch).",
+    "group-unprocessable": "A message of the cell could not be processed ({reason}).",
+    "empty-message": "There is nothing to send.",
+    "message-too-long": "A message has at most 16,000 characters.",
+    "bad-thread-title": "A thread title has 1 to 200 characters.",
+    "unknown-thread": "There is no thread with that title.",
+    "bad-card-days": "A card is valid for 1 to 30 days.",
+    "cap-above-hard-limit": "A cell cannot have more than {hard} members.",
+    "bad-cap": "The cap must be at least 2.",
+    "bad-admission": "Admission is `all` or `all-but-one`.",
+    "bad-expiry": "Messages expire after 1 to 365 days.",
+    "objection-needs-reason": "An objection needs a reason.",
+    "self-seizure": "You cannot report your own device as seized from that device.",
+    "no-seizure": "No report of a seized device waits for review under this cover name.",
+    "bad-alarm-kind": "Choose what is wrong: {kinds}.",
+    "empty-alarm-note": "Say in a few words what is wrong.",
+    "bad-deadline": ("The deadline is not a date: use +3d, +12h, 2026-05-01 or ۱۴۰۵-۰۲-۱۱ 18:00."),
+    "no-such-date": "That date does not exist.",
+    "bad-kind": "Unknown kind of decision: choose one of {kinds}.",
+    "needs-options": "This kind of decision needs two or more options.",
+    "takes-no-options": "This kind of decision takes no options.",
+    "deadline-in-past": "The deadline is already past. Choose a later deadline.",
+    "bad-seats": "An STV decision elects two or more.",
+    "unknown-option": "There is no such option in this decision.",
+    "bad-consent-position": "For consent: agree or object (with a reason).",
+    "bad-proposal-position": "For a proposal: agree, abstain, disagree or block.",
+    "choose-one": "Choose exactly one option.",
+    "rank-one": "Rank at least one option, most preferred first.",
+    "already-closed": "This decision is already closed.",
+    "cap-below-members": "The cap cannot be below the number of members now ({count}).",
+    "no-relays": "A cell needs at least one relay: the list of relays cannot be empty.",
+    "too-many-relays": "A cell can list at most {limit} relays.",
+    "bad-relay": (
+        "A relay address must start with http:// or https:// and name a host, "
+        "with no password, no spaces and no / at the end."
+    ),
+    "relay-twice": "The same relay is listed twice.",
+    # The refusal repeats the warning itself (`hasteh.app.reach.LOCAL_WARNING` is this text).
+    "warning-not-accepted": (
+        "A relay inside the country, or on your local network, is reached directly, not "
+        "through Tor: whoever watches that network (the state, your internet provider, the "
+        "relay's operator) can see which computers connect to it, and so who talks with whom. "
+        "Use it only when the international internet is cut, only with a relay run by someone "
+        "the cell trusts, and turn it off when Tor works again."
+    ),
+    "not-a-local-relay": "This cell does not use that relay as a local relay.",
+    "relay-in-use": "This cell already uses that relay.",
+    "bad-code-minutes": "A spoken code lives 1 to 10 minutes.",
+    "spoken-bad-code": (
+        "This is not a spoken code: it needs a number and three words from the list."
+    ),
+    "spoken-wrong-code": "The code did not match. It is burned now and cannot be tried again.",
+    "spoken-expired": "This spoken code has expired.",
+    "spoken-unknown-code": (
+        "No invitation is waiting under this code: it has expired or was never made."
+    ),
+    "spoken-taken": "Someone else already answered this code. It is burned now.",
+    "spoken-malformed": (
+        "The other device sent something that is not part of an invitation; it was stopped."
+    ),
+    "spoken-refused": "The member's device could not propose you to the cell.",
+    "spoken-no-rendezvous": "No rendezvous relay could be reached.",
+    "unknown-alliance": "There is no such alliance in this profile, or several have this name.",
+    "unknown-cell-proposal": "No cell with this name is proposed.",
+}
+
+#: Each card reason's English template (the docs list these reasons).
+CARD_REASONS: Mapping[CardReason, str] = {
+    "not-a-card": APP_MESSAGES["card-not-a-card"],
+    "unsupported-version": APP_MESSAGES["card-unsupported-version"],
+    "bad-characters": APP_MESSAGES["card-bad-characters"],
+    "checksum": APP_MESSAGES["card-checksum"],
+    "malformed": APP_MESSAGES["card-malformed"],
+    "bad-key-package": APP_MESSAGES["card-bad-key-package"],
+    "expired": APP_MESSAGES["card-expired"],
+    "bad-relay": APP_MESSAGES["card-bad-relay"],
+    "too-large": APP_MESSAGES["card-too-large"],
+    "image-too-large": APP_MESSAGES["card-image-too-large"],
+    "not-an-image": APP_MESSAGES["card-not-an-image"],
+    "no-qr-code": APP_MESSAGES["card-no-qr-code"],
+}
+_CARD_CODES: Mapping[CardReason, AppCode] = {
+    "not-a-card": "card-not-a-card",
+    "unsupported-version": "card-unsupported-version",
+    "bad-characters": "card-bad-characters",
+    "checksum": "card-checksum",
+    "malformed": "card-malformed",
+    "bad-key-package": "card-bad-key-package",
+    "expired": "card-expired",
+    "bad-relay": "card-bad-relay",
+    "too-large": "card-too-large",
+    "image-too-large": "card-image-too-large",
+    "not-an-image": "card-not-an-image",
+    "no-qr-code": "card-no-qr-code",
+}
+
 
 class AppError(HastehError):
     """Base of every deliberate `hasteh.app` error."""
 
-    def __init__(self, message: str, next_step: str = "") -> None:
-        super().__init__(message)
-        self.next_step = next_step
+    domain: ClassVar[Domain] = "app"
+    templates: ClassVar[Mapping[Any, str]] = APP_MESSAGES
+    code: AppCode
+
+    def __init__(self, code: AppCode, /, **params: Param) -> None:
+        super().__init__(code, **params)
 
 
 class UnknownCell(AppError):
     def __init__(self) -> None:
-        super().__init__(
-            _("There is no such cell in this profile."),
-            _("See your cells with `hasteh cell list`."),
-        )
+        super().__init__("unknown-cell")
 
 
 class UnknownMember(AppError):
     def __init__(self) -> None:
-        super().__init__(
-            _("There is no member with that cover name in this cell."),
-            _("See the members with `hasteh cell members CELL`."),
-        )
+        super().__init__("unknown-member")
 
 
 class UnknownDecision(AppError):
     def __init__(self) -> None:
-        super().__init__(
-            _("There is no such decision in this cell."),
-            _("See the decisions with `hasteh decide show CELL`."),
-        )
+        super().__init__("unknown-decision")
 
 
 class NoRelay(AppError):
     def __init__(self) -> None:
-        super().__init__(
-            _("No relay is configured."),
-            _("Give one with --relay URL (an address your cell agreed on)."),
-        )
-
-
-#: Card refusal reasons and their messages (the decoder is strict and precise).
-CARD_REASONS: dict[str, str] = {
-    "not-a-card": "This is not a hasteh invitation card.",
-    "unsupported-version": "This card was made by another version of hasteh. Update hasteh.",
-    "bad-characters": "The card code contains characters a card never has; it was mistyped.",
-    "checksum": "The card code is damaged or incomplete (its checksum does not match).",
-    "malformed": "The card code is complete but its contents are not valid.",
-    "bad-key-package": "The card's key is not valid (its signature does not verify).",
-    "expired": "The invitation card has expired.",
-    "bad-relay": "The card names a relay address that is not valid.",
-    "too-large": "The card code is far too long to be a card.",
-    "image-too-large": (
-        "The image is too large to be a card (at most 12 MB and 6000 pixels a side)."
-    ),
-    "not-an-image": "This file is not an image hasteh can read (PNG, JPEG, GIF, BMP or WebP).",
-    "no-qr-code": "No QR code was found in the image.",
-}
+        super().__init__("no-relay")
 
 
 class CardError(AppError):
-    """An invitation card that cannot be used. `reason` is a stable slug (`CARD_REASONS`)."""
+    """An invitation card that cannot be used. `reason` is a stable slug (`CardReason`)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: CardReason) -> None:
+        super().__init__(_CARD_CODES[reason])
         self.reason = reason
-        step = (
-            _("Ask the newcomer to make a new card with `hasteh card`.")
-            if reason in ("expired", "bad-key-package")
-            else _("Check the code or scan the card again; nothing was changed.")
-        )
-        super().__init__(_(CARD_REASONS[reason]), step)
 
 
 class NotAMember(AppError):
     def __init__(self) -> None:
-        super().__init__(
-            _("This profile is no longer a member of this cell: it was removed."),
-            _("Nothing can be sent or read there any more."),
-        )
+        super().__init__("not-a-member")
 
 
 class NothingToJoin(AppError):
     def __init__(self, waiting: int) -> None:
+        super().__init__("nothing-to-join", n=waiting)
         self.waiting = waiting
-        super().__init__(
-            _("No welcome has arrived yet for your invitation cards ({n} waiting).").format(
-                n=display_number(waiting)
-            ),
-            _("The cell has not admitted you yet; try `hasteh join` again later."),
-        )
 
 
 class JoinRefused(NothingToJoin):
     """A join package arrived for one of our cards but was refused: the cell history the
-    committing member handed over breaks the cell's rules (a forged or broken log). The
-    card stays usable; nothing was joined or changed."""
+    committing member handed over breaks the cell's rules (a forged or broken log), or
+    (`reason` ``not-the-cell``, code ``join-not-the-cell``) the welcome came from another
+    cell than the one a spoken code named. The card stays usable; nothing was joined or
+    changed."""
 
     def __init__(self, waiting: int, refused: int, reason: str = "") -> None:
-        super().__init__(waiting)
+        code: AppCode = "join-not-the-cell" if reason == "not-the-cell" else "join-refused"
+        AppError.__init__(self, code, n=refused)
+        self.waiting = waiting
         self.refused = refused
         self.reason = reason
-        if reason == "not-the-cell":
-            AppError.__init__(
-                self,
-                _(
-                    "Alarm: a welcome arrived from a cell other than the one the member who "
-                    "typed your spoken code named, so it was refused ({n} refused). Someone "
-                    "holds a copy of your invitation."
-                ).format(n=display_number(refused)),
-                _(
-                    "Tell the member who proposed you, in person. You stay out of that "
-                    "cell; run `hasteh join` again when your cell has added you."
-                ),
-            )
-            return
-        AppError.__init__(
-            self,
-            _(
-                "Alarm: a welcome to a cell arrived for your invitation card, but the cell "
-                "history it carried was not valid, so it was refused ({n} refused)."
-            ).format(n=display_number(refused)),
-            _(
-                "Tell the member who proposed you, in person. Your card stays valid; "
-                "run `hasteh join` again when they have sent a new welcome."
-            ),
-        )
 
 
 class BadInput(AppError):
-    def __init__(self, reason: str, message: str, next_step: str = "") -> None:
-        self.reason = reason
-        super().__init__(message, next_step)
+    """A value typed by the person is out of range; `code` says which rule."""
+
+    @property
+    def reason(self) -> AppCode:
+        return self.code
 
 
 class Refused(AppError):
-    """The cell's rules refuse this action; `code` is the org error code."""
+    """The cell's rules refuse this action: the org refusal, met by the app. Its `domain`
+    is ``"org"`` and its `code` an `OrgCode`, so the faces read org's table."""
 
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        super().__init__(message, _("Nothing was changed."))
+    domain: ClassVar[Domain] = "org"
+    templates: ClassVar[Mapping[Any, str]] = ORG_MESSAGES
+    code: OrgCode  # type: ignore[assignment]
+
+    def __init__(self, code: OrgCode, /, **params: Param) -> None:
+        HastehError.__init__(self, code, **params)
 
 
 def refused(exc: OrgError) -> Refused:
-    """An org refusal, translated (`template` is the msgid, `params` fill it)."""
-    params = {
-        k: display_number(v) if isinstance(v, int) and not isinstance(v, bool) else v
-        for k, v in exc.params.items()
-    }
-    try:
-        text = _(exc.template).format(**params)
-    except (KeyError, IndexError):
-        text = exc.message
-    return Refused(exc.code, text)
+    """An org refusal as the app's `Refused`, with its code and parameters."""
+    return Refused(exc.code, **exc.params)
 
 
 def clean_or_refuse(text: str, *, limit: int = 64) -> str:
     """A typed name, cleaned (`hasteh.org.names.clean_name`), or `Refused` with the
-    precise reason in the user's language, before anything is created."""
+    precise reason, before anything is created."""
     try:
         return clean_name(text, limit=limit)
     except InvalidEvent as exc:
         raise refused(exc) from None
 
 
+#: The `UsageError.reason` that means "commit the pending proposals first" (RFC 9420 §12.4).
+_COMMIT_REQUIRED = "commit-required"
+
+
 class GroupError(AppError):
-    """An MLS failure mapped at the boundary. `reason` is the MLS reason slug, if any."""
+    """An MLS failure mapped at the boundary. `reason` is the MLS reason slug (a stable
+    `hasteh.mls.errors.MLSReason`, never text from the peer)."""
 
     def __init__(self, reason: str) -> None:
-        self.reason = reason
         if reason == "wrong-epoch":
-            message = _("The cell has moved on since this was made (stale epoch).")
-            step = _("Run `hasteh sync` and try again.")
+            super().__init__("group-moved-on")
         else:
-            message = _("A message of the cell could not be processed ({reason}).").format(
-                reason=reason
-            )
-            step = _("Run `hasteh sync`; if it persists, compare safety words in person.")
-        super().__init__(message, step)
+            super().__init__("group-unprocessable", reason=reason)
+        self.reason = reason
 
 
 @contextmanager
@@ -235,10 +406,7 @@ def mls_errors() -> Iterator[None]:
     except InvalidMessage as exc:
         raise GroupError(exc.reason) from None
     except UsageError as exc:
-        text = str(exc)
-        raise GroupError(
-            "commit-required" if text.startswith("commit-required") else "usage"
-        ) from None
+        raise GroupError(_COMMIT_REQUIRED if exc.reason == _COMMIT_REQUIRED else "usage") from None
     except InternalError:
         raise GroupError("internal") from None
     except MLSError:

@@ -39,9 +39,9 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import msgspec
 from cryptography.exceptions import InvalidTag
@@ -53,9 +53,9 @@ from spake2.ed25519_basic import NotOnCurve  # type: ignore[import-untyped]
 from spake2.spake2 import SPAKEError  # type: ignore[import-untyped]
 
 from hasteh.app.code_words import WORDS, word_index
-from hasteh.app.errors import AppError
+from hasteh.app.errors import AppCode, AppError
 from hasteh.errors import msgpack_decode
-from hasteh.i18n import _, display_number, parse_digits
+from hasteh.i18n import display_number, parse_digits
 
 __all__ = [
     "CHECK_WORDS",
@@ -106,42 +106,32 @@ class InviteCodeError(AppError):
     device could not propose the newcomer), ``no-rendezvous`` (no relay answered)."""
 
     def __init__(self, reason: str) -> None:
-        self.reason = reason
-        message, step = _REASONS.get(reason, _REASONS["malformed"])
-        super().__init__(_(message), _(step))
+        known: InviteReason = reason if reason in _CODES else "malformed"  # type: ignore[assignment]
+        super().__init__(_CODES[known])
+        self.reason = known
 
 
-_NEW_CODE: Final = "Make a new code and read it aloud again, in person."
-_REASONS: Final[dict[str, tuple[str, str]]] = {
-    "bad-code": (
-        "This is not a spoken code: it needs a number and three words from the list.",
-        "Ask for the code again and type it as you hear it.",
-    ),
-    "wrong-code": (
-        "The code did not match. It is burned now and cannot be tried again.",
-        _NEW_CODE,
-    ),
-    "expired": ("This spoken code has expired.", _NEW_CODE),
-    "unknown-code": (
-        "No invitation is waiting under this code: it has expired or was never made.",
-        _NEW_CODE,
-    ),
-    "taken": (
-        "Someone else already answered this code. It is burned now.",
-        "Make a new code in person; if nobody else was near, tell your cell.",
-    ),
-    "malformed": (
-        "The other device sent something that is not part of an invitation; it was stopped.",
-        _NEW_CODE,
-    ),
-    "refused": (
-        "The member's device could not propose you to the cell.",
-        "Ask the member what it said; nothing was changed on your device.",
-    ),
-    "no-rendezvous": (
-        "No rendezvous relay could be reached.",
-        "Check the connection (or Tor), or set a rendezvous relay both devices can reach.",
-    ),
+#: The reasons of `InviteCodeError` (a peer's word for one is checked against these).
+InviteReason = Literal[
+    "bad-code",
+    "wrong-code",
+    "expired",
+    "unknown-code",
+    "taken",
+    "malformed",
+    "refused",
+    "no-rendezvous",
+]
+#: Each reason's `AppCode` (``spoken-<reason>``).
+_CODES: Final[Mapping[str, AppCode]] = {
+    "bad-code": "spoken-bad-code",
+    "wrong-code": "spoken-wrong-code",
+    "expired": "spoken-expired",
+    "unknown-code": "spoken-unknown-code",
+    "taken": "spoken-taken",
+    "malformed": "spoken-malformed",
+    "refused": "spoken-refused",
+    "no-rendezvous": "spoken-no-rendezvous",
 }
 
 

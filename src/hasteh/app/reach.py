@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Final
 from hasteh.app import runtime
 from hasteh.app.cell_relays import checked_relays, delivery_relays, ordering_relay
 from hasteh.app.cells import all_cells, find_cell
-from hasteh.app.errors import BadInput
+from hasteh.app.errors import APP_MESSAGES, BadInput
 from hasteh.app.records import direct_relays, proxy_url, set_direct_relays
 from hasteh.app.relay_status import RelayContact, contacts, is_down
 from hasteh.i18n import _, display_number
@@ -56,13 +56,7 @@ __all__ = [
 ]
 
 #: The plain warning an in-country relay is opted into with (shown before, and with it).
-LOCAL_WARNING: Final = (
-    "A relay inside the country, or on your local network, is reached directly, not "
-    "through Tor: whoever watches that network (the state, your internet provider, the "
-    "relay's operator) can see which computers connect to it, and so who talks with whom. "
-    "Use it only when the international internet is cut, only with a relay run by someone "
-    "the cell trusts, and turn it off when Tor works again."
-)
+LOCAL_WARNING: Final = APP_MESSAGES["warning-not-accepted"]
 
 #: The states of a rung.
 WORKS: Final = "works"
@@ -156,20 +150,12 @@ def opt_in_local(ws: Workspace, cell: str, url: str, *, understood: bool) -> str
     """Also post to and read `cell`'s mailbox on `url`, reached directly (never through
     the proxy). Refused unless the person said they understood `LOCAL_WARNING`."""
     if not understood:
-        raise BadInput(
-            "warning-not-accepted",
-            _(LOCAL_WARNING),
-            _("Say that you understand (--i-understand, or tick the box), then try again."),
-        )
+        raise BadInput("warning-not-accepted")
     (relay,) = checked_relays([url])
     rt = find_cell(ws, cell)
     rt.require_group()
     if relay in delivery_relays(rt.record):
-        raise BadInput(
-            "relay-in-use",
-            _("This cell already uses that relay."),
-            _("Nothing was changed."),
-        )
+        raise BadInput("relay-in-use")
 
     def run(conn: Connection) -> None:
         rt.record.local_relays.append(relay)
@@ -189,11 +175,7 @@ def opt_out_local(ws: Workspace, cell: str, url: str) -> None:
     relay = url.strip().rstrip("/")
     rt = find_cell(ws, cell)
     if relay not in rt.record.local_relays:
-        raise BadInput(
-            "not-a-local-relay",
-            _("This cell does not use that relay as a local relay."),
-            _("Nothing was changed."),
-        )
+        raise BadInput("not-a-local-relay")
     others = [
         other
         for other in all_cells(ws)

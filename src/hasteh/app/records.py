@@ -15,11 +15,14 @@
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 | ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
 | ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
+| ``course.progress``         | `Progress`     | course: lessons read, best scores |
+| ``course.ticks.<slug>``     | ``list[int]``  | course: boxes ticked on a checklist |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
 `transport` (`transport.registry` keeps its own, below the app: `PROXY_KEY` is its); the
-faces read and write them through the functions below, never by key.
+faces read and write them through the functions below, never by key (the course's two
+through `app.course`).
 
 MLS group state lives in the vault's `epochs` table (saving epoch n deletes older ones),
 the cell's org log in `events` (one row per accepted event, in the order this device

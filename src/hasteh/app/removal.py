@@ -57,11 +57,7 @@ def seized(ws: Workspace, cell: str, member: str, *, note: str = "") -> SyncRepo
     rt.require_group()
     leaf = find_member(rt, member)
     if leaf == rt.own_leaf:
-        raise BadInput(
-            "self-seizure",
-            _("You cannot report your own device as seized from that device."),
-            _("Ask another member to do it, or use `hasteh panic`."),
-        )
+        raise BadInput("self-seizure")
     runtime.send_event(ws, rt, MemberSeized(org.LeafIndex(leaf), note.strip()[:2000]))
     runtime.plan(ws, rt)
     return sync(ws)
@@ -78,11 +74,7 @@ def review_seizure(ws: Workspace, cell: str, member: str, *, upheld: bool, note:
             body = SeizureReviewed(s.seizure_id, upheld, note.strip()[:2000])
             runtime.send_event(ws, rt, body)
             return
-    raise BadInput(
-        "no-seizure",
-        _("No report of a seized device waits for review under this cover name."),
-        _("See the cell's page, or `hasteh cell seizures`, for the reports to review."),
-    )
+    raise BadInput("no-seizure")
 
 
 def pending_reviews(ws: Workspace, cell: str) -> list[org.Seizure]:
@@ -95,13 +87,10 @@ def raise_alarm(ws: Workspace, cell: str, kind: str, *, member: str = "", note: 
     at the top of the cell, with your cover name. `member` names who it is about, if
     anyone; a note is required for `other`, since the kind alone then says nothing."""
     if kind not in ALARM_KINDS:
-        raise BadInput(
-            "alarm-kind",
-            _("Choose what is wrong: {kinds}.").format(kinds=", ".join(ALARM_KINDS)),
-        )
+        raise BadInput("bad-alarm-kind", kinds=", ".join(ALARM_KINDS))
     text = note.strip()[:2000]
     if kind == "other" and not text:
-        raise BadInput("alarm-note", _("Say in a few words what is wrong."))
+        raise BadInput("empty-alarm-note")
     rt = find_cell(ws, cell)
     rt.require_group()
     leaf = org.LeafIndex(find_member(rt, member)) if member.strip() else None

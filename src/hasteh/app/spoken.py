@@ -55,7 +55,7 @@ from hasteh.app.records import (
     save_invitation,
 )
 from hasteh.app.safety_words import ENGLISH, PERSIAN
-from hasteh.i18n import _, current_language
+from hasteh.i18n import current_language
 from hasteh.transport import registry
 from hasteh.transport.errors import RelayRefused, TransportError
 
@@ -119,7 +119,7 @@ def check_words(indices: tuple[int, ...], language: str | None = None) -> tuple[
 
 def _minutes(minutes: int) -> int:
     if not 1 <= minutes <= MAX_MINUTES:
-        raise BadInput("minutes", _("A spoken code lives 1 to 10 minutes."))
+        raise BadInput("bad-code-minutes")
     return minutes
 
 

@@ -25,10 +25,10 @@ Expired chat is swept from memory and from the vault first (`expiry.sweep`, also
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from hasteh import org
 from hasteh.app import runtime
@@ -304,9 +304,26 @@ class AlarmView:
     epoch: int
 
 
+#: The codes of the notices below (`Notice.code`), stable like error codes.
+NoticeCode = Literal[
+    "events-missing",
+    "log-fork",
+    "junk-commit",
+    "rogue-commit",
+    "cell-unreadable",
+    "unreadable-events",
+    "unauthorized-removal",
+    "removed-device-commit",
+    "relay-clock-ahead",
+    "membership-waits",
+]
+
 #: Alarms this device raised for its member only (`CellRecord.notices`): what a relay
 #: withheld or forked, commits no member could accept, stored data that could not be read.
-NOTICES: dict[str, str] = {
+#: Shown by code, like errors: the template translated, `{count}` and `{subject}` filled.
+#: (Keyed by `str`: stored records carry the code as text; a test holds the keys to
+#: `NoticeCode`.)
+NOTICES: Mapping[str, str] = {
     "events-missing": (
         "{count} message(s) from {subject} never arrived: the relay may be holding them back."
     ),

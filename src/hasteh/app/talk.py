@@ -90,14 +90,14 @@ def say(
     rt.require_group()
     body_text = text.strip()
     if not body_text:
-        raise BadInput("empty", _("There is nothing to send."))
+        raise BadInput("empty-message")
     if len(body_text) > MAX_TEXT:
-        raise BadInput("too-long", _("A message has at most 16,000 characters."))
+        raise BadInput("message-too-long")
     found = _thread(rt, thread)
     if found is None:
         title = (thread or _(DEFAULT_THREAD)).strip()
         if not 1 <= len(title) <= 200:
-            raise BadInput("thread", _("A thread title has 1 to 200 characters."))
+            raise BadInput("bad-thread-title")
         env = runtime.send_event(ws, rt, ThreadOpened(title))
         found = rt.org.threads[org.EventId(env.event_id)]
     now = ws.now()
@@ -125,7 +125,7 @@ def read(ws: Workspace, cell: str, *, thread: str | None = None) -> list[Message
     titles = {t.thread_id: t.title for t in rt.org.threads.values()}
     wanted = None if thread is None else _thread(rt, thread)
     if thread is not None and wanted is None:
-        raise BadInput("thread", _("There is no thread with that title."))
+        raise BadInput("unknown-thread")
     # Each thread is kept in posting order by org: merged, not sorted.
     orders: list[Iterable[Place]]
     if wanted is None:
@@ -153,7 +153,7 @@ def read_page(
     me = rt.own_leaf if rt.active else -1
     first = _thread(rt, thread)
     if thread is not None and first is None:
-        raise BadInput("thread", _("There is no thread with that title."))
+        raise BadInput("unknown-thread")
     expires_next = org.next_expiry(rt.org)
     if first is None:  # no thread yet
         return MessagePage("", [], page, 0, False, page > 0, expires_next)

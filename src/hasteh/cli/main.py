@@ -44,6 +44,7 @@ COMMANDS: Final[dict[str, str]] = {
     "tor": "tor",
     "share-app": "share",
     "time-zone": "zone",
+    "course": "course",
     "code": "spoken",
     "propose-code": "spoken",
     "rendezvous": "spoken",

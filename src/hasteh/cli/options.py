@@ -4,7 +4,8 @@ The profile folder is --home, else $HASTEH_HOME, else the platform's user data f
 `--home` and `--passphrase-file` belong to the root command (`cli.profile`).
 Passphrases come from a hidden prompt; scripts and tests may use an environment variable or
 a file instead (less safe: both can leak through process listings, history, backups, swap).
-A `HastehError` becomes its message and next step on stderr, and exit code 1.
+A `HastehError` becomes its translated message and the next step of its code
+(`cli.next_steps`) on stderr, and exit code 1.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from typing import ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from hasteh.cli.next_steps import next_step
 from hasteh.cli.profile import default_home as default_home
 from hasteh.cli.profile import home_dir as home_dir
 from hasteh.cli.profile import profile as profile
 from hasteh.errors import HastehError
-from hasteh.i18n import _
+from hasteh.i18n import _, error_text
+from hasteh.i18n import step_text as i18n_step_text
 from hasteh.vault.passphrase import read_passphrase_file
 
 P = ParamSpec("P")
@@ -56,16 +59,28 @@ def fail(message: str, next_step: str = "") -> typer.Exit:
 
 
 def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """A `HastehError` becomes its message and next step on stderr, and exit code 1."""
+    """A `HastehError` becomes its message and next step on stderr, and exit code 1.
+    Both come from the error's code, never from its text."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except HastehError as exc:
-            raise fail(str(exc), exc.next_step) from None
+            raise fail(explain(exc), step_text(exc)) from None
 
     return wrapper
+
+
+def explain(exc: HastehError) -> str:
+    """The error in the current language (`hasteh.i18n.error_text`)."""
+    return error_text(exc)
+
+
+def step_text(exc: HastehError) -> str:
+    """What to do next on the command line, translated ("" when the code has none)."""
+    step = next_step(exc)
+    return i18n_step_text(step, exc) if step else ""
 
 
 def read_secret(file: Path | None, env: str, prompt: str, *, confirm: bool) -> str:

@@ -32,6 +32,7 @@ import hashlib
 import http.server
 import importlib.metadata as md
 import io
+import json
 import re
 import socket
 import sys
@@ -154,10 +155,24 @@ def _editable_files(dist: md.Distribution) -> Iterator[tuple[str, Path]]:
             yield posix, Path(str(dist.locate_file(entry)))
 
 
+def is_editable(dist: md.Distribution) -> bool:
+    """Installed in development mode: PEP 610's ``dir_info.editable``, or, for hasteh, a
+    RECORD without its package folder (as older installers leave it)."""
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        direct = json.loads(dist.read_text("direct_url.json") or "{}")
+        if direct.get("dir_info", {}).get("editable") is True:
+            return True
+    if canonicalize_name(dist.metadata["Name"]) != "hasteh":
+        return False
+    return not any(f.parts[0] == "hasteh" for f in dist.files or [])
+
+
 def build_wheel(dist: md.Distribution, into: Path) -> str:
     """A wheel of an installed distribution, written into `into`; its file name."""
     info = next((f for f in dist.files or [] if f.name == "WHEEL"), None)
-    editable = any(f.name.endswith(".pth") and "editable" in f.name for f in dist.files or [])
+    editable = is_editable(dist)
+    if editable and canonicalize_name(dist.metadata["Name"]) != "hasteh":
+        raise ShareError(dist.metadata["Name"])  # only hasteh's own folder is known here
     if editable:
         files = list(_editable_files(dist))
         tags = ["py3-none-any"]

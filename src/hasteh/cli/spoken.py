@@ -12,7 +12,7 @@ from contextlib import ExitStack
 import typer
 
 from hasteh.cli.common import CellArgument, _n, _print, _workspace, when
-from hasteh.cli.options import handles_errors
+from hasteh.cli.options import explain, handles_errors
 from hasteh.i18n import _, whole_number
 
 WelcomeRelaysOption = typer.Option(
@@ -72,7 +72,7 @@ def code(
             try:
                 url = stack.enter_context(lan_rendezvous(lan))
             except RelayError as exc:
-                raise typer.BadParameter(str(exc)) from None
+                raise typer.BadParameter(explain(exc)) from None
             _say(
                 _(
                     "This computer now listens on the local network until the code is used "

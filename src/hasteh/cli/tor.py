@@ -22,7 +22,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
-from hasteh.cli.options import ENV_PASSPHRASE, fail, handles_errors, read_secret, working
+from hasteh.cli.options import (
+    ENV_PASSPHRASE,
+    explain,
+    fail,
+    handles_errors,
+    read_secret,
+    step_text,
+    working,
+)
 from hasteh.cli.profile import profile
 from hasteh.i18n import _, display_number
 from hasteh.tor.errors import BridgeLineInvalid
@@ -109,7 +117,7 @@ def _save_bridges(vault: Vault, text: str) -> int:
     try:
         return len(vault.write(lambda conn: tor_settings.set_bridges(conn, text)))
     except BridgeLineInvalid as exc:
-        raise fail(str(exc), exc.next_step) from None
+        raise fail(explain(exc), step_text(exc)) from None
 
 
 BridgesOption = typer.Option(

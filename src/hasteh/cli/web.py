@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING
 import typer
 import uvicorn
 
+from hasteh.cli.options import explain, step_text
 from hasteh.cli.profile import profile
 from hasteh.cli.running import ControlServer, Reopened, ask_running, control_path
 from hasteh.cli.tor import TOR_DIR
@@ -232,7 +233,7 @@ class OnionRelay(LoopbackRelay):
         except TorError as exc:
             # No onion: no relay address to hand out (never the loopback one, which
             # nobody elsewhere can reach); the settings page shows Tor's state.
-            typer.echo(f"{exc} {exc.next_step}", err=True)
+            typer.echo(f"{explain(exc)} {step_text(exc)}", err=True)
             return loopback
         self._target, self._onion = port, service.url
         typer.echo(_("The embedded relay's onion address:"))

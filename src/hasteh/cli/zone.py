@@ -14,7 +14,7 @@ import typer
 
 from hasteh.app import records
 from hasteh.cli.common import _print, _workspace
-from hasteh.cli.options import fail, handles_errors
+from hasteh.cli.options import explain, fail, handles_errors, step_text
 from hasteh.i18n import _
 from hasteh.jalali import TimeInputError
 
@@ -31,7 +31,7 @@ def time_zone(name: str | None = NameArgument) -> None:
             try:
                 ws.vault.write(lambda conn: records.set_time_zone(conn, name.strip()))
             except TimeInputError as exc:
-                raise fail(_(exc.template), _("Nothing was changed.")) from None
+                raise fail(explain(exc), step_text(exc)) from None
         current = ws.vault.read(records.time_zone_name)
     _print(_("Deadlines are read in this time zone: {zone}").format(zone=current))
 

@@ -514,7 +514,10 @@ class GroupState:
         The sending ratchet advances in place; the key used is deleted (§9.2).
         """
         if len(self.proposals):
-            raise UsageError("commit-required: proposals are pending in this epoch (§12.4)")
+            raise UsageError(
+                "commit-required: proposals are pending in this epoch (§12.4)",
+                reason="commit-required",
+            )
         content = FramedContent(self.group_id, self.epoch, self._sender(), aad, bytes(plaintext))
         auth = authenticate(
             self.suite,

@@ -22,7 +22,14 @@ and expiry.
 """
 
 from hasteh.org.decisions import DecisionView, close_due, compute_outcome, optin_token, view
-from hasteh.org.errors import MESSAGES, InvalidEvent, OrgDecodeError, OrgError, PolicyViolation
+from hasteh.org.errors import (
+    MESSAGES,
+    InvalidEvent,
+    OrgCode,
+    OrgDecodeError,
+    OrgError,
+    PolicyViolation,
+)
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
     EVENT_ID_SIZE,
@@ -84,6 +91,7 @@ from hasteh.org.policy import (
     ALARMS,
     DEFAULT_POLICY,
     AdmissionNeeds,
+    AlarmCode,
     CellPolicy,
     MembershipChange,
     MembershipPolicy,
@@ -130,6 +138,7 @@ __all__ = [
     "AdmissionNeeds",
     "AdmissionObjected",
     "Alarm",
+    "AlarmCode",
     "AlarmRecord",
     "AllianceFormed",
     "AllianceMessage",
@@ -173,6 +182,7 @@ __all__ = [
     "NewcomerProposed",
     "Objection",
     "OptIn",
+    "OrgCode",
     "OrgDecodeError",
     "OrgError",
     "OrgState",

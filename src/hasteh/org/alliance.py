@@ -289,7 +289,7 @@ def authorize(change: MembershipChange, state: AllianceState) -> Verdict:
     with the refusal's code."""
     verdict = ALLIANCE_POLICY.check(change, state)
     if not verdict.ok:
-        raise PolicyViolation(verdict.code, **verdict.params)
+        raise PolicyViolation(verdict.code or "policy-refused", **verdict.params)
     return verdict
 
 

@@ -8,10 +8,11 @@
                                   the cell's policy does not authorize (you)
 
 `hasteh.org` is sans-I/O and does not know the user's language. Every error carries a
-stable `code` (for tests, the faces and the docs), an English `template` (a gettext msgid
-with `{placeholders}`), the `params` that fill it, and `message` (the English text). The
-faces translate with ``_(err.template).format(**err.params)``. Every template is listed in
-`MESSAGES` below and translated in ``locale/fa/LC_MESSAGES/hasteh.po``.
+stable `code` (an `OrgCode`, for tests, the faces and the docs), an English `template` (a
+gettext msgid with `{placeholders}`), the `params` that fill it, and `message` (the English
+text): the contract of `hasteh.errors`. The faces translate by code
+(`hasteh.i18n.error_text`). Every template is listed in `MESSAGES` below and translated in
+``locale/fa/LC_MESSAGES/hasteh.po``.
 
 Messages never contain a secret, a key, a mailbox or message text. They may name a cover
 name or a leaf number: those are only ever shown inside the cell they belong to.
@@ -22,20 +23,104 @@ A failed `apply` leaves the state it was given untouched (states are immutable).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
-from hasteh.errors import HastehError
+from hasteh.errors import Domain, HastehError, Param
 
 __all__ = [
     "MESSAGES",
     "InvalidEvent",
+    "OrgCode",
     "OrgDecodeError",
     "OrgError",
     "PolicyViolation",
 ]
 
+#: Every code an org error may carry (`MESSAGES` gives each its English template).
+OrgCode = Literal[
+    "too-large",
+    "malformed",
+    "unsupported-version",
+    "unknown-event",
+    "field-too-large",
+    "malformed-event",
+    "not-in-this-group",
+    "unknown-cell",
+    "cell-exists",
+    "unknown-alliance",
+    "alliance-exists",
+    "not-a-member",
+    "cap-reached",
+    "cap-above-hard-limit",
+    "cap-below-members",
+    "bad-setting",
+    "no-relays",
+    "too-many-relays",
+    "bad-relay",
+    "relay-twice",
+    "name-empty",
+    "name-no-letter",
+    "name-hidden-character",
+    "name-zwnj",
+    "name-marks",
+    "name-mixed-script",
+    "name-too-long",
+    "name-unclean",
+    "malformed-card",
+    "expired-card",
+    "cover-name-taken",
+    "card-pending",
+    "unknown-proposal",
+    "proposal-lapsed",
+    "not-your-proposal",
+    "motion-too-soon",
+    "self-vouch",
+    "already-answered",
+    "not-approved",
+    "no-voucher",
+    "no-proposal",
+    "cover-name-mismatch",
+    "committer-not-member",
+    "committer-seized",
+    "leaf-taken",
+    "no-decision",
+    "stale-epoch",
+    "member-seized",
+    "self-seizure",
+    "unknown-seizure",
+    "already-reviewed",
+    "self-approval",
+    "already-leaving",
+    "unknown-thread",
+    "duplicate-id",
+    "expiry-in-past",
+    "not-your-message",
+    "deadline-in-past",
+    "deadline-too-far",
+    "bad-options",
+    "bad-quorum",
+    "bad-seats",
+    "bad-motion",
+    "unknown-decision",
+    "vote-twice",
+    "vote-after-close",
+    "wrong-stance",
+    "unknown-option",
+    "duplicate-option",
+    "too-many-choices",
+    "reason-required",
+    "already-closed",
+    "not-due",
+    "wrong-outcome",
+    "motion-not-adopted",
+    "motion-done",
+    "wrong-motion",
+    "policy-refused",
+]
+
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
 #: the translations can be checked against it.
-MESSAGES: Mapping[str, str] = {
+MESSAGES: Mapping[OrgCode, str] = {
     # decoding (OrgDecodeError)
     "too-large": "The event is {size} bytes; at most {limit} are allowed.",
     "malformed": "The event is not a valid encoding: {detail}.",
@@ -152,21 +237,20 @@ MESSAGES: Mapping[str, str] = {
     "motion-not-adopted": "The decision did not adopt this motion.",
     "motion-done": "This motion has already been carried out.",
     "wrong-motion": "This decision's motion is not of the kind this event carries out.",
+    # a custom policy that refused without saying why
+    "policy-refused": "The cell's policy refuses this membership change.",
 }
 
 
 class OrgError(HastehError):
     """Base of every deliberate `hasteh.org` error."""
 
-    def __init__(self, code: str, **params: object) -> None:
-        if code not in MESSAGES:
-            raise KeyError(f"unknown org error code {code!r}")
-        self.code = code
-        self.template = MESSAGES[code]
-        self.params = dict(params)
-        # A custom policy may refuse with fewer parameters than the template names.
-        self.message = self.template.format_map(_Missing(params))
-        super().__init__(f"{code}: {self.message}")
+    domain: ClassVar[Domain] = "org"
+    templates: ClassVar[Mapping[Any, str]] = MESSAGES
+    code: OrgCode
+
+    def __init__(self, code: OrgCode, /, **params: Param) -> None:
+        super().__init__(code, **params)
 
 
 class OrgDecodeError(OrgError):
@@ -183,8 +267,3 @@ class InvalidEvent(OrgError):
 
 class PolicyViolation(OrgError):
     """Your client was asked to commit a membership change that the policy refuses."""
-
-
-class _Missing(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "?"

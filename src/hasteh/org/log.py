@@ -24,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 import msgspec
 
-from hasteh.org.errors import InvalidEvent, OrgDecodeError
+from hasteh.org.errors import InvalidEvent, OrgCode, OrgDecodeError
 from hasteh.org.events import VERSION, Event, EventEnvelope, EventId, decode, encode
 
 __all__ = [
@@ -100,7 +100,7 @@ class LogKind(Generic[S]):
     empty: Callable[[], S]
     rows: Mapping[type[Event], Row]
     policy: Any
-    unknown: str
+    unknown: OrgCode
 
     def row(self, body: Event) -> Row:
         """The row of `body`'s type; `InvalidEvent` (``not-in-this-group``) for an event

@@ -28,8 +28,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from hasteh.errors import Param
 from hasteh.org._checks import is_seized
-from hasteh.org.errors import PolicyViolation
+from hasteh.org.errors import OrgCode, PolicyViolation
 from hasteh.org.events import (
     EventId,
     LeafIndex,
@@ -43,6 +44,7 @@ __all__ = [
     "ALARMS",
     "DEFAULT_POLICY",
     "AdmissionNeeds",
+    "AlarmCode",
     "CellPolicy",
     "MembershipChange",
     "MembershipPolicy",
@@ -57,8 +59,27 @@ __all__ = [
 MembershipChange = MemberAdded | MemberRemoved
 Authority = Literal["proposal", "decision", "seizure", "leave"]
 
+#: The codes of the alarms every member is shown (`AlarmRecord.code`): the policy's
+#: refusals of a membership commit, a disputed seizure, and an alarm raised by hand.
+AlarmCode = Literal[
+    "no-proposal",
+    "proposal-lapsed",
+    "no-voucher",
+    "not-approved",
+    "cap-reached",
+    "cover-name-mismatch",
+    "leaf-taken",
+    "committer-not-member",
+    "committer-seized",
+    "no-decision",
+    "seizure-disputed",
+    "manual",
+]
+
 #: English templates of the alarms every member is shown ({by}: the committer's or
 #: sender's cover name, {subject}: the member concerned). Translated in the fa catalog.
+#: (Keyed by `str`: stored records carry the code as text; a test holds the keys to
+#: `AlarmCode`.)
 ALARMS: Mapping[str, str] = {
     "no-proposal": "{by} added {subject} to the cell without an approved proposal.",
     "proposal-lapsed": "{by} added {subject} after the proposal had lapsed.",
@@ -80,13 +101,13 @@ class Verdict:
     """The policy's answer. `ok` with what authorized it, or a refusal `code`."""
 
     ok: bool
-    code: str = ""
+    code: OrgCode | Literal[""] = ""
     authority: Authority | None = None
     authorized_by: EventId | None = None
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, Param] = field(default_factory=dict)
 
     @staticmethod
-    def refuse(code: str, **params: object) -> Verdict:
+    def refuse(code: OrgCode, **params: Param) -> Verdict:
         return Verdict(False, code, params=params)
 
 
@@ -230,5 +251,5 @@ def authorize(
     with the refusal's code (``not-approved``, ``cap-reached``, ``no-decision``, …)."""
     verdict = policy.check(change, state)
     if not verdict.ok:
-        raise PolicyViolation(verdict.code, **verdict.params)
+        raise PolicyViolation(verdict.code or "policy-refused", **verdict.params)
     return verdict

@@ -109,7 +109,7 @@ class RelayConfig:
 
     def __post_init__(self) -> None:
         if self.max_fetch_bytes < MIN_FETCH_BYTES:
-            raise ConfigError(f"max_fetch_bytes must be at least {MIN_FETCH_BYTES}")
+            raise ConfigError("fetch-limit-too-small", minimum=MIN_FETCH_BYTES)
 
     @property
     def limits(self) -> Limits:

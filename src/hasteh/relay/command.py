@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from hasteh.errors import HastehError
-from hasteh.i18n import _
+from hasteh.i18n import _, error_text
 from hasteh.relay.app import DAY, RelayConfig
 from hasteh.relay.onion import onion_listener
 from hasteh.relay.server import serve as run
@@ -124,7 +124,9 @@ def relay_app() -> typer.Typer:
             with onion_listener(Path(onion_key), progress=_progress, on_ready=_announce) as sock:
                 run(db=db, config=config, sock=sock)
         except HastehError as exc:
-            typer.echo(_("The relay could not start: {reason}").format(reason=exc), err=True)
+            typer.echo(
+                _("The relay could not start: {reason}").format(reason=error_text(exc)), err=True
+            )
             raise typer.Exit(1) from exc
 
     return relay

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from hasteh.i18n import _
 from hasteh.relay.app import RelayConfig, create_rendezvous_app
 from hasteh.relay.errors import ConfigError
 
@@ -31,16 +30,14 @@ def lan_rendezvous(host: str, port: int = 0) -> Iterator[str]:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        raise ConfigError(
-            _("--lan needs this computer's IP address on the local network.")
-        ) from None
+        raise ConfigError("lan-needs-address") from None
     family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.bind((str(address), port))
     except OSError:
         sock.close()
-        raise ConfigError(_("This address cannot be listened on: is it this computer's?")) from None
+        raise ConfigError("lan-cannot-listen") from None
     sock.listen(16)
     bound = sock.getsockname()[1]
     config = uvicorn.Config(

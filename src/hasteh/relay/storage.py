@@ -324,11 +324,11 @@ class _SqlStorage:
                 return self._post_all(cur, items, now, limits)
         except (sqlite3.Error, OSError) as exc:
             self._total.at = -1e18  # the in-memory count may include rolled-back posts
-            raise StorageError("the database refused a write") from exc
+            raise StorageError("write-refused") from exc
         except Exception as exc:
             self._total.at = -1e18
             if type(exc).__module__.startswith("psycopg"):
-                raise StorageError("the database refused a write") from exc
+                raise StorageError("write-refused") from exc
             raise
 
     def _post_all(
@@ -737,13 +737,13 @@ class SealedSqliteStorage(SqliteStorage):
 
     def __init__(self, path: str, key: bytes) -> None:
         if len(key) != 32:
-            raise ConfigError("the embedded relay's key must be 32 bytes")
+            raise ConfigError("bad-embedded-key")
         self._secret = key
         try:
             super().__init__(path)
         except Exception as exc:
             if _is_sqlcipher_error(exc):
-                raise StorageError("the embedded relay's database does not open") from exc
+                raise StorageError("embedded-database-closed") from exc
             raise
 
     def _connect(self) -> Any:
@@ -768,7 +768,7 @@ class SealedSqliteStorage(SqliteStorage):
             return super().post_batch(items, now=now, limits=limits)
         except Exception as exc:
             if _is_sqlcipher_error(exc):
-                raise StorageError("the database refused a write") from exc
+                raise StorageError("write-refused") from exc
             raise
 
 
@@ -1154,14 +1154,14 @@ def open_storage(url: str) -> Storage:
     if url.startswith("sqlite:///"):
         path = url[len("sqlite:///") :]
         if not path:
-            raise ConfigError("sqlite URL needs a path: sqlite:///PATH")
+            raise ConfigError("sqlite-needs-path")
         return SqliteStorage(path)
     if url.startswith(("postgresql://", "postgres://")):
         try:
             return PostgresStorage(url)
         except Exception as exc:
-            raise ConfigError("cannot connect to the PostgreSQL database") from exc
-    raise ConfigError("database URL must start with sqlite:/// or postgresql://")
+            raise ConfigError("postgres-unreachable") from exc
+    raise ConfigError("bad-database-url")
 
 
 def stored_form(encoded: bytes) -> bytes:

@@ -96,7 +96,7 @@ class Writer:
             outcome = exc
         except Exception:
             log.exception("unexpected storage failure for a batch of %d envelopes", len(items))
-            outcome = StorageError("the database refused a write")
+            outcome = StorageError("write-refused")
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[PostResult], int]]]
         by_loop = {}
         for index, (_, future, loop) in enumerate(jobs):

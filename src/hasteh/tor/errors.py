@@ -6,20 +6,34 @@
      ├── TorFailed            tor exited or did not reach the network in time (the network; retry)
      └── OnionFailed          the onion service could not be published (the network; retry)
 
-Messages never contain a bridge address, an onion address, a key or a path inside the profile.
+Each error carries a `TorCode` and its parameters (the contract of `hasteh.errors`); the
+faces translate by code and choose the next step from their own tables. Parameters never
+contain a bridge address, an onion address, a key or a path inside the profile.
 """
 
 from __future__ import annotations
 
-from hasteh.errors import HastehError
-from hasteh.i18n import _
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Literal
 
+from hasteh.errors import Domain, HastehError, Param, fill
 
-class TorError(HastehError):
-    """Base of every Tor error raised on purpose."""
-
-    #: Whether trying again later may succeed.
-    retryable: bool = False
+TorCode = Literal[
+    "bridge-empty",
+    "bridge-too-long",
+    "bridge-unknown-transport",
+    "bridge-bad-address",
+    "bridge-bad-fingerprint",
+    "bridge-bad-argument",
+    "bridge-missing-cert",
+    "bridge-missing-url",
+    "tor-missing",
+    "tor-exited",
+    "tor-timeout",
+    "tor-control",
+    "tor-transport",
+    "onion-failed",
+]
 
 
 #: Why a bridge line was refused (`BridgeLineInvalid.reason`); the faces show `message`.
@@ -62,32 +76,97 @@ BRIDGE_NEXT_STEP = _n(
 )
 
 
+#: English templates of `TorCode` (gettext msgids).
+TOR_MESSAGES: Mapping[TorCode, str] = {
+    "bridge-empty": BRIDGE_MESSAGES["empty"],
+    "bridge-too-long": BRIDGE_MESSAGES["too_long"],
+    "bridge-unknown-transport": BRIDGE_MESSAGES["unknown_transport"],
+    "bridge-bad-address": BRIDGE_MESSAGES["bad_address"],
+    "bridge-bad-fingerprint": BRIDGE_MESSAGES["bad_fingerprint"],
+    "bridge-bad-argument": BRIDGE_MESSAGES["bad_argument"],
+    "bridge-missing-cert": BRIDGE_MESSAGES["missing_cert"],
+    "bridge-missing-url": BRIDGE_MESSAGES["missing_url"],
+    "tor-missing": _n("The program {program} is not installed."),
+    "tor-exited": _n("Tor stopped before it reached the network."),
+    "tor-timeout": _n("Tor could not reach the network in time."),
+    "tor-control": _n("hasteh could not talk to its Tor."),
+    "tor-transport": _n("The bridge program could not start or reach its bridge."),
+    "onion-failed": _n("The onion address could not be published."),
+}
+_BRIDGE_CODES: Mapping[str, TorCode] = {
+    "empty": "bridge-empty",
+    "too_long": "bridge-too-long",
+    "unknown_transport": "bridge-unknown-transport",
+    "bad_address": "bridge-bad-address",
+    "bad_fingerprint": "bridge-bad-fingerprint",
+    "bad_argument": "bridge-bad-argument",
+    "missing_cert": "bridge-missing-cert",
+    "missing_url": "bridge-missing-url",
+}
+_FAILED_CODES: Mapping[str, TorCode] = {
+    "exited": "tor-exited",
+    "timeout": "tor-timeout",
+    "control": "tor-control",
+    "transport": "tor-transport",
+}
+
+
+class TorError(HastehError):
+    """Base of every Tor error raised on purpose."""
+
+    domain: ClassVar[Domain] = "tor"
+    templates: ClassVar[Mapping[Any, str]] = TOR_MESSAGES
+    code: TorCode
+
+    #: Whether trying again later may succeed.
+    retryable: bool = False
+
+    def __init__(self, code: TorCode, /, **params: Param) -> None:
+        super().__init__(code, **params)
+
+
 class BridgeLineInvalid(TorError):
+    """`reason` (`BRIDGE_REASONS`) says what is wrong, `number` which pasted line (from 1,
+    or 0 when it was one line); the web face puts the two together."""
+
     def __init__(self, reason: str, number: int = 0) -> None:
         assert reason in BRIDGE_REASONS
+        super().__init__(_BRIDGE_CODES[reason], number=number)
         self.reason = reason
-        #: Which pasted line (from 1), or 0 when it was one line.
         self.number = number
-        text = _(BRIDGE_MESSAGES[reason])
-        if number:
-            text = _(BRIDGE_LINE_MESSAGE).format(number=number, problem=text)
-        super().__init__(text)
-        self.next_step = _(BRIDGE_NEXT_STEP)
+
+    @property
+    def message(self) -> str:
+        return self.render(str, str)
+
+    def render(
+        self,
+        gettext: Callable[[str], str],
+        number: Callable[[int], str],
+        clean: Callable[[str], str] = str,
+    ) -> str:
+        """The problem (this code's template), after "Bridge line N: " when the paste had
+        several lines: the line is a parameter, so the code stays the problem's."""
+        problem = super().render(gettext, number, clean)
+        if not self.number:
+            return problem
+        return fill(
+            gettext(BRIDGE_LINE_MESSAGE), {"number": self.number, "problem": problem}, number
+        )
 
 
 class TorMissing(TorError):
     def __init__(self, program: str) -> None:
+        super().__init__("tor-missing", program=program)
         self.program = program
-        super().__init__(_("The program {program} is not installed.").format(program=program))
-        self.next_step = _("Install it with: sudo apt install {package}").format(package=program)
 
 
 #: Why tor failed (`TorFailed.why`) and what to say, untranslated (msgids).
 TOR_FAILED_MESSAGES = {
-    "exited": _n("Tor stopped before it reached the network."),
-    "timeout": _n("Tor could not reach the network in time."),
-    "control": _n("hasteh could not talk to its Tor."),
-    "transport": _n("The bridge program could not start or reach its bridge."),
+    "exited": TOR_MESSAGES["tor-exited"],
+    "timeout": TOR_MESSAGES["tor-timeout"],
+    "control": TOR_MESSAGES["tor-control"],
+    "transport": TOR_MESSAGES["tor-transport"],
 }
 
 
@@ -96,17 +175,12 @@ class TorFailed(TorError):
 
     def __init__(self, why: str) -> None:
         #: "exited", "timeout", "control" or "transport" (a pluggable transport failed).
-        self.why = why if why in TOR_FAILED_MESSAGES else "exited"
-        super().__init__(_(TOR_FAILED_MESSAGES[self.why]))
-        self.next_step = _(
-            "Tor may be blocked where you are: add a bridge (Settings → Tor; snowflake often "
-            "works during blocks), or use a Tor you already run (its SOCKS address)."
-        )
+        self.why = why if why in _FAILED_CODES else "exited"
+        super().__init__(_FAILED_CODES[self.why])
 
 
 class OnionFailed(TorError):
     retryable = True
 
     def __init__(self) -> None:
-        super().__init__(_("The onion address could not be published."))
-        self.next_step = _("Check that Tor reaches the network, then try again.")
+        super().__init__("onion-failed")

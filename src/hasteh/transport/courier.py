@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import struct
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 import msgspec
 from argon2.low_level import Type, hash_secret_raw
@@ -37,8 +37,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from hasteh.envelope import Envelope, EnvelopeError, WriteAuth, WriteAuthError
-from hasteh.i18n import _, parse_digits
-from hasteh.transport.errors import BundleError, BundleRefused
+from hasteh.i18n import parse_digits
+from hasteh.transport.errors import BundleError, BundleRefused, TransportCode
 from hasteh.transport.outbox import (
     DONE,
     FAILED,
@@ -72,14 +72,24 @@ MAX_BUNDLE_BYTES: Final = FILE_BUCKETS[-1]
 COURIER_ARRIVAL: Final = Arrival("", 0, None)
 
 
+#: Which cap a bundle is over (`CourierError.reason`), and its `TransportCode`.
+CourierReason = Literal["too-large", "too-many-entries", "too-many-relays"]
+_COURIER_CODES: Mapping[CourierReason, TransportCode] = {
+    "too-large": "bundle-too-large",
+    "too-many-entries": "bundle-too-many-entries",
+    "too-many-relays": "bundle-too-many-relays",
+}
+
+
 class CourierError(BundleError):
     """A bundle over one of the caps (`reason`: too-large, too-many-entries,
-    too-many-relays). Raised only after the bundle authenticated, or from its size alone,
-    so it tells a finder nothing the file's size does not."""
+    too-many-relays; the code is ``bundle-<reason>``). Raised only after the bundle
+    authenticated, or from its size alone, so it tells a finder nothing the file's size
+    does not."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: CourierReason, n: int) -> None:
+        super().__init__(_COURIER_CODES[reason], n=n)
         self.reason = reason
-        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +165,7 @@ def canonical_code(code: str) -> bytes:
 def _key(code: str, salt: bytes, cost: KdfCost) -> bytes:
     secret = canonical_code(code)
     if not secret:
-        raise BundleError(_("A bundle code is needed."))
+        raise BundleError("bundle-code-needed")
     return bytes(
         hash_secret_raw(
             secret,
@@ -190,7 +200,7 @@ def seal_bundle(
     need = len(body) + OVERHEAD
     size = next((b for b in FILE_BUCKETS if b >= need), None)
     if size is None:
-        raise BundleError(_("Too much for one bundle: choose fewer mailboxes."))
+        raise BundleError("bundle-too-full")
     plain = struct.pack(">I", len(body)) + body
     plain += bytes(size - SALT_SIZE - NONCE_SIZE - TAG_SIZE - len(plain))
     salt, nonce = rng(SALT_SIZE), rng(NONCE_SIZE)
@@ -203,9 +213,7 @@ def seal_bundle(
 def open_bundle(data: bytes, *, code: str, cost: KdfCost = DEFAULT_COST) -> list[BundleEntry]:
     """Decrypt and check everything, or raise `BundleRefused` (one error, no oracle)."""
     if len(data) > MAX_BUNDLE_BYTES:
-        raise CourierError(
-            "too-large", _("This bundle is larger than {n} MiB.").format(n=MAX_BUNDLE_BYTES >> 20)
-        )
+        raise CourierError("too-large", MAX_BUNDLE_BYTES >> 20)
     if len(data) not in FILE_BUCKETS:
         raise BundleRefused()
     salt, nonce = data[:SALT_SIZE], data[SALT_SIZE : SALT_SIZE + NONCE_SIZE]
@@ -244,17 +252,9 @@ def _entry(raw: _Entry) -> BundleEntry:
 
 def _check_caps(entries: int, relays: int) -> None:
     if entries > MAX_ENTRIES:
-        raise CourierError(
-            "too-many-entries",
-            _("A bundle carries at most {n} envelopes.").format(n=MAX_ENTRIES),
-        )
+        raise CourierError("too-many-entries", MAX_ENTRIES)
     if relays > MAX_RELAYS_PER_ENTRY:
-        raise CourierError(
-            "too-many-relays",
-            _("An envelope in a bundle may list at most {n} relays.").format(
-                n=MAX_RELAYS_PER_ENTRY
-            ),
-        )
+        raise CourierError("too-many-relays", MAX_RELAYS_PER_ENTRY)
 
 
 def _check_relay(url: str) -> str:

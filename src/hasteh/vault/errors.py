@@ -16,108 +16,138 @@
           ├── SequenceConflict      (the caller: another event already holds this seq)
           └── SettingTypeMismatch   (the caller: a stored setting has another type)
 
-Every message is an English msgid translated through `hasteh.i18n._` when the error is
-raised. No message contains a passphrase, a key, plaintext, a group id or a file name of
-a secret; the profile folder is the only path ever mentioned, and only by the faces.
+Each class carries one `VaultCode` (`hasteh.errors` gives the contract); the faces
+translate it and choose the next step. No message contains a passphrase, a key,
+plaintext, a group id or a file name; `detail` (which part of the profile failed, a fixed
+English phrase) is kept for a bug report and never shown as the message.
 """
 
 from __future__ import annotations
 
-from hasteh.errors import HastehError
-from hasteh.i18n import _
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from hasteh.errors import Domain, HastehError
+
+VaultCode = Literal[
+    "wrong-passphrase",
+    "weak-passphrase",
+    "bad-passphrase-file",
+    "same-passphrases",
+    "profile-exists",
+    "no-profile",
+    "corrupt-profile",
+    "newer-schema",
+    "migration-failed",
+    "profile-not-writable",
+    "stale-epoch",
+    "sequence-conflict",
+    "setting-type-mismatch",
+]
+
+#: English templates of `VaultCode` (gettext msgids).
+VAULT_MESSAGES: Mapping[VaultCode, str] = {
+    "wrong-passphrase": "Wrong passphrase.",
+    "weak-passphrase": "This passphrase is too short.",
+    "bad-passphrase-file": "The passphrase file is not UTF-8 text.",
+    "same-passphrases": "The duress passphrase must differ from the passphrase.",
+    "profile-exists": "A profile already exists here.",
+    "no-profile": "There is no profile here.",
+    "corrupt-profile": "The profile is damaged and cannot be opened.",
+    "newer-schema": (
+        "This profile was written by a newer version of hasteh "
+        "(profile version {found}; this hasteh reads up to {supported})."
+    ),
+    "migration-failed": (
+        "The profile could not be upgraded to this version of hasteh (step {step})."
+    ),
+    "profile-not-writable": "The profile folder cannot be written.",
+    "stale-epoch": "An older epoch than the stored one cannot be saved.",
+    "sequence-conflict": "Another event already holds this position in the log.",
+    "setting-type-mismatch": "A stored setting does not have the expected type.",
+}
 
 
 class VaultError(HastehError):
-    """Base class of the vault's deliberate errors."""
+    """Base class of the vault's deliberate errors; each subclass has one `vault_code`."""
 
-    message = "The encrypted profile could not be used."
-    hint = ""
+    domain: ClassVar[Domain] = "vault"
+    templates: ClassVar[Mapping[Any, str]] = VAULT_MESSAGES
+    code: VaultCode
+    vault_code: ClassVar[VaultCode]
 
-    def __init__(self, detail: str | None = None) -> None:
-        text = _(self.message)
-        if detail:
-            text = f"{text} ({detail})"
-        super().__init__(text)
-        self.next_step = _(self.hint) if self.hint else ""
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(self.vault_code)
+        self.detail = detail
 
 
 class WrongPassphrase(VaultError):
     """No key slot opened with this passphrase. Deliberately says nothing more."""
 
-    message = "Wrong passphrase."
-    hint = "Check the keyboard layout and try again."
+    vault_code = "wrong-passphrase"
 
 
 class WeakPassphrase(VaultError):
-    message = "This passphrase is too short."
-    hint = "Use at least 8 characters; several unrelated words are best."
+    vault_code = "weak-passphrase"
 
 
 class BadPassphraseFile(VaultError):
-    message = "The passphrase file is not UTF-8 text."
-    hint = "Save the passphrase file as UTF-8, or type the passphrase when asked."
+    vault_code = "bad-passphrase-file"
 
 
 class SamePassphrases(VaultError):
-    message = "The duress passphrase must differ from the passphrase."
-    hint = "Choose a different duress passphrase."
+    vault_code = "same-passphrases"
 
 
 class ProfileExists(VaultError):
-    message = "A profile already exists here."
-    hint = "Use it, or choose another folder with --home."
+    vault_code = "profile-exists"
 
 
 class NoProfile(VaultError):
-    message = "There is no profile here."
-    hint = "Create one with 'hasteh init', or choose another folder with --home."
+    vault_code = "no-profile"
 
 
 class CorruptProfile(VaultError):
-    message = "The profile is damaged and cannot be opened."
-    hint = "Nothing was changed. Restore it from a backup, or remove it with 'hasteh panic'."
+    vault_code = "corrupt-profile"
 
 
 class NewerSchema(VaultError):
-    message = "This profile was written by a newer version of hasteh."
-    hint = "Nothing was changed. Install the newer version of hasteh to open it."
+    vault_code = "newer-schema"
 
     def __init__(self, found: int, supported: int) -> None:
-        super().__init__(f"{found} > {supported}")
+        HastehError.__init__(self, self.vault_code, found=found, supported=supported)
+        self.detail = ""
         self.found = found
         self.supported = supported
 
 
 class MigrationFailed(VaultError):
-    message = "The profile could not be upgraded to this version of hasteh."
-    hint = "Nothing was changed. Keep using the previous version and report this bug."
+    vault_code = "migration-failed"
 
     def __init__(self, step: int) -> None:
-        super().__init__(f"{step} -> {step + 1}")
+        HastehError.__init__(self, self.vault_code, step=step)
+        self.detail = ""
         self.step = step
 
 
 class ProfileNotWritable(VaultError):
-    message = "The profile folder cannot be written."
-    hint = "Check that the disk is not read-only and that you own the folder."
+    vault_code = "profile-not-writable"
 
 
 class StaleEpoch(VaultError):
-    message = "An older epoch than the stored one cannot be saved."
-    hint = "This is a bug in the caller; please report it."
+    vault_code = "stale-epoch"
 
 
 class SequenceConflict(VaultError):
-    message = "Another event already holds this position in the log."
-    hint = "This is a bug in the caller; please report it."
+    vault_code = "sequence-conflict"
 
 
 class SettingTypeMismatch(VaultError):
-    message = "A stored setting does not have the expected type."
-    hint = "Set it again with the expected type."
+    vault_code = "setting-type-mismatch"
 
 
 __all__ = [
+    "VAULT_MESSAGES",
     "BadPassphraseFile",
     "CorruptProfile",
     "MigrationFailed",
@@ -129,6 +159,7 @@ __all__ = [
     "SequenceConflict",
     "SettingTypeMismatch",
     "StaleEpoch",
+    "VaultCode",
     "VaultError",
     "WeakPassphrase",
     "WrongPassphrase",

@@ -6,10 +6,9 @@ at a time, in the person's language.
 `call_app` runs the function in a worker thread, holding `APP_LOCK` (the workspace and its
 loaded cells are not shared between threads: one writer, STYLE.md "hasteh" 15) and with
 `hasteh.i18n.language(...)` set to the session's language, so the app's own messages
-(errors, alarms, safety words) come back in the language of the page. Every deliberate
-hasteh error becomes a `Refusal` carrying translated lines: what happened, then what to
-do next on this web face (the app's next steps name CLI commands; `WEB_NEXT_STEPS`
-replaces those with the button to press).
+(alarms, safety words) come back in the language of the page. Every deliberate hasteh
+error becomes a `Refusal` carrying translated lines: what happened, then what to do next
+on this web face, both chosen by the error's code (`hasteh.web.next_steps`).
 """
 
 from __future__ import annotations
@@ -22,42 +21,18 @@ import anyio.to_thread
 from starlette.requests import Request
 
 from hasteh.app import Workspace
-from hasteh.app.errors import (
-    AppError,
-    CardError,
-    GroupError,
-    NoRelay,
-    NothingToJoin,
-    UnknownCell,
-    UnknownDecision,
-    UnknownMember,
-)
 from hasteh.app.records import default_relays
 from hasteh.errors import HastehError
 from hasteh.i18n import language
 from hasteh.transport.reach import Reach
-from hasteh.vault import VaultError
 from hasteh.web.app import WebState, ui_for, web_state
 from hasteh.web.i18n import Ui
+from hasteh.web.next_steps import explain
 
 T = TypeVar("T")
 
 #: Held while a workspace is in use (the web face's single writer).
 APP_LOCK = threading.Lock()
-
-#: What to do next, per error class, on the web face (msgids).
-WEB_NEXT_STEPS: dict[type[AppError], str] = {
-    UnknownCell: "Go back to My cells and choose the cell there.",
-    UnknownMember: "Check the cover name in the list of members.",
-    UnknownDecision: "Go back to the list of decisions.",
-    NoRelay: "Add a relay in Settings (an address your cell agreed on).",
-    NothingToJoin: "The cell has not admitted you yet. Press Join again later.",
-    GroupError: "Press Fetch now and try again. If it persists, compare safety words in person.",
-}
-CARD_NEXT_STEPS = {
-    "expired": "Ask the newcomer to make a new card on their Join page.",
-    "bad-key-package": "Ask the newcomer to make a new card on their Join page.",
-}
 
 
 class Refusal(Exception):
@@ -66,31 +41,6 @@ class Refusal(Exception):
     def __init__(self, lines: list[str]) -> None:
         super().__init__(" ".join(lines))
         self.lines = lines
-
-
-def explain(ui: Ui, exc: HastehError) -> list[str]:
-    """A hasteh error as translated lines for the page, with a next step for the web."""
-    if isinstance(exc, VaultError):
-        lines = [ui.gettext(type(exc).message)]
-        if type(exc).hint:
-            lines.append(ui.gettext(type(exc).hint))
-        return lines
-    lines = [str(exc)]
-    step = ""
-    if isinstance(exc, CardError) and exc.reason in CARD_NEXT_STEPS:
-        step = ui.gettext(CARD_NEXT_STEPS[exc.reason])
-    else:
-        for cls, msgid in WEB_NEXT_STEPS.items():
-            if isinstance(exc, cls):
-                step = ui.gettext(msgid)
-                break
-    if not step:
-        step = exc.next_step
-        if "`hasteh" in step:  # a CLI command: no use on this page
-            step = ui.gettext("Nothing was changed.")
-    if step:
-        lines.append(step)
-    return lines
 
 
 def workspace_of(state: WebState) -> Workspace:

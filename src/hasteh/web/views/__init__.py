@@ -22,6 +22,8 @@ zone      GET/POST /settings/time   the time zone deadlines are read and shown i
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 hide      GET /hide             lock and show a neutral page
 welcome   GET /welcome/{step}   the first run's three screens
+course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
+          GET /course/guide   the security course (progress on this device only)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from hasteh.web.views import (
     cell,
     concerns,
     courier,
+    course,
     decision,
     hide,
     home,
@@ -69,6 +72,7 @@ def all_routes() -> list[BaseRoute]:
         *settings.routes,
         *reach.routes,
         *zone.routes,
+        *course.routes,
         *panic.routes,
         *hide.routes,
         *welcome.routes,

@@ -19,6 +19,7 @@ from hasteh.vault import Connection, Vault, VaultError
 from hasteh.web.app import WebState, set_session_cookie, web_state
 from hasteh.web.appcalls import close_workspace
 from hasteh.web.i18n import Ui, normalize_language
+from hasteh.web.next_steps import explain
 from hasteh.web.security import Session, session_of
 
 
@@ -80,11 +81,8 @@ def deadline_input(choice: str, typed: str) -> str:
 
 
 def error_text(ui: Ui, exc: VaultError) -> list[str]:
-    """A vault error in the page's language: its message and its next step."""
-    lines = [ui.gettext(type(exc).message)]
-    if type(exc).hint:
-        lines.append(ui.gettext(type(exc).hint))
-    return lines
+    """A vault error in the page's language: its message and its next step, by code."""
+    return explain(ui, exc)
 
 
 async def after_unlock(request: Request, vault: Vault, then: str = "/home") -> Response:

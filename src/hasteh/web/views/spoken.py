@@ -26,8 +26,9 @@ from hasteh.app import Workspace, spoken
 from hasteh.errors import HastehError
 from hasteh.i18n import language, whole_number
 from hasteh.web.app import WebState, render, ui_for, web_state
-from hasteh.web.appcalls import Refusal, call_app, explain, run_app
+from hasteh.web.appcalls import Refusal, call_app, run_app
 from hasteh.web.i18n import Ui
+from hasteh.web.next_steps import explain
 from hasteh.web.views.cell import show_cell
 from hasteh.web.views.common import redirect, text, unlocked_only
 

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from hasteh.app import records
 from hasteh.jalali import TimeInputError, zone_named
 from hasteh.web.app import render, ui_for, web_state
+from hasteh.web.next_steps import explain
 from hasteh.web.views.common import redirect, text, unlocked_only
 
 #: The zones offered by name (msgids of their labels); any other is typed.
@@ -51,7 +52,7 @@ async def time_settings(request: Request) -> Response:
     try:
         zone = zone_named(name)
     except TimeInputError as exc:
-        page = ZonePage(zone=name[:64], errors=[ui.gettext(exc.template)])
+        page = ZonePage(zone=name[:64], errors=explain(ui, exc))
         return render(request, "settings_time.html", page, status_code=400)
     await anyio.to_thread.run_sync(vault.write, lambda conn: records.set_time_zone(conn, name))
     state.zone = zone
