@@ -238,6 +238,11 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("join-code", go("/join/code")),
         ("news-empty", news_frame(empty, everything=False)),
         ("news", news_frame(full, everything=True)),
+        ("course", go("/course")),
+        ("course-lesson", go("/course/1")),
+        ("course-quiz", go("/course/1/quiz")),
+        ("course-checklist", go("/course/checklists/meeting")),
+        ("course-guide", go("/course/guide")),
     ]
 
 
@@ -309,6 +314,8 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
             ),
         ),
         ("time-zone-error", other_zone("Mars/Olympus", t)),
+        # A quiz sent with no answer: refused, nothing recorded.
+        ("course-quiz-error", submit("/course/1/quiz", {}, t("See my answers"))),
         ("hidden", go("/hide")),
         ("unlock", go("/unlock")),
         ("unlock-error", submit("/unlock", {t("Passphrase"): "not it at all"}, t("Unlock"))),
@@ -593,6 +600,8 @@ def test_main_pages_look_as_stored(browser: Browser, site: Site, size: str) -> N
                 page.locator(".relay"),
                 page.locator(".safety-words"),
                 page.locator(".decisions small"),  # a deadline's length moves its line
+                # Two decisions opened within one second are numbered by their random ids.
+                page.locator(".decisions li > a"),
                 page.locator("iframe.news"),  # reloads itself: what arrived, and when
                 page.locator(".relays"),  # when each relay last answered
             ]
