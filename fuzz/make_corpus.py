@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from fuzz import _mls_world, _org_cell
+from fuzz import _actions_cell, _mls_world, _org_cell
 from fuzz._common import CORPUS, NOW, DetRng
 from hasteh import org
 from hasteh.app.cards import Card, card_bytes, encode_card
@@ -260,6 +260,70 @@ def rendezvous() -> list[bytes]:
     ]
 
 
+def fund_ledger() -> list[bytes]:
+    """Entries on the harness's fund (mode 0) and typed text (mode 1)."""
+    from fuzz.fuzz_fund_ledger import LOG, STATE, event_id
+    from hasteh.org.events import Contributed, Disbursed, PledgeKept, RequestApproved
+
+    prev, request, pledge = STATE.fund.prev, event_id(203), event_id(202)
+    bodies = [
+        Contributed(prev, "cash", 2_500, "از کارگاه"),
+        Contributed(prev, "in-kind", 700),
+        PledgeKept(prev, pledge, 200),
+        RequestApproved(prev, request),
+        Disbursed(prev, request, "cash", 3_000),
+        Disbursed(prev, request, "cash", 9_000),
+        Contributed((bytes(32),), "cash", 1),
+        Contributed(prev, "cash", 5, "6037991234567893"),
+    ]
+    seeds = []
+    for n, (author, body) in enumerate(zip((1, 2, 2, 0, 0, 0, 1, 1), bodies, strict=True)):
+        env = org.EventEnvelope(1, event_id(900 + n), author, LOG[-1].at + 60, body)
+        seeds.append(b"\x00" + org.encode(env))
+    texts = ["6037-9912-3456-7893", "IR820540102680020817909002", "۱٬۲۰۰٬۰۰۰", "12a", "0"]
+    seeds += [b"\x01" + t.encode() for t in texts]
+    return seeds
+
+
+def action_events() -> list[bytes]:
+    """Every event of the actions cell's log, and ``action.*`` events against it: valid
+    ones, and ones each rule refuses (a close of the turnout among them)."""
+    from hasteh.org.events import (
+        ActionLinked,
+        ActionPlanned,
+        ActionReviewed,
+        DemandAdded,
+        TaskAdded,
+        TaskUpdated,
+    )
+
+    state, log = _actions_cell.build()
+    action, task, turnout = log[-8].event_id, log[-5].event_id, log[-4].event_id
+    at = _actions_cell.AT
+    (close,) = [c for c in org.close_due(state, at + _actions_cell.DAY) if c.decision_id == turnout]
+    bodies: list[tuple[int, int, org.AnyEvent]] = [
+        (0, at, ActionPlanned("protest", "Gate", at + 3600, "", True)),
+        (0, at, ActionPlanned("petition", "Gate", at + 400 * 86_400)),
+        (1, at, DemandAdded(action, "No forced overtime")),
+        (1, at, DemandAdded(action, "Safety gear")),
+        (2, at, DemandAdded(_org_cell.event_id(9999), "x")),
+        (0, at, TaskAdded(action, "Banner", 0, at + 3600)),
+        (0, at, TaskAdded(action, "Banner", 7, at + 3600)),
+        (1, at, TaskUpdated(task, "done")),
+        (2, at, TaskUpdated(task, "done")),
+        (0, at, ActionLinked(action, turnout, "turnout")),
+        (0, at, ActionLinked(action, turnout, "go")),
+        (0, at, ActionReviewed(action, "ok", "")),
+        (0, at + 3 * 86_400, ActionReviewed(action, "Everyone came", "Start earlier")),
+        (1, at + _actions_cell.DAY, close),
+    ]
+    extra = [
+        org.EventEnvelope(org.VERSION, _org_cell.event_id(5000 + i), org.LeafIndex(a), t, b)
+        for i, (a, t, b) in enumerate(bodies)
+    ]
+    return [org.encode(e) for e in log[-8:]] + [org.encode(e) for e in extra]
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -275,10 +339,12 @@ def main(only: list[str]) -> None:
         "mls_diff": mls_diff,
         "mls_diff_group": mls_diff_group,
         "org_receive": lambda: receive,
+        "actions": action_events,
         "join_history": lambda: history,
         "web_forms": web_forms,
         "rendezvous": rendezvous,
         "course": course,
+        "fund_ledger": fund_ledger,
     }
     for target, make in seeds.items():
         if not only or target in only:

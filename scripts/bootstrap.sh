@@ -12,6 +12,8 @@ command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initd
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # npm, to install axe-core for the accessibility tests (tests/web/test_design.py).
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# dbus-run-session and a session bus for the urgent-call notification test (tests/web/test_alerts.py).
+command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus-daemon)
 # Tor for hasteh's own tor and the private Tor network of tests/tor (tor-gencert is in the
 # same package), and the pluggable transports hasteh launches for bridges.
 { command -v tor || test -x /usr/sbin/tor; } >/dev/null 2>&1 || need_apt+=(tor)

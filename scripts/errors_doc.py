@@ -15,6 +15,7 @@ from typing import Any
 
 from hasteh.app.errors import APP_MESSAGES, AppCode
 from hasteh.cli.next_steps import CLI_NEXT_STEPS
+from hasteh.course.errors import COURSE_MESSAGES, CourseCode
 from hasteh.envelope import ENVELOPE_MESSAGES, WRITE_AUTH_MESSAGES, EnvelopeCode, WriteAuthCode
 from hasteh.jalali import TIME_MESSAGES, TimeCode
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
@@ -39,6 +40,7 @@ DOMAINS: dict[str, tuple[str, Any, Mapping[Any, str]]] = {
     "write-auth": ("hasteh.envelope.WriteAuthError", WriteAuthCode, WRITE_AUTH_MESSAGES),
     "time": ("hasteh.jalali.TimeInputError", TimeCode, TIME_MESSAGES),
     "tor": ("hasteh.tor.errors.TorError", TorCode, TOR_MESSAGES),
+    "course": ("hasteh.course.errors.CourseError", CourseCode, COURSE_MESSAGES),
 }
 
 

@@ -31,6 +31,7 @@ from hasteh.app.errors import (
 )
 from hasteh.app.sync import NOTICES, NoticeCode
 from hasteh.cli import next_steps as cli_steps
+from hasteh.course.errors import COURSE_MESSAGES, CourseCode, CourseError
 from hasteh.envelope import (
     ENVELOPE_MESSAGES,
     WRITE_AUTH_MESSAGES,
@@ -73,6 +74,7 @@ DOMAINS: dict[str, tuple[type[HastehError], Any, Mapping[Any, str]]] = {
     "write-auth": (WriteAuthError, WriteAuthCode, WRITE_AUTH_MESSAGES),
     "time": (TimeInputError, TimeCode, TIME_MESSAGES),
     "tor": (TorError, TorCode, TOR_MESSAGES),
+    "course": (CourseError, CourseCode, COURSE_MESSAGES),
 }
 CODES = [(domain, code) for domain, (_, lit, _) in DOMAINS.items() for code in typing.get_args(lit)]
 FA = translations("fa")

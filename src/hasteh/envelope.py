@@ -33,7 +33,7 @@ import hashlib
 import hmac
 import struct
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from cryptography.hazmat.primitives import hashes
@@ -153,6 +153,10 @@ class Envelope:
     mailbox: bytes
     nonce: bytes
     body: bytes
+    #: The id, computed once: a catch-up asks for it several times per envelope (the
+    #: seen-set, the pending and deferred checks, the chain window), each a SHA-256 over
+    #: up to a bucket of bytes. Not a field of the envelope's value.
+    _id: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, Kind):
@@ -177,7 +181,10 @@ class Envelope:
     @property
     def id(self) -> bytes:
         """The content-derived id: SHA-256 over a label and the encoded envelope."""
-        return envelope_id(self.to_bytes())
+        if self._id is None:
+            object.__setattr__(self, "_id", envelope_id(self.to_bytes()))
+        assert self._id is not None
+        return self._id
 
     def to_bytes(self) -> bytes:
         head = _HEADER.pack(

@@ -7,6 +7,7 @@
      ├── hasteh.vault.errors.VaultError          the encrypted profile on disk (`VaultCode`)
      ├── hasteh.transport.errors.TransportError  relays and courier bundles (`TransportCode`)
      ├── hasteh.relay.errors.RelayError          the relay server (`RelayCode`)
+     ├── hasteh.course.errors.CourseError        the course: lesson files, quiz forms (`CourseCode`)
      ├── hasteh.tor.errors.TorError              hasteh's own Tor, bridges (`TorCode`)
      ├── hasteh.jalali.TimeInputError            a typed moment or time zone (`TimeCode`)
      └── hasteh.app.errors.AppError              a profile's workspace (`AppCode`)
@@ -47,7 +48,7 @@ T = TypeVar("T")
 
 #: The tables of codes: one per package root.
 Domain = Literal[
-    "org", "app", "envelope", "write-auth", "vault", "transport", "relay", "time", "tor"
+    "org", "app", "envelope", "write-auth", "vault", "transport", "relay", "time", "tor", "course"
 ]
 #: A template parameter: a short slug or text, or a whole number (shown in the reader's digits).
 Param = str | int

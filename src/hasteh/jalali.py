@@ -30,6 +30,8 @@ __all__ = [
     "day_text",
     "example",
     "moment_text",
+    "month_of",
+    "month_text",
     "parse_moment",
     "short_moment",
     "to_gregorian",
@@ -348,3 +350,15 @@ def parse_moment(text: str, now: int, zone: dt.tzinfo, *, max_days: int = 365) -
 
 def _too_far(max_days: int) -> TimeInputError:
     return TimeInputError("too-far", days=max_days)
+
+
+def month_of(ts: int) -> tuple[int, int]:
+    """The Jalali ``(year, month)`` of a unix time, on this device's clock zone (the
+    fund's monthly report groups its entries by it)."""
+    jalali = jdatetime.date.fromtimestamp(ts)
+    return jalali.year, jalali.month
+
+
+def month_text(year: int, month: int) -> str:
+    """A Jalali month for reading: its Persian name and year, Persian digits."""
+    return persian_digits(f"{jdatetime.date.j_months_fa[month - 1]} {year}")

@@ -20,6 +20,7 @@ SOURCES = [
     ROOT / "src/hasteh/cli/transport.py",
     ROOT / "src/hasteh/cli/reach.py",
     ROOT / "src/hasteh/cli/spoken.py",
+    ROOT / "src/hasteh/cli/actions.py",
 ]
 
 

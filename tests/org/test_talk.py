@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from hasteh.org import (
+    CellSettings,
     MessageDeleted,
     MessagePosted,
     ThreadOpened,
@@ -13,6 +17,7 @@ from hasteh.org import (
     next_expiry,
     replay,
 )
+from hasteh.org.talk import expires_message
 
 from .helpers import DAY, cell
 
@@ -118,3 +123,19 @@ def test_pages_and_expiry_come_from_the_indexes() -> None:
     log.do(0, MessageDeleted(everything[-1].message_id))
     assert held_in(log.state, tid) == 299
     assert messages_in(log.state, tid, -1, None) == [everything[-2]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(ahead=st.integers(min_value=1, max_value=60 * DAY), late=st.integers(0, 3 * DAY))
+def test_stored_expiry_is_the_held_messages(ahead: int, late: int) -> None:
+    """The expiry the app stores a message with (`expires_message`, computed, not looked
+    up) is the one the fold kept, clamped or not, whatever the author asked and however
+    the log time moved."""
+    log = cell(2, CellSettings(message_expiry=7 * DAY))
+    tid = log.do(0, ThreadOpened("t")).event_id
+    env = log.do(1, MessagePosted(tid, "x", log.now + late + ahead), at=log.now + late)
+    body = env.body
+    assert isinstance(body, MessagePosted)
+    held = log.state.messages[env.event_id]
+    assert expires_message(log.state, env, body) == held.expires_at
+    assert held.expires_at == min(body.expires_at, env.at + 7 * DAY)

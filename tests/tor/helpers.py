@@ -88,7 +88,9 @@ class OnionRelay:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=30)
+                # Generous: stopping tor and removing its folder is slow on a loaded machine,
+                # and a kill after the wait would leave the folders the tests look for.
+                self.proc.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=30)

@@ -268,6 +268,63 @@ def test_cursors_and_seen(opened: vault.Vault) -> None:
     assert opened.write(lambda c: cursors.mark_seen(c, b"env1", 30.0)) is True
 
 
+def test_seen_many_matches_one_by_one(opened: vault.Vault) -> None:
+    """A page marked at once gives the answers `mark_seen` gives one envelope at a time:
+    what was seen before is not new, a repeat inside the page (a hostile relay sending
+    the same envelope twice) is new only the first time; more ids than one query holds."""
+    opened.write(lambda c: cursors.mark_seen(c, b"old", 1.0))
+    page = [b"old", b"a", b"b", b"a", b"old"] + [i.to_bytes(4, "big") for i in range(1200)]
+    got = opened.write(lambda c: cursors.mark_seen_many(c, page, 2.0))
+    assert got[:5] == [False, True, True, False, False]
+    assert all(got[5:])
+    assert opened.write(lambda c: cursors.mark_seen_many(c, [b"a", b"new"], 3.0)) == [False, True]
+    assert opened.write(lambda c: cursors.mark_seen_many(c, [], 3.0)) == []
+    # Only what was seen before 2.0 goes (the page carries its own time).
+    assert opened.write(lambda c: cursors.forget_seen_before(c, 2.0)) == 1
+
+
+def test_seen_many_rolls_back_with_its_transaction(opened: vault.Vault) -> None:
+    """Marking a page seen belongs to the transaction that hands its envelopes over:
+    if handing one over fails, none is left marked (the next fetch sees them again)."""
+
+    def fail(c: typing.Any) -> None:
+        cursors.mark_seen_many(c, [b"x", b"y"], 1.0)
+        raise RuntimeError("sink failed")
+
+    with pytest.raises(RuntimeError):
+        opened.write(fail)
+    assert opened.write(lambda c: cursors.mark_seen_many(c, [b"x", b"y"], 2.0)) == [True, True]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seen=st.lists(st.binary(min_size=1, max_size=3), max_size=8),
+    page=st.lists(st.binary(min_size=1, max_size=3), max_size=20),
+)
+def test_seen_many_property(opened: vault.Vault, seen: list[bytes], page: list[bytes]) -> None:
+    """For any ids already seen and any page (repeats included), the batched answer is
+    the one-at-a-time answer, and the table ends the same."""
+
+    def both(c: typing.Any) -> tuple[list[bool], list[bool], set[bytes], set[bytes]]:
+        c.execute("DELETE FROM seen")
+        for eid in seen:
+            cursors.mark_seen(c, eid, 1.0)
+        one = [cursors.mark_seen(c, eid, 2.0) for eid in page]
+        after_one = {bytes(r[0]) for r in c.execute("SELECT envelope_id FROM seen")}
+        c.execute("DELETE FROM seen")
+        for eid in seen:
+            cursors.mark_seen(c, eid, 1.0)
+        many = cursors.mark_seen_many(c, page, 2.0)
+        after_many = {bytes(r[0]) for r in c.execute("SELECT envelope_id FROM seen")}
+        return one, many, after_one, after_many
+
+    one, many, after_one, after_many = opened.write(both)
+    assert many == one
+    assert after_many == after_one
+
+
 def test_status_counts_only(opened: vault.Vault) -> None:
     opened.write(lambda c: epochs.put_epoch(c, G1, 1, b"s"))
     opened.write(lambda c: events.append_many(c, [ev(1, G2), ev(2, G2)]))

@@ -95,7 +95,7 @@ def test_discreet_mode_gives_every_page_a_neutral_title_and_icon(unlocked: Web) 
         },
     )
     vault = state(unlocked).vault
-    assert vault is not None and vault.read(records.discreet)
+    assert vault is not None and vault.read(records.web_discreet)
     for path in ("/home", "/settings", "/join", "/courier", "/panic", "/welcome/1"):
         html = unlocked.client.get(path).text
         assert title(html) == NEUTRAL, path
@@ -116,4 +116,4 @@ def test_discreet_mode_gives_every_page_a_neutral_title_and_icon(unlocked: Web) 
     )
     assert title(unlocked.client.get("/home").text) != NEUTRAL
     reopened = state(unlocked).vault
-    assert reopened is not None and not reopened.read(records.discreet)
+    assert reopened is not None and not reopened.read(records.web_discreet)

@@ -53,9 +53,12 @@ __all__ = [
     "close",
     "close_due",
     "deadline",
+    "find",
+    "numbers",
     "open_decision",
     "parse_deadline",
     "show",
+    "summary_of",
     "vote",
 ]
 
@@ -341,3 +344,19 @@ def change_settings(
     return open_decision(
         ws, cell, kind="consent", question=text, deadline=deadline, settings=settings
     )
+
+
+def find(rt: CellRuntime, ref: str) -> org.Decision:
+    """The decision `ref` names (number or start of id), for other families that link one."""
+    return _find(rt, ref)
+
+
+def numbers(rt: CellRuntime) -> dict[bytes, int]:
+    """Every decision's number (its place by opening time), sorted once."""
+    return {d.decision_id: i for i, d in enumerate(_decisions(rt), 1)}
+
+
+def summary_of(rt: CellRuntime, d: org.Decision, number: int | None = None) -> DecisionSummary:
+    """`d` as shown (its protective view), for other families that link one; `number`
+    from `numbers` when many are shown (found when not given)."""
+    return _summary(rt, d, number)

@@ -131,6 +131,13 @@ AppCode = Literal[
     "rank-one",
     "already-closed",
     "cap-below-members",
+    # actions (app/actions.py)
+    "bad-action-kind",
+    "bad-task-status",
+    "unknown-action",
+    "unknown-task",
+    "no-turnout",
+    "too-few-demands",
     # relays of a cell (cell_relays, reach)
     "no-relays",
     "too-many-relays",
@@ -152,6 +159,10 @@ AppCode = Literal[
     # alliances
     "unknown-alliance",
     "unknown-cell-proposal",
+    # the solidarity fund (app.fund)
+    "bad-amount",
+    "bad-fund-choice",
+    "unknown-fund-item",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -214,6 +225,12 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "bad-proposal-position": "For a proposal: agree, abstain, disagree or block.",
     "choose-one": "Choose exactly one option.",
     "rank-one": "Rank at least one option, most preferred first.",
+    "bad-action-kind": "Unknown kind of action: choose one of {kinds}.",
+    "bad-task-status": "Unknown status of a task: choose one of {statuses}.",
+    "unknown-action": "There is no such action in this cell.",
+    "unknown-task": "There is no such task in this action.",
+    "no-turnout": "This action has no open count of who will take part.",
+    "too-few-demands": "Add at least two demands before ranking them.",
     "already-closed": "This decision is already closed.",
     "cap-below-members": "The cap cannot be below the number of members now ({count}).",
     "no-relays": "A cell needs at least one relay: the list of relays cannot be empty.",
@@ -250,6 +267,14 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "spoken-no-rendezvous": "No rendezvous relay could be reached.",
     "unknown-alliance": "There is no such alliance in this profile, or several have this name.",
     "unknown-cell-proposal": "No cell with this name is proposed.",
+    "bad-amount": (
+        "The amount must be a whole number above zero (Persian or Latin digits, at most "
+        "{limit}), in {unit}."
+    ),
+    "bad-fund-choice": "{value} is not one of: {choices}.",
+    "unknown-fund-item": (
+        "No request or pledge in the fund starts with {ref}. Copy its number from the fund."
+    ),
 }
 
 #: Each card reason's English template (the docs list these reasons).

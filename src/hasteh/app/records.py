@@ -11,9 +11,10 @@
 | ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
 | ``app.rendezvous``          | ``list[str]``  | rendezvous relays of spoken codes |
 | ``web.language``            | ``str``        | the web face's language |
-| ``web.discreet``            | ``bool``       | neutral tab title and icon in the web face |
+| ``web.discreet``            | ``bool``       | the web face: neutral tab title and icon |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 | ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
+| ``profile.discreet``        | ``bool``       | notifications: a neutral title only (on if unset) |
 | ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
 | ``course.progress``         | `Progress`     | course: lessons read, best scores |
 | ``course.ticks.<slug>``     | ``list[int]``  | course: boxes ticked on a checklist |
@@ -48,7 +49,7 @@ INVITE_PREFIX: Final = "app.invite."
 RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
-DISCREET_KEY: Final = "web.discreet"
+WEB_DISCREET_KEY: Final = "web.discreet"
 #: When each relay last answered or failed (`hasteh.app.relay_status` reads and writes it).
 RELAY_STATUS_KEY: Final = "transport.relay_status"
 #: Relays this profile opted into reaching directly, never through the proxy (`reach`).
@@ -57,6 +58,7 @@ DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
 TIME_ZONE_KEY: Final = "profile.time_zone"
+DISCREET_KEY: Final = "profile.discreet"
 #: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
 SEEN_PREFIX: Final = "web.seen."
 
@@ -300,13 +302,13 @@ def set_profile_language(conn: Connection, language: str) -> None:
     set_setting(conn, LANGUAGE_KEY, language)
 
 
-def discreet(conn: Connection) -> bool:
+def web_discreet(conn: Connection) -> bool:
     """The web face shows a neutral tab title and icon (the person's choice)."""
-    return bool(get_setting(conn, DISCREET_KEY, bool, False))
+    return bool(get_setting(conn, WEB_DISCREET_KEY, bool, False))
 
 
-def set_discreet(conn: Connection, on: bool) -> None:
-    set_setting(conn, DISCREET_KEY, on)
+def set_web_discreet(conn: Connection, on: bool) -> None:
+    set_setting(conn, WEB_DISCREET_KEY, on)
 
 
 def embedded_relay_key(conn: Connection) -> bytes | None:
@@ -330,6 +332,17 @@ def set_direct_relays(conn: Connection, relays: list[str]) -> None:
         set_setting(conn, DIRECT_RELAYS_KEY, relays)
     else:
         delete_setting(conn, DIRECT_RELAYS_KEY)
+
+
+def discreet(conn: Connection) -> bool:
+    """Whether notifications show only a neutral title (the default: a glance at the
+    screen, or a photo of it, must not say that a call came)."""
+    value = get_setting(conn, DISCREET_KEY, bool)
+    return True if value is None else value
+
+
+def set_discreet(conn: Connection, on: bool) -> None:
+    set_setting(conn, DISCREET_KEY, on)
 
 
 def time_zone_name(conn: Connection) -> str:

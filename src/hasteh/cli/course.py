@@ -30,7 +30,7 @@ from hasteh.course import (
     read_ticks,
     score,
 )
-from hasteh.i18n import _, current_language, parse_digits
+from hasteh.i18n import _, current_language, error_text, parse_digits
 
 LessonArgument = typer.Argument(..., help=_("The lesson's number, as `course list` shows it."))
 SlugArgument = typer.Argument(..., help=_("The checklist: meeting or action."))
@@ -46,8 +46,7 @@ def _t(text: Bilingual) -> str:
 
 
 def _refused(exc: CourseError) -> typer.Exit:
-    params = {k: _n(v) if isinstance(v, int) else v for k, v in exc.params.items()}
-    return fail(_(exc.template).format(**params), _("Nothing was recorded."))
+    return fail(error_text(exc), _("Nothing was recorded."))
 
 
 def _lesson(number: str) -> Lesson:
@@ -115,8 +114,7 @@ def _ask(lesson: Lesson, number: int) -> str:
         try:
             read_answers_one(lesson, number, answer)
         except QuizAnswerInvalid as exc:
-            params = {k: _n(v) if isinstance(v, int) else v for k, v in exc.params.items()}
-            _print(_(exc.template).format(**params))
+            _print(error_text(exc))
             continue
         return answer
 

@@ -45,9 +45,11 @@ COMMANDS: Final[dict[str, str]] = {
     "share-app": "share",
     "time-zone": "zone",
     "course": "course",
+    "action": "actions",
     "code": "spoken",
     "propose-code": "spoken",
     "rendezvous": "spoken",
+    "fund": "fund",
     **dict.fromkeys(
         (
             "cell",

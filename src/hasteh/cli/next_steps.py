@@ -16,6 +16,7 @@ from hasteh.errors import Domain, HastehError
 
 if TYPE_CHECKING:  # the codes only type the tables: no CLI start pays for importing app
     from hasteh.app.errors import AppCode
+    from hasteh.course.errors import CourseCode
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
     from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
@@ -34,8 +35,11 @@ NEW_CARD = "Ask the newcomer to make a new card with `hasteh card`."
 CHECK_CARD = "Check the code or scan the card again; nothing was changed."
 MEMBERS = "See the members with `hasteh cell members CELL`."
 DECISIONS = "See the decisions with `hasteh decide show CELL`."
+ACTIONS = "See the actions with `hasteh action show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
+FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
+NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
 
 ORG: Mapping[OrgCode, str] = {
@@ -134,6 +138,37 @@ ORG: Mapping[OrgCode, str] = {
     "no-proposal": "Propose the newcomer first with `hasteh propose CELL CARD`.",
     "unknown-seizure": "See the reports with `hasteh cell seizures CELL`.",
     "unknown-thread": "See the threads with `hasteh read CELL`.",
+    "fund-stale": SYNC,
+    **{code: NO_BANK for code in ("fund-card-number", "fund-iban")},
+    **{
+        code: FUND
+        for code in (
+            "fund-unknown-pledge",
+            "fund-over-pledge",
+            "fund-over-cap",
+            "fund-unknown-request",
+            "fund-already-approved",
+            "fund-over-request",
+            "fund-insufficient",
+        )
+    },
+    "fund-not-approved": "Another member approves it with `hasteh fund approve CELL ID`.",
+    "fund-chain-broken": (
+        "Do not use the fund: compare its fingerprint (`hasteh fund show CELL`) with the "
+        "other members in person."
+    ),
+    # actions
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "not-your-task")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-link",
+            "already-linked",
+            "too-many-items",
+            "date-out-of-range",
+            "review-too-early",
+        )
+    },
 }
 
 APP: Mapping[AppCode, str] = {
@@ -141,6 +176,7 @@ APP: Mapping[AppCode, str] = {
     "ambiguous-cell": "Use the id shown by `hasteh cell list`.",
     "unknown-member": MEMBERS,
     "unknown-decision": DECISIONS,
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": "Give one with --relay URL (an address your cell agreed on).",
     **{
         code: CHECK_CARD
@@ -180,6 +216,9 @@ APP: Mapping[AppCode, str] = {
             "bad-deadline",
             "no-such-date",
             "bad-kind",
+            "bad-action-kind",
+            "bad-task-status",
+            "too-few-demands",
             "needs-options",
             "takes-no-options",
             "deadline-in-past",
@@ -226,6 +265,9 @@ APP: Mapping[AppCode, str] = {
         "Tell the member who proposed you, in person. You stay out of that "
         "cell; run `hasteh join` again when your cell has added you."
     ),
+    "bad-amount": UNCHANGED,
+    "bad-fund-choice": UNCHANGED,
+    "unknown-fund-item": FUND,
 }
 
 VAULT: Mapping[VaultCode, str] = {
@@ -356,6 +398,15 @@ TIME: Mapping[TimeCode, str] = {
     "too-far": UNCHANGED,
 }
 
+COURSE: Mapping[CourseCode, str] = {
+    "lesson-file": BUG,
+    "no-such-item": "See the checklist's items with `hasteh course checklist NAME`.",
+    "unknown-lesson": "See the lessons with `hasteh course list`.",
+    "unknown-question": "Answer each question of the quiz once.",
+    "missing-answer": "Answer every question of the quiz.",
+    "no-such-choice": "Answer with the number of one of the choices.",
+}
+
 #: Every domain's table: code -> the step (a msgid).
 CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "org": ORG,
@@ -367,6 +418,7 @@ CLI_NEXT_STEPS: Mapping[Domain, Mapping[Any, str]] = {
     "write-auth": WRITE_AUTH,
     "time": TIME,
     "tor": TOR,
+    "course": COURSE,
 }
 
 

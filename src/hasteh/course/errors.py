@@ -1,42 +1,68 @@
-"""What the course refuses, in one small hierarchy.
+"""What the course refuses, in one small hierarchy, under the contract of `hasteh.errors`.
 
-    CourseError
+    CourseError (HastehError, domain ``course``)
      ├── LessonFileInvalid   (a lesson, checklist or guide file breaks the rules: a bug of
      │                        the package, found at load and by the tests, never shown late)
      └── QuizAnswerInvalid   (a quiz form that cannot be scored: unknown lesson, a missing
                               answer, a choice that does not exist)
 
-`template` is an English msgid the face translates and `params` fill it; a message never
-repeats what was typed (a hostile form cannot put its text on the page through an error).
+A message never repeats what was typed (a hostile form cannot put its text on the page
+through an error). `lesson-file`'s `problem` is English: it is for whoever writes lessons.
 """
 
 from __future__ import annotations
 
-from hasteh.errors import HastehError
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from hasteh.errors import HastehError, Param
+
+__all__ = [
+    "COURSE_MESSAGES",
+    "CourseCode",
+    "CourseError",
+    "LessonFileInvalid",
+    "QuizAnswerInvalid",
+]
+
+CourseCode = Literal[
+    "lesson-file",
+    "no-such-item",
+    "unknown-lesson",
+    "unknown-question",
+    "missing-answer",
+    "no-such-choice",
+]
+
+#: English templates of `CourseCode` (gettext msgids).
+COURSE_MESSAGES: Mapping[CourseCode, str] = {
+    "lesson-file": "Course file {source}: {problem}",
+    "no-such-item": "The checklist has no such item.",
+    "unknown-lesson": "There is no such lesson in the course.",
+    "unknown-question": "The quiz has no such question.",
+    "missing-answer": "Question {number} has no answer.",
+    "no-such-choice": "Question {number}: choose one of its choices.",
+}
 
 
 class CourseError(HastehError):
-    """Base of the course's errors: `reason` says which, `template` and `params` say it."""
+    """Base of the course's errors; `code` (also `reason`) says which."""
 
-    # The course's errors carry their template themselves (not yet a code of the error
-    # contract, `hasteh.errors`): a plain attribute here in place of the contract's property.
-    template: str = ""
+    domain = "course"
+    templates: ClassVar[Mapping[Any, str]] = COURSE_MESSAGES
+    code: CourseCode
 
-    def __init__(self, reason: str, template: str, **params: str | int) -> None:
-        self.reason = self.code = reason
-        self.template = template
-        self.params = params
-        # Not HastehError.__init__: that one looks the code up in a domain's table.
-        Exception.__init__(self, template.format(**params))
+    def __init__(self, code: CourseCode, /, **params: Param) -> None:
+        super().__init__(code, **params)
+
+    @property
+    def reason(self) -> CourseCode:
+        return self.code
 
 
 class LessonFileInvalid(CourseError):
     """A course data file does not follow the rules of docs/course.md."""
 
-    next_step = "Fix the file named in the message; docs/course.md lists the rules."
-
 
 class QuizAnswerInvalid(CourseError):
     """A quiz cannot be scored as sent; nothing was recorded."""
-
-    next_step = "Choose one answer for every question and send the quiz again."

@@ -44,10 +44,10 @@ _PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
 _SLUG = re.compile(r"[a-z][a-z-]{0,29}")
 
 
-def _invalid(source: str, problem: str, **params: str | int) -> LessonFileInvalid:
-    return LessonFileInvalid(
-        "lesson-file", "Course file {source}: " + problem, source=source, **params
-    )
+def _invalid(source: str, problem: str, **params: object) -> LessonFileInvalid:
+    """A broken data file, said in English for whoever writes lessons (`problem`'s own
+    placeholders filled here)."""
+    return LessonFileInvalid("lesson-file", source=source, problem=problem.format(**params))
 
 
 def _decode(text: str, type_: type[T], source: str) -> T:

@@ -55,6 +55,6 @@ def read_ticks(checklist: Checklist, sent: Sequence[str]) -> tuple[int, ...]:
     for value in sent:
         text = value.strip()
         if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= len(checklist.items):
-            raise QuizAnswerInvalid("no-such-item", "The checklist has no such item.")
+            raise QuizAnswerInvalid("no-such-item")
         ticks.add(int(text))
     return tuple(sorted(ticks))

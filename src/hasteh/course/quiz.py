@@ -57,7 +57,7 @@ def lesson_for(course: Course, number_text: str) -> Lesson:
     ascii_text = number_text.strip().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
     lesson = course.lesson(int(ascii_text)) if re.fullmatch(r"[0-9]{1,3}", ascii_text) else None
     if lesson is None:
-        raise QuizAnswerInvalid("unknown-lesson", "There is no such lesson in the course.")
+        raise QuizAnswerInvalid("unknown-lesson")
     return lesson
 
 
@@ -67,20 +67,14 @@ def read_answers(lesson: Lesson, sent: Mapping[str, str]) -> tuple[int, ...]:
     for name in sent:
         match = _FIELD.fullmatch(name)
         if match and not 1 <= int(match.group(1)) <= len(lesson.quiz):
-            raise QuizAnswerInvalid("unknown-question", "The quiz has no such question.")
+            raise QuizAnswerInvalid("unknown-question")
     chosen: list[int] = []
     for number, question in enumerate(lesson.quiz, start=1):
         value = sent.get(f"q{number}", "").strip()
         if not value:
-            raise QuizAnswerInvalid(
-                "missing-answer", "Question {number} has no answer.", number=number
-            )
+            raise QuizAnswerInvalid("missing-answer", number=number)
         if not _CHOICE.fullmatch(value) or not 1 <= int(value) <= len(question.choices):
-            raise QuizAnswerInvalid(
-                "no-such-choice",
-                "Question {number}: choose one of its choices.",
-                number=number,
-            )
+            raise QuizAnswerInvalid("no-such-choice", number=number)
         chosen.append(int(value))
     return tuple(chosen)
 

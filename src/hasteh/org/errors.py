@@ -116,6 +116,27 @@ OrgCode = Literal[
     "motion-done",
     "wrong-motion",
     "policy-refused",
+    "fund-stale",
+    "fund-card-number",
+    "fund-iban",
+    "fund-unknown-pledge",
+    "fund-over-pledge",
+    "fund-over-cap",
+    "fund-unknown-request",
+    "fund-already-approved",
+    "fund-not-approved",
+    "fund-over-request",
+    "fund-insufficient",
+    "fund-chain-broken",
+    # actions
+    "unknown-action",
+    "unknown-task",
+    "not-your-task",
+    "bad-link",
+    "already-linked",
+    "too-many-items",
+    "date-out-of-range",
+    "review-too-early",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -237,6 +258,49 @@ MESSAGES: Mapping[OrgCode, str] = {
     "motion-not-adopted": "The decision did not adopt this motion.",
     "motion-done": "This motion has already been carried out.",
     "wrong-motion": "This decision's motion is not of the kind this event carries out.",
+    # the solidarity fund (hasteh.org.fund)
+    "fund-stale": (
+        "This fund entry follows entries this device does not hold (or names one twice). "
+        "Fetch what is new, then write it again."
+    ),
+    "fund-card-number": (
+        "This looks like a bank card number (16 digits). Never write a card number, a real "
+        "name or an account in the fund: use the family's code name."
+    ),
+    "fund-iban": (
+        "This looks like an account number (IR and 24 digits, a Sheba number). Never write "
+        "an account number in the fund."
+    ),
+    "fund-unknown-pledge": "There is no pledge with this id in the fund.",
+    "fund-over-pledge": "The pledge has only {left} left to pay.",
+    "fund-over-cap": (
+        "This is above the fund's limit of {cap} per family in the period the rules set."
+    ),
+    "fund-unknown-request": "There is no request with this id in the fund.",
+    "fund-already-approved": "This request is already approved.",
+    "fund-not-approved": (
+        "The request is not approved yet: {have} of the {needed} approvals it needs. "
+        "Another member must approve it."
+    ),
+    "fund-over-request": "The request has only {left} left to pay.",
+    "fund-insufficient": "The fund holds only {balance} of this kind.",
+    "fund-chain-broken": (
+        "The fund's ledger is broken: an entry was edited or dropped. Nothing more can be "
+        "written to it until the cell compares the ledger in person."
+    ),
+    # actions (hasteh.org.actions)
+    "unknown-action": "There is no action with this id.",
+    "unknown-task": "There is no task with this id.",
+    "not-your-task": "Only the task's assignee or the action's planner can change its status.",
+    "bad-link": (
+        "A {kind} decision cannot decide the {role} of this action (priorities: a ranked "
+        "or multiple choice over exactly its demands; go: consent or proposal; turnout: "
+        "opt-in)."
+    ),
+    "already-linked": "This action already has a decision for its {role}.",
+    "too-many-items": "There can be at most {limit} of these.",
+    "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
+    "review-too-early": "An action can be reviewed only on or after its date.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -22,16 +22,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import decisions, log, membership, talk
+from hasteh.org import actions, decisions, fund, log, membership, talk
 from hasteh.org.events import (
+    ActionLinked,
+    ActionPlanned,
+    ActionReviewed,
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
     CellCreated,
+    Contributed,
     DecisionClosed,
     DecisionOpened,
+    DemandAdded,
+    Disbursed,
     Event,
     EventEnvelope,
+    FundRulesSet,
+    HardshipRequested,
     LeaveAnnounced,
     MemberAdded,
     MemberRemoved,
@@ -39,10 +47,14 @@ from hasteh.org.events import (
     MessageDeleted,
     MessagePosted,
     NewcomerProposed,
+    PledgeKept,
     ProposalWithdrawn,
+    RequestApproved,
     SeizureReviewed,
     SettingsChanged,
     StanceCast,
+    TaskAdded,
+    TaskUpdated,
     ThreadOpened,
     Vouched,
 )
@@ -98,6 +110,20 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         history_check=decisions.check_decision_closed_in_history,
         forgets=decisions.forgets_decision_closed,
     ),
+    # The fund: never forgotten, never expiring, handed to newcomers (the chain needs all).
+    Contributed: Row(fund.check_contributed, fund.fold_contributed),
+    PledgeKept: Row(fund.check_pledge_kept, fund.fold_pledge_kept),
+    HardshipRequested: Row(fund.check_hardship_requested, fund.fold_hardship_requested),
+    RequestApproved: Row(fund.check_request_approved, fund.fold_request_approved),
+    Disbursed: Row(fund.check_disbursed, fund.fold_disbursed),
+    FundRulesSet: Row(fund.check_rules_set, fund.fold_rules_set),
+    # the cell's work (action.*)
+    ActionPlanned: Row(actions.check_action_planned, actions.fold_action_planned),
+    DemandAdded: Row(actions.check_demand_added, actions.fold_demand_added),
+    ActionLinked: Row(actions.check_action_linked, actions.fold_action_linked),
+    TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
+    TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
+    ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
 }
 
 #: The cell as a kind of group's log.

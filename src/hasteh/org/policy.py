@@ -73,6 +73,7 @@ AlarmCode = Literal[
     "committer-seized",
     "no-decision",
     "seizure-disputed",
+    "fund-chain-broken",
     "manual",
 ]
 
@@ -92,6 +93,10 @@ ALARMS: Mapping[str, str] = {
     "committer-seized": "{by}'s device, reported seized, changed the cell's membership.",
     "no-decision": "{by} removed {subject} without a decision, a seizure or a leave.",
     "seizure-disputed": "The cell did not uphold {by}'s report that {subject} was seized.",
+    "fund-chain-broken": (
+        "The fund's ledger is broken at an entry by {by}: an entry was edited or dropped. "
+        "Compare the fund's fingerprint in person."
+    ),
     "manual": "{by} raised an alarm: {note}",
 }
 

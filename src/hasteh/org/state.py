@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from hasteh.org.events import (
+    ActionKind,
     CellSettings,
     DecisionKind,
     EventId,
@@ -28,7 +29,9 @@ from hasteh.org.events import (
     Motion,
     Outcome,
     Stance,
+    TaskStatus,
 )
+from hasteh.org.ledger import Fund
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
 
@@ -36,6 +39,7 @@ __all__ = [
     "DEFAULT_SETTINGS",
     "HARD_CAP",
     "PROPOSAL_LIFETIME",
+    "Action",
     "Admission",
     "AlarmRecord",
     "Decision",
@@ -43,7 +47,9 @@ __all__ = [
     "Message",
     "OrgState",
     "Place",
+    "Review",
     "Seizure",
+    "Task",
     "Thread",
     "empty_state",
 ]
@@ -183,6 +189,48 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Task:
+    task_id: EventId
+    action_id: EventId
+    title: str
+    assignee: LeafIndex
+    #: The assignee's cover name when the task was given (a leaf may be reused later).
+    assignee_name: str
+    due: int
+    status: TaskStatus = "todo"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An after-action review, kept without its author: what is learned, not who said it."""
+
+    review_id: EventId
+    went_well: str
+    to_change: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A strike, slowdown, petition, protest or gathering, with what hangs on it. The
+    decisions it links (priorities, go, turnout) live in `OrgState.decisions`."""
+
+    action_id: EventId
+    kind: ActionKind
+    code_name: str
+    date: int
+    note: str
+    urgent: bool
+    planned_by: LeafIndex
+    at: int
+    #: ``(demand id, text)`` in the order they were added.
+    demands: tuple[tuple[EventId, str], ...] = ()
+    task_ids: tuple[EventId, ...] = ()
+    #: Role (``priorities`` / ``go`` / ``turnout``) → decision id.
+    links: Mapping[str, EventId] = field(default_factory=dict)
+    reviews: tuple[Review, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
@@ -207,6 +255,12 @@ class OrgState:
     thread_order: PMap[EventId, PSorted[Place]] = field(default_factory=PMap)
     #: The ``(expires_at, message_id)`` of every message still held, soonest first.
     expiry_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
+    #: The solidarity fund (`hasteh.org.fund`): its hash-chained ledger, requests, rules.
+    fund: Fund = field(default_factory=Fund)
+    #: The cell's actions (``action.*``), by id.
+    actions: PMap[EventId, Action] = field(default_factory=PMap)
+    #: Every action's tasks, by id.
+    tasks: PMap[EventId, Task] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

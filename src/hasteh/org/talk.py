@@ -182,9 +182,10 @@ def next_expiry(state: OrgState) -> int | None:
 
 def expires_message(state: OrgState, env: EventEnvelope, body: MessagePosted) -> int:
     """When the stored message is deleted: its expiry as the log kept it (clamped to the
-    cell's rule; `state` is the state after it was folded)."""
-    held = state.messages.get(EventId(env.event_id))
-    return held.expires_at if held is not None else body.expires_at
+    cell's rule; `state` is the state after it was folded). Computed as the fold computed
+    it (`kept_until`: folding a message changes no setting) rather than looked up in the
+    map of 10,000 messages again for every message a catch-up stores."""
+    return kept_until(state, env, body)
 
 
 def forgets_message_deleted(

@@ -429,13 +429,13 @@ def fetch_new(
             cursor: str = page.cursor,
         ) -> list[Envelope]:
             fresh = []
-            for envelope, arrival in batch:
-                new = vcursors.mark_seen(conn, envelope.id, now)
+            news = vcursors.mark_seen_many(conn, [e.id for e, _ in batch], now)
+            for (envelope, arrival), new in zip(batch, news, strict=True):
                 sink(conn, envelope, arrival if new else replace(arrival, fresh=False))  # type: ignore[misc]
                 if new:
-                    fresh.append((envelope, arrival))
+                    fresh.append(envelope)
             vcursors.set_cursor(conn, relay, mailbox, cursor)
-            return [e for e, _ in fresh]
+            return fresh
 
         if sink is not None:
             new.extend(vault.write(record))

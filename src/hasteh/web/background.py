@@ -11,7 +11,9 @@ message that reaches the relay shows on an open cell page within 30 s.
 It never runs while the profile is locked, and it skips its turn while the app is busy (a
 "Fetch now" or an action holds `APP_LOCK`: their own sync does the same work). It uses
 the app's relay clients (`Workspace.client_for`: the profile's proxy, Tor when
-configured), the one seam for every way out of this computer.
+configured), the one seam for every way out of this computer. When a round brings an
+urgent call (issue 15), it raises one discreet desktop notification (`app.alerts`: no
+content, no cell name; a neutral title when the discreet setting is on).
 
 A failed round is a status, never a traceback: `SyncStatus.outcome` is a notice key of
 `views.common.NOTICES` (``synced``, ``unreachable``, ``held``, ``refused``), shown by
@@ -30,7 +32,7 @@ from typing import Any
 
 import anyio.to_thread
 
-from hasteh.app import sync
+from hasteh.app import alerts, sync
 from hasteh.errors import HastehError
 from hasteh.web.app import WebState
 from hasteh.web.appcalls import APP_LOCK, workspace_of
@@ -82,6 +84,9 @@ class BackgroundSync:
     pace: Pace = field(default_factory=Pace)
     random_pause: Callable[[float, float], float] = random.uniform
     status: SyncStatus = field(default_factory=SyncStatus)
+    #: Raises the discreet notification of an urgent call (`app.alerts`): the session
+    #: D-Bus unless a test gives its own.
+    notifier: alerts.Notifier = field(default_factory=alerts.desktop)
 
     def turn(self) -> bool:
         """One round, in the calling (worker) thread: False if locked or busy."""
@@ -93,9 +98,11 @@ class BackgroundSync:
                 return False
             ws = workspace_of(self.state)
             try:
+                seen = alerts.urgent_ids(ws)
                 report = sync.sync(ws, rounds=self.pace.rounds)
                 self.status.outcome = outcome_of(report)
                 self.status.received += report.received
+                alerts.announce(ws, seen, self.notifier)
             except HastehError:
                 ws.forget_cache()
                 self.status.outcome = "unreachable"

@@ -19,6 +19,7 @@ from hasteh.web.i18n import Ui
 
 if TYPE_CHECKING:  # the codes only type the tables
     from hasteh.app.errors import AppCode
+    from hasteh.course.errors import CourseCode
     from hasteh.envelope import EnvelopeCode, WriteAuthCode
     from hasteh.jalali import TimeCode
     from hasteh.org.errors import OrgCode
@@ -50,6 +51,11 @@ CHECK_CARD = NextStep("Check the code or scan the card again; nothing was change
 MY_CELLS = NextStep("Go back to My cells and choose the cell there.", "/home")
 MEMBERS = NextStep("Check the cover name in the list of members.")
 DECISIONS = NextStep("Go back to the list of decisions.")
+FUND = NextStep("See the fund's page; nothing was changed.")
+NO_BANK = NextStep(
+    "Write the family's code name only: no card, account or real name. Nothing was changed."
+)
+ACTIONS = NextStep("Go back to the cell's actions.")
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -154,6 +160,37 @@ ORG: Mapping[OrgCode, NextStep] = {
     "no-proposal": NextStep("Propose the newcomer first, on the cell's page."),
     "unknown-seizure": NextStep("See the reports to review on the cell's page."),
     "unknown-thread": NextStep("Choose a thread on the cell's page."),
+    "fund-stale": FETCH,
+    **{code: NO_BANK for code in ("fund-card-number", "fund-iban")},
+    **{
+        code: FUND
+        for code in (
+            "fund-unknown-pledge",
+            "fund-over-pledge",
+            "fund-over-cap",
+            "fund-unknown-request",
+            "fund-already-approved",
+            "fund-over-request",
+            "fund-insufficient",
+        )
+    },
+    "fund-not-approved": NextStep("Another member approves it on the fund's page."),
+    "fund-chain-broken": NextStep(
+        "Do not use the fund: compare its fingerprint on the fund's page with the other "
+        "members in person."
+    ),
+    # actions
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "not-your-task")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-link",
+            "already-linked",
+            "too-many-items",
+            "date-out-of-range",
+            "review-too-early",
+        )
+    },
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -161,6 +198,7 @@ APP: Mapping[AppCode, NextStep] = {
     "ambiguous-cell": MY_CELLS,
     "unknown-member": MEMBERS,
     "unknown-decision": DECISIONS,
+    **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": NextStep("Add a relay in Settings (an address your cell agreed on).", "/settings"),
     **{
         code: CHECK_CARD
@@ -200,6 +238,9 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-deadline",
             "no-such-date",
             "bad-kind",
+            "bad-action-kind",
+            "bad-task-status",
+            "too-few-demands",
             "needs-options",
             "takes-no-options",
             "deadline-in-past",
@@ -248,6 +289,9 @@ APP: Mapping[AppCode, NextStep] = {
         "Tell the member who proposed you, in person. You stay out of that cell; press Join "
         "again when your cell has added you."
     ),
+    "bad-amount": UNCHANGED,
+    "bad-fund-choice": UNCHANGED,
+    "unknown-fund-item": FUND,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {
@@ -380,6 +424,15 @@ TIME: Mapping[TimeCode, NextStep] = {
     "too-far": UNCHANGED,
 }
 
+COURSE: Mapping[CourseCode, NextStep] = {
+    "lesson-file": BUG,
+    "no-such-item": NextStep("Tick only the checklist's own items."),
+    "unknown-lesson": NextStep("Choose a lesson from the course.", "/course"),
+    "unknown-question": NextStep("Answer each question of the quiz once."),
+    "missing-answer": NextStep("Answer every question of the quiz."),
+    "no-such-choice": NextStep("Choose one of the answers of each question."),
+}
+
 #: Every domain's table: code -> the step.
 WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "org": ORG,
@@ -391,6 +444,7 @@ WEB_NEXT_STEPS: Mapping[Domain, Mapping[Any, NextStep]] = {
     "write-auth": WRITE_AUTH,
     "time": TIME,
     "tor": TOR,
+    "course": COURSE,
 }
 
 

@@ -35,6 +35,10 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 LeaveAnnounced, Alarm
     talk.*       talk.py        ThreadOpened, MessagePosted, MessageDeleted
     decision.*   decisions.py   DecisionOpened, StanceCast, DecisionClosed
+    fund.*       fund.py        Contributed, PledgeKept, HardshipRequested,
+                                RequestApproved, Disbursed, FundRulesSet
+    action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
+                                TaskUpdated, ActionReviewed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -42,7 +46,7 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``action.*``, ``fund.*``, ``bulletin.*`` and ``fed.*``
+Room for the roadmap: ``study.*``, ``bulletin.*`` and ``fed.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -63,6 +67,17 @@ from msgspec import Meta
 
 from hasteh.errors import DECODE_FAILURES
 from hasteh.org.errors import OrgDecodeError
+from hasteh.org.events.actions import (
+    ActionKind,
+    ActionLinked,
+    ActionPlanned,
+    ActionReviewed,
+    DemandAdded,
+    LinkRole,
+    TaskAdded,
+    TaskStatus,
+    TaskUpdated,
+)
 from hasteh.org.events.alliance import (
     AllianceFormed,
     AllianceMessage,
@@ -115,6 +130,15 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.fund import (
+    Contributed,
+    Disbursed,
+    FundRules,
+    FundRulesSet,
+    HardshipRequested,
+    PledgeKept,
+    RequestApproved,
+)
 from hasteh.org.events.membership import (
     AdmissionApproved,
     AdmissionObjected,
@@ -140,6 +164,10 @@ __all__ = [
     "MAX_RELAY_URL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
+    "ActionKind",
+    "ActionLinked",
+    "ActionPlanned",
+    "ActionReviewed",
     "AdmissionApproved",
     "AdmissionObjected",
     "Alarm",
@@ -155,14 +183,21 @@ __all__ = [
     "Choice",
     "Choices",
     "Consent",
+    "Contributed",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "DemandAdded",
+    "Disbursed",
     "Event",
     "EventEnvelope",
     "EventId",
+    "FundRules",
+    "FundRulesSet",
+    "HardshipRequested",
     "LeafIndex",
     "LeaveAnnounced",
+    "LinkRole",
     "MemberAdded",
     "MemberRemoved",
     "MemberSeized",
@@ -176,15 +211,20 @@ __all__ = [
     "Objection",
     "OptIn",
     "Outcome",
+    "PledgeKept",
     "Position",
     "ProposalStance",
     "ProposalWithdrawn",
     "Ranking",
     "RemoveMember",
+    "RequestApproved",
     "SeizureReviewed",
     "SettingsChanged",
     "Stance",
     "StanceCast",
+    "TaskAdded",
+    "TaskStatus",
+    "TaskUpdated",
     "ThreadOpened",
     "Vouched",
     "decode",
@@ -218,6 +258,18 @@ AnyEvent = (
     | MotionOpened
     | CellVoted
     | MotionClosed
+    | Contributed
+    | PledgeKept
+    | HardshipRequested
+    | RequestApproved
+    | Disbursed
+    | FundRulesSet
+    | ActionPlanned
+    | DemandAdded
+    | ActionLinked
+    | TaskAdded
+    | TaskUpdated
+    | ActionReviewed
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

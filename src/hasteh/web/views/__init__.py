@@ -9,6 +9,9 @@ cell      GET /cell/{ref}       a cell's conversation; GET …/members, …/safe
 news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what arrived
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
 decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST …/vote, …/close
+fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
+actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a}/{what}
+          the cell's work: actions, demands, tasks, turnout (issue 15)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -31,11 +34,13 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from hasteh.web.views import (
+    actions,
     cell,
     concerns,
     courier,
     course,
     decision,
+    fund,
     hide,
     home,
     join,
@@ -65,6 +70,8 @@ def all_routes() -> list[BaseRoute]:
         *news.routes,
         *concerns.routes,
         *decision.routes,
+        *fund.routes,
+        *actions.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,

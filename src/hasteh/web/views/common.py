@@ -101,7 +101,7 @@ async def after_unlock(request: Request, vault: Vault, then: str = "/home") -> R
         stored = await anyio.to_thread.run_sync(vault.read, records.profile_language)
         if stored is not None:
             session.language = normalize_language(stored)
-    session.discreet = await anyio.to_thread.run_sync(vault.read, records.discreet)
+    session.discreet = await anyio.to_thread.run_sync(vault.read, records.web_discreet)
     state.zone = await anyio.to_thread.run_sync(vault.read, records.time_zone)
     await start_relay_if_needed(state, vault)
     response = redirect(then)

@@ -38,6 +38,7 @@ from hasteh.course import (
     read_ticks,
     score,
 )
+from hasteh.i18n import error_text
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.i18n import Ui
@@ -144,8 +145,7 @@ def _cell_links(ws: Workspace) -> list[tuple[str, str]]:
 
 def refusal(ui: Ui, exc: CourseError) -> str:
     """A course error in the page's language, its numbers in the page's digits."""
-    params = {k: ui.number(v) if isinstance(v, int) else v for k, v in exc.params.items()}
-    return ui.gettext(exc.template).format(**params)
+    return error_text(exc, ui.language)
 
 
 async def _progress(request: Request) -> Progress:

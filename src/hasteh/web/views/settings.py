@@ -192,7 +192,7 @@ async def settings(request: Request) -> Response:
                 relay_url=relay_url,
                 rendezvous="\n".join(records.rendezvous_relays(conn)),
                 saved=request.query_params.get("saved") == "1",
-                discreet=records.discreet(conn),
+                discreet=records.web_discreet(conn),
             )
 
         page = await anyio.to_thread.run_sync(vault.read, load)
@@ -235,7 +235,7 @@ async def settings(request: Request) -> Response:
         records.set_proxy_url(conn, proxy or "")
         records.set_default_expiry_days(conn, days)
         records.set_profile_language(conn, language)
-        records.set_discreet(conn, discreet)
+        records.set_web_discreet(conn, discreet)
         tor_settings.set_own_tor(conn, own_tor)
         tor_settings.set_bridges(conn, bridges)
         if rendezvous is not None:
