@@ -13,14 +13,20 @@ events (it plays no part in rendering a page), which keeps the setup to seconds.
 
 Timed: GET of each page through the real ASGI app (`create_web`, guard, session, CSRF,
 templates) in-process with `httpx.ASGITransport`, after unlocking through the unlock
-form and a warm-up of 5 requests per page: the cell page (newest 50 messages, open and
-recent decisions, members, safety words), its oldest page of messages, the decisions
-list (all D), one decision, and home. The web keeps what a cell's page needed from the
+form and a warm-up of 5 requests per page: a cell's conversation (newest 50 messages),
+its oldest page of messages, the decisions list (open ones and a page of closed ones), one
+decision, the cell's members, safety and settings pages, home, settings and the first
+run's first screen. The web keeps what a cell's page needed from the
 app while that part of the cell's folded state is the same object (`views.cell.CellMemo`:
 messages, decisions); the "after a new message / a vote / both" rows invalidate that part
 before every request, so they measure the first view after such a change (the app's
 `talk.read_page` with its sweep, and/or `decisions.show`, run again). p50/p95/max in
 milliseconds; target p95 < 100 ms.
+
+Also (issue 14's budgets): the bytes of the stylesheet and both fonts together (≤ 150 KiB),
+and per page the markup around the user's content (≤ 30 KiB): the page's bytes once every
+piece of text the people wrote (messages, questions, options, names) is taken out, so what
+remains is the frame, the menus, the forms and the markup around each message.
 """
 
 from __future__ import annotations
@@ -143,7 +149,28 @@ def build(home: Path, messages: int, decisions: int) -> str:
         ws.close()
 
 
-async def measure(home: Path, cell_id: str, messages: int, requests: int) -> dict[str, list[float]]:
+#: What the people wrote, as it appears in the pages (escaped): taken out to measure the
+#: markup around it.
+USER_TEXT = re.compile(
+    r"\d+ " + re.escape(TEXT) + r"|decision \d+\?"
+    r"|\b(?:park|bakery|depot|mon|tue|wed|x|y|z|p|q|r|s|bench|sepideh)\b"
+)
+
+
+def frame_bytes(html: str) -> int:
+    """The page's UTF-8 bytes without the text people wrote."""
+    return len(USER_TEXT.sub("", html).encode("utf-8"))
+
+
+def static_bytes() -> int:
+    static = ROOT / "src" / "hasteh" / "web" / "static"
+    files = [static / "site.css", *sorted((static / "fonts").glob("*.woff2"))]
+    return sum(f.stat().st_size for f in files)
+
+
+async def measure(
+    home: Path, cell_id: str, messages: int, requests: int
+) -> tuple[dict[str, list[float]], dict[str, int]]:
     app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST)
     transport = httpx.ASGITransport(app=app)
     base = f"http://127.0.0.1:{PORT}"
@@ -168,7 +195,12 @@ async def measure(home: Path, cell_id: str, messages: int, requests: int) -> dic
             "cell page (oldest 50)": (f"{cell}?page={last}", ""),
             "decisions list": (f"{cell}/decisions", ""),
             "one decision": (one.group(1), ""),
+            "members and newcomers": (f"{cell}/members", ""),
+            "safety words": (f"{cell}/safety", ""),
+            "settings of the cell": (f"{cell}/settings", ""),
             "home": ("/home", ""),
+            "settings": ("/settings", ""),
+            "first run, screen 1": ("/welcome/1", ""),
             "cell page, after a new message": (cell, "talk"),
             "cell page, after a vote": (cell, "decisions"),
             "cell page, after both (e.g. a sync)": (cell, "all"),
@@ -176,9 +208,12 @@ async def measure(home: Path, cell_id: str, messages: int, requests: int) -> dic
         }
         memos = app.state.web.cell_memos
         times: dict[str, list[float]] = {name: [] for name in pages}
+        frames: dict[str, int] = {}
         for name, (path, changed) in pages.items():
             for _ in range(5):  # warm-up
-                assert (await client.get(path)).status_code == 200
+                warm = await client.get(path)
+                assert warm.status_code == 200
+            frames[name] = frame_bytes(warm.text)
             for _ in range(requests):
                 # As after a change of that part of the cell: the app is asked again.
                 for memo in memos.values():
@@ -190,7 +225,7 @@ async def measure(home: Path, cell_id: str, messages: int, requests: int) -> dic
                 response = await client.get(path)
                 times[name].append((time.perf_counter() - begin) * 1000)
                 assert response.status_code == 200, (path, response.status_code)
-        return times
+        return times, frames
 
 
 def p95(values: list[float]) -> float:
@@ -216,14 +251,16 @@ def main() -> None:
             f"setup: {args.messages} messages, {args.decisions} decisions in "
             f"{time.perf_counter() - begin:.1f} s"
         )
-        times = asyncio.run(measure(home, cell_id, args.messages, args.requests))
+        times, frames = asyncio.run(measure(home, cell_id, args.messages, args.requests))
     print(f"{args.requests} requests per page after 5 warm-up; milliseconds")
-    print("| page | p50 | p95 | max |")
-    print("|---|---:|---:|---:|")
+    print("| page | p50 | p95 | max | markup around user content, KiB |")
+    print("|---|---:|---:|---:|---:|")
     for name, values in times.items():
         print(
-            f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | {max(values):.1f} |"
+            f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} "
+            f"| {max(values):.1f} | {frames[name] / 1024:.1f} |"
         )
+    print(f"stylesheet and fonts: {static_bytes() / 1024:.1f} KiB (budget 150 KiB)")
 
 
 if __name__ == "__main__":

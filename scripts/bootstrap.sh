@@ -10,6 +10,8 @@ need_apt=()
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 # Chromium for the web tests (Playwright drives /usr/bin/chromium; no `playwright install`).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# npm, to install axe-core for the accessibility tests (tests/web/test_design.py).
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # dbus-run-session and a session bus for the urgent-call notification test (tests/web/test_alerts.py).
 command -v dbus-run-session >/dev/null 2>&1 || need_apt+=(dbus-daemon)
 # Tor for hasteh's own tor and the private Tor network of tests/tor (tor-gencert is in the
@@ -39,3 +41,12 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 # --all-extras: the relay extra (psycopg, uvloop, httptools), for the relay tests and `hasteh up`.
 uv sync --quiet --frozen --all-extras
+
+# axe-core, pinned, for the accessibility tests only (the app ships no script): the tests
+# read tests/web/axe/node_modules/axe-core/axe.min.js and never download at test time.
+AXE_VERSION=4.14.1
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" tests/web/axe/node_modules/axe-core/package.json; then
+    echo "hasteh: installing axe-core $AXE_VERSION for the tests" >&2
+    mkdir -p tests/web/axe
+    npm install --prefix tests/web/axe --no-save --no-audit --no-fund --silent "axe-core@$AXE_VERSION" >/dev/null
+fi

@@ -61,7 +61,7 @@ def test_object_alarm_and_review_from_the_terminal(tmp_path: Path, cli_relay: Re
     shown = ok(a, "alarms", "bakery")
     assert "reza raised an alarm: the safety words differ (about sepideh): at lunch" in shown
     shown = ok(a, "alarms", "bakery", lang="fa")
-    assert "واژه‌های ایمنی یکسان نیستند" in shown
+    assert "کلمه‌های امنیتی یکسان نیستند" in shown
 
     # A false seizure report (by the informer a), reviewed by c: not upheld.
     ok(a, "cell", "seized", "bakery", "reza")
@@ -84,7 +84,7 @@ def test_help_teaches(tmp_path: Path) -> None:
     is looked up, in the run's language)."""
     for args, words in (
         (("object", "--help"), "یک مخالفت تازه‌وارد را رد می‌کند"),
-        (("alarm", "--help"), "واژه‌های ایمنی یکسان نیستند"),
+        (("alarm", "--help"), "کلمه‌های امنیتی یکسان نیستند"),
         (("cell", "review-seizure", "--help"), "نفوذی"),
     ):
         code, out = run(tmp_path, *args, lang="fa")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from starlette.applications import Starlette
@@ -15,6 +16,9 @@ from starlette.testclient import TestClient
 from hasteh.transport.courier import KdfCost
 from hasteh.vault import KdfParams
 from hasteh.web import create_web
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 FAST = KdfParams(memory_kib=64, iterations=1, lanes=1)  # tests only (docs/vault.md)
 CHEAP_COURIER = KdfCost(memory_kib=8 * 1024, iterations=1, lanes=1)  # tests only
@@ -65,6 +69,33 @@ class Web:
                 "duress_again": duress,
             },
         )
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per browser test module (Debian's, driven by Playwright), shared by
+    its tests through fresh contexts. Not per session: Playwright's sync API keeps an
+    event loop running in this thread while it is open, which the in-process tests'
+    `asyncio.run` cannot share."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/bootstrap.sh)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
 
 
 def make_web(home: Path) -> Starlette:

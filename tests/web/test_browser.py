@@ -21,32 +21,13 @@ import httpx
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PASSPHRASE = "کارگران متحد ۱۴۰۴ spring"
 NEW_TAB_TIMEOUT = 30_000
 HASTEH = str(Path(sys.executable).parent / "hasteh")  # the console script of this venv
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/bootstrap.sh)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 class Up:
@@ -151,6 +132,17 @@ def test_first_run_lock_unlock_language_panic(
     page.get_by_label("گذرواژه", exact=True).fill(PASSPHRASE)
     page.get_by_label("تکرار گذرواژه", exact=True).fill(PASSPHRASE)
     page.get_by_role("button", name="ساختن پروفایل").click()
+    # Three short screens teach first: what is protected, the habits, what next.
+    assert page.url == f"{up.origin}/welcome/1"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "هسته از چه محافظت می‌کند و از چه نمی‌تواند"
+    )
+    page.get_by_role("link", name="بعدی").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "سه عادت که شما را امن نگه می‌دارد"
+    page.get_by_role("link", name="بعدی").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "قدم بعدی"
+    page.get_by_role("link", name="رفتن به هسته‌های من").click()
     assert page.url == f"{up.origin}/home"
     assert page.get_by_role("heading", level=1).inner_text() == "هسته‌های من"
     assert re.search(r"[۰-۹]{4}", page.locator("time").inner_text())  # the Jalali year

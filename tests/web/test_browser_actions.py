@@ -17,10 +17,8 @@ from playwright.sync_api import Browser
 from hasteh.i18n import translations
 from hasteh.web.views import actions as views
 
-from .test_browser import NEW_TAB_TIMEOUT, Up, browser, expect_lang
+from .test_browser import NEW_TAB_TIMEOUT, Up, expect_lang
 from .test_browser_cells import PASS_A, open_person
-
-__all__ = ["browser"]
 
 pytestmark = pytest.mark.slow
 

@@ -18,10 +18,10 @@ from playwright.sync_api import Browser
 from hasteh.app.course import bundled_course
 from hasteh.i18n import translations
 
-from .test_browser import Up, browser, expect_lang, screenshots_dir, up
+from .test_browser import Up, expect_lang, screenshots_dir, up
 from .test_browser_cells import open_person, shoot
 
-__all__ = ["browser", "up"]  # the shared Chromium and `hasteh up` fixtures
+__all__ = ["up"]  # the shared `hasteh up` fixture (Chromium: conftest)
 
 pytestmark = pytest.mark.slow
 

@@ -17,10 +17,10 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import Browser, Page
 
-from .test_browser import Up, browser, screenshots_dir
+from .test_browser import Up, screenshots_dir
 from .test_browser_cells import PASS_A, PASS_B, fa, fetch_now, open_person, shoot, two_ups
 
-__all__ = ["browser", "two_ups"]  # fixtures, shared
+__all__ = ["two_ups"]  # a shared fixture (Chromium: conftest)
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +39,7 @@ def form_cell(a: Page, b: Page, up_a: Up, up_b: Up) -> str:
     a.get_by_label(fa("Your cover name in this cell")).fill("سپیده")
     a.get_by_role("button", name=fa("Create the cell")).click()
     cell_path = a.url.split(up_a.origin)[1].split("?")[0]
+    a.get_by_role("link", name=fa("Members"), exact=True).click()  # the cell's menu
     a.get_by_label(fa("The newcomer's card code")).fill(code)
     a.get_by_role("button", name=fa("Propose"), exact=True).click()
     b.get_by_role("link", name=fa("Join a cell")).first.click()

@@ -24,10 +24,8 @@ from playwright.sync_api import Browser, expect
 
 from hasteh.i18n import persian_digits, translations
 
-from .test_browser import Up, browser, screenshots_dir, shoot
+from .test_browser import Up, screenshots_dir, shoot
 from .test_browser_cells import PASS_A, PASS_B, open_person
-
-__all__ = ["browser"]
 
 pytestmark = pytest.mark.slow
 
@@ -73,6 +71,7 @@ def test_new_messages_appear_without_a_click_and_typing_survives(
     a.get_by_label(fa("Your cover name in this cell")).fill("سپیده")
     a.get_by_role("button", name=fa("Create the cell")).click()
     cell_path = a.url.split(up_a.origin)[1].split("?")[0]
+    a.get_by_role("link", name=fa("Members"), exact=True).click()  # the cell's menu
     a.get_by_label(fa("The newcomer's card code")).fill(code)
     a.get_by_role("button", name=fa("Propose"), exact=True).click()
     b.get_by_role("link", name=fa("Join a cell")).first.click()

@@ -16,10 +16,10 @@ from playwright.sync_api import Browser
 from hasteh.app import reach
 from hasteh.i18n import translations
 
-from .test_browser import NEW_TAB_TIMEOUT, Up, browser, expect_lang, screenshots_dir, up
+from .test_browser import NEW_TAB_TIMEOUT, Up, expect_lang, screenshots_dir, up
 from .test_browser_cells import open_person, shoot
 
-__all__ = ["browser", "up"]  # the shared Chromium and `hasteh up` fixtures
+__all__ = ["up"]  # the shared `hasteh up` fixture (Chromium: conftest)
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,8 @@ def test_relays_and_the_ladder_without_javascript(browser: Browser, up: Up, tmp_
         page.get_by_role("button", name=fa("Create the cell")).click()
         cell = page.url.split(up.origin)[1].split("?")[0]
         page.get_by_role("button", name=fa("Fetch now")).first.click()
+        # The cell's relays are on its settings page, one step from the conversation.
+        page.get_by_role("link", name=fa("Settings of the cell"), exact=True).click()
         relays = page.locator("#relays")
         assert fa("orders the messages") in relays.inner_text()
         assert re.search(r"http://127\.0\.0\.1:\d+", relays.inner_text())

@@ -15,10 +15,10 @@ from playwright.sync_api import Browser
 
 from hasteh.app.code_words import WORDS
 
-from .test_browser import Up, browser
+from .test_browser import Up, screenshots_dir, shoot
 from .test_browser_cells import PASS_A, PASS_B, fa, open_person, two_ups
 
-__all__ = ["browser", "two_ups"]  # fixtures, shared
+__all__ = ["two_ups"]  # a shared fixture (Chromium: conftest)
 
 pytestmark = pytest.mark.slow
 
@@ -57,8 +57,12 @@ def test_spoken_code_in_chromium_without_javascript(
     b.get_by_role("button", name=fa("Show my code")).click()
     code = b.locator(".spoken-code").inner_text()
     assert len([w for w in code.split(" - ") if w in WORDS]) == 3
+    folder = screenshots_dir(tmp_path)
+    shoot(b, folder, "spoken-code-fa")  # the guides show it (the code: a random one)
 
+    a.get_by_role("link", name=fa("Members"), exact=True).click()  # the cell's menu
     a.get_by_label(fa("The number and three words the newcomer reads to you")).fill(code)
+    shoot(a, folder, "spoken-propose-fa")
     a.get_by_role("button", name=fa("Propose by code")).click()
     words_a = a.locator(".check-words").inner_text()
     # No script runs on B's page: it reloads itself until the exchange is over.

@@ -123,10 +123,11 @@ def safety_words(page: str) -> str:
 def test_two_people_form_a_cell_talk_and_decide(people: Callable[[str], Person]) -> None:
     a, b = people("a"), people("b")
     cell = form_cell(a, b)
-    page_a, page_b = a.client.get(cell).text, b.client.get(cell).text
-    for page in (page_a, page_b):
-        assert "سپیده" in page and "رضا" in page
-    assert safety_words(page_a) == safety_words(page_b)
+    for person in (a, b):
+        members = person.client.get(f"{cell}/members").text
+        assert "سپیده" in members and "رضا" in members
+    words_a, words_b = (p.client.get(f"{cell}/safety").text for p in (a, b))
+    assert safety_words(words_a) == safety_words(words_b)
 
     # Talk both ways.
     status, _, _ = a.submit(f"{cell}/say", {"text": "سلام به همه", "thread": "عمومی"}, cell)
@@ -359,7 +360,7 @@ def test_bad_votes_and_closing_early_are_refused(people: Callable[[str], Person]
 def test_seized_needs_confirmation_and_not_oneself(people: Callable[[str], Person]) -> None:
     a, b = people("a"), people("b")
     cell = form_cell(a, b)
-    members = a.client.get(cell).text
+    members = a.client.get(f"{cell}/members").text
     leaf = re.search(rf'href="{cell}/members/(\d+)"', members)
     assert leaf, members
     member = f"{cell}/members/{leaf.group(1)}"
@@ -375,7 +376,7 @@ def test_seized_needs_confirmation_and_not_oneself(people: Callable[[str], Perso
         response.text
     )
     status, path, page = a.submit(f"{member}/seized", {"confirm": "yes", "note": "گرفتند"}, member)
-    assert status == 200 and path == cell
+    assert status == 200 and path == f"{cell}/members"
     assert _counts(a)[3] == 1
     _, _, page_b = b.submit("/sync", {"next": cell}, cell)
     assert FA.gettext("This profile is no longer a member of this cell: it was removed.") in page_b
@@ -438,7 +439,7 @@ def test_english_pages_and_errors(people: Callable[[str], Person]) -> None:
     a = people("a")
     a.post("/language", {"language": "en"})
     cell = create_cell(a, "bakery", "sepideh")
-    page = a.client.get(cell).text
+    page = a.client.get(f"{cell}/safety").text
     assert 'lang="en" dir="ltr"' in page and "Safety words" in page
     status, _, page = a.submit(f"{cell}/say", {"text": ""}, cell)
     assert status == 400 and "There is nothing to send." in page
@@ -479,7 +480,7 @@ def test_three_people_vouch_approve_and_a_card_file(people: Callable[[str], Pers
     status, _, page = a.submit(f"{cell}/propose", {"card": ""}, cell, files=files)
     assert status == 200, page
     assert "مریم" in page and FA.gettext("waiting") in page
-    _, _, page = b.submit("/sync", {"next": cell}, cell)
+    _, _, page = b.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert FA.gettext("I know this person (vouch)") in page
     # An objection needs a reason: refused, nothing recorded.
     status, _, page = b.submit(f"{cell}/admission", {"newcomer": "مریم", "action": "object"}, cell)
@@ -489,9 +490,12 @@ def test_three_people_vouch_approve_and_a_card_file(people: Callable[[str], Pers
     a.submit("/sync", {"next": cell}, cell)  # A commits the Add and sends the Welcome
     status, path, page = c.submit("/join", {}, "/join")
     assert status == 200 and path == cell, page
+    page = c.client.get(f"{cell}/members").text
     members = re.search(r'<ul class="members">(.*?)</ul>', page, re.S)
     assert members and all(n in members.group(1) for n in ("سپیده", "رضا", "مریم"))
-    words = {safety_words(p.submit("/sync", {"next": cell}, cell)[2]) for p in (a, b, c)}
+    words = {
+        safety_words(p.submit("/sync", {"next": f"{cell}/safety"}, cell)[2]) for p in (a, b, c)
+    }
     assert len(words) == 1
 
 
@@ -505,7 +509,7 @@ def test_settings_change_is_a_decision(people: Callable[[str], Person]) -> None:
     )
     assert status == 200 and FA.gettext("A decision on the new settings was opened.") in page
     decision = re.search(rf'href="({cell}/decisions/[0-9a-f]{{8}})"', page)
-    assert decision
+    assert decision, page.split('<main id="main"')[1][:3000]
     a.submit(f"{decision.group(1)}/vote", {"position": "agree"}, decision.group(1))
     a.submit(f"{decision.group(1)}/close", {}, decision.group(1))
     assert "۱ عضو از ۶" in a.client.get(cell).text  # carried out once adopted
@@ -589,3 +593,42 @@ def test_courier_import_contacts_unknown_servers_only_when_asked(
     )
     assert status == 200, page
     assert '<ul class="unconfirmed">' not in page
+
+
+def test_the_decisions_list_pages_its_closed_decisions(people: Callable[[str], Person]) -> None:
+    """Open decisions are always listed; closed ones come 40 to a page, newest first."""
+    from hasteh.app import decisions
+    from hasteh.web.views.decision import CLOSED_PAGE
+
+    a = people("a")
+    cell = create_cell(a)
+    ref = cell.rsplit("/", 1)[1]
+
+    def fill(ws: Workspace) -> None:
+        real, start = ws.clock, ws.clock() - 1000
+        try:
+            for i in range(CLOSED_PAGE + 5):  # one second apart: numbered in this order
+                ws.clock = lambda i=i: start + i
+                d = decisions.open_decision(
+                    ws, ref, kind="consent", question=f"پرسش {i}", deadline=ws.now() + 3600
+                )
+                decisions.vote(ws, ref, d.decision_id, position="agree")
+                decisions.close(ws, ref, d.decision_id)
+        finally:
+            ws.clock = real
+        decisions.open_decision(
+            ws, ref, kind="consent", question="هنوز باز", deadline=ws.now() + 3600
+        )
+
+    a.app_read(fill)
+    asked = re.compile(r"<bdi>پرسش (\d+)</bdi>")
+    first = a.client.get(f"{cell}/decisions").text
+    on_first = set(asked.findall(first))
+    assert "هنوز باز" in first and len(on_first) == CLOSED_PAGE
+    older = re.search(r'<a href="([^"]+)">' + re.escape(FA.gettext("Older decisions")), first)
+    assert older
+    second = a.client.get(htmllib.unescape(older.group(1))).text
+    on_second = set(asked.findall(second))
+    assert "هنوز باز" in second and len(on_second) == 5
+    assert on_first | on_second == {str(i) for i in range(CLOSED_PAGE + 5)}
+    assert FA.gettext("Older decisions") not in second and FA.gettext("Newer decisions") in second

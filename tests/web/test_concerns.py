@@ -71,11 +71,11 @@ def test_a_false_seizure_report_is_reviewed_and_names_the_reporter(
     member = f"{cell}/members/1"
     status, _, page = a.submit(f"{member}/seized", {"confirm": "yes", "note": "x"}, member)
     assert status == 200, page
-    _, _, page = c.submit("/sync", {"next": cell}, cell)
+    _, _, page = c.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert FA.gettext("Seizure reports to review") in page
     assert 'name="verdict" value="not-upheld"' in page
     # The reporter sees the report but cannot review it (not even by posting the form).
-    page_a = a.client.get(cell).text
+    page_a = a.client.get(f"{cell}/members").text
     assert FA.gettext("You made this report; another member reviews it.") in page_a
     status, _, page_a = a.submit(f"{cell}/review", {"member": "رضا", "verdict": "upheld"}, cell)
     assert status == 400
@@ -95,7 +95,7 @@ def test_a_false_seizure_report_is_reviewed_and_names_the_reporter(
     # Reviewed once: a second review is refused.
     status, _, page = c.submit(f"{cell}/review", {"member": "رضا", "verdict": "upheld"}, cell)
     assert status == 400
-    _, _, page_a = a.submit("/sync", {"next": cell}, cell)
+    _, _, page_a = a.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert "سپیده" in alarms_of(page_a)
 
 
@@ -107,7 +107,7 @@ def test_one_objection_refuses_a_newcomer_from_the_web(people: Callable[[str], P
     _, _, page = c.submit("/join/card", {"cover_name": "مریم", "days": "7"}, "/join")
     status, _, page = a.submit(f"{cell}/propose", {"card": card_code(page)}, cell)
     assert status == 200, page
-    b.submit("/sync", {"next": cell}, cell)
+    b.submit("/sync", {"next": f"{cell}/members"}, cell)
     status, _, page = b.submit(
         f"{cell}/admission",
         {"newcomer": "مریم", "action": "object", "reason": "کسی او را نمی‌شناسد"},
@@ -115,11 +115,13 @@ def test_one_objection_refuses_a_newcomer_from_the_web(people: Callable[[str], P
     )
     assert status == 200, page
     assert FA.gettext("refused") in page
-    _, _, page = a.submit("/sync", {"next": cell}, cell)
+    _, _, page = a.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert FA.gettext("refused") in page
     status, path, page = c.submit("/join", {}, "/join")
     assert path == "/join"  # nothing to join: never added
-    members = re.search(r'<ul class="members">(.*?)</ul>', a.client.get(cell).text, re.S)
+    members = re.search(
+        r'<ul class="members">(.*?)</ul>', a.client.get(f"{cell}/members").text, re.S
+    )
     assert members and "مریم" not in members.group(1)
 
 
@@ -134,13 +136,13 @@ def test_the_proposer_withdraws_from_the_web(people: Callable[[str], Person]) ->
     assert status == 200, page
     withdraw = FA.gettext("Withdraw my proposal")
     assert withdraw in page and FA.gettext("Still needed: {what}.").split("{")[0] in page
-    _, _, page_b = b.submit("/sync", {"next": cell}, cell)
+    _, _, page_b = b.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert "مریم" in page_b and withdraw not in page_b
     status, _, page = a.submit(
         f"{cell}/admission", {"newcomer": "مریم", "action": "withdraw"}, cell
     )
     assert status == 200, page
-    _, _, page_b = b.submit("/sync", {"next": cell}, cell)
+    _, _, page_b = b.submit("/sync", {"next": f"{cell}/members"}, cell)
     assert not re.search(r'name="newcomer" value="مریم"', page_b)
     status, _, page = a.submit(f"{cell}/propose", {"card": code}, cell)
     assert status == 200 and withdraw in page

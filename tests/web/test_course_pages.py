@@ -252,6 +252,8 @@ def test_the_guide_opens_my_cells_at_members_and_seizure_reports(unlocked: Web) 
     cell = created.url.path
     assert cell.startswith("/cell/")
     guide = unlocked.client.get("/course/guide").text
-    assert f'href="{cell}#members"' in guide and f'href="{cell}#seizures"' in guide
+    # A cell's members and its seizure reports are on its Members page (one page per job).
+    assert f'href="{cell}/members#members"' in guide
+    assert f'href="{cell}/members#seizures"' in guide
     assert "نانوایی" in guide
-    assert 'id="members"' in unlocked.client.get(cell).text
+    assert 'id="members"' in unlocked.client.get(f"{cell}/members").text

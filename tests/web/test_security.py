@@ -18,11 +18,11 @@ def test_without_a_session_everything_is_closed(web: Web) -> None:
     for path in ["/", "/setup", "/unlock", "/home", "/settings", "/panic"]:
         response = web.client.get(path)
         assert response.status_code == 403
-        assert "hasteh_" not in response.headers.get("set-cookie", "")
+        assert "session_" not in response.headers.get("set-cookie", "")
 
 
 def test_static_files_need_no_session(web: Web) -> None:
-    response = web.client.get("/static/hasteh.css")
+    response = web.client.get("/static/site.css")
     assert response.status_code == 200
     assert response.headers["content-security-policy"] == CSP
 
@@ -53,7 +53,7 @@ def test_session_cookie_flags(web: Web) -> None:
     response = web.client.get(f"/launch?token={TOKEN}", follow_redirects=False)
     cookie = response.headers["set-cookie"]
     name, _, rest = cookie.partition("=")
-    assert name == f"hasteh_{PORT}"
+    assert name == f"session_{PORT}"
     value, *flags = [part.strip() for part in rest.split(";")]
     assert len(value) >= 40
     assert {"HttpOnly", "SameSite=Strict", "Path=/"} <= set(flags)
@@ -74,7 +74,7 @@ def test_session_cookie_flags(web: Web) -> None:
     ],
 )
 def test_foreign_host_refused(unlocked: Web, host: str) -> None:
-    for path in ["/home", f"/launch?token={TOKEN}", "/static/hasteh.css"]:
+    for path in ["/home", f"/launch?token={TOKEN}", "/static/site.css"]:
         response = unlocked.client.get(path, headers={"host": host})
         assert response.status_code == 421, (host, path)
         assert response.headers["content-security-policy"] == CSP
@@ -140,12 +140,12 @@ def test_oversized_body_refused(unlocked: Web) -> None:
 def test_other_methods_refused(unlocked: Web) -> None:
     for method in ["PUT", "DELETE", "PATCH"]:
         assert unlocked.client.request(method, "/home").status_code == 405
-    assert unlocked.client.post("/static/hasteh.css").status_code == 405
+    assert unlocked.client.post("/static/site.css").status_code == 405
 
 
 def test_security_headers_on_every_response(unlocked: Web) -> None:
     responses = [unlocked.client.get(path) for path in ["/home", "/settings", "/panic", "/nowhere"]]
-    responses.append(unlocked.client.get("/static/hasteh.css"))
+    responses.append(unlocked.client.get("/static/site.css"))
     responses.append(unlocked.client.post("/lock", data={}))
     responses.append(unlocked.client.get("/home", headers={"host": "evil.example"}))
     for response in responses:
@@ -159,22 +159,22 @@ def test_security_headers_on_every_response(unlocked: Web) -> None:
 
 
 def test_lock_ends_the_session(unlocked: Web) -> None:
-    old_cookie = unlocked.client.cookies.get(f"hasteh_{PORT}")
+    old_cookie = unlocked.client.cookies.get(f"session_{PORT}")
     page = unlocked.post("/lock", {})
     assert "/unlock" in page and 'name="passphrase"' in page
-    new_cookie = unlocked.client.cookies.get(f"hasteh_{PORT}")
+    new_cookie = unlocked.client.cookies.get(f"session_{PORT}")
     assert new_cookie and new_cookie != old_cookie
-    with TestClient(unlocked.app, base_url=ORIGIN, cookies={f"hasteh_{PORT}": old_cookie}) as c:
+    with TestClient(unlocked.app, base_url=ORIGIN, cookies={f"session_{PORT}": old_cookie}) as c:
         assert c.get("/home").status_code == 403
     assert unlocked.client.get("/home", follow_redirects=False).headers["location"] == "/unlock"
 
 
 def test_unlock_renews_the_session(unlocked: Web) -> None:
     unlocked.post("/lock", {})
-    before = unlocked.client.cookies.get(f"hasteh_{PORT}")
+    before = unlocked.client.cookies.get(f"session_{PORT}")
     page = unlocked.post("/unlock", {"passphrase": PASSPHRASE})
     assert "/lock" in page
-    assert unlocked.client.cookies.get(f"hasteh_{PORT}") != before
+    assert unlocked.client.cookies.get(f"session_{PORT}") != before
 
 
 def test_sessions_store_and_compare() -> None:

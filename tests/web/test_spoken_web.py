@@ -72,7 +72,7 @@ def test_a_spoken_code_from_page_to_page(
     assert len([w for w in code.split(" - ") if w in WORDS]) == 3
     assert b.client.get("/join/code").headers.get("refresh") == "3"
 
-    status, _, taken = a.submit(f"{cell}/propose-code", {"code": code}, cell)
+    status, _, taken = a.submit(f"{cell}/propose-code", {"code": code}, f"{cell}/members")
     assert status == 200, taken
     assert FA.gettext("{name} was proposed.").format(name="\u2068رضا\u2069") in taken
     session = finished(b)
@@ -99,13 +99,13 @@ def test_a_wrong_code_on_the_web_burns_it_on_both_pages(
     _, _, page = b.submit("/join/code", {"cover_name": "رضا", "minutes": "5"}, "/join/code")
     number, *words = shown_code(page).split(" - ")
     wrong = " ".join([number, *[w for w in WORDS if w not in words][:3]])
-    status, _, refused = a.submit(f"{cell}/propose-code", {"code": wrong}, cell)
+    status, _, refused = a.submit(f"{cell}/propose-code", {"code": wrong}, f"{cell}/members")
     burned = FA.gettext("The code did not match. It is burned now and cannot be tried again.")
     assert status == 400 and burned in refused
     session = finished(b)
     assert session.status == "failed"
     assert burned in b.client.get("/join/code").text
-    status, _, page = a.submit(f"{cell}/propose-code", {"code": "۴۲ نه واژه"}, cell)
+    status, _, page = a.submit(f"{cell}/propose-code", {"code": "۴۲ نه واژه"}, f"{cell}/members")
     assert (
         status == 400
         and FA.gettext(

@@ -11,6 +11,7 @@
 | ``reach.direct_relays``     | ``list[str]``  | in-country/local relays reached directly (opt-in) |
 | ``app.rendezvous``          | ``list[str]``  | rendezvous relays of spoken codes |
 | ``web.language``            | ``str``        | the web face's language |
+| ``web.discreet``            | ``bool``       | the web face: neutral tab title and icon |
 | ``web.embedded_relay_key``  | ``str`` (hex)  | key of the embedded relay's database |
 | ``profile.time_zone``       | ``str``        | the zone deadlines are read in (Tehran if unset) |
 | ``profile.discreet``        | ``bool``       | notifications: a neutral title only (on if unset) |
@@ -48,6 +49,7 @@ INVITE_PREFIX: Final = "app.invite."
 RELAYS_KEY: Final = "transport.relays"
 CHAT_EXPIRY_KEY: Final = "org.chat_expiry_days"
 LANGUAGE_KEY: Final = "web.language"
+WEB_DISCREET_KEY: Final = "web.discreet"
 #: When each relay last answered or failed (`hasteh.app.relay_status` reads and writes it).
 RELAY_STATUS_KEY: Final = "transport.relay_status"
 #: Relays this profile opted into reaching directly, never through the proxy (`reach`).
@@ -298,6 +300,15 @@ def profile_language(conn: Connection) -> str | None:
 
 def set_profile_language(conn: Connection, language: str) -> None:
     set_setting(conn, LANGUAGE_KEY, language)
+
+
+def web_discreet(conn: Connection) -> bool:
+    """The web face shows a neutral tab title and icon (the person's choice)."""
+    return bool(get_setting(conn, WEB_DISCREET_KEY, bool, False))
+
+
+def set_web_discreet(conn: Connection, on: bool) -> None:
+    set_setting(conn, WEB_DISCREET_KEY, on)
 
 
 def embedded_relay_key(conn: Connection) -> bytes | None:

@@ -117,6 +117,11 @@ class Chrome:
     unlocked: bool
     path: str
     languages: tuple[tuple[str, str], ...]
+    #: A profile exists in this folder (then "hide" and panic are offered).
+    has_profile: bool = False
+    #: Neutral tab title and icon («یادداشت‌ها»), so a glance at a tab or the history
+    #: does not say hasteh (the person's choice in settings, kept per session).
+    discreet: bool = False
 
 
 def web_state(request: Request) -> WebState:
@@ -170,6 +175,8 @@ def render(
         unlocked=state.unlocked,
         path=request.url.path,
         languages=tuple((code, NATIVE_NAMES[code]) for code in LANGUAGES),
+        has_profile=state.has_profile,
+        discreet=session.discreet,
     )
     html = render_template(name, ui, page=page, csrf=session.csrf, chrome=chrome)
     return HTMLResponse(html, status_code=status_code, headers=headers)

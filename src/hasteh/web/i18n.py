@@ -62,6 +62,18 @@ class Ui:
             return jalali.moment_text(at)
         return f"{at.day} {at.strftime('%B %Y')}, {clock}"
 
+    def day_of(self, ts: int) -> str:
+        """The day of a unix time (local time), for the date separators of a conversation."""
+        return self.date(dt.datetime.fromtimestamp(ts).date())
+
+    def iso_day(self, ts: int) -> str:
+        return dt.datetime.fromtimestamp(ts).date().isoformat()
+
+    def clock(self, ts: int) -> str:
+        """The time of day of a unix time (local time), e.g. ۱۸:۰۵ in `fa`."""
+        at = dt.datetime.fromtimestamp(ts)
+        return self.number(f"{at.hour:02d}:{at.minute:02d}")
+
     def iso_moment(self, ts: int) -> str:
         """The machine-readable form of a unix time for `<time datetime=…>`."""
         return dt.datetime.fromtimestamp(ts, self.zone).isoformat(timespec="minutes")

@@ -90,6 +90,8 @@ class Session:
     language: str = "fa"
     #: The person picked the language in this browser (it then wins over the stored one).
     language_chosen: bool = False
+    #: Neutral tab title and icon (settings; stored in the vault, read on unlock).
+    discreet: bool = False
     last_seen: float = field(default_factory=time.monotonic)
 
 
@@ -120,6 +122,7 @@ class Sessions:
         self.end(old)
         new = self.start(old.language)
         new.language_chosen = old.language_chosen
+        new.discreet = old.discreet
         return new
 
     def end(self, session: Session) -> None:
@@ -175,7 +178,8 @@ class Origin:
     @property
     def cookie_name(self) -> str:
         # Cookies are not isolated by port; a name per port keeps two instances apart.
-        return f"hasteh_{self.port}"
+        # A neutral name: the browser's cookie list is seen by whoever holds the device.
+        return f"session_{self.port}"
 
     def cookie(self, session_id: str) -> str:
         return f"{self.cookie_name}={session_id}; Path=/; HttpOnly; SameSite=Strict"

@@ -4,7 +4,7 @@ launch    GET /launch?token=…  (the single-use launch token → a session), GE
 setup     GET/POST /setup       first run: create the profile (optional duress)
 unlock    GET/POST /unlock, POST /lock
 home      GET /home, POST /cells  my cells; create a cell
-cell      GET /cell/{ref}       a cell: alarms, talk, decisions, members, newcomers, safety
+cell      GET /cell/{ref}       a cell's conversation; GET …/members, …/safety, …/settings
           POST /cell/{ref}/say | /propose | /admission | /settings
 news      GET /cell/{ref}/news      the cell page's self-refreshing frame: what arrived
 concerns  POST /cell/{ref}/alarm (raise an alarm) | /review (review a seizure report)
@@ -23,6 +23,8 @@ reach     GET/POST /reach (the transport ladder); GET/POST /cell/{ref}/relays,
           POST /cell/{ref}/local-relay
 zone      GET/POST /settings/time   the time zone deadlines are read and shown in
 panic     GET/POST /panic       confirmation, then the profile is destroyed
+hide      GET /hide             lock and show a neutral page
+welcome   GET /welcome/{step}   the first run's three screens
 course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
           GET /course/guide   the security course (progress on this device only)
 """
@@ -39,6 +41,7 @@ from hasteh.web.views import (
     course,
     decision,
     fund,
+    hide,
     home,
     join,
     launch,
@@ -50,6 +53,7 @@ from hasteh.web.views import (
     setup,
     spoken,
     unlock,
+    welcome,
     zone,
 )
 
@@ -77,4 +81,6 @@ def all_routes() -> list[BaseRoute]:
         *zone.routes,
         *course.routes,
         *panic.routes,
+        *hide.routes,
+        *welcome.routes,
     ]

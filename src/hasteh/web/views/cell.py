@@ -1,10 +1,17 @@
-"""A cell's page: alarms, talk (threads, newest messages first page, older pages), the
-post form, decisions (open ones and the latest outcomes), members, newcomers (propose
-with a card, vouch, approve, object), safety words, settings, fetch now.
+"""A cell's pages, one per job, reached from the cell's compact menu (`cell_menu`):
 
-    GET  /cell/{ref}[?thread=TITLE&page=N]    ref: the cell's 8-hex id
+    GET  /cell/{ref}[?thread=TITLE&page=N]    its home, the conversation: threads, one
+                                              page of messages as a chat, the composer
+    GET  /cell/{ref}/members                  members, newcomers, seizure reports
+    GET  /cell/{ref}/safety                   safety words, raise an alarm
+    GET  /cell/{ref}/settings                 the cell's settings, propose new ones
     POST /cell/{ref}/say | /propose | /admission | /settings
-    (alarms raised by hand and seizure reviews: `views.concerns`)
+    (ref: the cell's 8-hex id; decisions: `views.decision`; alarms raised by hand and
+    seizure reviews: `views.concerns`)
+
+Each page shows the alarms first. They share one `CellPage` built by `build` (one app
+call; its parts are memoized per cell, `CellMemo`), and differ in their template
+(`SECTIONS`).
 
 Every POST ends in a redirect to the page with `?done=…` (a notice), or in the page
 again with status 400 and the translated refusal above the form it came from, the typed
@@ -63,6 +70,23 @@ from hasteh.web.views.home import CreateForm, home_page
 PAGE_SIZE = 50
 #: Closed decisions shown on the cell page (all of them: the decisions page).
 RECENT_CLOSED = 5
+#: A cell's pages and their templates.
+SECTIONS = {
+    "talk": "cell.html",
+    "members": "cell_members.html",
+    "safety": "cell_safety.html",
+    "settings": "cell_settings.html",
+}
+#: Which page shows the refusal of each form.
+FORM_SECTIONS = {
+    "talk": "talk",
+    "propose": "members",
+    "propose-code": "members",
+    "newcomers": "members",
+    "seizures": "members",
+    "alarm": "safety",
+    "settings": "settings",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +132,8 @@ class SettingsForm:
 
 @dataclass
 class CellPage:
-    """Context of `cell.html`."""
+    """Context of every page of a cell (`SECTIONS`: `cell.html`, `cell_members.html`,
+    `cell_safety.html`, `cell_settings.html`)."""
 
     cell: CellSummary = field(metadata={"help": "the cell (app summary: name, id, settings)"})
     href: str = field(metadata={"help": "local path of this cell's page"})
@@ -297,7 +322,7 @@ def build(
 
     def thread_href(title: str, n: int = 0) -> str:
         query = {"thread": title, **({"page": str(n)} if n else {})}
-        return f"{href}?{urlencode(query)}#talk"
+        return f"{href}?{urlencode(query)}"
 
     seen = news.mark_seen(ws, cell_id)
     closed = [d for d in all_decisions if not d.is_open]
@@ -342,8 +367,12 @@ async def show_cell(
     talk_form: TalkForm | None = None,
     card: str = "",
     settings_form: SettingsForm | None = None,
+    section: str = "",
 ) -> Response:
-    """The cell page (or, when the cell cannot be shown, home with the reason: 404)."""
+    """One of the cell's pages (`SECTIONS`; by default the one showing `error_form`'s
+    refusal, else the conversation), or, when the cell cannot be shown, home with the
+    reason (404)."""
+    section = section or FORM_SECTIONS.get(error_form, "talk")
     ui = ui_for(request)
     thread = request.query_params.get("thread")
     page_no = page_number(request.query_params.get("page"))
@@ -359,12 +388,27 @@ async def show_cell(
     page.talk = talk_form or TalkForm()
     page.card = card
     page.settings_form = settings_form or SettingsForm()
-    return render(request, "cell.html", page, status_code=status)
+    return render(request, SECTIONS[section], page, status_code=status)
 
 
 @unlocked_only
 async def cell_page(request: Request) -> Response:
-    return await show_cell(request, request.path_params["ref"])
+    return await show_cell(request, request.path_params["ref"], section="talk")
+
+
+@unlocked_only
+async def members_page(request: Request) -> Response:
+    return await show_cell(request, request.path_params["ref"], section="members")
+
+
+@unlocked_only
+async def safety_page(request: Request) -> Response:
+    return await show_cell(request, request.path_params["ref"], section="safety")
+
+
+@unlocked_only
+async def settings_page(request: Request) -> Response:
+    return await show_cell(request, request.path_params["ref"], section="settings")
 
 
 @unlocked_only
@@ -426,7 +470,7 @@ async def propose(request: Request) -> Response:
         return await show_cell(
             request, ref, errors=refusal.lines, error_form="propose", status=400, card=card
         )
-    return done(ref, "proposed" if reached else "queued", "newcomers")
+    return done(ref, "proposed" if reached else "queued", "members")
 
 
 @unlocked_only
@@ -458,7 +502,7 @@ async def answer(request: Request) -> Response:
         return await show_cell(
             request, ref, errors=refusal.lines, error_form="newcomers", status=400
         )
-    return done(ref, "answered" if reached else "queued", "newcomers")
+    return done(ref, "answered" if reached else "queued", "members")
 
 
 @unlocked_only
@@ -516,6 +560,9 @@ async def change_settings(request: Request) -> Response:
 
 routes = [
     Route("/cell/{ref}", cell_page, methods=["GET"]),
+    Route("/cell/{ref}/members", members_page, methods=["GET"]),
+    Route("/cell/{ref}/safety", safety_page, methods=["GET"]),
+    Route("/cell/{ref}/settings", settings_page, methods=["GET"]),
     Route("/cell/{ref}/say", say, methods=["POST"]),
     Route("/cell/{ref}/propose", propose, methods=["POST"]),
     Route("/cell/{ref}/admission", answer, methods=["POST"]),

@@ -85,8 +85,10 @@ def error_text(ui: Ui, exc: VaultError) -> list[str]:
     return explain(ui, exc)
 
 
-async def after_unlock(request: Request, vault: Vault) -> Response:
-    """Keep the vault, renew the session, agree on the language, start a local relay."""
+async def after_unlock(request: Request, vault: Vault, then: str = "/home") -> Response:
+    """Keep the vault, renew the session, agree on the language, take the discreet
+    choice, start a local relay, and go on to `then` (the first run's screens after a
+    profile is made)."""
     state = web_state(request)
     state.vault = vault
     old = session_of(request)
@@ -99,9 +101,10 @@ async def after_unlock(request: Request, vault: Vault) -> Response:
         stored = await anyio.to_thread.run_sync(vault.read, records.profile_language)
         if stored is not None:
             session.language = normalize_language(stored)
+    session.discreet = await anyio.to_thread.run_sync(vault.read, records.web_discreet)
     state.zone = await anyio.to_thread.run_sync(vault.read, records.time_zone)
     await start_relay_if_needed(state, vault)
-    response = redirect("/home")
+    response = redirect(then)
     set_session_cookie(response, state, session)
     return response
 
@@ -204,10 +207,23 @@ def sync_outcome(ws: Workspace) -> str:
     return "held" if report.held else "synced"
 
 
-def done(ref: str, what: str, anchor: str = "", **query: str) -> Response:
-    """Back to the cell page after an action, with its notice (`NOTICES`)."""
+#: A cell's pages, one per job (`views.cell`): where an action's notice is shown.
+CELL_PAGES = {
+    "talk": "",
+    "decisions": "/decisions",
+    "members": "/members",
+    "safety": "/safety",
+    "settings": "/settings",
+    "relays": "/relays",
+}
+
+
+def done(ref: str, what: str, page: str = "talk", **query: str) -> Response:
+    """Back to a cell's page after an action (`CELL_PAGES`), with its notice (`NOTICES`).
+    After a message, the conversation opens at the composer, under the newest messages."""
     params = urlencode({**query, "done": what})
-    return redirect(f"/cell/{ref}?{params}{'#' + anchor if anchor else ''}")
+    anchor = "#composer" if page == "talk" and what in ("sent", "queued") else ""
+    return redirect(f"/cell/{ref}{CELL_PAGES[page]}?{params}{anchor}")
 
 
 def sent_or_queued(reached: bool) -> str:

@@ -38,7 +38,7 @@ async def raise_alarm(request: Request) -> Response:
         reached = await call_app(request, run)
     except Refusal as refusal:
         return await show_cell(request, ref, errors=refusal.lines, error_form="alarm", status=400)
-    return done(ref, "alarm" if reached else "queued")
+    return done(ref, "alarm" if reached else "queued", "safety")
 
 
 @unlocked_only
@@ -66,7 +66,7 @@ async def review_seizure(request: Request) -> Response:
         return await show_cell(
             request, ref, errors=refusal.lines, error_form="seizures", status=400
         )
-    return done(ref, "reviewed" if reached else "queued", "seizures")
+    return done(ref, "reviewed" if reached else "queued", "members")
 
 
 routes = [

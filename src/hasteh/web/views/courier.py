@@ -33,7 +33,8 @@ from hasteh.web.views.common import NOTICES, redirect, sync_outcome, text, unloc
 MAX_BUNDLE = 64 * 1024 * 1024
 #: Where "Fetch now" may return to.
 _RETURN = re.compile(
-    r"^/(?:home|join|courier|cell/[0-9a-f]{6,64}(?:/decisions(?:/[0-9a-f]{8})?|/fund)?)$"
+    r"^/(?:home|join|courier|cell/[0-9a-f]{6,64}"
+    r"(?:/decisions(?:/[0-9a-f]{8})?|/members|/safety|/settings|/fund)?)$"
 )
 
 
@@ -135,7 +136,7 @@ async def download(request: Request) -> Response:
     return Response(
         exported.data,
         media_type="application/octet-stream",
-        headers={"content-disposition": 'attachment; filename="hasteh-bundle.bin"'},
+        headers={"content-disposition": 'attachment; filename="bundle.bin"'},
     )
 
 

@@ -79,12 +79,25 @@ class DecisionsPage:
 
     cell: CellSummary = field(metadata={"help": "the cell"})
     href: str = field(metadata={"help": "local path of the cell's page"})
-    decisions: list[DecisionSummary] = field(metadata={"help": "every decision, newest first"})
+    decisions: list[DecisionSummary] = field(
+        metadata={"help": "the open decisions, then one page of closed ones, newest first"}
+    )
     kinds: tuple[str, ...] = field(metadata={"help": "kinds offered by the open form"})
     kind_names: dict[str, str] = field(metadata={"help": "kind → its name (msgid)"})
     form: OpenForm = field(default_factory=OpenForm, metadata={"help": "open form values"})
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+    older_href: str | None = field(
+        default=None, metadata={"help": "the next page of older closed decisions, if any"}
+    )
+    newer_href: str | None = field(
+        default=None, metadata={"help": "the previous page of closed decisions, if any"}
+    )
+
+
+#: Closed decisions per page of the list (open ones are always all shown): a cell with
+#: hundreds of decisions keeps a small page.
+CLOSED_PAGE = 40
 
 
 @dataclass
@@ -129,14 +142,27 @@ async def list_page(
     ui = ui_for(request)
     memos = web_state(request).cell_memos
 
+    page_no = whole_number(request.query_params.get("page") or "", max_digits=6) or 0
+
     def build(ws: Workspace) -> DecisionsPage:
         cell = _cell(ws, ref)
+        href = f"/cell/{cell.cell_id}"
+        every = cell_decisions(ws, cell.cell_id, ui.language, memos)[::-1]
+        closed = [d for d in every if not d.is_open]
+        shown = closed[page_no * CLOSED_PAGE : (page_no + 1) * CLOSED_PAGE]
+        more = len(closed) > (page_no + 1) * CLOSED_PAGE
         return DecisionsPage(
             cell=cell,
-            href=f"/cell/{cell.cell_id}",
-            decisions=cell_decisions(ws, cell.cell_id, ui.language, memos)[::-1],
+            href=href,
+            decisions=[d for d in every if d.is_open] + shown,
             kinds=KINDS,
             kind_names=KIND_NAMES,
+            older_href=f"{href}/decisions?page={page_no + 1}" if more else None,
+            newer_href=(
+                f"{href}/decisions" + (f"?page={page_no - 1}" if page_no > 1 else "")
+                if page_no
+                else None
+            ),
         )
 
     try:

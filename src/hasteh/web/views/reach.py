@@ -20,10 +20,11 @@ from starlette.routing import Route
 
 from hasteh.app import Workspace, cells, decisions, reach
 from hasteh.app.relay_status import contacts, is_down
-from hasteh.web.app import render
+from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.common import (
     DEFAULT_DEADLINE_CHOICE,
+    NOTICES,
     deadline_input,
     deadline_text,
     done,
@@ -67,6 +68,7 @@ class RelaysPage:
     local: str = field(default="", metadata={"help": "the local relay address as typed"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
     error_form: str = field(default="", metadata={"help": "which form the errors belong to"})
+    notice: str = field(default="", metadata={"help": "what just happened, translated"})
     deadline: str = field(default="", metadata={"help": "the deadline date typed, if any"})
     deadline_choice: str = field(
         default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
@@ -123,6 +125,8 @@ async def _show_relays(
     page.proposed = proposed or "\n".join(r.url for r in page.relays if not r.local)
     page.local = local
     page.deadline_choice, page.deadline = deadline
+    done_ = request.query_params.get("done", "")
+    page.notice = ui_for(request).gettext(NOTICES[done_]) if done_ in NOTICES else ""
     return render(request, "relays.html", page, status_code=400 if errors else 200)
 
 
@@ -136,13 +140,13 @@ async def propose_relays(request: Request) -> Response:
     ref = request.path_params["ref"]
     data = await request.form()
     typed = text(data, "relays")
-    choice, when = deadline_text(data)
+    deadline = deadline_text(data)
 
     def run(ws: Workspace) -> bool:
         decisions.change_settings(
             ws,
             ref,
-            deadline=decisions.deadline(ws, deadline_input(choice, when)),
+            deadline=decisions.deadline(ws, deadline_input(*deadline)),
             relays=typed.splitlines(),
         )
         return send_now(ws)
@@ -156,7 +160,7 @@ async def propose_relays(request: Request) -> Response:
             errors=refusal.lines,
             error_form="relays",
             proposed=typed,
-            deadline=(choice, when),
+            deadline=deadline,
         )
     return done(ref, "settings" if reached else "queued", "decisions")
 

@@ -1,9 +1,10 @@
-"""Settings (relays, Tor, chat expiry, language) and the language switch.
+"""Settings (relays, Tor, chat expiry, language, discreet mode) and the language switch.
 
 Stored in the vault's settings table: `transport.relays` (list of URLs, the default for
 new cells), `transport.proxy` (the SOCKS proxy, e.g. Tor's `socks5h://127.0.0.1:9050`),
 `tor.own` and `tor.bridges` (hasteh's own tor and its bridges, `transport.tor_settings`),
-`org.chat_expiry_days` (default 14, DESIGN.md §4) and `web.language`. The Tor section also
+`org.chat_expiry_days` (default 14, DESIGN.md §4), `web.language` and `web.discreet`
+(a neutral tab title and icon). The Tor section also
 shows the state of hasteh's tor in this process (`hasteh up`): off, connecting with its
 percent, connected, or why it failed.
 """
@@ -42,9 +43,22 @@ from hasteh.web.views.common import redirect, text, unlocked_only
 MAX_RELAYS = 10
 MAX_EXPIRY_DAYS = 365
 #: Paths the language switch may return to.
-RETURN_PATHS = ("/", "/setup", "/unlock", "/home", "/settings", "/panic", "/join", "/courier")
+RETURN_PATHS = (
+    "/",
+    "/setup",
+    "/unlock",
+    "/home",
+    "/settings",
+    "/panic",
+    "/join",
+    "/courier",
+    "/welcome/1",
+    "/welcome/2",
+    "/welcome/3",
+)
 RETURN_PATTERN = re.compile(
-    r"^/cell/[0-9a-f]{6,64}(?:/decisions(?:/[0-9a-f]{8})?|/members/\d{1,5})?$"
+    r"^/cell/[0-9a-f]{6,64}"
+    r"(?:/decisions(?:/[0-9a-f]{8})?|/members(?:/\d{1,5})?|/safety|/settings)?$"
 )
 
 
@@ -66,6 +80,9 @@ class SettingsPage:
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
     saved: bool = field(default=False, metadata={"help": "the settings were just saved"})
+    discreet: bool = field(
+        default=False, metadata={"help": "neutral tab title and icon («Notes») chosen"}
+    )
     own_tor: bool = field(default=False, metadata={"help": "hasteh starts its own tor"})
     bridges: str = field(default="", metadata={"help": "bridge lines, one per line, as typed"})
     tor_status: str = field(
@@ -175,6 +192,7 @@ async def settings(request: Request) -> Response:
                 relay_url=relay_url,
                 rendezvous="\n".join(records.rendezvous_relays(conn)),
                 saved=request.query_params.get("saved") == "1",
+                discreet=records.web_discreet(conn),
             )
 
         page = await anyio.to_thread.run_sync(vault.read, load)
@@ -208,6 +226,7 @@ async def settings(request: Request) -> Response:
             relay_url=relay_url,
             rendezvous=text(form, "rendezvous"),
             errors=errors,
+            discreet=text(form, "discreet") == "yes",
         )
         return render(request, "settings.html", page, status_code=400)
 
@@ -216,12 +235,15 @@ async def settings(request: Request) -> Response:
         records.set_proxy_url(conn, proxy or "")
         records.set_default_expiry_days(conn, days)
         records.set_profile_language(conn, language)
+        records.set_web_discreet(conn, discreet)
         tor_settings.set_own_tor(conn, own_tor)
         tor_settings.set_bridges(conn, bridges)
         if rendezvous is not None:
             records.set_rendezvous_relays(conn, rendezvous)
 
+    discreet = text(form, "discreet") == "yes"
     await anyio.to_thread.run_sync(vault.write, store)
+    session.discreet = discreet
     if state.workspace is not None:
         state.workspace.forget_clients()  # the next relay clients use the new Tor settings
     session.language = language

@@ -59,7 +59,7 @@ async def setup(request: Request) -> Response:
     except vault.VaultError as exc:
         page.errors.extend(error_text(ui, exc))
         return render(request, "setup.html", page, status_code=400)
-    return await after_unlock(request, opened)
+    return await after_unlock(request, opened, then="/welcome/1")
 
 
 routes = [Route("/setup", setup, methods=["GET", "POST"])]
