@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from hasteh.i18n import translations
 from hasteh.web.views import actions as views
@@ -53,10 +53,12 @@ def test_an_action_without_javascript(browser: Browser, up_a: Up) -> None:
         for demand in ("دستمزد به موقع", "لباس ایمنی"):
             page.get_by_label(fa("The demand, in a few words.")).fill(demand)
             page.get_by_role("button", name=fa("Add a demand to an action.")).click()
-        assert page.locator("ol li").all_inner_texts() == ["دستمزد به موقع", "لباس ایمنی"]
+        # The last click's page may still be loading: wait for the list it shows.
+        demands = page.get_by_role("region", name=fa("Demands")).locator("ol li")
+        expect(demands).to_have_text(["دستمزد به موقع", "لباس ایمنی"])
 
         page.get_by_role("button", name=fa("Open the count of who takes part")).click()
-        assert fa(views.TURNOUT_LIMIT) in page.content()
+        expect(page.locator("main")).to_contain_text(fa(views.TURNOUT_LIMIT))
         page.get_by_role("button", name=fa("I will take part"), exact=True).click()
         count = page.locator("p.count").inner_text()
         assert count == fa("will take part: {n}").format(n="۱")
@@ -67,7 +69,9 @@ def test_an_action_without_javascript(browser: Browser, up_a: Up) -> None:
         page.get_by_label(fa("What is to be done.")).fill("اعلامیه")
         page.get_by_label(fa("The cover name of who does it.")).fill("ناشناس")
         page.get_by_role("button", name=fa("Give a task of an action to a member.")).click()
-        assert fa("There is no member with that cover name in this cell.") in page.content()
+        expect(page.locator("main")).to_contain_text(
+            fa("There is no member with that cover name in this cell.")
+        )
         assert "اعلامیه" not in page.locator("section", has_text=fa("Tasks")).inner_text()
         assert page.locator("p.count").inner_text() == count
         assert before  # the page was whole before the refusal

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from .test_browser import Up, screenshots_dir
 from .test_browser_cells import PASS_A, PASS_B, fa, fetch_now, open_person, shoot, two_ups
@@ -49,7 +49,10 @@ def form_cell(a: Page, b: Page, up_a: Up, up_b: Up) -> str:
 
 
 def fingerprint(page: Page) -> str:
-    found = re.search(r"[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}", page.content())
+    shape = r"[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}"
+    # After a click the next page may still be loading: wait for it, then read it.
+    expect(page.locator("main")).to_contain_text(re.compile(shape))
+    found = re.search(shape, page.content())
     assert found
     return found.group(0)
 
@@ -86,7 +89,7 @@ def test_the_fund_in_chromium(
     b.get_by_role("button", name=fa("Ask"), exact=True).click()
     assert b.get_by_role("status").inner_text() == fa("Recorded and sent to the cell.")
     assert b.get_by_role("button", name=fa("Approve"), exact=True).count() == 0
-    assert fa("You asked for this; other members approve it.") in b.content()
+    expect(b.locator("main")).to_contain_text(fa("You asked for this; other members approve it."))
 
     fetch_now(a)
     a.get_by_role("button", name=fa("Approve"), exact=True).click()
@@ -94,7 +97,7 @@ def test_the_fund_in_chromium(
     a.get_by_role("button", name=fa("Pay"), exact=True).click()
     a.get_by_label(fa("Pay (all or part)")).fill("۲۰۰۰۰۰")
     a.get_by_role("button", name=fa("Pay"), exact=True).click()
-    assert fa("No open requests.") in a.content()
+    expect(a.locator("main")).to_contain_text(fa("No open requests."))
     assert "۱۵۰۰۰۰۰" in a.locator("table.balances").inner_text()
     if folder is not None:
         shoot(a, folder, "fund-fa")

@@ -243,6 +243,9 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("course-quiz", go("/course/1/quiz")),
         ("course-checklist", go("/course/checklists/meeting")),
         ("course-guide", go("/course/guide")),
+        ("fund-empty", go(f"{empty}/fund")),
+        ("fund", go(f"{full}/fund")),
+        ("actions-empty", go(f"{empty}/actions")),
     ]
 
 
