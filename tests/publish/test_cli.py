@@ -84,7 +84,7 @@ def test_wrong_key_passphrase(tmp_path: Path) -> None:
          "--key", str(tmp_path / "b.key")],
         env={"HASTEH_BULLETIN_PASSPHRASE": "wrong", "HASTEH_LANG": "fa"},
     )  # fmt: skip
-    assert result.exit_code == 1 and "رمز" in result.output and "wrong" not in result.output
+    assert result.exit_code == 1 and "گذرواژه" in result.output and "wrong" not in result.output
     assert tree(tmp_path) == before
 
 
