@@ -404,6 +404,8 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: The drop box's codes: tests/org/test_drop.py::test_refusals_change_nothing.
+ELSEWHERE |= {"unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty"}
 
 
 def test_every_code_is_exercised() -> None:

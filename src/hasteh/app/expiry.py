@@ -12,6 +12,7 @@ from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import all_cells
 from hasteh.app.records import delete_invitation, invitations
+from hasteh.org import drop
 from hasteh.vault import Connection
 from hasteh.vault import events as vevents
 
@@ -22,17 +23,20 @@ __all__ = ["sweep"]
 
 
 def sweep(ws: Workspace) -> int:
-    """Delete expired chat from memory and from the vault; forget expired cards."""
+    """Delete expired chat and drop-box submissions from memory and from the vault;
+    forget expired cards."""
     now = ws.now()
     total = 0
     for rt in all_cells(ws):
         expired = org.expire(rt.base, now)
-        if expired.forget:
-            rt.base = expired.state
-            rt.forget.update(expired.forget)
-            rt.ids.difference_update(expired.forget)
+        dropped = drop.expire(expired.state, now)
+        forget = (*expired.forget, *dropped.forget)
+        if forget:
+            rt.base = dropped.state
+            rt.forget.update(forget)
+            rt.ids.difference_update(forget)
             runtime.refresh_view(rt)
-            total += len(expired.forget)
+            total += len(forget)
             runtime.write(ws, rt, lambda conn: None)
 
     def run(conn: Connection) -> int:

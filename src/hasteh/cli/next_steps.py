@@ -170,6 +170,11 @@ ORG: Mapping[OrgCode, str] = {
             "review-too-early",
         )
     },
+    # the drop box
+    **{
+        code: UNCHANGED
+        for code in ("unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty")
+    },
 }
 
 APP: Mapping[AppCode, str] = {
@@ -269,6 +274,25 @@ APP: Mapping[AppCode, str] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    # the drop box (app.dropbox)
+    **{
+        code: UNCHANGED
+        for code in (
+            "drop-bad-code",
+            "drop-empty",
+            "drop-text-too-long",
+            "drop-too-many-images",
+            "drop-bad-image",
+            "drop-unknown-receipt",
+            "drop-unknown-item",
+            "drop-bad-days",
+            "drop-not-sealed",
+            "drop-bad-key",
+        )
+    },
+    "drop-too-many-tries": "Wait an hour, then try again with the code on your slip.",
+    "drop-no-key": "Ask the member who holds the cell's drop-box key to open it.",
+    "drop-closed": "Try again later, when the member's hasteh is open.",
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -137,6 +137,11 @@ OrgCode = Literal[
     "too-many-items",
     "date-out-of-range",
     "review-too-early",
+    # the drop box
+    "unknown-submission",
+    "drop-not-yours",
+    "drop-bad-image",
+    "drop-empty",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -301,6 +306,10 @@ MESSAGES: Mapping[OrgCode, str] = {
     "too-many-items": "There can be at most {limit} of these.",
     "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
     "review-too-early": "An action can be reviewed only on or after its date.",
+    "unknown-submission": "There is no such submission in the drop box (it may have expired).",
+    "drop-not-yours": "Only the member whose drop box received a submission adds its photos.",
+    "drop-bad-image": "A photo of a submission must be a JPEG made by hasteh.",
+    "drop-empty": "A submission needs some text or a photo.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, talk
+from hasteh.org import actions, decisions, drop, fund, log, membership, roster, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -36,6 +36,10 @@ from hasteh.org.events import (
     DecisionOpened,
     DemandAdded,
     Disbursed,
+    DropImage,
+    DropPublished,
+    DropReplied,
+    DropSubmitted,
     Event,
     EventEnvelope,
     FundRulesSet,
@@ -124,6 +128,11 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    # the drop box (drop.*): forgotten on every member when the submission expires
+    DropSubmitted: Row(drop.check_submitted, drop.fold_submitted, expires=drop.expires_submitted),
+    DropImage: Row(drop.check_image, drop.fold_image, expires=drop.expires_part),
+    DropReplied: Row(drop.check_replied, drop.fold_replied, expires=drop.expires_part),
+    DropPublished: Row(drop.check_published, drop.fold_published, expires=drop.expires_part),
 }
 
 #: The cell as a kind of group's log.

@@ -49,6 +49,7 @@ __all__ = [
     "Place",
     "Review",
     "Seizure",
+    "Submission",
     "Task",
     "Thread",
     "empty_state",
@@ -231,6 +232,27 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Submission:
+    """What an outside worker handed the cell through its drop box (``drop.*``), until
+    `expires_at` (log time). Who wrote it is not known to the log: `member` is the leaf
+    whose drop box received it."""
+
+    submission_id: EventId
+    text: str
+    at: int
+    expires_at: int
+    member: LeafIndex
+    route: str
+    #: Photos announced by the submission, and those arrived (JPEG bytes, in order).
+    expected_images: int = 0
+    images: tuple[bytes, ...] = ()
+    replies: tuple[str, ...] = ()
+    published: bool = False
+    #: Every event of it in the log (what is forgotten with it).
+    event_ids: tuple[EventId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
@@ -261,6 +283,8 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: What outside workers handed in through the drop box (``drop.*``), by id.
+    drops: PMap[EventId, Submission] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -39,6 +39,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 RequestApproved, Disbursed, FundRulesSet
     action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
                                 TaskUpdated, ActionReviewed
+    drop.*       drop.py        DropSubmitted, DropImage, DropReplied, DropPublished
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -130,6 +131,7 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.drop import DropImage, DropPublished, DropReplied, DropSubmitted
 from hasteh.org.events.fund import (
     Contributed,
     Disbursed,
@@ -189,6 +191,10 @@ __all__ = [
     "DecisionOpened",
     "DemandAdded",
     "Disbursed",
+    "DropImage",
+    "DropPublished",
+    "DropReplied",
+    "DropSubmitted",
     "Event",
     "EventEnvelope",
     "EventId",
@@ -270,6 +276,10 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | DropSubmitted
+    | DropImage
+    | DropReplied
+    | DropPublished
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
