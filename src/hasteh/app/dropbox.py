@@ -79,6 +79,7 @@ __all__ = [
     "encode_public_key",
     "make_code",
     "mark_published",
+    "onion_secret",
     "open_sealed",
     "receipt",
     "reply",
@@ -135,6 +136,8 @@ class _Desk(msgspec.Struct, frozen=True):
     keys: tuple[_Key, ...] = ()
     #: The onion address of the drop-box page, once `hasteh up --drop-box` published it.
     address: str = ""
+    #: The secret its onion key is derived from (`tor.onion.derive_key`): a stable address.
+    onion_secret: bytes = b""
 
 
 def _desk(conn: Connection) -> _Desk:
@@ -235,6 +238,20 @@ def make_code(ws: Workspace, cell: str, *, days: int = 14, keep_days: int = 30) 
     address = ws.vault.write(run)
     shown = " ".join(code[i : i + 4] for i in range(0, CODE_DIGITS, 4))
     return Slip(shown, expires, address, public)
+
+
+def onion_secret(ws: Workspace) -> bytes:
+    """The secret the drop-box page's onion key is derived from (made on first use)."""
+
+    def run(conn: Connection) -> bytes:
+        desk = _desk(conn)
+        if len(desk.onion_secret) == 32:
+            return desk.onion_secret
+        secret = ws.rng(32)
+        set_setting(conn, DESK_KEY, msgspec.structs.replace(desk, onion_secret=secret))
+        return secret
+
+    return ws.vault.write(run)
 
 
 def set_address(ws: Workspace, address: str) -> None:

@@ -14,7 +14,7 @@ from hasteh.app import dropbox
 from hasteh.app.errors import BadInput
 from hasteh.cli.common import CellArgument, _n, _print, _workspace, when
 from hasteh.cli.options import handles_errors
-from hasteh.i18n import _, persian_digits
+from hasteh.i18n import _, current_language, persian_digits
 
 RefArgument = typer.Argument(..., help=_("The submission's number from `drop list`."))
 DaysOption = typer.Option(14, "--days", help=_("Days the code works (1 to 90)."))
@@ -28,11 +28,15 @@ SealedOutOption = typer.Option(..., "--out", help=_("The sealed file to write.")
 FileArgument = typer.Argument(..., help=_("The sealed file (from `drop seal`)."))
 
 
+def _digits(text: str) -> str:
+    return persian_digits(text) if current_language() == "fa" else text
+
+
 def slip_lines(slip: dropbox.Slip) -> list[str]:
     """The slip as text, Persian first (what `code` prints and the printed slip says)."""
     lines = [
         _("Drop box of the workers' bulletin"),
-        _("Code (works once): {code}").format(code=persian_digits(slip.code)),
+        _("Code (works once): {code}").format(code=_digits(slip.code)),
         _("Works until: {day}").format(day=when(slip.expires_at)),
     ]
     if slip.address:

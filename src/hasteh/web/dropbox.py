@@ -14,7 +14,7 @@ Wrong codes and codenames are counted by two `dropbox.Gate`s (docs/dropbox.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -64,10 +64,11 @@ _UI: Final = Ui("fa")
 @dataclass
 class DropBox:
     """What the page needs: the member's face state (its unlocked vault), the hosts it
-    answers to (empty: any, for tests on loopback), and the two gates."""
+    answers to (None: any, for tests on loopback; `hasteh up` starts with none and adds
+    the onion address once it is published), and the two gates."""
 
     web: WebState
-    hosts: Collection[str] = ()
+    hosts: set[str] | None = None
     codes: dropbox.Gate = field(default_factory=dropbox.Gate)
     codenames: dropbox.Gate = field(default_factory=dropbox.Gate)
 
@@ -192,7 +193,7 @@ class _Guard:
             return
         headers = dict(scope.get("headers") or [])
         host = headers.get(b"host", b"").decode("latin-1")
-        if self.box.hosts and host not in self.box.hosts:
+        if self.box.hosts is not None and host not in self.box.hosts:
             await _plain(send, 421, b"")
             return
         length = headers.get(b"content-length", b"0")
