@@ -87,6 +87,7 @@ __all__ = [
     "set_address",
     "submissions",
     "submit",
+    "unseal",
 ]
 
 DESK_KEY: Final = "dropbox"
@@ -546,14 +547,21 @@ def open_sealed(ws: Workspace, cell: str, data: bytes, *, keep_days: int = 30) -
     key = next((k for k in ws.vault.read(_desk).keys if k.group_id == rt.group_id), None)
     if key is None:
         raise BadInput("drop-no-key")
+    text, photos = unseal(key.secret, data)
+    kept, images = _prepared(text, photos)
+    return _enter(ws, rt, kept, images, keep_days, "sealed")
+
+
+def unseal(secret: bytes, data: bytes) -> tuple[str, list[bytes]]:
+    """The text and photos of a sealed file, unchecked (the caller checks them as it
+    checks the page's); `BadInput` ``drop-not-sealed`` for anything else."""
     if len(data) > MAX_SEALED or not data.startswith(SEALED_MAGIC):
         raise BadInput("drop-not-sealed")
     body = data[len(SEALED_MAGIC) :]
     enc, ct = body[:32], body[32:]
     try:
-        plain = hpke.open_base(KEM, KDF, AEAD, enc, key.secret, SEAL_INFO, SEALED_MAGIC, ct)
+        plain = hpke.open_base(KEM, KDF, AEAD, enc, secret, SEAL_INFO, SEALED_MAGIC, ct)
         sealed = msgspec.msgpack.decode(plain, type=_Sealed)
     except _OPEN_FAILURES:
         raise BadInput("drop-not-sealed") from None
-    kept, images = _prepared(sealed.text, sealed.photos)
-    return _enter(ws, rt, kept, images, keep_days, "sealed")
+    return sealed.text, sealed.photos
