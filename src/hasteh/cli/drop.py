@@ -5,6 +5,7 @@ the sealed-file route (`seal` needs no profile: a helper of the outsider runs it
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import typer
 
 from hasteh.app import dropbox
 from hasteh.app.errors import BadInput
-from hasteh.cli.common import CellArgument, _n, _print, _workspace, when
+from hasteh.cli.common import CellArgument, _n, _print, _workspace, when, zone_of
 from hasteh.cli.options import handles_errors
 from hasteh.i18n import _, current_language, persian_digits
 
@@ -25,6 +26,7 @@ KeyOption = typer.Option(..., "--to", help=_("The drop-box key printed on the sl
 TextFileOption = typer.Option(None, "--text", help=_("A UTF-8 text file to send."))
 PhotoOption = typer.Option([], "--photo", help=_("A photo to send (JPEG or PNG); repeatable."))
 SealedOutOption = typer.Option(..., "--out", help=_("The sealed file to write."))
+SlipOption = typer.Option(None, "--slip", help=_("Also write the slip as a PDF to print."))
 FileArgument = typer.Argument(..., help=_("The sealed file (from `drop seal`)."))
 
 
@@ -51,12 +53,27 @@ def slip_lines(slip: dropbox.Slip) -> list[str]:
 
 
 @handles_errors
-def code(cell: str = CellArgument, days: int = DaysOption, keep_days: int = KeepOption) -> None:
+def code(
+    cell: str = CellArgument,
+    days: int = DaysOption,
+    keep_days: int = KeepOption,
+    slip_file: Path | None = SlipOption,
+) -> None:
     """Make a one-time submission code and print the slip to hand an outside worker."""
     with _workspace() as ws:
         slip = dropbox.make_code(ws, cell, days=days, keep_days=keep_days)
+        zone = zone_of(ws)
     for line in slip_lines(slip):
         _print(line)
+    if slip_file is not None:
+        from hasteh.publish.slip import SlipText, render_slip  # WeasyPrint only when asked
+
+        until = dt.datetime.fromtimestamp(slip.expires_at, zone).date()
+        pdf = render_slip(SlipText(slip.code, until, slip.address, slip.public_key))
+        fd = os.open(slip_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(pdf)
+        _print(_("Written: {path}").format(path=str(slip_file)))
 
 
 @handles_errors
