@@ -144,6 +144,19 @@ def test_a_giant_image_is_refused_from_its_header() -> None:
     assert err.value.code == "drop-bad-image"
 
 
+def test_a_phone_photo_keeps_its_orientation_and_loses_its_metadata() -> None:
+    image = Image.new("RGB", (300, 200), (0, 0, 0))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    exif[0x8825] = {1: "N", 2: (35.0, 41.0, 22.0)}  # GPS: a place
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    kept = dropbox.shrink_photo(out.getvalue())
+    with Image.open(io.BytesIO(kept)) as shown:
+        assert shown.size == (200, 300)
+        assert not shown.getexif() and "icc_profile" not in shown.info
+
+
 def test_bidi_overrides_are_removed_from_text() -> None:
     assert dropbox.clean_text("a\u202eb\u2066c\u200cd\r\n") == "abc\u200cd"
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import msgspec
-from PIL import Image
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hasteh.app import runtime
 from hasteh.app.cells import all_cells, find_cell
@@ -58,8 +58,7 @@ from hasteh.org.events.drop import (
     Route,
 )
 from hasteh.org.state import Submission
-from hasteh.publish.attachments import MAX_BYTES, clean_image, fresh_copy
-from hasteh.publish.errors import BadImage
+from hasteh.publish.attachments import MAX_BYTES, MAX_PIXELS, fresh_copy
 from hasteh.vault import Connection
 from hasteh.vault.settings import get_setting, set_setting
 
@@ -103,8 +102,11 @@ PUBLIC_PREFIX: Final = "HD1-"
 #: A sealed file holds at most the text and the photos of one submission, as given.
 MAX_SEALED: Final = MAX_DROP_IMAGES * MAX_BYTES + 4 * MAX_DROP_TEXT + 1024
 #: Photos shrink until they fit one event: the longest side first, then the quality.
-_SIDES: Final = (1600, 1280, 1024, 800, 640, 480)
-_QUALITIES: Final = (82, 70, 58, 46)
+_FIRST_SIDE: Final = 1000
+_MIN_SIDE: Final = 320
+_QUALITY: Final = 75
+_MIN_QUALITY: Final = 30
+_ATTEMPTS: Final = 8
 #: Direction overrides and isolates can make a shown line read differently from the
 #: stored one; ZWNJ, LRM and RLM (which Persian needs) are kept.
 _BIDI: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -280,24 +282,44 @@ def clean_text(text: str) -> str:
 
 
 def shrink_photo(data: bytes) -> bytes:
-    """A photo as the log carries it: re-encoded from its pixels alone
-    (`publish.attachments.clean_image`: PNG or JPEG only, no metadata), then a JPEG small
-    enough for one event. `BadInput` ``drop-bad-image`` for anything else."""
+    """A photo as the log carries it: a JPEG small enough for one event, re-encoded from
+    its pixels alone (`publish.attachments.fresh_copy`: no EXIF, text chunks or ICC
+    profile survive). The press's limits hold (PNG or JPEG only, `MAX_BYTES`,
+    `MAX_PIXELS` read from the header before decoding); a JPEG is decoded at the scale
+    it will be shown (`draft`: a 12-megapixel photo is not decoded whole). `BadInput`
+    ``drop-bad-image`` for anything else."""
+    limit = MAX_BYTES // 2**20
+    if len(data) > MAX_BYTES:
+        raise BadInput("drop-bad-image", limit=limit)
     try:
-        clean = clean_image(data)
-        with Image.open(io.BytesIO(clean.data)) as opened:
-            pixels = fresh_copy(opened).convert("RGB")
-    except BadImage:
-        raise BadInput("drop-bad-image", limit=MAX_BYTES // 2**20) from None
-    for side in _SIDES:
-        copy = pixels.copy()
-        copy.thumbnail((side, side))
-        for quality in _QUALITIES:
-            out = io.BytesIO()
-            copy.save(out, format="JPEG", quality=quality, optimize=True)
-            if out.tell() <= MAX_DROP_IMAGE:
-                return out.getvalue()
-    raise BadInput("drop-bad-image", limit=MAX_BYTES // 2**20)  # noise no JPEG shrinks
+        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as image:
+            width, height = image.size
+            if width < 1 or height < 1 or width * height > MAX_PIXELS:
+                raise BadInput("drop-bad-image", limit=limit)
+            if image.format == "JPEG":
+                image.draft("RGB", (_FIRST_SIDE, _FIRST_SIDE))
+            image.load()
+            # the camera's orientation tag is applied, then dropped with the rest
+            oriented = ImageOps.exif_transpose(image)
+            oriented.thumbnail((_FIRST_SIDE, _FIRST_SIDE), reducing_gap=2.0)
+            pixels = fresh_copy(oriented).convert("RGB")
+    except BadInput:
+        raise
+    except (Image.DecompressionBombError, UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise BadInput("drop-bad-image", limit=limit) from None
+    quality = _QUALITY
+    for _attempt in range(_ATTEMPTS):
+        out = io.BytesIO()
+        pixels.save(out, format="JPEG", quality=quality, optimize=True)
+        size = out.tell()
+        if size <= MAX_DROP_IMAGE:
+            return out.getvalue()
+        # JPEG size grows about with the pixel count: aim below the limit from here
+        side = int(max(pixels.size) * (MAX_DROP_IMAGE / size) ** 0.5 * 0.92)
+        if side < _MIN_SIDE:
+            side, quality = _MIN_SIDE, max(_MIN_QUALITY, quality - 15)
+        pixels.thumbnail((side, side))
+    raise BadInput("drop-bad-image", limit=limit)  # noise that no JPEG shrinks enough
 
 
 def _prepared(text: str, photos: Sequence[bytes]) -> tuple[str, list[bytes]]:
