@@ -9,9 +9,12 @@ import io
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from hasteh.app import cells, dropbox, expiry
+from hasteh.app.code_words import WORDS
 from hasteh.app.errors import BadInput
 from hasteh.org.events import DropImage
 from hasteh.org.events.drop import MAX_DROP_IMAGE, MAX_DROP_TEXT
@@ -216,3 +219,57 @@ def test_a_rogue_member_cannot_add_photos_to_anothers_submission(make_ws, relay)
     settle_relay([a, b])
     for member in (a, b):
         assert drops(member)[sid].images == ()
+
+
+# --- properties of the parsers (hypothesis) --------------------------------------------
+
+
+@given(st.text(max_size=MAX_DROP_TEXT + 50))
+def test_clean_text_is_bounded_safe_and_idempotent(text: str) -> None:
+    try:
+        kept = dropbox.clean_text(text)
+    except BadInput as err:
+        assert err.code == "drop-text-too-long"
+        return
+    assert len(kept) <= MAX_DROP_TEXT
+    assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in kept)
+    assert dropbox.clean_text(kept) == kept
+
+
+@given(st.text(max_size=80))
+def test_any_typed_code_or_codename_is_answered_without_a_crash(typed: str) -> None:
+    assert dropbox._code_digest(typed) is None or len(typed) >= dropbox.CODE_DIGITS
+    assert dropbox._codename_digest(typed) is None or len(typed.split()) == 8
+
+
+@given(st.lists(st.integers(0, 255), min_size=8, max_size=8))
+def test_a_codename_is_read_back_with_persian_or_arabic_letters(indices: list[int]) -> None:
+    words = [WORDS[i] for i in indices]
+    digest = dropbox._codename_digest(" ".join(words))
+    assert digest is not None
+    arabic = " ".join(w.replace("ی", "ي").replace("ک", "ك") for w in words)
+    assert dropbox._codename_digest("  " + arabic + "\n") == digest
+
+
+@given(st.binary(min_size=32, max_size=32))
+def test_a_printed_key_reads_back(public: bytes) -> None:
+    printed = dropbox.encode_public_key(public)
+    assert dropbox.decode_public_key(printed) == public
+    assert dropbox.decode_public_key(printed.lower().replace("-", " - ")) == public
+
+
+@given(st.text(max_size=120))
+def test_a_typed_key_is_read_or_refused_precisely(typed: str) -> None:
+    try:
+        assert len(dropbox.decode_public_key(typed)) == 32
+    except BadInput as err:
+        assert err.code == "drop-bad-key"
+
+
+@given(st.binary(max_size=400))
+def test_any_file_is_unsealed_or_refused_precisely(data: bytes) -> None:
+    for candidate in (data, dropbox.SEALED_MAGIC + data):
+        try:
+            dropbox.unseal(bytes(32), candidate)
+        except BadInput as err:
+            assert err.code == "drop-not-sealed"
