@@ -246,6 +246,7 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("fund-empty", go(f"{empty}/fund")),
         ("fund", go(f"{full}/fund")),
         ("actions-empty", go(f"{empty}/actions")),
+        ("drop-empty", go(f"{empty}/drop")),
     ]
 
 

@@ -30,7 +30,7 @@ def test_members_read_reply_and_mark_published(people: Callable[[str], Person]) 
     cell = form_cell(a, b)
     cell_id = cell.rsplit("/", 1)[1]
     drop = f"{cell}/drop"
-    assert f'href="{drop}"' in a.client.get(cell).text  # in the cell's menu
+    assert f'href="{drop}"' in a.client.get(f"{cell}/settings").text  # found from settings
     code = a.app_read(lambda ws: dropbox.make_code(ws, cell_id).code)
     codename = a.app_read(lambda ws: dropbox.submit(ws, str(code), TEXT, [jpeg()]))
     assert FA.gettext("The drop box is empty.") in b.client.get(drop).text

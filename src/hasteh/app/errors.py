@@ -177,6 +177,9 @@ AppCode = Literal[
     "drop-not-sealed",
     "drop-bad-key",
     "drop-closed",
+    "drop-bad-key-file",
+    "drop-other-key",
+    "drop-weak-passphrase",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -311,6 +314,11 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "drop-not-sealed": "This file is not a sealed drop-box file, or it was sealed to another key.",
     "drop-bad-key": "This is not a drop-box key: copy it again from the slip.",
     "drop-closed": "The drop box is closed: the member's hasteh is locked.",
+    "drop-bad-key-file": ("This is not a drop-box key file, or the passphrase is wrong."),
+    "drop-other-key": (
+        "This device already holds another drop-box key for this cell; nothing was changed."
+    ),
+    "drop-weak-passphrase": ("Use a passphrase of at least {limit} characters for a key file."),
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -289,8 +289,11 @@ class DropBoxPage:
         try:
             secret = await asyncio.to_thread(run_app, web, Ui("fa"), dropbox.onion_secret)
             service = await asyncio.to_thread(self.tor.add_onion, self._port, derive_key(secret))
-        except (TorError, Refusal) as exc:
-            typer.echo(str(exc) if isinstance(exc, Refusal) else explain(exc), err=True)
+        except Refusal as refusal:
+            typer.echo(" ".join(refusal.lines), err=True)
+            return
+        except TorError as exc:
+            typer.echo(f"{explain(exc)} {step_text(exc)}", err=True)
             return
         self.box.hosts.add(service.address)
         await asyncio.to_thread(
