@@ -195,9 +195,10 @@ def _codename_digest(codename: str) -> bytes | None:
     if len(words) != CODENAME_WORDS:
         return None
     indices = [word_index(w) for w in words]
-    if any(i is None for i in indices):
+    known = [i for i in indices if i is not None]
+    if len(known) != CODENAME_WORDS:
         return None
-    return hashlib.sha256(bytes([b"\x00"[0], *[i for i in indices if i is not None]])).digest()
+    return hashlib.sha256(b"hasteh drop codename\x00" + bytes(known)).digest()
 
 
 def _new_codename(ws: Workspace) -> tuple[str, bytes]:
