@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -77,6 +78,17 @@ def test_round_trip_code_submission_reply_receipt(make_ws, relay, way: str) -> N
     with pytest.raises(BadInput) as err:
         dropbox.receipt(b, codename)
     assert err.value.code == "drop-unknown-receipt"
+    # the relay's database, raw (every file of it): ciphertext only
+    if way == "relay":
+        db = Path(relay.db.removeprefix("sqlite:///"))
+        files = [p for p in db.parent.iterdir() if p.name.startswith(db.name)]
+        raw = b"".join(p.read_bytes() for p in files)
+        for secret in (TEXT, "ممنون؛ در شماره‌ی بعد می‌آید.", codename):
+            assert secret.encode() not in raw
+    # nothing any member holds names the codename: it never entered the log
+    for member in (a, b):
+        for sub in drops(member).values():
+            assert codename not in repr(sub)
 
 
 def test_a_code_is_single_use_and_expires(make_ws, relay, clock) -> None:
