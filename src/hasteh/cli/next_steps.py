@@ -169,7 +169,9 @@ ORG: Mapping[OrgCode, str] = {
             "date-out-of-range",
             "review-too-early",
         )
-    },
+    },  # newcomers on trial
+    "on-trial": UNCHANGED,
+    "not-on-trial": MEMBERS,
 }
 
 APP: Mapping[AppCode, str] = {

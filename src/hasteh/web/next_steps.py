@@ -191,7 +191,9 @@ ORG: Mapping[OrgCode, NextStep] = {
             "date-out-of-range",
             "review-too-early",
         )
-    },
+    },  # newcomers on trial
+    "on-trial": UNCHANGED,
+    "not-on-trial": MEMBERS,
 }
 
 APP: Mapping[AppCode, NextStep] = {
