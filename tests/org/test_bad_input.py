@@ -404,6 +404,8 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: Newcomers on trial: tests/org/test_trial.py (each attack of a newcomer on trial).
+ELSEWHERE |= {"on-trial", "not-on-trial"}
 
 
 def test_every_code_is_exercised() -> None:

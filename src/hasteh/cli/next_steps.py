@@ -169,13 +169,16 @@ ORG: Mapping[OrgCode, str] = {
             "date-out-of-range",
             "review-too-early",
         )
-    },
+    },  # newcomers on trial
+    "on-trial": UNCHANGED,
+    "not-on-trial": MEMBERS,
 }
 
 APP: Mapping[AppCode, str] = {
     "unknown-cell": "See your cells with `hasteh cell list`.",
     "ambiguous-cell": "Use the id shown by `hasteh cell list`.",
     "unknown-member": MEMBERS,
+    "not-on-trial": MEMBERS,
     "unknown-decision": DECISIONS,
     **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": "Give one with --relay URL (an address your cell agreed on).",
@@ -211,6 +214,7 @@ APP: Mapping[AppCode, str] = {
             "bad-cap",
             "bad-admission",
             "bad-expiry",
+            "bad-trial",
             "objection-needs-reason",
             "bad-alarm-kind",
             "empty-alarm-note",

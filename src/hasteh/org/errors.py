@@ -137,6 +137,9 @@ OrgCode = Literal[
     "too-many-items",
     "date-out-of-range",
     "review-too-early",
+    # newcomers on trial (hasteh.org.trial)
+    "on-trial",
+    "not-on-trial",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -301,6 +304,13 @@ MESSAGES: Mapping[OrgCode, str] = {
     "too-many-items": "There can be at most {limit} of these.",
     "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
     "review-too-early": "An action can be reviewed only on or after its date.",
+    # newcomers on trial (hasteh.org.trial)
+    "on-trial": (
+        "A newcomer on trial takes part in talk and ordinary decisions, but not in "
+        "admissions, removals, seizures of others or the cell's rules, until the cell "
+        "ends the trial."
+    ),
+    "not-on-trial": "{name} is not on trial in this cell.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

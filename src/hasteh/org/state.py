@@ -68,6 +68,14 @@ class Member:
     joined_epoch: int
     #: False if the commit that added them had no authorizing proposal (an alarm was raised).
     authorized: bool = True
+    #: Log time the newcomer's trial is due to end, 0 when not on trial
+    #: (`hasteh.org.trial`). Only an adopted `EndTrial` decision sets it back to 0: a
+    #: trial past its date is still a trial, and the faces say its review is due.
+    trial_until: int = 0
+
+    @property
+    def on_trial(self) -> bool:
+        return self.trial_until > 0
 
 
 @dataclass(frozen=True, slots=True)

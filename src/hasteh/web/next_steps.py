@@ -191,13 +191,16 @@ ORG: Mapping[OrgCode, NextStep] = {
             "date-out-of-range",
             "review-too-early",
         )
-    },
+    },  # newcomers on trial
+    "on-trial": UNCHANGED,
+    "not-on-trial": MEMBERS,
 }
 
 APP: Mapping[AppCode, NextStep] = {
     "unknown-cell": MY_CELLS,
     "ambiguous-cell": MY_CELLS,
     "unknown-member": MEMBERS,
+    "not-on-trial": MEMBERS,
     "unknown-decision": DECISIONS,
     **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": NextStep("Add a relay in Settings (an address your cell agreed on).", "/settings"),
@@ -233,6 +236,7 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-cap",
             "bad-admission",
             "bad-expiry",
+            "bad-trial",
             "objection-needs-reason",
             "bad-alarm-kind",
             "empty-alarm-note",

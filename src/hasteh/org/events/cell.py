@@ -11,6 +11,7 @@ from hasteh.org.events.base import DAY, CoverName, Event, Frozen, Id, Seconds, T
 __all__ = [
     "MAX_RELAYS",
     "MAX_RELAY_URL",
+    "MAX_TRIAL",
     "Admission",
     "CellCreated",
     "CellSettings",
@@ -20,6 +21,8 @@ __all__ = [
 
 Admission = Literal["all", "all-but-one"]
 
+#: The longest trial a cell may set for its newcomers (`CellSettings.trial`).
+MAX_TRIAL: Final = 365 * DAY
 #: A cell lists at most this many relays, each URL at most this long.
 MAX_RELAYS: Final = 8
 MAX_RELAY_URL: Final = 200
@@ -39,6 +42,9 @@ class CellSettings(Frozen, frozen=True):
     #: the relays it was created with). An empty list is refused (`no-relays`), a list
     #: longer than `MAX_RELAYS` too (`too-many-relays`; the schema bounds it loosely).
     relays: Annotated[tuple[RelayUrl, ...], Meta(max_length=8 * MAX_RELAYS)] | None = None
+    #: How long a newcomer is on trial (`hasteh.org.trial`), 0: no trial. Applies to
+    #: newcomers added after the setting; a trial ends only by the cell's decision.
+    trial: Seconds = 0
 
 
 class CellCreated(Event, tag="cell.created", frozen=True):
