@@ -404,6 +404,9 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: The study circles' codes: tests/org/test_study.py (each refusal leaves the state as is).
+ELSEWHERE |= {"unknown-circle", "unknown-reading", "unknown-session", "not-the-convener"}
+ELSEWHERE |= {"bad-order", "session-over"}
 
 
 def test_every_code_is_exercised() -> None:

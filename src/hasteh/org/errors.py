@@ -137,6 +137,13 @@ OrgCode = Literal[
     "too-many-items",
     "date-out-of-range",
     "review-too-early",
+    # study circles
+    "unknown-circle",
+    "unknown-reading",
+    "unknown-session",
+    "not-the-convener",
+    "bad-order",
+    "session-over",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -301,6 +308,15 @@ MESSAGES: Mapping[OrgCode, str] = {
     "too-many-items": "There can be at most {limit} of these.",
     "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
     "review-too-early": "An action can be reviewed only on or after its date.",
+    # study circles (hasteh.org.study)
+    "unknown-circle": "There is no study circle with this id.",
+    "unknown-reading": "There is no such reading in this circle's curriculum.",
+    "unknown-session": "There is no study session with this id.",
+    "not-the-convener": (
+        "Only the circle's convener ({name}) can change its curriculum and sessions."
+    ),
+    "bad-order": "A new order must name every reading of the curriculum exactly once.",
+    "session-over": "This session is over: its place can no longer be given.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }
