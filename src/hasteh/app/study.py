@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from hasteh import org
-from hasteh.app import records, runtime
+from hasteh.app import decisions, records, runtime
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import BadInput, clean_or_refuse
 from hasteh.app.expiry import sweep
@@ -60,6 +60,7 @@ __all__ = [
     "plan_session",
     "reading",
     "remove_reading",
+    "starts_at",
 ]
 
 #: The longest own note on a reading (kept on this device only).
@@ -290,6 +291,13 @@ def reading(ws: Workspace, cell: str, circle_ref: str, reading_ref: str) -> Read
 
 
 # --- changing the curriculum (the convener) ----------------------------------------------
+
+
+def starts_at(ws: Workspace, text: str) -> int:
+    """When a session starts, as typed or chosen (Jalali: ``۲۰ آذر ۱۸:۰۰``, or a choice
+    such as ``tomorrow``), in the profile's time zone; the forms decisions' deadlines
+    take (`decisions.parse_deadline`), with its precise errors."""
+    return decisions.deadline(ws, text)
 
 
 def _title(text: str) -> str:
