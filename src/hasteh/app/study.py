@@ -160,10 +160,16 @@ def _number(ref: str, count: int, code: str) -> int:
     return value
 
 
+def _is_id(value: str) -> bool:
+    """An 8-hex id start (what the pages put in their links): never a number here, as
+    no list is that long."""
+    return len(value) == 8 and all(c in "0123456789abcdef" for c in value.lower())
+
+
 def _find(rt: CellRuntime, ref: str) -> tuple[int, Circle]:
     found = _circles(rt)
     value = parse_digits(ref).strip().lstrip("#")
-    number = whole_number(value, max_digits=6)
+    number = None if _is_id(value) else whole_number(value, max_digits=6)
     if number is not None and 1 <= number <= len(found):
         return number, found[number - 1]
     low = value.lower()
@@ -175,6 +181,13 @@ def _find(rt: CellRuntime, ref: str) -> tuple[int, Circle]:
 
 
 def _reading(rt: CellRuntime, circle: Circle, ref: str) -> tuple[int, Reading]:
+    """A reading by its place in the curriculum, or by its 8-hex id start."""
+    value = parse_digits(ref).strip().lower()
+    if _is_id(value):
+        for i, key in enumerate(circle.readings, 1):
+            if key.hex().startswith(value):
+                return i, rt.org.study.readings[key]
+        raise BadInput("unknown-reading")
     number = _number(ref, len(circle.readings), "unknown-reading")
     return number, rt.org.study.readings[circle.readings[number - 1]]
 
