@@ -406,6 +406,9 @@ ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "al
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
 #: Newcomers on trial: tests/org/test_trial.py (each attack of a newcomer on trial).
 ELSEWHERE |= {"on-trial", "not-on-trial"}
+#: The study circles' codes: tests/org/test_study.py (each refusal leaves the state as is).
+ELSEWHERE |= {"unknown-circle", "unknown-reading", "unknown-session", "not-the-convener"}
+ELSEWHERE |= {"bad-order", "session-over"}
 
 
 def test_every_code_is_exercised() -> None:

@@ -165,6 +165,15 @@ AppCode = Literal[
     "bad-amount",
     "bad-fund-choice",
     "unknown-fund-item",
+    # study circles (app.study)
+    "unknown-circle",
+    "unknown-reading",
+    "unknown-session",
+    "bad-study-title",
+    "study-note-too-long",
+    "too-many-questions",
+    "bad-library-item",
+    "bad-session-hours",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -279,6 +288,14 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "unknown-fund-item": (
         "No request or pledge in the fund starts with {ref}. Copy its number from the fund."
     ),
+    "unknown-circle": "There is no such study circle in this cell.",
+    "unknown-reading": "There is no reading with this number in the circle.",
+    "unknown-session": "There is no session with this number in the circle.",
+    "bad-study-title": "A title must be between 1 and {limit} characters.",
+    "study-note-too-long": "A note or question can be at most {limit} characters.",
+    "too-many-questions": "A reading can have at most {limit} questions.",
+    "bad-library-item": "A library item is named by the 32 hex digits of its id.",
+    "bad-session-hours": "A session lasts between 1 and {limit} hours.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -37,6 +37,7 @@ CHECK_CARD = "Check the code or scan the card again; nothing was changed."
 MEMBERS = "See the members with `hasteh cell members CELL`."
 DECISIONS = "See the decisions with `hasteh decide show CELL`."
 ACTIONS = "See the actions with `hasteh action show CELL`."
+STUDY = "See the study circles with `hasteh study show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
 FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
@@ -172,6 +173,9 @@ ORG: Mapping[OrgCode, str] = {
     },  # newcomers on trial
     "on-trial": UNCHANGED,
     "not-on-trial": MEMBERS,
+    # study circles
+    **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
+    **{code: UNCHANGED for code in ("not-the-convener", "bad-order", "session-over")},
 }
 
 APP: Mapping[AppCode, str] = {
@@ -273,6 +277,18 @@ APP: Mapping[AppCode, str] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    # study circles
+    **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-study-title",
+            "study-note-too-long",
+            "too-many-questions",
+            "bad-library-item",
+            "bad-session-hours",
+        )
+    },
 }
 
 VAULT: Mapping[VaultCode, str] = {

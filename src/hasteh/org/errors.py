@@ -140,6 +140,13 @@ OrgCode = Literal[
     # newcomers on trial (hasteh.org.trial)
     "on-trial",
     "not-on-trial",
+    # study circles
+    "unknown-circle",
+    "unknown-reading",
+    "unknown-session",
+    "not-the-convener",
+    "bad-order",
+    "session-over",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -311,6 +318,15 @@ MESSAGES: Mapping[OrgCode, str] = {
         "ends the trial."
     ),
     "not-on-trial": "{name} is not on trial in this cell.",
+    # study circles (hasteh.org.study)
+    "unknown-circle": "There is no study circle with this id.",
+    "unknown-reading": "There is no such reading in this circle's curriculum.",
+    "unknown-session": "There is no study session with this id.",
+    "not-the-convener": (
+        "Only the circle's convener ({name}) can change its curriculum and sessions."
+    ),
+    "bad-order": "A new order must name every reading of the curriculum exactly once.",
+    "session-over": "This session is over: its place can no longer be given.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

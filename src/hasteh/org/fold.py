@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, talk
+from hasteh.org import actions, decisions, fund, log, membership, roster, study, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -57,6 +57,14 @@ from hasteh.org.events import (
     TaskUpdated,
     ThreadOpened,
     Vouched,
+)
+from hasteh.org.events.study import (
+    CircleOpened,
+    PlaceGiven,
+    ReadingAdded,
+    ReadingRemoved,
+    ReadingsOrdered,
+    SessionPlanned,
 )
 from hasteh.org.log import Received, Row
 from hasteh.org.policy import DEFAULT_POLICY, MembershipPolicy
@@ -124,6 +132,18 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    # study circles (study.*): a session's place is deleted everywhere when it ends
+    CircleOpened: Row(study.check_circle_opened, study.fold_circle_opened),
+    ReadingAdded: Row(study.check_reading_added, study.fold_reading_added),
+    ReadingsOrdered: Row(study.check_readings_ordered, study.fold_readings_ordered),
+    ReadingRemoved: Row(study.check_reading_removed, study.fold_reading_removed),
+    SessionPlanned: Row(study.check_session_planned, study.fold_session_planned),
+    PlaceGiven: Row(
+        study.check_place_given,
+        study.fold_place_given,
+        forgets=study.forgets_place_given,
+        expires=study.expires_place,
+    ),
 }
 
 #: The cell as a kind of group's log.

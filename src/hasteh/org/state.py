@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from hasteh.org.circles import Study
 from hasteh.org.events import (
     ActionKind,
     CellSettings,
@@ -269,6 +270,8 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: Study circles (``study.*``, `hasteh.org.study`): curricula, sessions, places held.
+    study: Study = field(default_factory=Study)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -57,6 +57,7 @@ NO_BANK = NextStep(
     "Write the family's code name only: no card, account or real name. Nothing was changed."
 )
 ACTIONS = NextStep("Go back to the cell's actions.")
+STUDY = NextStep("Go back to the cell's study circles.")
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -194,6 +195,9 @@ ORG: Mapping[OrgCode, NextStep] = {
     },  # newcomers on trial
     "on-trial": UNCHANGED,
     "not-on-trial": MEMBERS,
+    # study circles
+    **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
+    **{code: UNCHANGED for code in ("not-the-convener", "bad-order", "session-over")},
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -297,6 +301,18 @@ APP: Mapping[AppCode, NextStep] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    # study circles
+    **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bad-study-title",
+            "study-note-too-long",
+            "too-many-questions",
+            "bad-library-item",
+            "bad-session-hours",
+        )
+    },
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

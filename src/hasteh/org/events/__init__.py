@@ -39,6 +39,8 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 RequestApproved, Disbursed, FundRulesSet
     action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
                                 TaskUpdated, ActionReviewed
+    study.*      study.py       CircleOpened, ReadingAdded, ReadingsOrdered, ReadingRemoved,
+                                SessionPlanned, PlaceGiven
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -46,8 +48,8 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``bulletin.*`` and ``fed.*``
-are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
+Room for the roadmap: ``bulletin.*`` and ``fed.*`` are reserved.
+A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
 reader that meets a tag it does not know refuses the event with ``unknown-event``
@@ -154,6 +156,14 @@ from hasteh.org.events.membership import (
     SeizureReviewed,
     Vouched,
 )
+from hasteh.org.events.study import (
+    CircleOpened,
+    PlaceGiven,
+    ReadingAdded,
+    ReadingRemoved,
+    ReadingsOrdered,
+    SessionPlanned,
+)
 from hasteh.org.events.talk import MessageDeleted, MessagePosted, ThreadOpened
 
 __all__ = [
@@ -185,6 +195,7 @@ __all__ = [
     "ChangeSettings",
     "Choice",
     "Choices",
+    "CircleOpened",
     "Consent",
     "Contributed",
     "DecisionClosed",
@@ -215,14 +226,19 @@ __all__ = [
     "Objection",
     "OptIn",
     "Outcome",
+    "PlaceGiven",
     "PledgeKept",
     "Position",
     "ProposalStance",
     "ProposalWithdrawn",
     "Ranking",
+    "ReadingAdded",
+    "ReadingRemoved",
+    "ReadingsOrdered",
     "RemoveMember",
     "RequestApproved",
     "SeizureReviewed",
+    "SessionPlanned",
     "SettingsChanged",
     "Stance",
     "StanceCast",
@@ -274,6 +290,12 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | CircleOpened
+    | ReadingAdded
+    | ReadingsOrdered
+    | ReadingRemoved
+    | SessionPlanned
+    | PlaceGiven
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
