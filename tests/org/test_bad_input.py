@@ -404,6 +404,9 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: Files and the library: tests/org/test_files.py.
+ELSEWHERE |= {"file-over-cap", "files-full", "bad-chunk-list", "unknown-file", "not-your-file"}
+ELSEWHERE |= {"unknown-item", "not-your-item"}
 
 
 def test_every_code_is_exercised() -> None:

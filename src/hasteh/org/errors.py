@@ -137,6 +137,14 @@ OrgCode = Literal[
     "too-many-items",
     "date-out-of-range",
     "review-too-early",
+    # files and the library
+    "file-over-cap",
+    "files-full",
+    "bad-chunk-list",
+    "unknown-file",
+    "not-your-file",
+    "unknown-item",
+    "not-your-item",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -301,6 +309,20 @@ MESSAGES: Mapping[OrgCode, str] = {
     "too-many-items": "There can be at most {limit} of these.",
     "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
     "review-too-early": "An action can be reviewed only on or after its date.",
+    # files and the library (hasteh.org.files)
+    "file-over-cap": (
+        "The file is larger than the cell allows ({limit} bytes). Share a smaller file, or "
+        "raise the cap by a decision."
+    ),
+    "files-full": (
+        "The cell's files would pass the total it allows ({limit} bytes). Remove old files, "
+        "or raise the total by a decision."
+    ),
+    "bad-chunk-list": "The file's list of chunks does not match its size.",
+    "unknown-file": "There is no file with this id in the cell.",
+    "not-your-file": "Only the member who shared a file can remove it.",
+    "unknown-item": "There is no item with this id in the library.",
+    "not-your-item": "Only the member who added an item can change or remove it (or a decision).",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -25,7 +25,9 @@ from hasteh.org.events import (
     CellSettings,
     DecisionKind,
     EventId,
+    FileKind,
     LeafIndex,
+    LibraryKind,
     Motion,
     Outcome,
     Stance,
@@ -43,12 +45,14 @@ __all__ = [
     "Admission",
     "AlarmRecord",
     "Decision",
+    "LibraryItem",
     "Member",
     "Message",
     "OrgState",
     "Place",
     "Review",
     "Seizure",
+    "SharedFile",
     "Task",
     "Thread",
     "empty_state",
@@ -231,6 +235,41 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A file shared in the cell (``file.shared``): what every member needs to fetch,
+    check and open it. `key` is this file's key alone; it leaves every vault with the
+    file (``file.removed``)."""
+
+    file_id: EventId
+    name: str
+    ext: str
+    kind: FileKind
+    size: int
+    key: bytes
+    blob: bytes
+    hashes: tuple[bytes, ...]
+    shared_by: LeafIndex
+    #: The sharer's cover name when it was shared (a leaf may be reused later).
+    shared_by_name: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    """An item of the cell's library (``library.added``), named by that event's id."""
+
+    item_id: EventId
+    title: str
+    kind: LibraryKind
+    note: str
+    #: The file of the cell that holds its text (None: none, or it was removed).
+    file_id: EventId | None
+    added_by: LeafIndex
+    added_by_name: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
@@ -261,6 +300,11 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: Files shared in the cell (``file.*``), by id, and their bytes in all (the cap).
+    files: PMap[EventId, SharedFile] = field(default_factory=PMap)
+    files_total: int = 0
+    #: The cell's library (``library.*``), by the id of each item's ``library.added``.
+    library: PMap[EventId, LibraryItem] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))
