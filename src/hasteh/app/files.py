@@ -99,6 +99,7 @@ __all__ = [
     "open_chunk",
     "remove",
     "remove_item",
+    "safe_filename",
     "save",
     "seal_chunks",
     "send",
@@ -213,6 +214,15 @@ def detect_kind(data: bytes) -> FileKind:
     return "other"
 
 
+def safe_filename(name: str) -> str:
+    """`name` as a plain file name in one folder (see `SavedFile.safe_filename`)."""
+    kept = "".join(
+        "_" if c in '/\\:*?"<>|' or not (c.isprintable() or c == "\u200c") else c for c in name
+    )
+    kept = kept.strip().lstrip(".").strip()
+    return kept[:150] or "file"
+
+
 def split_name(filename: str) -> tuple[str, str]:
     """(shown name, extension) of a typed or uploaded file name; the name is cleaned like
     a cover name (`Refused` with the precise reason), the extension kept only if it is
@@ -259,6 +269,12 @@ class SavedFile:
     warn: bool
 
     @property
+    def safe_filename(self) -> str:
+        """The name to write it under on this device: a member chose it, so no folder,
+        no hidden file, no control character (a path is never taken from the cell)."""
+        return safe_filename(self.filename)
+
+    @property
     def mime(self) -> str:
         """What a browser is told: images by their real type, everything else opaque."""
         if self.kind == "image":
@@ -290,7 +306,7 @@ class FetchReport:
 
 
 def _files(rt: CellRuntime) -> list[SharedFile]:
-    return sorted(rt.org.files.values(), key=lambda f: (f.at, f.file_id))
+    return sorted(rt.org.files.values(), key=lambda f: (f.seq, f.file_id))
 
 
 def _states(ws: Workspace) -> dict[bytes, str]:
@@ -344,11 +360,11 @@ def send(
     what the person said it is (checked against its first bytes for images)."""
     rt = find_cell(ws, cell)
     rt.require_group()
+    if kind is not None and kind not in KINDS:
+        raise BadInput("bad-file-kind", kinds=", ".join(KINDS))
     if not data:
         raise BadInput("file-empty")
     found = detect_kind(data)
-    if kind is not None and kind not in KINDS:
-        raise BadInput("bad-file-kind", kinds=", ".join(KINDS))
     if kind == "image" and found != "image":
         raise BadInput("not-an-image")
     # An image is always cleaned, whatever it was called; otherwise the person's word.
@@ -540,7 +556,9 @@ def _take_page(conn: Connection, shared: SharedFile, raw: list[bytes], report: F
     return stored
 
 
-def save(ws: Workspace, cell: str, ref: str) -> SavedFile:
+def save(
+    ws: Workspace, cell: str, ref: str, *, progress: Callable[[int, int], None] | None = None
+) -> SavedFile:
     """The bytes of a whole file (fetched first if need be)."""
     rt = find_cell(ws, cell)
     found = _find(rt, ref)
@@ -550,7 +568,7 @@ def save(ws: Workspace, cell: str, ref: str) -> SavedFile:
 
     kept = ws.vault.read(kept_file)
     if kept is None:
-        fetch(ws)
+        fetch(ws, progress=progress)
         kept = ws.vault.read(kept_file)
     if kept is None:
         raise BadInput("file-not-here")
@@ -565,7 +583,7 @@ def save(ws: Workspace, cell: str, ref: str) -> SavedFile:
 
 
 def _items(rt: CellRuntime) -> list[LibraryItem]:
-    return sorted(rt.org.library.values(), key=lambda i: (i.at, i.item_id))
+    return sorted(rt.org.library.values(), key=lambda i: (i.seq, i.item_id))
 
 
 def items(ws: Workspace, cell: str) -> list[ItemLine]:

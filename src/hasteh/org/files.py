@@ -100,9 +100,13 @@ def fold_file_shared(
         shared_by=LeafIndex(env.author),
         shared_by_name=state.cover_name(env.author),
         at=env.at,
+        seq=state.files_added + 1,
     )
     return replace(
-        state, files=state.files.set(key, shared), files_total=state.files_total + body.size
+        state,
+        files=state.files.set(key, shared),
+        files_total=state.files_total + body.size,
+        files_added=state.files_added + 1,
     )
 
 
@@ -176,8 +180,9 @@ def fold_library_added(
         added_by=LeafIndex(env.author),
         added_by_name=state.cover_name(env.author),
         at=env.at,
+        seq=state.items_added + 1,
     )
-    return replace(state, library=state.library.set(key, item))
+    return replace(state, library=state.library.set(key, item), items_added=state.items_added + 1)
 
 
 def check_library_noted(state: OrgState, env: EventEnvelope, body: LibraryNoted) -> None:

@@ -252,6 +252,9 @@ class SharedFile:
     #: The sharer's cover name when it was shared (a leaf may be reused later).
     shared_by_name: str
     at: int
+    #: Its place among the cell's files in log order (the number the faces show). Not
+    #: part of equality: a replay after a file was forgotten counts one fewer before it.
+    seq: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +270,8 @@ class LibraryItem:
     added_by: LeafIndex
     added_by_name: str
     at: int
+    #: Its place in the library in log order (see `SharedFile.seq`).
+    seq: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +308,9 @@ class OrgState:
     #: Files shared in the cell (``file.*``), by id, and their bytes in all (the cap).
     files: PMap[EventId, SharedFile] = field(default_factory=PMap)
     files_total: int = 0
+    #: How many files and library items were ever added (their `seq`; not equality).
+    files_added: int = field(default=0, compare=False)
+    items_added: int = field(default=0, compare=False)
     #: The cell's library (``library.*``), by the id of each item's ``library.added``.
     library: PMap[EventId, LibraryItem] = field(default_factory=PMap)
 
