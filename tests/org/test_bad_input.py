@@ -409,6 +409,9 @@ ELSEWHERE |= {"on-trial", "not-on-trial"}
 #: The study circles' codes: tests/org/test_study.py (each refusal leaves the state as is).
 ELSEWHERE |= {"unknown-circle", "unknown-reading", "unknown-session", "not-the-convener"}
 ELSEWHERE |= {"bad-order", "session-over"}
+#: Files and the library: tests/org/test_files.py.
+ELSEWHERE |= {"file-over-cap", "files-full", "bad-chunk-list", "unknown-file", "not-your-file"}
+ELSEWHERE |= {"unknown-item", "not-your-item"}
 
 
 def test_every_code_is_exercised() -> None:

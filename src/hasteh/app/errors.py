@@ -174,6 +174,17 @@ AppCode = Literal[
     "too-many-questions",
     "bad-library-item",
     "bad-session-hours",
+    # files and the library (app.files)
+    "file-empty",
+    "bad-file-kind",
+    "not-an-image",
+    "file-too-large",
+    "files-full",
+    "no-such-file",
+    "file-not-here",
+    "file-refused",
+    "bad-library-kind",
+    "no-such-item",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -296,6 +307,28 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "too-many-questions": "A reading can have at most {limit} questions.",
     "bad-library-item": "A library item is named by the 32 hex digits of its id.",
     "bad-session-hours": "A session lasts between 1 and {limit} hours.",
+    "file-empty": "The file is empty: there is nothing to share.",
+    "bad-file-kind": "Unknown kind of file: choose one of {kinds}.",
+    "not-an-image": "This file is not an image hasteh can clean (PNG or JPEG, at most 10 MB).",
+    "file-too-large": (
+        "The file is larger than the cell allows ({limit} MB). Share a smaller file, or "
+        "raise the cap by a decision."
+    ),
+    "files-full": (
+        "The cell's files would pass the total it allows ({limit} MB). Remove old files, or "
+        "raise the total by a decision."
+    ),
+    "no-such-file": "There is no such file in this cell. Copy its number from the list of files.",
+    "file-not-here": (
+        "The file has not fully arrived on this device yet. Sync, or import a courier "
+        "bundle, then try again."
+    ),
+    "file-refused": (
+        "This file was refused: what arrived was not a clean image. Ask the member who "
+        "shared it to share it again."
+    ),
+    "bad-library-kind": "Unknown kind of library item: choose one of {kinds}.",
+    "no-such-item": "There is no such item in the library. Copy its number from the library.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -52,6 +52,8 @@ COMMANDS: Final[dict[str, str]] = {
     "rendezvous": "spoken",
     "fund": "fund",
     "study": "study",
+    "files": "files",
+    "library": "files",
     **dict.fromkeys(
         (
             "cell",

@@ -43,6 +43,8 @@ RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachabl
 FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
 NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
+FILES = "See the files with `hasteh files list CELL`; nothing was changed."
+LIBRARY = "See the library with `hasteh library list CELL`; nothing was changed."
 
 ORG: Mapping[OrgCode, str] = {
     **{
@@ -176,6 +178,14 @@ ORG: Mapping[OrgCode, str] = {
     # study circles
     **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
     **{code: UNCHANGED for code in ("not-the-convener", "bad-order", "session-over")},
+    # files and the library
+    "file-over-cap": UNCHANGED,
+    "files-full": UNCHANGED,
+    "bad-chunk-list": UPDATE,
+    "unknown-file": FILES,
+    "not-your-file": FILES,
+    "unknown-item": LIBRARY,
+    "not-your-item": LIBRARY,
 }
 
 APP: Mapping[AppCode, str] = {
@@ -289,6 +299,22 @@ APP: Mapping[AppCode, str] = {
             "bad-session-hours",
         )
     },
+    # files and the library
+    **{
+        code: UNCHANGED
+        for code in (
+            "file-empty",
+            "bad-file-kind",
+            "not-an-image",
+            "file-too-large",
+            "files-full",
+            "bad-library-kind",
+        )
+    },
+    "no-such-file": FILES,
+    "file-not-here": SYNC,
+    "file-refused": FILES,
+    "no-such-item": LIBRARY,
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -147,6 +147,14 @@ OrgCode = Literal[
     "not-the-convener",
     "bad-order",
     "session-over",
+    # files and the library
+    "file-over-cap",
+    "files-full",
+    "bad-chunk-list",
+    "unknown-file",
+    "not-your-file",
+    "unknown-item",
+    "not-your-item",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -327,6 +335,20 @@ MESSAGES: Mapping[OrgCode, str] = {
     ),
     "bad-order": "A new order must name every reading of the curriculum exactly once.",
     "session-over": "This session is over: its place can no longer be given.",
+    # files and the library (hasteh.org.files)
+    "file-over-cap": (
+        "The file is larger than the cell allows ({limit} bytes). Share a smaller file, or "
+        "raise the cap by a decision."
+    ),
+    "files-full": (
+        "The cell's files would pass the total it allows ({limit} bytes). Remove old files, "
+        "or raise the total by a decision."
+    ),
+    "bad-chunk-list": "The file's list of chunks does not match its size.",
+    "unknown-file": "There is no file with this id in the cell.",
+    "not-your-file": "Only the member who shared a file can remove it.",
+    "unknown-item": "There is no item with this id in the library.",
+    "not-your-item": "Only the member who added an item can change or remove it (or a decision).",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, study, talk
+from hasteh.org import actions, decisions, files, fund, log, membership, roster, study, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -38,9 +38,14 @@ from hasteh.org.events import (
     Disbursed,
     Event,
     EventEnvelope,
+    FileRemoved,
+    FileShared,
     FundRulesSet,
     HardshipRequested,
     LeaveAnnounced,
+    LibraryAdded,
+    LibraryNoted,
+    LibraryRemoved,
     MemberAdded,
     MemberRemoved,
     MemberSeized,
@@ -144,6 +149,14 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         forgets=study.forgets_place_given,
         expires=study.expires_place,
     ),
+    # files and the library (file.*, library.*)
+    FileShared: Row(files.check_file_shared, files.fold_file_shared),
+    FileRemoved: Row(
+        files.check_file_removed, files.fold_file_removed, forgets=files.forgets_file_removed
+    ),
+    LibraryAdded: Row(files.check_library_added, files.fold_library_added),
+    LibraryNoted: Row(files.check_library_noted, files.fold_library_noted),
+    LibraryRemoved: Row(files.check_library_removed, files.fold_library_removed),
 }
 
 #: The cell as a kind of group's log.

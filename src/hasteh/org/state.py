@@ -26,7 +26,9 @@ from hasteh.org.events import (
     CellSettings,
     DecisionKind,
     EventId,
+    FileKind,
     LeafIndex,
+    LibraryKind,
     Motion,
     Outcome,
     Stance,
@@ -44,12 +46,14 @@ __all__ = [
     "Admission",
     "AlarmRecord",
     "Decision",
+    "LibraryItem",
     "Member",
     "Message",
     "OrgState",
     "Place",
     "Review",
     "Seizure",
+    "SharedFile",
     "Task",
     "Thread",
     "empty_state",
@@ -240,6 +244,46 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A file shared in the cell (``file.shared``): what every member needs to fetch,
+    check and open it. `key` is this file's key alone; it leaves every vault with the
+    file (``file.removed``)."""
+
+    file_id: EventId
+    name: str
+    ext: str
+    kind: FileKind
+    size: int
+    key: bytes
+    blob: bytes
+    hashes: tuple[bytes, ...]
+    shared_by: LeafIndex
+    #: The sharer's cover name when it was shared (a leaf may be reused later).
+    shared_by_name: str
+    at: int
+    #: Its place among the cell's files in log order (the number the faces show). Not
+    #: part of equality: a replay after a file was forgotten counts one fewer before it.
+    seq: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    """An item of the cell's library (``library.added``), named by that event's id."""
+
+    item_id: EventId
+    title: str
+    kind: LibraryKind
+    note: str
+    #: The file of the cell that holds its text (None: none, or it was removed).
+    file_id: EventId | None
+    added_by: LeafIndex
+    added_by_name: str
+    at: int
+    #: Its place in the library in log order (see `SharedFile.seq`).
+    seq: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
@@ -272,6 +316,14 @@ class OrgState:
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
     #: Study circles (``study.*``, `hasteh.org.study`): curricula, sessions, places held.
     study: Study = field(default_factory=Study)
+    #: Files shared in the cell (``file.*``), by id, and their bytes in all (the cap).
+    files: PMap[EventId, SharedFile] = field(default_factory=PMap)
+    files_total: int = 0
+    #: How many files and library items were ever added (their `seq`; not equality).
+    files_added: int = field(default=0, compare=False)
+    items_added: int = field(default=0, compare=False)
+    #: The cell's library (``library.*``), by the id of each item's ``library.added``.
+    library: PMap[EventId, LibraryItem] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -63,6 +63,7 @@ RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
 BUNDLE_CODE = NextStep("Check the code with the person who gave you the bundle.")
 NAME = NextStep("Type the name again, by hand; nothing was changed.")
+FILES = NextStep("Go back to the cell's files and library; nothing was changed.")
 
 ORG: Mapping[OrgCode, NextStep] = {
     **{
@@ -198,6 +199,14 @@ ORG: Mapping[OrgCode, NextStep] = {
     # study circles
     **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
     **{code: UNCHANGED for code in ("not-the-convener", "bad-order", "session-over")},
+    # files and the library
+    "file-over-cap": UNCHANGED,
+    "files-full": UNCHANGED,
+    "bad-chunk-list": UPDATE,
+    "unknown-file": FILES,
+    "not-your-file": FILES,
+    "unknown-item": FILES,
+    "not-your-item": FILES,
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -313,6 +322,22 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-session-hours",
         )
     },
+    # files and the library
+    **{
+        code: UNCHANGED
+        for code in (
+            "file-empty",
+            "bad-file-kind",
+            "not-an-image",
+            "file-too-large",
+            "files-full",
+            "bad-library-kind",
+        )
+    },
+    "no-such-file": FILES,
+    "file-not-here": FETCH,
+    "file-refused": FILES,
+    "no-such-item": FILES,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

@@ -41,6 +41,8 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 TaskUpdated, ActionReviewed
     study.*      study.py       CircleOpened, ReadingAdded, ReadingsOrdered, ReadingRemoved,
                                 SessionPlanned, PlaceGiven
+    file.*       files.py       FileShared, FileRemoved
+    library.*    files.py       LibraryAdded, LibraryNoted, LibraryRemoved
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -134,6 +136,18 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.files import (
+    CHUNK_HASH_SIZE,
+    FILE_KEY_SIZE,
+    MAX_CHUNKS,
+    FileKind,
+    FileRemoved,
+    FileShared,
+    LibraryAdded,
+    LibraryKind,
+    LibraryNoted,
+    LibraryRemoved,
+)
 from hasteh.org.events.fund import (
     Contributed,
     Disbursed,
@@ -168,8 +182,12 @@ from hasteh.org.events.talk import MessageDeleted, MessagePosted, ThreadOpened
 
 __all__ = [
     "CARD_FINGERPRINT_SIZE",
+    # files and the library (files.py)
+    "CHUNK_HASH_SIZE",
     "DAY",
     "EVENT_ID_SIZE",
+    "FILE_KEY_SIZE",
+    "MAX_CHUNKS",
     "MAX_EVENT_BYTES",
     "MAX_MESSAGE_EXPIRY",
     "MAX_RELAYS",
@@ -207,11 +225,18 @@ __all__ = [
     "Event",
     "EventEnvelope",
     "EventId",
+    "FileKind",
+    "FileRemoved",
+    "FileShared",
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
     "LeafIndex",
     "LeaveAnnounced",
+    "LibraryAdded",
+    "LibraryKind",
+    "LibraryNoted",
+    "LibraryRemoved",
     "LinkRole",
     "MemberAdded",
     "MemberRemoved",
@@ -296,6 +321,11 @@ AnyEvent = (
     | ReadingRemoved
     | SessionPlanned
     | PlaceGiven
+    | FileShared
+    | FileRemoved
+    | LibraryAdded
+    | LibraryNoted
+    | LibraryRemoved
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
