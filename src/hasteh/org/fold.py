@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, talk
+from hasteh.org import actions, bulletin, decisions, fund, log, membership, roster, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -57,6 +57,20 @@ from hasteh.org.events import (
     TaskUpdated,
     ThreadOpened,
     Vouched,
+)
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
 )
 from hasteh.org.log import Received, Row
 from hasteh.org.policy import DEFAULT_POLICY, MembershipPolicy
@@ -124,6 +138,19 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    # the newsroom (bulletin.*): a published file's chunks are not handed to newcomers
+    ArticleDrafted: Row(bulletin.check_article_drafted, bulletin.fold_article_drafted),
+    ArticleRevised: Row(bulletin.check_article_revised, bulletin.fold_article_revised),
+    ArticleCommented: Row(bulletin.check_article_commented, bulletin.fold_article_commented),
+    IssueAssembled: Row(bulletin.check_issue_assembled, bulletin.fold_issue_assembled),
+    EditorsProposed: Row(bulletin.check_editors_proposed, bulletin.fold_editors_proposed),
+    BulletinLinked: Row(bulletin.check_bulletin_linked, bulletin.fold_bulletin_linked),
+    EditorInbox: Row(bulletin.check_editor_inbox, bulletin.fold_editor_inbox),
+    KeyIssued: Row(bulletin.check_key_issued, bulletin.fold_key_issued),
+    KeyShared: Row(bulletin.check_key_shared, bulletin.fold_key_shared),
+    IssuePublished: Row(bulletin.check_issue_published, bulletin.fold_issue_published),
+    IssueChunk: Row(bulletin.check_issue_chunk, bulletin.fold_issue_chunk, in_history=False),
+    CopiesDistributed: Row(bulletin.check_copies_distributed, bulletin.fold_copies_distributed),
 }
 
 #: The cell as a kind of group's log.

@@ -32,6 +32,7 @@ from hasteh.org.events import (
     TaskStatus,
 )
 from hasteh.org.ledger import Fund
+from hasteh.org.newsroom import Newsroom
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
 
@@ -261,6 +262,8 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: The newsroom (``bulletin.*``, `hasteh.org.bulletin`): articles, issues, the key chain.
+    bulletin: Newsroom = field(default_factory=Newsroom)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

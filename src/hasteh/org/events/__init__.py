@@ -39,6 +39,10 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 RequestApproved, Disbursed, FundRulesSet
     action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
                                 TaskUpdated, ActionReviewed
+    bulletin.*   bulletin.py    ArticleDrafted, ArticleRevised, ArticleCommented,
+                                IssueAssembled, EditorsProposed, BulletinLinked,
+                                EditorInbox, KeyIssued, KeyShared, IssuePublished,
+                                IssueChunk, CopiesDistributed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -46,7 +50,7 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``bulletin.*`` and ``fed.*``
+Room for the roadmap: ``study.*`` and ``fed.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -103,6 +107,20 @@ from hasteh.org.events.base import (
     Leaf,
     LeafIndex,
     Seconds,
+)
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
 )
 from hasteh.org.events.cell import (
     MAX_RELAY_URL,
@@ -174,6 +192,10 @@ __all__ = [
     "AllianceFormed",
     "AllianceMessage",
     "AnyEvent",
+    "ArticleCommented",
+    "ArticleDrafted",
+    "ArticleRevised",
+    "BulletinLinked",
     "CellApproved",
     "CellCreated",
     "CellProposed",
@@ -184,17 +206,25 @@ __all__ = [
     "Choices",
     "Consent",
     "Contributed",
+    "CopiesDistributed",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
     "DemandAdded",
     "Disbursed",
+    "EditorInbox",
+    "EditorsProposed",
     "Event",
     "EventEnvelope",
     "EventId",
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
+    "IssueAssembled",
+    "IssueChunk",
+    "IssuePublished",
+    "KeyIssued",
+    "KeyShared",
     "LeafIndex",
     "LeaveAnnounced",
     "LinkRole",
@@ -270,6 +300,18 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | ArticleCommented
+    | ArticleDrafted
+    | ArticleRevised
+    | BulletinLinked
+    | CopiesDistributed
+    | EditorInbox
+    | EditorsProposed
+    | IssueAssembled
+    | IssueChunk
+    | IssuePublished
+    | KeyIssued
+    | KeyShared
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
