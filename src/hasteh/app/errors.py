@@ -185,6 +185,16 @@ AppCode = Literal[
     "file-refused",
     "bad-library-kind",
     "no-such-item",
+    # the newsroom (app.bulletin)
+    "unknown-article",
+    "unknown-issue",
+    "bad-article",
+    "bad-issue-number",
+    "no-bulletin-key",
+    "issue-too-large",
+    "issue-incomplete",
+    "no-such-page",
+    "bad-copies",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -329,6 +339,19 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     ),
     "bad-library-kind": "Unknown kind of library item: choose one of {kinds}.",
     "no-such-item": "There is no such item in the library. Copy its number from the library.",
+    "unknown-article": "There is no such article in this cell. Use its number from the newsroom.",
+    "unknown-issue": "There is no such issue in this cell. Use its number from the newsroom.",
+    "bad-article": (
+        "A title needs 1 to 120 characters, and a text 1 to 24,000 (a comment 1 to 2,000)."
+    ),
+    "bad-issue-number": "The issue number must be a whole number from 1 to 99999.",
+    "no-bulletin-key": (
+        "This device holds no bulletin key of this cell: only the editors the cell named hold it."
+    ),
+    "issue-too-large": "The rendered issue is larger than 3 MB; make it shorter and try again.",
+    "issue-incomplete": "Part of this issue's file has not arrived yet; fetch and try again.",
+    "no-such-page": "The issue has no such page.",
+    "bad-copies": "Copies must be a whole number from 1 to 100000, as paper, file or image.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -41,6 +41,12 @@ STUDY = "See the study circles with `hasteh study show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
 FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
+NEWSROOM = "See the articles and issues with `hasteh bulletin show CELL`."
+EDITORS = "Only the editors the cell named hold the bulletin key; see `hasteh bulletin show CELL`."
+APPROVAL = "Open its approval with `hasteh bulletin approve CELL ISSUE` and wait for the decision."
+ROTATION = "Run `hasteh sync`: a remaining editor's device rotates the key by itself."
+RETRY_FETCH = "Run `hasteh sync` and try again; nothing was changed."
+PERSON = "Write the workplace's code only, never a person's name. Nothing was changed."
 NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
 FILES = "See the files with `hasteh files list CELL`; nothing was changed."
@@ -186,6 +192,27 @@ ORG: Mapping[OrgCode, str] = {
     "not-your-file": FILES,
     "unknown-item": LIBRARY,
     "not-your-item": LIBRARY,
+    # the newsroom (bulletin.*)
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bulletin-hidden-text",
+            "bulletin-already-published",
+            "bulletin-already-linked",
+            "bulletin-bad-link",
+            "bulletin-rotation-not-due",
+            "bulletin-not-published",
+        )
+    },
+    **{code: EDITORS for code in ("bulletin-not-editor", "bulletin-bad-key")},
+    "bulletin-not-approved": APPROVAL,
+    "bulletin-rotation-due": ROTATION,
+    **{
+        code: RETRY_FETCH
+        for code in ("bulletin-bad-rotation", "bulletin-bad-chunk", "bulletin-bad-file")
+    },
+    "bulletin-person-name": PERSON,
 }
 
 APP: Mapping[AppCode, str] = {
@@ -315,6 +342,11 @@ APP: Mapping[AppCode, str] = {
     "file-not-here": SYNC,
     "file-refused": FILES,
     "no-such-item": LIBRARY,
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue", "no-such-page")},
+    **{code: UNCHANGED for code in ("bad-article", "bad-issue-number", "bad-copies")},
+    "no-bulletin-key": EDITORS,
+    "issue-too-large": UNCHANGED,
+    "issue-incomplete": RETRY_FETCH,
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -155,6 +155,23 @@ OrgCode = Literal[
     "not-your-file",
     "unknown-item",
     "not-your-item",
+    # bulletins
+    "unknown-article",
+    "unknown-issue",
+    "bulletin-hidden-text",
+    "bulletin-already-published",
+    "bulletin-already-linked",
+    "bulletin-bad-link",
+    "bulletin-not-editor",
+    "bulletin-not-approved",
+    "bulletin-bad-key",
+    "bulletin-rotation-due",
+    "bulletin-rotation-not-due",
+    "bulletin-bad-rotation",
+    "bulletin-bad-chunk",
+    "bulletin-bad-file",
+    "bulletin-not-published",
+    "bulletin-person-name",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -349,6 +366,37 @@ MESSAGES: Mapping[OrgCode, str] = {
     "not-your-file": "Only the member who shared a file can remove it.",
     "unknown-item": "There is no item with this id in the library.",
     "not-your-item": "Only the member who added an item can change or remove it (or a decision).",
+    # bulletins (hasteh.org.bulletin)
+    "unknown-article": "There is no article with this id.",
+    "unknown-issue": "There is no issue with this id.",
+    "bulletin-hidden-text": (
+        "The text is empty or holds hidden direction characters; type it again."
+    ),
+    "bulletin-already-published": "Issue {number} is already published.",
+    "bulletin-already-linked": "This already has its decision.",
+    "bulletin-bad-link": (
+        "A {kind} decision cannot approve this; open a consent or proposal decision "
+        "without a motion."
+    ),
+    "bulletin-not-editor": (
+        "Only an editor the cell named (and who holds the bulletin key) can do this."
+    ),
+    "bulletin-not-approved": (
+        "This issue has no adopted approval decision yet: the bulletin key signs only "
+        "approved issues."
+    ),
+    "bulletin-bad-key": "This is not the cell's current bulletin key.",
+    "bulletin-rotation-due": (
+        "The bulletin key must be rotated first: a holder was removed or reported seized."
+    ),
+    "bulletin-rotation-not-due": "The bulletin key is not due for rotation.",
+    "bulletin-bad-rotation": "The key rotation does not hold ({step}).",
+    "bulletin-bad-chunk": "A part of the published file is missing, repeated or the wrong size.",
+    "bulletin-bad-file": "The published file does not match its announced hash.",
+    "bulletin-not-published": "This issue is not published yet.",
+    "bulletin-person-name": (
+        "A workplace code must not be a member's name: record copies by workplace only."
+    ),
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

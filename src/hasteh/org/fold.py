@@ -22,7 +22,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, files, fund, log, membership, roster, study, talk
+from hasteh.org import (
+    actions,
+    bulletin,
+    decisions,
+    files,
+    fund,
+    log,
+    membership,
+    roster,
+    study,
+    talk,
+)
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -62,6 +73,20 @@ from hasteh.org.events import (
     TaskUpdated,
     ThreadOpened,
     Vouched,
+)
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
 )
 from hasteh.org.events.study import (
     CircleOpened,
@@ -157,6 +182,19 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     LibraryAdded: Row(files.check_library_added, files.fold_library_added),
     LibraryNoted: Row(files.check_library_noted, files.fold_library_noted),
     LibraryRemoved: Row(files.check_library_removed, files.fold_library_removed),
+    # the newsroom (bulletin.*): a published file's chunks are not handed to newcomers
+    ArticleDrafted: Row(bulletin.check_article_drafted, bulletin.fold_article_drafted),
+    ArticleRevised: Row(bulletin.check_article_revised, bulletin.fold_article_revised),
+    ArticleCommented: Row(bulletin.check_article_commented, bulletin.fold_article_commented),
+    IssueAssembled: Row(bulletin.check_issue_assembled, bulletin.fold_issue_assembled),
+    EditorsProposed: Row(bulletin.check_editors_proposed, bulletin.fold_editors_proposed),
+    BulletinLinked: Row(bulletin.check_bulletin_linked, bulletin.fold_bulletin_linked),
+    EditorInbox: Row(bulletin.check_editor_inbox, bulletin.fold_editor_inbox),
+    KeyIssued: Row(bulletin.check_key_issued, bulletin.fold_key_issued),
+    KeyShared: Row(bulletin.check_key_shared, bulletin.fold_key_shared),
+    IssuePublished: Row(bulletin.check_issue_published, bulletin.fold_issue_published),
+    IssueChunk: Row(bulletin.check_issue_chunk, bulletin.fold_issue_chunk, in_history=False),
+    CopiesDistributed: Row(bulletin.check_copies_distributed, bulletin.fold_copies_distributed),
 }
 
 #: The cell as a kind of group's log.

@@ -35,6 +35,7 @@ from hasteh.org.events import (
     TaskStatus,
 )
 from hasteh.org.ledger import Fund
+from hasteh.org.newsroom import Newsroom
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
 
@@ -324,6 +325,8 @@ class OrgState:
     items_added: int = field(default=0, compare=False)
     #: The cell's library (``library.*``), by the id of each item's ``library.added``.
     library: PMap[EventId, LibraryItem] = field(default_factory=PMap)
+    #: The newsroom (``bulletin.*``, `hasteh.org.bulletin`): articles, issues, the key chain.
+    bulletin: Newsroom = field(default_factory=Newsroom)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -53,6 +53,12 @@ MY_CELLS = NextStep("Go back to My cells and choose the cell there.", "/home")
 MEMBERS = NextStep("Check the cover name in the list of members.")
 DECISIONS = NextStep("Go back to the list of decisions.")
 FUND = NextStep("See the fund's page; nothing was changed.")
+NEWSROOM = NextStep("Go back to the cell's bulletin page.")
+EDITORS = NextStep("Only the editors the cell named hold the bulletin key; see the bulletin page.")
+APPROVAL = NextStep("Open its approval on the issue's page and wait for the decision.")
+ROTATION = NextStep("Press Fetch now: a remaining editor's device rotates the key by itself.")
+RETRY_FETCH = NextStep("Press Fetch now and try again; nothing was changed.")
+PERSON = NextStep("Write the workplace's code only, never a person's name. Nothing was changed.")
 NO_BANK = NextStep(
     "Write the family's code name only: no card, account or real name. Nothing was changed."
 )
@@ -207,6 +213,27 @@ ORG: Mapping[OrgCode, NextStep] = {
     "not-your-file": FILES,
     "unknown-item": FILES,
     "not-your-item": FILES,
+    # the newsroom (bulletin.*)
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bulletin-hidden-text",
+            "bulletin-already-published",
+            "bulletin-already-linked",
+            "bulletin-bad-link",
+            "bulletin-rotation-not-due",
+            "bulletin-not-published",
+        )
+    },
+    **{code: EDITORS for code in ("bulletin-not-editor", "bulletin-bad-key")},
+    "bulletin-not-approved": APPROVAL,
+    "bulletin-rotation-due": ROTATION,
+    **{
+        code: RETRY_FETCH
+        for code in ("bulletin-bad-rotation", "bulletin-bad-chunk", "bulletin-bad-file")
+    },
+    "bulletin-person-name": PERSON,
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -338,6 +365,11 @@ APP: Mapping[AppCode, NextStep] = {
     "file-not-here": FETCH,
     "file-refused": FILES,
     "no-such-item": FILES,
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue", "no-such-page")},
+    **{code: UNCHANGED for code in ("bad-article", "bad-issue-number", "bad-copies")},
+    "no-bulletin-key": EDITORS,
+    "issue-too-large": UNCHANGED,
+    "issue-incomplete": RETRY_FETCH,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

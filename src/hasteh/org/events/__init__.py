@@ -43,6 +43,10 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 SessionPlanned, PlaceGiven
     file.*       files.py       FileShared, FileRemoved
     library.*    files.py       LibraryAdded, LibraryNoted, LibraryRemoved
+    bulletin.*   bulletin.py    ArticleDrafted, ArticleRevised, ArticleCommented,
+                                IssueAssembled, EditorsProposed, BulletinLinked,
+                                EditorInbox, KeyIssued, KeyShared, IssuePublished,
+                                IssueChunk, CopiesDistributed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -52,6 +56,8 @@ serve every kind, and a cell refuses an alliance's event like any event it has n
 
 Room for the roadmap: ``bulletin.*`` and ``fed.*`` are reserved.
 A new family adds a module here with `Event` subclasses and new tags, adds
+Room for the roadmap: ``study.*`` and ``fed.*``
+are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
 reader that meets a tag it does not know refuses the event with ``unknown-event``
@@ -107,6 +113,20 @@ from hasteh.org.events.base import (
     Leaf,
     LeafIndex,
     Seconds,
+)
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
 )
 from hasteh.org.events.cell import (
     MAX_RELAY_URL,
@@ -205,6 +225,10 @@ __all__ = [
     "AllianceFormed",
     "AllianceMessage",
     "AnyEvent",
+    "ArticleCommented",
+    "ArticleDrafted",
+    "ArticleRevised",
+    "BulletinLinked",
     "CellApproved",
     "CellCreated",
     "CellProposed",
@@ -216,11 +240,14 @@ __all__ = [
     "CircleOpened",
     "Consent",
     "Contributed",
+    "CopiesDistributed",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
     "DemandAdded",
     "Disbursed",
+    "EditorInbox",
+    "EditorsProposed",
     "EndTrial",
     "Event",
     "EventEnvelope",
@@ -231,6 +258,11 @@ __all__ = [
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
+    "IssueAssembled",
+    "IssueChunk",
+    "IssuePublished",
+    "KeyIssued",
+    "KeyShared",
     "LeafIndex",
     "LeaveAnnounced",
     "LibraryAdded",
@@ -326,6 +358,18 @@ AnyEvent = (
     | LibraryAdded
     | LibraryNoted
     | LibraryRemoved
+    | ArticleCommented
+    | ArticleDrafted
+    | ArticleRevised
+    | BulletinLinked
+    | CopiesDistributed
+    | EditorInbox
+    | EditorsProposed
+    | IssueAssembled
+    | IssueChunk
+    | IssuePublished
+    | KeyIssued
+    | KeyShared
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
