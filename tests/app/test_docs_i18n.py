@@ -21,6 +21,7 @@ SOURCES = [
     ROOT / "src/hasteh/cli/reach.py",
     ROOT / "src/hasteh/cli/spoken.py",
     ROOT / "src/hasteh/cli/actions.py",
+    ROOT / "src/hasteh/cli/drop.py",
 ]
 
 

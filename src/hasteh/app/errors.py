@@ -195,6 +195,20 @@ AppCode = Literal[
     "issue-incomplete",
     "no-such-page",
     "bad-copies",
+    # the drop box (app.dropbox)
+    "drop-bad-code",
+    "drop-too-many-tries",
+    "drop-empty",
+    "drop-text-too-long",
+    "drop-too-many-images",
+    "drop-bad-image",
+    "drop-unknown-receipt",
+    "drop-unknown-item",
+    "drop-bad-days",
+    "drop-no-key",
+    "drop-not-sealed",
+    "drop-bad-key",
+    "drop-closed",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -352,6 +366,28 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "issue-incomplete": "Part of this issue's file has not arrived yet; fetch and try again.",
     "no-such-page": "The issue has no such page.",
     "bad-copies": "Copies must be a whole number from 1 to 100000, as paper, file or image.",
+    "drop-bad-code": (
+        "This submission code does not work: it was mistyped, already used, or "
+        "has expired. Ask for a new slip."
+    ),
+    "drop-too-many-tries": "Too many wrong codes were tried. Wait an hour and try again.",
+    "drop-empty": "Write something or add a photo.",
+    "drop-text-too-long": "The text is too long: at most {limit} characters.",
+    "drop-too-many-images": "At most {limit} photos can be sent at once.",
+    "drop-bad-image": (
+        "Only photos (JPEG or PNG, at most {limit} MB) can be sent; other files are refused."
+    ),
+    "drop-unknown-receipt": (
+        "No submission has this codename: it was mistyped, or the submission has expired."
+    ),
+    "drop-unknown-item": (
+        "No submission in the drop box starts with {ref}. Copy its number from the list."
+    ),
+    "drop-bad-days": "A code or a submission is kept between 1 and {limit} days.",
+    "drop-no-key": "This device holds no drop-box key for this cell.",
+    "drop-not-sealed": "This file is not a sealed drop-box file, or it was sealed to another key.",
+    "drop-bad-key": "This is not a drop-box key: copy it again from the slip.",
+    "drop-closed": "The drop box is closed: the member's hasteh is locked.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -54,6 +54,7 @@ COMMANDS: Final[dict[str, str]] = {
     "study": "study",
     "files": "files",
     "library": "files",
+    "drop": "drop",
     **dict.fromkeys(
         (
             "cell",

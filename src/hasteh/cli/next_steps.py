@@ -213,6 +213,11 @@ ORG: Mapping[OrgCode, str] = {
         for code in ("bulletin-bad-rotation", "bulletin-bad-chunk", "bulletin-bad-file")
     },
     "bulletin-person-name": PERSON,
+    # the drop box
+    **{
+        code: UNCHANGED
+        for code in ("unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty")
+    },
 }
 
 APP: Mapping[AppCode, str] = {
@@ -347,6 +352,25 @@ APP: Mapping[AppCode, str] = {
     "no-bulletin-key": EDITORS,
     "issue-too-large": UNCHANGED,
     "issue-incomplete": RETRY_FETCH,
+    # the drop box (app.dropbox)
+    **{
+        code: UNCHANGED
+        for code in (
+            "drop-bad-code",
+            "drop-empty",
+            "drop-text-too-long",
+            "drop-too-many-images",
+            "drop-bad-image",
+            "drop-unknown-receipt",
+            "drop-unknown-item",
+            "drop-bad-days",
+            "drop-not-sealed",
+            "drop-bad-key",
+        )
+    },
+    "drop-too-many-tries": "Wait an hour, then try again with the code on your slip.",
+    "drop-no-key": "Ask the member who holds the cell's drop-box key to open it.",
+    "drop-closed": "Try again later, when the member's hasteh is open.",
 }
 
 VAULT: Mapping[VaultCode, str] = {

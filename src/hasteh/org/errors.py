@@ -172,6 +172,11 @@ OrgCode = Literal[
     "bulletin-bad-file",
     "bulletin-not-published",
     "bulletin-person-name",
+    # the drop box
+    "unknown-submission",
+    "drop-not-yours",
+    "drop-bad-image",
+    "drop-empty",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -397,6 +402,10 @@ MESSAGES: Mapping[OrgCode, str] = {
     "bulletin-person-name": (
         "A workplace code must not be a member's name: record copies by workplace only."
     ),
+    "unknown-submission": "There is no such submission in the drop box (it may have expired).",
+    "drop-not-yours": "Only the member whose drop box received a submission adds its photos.",
+    "drop-bad-image": "A photo of a submission must be a JPEG made by hasteh.",
+    "drop-empty": "A submission needs some text or a photo.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -26,6 +26,7 @@ from hasteh.org import (
     actions,
     bulletin,
     decisions,
+    drop,
     files,
     fund,
     log,
@@ -47,6 +48,10 @@ from hasteh.org.events import (
     DecisionOpened,
     DemandAdded,
     Disbursed,
+    DropImage,
+    DropPublished,
+    DropReplied,
+    DropSubmitted,
     Event,
     EventEnvelope,
     FileRemoved,
@@ -195,6 +200,11 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     IssuePublished: Row(bulletin.check_issue_published, bulletin.fold_issue_published),
     IssueChunk: Row(bulletin.check_issue_chunk, bulletin.fold_issue_chunk, in_history=False),
     CopiesDistributed: Row(bulletin.check_copies_distributed, bulletin.fold_copies_distributed),
+    # the drop box (drop.*): forgotten on every member when the submission expires
+    DropSubmitted: Row(drop.check_submitted, drop.fold_submitted, expires=drop.expires_submitted),
+    DropImage: Row(drop.check_image, drop.fold_image, expires=drop.expires_part),
+    DropReplied: Row(drop.check_replied, drop.fold_replied, expires=drop.expires_part),
+    DropPublished: Row(drop.check_published, drop.fold_published, expires=drop.expires_part),
 }
 
 #: The cell as a kind of group's log.

@@ -55,6 +55,7 @@ __all__ = [
     "Review",
     "Seizure",
     "SharedFile",
+    "Submission",
     "Task",
     "Thread",
     "empty_state",
@@ -285,6 +286,27 @@ class LibraryItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Submission:
+    """What an outside worker handed the cell through its drop box (``drop.*``), until
+    `expires_at` (log time). Who wrote it is not known to the log: `member` is the leaf
+    whose drop box received it."""
+
+    submission_id: EventId
+    text: str
+    at: int
+    expires_at: int
+    member: LeafIndex
+    route: str
+    #: Photos announced by the submission, and those arrived (JPEG bytes, in order).
+    expected_images: int = 0
+    images: tuple[bytes, ...] = ()
+    replies: tuple[str, ...] = ()
+    published: bool = False
+    #: Every event of it in the log (what is forgotten with it).
+    event_ids: tuple[EventId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
@@ -327,6 +349,8 @@ class OrgState:
     library: PMap[EventId, LibraryItem] = field(default_factory=PMap)
     #: The newsroom (``bulletin.*``, `hasteh.org.bulletin`): articles, issues, the key chain.
     bulletin: Newsroom = field(default_factory=Newsroom)
+    #: What outside workers handed in through the drop box (``drop.*``), by id.
+    drops: PMap[EventId, Submission] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -47,6 +47,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 IssueAssembled, EditorsProposed, BulletinLinked,
                                 EditorInbox, KeyIssued, KeyShared, IssuePublished,
                                 IssueChunk, CopiesDistributed
+    drop.*       drop.py        DropSubmitted, DropImage, DropReplied, DropPublished
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -156,6 +157,7 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.drop import DropImage, DropPublished, DropReplied, DropSubmitted
 from hasteh.org.events.files import (
     CHUNK_HASH_SIZE,
     FILE_KEY_SIZE,
@@ -246,6 +248,10 @@ __all__ = [
     "DecisionOpened",
     "DemandAdded",
     "Disbursed",
+    "DropImage",
+    "DropPublished",
+    "DropReplied",
+    "DropSubmitted",
     "EditorInbox",
     "EditorsProposed",
     "EndTrial",
@@ -370,6 +376,10 @@ AnyEvent = (
     | IssuePublished
     | KeyIssued
     | KeyShared
+    | DropSubmitted
+    | DropImage
+    | DropReplied
+    | DropPublished
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
