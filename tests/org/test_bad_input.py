@@ -404,6 +404,9 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: Federation's codes: tests/org/test_fed.py.
+ELSEWHERE |= {"not-elected", "no-delegates", "not-a-delegate", "bad-holders", "no-cell-key"}
+ELSEWHERE |= {"key-registered", "key-reused", "bad-signature", "no-alternate", "tally-unsigned"}
 
 
 def test_every_code_is_exercised() -> None:

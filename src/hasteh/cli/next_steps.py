@@ -170,6 +170,24 @@ ORG: Mapping[OrgCode, str] = {
             "review-too-early",
         )
     },
+    # federation
+    **{
+        code: UNCHANGED
+        for code in (
+            "not-elected",
+            "no-delegates",
+            "not-a-delegate",
+            "bad-holders",
+            "key-registered",
+            "key-reused",
+            "no-alternate",
+            "tally-unsigned",
+        )
+    },
+    "bad-signature": (
+        "Compare the cell's key fingerprint with its holders in person; nothing was changed."
+    ),
+    "no-cell-key": "The cell's delegate sets the cell's key first; nothing was changed.",
 }
 
 APP: Mapping[AppCode, str] = {

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, talk
+from hasteh.org import actions, decisions, fed, fund, log, membership, roster, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -31,9 +31,12 @@ from hasteh.org.events import (
     AdmissionObjected,
     Alarm,
     CellCreated,
+    CellKeySet,
     Contributed,
     DecisionClosed,
     DecisionOpened,
+    DelegateRecalled,
+    DelegatesElected,
     DemandAdded,
     Disbursed,
     Event,
@@ -41,6 +44,7 @@ from hasteh.org.events import (
     FundRulesSet,
     HardshipRequested,
     LeaveAnnounced,
+    MandateGiven,
     MemberAdded,
     MemberRemoved,
     MemberSeized,
@@ -49,6 +53,7 @@ from hasteh.org.events import (
     NewcomerProposed,
     PledgeKept,
     ProposalWithdrawn,
+    ReportedBack,
     RequestApproved,
     SeizureReviewed,
     SettingsChanged,
@@ -124,6 +129,12 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    # federation, the cell's side (fed.*): kept and handed to newcomers like decisions
+    DelegatesElected: Row(fed.check_elected, fed.fold_elected),
+    CellKeySet: Row(fed.check_key_set, fed.fold_key_set),
+    MandateGiven: Row(fed.check_mandate, fed.fold_mandate),
+    DelegateRecalled: Row(fed.check_recalled, fed.fold_recalled),
+    ReportedBack: Row(fed.check_reported, fed.fold_reported),
 }
 
 #: The cell as a kind of group's log.

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from hasteh.org.delegation import Federation
 from hasteh.org.events import (
     ActionKind,
     CellSettings,
@@ -261,6 +262,8 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: The cell in its alliances (``fed.*``, `hasteh.org.fed`): delegates, key, reports.
+    fed: Federation = field(default_factory=Federation)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

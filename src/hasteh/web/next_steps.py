@@ -192,6 +192,24 @@ ORG: Mapping[OrgCode, NextStep] = {
             "review-too-early",
         )
     },
+    # federation
+    **{
+        code: UNCHANGED
+        for code in (
+            "not-elected",
+            "no-delegates",
+            "not-a-delegate",
+            "bad-holders",
+            "key-registered",
+            "key-reused",
+            "no-alternate",
+            "tally-unsigned",
+        )
+    },
+    "bad-signature": NextStep(
+        "Compare the cell's key fingerprint with its holders in person; nothing was changed."
+    ),
+    "no-cell-key": NextStep("The cell's delegate sets the cell's key first; nothing was changed."),
 }
 
 APP: Mapping[AppCode, NextStep] = {

@@ -40,18 +40,22 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
     action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
                                 TaskUpdated, ActionReviewed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
-                                AllianceMessage, MotionOpened, CellVoted, MotionClosed
+                                AllianceMessage, MotionOpened, CellVoted, MotionClosed,
+                                CellKeyRegistered, CellKeyRotated, AlternateRegistered,
+                                DelegateSwapped, TallySigned
+    fed.*        fed.py         DelegatesElected, CellKeySet, MandateGiven,
+                                DelegateRecalled, ReportedBack
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``bulletin.*`` and ``fed.*``
-are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
-them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
-empty default; the envelope, the version and every existing tag stay as they are. A
-reader that meets a tag it does not know refuses the event with ``unknown-event``
-("update hasteh") rather than guessing.
+Room for the roadmap: ``study.*`` and ``bulletin.*`` are reserved. A new family adds a
+module here with `Event` subclasses and new tags, adds them to `AnyEvent`, a handler
+module with its table rows, and a field of the state with an empty default; the
+envelope, the version and every existing tag stay as they are. A reader that meets a tag
+it does not know refuses the event with ``unknown-event`` ("update hasteh") rather than
+guessing.
 
 Sizes are bounded in the schema (`msgspec.Meta`, `base.py`), so a hostile member cannot
 make every other member store a megabyte title; `decode` refuses anything outside them.
@@ -81,12 +85,17 @@ from hasteh.org.events.actions import (
 from hasteh.org.events.alliance import (
     AllianceFormed,
     AllianceMessage,
+    AlternateRegistered,
     CellApproved,
+    CellKeyRegistered,
+    CellKeyRotated,
     CellProposed,
     CellVoted,
+    DelegateSwapped,
     MotionClosed,
     MotionOpened,
     MotionOutcome,
+    TallySigned,
 )
 from hasteh.org.events.base import (
     CARD_FINGERPRINT_SIZE,
@@ -129,6 +138,16 @@ from hasteh.org.events.decisions import (
     RemoveMember,
     Stance,
     StanceCast,
+)
+from hasteh.org.events.fed import (
+    CellKeySet,
+    DelegateRecalled,
+    DelegatesElected,
+    MandateGiven,
+    ReportedBack,
+    SignedTally,
+    TallySignature,
+    TallyVote,
 )
 from hasteh.org.events.fund import (
     Contributed,
@@ -173,9 +192,13 @@ __all__ = [
     "Alarm",
     "AllianceFormed",
     "AllianceMessage",
+    "AlternateRegistered",
     "AnyEvent",
     "CellApproved",
     "CellCreated",
+    "CellKeyRegistered",
+    "CellKeyRotated",
+    "CellKeySet",
     "CellProposed",
     "CellSettings",
     "CellVoted",
@@ -187,6 +210,9 @@ __all__ = [
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "DelegateRecalled",
+    "DelegateSwapped",
+    "DelegatesElected",
     "DemandAdded",
     "Disbursed",
     "Event",
@@ -198,6 +224,7 @@ __all__ = [
     "LeafIndex",
     "LeaveAnnounced",
     "LinkRole",
+    "MandateGiven",
     "MemberAdded",
     "MemberRemoved",
     "MemberSeized",
@@ -217,11 +244,16 @@ __all__ = [
     "ProposalWithdrawn",
     "Ranking",
     "RemoveMember",
+    "ReportedBack",
     "RequestApproved",
     "SeizureReviewed",
     "SettingsChanged",
+    "SignedTally",
     "Stance",
     "StanceCast",
+    "TallySignature",
+    "TallySigned",
+    "TallyVote",
     "TaskAdded",
     "TaskStatus",
     "TaskUpdated",
@@ -270,6 +302,16 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | CellKeyRegistered
+    | CellKeyRotated
+    | AlternateRegistered
+    | DelegateSwapped
+    | TallySigned
+    | DelegatesElected
+    | CellKeySet
+    | MandateGiven
+    | DelegateRecalled
+    | ReportedBack
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
