@@ -163,6 +163,9 @@ AppCode = Literal[
     "bad-amount",
     "bad-fund-choice",
     "unknown-fund-item",
+    # delegates (app/federation.py)
+    "bad-key-code",
+    "unknown-motion",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -275,6 +278,11 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "unknown-fund-item": (
         "No request or pledge in the fund starts with {ref}. Copy its number from the fund."
     ),
+    "bad-key-code": (
+        "This is not the cell's current key or recall code, or it was mistyped. Check it "
+        "with the person who gave it to you."
+    ),
+    "unknown-motion": "No motion of the alliance starts with this. Copy its id from the alliance.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -180,6 +180,9 @@ class CellRecord(msgspec.Struct):
     #: Relays this device alone opted into for this cell (an in-country or local relay,
     #: `reach`): posted to and read like the cell's own, never the ordering relay.
     local_relays: list[str] = msgspec.field(default_factory=list)
+    #: The cell's key (``fed.*``), if this member holds it: public key (hex) → seed.
+    #: Only the current key: a rotation forgets the old seed.
+    held_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
 
 
 class Invitation(msgspec.Struct, frozen=True):

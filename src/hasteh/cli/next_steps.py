@@ -287,6 +287,8 @@ APP: Mapping[AppCode, str] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    "bad-key-code": UNCHANGED,
+    "unknown-motion": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, str] = {

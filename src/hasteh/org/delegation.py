@@ -41,6 +41,9 @@ class CellKey:
     #: How many keys came before this one (0 for the first).
     sequence: int = 0
     retired: tuple[bytes, ...] = ()
+    #: The old key's signature over this one (`cell_key.rotation_body`); empty for the
+    #: first: a delegate carries it to the alliance as it is.
+    signature: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,6 +180,7 @@ def fold_key_set(
         decision_id=EventId(body.decision_id),
         sequence=0 if old is None else old.sequence + 1,
         retired=() if old is None else (*old.retired, old.public_key),
+        signature=body.signature,
     )
     return _fed(state, replace(state.fed, key=new))
 

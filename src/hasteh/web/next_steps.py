@@ -311,6 +311,8 @@ APP: Mapping[AppCode, NextStep] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    "bad-key-code": UNCHANGED,
+    "unknown-motion": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {
