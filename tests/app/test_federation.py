@@ -9,6 +9,7 @@ as mandated. The delegate's alliance identity shares nothing with their cell ide
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -20,11 +21,15 @@ from hasteh.app import (
     cells,
     decisions,
     federation,
+    runtime,
+    sync,
 )
 from hasteh.app.errors import BadInput, Refused
 from hasteh.org.alliance import notes
-from hasteh.org.events import MotionOutcome
+from hasteh.org.events import DelegateSwapped, MotionOutcome
+from hasteh.vault import events as vevents
 from tests.app.helpers import settle_relay
+from tests.app.test_alliance import smuggle
 from tests.relay.harness import RelayProcess
 
 NORTH = "north"
@@ -197,3 +202,83 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
         report = cells.find_cell(ws, "bakery").org.fed.reports[motion]
         assert (report.cast, report.mandated, report.followed) == (True, True, True)
         assert report.signed_by == ("cell-a", "cell-b", "cell-c")
+
+    # Two identities: nothing of a delegate's cell crosses into the alliance, neither in
+    # what every delegate stores of the alliance's log nor in the relay's database.
+    linking: list[bytes] = [n.encode() for n in a_names + b_names + c_names]
+    for ws, cell in ((shirin, "bakery"), (nasrin, "mill"), (farhad, "dairy")):
+        crt, art = cells.find_cell(ws, cell), alliances.find_alliance(ws, NORTH)
+        own_cell, own_seat = crt.require_group().own_leaf_node, art.require_group().own_leaf_node
+        assert own_cell.signature_key != own_seat.signature_key
+        assert own_cell.encryption_key != own_seat.encryption_key
+        assert crt.record.mailbox != art.record.mailbox and crt.group_id != art.group_id
+        linking += [cell.encode(), crt.group_id, crt.record.mailbox, own_cell.signature_key]
+        linking += [bytes(d) for d in crt.org.decisions]
+    for ws in (shirin, nasrin, farhad):
+        art = alliances.find_alliance(ws, NORTH)
+        stored = ws.vault.read(lambda conn, gid=art.group_id: vevents.read(conn, gid, limit=9999))
+        log_bytes = b"".join(e.body for e in stored)
+        assert len(stored) > 20
+        assert [x for x in linking if x in log_bytes] == []
+    # control: the same scan finds the cell's own words in the cell's log
+    crt = cells.find_cell(shirin, "bakery")
+    stored = shirin.vault.read(lambda conn: vevents.read(conn, crt.group_id, limit=9999))
+    assert b"Kaveh" in b"".join(e.body for e in stored)
+    relay_db = Path(relay.db.removeprefix("sqlite:///"))
+    relay_bytes = b"".join(p.read_bytes() for p in relay_db.parent.glob(relay_db.name + "*"))
+    assert [x for x in linking if x in relay_bytes] == []
+
+
+def test_a_delegate_against_the_mandate_is_seen_and_a_forged_recall_is_dropped(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    a_names, b_names = ["Bahar", "Kaveh"], ["Dariush", "Nasrin"]
+    cell_a = small_cell(make_ws, relay.url, "bakery", a_names)
+    cell_b = small_cell(make_ws, relay.url, "mill", b_names)
+    elect(cell_a, "bakery", a_names, "cell-a")
+    elect(cell_b, "mill", b_names, "cell-b")
+    kaveh, nasrin = cell_a[1], cell_b[1]
+    alliances.form(kaveh, NORTH, cell="cell-a", relays=[relay.url])
+    alliances.propose_cell(kaveh, NORTH, cards.create_card(nasrin, "cell-b", relays=[relay.url]))
+    delegates = [kaveh, nasrin]
+    settle_relay(delegates)
+    federation.register_key(kaveh, NORTH, "bakery")
+    federation.register_key(nasrin, NORTH, "mill")
+    bahar_card = cards.create_card(cell_a[0], "cell-a", relays=[relay.url])
+    federation.register_alternate(kaveh, NORTH, "bakery", bahar_card)
+    settle_relay(delegates)
+
+    question = "Accept the owner's offer?"
+    motion = alliances.open_motion(nasrin, NORTH, question, nasrin.now() + DAY)
+    settle_relay(delegates)
+    mandate = decide_all(cell_a, "bakery", "proposal", "Accept the offer?", position="disagree")
+    federation.give_mandate(kaveh, "bakery", motion.hex(), question, mandate)
+    settle_relay(cell_a)
+    # Kaveh votes yes although his cell said no, and without the mandate's reference.
+    alliances.vote(kaveh, NORTH, motion, agree=True)
+    alliances.vote(nasrin, NORTH, motion, agree=True)
+    settle_relay(delegates)
+    settle_relay(delegates)
+    federation.sign_tally(kaveh, NORTH, "bakery", motion.hex()[:8])
+    federation.sign_tally(nasrin, NORTH, "mill", motion.hex()[:8])
+    settle_relay(delegates)
+    federation.report(kaveh, "bakery", NORTH, motion.hex()[:8])
+    settle_relay(cell_a)
+    report = cells.find_cell(cell_a[0], "bakery").org.fed.reports[motion]
+    assert (report.cast, report.mandated, report.followed) == (True, False, False)
+
+    # Nasrin's hacked client posts a recall of cell A that cell A never signed: every
+    # delegate drops it, and no one commits a swap.
+    forged = DelegateSwapped(
+        "cell-a", cards.read_card(bahar_card, now=None).fingerprint, b"r" * 32, b"s" * 64
+    )
+    with pytest.raises(Refused) as err:
+        runtime.send_event(nasrin, alliances.find_alliance(nasrin, NORTH), forged)
+    assert err.value.code == "bad-signature"
+    smuggle(nasrin, alliances.find_alliance(nasrin, NORTH), forged)
+    sync.sync(nasrin)
+    assert sync.sync(kaveh).dropped == 1
+    settle_relay(delegates)
+    art = alliances.find_alliance(kaveh, NORTH)
+    assert art.org.recalls == {} and not art.record.removed
+    assert sorted(m.cell for m in art.org.members.values()) == ["cell-a", "cell-b"]
