@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import msgspec
@@ -60,22 +61,29 @@ from hasteh.org.events import (
     ReportedBack,
     TallySigned,
 )
-from hasteh.org.fed import MAX_TERM, mandated_vote
+from hasteh.org.fed import MAX_TERM, key_due, mandated_vote
 from hasteh.vault import Connection
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
 __all__ = [
+    "AllianceView",
+    "DelegateView",
+    "MotionLine",
     "RecallCode",
+    "ReportLine",
+    "alliance_view",
     "carry_recall",
     "carry_rotation",
     "create_key",
+    "delegate_view",
     "elect",
     "find_motion",
     "give_mandate",
     "import_key",
     "key_code",
+    "key_fingerprint",
     "read_recall_code",
     "recall",
     "register_alternate",
@@ -377,3 +385,133 @@ def carry_recall(ws: Workspace, alliance: str, code: str) -> EventEnvelope:
     env = runtime.send_event(ws, art, body)
     runtime.plan(ws, art)
     return env
+
+
+# --- what the faces show ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    motion: str
+    question: str
+    adopted: bool
+    agree: int
+    disagree: int
+    cast: bool | None
+    mandated: bool | None
+    followed: bool | None
+    signed_by: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateView:
+    """A cell's federation as its members see it."""
+
+    delegate: str
+    alternate: str
+    pseudonym: str
+    term_end: int
+    mandate: str
+    #: The cell key's fingerprint (hex, 16 digits), "" without a key.
+    key_fingerprint: str
+    holders: tuple[str, ...]
+    key_due: bool
+    holds_key: bool
+    recalled: tuple[str, ...]
+    mandates: tuple[tuple[str, str], ...]
+    reports: tuple[ReportLine, ...]
+
+
+def key_fingerprint(public: bytes) -> str:
+    """What holders compare in person: 16 hex digits of the key's SHA-256."""
+    return hashlib.sha256(b"hasteh-cell-key\0" + public).hexdigest()[:16]
+
+
+def delegate_view(ws: Workspace, cell: str) -> DelegateView:
+    rt = cells.find_cell(ws, cell)
+    fed = rt.org.fed
+    d = fed.delegation
+    key = fed.key
+    return DelegateView(
+        delegate=d.delegate_name if d else "",
+        alternate=d.alternate_name if d else "",
+        pseudonym=d.pseudonym if d else "",
+        term_end=d.term_end if d else 0,
+        mandate=d.mandate if d else "",
+        key_fingerprint=key_fingerprint(key.public_key) if key else "",
+        holders=tuple(sorted(rt.org.cover_name(h) for h in key.holders)) if key else (),
+        key_due=key_due(rt.org),
+        holds_key=key is not None and key.public_key.hex() in rt.record.held_keys,
+        recalled=tuple(r.recalled_name for r in fed.recalls),
+        mandates=tuple((m.motion_id.hex(), m.question) for m in fed.mandates.values()),
+        reports=tuple(
+            ReportLine(
+                r.motion_id.hex()[:8],
+                r.question,
+                r.outcome.adopted,
+                r.outcome.agree,
+                r.outcome.disagree,
+                r.cast,
+                r.mandated,
+                r.followed,
+                r.signed_by,
+                r.note,
+            )
+            for r in sorted(fed.reports.values(), key=lambda r: (r.at, r.report_id))
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MotionLine:
+    motion: str
+    question: str
+    deadline: int
+    is_open: bool
+    votes: tuple[tuple[str, bool], ...]
+    adopted: bool | None
+    signed_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllianceView:
+    """An alliance as a delegate sees it: cells by pseudonym, never a person."""
+
+    name: str
+    me: str
+    cells: tuple[str, ...]
+    keyed: tuple[str, ...]
+    alternates: tuple[str, ...]
+    proposals: tuple[str, ...]
+    recalls: tuple[str, ...]
+    motions: tuple[MotionLine, ...]
+    alarms: int
+
+
+def alliance_view(ws: Workspace, alliance: str) -> AllianceView:
+    rt = alliances.find_alliance(ws, alliance)
+    state = rt.org
+    motions = sorted(state.motions.values(), key=lambda m: (m.at, m.motion_id))
+    return AllianceView(
+        name=state.name,
+        me=state.cover_name(rt.own_leaf) if rt.active else "",
+        cells=tuple(sorted(state.cells)),
+        keyed=tuple(sorted(state.cell_keys)),
+        alternates=tuple(sorted(state.alternates)),
+        proposals=tuple(sorted(p.cell for p in state.proposals.values())),
+        recalls=tuple(sorted(state.recalls)),
+        motions=tuple(
+            MotionLine(
+                m.motion_id.hex(),
+                m.question,
+                m.deadline,
+                m.is_open,
+                tuple(sorted(m.votes.items())),
+                None if m.outcome is None else m.outcome.adopted,
+                tuple(sorted(m.signatures)),
+            )
+            for m in motions
+        ),
+        alarms=len(state.alarms),
+    )

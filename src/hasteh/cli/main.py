@@ -51,6 +51,8 @@ COMMANDS: Final[dict[str, str]] = {
     "propose-code": "spoken",
     "rendezvous": "spoken",
     "fund": "fund",
+    "alliance": "federation",
+    "delegate": "federation",
     **dict.fromkeys(
         (
             "cell",
