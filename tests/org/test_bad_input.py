@@ -417,6 +417,9 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("bulletin-")}
 ELSEWHERE |= {"unknown-article", "unknown-issue"}
 #: The drop box's codes: tests/org/test_drop.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty"}
+#: Federation's codes: tests/org/test_fed.py.
+ELSEWHERE |= {"not-elected", "no-delegates", "not-a-delegate", "bad-holders", "no-cell-key"}
+ELSEWHERE |= {"key-registered", "key-reused", "bad-signature", "no-alternate", "tally-unsigned"}
 
 
 def test_every_code_is_exercised() -> None:

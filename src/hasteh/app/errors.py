@@ -209,6 +209,9 @@ AppCode = Literal[
     "drop-not-sealed",
     "drop-bad-key",
     "drop-closed",
+    # delegates (app/federation.py)
+    "bad-key-code",
+    "unknown-motion",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -388,6 +391,11 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "drop-not-sealed": "This file is not a sealed drop-box file, or it was sealed to another key.",
     "drop-bad-key": "This is not a drop-box key: copy it again from the slip.",
     "drop-closed": "The drop box is closed: the member's hasteh is locked.",
+    "bad-key-code": (
+        "This is not the cell's current key or recall code, or it was mistyped. Check it "
+        "with the person who gave it to you."
+    ),
+    "unknown-motion": "No motion of the alliance starts with this. Copy its id from the alliance.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

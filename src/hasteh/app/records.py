@@ -188,6 +188,9 @@ class CellRecord(msgspec.Struct):
     bulletin_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
     #: This editor's HPKE inbox private key (X25519), to open the sealed bulletin key.
     bulletin_inbox: bytes = b""
+    #: The cell's key (``fed.*``), if this member holds it: public key (hex) → seed.
+    #: Only the current key: a rotation forgets the old seed.
+    held_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
 
 
 class Invitation(msgspec.Struct, frozen=True):

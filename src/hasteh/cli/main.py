@@ -55,6 +55,8 @@ COMMANDS: Final[dict[str, str]] = {
     "files": "files",
     "library": "files",
     "drop": "drop",
+    "alliance": "federation",
+    "delegate": "federation",
     **dict.fromkeys(
         (
             "cell",

@@ -177,6 +177,17 @@ OrgCode = Literal[
     "drop-not-yours",
     "drop-bad-image",
     "drop-empty",
+    # federation
+    "not-elected",
+    "no-delegates",
+    "not-a-delegate",
+    "bad-holders",
+    "no-cell-key",
+    "key-registered",
+    "key-reused",
+    "bad-signature",
+    "no-alternate",
+    "tally-unsigned",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -406,6 +417,28 @@ MESSAGES: Mapping[OrgCode, str] = {
     "drop-not-yours": "Only the member whose drop box received a submission adds its photos.",
     "drop-bad-image": "A photo of a submission must be a JPEG made by hasteh.",
     "drop-empty": "A submission needs some text or a photo.",
+    # federation: delegates, the cell's key, recalls, signed tallies (hasteh.org.fed)
+    "not-elected": (
+        "The decision did not elect these two: its first winner must be the delegate and "
+        "its second the alternate, by their cover names."
+    ),
+    "no-delegates": "The cell has not elected its delegate and alternate yet.",
+    "not-a-delegate": "Only the cell's delegate or alternate can do this.",
+    "bad-holders": (
+        "The cell's key must be held by members only, the delegate and the alternate among "
+        "them, each named once."
+    ),
+    "no-cell-key": "This cell has no key yet. Set the cell's key after the election.",
+    "key-registered": "This cell's key is already registered; a new key comes only by rotation.",
+    "key-reused": "This key was already used by the cell. Make a new key.",
+    "bad-signature": (
+        "The cell's key did not sign this ({what}): it may be forged. Nothing was changed; "
+        "compare the cell's key fingerprint in person."
+    ),
+    "no-alternate": (
+        "The alliance holds no alternate of this cell with this card. Register the alternate first."
+    ),
+    "tally-unsigned": "No other cell signed this tally; it proves nothing yet.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 MembershipChange = MemberAdded | MemberRemoved
-Authority = Literal["proposal", "decision", "seizure", "leave"]
+Authority = Literal["proposal", "decision", "seizure", "leave", "recall"]
 
 #: The codes of the alarms every member is shown (`AlarmRecord.code`): the policy's
 #: refusals of a membership commit, a disputed seizure, and an alarm raised by hand.

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from hasteh.org.circles import Study
+from hasteh.org.delegation import Federation
 from hasteh.org.events import (
     ActionKind,
     CellSettings,
@@ -351,6 +352,8 @@ class OrgState:
     bulletin: Newsroom = field(default_factory=Newsroom)
     #: What outside workers handed in through the drop box (``drop.*``), by id.
     drops: PMap[EventId, Submission] = field(default_factory=PMap)
+    #: The cell in its alliances (``fed.*``, `hasteh.org.fed`): delegates, key, reports.
+    fed: Federation = field(default_factory=Federation)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

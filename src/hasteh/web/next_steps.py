@@ -239,6 +239,24 @@ ORG: Mapping[OrgCode, NextStep] = {
         code: UNCHANGED
         for code in ("unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty")
     },
+    # federation
+    **{
+        code: UNCHANGED
+        for code in (
+            "not-elected",
+            "no-delegates",
+            "not-a-delegate",
+            "bad-holders",
+            "key-registered",
+            "key-reused",
+            "no-alternate",
+            "tally-unsigned",
+        )
+    },
+    "bad-signature": NextStep(
+        "Compare the cell's key fingerprint with its holders in person; nothing was changed."
+    ),
+    "no-cell-key": NextStep("The cell's delegate sets the cell's key first; nothing was changed."),
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -394,6 +412,8 @@ APP: Mapping[AppCode, NextStep] = {
     "drop-too-many-tries": NextStep("Wait an hour, then try again with the code on your slip."),
     "drop-no-key": NextStep("Ask the member who holds the cell's drop-box key to open it."),
     "drop-closed": NextStep("Try again later, when the member's hasteh is open."),
+    "bad-key-code": UNCHANGED,
+    "unknown-motion": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

@@ -49,7 +49,11 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 IssueChunk, CopiesDistributed
     drop.*       drop.py        DropSubmitted, DropImage, DropReplied, DropPublished
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
-                                AllianceMessage, MotionOpened, CellVoted, MotionClosed
+                                AllianceMessage, MotionOpened, CellVoted, MotionClosed,
+                                CellKeyRegistered, CellKeyRotated, AlternateRegistered,
+                                DelegateSwapped, TallySigned
+    fed.*        fed.py         DelegatesElected, CellKeySet, MandateGiven,
+                                DelegateRecalled, ReportedBack
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
@@ -63,6 +67,12 @@ them to `AnyEvent`, a handler module with its table rows, and a field of the sta
 empty default; the envelope, the version and every existing tag stay as they are. A
 reader that meets a tag it does not know refuses the event with ``unknown-event``
 ("update hasteh") rather than guessing.
+Room for the roadmap: ``study.*`` and ``bulletin.*`` are reserved. A new family adds a
+module here with `Event` subclasses and new tags, adds them to `AnyEvent`, a handler
+module with its table rows, and a field of the state with an empty default; the
+envelope, the version and every existing tag stay as they are. A reader that meets a tag
+it does not know refuses the event with ``unknown-event`` ("update hasteh") rather than
+guessing.
 
 Sizes are bounded in the schema (`msgspec.Meta`, `base.py`), so a hostile member cannot
 make every other member store a megabyte title; `decode` refuses anything outside them.
@@ -92,12 +102,17 @@ from hasteh.org.events.actions import (
 from hasteh.org.events.alliance import (
     AllianceFormed,
     AllianceMessage,
+    AlternateRegistered,
     CellApproved,
+    CellKeyRegistered,
+    CellKeyRotated,
     CellProposed,
     CellVoted,
+    DelegateSwapped,
     MotionClosed,
     MotionOpened,
     MotionOutcome,
+    TallySigned,
 )
 from hasteh.org.events.base import (
     CARD_FINGERPRINT_SIZE,
@@ -158,6 +173,16 @@ from hasteh.org.events.decisions import (
     StanceCast,
 )
 from hasteh.org.events.drop import DropImage, DropPublished, DropReplied, DropSubmitted
+from hasteh.org.events.fed import (
+    CellKeySet,
+    DelegateRecalled,
+    DelegatesElected,
+    MandateGiven,
+    ReportedBack,
+    SignedTally,
+    TallySignature,
+    TallyVote,
+)
 from hasteh.org.events.files import (
     CHUNK_HASH_SIZE,
     FILE_KEY_SIZE,
@@ -226,6 +251,7 @@ __all__ = [
     "Alarm",
     "AllianceFormed",
     "AllianceMessage",
+    "AlternateRegistered",
     "AnyEvent",
     "ArticleCommented",
     "ArticleDrafted",
@@ -233,6 +259,9 @@ __all__ = [
     "BulletinLinked",
     "CellApproved",
     "CellCreated",
+    "CellKeyRegistered",
+    "CellKeyRotated",
+    "CellKeySet",
     "CellProposed",
     "CellSettings",
     "CellVoted",
@@ -246,6 +275,9 @@ __all__ = [
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "DelegateRecalled",
+    "DelegateSwapped",
+    "DelegatesElected",
     "DemandAdded",
     "Disbursed",
     "DropImage",
@@ -276,6 +308,7 @@ __all__ = [
     "LibraryNoted",
     "LibraryRemoved",
     "LinkRole",
+    "MandateGiven",
     "MemberAdded",
     "MemberRemoved",
     "MemberSeized",
@@ -299,12 +332,17 @@ __all__ = [
     "ReadingRemoved",
     "ReadingsOrdered",
     "RemoveMember",
+    "ReportedBack",
     "RequestApproved",
     "SeizureReviewed",
     "SessionPlanned",
     "SettingsChanged",
+    "SignedTally",
     "Stance",
     "StanceCast",
+    "TallySignature",
+    "TallySigned",
+    "TallyVote",
     "TaskAdded",
     "TaskStatus",
     "TaskUpdated",
@@ -380,6 +418,16 @@ AnyEvent = (
     | DropImage
     | DropReplied
     | DropPublished
+    | CellKeyRegistered
+    | CellKeyRotated
+    | AlternateRegistered
+    | DelegateSwapped
+    | TallySigned
+    | DelegatesElected
+    | CellKeySet
+    | MandateGiven
+    | DelegateRecalled
+    | ReportedBack
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

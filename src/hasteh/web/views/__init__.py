@@ -14,6 +14,8 @@ actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a
           the cell's work: actions, demands, tasks, turnout (issue 15)
 study     GET/POST /cell/{ref}/study, GET /cell/{ref}/study/{c}, POST …/{c}/{what},
           GET …/{c}/r/{r}, POST …/{c}/r/{r}/{what}   study circles (issue 15)
+delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for the cell in
+          its alliances, its key, the report-backs (issue 17)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -42,6 +44,7 @@ from hasteh.web.views import (
     courier,
     course,
     decision,
+    delegates,
     fund,
     hide,
     home,
@@ -76,6 +79,7 @@ def all_routes() -> list[BaseRoute]:
         *fund.routes,
         *actions.routes,
         *study.routes,
+        *delegates.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
