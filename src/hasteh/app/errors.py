@@ -209,7 +209,7 @@ AppCode = Literal[
     "drop-not-sealed",
     "drop-bad-key",
     "drop-closed",
-    # delegates (app/federation.py)
+    # delegates (app/delegation.py)
     "bad-key-code",
     "unknown-motion",
 ]

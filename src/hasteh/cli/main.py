@@ -55,8 +55,8 @@ COMMANDS: Final[dict[str, str]] = {
     "files": "files",
     "library": "files",
     "drop": "drop",
-    "alliance": "federation",
-    "delegate": "federation",
+    "alliance": "delegation",
+    "delegate": "delegation",
     **dict.fromkeys(
         (
             "cell",
