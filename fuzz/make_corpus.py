@@ -14,7 +14,7 @@ from collections.abc import Callable
 import msgspec
 import pypdf
 
-from fuzz import _actions_cell, _mls_world, _org_cell
+from fuzz import _actions_cell, _alliance, _mls_world, _org_cell
 from fuzz._common import CORPUS, NOW, DetRng
 from hasteh import org
 from hasteh.app.cards import Card, card_bytes, encode_card
@@ -418,6 +418,64 @@ def drop_submission() -> list[bytes]:
     )
 
 
+def alliance_events() -> list[bytes]:
+    """Mode 0: the harness alliance's log and federation events against it, valid and
+    forged (a recall signed by the wrong key, a second key, a tally signature of another
+    cell, a vote twice); mode 1: the closed motion's signed tally, as is and doctored."""
+    import msgspec
+
+    from hasteh.org import cell_key as keys
+    from hasteh.org.alliance import signed_tally, tally_to_sign
+    from hasteh.org.events import (
+        CellKeyRegistered,
+        CellKeyRotated,
+        CellVoted,
+        DelegateSwapped,
+        TallySigned,
+    )
+
+    state, log = _alliance.build()
+    seeds, at = _alliance.SEEDS, _alliance.AT
+    closed, opened = (e.event_id for e in log if type(e.body).__name__ == "MotionOpened")
+    signed = tally_to_sign(state, closed)
+    ref = keys.decision_ref(b"d" * 16)
+    recall = keys.recall_body("cell-a", _alliance.ALTERNATE_CARD, ref)
+    new = keys.public_of(b"n" * 32)
+    rotation = keys.rotation_body(1, keys.public_of(seeds["cell-b"]), new, ref)
+    bodies: list[tuple[int, org.AnyEvent]] = [
+        (
+            1,
+            DelegateSwapped(
+                "cell-a", _alliance.ALTERNATE_CARD, ref, keys.sign(seeds["cell-a"], recall)
+            ),
+        ),
+        (
+            1,
+            DelegateSwapped(
+                "cell-a", _alliance.ALTERNATE_CARD, ref, keys.sign(seeds["cell-b"], recall)
+            ),
+        ),
+        (2, TallySigned(closed, keys.sign(seeds["cell-c"], signed))),
+        (2, TallySigned(closed, keys.sign(seeds["cell-a"], signed))),
+        (0, CellKeyRegistered(new, keys.sign(b"n" * 32, keys.possession_body("cell-a", new)))),
+        (0, CellKeyRotated("cell-b", new, ref, keys.sign(seeds["cell-b"], rotation))),
+        (2, CellVoted(opened, False, b"m" * 32)),
+        (1, CellVoted(opened, False)),
+        (7, CellVoted(opened, True)),
+    ]
+    envs = [
+        org.EventEnvelope(org.VERSION, _alliance.event_id(5000 + i), org.LeafIndex(a), at, b)
+        for i, (a, b) in enumerate(bodies)
+    ]
+    receive = [b"\x00" + org.encode(e) for e in [*log, *envs]]
+    tally = signed_tally(state, closed)
+    flipped = msgspec.structs.replace(
+        tally, votes=tuple(msgspec.structs.replace(v, agree=True) for v in tally.votes)
+    )
+    tallies = [tally, flipped, msgspec.structs.replace(tally, signatures=())]
+    return receive + [b"\x01" + msgspec.msgpack.encode(t) for t in tallies]
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -434,6 +492,7 @@ def main(only: list[str]) -> None:
         "mls_diff_group": mls_diff_group,
         "org_receive": lambda: receive,
         "actions": action_events,
+        "alliance": alliance_events,
         "join_history": lambda: history,
         "web_forms": web_forms,
         "rendezvous": rendezvous,

@@ -60,6 +60,7 @@ def test_every_command_error_and_card_reason_is_documented() -> None:
         "cell seized",
         "cell settings",
         "cell remove",
+        "cell end-trial",
         "hasteh card",
         "hasteh propose",
         "hasteh vouch",

@@ -12,6 +12,10 @@ decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST �
 fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
 actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a}/{what}
           the cell's work: actions, demands, tasks, turnout (issue 15)
+study     GET/POST /cell/{ref}/study, GET /cell/{ref}/study/{c}, POST …/{c}/{what},
+          GET …/{c}/r/{r}, POST …/{c}/r/{r}/{what}   study circles (issue 15)
+delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for the cell in
+          its alliances, its key, the report-backs (issue 17)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -42,6 +46,7 @@ from hasteh.web.views import (
     courier,
     course,
     decision,
+    delegates,
     drop,
     fund,
     hide,
@@ -55,6 +60,7 @@ from hasteh.web.views import (
     settings,
     setup,
     spoken,
+    study,
     unlock,
     welcome,
     zone,
@@ -75,6 +81,8 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *fund.routes,
         *actions.routes,
+        *study.routes,
+        *delegates.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
