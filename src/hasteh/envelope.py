@@ -248,8 +248,9 @@ def _keystream_fits(nonce: bytes, size: int) -> bool:
 
 def _mask(mailbox: bytes, nonce: bytes, data: bytes) -> bytes:
     key = _mask_key(mailbox)
-    encryptor = Cipher(algorithms.ChaCha20(key, nonce), mode=None).encryptor()
-    return encryptor.update(data) + encryptor.finalize()
+    # ChaCha20 is a stream cipher: `update` returns every byte and `finalize` none, so
+    # the output is not copied once more by joining the two.
+    return Cipher(algorithms.ChaCha20(key, nonce), mode=None).encryptor().update(data)
 
 
 def seal(*, kind: Kind, mailbox: bytes, payload: bytes, rng: Rng, epoch: int = 0) -> Envelope:

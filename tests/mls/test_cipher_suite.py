@@ -226,3 +226,23 @@ def test_ecdsa_keys_without_leading_zeros(suite_id: int) -> None:
     short = priv.lstrip(b"\x00")
     assert suite.signature_public_key(short) == pub
     assert suite.verify(pub, b"m", suite.sign(short, b"m"))
+
+
+def test_loaded_ed25519_keys_are_looked_up_by_their_bytes() -> None:
+    """Loaded public keys are kept for the next message (a catch-up verifies thousands
+    with the same leaf's key): a leaf whose key changed, or a forger who reuses a
+    member's signature under another key, must still be judged by the key given now."""
+    suite = get_suite(1)
+    a_priv, a_pub = suite.generate_signature_key(seeded(1))
+    b_priv, b_pub = suite.generate_signature_key(seeded(2))
+    msg = b"talk.message"
+    sig_a, sig_b = suite.sign(a_priv, msg), suite.sign(b_priv, msg)
+    for _ in range(3):  # alternate, so each key is served from what was kept
+        assert suite.verify(a_pub, msg, sig_a) is True
+        assert suite.verify(b_pub, msg, sig_a) is False
+        assert suite.verify(b_pub, msg, sig_b) is True
+        assert suite.verify(a_pub, msg, sig_b) is False
+    assert suite.verify(bytearray(a_pub), msg, sig_a) is True  # type: ignore[arg-type]
+    bad = bytes(31) + b"\x80"  # not a point: refused every time, never kept as a key
+    assert suite.verify(bad, msg, sig_a) is False
+    assert suite.verify(bad, msg, sig_a) is False

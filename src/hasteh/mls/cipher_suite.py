@@ -12,6 +12,7 @@ Randomness is never drawn here except inside pyca's ECDSA signing; key generatio
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -214,7 +215,7 @@ class CipherSuite:
         scheme = self.signature
         try:
             if scheme == SignatureScheme.ED25519:
-                ed25519.Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+                _ed25519_public(bytes(public_key)).verify(signature, message)
             elif scheme == SignatureScheme.ED448:
                 ed448.Ed448PublicKey.from_public_bytes(public_key).verify(signature, message)
             else:
@@ -343,3 +344,13 @@ def get_suite(suite_id: int) -> CipherSuite:
         raise UsageError(
             f"unsupported cipher suite 0x{suite_id:04x} (supported: {supported})"
         ) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _ed25519_public(public_key: bytes) -> ed25519.Ed25519PublicKey:
+    """A loaded Ed25519 public key, kept for the next message of the same leaf: every
+    message received is verified with its sender leaf's key, and loading it again each
+    time costs a little CPU for nothing. Public keys only (never a private key or any
+    secret); the key is looked up by its bytes, so a leaf that changes its key gets the
+    new one. A malformed key raises ValueError, which is not cached."""
+    return ed25519.Ed25519PublicKey.from_public_bytes(public_key)

@@ -19,13 +19,14 @@ clock or a device setting, so the same log gives the same state on every member.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import msgspec
 
 from hasteh.org.errors import InvalidEvent, OrgCode, OrgDecodeError
 from hasteh.org.events import VERSION, Event, EventEnvelope, EventId, decode, encode
+from hasteh.org.evolve import evolve
 
 __all__ = [
     "Check",
@@ -157,7 +158,7 @@ def _advance(state: S, envelope: EventEnvelope) -> S:
     the time of the event it folds (a policy judges a commit at its log time)."""
     if envelope.at <= state.time:
         return state
-    return cast(S, replace(cast(Any, state), time=envelope.at))
+    return cast(S, evolve(cast(Any, state), time=envelope.at))
 
 
 def apply(

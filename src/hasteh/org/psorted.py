@@ -59,16 +59,18 @@ class PSorted(Generic[K]):
         chunk = chunks[i]
         if j < len(chunk) and chunk[j] == key:
             return self
+        # The outer tuples as slices joined with `+` (no generator): this runs twice for
+        # every chat message folded, so the outer tuples are copied as cheaply as Python can.
         grown = (*chunk[:j], key, *chunk[j:])
         if len(grown) > _MAX_CHUNK:
             half = len(grown) // 2
-            parts: tuple[tuple[K, ...], ...] = (grown[:half], grown[half:])
+            low, high = grown[:half], grown[half:]
+            parts: tuple[tuple[K, ...], ...] = (low, high)
+            tops: tuple[K, ...] = (low[-1], high[-1])
         else:
-            parts = (grown,)
+            parts, tops = (grown,), (grown[-1],)
         return PSorted(
-            (*chunks[:i], *parts, *chunks[i + 1 :]),
-            (*maxes[:i], *(p[-1] for p in parts), *maxes[i + 1 :]),
-            self._len + 1,
+            chunks[:i] + parts + chunks[i + 1 :], maxes[:i] + tops + maxes[i + 1 :], self._len + 1
         )
 
     def discard(self, key: K) -> PSorted[K]:
