@@ -247,6 +247,7 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("fund", go(f"{full}/fund")),
         ("actions-empty", go(f"{empty}/actions")),
         ("delegates-empty", go(f"{empty}/delegates")),
+        ("alliances-empty", go("/alliances")),
     ]
 
 
