@@ -1,6 +1,6 @@
 """Federation benchmark: one alliance decision, one vote per cell, and its signed tally.
 
-    uv run python bench/bench_federation.py [--cells 10 64] [--rounds 5] [--quick]
+    uv run python bench/bench_tally.py [--cells 10 64] [--rounds 5] [--quick]
 
 For an alliance of N cells (each with its key registered): a motion, N votes carrying
 their mandates' references, the close, and N `TallySigned` events (each fold checks one
@@ -13,7 +13,7 @@ Ed25519 signature). Measured, as the median of `--rounds` runs, CPU time:
 
 and the bytes of the signed tally a delegate carries back (the `ReportedBack` event).
 
-Prints Markdown with the machine and date on top, for docs/benchmarks.md "## Federation".
+Prints Markdown with the machine and date on top, for docs/benchmarks.md "## Federation: signed tallies".
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     cells, rounds = ([5], 1) if args.quick else (args.cells, args.rounds)
-    print(f"`uv run python bench/bench_federation.py` ({datetime.date.today()}; {machine()}).")
+    print(f"`uv run python bench/bench_tally.py` ({datetime.date.today()}; {machine()}).")
     print(f"CPU time, median of {rounds} runs.\n")
     print("| measure | ms (bytes for sizes) |")
     print("|---|---|")
