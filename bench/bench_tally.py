@@ -13,7 +13,8 @@ Ed25519 signature). Measured, as the median of `--rounds` runs, CPU time:
 
 and the bytes of the signed tally a delegate carries back (the `ReportedBack` event).
 
-Prints Markdown with the machine and date on top, for docs/benchmarks.md "## Federation: signed tallies".
+Prints Markdown with the machine and date on top, for docs/benchmarks.md ("## Federation:
+signed tallies").
 """
 
 from __future__ import annotations
