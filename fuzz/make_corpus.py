@@ -367,6 +367,57 @@ def bulletin_verify() -> list[bytes]:
     ]
 
 
+def drop_submission() -> list[bytes]:
+    """Texts (0), photos (1), sealed files (2) and ``drop.*`` events (3), hostile ones
+    included; the sealed ones to the harness's key, with a counter for randomness."""
+    import hashlib
+
+    from PIL import Image
+
+    from hasteh.app import dropbox
+    from hasteh.mls import hpke
+    from hasteh.org.events import DropImage, DropPublished, DropReplied, DropSubmitted
+
+    counter = iter(range(1 << 30))
+
+    def rng(n: int) -> bytes:
+        return hashlib.shake_256(next(counter).to_bytes(8, "big")).digest(n)
+
+    texts = ["سلام\r\nخبر", "a\u202eb\u2066c", "\x00\x1b[31m", "ب" * 200]
+    small = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(small, format="PNG")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (30, 40), (200, 9, 9)).save(jpeg, format="JPEG")
+    photos = [small.getvalue(), jpeg.getvalue(), small.getvalue()[:60], b"GIF89a", b"%PDF-1.7"]
+    public = hpke.public_key_of(dropbox.KEM, bytes(range(32)))
+    key = dropbox.encode_public_key(public)
+    sealed = dropbox.seal(key, "خبر از کارخانه", [jpeg.getvalue()], rng)
+    seals = [sealed, sealed[:-1] + b"\x00", dropbox.SEALED_MAGIC, b"HDROP1\n" + bytes(40)]
+    sid = _org_cell.event_id(7000)
+    bodies: list[org.AnyEvent] = [
+        DropImage(sid, jpeg.getvalue()),
+        DropImage(sid, b"GIF89a"),
+        DropReplied(sid, "ممنون"),
+        DropPublished(sid),
+        DropPublished(_org_cell.event_id(1)),
+        DropSubmitted("", images=0),
+    ]
+    events = [
+        org.encode(
+            org.EventEnvelope(
+                org.VERSION, _org_cell.event_id(8000 + i), org.LeafIndex(i % 2), NOW, b
+            )
+        )
+        for i, b in enumerate(bodies)
+    ]
+    return (
+        [b"\x00" + t.encode() for t in texts]
+        + [b"\x01" + p for p in photos]
+        + [b"\x02" + s for s in seals]
+        + [b"\x03" + e for e in events]
+    )
+
+
 def alliance_events() -> list[bytes]:
     """Mode 0: the harness alliance's log and federation events against it, valid and
     forged (a recall signed by the wrong key, a second key, a tally signature of another
@@ -449,6 +500,7 @@ def main(only: list[str]) -> None:
         "fund_ledger": fund_ledger,
         "bulletin_markdown": bulletin_markdown,
         "bulletin_verify": bulletin_verify,
+        "drop_submission": drop_submission,
     }
     for target, make in seeds.items():
         if not only or target in only:

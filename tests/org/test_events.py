@@ -100,7 +100,7 @@ def raw(
     [
         (raw(v=2), "unsupported-version"),
         (raw(v=0), "unsupported-version"),
-        (raw(body=["study.session", "x"]), "unknown-event"),
+        (raw(body=["future.family", "x"]), "unknown-event"),
         (raw(body=["talk.thread", "x" * 201]), "field-too-large"),
         (raw(body=["talk.thread", ""]), "malformed"),
         (raw(eid=b"short"), "malformed"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html as htmllib
 from collections.abc import Callable
 
-from hasteh.app import Workspace, alliances, decisions, federation
+from hasteh.app import Workspace, alliances, decisions, delegation
 from tests.relay.harness import RelayProcess
 from tests.web.test_cells import FA, Person, form_cell, people, relay
 
@@ -91,9 +91,9 @@ def test_a_delegates_alliance_pages(people: Callable[[str], Person], relay: Rela
     elect(a, b, cell, "1", "2")  # سپیده the delegate
 
     def setup(ws: Workspace) -> str:
-        federation.create_key(ws, cell_id, "1")
+        delegation.create_key(ws, cell_id, "1")
         alliances.form(ws, "north", cell="cell-a", relays=[relay.url])
-        federation.register_key(ws, "north", cell_id)
+        delegation.register_key(ws, "north", cell_id)
         motion = alliances.open_motion(ws, "north", "A joint strike?", ws.now() + 86_400)
         opened = decisions.open_decision(
             ws, cell_id, kind="proposal", question="Yes to it?", deadline=ws.now() + 86_400
@@ -109,7 +109,7 @@ def test_a_delegates_alliance_pages(people: Callable[[str], Person], relay: Rela
     assert status == 200, page
     a.submit("/sync", {"next": cell}, cell)
     a.app_read(lambda ws: decisions.close(ws, cell_id, mandate))
-    a.app_read(lambda ws: federation.give_mandate(ws, cell_id, motion, "A joint strike?", mandate))
+    a.app_read(lambda ws: delegation.give_mandate(ws, cell_id, motion, "A joint strike?", mandate))
 
     listing = a.client.get("/alliances").text
     assert "north" in listing and "cell-a" in listing

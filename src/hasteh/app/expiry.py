@@ -1,4 +1,5 @@
-"""Expiry: chat and cards that have passed their time are forgotten (docs/org.md).
+"""Expiry: chat, study sessions' places, drop-box submissions and cards that have passed
+their time are forgotten (docs/org.md).
 
 Its own module, below `talk` (which sweeps before it reads) and `sync` (which sweeps
 before each round), so that neither imports the other.
@@ -12,6 +13,8 @@ from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import all_cells
 from hasteh.app.records import delete_invitation, invitations
+from hasteh.org import drop
+from hasteh.org.study import expire_places
 from hasteh.vault import Connection
 from hasteh.vault import events as vevents
 
@@ -22,17 +25,21 @@ __all__ = ["sweep"]
 
 
 def sweep(ws: Workspace) -> int:
-    """Delete expired chat from memory and from the vault; forget expired cards."""
+    """Delete expired chat, the places of sessions that are over and expired drop-box
+    submissions from memory and from the vault; forget expired cards."""
     now = ws.now()
     total = 0
     for rt in all_cells(ws):
         expired = org.expire(rt.base, now)
-        if expired.forget:
-            rt.base = expired.state
-            rt.forget.update(expired.forget)
-            rt.ids.difference_update(expired.forget)
+        places = expire_places(expired.state, now)
+        dropped = drop.expire(places.state, now)
+        forget = (*expired.forget, *places.forget, *dropped.forget)
+        if forget:
+            rt.base = dropped.state
+            rt.forget.update(forget)
+            rt.ids.difference_update(forget)
             runtime.refresh_view(rt)
-            total += len(expired.forget)
+            total += len(forget)
             runtime.write(ws, rt, lambda conn: None)
 
     def run(conn: Connection) -> int:

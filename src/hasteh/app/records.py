@@ -18,6 +18,7 @@
 | ``web.seen.<group id hex>`` | ``int``        | events of the cell shown here (unread marker) |
 | ``course.progress``         | `Progress`     | course: lessons read, best scores |
 | ``course.ticks.<slug>``     | ``list[int]``  | course: boxes ticked on a checklist |
+| ``study.progress.<gid hex>`` | `ReadingProgress`s | own reading progress (never sent) |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
@@ -61,6 +62,8 @@ TIME_ZONE_KEY: Final = "profile.time_zone"
 DISCREET_KEY: Final = "profile.discreet"
 #: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
 SEEN_PREFIX: Final = "web.seen."
+#: Per cell (``study.progress.<group id hex>``): this member's own reading progress.
+STUDY_PROGRESS_PREFIX: Final = "study.progress."
 
 
 class AddIntent(msgspec.Struct, tag="add", frozen=True):
@@ -180,6 +183,11 @@ class CellRecord(msgspec.Struct):
     #: Relays this device alone opted into for this cell (an in-country or local relay,
     #: `reach`): posted to and read like the cell's own, never the ordering relay.
     local_relays: list[str] = msgspec.field(default_factory=list)
+    #: The bulletin keys this device holds for the cell (an editor's only), by public key
+    #: (hex) → 32-byte Ed25519 seed; a rotated key is deleted (`hasteh.app.bulletin`).
+    bulletin_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
+    #: This editor's HPKE inbox private key (X25519), to open the sealed bulletin key.
+    bulletin_inbox: bytes = b""
     #: The cell's key (``fed.*``), if this member holds it: public key (hex) → seed.
     #: Only the current key: a rotation forgets the old seed.
     held_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
@@ -375,3 +383,28 @@ def seen_count(conn: Connection, group_id: bytes) -> int | None:
 
 def set_seen_count(conn: Connection, group_id: bytes, count: int) -> None:
     set_setting(conn, SEEN_PREFIX + group_id.hex(), count)
+
+
+class ReadingProgress(msgspec.Struct, frozen=True):
+    """One reading as this member keeps it: read, discussed, their own note. It lives
+    only in this vault: no event carries it, so no other member can learn it."""
+
+    read: bool = False
+    discussed: bool = False
+    note: str = ""
+
+
+def study_progress(conn: Connection, group_id: bytes) -> dict[str, ReadingProgress]:
+    """This member's progress in a cell's readings, by reading id (hex)."""
+    key = STUDY_PROGRESS_PREFIX + group_id.hex()
+    return get_setting(conn, key, dict[str, ReadingProgress], {})
+
+
+def set_study_progress(
+    conn: Connection, group_id: bytes, value: dict[str, ReadingProgress]
+) -> None:
+    key = STUDY_PROGRESS_PREFIX + group_id.hex()
+    if value:
+        set_setting(conn, key, value)
+    else:
+        delete_setting(conn, key)

@@ -51,8 +51,12 @@ COMMANDS: Final[dict[str, str]] = {
     "propose-code": "spoken",
     "rendezvous": "spoken",
     "fund": "fund",
-    "alliance": "federation",
-    "delegate": "federation",
+    "study": "study",
+    "files": "files",
+    "library": "files",
+    "drop": "drop",
+    "alliance": "delegation",
+    "delegate": "delegation",
     **dict.fromkeys(
         (
             "cell",

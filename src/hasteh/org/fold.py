@@ -22,7 +22,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fed, fund, log, membership, roster, talk
+from hasteh.org import (
+    actions,
+    bulletin,
+    decisions,
+    drop,
+    fed,
+    files,
+    fund,
+    log,
+    membership,
+    roster,
+    study,
+    talk,
+)
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -39,11 +52,20 @@ from hasteh.org.events import (
     DelegatesElected,
     DemandAdded,
     Disbursed,
+    DropImage,
+    DropPublished,
+    DropReplied,
+    DropSubmitted,
     Event,
     EventEnvelope,
+    FileRemoved,
+    FileShared,
     FundRulesSet,
     HardshipRequested,
     LeaveAnnounced,
+    LibraryAdded,
+    LibraryNoted,
+    LibraryRemoved,
     MandateGiven,
     MemberAdded,
     MemberRemoved,
@@ -62,6 +84,28 @@ from hasteh.org.events import (
     TaskUpdated,
     ThreadOpened,
     Vouched,
+)
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
+)
+from hasteh.org.events.study import (
+    CircleOpened,
+    PlaceGiven,
+    ReadingAdded,
+    ReadingRemoved,
+    ReadingsOrdered,
+    SessionPlanned,
 )
 from hasteh.org.log import Received, Row
 from hasteh.org.policy import DEFAULT_POLICY, MembershipPolicy
@@ -129,6 +173,44 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    # study circles (study.*): a session's place is deleted everywhere when it ends
+    CircleOpened: Row(study.check_circle_opened, study.fold_circle_opened),
+    ReadingAdded: Row(study.check_reading_added, study.fold_reading_added),
+    ReadingsOrdered: Row(study.check_readings_ordered, study.fold_readings_ordered),
+    ReadingRemoved: Row(study.check_reading_removed, study.fold_reading_removed),
+    SessionPlanned: Row(study.check_session_planned, study.fold_session_planned),
+    PlaceGiven: Row(
+        study.check_place_given,
+        study.fold_place_given,
+        forgets=study.forgets_place_given,
+        expires=study.expires_place,
+    ),
+    # files and the library (file.*, library.*)
+    FileShared: Row(files.check_file_shared, files.fold_file_shared),
+    FileRemoved: Row(
+        files.check_file_removed, files.fold_file_removed, forgets=files.forgets_file_removed
+    ),
+    LibraryAdded: Row(files.check_library_added, files.fold_library_added),
+    LibraryNoted: Row(files.check_library_noted, files.fold_library_noted),
+    LibraryRemoved: Row(files.check_library_removed, files.fold_library_removed),
+    # the newsroom (bulletin.*): a published file's chunks are not handed to newcomers
+    ArticleDrafted: Row(bulletin.check_article_drafted, bulletin.fold_article_drafted),
+    ArticleRevised: Row(bulletin.check_article_revised, bulletin.fold_article_revised),
+    ArticleCommented: Row(bulletin.check_article_commented, bulletin.fold_article_commented),
+    IssueAssembled: Row(bulletin.check_issue_assembled, bulletin.fold_issue_assembled),
+    EditorsProposed: Row(bulletin.check_editors_proposed, bulletin.fold_editors_proposed),
+    BulletinLinked: Row(bulletin.check_bulletin_linked, bulletin.fold_bulletin_linked),
+    EditorInbox: Row(bulletin.check_editor_inbox, bulletin.fold_editor_inbox),
+    KeyIssued: Row(bulletin.check_key_issued, bulletin.fold_key_issued),
+    KeyShared: Row(bulletin.check_key_shared, bulletin.fold_key_shared),
+    IssuePublished: Row(bulletin.check_issue_published, bulletin.fold_issue_published),
+    IssueChunk: Row(bulletin.check_issue_chunk, bulletin.fold_issue_chunk, in_history=False),
+    CopiesDistributed: Row(bulletin.check_copies_distributed, bulletin.fold_copies_distributed),
+    # the drop box (drop.*): forgotten on every member when the submission expires
+    DropSubmitted: Row(drop.check_submitted, drop.fold_submitted, expires=drop.expires_submitted),
+    DropImage: Row(drop.check_image, drop.fold_image, expires=drop.expires_part),
+    DropReplied: Row(drop.check_replied, drop.fold_replied, expires=drop.expires_part),
+    DropPublished: Row(drop.check_published, drop.fold_published, expires=drop.expires_part),
     # federation, the cell's side (fed.*): kept and handed to newcomers like decisions
     DelegatesElected: Row(fed.check_elected, fed.fold_elected),
     CellKeySet: Row(fed.check_key_set, fed.fold_key_set),

@@ -39,6 +39,15 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 RequestApproved, Disbursed, FundRulesSet
     action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
                                 TaskUpdated, ActionReviewed
+    study.*      study.py       CircleOpened, ReadingAdded, ReadingsOrdered, ReadingRemoved,
+                                SessionPlanned, PlaceGiven
+    file.*       files.py       FileShared, FileRemoved
+    library.*    files.py       LibraryAdded, LibraryNoted, LibraryRemoved
+    bulletin.*   bulletin.py    ArticleDrafted, ArticleRevised, ArticleCommented,
+                                IssueAssembled, EditorsProposed, BulletinLinked,
+                                EditorInbox, KeyIssued, KeyShared, IssuePublished,
+                                IssueChunk, CopiesDistributed
+    drop.*       drop.py        DropSubmitted, DropImage, DropReplied, DropPublished
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed,
                                 CellKeyRegistered, CellKeyRotated, AlternateRegistered,
@@ -50,6 +59,14 @@ Which events a kind of group accepts is its table's business (`hasteh.org.fold.H
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
+Room for the roadmap: ``bulletin.*`` and ``fed.*`` are reserved.
+A new family adds a module here with `Event` subclasses and new tags, adds
+Room for the roadmap: ``study.*`` and ``fed.*``
+are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
+them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
+empty default; the envelope, the version and every existing tag stay as they are. A
+reader that meets a tag it does not know refuses the event with ``unknown-event``
+("update hasteh") rather than guessing.
 Room for the roadmap: ``study.*`` and ``bulletin.*`` are reserved. A new family adds a
 module here with `Event` subclasses and new tags, adds them to `AnyEvent`, a handler
 module with its table rows, and a field of the state with an empty default; the
@@ -113,9 +130,24 @@ from hasteh.org.events.base import (
     LeafIndex,
     Seconds,
 )
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
+)
 from hasteh.org.events.cell import (
     MAX_RELAY_URL,
     MAX_RELAYS,
+    MAX_TRIAL,
     CellCreated,
     CellSettings,
     SettingsChanged,
@@ -128,6 +160,7 @@ from hasteh.org.events.decisions import (
     DecisionClosed,
     DecisionKind,
     DecisionOpened,
+    EndTrial,
     Motion,
     Objection,
     OptIn,
@@ -139,6 +172,7 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.drop import DropImage, DropPublished, DropReplied, DropSubmitted
 from hasteh.org.events.fed import (
     CellKeySet,
     DelegateRecalled,
@@ -148,6 +182,18 @@ from hasteh.org.events.fed import (
     SignedTally,
     TallySignature,
     TallyVote,
+)
+from hasteh.org.events.files import (
+    CHUNK_HASH_SIZE,
+    FILE_KEY_SIZE,
+    MAX_CHUNKS,
+    FileKind,
+    FileRemoved,
+    FileShared,
+    LibraryAdded,
+    LibraryKind,
+    LibraryNoted,
+    LibraryRemoved,
 )
 from hasteh.org.events.fund import (
     Contributed,
@@ -171,16 +217,29 @@ from hasteh.org.events.membership import (
     SeizureReviewed,
     Vouched,
 )
+from hasteh.org.events.study import (
+    CircleOpened,
+    PlaceGiven,
+    ReadingAdded,
+    ReadingRemoved,
+    ReadingsOrdered,
+    SessionPlanned,
+)
 from hasteh.org.events.talk import MessageDeleted, MessagePosted, ThreadOpened
 
 __all__ = [
     "CARD_FINGERPRINT_SIZE",
+    # files and the library (files.py)
+    "CHUNK_HASH_SIZE",
     "DAY",
     "EVENT_ID_SIZE",
+    "FILE_KEY_SIZE",
+    "MAX_CHUNKS",
     "MAX_EVENT_BYTES",
     "MAX_MESSAGE_EXPIRY",
     "MAX_RELAYS",
     "MAX_RELAY_URL",
+    "MAX_TRIAL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
     "ActionKind",
@@ -194,6 +253,10 @@ __all__ = [
     "AllianceMessage",
     "AlternateRegistered",
     "AnyEvent",
+    "ArticleCommented",
+    "ArticleDrafted",
+    "ArticleRevised",
+    "BulletinLinked",
     "CellApproved",
     "CellCreated",
     "CellKeyRegistered",
@@ -205,8 +268,10 @@ __all__ = [
     "ChangeSettings",
     "Choice",
     "Choices",
+    "CircleOpened",
     "Consent",
     "Contributed",
+    "CopiesDistributed",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
@@ -215,14 +280,33 @@ __all__ = [
     "DelegatesElected",
     "DemandAdded",
     "Disbursed",
+    "DropImage",
+    "DropPublished",
+    "DropReplied",
+    "DropSubmitted",
+    "EditorInbox",
+    "EditorsProposed",
+    "EndTrial",
     "Event",
     "EventEnvelope",
     "EventId",
+    "FileKind",
+    "FileRemoved",
+    "FileShared",
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
+    "IssueAssembled",
+    "IssueChunk",
+    "IssuePublished",
+    "KeyIssued",
+    "KeyShared",
     "LeafIndex",
     "LeaveAnnounced",
+    "LibraryAdded",
+    "LibraryKind",
+    "LibraryNoted",
+    "LibraryRemoved",
     "LinkRole",
     "MandateGiven",
     "MemberAdded",
@@ -238,15 +322,20 @@ __all__ = [
     "Objection",
     "OptIn",
     "Outcome",
+    "PlaceGiven",
     "PledgeKept",
     "Position",
     "ProposalStance",
     "ProposalWithdrawn",
     "Ranking",
+    "ReadingAdded",
+    "ReadingRemoved",
+    "ReadingsOrdered",
     "RemoveMember",
     "ReportedBack",
     "RequestApproved",
     "SeizureReviewed",
+    "SessionPlanned",
     "SettingsChanged",
     "SignedTally",
     "Stance",
@@ -302,6 +391,33 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | CircleOpened
+    | ReadingAdded
+    | ReadingsOrdered
+    | ReadingRemoved
+    | SessionPlanned
+    | PlaceGiven
+    | FileShared
+    | FileRemoved
+    | LibraryAdded
+    | LibraryNoted
+    | LibraryRemoved
+    | ArticleCommented
+    | ArticleDrafted
+    | ArticleRevised
+    | BulletinLinked
+    | CopiesDistributed
+    | EditorInbox
+    | EditorsProposed
+    | IssueAssembled
+    | IssueChunk
+    | IssuePublished
+    | KeyIssued
+    | KeyShared
+    | DropSubmitted
+    | DropImage
+    | DropReplied
+    | DropPublished
     | CellKeyRegistered
     | CellKeyRotated
     | AlternateRegistered

@@ -12,6 +12,8 @@ decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST �
 fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
 actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a}/{what}
           the cell's work: actions, demands, tasks, turnout (issue 15)
+study     GET/POST /cell/{ref}/study, GET /cell/{ref}/study/{c}, POST …/{c}/{what},
+          GET …/{c}/r/{r}, POST …/{c}/r/{r}/{what}   study circles (issue 15)
 delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for the cell in
           its alliances, its key, the report-backs (issue 17)
 alliances GET /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|report
@@ -58,6 +60,7 @@ from hasteh.web.views import (
     settings,
     setup,
     spoken,
+    study,
     unlock,
     welcome,
     zone,
@@ -78,6 +81,7 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *fund.routes,
         *actions.routes,
+        *study.routes,
         *delegates.routes,
         *alliances.routes,
         *member.routes,

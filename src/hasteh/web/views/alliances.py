@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, alliances, cells, federation
+from hasteh.app import Workspace, alliances, cells, delegation
 from hasteh.app.cells import CellSummary
-from hasteh.app.federation import AllianceView
+from hasteh.app.delegation import AllianceView
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.common import redirect, send_now, text, unlocked_only
@@ -92,7 +92,7 @@ async def alliance_page(request: Request, errors: list[str] | None = None) -> Re
         return AlliancePage(
             ref=short,
             href=f"/alliance/{short}",
-            view=federation.alliance_view(ws, short),
+            view=delegation.alliance_view(ws, short),
             cells=cells.list_cells(ws),
         )
 
@@ -112,11 +112,11 @@ async def show(request: Request) -> Response:
 
 
 ACTS: dict[str, Callable[[Workspace, str, str, str], object]] = {
-    "vote": lambda ws, alliance, cell, motion: federation.vote_as_mandated(
+    "vote": lambda ws, alliance, cell, motion: delegation.vote_as_mandated(
         ws, alliance, cell, motion
     ),
-    "sign": lambda ws, alliance, cell, motion: federation.sign_tally(ws, alliance, cell, motion),
-    "report": lambda ws, alliance, cell, motion: federation.report(ws, cell, alliance, motion),
+    "sign": lambda ws, alliance, cell, motion: delegation.sign_tally(ws, alliance, cell, motion),
+    "report": lambda ws, alliance, cell, motion: delegation.report(ws, cell, alliance, motion),
 }
 
 

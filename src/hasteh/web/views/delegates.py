@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cells, decisions, federation
+from hasteh.app import Workspace, cells, decisions, delegation
 from hasteh.app.cells import CellSummary
-from hasteh.app.federation import DelegateView
+from hasteh.app.delegation import DelegateView
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
@@ -73,7 +73,7 @@ async def delegates_page(request: Request, errors: list[str] | None = None) -> R
         return DelegatesPage(
             cell=cell,
             href=f"/cell/{cell.cell_id}",
-            view=federation.delegate_view(ws, cell.cell_id),
+            view=delegation.delegate_view(ws, cell.cell_id),
             elections=sorted(_elections(ws, cell.cell_id)),
         )
 
@@ -100,7 +100,7 @@ async def elect(request: Request) -> Response:
     def run(ws: Workspace) -> tuple[str, bool]:
         cell = cells.summary(cells.find_cell(ws, ref)).cell_id
         days = whole_number(text(data, "term_days") or "180", max_digits=3)
-        federation.elect(
+        delegation.elect(
             ws,
             cell,
             text(data, "decision"),

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_string_of_the_commands_is_translated() -> None:
-    source = (ROOT / "src/hasteh/cli/federation.py").read_text(encoding="utf-8")
+    source = (ROOT / "src/hasteh/cli/delegation.py").read_text(encoding="utf-8")
     msgids = set(re.findall(r'(?<!\w)_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
     assert len(msgids) > 60
     fa = translations("fa")

@@ -20,7 +20,7 @@ from hasteh.app import (
     cards,
     cells,
     decisions,
-    federation,
+    delegation,
     runtime,
     sync,
 )
@@ -88,13 +88,13 @@ def elect(members: list[Workspace], cell: str, names: list[str], pseudonym: str)
         members, cell, "stv", "Our delegates?", options=names, seats=2, choices=ranking
     )
     delegate, alternate = members[1], members[names.index(second)]
-    federation.elect(
+    delegation.elect(
         delegate, cell, election, pseudonym=pseudonym, term_days=180, mandate="Strike if unpaid"
     )
     settle_relay(members)
-    federation.create_key(delegate, cell, election)
+    delegation.create_key(delegate, cell, election)
     settle_relay(members)
-    federation.import_key(alternate, cell, federation.key_code(delegate, cell))
+    delegation.import_key(alternate, cell, delegation.key_code(delegate, cell))
 
 
 def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
@@ -131,10 +131,10 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
     settle_relay(delegates)
     settle_relay(delegates)
     for ws, cell in ((kaveh, "bakery"), (nasrin, "mill"), (farhad, "dairy")):
-        federation.register_key(ws, NORTH, cell)
+        delegation.register_key(ws, NORTH, cell)
     # Shirin's alliance card, under the cell's pseudonym, registered by Kaveh.
     shirin_card = cards.create_card(shirin, "cell-a", relays=[relay.url])
-    federation.register_alternate(kaveh, NORTH, "bakery", shirin_card)
+    delegation.register_alternate(kaveh, NORTH, "bakery", shirin_card)
     settle_relay(delegates)
     state = alliances.find_alliance(farhad, NORTH).org
     assert state.cells == {"cell-a", "cell-b", "cell-c"}
@@ -150,21 +150,21 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
         (cell_b, "mill", nasrin, "agree"),
     ):
         mandate = decide_all(members, cell, "proposal", "Yes to the strike?", position=agree)
-        federation.give_mandate(ws, cell, motion.hex(), question, mandate)
+        delegation.give_mandate(ws, cell, motion.hex(), question, mandate)
         settle_relay(members)
-    federation.vote_as_mandated(nasrin, NORTH, "mill", motion.hex()[:8])
+    delegation.vote_as_mandated(nasrin, NORTH, "mill", motion.hex()[:8])
     settle_relay(delegates)
 
     # Mid-decision, cell A recalls Kaveh; Shirin signs with the cell's key and hands the
     # recall code to cell C's delegate (in person), who posts it and commits the swap.
     recall = decide_all(cell_a, "bakery", "proposal", "Recall Kaveh?", position="agree")
-    code = federation.recall(shirin, "bakery", recall, shirin_card)
+    code = delegation.recall(shirin, "bakery", recall, shirin_card)
     settle_relay(cell_a)
     fed_a = cells.find_cell(cell_a[0], "bakery").org.fed
     assert fed_a.delegation is not None and fed_a.delegation.delegate_name == "Shirin"
     with pytest.raises(BadInput):
-        federation.carry_recall(farhad, NORTH, code[:-3] + "AAA")  # a mistyped code
-    federation.carry_recall(farhad, NORTH, code)
+        delegation.carry_recall(farhad, NORTH, code[:-3] + "AAA")  # a mistyped code
+    delegation.carry_recall(farhad, NORTH, code)
     everyone = [*delegates, shirin]
     for _ in range(3):
         settle_relay(everyone)
@@ -184,9 +184,9 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
     assert said in [n.text for n in notes(alliances.find_alliance(shirin, NORTH).org)]
 
     # The new delegate completes the decision under the same mandate: one vote per cell.
-    federation.vote_as_mandated(shirin, NORTH, "bakery", motion.hex()[:8])
+    delegation.vote_as_mandated(shirin, NORTH, "bakery", motion.hex()[:8])
     with pytest.raises(Refused) as twice:
-        federation.vote_as_mandated(shirin, NORTH, "bakery", motion.hex()[:8])
+        delegation.vote_as_mandated(shirin, NORTH, "bakery", motion.hex()[:8])
     assert twice.value.code == "vote-twice"
     alliances.vote(farhad, NORTH, motion, agree=False)
     settle_relay(everyone)
@@ -194,9 +194,9 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
     closed = alliances.find_alliance(shirin, NORTH).org.motions[motion]
     assert closed.outcome == MotionOutcome(True, 2, 1)
     for ws, cell in ((shirin, "bakery"), (nasrin, "mill"), (farhad, "dairy")):
-        federation.sign_tally(ws, NORTH, cell, motion.hex()[:8])
+        delegation.sign_tally(ws, NORTH, cell, motion.hex()[:8])
     settle_relay([shirin, nasrin, farhad])
-    federation.report(shirin, "bakery", NORTH, motion.hex()[:8], "Adopted, 2 to 1.")
+    delegation.report(shirin, "bakery", NORTH, motion.hex()[:8], "Adopted, 2 to 1.")
     settle_relay(cell_a)
     for ws in cell_a:
         report = cells.find_cell(ws, "bakery").org.fed.reports[motion]
@@ -205,13 +205,13 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
 
     # Kaveh was recalled but still holds the key: the cell owes a new one. After the
     # cell decides, Shirin makes it (signed by the old key) and carries it to the alliance.
-    assert federation.delegate_view(cell_a[0], "bakery").key_due
+    assert delegation.delegate_view(cell_a[0], "bakery").key_due
     rotate = decide_all(cell_a, "bakery", "proposal", "A new key?", position="agree")
     old_key = alliances.find_alliance(farhad, NORTH).org.cell_keys["cell-a"]
-    new_key = federation.create_key(shirin, "bakery", rotate)
+    new_key = delegation.create_key(shirin, "bakery", rotate)
     settle_relay(cell_a)
-    assert not federation.delegate_view(cell_a[0], "bakery").key_due
-    federation.carry_rotation(shirin, NORTH, "bakery")
+    assert not delegation.delegate_view(cell_a[0], "bakery").key_due
+    delegation.carry_rotation(shirin, NORTH, "bakery")
     settle_relay([shirin, nasrin, farhad])
     assert alliances.find_alliance(farhad, NORTH).org.cell_keys["cell-a"] == new_key != old_key
     assert list(cells.find_cell(shirin, "bakery").record.held_keys) == [new_key.hex()]
@@ -255,27 +255,27 @@ def test_a_delegate_against_the_mandate_is_seen_and_a_forged_recall_is_dropped(
     alliances.propose_cell(kaveh, NORTH, cards.create_card(nasrin, "cell-b", relays=[relay.url]))
     delegates = [kaveh, nasrin]
     settle_relay(delegates)
-    federation.register_key(kaveh, NORTH, "bakery")
-    federation.register_key(nasrin, NORTH, "mill")
+    delegation.register_key(kaveh, NORTH, "bakery")
+    delegation.register_key(nasrin, NORTH, "mill")
     bahar_card = cards.create_card(cell_a[0], "cell-a", relays=[relay.url])
-    federation.register_alternate(kaveh, NORTH, "bakery", bahar_card)
+    delegation.register_alternate(kaveh, NORTH, "bakery", bahar_card)
     settle_relay(delegates)
 
     question = "Accept the owner's offer?"
     motion = alliances.open_motion(nasrin, NORTH, question, nasrin.now() + DAY)
     settle_relay(delegates)
     mandate = decide_all(cell_a, "bakery", "proposal", "Accept the offer?", position="disagree")
-    federation.give_mandate(kaveh, "bakery", motion.hex(), question, mandate)
+    delegation.give_mandate(kaveh, "bakery", motion.hex(), question, mandate)
     settle_relay(cell_a)
     # Kaveh votes yes although his cell said no, and without the mandate's reference.
     alliances.vote(kaveh, NORTH, motion, agree=True)
     alliances.vote(nasrin, NORTH, motion, agree=True)
     settle_relay(delegates)
     settle_relay(delegates)
-    federation.sign_tally(kaveh, NORTH, "bakery", motion.hex()[:8])
-    federation.sign_tally(nasrin, NORTH, "mill", motion.hex()[:8])
+    delegation.sign_tally(kaveh, NORTH, "bakery", motion.hex()[:8])
+    delegation.sign_tally(nasrin, NORTH, "mill", motion.hex()[:8])
     settle_relay(delegates)
-    federation.report(kaveh, "bakery", NORTH, motion.hex()[:8])
+    delegation.report(kaveh, "bakery", NORTH, motion.hex()[:8])
     settle_relay(cell_a)
     report = cells.find_cell(cell_a[0], "bakery").org.fed.reports[motion]
     assert (report.cast, report.mandated, report.followed) == (True, False, False)

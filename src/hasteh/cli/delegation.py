@@ -1,5 +1,5 @@
 """`hasteh alliance …` and `hasteh delegate …`: cells in alliances through their delegates
-(issue 17). A thin shell over `hasteh.app.alliances` and `hasteh.app.federation`.
+(issue 17). A thin shell over `hasteh.app.alliances` and `hasteh.app.delegation`.
 
 An alliance is named by its name; a motion by the start of its id (`alliance show`); a
 cell decision by its number (`decide show`). Nothing printed here names a person of
@@ -107,20 +107,20 @@ def alliance_carry(
     code: str = typer.Argument(..., help=_("The recall code a cell's key holder gave you.")),
 ) -> None:
     """Post a cell's recall of its delegate; the swap is committed at once."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.carry_recall(ws, alliance, code)
+        delegation.carry_recall(ws, alliance, code)
     _print(_("Recall posted; the delegate is swapped for the alternate at the next sync."))
 
 
 @handles_errors
 def alliance_show(alliance: str = AllianceArgument) -> None:
     """The alliance: its cells (by pseudonym), their keys, and its motions."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        view = federation.alliance_view(ws, alliance)
+        view = delegation.alliance_view(ws, alliance)
         zone = zone_of(ws)
     _print(_("Alliance {name}; your cell is {me}.").format(name=view.name, me=view.me))
     for cell in view.cells:
@@ -163,13 +163,13 @@ def delegate_elect(
     mandate: str = typer.Option("", "--mandate", help=_("The written mandate.")),
 ) -> None:
     """Record the delegate and alternate a ranked decision of two seats elected."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.elect(
+        delegation.elect(
             ws, cell, decision, pseudonym=pseudonym, term_days=term_days, mandate=mandate
         )
-        view = federation.delegate_view(ws, cell)
+        view = delegation.delegate_view(ws, cell)
     _print(
         _("Delegate: {delegate}; alternate: {alternate}.").format(
             delegate=view.delegate, alternate=view.alternate
@@ -180,24 +180,24 @@ def delegate_elect(
 @handles_errors
 def delegate_key(cell: str = CellArgument, decision: str = DecisionArgument) -> None:
     """Make the cell's key (or a new one, signed by the old) on this device."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        public = federation.create_key(ws, cell, decision)
+        public = delegation.create_key(ws, cell, decision)
     _print(
         _(
             "The cell's key: {fingerprint}. Hand it to the other holder with `delegate key-code`."
-        ).format(fingerprint=federation.key_fingerprint(public))
+        ).format(fingerprint=delegation.key_fingerprint(public))
     )
 
 
 @handles_errors
 def delegate_key_code(cell: str = CellArgument) -> None:
     """Show the cell's key as a code, to hand over in person to another holder."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        code = federation.key_code(ws, cell)
+        code = delegation.key_code(ws, cell)
     _print(_("Whoever has this code speaks for the cell. Show it only in person; never send it."))
     _print(code)
 
@@ -208,13 +208,13 @@ def delegate_key_import(
     code: str = typer.Argument(..., help=_("The key code the other holder showed you.")),
 ) -> None:
     """Keep the cell's key from a code handed over in person."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        public = federation.import_key(ws, cell, code)
+        public = delegation.import_key(ws, cell, code)
     _print(
         _("You hold the cell's key: {fingerprint}.").format(
-            fingerprint=federation.key_fingerprint(public)
+            fingerprint=delegation.key_fingerprint(public)
         )
     )
 
@@ -222,14 +222,14 @@ def delegate_key_import(
 @handles_errors
 def delegate_register(cell: str = CellArgument, alliance: str = AllianceArgument) -> None:
     """Register the cell's key (or carry its new key) with the alliance."""
-    from hasteh.app import cells, federation
+    from hasteh.app import cells, delegation
 
     with _workspace() as ws:
         key = cells.find_cell(ws, cell).org.fed.key
         if key is not None and key.sequence > 0:
-            federation.carry_rotation(ws, alliance, cell)
+            delegation.carry_rotation(ws, alliance, cell)
         else:
-            federation.register_key(ws, alliance, cell)
+            delegation.register_key(ws, alliance, cell)
     _print(_("The alliance knows the cell's key."))
 
 
@@ -238,10 +238,10 @@ def delegate_alternate(
     cell: str = CellArgument, alliance: str = AllianceArgument, card: str = CardArgument
 ) -> None:
     """Register the alternate's alliance card (made under the cell's pseudonym)."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.register_alternate(ws, alliance, cell, card)
+        delegation.register_alternate(ws, alliance, cell, card)
     _print(_("The alternate is registered with the alliance."))
 
 
@@ -253,10 +253,10 @@ def delegate_mandate(
     decision: str = DecisionArgument,
 ) -> None:
     """Tie an alliance motion to the cell's decision on it: the cell decides first."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.give_mandate(ws, cell, motion, question, decision)
+        delegation.give_mandate(ws, cell, motion, question, decision)
     _print(_("Mandate recorded."))
 
 
@@ -265,10 +265,10 @@ def delegate_vote(
     cell: str = CellArgument, alliance: str = AllianceArgument, motion: str = MotionArgument
 ) -> None:
     """Cast the cell's vote as its decision says."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.vote_as_mandated(ws, alliance, cell, motion)
+        delegation.vote_as_mandated(ws, alliance, cell, motion)
     _print(_("Voted as the cell decided."))
 
 
@@ -277,10 +277,10 @@ def delegate_sign(
     cell: str = CellArgument, alliance: str = AllianceArgument, motion: str = MotionArgument
 ) -> None:
     """Sign a closed motion's tally with the cell's key."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.sign_tally(ws, alliance, cell, motion)
+        delegation.sign_tally(ws, alliance, cell, motion)
     _print(_("Tally signed."))
 
 
@@ -292,10 +292,10 @@ def delegate_report(
     note: str = typer.Option("", "--note", help=_("A note in your own words.")),
 ) -> None:
     """Report a closed motion back to the cell, with the tally the cells signed."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        federation.report(ws, cell, alliance, motion, note)
+        delegation.report(ws, cell, alliance, motion, note)
     _print(_("Reported back to the cell."))
 
 
@@ -304,10 +304,10 @@ def delegate_recall(
     cell: str = CellArgument, decision: str = DecisionArgument, card: str = CardArgument
 ) -> None:
     """Sign the cell's adopted recall with its key; prints the code for the alliance."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        code = federation.recall(ws, cell, decision, card)
+        code = delegation.recall(ws, cell, decision, card)
     _print(_("Give this code in person to any delegate of the alliance:"))
     _print(code)
 
@@ -315,10 +315,10 @@ def delegate_recall(
 @handles_errors
 def delegate_show(cell: str = CellArgument) -> None:
     """The cell's delegates, key, mandates and report-backs."""
-    from hasteh.app import federation
+    from hasteh.app import delegation
 
     with _workspace() as ws:
-        view = federation.delegate_view(ws, cell)
+        view = delegation.delegate_view(ws, cell)
         zone = zone_of(ws)
     if not view.delegate:
         _print(_("The cell has not elected its delegates yet."))

@@ -1,4 +1,4 @@
-"""The codes a person types or scans for federation (a cell's key code, a recall code):
+"""The codes a person types or scans for delegation (a cell's key code, a recall code):
 any text is read or refused with `bad-key-code`, never a crash; a code survives the ways
 people copy it (case, spaces, dashes); one changed character is caught."""
 
@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hasteh.app import federation
-from hasteh.app.errors import BadInput
-from hasteh.app.federation import (
+from hasteh.app import delegation
+from hasteh.app.delegation import (
     KEY_PREFIX,
     RECALL_PREFIX,
     RecallCode,
@@ -19,12 +18,13 @@ from hasteh.app.federation import (
     _encode,
     read_recall_code,
 )
+from hasteh.app.errors import BadInput
 
 RECALL = RecallCode("cell-a", b"f" * 32, b"r" * 32, b"s" * 64)
 
 
 def recall_text() -> str:
-    return _encode(RECALL_PREFIX, federation._RECALL_CHECK, msgspec.msgpack.encode(RECALL))
+    return _encode(RECALL_PREFIX, delegation._RECALL_CHECK, msgspec.msgpack.encode(RECALL))
 
 
 @given(st.text(max_size=300))
@@ -42,9 +42,9 @@ def test_any_text_is_a_recall_or_a_precise_refusal(text: str) -> None:
 @given(st.binary(min_size=1, max_size=200))
 @settings(max_examples=200, deadline=None)
 def test_any_payload_round_trips_through_a_key_code(payload: bytes) -> None:
-    code = _encode(KEY_PREFIX, federation._KEY_CHECK, payload)
+    code = _encode(KEY_PREFIX, delegation._KEY_CHECK, payload)
     if len(code) <= 512:
-        assert _decode(KEY_PREFIX, federation._KEY_CHECK, code) == payload
+        assert _decode(KEY_PREFIX, delegation._KEY_CHECK, code) == payload
 
 
 def test_a_recall_code_as_people_copy_it() -> None:
@@ -56,4 +56,4 @@ def test_a_recall_code_as_people_copy_it() -> None:
     with pytest.raises(BadInput):
         read_recall_code(changed)
     with pytest.raises(BadInput):  # a key code is not a recall code
-        read_recall_code(_encode(KEY_PREFIX, federation._KEY_CHECK, b"k" * 32))
+        read_recall_code(_encode(KEY_PREFIX, delegation._KEY_CHECK, b"k" * 32))

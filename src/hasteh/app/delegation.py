@@ -1,17 +1,17 @@
 """Delegates: a cell's side of an alliance, and the bridge a delegate's device makes.
 
-    federation.elect(ws, cell, "3", pseudonym="north-3", term_days=180, mandate="...")
-    federation.create_key(ws, cell, "3")          # the cell's key (the delegate's device)
-    code = federation.key_code(ws, cell)          # shown once, handed over in person
-    federation.import_key(alt_ws, cell, code)     # the alternate now holds it too
-    federation.register_key(ws, alliance, cell)   # CellKeyRegistered in the alliance
-    federation.register_alternate(ws, alliance, cell, alternate_card)
-    federation.give_mandate(ws, cell, motion, question, "5")   # the cell decides first
-    federation.vote_as_mandated(ws, alliance, cell, motion)    # CellVoted with its ref
-    federation.sign_tally(ws, alliance, cell, motion)          # TallySigned
-    federation.report(ws, cell, alliance, motion)              # ReportedBack in the cell
-    code = federation.recall(alt_ws, cell, "7", alternate_card)  # DelegateRecalled
-    federation.carry_recall(other_delegate_ws, alliance, code)   # DelegateSwapped
+    delegation.elect(ws, cell, "3", pseudonym="north-3", term_days=180, mandate="...")
+    delegation.create_key(ws, cell, "3")          # the cell's key (the delegate's device)
+    code = delegation.key_code(ws, cell)          # shown once, handed over in person
+    delegation.import_key(alt_ws, cell, code)     # the alternate now holds it too
+    delegation.register_key(ws, alliance, cell)   # CellKeyRegistered in the alliance
+    delegation.register_alternate(ws, alliance, cell, alternate_card)
+    delegation.give_mandate(ws, cell, motion, question, "5")   # the cell decides first
+    delegation.vote_as_mandated(ws, alliance, cell, motion)    # CellVoted with its ref
+    delegation.sign_tally(ws, alliance, cell, motion)          # TallySigned
+    delegation.report(ws, cell, alliance, motion)              # ReportedBack in the cell
+    code = delegation.recall(alt_ws, cell, "7", alternate_card)  # DelegateRecalled
+    delegation.carry_recall(other_delegate_ws, alliance, code)   # DelegateSwapped
 
 **Two identities, one device.** A delegate's cell membership and alliance seat are two
 groups with nothing in common: the alliance seat comes from its own card (a fresh
