@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -19,7 +20,7 @@ from hasteh.app.errors import BadInput
 from hasteh.org.events import DropImage
 from hasteh.org.events.drop import MAX_DROP_IMAGE, MAX_DROP_TEXT
 from tests.app import rogue
-from tests.app.helpers import CELL, form_cell, settle_relay
+from tests.app.helpers import CELL, form_cell, settle_courier, settle_relay
 
 TEXT = "در کارخانه‌ی ما سه ماه است حقوق نداده‌اند."
 
@@ -51,14 +52,16 @@ def pending(ws) -> int:
     return len(cells.find_cell(ws, CELL).record.own_pending)
 
 
-def test_round_trip_code_submission_reply_receipt(make_ws, relay) -> None:
-    a, b = form_cell(make_ws, relay.url, settle_relay, n=2)
+@pytest.mark.parametrize("way", ["relay", "courier"])
+def test_round_trip_code_submission_reply_receipt(make_ws, relay, way: str) -> None:
+    settle = settle_relay if way == "relay" else settle_courier
+    a, b = form_cell(make_ws, relay.url, settle, n=2)
     slip = dropbox.make_code(a, CELL, days=7)
     assert len(slip.code.replace(" ", "")) == dropbox.CODE_DIGITS
     assert slip.public_key.startswith("HD1-")
     codename = dropbox.submit(a, slip.code, TEXT, [photo()])
     assert len(codename.split()) == dropbox.CODENAME_WORDS
-    settle_relay([a, b])
+    settle([a, b])
     (seen,) = dropbox.submissions(b, CELL)
     assert seen.text == TEXT and seen.route == "page"
     (image,) = seen.images
@@ -68,13 +71,24 @@ def test_round_trip_code_submission_reply_receipt(make_ws, relay) -> None:
     assert not dropbox.receipt(a, codename).replies
     dropbox.reply(b, CELL, seen.ref, "ممنون؛ در شماره‌ی بعد می‌آید.")
     dropbox.mark_published(b, CELL, seen.ref)
-    settle_relay([a, b])
+    settle([a, b])
     status = dropbox.receipt(a, codename)
     assert status.published and status.replies == ("ممنون؛ در شماره‌ی بعد می‌آید.",)
     # the codename maps to the submission on the serving member's device only
     with pytest.raises(BadInput) as err:
         dropbox.receipt(b, codename)
     assert err.value.code == "drop-unknown-receipt"
+    # the relay's database, raw (every file of it): ciphertext only
+    if way == "relay":
+        db = Path(relay.db.removeprefix("sqlite:///"))
+        files = [p for p in db.parent.iterdir() if p.name.startswith(db.name)]
+        raw = b"".join(p.read_bytes() for p in files)
+        for secret in (TEXT, "ممنون؛ در شماره‌ی بعد می‌آید.", codename):
+            assert secret.encode() not in raw
+    # nothing any member holds names the codename: it never entered the log
+    for member in (a, b):
+        for sub in drops(member).values():
+            assert codename not in repr(sub)
 
 
 def test_a_code_is_single_use_and_expires(make_ws, relay, clock) -> None:

@@ -134,3 +134,23 @@ def test_guessing_is_stopped_and_a_locked_vault_closes_the_page(page) -> None:
     assert closed.status_code == 503
     assert FA.gettext("The drop box is closed now") in closed.text
     assert client.post("/", data={"code": code, "text": "x"}).status_code == 503
+
+
+def test_hostile_forms_are_refused_without_a_crash(page) -> None:
+    a, _b, _box, client = page
+    code = dropbox.make_code(a, CELL).code
+    before = len(cells.find_cell(a, CELL).record.own_pending)
+    many = [("photos", (f"{i}.jpg", jpeg(), "image/jpeg")) for i in range(9)]
+    assert client.post("/", data={"code": code, "text": "x"}, files=many).status_code == 400
+    fields = {f"f{i}": "x" for i in range(20)}
+    assert client.post("/", data={"code": code, **fields}).status_code == 400
+    broken = client.post(
+        "/",
+        content=b'--zz\r\nContent-Disposition: form-data; name="code"\r\n\r\n',
+        headers={"content-type": "multipart/form-data; boundary=zz"},
+    )
+    assert broken.status_code in (400, 200)  # refused, or read as an empty form
+    assert "<script" not in client.post("/", data={"code": code, "text": "<script>x</script>"}).text
+    escaped = dropbox.submissions(a, CELL)[0].text
+    assert escaped == "<script>x</script>"  # kept as text; every page escapes it
+    assert len(cells.find_cell(a, CELL).record.own_pending) == before + 1

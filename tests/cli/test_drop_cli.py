@@ -90,3 +90,35 @@ def test_refusals_are_clear_and_change_nothing(tmp_path: Path, cli_relay: RelayP
     assert code == 1 and "کلید صندوق نامه نیست" in out
     assert not (tmp_path / "x").exists()
     assert "The drop box is empty." in ok(a, "drop", "list", "bakery")
+
+
+def test_the_key_is_handed_to_another_member_in_person(
+    tmp_path: Path, cli_relay: RelayProcess, monkeypatch
+) -> None:
+    url = cli_relay.url
+    a, b = profile(tmp_path, "a"), profile(tmp_path, "b")
+    ok(a, "cell", "create", "bakery", "--as", "sepideh", "--relay", url)
+    ok(a, "propose", "bakery", card(b, "reza", url, tmp_path))
+    ok(a, "sync")
+    ok(b, "join")
+    public = ok(a, "drop", "key", "bakery").strip()
+    sealed = tmp_path / "drop.bin"
+    note = tmp_path / "note.txt"
+    note.write_text(TEXT, encoding="utf-8")
+    ok(a, "drop", "seal", "--to", public, "--text", str(note), "--out", str(sealed))
+    keyfile = tmp_path / "drop.key"
+    monkeypatch.setenv("HASTEH_DROP_KEY_PASSPHRASE", "short")
+    code, out = run(a, "drop", "key", "bakery", "--export", str(keyfile))
+    assert code == 1 and not keyfile.exists()
+    monkeypatch.setenv("HASTEH_DROP_KEY_PASSPHRASE", "نان کار آزادی ۱۴۰۵")
+    ok(a, "drop", "key", "bakery", "--export", str(keyfile))
+    assert stat.S_IMODE(keyfile.stat().st_mode) == 0o600
+    assert b"ENCRYPTED PRIVATE KEY" in keyfile.read_bytes()
+    monkeypatch.setenv("HASTEH_DROP_KEY_PASSPHRASE", "the wrong passphrase")
+    code, out = run(b, "drop", "key", "bakery", "--import", str(keyfile))
+    assert code == 1 and "passphrase is wrong" in out
+    monkeypatch.setenv("HASTEH_DROP_KEY_PASSPHRASE", "نان کار آزادی ۱۴۰۵")
+    assert ok(b, "drop", "key", "bakery", "--import", str(keyfile)).strip() == public
+    assert ok(b, "drop", "key", "bakery").strip() == public
+    opened = ok(b, "drop", "open", "bakery", str(sealed))
+    assert len(opened.strip().splitlines()[-1].split()) == 8

@@ -248,6 +248,7 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("actions-empty", go(f"{empty}/actions")),
         ("delegates-empty", go(f"{empty}/delegates")),
         ("alliances-empty", go("/alliances")),
+        ("drop-empty", go(f"{empty}/drop")),
     ]
 
 

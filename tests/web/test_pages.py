@@ -369,7 +369,7 @@ _WEB = Path(__file__).resolve().parents[2] / "src" / "hasteh" / "web"
 
 def web_msgids() -> set[str]:
     found: set[str] = set()
-    for path in [*TEMPLATES.glob("*.html"), *_WEB.rglob("*.py")]:
+    for path in [*TEMPLATES.rglob("*.html"), *_WEB.rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         found |= set(_MSGID.findall(text))
         for title, detail in _SET.findall(text):

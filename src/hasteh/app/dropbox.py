@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import msgspec
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hasteh.app import runtime
@@ -76,6 +79,8 @@ __all__ = [
     "decode_public_key",
     "drop_key",
     "encode_public_key",
+    "export_key",
+    "import_key",
     "make_code",
     "mark_published",
     "onion_secret",
@@ -97,6 +102,8 @@ KEM: Final = 0x0020
 KDF: Final = 0x0001
 AEAD: Final = 0x0003
 SEALED_MAGIC: Final = b"HDROP1\n"
+#: A handed-over key file is only as strong as its passphrase.
+MIN_KEY_PASSPHRASE: Final = 12
 SEAL_INFO: Final = b"hasteh drop box v1"
 PUBLIC_PREFIX: Final = "HD1-"
 #: A sealed file holds at most the text and the photos of one submission, as given.
@@ -188,9 +195,10 @@ def _codename_digest(codename: str) -> bytes | None:
     if len(words) != CODENAME_WORDS:
         return None
     indices = [word_index(w) for w in words]
-    if any(i is None for i in indices):
+    known = [i for i in indices if i is not None]
+    if len(known) != CODENAME_WORDS:
         return None
-    return hashlib.sha256(bytes([b"\x00"[0], *[i for i in indices if i is not None]])).digest()
+    return hashlib.sha256(b"hasteh drop codename\x00" + bytes(known)).digest()
 
 
 def _new_codename(ws: Workspace) -> tuple[str, bytes]:
@@ -543,6 +551,53 @@ def drop_key(ws: Workspace, cell: str) -> str:
         return public
 
     return encode_public_key(ws.vault.write(run))
+
+
+def export_key(ws: Workspace, cell: str, passphrase: str) -> bytes:
+    """The cell's drop-box private key as a passphrase-encrypted PKCS#8 file, to hand in
+    person to a member the cell named (never through the log or a relay)."""
+    rt = _cell(ws, cell)
+    key = next((k for k in ws.vault.read(_desk).keys if k.group_id == rt.group_id), None)
+    if key is None:
+        raise BadInput("drop-no-key")
+    if len(passphrase) < MIN_KEY_PASSPHRASE:
+        raise BadInput("drop-weak-passphrase", limit=MIN_KEY_PASSPHRASE)
+    private = X25519PrivateKey.from_private_bytes(key.secret)
+    return private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8")),
+    )
+
+
+def import_key(ws: Workspace, cell: str, data: bytes, passphrase: str) -> str:
+    """Keep a drop-box key handed over by another member (`export_key`); its printed
+    public key. Refused if this device holds another key for the cell."""
+    rt = _cell(ws, cell)
+    try:
+        loaded = serialization.load_pem_private_key(data[:8192], passphrase.encode("utf-8") or None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise BadInput("drop-bad-key-file") from None
+    if not isinstance(loaded, X25519PrivateKey):
+        raise BadInput("drop-bad-key-file")
+    secret = loaded.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    public = hpke.public_key_of(KEM, secret)
+
+    def run(conn: Connection) -> None:
+        desk = _desk(conn)
+        held = next((k for k in desk.keys if k.group_id == rt.group_id), None)
+        if held is not None and held.public != public:
+            raise BadInput("drop-other-key")
+        if held is None:
+            new = _Key(rt.group_id, secret, public)
+            set_setting(conn, DESK_KEY, msgspec.structs.replace(desk, keys=(*desk.keys, new)))
+
+    ws.vault.write(run)
+    return encode_public_key(public)
 
 
 class _Sealed(msgspec.Struct, array_like=True, frozen=True):

@@ -209,6 +209,9 @@ AppCode = Literal[
     "drop-not-sealed",
     "drop-bad-key",
     "drop-closed",
+    "drop-bad-key-file",
+    "drop-other-key",
+    "drop-weak-passphrase",
     # delegates (app/delegation.py)
     "bad-key-code",
     "unknown-motion",
@@ -391,6 +394,11 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "drop-not-sealed": "This file is not a sealed drop-box file, or it was sealed to another key.",
     "drop-bad-key": "This is not a drop-box key: copy it again from the slip.",
     "drop-closed": "The drop box is closed: the member's hasteh is locked.",
+    "drop-bad-key-file": ("This is not a drop-box key file, or the passphrase is wrong."),
+    "drop-other-key": (
+        "This device already holds another drop-box key for this cell; nothing was changed."
+    ),
+    "drop-weak-passphrase": ("Use a passphrase of at least {limit} characters for a key file."),
     "bad-key-code": (
         "This is not the cell's current key or recall code, or it was mistyped. Check it "
         "with the person who gave it to you."

@@ -12,9 +12,8 @@ from pathlib import Path
 import typer
 
 from hasteh.app import dropbox
-from hasteh.app.errors import BadInput
 from hasteh.cli.common import CellArgument, _n, _print, _workspace, when, zone_of
-from hasteh.cli.options import handles_errors
+from hasteh.cli.options import handles_errors, read_secret
 from hasteh.i18n import _, current_language, persian_digits
 
 RefArgument = typer.Argument(..., help=_("The submission's number from `drop list`."))
@@ -27,6 +26,11 @@ TextFileOption = typer.Option(None, "--text", help=_("A UTF-8 text file to send.
 PhotoOption = typer.Option([], "--photo", help=_("A photo to send (JPEG or PNG); repeatable."))
 SealedOutOption = typer.Option(..., "--out", help=_("The sealed file to write."))
 SlipOption = typer.Option(None, "--slip", help=_("Also write the slip as a PDF to print."))
+ExportOption = typer.Option(
+    None, "--export", help=_("Write the private key to this file (passphrase-protected).")
+)
+ImportOption = typer.Option(None, "--import", help=_("Keep the private key from this file."))
+ENV_KEY_PASSPHRASE = "HASTEH_DROP_KEY_PASSPHRASE"  # noqa: S105 (a variable name)
 FileArgument = typer.Argument(..., help=_("The sealed file (from `drop seal`)."))
 
 
@@ -114,18 +118,37 @@ def published(cell: str = CellArgument, ref: str = RefArgument) -> None:
 
 
 @handles_errors
-def key(cell: str = CellArgument) -> None:
-    """Print the cell's drop-box key (made on this device on first use)."""
+def key(
+    cell: str = CellArgument,
+    export: Path | None = ExportOption,
+    import_: Path | None = ImportOption,
+) -> None:
+    """Print the cell's drop-box key (made on this device on first use); or hand its
+    private key to a member the cell named, in a passphrase-protected file."""
+    if export is not None:
+        secret = read_secret(None, ENV_KEY_PASSPHRASE, _("Key file passphrase"), confirm=True)
+        with _workspace() as ws:
+            data = dropbox.export_key(ws, cell, secret)
+        fd = os.open(export, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        _print(
+            _("Written: {path}. Hand it over in person, then delete it.").format(path=str(export))
+        )
+        return
+    if import_ is not None:
+        data = _read(import_, 8192)
+        secret = read_secret(None, ENV_KEY_PASSPHRASE, _("Key file passphrase"), confirm=False)
+        with _workspace() as ws:
+            _print(dropbox.import_key(ws, cell, data, secret))
+        return
     with _workspace() as ws:
         _print(dropbox.drop_key(ws, cell))
 
 
 def _read(path: Path, limit: int) -> bytes:
     with path.open("rb") as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise BadInput("drop-not-sealed")
-    return data
+        return f.read(limit + 1)
 
 
 @handles_errors
@@ -149,7 +172,7 @@ def seal(
 @handles_errors
 def open_(cell: str = CellArgument, file: Path = FileArgument, keep_days: int = KeepOption) -> None:
     """Open a sealed file with the cell's drop-box key and hand it to the cell."""
-    data = _read(file, dropbox.MAX_SEALED)
+    data = _read(file, dropbox.MAX_SEALED)  # one byte over the limit: refused by `open_sealed`
     with _workspace() as ws:
         codename = dropbox.open_sealed(ws, cell, data, keep_days=keep_days)
     _print(_("Handed to the cell. The writer's codename (give it to them, keep no copy):"))

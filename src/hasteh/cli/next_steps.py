@@ -384,6 +384,9 @@ APP: Mapping[AppCode, str] = {
             "drop-bad-days",
             "drop-not-sealed",
             "drop-bad-key",
+            "drop-bad-key-file",
+            "drop-other-key",
+            "drop-weak-passphrase",
         )
     },
     "drop-too-many-tries": "Wait an hour, then try again with the code on your slip.",

@@ -1,6 +1,7 @@
 """`hasteh up`: the local web app on 127.0.0.1, opened with a single-use launch link.
 
     hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N] [--onion]
+              [--drop-box]
 
 Binds a free loopback port (or `--port`) and writes a private launch page (a file only
 this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
@@ -24,6 +25,12 @@ member's computer carries the cell with no server: the onion address is printed,
 the relay's address in cards and new cells. Its key is derived from the relay's key in the
 vault (`tor.onion.derive_key`): the address stays the same across runs, and nothing but the
 vault can make it. This profile's relay traffic then goes through that tor too.
+**Drop box** (`--drop-box`, docs/dropbox.md). The page for outside workers
+(`hasteh.web.dropbox`) on its own loopback port, published by the same tor as its own
+onion service once the profile is unlocked (its key derived from a secret in the vault:
+a stable address, printed, and kept for the slips). It answers only that onion's `Host`,
+logs nothing, and says "closed, try later" while the profile is locked.
+
 **One per profile.** A second `hasteh up` for the same profile folder (the desktop
 launcher pressed again) asks the running one for a new launch page, opens it, and exits
 (`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
@@ -289,11 +296,11 @@ class DropBoxPage:
         try:
             secret = await asyncio.to_thread(run_app, web, Ui("fa"), dropbox.onion_secret)
             service = await asyncio.to_thread(self.tor.add_onion, self._port, derive_key(secret))
-        except Refusal as exc:
-            typer.echo(" ".join(exc.lines), err=True)
+        except Refusal as refusal:
+            typer.echo(" ".join(refusal.lines), err=True)
             return
         except TorError as exc:
-            typer.echo(explain(exc), err=True)
+            typer.echo(f"{explain(exc)} {step_text(exc)}", err=True)
             return
         self.box.hosts.add(service.address)
         await asyncio.to_thread(

@@ -407,6 +407,9 @@ APP: Mapping[AppCode, NextStep] = {
             "drop-bad-days",
             "drop-not-sealed",
             "drop-bad-key",
+            "drop-bad-key-file",
+            "drop-other-key",
+            "drop-weak-passphrase",
         )
     },
     "drop-too-many-tries": NextStep("Wait an hour, then try again with the code on your slip."),

@@ -31,6 +31,8 @@ zone      GET/POST /settings/time   the time zone deadlines are read and shown i
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 hide      GET /hide             lock and show a neutral page
 welcome   GET /welcome/{step}   the first run's three screens
+drop      GET /cell/{ref}/drop, POST /cell/{ref}/drop/{slip|reply|published}
+          the drop box for outside workers (issue 16; their page is `web.dropbox`)
 course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
           GET /course/guide   the security course (progress on this device only)
 """
@@ -48,6 +50,7 @@ from hasteh.web.views import (
     course,
     decision,
     delegates,
+    drop,
     fund,
     hide,
     home,
@@ -95,4 +98,5 @@ def all_routes() -> list[BaseRoute]:
         *panic.routes,
         *hide.routes,
         *welcome.routes,
+        *drop.routes,
     ]
