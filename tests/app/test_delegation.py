@@ -203,6 +203,19 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
         assert (report.cast, report.mandated, report.followed) == (True, True, True)
         assert report.signed_by == ("cell-a", "cell-b", "cell-c")
 
+    # Kaveh was recalled but still holds the key: the cell owes a new one. After the
+    # cell decides, Shirin makes it (signed by the old key) and carries it to the alliance.
+    assert delegation.delegate_view(cell_a[0], "bakery").key_due
+    rotate = decide_all(cell_a, "bakery", "proposal", "A new key?", position="agree")
+    old_key = alliances.find_alliance(farhad, NORTH).org.cell_keys["cell-a"]
+    new_key = delegation.create_key(shirin, "bakery", rotate)
+    settle_relay(cell_a)
+    assert not delegation.delegate_view(cell_a[0], "bakery").key_due
+    delegation.carry_rotation(shirin, NORTH, "bakery")
+    settle_relay([shirin, nasrin, farhad])
+    assert alliances.find_alliance(farhad, NORTH).org.cell_keys["cell-a"] == new_key != old_key
+    assert list(cells.find_cell(shirin, "bakery").record.held_keys) == [new_key.hex()]
+
     # Two identities: nothing of a delegate's cell crosses into the alliance, neither in
     # what every delegate stores of the alliance's log nor in the relay's database.
     linking: list[bytes] = [n.encode() for n in a_names + b_names + c_names]

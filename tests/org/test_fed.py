@@ -388,6 +388,21 @@ def test_a_recall_in_the_alliance_authorizes_exactly_the_swap() -> None:
     assert a.refused(1, msgspec.structs.replace(swap, cell="cell-z")) == "not-a-member"
     a.do(2, swap)  # cell-c's delegate received it: it commits the swap at once
     assert a.refused(1, swap) == "motion-done"
+    # The recalled delegate still holds the old key and registers another card: the
+    # swap still brings in the card the cell's recall named.
+    puppet = card("the recalled delegate's puppet")
+    a.do(
+        0,
+        AlternateRegistered(
+            b"puppet",
+            puppet,
+            a.now + DAY,
+            keys.sign(SEED["a"], keys.alternate_body("cell-a", puppet)),
+        ),
+    )
+    assert a.state.recalls["cell-a"].card == ALT_CARD
+    with pytest.raises(PolicyViolation):
+        authorize(MemberAdded(3, "cell-a", puppet, 2, a.epoch + 1), a.state)
     # Nothing but the swap is authorized: not another seat's removal, not another card.
     with pytest.raises(PolicyViolation):
         authorize(MemberRemoved(1, 2, a.epoch + 1), a.state)

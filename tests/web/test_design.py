@@ -246,6 +246,8 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("fund-empty", go(f"{empty}/fund")),
         ("fund", go(f"{full}/fund")),
         ("actions-empty", go(f"{empty}/actions")),
+        ("delegates-empty", go(f"{empty}/delegates")),
+        ("alliances-empty", go("/alliances")),
         ("drop-empty", go(f"{empty}/drop")),
     ]
 
@@ -318,6 +320,15 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
             ),
         ),
         ("time-zone-error", other_zone("Mars/Olympus", t)),
+        (
+            "delegates-error",
+            # No election closed yet: refused, nothing is recorded.
+            submit(
+                f"{full}/delegates",
+                {t("The cell's pseudonym in alliances (never its name)"): "north-1"},
+                t("Record the delegates"),
+            ),
+        ),
         # A quiz sent with no answer: refused, nothing recorded.
         ("course-quiz-error", submit("/course/1/quiz", {}, t("See my answers"))),
         ("hidden", go("/hide")),

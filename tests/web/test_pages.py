@@ -393,9 +393,9 @@ def table_msgids() -> set[str]:
     found |= set(fund.FUND_NOTICES.values()) | {name for _, name in fund.SHOWN}
     found |= {s.text for table in next_steps.WEB_NEXT_STEPS.values() for s in table.values()}
     found |= {label for choices in decision.POSITIONS.values() for _, label in choices}
-    from hasteh.web.views import delegates
+    from hasteh.web.views import alliances, delegates
 
-    found |= set(delegates.DELEGATE_NOTICES.values())
+    found |= set(delegates.DELEGATE_NOTICES.values()) | set(alliances.ALLIANCE_NOTICES.values())
     return found
 
 

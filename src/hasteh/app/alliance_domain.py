@@ -62,9 +62,8 @@ def recall_commit(rt: AllianceRuntime) -> Intent | None:
         for leaf in sorted(recall.seats):
             if leaf in state.members:
                 return RemoveIntent(int(leaf), cell)
-        alternate = state.alternates.get(cell)
-        if not recall.added and alternate is not None:
-            return AddIntent(alternate.card)
+        if not recall.added and recall.card:
+            return AddIntent(recall.card)
     return None
 
 

@@ -156,6 +156,9 @@ class PendingRecall:
     card_fingerprint: bytes
     seats: frozenset[LeafIndex]
     added: bool = False
+    #: The alternate's card as registered when the recall arrived: what the Add commits
+    #: (a later registration, by a holder of the old key, cannot change who comes in).
+    card: bytes = b""
 
     @property
     def done(self) -> bool:
@@ -588,7 +591,8 @@ def fold_swapped(
     state: AllianceState, env: EventEnvelope, body: DelegateSwapped, policy: object
 ) -> AllianceState:
     seats = frozenset(m.leaf for m in state.members.values() if m.cell == body.cell)
-    pending = PendingRecall(body.recall, body.card_fingerprint, seats)
+    card = state.alternates[body.cell].card
+    pending = PendingRecall(body.recall, body.card_fingerprint, seats, card=card)
     return replace(
         state,
         recalls={**state.recalls, body.cell: pending},

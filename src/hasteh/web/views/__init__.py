@@ -16,6 +16,8 @@ study     GET/POST /cell/{ref}/study, GET /cell/{ref}/study/{c}, POST …/{c}/{w
           GET …/{c}/r/{r}, POST …/{c}/r/{r}/{what}   study circles (issue 15)
 delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for the cell in
           its alliances, its key, the report-backs (issue 17)
+alliances GET /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|report
+          a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -41,6 +43,7 @@ from starlette.routing import BaseRoute
 
 from hasteh.web.views import (
     actions,
+    alliances,
     cell,
     concerns,
     courier,
@@ -83,6 +86,7 @@ def all_routes() -> list[BaseRoute]:
         *actions.routes,
         *study.routes,
         *delegates.routes,
+        *alliances.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
