@@ -12,6 +12,8 @@ decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST �
 fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
 actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a}/{what}
           the cell's work: actions, demands, tasks, turnout (issue 15)
+bulletin  GET /cell/{ref}/bulletin, …/articles/{a}, …/issues/{i} (+ issue.pdf, booklet.pdf,
+          page-{p}.png), POST /cell/{ref}/bulletin/{what}   the newsroom (issue 16)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -35,6 +37,7 @@ from starlette.routing import BaseRoute
 
 from hasteh.web.views import (
     actions,
+    bulletin,
     cell,
     concerns,
     courier,
@@ -72,6 +75,7 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *fund.routes,
         *actions.routes,
+        *bulletin.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
