@@ -38,8 +38,7 @@ from hasteh.app.errors import BadInput
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.common import redirect, send_now, text, unlocked_only
-from hasteh.web.views.decision import KIND_NAMES
+from hasteh.web.views.common import KIND_NAMES, redirect, send_now, text, unlocked_only
 from hasteh.web.views.home import CreateForm, home_page
 
 __all__ = ["routes"]
