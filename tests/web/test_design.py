@@ -246,6 +246,8 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("fund-empty", go(f"{empty}/fund")),
         ("fund", go(f"{full}/fund")),
         ("actions-empty", go(f"{empty}/actions")),
+        ("bulletin-empty", go(f"{empty}/bulletin")),
+        ("bulletin", go(f"{full}/bulletin")),
     ]
 
 
