@@ -150,6 +150,10 @@ def test_a_seized_editors_key_is_rotated_and_its_forgeries_are_caught(
         BulletinKey.from_seed(new_seed).public.hex(): new_seed
     }
     assert not holds(a, old_seed, tmp_path / "a-after.db")
+    # an honest device that was removed deletes the key too when it next syncs
+    settle_relay([b])
+    assert find_cell(b, CELL).record.bulletin_keys == {}
+    assert not holds(b, old_seed, tmp_path / "b-after.db")
 
     # whoever holds the seized device signs a forged issue with the old key
     forged_issue = Issue(
