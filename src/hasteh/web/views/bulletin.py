@@ -34,7 +34,7 @@ from hasteh.app import Workspace, cells, decisions
 from hasteh.app import bulletin as app_bulletin
 from hasteh.app.bulletin import ArticleView, IssueView, NewsroomView
 from hasteh.app.cells import CellSummary
-from hasteh.app.errors import BadInput
+from hasteh.app.errors import AppCode, BadInput
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
@@ -101,9 +101,10 @@ class BulletinPage:
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
 
 
-def _hex8(value: str, code: str) -> str:
+def _hex8(value: str, code: AppCode) -> str:
+    """An article's or issue's 8-hex id from a URL or a form (numbers shift; ids do not)."""
     if len(value) != 8 or any(c not in "0123456789abcdef" for c in value):
-        raise BadInput(code)  # type: ignore[arg-type]
+        raise BadInput(code)
     return value
 
 
