@@ -292,6 +292,47 @@ def fund_ledger() -> list[bytes]:
     return seeds
 
 
+def bulletin_events() -> list[bytes]:
+    """``bulletin.*`` events against the harness's newsroom: the rotation the seizure
+    makes due (signed by the old key), forged and misdirected ones, the missing chunk and
+    a wrong one, a publication while the rotation is due, copies, a draft, an inbox."""
+    from fuzz.fuzz_bulletin_events import FILE, IDS, KEY, LOG, NEW_KEY, event_id
+    from hasteh.org.bulletin import rotation_body
+    from hasteh.org.events import (
+        ArticleCommented,
+        ArticleDrafted,
+        CopiesDistributed,
+        EditorInbox,
+        IssueChunk,
+        IssuePublished,
+        KeyIssued,
+    )
+    from hasteh.org.events.bulletin import CHUNK_SIZE, RotationLink
+
+    seizure = IDS["seizure"]
+    good = KEY.sign(rotation_body(1, KEY.public, NEW_KEY.public, seizure))
+    forged = NEW_KEY.sign(rotation_body(1, KEY.public, NEW_KEY.public, seizure))
+    digest = bytes(32)
+    cases = [
+        (0, KeyIssued(NEW_KEY.public, (), RotationLink(1, KEY.public, good), seizure)),
+        (0, KeyIssued(NEW_KEY.public, (), RotationLink(1, KEY.public, forged), seizure)),
+        (1, KeyIssued(NEW_KEY.public, (), RotationLink(1, KEY.public, good), seizure)),
+        (0, KeyIssued(NEW_KEY.public, (), RotationLink(2, KEY.public, good), seizure)),
+        (0, IssueChunk(IDS["publication"], 1, FILE[CHUNK_SIZE:])),
+        (0, IssueChunk(IDS["publication"], 1, bytes(len(FILE) - CHUNK_SIZE))),
+        (0, IssuePublished(IDS["issue2"], KEY.public, 10, 1, digest)),
+        (2, CopiesDistributed(IDS["issue"], "Workshop 3", 40)),
+        (2, CopiesDistributed(IDS["issue"], "Kaveh", 2)),
+        (2, ArticleDrafted("Pay\u202eday", "x")),
+        (2, ArticleCommented(IDS["article"], "Shorter")),
+        (2, EditorInbox(bytes(32))),
+    ]
+    return [
+        org.encode(org.EventEnvelope(1, event_id(900 + n), author, LOG[-1].at + 60, body))
+        for n, (author, body) in enumerate(cases)
+    ]
+
+
 def action_events() -> list[bytes]:
     """Every event of the actions cell's log, and ``action.*`` events against it: valid
     ones, and ones each rule refuses (a close of the turnout among them)."""
@@ -501,6 +542,7 @@ def main(only: list[str]) -> None:
         "bulletin_markdown": bulletin_markdown,
         "bulletin_verify": bulletin_verify,
         "drop_submission": drop_submission,
+        "bulletin_events": bulletin_events,
     }
     for target, make in seeds.items():
         if not only or target in only:

@@ -22,7 +22,7 @@ from hasteh.publish.claim import make_claim
 from hasteh.publish.errors import BadSource
 from hasteh.publish.issue import Article, Issue
 from hasteh.publish.keys import BulletinKey
-from tests.app.helpers import CELL, NAMES, form_cell, settle_relay
+from tests.app.helpers import CELL, NAMES, form_cell, settle_courier, settle_relay
 from tests.app.test_expiry import export_plaintext
 
 DAY = 86_400
@@ -150,6 +150,10 @@ def test_a_seized_editors_key_is_rotated_and_its_forgeries_are_caught(
         BulletinKey.from_seed(new_seed).public.hex(): new_seed
     }
     assert not holds(a, old_seed, tmp_path / "a-after.db")
+    # an honest device that was removed deletes the key too when it next syncs
+    settle_relay([b])
+    assert find_cell(b, CELL).record.bulletin_keys == {}
+    assert not holds(b, old_seed, tmp_path / "b-after.db")
 
     # whoever holds the seized device signs a forged issue with the old key
     forged_issue = Issue(
@@ -197,3 +201,33 @@ def test_bad_input_is_refused_before_anything_is_sent(newsroom) -> None:  # type
     with pytest.raises(BadSource):
         bulletin.assemble(a, CELL, number="1", masthead="V", date="1405/13/40", articles=["1"])
     assert len(find_cell(a, CELL).record.own_pending) == before
+
+
+def test_the_key_and_an_issue_travel_by_courier_bundles(make_ws, relay) -> None:  # type: ignore[no-untyped-def]
+    """No relay after the cell is formed: the editors decision, the sealed key and the
+    published file all travel in courier bundles, and every member gets the same bytes."""
+    members = form_cell(make_ws, relay.url, settle_relay, n=3)
+    a, b, c = members
+
+    def adopt_by_courier(summary: decisions.DecisionSummary) -> None:
+        settle_courier(members)
+        for ws in members:
+            decisions.vote(ws, CELL, summary.decision_id, position="agree")
+        settle_courier(members)
+        decisions.close(a, CELL, summary.decision_id)
+        settle_courier(members, rounds=6)
+
+    adopt_by_courier(
+        bulletin.propose_editors(a, CELL, [NAMES[0], NAMES[1]], deadline=a.now() + DAY)
+    )
+    assert seed_of(a) is not None and seed_of(a) == seed_of(b) and seed_of(c) is None
+    bulletin.draft(c, CELL, "دستمزدها", "دستمزد عقب افتاده است.")
+    settle_courier(members)
+    bulletin.assemble(b, CELL, number="1", masthead="صدای کارگر", date="1405/09/13", articles=["1"])
+    settle_courier(members)
+    adopt_by_courier(bulletin.open_approval(b, CELL, "1", deadline=b.now() + DAY))
+    bulletin.publish(b, CELL, "1")
+    settle_courier(members)
+    files = {bulletin.published_pdf(ws, CELL, "1") for ws in members}
+    assert len(files) == 1
+    assert bulletin.verify_file(c, CELL, files.pop()).reason == "genuine"

@@ -249,6 +249,8 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("delegates-empty", go(f"{empty}/delegates")),
         ("alliances-empty", go("/alliances")),
         ("drop-empty", go(f"{empty}/drop")),
+        ("bulletin-empty", go(f"{empty}/bulletin")),
+        ("bulletin", go(f"{full}/bulletin")),
     ]
 
 

@@ -61,19 +61,24 @@ __all__ = [
     "IssueView",
     "NewsroomView",
     "PublicationView",
+    "article_view",
     "assemble",
     "booklet_pdf",
     "chain",
     "comment",
     "draft",
     "fund_report_pdf",
+    "issue_view",
     "open_approval",
     "page_png",
+    "page_total",
     "press_issue",
+    "preview_html",
     "propose_editors",
     "publish",
     "published_pdf",
     "record_copies",
+    "render_article",
     "revise",
     "show",
     "verify_file",
@@ -517,6 +522,16 @@ def article_view(ws: Workspace, cell: str, article: str) -> ArticleView:
     found = _article(rt, article)
     view = show(ws, cell, verify=False)
     return next(a for a in view.articles if a.ref == found.article_id.hex()[:8])
+
+
+def render_article(body: str) -> str:
+    """An article's Markdown as the press prints it, safe HTML (raw HTML off)."""
+    return article_html(body)
+
+
+def page_total(ws: Workspace, cell: str, issue: str) -> int:
+    """How many pages the published file has."""
+    return pages.page_count(published_pdf(ws, cell, issue))
 
 
 def preview_html(ws: Workspace, cell: str, issue: str) -> list[tuple[str, str]]:

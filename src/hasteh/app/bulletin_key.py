@@ -105,7 +105,7 @@ def _keep(ws: Workspace, rt: CellRuntime, keys: dict[str, bytes], inbox: bytes |
 
 def _holds_key_duties(ws: Workspace, rt: CellRuntime) -> int:
     """Keep exactly the current key when this member is an editor, none otherwise."""
-    state = rt.base
+    state = rt.org  # our own pending events count: a key we just issued is kept
     room = state.bulletin
     me = rt.own_leaf
     named = me in rules.editors(state)
@@ -126,9 +126,17 @@ def _holds_key_duties(ws: Workspace, rt: CellRuntime) -> int:
 
 def duties(ws: Workspace, rt: CellRuntime) -> int:
     """What this member must do for the bulletin key now (see the module docstring);
-    how many events or vault changes."""
+    how many events or vault changes. A device removed from the cell deletes every key
+    and its inbox (an honest one: a seized device is why the cell rotates)."""
+    if rt.aside:
+        return 0
+    if rt.group is None or rt.record.removed:
+        if rt.record.bulletin_keys or rt.record.bulletin_inbox:
+            _keep(ws, rt, {}, b"")
+            return 1
+        return 0
     done = _holds_key_duties(ws, rt)
-    state = rt.base
+    state = rt.org  # our own pending events count: a key we just issued is kept
     me = rt.own_leaf
     named = rules.editors(state)
     if me not in named:  # seized members are not editors (`rules.editors`)
@@ -176,7 +184,7 @@ def _issue_key(
 ) -> int:
     """Make a new key (a rotation of `old` for `reason`, or the cell's first), keep it in
     the vault, and seal it to every other named editor with an inbox."""
-    state = rt.base
+    state = rt.org  # our own pending events count: a key we just issued is kept
     me = rt.own_leaf
     seed = ws.rng(32)
     new = BulletinKey.from_seed(seed)

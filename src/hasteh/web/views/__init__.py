@@ -18,6 +18,8 @@ delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for t
           its alliances, its key, the report-backs (issue 17)
 alliances GET /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|report
           a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
+bulletin  GET /cell/{ref}/bulletin, …/articles/{a}, …/issues/{i} (+ issue.pdf, booklet.pdf,
+          page-{p}.png), POST /cell/{ref}/bulletin/{what}   the newsroom (issue 16)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -44,6 +46,7 @@ from starlette.routing import BaseRoute
 from hasteh.web.views import (
     actions,
     alliances,
+    bulletin,
     cell,
     concerns,
     courier,
@@ -87,6 +90,7 @@ def all_routes() -> list[BaseRoute]:
         *study.routes,
         *delegates.routes,
         *alliances.routes,
+        *bulletin.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
