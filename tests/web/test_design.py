@@ -171,6 +171,16 @@ def open_decision(page: Page, cell: str, kind: str, question: str, options: str 
     return page.url.split(origin_of(page))[1].split("?")[0]
 
 
+def plan_action(page: Page, cell: str, code_name: str, note: str) -> str:
+    """Plan an action on the actions page; the path of its own page."""
+    page.goto(origin_of(page) + cell + "/actions")
+    page.get_by_label(fa("The workplace's code name (never its address).")).fill(code_name)
+    page.get_by_label(fa("A short note.")).fill(note)
+    page.get_by_role("button", name=fa("Plan an action")).click()
+    page.wait_for_url("**/actions/*?done=*")
+    return page.url.split(origin_of(page))[1].split("?")[0]
+
+
 @pytest.fixture(scope="module")
 def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A profile with an empty cell, a cell with two threads and decisions (one open,
@@ -199,7 +209,8 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         closed = made.decisions["closed"] = open_decision(page, cell, "consent", "صندوق باز شود؟")
         page.get_by_role("button", name=fa("Vote"), exact=True).click()
         page.get_by_role("button", name=fa("Close the decision")).click()
-        assert page.url.startswith(f"{up.origin}{closed}")
+        page.wait_for_url(f"{up.origin}{closed}?done=*")
+        made.decisions["action"] = plan_action(page, cell, "کارگاه ۷", "دستمزد عقب‌افتاده")
         made.state = context.storage_state()
         context.close()
         yield made
@@ -246,6 +257,8 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("fund-empty", go(f"{empty}/fund")),
         ("fund", go(f"{full}/fund")),
         ("actions-empty", go(f"{empty}/actions")),
+        ("actions", go(f"{full}/actions")),
+        ("action", go(site.decisions["action"])),
     ]
 
 

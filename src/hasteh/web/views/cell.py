@@ -42,6 +42,7 @@ from hasteh.app import (
     sync,
     talk,
 )
+from hasteh.app import fund as app_fund
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -222,6 +223,28 @@ class CellMemo:
     decisions: list[DecisionSummary] = field(
         default_factory=list, metadata={"help": "every decision, by number"}
     )
+    fund_from: tuple[object, ...] = field(
+        default=(), metadata={"help": "the state parts the fund's part came from"}
+    )
+    fund: FundMemo | None = field(
+        default=None, metadata={"help": "the fund's view, months and reports asked for"}
+    )
+
+
+@dataclass
+class FundMemo:
+    """The fund's page as the app computed it: a 2,750-entry fund's view, months and
+    report take the app about 100 ms, so they are kept while the fund, the members and
+    the group are the same objects."""
+
+    view: app_fund.FundView = field(metadata={"help": "the fund (app view)"})
+    months: list[tuple[int, int]] = field(metadata={"help": "Jalali months with entries"})
+    reports: dict[tuple[int, int], app_fund.MonthReport] = field(
+        default_factory=dict, metadata={"help": "the monthly reports asked for, by month"}
+    )
+    beancount: str | None = field(
+        default=None, metadata={"help": "the ledger as Beancount text, once asked for"}
+    )
 
 
 #: The talk part is computed afresh (and expired chat swept) at least this often, in s.
@@ -299,6 +322,36 @@ def cell_decisions(
         memo.decisions = decisions.show(ws, ref)
         memo.decisions_from = parts
     return memo.decisions
+
+
+def cell_fund(ws: Workspace, ref: str, language: str, memos: dict[bytes, CellMemo]) -> FundMemo:
+    """The fund's view and months (from the memo when still valid); the caller adds the
+    report it needs with `fund_report`."""
+    rt = cells.find_cell(ws, ref)
+    memo = _memo(rt, language, memos)
+    parts = (rt.org.fund, rt.org.members, rt.group)
+    if memo.fund is None or not _same(memo.fund_from, parts):
+        cell_id = cells.summary(rt).cell_id
+        memo.fund = FundMemo(app_fund.show(ws, cell_id), app_fund.months(ws, cell_id))
+        memo.fund_from = parts
+    return memo.fund
+
+
+def fund_report(
+    ws: Workspace, ref: str, fund: FundMemo, month: tuple[int, int]
+) -> app_fund.MonthReport:
+    """One month's report, computed once per `FundMemo`."""
+    found = fund.reports.get(month)
+    if found is None:
+        found = fund.reports[month] = app_fund.report(ws, ref, *month)
+    return found
+
+
+def fund_beancount(ws: Workspace, ref: str, fund: FundMemo) -> str:
+    """The ledger as Beancount text, made once per `FundMemo`."""
+    if fund.beancount is None:
+        fund.beancount = app_fund.beancount(ws, ref)
+    return fund.beancount
 
 
 def build(
