@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, talk
+from hasteh.org import actions, contacts, decisions, fund, log, membership, roster, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -31,6 +31,7 @@ from hasteh.org.events import (
     AdmissionObjected,
     Alarm,
     CellCreated,
+    ContactsShared,
     Contributed,
     DecisionClosed,
     DecisionOpened,
@@ -127,6 +128,8 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    # contacts with leading workers: only a count and chosen code names (contact.*)
+    ContactsShared: Row(contacts.check_contacts_shared, contacts.fold_contacts_shared),
 }
 
 #: The cell as a kind of group's log.

@@ -269,6 +269,9 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: What each member lets the cell see of their contacts with leading workers: a
+    #: count and the code names they chose (`hasteh.org.contacts`).
+    contacts: Mapping[LeafIndex, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -39,6 +39,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 RequestApproved, Disbursed, FundRulesSet
     action.*     actions.py     ActionPlanned, DemandAdded, ActionLinked, TaskAdded,
                                 TaskUpdated, ActionReviewed
+    contact.*    contacts.py    ContactsShared
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
 
@@ -112,6 +113,7 @@ from hasteh.org.events.cell import (
     CellSettings,
     SettingsChanged,
 )
+from hasteh.org.events.contacts import MAX_SHARED_NAMES, ContactsShared
 from hasteh.org.events.decisions import (
     ChangeSettings,
     Choice,
@@ -164,6 +166,7 @@ __all__ = [
     "MAX_MESSAGE_EXPIRY",
     "MAX_RELAYS",
     "MAX_RELAY_URL",
+    "MAX_SHARED_NAMES",
     "MAX_TRIAL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
@@ -186,6 +189,7 @@ __all__ = [
     "Choice",
     "Choices",
     "Consent",
+    "ContactsShared",
     "Contributed",
     "DecisionClosed",
     "DecisionKind",
@@ -274,6 +278,7 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | ContactsShared
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

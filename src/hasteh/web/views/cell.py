@@ -35,6 +35,7 @@ from hasteh.app import (
     admission,
     cards,
     cells,
+    contacts,
     decisions,
     news,
     reach,
@@ -173,6 +174,10 @@ class CellPage:
     )
     relays: list[reach.RelayRow] = field(
         default_factory=list, metadata={"help": "the cell's relays and when each answered"}
+    )
+    contacts: dict[str, tuple[int, tuple[str, ...]]] = field(
+        default_factory=dict,
+        metadata={"help": "by cover name: the contacts' count and the code names shared"},
     )
     news_href: str = field(
         default="", metadata={"help": "the self-refreshing frame listing what arrives"}
@@ -402,6 +407,7 @@ def build(
         closed_decisions=closed[-RECENT_CLOSED:][::-1],
         decision_count=len(all_decisions),
         members=cells.members(ws, cell_id),
+        contacts=contacts.told(ws, cell_id),
         pending=admission.pending(ws, cell_id),
         safety_words=words,
         kind_names=KIND_NAMES,
