@@ -76,6 +76,48 @@ def tell(cell: str = CellArgument) -> None:
     _print(_("It is queued. Run `hasteh sync` to send it."))
 
 
+@handles_errors
+def give(
+    code_name: str = CodeArgument,
+    keep: bool = typer.Option(False, "--keep", help=_("Keep a copy on this device.")),
+) -> None:
+    """Hand a contact to a member in person: read the code aloud; they type it."""
+    from hasteh.app import handover
+
+    with _workspace() as ws:
+        pending = handover.open_give(ws, code_name)
+        try:
+            _print(_("Read this code aloud to the member: {code}").format(code=pending.text()))
+            handover.await_taken(
+                pending,
+                ws.now,
+                on_check=lambda words: _print(
+                    _("Check words (the same on both screens): {words}").format(
+                        words=" ".join(words)
+                    )
+                ),
+            )
+        finally:
+            handover.finish_give(ws, pending, keep=keep)
+    _print(_("Handed over.") if not keep else _("A copy was handed over."))
+
+
+@handles_errors
+def take(code: str = typer.Argument(..., help=_("The number and three words you hear."))) -> None:
+    """Receive a contact a member hands you in person, by the code they read aloud."""
+    from hasteh.app import handover
+
+    with _workspace() as ws:
+        kept = handover.take_contact(
+            ws,
+            code,
+            on_check=lambda words: _print(
+                _("Check words (the same on both screens): {words}").format(words=" ".join(words))
+            ),
+        )
+    _print(_("{name} is kept on this device only.").format(name=kept.code_name))
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
         help=_("Contacts with leading workers, on this device only."),
@@ -87,4 +129,6 @@ def register(app: typer.Typer) -> None:
     group.command("share", help=_("Let the cell see a contact's code name."))(share)
     group.command("forget", help=_("Delete a contact from this device."))(forget)
     group.command("tell", help=_("Tell a cell the count and the shared code names."))(tell)
+    group.command("give", help=_("Hand a contact to a member in person (a spoken code)."))(give)
+    group.command("take", help=_("Receive a contact by the code a member reads aloud."))(take)
     app.add_typer(group, name="contact")
