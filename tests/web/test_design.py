@@ -259,6 +259,7 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("actions-empty", go(f"{empty}/actions")),
         ("actions", go(f"{full}/actions")),
         ("action", go(site.decisions["action"])),
+        ("contacts-empty", go("/contacts")),
     ]
 
 
@@ -330,6 +331,18 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
             ),
         ),
         ("time-zone-error", other_zone("Mars/Olympus", t)),
+        (
+            "contacts-error",
+            # Notes holding a bank card number: refused, nothing kept.
+            submit(
+                "/contacts",
+                {
+                    t("The contact's code name (never a real name)."): "رحیم",
+                    t("Notes, on this device only."): "6037991234567893",
+                },
+                t("Keep this contact"),
+            ),
+        ),
         # A quiz sent with no answer: refused, nothing recorded.
         ("course-quiz-error", submit("/course/1/quiz", {}, t("See my answers"))),
         ("hidden", go("/hide")),

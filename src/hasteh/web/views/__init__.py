@@ -27,6 +27,8 @@ hide      GET /hide             lock and show a neutral page
 welcome   GET /welcome/{step}   the first run's three screens
 course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
           GET /course/guide   the security course (progress on this device only)
+contacts  GET /contacts, POST /contacts/{add,share,forget,tell}   contacts with leading
+          workers, on this device only
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from hasteh.web.views import (
     actions,
     cell,
     concerns,
+    contacts,
     courier,
     course,
     decision,
@@ -83,4 +86,5 @@ def all_routes() -> list[BaseRoute]:
         *panic.routes,
         *hide.routes,
         *welcome.routes,
+        *contacts.routes,
     ]
