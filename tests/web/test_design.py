@@ -171,6 +171,16 @@ def open_decision(page: Page, cell: str, kind: str, question: str, options: str 
     return page.url.split(origin_of(page))[1].split("?")[0]
 
 
+def plan_action(page: Page, cell: str, code_name: str, note: str) -> str:
+    """Plan an action on the actions page; the path of its own page."""
+    page.goto(origin_of(page) + cell + "/actions")
+    page.get_by_label(fa("The workplace's code name (never its address).")).fill(code_name)
+    page.get_by_label(fa("A short note.")).fill(note)
+    page.get_by_role("button", name=fa("Plan an action")).click()
+    page.wait_for_url("**/actions/*?done=*")
+    return page.url.split(origin_of(page))[1].split("?")[0]
+
+
 @pytest.fixture(scope="module")
 def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A profile with an empty cell, a cell with two threads and decisions (one open,
@@ -199,7 +209,8 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         closed = made.decisions["closed"] = open_decision(page, cell, "consent", "صندوق باز شود؟")
         page.get_by_role("button", name=fa("Vote"), exact=True).click()
         page.get_by_role("button", name=fa("Close the decision")).click()
-        assert page.url.startswith(f"{up.origin}{closed}")
+        page.wait_for_url(f"{up.origin}{closed}?done=*")
+        made.decisions["action"] = plan_action(page, cell, "کارگاه ۷", "دستمزد عقب‌افتاده")
         made.state = context.storage_state()
         context.close()
         yield made
@@ -251,6 +262,9 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("drop-empty", go(f"{empty}/drop")),
         ("bulletin-empty", go(f"{empty}/bulletin")),
         ("bulletin", go(f"{full}/bulletin")),
+        ("actions", go(f"{full}/actions")),
+        ("action", go(site.decisions["action"])),
+        ("contacts-empty", go("/contacts")),
     ]
 
 
@@ -329,6 +343,18 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
                 f"{full}/delegates",
                 {t("The cell's pseudonym in alliances (never its name)"): "north-1"},
                 t("Record the delegates"),
+            ),
+        ),
+        (
+            "contacts-error",
+            # Notes holding a bank card number: refused, nothing kept.
+            submit(
+                "/contacts",
+                {
+                    t("The contact's code name (never a real name)."): "رحیم",
+                    t("Notes, on this device only."): "6037991234567893",
+                },
+                t("Keep this contact"),
             ),
         ),
         # A quiz sent with no answer: refused, nothing recorded.

@@ -92,3 +92,41 @@ def test_bad_input_on_the_fund_page_changes_nothing(people: Callable[[str], Pers
         assert status == 400, (action, page)
         assert expected in htmllib.unescape(page), (action, expected)
         assert re.search(r"\(۰ ", htmllib.unescape(page)), action
+
+
+def test_a_big_fund_is_shown_a_page_at_a_time(people: Callable[[str], Person]) -> None:
+    """Open requests come 30 to a page, most urgent first, with links to the others; a
+    request made after the page was shown appears on the next view (the memo of the fund
+    is renewed when the fund changes)."""
+    from hasteh.app import Workspace
+    from hasteh.app import fund as app_fund
+    from hasteh.web.views.fund import PAGE
+    from tests.web.test_cells import create_cell
+
+    a = people("a")
+    cell = create_cell(a)
+    ref = cell.rsplit("/", 1)[1]
+    fund = f"{cell}/fund"
+
+    def ask(ws: Workspace) -> None:
+        for i in range(PAGE + 5):
+            urgency = "critical" if i < 3 else "normal"
+            app_fund.request(ws, ref, f"خانواده {i}", "food", "1000", urgency=urgency)
+
+    a.app_read(ask)
+    family = re.compile(r"<bdi>خانواده (\d+)</bdi>")
+    first = a.client.get(fund).text
+    on_first = family.findall(first)
+    assert len(on_first) == PAGE and set(on_first[:3]) == {"0", "1", "2"}  # critical first
+    assert FA.gettext("{n} open requests in all.").format(n="۳۵") in first
+    less = re.search(r'<a href="([^"]+)">' + re.escape(FA.gettext("Less urgent")), first)
+    assert less
+    second = a.client.get(htmllib.unescape(less.group(1))).text
+    on_second = family.findall(second)
+    assert len(on_second) == 5 and not set(on_first) & set(on_second)
+    assert FA.gettext("More urgent") in second and FA.gettext("Less urgent") not in second
+    # The memo follows the fund: a new critical request is on the first page at once.
+    a.app_read(
+        lambda ws: app_fund.request(ws, ref, "خانواده تازه", "rent", "5", urgency="critical")
+    )
+    assert "خانواده تازه" in a.client.get(fund).text

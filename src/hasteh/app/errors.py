@@ -114,6 +114,11 @@ AppCode = Literal[
     "bad-expiry",
     "bad-trial",
     "not-on-trial",
+    "unknown-contact",
+    "contact-exists",
+    "too-many-contacts",
+    "contact-notes-too-long",
+    "bad-handover",
     "objection-needs-reason",
     "self-seizure",
     "no-seizure",
@@ -262,6 +267,14 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "bad-expiry": "Messages expire after 1 to 365 days.",
     "bad-trial": "A newcomer's trial lasts 0 (no trial) to {days} days.",
     "not-on-trial": "{name} is not on trial in this cell.",
+    "unknown-contact": "There is no contact with this code name on this device.",
+    "contact-exists": "A contact with this code name is already on this device.",
+    "too-many-contacts": "This device holds at most {limit} contacts.",
+    "contact-notes-too-long": "Notes about a contact have at most {limit} characters.",
+    "bad-handover": (
+        "This is not a contact another member handed over, or it was damaged on the way. "
+        "Nothing was kept."
+    ),
     "objection-needs-reason": "An objection needs a reason.",
     "self-seizure": "You cannot report your own device as seized from that device.",
     "no-seizure": "No report of a seized device waits for review under this cover name.",

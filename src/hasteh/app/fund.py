@@ -22,7 +22,7 @@ from hasteh.app.cells import find_cell
 from hasteh.app.errors import BadInput, clean_or_refuse, refused
 from hasteh.app.runtime import CellRuntime
 from hasteh.i18n import parse_digits
-from hasteh.jalali import month_of
+from hasteh.jalali import month_reader
 from hasteh.org.events import (
     Contributed,
     Disbursed,
@@ -366,6 +366,7 @@ class MonthReport:
 def months(ws: Workspace, cell: str) -> list[tuple[int, int]]:
     """The Jalali months with fund entries, newest first."""
     rt = find_cell(ws, cell)
+    month_of = month_reader()
     return sorted({month_of(e.at) for e in entries(rt.org.fund)}, reverse=True)
 
 
@@ -376,6 +377,7 @@ def report(ws: Workspace, cell: str, year: int, month: int) -> MonthReport:
     families: dict[str, int] = {}
     closing = dict.fromkeys(ACCOUNTS, 0)
     kept = disbursed = opened = 0
+    month_of = month_reader()
     for entry in entries(fund):
         when = month_of(entry.at)
         if when > (year, month):

@@ -61,6 +61,7 @@ __all__ = [
     "CHECK_WORDS",
     "CODE_WORDS",
     "MAX_MESSAGE",
+    "PURPOSES",
     "Answer",
     "Answered",
     "Confirmed",
@@ -92,6 +93,12 @@ _LABEL: Final = b"hasteh/spoken/v1\x00"
 _ID_A: Final = b"hasteh/spoken/v1/newcomer"
 _ID_B: Final = b"hasteh/spoken/v1/member"
 _HELLO: Final = b"hasteh/spoken/v1 hello"
+#: The SPAKE2 identities per purpose (the shared key depends on them): a code made to
+#: hand over a contact can never complete an invitation, nor the other way round.
+PURPOSES: Final[Mapping[str, tuple[bytes, bytes]]] = {
+    "invite": (_ID_A, _ID_B),
+    "contact": (b"hasteh/spoken/v1/contact-giver", b"hasteh/spoken/v1/contact-receiver"),
+}
 _VERSION: Final = 1
 
 
@@ -355,10 +362,18 @@ class Newcomer:
     """The newcomer's side: open, then receive the reply, offer the card, get the answer.
     Any failure moves it to a final failed state: one code, one try."""
 
-    def __init__(self, code: SpokenCode, *, expires_at: int, rng: Callable[[int], bytes]) -> None:
+    def __init__(
+        self,
+        code: SpokenCode,
+        *,
+        expires_at: int,
+        rng: Callable[[int], bytes],
+        purpose: str = "invite",
+    ) -> None:
         self.code = code
         self.expires_at = expires_at
-        self._spake = SPAKE2_A(code.password(), idA=_ID_A, idB=_ID_B, entropy_f=rng)
+        id_a, id_b = PURPOSES[purpose]
+        self._spake = SPAKE2_A(code.password(), idA=id_a, idB=id_b, entropy_f=rng)
         self._state = _State.START
         self._open_frame = b""
         self._keys: _Keys | None = None
@@ -421,10 +436,18 @@ class Member:
     """The member's side: receive the open (answer with a reply), receive the offer,
     answer. `now` refuses an expired code before any key is made."""
 
-    def __init__(self, code: SpokenCode, *, now: int, rng: Callable[[int], bytes]) -> None:
+    def __init__(
+        self,
+        code: SpokenCode,
+        *,
+        now: int,
+        rng: Callable[[int], bytes],
+        purpose: str = "invite",
+    ) -> None:
         self.code = code
         self._now = now
-        self._spake = SPAKE2_B(code.password(), idA=_ID_A, idB=_ID_B, entropy_f=rng)
+        id_a, id_b = PURPOSES[purpose]
+        self._spake = SPAKE2_B(code.password(), idA=id_a, idB=id_b, entropy_f=rng)
         self._state = _State.START
         self._keys: _Keys | None = None
         self.expires_at = 0

@@ -129,18 +129,23 @@ def cell_members(
     cell: str = CellArgument,
 ) -> None:
     """The members of a cell (cover names only)."""
-    from hasteh.app import admission, cells
+    from hasteh.app import admission, cells, contacts
 
     with _workspace() as ws:
         found = cells.members(ws, cell)
         waiting = admission.pending(ws, cell)
         zone = zone_of(ws)
+        told = contacts.told(ws, cell)
     for m in found:
         mark = "  " + _("(you)") if m.is_me else ""
         flag = "  " + _("(added without approval: see alarms)") if not m.authorized else ""
         if m.on_trial:
             flag += "  " + _("(on trial until {date})").format(date=when(m.trial_until, zone))
         _print(f"{m.cover_name}{mark}{flag}")
+        if m.cover_name in told:
+            count, names = told[m.cover_name]
+            shared = (": " + ", ".join(names)) if names else ""
+            _print("  " + _("contacts with leading workers: {n}").format(n=_n(count)) + shared)
     for a in waiting:
         _print(
             _("proposed: {name}, approvals {have}/{need}, vouchers {v}, {status}").format(

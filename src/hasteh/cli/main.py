@@ -57,6 +57,7 @@ COMMANDS: Final[dict[str, str]] = {
     "drop": "drop",
     "alliance": "delegation",
     "delegate": "delegation",
+    "contact": "contacts",
     **dict.fromkeys(
         (
             "cell",

@@ -25,6 +25,7 @@ from typing import Final
 from hasteh.org import (
     actions,
     bulletin,
+    contacts,
     decisions,
     drop,
     fed,
@@ -45,6 +46,7 @@ from hasteh.org.events import (
     Alarm,
     CellCreated,
     CellKeySet,
+    ContactsShared,
     Contributed,
     DecisionClosed,
     DecisionOpened,
@@ -160,12 +162,15 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         forgets=decisions.forgets_decision_closed,
     ),
     # The fund: never forgotten, never expiring, handed to newcomers (the chain needs all).
-    Contributed: Row(fund.check_contributed, fund.fold_contributed),
-    PledgeKept: Row(fund.check_pledge_kept, fund.fold_pledge_kept),
-    HardshipRequested: Row(fund.check_hardship_requested, fund.fold_hardship_requested),
-    RequestApproved: Row(fund.check_request_approved, fund.fold_request_approved),
-    Disbursed: Row(fund.check_disbursed, fund.fold_disbursed),
-    FundRulesSet: Row(fund.check_rules_set, fund.fold_rules_set),
+    # Their folds move the log time themselves (`sets_time`): one copy of the state each.
+    Contributed: Row(fund.check_contributed, fund.fold_contributed, sets_time=True),
+    PledgeKept: Row(fund.check_pledge_kept, fund.fold_pledge_kept, sets_time=True),
+    HardshipRequested: Row(
+        fund.check_hardship_requested, fund.fold_hardship_requested, sets_time=True
+    ),
+    RequestApproved: Row(fund.check_request_approved, fund.fold_request_approved, sets_time=True),
+    Disbursed: Row(fund.check_disbursed, fund.fold_disbursed, sets_time=True),
+    FundRulesSet: Row(fund.check_rules_set, fund.fold_rules_set, sets_time=True),
     # the cell's work (action.*)
     ActionPlanned: Row(actions.check_action_planned, actions.fold_action_planned),
     DemandAdded: Row(actions.check_demand_added, actions.fold_demand_added),
@@ -217,6 +222,8 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     MandateGiven: Row(fed.check_mandate, fed.fold_mandate),
     DelegateRecalled: Row(fed.check_recalled, fed.fold_recalled),
     ReportedBack: Row(fed.check_reported, fed.fold_reported),
+    # contacts with leading workers: only a count and chosen code names (contact.*)
+    ContactsShared: Row(contacts.check_contacts_shared, contacts.fold_contacts_shared),
 }
 
 #: The cell as a kind of group's log.

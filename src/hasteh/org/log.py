@@ -18,18 +18,19 @@ clock or a device setting, so the same log gives the same state on every member.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import msgspec
 
 from hasteh.org.errors import InvalidEvent, OrgCode, OrgDecodeError
 from hasteh.org.events import VERSION, Event, EventEnvelope, EventId, decode, encode
-from hasteh.org.evolve import evolve
 
 __all__ = [
     "Check",
+    "Copier",
     "Expires",
     "Fold",
     "Forgets",
@@ -37,7 +38,9 @@ __all__ = [
     "LogState",
     "Received",
     "Row",
+    "advanced",
     "apply",
+    "copy_with",
     "fold",
     "receive",
     "replay",
@@ -56,6 +59,7 @@ class LogState(Protocol):
 
 
 S = TypeVar("S", bound=LogState)
+T = TypeVar("T")
 
 #: ``check(state, envelope, body)``: raises `InvalidEvent`, returns nothing.
 Check = Callable[[Any, EventEnvelope, Any], None]
@@ -90,6 +94,11 @@ class Row:
     fact: bool = False
     #: It creates the group: the only event a log may begin with.
     first: bool = False
+    #: Its fold moves the log time forward itself (`advanced`), in the one copy of the
+    #: state it makes anyway, so the machinery does not copy the state a second time for
+    #: the time alone. Only for folds that never read `state.time` (the fund's entries:
+    #: a fund of 10,000 entries is folded on every load).
+    sets_time: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +167,62 @@ def _advance(state: S, envelope: EventEnvelope) -> S:
     the time of the event it folds (a policy judges a commit at its log time)."""
     if envelope.at <= state.time:
         return state
-    return cast(S, evolve(cast(Any, state), time=envelope.at))
+    return copy_with(state, time=envelope.at)
+
+
+def advanced(time: int, envelope: EventEnvelope) -> int:
+    """The log time after `envelope`, for a fold of a `Row` with `sets_time`."""
+    return envelope.at if envelope.at > time else time
+
+
+def copy_with(state: T, **changes: Any) -> T:
+    """`dataclasses.replace(state, **changes)` for a frozen, slotted value, at half its
+    cost: the fields are copied as they are, without re-running `__init__` (these values
+    have no `__post_init__`; `replace` spent a fifth of a 10,000-entry fund's load). The
+    copy is finished before anyone can see it, so values stay immutable to every reader.
+    A name that is not a field raises `AttributeError`."""
+    cls = type(state)
+    slots = getattr(cls, "__slots__", None)
+    if slots is None:
+        return cast(T, replace(cast(Any, state), **changes))
+    new = object.__new__(cls)
+    put = object.__setattr__
+    for name in slots:
+        put(new, name, getattr(state, name))
+    for name, value in changes.items():
+        put(new, name, value)
+    return new
+
+
+class Copier(Generic[T]):
+    """`dataclasses.replace` for one frozen, slotted class and a fixed set of changed
+    fields, at a third of its cost: made once (a module constant), then called on every
+    event of a hot fold (a 10,000-entry fund is folded on every load). ``copier(value,
+    *new_values)`` gives a copy of `value` with `changed` set to `new_values`, in order;
+    nothing re-runs `__init__` (these classes have no `__post_init__`)."""
+
+    __slots__ = ("_cls", "_new", "_read", "_writers", "changed")
+
+    def __init__(self, cls: type[T], *changed: str) -> None:
+        names: tuple[str, ...] = cls.__slots__  # type: ignore[attr-defined]
+        kept = tuple(n for n in names if n not in changed)
+        if set(changed) - set(names):
+            raise TypeError(f"not fields of {cls.__name__}: {set(changed) - set(names)}")
+        self._cls = cls
+        # `attrgetter` of one name gives the value, of several a tuple: always a tuple here.
+        self._read = operator.attrgetter(*kept, *kept[:1]) if kept else None
+        self._writers = tuple(getattr(cls, n).__set__ for n in kept)
+        self._new = tuple(getattr(cls, n).__set__ for n in changed)
+        self.changed = changed
+
+    def __call__(self, value: T, *new_values: Any) -> T:
+        new = object.__new__(self._cls)
+        if self._read is not None:
+            for write, old in zip(self._writers, self._read(value), strict=False):
+                write(new, old)
+        for write, fresh in zip(self._new, new_values, strict=True):
+            write(new, fresh)
+        return new
 
 
 def apply(
@@ -177,7 +241,8 @@ def apply(
     `history_check` replaces the check). `policy`: the kind's, unless given."""
     row = _checked(kind, state, envelope, decoded=decoded, history=history)
     chosen = kind.policy if policy is None else policy
-    return cast(S, row.fold(_advance(state, envelope), envelope, envelope.body, chosen))
+    base = state if row.sets_time else _advance(state, envelope)
+    return cast(S, row.fold(base, envelope, envelope.body, chosen))
 
 
 def fold(kind: LogKind[S], state: S, envelope: EventEnvelope, *, policy: Any = None) -> S:
@@ -186,7 +251,8 @@ def fold(kind: LogKind[S], state: S, envelope: EventEnvelope, *, policy: Any = N
     body = envelope.body
     row = kind.row(body)
     chosen = kind.policy if policy is None else policy
-    return cast(S, row.fold(_advance(state, envelope), envelope, body, chosen))
+    base = state if row.sets_time else _advance(state, envelope)
+    return cast(S, row.fold(base, envelope, body, chosen))
 
 
 def replay(kind: LogKind[S], envelopes: Iterable[EventEnvelope], *, policy: Any = None) -> S:

@@ -354,6 +354,9 @@ class OrgState:
     drops: PMap[EventId, Submission] = field(default_factory=PMap)
     #: The cell in its alliances (``fed.*``, `hasteh.org.fed`): delegates, key, reports.
     fed: Federation = field(default_factory=Federation)
+    #: What each member lets the cell see of their contacts with leading workers: a
+    #: count and the code names they chose (`hasteh.org.contacts`).
+    contacts: Mapping[LeafIndex, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -27,7 +27,7 @@ from hasteh.org.events import (
     MessagePosted,
     ThreadOpened,
 )
-from hasteh.org.evolve import evolve
+from hasteh.org.log import copy_with
 from hasteh.org.policy import MembershipPolicy
 from hasteh.org.psorted import PSorted
 from hasteh.org.state import Message, OrgState, Thread
@@ -92,7 +92,7 @@ def fold_message_posted(
     if held is not None:  # not reached through `check` (duplicate-id); kept consistent
         state = _forget(state, held)
         order = state.thread_order.get(thread_id) or PSorted()
-    return evolve(
+    return copy_with(
         state,
         messages=state.messages.set(key, message),
         thread_order=state.thread_order.set(thread_id, order.add(message.place)),
@@ -111,7 +111,7 @@ def _forget(state: OrgState, message: Message) -> OrgState:
         if len(order)
         else state.thread_order.delete(thread_id)
     )
-    return evolve(
+    return copy_with(
         state,
         messages=state.messages.delete(key),
         thread_order=thread_order,

@@ -48,6 +48,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 EditorInbox, KeyIssued, KeyShared, IssuePublished,
                                 IssueChunk, CopiesDistributed
     drop.*       drop.py        DropSubmitted, DropImage, DropReplied, DropPublished
+    contact.*    contacts.py    ContactsShared
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed,
                                 CellKeyRegistered, CellKeyRotated, AlternateRegistered,
@@ -152,6 +153,7 @@ from hasteh.org.events.cell import (
     CellSettings,
     SettingsChanged,
 )
+from hasteh.org.events.contacts import MAX_SHARED_NAMES, ContactsShared
 from hasteh.org.events.decisions import (
     ChangeSettings,
     Choice,
@@ -239,6 +241,7 @@ __all__ = [
     "MAX_MESSAGE_EXPIRY",
     "MAX_RELAYS",
     "MAX_RELAY_URL",
+    "MAX_SHARED_NAMES",
     "MAX_TRIAL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
@@ -270,6 +273,7 @@ __all__ = [
     "Choices",
     "CircleOpened",
     "Consent",
+    "ContactsShared",
     "Contributed",
     "CopiesDistributed",
     "DecisionClosed",
@@ -428,6 +432,7 @@ AnyEvent = (
     | MandateGiven
     | DelegateRecalled
     | ReportedBack
+    | ContactsShared
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

@@ -37,6 +37,8 @@ drop      GET /cell/{ref}/drop, POST /cell/{ref}/drop/{slip|reply|published}
           the drop box for outside workers (issue 16; their page is `web.dropbox`)
 course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
           GET /course/guide   the security course (progress on this device only)
+contacts  GET /contacts, POST /contacts/{add,share,forget,tell}   contacts with leading
+          workers, on this device only
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from hasteh.web.views import (
     bulletin,
     cell,
     concerns,
+    contacts,
     courier,
     course,
     decision,
@@ -103,4 +106,5 @@ def all_routes() -> list[BaseRoute]:
         *hide.routes,
         *welcome.routes,
         *drop.routes,
+        *contacts.routes,
     ]

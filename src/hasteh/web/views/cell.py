@@ -35,6 +35,7 @@ from hasteh.app import (
     admission,
     cards,
     cells,
+    contacts,
     decisions,
     news,
     reach,
@@ -42,6 +43,7 @@ from hasteh.app import (
     sync,
     talk,
 )
+from hasteh.app import fund as app_fund
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.decisions import DecisionSummary
@@ -173,6 +175,10 @@ class CellPage:
     relays: list[reach.RelayRow] = field(
         default_factory=list, metadata={"help": "the cell's relays and when each answered"}
     )
+    contacts: dict[str, tuple[int, tuple[str, ...]]] = field(
+        default_factory=dict,
+        metadata={"help": "by cover name: the contacts' count and the code names shared"},
+    )
     news_href: str = field(
         default="", metadata={"help": "the self-refreshing frame listing what arrives"}
     )
@@ -221,6 +227,28 @@ class CellMemo:
     )
     decisions: list[DecisionSummary] = field(
         default_factory=list, metadata={"help": "every decision, by number"}
+    )
+    fund_from: tuple[object, ...] = field(
+        default=(), metadata={"help": "the state parts the fund's part came from"}
+    )
+    fund: FundMemo | None = field(
+        default=None, metadata={"help": "the fund's view, months and reports asked for"}
+    )
+
+
+@dataclass
+class FundMemo:
+    """The fund's page as the app computed it: a 2,750-entry fund's view, months and
+    report take the app about 100 ms, so they are kept while the fund, the members and
+    the group are the same objects."""
+
+    view: app_fund.FundView = field(metadata={"help": "the fund (app view)"})
+    months: list[tuple[int, int]] = field(metadata={"help": "Jalali months with entries"})
+    reports: dict[tuple[int, int], app_fund.MonthReport] = field(
+        default_factory=dict, metadata={"help": "the monthly reports asked for, by month"}
+    )
+    beancount: str | None = field(
+        default=None, metadata={"help": "the ledger as Beancount text, once asked for"}
     )
 
 
@@ -301,6 +329,36 @@ def cell_decisions(
     return memo.decisions
 
 
+def cell_fund(ws: Workspace, ref: str, language: str, memos: dict[bytes, CellMemo]) -> FundMemo:
+    """The fund's view and months (from the memo when still valid); the caller adds the
+    report it needs with `fund_report`."""
+    rt = cells.find_cell(ws, ref)
+    memo = _memo(rt, language, memos)
+    parts = (rt.org.fund, rt.org.members, rt.group)
+    if memo.fund is None or not _same(memo.fund_from, parts):
+        cell_id = cells.summary(rt).cell_id
+        memo.fund = FundMemo(app_fund.show(ws, cell_id), app_fund.months(ws, cell_id))
+        memo.fund_from = parts
+    return memo.fund
+
+
+def fund_report(
+    ws: Workspace, ref: str, fund: FundMemo, month: tuple[int, int]
+) -> app_fund.MonthReport:
+    """One month's report, computed once per `FundMemo`."""
+    found = fund.reports.get(month)
+    if found is None:
+        found = fund.reports[month] = app_fund.report(ws, ref, *month)
+    return found
+
+
+def fund_beancount(ws: Workspace, ref: str, fund: FundMemo) -> str:
+    """The ledger as Beancount text, made once per `FundMemo`."""
+    if fund.beancount is None:
+        fund.beancount = app_fund.beancount(ws, ref)
+    return fund.beancount
+
+
 def build(
     ws: Workspace,
     ref: str,
@@ -349,6 +407,7 @@ def build(
         closed_decisions=closed[-RECENT_CLOSED:][::-1],
         decision_count=len(all_decisions),
         members=cells.members(ws, cell_id),
+        contacts=contacts.told(ws, cell_id),
         pending=admission.pending(ws, cell_id),
         safety_words=words,
         kind_names=KIND_NAMES,

@@ -80,7 +80,7 @@ class DecisionsPage:
     cell: CellSummary = field(metadata={"help": "the cell"})
     href: str = field(metadata={"help": "local path of the cell's page"})
     decisions: list[DecisionSummary] = field(
-        metadata={"help": "the open decisions, then one page of closed ones, newest first"}
+        metadata={"help": "one page of the open decisions, then the closed, newest first"}
     )
     kinds: tuple[str, ...] = field(metadata={"help": "kinds offered by the open form"})
     kind_names: dict[str, str] = field(metadata={"help": "kind → its name (msgid)"})
@@ -88,15 +88,15 @@ class DecisionsPage:
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
     older_href: str | None = field(
-        default=None, metadata={"help": "the next page of older closed decisions, if any"}
+        default=None, metadata={"help": "the next page (older decisions), if any"}
     )
     newer_href: str | None = field(
-        default=None, metadata={"help": "the previous page of closed decisions, if any"}
+        default=None, metadata={"help": "the previous page (newer decisions), if any"}
     )
 
 
-#: Closed decisions per page of the list (open ones are always all shown): a cell with
-#: hundreds of decisions keeps a small page.
+#: Decisions per page of the list, the open ones first (newest first), then the closed
+#: ones: a cell with a thousand decisions keeps a small page.
 CLOSED_PAGE = 40
 
 
@@ -148,13 +148,13 @@ async def list_page(
         cell = _cell(ws, ref)
         href = f"/cell/{cell.cell_id}"
         every = cell_decisions(ws, cell.cell_id, ui.language, memos)[::-1]
-        closed = [d for d in every if not d.is_open]
-        shown = closed[page_no * CLOSED_PAGE : (page_no + 1) * CLOSED_PAGE]
-        more = len(closed) > (page_no + 1) * CLOSED_PAGE
+        listed = [d for d in every if d.is_open] + [d for d in every if not d.is_open]
+        shown = listed[page_no * CLOSED_PAGE : (page_no + 1) * CLOSED_PAGE]
+        more = len(listed) > (page_no + 1) * CLOSED_PAGE
         return DecisionsPage(
             cell=cell,
             href=href,
-            decisions=[d for d in every if d.is_open] + shown,
+            decisions=shown,
             kinds=KINDS,
             kind_names=KIND_NAMES,
             older_href=f"{href}/decisions?page={page_no + 1}" if more else None,

@@ -24,10 +24,12 @@ from starlette.routing import Route
 from hasteh.app import Workspace, cells
 from hasteh.app import fund as app_fund
 from hasteh.app.cells import CellSummary
-from hasteh.app.fund import FundView, MonthReport
+from hasteh.app.fund import FundView, MonthReport, RequestView
+from hasteh.i18n import whole_number
 from hasteh.jalali import month_text
-from hasteh.web.app import render, ui_for
+from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app
+from hasteh.web.views.cell import cell_fund, fund_beancount, fund_report
 from hasteh.web.views.common import redirect, send_now, text, unlocked_only
 from hasteh.web.views.home import CreateForm, home_page
 
@@ -64,6 +66,21 @@ class FundPage:
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
     error_form: str = field(default="", metadata={"help": "the form the refusal is about"})
+    open_page: list[RequestView] = field(
+        default_factory=list, metadata={"help": "one page of the open requests, in order"}
+    )
+    page_number: int = field(default=0, metadata={"help": "which page of open requests"})
+    older: bool = field(default=False, metadata={"help": "more open requests after this page"})
+    newer: bool = field(default=False, metadata={"help": "open requests before this page"})
+    paid_page: list[RequestView] = field(
+        default_factory=list, metadata={"help": "the most recent paid requests, newest first"}
+    )
+
+
+#: Open requests per page, and paid requests shown (a fund may hold thousands; every
+#: one stays in the Beancount text and the monthly reports).
+PAGE = 30
+PAID_SHOWN = 30
 
 
 def _month(value: str) -> tuple[int, int] | None:
@@ -80,17 +97,29 @@ async def fund_page(
     ref = request.path_params["ref"]
     ui = ui_for(request)
     wanted = _month(request.query_params.get("month", ""))
+    number = whole_number(request.query_params.get("page", "0")[:6], max_digits=6) or 0
+
+    memos = web_state(request).cell_memos
 
     def build(ws: Workspace) -> FundPage:
         rt = cells.find_cell(ws, ref)
         cell = cells.summary(rt)
-        months = app_fund.months(ws, cell.cell_id)
+        held = cell_fund(ws, cell.cell_id, ui.language, memos)
+        months, fund = held.months, held.view
         chosen = wanted if wanted in months else (months[0] if months else None)
-        report = None if chosen is None else app_fund.report(ws, cell.cell_id, *chosen)
+        report = None if chosen is None else fund_report(ws, cell.cell_id, held, chosen)
+        waiting = fund.open_requests
+        start = min(number * PAGE, max(0, len(waiting) - 1) // PAGE * PAGE)
+        newest_paid = sorted(fund.paid_requests, key=lambda r: r.at, reverse=True)
         return FundPage(
             cell=cell,
             href=f"/cell/{cell.cell_id}",
-            fund=app_fund.show(ws, cell.cell_id),
+            fund=fund,
+            open_page=waiting[start : start + PAGE],
+            page_number=start // PAGE,
+            older=start + PAGE < len(waiting),
+            newer=start > 0,
+            paid_page=newest_paid[:PAID_SHOWN],
             shown=SHOWN,
             months=[(f"{y:04d}-{m:02d}", month_text(y, m)) for y, m in months],
             report=report,
@@ -173,8 +202,12 @@ async def act(request: Request) -> Response:
 @unlocked_only
 async def beancount(request: Request) -> Response:
     ref = request.path_params["ref"]
+    ui = ui_for(request)
+    memos = web_state(request).cell_memos
     try:
-        body = await call_app(request, lambda ws: app_fund.beancount(ws, ref))
+        body = await call_app(
+            request, lambda ws: fund_beancount(ws, ref, cell_fund(ws, ref, ui.language, memos))
+        )
     except Refusal as refusal:
         return await home_page(request, CreateForm(), refusal.lines, 404)
     return PlainTextResponse(
