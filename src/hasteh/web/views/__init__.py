@@ -12,6 +12,8 @@ decision  GET/POST /cell/{ref}/decisions, GET /cell/{ref}/decisions/{n}, POST �
 fund      GET /cell/{ref}/fund, POST /cell/{ref}/fund/{action}, GET …/fund/beancount
 actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a}/{what}
           the cell's work: actions, demands, tasks, turnout (issue 15)
+files     GET /cell/{ref}/files, POST …/files/upload | fetch, GET …/files/{f}/download |
+          image, POST …/files/{f}/remove, POST /cell/{ref}/library, …/library/{i}/{what}
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -40,6 +42,7 @@ from hasteh.web.views import (
     courier,
     course,
     decision,
+    files,
     fund,
     hide,
     home,
@@ -72,6 +75,7 @@ def all_routes() -> list[BaseRoute]:
         *decision.routes,
         *fund.routes,
         *actions.routes,
+        *files.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
