@@ -43,8 +43,8 @@ __all__ = ["MAX_UPLOAD", "routes"]
 
 #: The largest upload a form takes (the highest cap a cell may set, plus the form).
 MAX_UPLOAD = MAX_FILE_CAP + 64 * 1024
-#: Files and items per page (a cell may hold 1,000 of each).
-PAGE = 50
+#: Files and items per page (a cell may hold 2,000 files and 5,000 items).
+PAGE = 25
 #: Kinds of files and of library items, and their names on the page (msgids).
 KIND_NAMES = {
     "image": "image",
