@@ -226,3 +226,36 @@ def test_bad_input_changes_nothing(make_ws, relay, clock, tmp_path: Path) -> Non
         assert err.value.code == code
         assert files.lines(a, CELL) == [] and files.items(a, CELL) == []
     assert a.vault.read(vfiles.states) == before
+
+
+def test_the_caps_are_changed_by_decision_and_kept_by_other_changes(make_ws, relay, clock) -> None:
+    """The cap per file is a cell setting: lowered by a consent decision, every member
+    refuses a larger file; a later change of another setting keeps it."""
+    from hasteh.app import decisions
+
+    members = form_cell(make_ws, relay.url, settle_relay, n=2)
+    a, b = members
+
+    def adopt(**change: object) -> None:
+        opened = decisions.change_settings(a, CELL, deadline=a.now() + 86_400, **change)  # type: ignore[arg-type]
+        settle_relay(members)
+        for m in members:
+            decisions.vote(m, CELL, str(opened.number), position="agree")  # type: ignore[attr-defined]
+        settle_relay(members)
+        decisions.close(b, CELL, str(opened.number))  # type: ignore[attr-defined]
+        settle_relay(members)
+
+    with pytest.raises(BadInput) as bad:
+        decisions.change_settings(a, CELL, deadline=a.now() + 86_400, file_cap_mb=61)
+    assert bad.value.code == "bad-file-cap"
+    adopt(file_cap_mb=1, files_cap_mb=3)
+    for ws in members:
+        settings = find_cell(ws, CELL).org.settings
+        assert (settings.file_cap, settings.files_cap) == (2**20, 3 * 2**20)
+    with pytest.raises(BadInput) as over:
+        files.send(b, CELL, b"%PDF" + bytes(2**20), "big.pdf")
+    assert over.value.code == "file-too-large"
+    adopt(expiry_days=30)
+    for ws in members:
+        settings = find_cell(ws, CELL).org.settings
+        assert settings.file_cap == 2**20 and settings.message_expiry == 30 * 86_400

@@ -174,6 +174,7 @@ AppCode = Literal[
     "file-refused",
     "bad-library-kind",
     "no-such-item",
+    "bad-file-cap",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -308,6 +309,10 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     ),
     "bad-library-kind": "Unknown kind of library item: choose one of {kinds}.",
     "no-such-item": "There is no such item in the library. Copy its number from the library.",
+    "bad-file-cap": (
+        "A file may be 1 to {most} MB, and all the cell's files together at least that and at "
+        "most {total} MB."
+    ),
 }
 
 #: Each card reason's English template (the docs list these reasons).

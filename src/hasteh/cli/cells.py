@@ -199,12 +199,20 @@ def cell_settings(
     ),
     relay: list[str] | None = RelayListOption,
     deadline: str = DeadlineOption,
+    file_cap_mb: str | None = typer.Option(
+        None, "--file-cap-mb", help=_("Largest file a member may share, in MB.")
+    ),
+    files_cap_mb: str | None = typer.Option(
+        None, "--files-cap-mb", help=_("All the cell's files together, in MB.")
+    ),
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
     with _workspace() as ws:
-        if cap is None and admission is None and expiry_days is None and relay is None:
+        files_given = file_cap_mb is not None or files_cap_mb is not None
+        nothing = cap is None and admission is None and expiry_days is None and relay is None
+        if nothing and not files_given:
             rt = cells.find_cell(ws, cell)
             s = rt.org.settings
             _print(
@@ -213,6 +221,11 @@ def cell_settings(
                 )
             )
             _print(_("relays: {relays}").format(relays=", ".join(s.relays or rt.record.relays)))
+            _print(
+                _("Files: at most {each} MB each, {total} MB in all.").format(
+                    each=_n(s.file_cap // 2**20), total=_n(s.files_cap // 2**20)
+                )
+            )
             return
         opened = decisions.change_settings(
             ws,
@@ -222,6 +235,8 @@ def cell_settings(
             admission=admission,
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
             relays=relay,
+            file_cap_mb=None if file_cap_mb is None else _int(file_cap_mb, "--file-cap-mb"),
+            files_cap_mb=None if files_cap_mb is None else _int(files_cap_mb, "--files-cap-mb"),
         )
         assert isinstance(opened, decisions.DecisionSummary)
         _print(

@@ -295,6 +295,7 @@ APP: Mapping[AppCode, str] = {
     "file-not-here": SYNC,
     "file-refused": FILES,
     "no-such-item": LIBRARY,
+    "bad-file-cap": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, str] = {

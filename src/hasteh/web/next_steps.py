@@ -318,6 +318,7 @@ APP: Mapping[AppCode, NextStep] = {
     "file-not-here": FETCH,
     "file-refused": FILES,
     "no-such-item": FILES,
+    "bad-file-cap": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {
