@@ -445,7 +445,7 @@ def _shared_files(ws: Workspace) -> dict[bytes, SharedFile]:
 
 
 #: How many chunks are posted between two notes of the upload's progress in the vault.
-_PUSH_STEP: Final = 8
+_PUSH_STEP: Final = 32
 
 
 def push(ws: Workspace) -> int:
