@@ -413,7 +413,9 @@ def send(
         # Our own copy, and an upload per relay (`push`, at the next sync, before the
         # outbox: the chunks reach each relay ahead of the event that names their key).
         for index in range(len(sealed)):
-            vfiles.put_chunk(conn, env.event_id, index, data[index * CHUNK_SIZE :][:CHUNK_SIZE])
+            vfiles.put_chunk(
+                conn, env.event_id, index, data[index * CHUNK_SIZE : (index + 1) * CHUNK_SIZE]
+            )
         vfiles.set_state(conn, env.event_id, "ok")
         for relay in relays:
             vfiles.set_pushed(conn, env.event_id, relay, 0)
