@@ -517,6 +517,47 @@ def alliance_events() -> list[bytes]:
     return receive + [b"\x01" + msgspec.msgpack.encode(t) for t in tallies]
 
 
+def files() -> list[bytes]:
+    """Chunks cut short or changed, envelopes of the file's mailbox, images with EXIF and
+    text chunks (PNG, JPEG, a GIF, a cut file), and file names with hidden tricks."""
+    from PIL import Image, PngImagePlugin
+
+    from fuzz import fuzz_files
+
+    seeds = [b"\x00" + fuzz_files.CHUNKS[0][:4000], b"\x00" + b"\x00" * 64]
+    small = seal(
+        kind=Kind.MESSAGE, mailbox=fuzz_files.MAILBOX, payload=b"x" * 300, rng=DetRng(b"f")
+    )
+    seeds += [b"\x01" + small.to_bytes(), b"\x01" + small.to_bytes()[:100]]
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0xA431] = "SERIAL-1"
+    for fmt in ("JPEG", "PNG", "GIF"):
+        out = io.BytesIO()
+        image = Image.new("RGB", (12, 9), (200, 30, 30))
+        if fmt == "PNG":
+            info = PngImagePlugin.PngInfo()
+            info.add_text("Author", "someone")
+            image.save(out, format=fmt, pnginfo=info, exif=exif.tobytes())
+        elif fmt == "JPEG":
+            image.save(out, format=fmt, exif=exif.tobytes())
+        else:
+            image.save(out, format=fmt)
+        seeds.append(b"\x02" + out.getvalue())
+    seeds.append(seeds[-2][: len(seeds[-2]) // 2])
+    for name in (
+        "گزارش مزد.pdf",
+        "report\u202etxt.exe",
+        "../../.bashrc",
+        ".hidden",
+        "a/b\\c:d.PDF",
+        "نامه\u200cها.txt",
+        "x." + "y" * 20,
+    ):
+        seeds.append(b"\x03" + name.encode())
+    return seeds
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -543,6 +584,7 @@ def main(only: list[str]) -> None:
         "bulletin_verify": bulletin_verify,
         "drop_submission": drop_submission,
         "bulletin_events": bulletin_events,
+        "files": files,
     }
     for target, make in seeds.items():
         if not only or target in only:

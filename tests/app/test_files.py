@@ -203,7 +203,7 @@ def test_a_rogue_senders_bad_hashes_and_uncleaned_image_are_refused(make_ws, rel
     bad = next(f for f in files.lines(b, CELL) if f.kind == "pdf")
     assert bad.state == "waiting"
     (pdf,) = [f for f in find_cell(b, CELL).org.files.values() if f.kind == "pdf"]
-    assert b.vault.read(lambda conn: vfiles.chunk_indices(conn, pdf.file_id)) == set()
+    assert b.vault.read(lambda conn: vfiles.count_chunks(conn, pdf.file_id)) == 0
 
 
 def test_bad_input_changes_nothing(make_ws, relay, clock, tmp_path: Path) -> None:
@@ -226,3 +226,90 @@ def test_bad_input_changes_nothing(make_ws, relay, clock, tmp_path: Path) -> Non
         assert err.value.code == code
         assert files.lines(a, CELL) == [] and files.items(a, CELL) == []
     assert a.vault.read(vfiles.states) == before
+
+
+def test_the_caps_are_changed_by_decision_and_kept_by_other_changes(make_ws, relay, clock) -> None:
+    """The cap per file is a cell setting: lowered by a consent decision, every member
+    refuses a larger file; a later change of another setting keeps it."""
+    from hasteh.app import decisions
+
+    members = form_cell(make_ws, relay.url, settle_relay, n=2)
+    a, b = members
+
+    def adopt(**change: object) -> None:
+        opened = decisions.change_settings(a, CELL, deadline=a.now() + 86_400, **change)  # type: ignore[arg-type]
+        settle_relay(members)
+        for m in members:
+            decisions.vote(m, CELL, str(opened.number), position="agree")  # type: ignore[attr-defined]
+        settle_relay(members)
+        decisions.close(b, CELL, str(opened.number))  # type: ignore[attr-defined]
+        settle_relay(members)
+
+    with pytest.raises(BadInput) as bad:
+        decisions.change_settings(a, CELL, deadline=a.now() + 86_400, file_cap_mb=61)
+    assert bad.value.code == "bad-file-cap"
+    adopt(file_cap_mb=1, files_cap_mb=3)
+    for ws in members:
+        settings = find_cell(ws, CELL).org.settings
+        assert (settings.file_cap, settings.files_cap) == (2**20, 3 * 2**20)
+    with pytest.raises(BadInput) as over:
+        files.send(b, CELL, b"%PDF" + bytes(2**20), "big.pdf")
+    assert over.value.code == "file-too-large"
+    adopt(expiry_days=30)
+    for ws in members:
+        settings = find_cell(ws, CELL).org.settings
+        assert settings.file_cap == 2**20 and settings.message_expiry == 30 * 86_400
+
+
+def test_a_rogue_clients_over_cap_file_and_flood_are_bounded(make_ws, relay, clock) -> None:
+    """A modified client announces a file over the cell's cap (every member refuses the
+    event), and a file whose real chunks it never posts, with a flood of junk in its
+    mailbox: a member reads a bounded number of envelopes and stores none."""
+    from hasteh.org.events import FileShared
+    from hasteh.org.files import chunk_count
+    from tests.app import rogue
+
+    a, b, bad = form_cell(make_ws, relay.url, settle_relay, n=3)
+    key = bad.rng(32)
+    big = 26 * 2**20
+    hashes = tuple(os.urandom(32) for _ in range(chunk_count(big)))
+    rogue.send(
+        bad, rogue.envelope(bad, FileShared("big", "pdf", "pdf", big, key, b"\x01" * 16, hashes))
+    )
+    ghost = FileShared("ghost", "pdf", "pdf", 10, key, b"\x02" * 16, (os.urandom(32),))
+    rogue.send(bad, rogue.envelope(bad, ghost))
+    for _ in range(200):
+        post_chunk(bad, relay.url, key, os.urandom(CHUNK_SIZE + 16))
+    settle_relay([a, b, bad])
+    for ws in (a, b):
+        shown = files.lines(ws, CELL)
+        assert [f.name for f in shown] == ["ghost"]  # the over-cap one was refused
+    report = files.fetch(b)
+    assert report.stored == 0 and report.complete == 0
+    assert 0 < report.refused <= 3 * 1 + 64  # the bound per relay, not the flood
+    assert files.lines(b, CELL)[0].state == "waiting"
+
+
+def test_a_stranger_who_learns_a_file_mailbox_can_neither_read_nor_post(
+    make_ws, relay, clock
+) -> None:
+    from hasteh.transport.errors import RelayRefused
+    from hasteh.transport.relay_client import RelayClient
+
+    a, b = form_cell(make_ws, relay.url, settle_relay, n=2)
+    files.send(a, CELL, PDF, "report.pdf")
+    settle_relay([a, b])
+    (shared,) = find_cell(b, CELL).org.files.values()
+    mailbox = files.file_mailbox(shared.key)
+    stranger = RelayClient(relay.url)
+    try:
+        with pytest.raises(RelayRefused):
+            stranger.fetch(mailbox)
+        junk = seal(kind=Kind.MESSAGE, mailbox=mailbox, payload=b"x" * 100, rng=os.urandom)
+        with pytest.raises(RelayRefused):
+            from hasteh.envelope import WriteAuth
+
+            stranger.post(junk.to_bytes(), WriteAuth(os.urandom(32)))
+    finally:
+        stranger.close()
+    assert files.fetch(b).complete == 1

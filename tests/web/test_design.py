@@ -159,6 +159,25 @@ def say(page: Page, text: str, thread: str = "") -> None:
     page.get_by_role("button", name=fa("Send"), exact=True).click()
 
 
+def share_files(page: Page, cell: str, folder: Path) -> None:
+    """A photo and a PDF shared in `cell`, and a reading in its library."""
+    from PIL import Image
+
+    photo, report = folder / "photo.png", folder / "گزارش مزد.pdf"
+    Image.new("RGB", (120, 80), (30, 110, 60)).save(photo)
+    report.write_bytes(b"%PDF-1.4\n" + bytes(40_000))
+    page.goto(origin_of(page) + cell + "/files")
+    for path in (photo, report):
+        page.get_by_label(fa("The file to share."), exact=True).set_input_files(str(path))
+        page.get_by_role("button", name=fa("Share the file"), exact=True).click()
+    page.get_by_label(fa("The reading's title."), exact=True).fill("مزد و سرمایه")
+    page.get_by_label(fa("A note for the cell: why read it, which pages."), exact=True).fill(
+        "فصل ۱ تا ۳، برای جلسهٔ پنجشنبه"
+    )
+    page.get_by_label(fa("The number of the file that holds it."), exact=True).fill("۲")
+    page.get_by_role("button", name=fa("Add an item to the library."), exact=True).click()
+
+
 def open_decision(page: Page, cell: str, kind: str, question: str, options: str = "") -> str:
     page.goto(origin_of(page) + cell + "/decisions")
     page.get_by_label(fa("Kind")).select_option(kind)
@@ -203,6 +222,7 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         say(page, "سلام رفقا، جلسهٔ فردا ساعت شش در خانهٔ همیشگی.")
         say(page, "رسیدم. فهرست خواسته‌ها را هم می‌آورم.")
         say(page, "پیش‌نویس اعلامیه را این‌جا بنویسیم.", thread="اعلامیه")
+        share_files(page, cell, tmp_path_factory.mktemp("files"))
         made.decisions["open"] = open_decision(
             page, cell, "ranked", "جلسهٔ بعد کجا باشد؟", "نانوایی\nپارک\nانبار"
         )
@@ -265,6 +285,8 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("actions", go(f"{full}/actions")),
         ("action", go(site.decisions["action"])),
         ("contacts-empty", go("/contacts")),
+        ("files-empty", go(f"{empty}/files")),
+        ("files", go(f"{full}/files")),
     ]
 
 
@@ -355,6 +377,15 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
                     t("Notes, on this device only."): "6037991234567893",
                 },
                 t("Keep this contact"),
+            ),
+        ),
+        (
+            "files-error",
+            # A title of spaces only: refused, nothing added to the library.
+            submit(
+                f"{full}/files",
+                {t("The reading's title."): "   "},
+                t("Add an item to the library."),
             ),
         ),
         # A quiz sent with no answer: refused, nothing recorded.

@@ -101,6 +101,10 @@ def cell_pages(web: Web, pages: dict[str, str], suffix: str) -> None:
         f"{cell}/local-relay", {"url": "http://10.0.0.1:8080"}, f"{cell}/relays"
     )
     pages["courier-error" + suffix] = web.post("/courier/import", {"code": "x"}, "/courier")
+    files = f"{cell}/files"
+    web.post(f"{cell}/library", {"title": "Capital", "kind": "reading", "note": "ch. 10"}, files)
+    pages["files" + suffix] = web.client.get(files).text
+    pages["files-error" + suffix] = web.post(f"{cell}/library", {"title": ""}, files)
 
 
 INLINE_IMAGE = "data:image/png;base64,"
@@ -386,7 +390,7 @@ def web_msgids() -> set[str]:
 def table_msgids() -> set[str]:
     """Messages the views keep in tables (notices, kinds, positions, next steps)."""
     from hasteh.web import next_steps
-    from hasteh.web.views import common, courier, decision, fund, join
+    from hasteh.web.views import common, courier, decision, files, fund, join
 
     found = {*common.NOTICES.values(), *common.KIND_NAMES.values(), *join.NOTICES.values()}
     found |= set(courier.COURIER_NOTICES.values())
@@ -396,6 +400,8 @@ def table_msgids() -> set[str]:
     from hasteh.web.views import alliances, delegates
 
     found |= set(delegates.DELEGATE_NOTICES.values()) | set(alliances.ALLIANCE_NOTICES.values())
+    found |= {*files.FILE_NOTICES.values(), *files.KIND_NAMES.values(), files.METADATA_WARNING}
+    found |= {*files.ITEM_KINDS.values(), *files.STATE_NAMES.values()}
     return found
 
 

@@ -89,7 +89,12 @@ def export_bundle(
         prepare_export(ws)
     chosen = code or courier.new_code(ws.rng)
     data, count = courier.export_bundle(
-        ws.vault, code=chosen, rng=ws.rng, recent_since=recent_since, cost=cost
+        ws.vault,
+        code=chosen,
+        rng=ws.rng,
+        recent_since=recent_since,
+        cost=cost,
+        extra=files.bundle_entries(ws),
     )
     return chosen, data, count
 

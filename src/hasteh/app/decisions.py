@@ -42,6 +42,7 @@ from hasteh.org import (
     StanceCast,
 )
 from hasteh.org.decisions import MAX_DEADLINE
+from hasteh.org.events.cell import MAX_FILE_CAP, MAX_FILES_CAP
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -322,11 +323,14 @@ def change_settings(
     expiry_days: int | None = None,
     relays: list[str] | None = None,
     trial_days: int | None = None,
+    file_cap_mb: int | None = None,
+    files_cap_mb: int | None = None,
 ) -> object:
     """Open a consent decision to change the cell's settings (carried out once adopted).
     A cap above the hard limit (7) is refused here, before anything is sent; so is a
     relay list the cell could not live with (`cell_relays.checked_relays`). `relays`
-    lists the new relays in order, the ordering relay first; None keeps them."""
+    lists the new relays in order, the ordering relay first; None keeps them. The caps of
+    files (`file_cap_mb` per file, `files_cap_mb` in all, in MB) are kept unless given."""
     rt = find_cell(ws, cell)
     s = rt.org.settings
     settings = validate_settings(
@@ -335,6 +339,11 @@ def change_settings(
         s.message_expiry // DAY if expiry_days is None else expiry_days,
         s.trial // DAY if trial_days is None else trial_days,
     )
+    file_cap = s.file_cap if file_cap_mb is None else file_cap_mb * 2**20
+    files_cap = s.files_cap if files_cap_mb is None else files_cap_mb * 2**20
+    if not 2**20 <= file_cap <= MAX_FILE_CAP or not file_cap <= files_cap <= MAX_FILES_CAP:
+        raise BadInput("bad-file-cap", most=MAX_FILE_CAP // 2**20, total=MAX_FILES_CAP // 2**20)
+    settings = msgspec.structs.replace(settings, file_cap=file_cap, files_cap=files_cap)
     if relays is not None:
         settings = msgspec.structs.replace(settings, relays=tuple(checked_relays(relays)))
     if settings.size_cap < len(rt.org.members):
@@ -354,6 +363,10 @@ def change_settings(
     if settings.relays is not None:
         text += " " + _("Relays: {relays} (the first one orders the messages).").format(
             relays=_(", ").join(settings.relays)
+        )
+    if (file_cap, files_cap) != (s.file_cap, s.files_cap):
+        text += " " + _("Files: at most {each} MB each, {total} MB in all.").format(
+            each=display_number(file_cap // 2**20), total=display_number(files_cap // 2**20)
         )
     return open_decision(
         ws, cell, kind="consent", question=text, deadline=deadline, settings=settings

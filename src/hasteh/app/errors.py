@@ -220,6 +220,7 @@ AppCode = Literal[
     # delegates (app/delegation.py)
     "bad-key-code",
     "unknown-motion",
+    "bad-file-cap",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -417,6 +418,10 @@ APP_MESSAGES: Mapping[AppCode, str] = {
         "with the person who gave it to you."
     ),
     "unknown-motion": "No motion of the alliance starts with this. Copy its id from the alliance.",
+    "bad-file-cap": (
+        "A file may be 1 to {most} MB, and all the cell's files together at least that and at "
+        "most {total} MB."
+    ),
 }
 
 #: Each card reason's English template (the docs list these reasons).

@@ -73,8 +73,9 @@ from hasteh.org.files import CHUNK_SIZE, MAX_NAME, chunk_count
 from hasteh.org.state import LibraryItem, SharedFile
 from hasteh.publish.attachments import clean_image
 from hasteh.publish.errors import BadImage
+from hasteh.transport.courier import BundleEntry
 from hasteh.transport.errors import TransportError
-from hasteh.transport.outbox import Arrival, Sink, stage
+from hasteh.transport.outbox import Arrival, Sink
 from hasteh.vault import Connection
 from hasteh.vault import files as vfiles
 
@@ -89,6 +90,8 @@ __all__ = [
     "ItemLine",
     "SavedFile",
     "add_item",
+    "bundle_entries",
+    "chunk_envelope",
     "chunk_sink",
     "fetch",
     "file_auth",
@@ -97,6 +100,7 @@ __all__ = [
     "lines",
     "note_item",
     "open_chunk",
+    "push",
     "remove",
     "remove_item",
     "safe_filename",
@@ -163,6 +167,24 @@ def seal_chunks(key: bytes, blob: bytes, data: bytes) -> list[bytes]:
         padded = piece + bytes(CHUNK_SIZE - len(piece))
         out.append(aead.encrypt(_nonce(index), padded, _aad(blob, index, count)))
     return out
+
+
+def chunk_envelope(key: bytes, index: int, payload: bytes) -> Envelope:
+    """Chunk `index`'s envelope in the file's mailbox. Its masking nonce derives from the
+    key and the index, so the same chunk always makes the same envelope (the same id):
+    sending it again, after an interruption or through a bundle, is idempotent."""
+    nonce = _derive(key, b"hasteh/file-envelope/v1" + index.to_bytes(4, "big"))
+
+    def fixed(n: int) -> bytes:
+        return nonce[:n]
+
+    return seal(kind=Kind.MESSAGE, mailbox=file_mailbox(key), payload=payload, rng=fixed)
+
+
+def _seal_one(shared: SharedFile, index: int, piece: bytes) -> bytes:
+    padded = piece + bytes(CHUNK_SIZE - len(piece))
+    aad = _aad(shared.blob, index, len(shared.hashes))
+    return ChaCha20Poly1305(shared.key).encrypt(_nonce(index), padded, aad)
 
 
 def _chunk_length(size: int, index: int) -> int:
@@ -386,13 +408,17 @@ def send(
     hashes_ = tuple(hashlib.sha256(c).digest() for c in sealed)
     body = FileShared(name, ext, chosen, len(data), key, org.EventId(blob), hashes_)
     relays = delivery_relays(rt.record)
-    mailbox, auth = file_mailbox(key), file_auth(key)
 
     def queue(conn: Connection, env: org.EventEnvelope) -> None:
-        for payload in sealed:
-            envelope = seal(kind=Kind.MESSAGE, mailbox=mailbox, payload=payload, rng=ws.rng)
-            stage(conn, envelope, relays, now=ws.clock(), auth=lambda _relay: auth)
-        vfiles.put_file(conn, env.event_id, "ok", data)
+        # Our own copy, and an upload per relay (`push`, at the next sync, before the
+        # outbox: the chunks reach each relay ahead of the event that names their key).
+        for index in range(len(sealed)):
+            vfiles.put_chunk(
+                conn, env.event_id, index, data[index * CHUNK_SIZE : (index + 1) * CHUNK_SIZE]
+            )
+        vfiles.set_state(conn, env.event_id, "ok")
+        for relay in relays:
+            vfiles.set_pushed(conn, env.event_id, relay, 0)
 
     env = runtime.send_event(ws, rt, body, also=queue)
     mine = rt.org.files[org.EventId(env.event_id)]
@@ -406,6 +432,96 @@ def remove(ws: Workspace, cell: str, ref: str) -> None:
     rt.require_group()
     found = _find(rt, ref)
     runtime.send_event(ws, rt, FileRemoved(found.file_id))
+
+
+# --- upload ------------------------------------------------------------------------------
+
+
+def _shared_files(ws: Workspace) -> dict[bytes, SharedFile]:
+    out: dict[bytes, SharedFile] = {}
+    for rt in all_groups(ws):
+        found = getattr(rt.org, "files", None)
+        if rt.active and found is not None:
+            out.update((bytes(k), v) for k, v in found.items())
+    return out
+
+
+#: How many chunks are posted between two notes of the upload's progress in the vault.
+_PUSH_STEP: Final = 32
+
+
+def push(ws: Workspace) -> int:
+    """Post the chunks of the files this device shared to every relay that does not have
+    them yet (resuming where an upload stopped); a relay that fails is left for the next
+    sync. Returns how many chunks were posted. `sync` calls it before the outbox, so the
+    chunks reach a relay before the event that names their key."""
+    todo = ws.vault.read(vfiles.pushes)
+    if not todo:
+        return 0
+    known = _shared_files(ws)
+    posted = 0
+    failed: set[str] = set()
+    for file_id, relay, sent in todo:
+        shared = known.get(file_id)
+        if shared is None:  # the file was removed, or its cell left: nothing to send
+            _note_pushed(ws, file_id, relay, None)
+            continue
+        if relay in failed:
+            continue
+        auth = file_auth(shared.key)
+        count = len(shared.hashes)
+        try:
+            client = ws.client_for(relay)
+            for index in range(sent, count):
+
+                def piece(conn: Connection, i: int = index, f: bytes = file_id) -> bytes | None:
+                    return vfiles.chunk(conn, f, i)
+
+                plain = ws.vault.read(piece)
+                if plain is None:
+                    break
+                envelope = chunk_envelope(shared.key, index, _seal_one(shared, index, plain))
+                client.post(envelope.to_bytes(), auth)
+                posted += 1
+                done = index + 1
+                if done == count or done % _PUSH_STEP == 0:
+                    _note_pushed(ws, file_id, relay, None if done == count else done)
+        except TransportError:
+            failed.add(relay)
+    return posted
+
+
+def _note_pushed(ws: Workspace, file_id: bytes, relay: str, sent: int | None) -> None:
+    def run(conn: Connection) -> None:
+        vfiles.set_pushed(conn, file_id, relay, sent)
+
+    ws.vault.write(run)
+
+
+def _pieces(ws: Workspace, file_id: bytes) -> list[bytes]:
+    def run(conn: Connection) -> list[bytes]:
+        return vfiles.chunks(conn, file_id)
+
+    return ws.vault.read(run)
+
+
+def bundle_entries(ws: Workspace) -> list[BundleEntry]:
+    """The chunks of files this device shared that some relay does not have yet, as
+    courier bundle entries (a bundle carries them with the event)."""
+    todo = ws.vault.read(vfiles.pushes)
+    known = _shared_files(ws)
+    relays: dict[bytes, list[str]] = {}
+    for file_id, relay, _sent in todo:
+        if file_id in known:
+            relays.setdefault(file_id, []).append(relay)
+    entries: list[BundleEntry] = []
+    for file_id, targets in relays.items():
+        shared = known[file_id]
+        auth = file_auth(shared.key)
+        for index, plain in enumerate(_pieces(ws, file_id)):
+            envelope = chunk_envelope(shared.key, index, _seal_one(shared, index, plain))
+            entries.append(BundleEntry(envelope, tuple(targets), (auth,) * len(targets)))
+    return entries
 
 
 # --- receive -----------------------------------------------------------------------------
@@ -459,7 +575,7 @@ def take_entries(ws: Workspace, envelopes: list[Envelope], *, known: Wanted) -> 
 def take(conn: Connection, shared: SharedFile, envelope: Envelope) -> bool | None:
     """Store one chunk of `shared` from `envelope` (inside the caller's write). True: a
     new chunk was stored; False: already had it; None: refused (never stored). When the
-    last chunk is in, the file is joined (and an image re-encoded, or refused)."""
+    last chunk is in, the file is whole (and an image re-encoded, or refused)."""
     try:
         payload = open_payload(envelope)
     except EnvelopeError:
@@ -468,33 +584,32 @@ def take(conn: Connection, shared: SharedFile, envelope: Envelope) -> bool | Non
     if opened is None:
         return None
     index, plain = opened
-    if vfiles.get(conn, shared.file_id) is not None:
+    if vfiles.state(conn, shared.file_id) is not None:
         return False
     if not vfiles.put_chunk(conn, shared.file_id, index, plain):
         return False
-    if len(vfiles.chunk_indices(conn, shared.file_id)) == len(shared.hashes):
-        _join(conn, shared)
+    if vfiles.count_chunks(conn, shared.file_id) == len(shared.hashes):
+        _complete(conn, shared)
     return True
 
 
-def _join(conn: Connection, shared: SharedFile) -> None:
-    data = b"".join(vfiles.chunks(conn, shared.file_id))
-    if len(data) != shared.size:  # cannot happen with checked chunks; never keep a torso
-        vfiles.put_file(conn, shared.file_id, "refused", b"")
-        return
+def _complete(conn: Connection, shared: SharedFile) -> None:
     if shared.kind == "image":
         # The sender re-encoded it, unless its client was modified: do it again here.
+        data = b"".join(vfiles.chunks(conn, shared.file_id))
         try:
-            data = clean_image(data).data
+            cleaned = clean_image(data).data
         except BadImage:
-            vfiles.put_file(conn, shared.file_id, "refused", b"")
+            vfiles.set_state(conn, shared.file_id, "refused")
             return
-    vfiles.put_file(conn, shared.file_id, "ok", data)
+        pieces = [cleaned[i : i + CHUNK_SIZE] for i in range(0, len(cleaned), CHUNK_SIZE)]
+        vfiles.replace_chunks(conn, shared.file_id, pieces)
+    vfiles.set_state(conn, shared.file_id, "ok")
 
 
 def _whole(ws: Workspace, shared: SharedFile) -> bool:
     def run(conn: Connection) -> bool:
-        return vfiles.get(conn, shared.file_id) is not None
+        return vfiles.state(conn, shared.file_id) is not None
 
     return ws.vault.read(run)
 
@@ -564,7 +679,10 @@ def save(
     found = _find(rt, ref)
 
     def kept_file(conn: Connection) -> tuple[str, bytes] | None:
-        return vfiles.get(conn, found.file_id)
+        state = vfiles.state(conn, found.file_id)
+        if state is None:
+            return None
+        return state, b"".join(vfiles.chunks(conn, found.file_id)) if state == "ok" else b""
 
     kept = ws.vault.read(kept_file)
     if kept is None:

@@ -31,7 +31,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from hasteh import org
-from hasteh.app import runtime
+from hasteh.app import files, runtime
 from hasteh.app.cell_relays import delivery_relays, hold_commits, ordering_relay
 from hasteh.app.cells import find_cell
 from hasteh.app.constants import ALARM_KINDS
@@ -186,6 +186,8 @@ def sync(ws: Workspace, *, rounds: int = 6) -> SyncReport:
         batch = _Batch(ws)
         sink = _sink(ws, batch, report)
         read_auth = read_auth_for(ws)
+        # Files' chunks first: they reach a relay before the event that names their key.
+        report.sent += files.push(ws)
         delivered = outbox.deliver_due(
             batch.as_vault(), ws.client_for, now=ws.clock(), rng=ws.jitter, sink=sink
         )

@@ -210,12 +210,18 @@ def cell_settings(
         None, "--trial-days", help=_("Days a newcomer is on trial (0: no trial).")
     ),
     deadline: str = DeadlineOption,
+    file_cap_mb: str | None = typer.Option(
+        None, "--file-cap-mb", help=_("Largest file a member may share, in MB.")
+    ),
+    files_cap_mb: str | None = typer.Option(
+        None, "--files-cap-mb", help=_("All the cell's files together, in MB.")
+    ),
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
     with _workspace() as ws:
-        asked = (cap, admission, expiry_days, relay, trial_days)
+        asked = (cap, admission, expiry_days, relay, trial_days, file_cap_mb, files_cap_mb)
         if all(value is None for value in asked):
             rt = cells.find_cell(ws, cell)
             s = rt.org.settings
@@ -227,6 +233,11 @@ def cell_settings(
             if s.trial:
                 _print(_("newcomers on trial for {days} days").format(days=_n(s.trial // 86_400)))
             _print(_("relays: {relays}").format(relays=", ".join(s.relays or rt.record.relays)))
+            _print(
+                _("Files: at most {each} MB each, {total} MB in all.").format(
+                    each=_n(s.file_cap // 2**20), total=_n(s.files_cap // 2**20)
+                )
+            )
             return
         opened = decisions.change_settings(
             ws,
@@ -237,6 +248,8 @@ def cell_settings(
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
             relays=relay,
             trial_days=None if trial_days is None else _int(trial_days, "--trial-days"),
+            file_cap_mb=None if file_cap_mb is None else _int(file_cap_mb, "--file-cap-mb"),
+            files_cap_mb=None if files_cap_mb is None else _int(files_cap_mb, "--files-cap-mb"),
         )
         assert isinstance(opened, decisions.DecisionSummary)
         _print(

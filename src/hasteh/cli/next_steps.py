@@ -399,6 +399,7 @@ APP: Mapping[AppCode, str] = {
     "drop-closed": "Try again later, when the member's hasteh is open.",
     "bad-key-code": UNCHANGED,
     "unknown-motion": UNCHANGED,
+    "bad-file-cap": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, str] = {

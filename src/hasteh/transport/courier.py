@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import struct
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -315,10 +315,13 @@ def export_bundle(
     mailboxes: set[bytes] | None = None,
     recent_since: float | None = None,
     cost: KdfCost = DEFAULT_COST,
+    extra: Sequence[BundleEntry] = (),
 ) -> tuple[bytes, int]:
-    """The bundle file and how many envelopes it carries. The outbox is left as it was:
+    """The bundle file and how many envelopes it carries: the outbox's, then `extra`
+    (the app's file chunks, which wait outside the outbox). The outbox is left as it was:
     the same envelopes still go to the relays when the network returns (idempotent)."""
     entries = vault.read(lambda conn: collect(conn, mailboxes=mailboxes, recent_since=recent_since))
+    entries = [*entries, *extra][:MAX_ENTRIES]
     return seal_bundle(entries, code=code, rng=rng, cost=cost), len(entries)
 
 

@@ -71,19 +71,27 @@ _V2 = """
 ALTER TABLE outbox ADD COLUMN auth BLOB
 """
 
-#: Files shared in a cell (hasteh.app.files): chunks checked and opened but not yet
-#: complete, and whole files (`state` ok, or refused: an image that would not re-encode).
+#: Files shared in a cell (hasteh.app.files): their opened chunks (a file is its chunks,
+#: in order), each whole file's state (ok, or refused: an image that would not re-encode),
+#: and how far each relay has been sent a file this device shared. Chunks sit in a rowid
+#: table with an index on (file_id, idx), so counting a file's chunks never reads them.
 _V3 = """
 CREATE TABLE IF NOT EXISTS file_chunks (
+    id      INTEGER PRIMARY KEY,
     file_id BLOB NOT NULL,
     idx     INTEGER NOT NULL,
-    data    BLOB NOT NULL,
-    PRIMARY KEY (file_id, idx)
-) WITHOUT ROWID;
+    data    BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS file_chunks_key ON file_chunks (file_id, idx);
 CREATE TABLE IF NOT EXISTS files (
     file_id BLOB PRIMARY KEY,
-    state   TEXT NOT NULL,
-    data    BLOB NOT NULL
+    state   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS file_pushes (
+    file_id BLOB NOT NULL,
+    relay   TEXT NOT NULL,
+    sent    INTEGER NOT NULL,
+    PRIMARY KEY (file_id, relay)
 )
 """
 

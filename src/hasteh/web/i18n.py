@@ -48,6 +48,12 @@ class Ui:
         """`value` with Persian digits in `fa`, unchanged in `en`."""
         return persian_digits(value) if self.language == "fa" else str(value)
 
+    def size(self, size: int) -> str:
+        """A file's size for reading: whole MB from one MB up, else whole KB (rounded up)."""
+        if size >= 2**20:
+            return self.gettext("{n} MB").format(n=self.number(round(size / 2**20)))
+        return self.gettext("{n} KB").format(n=self.number(max(1, -(-size // 1024))))
+
     def date(self, day: dt.date) -> str:
         """A date for reading: Jalali with Persian month names and digits in `fa`."""
         if self.language == "fa":

@@ -422,6 +422,7 @@ APP: Mapping[AppCode, NextStep] = {
     "drop-closed": NextStep("Try again later, when the member's hasteh is open."),
     "bad-key-code": UNCHANGED,
     "unknown-motion": UNCHANGED,
+    "bad-file-cap": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

@@ -62,11 +62,24 @@ CSRF_FIELD = "csrf"
 MAX_BODY = 1024 * 1024
 #: Paths that take files larger than `MAX_BODY` (a courier bundle), and their limit.
 LARGE_BODIES = {"/courier/import": 65 * 1024 * 1024}
+#: Paths ending so take a file shared with a cell (`views.files`): the highest cap a cell
+#: may set, and the form around it.
+LARGE_BODY_SUFFIXES = {"/files/upload": 61 * 1024 * 1024}
 #: Paths answered without a session.
 PUBLIC_PREFIXES = ("/static/",)
 LAUNCH_PATH = "/launch"
 #: The largest body of a POST to `/launch` (one token field).
 LAUNCH_BODY = 4096
+
+
+def body_limit(path: str) -> int:
+    """The largest POST body `path` takes."""
+    if path in LARGE_BODIES:
+        return LARGE_BODIES[path]
+    for suffix, limit in LARGE_BODY_SUFFIXES.items():
+        if path.endswith(suffix):
+            return limit
+    return MAX_BODY
 
 
 def new_secret() -> str:
@@ -244,7 +257,7 @@ class Guard:
             if origin is not None and origin != "null" and origin not in self.origin.origins:
                 await self._refuse(scope, send, 403, "csrf")
                 return
-            body = await _read_body(receive, LARGE_BODIES.get(path, MAX_BODY))
+            body = await _read_body(receive, body_limit(path))
             if body is None:
                 await self._refuse(scope, send, 413, "too_large")
                 return

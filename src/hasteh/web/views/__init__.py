@@ -20,6 +20,8 @@ alliances GET /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|re
           a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
 bulletin  GET /cell/{ref}/bulletin, …/articles/{a}, …/issues/{i} (+ issue.pdf, booklet.pdf,
           page-{p}.png), POST /cell/{ref}/bulletin/{what}   the newsroom (issue 16)
+files     GET /cell/{ref}/files, POST …/files/upload | fetch, GET …/files/{f}/download |
+          image, POST …/files/{f}/remove, POST /cell/{ref}/library, …/library/{i}/{what}
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -57,6 +59,7 @@ from hasteh.web.views import (
     decision,
     delegates,
     drop,
+    files,
     fund,
     hide,
     home,
@@ -94,6 +97,7 @@ def all_routes() -> list[BaseRoute]:
         *delegates.routes,
         *alliances.routes,
         *bulletin.routes,
+        *files.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
