@@ -39,6 +39,7 @@ from hasteh.org.events import (
     MotionOpened,
     MotionOutcome,
 )
+from hasteh.org.events.federation import ReportedBack
 from tests.org.helpers import DAY, T0, card
 
 
@@ -177,6 +178,8 @@ def test_every_event_type_has_a_row_in_some_kind() -> None:
         family = log.tag_of(event).split(".")[0]
         if family == "alliance":
             assert event in ALLIANCE.rows and event not in CELL.rows
+        elif family == "fed":  # a report-back is carried down into cells as well
+            assert event in ALLIANCE.rows and (event in CELL.rows) == (event is ReportedBack)
         elif family != "member" or event not in (MemberAdded, MemberRemoved):
             assert event in CELL.rows and event not in ALLIANCE.rows
 

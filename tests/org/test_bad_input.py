@@ -404,6 +404,10 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: Federation's codes (issue 17): tests/org/test_federation.py.
+ELSEWHERE |= {"council-too-late", "joint-action-past", "unknown-version", "unknown-section"}
+ELSEWHERE |= {"programme-changed", "unknown-amendment", "already-endorsed", "cell-key-unknown"}
+ELSEWHERE |= {"forged-endorsement"}
 
 
 def test_every_code_is_exercised() -> None:

@@ -43,6 +43,10 @@ FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
 NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
 
+PROGRAMME = (
+    "See the current programme with `hasteh alliance programme ALLIANCE`; nothing was changed."
+)
+
 ORG: Mapping[OrgCode, str] = {
     **{
         code: UNCHANGED
@@ -170,6 +174,20 @@ ORG: Mapping[OrgCode, str] = {
             "review-too-early",
         )
     },
+    # federation (issue 17)
+    **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
+    **{
+        code: PROGRAMME
+        for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
+    },
+    "cell-key-unknown": (
+        "The cell's key must reach the alliance first: the cell decides, then its "
+        "delegate registers it."
+    ),
+    "forged-endorsement": (
+        "Nothing was changed. Tell the other delegates in person: a seat sent an "
+        "endorsement its cell never signed."
+    ),
 }
 
 APP: Mapping[AppCode, str] = {

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from hasteh.org import log
+from hasteh.org import log, programme
 from hasteh.org.errors import InvalidEvent, PolicyViolation
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
@@ -39,11 +39,24 @@ from hasteh.org.events import (
     MotionOpened,
     MotionOutcome,
 )
+from hasteh.org.events.federation import (
+    AmendmentProposed,
+    AmendmentRatified,
+    CouncilDeclared,
+    JointActionProposed,
+    JointOptedIn,
+    ProgrammeEndorsed,
+    ReportedBack,
+    WarningRaised,
+)
+from hasteh.org.joint import JointAction
 from hasteh.org.log import Row
 from hasteh.org.names import look_alike, require_clean
 from hasteh.org.pmap import PMap
 from hasteh.org.policy import MembershipChange, Verdict
+from hasteh.org.programme import Amendment, Endorsement, Programme
 from hasteh.org.psorted import PSorted
+from hasteh.org.reports import CellWarning, Report, check_report, fold_report
 from hasteh.org.roster import alarm_record, check_commit
 from hasteh.org.state import PROPOSAL_LIFETIME, AlarmRecord
 
@@ -59,9 +72,12 @@ __all__ = [
     "Motion",
     "approved",
     "authorize",
+    "cell_key",
     "close_due",
     "compute_outcome",
     "notes",
+    "ratify_due",
+    "with_cell_key",
 ]
 
 
@@ -137,6 +153,15 @@ class AllianceState:
     message_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
     motions: PMap[EventId, Motion] = field(default_factory=PMap)
     alarms: tuple[AlarmRecord, ...] = ()
+    # --- issue 17: federation (cell keys, council, joint actions, programme, warnings) ---
+    #: Each member cell's public key (Ed25519), by pseudonym: what endorsements verify by.
+    cell_keys: PMap[str, bytes] = field(default_factory=PMap)
+    #: A council: an alliance whose member "cells" are alliances' delegates.
+    council: bool = False
+    joint: PMap[EventId, JointAction] = field(default_factory=PMap)
+    programme: Programme = field(default_factory=Programme)
+    warnings: PMap[EventId, CellWarning] = field(default_factory=PMap)
+    reports: PMap[EventId, Report] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         """The pseudonym of the cell whose delegate sits at `leaf` ("" for nobody)."""
@@ -419,6 +444,185 @@ def close_due(state: AllianceState, now: int) -> tuple[MotionClosed, ...]:
     return tuple(MotionClosed(m.motion_id, compute_outcome(m)) for m in due)
 
 
+# --- issue 17: federation -----------------------------------------------------------------
+
+
+def cell_key(state: AllianceState, cell: str) -> bytes | None:
+    """The public key (Ed25519) of member cell `cell`, if the alliance knows it."""
+    return state.cell_keys.get(cell)
+
+
+def with_cell_key(state: AllianceState, cell: str, public_key: bytes) -> AllianceState:
+    """`state` knowing `cell`'s public key (the cell keys' events set it in the log)."""
+    return replace(state, cell_keys=state.cell_keys.set(cell, public_key))
+
+
+def _vote_on(
+    state: AllianceState, env: EventEnvelope, question: str, deadline: int
+) -> AllianceState:
+    """Open the alliance's vote named by the event's own id (one vote per cell)."""
+    motion = Motion(_id(env), question, deadline, state.cover_name(env.author), env.at)
+    return replace(state, motions=state.motions.set(motion.motion_id, motion))
+
+
+def check_council(state: AllianceState, env: EventEnvelope, body: CouncilDeclared) -> None:
+    _cell_of(state, env.author)
+    if state.council or len(state.members) != 1:
+        raise InvalidEvent("council-too-late")
+
+
+def fold_council(
+    state: AllianceState, env: EventEnvelope, body: CouncilDeclared, policy: object
+) -> AllianceState:
+    return replace(state, council=True)
+
+
+def check_joint(state: AllianceState, env: EventEnvelope, body: JointActionProposed) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.motions or _id(env) in state.joint:
+        raise InvalidEvent("duplicate-id")
+    if body.decide_by <= env.at or body.date <= env.at:
+        raise InvalidEvent("deadline-in-past")
+    if len(set(body.demands)) != len(body.demands):
+        raise InvalidEvent("duplicate-option")
+
+
+def fold_joint(
+    state: AllianceState, env: EventEnvelope, body: JointActionProposed, policy: object
+) -> AllianceState:
+    action = JointAction(
+        _id(env), body.title, tuple(body.demands), body.date, state.cover_name(env.author), env.at
+    )
+    state = _vote_on(state, env, body.title, body.decide_by)
+    return replace(state, joint=state.joint.set(action.action_id, action))
+
+
+def check_opt_in(state: AllianceState, env: EventEnvelope, body: JointOptedIn) -> None:
+    _cell_of(state, env.author)
+    action = state.joint.get(EventId(body.action_id))
+    if action is None:
+        raise InvalidEvent("unknown-action")
+    if env.at >= action.date:
+        raise InvalidEvent("joint-action-past")
+
+
+def fold_opt_in(
+    state: AllianceState, env: EventEnvelope, body: JointOptedIn, policy: object
+) -> AllianceState:
+    action = state.joint[EventId(body.action_id)]
+    counts = {**action.counts, state.cover_name(env.author): body.count}
+    return replace(state, joint=state.joint.set(action.action_id, replace(action, counts=counts)))
+
+
+def check_amendment(state: AllianceState, env: EventEnvelope, body: AmendmentProposed) -> None:
+    _cell_of(state, env.author)
+    prog = state.programme
+    if _id(env) in state.motions or _id(env) in prog.amendments:
+        raise InvalidEvent("duplicate-id")
+    if body.deadline <= env.at:
+        raise InvalidEvent("deadline-in-past")
+    if body.base > prog.number:
+        raise InvalidEvent("unknown-version", version=body.base)
+    if programme.changed_since(prog, body.section, body.base):
+        raise InvalidEvent("programme-changed", section=body.section)
+    if not body.text and all(s.title != body.section for s in prog.sections):
+        raise InvalidEvent("unknown-section", section=body.section)
+
+
+def fold_amendment(
+    state: AllianceState, env: EventEnvelope, body: AmendmentProposed, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    amendment = Amendment(_id(env), body.section, body.text, body.base, cell, env.at)
+    prog = replace(
+        state.programme,
+        amendments=state.programme.amendments.set(amendment.amendment_id, amendment),
+    )
+    return replace(_vote_on(state, env, body.section, body.deadline), programme=prog)
+
+
+def _ratifiable(state: AllianceState, amendment_id: EventId) -> Amendment:
+    """The amendment, if it may be ratified now; else `InvalidEvent`."""
+    amendment = state.programme.amendments.get(amendment_id)
+    if amendment is None:
+        raise InvalidEvent("unknown-amendment")
+    if amendment.ratified_as is not None:
+        raise InvalidEvent("motion-done")
+    outcome = state.motions[amendment_id].outcome
+    if outcome is None or not outcome.adopted:
+        raise InvalidEvent("motion-not-adopted")
+    if programme.changed_since(state.programme, amendment.section, amendment.base):
+        raise InvalidEvent("programme-changed", section=amendment.section)
+    return amendment
+
+
+def check_ratified(state: AllianceState, env: EventEnvelope, body: AmendmentRatified) -> None:
+    _cell_of(state, env.author)
+    _ratifiable(state, EventId(body.amendment_id))
+
+
+def fold_ratified(
+    state: AllianceState, env: EventEnvelope, body: AmendmentRatified, policy: object
+) -> AllianceState:
+    prog = programme.ratify(state.programme, EventId(body.amendment_id), env.at)
+    return replace(state, programme=prog)
+
+
+def ratify_due(state: AllianceState) -> tuple[AmendmentRatified, ...]:
+    """The ratifications owed now: adopted amendments whose section is unchanged since
+    their base, in the order their votes were opened (then by id)."""
+    due: list[Amendment] = []
+    for amendment in sorted(
+        state.programme.amendments.values(), key=lambda a: (a.at, a.amendment_id)
+    ):
+        try:
+            _ratifiable(state, amendment.amendment_id)
+        except InvalidEvent:
+            continue
+        if not any(d.section == amendment.section for d in due):
+            due.append(amendment)
+    return tuple(AmendmentRatified(a.amendment_id) for a in due)
+
+
+def check_endorsed(state: AllianceState, env: EventEnvelope, body: ProgrammeEndorsed) -> None:
+    cell = _cell_of(state, env.author)
+    version = state.programme.version(body.version)
+    if version is None:
+        raise InvalidEvent("unknown-version", version=body.version)
+    if (cell, body.version) in state.programme.endorsements:
+        raise InvalidEvent("already-endorsed")
+    key = cell_key(state, cell)
+    if key is None:
+        raise InvalidEvent("cell-key-unknown", cell=cell)
+    if not programme.verify_endorsement(key, version, body.signature):
+        raise InvalidEvent("forged-endorsement", cell=cell)
+
+
+def fold_endorsed(
+    state: AllianceState, env: EventEnvelope, body: ProgrammeEndorsed, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    endorsement = Endorsement(cell, body.version, body.signature, env.at)
+    prog = replace(
+        state.programme,
+        endorsements=state.programme.endorsements.set((cell, body.version), endorsement),
+    )
+    return replace(state, programme=prog)
+
+
+def check_warning(state: AllianceState, env: EventEnvelope, body: WarningRaised) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.warnings:
+        raise InvalidEvent("duplicate-id")
+
+
+def fold_warning(
+    state: AllianceState, env: EventEnvelope, body: WarningRaised, policy: object
+) -> AllianceState:
+    warning = CellWarning(_id(env), state.cover_name(env.author), body.kind, body.text, env.at)
+    return replace(state, warnings=state.warnings.set(warning.warning_id, warning))
+
+
 #: Every event type of an alliance and its row.
 HANDLERS: Final[dict[type[Event], Row]] = {
     AllianceFormed: Row(check_formed, fold_formed, first=True),
@@ -430,6 +634,15 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     MotionOpened: Row(check_motion_opened, fold_motion_opened),
     CellVoted: Row(check_cell_voted, fold_cell_voted),
     MotionClosed: Row(check_motion_closed, fold_motion_closed),
+    # issue 17: federation
+    CouncilDeclared: Row(check_council, fold_council),
+    JointActionProposed: Row(check_joint, fold_joint),
+    JointOptedIn: Row(check_opt_in, fold_opt_in),
+    AmendmentProposed: Row(check_amendment, fold_amendment),
+    AmendmentRatified: Row(check_ratified, fold_ratified),
+    ProgrammeEndorsed: Row(check_endorsed, fold_endorsed),
+    WarningRaised: Row(check_warning, fold_warning),
+    ReportedBack: Row(check_report, fold_report),
 }
 
 #: The alliance as a kind of group's log.

@@ -137,6 +137,16 @@ OrgCode = Literal[
     "too-many-items",
     "date-out-of-range",
     "review-too-early",
+    # federation (issue 17: hasteh.org.alliance, programme)
+    "council-too-late",
+    "joint-action-past",
+    "unknown-version",
+    "unknown-section",
+    "programme-changed",
+    "unknown-amendment",
+    "already-endorsed",
+    "cell-key-unknown",
+    "forged-endorsement",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -301,6 +311,27 @@ MESSAGES: Mapping[OrgCode, str] = {
     "too-many-items": "There can be at most {limit} of these.",
     "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
     "review-too-early": "An action can be reviewed only on or after its date.",
+    # federation (issue 17: hasteh.org.alliance, hasteh.org.programme)
+    "council-too-late": (
+        "Only the alliance's founder, before any other cell joins, can make it a council."
+    ),
+    "joint-action-past": "The joint action's date has passed: its counts can no longer change.",
+    "unknown-version": "The programme has no version {version}.",
+    "unknown-section": "The programme has no section {section} to remove.",
+    "programme-changed": (
+        "Section {section} changed after the version this amendment was drafted on. "
+        "Propose it again on the current version."
+    ),
+    "unknown-amendment": "There is no amendment with this id.",
+    "already-endorsed": "Your cell has already endorsed this version.",
+    "cell-key-unknown": (
+        "The alliance does not know the key of cell {cell} yet, so its endorsement cannot"
+        " be checked."
+    ),
+    "forged-endorsement": (
+        "The endorsement of cell {cell} is not signed with that cell's key: it is refused"
+        " as forged."
+    ),
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

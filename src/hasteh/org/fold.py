@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, talk
+from hasteh.org import actions, decisions, fund, log, membership, reports, roster, talk
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -49,6 +49,7 @@ from hasteh.org.events import (
     NewcomerProposed,
     PledgeKept,
     ProposalWithdrawn,
+    ReportedBack,
     RequestApproved,
     SeizureReviewed,
     SettingsChanged,
@@ -124,6 +125,7 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
+    ReportedBack: Row(reports.check_report, reports.fold_report),
 }
 
 #: The cell as a kind of group's log.

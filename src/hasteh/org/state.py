@@ -34,6 +34,7 @@ from hasteh.org.events import (
 from hasteh.org.ledger import Fund
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
+from hasteh.org.reports import Report
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -261,6 +262,8 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
+    #: Report-backs delegates carried down from the cell's alliances (``fed.report``).
+    reports: PMap[EventId, Report] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -57,6 +57,7 @@ NO_BANK = NextStep(
     "Write the family's code name only: no card, account or real name. Nothing was changed."
 )
 ACTIONS = NextStep("Go back to the cell's actions.")
+PROGRAMME = NextStep("See the programme's page; nothing was changed.")
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -192,6 +193,20 @@ ORG: Mapping[OrgCode, NextStep] = {
             "review-too-early",
         )
     },
+    # federation (issue 17)
+    **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
+    **{
+        code: PROGRAMME
+        for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
+    },
+    "cell-key-unknown": NextStep(
+        "The cell's key must reach the alliance first: the cell decides, then its "
+        "delegate registers it."
+    ),
+    "forged-endorsement": NextStep(
+        "Nothing was changed. Tell the other delegates in person: a seat sent an "
+        "endorsement its cell never signed."
+    ),
 }
 
 APP: Mapping[AppCode, NextStep] = {

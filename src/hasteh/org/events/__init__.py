@@ -41,12 +41,15 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 TaskUpdated, ActionReviewed
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
+    fed.*        federation.py  JointActionProposed, JointOptedIn, AmendmentProposed,
+                                AmendmentRatified, ProgrammeEndorsed, WarningRaised,
+                                CouncilDeclared, ReportedBack
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
 serve every kind, and a cell refuses an alliance's event like any event it has no row for.
 
-Room for the roadmap: ``study.*``, ``bulletin.*`` and ``fed.*``
+Room for the roadmap: ``study.*`` and ``bulletin.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -130,6 +133,16 @@ from hasteh.org.events.decisions import (
     Stance,
     StanceCast,
 )
+from hasteh.org.events.federation import (
+    AmendmentProposed,
+    AmendmentRatified,
+    CouncilDeclared,
+    JointActionProposed,
+    JointOptedIn,
+    ProgrammeEndorsed,
+    ReportedBack,
+    WarningRaised,
+)
 from hasteh.org.events.fund import (
     Contributed,
     Disbursed,
@@ -173,6 +186,8 @@ __all__ = [
     "Alarm",
     "AllianceFormed",
     "AllianceMessage",
+    "AmendmentProposed",
+    "AmendmentRatified",
     "AnyEvent",
     "CellApproved",
     "CellCreated",
@@ -184,6 +199,7 @@ __all__ = [
     "Choices",
     "Consent",
     "Contributed",
+    "CouncilDeclared",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
@@ -195,6 +211,8 @@ __all__ = [
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
+    "JointActionProposed",
+    "JointOptedIn",
     "LeafIndex",
     "LeaveAnnounced",
     "LinkRole",
@@ -213,10 +231,12 @@ __all__ = [
     "Outcome",
     "PledgeKept",
     "Position",
+    "ProgrammeEndorsed",
     "ProposalStance",
     "ProposalWithdrawn",
     "Ranking",
     "RemoveMember",
+    "ReportedBack",
     "RequestApproved",
     "SeizureReviewed",
     "SettingsChanged",
@@ -227,6 +247,7 @@ __all__ = [
     "TaskUpdated",
     "ThreadOpened",
     "Vouched",
+    "WarningRaised",
     "decode",
     "encode",
 ]
@@ -270,6 +291,14 @@ AnyEvent = (
     | TaskAdded
     | TaskUpdated
     | ActionReviewed
+    | AmendmentProposed
+    | AmendmentRatified
+    | CouncilDeclared
+    | JointActionProposed
+    | JointOptedIn
+    | ProgrammeEndorsed
+    | ReportedBack
+    | WarningRaised
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
