@@ -163,6 +163,10 @@ AppCode = Literal[
     "bad-amount",
     "bad-fund-choice",
     "unknown-fund-item",
+    # federation (app.federation)
+    "bad-demands",
+    "bad-count",
+    "unknown-group",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -274,6 +278,11 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "bad-fund-choice": "{value} is not one of: {choices}.",
     "unknown-fund-item": (
         "No request or pledge in the fund starts with {ref}. Copy its number from the fund."
+    ),
+    "bad-demands": "A joint action needs 1 to 12 demands, each at most 200 characters.",
+    "bad-count": "A count is a whole number from 0 to 1,000.",
+    "unknown-group": (
+        "There is no such cell or alliance in this profile, or several have this name."
     ),
 }
 

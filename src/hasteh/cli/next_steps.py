@@ -287,6 +287,10 @@ APP: Mapping[AppCode, str] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    # federation
+    "bad-demands": UNCHANGED,
+    "bad-count": UNCHANGED,
+    "unknown-group": "Check the name of the cell or alliance; nothing was changed.",
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -308,6 +308,10 @@ APP: Mapping[AppCode, NextStep] = {
     "bad-amount": UNCHANGED,
     "bad-fund-choice": UNCHANGED,
     "unknown-fund-item": FUND,
+    # federation
+    "bad-demands": UNCHANGED,
+    "bad-count": UNCHANGED,
+    "unknown-group": NextStep("Check the name of the cell or alliance; nothing was changed."),
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {
