@@ -167,6 +167,8 @@ AppCode = Literal[
     "bad-demands",
     "bad-count",
     "unknown-group",
+    "unknown-joint-action",
+    "unknown-fed-item",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -281,6 +283,8 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     ),
     "bad-demands": "A joint action needs 1 to 12 demands, each at most 200 characters.",
     "bad-count": "A count is a whole number from 0 to 1,000.",
+    "unknown-joint-action": "There is no joint action with this number in the alliance.",
+    "unknown-fed-item": "There is no vote, warning or report-back with this number there.",
     "unknown-group": (
         "There is no such cell or alliance in this profile, or several have this name."
     ),

@@ -20,16 +20,19 @@ chain of group names crosses into the lower one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hasteh.app import runtime
 from hasteh.app.alliances import find_alliance
-from hasteh.app.errors import BadInput, clean_or_refuse, refused
+from hasteh.app.errors import AppCode, BadInput, clean_or_refuse, refused
 from hasteh.app.kinds import all_groups
 from hasteh.app.runtime import GroupRuntime
+from hasteh.i18n import parse_digits, whole_number
 from hasteh.org import EventEnvelope, EventId, InvalidEvent
+from hasteh.org.alliance import AllianceState, Motion
 from hasteh.org.events import MAX_EVENT_BYTES
 from hasteh.org.events.federation import (
     MAX_DEMANDS,
@@ -42,22 +45,35 @@ from hasteh.org.events.federation import (
     WarningKind,
     WarningRaised,
 )
-from hasteh.org.programme import sign_endorsement
+from hasteh.org.joint import go
+from hasteh.org.programme import Programme, ProgrammeVersion, Section, endorsers, sign_endorsement
+from hasteh.org.reports import CellWarning, Report, ordered
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
 __all__ = [
+    "AmendmentView",
+    "FederationView",
+    "JointView",
+    "VersionView",
+    "VoteView",
     "declare_council",
     "endorse",
     "find_group",
+    "joint_ref",
     "opt_in",
     "pass_down",
     "propose_amendment",
     "propose_joint",
     "report_down",
+    "report_ref",
     "report_warning",
+    "reports_in",
+    "view",
+    "vote_ref",
     "warn",
+    "warning_ref",
 ]
 
 #: A section's text, a warning: at most this many characters (well inside one event).
@@ -189,3 +205,192 @@ def _carry(ws: Workspace, into: str, body: ReportedBack) -> EventEnvelope:
     if len(body.text.encode()) > MAX_EVENT_BYTES // 2:
         raise BadInput("message-too-long")
     return runtime.send_event(ws, lower, body)
+
+
+# --- what the faces show -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VoteView:
+    """An alliance vote (a motion, an amendment's or a joint action's), by its number."""
+
+    number: int
+    motion_id: EventId
+    question: str
+    deadline: int
+    opened_by: str
+    votes: int
+    #: "open", "adopted" or "rejected".
+    status: str
+    agree: int = 0
+    disagree: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentView:
+    vote: VoteView
+    section: str
+    text: str
+    base: int
+    proposed_by: str
+    ratified_as: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class JointView:
+    vote: VoteView
+    title: str
+    demands: tuple[str, ...]
+    date: int
+    proposed_by: str
+    #: ``(cell pseudonym, count)``, sorted by pseudonym: numbers only.
+    counts: tuple[tuple[str, int], ...]
+    total: int
+    go: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    number: int
+    at: int
+    proposed_by: str
+    sections: tuple[Section, ...]
+    endorsers: tuple[str, ...]
+    #: The first 16 hex digits of the version's digest, to compare in person.
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class FederationView:
+    """One alliance (or council) as a delegate's faces show it."""
+
+    name: str
+    council: bool
+    cells: tuple[str, ...]
+    my_cell: str
+    current: VersionView | None
+    history: tuple[VersionView, ...]
+    amendments: tuple[AmendmentView, ...]
+    joint: tuple[JointView, ...]
+    votes: tuple[VoteView, ...]
+    warnings: tuple[CellWarning, ...]
+    reports: tuple[Report, ...]
+
+
+def _motions(state: AllianceState) -> list[Motion]:
+    return sorted(state.motions.values(), key=lambda m: (m.at, m.motion_id))
+
+
+def _vote_view(number: int, m: Motion) -> VoteView:
+    if m.outcome is None:
+        return VoteView(
+            number, m.motion_id, m.question, m.deadline, m.opened_by, len(m.votes), "open"
+        )
+    status = "adopted" if m.outcome.adopted else "rejected"
+    o = m.outcome
+    return VoteView(
+        number,
+        m.motion_id,
+        m.question,
+        m.deadline,
+        m.opened_by,
+        len(m.votes),
+        status,
+        o.agree,
+        o.disagree,
+    )
+
+
+def _version_view(prog: Programme, v: ProgrammeVersion) -> VersionView:
+    return VersionView(
+        v.number,
+        v.at,
+        v.proposed_by,
+        v.sections,
+        tuple(endorsers(prog, v.number)),
+        v.digest.hex()[:16],
+    )
+
+
+def view(ws: Workspace, alliance: str) -> FederationView:
+    """Everything the programme page and `hasteh federation show` show."""
+    rt = find_alliance(ws, alliance)
+    state = rt.org
+    votes = {m.motion_id: _vote_view(i, m) for i, m in enumerate(_motions(state), 1)}
+    prog = state.programme
+    amendments = tuple(
+        AmendmentView(
+            votes[a.amendment_id], a.section, a.text, a.base, a.proposed_by, a.ratified_as
+        )
+        for a in sorted(prog.amendments.values(), key=lambda a: (a.at, a.amendment_id))
+    )
+    joint = tuple(
+        JointView(
+            votes[j.action_id],
+            j.title,
+            j.demands,
+            j.date,
+            j.proposed_by,
+            tuple(sorted(j.counts.items())),
+            j.total,
+            go(None if (o := state.motions[j.action_id].outcome) is None else o.adopted),
+        )
+        for j in sorted(state.joint.values(), key=lambda j: (j.at, j.action_id))
+    )
+    history = tuple(_version_view(prog, v) for v in reversed(prog.versions))
+    return FederationView(
+        name=rt.name,
+        council=state.council,
+        cells=tuple(sorted(state.cells)),
+        my_cell=state.cover_name(rt.own_leaf),
+        current=history[0] if history else None,
+        history=history,
+        amendments=amendments,
+        joint=joint,
+        votes=tuple(votes.values()),
+        warnings=tuple(sorted(state.warnings.values(), key=lambda w: (w.at, w.warning_id))),
+        reports=tuple(ordered(state.reports)),
+    )
+
+
+def reports_in(ws: Workspace, group: str) -> tuple[Report, ...]:
+    """The report-backs carried into a group of this profile (a cell or an alliance)."""
+    return tuple(ordered(find_group(ws, group).org.reports))
+
+
+def _pick(ids: Sequence[EventId], ref: str, code: AppCode) -> EventId:
+    """An id by its number (1, ۱, #2) or the start (4+ hex digits) of its id."""
+    value = parse_digits(ref).strip().lstrip("#")
+    number = whole_number(value, max_digits=6)
+    if number is not None and 1 <= number <= len(ids):
+        return ids[number - 1]
+    low = value.lower()
+    matches = [i for i in ids if len(low) >= 4 and i.hex().startswith(low)]
+    if len(matches) != 1:
+        raise BadInput(code)
+    return matches[0]
+
+
+def vote_ref(ws: Workspace, alliance: str, ref: str) -> EventId:
+    """A vote of the alliance by its number (`view(...).votes`)."""
+    state = find_alliance(ws, alliance).org
+    return _pick([m.motion_id for m in _motions(state)], ref, "unknown-fed-item")
+
+
+def joint_ref(ws: Workspace, alliance: str, ref: str) -> EventId:
+    """A joint action by its number among the joint actions."""
+    state = find_alliance(ws, alliance).org
+    ids = [j.action_id for j in sorted(state.joint.values(), key=lambda j: (j.at, j.action_id))]
+    return _pick(ids, ref, "unknown-joint-action")
+
+
+def warning_ref(ws: Workspace, alliance: str, ref: str) -> EventId:
+    state = find_alliance(ws, alliance).org
+    ids = [
+        w.warning_id for w in sorted(state.warnings.values(), key=lambda w: (w.at, w.warning_id))
+    ]
+    return _pick(ids, ref, "unknown-fed-item")
+
+
+def report_ref(ws: Workspace, group: str, ref: str) -> EventId:
+    return _pick([r.report_id for r in reports_in(ws, group)], ref, "unknown-fed-item")

@@ -51,6 +51,7 @@ COMMANDS: Final[dict[str, str]] = {
     "propose-code": "spoken",
     "rendezvous": "spoken",
     "fund": "fund",
+    "federation": "federation",
     **dict.fromkeys(
         (
             "cell",

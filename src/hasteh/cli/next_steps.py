@@ -43,9 +43,8 @@ FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
 NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
 
-PROGRAMME = (
-    "See the current programme with `hasteh alliance programme ALLIANCE`; nothing was changed."
-)
+FEDERATION = "See them with `hasteh federation show ALLIANCE` (or `reports` for report-backs)."
+PROGRAMME = "See the current programme with `hasteh federation show ALLIANCE`; nothing was changed."
 
 ORG: Mapping[OrgCode, str] = {
     **{
@@ -290,6 +289,7 @@ APP: Mapping[AppCode, str] = {
     # federation
     "bad-demands": UNCHANGED,
     "bad-count": UNCHANGED,
+    **{code: FEDERATION for code in ("unknown-joint-action", "unknown-fed-item")},
     "unknown-group": "Check the name of the cell or alliance; nothing was changed.",
 }
 

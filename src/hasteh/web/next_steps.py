@@ -311,6 +311,8 @@ APP: Mapping[AppCode, NextStep] = {
     # federation
     "bad-demands": UNCHANGED,
     "bad-count": UNCHANGED,
+    "unknown-joint-action": NextStep("See the programme's page; nothing was changed."),
+    "unknown-fed-item": NextStep("See the programme's page; nothing was changed."),
     "unknown-group": NextStep("Check the name of the cell or alliance; nothing was changed."),
 }
 
