@@ -386,13 +386,14 @@ def web_msgids() -> set[str]:
 def table_msgids() -> set[str]:
     """Messages the views keep in tables (notices, kinds, positions, next steps)."""
     from hasteh.web import next_steps
-    from hasteh.web.views import common, courier, decision, fund, join
+    from hasteh.web.views import common, courier, decision, federation, fund, join
 
     found = {*common.NOTICES.values(), *common.KIND_NAMES.values(), *join.NOTICES.values()}
     found |= set(courier.COURIER_NOTICES.values())
     found |= set(fund.FUND_NOTICES.values()) | {name for _, name in fund.SHOWN}
     found |= {s.text for table in next_steps.WEB_NEXT_STEPS.values() for s in table.values()}
     found |= {label for choices in decision.POSITIONS.values() for _, label in choices}
+    found |= {*federation.FED_NOTICES.values(), *federation.FED_WORDS.values()}
     return found
 
 

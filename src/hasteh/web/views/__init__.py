@@ -27,6 +27,8 @@ hide      GET /hide             lock and show a neutral page
 welcome   GET /welcome/{step}   the first run's three screens
 course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
           GET /course/guide   the security course (progress on this device only)
+federation GET /alliance/{ref}, POST /alliance/{ref}/{what}   a delegate's alliance page:
+          the programme, amendments, joint actions, warnings, report-backs (issue 17)
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from hasteh.web.views import (
     courier,
     course,
     decision,
+    federation,
     fund,
     hide,
     home,
@@ -83,4 +86,5 @@ def all_routes() -> list[BaseRoute]:
         *panic.routes,
         *hide.routes,
         *welcome.routes,
+        *federation.routes,
     ]

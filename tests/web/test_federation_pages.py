@@ -1,0 +1,151 @@
+"""The alliance's page (issue 17): two delegates amend the programme, vote one vote per
+cell, see it ratified and endorsed (with the cells' pseudonyms, never a member); a joint
+action with each cell's count; a warning. A cross-site post is refused; bad input gets a
+Persian message and changes nothing. In-process, with a real relay process."""
+
+from __future__ import annotations
+
+import html as htmllib
+from collections.abc import Callable
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from hasteh.app import Workspace, alliances, cards, federation
+from hasteh.org import alliance as alliance_rules
+from tests.web.test_cells import FA, Person, people, relay
+
+__all__ = ["people", "relay"]  # the fixtures, used by name
+
+KEYS = {"bakers": Ed25519PrivateKey.from_private_bytes(b"\x05" * 32)}
+
+
+def public(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def two_delegates(a: Person, b: Person) -> str:
+    """A forms "north" for the cell "bakers"; B's cell "weavers" joins; the page's path."""
+
+    def form(ws: Workspace) -> str:
+        from hasteh.app.records import default_relays
+
+        relays = ws.vault.read(default_relays)
+        return alliances.form(ws, "north", cell="bakers", relays=relays).group_id.hex()
+
+    group = a.app_read(form)
+    assert isinstance(group, str)
+
+    def card(ws: Workspace) -> str:
+        from hasteh.app.records import default_relays
+
+        return cards.create_card(ws, "weavers", relays=ws.vault.read(default_relays))
+
+    code = b.app_read(card)
+    assert isinstance(code, str)
+    a.app_read(lambda ws: alliances.propose_cell(ws, "north", code))
+    page = f"/alliance/{group}"
+    a.submit("/sync", {"next": page}, page)
+    b.submit("/sync", {"next": "/home"}, "/home")
+    a.submit("/sync", {"next": page}, page)
+    assert b.client.get(page).status_code == 200
+    return page
+
+
+def test_the_programme_page(
+    people: Callable[[str], Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = {cell: public(key) for cell, key in KEYS.items()}
+    monkeypatch.setattr(alliance_rules, "cell_key", lambda state, cell: table.get(cell))
+    a, b = people("a"), people("b")
+    page = two_delegates(a, b)
+    text = a.client.get(page).text
+    assert FA.gettext("The programme has no ratified version yet.") in text
+    assert "weavers" in text and "bakers" in text
+    # A cross-site post (no CSRF token) is refused.
+    assert b.client.post(f"{page}/amend", data={"section": "x"}).status_code == 403
+
+    status, path, text = b.submit(
+        f"{page}/amend", {"section": "مزد", "text": "مزد کافی و به‌موقع.", "deadline": ""}, page
+    )
+    assert status == 200 and path == page, text
+    a.submit("/sync", {"next": page}, page)
+    status, _, text = a.submit(f"{page}/vote", {"vote": "۱", "answer": "yes"}, page)
+    assert status == 200, text
+    b.submit(f"{page}/vote", {"vote": "1", "answer": "yes"}, page)
+    for _ in range(2):
+        a.submit("/sync", {"next": page}, page)
+        b.submit("/sync", {"next": page}, page)
+    text = htmllib.unescape(b.client.get(page).text)
+    assert "مزد کافی و به‌موقع." in text
+    assert FA.gettext("Version {n}, ratified {date}").split("{")[0] in text
+    a.app_read(lambda ws: federation.endorse(ws, "north", 1, KEYS["bakers"]))
+    a.submit("/sync", {"next": page}, page)
+    _, where, text = b.submit("/sync", {"next": page}, page)
+    assert where == page, (where, text[-3000:])
+    endorsed = text.split('class="endorsers"')[1].split("</p>")[0]
+    assert "bakers" in endorsed and "weavers" not in endorsed
+
+    data = {
+        "title": "تعطیلی دوشنبه",
+        "demands": "مزد به‌موقع\nبدون شیفت شب",
+        "date": "",
+        "deadline": "",
+    }
+    status, _, text = a.submit(f"{page}/joint", data, page)
+    assert status == 200, text
+    status, _, text = a.submit(f"{page}/count", {"action": "1", "count": "۶"}, page)
+    assert status == 200, text
+    b.submit("/sync", {"next": page}, page)
+    b.submit(f"{page}/count", {"action": "1", "count": "4"}, page)
+    _, _, text = a.submit("/sync", {"next": page}, page)
+    text = htmllib.unescape(text)
+    assert "بدون شیفت شب" in text and "۱۰" in text  # the total, in Persian digits
+    status, _, text = b.submit(
+        f"{page}/warn", {"kind": "place", "text": "دروازهٔ ۳ زیر نظر است."}, page
+    )
+    assert status == 200, text
+    _, _, text = a.submit("/sync", {"next": page}, page)
+    assert "دروازهٔ ۳ زیر نظر است." in htmllib.unescape(text)
+
+
+def test_bad_input_on_the_programme_page_changes_nothing(people: Callable[[str], Person]) -> None:
+    a, b = people("a"), people("b")
+    page = two_delegates(a, b)
+    before = a.app_read(lambda ws: federation.view(ws, "north"))
+    cases = [
+        (
+            "count",
+            {"action": "1", "count": "5"},
+            "There is no joint action with this number in the alliance.",
+        ),
+        (
+            "joint",
+            {"title": "x", "demands": "", "date": "", "deadline": ""},
+            "A joint action needs 1 to 12 demands, each at most 200 characters.",
+        ),
+        (
+            "amend",
+            {"section": "x", "text": "", "deadline": ""},
+            "The programme has no section {section} to remove.",
+        ),
+        ("amend", {"section": "x", "text": "y", "deadline": "دیروز"}, None),
+        (
+            "vote",
+            {"vote": "9", "answer": "yes"},
+            "There is no vote, warning or report-back with this number there.",
+        ),
+        ("vote", {"vote": "1", "answer": "maybe"}, None),
+        ("warn", {"kind": "rumour", "text": "x"}, None),
+        ("warn", {"kind": "place", "text": "   "}, "There is nothing to send."),
+        ("nothing", {}, "Nothing was changed."),
+    ]
+    for what, data, message in cases:
+        status, _, text = a.submit(f"{page}/{what}", data, page)
+        assert status == 400, (what, data)
+        if message is not None:
+            expected = FA.gettext(message).split("{")[0]
+            assert expected in htmllib.unescape(text), (what, message)
+    assert a.app_read(lambda ws: federation.view(ws, "north")) == before
+    assert a.client.get("/alliance/nowhere").status_code == 404
