@@ -50,6 +50,7 @@ def two_delegates(a: Person, b: Person) -> str:
     b.submit("/sync", {"next": "/home"}, "/home")
     a.submit("/sync", {"next": page}, page)
     assert b.client.get(page).status_code == 200
+    assert f'href="{page}"' in b.client.get("/home").text  # the way in: My cells
     return page
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cells, news
+from hasteh.app import Workspace, alliances, cells, news
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
@@ -60,6 +60,18 @@ class HomePage:
     errors: list[str] = field(
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
+    alliances: list[tuple[str, str, bool]] = field(
+        default_factory=list,
+        metadata={"help": "the alliances a delegate sits in: (name, path, is a council)"},
+    )
+
+
+def my_alliances(ws: Workspace) -> list[tuple[str, str, bool]]:
+    """The alliances and councils this profile sits in, for their pages (issue 17)."""
+    return [
+        (rt.name, f"/alliance/{rt.group_id.hex()}", rt.org.council)
+        for rt in alliances.all_alliances(ws)
+    ]
 
 
 def my_cells(ws: Workspace) -> list[CellSummary]:
@@ -83,9 +95,11 @@ async def home_page(request: Request, form: CreateForm, errors: list[str], statu
     state = web_state(request)
     try:
         found = await call_app(request, my_cells)
+        seats = await call_app(request, my_alliances)
     except Refusal as refusal:
-        found, errors = [], [*errors, *refusal.lines]
+        found, seats, errors = [], [], [*errors, *refusal.lines]
     page = HomePage(
+        alliances=seats,
         today=state.today(),
         cells=found,
         relay_url=state.relay.url if state.relay is not None else None,
