@@ -15,6 +15,7 @@ registers them in the alliance's log: `hasteh.org.alliance.cell_key` is patched 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
@@ -27,10 +28,13 @@ from hasteh.errors import HastehError
 from hasteh.org import alliance as alliance_rules
 from hasteh.org.alliance import AllianceState
 from hasteh.org.events import MotionOutcome
-from hasteh.org.events.federation import ProgrammeEndorsed
+from hasteh.org.events.federation import IssueCompiled, ProgrammeEndorsed
 from hasteh.org.joint import go
 from hasteh.org.programme import endorsers, sign_endorsement
 from hasteh.org.reports import ordered
+from hasteh.publish import signing
+from hasteh.publish.claim import make_claim
+from hasteh.publish.keys import BulletinKey
 from tests.app.helpers import CELL, settle_relay
 from tests.app.test_alliance import smuggle
 from tests.relay.harness import RelayProcess
@@ -239,3 +243,70 @@ def test_bad_input_is_refused_before_anything_is_sent(
     state = alliances.find_alliance(da, "north").org
     assert state.joint == before.joint and state.programme == before.programme
     assert not state.warnings and not state.motions
+
+
+def test_a_nationwide_bulletin_compiled_signed_and_republished(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    """Two cells submit articles; the alliance decides the issue; cell-a's delegate
+    compiles it with the alliance's bulletin key; cell-b's delegate finds it genuine and
+    republishes it into cell B, where a member checks it and the press prints it signed.
+    A compile whose claim signs other content, and one signed by another key, are
+    flagged on every device."""
+    url = relay.url
+    cell_a, cell_b = small_cell(make_ws, url, "a"), small_cell(make_ws, url, "b")
+    da, db = cell_a[0], cell_b[0]
+    alliances.form(da, "north", cell="cell-a", relays=[url])
+    alliances.propose_cell(da, "north", cards.create_card(db, "cell-b", relays=[url]))
+    settle_relay([da, db])
+    key = BulletinKey.from_seed(b"\x21" * 32)
+    federation.submit_article(da, "north", "Night shifts", "Nobody should work nights alone.")
+    federation.submit_article(db, "north", "The fund", "How the fund helped three families.")
+    editorial = alliances.open_motion(da, "north", "Issue 1: both articles?", da.now() + DAY)
+    settle_relay([da, db])
+    alliances.vote(da, "north", editorial, agree=True)
+    alliances.vote(db, "north", editorial, agree=True)
+    settle_relay([da, db])
+    settle_relay([da, db])
+    assert federation.compile_issue(da, "north", editorial, key, title="Workers' Voice") == 1
+    settle_relay([da, db])
+    assert federation.view(db, "north").issues == ((1, "Workers' Voice", "genuine"),)
+    assert "# The fund" in federation.issue_text(db, "north", 1)
+    federation.republish(db, "north", 1, into=CELL)
+    settle_relay(cell_b)
+    [carried] = federation.reports_in(cell_b[1], CELL)
+    assert carried.kind == "bulletin" and federation.bulletin_status(carried) == "genuine"
+    # The same text with one word changed is not what the claim signs.
+    tampered = dataclasses.replace(carried, text=carried.text.replace("three", "thirty"))
+    assert federation.bulletin_status(tampered) == "altered"
+    pdf = federation.press_issue(da, "north", 1, key)
+    verdict = signing.verify(pdf, [key.fingerprint])
+    assert verdict.outcome is signing.Outcome.GENUINE
+
+    # Issue 2 signed with a key that is not the alliance's (its first issue's), and issue
+    # 3 from cell-b's hacked client with a claim over other content: both flagged.
+    second = alliances.open_motion(da, "north", "Issue 2?", da.now() + DAY)
+    third = alliances.open_motion(da, "north", "Issue 3?", da.now() + DAY)
+    settle_relay([da, db])
+    for motion in (second, third):
+        alliances.vote(da, "north", motion, agree=True)
+        alliances.vote(db, "north", motion, agree=True)
+    settle_relay([da, db])
+    settle_relay([da, db])
+    article = federation.submit_article(db, "north", "Gate 3", "Watch the new camera.")
+    settle_relay([da, db])
+    stranger = BulletinKey.from_seed(b"\x66" * 32)
+    federation.compile_issue(da, "north", second, stranger, title="W", articles=[article])
+    settle_relay([da, db])
+    wrong = make_claim(key, 3, bytes(32)).to_text()
+    forged = IssueCompiled(third, 3, "W", db.now(), (article,), wrong)
+    smuggle(db, alliances.find_alliance(db, "north"), forged)
+    settle_relay([da, db])
+    assert [s for _, _, s in federation.view(db, "north").issues] == ["genuine", "other-key"]
+    assert [s for _, _, s in federation.view(da, "north").issues] == [
+        "genuine",
+        "other-key",
+        "altered",
+    ]
+    with pytest.raises(HastehError):
+        federation.republish(db, "north", 2, into=CELL)

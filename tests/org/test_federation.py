@@ -18,11 +18,13 @@ from hypothesis import strategies as st
 
 from hasteh.org import CELL, EventId, InvalidEvent, log
 from hasteh.org.alliance import ALLIANCE, close_due, ratify_due, with_cell_key
-from hasteh.org.events import AllianceFormed, CellVoted, MotionOutcome
+from hasteh.org.events import AllianceFormed, CellVoted, MotionOpened, MotionOutcome
 from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
+    ArticleSubmitted,
     CouncilDeclared,
+    IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
@@ -255,3 +257,30 @@ def test_verifying_garbage_is_false_never_an_exception(key: bytes, signature: by
     assert verify_endorsement(
         raw(keys["cell-a"]), version, sign_endorsement(keys["cell-a"], version)
     )
+
+
+def test_an_issue_is_compiled_only_by_an_adopted_editorial_decision() -> None:
+    a, _ = keyed()
+    first = a.do(1, ArticleSubmitted("Night shifts", "Nobody should work nights alone.")).event_id
+    second = a.do(2, ArticleSubmitted("The fund", "How the fund helped three families.")).event_id
+    assert {x.cell for x in a.state.articles.values()} == {"cell-b", "cell-c"}
+    editorial = a.do(0, MotionOpened("Issue 1: both articles?", a.now + DAY)).event_id
+    claim = "HB1:ABC"
+    issue = IssueCompiled(editorial, 1, "Workers' Voice", a.now, (first, second), claim)
+    assert a.refused(0, issue) == "motion-not-adopted"
+    decide(a, editorial, (True, True, False))
+    assert a.refused(0, IssueCompiled(editorial, 2, "W", a.now, (first,), claim)) == "issue-number"
+    assert a.refused(0, IssueCompiled(editorial, 1, "W", a.now, (first, first), claim)) == (
+        "duplicate-option"
+    )
+    assert a.refused(
+        0, IssueCompiled(editorial, 1, "W", a.now, (EventId(b"\x09" * 16),), claim)
+    ) == ("unknown-article")
+    amendment = amend(a, "Wages", "A living wage.")
+    assert a.refused(0, IssueCompiled(amendment, 1, "W", a.now, (first,), claim)) == "wrong-motion"
+    a.do(2, issue)
+    assert [(i.number, i.articles, i.compiled_by) for i in a.state.issues] == [
+        (1, (first, second), "cell-c")
+    ]
+    assert a.refused(0, IssueCompiled(editorial, 2, "W", a.now, (first,), claim)) == "motion-done"
+    assert log.replay(ALLIANCE, a.envelopes).issues == a.state.issues

@@ -19,9 +19,10 @@ chain of group names crosses into the lower one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -31,13 +32,16 @@ from hasteh.app.errors import AppCode, BadInput, clean_or_refuse, refused
 from hasteh.app.kinds import all_groups
 from hasteh.app.runtime import GroupRuntime
 from hasteh.i18n import parse_digits, whole_number
+from hasteh.jalali import jalali_date
 from hasteh.org import EventEnvelope, EventId, InvalidEvent
 from hasteh.org.alliance import AllianceState, Motion
 from hasteh.org.events import MAX_EVENT_BYTES
 from hasteh.org.events.federation import (
     MAX_DEMANDS,
     AmendmentProposed,
+    ArticleSubmitted,
     CouncilDeclared,
+    IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
@@ -46,8 +50,14 @@ from hasteh.org.events.federation import (
     WarningRaised,
 )
 from hasteh.org.joint import go
+from hasteh.org.nationwide import SubmittedArticle
 from hasteh.org.programme import Programme, ProgrammeVersion, Section, endorsers, sign_endorsement
 from hasteh.org.reports import CellWarning, Report, ordered
+from hasteh.publish import press, signing
+from hasteh.publish.claim import ClaimRefused, make_claim, read_claim
+from hasteh.publish.errors import PublishError
+from hasteh.publish.issue import parse_issue
+from hasteh.publish.keys import BulletinKey
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -55,21 +65,30 @@ if TYPE_CHECKING:
 __all__ = [
     "AmendmentView",
     "FederationView",
+    "IssueStatus",
     "JointView",
     "VersionView",
     "VoteView",
+    "bulletin_status",
+    "compile_issue",
     "declare_council",
     "endorse",
     "find_group",
+    "issue_source",
+    "issue_status",
+    "issue_text",
     "joint_ref",
     "opt_in",
     "pass_down",
+    "press_issue",
     "propose_amendment",
     "propose_joint",
     "report_down",
     "report_ref",
     "report_warning",
     "reports_in",
+    "republish",
+    "submit_article",
     "view",
     "vote_ref",
     "warn",
@@ -275,6 +294,10 @@ class FederationView:
     votes: tuple[VoteView, ...]
     warnings: tuple[CellWarning, ...]
     reports: tuple[Report, ...]
+    #: Articles submitted for the nationwide bulletin, oldest first.
+    articles: tuple[SubmittedArticle, ...] = ()
+    #: ``(number, title, status)`` of every issue compiled (`issue_status`).
+    issues: tuple[tuple[int, str, str], ...] = ()
 
 
 def _motions(state: AllianceState) -> list[Motion]:
@@ -350,6 +373,8 @@ def view(ws: Workspace, alliance: str) -> FederationView:
         votes=tuple(votes.values()),
         warnings=tuple(sorted(state.warnings.values(), key=lambda w: (w.at, w.warning_id))),
         reports=tuple(ordered(state.reports)),
+        articles=tuple(sorted(state.articles.values(), key=lambda a: (a.at, a.article_id))),
+        issues=tuple((i.number, i.title, _issue_status(state, i.number)) for i in state.issues),
     )
 
 
@@ -394,3 +419,157 @@ def warning_ref(ws: Workspace, alliance: str, ref: str) -> EventId:
 
 def report_ref(ws: Workspace, group: str, ref: str) -> EventId:
     return _pick([r.report_id for r in reports_in(ws, group)], ref, "unknown-fed-item")
+
+
+# --- the nationwide bulletin ---------------------------------------------------------------
+
+#: What `issue_status` answers.
+IssueStatus = Literal["genuine", "altered", "other-key"]
+
+
+def submit_article(ws: Workspace, alliance: str, title: str, body: str) -> EventId:
+    """Our cell's article for the nationwide bulletin (Markdown, as the press reads it)."""
+    heading = " ".join(title.split())
+    text = body.strip()
+    if not heading or len(heading) > 120:
+        raise BadInput("bad-thread-title")
+    if not text:
+        raise BadInput("empty-message")
+    if len(text) > MAX_TEXT:
+        raise BadInput("message-too-long")
+    rt = find_alliance(ws, alliance)
+    return _id(runtime.send_event(ws, rt, ArticleSubmitted(heading, text)))
+
+
+def issue_source(
+    state: AllianceState, title: str, number: int, day: int, articles: Sequence[EventId]
+) -> str:
+    """The issue file (`hasteh.publish.issue` format) the articles make: the same text on
+    every delegate's device, so the claim can be checked against it."""
+    date = jalali_date(dt.datetime.fromtimestamp(day, dt.UTC).date())
+    parts = [f"---\ntitle: {title}\nnumber: {number}\ndate: {date}\n---"]
+    for ref in articles:
+        article = state.articles[ref]
+        parts.append(f"# {article.title}\n\n{article.body}")
+    return "\n\n".join(parts) + "\n"
+
+
+def compile_issue(
+    ws: Workspace,
+    alliance: str,
+    motion: bytes,
+    key: BulletinKey,
+    *,
+    title: str,
+    articles: Sequence[bytes] | None = None,
+) -> int:
+    """Compile the next issue as motion `motion` (adopted) decided: the articles named,
+    or every article not yet in an issue, oldest first; the claim signed with the
+    alliance's bulletin key. Returns the issue's number."""
+    rt = find_alliance(ws, alliance)
+    state = rt.org
+    used = {a for issue in state.issues for a in issue.articles}
+    chosen = (
+        [EventId(a) for a in articles]
+        if articles is not None
+        else [
+            a.article_id
+            for a in sorted(state.articles.values(), key=lambda a: (a.at, a.article_id))
+            if a.article_id not in used
+        ]
+    )
+    if not chosen:
+        raise BadInput("empty-message")
+    number, day = len(state.issues) + 1, ws.now()
+    heading = clean_or_refuse(title, limit=120)
+    source = issue_source(state, heading, number, day, chosen)
+    try:
+        issue = parse_issue(source.encode())
+    except PublishError as exc:
+        raise BadInput("message-too-long") from exc
+    claim = make_claim(key, number, issue.digest()).to_text()
+    body = IssueCompiled(EventId(motion), number, heading, day, tuple(chosen), claim)
+    runtime.send_event(ws, rt, body)
+    return number
+
+
+def _status(source: str, claim_text: str, issuer: bytes | None) -> IssueStatus:
+    try:
+        claim = read_claim(claim_text)
+        issue = parse_issue(source.encode())
+    except (ClaimRefused, PublishError):
+        return "altered"
+    if claim.content_hash != issue.digest():
+        return "altered"
+    if issuer is not None and claim.issuer != issuer:
+        return "other-key"
+    return "genuine"
+
+
+def _issuer(state: AllianceState) -> bytes | None:
+    """The alliance's bulletin key, by fingerprint: the one its first issue was signed
+    with (a later issue signed by another key is flagged)."""
+    if not state.issues:
+        return None
+    try:
+        return read_claim(state.issues[0].claim).issuer
+    except ClaimRefused:
+        return None
+
+
+def issue_status(ws: Workspace, alliance: str, number: int) -> IssueStatus:
+    """Whether issue `number` is genuine: its claim is signed, its content hash is that
+    of the articles in the log, and its key is the alliance's (its first issue's)."""
+    state = find_alliance(ws, alliance).org
+    if not 1 <= number <= len(state.issues):
+        raise BadInput("unknown-fed-item")
+    return _issue_status(state, number)
+
+
+def _issue_status(state: AllianceState, number: int) -> IssueStatus:
+    compiled = state.issues[number - 1]
+    source = issue_source(state, compiled.title, number, compiled.day, compiled.articles)
+    return _status(source, compiled.claim, _issuer(state))
+
+
+def issue_text(ws: Workspace, alliance: str, number: int) -> str:
+    """Issue `number`'s file (what the press renders), rebuilt from the log."""
+    state = find_alliance(ws, alliance).org
+    if not 1 <= number <= len(state.issues):
+        raise BadInput("unknown-fed-item")
+    compiled = state.issues[number - 1]
+    return issue_source(state, compiled.title, number, compiled.day, compiled.articles)
+
+
+def republish(ws: Workspace, alliance: str, number: int, *, into: str) -> EventEnvelope:
+    """Carry a genuine issue into our cell: its claim, then its file, so every member
+    can check it (`bulletin_status`) and print it with the press."""
+    if issue_status(ws, alliance, number) != "genuine":
+        raise BadInput("unknown-fed-item")
+    rt = find_alliance(ws, alliance)
+    claim = rt.org.issues[number - 1].claim
+    text = claim + "\n" + issue_text(ws, alliance, number)
+    body = ReportedBack("bulletin", rt.name[:64], text[:16_000], None, (rt.name[:200],))
+    if len(text) > 16_000:
+        raise BadInput("message-too-long")
+    return _carry(ws, into, body)
+
+
+def bulletin_status(report: Report) -> IssueStatus:
+    """Whether a republished issue in a cell is what its claim signs (the issuer's key
+    is compared by the members in person: its fingerprint is on the issue's last page)."""
+    claim, _, source = report.text.partition("\n")
+    return _status(source, claim, None)
+
+
+def press_issue(ws: Workspace, alliance: str, number: int, key: BulletinKey) -> bytes:
+    """Issue `number` as a signed PDF (A4, the claim's QR on its last page): rendered by
+    the press from the articles in the log and signed with the alliance's bulletin key,
+    dated the issue's day. Only a genuine issue is printed."""
+    if issue_status(ws, alliance, number) != "genuine":
+        raise BadInput("unknown-fed-item")
+    state = find_alliance(ws, alliance).org
+    compiled = state.issues[number - 1]
+    issue = parse_issue(issue_text(ws, alliance, number).encode())
+    pdf = press.render(issue, press.Layout.A4, read_claim(compiled.claim))
+    return signing.sign(pdf, key, dt.datetime.fromtimestamp(compiled.day, dt.UTC))

@@ -35,6 +35,10 @@ WORDS = {
     "warning": "warning",
     "programme": "programme",
     "action": "joint action",
+    "bulletin": "bulletin",
+    "genuine": "genuine",
+    "altered": "altered: not what its claim signs",
+    "other-key": "signed by another key than the alliance's",
 }
 
 

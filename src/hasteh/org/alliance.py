@@ -42,7 +42,9 @@ from hasteh.org.events import (
 from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
+    ArticleSubmitted,
     CouncilDeclared,
+    IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
@@ -52,6 +54,7 @@ from hasteh.org.events.federation import (
 from hasteh.org.joint import JointAction
 from hasteh.org.log import Row
 from hasteh.org.names import look_alike, require_clean
+from hasteh.org.nationwide import CompiledIssue, SubmittedArticle
 from hasteh.org.pmap import PMap
 from hasteh.org.policy import MembershipChange, Verdict
 from hasteh.org.programme import Amendment, Endorsement, Programme
@@ -162,6 +165,9 @@ class AllianceState:
     programme: Programme = field(default_factory=Programme)
     warnings: PMap[EventId, CellWarning] = field(default_factory=PMap)
     reports: PMap[EventId, Report] = field(default_factory=PMap)
+    #: The nationwide bulletin: submitted articles, and issues compiled, oldest first.
+    articles: PMap[EventId, SubmittedArticle] = field(default_factory=PMap)
+    issues: tuple[CompiledIssue, ...] = ()
 
     def cover_name(self, leaf: int) -> str:
         """The pseudonym of the cell whose delegate sits at `leaf` ("" for nobody)."""
@@ -623,6 +629,57 @@ def fold_warning(
     return replace(state, warnings=state.warnings.set(warning.warning_id, warning))
 
 
+def check_article(state: AllianceState, env: EventEnvelope, body: ArticleSubmitted) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.articles:
+        raise InvalidEvent("duplicate-id")
+
+
+def fold_article(
+    state: AllianceState, env: EventEnvelope, body: ArticleSubmitted, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    article = SubmittedArticle(_id(env), cell, body.title, body.body, env.at)
+    return replace(state, articles=state.articles.set(article.article_id, article))
+
+
+def check_issue(state: AllianceState, env: EventEnvelope, body: IssueCompiled) -> None:
+    """An issue needs the alliance's editorial decision: an adopted motion of its own
+    (not an amendment's or a joint action's vote), used once; the next number; articles
+    of this log, each once."""
+    _cell_of(state, env.author)
+    motion_id = EventId(body.motion_id)
+    motion = _open_motion(state, motion_id)
+    if motion_id in state.programme.amendments or motion_id in state.joint:
+        raise InvalidEvent("wrong-motion")
+    if motion.outcome is None or not motion.outcome.adopted:
+        raise InvalidEvent("motion-not-adopted")
+    if any(issue.motion_id == motion_id for issue in state.issues):
+        raise InvalidEvent("motion-done")
+    if body.number != len(state.issues) + 1:
+        raise InvalidEvent("issue-number", number=len(state.issues) + 1)
+    if len(set(body.articles)) != len(body.articles):
+        raise InvalidEvent("duplicate-option")
+    if any(EventId(a) not in state.articles for a in body.articles):
+        raise InvalidEvent("unknown-article")
+
+
+def fold_issue(
+    state: AllianceState, env: EventEnvelope, body: IssueCompiled, policy: object
+) -> AllianceState:
+    issue = CompiledIssue(
+        body.number,
+        EventId(body.motion_id),
+        body.title,
+        body.day,
+        tuple(EventId(a) for a in body.articles),
+        body.claim,
+        state.cover_name(env.author),
+        env.at,
+    )
+    return replace(state, issues=(*state.issues, issue))
+
+
 #: Every event type of an alliance and its row.
 HANDLERS: Final[dict[type[Event], Row]] = {
     AllianceFormed: Row(check_formed, fold_formed, first=True),
@@ -643,6 +700,8 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     ProgrammeEndorsed: Row(check_endorsed, fold_endorsed),
     WarningRaised: Row(check_warning, fold_warning),
     ReportedBack: Row(check_report, fold_report),
+    ArticleSubmitted: Row(check_article, fold_article),
+    IssueCompiled: Row(check_issue, fold_issue),
 }
 
 #: The alliance as a kind of group's log.

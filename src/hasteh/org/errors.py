@@ -147,6 +147,8 @@ OrgCode = Literal[
     "already-endorsed",
     "cell-key-unknown",
     "forged-endorsement",
+    "issue-number",
+    "unknown-article",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -332,6 +334,8 @@ MESSAGES: Mapping[OrgCode, str] = {
         "The endorsement of cell {cell} is not signed with that cell's key: it is refused"
         " as forged."
     ),
+    "issue-number": "The next issue of this alliance's bulletin is number {number}.",
+    "unknown-article": "An article of this issue is not in the alliance's log.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

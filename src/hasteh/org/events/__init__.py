@@ -43,7 +43,8 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
     fed.*        federation.py  JointActionProposed, JointOptedIn, AmendmentProposed,
                                 AmendmentRatified, ProgrammeEndorsed, WarningRaised,
-                                CouncilDeclared, ReportedBack
+                                CouncilDeclared, ReportedBack, ArticleSubmitted,
+                                IssueCompiled
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
@@ -136,7 +137,9 @@ from hasteh.org.events.decisions import (
 from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
+    ArticleSubmitted,
     CouncilDeclared,
+    IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
@@ -189,6 +192,7 @@ __all__ = [
     "AmendmentProposed",
     "AmendmentRatified",
     "AnyEvent",
+    "ArticleSubmitted",
     "CellApproved",
     "CellCreated",
     "CellProposed",
@@ -211,6 +215,7 @@ __all__ = [
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
+    "IssueCompiled",
     "JointActionProposed",
     "JointOptedIn",
     "LeafIndex",
@@ -299,6 +304,8 @@ AnyEvent = (
     | ProgrammeEndorsed
     | ReportedBack
     | WarningRaised
+    | ArticleSubmitted
+    | IssueCompiled
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

@@ -14,6 +14,9 @@ one level down (from a council into an alliance, from an alliance into its cell)
   with the cell's key (Ed25519), so every member can verify it and no member is named.
 * **Warnings**: `WarningRaised`, a cell's warning of an informer's methods or of a
   compromised place, under its pseudonym.
+* **The nationwide bulletin**: `ArticleSubmitted` by a cell through its delegate;
+  `IssueCompiled` by the alliance's editorial decision (an adopted motion), with the
+  press's claim signed by the alliance's bulletin key.
 * **The council**: `CouncilDeclared` marks an alliance, while its founder is its only
   member, as a council whose member "cells" are alliances.
 """
@@ -29,10 +32,13 @@ from hasteh.org.events.base import Body, Count, CoverName, Event, Id, Seconds, S
 
 __all__ = [
     "MAX_DEMANDS",
+    "MAX_ISSUE_ARTICLES",
     "SIGNATURE_SIZE",
     "AmendmentProposed",
     "AmendmentRatified",
+    "ArticleSubmitted",
     "CouncilDeclared",
+    "IssueCompiled",
     "JointActionProposed",
     "JointOptedIn",
     "ProgrammeEndorsed",
@@ -52,7 +58,10 @@ Demand = Annotated[str, Meta(min_length=1, max_length=200)]
 #: An amendment's new text; empty removes the section.
 SectionText = Annotated[str, Meta(max_length=16_000)]
 WarningKind = Literal["informer", "place", "other"]
-ReportKind = Literal["decision", "warning", "programme", "action"]
+ReportKind = Literal["decision", "warning", "programme", "action", "bulletin"]
+#: A bulletin claim's text (`hasteh.publish.claim.Claim.to_text`).
+ClaimText = Annotated[str, Meta(min_length=1, max_length=400)]
+MAX_ISSUE_ARTICLES: Final = 20
 
 
 class JointActionProposed(Event, tag="fed.joint", frozen=True):
@@ -105,6 +114,28 @@ class WarningRaised(Event, tag="fed.warning", frozen=True):
 
     kind: WarningKind
     text: Body
+
+
+class ArticleSubmitted(Event, tag="fed.article", frozen=True):
+    """An article for the nationwide bulletin, submitted by the author's cell through its
+    delegate (Markdown, as the press reads it)."""
+
+    title: Title
+    body: Body
+
+
+class IssueCompiled(Event, tag="fed.issue", frozen=True):
+    """Issue `number` of the alliance's bulletin, compiled from `articles` (in order) as
+    motion `motion_id` decided (the editorial decision, adopted). `claim` is the press's
+    claim on the issue's content, signed with the alliance's bulletin key: every delegate
+    rebuilds the issue from the articles in the log and checks the claim against it."""
+
+    motion_id: Id
+    number: Version
+    title: Title
+    day: Seconds
+    articles: Annotated[tuple[Id, ...], Meta(min_length=1, max_length=MAX_ISSUE_ARTICLES)]
+    claim: ClaimText
 
 
 class CouncilDeclared(Event, tag="fed.council", frozen=True):

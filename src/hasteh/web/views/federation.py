@@ -52,6 +52,10 @@ FED_WORDS = {
     "warning": "warning",
     "programme": "programme",
     "action": "joint action",
+    "bulletin": "bulletin",
+    "genuine": "genuine",
+    "altered": "altered: not what its claim signs",
+    "other-key": "signed by another key than the alliance's",
 }
 
 
