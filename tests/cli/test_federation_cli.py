@@ -86,3 +86,56 @@ def test_a_delegate_through_the_cli(tmp_path: Path, cli_relay: RelayProcess) -> 
         assert code == 1 and words in out, (args, out)
     with workspace(a, PASS) as ws:
         assert federation.view(ws, "north") == before
+
+
+def test_the_nationwide_bulletin_through_the_cli(tmp_path: Path, cli_relay: RelayProcess) -> None:
+    a = profile(tmp_path, "a")
+    ok(a, "cell", "create", "bakery", "--as", "sepideh", "--relay", cli_relay.url)
+    with workspace(a, PASS) as ws:
+        alliances.form(ws, "north", cell="bakers", relays=[cli_relay.url])
+    ok(a, "federation", "article", "north", "شب‌کاری", "هیچ‌کس نباید شب تنها کار کند.")
+    with workspace(a, PASS) as ws:
+        alliances.open_motion(ws, "north", "Issue 1?", ws.now() + 86_400)
+    ok(a, "federation", "vote", "north", "1", "yes")
+    ok(a, "sync")
+    key = tmp_path / "north.key"
+    fingerprint = ok(a, "bulletin", "key", "--out", str(key)).strip().split(":")[-1]
+    pdf = tmp_path / "issue-1.pdf"
+    out = ok(
+        a,
+        "federation",
+        "compile",
+        "north",
+        "1",
+        "--title",
+        "صدای کارگر",
+        "--key",
+        str(key),
+        "--out",
+        str(pdf),
+        lang="fa",
+    )
+    assert "شمارهٔ ۱ آماده و امضا شد." in out and pdf.read_bytes().startswith(b"%PDF-")
+    ok(a, "bulletin", "verify", str(pdf), "--issuer", fingerprint)  # the press's own check
+    out = ok(a, "federation", "issues", "north", lang="fa")
+    assert "شمارهٔ ۱: صدای کارگر (اصل)" in out and "مقاله از هستهٔ bakers: شب‌کاری" in out
+    ok(a, "federation", "republish", "north", "۱", "--into", "bakery")
+    out = ok(a, "federation", "reports", "bakery", lang="fa")
+    assert "(نشریه)" in out and "هیچ‌کس نباید شب تنها کار کند." in out
+    code, out = run(
+        a,
+        "federation",
+        "compile",
+        "north",
+        "1",
+        "--title",
+        "x",
+        "--key",
+        str(key),
+        "--out",
+        str(tmp_path / "again.pdf"),
+        lang="fa",
+    )
+    assert code == 1 and not (tmp_path / "again.pdf").exists()
+    code, out = run(a, "federation", "republish", "north", "2", "--into", "bakery", lang="fa")
+    assert code == 1

@@ -5,6 +5,7 @@ Action Program, joint actions, warnings, the council and report-backs. A thin sh
 from __future__ import annotations
 
 from datetime import tzinfo
+from pathlib import Path
 
 import typer
 
@@ -19,6 +20,8 @@ DeadlineOption = typer.Option(
     help=_("When the vote closes: evening, tomorrow, three-days or week, or a date."),
 )
 
+KeyFileOption = typer.Option(..., "--key", help=_("The alliance's bulletin key."))
+OutOption = typer.Option(..., "--out", help=_("Where to write the signed PDF."))
 DemandOption = typer.Option(..., "--demand", help=_("A shared demand (repeat)."))
 
 #: How statuses and kinds are shown (msgids).
@@ -266,6 +269,87 @@ def fed_reports(group: str = typer.Argument(..., help=_("Your cell or alliance."
         _print(line)
 
 
+@handles_errors
+def fed_article(
+    alliance: str = AllianceArgument,
+    title: str = typer.Argument(..., help=_("The article's title.")),
+    body: str = typer.Argument(..., help=_("The article (Markdown, as the press reads it).")),
+) -> None:
+    """Submit your cell's article for the nationwide bulletin."""
+    from hasteh.app import federation
+
+    with _workspace() as ws:
+        federation.submit_article(ws, alliance, title, body)
+    _print(_("The article is sent to the alliance."))
+
+
+@handles_errors
+def fed_compile(
+    alliance: str = AllianceArgument,
+    vote: str = typer.Argument(
+        ..., help=_("The number of the adopted vote that decided the issue.")
+    ),
+    title: str = typer.Option(..., "--title", help=_("The bulletin's title.")),
+    key_file: Path = KeyFileOption,
+    out: Path = OutOption,
+) -> None:
+    """Compile the next issue from the articles not yet printed, as the alliance decided,
+    and print it signed with the alliance's bulletin key."""
+    from hasteh.app import federation
+    from hasteh.cli.bulletin import _key_passphrase, _publish_failed, _read, _write
+    from hasteh.publish.errors import PublishError
+    from hasteh.publish.keys import BulletinKey
+
+    try:
+        key = BulletinKey.from_pem(_read(key_file, 64 * 1024), _key_passphrase(confirm=False))
+        with _workspace() as ws:
+            motion = federation.vote_ref(ws, alliance, vote)
+            number = federation.compile_issue(ws, alliance, motion, key, title=title)
+            pdf = federation.press_issue(ws, alliance, number, key)
+    except PublishError as exc:
+        raise _publish_failed(exc) from None
+    _write(out, pdf)
+    _print(_("Issue {n} is compiled and signed.").format(n=_n(number)))
+
+
+@handles_errors
+def fed_issues(alliance: str = AllianceArgument) -> None:
+    """The nationwide bulletin's issues, each checked against the articles in the log."""
+    from hasteh.app import federation
+
+    with _workspace() as ws:
+        shown = federation.view(ws, alliance)
+    if not shown.issues:
+        _print(_("No issues yet."))
+    for number, title, status in shown.issues:
+        _print(
+            _("issue {n}: {title} ({status})").format(
+                n=_n(number), title=title, status=_(WORDS[status])
+            )
+        )
+    for a in shown.articles:
+        _print("   " + _("article from {cell}: {title}").format(cell=a.cell, title=a.title))
+
+
+@handles_errors
+def fed_republish(
+    alliance: str = AllianceArgument,
+    number: str = typer.Argument(..., help=_("The issue's number.")),
+    into: str = typer.Option(..., "--into", help=_("Your cell.")),
+) -> None:
+    """Carry a genuine issue into your cell, where every member can check it."""
+    from hasteh.app import federation
+    from hasteh.app.errors import BadInput
+    from hasteh.i18n import parse_digits, whole_number
+
+    value = whole_number(parse_digits(number).strip(), max_digits=6)
+    if value is None:
+        raise BadInput("unknown-fed-item")
+    with _workspace() as ws:
+        federation.republish(ws, alliance, value, into=into)
+    _print(_("Carried into {group}.").format(group=into))
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
         help=_("For delegates: the programme, joint actions, warnings, the council."),
@@ -284,4 +368,8 @@ def register(app: typer.Typer) -> None:
     group.command("council", help=_("Make a new alliance a council."))(fed_council)
     group.command("report", help=_("Carry something one level down."))(fed_report)
     group.command("reports", help=_("The report-backs carried into a group."))(fed_reports)
+    group.command("article", help=_("Submit an article for the nationwide bulletin."))(fed_article)
+    group.command("compile", help=_("Compile and sign the next issue."))(fed_compile)
+    group.command("issues", help=_("The nationwide bulletin's issues."))(fed_issues)
+    group.command("republish", help=_("Carry an issue into your cell."))(fed_republish)
     app.add_typer(group, name="federation")
