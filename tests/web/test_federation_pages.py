@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from hasteh.app import Workspace, alliances, cards, federation
 from hasteh.org import alliance as alliance_rules
-from tests.web.test_cells import FA, Person, people, relay
+from hasteh.publish.keys import BulletinKey
+from tests.web.test_cells import FA, Person, create_cell, people, relay
 
 __all__ = ["people", "relay"]  # the fixtures, used by name
 
@@ -150,3 +151,44 @@ def test_bad_input_on_the_programme_page_changes_nothing(people: Callable[[str],
             assert expected in htmllib.unescape(text), (what, message)
     assert a.app_read(lambda ws: federation.view(ws, "north")) == before
     assert a.client.get("/alliance/nowhere").status_code == 404
+
+
+def test_the_bulletin_on_the_alliance_page(people: Callable[[str], Person]) -> None:
+    a, b = people("a"), people("b")
+    page = two_delegates(a, b)
+    cell = create_cell(a)
+    status, _, text = b.submit(
+        f"{page}/article", {"title": "شب‌کاری", "body": "هیچ‌کس نباید شب تنها کار کند."}, page
+    )
+    assert status == 200, text
+    a.submit("/sync", {"next": page}, page)
+    motion = a.app_read(
+        lambda ws: alliances.open_motion(ws, "north", "شمارهٔ ۱؟", ws.now() + 86_400)
+    )
+    assert isinstance(motion, bytes)
+    a.submit("/sync", {"next": page}, page)
+    b.submit("/sync", {"next": page}, page)
+    for person in (a, b):
+        status, _, text = person.submit(f"{page}/vote", {"vote": "1", "answer": "yes"}, page)
+        assert status == 200, text
+    for _ in range(2):
+        a.submit("/sync", {"next": page}, page)
+        b.submit("/sync", {"next": page}, page)
+    key = BulletinKey.from_seed(b"\x31" * 32)
+    a.app_read(lambda ws: federation.compile_issue(ws, "north", motion, key, title="صدای کارگر"))
+    text = htmllib.unescape(a.client.get(page).text)
+    assert (
+        FA.gettext("issue {n}: {title} ({status})").format(
+            n="۱", title="صدای کارگر", status=FA.gettext("genuine")
+        )
+        in text
+    )
+    assert "مقاله از هستهٔ weavers: شب‌کاری" in text
+    cell_id = cell.split("/")[-1]
+    status, _, text = a.submit(f"{page}/republish", {"number": "1", "into": cell_id}, page)
+    assert status == 200, text
+    reports = a.app_read(lambda ws: federation.reports_in(ws, cell_id))
+    assert isinstance(reports, tuple) and [r.kind for r in reports] == ["bulletin"]
+    assert federation.bulletin_status(reports[0]) == "genuine"
+    status, _, text = a.submit(f"{page}/republish", {"number": "۲", "into": cell_id}, page)
+    assert status == 400

@@ -4,11 +4,13 @@ version — the open amendments and their votes, joint actions with each cell's 
 number), warnings from member cells, and report-backs from the level above.
 
     GET  /alliance/{ref}              the page
-    POST /alliance/{ref}/{what}       amend | vote | joint | count | warn
+    POST /alliance/{ref}/{what}       amend | vote | joint | count | warn | article |
+                                      republish
 
 Like every form: CSRF (the guard), a redirect with a notice on success, or the page again
 with status 400 and the translated reason (nothing was sent or stored). Endorsing is
-signed with the cell's key, which the cell's own decision unlocks: it has no form here.
+signed with the cell's key, which the cell's own decision unlocks, and compiling an issue
+with the alliance's bulletin key: neither has a form here (`hasteh federation compile`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, alliances, decisions, federation
+from hasteh.app import Workspace, alliances, cells, decisions, federation
 from hasteh.app.errors import BadInput
 from hasteh.app.federation import FederationView
 from hasteh.i18n import parse_digits, whole_number
@@ -66,6 +68,9 @@ class FederationPage:
     href: str = field(metadata={"help": "local path of the alliance's page"})
     view: FederationView = field(metadata={"help": "the alliance as this delegate folds it"})
     words: dict[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
+    my_cells: list[tuple[str, str]] = field(
+        default_factory=list, metadata={"help": "(name, id) of this profile's cells"}
+    )
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
     error_form: str = field(default="", metadata={"help": "the form the refusal is about"})
@@ -81,6 +86,7 @@ async def _page(request: Request, errors: list[str] | None = None, form: str = "
             href=f"/alliance/{rt.group_id.hex()}",
             view=federation.view(ws, rt.group_id.hex()),
             words=FED_WORDS,
+            my_cells=[(c.name, c.cell_id) for c in cells.list_cells(ws)],
         )
 
     try:
@@ -130,6 +136,10 @@ def _deed(what: str, data: FormData) -> Callable[[Workspace, str], object] | Non
             ws, a, federation.joint_ref(ws, a, get("action")), _count(get("count"))
         ),
         "warn": lambda ws, a: _warn(ws, a, get("kind"), get("text")),
+        "article": lambda ws, a: federation.submit_article(ws, a, get("title"), get("body")),
+        "republish": lambda ws, a: federation.republish(
+            ws, a, _count(get("number")), into=get("into")
+        ),
     }
     return deeds.get(what)
 
