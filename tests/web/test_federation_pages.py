@@ -190,5 +190,10 @@ def test_the_bulletin_on_the_alliance_page(people: Callable[[str], Person]) -> N
     reports = a.app_read(lambda ws: federation.reports_in(ws, cell_id))
     assert isinstance(reports, tuple) and [r.kind for r in reports] == ["bulletin"]
     assert federation.bulletin_status(reports[0]) == "genuine"
+    # Every member of the cell finds it from My cells, checked, with the issue's text.
+    assert f'href="{cell}/reports"' in a.client.get("/home").text
+    shown = htmllib.unescape(a.client.get(f"{cell}/reports").text)
+    assert FA.gettext("genuine") in shown and "هیچ‌کس نباید شب تنها کار کند." in shown
+    assert a.client.get("/cell/nowhere/reports").status_code == 404
     status, _, text = a.submit(f"{page}/republish", {"number": "۲", "into": cell_id}, page)
     assert status == 400

@@ -4,6 +4,7 @@ version — the open amendments and their votes, joint actions with each cell's 
 number), warnings from member cells, and report-backs from the level above.
 
     GET  /alliance/{ref}              the page
+    GET  /cell/{ref}/reports          a cell's report-backs (for every member)
     POST /alliance/{ref}/{what}       amend | vote | joint | count | warn | article |
                                       republish
 
@@ -24,9 +25,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh.app import Workspace, alliances, cells, decisions, federation
+from hasteh.app.cells import CellSummary
 from hasteh.app.errors import BadInput
 from hasteh.app.federation import FederationView
 from hasteh.i18n import parse_digits, whole_number
+from hasteh.org.reports import Report
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
 from hasteh.web.views.common import NOTICES, redirect, send_now, text, unlocked_only
@@ -182,7 +185,41 @@ async def act(request: Request) -> Response:
     return redirect(f"/alliance/{alliance}?done={'sent' if reached else 'queued'}")
 
 
+@dataclass
+class ReportsPage:
+    """Context of `reports.html`: a cell's report-backs."""
+
+    cell: CellSummary = field(metadata={"help": "the cell"})
+    href: str = field(metadata={"help": "local path of the cell's page"})
+    reports: list[tuple[Report, str]] = field(
+        metadata={"help": "report-backs, oldest first, with a bulletin's check ('' else)"}
+    )
+    words: dict[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
+
+
+@unlocked_only
+async def cell_reports(request: Request) -> Response:
+    """What the delegates carried into the cell from its alliance (and the levels above):
+    decisions, warnings, the programme, bulletins (each checked against its claim)."""
+    ref = request.path_params["ref"]
+
+    def build(ws: Workspace) -> ReportsPage:
+        cell = cells.summary(cells.find_cell(ws, ref))
+        found = federation.reports_in(ws, cell.cell_id)
+        checked: list[tuple[Report, str]] = [
+            (r, federation.bulletin_status(r) if r.kind == "bulletin" else "") for r in found
+        ]
+        return ReportsPage(cell, f"/cell/{cell.cell_id}", checked, FED_WORDS)
+
+    try:
+        page = await call_app(request, build)
+    except Refusal as refusal:
+        return await home_page(request, CreateForm(), refusal.lines, 404)
+    return render(request, "reports.html", page)
+
+
 routes = [
+    Route("/cell/{ref}/reports", cell_reports, methods=["GET"]),
     Route("/alliance/{ref}", show, methods=["GET"]),
     Route("/alliance/{ref}/{what}", act, methods=["POST"]),
 ]

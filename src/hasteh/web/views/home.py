@@ -64,6 +64,10 @@ class HomePage:
         default_factory=list,
         metadata={"help": "the alliances a delegate sits in: (name, path, is a council)"},
     )
+    reports: list[tuple[str, str, int]] = field(
+        default_factory=list,
+        metadata={"help": "cells with report-backs from their alliance: (name, path, count)"},
+    )
 
 
 def my_alliances(ws: Workspace) -> list[tuple[str, str, bool]]:
@@ -71,6 +75,15 @@ def my_alliances(ws: Workspace) -> list[tuple[str, str, bool]]:
     return [
         (rt.name, f"/alliance/{rt.group_id.hex()}", rt.org.council)
         for rt in alliances.all_alliances(ws)
+    ]
+
+
+def my_reports(ws: Workspace) -> list[tuple[str, str, int]]:
+    """The cells of this profile that report-backs reached (issue 17), with how many."""
+    return [
+        (c.name, f"/cell/{c.cell_id}/reports", count)
+        for c in cells.list_cells(ws)
+        if (count := len(cells.find_cell(ws, c.cell_id).org.reports))
     ]
 
 
@@ -96,10 +109,12 @@ async def home_page(request: Request, form: CreateForm, errors: list[str], statu
     try:
         found = await call_app(request, my_cells)
         seats = await call_app(request, my_alliances)
+        carried = await call_app(request, my_reports)
     except Refusal as refusal:
-        found, seats, errors = [], [], [*errors, *refusal.lines]
+        found, seats, carried, errors = [], [], [], [*errors, *refusal.lines]
     page = HomePage(
         alliances=seats,
+        reports=carried,
         today=state.today(),
         cells=found,
         relay_url=state.relay.url if state.relay is not None else None,
