@@ -7,7 +7,8 @@ endorsement refused by the sender's own client and, smuggled past it, dropped by
 other delegate); a joint action with per-cell counts and its go/no-go; a cell's warning
 carried down into another cell; a council decision reported back down through both
 alliances into every member of every cell. No member of one cell ends up holding a
-cover name of another cell's members.
+cover name of another cell's members, not even in a raw export of its vault; and the
+nationwide bulletin, compiled, signed, republished and checked.
 
 The cell keys are plain Ed25519 keys until the cell's key (another part of issue 17)
 registers them in the alliance's log: `hasteh.org.alliance.cell_key` is patched to them.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -37,6 +39,7 @@ from hasteh.publish.claim import make_claim
 from hasteh.publish.keys import BulletinKey
 from tests.app.helpers import CELL, settle_relay
 from tests.app.test_alliance import smuggle
+from tests.app.test_expiry import export_plaintext
 from tests.relay.harness import RelayProcess
 
 DAY = 86_400
@@ -76,7 +79,7 @@ def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_three_cells_two_alliances_and_a_council(
-    make_ws: Callable[[str], Workspace], relay: RelayProcess, keyed: None
+    make_ws: Callable[[str], Workspace], relay: RelayProcess, keyed: None, tmp_path: Path
 ) -> None:
     url = relay.url
     cell_a, cell_b, cell_c = (small_cell(make_ws, url, tag) for tag in "abc")
@@ -187,13 +190,14 @@ def test_three_cells_two_alliances_and_a_council(
             r for r in ordered(cells.find_cell(ws, CELL).org.reports) if r.kind == "warning"
         ]
         assert "cell-b" in carried.text and "foreman" in carried.text
-    # No member of a cell holds another cell's members' cover names: only pseudonyms crossed.
+    # No member of a cell holds another cell's members' cover names, not even in the raw
+    # export of its vault (SQLCipher's `sqlcipher_export`): only pseudonyms crossed.
     for tag, members in zip("abc", (cell_a, cell_b, cell_c), strict=True):
         strangers = {name for other, names in PEOPLE.items() if other != tag for name in names}
-        for ws in members:
-            seen = {m.cover_name for m in cells.members(ws, CELL)}
-            seen |= {r.text for r in cells.find_cell(ws, CELL).org.reports.values()}
-            assert not any(name in text for name in strangers for text in seen)
+        for i, ws in enumerate(members):
+            raw = export_plaintext(ws, tmp_path / f"export-{tag}-{i}.db")
+            assert raw.count(PEOPLE[tag][i].encode()) > 0  # the scan sees what is there
+            assert [n for n in strangers if n.encode() in raw] == [], (tag, i)
 
 
 def test_bad_input_is_refused_before_anything_is_sent(
