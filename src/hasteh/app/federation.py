@@ -215,7 +215,7 @@ def pass_down(ws: Workspace, source: str, report: bytes, *, into: str) -> EventE
     if got is None:
         raise BadInput("unknown-decision")
     path = (*got.path[-7:], upper.name[:200])
-    body = ReportedBack(got.kind, upper.name[:64], got.text, got.outcome, path)  # type: ignore[arg-type]
+    body = ReportedBack(got.kind, upper.name[:64], got.text, got.outcome, path)
     return _carry(ws, into, body)
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from hasteh.org.errors import InvalidEvent
 from hasteh.org.events import EventEnvelope, EventId, LeafIndex, MotionOutcome
-from hasteh.org.events.federation import ReportedBack
+from hasteh.org.events.federation import ReportedBack, ReportKind, WarningKind
 from hasteh.org.pmap import PMap
 
 __all__ = ["CellWarning", "Report", "check_report", "fold_report", "ordered"]
@@ -26,7 +26,7 @@ class CellWarning:
 
     warning_id: EventId
     cell: str
-    kind: str
+    kind: WarningKind
     text: str
     at: int
 
@@ -38,7 +38,7 @@ class Report:
     report_id: EventId
     #: The leaf that carried it (shown as its cover name in this group).
     by: LeafIndex
-    kind: str
+    kind: ReportKind
     source: str
     text: str
     outcome: MotionOutcome | None
