@@ -26,10 +26,10 @@ from hasteh.org.events import (
 from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
+    CarriedDown,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
-    ReportedBack,
     WarningRaised,
 )
 from hasteh.org.programme import sign_endorsement
@@ -90,5 +90,5 @@ def build() -> tuple[AllianceState, list[EventEnvelope]]:
     do(2, CellVoted(motion.event_id, False))
     do(1, WarningRaised("informer", "A new foreman asks who reads the bulletin."))
     outcome = org.events.MotionOutcome(True, 2, 0)
-    do(0, ReportedBack("decision", "national", "A national day?", outcome, ("national",)))
+    do(0, CarriedDown("decision", "national", "A national day?", outcome, ("national",)))
     return state, log

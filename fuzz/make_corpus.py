@@ -344,10 +344,10 @@ def federation_events() -> list[bytes]:
     from hasteh.org.events.federation import (
         AmendmentProposed,
         AmendmentRatified,
+        CarriedDown,
         CouncilDeclared,
         JointOptedIn,
         ProgrammeEndorsed,
-        ReportedBack,
         WarningRaised,
     )
     from hasteh.org.programme import sign_endorsement
@@ -381,7 +381,7 @@ def federation_events() -> list[bytes]:
         (0, NOW + 2 * 86_400, MotionClosed(motion, MotionOutcome(True, 3, 0))),
         (0, at, MotionClosed(motion, right)),
         (2, at, WarningRaised("place", "Gate 3 is watched.")),
-        (2, at, ReportedBack("warning", "national", "x", None, ("national", "north"))),
+        (2, at, CarriedDown("warning", "national", "x", None, ("national", "north"))),
         (0, at, CouncilDeclared()),
     ]
     extra = [

@@ -26,7 +26,7 @@ from hasteh.mls.proposals import Add
 from hasteh.org import EventEnvelope, EventId, LeafIndex
 from hasteh.org.alliance import notes
 from hasteh.org.events import AllianceMessage, ThreadOpened
-from hasteh.org.events.federation import ReportedBack
+from hasteh.org.events.federation import CarriedDown
 from hasteh.transport.outbox import stage
 from tests.app.helpers import CELL, NAMES, form_cell, settle_relay
 from tests.relay.harness import RelayProcess
@@ -210,7 +210,7 @@ def test_the_alliance_reuses_the_runtime_and_copies_no_cell_code() -> None:
     assert CELL_DOMAIN.log.rows.keys() & ALLIANCE_DOMAIN.log.rows.keys() == {
         org.MemberAdded,
         org.MemberRemoved,
-        ReportedBack,
+        CarriedDown,
     }
 
 

@@ -167,16 +167,16 @@ def test_three_cells_two_alliances_and_a_council(
     federation.report_down(da, "national", motion, into="north")
     federation.report_down(dc, "national", motion, into="south")
     settle_relay(everyone)
-    [in_north] = ordered(north(db).reports)
+    [in_north] = ordered(north(db).carried)
     federation.pass_down(da, "north", in_north.report_id, into=CELL)
     federation.pass_down(db, "north", in_north.report_id, into=CELL)
-    [in_south] = ordered(alliances.find_alliance(dc, "south").org.reports)
+    [in_south] = ordered(alliances.find_alliance(dc, "south").org.carried)
     federation.pass_down(dc, "south", in_south.report_id, into=CELL)
     settle_relay(everyone)
     settle_relay(everyone)
     for members, via in ((cell_a, "north"), (cell_b, "north"), (cell_c, "south")):
         for ws in members:
-            reports = ordered(cells.find_cell(ws, CELL).org.reports)
+            reports = ordered(cells.find_cell(ws, CELL).org.carried)
             decisions = [r for r in reports if r.kind == "decision"]
             assert [(r.text, r.outcome, r.path) for r in decisions] == [
                 (
@@ -187,7 +187,7 @@ def test_three_cells_two_alliances_and_a_council(
             ]
     for ws in cell_a:
         [carried] = [
-            r for r in ordered(cells.find_cell(ws, CELL).org.reports) if r.kind == "warning"
+            r for r in ordered(cells.find_cell(ws, CELL).org.carried) if r.kind == "warning"
         ]
         assert "cell-b" in carried.text and "foreman" in carried.text
     # No member of a cell holds another cell's members' cover names, not even in the raw

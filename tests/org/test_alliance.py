@@ -39,7 +39,7 @@ from hasteh.org.events import (
     MotionOpened,
     MotionOutcome,
 )
-from hasteh.org.events.federation import ReportedBack
+from hasteh.org.events.federation import CarriedDown
 from tests.org.helpers import DAY, T0, card
 
 
@@ -179,7 +179,7 @@ def test_every_event_type_has_a_row_in_some_kind() -> None:
         if family == "alliance":
             assert event in ALLIANCE.rows and event not in CELL.rows
         elif family == "fed":  # a report-back is carried down into cells as well
-            assert event in ALLIANCE.rows and (event in CELL.rows) == (event is ReportedBack)
+            assert event in ALLIANCE.rows and (event in CELL.rows) == (event is CarriedDown)
         elif family != "member" or event not in (MemberAdded, MemberRemoved):
             assert event in CELL.rows and event not in ALLIANCE.rows
 

@@ -407,7 +407,7 @@ ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
 #: Federation's codes (issue 17): tests/org/test_federation.py.
 ELSEWHERE |= {"council-too-late", "joint-action-past", "unknown-version", "unknown-section"}
 ELSEWHERE |= {"programme-changed", "unknown-amendment", "already-endorsed", "cell-key-unknown"}
-ELSEWHERE |= {"forged-endorsement", "issue-number", "unknown-article"}
+ELSEWHERE |= {"forged-endorsement", "issue-number", "unknown-issue-article"}
 
 
 def test_every_code_is_exercised() -> None:

@@ -23,12 +23,12 @@ from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
     ArticleSubmitted,
+    CarriedDown,
     CouncilDeclared,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
-    ReportedBack,
     WarningRaised,
 )
 from hasteh.org.joint import go
@@ -227,23 +227,23 @@ def test_warnings_councils_and_report_backs() -> None:
     # The council's decision carried into the alliance, then into a cell.
     outcome = MotionOutcome(True, 2, 0)
     a.do(
-        0, ReportedBack("decision", "national", "A national day of action?", outcome, ("national",))
+        0, CarriedDown("decision", "national", "A national day of action?", outcome, ("national",))
     )
-    [report] = ordered(a.state.reports)
+    [report] = ordered(a.state.carried)
     assert (report.source, report.outcome, report.path) == ("national", outcome, ("national",))
     c = cell(3)
     c.do(
         2,
-        ReportedBack(
+        CarriedDown(
             "decision", "north", "A national day of action?", outcome, ("national", "north")
         ),
     )
-    [down] = ordered(c.state.reports)
+    [down] = ordered(c.state.carried)
     assert (down.by, down.path) == (2, ("national", "north"))
-    assert log.replay(CELL, c.envelopes).reports == c.state.reports
+    assert log.replay(CELL, c.envelopes).carried == c.state.carried
     before = c.state
     with pytest.raises(InvalidEvent) as err:
-        c.do(7, ReportedBack("warning", "north", "x"))
+        c.do(7, CarriedDown("warning", "north", "x"))
     assert err.value.code == "not-a-member" and c.state is before
 
 
@@ -275,7 +275,7 @@ def test_an_issue_is_compiled_only_by_an_adopted_editorial_decision() -> None:
     )
     assert a.refused(
         0, IssueCompiled(editorial, 1, "W", a.now, (EventId(b"\x09" * 16),), claim)
-    ) == ("unknown-article")
+    ) == ("unknown-issue-article")
     amendment = amend(a, "Wages", "A living wage.")
     assert a.refused(0, IssueCompiled(amendment, 1, "W", a.now, (first,), claim)) == "wrong-motion"
     a.do(2, issue)

@@ -40,12 +40,12 @@ from hasteh.org.events.federation import (
     MAX_DEMANDS,
     AmendmentProposed,
     ArticleSubmitted,
+    CarriedDown,
     CouncilDeclared,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
-    ReportedBack,
     WarningKind,
     WarningRaised,
 )
@@ -189,7 +189,7 @@ def report_down(ws: Workspace, source: str, motion: bytes, *, into: str) -> Even
     decided = upper.org.motions.get(EventId(motion))
     if decided is None or decided.outcome is None:
         raise BadInput("unknown-decision")
-    body = ReportedBack(
+    body = CarriedDown(
         "decision", upper.name[:64], decided.question, decided.outcome, (upper.name[:200],)
     )
     return _carry(ws, into, body)
@@ -203,7 +203,7 @@ def report_warning(ws: Workspace, source: str, warning: bytes, *, into: str) -> 
     if raised is None:
         raise BadInput("unknown-decision")
     text = f"[{raised.kind}] {raised.cell}: {raised.text}"[:MAX_TEXT]
-    body = ReportedBack("warning", upper.name[:64], text, None, (upper.name[:200],))
+    body = CarriedDown("warning", upper.name[:64], text, None, (upper.name[:200],))
     return _carry(ws, into, body)
 
 
@@ -211,15 +211,15 @@ def pass_down(ws: Workspace, source: str, report: bytes, *, into: str) -> EventE
     """Carry a report-back that reached group `source` (from the level above) one level
     further down, into group `into`: the chain of groups grows by `source`."""
     upper = find_alliance(ws, source)
-    got = upper.org.reports.get(EventId(report))
+    got = upper.org.carried.get(EventId(report))
     if got is None:
         raise BadInput("unknown-decision")
     path = (*got.path[-7:], upper.name[:200])
-    body = ReportedBack(got.kind, upper.name[:64], got.text, got.outcome, path)
+    body = CarriedDown(got.kind, upper.name[:64], got.text, got.outcome, path)
     return _carry(ws, into, body)
 
 
-def _carry(ws: Workspace, into: str, body: ReportedBack) -> EventEnvelope:
+def _carry(ws: Workspace, into: str, body: CarriedDown) -> EventEnvelope:
     lower = find_group(ws, into)
     if len(body.text.encode()) > MAX_EVENT_BYTES // 2:
         raise BadInput("message-too-long")
@@ -372,7 +372,7 @@ def view(ws: Workspace, alliance: str) -> FederationView:
         joint=joint,
         votes=tuple(votes.values()),
         warnings=tuple(sorted(state.warnings.values(), key=lambda w: (w.at, w.warning_id))),
-        reports=tuple(ordered(state.reports)),
+        reports=tuple(ordered(state.carried)),
         articles=tuple(sorted(state.articles.values(), key=lambda a: (a.at, a.article_id))),
         issues=tuple((i.number, i.title, _issue_status(state, i.number)) for i in state.issues),
     )
@@ -380,7 +380,7 @@ def view(ws: Workspace, alliance: str) -> FederationView:
 
 def reports_in(ws: Workspace, group: str) -> tuple[Report, ...]:
     """The report-backs carried into a group of this profile (a cell or an alliance)."""
-    return tuple(ordered(find_group(ws, group).org.reports))
+    return tuple(ordered(find_group(ws, group).org.carried))
 
 
 def _pick(ids: Sequence[EventId], ref: str, code: AppCode) -> EventId:
@@ -549,7 +549,7 @@ def republish(ws: Workspace, alliance: str, number: int, *, into: str) -> EventE
     rt = find_alliance(ws, alliance)
     claim = rt.org.issues[number - 1].claim
     text = claim + "\n" + issue_text(ws, alliance, number)
-    body = ReportedBack("bulletin", rt.name[:64], text[:16_000], None, (rt.name[:200],))
+    body = CarriedDown("bulletin", rt.name[:64], text[:16_000], None, (rt.name[:200],))
     if len(text) > 16_000:
         raise BadInput("message-too-long")
     return _carry(ws, into, body)

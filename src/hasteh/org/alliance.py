@@ -43,12 +43,12 @@ from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
     ArticleSubmitted,
+    CarriedDown,
     CouncilDeclared,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
-    ReportedBack,
     WarningRaised,
 )
 from hasteh.org.joint import JointAction
@@ -164,7 +164,7 @@ class AllianceState:
     joint: PMap[EventId, JointAction] = field(default_factory=PMap)
     programme: Programme = field(default_factory=Programme)
     warnings: PMap[EventId, CellWarning] = field(default_factory=PMap)
-    reports: PMap[EventId, Report] = field(default_factory=PMap)
+    carried: PMap[EventId, Report] = field(default_factory=PMap)
     #: The nationwide bulletin: submitted articles, and issues compiled, oldest first.
     articles: PMap[EventId, SubmittedArticle] = field(default_factory=PMap)
     issues: tuple[CompiledIssue, ...] = ()
@@ -661,7 +661,7 @@ def check_issue(state: AllianceState, env: EventEnvelope, body: IssueCompiled) -
     if len(set(body.articles)) != len(body.articles):
         raise InvalidEvent("duplicate-option")
     if any(EventId(a) not in state.articles for a in body.articles):
-        raise InvalidEvent("unknown-article")
+        raise InvalidEvent("unknown-issue-article")
 
 
 def fold_issue(
@@ -699,7 +699,7 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     AmendmentRatified: Row(check_ratified, fold_ratified),
     ProgrammeEndorsed: Row(check_endorsed, fold_endorsed),
     WarningRaised: Row(check_warning, fold_warning),
-    ReportedBack: Row(check_report, fold_report),
+    CarriedDown: Row(check_report, fold_report),
     ArticleSubmitted: Row(check_article, fold_article),
     IssueCompiled: Row(check_issue, fold_issue),
 }

@@ -148,7 +148,7 @@ OrgCode = Literal[
     "cell-key-unknown",
     "forged-endorsement",
     "issue-number",
-    "unknown-article",
+    "unknown-issue-article",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -335,7 +335,7 @@ MESSAGES: Mapping[OrgCode, str] = {
         " as forged."
     ),
     "issue-number": "The next issue of this alliance's bulletin is number {number}.",
-    "unknown-article": "An article of this issue is not in the alliance's log.",
+    "unknown-issue-article": "An article of this issue is not in the alliance's log.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -30,6 +30,7 @@ from hasteh.org.events import (
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
+    CarriedDown,
     CellCreated,
     Contributed,
     DecisionClosed,
@@ -49,7 +50,6 @@ from hasteh.org.events import (
     NewcomerProposed,
     PledgeKept,
     ProposalWithdrawn,
-    ReportedBack,
     RequestApproved,
     SeizureReviewed,
     SettingsChanged,
@@ -125,7 +125,7 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     TaskAdded: Row(actions.check_task_added, actions.fold_task_added),
     TaskUpdated: Row(actions.check_task_updated, actions.fold_task_updated),
     ActionReviewed: Row(actions.check_action_reviewed, actions.fold_action_reviewed),
-    ReportedBack: Row(reports.check_report, reports.fold_report),
+    CarriedDown: Row(reports.check_report, reports.fold_report),
 }
 
 #: The cell as a kind of group's log.

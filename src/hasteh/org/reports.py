@@ -1,10 +1,10 @@
 """Word carried between levels of the federation: warnings and report-backs.
 
 A cell warns its alliance under its pseudonym (`WarningRaised`); a delegate carries down
-what the group above decided or was told (`ReportedBack`): from a council into each
+what the group above decided or was told (`CarriedDown`): from a council into each
 alliance, from an alliance into each cell. A report-back is the delegate's word: it names
 the group it came from and the chain above, never a person or another cell's member.
-The same row serves a cell and an alliance (both states have `members` and `reports`).
+The same row serves a cell and an alliance (both states have `members` and `carried`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from hasteh.org.errors import InvalidEvent
 from hasteh.org.events import EventEnvelope, EventId, LeafIndex, MotionOutcome
-from hasteh.org.events.federation import ReportedBack, ReportKind, WarningKind
+from hasteh.org.events.federation import CarriedDown, ReportKind, WarningKind
 from hasteh.org.pmap import PMap
 
 __all__ = ["CellWarning", "Report", "check_report", "fold_report", "ordered"]
@@ -51,20 +51,20 @@ class _Reporting(Protocol):
     def members(self) -> Any: ...
 
     @property
-    def reports(self) -> PMap[EventId, Report]: ...
+    def carried(self) -> PMap[EventId, Report]: ...
 
 
 S = TypeVar("S", bound=_Reporting)
 
 
-def check_report(state: _Reporting, env: EventEnvelope, body: ReportedBack) -> None:
+def check_report(state: _Reporting, env: EventEnvelope, body: CarriedDown) -> None:
     if LeafIndex(env.author) not in state.members:
         raise InvalidEvent("not-a-member", leaf=env.author)
-    if EventId(env.event_id) in state.reports:
+    if EventId(env.event_id) in state.carried:
         raise InvalidEvent("duplicate-id")
 
 
-def fold_report(state: S, env: EventEnvelope, body: ReportedBack, policy: object) -> S:
+def fold_report(state: S, env: EventEnvelope, body: CarriedDown, policy: object) -> S:
     report = Report(
         EventId(env.event_id),
         LeafIndex(env.author),
@@ -75,7 +75,7 @@ def fold_report(state: S, env: EventEnvelope, body: ReportedBack, policy: object
         tuple(body.path),
         env.at,
     )
-    return replace(state, reports=state.reports.set(report.report_id, report))  # type: ignore[type-var]
+    return replace(state, carried=state.carried.set(report.report_id, report))  # type: ignore[type-var]
 
 
 def ordered(reports: PMap[EventId, Report]) -> list[Report]:

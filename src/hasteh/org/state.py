@@ -262,8 +262,8 @@ class OrgState:
     actions: PMap[EventId, Action] = field(default_factory=PMap)
     #: Every action's tasks, by id.
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
-    #: Report-backs delegates carried down from the cell's alliances (``fed.report``).
-    reports: PMap[EventId, Report] = field(default_factory=PMap)
+    #: Report-backs delegates carried down from the cell's alliances (``fed.carried``).
+    carried: PMap[EventId, Report] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

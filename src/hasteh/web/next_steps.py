@@ -195,7 +195,7 @@ ORG: Mapping[OrgCode, NextStep] = {
     },
     # federation (issue 17)
     **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
-    **{code: UNCHANGED for code in ("issue-number", "unknown-article")},
+    **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
     **{
         code: PROGRAMME
         for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")

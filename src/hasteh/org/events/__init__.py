@@ -43,7 +43,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 AllianceMessage, MotionOpened, CellVoted, MotionClosed
     fed.*        federation.py  JointActionProposed, JointOptedIn, AmendmentProposed,
                                 AmendmentRatified, ProgrammeEndorsed, WarningRaised,
-                                CouncilDeclared, ReportedBack, ArticleSubmitted,
+                                CouncilDeclared, CarriedDown, ArticleSubmitted,
                                 IssueCompiled
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
@@ -138,12 +138,12 @@ from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
     ArticleSubmitted,
+    CarriedDown,
     CouncilDeclared,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
     ProgrammeEndorsed,
-    ReportedBack,
     WarningRaised,
 )
 from hasteh.org.events.fund import (
@@ -193,6 +193,7 @@ __all__ = [
     "AmendmentRatified",
     "AnyEvent",
     "ArticleSubmitted",
+    "CarriedDown",
     "CellApproved",
     "CellCreated",
     "CellProposed",
@@ -241,7 +242,6 @@ __all__ = [
     "ProposalWithdrawn",
     "Ranking",
     "RemoveMember",
-    "ReportedBack",
     "RequestApproved",
     "SeizureReviewed",
     "SettingsChanged",
@@ -302,7 +302,7 @@ AnyEvent = (
     | JointActionProposed
     | JointOptedIn
     | ProgrammeEndorsed
-    | ReportedBack
+    | CarriedDown
     | WarningRaised
     | ArticleSubmitted
     | IssueCompiled

@@ -1,7 +1,7 @@
 """The ``fed.*`` family: what cells do together in an alliance (issue 17).
 
 Every event here is written into an alliance's log by a delegate, under the pseudonym of
-the cell it speaks for, except `ReportedBack`, which a delegate also writes into the group
+the cell it speaks for, except `CarriedDown`, which a delegate also writes into the group
 one level down (from a council into an alliance, from an alliance into its cell).
 
 * **Joint actions**: `JointActionProposed` puts shared demands and a date to the member
@@ -37,13 +37,13 @@ __all__ = [
     "AmendmentProposed",
     "AmendmentRatified",
     "ArticleSubmitted",
+    "CarriedDown",
     "CouncilDeclared",
     "IssueCompiled",
     "JointActionProposed",
     "JointOptedIn",
     "ProgrammeEndorsed",
     "ReportKind",
-    "ReportedBack",
     "WarningKind",
     "WarningRaised",
 ]
@@ -143,7 +143,7 @@ class CouncilDeclared(Event, tag="fed.council", frozen=True):
     its decisions flow down as report-backs. Only its founder, while alone, declares it."""
 
 
-class ReportedBack(Event, tag="fed.report", frozen=True):
+class CarriedDown(Event, tag="fed.carried", frozen=True):
     """A delegate carries into this group what the group above it (`source`, by its
     name) decided or was told: a closed motion's question and outcome, a warning, a
     ratified programme version, a joint action. `path` is the chain of groups it came

@@ -83,7 +83,7 @@ def my_reports(ws: Workspace) -> list[tuple[str, str, int]]:
     return [
         (c.name, f"/cell/{c.cell_id}/reports", count)
         for c in cells.list_cells(ws)
-        if (count := len(cells.find_cell(ws, c.cell_id).org.reports))
+        if (count := len(cells.find_cell(ws, c.cell_id).org.carried))
     ]
 
 

@@ -1,12 +1,12 @@
 """A nationwide tree of small groups (issue 17): one national decision and its report-back
 to every cell, and a delegate's week. Simulated in one process (no network is needed).
 
-    uv run python bench/bench_federation.py [--cells 1000] [--quick]
+    uv run python bench/bench_carried_down.py [--cells 1000] [--quick]
 
 The tree: cells of 5 members; alliances of 10 cells (each seat a cell's delegate);
 regional councils of 10 alliances; a national council of the 10 regions. One national
 decision: the motion, one vote per region, the close (12 events in the national council);
-then each level's delegate carries it one level down as a `ReportedBack` (10 into the
+then each level's delegate carries it one level down as a `CarriedDown` (10 into the
 regions, 100 into the alliances, 1,000 into the cells). Every event is folded by the real
 rules (`hasteh.org.log.apply` with each kind's table) into each group's state, and its
 wire size is measured as it travels: the org encoding, framed, protected by a real MLS
@@ -57,7 +57,7 @@ from hasteh.org.events import (  # noqa: E402
     MessagePosted,
     MotionOpened,
 )
-from hasteh.org.events.federation import ReportedBack  # noqa: E402
+from hasteh.org.events.federation import CarriedDown  # noqa: E402
 
 NOW = 1_780_000_000
 DAY = 86_400
@@ -165,7 +165,7 @@ def national_decision(cells: int, sender: GroupState) -> dict[str, float]:
     council = log.apply(ALLIANCE, council, closing)
     count("close", closing)
     outcome = council.motions[EventId(motion.event_id)].outcome
-    report = ReportedBack("decision", "national", "A national day of action on the 1st?", outcome)
+    report = CarriedDown("decision", "national", "A national day of action on the 1st?", outcome)
     folds = 0
     for name, groups, state, kind in (
         ("region", regions, region, ALLIANCE),
