@@ -64,10 +64,13 @@ def test_a_delegate_through_the_cli(tmp_path: Path, cli_relay: RelayProcess) -> 
     ok(a, "federation", "report", "north", "r1", "--into", "bakery")
     ok(a, "federation", "report", "north", "w1", "--into", "bakery")
     out = ok(a, "federation", "reports", "bakery", lang="fa")
-    assert "گزارش ۱ (تصمیم) از national › north" in out and "۱ موافق، ۰ مخالف" in out
-    assert "Gate 3 is watched." in out
+    # Both were carried in the same second: their order is the log's (by id), not ours.
+    assert "(تصمیم) از national › north" in out and "۱ موافق، ۰ مخالف" in out
+    assert "(هشدار) از north" in out and "Gate 3 is watched." in out
     with workspace(a, PASS) as ws:
-        [first, _warning] = federation.reports_in(ws, "bakery")
+        carried = {r.kind: r for r in federation.reports_in(ws, "bakery")}
+        assert set(carried) == {"decision", "warning"}
+        first = carried["decision"]
         assert first.text == "A national day of action?" and first.path == ("national", "north")
         assert alliances.find_alliance(ws, "national").org.motions[motion].outcome is not None
         before = federation.view(ws, "north")
