@@ -372,6 +372,66 @@ def action_events() -> list[bytes]:
     return [org.encode(e) for e in log[-8:]] + [org.encode(e) for e in extra]
 
 
+def federation_events() -> list[bytes]:
+    """The federation alliance's log, and ``fed.*`` events and tallies against it: a
+    genuine endorsement, forged ones (another cell's key, another version, garbage),
+    counts, amendments, ratifications, votes and closes right and wrong, warnings, a
+    report-back, a late council."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from fuzz import _federation_alliance as fed
+    from hasteh.org.alliance import compute_outcome
+    from hasteh.org.events import CellVoted, MotionClosed, MotionOutcome
+    from hasteh.org.events.federation import (
+        AmendmentProposed,
+        AmendmentRatified,
+        CarriedDown,
+        CouncilDeclared,
+        JointOptedIn,
+        ProgrammeEndorsed,
+        WarningRaised,
+    )
+    from hasteh.org.programme import sign_endorsement
+
+    state, log = fed.build()
+    v1 = state.programme.versions[0]
+    hours, joint, motion = log[-9].event_id, log[-7].event_id, log[-4].event_id
+    stranger = Ed25519PrivateKey.from_private_bytes(b"\x77" * 32)
+    voted = state.motions[org.EventId(motion)]
+    everyone = dict(voted.votes) | {"cell-a": True, "cell-b": True}
+    right = compute_outcome(type(voted)(voted.motion_id, "", 0, "", 0, everyone))
+    at = NOW + 3600
+    bodies: list[tuple[int, int, org.AnyEvent]] = [
+        (1, at, ProgrammeEndorsed(1, sign_endorsement(fed.KEYS["cell-b"], v1))),
+        (1, at, ProgrammeEndorsed(1, sign_endorsement(fed.KEYS["cell-c"], v1))),
+        (1, at, ProgrammeEndorsed(1, sign_endorsement(stranger, v1))),
+        (1, at, ProgrammeEndorsed(2, sign_endorsement(fed.KEYS["cell-b"], v1))),
+        (0, at, ProgrammeEndorsed(1, sign_endorsement(fed.KEYS["cell-a"], v1))),
+        (2, at, ProgrammeEndorsed(1, bytes(64))),
+        (2, at, JointOptedIn(joint, 7)),
+        (2, NOW + 6 * 86_400, JointOptedIn(joint, 7)),
+        (1, at, AmendmentProposed("Hours", "Nine hours.", 1, at + 86_400)),
+        (1, at, AmendmentProposed("Wages", "", 0, at + 86_400)),
+        (1, at, AmendmentProposed("Pensions", "", 1, at + 86_400)),
+        (0, at, AmendmentRatified(hours)),
+        (1, at, CellVoted(hours, False)),
+        (2, at, CellVoted(hours, True)),
+        (0, at, CellVoted(motion, True)),
+        (2, at, CellVoted(motion, True)),
+        (0, NOW + 2 * 86_400, MotionClosed(motion, compute_outcome(voted))),
+        (0, NOW + 2 * 86_400, MotionClosed(motion, MotionOutcome(True, 3, 0))),
+        (0, at, MotionClosed(motion, right)),
+        (2, at, WarningRaised("place", "Gate 3 is watched.")),
+        (2, at, CarriedDown("warning", "national", "x", None, ("national", "north"))),
+        (0, at, CouncilDeclared()),
+    ]
+    extra = [
+        org.EventEnvelope(org.VERSION, fed.event_id(5000 + i), org.LeafIndex(a), t, b)
+        for i, (a, t, b) in enumerate(bodies)
+    ]
+    return [org.encode(e) for e in log[-12:]] + [org.encode(e) for e in extra]
+
+
 def bulletin_markdown() -> list[bytes]:
     """Articles (mode 0) and issue files (mode 1), hostile ones included."""
     articles = [
@@ -575,6 +635,7 @@ def main(only: list[str]) -> None:
         "org_receive": lambda: receive,
         "actions": action_events,
         "alliance": alliance_events,
+        "federation": federation_events,
         "join_history": lambda: history,
         "web_forms": web_forms,
         "rendezvous": rendezvous,

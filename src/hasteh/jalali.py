@@ -29,6 +29,7 @@ __all__ = [
     "choices_open",
     "day_text",
     "example",
+    "jalali_date",
     "moment_text",
     "month_of",
     "month_text",
@@ -380,3 +381,10 @@ def month_reader() -> Callable[[int], tuple[int, int]]:
 def month_text(year: int, month: int) -> str:
     """A Jalali month for reading: its Persian name and year, Persian digits."""
     return persian_digits(f"{jdatetime.date.j_months_fa[month - 1]} {year}")
+
+
+def jalali_date(day: dt.date) -> str:
+    """A Gregorian day as the Jalali ``YYYY/MM/DD`` (Latin digits) an issue file's header
+    takes (`hasteh.publish.issue`): the nationwide bulletin writes its issues' headers."""
+    jalali = jdatetime.date.fromgregorian(date=day)
+    return f"{jalali.year:04d}/{jalali.month:02d}/{jalali.day:02d}"

@@ -39,6 +39,7 @@ from hasteh.org.events import (
     MotionOpened,
     MotionOutcome,
 )
+from hasteh.org.events.federation import CarriedDown
 from tests.org.helpers import DAY, T0, card
 
 
@@ -177,6 +178,13 @@ def test_every_event_type_has_a_row_in_some_kind() -> None:
         family = log.tag_of(event).split(".")[0]
         if family == "alliance":
             assert event in ALLIANCE.rows and event not in CELL.rows
+        elif family == "fed":
+            # The cell's side (elections, mandates, report-backs) or the alliance's (the
+            # programme, joint actions, warnings); what is carried down is in both.
+            if event is CarriedDown:
+                assert event in ALLIANCE.rows and event in CELL.rows
+            else:
+                assert (event in ALLIANCE.rows) != (event in CELL.rows)
         elif family != "member" or event not in (MemberAdded, MemberRemoved):
             assert event in CELL.rows and event not in ALLIANCE.rows
 

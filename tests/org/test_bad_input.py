@@ -420,6 +420,10 @@ ELSEWHERE |= {"unknown-submission", "drop-not-yours", "drop-bad-image", "drop-em
 #: Federation's codes: tests/org/test_fed.py.
 ELSEWHERE |= {"not-elected", "no-delegates", "not-a-delegate", "bad-holders", "no-cell-key"}
 ELSEWHERE |= {"key-registered", "key-reused", "bad-signature", "no-alternate", "tally-unsigned"}
+#: Federation's codes (issue 17): tests/org/test_federation.py.
+ELSEWHERE |= {"council-too-late", "joint-action-past", "unknown-version", "unknown-section"}
+ELSEWHERE |= {"programme-changed", "unknown-amendment", "already-endorsed", "cell-key-unknown"}
+ELSEWHERE |= {"forged-endorsement", "issue-number", "unknown-issue-article"}
 
 
 def test_every_code_is_exercised() -> None:

@@ -390,7 +390,7 @@ def web_msgids() -> set[str]:
 def table_msgids() -> set[str]:
     """Messages the views keep in tables (notices, kinds, positions, next steps)."""
     from hasteh.web import next_steps
-    from hasteh.web.views import common, courier, decision, files, fund, join
+    from hasteh.web.views import common, courier, decision, federation, files, fund, join
 
     found = {*common.NOTICES.values(), *common.KIND_NAMES.values(), *join.NOTICES.values()}
     found |= set(courier.COURIER_NOTICES.values())
@@ -402,6 +402,7 @@ def table_msgids() -> set[str]:
     found |= set(delegates.DELEGATE_NOTICES.values()) | set(alliances.ALLIANCE_NOTICES.values())
     found |= {*files.FILE_NOTICES.values(), *files.KIND_NAMES.values(), files.METADATA_WARNING}
     found |= {*files.ITEM_KINDS.values(), *files.STATE_NAMES.values()}
+    found |= {*federation.FED_NOTICES.values(), *federation.FED_WORDS.values()}
     return found
 
 

@@ -68,13 +68,17 @@ def recall_commit(rt: AllianceRuntime) -> Intent | None:
 
 
 def duties(ws: Workspace, rt: AllianceRuntime) -> int:
-    """The seat with the lowest leaf closes every motion that is due; how many."""
+    """The seat with the lowest leaf closes every motion that is due, then ratifies every
+    programme amendment the alliance adopted (issue 17); how many events."""
     if not responsible(rt):
         return 0
     closes = rules.close_due(rt.org, ws.now())
     for close in closes:
         send_event(ws, rt, close)
-    return len(closes)
+    ratified = rules.ratify_due(rt.org)
+    for ratify in ratified:
+        send_event(ws, rt, ratify)
+    return len(closes) + len(ratified)
 
 
 #: An alliance's rules, as the group runtime is given them.

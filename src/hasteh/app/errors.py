@@ -221,6 +221,12 @@ AppCode = Literal[
     "bad-key-code",
     "unknown-motion",
     "bad-file-cap",
+    # federation (app.federation)
+    "bad-demands",
+    "bad-count",
+    "unknown-group",
+    "unknown-joint-action",
+    "unknown-fed-item",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -421,6 +427,13 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "bad-file-cap": (
         "A file may be 1 to {most} MB, and all the cell's files together at least that and at "
         "most {total} MB."
+    ),
+    "bad-demands": "A joint action needs 1 to 12 demands, each at most 200 characters.",
+    "bad-count": "A count is a whole number from 0 to 1,000.",
+    "unknown-joint-action": "There is no joint action with this number in the alliance.",
+    "unknown-fed-item": "There is no vote, warning or report-back with this number there.",
+    "unknown-group": (
+        "There is no such cell or alliance in this profile, or several have this name."
     ),
 }
 

@@ -58,6 +58,7 @@ COMMANDS: Final[dict[str, str]] = {
     "alliance": "delegation",
     "delegate": "delegation",
     "contact": "contacts",
+    "federation": "federation",
     **dict.fromkeys(
         (
             "cell",

@@ -52,6 +52,9 @@ OPERATOR = "Fix the relay's setting and start it again."
 FILES = "See the files with `hasteh files list CELL`; nothing was changed."
 LIBRARY = "See the library with `hasteh library list CELL`; nothing was changed."
 
+FEDERATION = "See them with `hasteh federation show ALLIANCE` (or `reports` for report-backs)."
+PROGRAMME = "See the current programme with `hasteh federation show ALLIANCE`; nothing was changed."
+
 ORG: Mapping[OrgCode, str] = {
     **{
         code: UNCHANGED
@@ -236,6 +239,21 @@ ORG: Mapping[OrgCode, str] = {
         "Compare the cell's key fingerprint with its holders in person; nothing was changed."
     ),
     "no-cell-key": "The cell's delegate sets the cell's key first; nothing was changed.",
+    # federation (issue 17)
+    **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
+    **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
+    **{
+        code: PROGRAMME
+        for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
+    },
+    "cell-key-unknown": (
+        "The cell's key must reach the alliance first: the cell decides, then its "
+        "delegate registers it."
+    ),
+    "forged-endorsement": (
+        "Nothing was changed. Tell the other delegates in person: a seat sent an "
+        "endorsement its cell never signed."
+    ),
 }
 
 APP: Mapping[AppCode, str] = {
@@ -400,6 +418,11 @@ APP: Mapping[AppCode, str] = {
     "bad-key-code": UNCHANGED,
     "unknown-motion": UNCHANGED,
     "bad-file-cap": UNCHANGED,
+    # federation
+    "bad-demands": UNCHANGED,
+    "bad-count": UNCHANGED,
+    **{code: FEDERATION for code in ("unknown-joint-action", "unknown-fed-item")},
+    "unknown-group": "Check the name of the cell or alliance; nothing was changed.",
 }
 
 VAULT: Mapping[VaultCode, str] = {

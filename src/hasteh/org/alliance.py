@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from hasteh.org import cell_key as keys
-from hasteh.org import log
+from hasteh.org import log, programme
 from hasteh.org.errors import InvalidEvent, PolicyViolation
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
@@ -48,11 +48,27 @@ from hasteh.org.events import (
     TallySigned,
     TallyVote,
 )
+from hasteh.org.events.federation import (
+    AmendmentProposed,
+    AmendmentRatified,
+    ArticleSubmitted,
+    CarriedDown,
+    CouncilDeclared,
+    IssueCompiled,
+    JointActionProposed,
+    JointOptedIn,
+    ProgrammeEndorsed,
+    WarningRaised,
+)
+from hasteh.org.joint import JointAction
 from hasteh.org.log import Row
 from hasteh.org.names import look_alike, require_clean
+from hasteh.org.nationwide import CompiledIssue, SubmittedArticle
 from hasteh.org.pmap import PMap
 from hasteh.org.policy import MembershipChange, Verdict
+from hasteh.org.programme import Amendment, Endorsement, Programme
 from hasteh.org.psorted import PSorted
+from hasteh.org.reports import CellWarning, Report, check_report, fold_report
 from hasteh.org.roster import alarm_record, check_commit
 from hasteh.org.state import PROPOSAL_LIFETIME, AlarmRecord
 
@@ -74,8 +90,10 @@ __all__ = [
     "close_due",
     "compute_outcome",
     "notes",
+    "ratify_due",
     "signed_tally",
     "tally_to_sign",
+    "with_cell_key",
 ]
 
 
@@ -196,6 +214,16 @@ class AllianceState:
     recalls: Mapping[str, PendingRecall] = field(default_factory=dict)
     #: The recalls carried out (their commitments), so none is replayed.
     used_recalls: frozenset[bytes] = frozenset()
+    # --- issue 17: federation (cell keys, council, joint actions, programme, warnings) ---
+    #: A council: an alliance whose member "cells" are alliances' delegates.
+    council: bool = False
+    joint: PMap[EventId, JointAction] = field(default_factory=PMap)
+    programme: Programme = field(default_factory=Programme)
+    warnings: PMap[EventId, CellWarning] = field(default_factory=PMap)
+    carried: PMap[EventId, Report] = field(default_factory=PMap)
+    #: The nationwide bulletin: submitted articles, and issues compiled, oldest first.
+    articles: PMap[EventId, SubmittedArticle] = field(default_factory=PMap)
+    issues: tuple[CompiledIssue, ...] = ()
 
     def cover_name(self, leaf: int) -> str:
         """The pseudonym of the cell whose delegate sits at `leaf` ("" for nobody)."""
@@ -677,6 +705,231 @@ def signed_tally(state: AllianceState, motion_id: bytes) -> SignedTally:
     )
 
 
+# --- issue 17: federation -----------------------------------------------------------------
+
+
+def with_cell_key(state: AllianceState, cell: str, public_key: bytes) -> AllianceState:
+    """`state` knowing `cell`'s public key (the cell keys' events set it in the log)."""
+    return replace(state, cell_keys=state.cell_keys.set(cell, public_key))
+
+
+def _vote_on(
+    state: AllianceState, env: EventEnvelope, question: str, deadline: int
+) -> AllianceState:
+    """Open the alliance's vote named by the event's own id (one vote per cell)."""
+    motion = Motion(_id(env), question, deadline, state.cover_name(env.author), env.at)
+    return replace(state, motions=state.motions.set(motion.motion_id, motion))
+
+
+def check_council(state: AllianceState, env: EventEnvelope, body: CouncilDeclared) -> None:
+    _cell_of(state, env.author)
+    if state.council or len(state.members) != 1:
+        raise InvalidEvent("council-too-late")
+
+
+def fold_council(
+    state: AllianceState, env: EventEnvelope, body: CouncilDeclared, policy: object
+) -> AllianceState:
+    return replace(state, council=True)
+
+
+def check_joint(state: AllianceState, env: EventEnvelope, body: JointActionProposed) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.motions or _id(env) in state.joint:
+        raise InvalidEvent("duplicate-id")
+    if body.decide_by <= env.at or body.date <= env.at:
+        raise InvalidEvent("deadline-in-past")
+    if len(set(body.demands)) != len(body.demands):
+        raise InvalidEvent("duplicate-option")
+
+
+def fold_joint(
+    state: AllianceState, env: EventEnvelope, body: JointActionProposed, policy: object
+) -> AllianceState:
+    action = JointAction(
+        _id(env), body.title, tuple(body.demands), body.date, state.cover_name(env.author), env.at
+    )
+    state = _vote_on(state, env, body.title, body.decide_by)
+    return replace(state, joint=state.joint.set(action.action_id, action))
+
+
+def check_opt_in(state: AllianceState, env: EventEnvelope, body: JointOptedIn) -> None:
+    _cell_of(state, env.author)
+    action = state.joint.get(EventId(body.action_id))
+    if action is None:
+        raise InvalidEvent("unknown-action")
+    if env.at >= action.date:
+        raise InvalidEvent("joint-action-past")
+
+
+def fold_opt_in(
+    state: AllianceState, env: EventEnvelope, body: JointOptedIn, policy: object
+) -> AllianceState:
+    action = state.joint[EventId(body.action_id)]
+    counts = {**action.counts, state.cover_name(env.author): body.count}
+    return replace(state, joint=state.joint.set(action.action_id, replace(action, counts=counts)))
+
+
+def check_amendment(state: AllianceState, env: EventEnvelope, body: AmendmentProposed) -> None:
+    _cell_of(state, env.author)
+    prog = state.programme
+    if _id(env) in state.motions or _id(env) in prog.amendments:
+        raise InvalidEvent("duplicate-id")
+    if body.deadline <= env.at:
+        raise InvalidEvent("deadline-in-past")
+    if body.base > prog.number:
+        raise InvalidEvent("unknown-version", version=body.base)
+    if programme.changed_since(prog, body.section, body.base):
+        raise InvalidEvent("programme-changed", section=body.section)
+    if not body.text and all(s.title != body.section for s in prog.sections):
+        raise InvalidEvent("unknown-section", section=body.section)
+
+
+def fold_amendment(
+    state: AllianceState, env: EventEnvelope, body: AmendmentProposed, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    amendment = Amendment(_id(env), body.section, body.text, body.base, cell, env.at)
+    prog = replace(
+        state.programme,
+        amendments=state.programme.amendments.set(amendment.amendment_id, amendment),
+    )
+    return replace(_vote_on(state, env, body.section, body.deadline), programme=prog)
+
+
+def _ratifiable(state: AllianceState, amendment_id: EventId) -> Amendment:
+    """The amendment, if it may be ratified now; else `InvalidEvent`."""
+    amendment = state.programme.amendments.get(amendment_id)
+    if amendment is None:
+        raise InvalidEvent("unknown-amendment")
+    if amendment.ratified_as is not None:
+        raise InvalidEvent("motion-done")
+    outcome = state.motions[amendment_id].outcome
+    if outcome is None or not outcome.adopted:
+        raise InvalidEvent("motion-not-adopted")
+    if programme.changed_since(state.programme, amendment.section, amendment.base):
+        raise InvalidEvent("programme-changed", section=amendment.section)
+    return amendment
+
+
+def check_ratified(state: AllianceState, env: EventEnvelope, body: AmendmentRatified) -> None:
+    _cell_of(state, env.author)
+    _ratifiable(state, EventId(body.amendment_id))
+
+
+def fold_ratified(
+    state: AllianceState, env: EventEnvelope, body: AmendmentRatified, policy: object
+) -> AllianceState:
+    prog = programme.ratify(state.programme, EventId(body.amendment_id), env.at)
+    return replace(state, programme=prog)
+
+
+def ratify_due(state: AllianceState) -> tuple[AmendmentRatified, ...]:
+    """The ratifications owed now: adopted amendments whose section is unchanged since
+    their base, in the order their votes were opened (then by id)."""
+    due: list[Amendment] = []
+    for amendment in sorted(
+        state.programme.amendments.values(), key=lambda a: (a.at, a.amendment_id)
+    ):
+        try:
+            _ratifiable(state, amendment.amendment_id)
+        except InvalidEvent:
+            continue
+        if not any(d.section == amendment.section for d in due):
+            due.append(amendment)
+    return tuple(AmendmentRatified(a.amendment_id) for a in due)
+
+
+def check_endorsed(state: AllianceState, env: EventEnvelope, body: ProgrammeEndorsed) -> None:
+    cell = _cell_of(state, env.author)
+    version = state.programme.version(body.version)
+    if version is None:
+        raise InvalidEvent("unknown-version", version=body.version)
+    if (cell, body.version) in state.programme.endorsements:
+        raise InvalidEvent("already-endorsed")
+    key = cell_key(state, cell)
+    if key is None:
+        raise InvalidEvent("cell-key-unknown", cell=cell)
+    if not programme.verify_endorsement(key, version, body.signature):
+        raise InvalidEvent("forged-endorsement", cell=cell)
+
+
+def fold_endorsed(
+    state: AllianceState, env: EventEnvelope, body: ProgrammeEndorsed, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    endorsement = Endorsement(cell, body.version, body.signature, env.at)
+    prog = replace(
+        state.programme,
+        endorsements=state.programme.endorsements.set((cell, body.version), endorsement),
+    )
+    return replace(state, programme=prog)
+
+
+def check_warning(state: AllianceState, env: EventEnvelope, body: WarningRaised) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.warnings:
+        raise InvalidEvent("duplicate-id")
+
+
+def fold_warning(
+    state: AllianceState, env: EventEnvelope, body: WarningRaised, policy: object
+) -> AllianceState:
+    warning = CellWarning(_id(env), state.cover_name(env.author), body.kind, body.text, env.at)
+    return replace(state, warnings=state.warnings.set(warning.warning_id, warning))
+
+
+def check_article(state: AllianceState, env: EventEnvelope, body: ArticleSubmitted) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.articles:
+        raise InvalidEvent("duplicate-id")
+
+
+def fold_article(
+    state: AllianceState, env: EventEnvelope, body: ArticleSubmitted, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    article = SubmittedArticle(_id(env), cell, body.title, body.body, env.at)
+    return replace(state, articles=state.articles.set(article.article_id, article))
+
+
+def check_issue(state: AllianceState, env: EventEnvelope, body: IssueCompiled) -> None:
+    """An issue needs the alliance's editorial decision: an adopted motion of its own
+    (not an amendment's or a joint action's vote), used once; the next number; articles
+    of this log, each once."""
+    _cell_of(state, env.author)
+    motion_id = EventId(body.motion_id)
+    motion = _open_motion(state, motion_id)
+    if motion_id in state.programme.amendments or motion_id in state.joint:
+        raise InvalidEvent("wrong-motion")
+    if motion.outcome is None or not motion.outcome.adopted:
+        raise InvalidEvent("motion-not-adopted")
+    if any(issue.motion_id == motion_id for issue in state.issues):
+        raise InvalidEvent("motion-done")
+    if body.number != len(state.issues) + 1:
+        raise InvalidEvent("issue-number", number=len(state.issues) + 1)
+    if len(set(body.articles)) != len(body.articles):
+        raise InvalidEvent("duplicate-option")
+    if any(EventId(a) not in state.articles for a in body.articles):
+        raise InvalidEvent("unknown-issue-article")
+
+
+def fold_issue(
+    state: AllianceState, env: EventEnvelope, body: IssueCompiled, policy: object
+) -> AllianceState:
+    issue = CompiledIssue(
+        body.number,
+        EventId(body.motion_id),
+        body.title,
+        body.day,
+        tuple(EventId(a) for a in body.articles),
+        body.claim,
+        state.cover_name(env.author),
+        env.at,
+    )
+    return replace(state, issues=(*state.issues, issue))
+
+
 #: Every event type of an alliance and its row.
 HANDLERS: Final[dict[type[Event], Row]] = {
     AllianceFormed: Row(check_formed, fold_formed, first=True),
@@ -694,6 +947,17 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     AlternateRegistered: Row(check_alternate, fold_alternate),
     DelegateSwapped: Row(check_swapped, fold_swapped),
     TallySigned: Row(check_tally_signed, fold_tally_signed),
+    # issue 17: federation
+    CouncilDeclared: Row(check_council, fold_council),
+    JointActionProposed: Row(check_joint, fold_joint),
+    JointOptedIn: Row(check_opt_in, fold_opt_in),
+    AmendmentProposed: Row(check_amendment, fold_amendment),
+    AmendmentRatified: Row(check_ratified, fold_ratified),
+    ProgrammeEndorsed: Row(check_endorsed, fold_endorsed),
+    WarningRaised: Row(check_warning, fold_warning),
+    CarriedDown: Row(check_report, fold_report),
+    ArticleSubmitted: Row(check_article, fold_article),
+    IssueCompiled: Row(check_issue, fold_issue),
 }
 
 #: The alliance as a kind of group's log.

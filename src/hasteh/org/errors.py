@@ -188,6 +188,18 @@ OrgCode = Literal[
     "bad-signature",
     "no-alternate",
     "tally-unsigned",
+    # federation (issue 17: hasteh.org.alliance, programme)
+    "council-too-late",
+    "joint-action-past",
+    "unknown-version",
+    "unknown-section",
+    "programme-changed",
+    "unknown-amendment",
+    "already-endorsed",
+    "cell-key-unknown",
+    "forged-endorsement",
+    "issue-number",
+    "unknown-issue-article",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -439,6 +451,29 @@ MESSAGES: Mapping[OrgCode, str] = {
         "The alliance holds no alternate of this cell with this card. Register the alternate first."
     ),
     "tally-unsigned": "No other cell signed this tally; it proves nothing yet.",
+    # federation (issue 17: hasteh.org.alliance, hasteh.org.programme)
+    "council-too-late": (
+        "Only the alliance's founder, before any other cell joins, can make it a council."
+    ),
+    "joint-action-past": "The joint action's date has passed: its counts can no longer change.",
+    "unknown-version": "The programme has no version {version}.",
+    "unknown-section": "The programme has no section {section} to remove.",
+    "programme-changed": (
+        "Section {section} changed after the version this amendment was drafted on. "
+        "Propose it again on the current version."
+    ),
+    "unknown-amendment": "There is no amendment with this id.",
+    "already-endorsed": "Your cell has already endorsed this version.",
+    "cell-key-unknown": (
+        "The alliance does not know the key of cell {cell} yet, so its endorsement cannot"
+        " be checked."
+    ),
+    "forged-endorsement": (
+        "The endorsement of cell {cell} is not signed with that cell's key: it is refused"
+        " as forged."
+    ),
+    "issue-number": "The next issue of this alliance's bulletin is number {number}.",
+    "unknown-issue-article": "An article of this issue is not in the alliance's log.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

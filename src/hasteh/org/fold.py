@@ -33,6 +33,7 @@ from hasteh.org import (
     fund,
     log,
     membership,
+    reports,
     roster,
     study,
     talk,
@@ -44,6 +45,7 @@ from hasteh.org.events import (
     AdmissionApproved,
     AdmissionObjected,
     Alarm,
+    CarriedDown,
     CellCreated,
     CellKeySet,
     ContactsShared,
@@ -224,6 +226,7 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     ReportedBack: Row(fed.check_reported, fed.fold_reported),
     # contacts with leading workers: only a count and chosen code names (contact.*)
     ContactsShared: Row(contacts.check_contacts_shared, contacts.fold_contacts_shared),
+    CarriedDown: Row(reports.check_report, reports.fold_report),
 }
 
 #: The cell as a kind of group's log.

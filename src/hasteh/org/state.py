@@ -39,6 +39,7 @@ from hasteh.org.ledger import Fund
 from hasteh.org.newsroom import Newsroom
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
+from hasteh.org.reports import Report
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -357,6 +358,8 @@ class OrgState:
     #: What each member lets the cell see of their contacts with leading workers: a
     #: count and the code names they chose (`hasteh.org.contacts`).
     contacts: Mapping[LeafIndex, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    #: Report-backs delegates carried down from the cell's alliances (``fed.carried``).
+    carried: PMap[EventId, Report] = field(default_factory=PMap)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -64,6 +64,7 @@ NO_BANK = NextStep(
 )
 ACTIONS = NextStep("Go back to the cell's actions.")
 STUDY = NextStep("Go back to the cell's study circles.")
+PROGRAMME = NextStep("See the programme's page; nothing was changed.")
 BUG = NextStep("This is a bug; please report it (nothing was changed).")
 RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is reachable.")
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
@@ -257,6 +258,21 @@ ORG: Mapping[OrgCode, NextStep] = {
         "Compare the cell's key fingerprint with its holders in person; nothing was changed."
     ),
     "no-cell-key": NextStep("The cell's delegate sets the cell's key first; nothing was changed."),
+    # federation (issue 17)
+    **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
+    **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
+    **{
+        code: PROGRAMME
+        for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
+    },
+    "cell-key-unknown": NextStep(
+        "The cell's key must reach the alliance first: the cell decides, then its "
+        "delegate registers it."
+    ),
+    "forged-endorsement": NextStep(
+        "Nothing was changed. Tell the other delegates in person: a seat sent an "
+        "endorsement its cell never signed."
+    ),
 }
 
 APP: Mapping[AppCode, NextStep] = {
@@ -423,6 +439,12 @@ APP: Mapping[AppCode, NextStep] = {
     "bad-key-code": UNCHANGED,
     "unknown-motion": UNCHANGED,
     "bad-file-cap": UNCHANGED,
+    # federation
+    "bad-demands": UNCHANGED,
+    "bad-count": UNCHANGED,
+    "unknown-joint-action": NextStep("See the programme's page; nothing was changed."),
+    "unknown-fed-item": NextStep("See the programme's page; nothing was changed."),
+    "unknown-group": NextStep("Check the name of the cell or alliance; nothing was changed."),
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

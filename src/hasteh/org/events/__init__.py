@@ -55,6 +55,11 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 DelegateSwapped, TallySigned
     fed.*        fed.py         DelegatesElected, CellKeySet, MandateGiven,
                                 DelegateRecalled, ReportedBack
+                                AllianceMessage, MotionOpened, CellVoted, MotionClosed
+    fed.*        federation.py  JointActionProposed, JointOptedIn, AmendmentProposed,
+                                AmendmentRatified, ProgrammeEndorsed, WarningRaised,
+                                CouncilDeclared, CarriedDown, ArticleSubmitted,
+                                IssueCompiled
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
@@ -63,6 +68,7 @@ serve every kind, and a cell refuses an alliance's event like any event it has n
 Room for the roadmap: ``bulletin.*`` and ``fed.*`` are reserved.
 A new family adds a module here with `Event` subclasses and new tags, adds
 Room for the roadmap: ``study.*`` and ``fed.*``
+Room for the roadmap: ``study.*`` and ``bulletin.*``
 are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
@@ -185,6 +191,18 @@ from hasteh.org.events.fed import (
     TallySignature,
     TallyVote,
 )
+from hasteh.org.events.federation import (
+    AmendmentProposed,
+    AmendmentRatified,
+    ArticleSubmitted,
+    CarriedDown,
+    CouncilDeclared,
+    IssueCompiled,
+    JointActionProposed,
+    JointOptedIn,
+    ProgrammeEndorsed,
+    WarningRaised,
+)
 from hasteh.org.events.files import (
     CHUNK_HASH_SIZE,
     FILE_KEY_SIZE,
@@ -255,11 +273,15 @@ __all__ = [
     "AllianceFormed",
     "AllianceMessage",
     "AlternateRegistered",
+    "AmendmentProposed",
+    "AmendmentRatified",
     "AnyEvent",
     "ArticleCommented",
     "ArticleDrafted",
     "ArticleRevised",
+    "ArticleSubmitted",
     "BulletinLinked",
+    "CarriedDown",
     "CellApproved",
     "CellCreated",
     "CellKeyRegistered",
@@ -276,6 +298,7 @@ __all__ = [
     "ContactsShared",
     "Contributed",
     "CopiesDistributed",
+    "CouncilDeclared",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
@@ -302,7 +325,10 @@ __all__ = [
     "HardshipRequested",
     "IssueAssembled",
     "IssueChunk",
+    "IssueCompiled",
     "IssuePublished",
+    "JointActionProposed",
+    "JointOptedIn",
     "KeyIssued",
     "KeyShared",
     "LeafIndex",
@@ -329,6 +355,7 @@ __all__ = [
     "PlaceGiven",
     "PledgeKept",
     "Position",
+    "ProgrammeEndorsed",
     "ProposalStance",
     "ProposalWithdrawn",
     "Ranking",
@@ -352,6 +379,7 @@ __all__ = [
     "TaskUpdated",
     "ThreadOpened",
     "Vouched",
+    "WarningRaised",
     "decode",
     "encode",
 ]
@@ -433,6 +461,16 @@ AnyEvent = (
     | DelegateRecalled
     | ReportedBack
     | ContactsShared
+    | AmendmentProposed
+    | AmendmentRatified
+    | CouncilDeclared
+    | JointActionProposed
+    | JointOptedIn
+    | ProgrammeEndorsed
+    | CarriedDown
+    | WarningRaised
+    | ArticleSubmitted
+    | IssueCompiled
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

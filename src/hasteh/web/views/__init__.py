@@ -41,6 +41,8 @@ course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklist
           GET /course/guide   the security course (progress on this device only)
 contacts  GET /contacts, POST /contacts/{add,share,forget,tell}   contacts with leading
           workers, on this device only
+federation GET /alliance/{ref}, POST /alliance/{ref}/{what}   a delegate's alliance page:
+          the programme, amendments, joint actions, warnings, report-backs (issue 17)
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from hasteh.web.views import (
     decision,
     delegates,
     drop,
+    federation,
     files,
     fund,
     hide,
@@ -111,4 +114,5 @@ def all_routes() -> list[BaseRoute]:
         *welcome.routes,
         *drop.routes,
         *contacts.routes,
+        *federation.routes,
     ]

@@ -33,7 +33,7 @@ from hasteh.web.views.common import NOTICES, redirect, sync_outcome, text, unloc
 MAX_BUNDLE = 64 * 1024 * 1024
 #: Where "Fetch now" may return to.
 _RETURN = re.compile(
-    r"^/(?:home|join|courier|cell/[0-9a-f]{6,64}"
+    r"^/(?:home|join|courier|alliance/[0-9a-f]{6,64}(?:/programme)?|cell/[0-9a-f]{6,64}"
     r"(?:/decisions(?:/[0-9a-f]{8})?|/members|/safety|/settings|/fund|/drop|/files)?)$"
 )
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cells, news
+from hasteh.app import Workspace, alliances, cells, news
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
@@ -60,6 +60,31 @@ class HomePage:
     errors: list[str] = field(
         default_factory=list, metadata={"help": "messages shown above the form, translated"}
     )
+    alliances: list[tuple[str, str, bool]] = field(
+        default_factory=list,
+        metadata={"help": "the alliances a delegate sits in: (name, path, is a council)"},
+    )
+    reports: list[tuple[str, str, int]] = field(
+        default_factory=list,
+        metadata={"help": "cells with report-backs from their alliance: (name, path, count)"},
+    )
+
+
+def my_alliances(ws: Workspace) -> list[tuple[str, str, bool]]:
+    """The alliances and councils this profile sits in, for their pages (issue 17)."""
+    return [
+        (rt.name, f"/alliance/{rt.group_id.hex()}/programme", rt.org.council)
+        for rt in alliances.all_alliances(ws)
+    ]
+
+
+def my_reports(ws: Workspace) -> list[tuple[str, str, int]]:
+    """The cells of this profile that report-backs reached (issue 17), with how many."""
+    return [
+        (c.name, f"/cell/{c.cell_id}/reports", count)
+        for c in cells.list_cells(ws)
+        if (count := len(cells.find_cell(ws, c.cell_id).org.carried))
+    ]
 
 
 def my_cells(ws: Workspace) -> list[CellSummary]:
@@ -83,9 +108,13 @@ async def home_page(request: Request, form: CreateForm, errors: list[str], statu
     state = web_state(request)
     try:
         found = await call_app(request, my_cells)
+        seats = await call_app(request, my_alliances)
+        carried = await call_app(request, my_reports)
     except Refusal as refusal:
-        found, errors = [], [*errors, *refusal.lines]
+        found, seats, carried, errors = [], [], [], [*errors, *refusal.lines]
     page = HomePage(
+        alliances=seats,
+        reports=carried,
         today=state.today(),
         cells=found,
         relay_url=state.relay.url if state.relay is not None else None,
