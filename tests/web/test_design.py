@@ -171,6 +171,30 @@ def open_decision(page: Page, cell: str, kind: str, question: str, options: str 
     return page.url.split(origin_of(page))[1].split("?")[0]
 
 
+def study_circle(page: Page, cell: str) -> tuple[str, str]:
+    """A study circle with two readings (with questions, the first marked read) and a
+    session with its place; the circle's and the first reading's paths."""
+    page.goto(origin_of(page) + cell + "/study")
+    page.get_by_label(fa("The circle's title.")).fill("مزد و سود")
+    page.get_by_role("button", name=fa("Open a study circle.")).click()
+    circle = page.url.split(origin_of(page))[1].split("?")[0]
+    for title in ("فصل ۱: کار مزدی و سرمایه", "فصل ۲"):
+        page.get_by_label(fa("The reading's title.")).fill(title)
+        page.get_by_label(fa("Questions for the session, one per line.")).fill("مزد چیست؟")
+        page.get_by_role("button", name=fa("Add a reading to a circle.")).click()
+    page.get_by_label(fa("Date")).fill("فردا")
+    page.get_by_label(fa("The reading's number, if any.")).fill("۱")
+    page.get_by_label(
+        fa("Where, as a code word (never an address); deleted when the session ends.")
+    ).fill("باغ آبی")
+    page.get_by_role("button", name=fa("Plan a session."), exact=True).click()
+    page.get_by_role("link", name="فصل ۱: کار مزدی و سرمایه").click()
+    reading = page.url.split(origin_of(page))[1].split("?")[0]
+    page.get_by_label(fa("I have read it")).check()
+    page.get_by_role("button", name=fa("Save on this device")).click()
+    return circle, reading
+
+
 @pytest.fixture(scope="module")
 def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A profile with an empty cell, a cell with two threads and decisions (one open,
@@ -200,6 +224,11 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         page.get_by_role("button", name=fa("Vote"), exact=True).click()
         page.get_by_role("button", name=fa("Close the decision")).click()
         assert page.url.startswith(f"{up.origin}{closed}")
+        # The study circle lives in the other cell, so the full cell's pages (stored
+        # references) show no reading's thread; its talk page is then seen (no "New").
+        circle, reading = study_circle(page, made.cells["empty"])
+        made.cells["study-circle"], made.cells["study-reading"] = circle, reading
+        page.goto(up.origin + made.cells["empty"])
         made.state = context.storage_state()
         context.close()
         yield made
@@ -246,6 +275,10 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("fund-empty", go(f"{empty}/fund")),
         ("fund", go(f"{full}/fund")),
         ("actions-empty", go(f"{empty}/actions")),
+        ("study-empty", go(f"{full}/study")),
+        ("study", go(f"{empty}/study")),
+        ("study-circle", go(site.cells["study-circle"])),
+        ("study-reading", go(site.cells["study-reading"])),
     ]
 
 
@@ -317,6 +350,15 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
             ),
         ),
         ("time-zone-error", other_zone("Mars/Olympus", t)),
+        (
+            "study-error",
+            # A 20-hour session: refused, nothing planned.
+            submit(
+                site.cells["study-circle"],
+                {t("Date"): "tomorrow", t("How long, in hours (1 to 12)."): "20"},
+                t("Plan a session."),
+            ),
+        ),
         # A quiz sent with no answer: refused, nothing recorded.
         ("course-quiz-error", submit("/course/1/quiz", {}, t("See my answers"))),
         ("hidden", go("/hide")),
