@@ -388,7 +388,7 @@ def _questions(questions: list[str]) -> tuple[str, ...]:
 
 
 def _item(text: str | None) -> org.EventId | None:
-    """A library item's id, as 32 hex digits (TODO(library): by its number there)."""
+    """A library item's id, as 32 hex digits (its existence is checked by the org rules)."""
     if text is None or not text.strip():
         return None
     try:
