@@ -1,6 +1,7 @@
 """CLI start time: each command run N times in a fresh process, medians (like hyperfine).
 
     uv run python bench/bench_cli.py [--runs 15] [--quick] [--markdown] [--baseline-rev REV]
+        [--core 1]
 
 `hasteh --version` and `hasteh --help` show what starting costs; `hasteh read` is a real
 command against a profile made here with the test-only small KDF (`MIN_KDF`, as
@@ -111,17 +112,30 @@ def main() -> None:
         default=None,
         help="also run the CLI of this commit (its src/ first on PYTHONPATH), in turns",
     )
+    parser.add_argument(
+        "--core",
+        type=int,
+        default=None,
+        help="run this process and every command on this core only (like `taskset -c`)",
+    )
     args = parser.parse_args()
     runs = 3 if args.quick else args.runs
+    if args.core is not None:  # children inherit the affinity
+        os.sched_setaffinity(0, {args.core})
     print(f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}")
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}, "
+        f"cores {sorted(os.sched_getaffinity(0))}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "profile"
         make_profile(home)
-        env = {**os.environ, "HASTEH_HOME": str(home), "HASTEH_PASSPHRASE": PASS}
+        # As installed (pip writes bytecode at install; any run writes it to
+        # __pycache__): a PYTHONDONTWRITEBYTECODE left in the shell would make every run
+        # compile all its modules from source again, about 0.3 s of `read` here.
+        base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env = {**base, "HASTEH_HOME": str(home), "HASTEH_PASSPHRASE": PASS}
         variants = [("now", env)]
         if args.baseline_rev:
             old = baseline_source(args.baseline_rev, tmp)

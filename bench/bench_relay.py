@@ -347,8 +347,9 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
 
 
 def start_server(
-    kind: str, db: str | None, baseline_src: str | None = None
+    kind: str, db: str | None, baseline_src: str | None = None, core: int | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a server; with `core`, the process (and its threads) runs on that core only."""
     from tests.relay.harness import free_port
 
     port = free_port()
@@ -370,6 +371,8 @@ def start_server(
             "--rate",
             "1000000000",
         ]
+    if core is not None:
+        cmd = ["taskset", "-c", str(core), *cmd]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wait_healthy(port, proc)
     return proc, port
@@ -509,10 +512,14 @@ def _ingest_cell(
     return r, {part: secs / envs * 1e6 for part, secs in zip(parts, spent, strict=True)}
 
 
-def scale_out(levels: list[int], seconds: float, baseline_rev: str | None, repeat: int) -> None:
+def scale_out(
+    levels: list[int], seconds: float, baseline_rev: str | None, repeat: int, pin: bool = False
+) -> None:
     """Ingest on PostgreSQL: one relay process and two on the same database, alternating
     `repeat` times (a fresh database each time), medians; the relay of `baseline_rev`
-    (one process) too when given."""
+    (one process) too when given. With `pin`, relay process i runs on core i only (one
+    process: core 0; two: cores 0 and 1), so the two processes never compete for a core
+    with each other; PostgreSQL and the load client are left to the scheduler."""
     from tests.relay.harness import PgCluster
 
     tmp = tempfile.mkdtemp(prefix="hasteh-bench-")
@@ -530,7 +537,13 @@ def scale_out(levels: list[int], seconds: float, baseline_rev: str | None, repea
         for rep in range(repeat):
             for n, (target, processes, source) in enumerate(targets):
                 db = cluster.create_database(f"scale{rep}_{n}")
-                servers = [start_server("postgres", db, source) for _ in range(processes)]
+                cores = os.sched_getaffinity(0)
+                servers = [
+                    start_server(
+                        "postgres", db, source, sorted(cores)[i % len(cores)] if pin else None
+                    )
+                    for i in range(processes)
+                ]
                 try:
                     for level in levels:
                         r, cpu = _ingest_cell(servers, pg_pid, level, seconds)
@@ -600,13 +613,16 @@ def main() -> None:
         help="PostgreSQL ingest only: before, one relay process, two on the same database",
     )
     parser.add_argument(
+        "--pin", action="store_true", help="--scale-out: relay process i on core i (taskset)"
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="--scale-out: rounds of x1 then x2 (medians)"
     )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     print(f"# {time.strftime('%Y-%m-%d')} {machine()}")
     if args.scale_out:
-        scale_out(levels, args.seconds, args.baseline_rev, args.repeat)
+        scale_out(levels, args.seconds, args.baseline_rev, args.repeat, args.pin)
         return
     targets = ["bare"]
     targets += ["sqlite-noauth"] if args.write_auth_compare else []

@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Run every bench/bench_*.py present, one after another, from the repository root.
 #
-#   bench/run_all.sh            full runs, each benchmark with its defaults
+#   bench/run_all.sh            full runs, each benchmark with its defaults, then the
+#                               relay's scale-out (two relay processes, each on its core)
 #   bench/run_all.sh --quick    smoke test: --quick goes to the benchmarks that accept it;
 #                               the others run with their defaults
 #
@@ -22,5 +23,12 @@ for bench in bench/bench_*.py; do
     uv run python "$bench" $args || { echo "FAILED: $bench"; status=1; }
     echo
 done
+# Variants whose figures docs/benchmarks.md quotes (full runs only).
+if [ -z "$quick" ] && [ -e bench/bench_relay.py ]; then
+    echo "==> uv run python bench/bench_relay.py --scale-out --pin --levels 50,500"
+    uv run python bench/bench_relay.py --scale-out --pin --levels 50,500 \
+        || { echo "FAILED: bench/bench_relay.py --scale-out"; status=1; }
+    echo
+fi
 [ "$found" = 1 ] || echo "no benchmarks in bench/"
 exit "$status"

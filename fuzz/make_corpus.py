@@ -14,7 +14,7 @@ from collections.abc import Callable
 import msgspec
 import pypdf
 
-from fuzz import _actions_cell, _mls_world, _org_cell, _study_cell
+from fuzz import _actions_cell, _alliance, _mls_world, _org_cell, _study_cell
 from fuzz._common import CORPUS, NOW, DetRng
 from hasteh import org
 from hasteh.app.cards import Card, card_bytes, encode_card
@@ -411,6 +411,115 @@ def bulletin_verify() -> list[bytes]:
     ]
 
 
+def drop_submission() -> list[bytes]:
+    """Texts (0), photos (1), sealed files (2) and ``drop.*`` events (3), hostile ones
+    included; the sealed ones to the harness's key, with a counter for randomness."""
+    import hashlib
+
+    from PIL import Image
+
+    from hasteh.app import dropbox
+    from hasteh.mls import hpke
+    from hasteh.org.events import DropImage, DropPublished, DropReplied, DropSubmitted
+
+    counter = iter(range(1 << 30))
+
+    def rng(n: int) -> bytes:
+        return hashlib.shake_256(next(counter).to_bytes(8, "big")).digest(n)
+
+    texts = ["سلام\r\nخبر", "a\u202eb\u2066c", "\x00\x1b[31m", "ب" * 200]
+    small = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(small, format="PNG")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (30, 40), (200, 9, 9)).save(jpeg, format="JPEG")
+    photos = [small.getvalue(), jpeg.getvalue(), small.getvalue()[:60], b"GIF89a", b"%PDF-1.7"]
+    public = hpke.public_key_of(dropbox.KEM, bytes(range(32)))
+    key = dropbox.encode_public_key(public)
+    sealed = dropbox.seal(key, "خبر از کارخانه", [jpeg.getvalue()], rng)
+    seals = [sealed, sealed[:-1] + b"\x00", dropbox.SEALED_MAGIC, b"HDROP1\n" + bytes(40)]
+    sid = _org_cell.event_id(7000)
+    bodies: list[org.AnyEvent] = [
+        DropImage(sid, jpeg.getvalue()),
+        DropImage(sid, b"GIF89a"),
+        DropReplied(sid, "ممنون"),
+        DropPublished(sid),
+        DropPublished(_org_cell.event_id(1)),
+        DropSubmitted("", images=0),
+    ]
+    events = [
+        org.encode(
+            org.EventEnvelope(
+                org.VERSION, _org_cell.event_id(8000 + i), org.LeafIndex(i % 2), NOW, b
+            )
+        )
+        for i, b in enumerate(bodies)
+    ]
+    return (
+        [b"\x00" + t.encode() for t in texts]
+        + [b"\x01" + p for p in photos]
+        + [b"\x02" + s for s in seals]
+        + [b"\x03" + e for e in events]
+    )
+
+
+def alliance_events() -> list[bytes]:
+    """Mode 0: the harness alliance's log and federation events against it, valid and
+    forged (a recall signed by the wrong key, a second key, a tally signature of another
+    cell, a vote twice); mode 1: the closed motion's signed tally, as is and doctored."""
+    import msgspec
+
+    from hasteh.org import cell_key as keys
+    from hasteh.org.alliance import signed_tally, tally_to_sign
+    from hasteh.org.events import (
+        CellKeyRegistered,
+        CellKeyRotated,
+        CellVoted,
+        DelegateSwapped,
+        TallySigned,
+    )
+
+    state, log = _alliance.build()
+    seeds, at = _alliance.SEEDS, _alliance.AT
+    closed, opened = (e.event_id for e in log if type(e.body).__name__ == "MotionOpened")
+    signed = tally_to_sign(state, closed)
+    ref = keys.decision_ref(b"d" * 16)
+    recall = keys.recall_body("cell-a", _alliance.ALTERNATE_CARD, ref)
+    new = keys.public_of(b"n" * 32)
+    rotation = keys.rotation_body(1, keys.public_of(seeds["cell-b"]), new, ref)
+    bodies: list[tuple[int, org.AnyEvent]] = [
+        (
+            1,
+            DelegateSwapped(
+                "cell-a", _alliance.ALTERNATE_CARD, ref, keys.sign(seeds["cell-a"], recall)
+            ),
+        ),
+        (
+            1,
+            DelegateSwapped(
+                "cell-a", _alliance.ALTERNATE_CARD, ref, keys.sign(seeds["cell-b"], recall)
+            ),
+        ),
+        (2, TallySigned(closed, keys.sign(seeds["cell-c"], signed))),
+        (2, TallySigned(closed, keys.sign(seeds["cell-a"], signed))),
+        (0, CellKeyRegistered(new, keys.sign(b"n" * 32, keys.possession_body("cell-a", new)))),
+        (0, CellKeyRotated("cell-b", new, ref, keys.sign(seeds["cell-b"], rotation))),
+        (2, CellVoted(opened, False, b"m" * 32)),
+        (1, CellVoted(opened, False)),
+        (7, CellVoted(opened, True)),
+    ]
+    envs = [
+        org.EventEnvelope(org.VERSION, _alliance.event_id(5000 + i), org.LeafIndex(a), at, b)
+        for i, (a, b) in enumerate(bodies)
+    ]
+    receive = [b"\x00" + org.encode(e) for e in [*log, *envs]]
+    tally = signed_tally(state, closed)
+    flipped = msgspec.structs.replace(
+        tally, votes=tuple(msgspec.structs.replace(v, agree=True) for v in tally.votes)
+    )
+    tallies = [tally, flipped, msgspec.structs.replace(tally, signatures=())]
+    return receive + [b"\x01" + msgspec.msgpack.encode(t) for t in tallies]
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -428,6 +537,7 @@ def main(only: list[str]) -> None:
         "org_receive": lambda: receive,
         "actions": action_events,
         "study": study_events,
+        "alliance": alliance_events,
         "join_history": lambda: history,
         "web_forms": web_forms,
         "rendezvous": rendezvous,
@@ -435,6 +545,7 @@ def main(only: list[str]) -> None:
         "fund_ledger": fund_ledger,
         "bulletin_markdown": bulletin_markdown,
         "bulletin_verify": bulletin_verify,
+        "drop_submission": drop_submission,
     }
     for target, make in seeds.items():
         if not only or target in only:

@@ -7,8 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Hypothesis checks behaviour, not speed: its per-example deadline is a timing assertion
+#: that fails on a loaded 2-core machine for no fault of the code (speed is in bench/).
+settings.register_profile("hasteh", deadline=None)
+settings.load_profile("hasteh")
 
 
 def vectors_dir() -> Path:

@@ -108,3 +108,137 @@ def test_shipped_catalog_names_each_message_once() -> None:
     )
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     assert not repeated, repeated[:5]
+
+
+def _babel_entries(data: bytes) -> dict[str, str]:
+    """What Babel's reader and `.mo` writer give for `data` (the path `quick_entries`
+    must agree with), header left out."""
+    import gettext
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    compiled = io.BytesIO()
+    write_mo(compiled, i18n.read_catalog(data, "fa"), use_fuzzy=False)
+    compiled.seek(0)
+    catalog = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    return {k: v for k, v in catalog.items() if k != ""}
+
+
+def test_quick_reader_reads_the_shipped_catalog_as_babel_does() -> None:
+    """The shipped catalog takes the quick path (no Babel at start) and gives exactly
+    Babel's translations."""
+    po = Path(i18n.__file__).parent / "locale" / "fa" / "LC_MESSAGES" / "hasteh.po"
+    data = po.read_bytes()
+    quick = i18n.quick_entries(data)
+    assert quick is not None
+    assert quick == _babel_entries(data)
+    assert len(quick) > 500
+
+
+def test_quick_reader_leaves_plurals_to_babel() -> None:
+    """A catalog with plural forms (or anything else beyond one msgid and one msgstr)
+    is Babel's to read: the quick reader declines it, and `compile_catalog` still
+    honours it (the tests above)."""
+    assert i18n.quick_entries(PO.encode("utf-8")) is None
+    for extra in ('msgctxt "menu"\n', '#~ msgid "old"\n', '#| msgid "was"\n'):
+        assert i18n.quick_entries((PO.split('msgid "{n} cell"')[0] + extra).encode()) is None
+
+
+#: The shipped catalog's header (Babel's own has a Plural-Forms, which is Babel's to read).
+_HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: fa\\n"\n\n'
+
+_po_text = st.text(
+    alphabet=st.sampled_from(
+        ["a", "ب", " ", '"', "\\", "n", "t", "\u200c", "\xa0", "\t", "%", "{"]
+    ),
+    max_size=30,
+)
+
+
+@given(
+    st.lists(
+        st.tuples(_po_text.filter(bool), _po_text, st.booleans(), st.booleans()),
+        max_size=12,
+        unique_by=lambda e: e[0],
+    ),
+    st.integers(min_value=20, max_value=90),
+)
+def test_quick_reader_agrees_with_babel_on_what_babel_writes(
+    entries: list[tuple[str, str, bool, bool]], width: int
+) -> None:
+    """Any catalog Babel writes (escapes, wrapped continuation lines, fuzzy flags,
+    comments, empty translations) reads the same through the quick reader."""
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="fa")
+    for msgid, msgstr, fuzzy, comment in entries:
+        catalog.add(
+            msgid,
+            msgstr,
+            flags=["fuzzy"] if fuzzy else [],
+            user_comments=["a note"] if comment else [],
+            locations=[("src/x.py", 3)] if comment else [],
+        )
+    out = io.BytesIO()
+    write_po(out, catalog, width=width, omit_header=True)
+    data = _HEAD.encode() + out.getvalue()
+    quick = i18n.quick_entries(data)
+    assert quick is not None
+    assert quick == _babel_entries(data)
+
+
+_QUOTED = st.sampled_from(
+    ['"a"', '"ب\u200cب"', '"b\\"c"', '"x\\\\n"', '"\\t"', '"\\q"', '""', '" sp "', '"\xa0"']
+)
+_COMMENT = st.sampled_from(["#, fuzzy", "#, python-format", "#: src/x.py:1", "# note", "#."])
+_ODD = st.sampled_from(
+    [
+        '#~ msgid "gone"',
+        'msgstr[0] "y"',
+        'msgid_plural "as"',
+        'msgctxt "c"',
+        '"open',
+        'msgid  "two spaces"',
+        '"\xa0"\xa0',
+        "\xa0",
+        "garbage",
+        "#-",
+        'msgid ""',
+        'msgstr "again"',
+    ]
+)
+
+
+@st.composite
+def _po_lines(draw: st.DrawFn) -> list[str]:
+    """Entries as a `.po` holds them, in varied spacing, with now and then a line out
+    of place: most draws are catalogs the quick reader takes, some it must decline."""
+    lines: list[str] = []
+    for _ in range(draw(st.integers(0, 6))):
+        lines += draw(st.lists(_COMMENT, max_size=2))
+        pad = draw(st.sampled_from(["", " ", "\t"]))
+        lines.append(pad + "msgid " + draw(_QUOTED))
+        lines += draw(st.lists(_QUOTED, max_size=2))
+        lines.append("msgstr " + draw(_QUOTED) + pad)
+        lines += draw(st.lists(_QUOTED, max_size=2))
+        if draw(st.integers(0, 9)) == 0:
+            lines.append(draw(_ODD))
+        if draw(st.booleans()):
+            lines.append("")
+    return lines
+
+
+@given(_po_lines(), st.sampled_from(["\n", "\r\n"]))
+def test_quick_reader_never_disagrees_with_babel(lines: list[str], newline: str) -> None:
+    """On any text, the quick reader either declines (Babel then reads it, or refuses
+    it as before) or gives exactly what Babel gives: it never accepts what Babel
+    refuses, nor reads it differently."""
+    data = (_HEAD + newline.join(lines) + newline).encode("utf-8")
+    quick = i18n.quick_entries(data)
+    if quick is None:
+        return
+    assert quick == _babel_entries(data)

@@ -1,8 +1,9 @@
 """Persian-first translation (gettext catalogs) and display helpers.
 
 Message ids are English; `fa` is the default language. Catalogs are kept as `.po` files
-under `hasteh/locale/<lang>/LC_MESSAGES/hasteh.po` and read directly with Babel, so no
-build step (msgfmt) is needed on a user's machine.
+under `hasteh/locale/<lang>/LC_MESSAGES/hasteh.po` and read directly, so no build step
+(msgfmt) is needed on a user's machine: a plain catalog by `quick_entries`, anything else
+by Babel, whose reading the quick one matches (tests/test_i18n.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -42,13 +45,151 @@ def read_catalog(data: bytes, language: str) -> Catalog:
 def compile_catalog(data: bytes, language: str) -> gettext.GNUTranslations:
     """A `.po` file as gettext translations, compiled in memory to a GNU `.mo`: plural
     forms (`ngettext`) follow the file's Plural-Forms header, and fuzzy or empty entries
-    fall back to the English message."""
+    fall back to the English message.
+
+    A plain catalog (what ours is) is read by `quick_entries`, which keeps every CLI
+    command from importing Babel and building its catalog objects (about 60 ms a start);
+    anything else goes to Babel, which gives the same translations."""
+    entries = quick_entries(data)
+    if entries is not None:
+        return gettext.GNUTranslations(io.BytesIO(_mo_bytes(entries)))
     from babel.messages.mofile import write_mo
 
     compiled = io.BytesIO()
     write_mo(compiled, read_catalog(data, language), use_fuzzy=False)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+#: Babel's `.po` escapes (`babel.messages.pofile.unescape`): any other backslash stays.
+_ESCAPE = re.compile(r'\\([\\abfnrtv"])')
+_UNESCAPED = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+#: The header lines the quick reader knows Babel reads harmlessly; any other header (a
+#: Plural-Forms, a folded line, another charset) sends the file to Babel.
+_PLAIN_HEADER = re.compile(
+    r"(?:content-type: text/plain; charset=utf-8|language: (?:fa|en)|mime-version: 1\.0"
+    r"|content-transfer-encoding: 8bit)",
+    re.I,
+)
+
+
+def _po_string(token: str) -> str | None:
+    """A quoted `.po` string's text, unescaped as Babel does; None if not one string."""
+    if len(token) < 2 or token[0] != '"' or token[-1] != '"':
+        return None
+    inner = token[1:-1]
+    if "\\" not in inner:
+        return inner
+    return _ESCAPE.sub(lambda m: _UNESCAPED.get(m.group(1), m.group(1)), inner)
+
+
+def quick_entries(data: bytes) -> dict[str, str] | None:
+    """msgid -> msgstr of the entries Babel's `write_mo` keeps (translated, not fuzzy) of
+    a plain UTF-8 `.po`: one `msgid` and one `msgstr` per entry, comments and flags.
+    None for anything else (plural forms, contexts, obsolete entries, another charset, a
+    msgid twice, a line it does not expect), which then goes to Babel, whose reader
+    defines the format here."""
+    entries: dict[str, str] = {}
+    skipped: set[str] = set()
+    header: str | None = None
+    msgid: list[str] | None = None
+    msgstr: list[str] | None = None
+    fuzzy = False
+    current: list[str] | None = None
+
+    def finish() -> bool:
+        nonlocal msgid, msgstr, fuzzy, header
+        if msgid is None:  # flags gathered so far belong to the next entry
+            return True
+        if msgstr is None:
+            return False
+        key, value = "".join(msgid), "".join(msgstr)
+        if key == "":
+            if header is not None:
+                return False
+            header = value
+        elif key in entries or key in skipped:
+            return False
+        elif value and not fuzzy:
+            entries[key] = value
+        else:
+            skipped.add(key)
+        msgid = msgstr = None
+        fuzzy = False
+        return True
+
+    # Lines as Babel reads bytes: split at LF, ASCII whitespace stripped, then decoded;
+    # each quoted token is stripped again as text (`_NormalizedString`).
+    for raw in data.split(b"\n"):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        try:
+            line = stripped.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if line[0] == "#":
+            if line[1:2] in ("~", "-", "|"):
+                return None
+            if not finish():
+                return None
+            current = None
+            if line[1:2] == ",":
+                fuzzy = fuzzy or "fuzzy" in (f.strip() for f in line[2:].split(","))
+            continue
+        if line[0] == '"':
+            text = _po_string(line.strip())
+            if current is None or text is None:
+                return None
+            current.append(text)
+            continue
+        keyword, _, arg = line.partition(" ")
+        text = _po_string(arg.strip())
+        if text is None:
+            return None
+        if keyword == "msgid":
+            if not finish():
+                return None
+            msgid = current = [text]
+        elif keyword == "msgstr" and msgid is not None and msgstr is None:
+            msgstr = current = [text]
+        else:
+            return None
+    if not finish() or header is None or not _plain_header(header):
+        return None
+    return entries
+
+
+def _plain_header(header: str) -> bool:
+    """The header says UTF-8 and nothing `quick_entries` would have to interpret."""
+    lines = header.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    known = all(_PLAIN_HEADER.fullmatch(line) for line in lines)
+    return known and any(line.lower().startswith("content-type:") for line in lines)
+
+
+def _mo_bytes(entries: dict[str, str]) -> bytes:
+    """A GNU `.mo` (little endian, no hash table) of `entries` and a UTF-8 header."""
+    items = sorted(
+        [(b"", b"Content-Type: text/plain; charset=UTF-8\n")]
+        + [(k.encode(), v.encode()) for k, v in entries.items()]
+    )
+    keys_start = 7 * 4 + 16 * len(items)
+    ids = b"".join(k + b"\0" for k, _ in items)
+    values_start = keys_start + len(ids)
+    table: list[int] = []
+    offset = 0
+    for key, _ in items:
+        table += [len(key), keys_start + offset]
+        offset += len(key) + 1
+    offset = 0
+    for _, value in items:
+        table += [len(value), values_start + offset]
+        offset += len(value) + 1
+    head = struct.pack("<7I", 0x950412DE, 0, len(items), 28, 28 + 8 * len(items), 0, 0)
+    strs = b"".join(v + b"\0" for _, v in items)
+    return head + struct.pack(f"<{len(table)}I", *table) + ids + strs
 
 
 def parse_po(text: str) -> dict[str, str]:

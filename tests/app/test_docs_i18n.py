@@ -21,6 +21,7 @@ SOURCES = [
     ROOT / "src/hasteh/cli/reach.py",
     ROOT / "src/hasteh/cli/spoken.py",
     ROOT / "src/hasteh/cli/actions.py",
+    ROOT / "src/hasteh/cli/drop.py",
 ]
 
 
@@ -59,6 +60,7 @@ def test_every_command_error_and_card_reason_is_documented() -> None:
         "cell seized",
         "cell settings",
         "cell remove",
+        "cell end-trial",
         "hasteh card",
         "hasteh propose",
         "hasteh vouch",

@@ -57,7 +57,9 @@ class Log:
     def admit(self, name: str, leaf: int, by: int = 0) -> EventId:
         """Propose, vouch and approve `name` by every member, then commit the Add."""
         proposal = self.do(by, NewcomerProposed(card(name), name, self.now + 7 * DAY)).event_id
-        others = sorted(m for m in self.state.members if m != by)
+        others = sorted(  # members on trial neither vouch nor approve
+            leaf for leaf, m in self.state.members.items() if leaf != by and not m.on_trial
+        )
         if others:
             self.do(others[0], Vouched(proposal))
             for leaf_ in others[1:]:

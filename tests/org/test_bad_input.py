@@ -404,9 +404,22 @@ ELSEWHERE |= {code for code in MESSAGES if code.startswith("fund-")}
 #: The actions family's codes: tests/org/test_actions.py::test_refusals_change_nothing.
 ELSEWHERE |= {"unknown-action", "unknown-task", "not-your-task", "bad-link", "already-linked"}
 ELSEWHERE |= {"too-many-items", "date-out-of-range", "review-too-early"}
+#: Newcomers on trial: tests/org/test_trial.py (each attack of a newcomer on trial).
+ELSEWHERE |= {"on-trial", "not-on-trial"}
 #: The study circles' codes: tests/org/test_study.py (each refusal leaves the state as is).
 ELSEWHERE |= {"unknown-circle", "unknown-reading", "unknown-session", "not-the-convener"}
 ELSEWHERE |= {"bad-order", "session-over"}
+#: Files and the library: tests/org/test_files.py.
+ELSEWHERE |= {"file-over-cap", "files-full", "bad-chunk-list", "unknown-file", "not-your-file"}
+ELSEWHERE |= {"unknown-item", "not-your-item"}
+#: The newsroom's codes: tests/org/test_bulletin.py::test_every_bulletin_code_is_exercised_here.
+ELSEWHERE |= {code for code in MESSAGES if code.startswith("bulletin-")}
+ELSEWHERE |= {"unknown-article", "unknown-issue"}
+#: The drop box's codes: tests/org/test_drop.py::test_refusals_change_nothing.
+ELSEWHERE |= {"unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty"}
+#: Federation's codes: tests/org/test_fed.py.
+ELSEWHERE |= {"not-elected", "no-delegates", "not-a-delegate", "bad-holders", "no-cell-key"}
+ELSEWHERE |= {"key-registered", "key-reused", "bad-signature", "no-alternate", "tally-unsigned"}
 
 
 def test_every_code_is_exercised() -> None:

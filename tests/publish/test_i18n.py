@@ -12,7 +12,13 @@ from hasteh.i18n import translations
 from hasteh.publish import errors
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [*sorted((ROOT / "src/hasteh/publish").glob("*.py")), ROOT / "src/hasteh/cli/bulletin.py"]
+SOURCES = [
+    *sorted((ROOT / "src/hasteh/publish").glob("*.py")),
+    ROOT / "src/hasteh/cli/bulletin.py",
+    # the newsroom (issue 16)
+    ROOT / "src/hasteh/cli/newsroom.py",
+    ROOT / "src/hasteh/app/bulletin.py",
+]
 
 
 def _name(node: ast.expr) -> str:

@@ -279,6 +279,7 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("study", go(f"{empty}/study")),
         ("study-circle", go(site.cells["study-circle"])),
         ("study-reading", go(site.cells["study-reading"])),
+        ("drop-empty", go(f"{empty}/drop")),
     ]
 
 

@@ -369,7 +369,7 @@ _WEB = Path(__file__).resolve().parents[2] / "src" / "hasteh" / "web"
 
 def web_msgids() -> set[str]:
     found: set[str] = set()
-    for path in [*TEMPLATES.glob("*.html"), *_WEB.rglob("*.py")]:
+    for path in [*TEMPLATES.rglob("*.html"), *_WEB.rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         found |= set(_MSGID.findall(text))
         for title, detail in _SET.findall(text):
@@ -393,6 +393,9 @@ def table_msgids() -> set[str]:
     found |= set(fund.FUND_NOTICES.values()) | {name for _, name in fund.SHOWN}
     found |= {s.text for table in next_steps.WEB_NEXT_STEPS.values() for s in table.values()}
     found |= {label for choices in decision.POSITIONS.values() for _, label in choices}
+    from hasteh.web.views import delegates
+
+    found |= set(delegates.DELEGATE_NOTICES.values())
     return found
 
 

@@ -1,9 +1,10 @@
 """The alliance as a kind of group: the `GroupDomain` the runtime runs an alliance by.
 
 An alliance's rules, and nothing of a cell's: its log (`org.alliance.ALLIANCE`), its
-policy (an Add needs every member cell's approval; no removal is authorized yet), no key
-rotation owed after a removal, the Add of a cell this delegate proposed once every cell
-approved, and the closing of motions that are due (by the seat with the lowest leaf).
+policy (an Add needs every member cell's approval; a removal only a cell's recall), no
+key rotation owed after a removal, the swap of a recalled delegate for the registered
+alternate (by the lowest seat that stays), the Add of a cell this delegate proposed once
+every cell approved, and the closing of motions that are due (by the lowest seat).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from hasteh.app.domain import GroupDomain
-from hasteh.app.records import AddIntent, Intent, UpdateIntent
+from hasteh.app.records import AddIntent, Intent, RemoveIntent, UpdateIntent
 from hasteh.app.runtime import GroupRuntime, responsible, send_event
 from hasteh.org import MemberRemoved
 from hasteh.org import alliance as rules
@@ -36,12 +37,34 @@ def next_commit(rt: AllianceRuntime) -> Intent | None:
     delegate's card) once every member cell approved."""
     if rt.record.needs_update:
         return UpdateIntent()
+    swap = recall_commit(rt)
+    if swap is not None:
+        return swap
     state = rt.base
     me = rt.own_leaf
     for proposal in sorted(state.proposals.values(), key=lambda p: p.proposal_id):
         held = rt.record.cards.get(proposal.proposal_id.hex())
         if proposal.proposer == me and held is not None and rules.approved(proposal, state):
             return AddIntent(held)
+    return None
+
+
+def recall_commit(rt: AllianceRuntime) -> Intent | None:
+    """A recall's swap, by the seat with the lowest leaf that stays: the removal of each
+    seat the recalled cell held, then the Add of its registered alternate (one commit
+    each; the policy authorizes exactly these)."""
+    state = rt.base
+    leaving = {leaf for recall in state.recalls.values() for leaf in recall.seats}
+    staying = [leaf for leaf in state.members if leaf not in leaving]
+    if not rt.active or not staying or min(staying) != rt.own_leaf:
+        return None
+    for cell, recall in sorted(state.recalls.items()):
+        for leaf in sorted(recall.seats):
+            if leaf in state.members:
+                return RemoveIntent(int(leaf), cell)
+        alternate = state.alternates.get(cell)
+        if not recall.added and alternate is not None:
+            return AddIntent(alternate.card)
     return None
 
 

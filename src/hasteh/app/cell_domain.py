@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from hasteh import org
-from hasteh.app import cell_relays
+from hasteh.app import bulletin_key, cell_relays
 from hasteh.app.domain import GroupDomain
 from hasteh.app.records import AddIntent, Intent, RemoveIntent, UpdateIntent
 from hasteh.app.runtime import CellRuntime, responsible, send_event
@@ -101,6 +101,9 @@ def duties(ws: Workspace, rt: CellRuntime) -> int:
         for event in org.close_due(rt.org, ws.now()):
             send_event(ws, rt, event)
             done += 1
+    # The bulletin key: inboxes, the first key, sharing, rotation after a seizure or a
+    # removal, and deleting keys this device must no longer hold (`hasteh.app.bulletin_key`).
+    done += bulletin_key.duties(ws, rt)
     return done
 
 

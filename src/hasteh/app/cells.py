@@ -69,6 +69,8 @@ class CellSummary:
     removed: bool
     alarms: int
     my_cover_name: str
+    #: How many days a newcomer is on trial (0: no trial; `org.trial`).
+    trial_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +79,20 @@ class MemberView:
     cover_name: str
     is_me: bool
     authorized: bool
+    #: Log time the member's trial is due to end; 0 when not on trial (`org.trial`).
+    trial_until: int = 0
+
+    @property
+    def on_trial(self) -> bool:
+        return self.trial_until > 0
 
 
-def validate_settings(cap: int, admission: str, expiry_days: int) -> CellSettings:
+def validate_settings(
+    cap: int, admission: str, expiry_days: int, trial_days: int = 0
+) -> CellSettings:
     """Settings within the protective bounds, or a precise `BadInput`."""
+    if not 0 <= trial_days <= org.MAX_TRIAL // DAY:
+        raise BadInput("bad-trial", days=org.MAX_TRIAL // DAY)
     if cap > org.HARD_CAP:
         raise BadInput("cap-above-hard-limit", hard=org.HARD_CAP)
     if cap < 2:
@@ -89,7 +101,12 @@ def validate_settings(cap: int, admission: str, expiry_days: int) -> CellSetting
         raise BadInput("bad-admission")
     if not 1 <= expiry_days <= 365:
         raise BadInput("bad-expiry")
-    return CellSettings(size_cap=cap, admission=admission, message_expiry=expiry_days * DAY)  # type: ignore[arg-type]
+    return CellSettings(
+        size_cap=cap,
+        admission=admission,  # type: ignore[arg-type]
+        message_expiry=expiry_days * DAY,
+        trial=trial_days * DAY,
+    )
 
 
 def create_cell(
@@ -158,6 +175,7 @@ def summary(rt: CellRuntime) -> CellSummary:
         removed=not rt.active,
         alarms=len(rt.org.alarms) + len(rt.record.notices),
         my_cover_name=me,
+        trial_days=s.trial // DAY,
     )
 
 
@@ -169,7 +187,7 @@ def members(ws: Workspace, cell: str) -> list[MemberView]:
     rt = find_cell(ws, cell)
     me = int(rt.group.own_leaf) if rt.group is not None and rt.active else -1
     return [
-        MemberView(int(m.leaf), m.cover_name, int(m.leaf) == me, m.authorized)
+        MemberView(int(m.leaf), m.cover_name, int(m.leaf) == me, m.authorized, m.trial_until)
         for m in sorted(rt.org.members.values(), key=lambda m: m.leaf)
     ]
 

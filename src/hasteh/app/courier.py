@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
-from hasteh.app import runtime
+from hasteh.app import files, runtime
 from hasteh.app.kinds import all_groups
 from hasteh.app.mailboxes import relays_in_use
 from hasteh.app.sync import SyncReport, _Batch, _sink, carry_out
@@ -109,7 +109,8 @@ def import_bundle(
     tells it our address, so the user decides. Without `confirm`, none."""
     report = SyncReport()
     batch = _Batch(ws)
-    sink = _sink(ws, batch, report)
+    waiting = files.wanted(ws)
+    sink = files.chunk_sink(waiting, _sink(ws, batch, report))
     result = courier.import_bundle(
         batch.as_vault(),
         data,
@@ -118,7 +119,10 @@ def import_bundle(
         sink=sink,
         cost=cost,
         known_relays=relays_in_use(ws),
+        also_mine=waiting,
     )
+    # Files this same bundle announced: their chunks came in it too (before or after).
+    files.take_entries(ws, [e.envelope for e in result.entries], known=waiting)
     chosen: Collection[str] = ()
     if result.unconfirmed and confirm is not None:
         chosen = confirm(dict(result.unconfirmed))

@@ -154,6 +154,7 @@ def open_decision(
     seats: int | None = None,
     remove_member: str | None = None,
     settings: org.CellSettings | None = None,
+    end_trial: str | None = None,
 ) -> DecisionSummary:
     rt = find_cell(ws, cell)
     rt.require_group()
@@ -177,6 +178,9 @@ def open_decision(
         motion = RemoveMember(org.LeafIndex(leaf), rt.org.cover_name(leaf))
     elif settings is not None:
         motion = org.ChangeSettings(settings)
+    elif end_trial is not None:
+        leaf = find_member(rt, end_trial)
+        motion = org.EndTrial(org.LeafIndex(leaf), rt.org.cover_name(leaf))
     body = DecisionOpened(
         kind=org_kind,
         question=question.strip(),
@@ -283,6 +287,8 @@ def _summary(rt: CellRuntime, d: org.Decision, number: int | None = None) -> Dec
         motion = _("remove {name}").format(name=d.motion.cover_name)
     elif isinstance(d.motion, org.ChangeSettings):
         motion = _("change the settings")
+    elif isinstance(d.motion, org.EndTrial):
+        motion = _("end the trial of {name}").format(name=d.motion.cover_name)
     return DecisionSummary(
         number=number,
         decision_id=d.decision_id.hex()[:8],
@@ -315,6 +321,7 @@ def change_settings(
     admission: str | None = None,
     expiry_days: int | None = None,
     relays: list[str] | None = None,
+    trial_days: int | None = None,
 ) -> object:
     """Open a consent decision to change the cell's settings (carried out once adopted).
     A cap above the hard limit (7) is refused here, before anything is sent; so is a
@@ -326,6 +333,7 @@ def change_settings(
         s.size_cap if cap is None else cap,
         s.admission if admission is None else admission,
         s.message_expiry // DAY if expiry_days is None else expiry_days,
+        s.trial // DAY if trial_days is None else trial_days,
     )
     if relays is not None:
         settings = msgspec.structs.replace(settings, relays=tuple(checked_relays(relays)))
@@ -337,6 +345,12 @@ def change_settings(
         admission=settings.admission,
         days=display_number(settings.message_expiry // DAY),
     )
+    if settings.trial:
+        text += " " + _("Newcomers on trial for {days} days.").format(
+            days=display_number(settings.trial // DAY)
+        )
+    elif s.trial:
+        text += " " + _("No trial for newcomers.")
     if settings.relays is not None:
         text += " " + _("Relays: {relays} (the first one orders the messages).").format(
             relays=_(", ").join(settings.relays)

@@ -112,6 +112,8 @@ AppCode = Literal[
     "bad-cap",
     "bad-admission",
     "bad-expiry",
+    "bad-trial",
+    "not-on-trial",
     "objection-needs-reason",
     "self-seizure",
     "no-seizure",
@@ -172,6 +174,47 @@ AppCode = Literal[
     "too-many-questions",
     "bad-library-item",
     "bad-session-hours",
+    # files and the library (app.files)
+    "file-empty",
+    "bad-file-kind",
+    "not-an-image",
+    "file-too-large",
+    "files-full",
+    "no-such-file",
+    "file-not-here",
+    "file-refused",
+    "bad-library-kind",
+    "no-such-item",
+    # the newsroom (app.bulletin)
+    "unknown-article",
+    "unknown-issue",
+    "bad-article",
+    "bad-issue-number",
+    "no-bulletin-key",
+    "issue-too-large",
+    "issue-incomplete",
+    "no-such-page",
+    "bad-copies",
+    # the drop box (app.dropbox)
+    "drop-bad-code",
+    "drop-too-many-tries",
+    "drop-empty",
+    "drop-text-too-long",
+    "drop-too-many-images",
+    "drop-bad-image",
+    "drop-unknown-receipt",
+    "drop-unknown-item",
+    "drop-bad-days",
+    "drop-no-key",
+    "drop-not-sealed",
+    "drop-bad-key",
+    "drop-closed",
+    "drop-bad-key-file",
+    "drop-other-key",
+    "drop-weak-passphrase",
+    # delegates (app/delegation.py)
+    "bad-key-code",
+    "unknown-motion",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -217,6 +260,8 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "bad-cap": "The cap must be at least 2.",
     "bad-admission": "Admission is `all` or `all-but-one`.",
     "bad-expiry": "Messages expire after 1 to 365 days.",
+    "bad-trial": "A newcomer's trial lasts 0 (no trial) to {days} days.",
+    "not-on-trial": "{name} is not on trial in this cell.",
     "objection-needs-reason": "An objection needs a reason.",
     "self-seizure": "You cannot report your own device as seized from that device.",
     "no-seizure": "No report of a seized device waits for review under this cover name.",
@@ -292,6 +337,73 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "too-many-questions": "A reading can have at most {limit} questions.",
     "bad-library-item": "A library item is named by the 32 hex digits of its id.",
     "bad-session-hours": "A session lasts between 1 and {limit} hours.",
+    "file-empty": "The file is empty: there is nothing to share.",
+    "bad-file-kind": "Unknown kind of file: choose one of {kinds}.",
+    "not-an-image": "This file is not an image hasteh can clean (PNG or JPEG, at most 10 MB).",
+    "file-too-large": (
+        "The file is larger than the cell allows ({limit} MB). Share a smaller file, or "
+        "raise the cap by a decision."
+    ),
+    "files-full": (
+        "The cell's files would pass the total it allows ({limit} MB). Remove old files, or "
+        "raise the total by a decision."
+    ),
+    "no-such-file": "There is no such file in this cell. Copy its number from the list of files.",
+    "file-not-here": (
+        "The file has not fully arrived on this device yet. Sync, or import a courier "
+        "bundle, then try again."
+    ),
+    "file-refused": (
+        "This file was refused: what arrived was not a clean image. Ask the member who "
+        "shared it to share it again."
+    ),
+    "bad-library-kind": "Unknown kind of library item: choose one of {kinds}.",
+    "no-such-item": "There is no such item in the library. Copy its number from the library.",
+    "unknown-article": "There is no such article in this cell. Use its number from the newsroom.",
+    "unknown-issue": "There is no such issue in this cell. Use its number from the newsroom.",
+    "bad-article": (
+        "A title needs 1 to 120 characters, and a text 1 to 24,000 (a comment 1 to 2,000)."
+    ),
+    "bad-issue-number": "The issue number must be a whole number from 1 to 99999.",
+    "no-bulletin-key": (
+        "This device holds no bulletin key of this cell: only the editors the cell named hold it."
+    ),
+    "issue-too-large": "The rendered issue is larger than 3 MB; make it shorter and try again.",
+    "issue-incomplete": "Part of this issue's file has not arrived yet; fetch and try again.",
+    "no-such-page": "The issue has no such page.",
+    "bad-copies": "Copies must be a whole number from 1 to 100000, as paper, file or image.",
+    "drop-bad-code": (
+        "This submission code does not work: it was mistyped, already used, or "
+        "has expired. Ask for a new slip."
+    ),
+    "drop-too-many-tries": "Too many wrong codes were tried. Wait an hour and try again.",
+    "drop-empty": "Write something or add a photo.",
+    "drop-text-too-long": "The text is too long: at most {limit} characters.",
+    "drop-too-many-images": "At most {limit} photos can be sent at once.",
+    "drop-bad-image": (
+        "Only photos (JPEG or PNG, at most {limit} MB) can be sent; other files are refused."
+    ),
+    "drop-unknown-receipt": (
+        "No submission has this codename: it was mistyped, or the submission has expired."
+    ),
+    "drop-unknown-item": (
+        "No submission in the drop box starts with {ref}. Copy its number from the list."
+    ),
+    "drop-bad-days": "A code or a submission is kept between 1 and {limit} days.",
+    "drop-no-key": "This device holds no drop-box key for this cell.",
+    "drop-not-sealed": "This file is not a sealed drop-box file, or it was sealed to another key.",
+    "drop-bad-key": "This is not a drop-box key: copy it again from the slip.",
+    "drop-closed": "The drop box is closed: the member's hasteh is locked.",
+    "drop-bad-key-file": ("This is not a drop-box key file, or the passphrase is wrong."),
+    "drop-other-key": (
+        "This device already holds another drop-box key for this cell; nothing was changed."
+    ),
+    "drop-weak-passphrase": ("Use a passphrase of at least {limit} characters for a key file."),
+    "bad-key-code": (
+        "This is not the cell's current key or recall code, or it was mistyped. Check it "
+        "with the person who gave it to you."
+    ),
+    "unknown-motion": "No motion of the alliance starts with this. Copy its id from the alliance.",
 }
 
 #: Each card reason's English template (the docs list these reasons).

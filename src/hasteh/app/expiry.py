@@ -1,5 +1,5 @@
-"""Expiry: chat, study sessions' places and cards that have passed their time are
-forgotten (docs/org.md).
+"""Expiry: chat, study sessions' places, drop-box submissions and cards that have passed
+their time are forgotten (docs/org.md).
 
 Its own module, below `talk` (which sweeps before it reads) and `sync` (which sweeps
 before each round), so that neither imports the other.
@@ -13,6 +13,7 @@ from hasteh import org
 from hasteh.app import runtime
 from hasteh.app.cells import all_cells
 from hasteh.app.records import delete_invitation, invitations
+from hasteh.org import drop
 from hasteh.org.study import expire_places
 from hasteh.vault import Connection
 from hasteh.vault import events as vevents
@@ -24,16 +25,17 @@ __all__ = ["sweep"]
 
 
 def sweep(ws: Workspace) -> int:
-    """Delete expired chat and the places of sessions that are over from memory and
-    from the vault; forget expired cards."""
+    """Delete expired chat, the places of sessions that are over and expired drop-box
+    submissions from memory and from the vault; forget expired cards."""
     now = ws.now()
     total = 0
     for rt in all_cells(ws):
         expired = org.expire(rt.base, now)
         places = expire_places(expired.state, now)
-        forget = (*expired.forget, *places.forget)
+        dropped = drop.expire(places.state, now)
+        forget = (*expired.forget, *places.forget, *dropped.forget)
         if forget:
-            rt.base = places.state
+            rt.base = dropped.state
             rt.forget.update(forget)
             rt.ids.difference_update(forget)
             runtime.refresh_view(rt)

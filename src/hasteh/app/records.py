@@ -183,6 +183,14 @@ class CellRecord(msgspec.Struct):
     #: Relays this device alone opted into for this cell (an in-country or local relay,
     #: `reach`): posted to and read like the cell's own, never the ordering relay.
     local_relays: list[str] = msgspec.field(default_factory=list)
+    #: The bulletin keys this device holds for the cell (an editor's only), by public key
+    #: (hex) → 32-byte Ed25519 seed; a rotated key is deleted (`hasteh.app.bulletin`).
+    bulletin_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
+    #: This editor's HPKE inbox private key (X25519), to open the sealed bulletin key.
+    bulletin_inbox: bytes = b""
+    #: The cell's key (``fed.*``), if this member holds it: public key (hex) → seed.
+    #: Only the current key: a rotation forgets the old seed.
+    held_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
 
 
 class Invitation(msgspec.Struct, frozen=True):

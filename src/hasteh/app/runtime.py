@@ -95,6 +95,7 @@ from hasteh.vault import Connection
 from hasteh.vault import cursors as vcursors
 from hasteh.vault import epochs as vepochs
 from hasteh.vault import events as vevents
+from hasteh.vault import files as vfiles
 from hasteh.vault import outbox as voutbox
 from hasteh.vault.db import secrets_deleted
 
@@ -271,6 +272,7 @@ def flush(conn: Connection, rt: GroupRuntime[Any]) -> None:
         vevents.append_many(conn, rows)
     if rt.forget:
         vevents.delete_ids(conn, sorted(rt.forget))
+        vfiles.delete(conn, sorted(rt.forget))  # a forgotten file goes with its event
     if rt.drop_group:
         vepochs.delete_group(conn, gid)
     elif rt.group_dirty and rt.group is not None:

@@ -22,6 +22,7 @@ from typing import Final
 
 import typer
 
+from hasteh.cli import newsroom
 from hasteh.cli.next_steps import next_step
 from hasteh.cli.options import ENV_PASSPHRASE, fail, out, read_secret
 from hasteh.i18n import _, error_text, persian_digits, step_text
@@ -233,7 +234,9 @@ def check_image(
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
-        help=_("Bulletins: render, sign and verify."), no_args_is_help=True, rich_markup_mode=None
+        help=_("Bulletins: write, approve, publish, render, sign and verify."),
+        no_args_is_help=True,
+        rich_markup_mode=None,
     )
     commands = (
         ("key", _("Make a new bulletin key, encrypted with a passphrase."), key),
@@ -244,6 +247,7 @@ def register(app: typer.Typer) -> None:
             verify_command,
         ),
         ("check-image", _("Read the signed claim in a back page's QR code."), check_image),
+        *newsroom.COMMANDS,
     )
     for name, help_text, function in commands:
         group.command(name, help=help_text)(function)

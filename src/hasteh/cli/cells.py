@@ -134,9 +134,12 @@ def cell_members(
     with _workspace() as ws:
         found = cells.members(ws, cell)
         waiting = admission.pending(ws, cell)
+        zone = zone_of(ws)
     for m in found:
         mark = "  " + _("(you)") if m.is_me else ""
         flag = "  " + _("(added without approval: see alarms)") if not m.authorized else ""
+        if m.on_trial:
+            flag += "  " + _("(on trial until {date})").format(date=when(m.trial_until, zone))
         _print(f"{m.cover_name}{mark}{flag}")
     for a in waiting:
         _print(
@@ -198,13 +201,17 @@ def cell_settings(
         None, "--expiry-days", help=_("Days before chat expires.")
     ),
     relay: list[str] | None = RelayListOption,
+    trial_days: str | None = typer.Option(
+        None, "--trial-days", help=_("Days a newcomer is on trial (0: no trial).")
+    ),
     deadline: str = DeadlineOption,
 ) -> None:
     """Show the settings, or propose new ones (a consent decision of the cell)."""
     from hasteh.app import cells, decisions
 
     with _workspace() as ws:
-        if cap is None and admission is None and expiry_days is None and relay is None:
+        asked = (cap, admission, expiry_days, relay, trial_days)
+        if all(value is None for value in asked):
             rt = cells.find_cell(ws, cell)
             s = rt.org.settings
             _print(
@@ -212,6 +219,8 @@ def cell_settings(
                     cap=_n(s.size_cap), admission=s.admission, days=_n(s.message_expiry // 86_400)
                 )
             )
+            if s.trial:
+                _print(_("newcomers on trial for {days} days").format(days=_n(s.trial // 86_400)))
             _print(_("relays: {relays}").format(relays=", ".join(s.relays or rt.record.relays)))
             return
         opened = decisions.change_settings(
@@ -222,6 +231,7 @@ def cell_settings(
             admission=admission,
             expiry_days=None if expiry_days is None else _int(expiry_days, "--expiry-days"),
             relays=relay,
+            trial_days=None if trial_days is None else _int(trial_days, "--trial-days"),
         )
         assert isinstance(opened, decisions.DecisionSummary)
         _print(
@@ -242,6 +252,22 @@ def cell_remove(
 
     with _workspace() as ws:
         opened = removal.propose_removal(
+            ws, cell, member, deadline=decisions.deadline(ws, deadline)
+        )
+    _print(_("Decision {n} opened: {q}").format(n=_n(opened.number), q=opened.question))
+
+
+@handles_errors
+def cell_end_trial(
+    cell: str = CellArgument,
+    member: str = MemberArgument,
+    deadline: str = DeadlineOption,
+) -> None:
+    """Propose ending a newcomer's trial (a consent decision of the full members)."""
+    from hasteh.app import decisions, trial
+
+    with _workspace() as ws:
+        opened = trial.propose_end_of_trial(
             ws, cell, member, deadline=decisions.deadline(ws, deadline)
         )
     _print(_("Decision {n} opened: {q}").format(n=_n(opened.number), q=opened.question))
@@ -527,6 +553,9 @@ def register(app: typer.Typer) -> None:
     cell.command("seized", help=_("Emergency: remove a seized member's device now."))(cell_seized)
     cell.command("settings", help=_("Show the settings, or propose new ones."))(cell_settings)
     cell.command("remove", help=_("Propose removing a member (a decision)."))(cell_remove)
+    cell.command("end-trial", help=_("Propose ending a newcomer's trial (a decision)."))(
+        cell_end_trial
+    )
     concerns.register(app, cell)
     app.add_typer(cell, name="cell")
     app.command("card", help=_("Make your invitation card; hand it over in person only."))(card)

@@ -52,6 +52,11 @@ COMMANDS: Final[dict[str, str]] = {
     "rendezvous": "spoken",
     "fund": "fund",
     "study": "study",
+    "files": "files",
+    "library": "files",
+    "drop": "drop",
+    "alliance": "delegation",
+    "delegate": "delegation",
     **dict.fromkeys(
         (
             "cell",

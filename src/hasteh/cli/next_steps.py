@@ -41,8 +41,16 @@ STUDY = "See the study circles with `hasteh study show CELL`."
 BUG = "This is a bug; please report it (nothing was changed)."
 RETRY_LATER = "Your messages stay in the outbox and are sent when it is reachable."
 FUND = "See the fund with `hasteh fund show CELL`; nothing was changed."
+NEWSROOM = "See the articles and issues with `hasteh bulletin show CELL`."
+EDITORS = "Only the editors the cell named hold the bulletin key; see `hasteh bulletin show CELL`."
+APPROVAL = "Open its approval with `hasteh bulletin approve CELL ISSUE` and wait for the decision."
+ROTATION = "Run `hasteh sync`: a remaining editor's device rotates the key by itself."
+RETRY_FETCH = "Run `hasteh sync` and try again; nothing was changed."
+PERSON = "Write the workplace's code only, never a person's name. Nothing was changed."
 NO_BANK = "Write the family's code name only: no card, account or real name. Nothing was changed."
 OPERATOR = "Fix the relay's setting and start it again."
+FILES = "See the files with `hasteh files list CELL`; nothing was changed."
+LIBRARY = "See the library with `hasteh library list CELL`; nothing was changed."
 
 ORG: Mapping[OrgCode, str] = {
     **{
@@ -170,16 +178,71 @@ ORG: Mapping[OrgCode, str] = {
             "date-out-of-range",
             "review-too-early",
         )
-    },
+    },  # newcomers on trial
+    "on-trial": UNCHANGED,
+    "not-on-trial": MEMBERS,
     # study circles
     **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
     **{code: UNCHANGED for code in ("not-the-convener", "bad-order", "session-over")},
+    # files and the library
+    "file-over-cap": UNCHANGED,
+    "files-full": UNCHANGED,
+    "bad-chunk-list": UPDATE,
+    "unknown-file": FILES,
+    "not-your-file": FILES,
+    "unknown-item": LIBRARY,
+    "not-your-item": LIBRARY,
+    # the newsroom (bulletin.*)
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bulletin-hidden-text",
+            "bulletin-already-published",
+            "bulletin-already-linked",
+            "bulletin-bad-link",
+            "bulletin-rotation-not-due",
+            "bulletin-not-published",
+        )
+    },
+    **{code: EDITORS for code in ("bulletin-not-editor", "bulletin-bad-key")},
+    "bulletin-not-approved": APPROVAL,
+    "bulletin-rotation-due": ROTATION,
+    **{
+        code: RETRY_FETCH
+        for code in ("bulletin-bad-rotation", "bulletin-bad-chunk", "bulletin-bad-file")
+    },
+    "bulletin-person-name": PERSON,
+    # the drop box
+    **{
+        code: UNCHANGED
+        for code in ("unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty")
+    },
+    # federation
+    **{
+        code: UNCHANGED
+        for code in (
+            "not-elected",
+            "no-delegates",
+            "not-a-delegate",
+            "bad-holders",
+            "key-registered",
+            "key-reused",
+            "no-alternate",
+            "tally-unsigned",
+        )
+    },
+    "bad-signature": (
+        "Compare the cell's key fingerprint with its holders in person; nothing was changed."
+    ),
+    "no-cell-key": "The cell's delegate sets the cell's key first; nothing was changed.",
 }
 
 APP: Mapping[AppCode, str] = {
     "unknown-cell": "See your cells with `hasteh cell list`.",
     "ambiguous-cell": "Use the id shown by `hasteh cell list`.",
     "unknown-member": MEMBERS,
+    "not-on-trial": MEMBERS,
     "unknown-decision": DECISIONS,
     **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": "Give one with --relay URL (an address your cell agreed on).",
@@ -215,6 +278,7 @@ APP: Mapping[AppCode, str] = {
             "bad-cap",
             "bad-admission",
             "bad-expiry",
+            "bad-trial",
             "objection-needs-reason",
             "bad-alarm-kind",
             "empty-alarm-note",
@@ -285,6 +349,51 @@ APP: Mapping[AppCode, str] = {
             "bad-session-hours",
         )
     },
+    # files and the library
+    **{
+        code: UNCHANGED
+        for code in (
+            "file-empty",
+            "bad-file-kind",
+            "not-an-image",
+            "file-too-large",
+            "files-full",
+            "bad-library-kind",
+        )
+    },
+    "no-such-file": FILES,
+    "file-not-here": SYNC,
+    "file-refused": FILES,
+    "no-such-item": LIBRARY,
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue", "no-such-page")},
+    **{code: UNCHANGED for code in ("bad-article", "bad-issue-number", "bad-copies")},
+    "no-bulletin-key": EDITORS,
+    "issue-too-large": UNCHANGED,
+    "issue-incomplete": RETRY_FETCH,
+    # the drop box (app.dropbox)
+    **{
+        code: UNCHANGED
+        for code in (
+            "drop-bad-code",
+            "drop-empty",
+            "drop-text-too-long",
+            "drop-too-many-images",
+            "drop-bad-image",
+            "drop-unknown-receipt",
+            "drop-unknown-item",
+            "drop-bad-days",
+            "drop-not-sealed",
+            "drop-bad-key",
+            "drop-bad-key-file",
+            "drop-other-key",
+            "drop-weak-passphrase",
+        )
+    },
+    "drop-too-many-tries": "Wait an hour, then try again with the code on your slip.",
+    "drop-no-key": "Ask the member who holds the cell's drop-box key to open it.",
+    "drop-closed": "Try again later, when the member's hasteh is open.",
+    "bad-key-code": UNCHANGED,
+    "unknown-motion": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -1,6 +1,7 @@
 """`hasteh up`: the local web app on 127.0.0.1, opened with a single-use launch link.
 
     hasteh up [--home DIR] [--no-browser] [--port N] [--relay-port N] [--onion]
+              [--drop-box]
 
 Binds a free loopback port (or `--port`) and writes a private launch page (a file only
 this user can read, in `$XDG_RUNTIME_DIR` or a fresh 0700 temporary folder) whose form
@@ -24,6 +25,12 @@ member's computer carries the cell with no server: the onion address is printed,
 the relay's address in cards and new cells. Its key is derived from the relay's key in the
 vault (`tor.onion.derive_key`): the address stays the same across runs, and nothing but the
 vault can make it. This profile's relay traffic then goes through that tor too.
+**Drop box** (`--drop-box`, docs/dropbox.md). The page for outside workers
+(`hasteh.web.dropbox`) on its own loopback port, published by the same tor as its own
+onion service once the profile is unlocked (its key derived from a secret in the vault:
+a stable address, printed, and kept for the slips). It answers only that onion's `Host`,
+logs nothing, and says "closed, try later" while the profile is locked.
+
 **One per profile.** A second `hasteh up` for the same profile folder (the desktop
 launcher pressed again) asks the running one for a new launch page, opens it, and exits
 (`cli.running`). `--open` opens the browser without asking (the launcher has no terminal).
@@ -56,6 +63,7 @@ from typing import TYPE_CHECKING
 import typer
 import uvicorn
 
+from hasteh.app import dropbox
 from hasteh.cli.options import explain, step_text
 from hasteh.cli.profile import profile
 from hasteh.cli.running import ControlServer, Reopened, ask_running, control_path
@@ -67,7 +75,11 @@ from hasteh.tor.process import defaults_from_env
 from hasteh.tor.runtime import SharedTor
 from hasteh.vault.profile import shred_tree
 from hasteh.web import create_web
+from hasteh.web.app import WebState
+from hasteh.web.appcalls import Refusal, run_app
 from hasteh.web.background import Pace
+from hasteh.web.dropbox import DropBox, create_dropbox
+from hasteh.web.i18n import Ui
 from hasteh.web.security import new_secret
 
 if TYPE_CHECKING:
@@ -87,10 +99,10 @@ class _QuietServer(uvicorn.Server):
         yield
 
 
-def _uvicorn_config(app: object) -> uvicorn.Config:
+def _uvicorn_config(app: object, log_level: str = "warning") -> uvicorn.Config:
     return uvicorn.Config(
         app,  # type: ignore[arg-type]
-        log_level="warning",
+        log_level=log_level,
         access_log=False,
         server_header=False,
         date_header=False,
@@ -253,6 +265,67 @@ class OnionRelay(LoopbackRelay):
         await asyncio.to_thread(self.tor.stop)
 
 
+class DropBoxPage:
+    """The drop box's page (`hasteh.web.dropbox`, docs/dropbox.md) on its own loopback
+    port, published as its own onion service by hasteh's tor once the profile is
+    unlocked (its key derived from a secret in the vault: a stable address). It answers
+    only the onion's `Host`, and only while the profile is unlocked; nothing is logged."""
+
+    def __init__(self, web: WebState, tor: SharedTor) -> None:
+        self.box = DropBox(web, hosts=set())
+        self.tor = tor
+        self.address: str | None = None
+        self._server: uvicorn.Server | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._port: int | None = None
+
+    async def start(self) -> None:
+        sock = bind_loopback(0)
+        self._port = sock.getsockname()[1]
+        self._server = _QuietServer(_uvicorn_config(create_dropbox(self.box), "critical"))
+        self._tasks = [
+            asyncio.create_task(self._server.serve(sockets=[sock])),
+            asyncio.create_task(self._publish_when_unlocked()),
+        ]
+
+    async def _publish_when_unlocked(self) -> None:
+        web = self.box.web
+        while not web.unlocked:
+            await asyncio.sleep(0.5)
+        assert self._port is not None and self.box.hosts is not None
+        try:
+            secret = await asyncio.to_thread(run_app, web, Ui("fa"), dropbox.onion_secret)
+            service = await asyncio.to_thread(self.tor.add_onion, self._port, derive_key(secret))
+        except Refusal as refusal:
+            typer.echo(" ".join(refusal.lines), err=True)
+            return
+        except TorError as exc:
+            typer.echo(f"{explain(exc)} {step_text(exc)}", err=True)
+            return
+        self.box.hosts.add(service.address)
+        await asyncio.to_thread(
+            run_app, web, Ui("fa"), lambda ws: dropbox.set_address(ws, service.url)
+        )
+        self.address = service.url
+        typer.echo(_("The drop box's onion address:"))
+        typer.echo(service.url)
+        sys.stdout.flush()
+
+    async def stop(self) -> None:
+        if self._port is not None and self.address is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.tor.remove_onion, self._port)
+        if self._server is not None:
+            self._server.should_exit = True
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+        self._tasks = []
+        self._server = None
+        self.address = None
+
+
 @dataclass(frozen=True, slots=True)
 class LaunchPage:
     """The private page that opens hasteh: a file only this user can read (0600 in a
@@ -328,6 +401,7 @@ async def serve(
     open_browser: bool,
     onion: bool = False,
     pace: Pace | None = None,
+    drop_box: bool = False,
 ) -> None:
     """Serve the web app (and, when needed, the embedded relay) until stopped."""
     sock = bind_loopback(port)
@@ -370,6 +444,9 @@ async def serve(
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
+    drop = DropBoxPage(app.state.web, tor) if drop_box else None
+    if drop is not None:
+        await drop.start()
     control = ControlServer(control_path(home, base), open_again)
     await control.start()  # before the link is printed: a second `hasteh up` finds it
     typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
@@ -388,6 +465,8 @@ async def serve(
         # Synchronously, before any await: a Ctrl+C cancels this task at its next await,
         # and tor's folder must be shredded even then.
         tor.stop()
+        if drop is not None:
+            await drop.stop()
         await control.stop()
         await relay.stop()
         sock.close()
@@ -418,6 +497,14 @@ def up(
     ),
     open_now: bool = typer.Option(
         False, "--open", help=_("Open the browser without asking (the desktop launcher).")
+    ),
+    drop_box: bool = typer.Option(
+        False,
+        "--drop-box",
+        help=_(
+            "Open the drop box: serve its page for outside workers as a Tor onion service "
+            "while hasteh is unlocked (hasteh starts its own Tor)."
+        ),
     ),
     sync_every: float = typer.Option(
         0.0, "--sync-every", hidden=True, help="Tests: seconds between background syncs."
@@ -453,6 +540,7 @@ def up(
                 token=new_secret(),
                 open_browser=open_browser,
                 onion=onion,
+                drop_box=drop_box,
                 pace=Pace(first=1.0, every=(sync_every, sync_every)) if sync_every > 0 else None,
             )
         )

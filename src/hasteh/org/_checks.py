@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hasteh.org.errors import InvalidEvent
-from hasteh.org.events import MAX_MESSAGE_EXPIRY, MIN_MESSAGE_EXPIRY, CellSettings
+from hasteh.org.events import MAX_MESSAGE_EXPIRY, MAX_TRIAL, MIN_MESSAGE_EXPIRY, CellSettings
 from hasteh.org.relays import check_relay_list
 from hasteh.org.state import HARD_CAP, OrgState
 
@@ -34,5 +34,7 @@ def check_settings(settings: CellSettings, state: OrgState | None) -> None:
         raise InvalidEvent(
             "bad-setting", name="message_expiry", low=MIN_MESSAGE_EXPIRY, high=MAX_MESSAGE_EXPIRY
         )
+    if not 0 <= settings.trial <= MAX_TRIAL:
+        raise InvalidEvent("bad-setting", name="trial", low=0, high=MAX_TRIAL)
     if settings.relays is not None:
         check_relay_list(settings.relays)

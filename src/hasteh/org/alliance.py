@@ -20,15 +20,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from hasteh.org import cell_key as keys
 from hasteh.org import log
 from hasteh.org.errors import InvalidEvent, PolicyViolation
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
     AllianceFormed,
     AllianceMessage,
+    AlternateRegistered,
     CellApproved,
+    CellKeyRegistered,
+    CellKeyRotated,
     CellProposed,
     CellVoted,
+    DelegateSwapped,
     Event,
     EventEnvelope,
     EventId,
@@ -38,6 +43,10 @@ from hasteh.org.events import (
     MotionClosed,
     MotionOpened,
     MotionOutcome,
+    SignedTally,
+    TallySignature,
+    TallySigned,
+    TallyVote,
 )
 from hasteh.org.log import Row
 from hasteh.org.names import look_alike, require_clean
@@ -54,14 +63,19 @@ __all__ = [
     "AllianceNote",
     "AlliancePolicy",
     "AllianceState",
+    "Alternate",
     "CellProposal",
     "Delegate",
     "Motion",
+    "PendingRecall",
     "approved",
     "authorize",
+    "cell_key",
     "close_due",
     "compute_outcome",
     "notes",
+    "signed_tally",
+    "tally_to_sign",
 ]
 
 
@@ -112,10 +126,40 @@ class Motion:
     at: int
     votes: Mapping[str, bool] = field(default_factory=dict)
     outcome: MotionOutcome | None = None
+    #: Per cell, the commitment to the cell decision its vote carried out (if any).
+    mandates: Mapping[str, bytes] = field(default_factory=dict)
+    #: Per cell, ``(its key, its signature)`` over the closed motion's tally.
+    signatures: Mapping[str, tuple[bytes, bytes]] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
         return self.outcome is None
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """A cell's alternate, registered at election: the card every delegate holds, so any
+    of them can commit the swap when the cell recalls its delegate."""
+
+    card: bytes
+    card_fingerprint: bytes
+    card_expires_at: int
+    registered_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRecall:
+    """A recall signed by the cell's key, until its swap is committed: the cell's seats
+    at the time (each may be removed) and the alternate's card (it may be added once)."""
+
+    recall: bytes
+    card_fingerprint: bytes
+    seats: frozenset[LeafIndex]
+    added: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.added and not self.seats
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +181,18 @@ class AllianceState:
     message_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
     motions: PMap[EventId, Motion] = field(default_factory=PMap)
     alarms: tuple[AlarmRecord, ...] = ()
+    # federation (issue 17): the cells' keys, alternates and recalls
+    #: Each member cell's public key (pseudonym → 32-byte Ed25519 key), registered at
+    #: admission and changed only by a rotation the old key signed.
+    cell_keys: PMap[str, bytes] = field(default_factory=PMap)
+    #: Per cell, how many rotations its key has had.
+    key_sequences: Mapping[str, int] = field(default_factory=dict)
+    #: Every key a cell has retired (never accepted again, for any cell).
+    retired_keys: frozenset[bytes] = frozenset()
+    alternates: Mapping[str, Alternate] = field(default_factory=dict)
+    recalls: Mapping[str, PendingRecall] = field(default_factory=dict)
+    #: The recalls carried out (their commitments), so none is replayed.
+    used_recalls: frozenset[bytes] = frozenset()
 
     def cover_name(self, leaf: int) -> str:
         """The pseudonym of the cell whose delegate sits at `leaf` ("" for nobody)."""
@@ -255,17 +311,26 @@ class AlliancePolicy:
 
     * **Add**: an open `CellProposed` with the card's fingerprint and the card's cover
       name as the cell's pseudonym, approved by every member cell.
-    * **Remove**: nothing authorizes one yet (issue 17 adds leaving and removal by
-      decision); a removal is still a fact of the group, folded with an alarm.
+    * **Remove**: a seat of a cell whose recall, signed by the cell's key, is pending
+      (`DelegateSwapped`); nothing else yet (leaving, removal by decision). Any other
+      removal is still a fact of the group, folded with an alarm.
+    * **Add** by recall: the alternate the recalling cell registered, under its
+      pseudonym, once.
     """
 
     def check(self, change: MembershipChange, state: AllianceState) -> Verdict:
         if change.by_leaf not in state.members:
             return Verdict.refuse("committer-not-member", leaf=change.by_leaf)
         if isinstance(change, MemberRemoved):
+            if _recalled_seat(state, change.leaf) is not None:
+                return Verdict(True, authority="recall")
             return Verdict.refuse("no-decision", leaf=change.leaf)
         if change.leaf in state.members:
             return Verdict.refuse("leaf-taken", leaf=change.leaf)
+        recall = state.recalls.get(change.cover_name)
+        if recall is not None and not recall.added:
+            if recall.card_fingerprint == change.card_fingerprint:
+                return Verdict(True, authority="recall")
         proposal = next(
             (p for p in state.proposals.values() if p.card_fingerprint == change.card_fingerprint),
             None,
@@ -300,6 +365,8 @@ def fold_member_added(
     verdict = policy.check(body, state)
     seat = Delegate(LeafIndex(body.leaf), body.cover_name, body.commit_epoch, verdict.ok)
     new = replace(state, epoch=body.commit_epoch, members={**state.members, seat.leaf: seat})
+    if verdict.authority == "recall":
+        return _swap_step(new, body.cover_name, added=True)
     if verdict.ok:
         proposals = {k: p for k, p in state.proposals.items() if k != verdict.authorized_by}
         return replace(new, proposals=proposals)
@@ -313,6 +380,8 @@ def fold_member_removed(
     leaf = LeafIndex(body.leaf)
     members = {k: v for k, v in state.members.items() if k != leaf}
     new = replace(state, epoch=body.commit_epoch, members=members)
+    if verdict.authority == "recall":
+        return _swap_step(new, _recalled_seat(state, leaf) or "", removed=leaf)
     if verdict.ok:
         return new
     return replace(new, alarms=(*state.alarms, alarm_record(state, env, verdict, body)))
@@ -376,8 +445,11 @@ def fold_cell_voted(
     state: AllianceState, env: EventEnvelope, body: CellVoted, policy: object
 ) -> AllianceState:
     motion = state.motions[EventId(body.motion_id)]
-    votes = {**motion.votes, state.cover_name(env.author): body.agree}
-    return replace(state, motions=state.motions.set(motion.motion_id, replace(motion, votes=votes)))
+    cell = state.cover_name(env.author)
+    votes = {**motion.votes, cell: body.agree}
+    mandates = {**motion.mandates, cell: body.mandate} if body.mandate else motion.mandates
+    voted = replace(motion, votes=votes, mandates=mandates)
+    return replace(state, motions=state.motions.set(motion.motion_id, voted))
 
 
 def compute_outcome(motion: Motion) -> MotionOutcome:
@@ -419,6 +491,188 @@ def close_due(state: AllianceState, now: int) -> tuple[MotionClosed, ...]:
     return tuple(MotionClosed(m.motion_id, compute_outcome(m)) for m in due)
 
 
+# --- federation: the cells' keys, alternates, recalls and signed tallies (issue 17) --------
+
+
+def cell_key(state: AllianceState, cell: str) -> bytes | None:
+    """The public key of member cell `cell` (by pseudonym), or None if it registered none."""
+    return state.cell_keys.get(cell)
+
+
+def _key_of(state: AllianceState, cell: str) -> bytes:
+    key = state.cell_keys.get(cell)
+    if key is None:
+        raise InvalidEvent("no-cell-key")
+    return key
+
+
+def check_key_registered(state: AllianceState, env: EventEnvelope, body: CellKeyRegistered) -> None:
+    cell = _cell_of(state, env.author)
+    if cell in state.cell_keys:
+        raise InvalidEvent("key-registered")
+    if body.public_key in state.retired_keys or body.public_key in state.cell_keys.values():
+        raise InvalidEvent("key-reused")
+    if not keys.verify(body.public_key, keys.possession_body(cell, body.public_key), body.proof):
+        raise InvalidEvent("bad-signature", what="key")
+
+
+def fold_key_registered(
+    state: AllianceState, env: EventEnvelope, body: CellKeyRegistered, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    return replace(state, cell_keys=state.cell_keys.set(cell, body.public_key))
+
+
+def check_key_rotated(state: AllianceState, env: EventEnvelope, body: CellKeyRotated) -> None:
+    _cell_of(state, env.author)
+    old = _key_of(state, body.cell)
+    if body.new_key == old or body.new_key in state.retired_keys:
+        raise InvalidEvent("key-reused")
+    if body.new_key in state.cell_keys.values():
+        raise InvalidEvent("key-reused")
+    sequence = state.key_sequences.get(body.cell, 0) + 1
+    signed = keys.rotation_body(sequence, old, body.new_key, body.decision)
+    if not keys.verify(old, signed, body.signature):
+        raise InvalidEvent("bad-signature", what="rotation")
+
+
+def fold_key_rotated(
+    state: AllianceState, env: EventEnvelope, body: CellKeyRotated, policy: object
+) -> AllianceState:
+    old = state.cell_keys[body.cell]
+    return replace(
+        state,
+        cell_keys=state.cell_keys.set(body.cell, body.new_key),
+        key_sequences={**state.key_sequences, body.cell: state.key_sequences.get(body.cell, 0) + 1},
+        retired_keys=state.retired_keys | {old},
+    )
+
+
+def check_alternate(state: AllianceState, env: EventEnvelope, body: AlternateRegistered) -> None:
+    cell = _cell_of(state, env.author)
+    key = _key_of(state, cell)
+    if len(body.card_fingerprint) != CARD_FINGERPRINT_SIZE:
+        raise InvalidEvent("malformed-card", size=CARD_FINGERPRINT_SIZE)
+    if body.card_expires_at <= env.at:
+        raise InvalidEvent("expired-card")
+    if not keys.verify(key, keys.alternate_body(cell, body.card_fingerprint), body.signature):
+        raise InvalidEvent("bad-signature", what="alternate")
+
+
+def fold_alternate(
+    state: AllianceState, env: EventEnvelope, body: AlternateRegistered, policy: object
+) -> AllianceState:
+    cell = state.cover_name(env.author)
+    alternate = Alternate(body.card, body.card_fingerprint, body.card_expires_at, env.at)
+    return replace(state, alternates={**state.alternates, cell: alternate})
+
+
+def check_swapped(state: AllianceState, env: EventEnvelope, body: DelegateSwapped) -> None:
+    _cell_of(state, env.author)  # any delegate may carry a cell's recall
+    if body.cell not in state.cells:
+        raise InvalidEvent("not-a-member", leaf=env.author)
+    key = _key_of(state, body.cell)
+    alternate = state.alternates.get(body.cell)
+    if alternate is None or alternate.card_fingerprint != body.card_fingerprint:
+        raise InvalidEvent("no-alternate")
+    if alternate.card_expires_at <= env.at:
+        raise InvalidEvent("expired-card")
+    if body.recall in state.used_recalls or body.cell in state.recalls:
+        raise InvalidEvent("motion-done")
+    signed = keys.recall_body(body.cell, body.card_fingerprint, body.recall)
+    if not keys.verify(key, signed, body.signature):
+        raise InvalidEvent("bad-signature", what="recall")
+
+
+def fold_swapped(
+    state: AllianceState, env: EventEnvelope, body: DelegateSwapped, policy: object
+) -> AllianceState:
+    seats = frozenset(m.leaf for m in state.members.values() if m.cell == body.cell)
+    pending = PendingRecall(body.recall, body.card_fingerprint, seats)
+    return replace(
+        state,
+        recalls={**state.recalls, body.cell: pending},
+        used_recalls=state.used_recalls | {body.recall},
+    )
+
+
+def _recalled_seat(state: AllianceState, leaf: int) -> str | None:
+    """The cell whose pending recall removes the seat at `leaf`, if any."""
+    for cell, recall in state.recalls.items():
+        if leaf in recall.seats:
+            return cell
+    return None
+
+
+def _swap_step(
+    state: AllianceState, cell: str, *, added: bool = False, removed: int | None = None
+) -> AllianceState:
+    """One membership fact of a recall's swap: the alternate added, or an old seat gone;
+    the recall is done (and the alternate's card spent) once both are."""
+    recall = state.recalls[cell]
+    recall = replace(
+        recall,
+        added=recall.added or added,
+        seats=recall.seats - ({LeafIndex(removed)} if removed is not None else set()),
+    )
+    alternates = state.alternates
+    if added:
+        alternates = {k: v for k, v in alternates.items() if k != cell}
+    recalls = {k: v for k, v in state.recalls.items() if k != cell}
+    if not recall.done:
+        recalls[cell] = recall
+    return replace(state, recalls=recalls, alternates=alternates)
+
+
+def _tally_votes(motion: Motion) -> tuple[TallyVote, ...]:
+    return tuple(
+        TallyVote(cell, motion.votes[cell], motion.mandates.get(cell, b""))
+        for cell in sorted(motion.votes)
+    )
+
+
+def check_tally_signed(state: AllianceState, env: EventEnvelope, body: TallySigned) -> None:
+    cell = _cell_of(state, env.author)
+    signed = tally_to_sign(state, body.motion_id)  # not-due while the motion is open
+    if cell in state.motions[EventId(body.motion_id)].signatures:
+        raise InvalidEvent("already-answered")
+    if not keys.verify(_key_of(state, cell), signed, body.signature):
+        raise InvalidEvent("bad-signature", what="tally")
+
+
+def fold_tally_signed(
+    state: AllianceState, env: EventEnvelope, body: TallySigned, policy: object
+) -> AllianceState:
+    motion = state.motions[EventId(body.motion_id)]
+    cell = state.cover_name(env.author)
+    key = state.cell_keys[cell]
+    signed = replace(motion, signatures={**motion.signatures, cell: (key, body.signature)})
+    return replace(state, motions=state.motions.set(motion.motion_id, signed))
+
+
+def tally_to_sign(state: AllianceState, motion_id: bytes) -> bytes:
+    """The bytes a cell's key signs for closed motion `motion_id` (`TallySigned`)."""
+    motion = _open_motion(state, motion_id)
+    if motion.outcome is None:
+        raise InvalidEvent("not-due")
+    return keys.tally_body(motion.motion_id, motion.question, _tally_votes(motion), motion.outcome)
+
+
+def signed_tally(state: AllianceState, motion_id: bytes) -> SignedTally:
+    """The tally of closed motion `motion_id` with every signature given so far: what a
+    delegate carries back to its cell (`ReportedBack`)."""
+    motion = _open_motion(state, motion_id)
+    if motion.outcome is None:
+        raise InvalidEvent("not-due")
+    signatures = tuple(
+        TallySignature(cell, key, signature)
+        for cell, (key, signature) in sorted(motion.signatures.items())
+    )
+    return SignedTally(
+        motion.motion_id, motion.question, _tally_votes(motion), motion.outcome, signatures
+    )
+
+
 #: Every event type of an alliance and its row.
 HANDLERS: Final[dict[type[Event], Row]] = {
     AllianceFormed: Row(check_formed, fold_formed, first=True),
@@ -430,6 +684,12 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     MotionOpened: Row(check_motion_opened, fold_motion_opened),
     CellVoted: Row(check_cell_voted, fold_cell_voted),
     MotionClosed: Row(check_motion_closed, fold_motion_closed),
+    # federation (issue 17)
+    CellKeyRegistered: Row(check_key_registered, fold_key_registered),
+    CellKeyRotated: Row(check_key_rotated, fold_key_rotated),
+    AlternateRegistered: Row(check_alternate, fold_alternate),
+    DelegateSwapped: Row(check_swapped, fold_swapped),
+    TallySigned: Row(check_tally_signed, fold_tally_signed),
 }
 
 #: The alliance as a kind of group's log.

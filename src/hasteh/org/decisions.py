@@ -45,6 +45,7 @@ from hasteh.org.events import (
     DecisionClosed,
     DecisionKind,
     DecisionOpened,
+    EndTrial,
     EventEnvelope,
     EventId,
     LeafIndex,
@@ -57,8 +58,9 @@ from hasteh.org.events import (
     Stance,
     StanceCast,
 )
-from hasteh.org.policy import MembershipPolicy
+from hasteh.org.policy import MembershipPolicy, approvals_needed
 from hasteh.org.state import Decision, OrgState
+from hasteh.org.trial import check_end_trial, end_trial, full_members, require_full_member
 
 __all__ = [
     "MAX_DEADLINE",
@@ -115,10 +117,13 @@ def check_decision_opened(state: OrgState, env: EventEnvelope, body: DecisionOpe
     if body.quorum > len(state.members):
         raise InvalidEvent("bad-quorum", count=len(state.members))
     if body.motion is not None:
+        require_full_member(state, env.author)
         if body.kind not in ("consent", "proposal"):
             raise InvalidEvent("bad-motion")
         if isinstance(body.motion, ChangeSettings):
             check_settings(body.motion.settings, state)
+        elif isinstance(body.motion, EndTrial):
+            check_end_trial(state, body.motion)
         else:
             member = state.members.get(LeafIndex(body.motion.leaf))
             if member is None or member.cover_name != body.motion.cover_name:
@@ -137,7 +142,7 @@ def fold_decision_opened(
         question=body.question,
         options=body.options,
         deadline=body.deadline,
-        quorum=max(body.quorum, removal_quorum(state, body)),
+        quorum=max(body.quorum, removal_quorum(state, body), end_trial_quorum(state, body)),
         hide_results=body.hide_results,
         outcome_only=body.outcome_only,
         seats=body.seats,
@@ -153,8 +158,13 @@ def removal_quorum(state: OrgState, body: DecisionOpened) -> int:
     quorum the opener asked for: one member alone never removes another."""
     if not isinstance(body.motion, RemoveMember):
         return 0
-    others = sum(1 for leaf in state.members if leaf != body.motion.leaf)
+    others = sum(1 for leaf in full_members(state) if leaf != body.motion.leaf)
     return others // 2 + 1
+
+
+def end_trial_quorum(state: OrgState, body: DecisionOpened) -> int:
+    """Ending a newcomer's trial needs as many stances as admitting a newcomer."""
+    return approvals_needed(state) if isinstance(body.motion, EndTrial) else 0
 
 
 # --- take part ---------------------------------------------------------------------------
@@ -194,8 +204,10 @@ def check_stance_cast(state: OrgState, env: EventEnvelope, body: StanceCast) -> 
         and optin_token(decision.decision_id, env.author) in decision.optin_tokens
     ):
         raise InvalidEvent("vote-twice")
-    if isinstance(decision.motion, RemoveMember) and decision.motion.leaf == env.author:
+    if isinstance(decision.motion, RemoveMember | EndTrial) and decision.motion.leaf == env.author:
         raise InvalidEvent("self-approval")
+    if decision.motion is not None:
+        require_full_member(state, env.author)
     _check_stance(decision, body.stance)
 
 
@@ -251,8 +263,8 @@ def compute_outcome(decision: Decision) -> Outcome:
 
 
 def _everyone_took_part(state: OrgState, decision: Decision) -> bool:
-    eligible = set(state.members)
-    if isinstance(decision.motion, RemoveMember):
+    eligible = set(state.members if decision.motion is None else full_members(state))
+    if isinstance(decision.motion, RemoveMember | EndTrial):
         eligible.discard(LeafIndex(decision.motion.leaf))
     if decision.kind == "opt-in":
         tokens = {optin_token(decision.decision_id, leaf) for leaf in eligible}
@@ -300,7 +312,10 @@ def fold_decision_closed(
         optin_tokens=frozenset(),
         optin_count=0,
     )
-    return replace(state, decisions=state.decisions.set(key, closed))
+    new = replace(state, decisions=state.decisions.set(key, closed))
+    if isinstance(closed.motion, EndTrial) and body.outcome.status == "adopted":
+        return end_trial(new, closed.motion, key)
+    return new
 
 
 def close_due(state: OrgState, now: int) -> tuple[DecisionClosed, ...]:

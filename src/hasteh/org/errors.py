@@ -137,6 +137,9 @@ OrgCode = Literal[
     "too-many-items",
     "date-out-of-range",
     "review-too-early",
+    # newcomers on trial (hasteh.org.trial)
+    "on-trial",
+    "not-on-trial",
     # study circles
     "unknown-circle",
     "unknown-reading",
@@ -144,6 +147,47 @@ OrgCode = Literal[
     "not-the-convener",
     "bad-order",
     "session-over",
+    # files and the library
+    "file-over-cap",
+    "files-full",
+    "bad-chunk-list",
+    "unknown-file",
+    "not-your-file",
+    "unknown-item",
+    "not-your-item",
+    # bulletins
+    "unknown-article",
+    "unknown-issue",
+    "bulletin-hidden-text",
+    "bulletin-already-published",
+    "bulletin-already-linked",
+    "bulletin-bad-link",
+    "bulletin-not-editor",
+    "bulletin-not-approved",
+    "bulletin-bad-key",
+    "bulletin-rotation-due",
+    "bulletin-rotation-not-due",
+    "bulletin-bad-rotation",
+    "bulletin-bad-chunk",
+    "bulletin-bad-file",
+    "bulletin-not-published",
+    "bulletin-person-name",
+    # the drop box
+    "unknown-submission",
+    "drop-not-yours",
+    "drop-bad-image",
+    "drop-empty",
+    # federation
+    "not-elected",
+    "no-delegates",
+    "not-a-delegate",
+    "bad-holders",
+    "no-cell-key",
+    "key-registered",
+    "key-reused",
+    "bad-signature",
+    "no-alternate",
+    "tally-unsigned",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -308,6 +352,13 @@ MESSAGES: Mapping[OrgCode, str] = {
     "too-many-items": "There can be at most {limit} of these.",
     "date-out-of-range": "The date must be between yesterday and {days} days ahead.",
     "review-too-early": "An action can be reviewed only on or after its date.",
+    # newcomers on trial (hasteh.org.trial)
+    "on-trial": (
+        "A newcomer on trial takes part in talk and ordinary decisions, but not in "
+        "admissions, removals, seizures of others or the cell's rules, until the cell "
+        "ends the trial."
+    ),
+    "not-on-trial": "{name} is not on trial in this cell.",
     # study circles (hasteh.org.study)
     "unknown-circle": "There is no study circle with this id.",
     "unknown-reading": "There is no such reading in this circle's curriculum.",
@@ -317,6 +368,77 @@ MESSAGES: Mapping[OrgCode, str] = {
     ),
     "bad-order": "A new order must name every reading of the curriculum exactly once.",
     "session-over": "This session is over: its place can no longer be given.",
+    # files and the library (hasteh.org.files)
+    "file-over-cap": (
+        "The file is larger than the cell allows ({limit} bytes). Share a smaller file, or "
+        "raise the cap by a decision."
+    ),
+    "files-full": (
+        "The cell's files would pass the total it allows ({limit} bytes). Remove old files, "
+        "or raise the total by a decision."
+    ),
+    "bad-chunk-list": "The file's list of chunks does not match its size.",
+    "unknown-file": "There is no file with this id in the cell.",
+    "not-your-file": "Only the member who shared a file can remove it.",
+    "unknown-item": "There is no item with this id in the library.",
+    "not-your-item": "Only the member who added an item can change or remove it (or a decision).",
+    # bulletins (hasteh.org.bulletin)
+    "unknown-article": "There is no article with this id.",
+    "unknown-issue": "There is no issue with this id.",
+    "bulletin-hidden-text": (
+        "The text is empty or holds hidden direction characters; type it again."
+    ),
+    "bulletin-already-published": "Issue {number} is already published.",
+    "bulletin-already-linked": "This already has its decision.",
+    "bulletin-bad-link": (
+        "A {kind} decision cannot approve this; open a consent or proposal decision "
+        "without a motion."
+    ),
+    "bulletin-not-editor": (
+        "Only an editor the cell named (and who holds the bulletin key) can do this."
+    ),
+    "bulletin-not-approved": (
+        "This issue has no adopted approval decision yet: the bulletin key signs only "
+        "approved issues."
+    ),
+    "bulletin-bad-key": "This is not the cell's current bulletin key.",
+    "bulletin-rotation-due": (
+        "The bulletin key must be rotated first: a holder was removed or reported seized."
+    ),
+    "bulletin-rotation-not-due": "The bulletin key is not due for rotation.",
+    "bulletin-bad-rotation": "The key rotation does not hold ({step}).",
+    "bulletin-bad-chunk": "A part of the published file is missing, repeated or the wrong size.",
+    "bulletin-bad-file": "The published file does not match its announced hash.",
+    "bulletin-not-published": "This issue is not published yet.",
+    "bulletin-person-name": (
+        "A workplace code must not be a member's name: record copies by workplace only."
+    ),
+    "unknown-submission": "There is no such submission in the drop box (it may have expired).",
+    "drop-not-yours": "Only the member whose drop box received a submission adds its photos.",
+    "drop-bad-image": "A photo of a submission must be a JPEG made by hasteh.",
+    "drop-empty": "A submission needs some text or a photo.",
+    # federation: delegates, the cell's key, recalls, signed tallies (hasteh.org.fed)
+    "not-elected": (
+        "The decision did not elect these two: its first winner must be the delegate and "
+        "its second the alternate, by their cover names."
+    ),
+    "no-delegates": "The cell has not elected its delegate and alternate yet.",
+    "not-a-delegate": "Only the cell's delegate or alternate can do this.",
+    "bad-holders": (
+        "The cell's key must be held by members only, the delegate and the alternate among "
+        "them, each named once."
+    ),
+    "no-cell-key": "This cell has no key yet. Set the cell's key after the election.",
+    "key-registered": "This cell's key is already registered; a new key comes only by rotation.",
+    "key-reused": "This key was already used by the cell. Make a new key.",
+    "bad-signature": (
+        "The cell's key did not sign this ({what}): it may be forged. Nothing was changed; "
+        "compare the cell's key fingerprint in person."
+    ),
+    "no-alternate": (
+        "The alliance holds no alternate of this cell with this card. Register the alternate first."
+    ),
+    "tally-unsigned": "No other cell signed this tally; it proves nothing yet.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

@@ -22,7 +22,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from hasteh.org import actions, decisions, fund, log, membership, roster, study, talk
+from hasteh.org import (
+    actions,
+    bulletin,
+    decisions,
+    drop,
+    fed,
+    files,
+    fund,
+    log,
+    membership,
+    roster,
+    study,
+    talk,
+)
 from hasteh.org.events import (
     ActionLinked,
     ActionPlanned,
@@ -31,16 +44,29 @@ from hasteh.org.events import (
     AdmissionObjected,
     Alarm,
     CellCreated,
+    CellKeySet,
     Contributed,
     DecisionClosed,
     DecisionOpened,
+    DelegateRecalled,
+    DelegatesElected,
     DemandAdded,
     Disbursed,
+    DropImage,
+    DropPublished,
+    DropReplied,
+    DropSubmitted,
     Event,
     EventEnvelope,
+    FileRemoved,
+    FileShared,
     FundRulesSet,
     HardshipRequested,
     LeaveAnnounced,
+    LibraryAdded,
+    LibraryNoted,
+    LibraryRemoved,
+    MandateGiven,
     MemberAdded,
     MemberRemoved,
     MemberSeized,
@@ -49,6 +75,7 @@ from hasteh.org.events import (
     NewcomerProposed,
     PledgeKept,
     ProposalWithdrawn,
+    ReportedBack,
     RequestApproved,
     SeizureReviewed,
     SettingsChanged,
@@ -57,6 +84,20 @@ from hasteh.org.events import (
     TaskUpdated,
     ThreadOpened,
     Vouched,
+)
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
 )
 from hasteh.org.events.study import (
     CircleOpened,
@@ -144,6 +185,38 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         forgets=study.forgets_place_given,
         expires=study.expires_place,
     ),
+    # files and the library (file.*, library.*)
+    FileShared: Row(files.check_file_shared, files.fold_file_shared),
+    FileRemoved: Row(
+        files.check_file_removed, files.fold_file_removed, forgets=files.forgets_file_removed
+    ),
+    LibraryAdded: Row(files.check_library_added, files.fold_library_added),
+    LibraryNoted: Row(files.check_library_noted, files.fold_library_noted),
+    LibraryRemoved: Row(files.check_library_removed, files.fold_library_removed),
+    # the newsroom (bulletin.*): a published file's chunks are not handed to newcomers
+    ArticleDrafted: Row(bulletin.check_article_drafted, bulletin.fold_article_drafted),
+    ArticleRevised: Row(bulletin.check_article_revised, bulletin.fold_article_revised),
+    ArticleCommented: Row(bulletin.check_article_commented, bulletin.fold_article_commented),
+    IssueAssembled: Row(bulletin.check_issue_assembled, bulletin.fold_issue_assembled),
+    EditorsProposed: Row(bulletin.check_editors_proposed, bulletin.fold_editors_proposed),
+    BulletinLinked: Row(bulletin.check_bulletin_linked, bulletin.fold_bulletin_linked),
+    EditorInbox: Row(bulletin.check_editor_inbox, bulletin.fold_editor_inbox),
+    KeyIssued: Row(bulletin.check_key_issued, bulletin.fold_key_issued),
+    KeyShared: Row(bulletin.check_key_shared, bulletin.fold_key_shared),
+    IssuePublished: Row(bulletin.check_issue_published, bulletin.fold_issue_published),
+    IssueChunk: Row(bulletin.check_issue_chunk, bulletin.fold_issue_chunk, in_history=False),
+    CopiesDistributed: Row(bulletin.check_copies_distributed, bulletin.fold_copies_distributed),
+    # the drop box (drop.*): forgotten on every member when the submission expires
+    DropSubmitted: Row(drop.check_submitted, drop.fold_submitted, expires=drop.expires_submitted),
+    DropImage: Row(drop.check_image, drop.fold_image, expires=drop.expires_part),
+    DropReplied: Row(drop.check_replied, drop.fold_replied, expires=drop.expires_part),
+    DropPublished: Row(drop.check_published, drop.fold_published, expires=drop.expires_part),
+    # federation, the cell's side (fed.*): kept and handed to newcomers like decisions
+    DelegatesElected: Row(fed.check_elected, fed.fold_elected),
+    CellKeySet: Row(fed.check_key_set, fed.fold_key_set),
+    MandateGiven: Row(fed.check_mandate, fed.fold_mandate),
+    DelegateRecalled: Row(fed.check_recalled, fed.fold_recalled),
+    ReportedBack: Row(fed.check_reported, fed.fold_reported),
 }
 
 #: The cell as a kind of group's log.

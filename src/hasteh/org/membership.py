@@ -40,6 +40,7 @@ from hasteh.org.names import look_alike, require_clean
 from hasteh.org.policy import MembershipPolicy, lapsed
 from hasteh.org.roster import alarm_record
 from hasteh.org.state import Admission, AlarmRecord, Member, OrgState, Seizure
+from hasteh.org.trial import on_trial, require_full_member, trial_until
 
 
 def _id(envelope: EventEnvelope) -> EventId:
@@ -108,7 +109,7 @@ def fold_settings_changed(
 
 
 def check_newcomer_proposed(state: OrgState, env: EventEnvelope, body: NewcomerProposed) -> None:
-    require_member(state, env.author)
+    require_full_member(state, env.author)
     if _id(env) in state.proposals:
         raise InvalidEvent("duplicate-id")
     if len(body.card_fingerprint) != CARD_FINGERPRINT_SIZE:
@@ -155,7 +156,7 @@ def fold_newcomer_proposed(
 def _open_admission(
     state: OrgState, env: EventEnvelope, body: Vouched | AdmissionApproved | AdmissionObjected
 ) -> Admission:
-    require_member(state, env.author)
+    require_full_member(state, env.author)
     admission = state.proposals.get(EventId(body.proposal_id))
     if admission is None:
         raise InvalidEvent("unknown-proposal")
@@ -226,7 +227,13 @@ def fold_member_added(
     state: OrgState, env: EventEnvelope, body: MemberAdded, policy: MembershipPolicy
 ) -> OrgState:
     verdict = policy.check(body, state)
-    member = Member(LeafIndex(body.leaf), body.cover_name, body.commit_epoch, verdict.ok)
+    member = Member(
+        LeafIndex(body.leaf),
+        body.cover_name,
+        body.commit_epoch,
+        verdict.ok,
+        trial_until=trial_until(state.settings, env.at),
+    )
     members = {**state.members, member.leaf: member}
     if verdict.ok:
         assert verdict.authorized_by is not None
@@ -268,6 +275,8 @@ def check_member_seized(state: OrgState, env: EventEnvelope, body: MemberSeized)
         raise InvalidEvent("duplicate-id")
     if body.leaf == env.author:
         raise InvalidEvent("self-seizure")
+    if on_trial(state, env.author):
+        raise InvalidEvent("on-trial")
     require_member(state, body.leaf)
 
 
@@ -286,7 +295,7 @@ def fold_member_seized(
 
 
 def check_seizure_reviewed(state: OrgState, env: EventEnvelope, body: SeizureReviewed) -> None:
-    require_member(state, env.author)
+    require_full_member(state, env.author)
     seizure = state.seizures.get(EventId(body.seizure_id))
     if seizure is None:
         raise InvalidEvent("unknown-seizure")

@@ -10,6 +10,8 @@ Every member runs the same policy over the same log, so all reach the same verdi
   one: the founder's proposal is the voucher); and the current members approved: all of
   them, or all but one if the cell chose ``all-but-one``. The proposer and the vouchers
   count as approving. The cell is below its cap (default 5; never above `HARD_CAP` = 7).
+  "Members" here are the members not on trial (`hasteh.org.trial`): a newcomer on
+  trial neither approves nor counts, and at least one approval is always needed.
 * **Any change** committed from a device reported seized (`MemberSeized` in the log, the
   Remove not yet landed) is refused: whoever holds that device is not the member.
 * **Remove**: an adopted decision with a `RemoveMember` motion for that leaf and cover
@@ -39,6 +41,7 @@ from hasteh.org.events import (
     RemoveMember,
 )
 from hasteh.org.state import PROPOSAL_LIFETIME, Admission, Decision, OrgState
+from hasteh.org.trial import full_members
 
 __all__ = [
     "ALARMS",
@@ -57,7 +60,7 @@ __all__ = [
 ]
 
 MembershipChange = MemberAdded | MemberRemoved
-Authority = Literal["proposal", "decision", "seizure", "leave"]
+Authority = Literal["proposal", "decision", "seizure", "leave", "recall"]
 
 #: The codes of the alarms every member is shown (`AlarmRecord.code`): the policy's
 #: refusals of a membership commit, a disputed seizure, and an alarm raised by hand.
@@ -123,22 +126,24 @@ class MembershipPolicy(Protocol):
 
 
 def approvals_needed(state: OrgState) -> int:
-    """How many current members must approve a newcomer under the cell's rule."""
-    count = len(state.members)
+    """How many current members must approve a newcomer under the cell's rule (members
+    on trial are not counted; never fewer than one)."""
+    count = len(full_members(state))
     if state.settings.admission == "all-but-one":
         return max(1, count - 1)
-    return count
+    return max(1, count)
 
 
 def _approvers(admission: Admission, state: OrgState) -> frozenset[LeafIndex]:
-    current = frozenset(state.members)
+    current = full_members(state)
     return (admission.approvals | admission.vouchers | {admission.proposer}) & current
 
 
 def _vouched(admission: Admission, state: OrgState) -> bool:
-    if admission.vouchers & frozenset(state.members):
+    full = full_members(state)
+    if admission.vouchers & full:
         return True
-    return len(state.members) == 1 and admission.proposer in state.members
+    return len(full) == 1 and admission.proposer in full
 
 
 def lapsed(admission: Admission, at: int) -> bool:
@@ -174,8 +179,9 @@ def admission_status(
     in the log, or the card expired: the proposer may propose again)."""
     if lapsed(admission, state.time):
         return "lapsed"
-    objectors = len(admission.objections & frozenset(state.members))
-    if objectors > len(state.members) - approvals_needed(state):
+    full = full_members(state)
+    objectors = len(admission.objections & full)
+    if objectors > len(full) - approvals_needed(state):
         return "refused"
     if _vouched(admission, state) and len(_approvers(admission, state)) >= approvals_needed(state):
         return "approved"

@@ -21,18 +21,22 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from hasteh.org.circles import Study
+from hasteh.org.delegation import Federation
 from hasteh.org.events import (
     ActionKind,
     CellSettings,
     DecisionKind,
     EventId,
+    FileKind,
     LeafIndex,
+    LibraryKind,
     Motion,
     Outcome,
     Stance,
     TaskStatus,
 )
 from hasteh.org.ledger import Fund
+from hasteh.org.newsroom import Newsroom
 from hasteh.org.pmap import PMap
 from hasteh.org.psorted import PSorted
 
@@ -44,12 +48,15 @@ __all__ = [
     "Admission",
     "AlarmRecord",
     "Decision",
+    "LibraryItem",
     "Member",
     "Message",
     "OrgState",
     "Place",
     "Review",
     "Seizure",
+    "SharedFile",
+    "Submission",
     "Task",
     "Thread",
     "empty_state",
@@ -69,6 +76,14 @@ class Member:
     joined_epoch: int
     #: False if the commit that added them had no authorizing proposal (an alarm was raised).
     authorized: bool = True
+    #: Log time the newcomer's trial is due to end, 0 when not on trial
+    #: (`hasteh.org.trial`). Only an adopted `EndTrial` decision sets it back to 0: a
+    #: trial past its date is still a trial, and the faces say its review is due.
+    trial_until: int = 0
+
+    @property
+    def on_trial(self) -> bool:
+        return self.trial_until > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +247,67 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedFile:
+    """A file shared in the cell (``file.shared``): what every member needs to fetch,
+    check and open it. `key` is this file's key alone; it leaves every vault with the
+    file (``file.removed``)."""
+
+    file_id: EventId
+    name: str
+    ext: str
+    kind: FileKind
+    size: int
+    key: bytes
+    blob: bytes
+    hashes: tuple[bytes, ...]
+    shared_by: LeafIndex
+    #: The sharer's cover name when it was shared (a leaf may be reused later).
+    shared_by_name: str
+    at: int
+    #: Its place among the cell's files in log order (the number the faces show). Not
+    #: part of equality: a replay after a file was forgotten counts one fewer before it.
+    seq: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    """An item of the cell's library (``library.added``), named by that event's id."""
+
+    item_id: EventId
+    title: str
+    kind: LibraryKind
+    note: str
+    #: The file of the cell that holds its text (None: none, or it was removed).
+    file_id: EventId | None
+    added_by: LeafIndex
+    added_by_name: str
+    at: int
+    #: Its place in the library in log order (see `SharedFile.seq`).
+    seq: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What an outside worker handed the cell through its drop box (``drop.*``), until
+    `expires_at` (log time). Who wrote it is not known to the log: `member` is the leaf
+    whose drop box received it."""
+
+    submission_id: EventId
+    text: str
+    at: int
+    expires_at: int
+    member: LeafIndex
+    route: str
+    #: Photos announced by the submission, and those arrived (JPEG bytes, in order).
+    expected_images: int = 0
+    images: tuple[bytes, ...] = ()
+    replies: tuple[str, ...] = ()
+    published: bool = False
+    #: Every event of it in the log (what is forgotten with it).
+    event_ids: tuple[EventId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OrgState:
     """Everything a member knows about one cell, folded from its log."""
 
@@ -264,6 +340,20 @@ class OrgState:
     tasks: PMap[EventId, Task] = field(default_factory=PMap)
     #: Study circles (``study.*``, `hasteh.org.study`): curricula, sessions, places held.
     study: Study = field(default_factory=Study)
+    #: Files shared in the cell (``file.*``), by id, and their bytes in all (the cap).
+    files: PMap[EventId, SharedFile] = field(default_factory=PMap)
+    files_total: int = 0
+    #: How many files and library items were ever added (their `seq`; not equality).
+    files_added: int = field(default=0, compare=False)
+    items_added: int = field(default=0, compare=False)
+    #: The cell's library (``library.*``), by the id of each item's ``library.added``.
+    library: PMap[EventId, LibraryItem] = field(default_factory=PMap)
+    #: The newsroom (``bulletin.*``, `hasteh.org.bulletin`): articles, issues, the key chain.
+    bulletin: Newsroom = field(default_factory=Newsroom)
+    #: What outside workers handed in through the drop box (``drop.*``), by id.
+    drops: PMap[EventId, Submission] = field(default_factory=PMap)
+    #: The cell in its alliances (``fed.*``, `hasteh.org.fed`): delegates, key, reports.
+    fed: Federation = field(default_factory=Federation)
 
     def cover_name(self, leaf: int) -> str:
         member = self.members.get(LeafIndex(leaf))

@@ -33,7 +33,7 @@ from hasteh.jalali import to_gregorian
 from hasteh.publish.errors import BadSource, PublishCode
 from hasteh.publish.markdown import MAX_CHARS, SPOOFING
 
-__all__ = ["MAX_ARTICLES", "MAX_ISSUE_CHARS", "Article", "Issue", "parse_issue"]
+__all__ = ["MAX_ARTICLES", "MAX_ISSUE_CHARS", "Article", "Issue", "parse_day", "parse_issue"]
 
 MAX_ARTICLES: Final = 60
 MAX_ISSUE_CHARS: Final = 400_000
@@ -95,6 +95,12 @@ def _day(text: str) -> dt.date:
         return to_gregorian(year, month, day, 0, 0).date()
     except ValueError:
         raise _bad("bad-date") from None
+
+
+def parse_day(text: str) -> dt.date:
+    """A Jalali date as typed (``۱۴۰۵/۰۹/۱۳``, Persian or ASCII digits), or `BadSource`
+    (``bad-date``): the issue date of an issue assembled in a cell."""
+    return _day(text)
 
 
 def _articles(lines: list[str]) -> tuple[Article, ...]:

@@ -139,6 +139,9 @@ class ImportReport:
     known: int = 0
     unconfirmed: dict[str, int] = field(default_factory=dict)
     pending: list[BundleEntry] = field(default_factory=list)
+    #: Every entry the bundle held (the app looks again for chunks of files it learned
+    #: of from this same bundle).
+    entries: list[BundleEntry] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------- the code
@@ -328,17 +331,18 @@ def import_bundle(
     known_relays: Collection[str],
     sink: Sink | None = None,
     cost: KdfCost = DEFAULT_COST,
+    also_mine: Collection[bytes] = (),
 ) -> ImportReport:
     """Open `data` (refused whole if anything is wrong), then in one transaction: queue each
     envelope for those of its relays in `known_relays` (the relays this profile already
     uses), list the other relays in the report, and hand the envelopes for this profile's
-    mailboxes to `sink`."""
+    mailboxes (registered ones, and `also_mine`: the app's files) to `sink`."""
     entries = open_bundle(data, code=code, cost=cost)
     known = frozenset(known_relays)
 
     def run(conn: Connection) -> ImportReport:
-        report = ImportReport()
-        mine = registered_mailboxes(conn)
+        report = ImportReport(entries=entries)
+        mine = set(registered_mailboxes(conn)) | set(also_mine)
         for entry in entries:
             _queue(conn, entry, [r for r in entry.relays if r in known], now, report)
             others = [r for r in entry.relays if r not in known]

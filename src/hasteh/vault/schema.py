@@ -71,7 +71,23 @@ _V2 = """
 ALTER TABLE outbox ADD COLUMN auth BLOB
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+#: Files shared in a cell (hasteh.app.files): chunks checked and opened but not yet
+#: complete, and whole files (`state` ok, or refused: an image that would not re-encode).
+_V3 = """
+CREATE TABLE IF NOT EXISTS file_chunks (
+    file_id BLOB NOT NULL,
+    idx     INTEGER NOT NULL,
+    data    BLOB NOT NULL,
+    PRIMARY KEY (file_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+    file_id BLOB PRIMARY KEY,
+    state   TEXT NOT NULL,
+    data    BLOB NOT NULL
+)
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -66,6 +66,11 @@ class Ui:
         """The day of a unix time (local time), for the date separators of a conversation."""
         return self.date(dt.datetime.fromtimestamp(ts).date())
 
+    def date_of(self, ts: int) -> str:
+        """The date of a unix time in this profile's zone, without the clock: Jalali with
+        Persian month names and digits in `fa` (a trial's end, a due date)."""
+        return self.date(dt.datetime.fromtimestamp(ts, self.zone).date())
+
     def iso_day(self, ts: int) -> str:
         return dt.datetime.fromtimestamp(ts).date().isoformat()
 

@@ -53,6 +53,12 @@ MY_CELLS = NextStep("Go back to My cells and choose the cell there.", "/home")
 MEMBERS = NextStep("Check the cover name in the list of members.")
 DECISIONS = NextStep("Go back to the list of decisions.")
 FUND = NextStep("See the fund's page; nothing was changed.")
+NEWSROOM = NextStep("Go back to the cell's bulletin page.")
+EDITORS = NextStep("Only the editors the cell named hold the bulletin key; see the bulletin page.")
+APPROVAL = NextStep("Open its approval on the issue's page and wait for the decision.")
+ROTATION = NextStep("Press Fetch now: a remaining editor's device rotates the key by itself.")
+RETRY_FETCH = NextStep("Press Fetch now and try again; nothing was changed.")
+PERSON = NextStep("Write the workplace's code only, never a person's name. Nothing was changed.")
 NO_BANK = NextStep(
     "Write the family's code name only: no card, account or real name. Nothing was changed."
 )
@@ -63,6 +69,7 @@ RETRY_LATER = NextStep("Your messages stay in the outbox and are sent when it is
 RELAY_TROUBLE = NextStep("Press Fetch now later; if it persists, tell your cell in person.")
 BUNDLE_CODE = NextStep("Check the code with the person who gave you the bundle.")
 NAME = NextStep("Type the name again, by hand; nothing was changed.")
+FILES = NextStep("Go back to the cell's files and library; nothing was changed.")
 
 ORG: Mapping[OrgCode, NextStep] = {
     **{
@@ -192,16 +199,71 @@ ORG: Mapping[OrgCode, NextStep] = {
             "date-out-of-range",
             "review-too-early",
         )
-    },
+    },  # newcomers on trial
+    "on-trial": UNCHANGED,
+    "not-on-trial": MEMBERS,
     # study circles
     **{code: STUDY for code in ("unknown-circle", "unknown-reading", "unknown-session")},
     **{code: UNCHANGED for code in ("not-the-convener", "bad-order", "session-over")},
+    # files and the library
+    "file-over-cap": UNCHANGED,
+    "files-full": UNCHANGED,
+    "bad-chunk-list": UPDATE,
+    "unknown-file": FILES,
+    "not-your-file": FILES,
+    "unknown-item": FILES,
+    "not-your-item": FILES,
+    # the newsroom (bulletin.*)
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue")},
+    **{
+        code: UNCHANGED
+        for code in (
+            "bulletin-hidden-text",
+            "bulletin-already-published",
+            "bulletin-already-linked",
+            "bulletin-bad-link",
+            "bulletin-rotation-not-due",
+            "bulletin-not-published",
+        )
+    },
+    **{code: EDITORS for code in ("bulletin-not-editor", "bulletin-bad-key")},
+    "bulletin-not-approved": APPROVAL,
+    "bulletin-rotation-due": ROTATION,
+    **{
+        code: RETRY_FETCH
+        for code in ("bulletin-bad-rotation", "bulletin-bad-chunk", "bulletin-bad-file")
+    },
+    "bulletin-person-name": PERSON,
+    # the drop box
+    **{
+        code: UNCHANGED
+        for code in ("unknown-submission", "drop-not-yours", "drop-bad-image", "drop-empty")
+    },
+    # federation
+    **{
+        code: UNCHANGED
+        for code in (
+            "not-elected",
+            "no-delegates",
+            "not-a-delegate",
+            "bad-holders",
+            "key-registered",
+            "key-reused",
+            "no-alternate",
+            "tally-unsigned",
+        )
+    },
+    "bad-signature": NextStep(
+        "Compare the cell's key fingerprint with its holders in person; nothing was changed."
+    ),
+    "no-cell-key": NextStep("The cell's delegate sets the cell's key first; nothing was changed."),
 }
 
 APP: Mapping[AppCode, NextStep] = {
     "unknown-cell": MY_CELLS,
     "ambiguous-cell": MY_CELLS,
     "unknown-member": MEMBERS,
+    "not-on-trial": MEMBERS,
     "unknown-decision": DECISIONS,
     **{code: ACTIONS for code in ("unknown-action", "unknown-task", "no-turnout")},
     "no-relay": NextStep("Add a relay in Settings (an address your cell agreed on).", "/settings"),
@@ -237,6 +299,7 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-cap",
             "bad-admission",
             "bad-expiry",
+            "bad-trial",
             "objection-needs-reason",
             "bad-alarm-kind",
             "empty-alarm-note",
@@ -309,6 +372,51 @@ APP: Mapping[AppCode, NextStep] = {
             "bad-session-hours",
         )
     },
+    # files and the library
+    **{
+        code: UNCHANGED
+        for code in (
+            "file-empty",
+            "bad-file-kind",
+            "not-an-image",
+            "file-too-large",
+            "files-full",
+            "bad-library-kind",
+        )
+    },
+    "no-such-file": FILES,
+    "file-not-here": FETCH,
+    "file-refused": FILES,
+    "no-such-item": FILES,
+    **{code: NEWSROOM for code in ("unknown-article", "unknown-issue", "no-such-page")},
+    **{code: UNCHANGED for code in ("bad-article", "bad-issue-number", "bad-copies")},
+    "no-bulletin-key": EDITORS,
+    "issue-too-large": UNCHANGED,
+    "issue-incomplete": RETRY_FETCH,
+    # the drop box (app.dropbox)
+    **{
+        code: UNCHANGED
+        for code in (
+            "drop-bad-code",
+            "drop-empty",
+            "drop-text-too-long",
+            "drop-too-many-images",
+            "drop-bad-image",
+            "drop-unknown-receipt",
+            "drop-unknown-item",
+            "drop-bad-days",
+            "drop-not-sealed",
+            "drop-bad-key",
+            "drop-bad-key-file",
+            "drop-other-key",
+            "drop-weak-passphrase",
+        )
+    },
+    "drop-too-many-tries": NextStep("Wait an hour, then try again with the code on your slip."),
+    "drop-no-key": NextStep("Ask the member who holds the cell's drop-box key to open it."),
+    "drop-closed": NextStep("Try again later, when the member's hasteh is open."),
+    "bad-key-code": UNCHANGED,
+    "unknown-motion": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

@@ -41,8 +41,19 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
                                 TaskUpdated, ActionReviewed
     study.*      study.py       CircleOpened, ReadingAdded, ReadingsOrdered, ReadingRemoved,
                                 SessionPlanned, PlaceGiven
+    file.*       files.py       FileShared, FileRemoved
+    library.*    files.py       LibraryAdded, LibraryNoted, LibraryRemoved
+    bulletin.*   bulletin.py    ArticleDrafted, ArticleRevised, ArticleCommented,
+                                IssueAssembled, EditorsProposed, BulletinLinked,
+                                EditorInbox, KeyIssued, KeyShared, IssuePublished,
+                                IssueChunk, CopiesDistributed
+    drop.*       drop.py        DropSubmitted, DropImage, DropReplied, DropPublished
     alliance.*   alliance.py    AllianceFormed, CellProposed, CellApproved,
-                                AllianceMessage, MotionOpened, CellVoted, MotionClosed
+                                AllianceMessage, MotionOpened, CellVoted, MotionClosed,
+                                CellKeyRegistered, CellKeyRotated, AlternateRegistered,
+                                DelegateSwapped, TallySigned
+    fed.*        fed.py         DelegatesElected, CellKeySet, MandateGiven,
+                                DelegateRecalled, ReportedBack
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
@@ -50,10 +61,18 @@ serve every kind, and a cell refuses an alliance's event like any event it has n
 
 Room for the roadmap: ``bulletin.*`` and ``fed.*`` are reserved.
 A new family adds a module here with `Event` subclasses and new tags, adds
+Room for the roadmap: ``study.*`` and ``fed.*``
+are reserved. A new family adds a module here with `Event` subclasses and new tags, adds
 them to `AnyEvent`, a handler module with its table rows, and a field of the state with an
 empty default; the envelope, the version and every existing tag stay as they are. A
 reader that meets a tag it does not know refuses the event with ``unknown-event``
 ("update hasteh") rather than guessing.
+Room for the roadmap: ``study.*`` and ``bulletin.*`` are reserved. A new family adds a
+module here with `Event` subclasses and new tags, adds them to `AnyEvent`, a handler
+module with its table rows, and a field of the state with an empty default; the
+envelope, the version and every existing tag stay as they are. A reader that meets a tag
+it does not know refuses the event with ``unknown-event`` ("update hasteh") rather than
+guessing.
 
 Sizes are bounded in the schema (`msgspec.Meta`, `base.py`), so a hostile member cannot
 make every other member store a megabyte title; `decode` refuses anything outside them.
@@ -83,12 +102,17 @@ from hasteh.org.events.actions import (
 from hasteh.org.events.alliance import (
     AllianceFormed,
     AllianceMessage,
+    AlternateRegistered,
     CellApproved,
+    CellKeyRegistered,
+    CellKeyRotated,
     CellProposed,
     CellVoted,
+    DelegateSwapped,
     MotionClosed,
     MotionOpened,
     MotionOutcome,
+    TallySigned,
 )
 from hasteh.org.events.base import (
     CARD_FINGERPRINT_SIZE,
@@ -106,9 +130,24 @@ from hasteh.org.events.base import (
     LeafIndex,
     Seconds,
 )
+from hasteh.org.events.bulletin import (
+    ArticleCommented,
+    ArticleDrafted,
+    ArticleRevised,
+    BulletinLinked,
+    CopiesDistributed,
+    EditorInbox,
+    EditorsProposed,
+    IssueAssembled,
+    IssueChunk,
+    IssuePublished,
+    KeyIssued,
+    KeyShared,
+)
 from hasteh.org.events.cell import (
     MAX_RELAY_URL,
     MAX_RELAYS,
+    MAX_TRIAL,
     CellCreated,
     CellSettings,
     SettingsChanged,
@@ -121,6 +160,7 @@ from hasteh.org.events.decisions import (
     DecisionClosed,
     DecisionKind,
     DecisionOpened,
+    EndTrial,
     Motion,
     Objection,
     OptIn,
@@ -131,6 +171,29 @@ from hasteh.org.events.decisions import (
     RemoveMember,
     Stance,
     StanceCast,
+)
+from hasteh.org.events.drop import DropImage, DropPublished, DropReplied, DropSubmitted
+from hasteh.org.events.fed import (
+    CellKeySet,
+    DelegateRecalled,
+    DelegatesElected,
+    MandateGiven,
+    ReportedBack,
+    SignedTally,
+    TallySignature,
+    TallyVote,
+)
+from hasteh.org.events.files import (
+    CHUNK_HASH_SIZE,
+    FILE_KEY_SIZE,
+    MAX_CHUNKS,
+    FileKind,
+    FileRemoved,
+    FileShared,
+    LibraryAdded,
+    LibraryKind,
+    LibraryNoted,
+    LibraryRemoved,
 )
 from hasteh.org.events.fund import (
     Contributed,
@@ -166,12 +229,17 @@ from hasteh.org.events.talk import MessageDeleted, MessagePosted, ThreadOpened
 
 __all__ = [
     "CARD_FINGERPRINT_SIZE",
+    # files and the library (files.py)
+    "CHUNK_HASH_SIZE",
     "DAY",
     "EVENT_ID_SIZE",
+    "FILE_KEY_SIZE",
+    "MAX_CHUNKS",
     "MAX_EVENT_BYTES",
     "MAX_MESSAGE_EXPIRY",
     "MAX_RELAYS",
     "MAX_RELAY_URL",
+    "MAX_TRIAL",
     "MIN_MESSAGE_EXPIRY",
     "VERSION",
     "ActionKind",
@@ -183,9 +251,17 @@ __all__ = [
     "Alarm",
     "AllianceFormed",
     "AllianceMessage",
+    "AlternateRegistered",
     "AnyEvent",
+    "ArticleCommented",
+    "ArticleDrafted",
+    "ArticleRevised",
+    "BulletinLinked",
     "CellApproved",
     "CellCreated",
+    "CellKeyRegistered",
+    "CellKeyRotated",
+    "CellKeySet",
     "CellProposed",
     "CellSettings",
     "CellVoted",
@@ -195,20 +271,44 @@ __all__ = [
     "CircleOpened",
     "Consent",
     "Contributed",
+    "CopiesDistributed",
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "DelegateRecalled",
+    "DelegateSwapped",
+    "DelegatesElected",
     "DemandAdded",
     "Disbursed",
+    "DropImage",
+    "DropPublished",
+    "DropReplied",
+    "DropSubmitted",
+    "EditorInbox",
+    "EditorsProposed",
+    "EndTrial",
     "Event",
     "EventEnvelope",
     "EventId",
+    "FileKind",
+    "FileRemoved",
+    "FileShared",
     "FundRules",
     "FundRulesSet",
     "HardshipRequested",
+    "IssueAssembled",
+    "IssueChunk",
+    "IssuePublished",
+    "KeyIssued",
+    "KeyShared",
     "LeafIndex",
     "LeaveAnnounced",
+    "LibraryAdded",
+    "LibraryKind",
+    "LibraryNoted",
+    "LibraryRemoved",
     "LinkRole",
+    "MandateGiven",
     "MemberAdded",
     "MemberRemoved",
     "MemberSeized",
@@ -232,12 +332,17 @@ __all__ = [
     "ReadingRemoved",
     "ReadingsOrdered",
     "RemoveMember",
+    "ReportedBack",
     "RequestApproved",
     "SeizureReviewed",
     "SessionPlanned",
     "SettingsChanged",
+    "SignedTally",
     "Stance",
     "StanceCast",
+    "TallySignature",
+    "TallySigned",
+    "TallyVote",
     "TaskAdded",
     "TaskStatus",
     "TaskUpdated",
@@ -292,6 +397,37 @@ AnyEvent = (
     | ReadingRemoved
     | SessionPlanned
     | PlaceGiven
+    | FileShared
+    | FileRemoved
+    | LibraryAdded
+    | LibraryNoted
+    | LibraryRemoved
+    | ArticleCommented
+    | ArticleDrafted
+    | ArticleRevised
+    | BulletinLinked
+    | CopiesDistributed
+    | EditorInbox
+    | EditorsProposed
+    | IssueAssembled
+    | IssueChunk
+    | IssuePublished
+    | KeyIssued
+    | KeyShared
+    | DropSubmitted
+    | DropImage
+    | DropReplied
+    | DropPublished
+    | CellKeyRegistered
+    | CellKeyRotated
+    | AlternateRegistered
+    | DelegateSwapped
+    | TallySigned
+    | DelegatesElected
+    | CellKeySet
+    | MandateGiven
+    | DelegateRecalled
+    | ReportedBack
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

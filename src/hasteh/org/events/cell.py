@@ -9,8 +9,13 @@ from msgspec import Meta
 from hasteh.org.events.base import DAY, CoverName, Event, Frozen, Id, Seconds, Title
 
 __all__ = [
+    "DEFAULT_FILES_CAP",
+    "DEFAULT_FILE_CAP",
+    "MAX_FILES_CAP",
+    "MAX_FILE_CAP",
     "MAX_RELAYS",
     "MAX_RELAY_URL",
+    "MAX_TRIAL",
     "Admission",
     "CellCreated",
     "CellSettings",
@@ -20,9 +25,16 @@ __all__ = [
 
 Admission = Literal["all", "all-but-one"]
 
+#: The longest trial a cell may set for its newcomers (`CellSettings.trial`).
+MAX_TRIAL: Final = 365 * DAY
 #: A cell lists at most this many relays, each URL at most this long.
 MAX_RELAYS: Final = 8
 MAX_RELAY_URL: Final = 200
+#: Files (``file.*``): the default caps of a cell, and the highest a decision may set.
+DEFAULT_FILE_CAP: Final = 25 * 2**20
+DEFAULT_FILES_CAP: Final = 250 * 2**20
+MAX_FILE_CAP: Final = 60 * 2**20
+MAX_FILES_CAP: Final = 2 * 2**30
 #: A relay's base URL (its form is checked by `check_settings`: http(s), a host, no
 #: credentials, query or trailing slash).
 RelayUrl = Annotated[str, Meta(min_length=1, max_length=MAX_RELAY_URL)]
@@ -39,6 +51,13 @@ class CellSettings(Frozen, frozen=True):
     #: the relays it was created with). An empty list is refused (`no-relays`), a list
     #: longer than `MAX_RELAYS` too (`too-many-relays`; the schema bounds it loosely).
     relays: Annotated[tuple[RelayUrl, ...], Meta(max_length=8 * MAX_RELAYS)] | None = None
+    #: How long a newcomer is on trial (`hasteh.org.trial`), 0: no trial. Applies to
+    #: newcomers added after the setting; a trial ends only by the cell's decision.
+    trial: Seconds = 0
+    #: The largest file a member may share, and all files the cell holds at once, in
+    #: bytes (``file.*``; every member checks them). Changed by decision like the rest.
+    file_cap: Annotated[int, Meta(ge=1, le=MAX_FILE_CAP)] = DEFAULT_FILE_CAP
+    files_cap: Annotated[int, Meta(ge=1, le=MAX_FILES_CAP)] = DEFAULT_FILES_CAP
 
 
 class CellCreated(Event, tag="cell.created", frozen=True):

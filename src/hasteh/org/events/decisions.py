@@ -30,6 +30,7 @@ __all__ = [
     "DecisionClosed",
     "DecisionKind",
     "DecisionOpened",
+    "EndTrial",
     "Motion",
     "Objection",
     "OptIn",
@@ -57,7 +58,15 @@ class RemoveMember(Frozen, tag="remove", frozen=True):
     cover_name: CoverName
 
 
-Motion = ChangeSettings | RemoveMember
+class EndTrial(Frozen, tag="end-trial", frozen=True):
+    """Motion: the newcomer at `leaf` is no longer on trial (carried out when the
+    decision closes adopted). `cover_name` pins who was meant, as for `RemoveMember`."""
+
+    leaf: Leaf
+    cover_name: CoverName
+
+
+Motion = ChangeSettings | RemoveMember | EndTrial
 
 DecisionKind = Literal["consent", "proposal", "single", "multiple", "ranked", "opt-in"]
 Position = Literal["agree", "abstain", "disagree", "block"]

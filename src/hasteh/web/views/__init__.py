@@ -14,6 +14,8 @@ actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a
           the cell's work: actions, demands, tasks, turnout (issue 15)
 study     GET/POST /cell/{ref}/study, GET /cell/{ref}/study/{c}, POST …/{c}/{what},
           GET …/{c}/r/{r}, POST …/{c}/r/{r}/{what}   study circles (issue 15)
+delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for the cell in
+          its alliances, its key, the report-backs (issue 17)
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
 spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
@@ -27,6 +29,8 @@ zone      GET/POST /settings/time   the time zone deadlines are read and shown i
 panic     GET/POST /panic       confirmation, then the profile is destroyed
 hide      GET /hide             lock and show a neutral page
 welcome   GET /welcome/{step}   the first run's three screens
+drop      GET /cell/{ref}/drop, POST /cell/{ref}/drop/{slip|reply|published}
+          the drop box for outside workers (issue 16; their page is `web.dropbox`)
 course    GET /course, /course/{n}, GET/POST /course/{n}/quiz, /course/checklists/{slug},
           GET /course/guide   the security course (progress on this device only)
 """
@@ -42,6 +46,8 @@ from hasteh.web.views import (
     courier,
     course,
     decision,
+    delegates,
+    drop,
     fund,
     hide,
     home,
@@ -76,6 +82,7 @@ def all_routes() -> list[BaseRoute]:
         *fund.routes,
         *actions.routes,
         *study.routes,
+        *delegates.routes,
         *member.routes,
         *join.routes,
         *spoken.routes,
@@ -87,4 +94,5 @@ def all_routes() -> list[BaseRoute]:
         *panic.routes,
         *hide.routes,
         *welcome.routes,
+        *drop.routes,
     ]

@@ -124,6 +124,7 @@ class SettingsForm:
     cap: str = field(default="", metadata={"help": "proposed cap"})
     admission: str = field(default="", metadata={"help": "proposed admission rule"})
     expiry_days: str = field(default="", metadata={"help": "proposed chat expiry in days"})
+    trial_days: str = field(default="", metadata={"help": "proposed newcomers' trial in days"})
     deadline: str = field(default="", metadata={"help": "the date typed, if any"})
     deadline_choice: str = field(
         default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
@@ -515,12 +516,14 @@ async def change_settings(request: Request) -> Response:
         cap=text(data, "cap"),
         admission=text(data, "admission"),
         expiry_days=text(data, "expiry_days"),
+        trial_days=text(data, "trial_days"),
         deadline=typed,
         deadline_choice=choice,
     )
     numbers: dict[str, int | None] = {}
     errors: list[str] = []
-    for name, value in (("cap", form.cap), ("expiry_days", form.expiry_days)):
+    fields = (("cap", form.cap), ("expiry_days", form.expiry_days))
+    for name, value in (*fields, ("trial_days", form.trial_days)):
         number = whole_number(value, max_digits=5)
         if not parse_digits(value).strip():
             numbers[name] = None
@@ -541,6 +544,7 @@ async def change_settings(request: Request) -> Response:
             cap=numbers["cap"],
             admission=form.admission or None,
             expiry_days=numbers["expiry_days"],
+            trial_days=numbers["trial_days"],
         )
         return send_now(ws)
 

@@ -4,6 +4,7 @@ their device seized. This page is the confirmation step of both.
     GET  /cell/{ref}/members/{leaf}
     POST /cell/{ref}/members/{leaf}/remove   deadline → a consent decision
     POST /cell/{ref}/members/{leaf}/seized   confirm=yes, note → removed now, keys rotated
+    POST /cell/{ref}/members/{leaf}/end-trial   deadline → a consent decision (org.trial)
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cells, decisions, removal
+from hasteh.app import Workspace, cells, decisions, removal, trial
 from hasteh.app.cells import CellSummary, MemberView
 from hasteh.app.errors import UnknownMember
 from hasteh.i18n import whole_number
@@ -110,6 +111,29 @@ async def remove(request: Request) -> Response:
 
 
 @unlocked_only
+async def end_trial(request: Request) -> Response:
+    ref, leaf = request.path_params["ref"], request.path_params["leaf"]
+    data = await request.form()
+    deadline = deadline_text(data)
+
+    def run(ws: Workspace) -> tuple[str, bool]:
+        cell, member = _find(ws, ref, leaf)
+        opened = trial.propose_end_of_trial(
+            ws,
+            cell.cell_id,
+            member.cover_name,
+            deadline=decisions.deadline(ws, deadline_input(*deadline)),
+        )
+        return opened.decision_id, send_now(ws)
+
+    try:
+        number, reached = await call_app(request, run)
+    except Refusal as refusal:
+        return await show(request, deadline=deadline, errors=refusal.lines)
+    return redirect(f"/cell/{ref}/decisions/{number}?done={'opened' if reached else 'queued'}")
+
+
+@unlocked_only
 async def seized(request: Request) -> Response:
     ref, leaf = request.path_params["ref"], request.path_params["leaf"]
     ui = ui_for(request)
@@ -138,4 +162,5 @@ routes = [
     Route("/cell/{ref}/members/{leaf}", member_page, methods=["GET"]),
     Route("/cell/{ref}/members/{leaf}/remove", remove, methods=["POST"]),
     Route("/cell/{ref}/members/{leaf}/seized", seized, methods=["POST"]),
+    Route("/cell/{ref}/members/{leaf}/end-trial", end_trial, methods=["POST"]),
 ]

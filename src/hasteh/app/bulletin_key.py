@@ -1,0 +1,196 @@
+"""The bulletin key on an editor's device (issue 16): held in the vault, delivered sealed
+to the editors the cell names, rotated when a holder is removed or reported seized, and
+deleted when this device must no longer hold it.
+
+The bulletin key lives in the vault (`CellRecord.bulletin_keys`) of the named editors
+only. It reaches them sealed (HPKE, RFC 9180 base mode: DHKEM(X25519), HKDF-SHA256,
+ChaCha20-Poly1305) to the inbox key each editor posts (`EditorInbox`), inside the cell's
+MLS messages; the info binds the cell's group id and the aad the key and the leaf, so a
+sealed copy cannot be replayed to another cell or another editor. Other members store a
+ciphertext they cannot open. `duties` runs with the cell's other duties on every sync
+(`hasteh.app.cell_domain`), so nobody has to press a button:
+
+* a named editor without an inbox posts one;
+* with no key yet, the editor with the lowest leaf among those with an inbox makes the
+  key and seals it to the others; later inboxes get it from the lowest-leaf holder;
+* a sealed copy for this device is opened and kept; a key that is no longer the cell's
+  current one, and every key (and the inbox) once this member is no longer an editor,
+  is **deleted** from the vault (free pages shredded, `secrets_deleted`);
+* when a rotation is due (`org.bulletin.rotation_due`: a holder seized, removed or no
+  longer named), the lowest-leaf remaining holder makes a new key, signs the rotation
+  with the old one over the cell's reason, and seals the new key to the editors.
+
+This module imports nothing of the app above the runtime (the cell's domain runs it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from hasteh import org
+from hasteh.app import runtime
+from hasteh.app.runtime import CellRuntime
+from hasteh.mls import hpke
+from hasteh.mls.cipher_suite import Rng
+from hasteh.org import bulletin as rules
+from hasteh.org.events import EditorInbox, KeyIssued, KeyShared
+from hasteh.org.events.bulletin import RotationLink, SealedKey
+from hasteh.org.newsroom import KeyRecord
+from hasteh.publish.keys import BulletinKey
+from hasteh.vault import Connection
+from hasteh.vault.db import secrets_deleted
+
+if TYPE_CHECKING:
+    from hasteh.app.profile import Workspace
+
+__all__ = ["AEAD", "KDF", "KEM", "duties", "held_key"]
+
+#: HPKE suite of the sealed key (RFC 9180 §7): DHKEM(X25519), HKDF-SHA256, ChaCha20Poly1305.
+KEM: Final = 0x0020
+KDF: Final = 0x0001
+AEAD: Final = 0x0003
+_INFO: Final = b"hasteh bulletin key v1\0"
+
+
+# --- the key -------------------------------------------------------------------------------
+
+
+def held_key(rt: CellRuntime) -> BulletinKey | None:
+    """The cell's current bulletin key, if this device holds it."""
+    current = rt.org.bulletin.current_key
+    if current is None:
+        return None
+    seed = rt.record.bulletin_keys.get(current.public.hex())
+    return None if seed is None else BulletinKey.from_seed(seed)
+
+
+def _seal(rt: CellRuntime, seed: bytes, public: bytes, leaf: int, rng: Rng) -> SealedKey:
+    inbox = rt.org.bulletin.inboxes[org.LeafIndex(leaf)]
+    enc, ct = hpke.seal_base(
+        KEM, KDF, AEAD, inbox, _INFO + rt.group_id, public + leaf.to_bytes(4, "big"), seed, rng=rng
+    )
+    return SealedKey(leaf, enc, ct)
+
+
+def _open(rt: CellRuntime, record: KeyRecord) -> bytes | None:
+    """This device's sealed copy of `record`'s key, opened, or None."""
+    me = rt.own_leaf
+    mine = next((s for s in record.sealed if s.leaf == me), None)
+    if mine is None or not rt.record.bulletin_inbox:
+        return None
+    aad = record.public + me.to_bytes(4, "big")
+    try:
+        seed = hpke.open_base(
+            KEM, KDF, AEAD, mine.enc, rt.record.bulletin_inbox, _INFO + rt.group_id, aad, mine.ct
+        )
+    except Exception:
+        return None  # not ours to open (a stale inbox); the holder will share again
+    return seed if BulletinKey.from_seed(seed).public == record.public else None
+
+
+def _keep(ws: Workspace, rt: CellRuntime, keys: dict[str, bytes], inbox: bytes | None) -> None:
+    """Replace the keys this device holds (and its inbox), shredding what is dropped."""
+    dropped = set(rt.record.bulletin_keys) - set(keys)
+
+    def run(conn: Connection) -> None:
+        rt.record.bulletin_keys = keys
+        if inbox is not None:
+            rt.record.bulletin_inbox = inbox
+        rt.record_dirty = True
+        if dropped or inbox == b"":
+            secrets_deleted(conn)
+
+    runtime.write(ws, rt, run)
+
+
+def _holds_key_duties(ws: Workspace, rt: CellRuntime) -> int:
+    """Keep exactly the current key when this member is an editor, none otherwise."""
+    state = rt.base
+    room = state.bulletin
+    me = rt.own_leaf
+    named = me in rules.editors(state)
+    current = room.current_key
+    wanted: dict[str, bytes] = {}
+    if named and current is not None:
+        held = rt.record.bulletin_keys.get(current.public.hex())
+        if held is None and me in current.holders:
+            held = _open(rt, current)
+        if held is not None:
+            wanted[current.public.hex()] = held
+    inbox = None if named else b""
+    if wanted != rt.record.bulletin_keys or (inbox == b"" and rt.record.bulletin_inbox):
+        _keep(ws, rt, wanted, inbox)
+        return 1
+    return 0
+
+
+def duties(ws: Workspace, rt: CellRuntime) -> int:
+    """What this member must do for the bulletin key now (see the module docstring);
+    how many events or vault changes."""
+    done = _holds_key_duties(ws, rt)
+    state = rt.base
+    me = rt.own_leaf
+    named = rules.editors(state)
+    if me not in named:  # seized members are not editors (`rules.editors`)
+        return done
+    room = state.bulletin
+    if org.LeafIndex(me) not in room.inboxes or not rt.record.bulletin_inbox:
+        sk, pk = hpke.generate_key_pair(KEM, ws.rng)
+        _keep(ws, rt, dict(rt.record.bulletin_keys), sk)
+        runtime.send_event(ws, rt, EditorInbox(pk))
+        return done + 1
+    with_inbox = sorted(leaf for leaf in named if leaf in room.inboxes)
+    current = room.current_key
+    if current is None:
+        if with_inbox and with_inbox[0] == me:
+            return done + _issue_key(ws, rt, None, None)
+        return done
+    key = held_key(rt)
+    if key is None:
+        return done
+    reason = rules.rotation_due(state)
+    holders = sorted(
+        leaf for leaf in current.holders if leaf in named and not _named_by(state, reason, leaf)
+    )
+    if not holders or holders[0] != me:
+        return done
+    if reason is not None:
+        return done + _issue_key(ws, rt, key, reason)
+    missing = [leaf for leaf in with_inbox if leaf not in current.holders]
+    if missing:
+        seed = rt.record.bulletin_keys[current.public.hex()]
+        sealed = tuple(_seal(rt, seed, current.public, leaf, ws.rng) for leaf in missing)
+        runtime.send_event(ws, rt, KeyShared(current.public, sealed))
+        return done + 1
+    return done
+
+
+def _named_by(state: org.OrgState, reason: org.EventId | None, leaf: int) -> bool:
+    """Whether `reason` is a seizure report of `leaf` (that holder must not rotate)."""
+    seizure = state.seizures.get(reason) if reason is not None else None
+    return seizure is not None and seizure.leaf == leaf
+
+
+def _issue_key(
+    ws: Workspace, rt: CellRuntime, old: BulletinKey | None, reason: org.EventId | None
+) -> int:
+    """Make a new key (a rotation of `old` for `reason`, or the cell's first), keep it in
+    the vault, and seal it to every other named editor with an inbox."""
+    state = rt.base
+    me = rt.own_leaf
+    seed = ws.rng(32)
+    new = BulletinKey.from_seed(seed)
+    others = sorted(
+        leaf for leaf in rules.editors(state) if leaf != me and leaf in state.bulletin.inboxes
+    )
+    sealed = tuple(_seal(rt, seed, new.public, leaf, ws.rng) for leaf in others)
+    link = None
+    if old is not None and reason is not None:
+        sequence = len(state.bulletin.keys)
+        signature = old.sign(rules.rotation_body(sequence, old.public, new.public, reason))
+        link = RotationLink(sequence, old.public, signature)
+    # Keep the new key first: a crash after sending must not lose it. The old one is
+    # deleted by `_holds_key_duties` once the new key is the cell's current one.
+    _keep(ws, rt, {**rt.record.bulletin_keys, new.public.hex(): seed}, None)
+    runtime.send_event(ws, rt, KeyIssued(new.public, sealed, link, reason))
+    return 1

@@ -1,0 +1,199 @@
+"""The newsroom across real profiles through a real relay (issue 16): the cell names two
+editors, their devices make and share the bulletin key (nobody else's vault holds it),
+members write and approve an issue, an editor publishes it, and every member holds the
+same bytes and verifies them "genuine". Then an editor's device is reported seized: the
+remaining editor's device rotates the key by itself, the old key is gone from every
+vault, and a forgery signed with the seized key is reported as a retired key's."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from hasteh.app import Workspace, bulletin, decisions, removal
+from hasteh.app.bulletin_key import held_key
+from hasteh.app.cells import find_cell
+from hasteh.app.errors import AppError, Refused
+from hasteh.publish import press, signing
+from hasteh.publish.claim import make_claim
+from hasteh.publish.errors import BadSource
+from hasteh.publish.issue import Article, Issue
+from hasteh.publish.keys import BulletinKey
+from tests.app.helpers import CELL, NAMES, form_cell, settle_relay
+from tests.app.test_expiry import export_plaintext
+
+DAY = 86_400
+
+
+def adopt(members: list[Workspace], summary: decisions.DecisionSummary) -> None:
+    settle_relay(members)
+    for ws in members:
+        decisions.vote(ws, CELL, summary.decision_id, position="agree")
+    settle_relay(members)
+    decisions.close(members[0], CELL, summary.decision_id)
+    settle_relay(members, rounds=6)
+
+
+def traces(seed: bytes) -> tuple[bytes, ...]:
+    """How a seed could sit in a vault: raw, or base64 in a JSON setting."""
+    return (seed, base64.b64encode(seed))
+
+
+def holds(ws: Workspace, seed: bytes, target: Path) -> bool:
+    plain = export_plaintext(ws, target)
+    return any(t in plain for t in traces(seed))
+
+
+def seed_of(ws: Workspace) -> bytes | None:
+    key = held_key(find_cell(ws, CELL))
+    return None if key is None else key.private.private_bytes_raw()
+
+
+@pytest.fixture
+def newsroom(make_ws, relay) -> list[Workspace]:  # type: ignore[no-untyped-def]
+    members = form_cell(make_ws, relay.url, settle_relay, n=4)
+    a = members[0]
+    editors = bulletin.propose_editors(a, CELL, [NAMES[0], NAMES[1]], deadline=a.now() + DAY)
+    adopt(members, editors)
+    return members
+
+
+def test_an_issue_from_draft_to_identical_verified_bytes(newsroom, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a, b, c, d = newsroom
+    # the key: held by the two editors only, and the same on both
+    assert seed_of(a) is not None and seed_of(a) == seed_of(b)
+    assert seed_of(c) is None and seed_of(d) is None
+    seed = seed_of(a)
+    assert seed is not None
+    for ws, name in ((c, "c"), (d, "d")):
+        assert not holds(ws, seed, tmp_path / f"{name}.db")
+    assert holds(a, seed, tmp_path / "a.db")  # control: the scan would see it
+    views = [bulletin.show(ws, CELL) for ws in newsroom]
+    assert {v.key_fingerprint for v in views} != {""} and len(
+        {v.key_fingerprint for v in views}
+    ) == 1
+    assert [v.i_hold_key for v in views] == [True, True, False, False]
+
+    # writing: a draft, a revision by another member, a comment
+    bulletin.draft(c, CELL, "دستمزدها", "دستمزد سه ماه **عقب** افتاده است.")
+    settle_relay(newsroom)
+    bulletin.revise(
+        b, CELL, "1", "دستمزدهای عقب‌افتاده", "دستمزد سه ماه **عقب** افتاده است.\n\n- بیمه"
+    )
+    bulletin.comment(a, CELL, "1", "کوتاه‌تر شود")
+    settle_relay(newsroom)
+    (article,) = bulletin.show(d, CELL).articles
+    assert article.revisions == 2 and article.comments == ((NAMES[0], "کوتاه‌تر شود"),)
+    bulletin.assemble(
+        b, CELL, number="۱۲", masthead="صدای کارگر", date="۱۴۰۵/۰۹/۱۳", articles=["1"]
+    )
+    settle_relay(newsroom)
+
+    # the key signs nothing before the approval decision is adopted
+    with pytest.raises(Refused) as early:
+        bulletin.publish(a, CELL, "1")
+    assert early.value.code == "bulletin-not-approved"
+    adopt(newsroom, bulletin.open_approval(c, CELL, "1", deadline=c.now() + DAY))
+    # a member the cell did not name holds no key, so cannot sign
+    with pytest.raises(AppError) as outsider:
+        bulletin.publish(c, CELL, "1")
+    assert outsider.value.code == "no-bulletin-key"
+
+    bulletin.publish(a, CELL, "1")
+    settle_relay(newsroom)
+    files = [bulletin.published_pdf(ws, CELL, "1") for ws in newsroom]
+    assert len(set(files)) == 1 and files[0].startswith(b"%PDF-")
+    for ws in newsroom:
+        (issue,) = bulletin.show(ws, CELL).issues
+        assert issue.approved and issue.publication is not None
+        assert (issue.publication.outcome, issue.publication.reason) == ("genuine", "genuine")
+        assert bulletin.verify_file(ws, CELL, files[0]).reason == "genuine"
+    # a second publication of the same issue is refused
+    with pytest.raises(Refused):
+        bulletin.publish(b, CELL, "1")
+
+    # distribution by workplace, never by person
+    bulletin.record_copies(d, CELL, "1", workplace="Workshop 3", copies="۴۰")
+    with pytest.raises(Refused) as person:
+        bulletin.record_copies(d, CELL, "1", workplace=NAMES[2], copies="1")
+    assert person.value.code == "bulletin-person-name"
+    settle_relay(newsroom)
+    (issue,) = bulletin.show(a, CELL).issues
+    assert issue.copies == (("Workshop 3", "paper", 40),)
+
+    # a booklet and page images come from the same signed file
+    assert bulletin.booklet_pdf(c, CELL, "1").startswith(b"%PDF-")
+    assert bulletin.page_png(c, CELL, "1", 1).startswith(b"\x89PNG")
+
+
+def test_a_seized_editors_key_is_rotated_and_its_forgeries_are_caught(
+    newsroom, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    a, b, c, d = newsroom
+    old_seed = seed_of(b)
+    assert old_seed is not None
+    old = BulletinKey.from_seed(old_seed)
+    removal.seized(c, CELL, NAMES[1], note="taken at the checkpoint")
+    members = [a, c, d]
+    settle_relay(members, rounds=8)
+    # a, the remaining editor, rotated the key by itself, signed by the old one
+    new_seed = seed_of(a)
+    assert new_seed is not None and new_seed != old_seed
+    root, links = bulletin.chain(c, CELL)
+    assert root == old.fingerprint and len(links) == 1 and links[0].old == old.public
+    assert not bulletin.show(c, CELL).rotation_due
+    # the old key is gone from the remaining editor's vault
+    assert find_cell(a, CELL).record.bulletin_keys == {
+        BulletinKey.from_seed(new_seed).public.hex(): new_seed
+    }
+    assert not holds(a, old_seed, tmp_path / "a-after.db")
+
+    # whoever holds the seized device signs a forged issue with the old key
+    forged_issue = Issue(
+        "صدای کارگر", 13, dt.date(2026, 12, 4), (Article("اعتصاب لغو شد", "برگردید سر کار."),)
+    )
+    claim = make_claim(old, 13, forged_issue.digest())
+    forged = signing.sign(
+        press.render(forged_issue, press.Layout.A5, claim),
+        old,
+        dt.datetime(2026, 12, 4, 12, tzinfo=dt.UTC),
+    )
+    for ws in members:
+        verdict = bulletin.verify_file(ws, CELL, forged)
+        assert (verdict.outcome, verdict.reason) == (signing.Outcome.UNKNOWN_ISSUER, "retired-key")
+
+    # the cell goes on publishing with the new key
+    bulletin.draft(d, CELL, "ادامه", "کار ادامه دارد.")
+    settle_relay(members)
+    bulletin.assemble(
+        a, CELL, number="13", masthead="صدای کارگر", date="1405/09/20", articles=["1"]
+    )
+    settle_relay(members)
+    adopt(members, bulletin.open_approval(a, CELL, "1", deadline=a.now() + DAY))
+    bulletin.publish(a, CELL, "1")
+    settle_relay(members)
+    pdf = bulletin.published_pdf(d, CELL, "1")
+    assert bulletin.verify_file(d, CELL, pdf).reason == "genuine"
+
+
+def test_bad_input_is_refused_before_anything_is_sent(newsroom) -> None:  # type: ignore[no-untyped-def]
+    a = newsroom[0]
+    rt = find_cell(a, CELL)
+    before = len(rt.record.own_pending)
+    with pytest.raises(BadSource):
+        bulletin.draft(a, CELL, "T", "<script>alert(1)</script>\n" + "> " * 40 + "deep")
+    with pytest.raises(AppError) as long:
+        bulletin.draft(a, CELL, "T", "x" * 24_001)
+    assert long.value.code == "bad-article"
+    with pytest.raises(AppError) as number:
+        bulletin.assemble(a, CELL, number="0", masthead="V", date="1405/09/13", articles=["1"])
+    assert number.value.code == "bad-issue-number"
+    with pytest.raises(AppError) as missing:
+        bulletin.assemble(a, CELL, number="1", masthead="V", date="1405/09/13", articles=["9"])
+    assert missing.value.code == "unknown-article"
+    with pytest.raises(BadSource):
+        bulletin.assemble(a, CELL, number="1", masthead="V", date="1405/13/40", articles=["1"])
+    assert len(find_cell(a, CELL).record.own_pending) == before
