@@ -14,7 +14,7 @@ from collections.abc import Callable
 import msgspec
 import pypdf
 
-from fuzz import _actions_cell, _alliance, _mls_world, _org_cell
+from fuzz import _actions_cell, _alliance, _mls_world, _org_cell, _study_cell
 from fuzz._common import CORPUS, NOW, DetRng
 from hasteh import org
 from hasteh.app.cards import Card, card_bytes, encode_card
@@ -432,6 +432,50 @@ def federation_events() -> list[bytes]:
     return [org.encode(e) for e in log[-12:]] + [org.encode(e) for e in extra]
 
 
+def study_events() -> list[bytes]:
+    """Every event of the study cell's log, and ``study.*`` events against it: valid
+    ones (by the convener), and ones each rule refuses (another member, unknown ids, a
+    bad order, a place after its session, a hidden character)."""
+    from hasteh.org.events import (
+        CircleOpened,
+        PlaceGiven,
+        ReadingAdded,
+        ReadingRemoved,
+        ReadingsOrdered,
+        SessionPlanned,
+    )
+
+    _, log = _study_cell.build()
+    circle, first, second, session = (e.event_id for e in log[-5:-1])
+    at = _study_cell.AT
+    ends = at + _study_cell.DAY + 2 * 3600
+    ghost = _org_cell.event_id(9999)
+    bodies: list[tuple[int, int, org.AnyEvent]] = [
+        (1, at, CircleOpened("Second circle")),
+        (0, at, ReadingAdded(circle, "Chapter 3", ("Q1?", "Q2?"), "note")),
+        (2, at, ReadingAdded(circle, "Planted")),
+        (0, at, ReadingAdded(ghost, "x")),
+        (0, at, ReadingsOrdered(circle, (second, first))),
+        (2, at, ReadingsOrdered(circle, (second, first))),
+        (0, at, ReadingsOrdered(circle, (first, first))),
+        (0, at, ReadingRemoved(second)),
+        (1, at, ReadingRemoved(first)),
+        (0, at, SessionPlanned(circle, at + 3600, 3, None)),
+        (0, at, SessionPlanned(circle, at + 400 * 86_400, 2, None)),
+        (0, at, SessionPlanned(circle, at + 3600, 2, ghost)),
+        (0, at, PlaceGiven(session, "Red door")),
+        (1, at, PlaceGiven(session, "Police yard")),
+        (0, ends, PlaceGiven(session, "Too late")),
+        (0, at, PlaceGiven(session, "Blue\u202egarden")),
+        (0, at, PlaceGiven(ghost, "Park")),
+    ]
+    extra = [
+        org.EventEnvelope(org.VERSION, _org_cell.event_id(6000 + i), org.LeafIndex(a), t, b)
+        for i, (a, t, b) in enumerate(bodies)
+    ]
+    return [org.encode(e) for e in log[-5:]] + [org.encode(e) for e in extra]
+
+
 def bulletin_markdown() -> list[bytes]:
     """Articles (mode 0) and issue files (mode 1), hostile ones included."""
     articles = [
@@ -634,6 +678,7 @@ def main(only: list[str]) -> None:
         "mls_diff_group": mls_diff_group,
         "org_receive": lambda: receive,
         "actions": action_events,
+        "study": study_events,
         "alliance": alliance_events,
         "federation": federation_events,
         "join_history": lambda: history,

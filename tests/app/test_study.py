@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hasteh.app import Workspace, study
+from hasteh.app import Workspace, admission, cards, study, sync
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import AppError, BadInput
 from tests.app.helpers import CELL, NAMES, form_cell, settle_courier, settle_relay
@@ -63,6 +63,8 @@ def run_circle(
     marked = study.mark(b, CELL, "1", "2", read=True, discussed=True, note=NOTE)
     assert marked.read and marked.discussed and marked.own_note == NOTE
     assert outbox_rows(b) == queued
+    if settle is settle_relay:
+        assert sync.sync(b).sent == 0  # nothing of it goes to the relay
     settle(members)
     assert NOTE.encode() in export_plaintext(b, tmp_path / "b-progress.db")  # control
     for ws, name in ((a, "a"), (c, "c")):
@@ -177,3 +179,29 @@ def test_bad_input_changes_nothing(make_ws, relay, clock) -> None:
         assert study.circle(a, CELL, "1") == before
     with pytest.raises(BadInput):
         study.circle(a, CELL, "٩")
+
+
+def test_a_newcomer_after_the_session_gets_no_place(make_ws, relay, clock, tmp_path: Path) -> None:
+    """The history a member hands a newcomer comes from the vault: once the session is
+    over, the place is not in it, so the newcomer's vault never holds it either."""
+    members = form_cell(make_ws, relay.url, settle_relay, n=2)
+    a, b = members
+    study.open_circle(a, CELL, title="Wages and profit")
+    study.add_reading(a, CELL, "1", title="Chapter 1", questions=["What is a wage?"])
+    study.plan_session(a, CELL, "1", starts=a.now() + HOUR, hours=1, place=PLACE)
+    settle_relay(members)
+    assert PLACE.encode() in export_plaintext(a, tmp_path / "control.db")  # control
+    clock.advance(3 * HOUR)  # type: ignore[attr-defined]
+    settle_relay(members)
+    newcomer = make_ws(NAMES[2])
+    code = cards.create_card(newcomer, NAMES[2], relays=[relay.url])
+    admission.propose(a, CELL, code)
+    settle_relay(members)
+    admission.vouch(b, CELL, NAMES[2])
+    settle_relay([*members, newcomer])
+    settle_relay([*members, newcomer])
+    shown = study.circle(newcomer, CELL, "1")
+    assert [r.title for r in shown.readings] == ["Chapter 1"]  # the history arrived
+    assert shown.sessions[0].place is None
+    for i, ws in enumerate([*members, newcomer]):
+        assert PLACE.encode() not in export_plaintext(ws, tmp_path / f"late-{i}.db")

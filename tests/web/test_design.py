@@ -200,6 +200,30 @@ def plan_action(page: Page, cell: str, code_name: str, note: str) -> str:
     return page.url.split(origin_of(page))[1].split("?")[0]
 
 
+def study_circle(page: Page, cell: str) -> tuple[str, str]:
+    """A study circle with two readings (with questions, the first marked read) and a
+    session with its place; the circle's and the first reading's paths."""
+    page.goto(origin_of(page) + cell + "/study")
+    page.get_by_label(fa("The circle's title.")).fill("مزد و سود")
+    page.get_by_role("button", name=fa("Open a study circle.")).click()
+    circle = page.url.split(origin_of(page))[1].split("?")[0]
+    for title in ("فصل ۱: کار مزدی و سرمایه", "فصل ۲"):
+        page.get_by_label(fa("The reading's title.")).fill(title)
+        page.get_by_label(fa("Questions for the session, one per line.")).fill("مزد چیست؟")
+        page.get_by_role("button", name=fa("Add a reading to a circle.")).click()
+    page.get_by_label(fa("Date")).fill("فردا")
+    page.get_by_label(fa("The reading's number, if any.")).fill("۱")
+    page.get_by_label(
+        fa("Where, as a code word (never an address); deleted when the session ends.")
+    ).fill("باغ آبی")
+    page.get_by_role("button", name=fa("Plan a session."), exact=True).click()
+    page.get_by_role("link", name="فصل ۱: کار مزدی و سرمایه").click()
+    reading = page.url.split(origin_of(page))[1].split("?")[0]
+    page.get_by_label(fa("I have read it")).check()
+    page.get_by_role("button", name=fa("Save on this device")).click()
+    return circle, reading
+
+
 @pytest.fixture(scope="module")
 def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """A profile with an empty cell, a cell with two threads and decisions (one open,
@@ -231,6 +255,11 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         page.get_by_role("button", name=fa("Close the decision")).click()
         page.wait_for_url(f"{up.origin}{closed}?done=*")
         made.decisions["action"] = plan_action(page, cell, "کارگاه ۷", "دستمزد عقب‌افتاده")
+        # The study circle lives in the other cell, so the full cell's pages (stored
+        # references) show no reading's thread; its talk page is then seen (no "New").
+        circle, reading = study_circle(page, made.cells["empty"])
+        made.cells["study-circle"], made.cells["study-reading"] = circle, reading
+        page.goto(up.origin + made.cells["empty"])
         made.state = context.storage_state()
         context.close()
         yield made
@@ -279,6 +308,10 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("actions-empty", go(f"{empty}/actions")),
         ("delegates-empty", go(f"{empty}/delegates")),
         ("alliances-empty", go("/alliances")),
+        ("study-empty", go(f"{full}/study")),
+        ("study", go(f"{empty}/study")),
+        ("study-circle", go(site.cells["study-circle"])),
+        ("study-reading", go(site.cells["study-reading"])),
         ("drop-empty", go(f"{empty}/drop")),
         ("bulletin-empty", go(f"{empty}/bulletin")),
         ("bulletin", go(f"{full}/bulletin")),
@@ -386,6 +419,15 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
                 f"{full}/files",
                 {t("The reading's title."): "   "},
                 t("Add an item to the library."),
+            ),
+        ),
+        (
+            "study-error",
+            # A 20-hour session: refused, nothing planned.
+            submit(
+                site.cells["study-circle"],
+                {t("Date"): "tomorrow", t("How long, in hours (1 to 12)."): "20"},
+                t("Plan a session."),
             ),
         ),
         # A quiz sent with no answer: refused, nothing recorded.

@@ -178,3 +178,26 @@ def test_a_bad_circle_is_refused_in_persian(people: Callable[[str], Person]) -> 
 def test_every_table_word_is_translated() -> None:
     words = [*views.STUDY_NOTICES.values(), views.PROGRESS_STAYS, views.PLACE_GOES]
     assert [w for w in words if FA.gettext(w) == w] == []
+
+
+def test_a_long_curriculum_comes_a_page_at_a_time(people: Callable[[str], Person]) -> None:
+    """60 readings: the circle's page shows 50 in order, then the other 10 (numbered on
+    from 51); a page number beyond the end shows the last page."""
+    a = people("a")
+    cell = create_cell(a)
+    here = open_circle(a, cell)
+    ref = cell_id(cell)
+
+    def add(ws: object) -> None:
+        for i in range(1, 61):
+            study.add_reading(ws, ref, "1", title=f"فصل {i}")  # type: ignore[arg-type]
+
+    a.app_read(add)
+    first = a.client.get(here).text
+    assert "فصل 50<" in first.replace("</bdi>", "<") and "فصل 51<" not in first
+    assert FA.gettext("Later readings") in first
+    assert FA.gettext("Earlier readings") not in first
+    for path in (f"{here}?page=1", f"{here}?page=99"):
+        later = a.client.get(path).text
+        assert 'start="51"' in later and "فصل 60" in later and "فصل 50<" not in later
+        assert FA.gettext("Earlier readings") in later

@@ -49,6 +49,7 @@ __all__ = [
     "CircleSummary",
     "ReadingSummary",
     "SessionSummary",
+    "Shown",
     "add_reading",
     "circle",
     "circles",
@@ -118,8 +119,25 @@ class CircleSummary:
     convener: str
     #: Whether this member is the convener (who alone changes the curriculum).
     mine: bool
+    #: The curriculum (or the part asked for, `Shown`), in its order.
     readings: tuple[ReadingSummary, ...]
+    #: Every session in planning order (or, with `Shown`, the next ones soonest first,
+    #: then the latest that are over).
     sessions: tuple[SessionSummary, ...]
+    reading_count: int = 0
+    session_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What a page shows of a big circle: page `page` of the curriculum, `size` readings
+    a page (the last page if `page` is beyond it), the next `upcoming` sessions and the
+    latest `past` that are over."""
+
+    page: int
+    size: int
+    upcoming: int
+    past: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,18 +252,41 @@ def _session_summary(rt: CellRuntime, number: int, s: Session, now: int) -> Sess
     return SessionSummary(number, s.starts, s.ends, title, place_of(rt.org, s.session_id, now))
 
 
-def _summary(ws: Workspace, rt: CellRuntime, number: int, c: Circle) -> CircleSummary:
+def _summary(
+    ws: Workspace,
+    rt: CellRuntime,
+    number: int,
+    c: Circle,
+    shown: Shown | None = None,
+) -> CircleSummary:
     progress = _progress(ws, rt)
     study, now = rt.org.study, ws.now()
+    first, last = 0, len(c.readings)
+    if shown is not None:
+        first = min(shown.page, max(0, last - 1) // shown.size) * shown.size
+        last = first + shown.size
     readings = tuple(
-        _reading_summary(rt, i, study.readings[k], progress) for i, k in enumerate(c.readings, 1)
+        _reading_summary(rt, i, study.readings[k], progress)
+        for i, k in enumerate(c.readings[first:last], first + 1)
     )
-    sessions = tuple(
-        _session_summary(rt, i, study.sessions[k], now) for i, k in enumerate(c.sessions, 1)
-    )
+    numbered = list(enumerate((study.sessions[k] for k in c.sessions), 1))
+    if shown is not None:
+        coming = sorted((p for p in numbered if p[1].ends > now), key=lambda p: p[1].starts)
+        over = [p for p in numbered if p[1].ends <= now][-shown.past :] if shown.past else []
+        numbered = coming[: shown.upcoming] + over[::-1]
+    sessions = tuple(_session_summary(rt, i, s, now) for i, s in numbered)
     mine = rt.active and int(rt.own_leaf) == int(c.convener)
     return CircleSummary(
-        number, c.circle_id.hex()[:8], c.title, c.note, c.convener_name, mine, readings, sessions
+        number,
+        c.circle_id.hex()[:8],
+        c.title,
+        c.note,
+        c.convener_name,
+        mine,
+        readings,
+        sessions,
+        len(c.readings),
+        len(c.sessions),
     )
 
 
@@ -277,12 +318,13 @@ def circles(ws: Workspace, cell: str) -> list[CircleLine]:
     return [_line(rt, n, c, progress, now) for n, c in enumerate(_circles(rt), 1)]
 
 
-def circle(ws: Workspace, cell: str, ref: str) -> CircleSummary:
-    """One circle in full: its curriculum with your own progress, its sessions."""
+def circle(ws: Workspace, cell: str, ref: str, shown: Shown | None = None) -> CircleSummary:
+    """One circle: its curriculum with your own progress, its sessions (all of them, or
+    what `shown` asks for: a page costs what it shows, not the 1,000 a circle may hold)."""
     sweep(ws)
     rt = find_cell(ws, cell)
     number, found = _find(rt, ref)
-    return _summary(ws, rt, number, found)
+    return _summary(ws, rt, number, found, shown)
 
 
 def reading(ws: Workspace, cell: str, circle_ref: str, reading_ref: str) -> ReadingPage:
@@ -346,7 +388,7 @@ def _questions(questions: list[str]) -> tuple[str, ...]:
 
 
 def _item(text: str | None) -> org.EventId | None:
-    """A library item's id, as 32 hex digits (TODO(library): by its number there)."""
+    """A library item's id, as 32 hex digits (its existence is checked by the org rules)."""
     if text is None or not text.strip():
         return None
     try:

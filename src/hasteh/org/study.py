@@ -278,6 +278,9 @@ class PlacesExpired:
 def expire_places(state: OrgState, now: int) -> PlacesExpired:
     """Drop every place with ``expires_at <= now``. `now` comes from the caller."""
     study = state.study
+    first = study.place_order.first()
+    if first is None or first[0] > now:  # the usual case: nothing due, nothing to copy
+        return PlacesExpired(state, ())
     due = list(study.place_order.below((now + 1, EventId(b""))))
     gone: list[EventId] = []
     for _, session_id in due:

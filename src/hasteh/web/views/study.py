@@ -28,7 +28,14 @@ from starlette.routing import Route
 from hasteh.app import Workspace, cells, study
 from hasteh.app.cells import CellSummary
 from hasteh.app.errors import BadInput
-from hasteh.app.study import CircleLine, CircleSummary, ReadingPage
+from hasteh.app.study import (
+    CircleLine,
+    CircleSummary,
+    ReadingPage,
+    ReadingSummary,
+    SessionSummary,
+    Shown,
+)
 from hasteh.i18n import parse_digits, whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
@@ -49,8 +56,11 @@ STUDY_NOTICES = {
     "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
     "courier bundle.",
 }
-#: Circles per page of the list.
+#: Circles per page of the list, and readings per page of a curriculum.
 PAGE = 50
+#: Sessions a circle's page shows: the next ones, and the latest that are over.
+UPCOMING = 20
+PAST = 5
 
 
 @dataclass
@@ -63,6 +73,14 @@ class StudyPage:
         default_factory=list, metadata={"help": "one page of circles, in opening order"}
     )
     circle: CircleSummary | None = field(default=None, metadata={"help": "the one shown"})
+    readings: tuple[ReadingSummary, ...] = field(
+        default=(), metadata={"help": "one page of the circle's curriculum, in its order"}
+    )
+    sessions: list[SessionSummary] = field(
+        default_factory=list,
+        metadata={"help": "the next sessions (soonest first), then the latest that are over"},
+    )
+    hidden_sessions: int = field(default=0, metadata={"help": "sessions not shown"})
     reading: ReadingPage | None = field(default=None, metadata={"help": "the reading shown"})
     progress_stays: str = PROGRESS_STAYS
     place_goes: str = PLACE_GOES
@@ -103,7 +121,10 @@ async def _page(
             if reading_id is not None:
                 rid = _id(reading_id, "unknown-reading")
                 page.reading = study.reading(ws, cell.cell_id, cid, rid)
-            page.circle = study.circle(ws, cell.cell_id, cid)
+                return page
+            shown = Shown(number, PAGE, UPCOMING, PAST)
+            page.circle = study.circle(ws, cell.cell_id, cid, shown)
+            _curriculum(page, page.circle)
             return page
         lines = study.circles(ws, cell.cell_id)
         start = min(number * PAGE, max(0, len(lines) - 1) // PAGE * PAGE)
@@ -127,6 +148,18 @@ async def _page(
     else:
         name = "study_circle.html" if reading_id is None else "study_reading.html"
     return render(request, name, page, status_code=400 if errors else 200)
+
+
+def _curriculum(page: StudyPage, circle: CircleSummary) -> None:
+    """Paging of the curriculum: a circle may hold 1,000 readings and 1,000 sessions,
+    and a page that lists them all takes too long on a phone."""
+    page.readings = circle.readings
+    page.sessions = list(circle.sessions)
+    page.hidden_sessions = circle.session_count - len(circle.sessions)
+    first = circle.readings[0].number - 1 if circle.readings else 0
+    page.page_number = first // PAGE
+    page.older = first + PAGE < circle.reading_count
+    page.newer = first > 0
 
 
 def _typed(data: FormData) -> dict[str, str]:
