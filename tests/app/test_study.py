@@ -155,6 +155,7 @@ def test_bad_input_changes_nothing(make_ws, relay, clock) -> None:
             "too-many-questions",
         ),
         (lambda: study.add_reading(a, CELL, "1", title="x", item="zz"), "bad-library-item"),
+        (lambda: study.add_reading(a, CELL, "1", title="x", item="۷"), "bad-library-item"),
         (lambda: study.move_reading(a, CELL, "1", "1", "5"), "unknown-reading"),
         (lambda: study.remove_reading(a, CELL, "1", "2"), "unknown-reading"),
         (lambda: study.plan_session(a, CELL, "1", starts=now + DAY, hours=0), "bad-session-hours"),
@@ -205,3 +206,18 @@ def test_a_newcomer_after_the_session_gets_no_place(make_ws, relay, clock, tmp_p
     assert shown.sessions[0].place is None
     for i, ws in enumerate([*members, newcomer]):
         assert PLACE.encode() not in export_plaintext(ws, tmp_path / f"late-{i}.db")
+
+
+def test_a_reading_names_a_library_item_by_its_number(make_ws, relay, clock) -> None:
+    """The library's number as typed (Persian digits): the reading shows the item's title
+    on every member; an item that is not in the library is refused by the org rules."""
+    from hasteh.app import files
+
+    a, b = form_cell(make_ws, relay.url, settle_relay, n=2)
+    files.add_item(a, CELL, title="مزد و سرمایه", kind="reading", note="فصل ۱")
+    study.open_circle(a, CELL, title="مزد")
+    study.add_reading(a, CELL, "1", title="فصل ۱", item="۱")
+    settle_relay([a, b])
+    for ws in (a, b):
+        reading = study.reading(ws, CELL, "1", "1").reading
+        assert reading.item == "مزد و سرمایه"

@@ -112,6 +112,7 @@ def test_unknown_things_are_refused() -> None:
     cid, _readings = circle_with_readings(log, 1)
     ghost = EventId(b"g" * 16)
     refused(log, 0, ReadingAdded(ghost, "x"), "unknown-circle")
+    refused(log, 0, ReadingAdded(cid, "x", (), "", ghost), "unknown-item")  # not in the library
     refused(log, 0, ReadingRemoved(ghost), "unknown-reading")
     refused(log, 0, SessionPlanned(cid, log.now + DAY, 2, ghost), "unknown-reading")
     refused(log, 0, PlaceGiven(ghost, "Park"), "unknown-session")

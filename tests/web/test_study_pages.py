@@ -94,7 +94,7 @@ def test_a_circle_two_people(people: Callable[[str], Person]) -> None:
         (
             "reading",
             {"title": "x", "item": "zz"},
-            "A library item is named by the 32 hex digits of its id.",
+            "There is no such item in the cell's library: give its number there.",
         ),
         (
             "reading",

@@ -355,7 +355,7 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "bad-study-title": "A title must be between 1 and {limit} characters.",
     "study-note-too-long": "A note or question can be at most {limit} characters.",
     "too-many-questions": "A reading can have at most {limit} questions.",
-    "bad-library-item": "A library item is named by the 32 hex digits of its id.",
+    "bad-library-item": "There is no such item in the cell's library: give its number there.",
     "bad-session-hours": "A session lasts between 1 and {limit} hours.",
     "file-empty": "The file is empty: there is nothing to share.",
     "bad-file-kind": "Unknown kind of file: choose one of {kinds}.",

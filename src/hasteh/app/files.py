@@ -725,7 +725,8 @@ def items(ws: Workspace, cell: str) -> list[ItemLine]:
     ]
 
 
-def _find_item(rt: CellRuntime, ref: str) -> LibraryItem:
+def find_item(rt: CellRuntime, ref: str) -> LibraryItem:
+    """A library item by its number in the library (or the start of its id)."""
     value = parse_digits(ref).strip().lstrip("#")
     found = _items(rt)
     number = whole_number(value, max_digits=6)
@@ -757,7 +758,7 @@ def add_item(
 def note_item(ws: Workspace, cell: str, ref: str, note: str) -> ItemLine:
     rt = find_cell(ws, cell)
     rt.require_group()
-    found = _find_item(rt, ref)
+    found = find_item(rt, ref)
     runtime.send_event(ws, rt, LibraryNoted(found.item_id, note.strip()))
     return next(i for i in items(ws, cell) if i.item_id == found.item_id.hex()[:8])
 
@@ -766,5 +767,5 @@ def remove_item(ws: Workspace, cell: str, ref: str) -> None:
     """Remove an item you added (others' items leave by a decision of the cell)."""
     rt = find_cell(ws, cell)
     rt.require_group()
-    found = _find_item(rt, ref)
+    found = find_item(rt, ref)
     runtime.send_event(ws, rt, LibraryRemoved(found.item_id))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from hasteh import org
-from hasteh.app import decisions, records, runtime
+from hasteh.app import decisions, files, records, runtime
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import BadInput, clean_or_refuse
 from hasteh.app.expiry import sweep
@@ -94,7 +94,7 @@ class ReadingSummary:
     title: str
     questions: tuple[str, ...]
     note: str
-    #: The library item's id (start), if the reading names one.
+    #: The title of the library item the reading names, if any (and it is still there).
     item: str | None
     read: bool
     discussed: bool
@@ -235,7 +235,7 @@ def _reading_summary(
         title=r.title,
         questions=r.questions,
         note=r.note,
-        item=None if r.item is None else r.item.hex()[:8],
+        item=_item_title(rt, r.item),
         read=own.read,
         discussed=own.discussed,
         own_note=own.note,
@@ -387,17 +387,19 @@ def _questions(questions: list[str]) -> tuple[str, ...]:
     return kept
 
 
-def _item(text: str | None) -> org.EventId | None:
-    """A library item's id, as 32 hex digits (its existence is checked by the org rules)."""
+def _item_title(rt: CellRuntime, item: org.EventId | None) -> str | None:
+    found = None if item is None else rt.org.library.get(item)
+    return None if found is None else found.title
+
+
+def _item(rt: CellRuntime, text: str | None) -> org.EventId | None:
+    """A library item, by its number in the cell's library (or the start of its id)."""
     if text is None or not text.strip():
         return None
     try:
-        value = bytes.fromhex(parse_digits(text).strip())
-    except ValueError:
+        return files.find_item(rt, text).item_id
+    except BadInput:
         raise BadInput("bad-library-item") from None
-    if len(value) != org.EVENT_ID_SIZE:
-        raise BadInput("bad-library-item")
-    return org.EventId(value)
 
 
 def add_reading(
@@ -415,7 +417,7 @@ def add_reading(
     rt.require_group()
     number, found = _find(rt, circle_ref)
     body = ReadingAdded(
-        found.circle_id, _title(title), _questions(questions or []), _note(note), _item(item)
+        found.circle_id, _title(title), _questions(questions or []), _note(note), _item(rt, item)
     )
     runtime.send_event(ws, rt, body)
     return _summary(ws, rt, number, rt.org.study.circles[found.circle_id])

@@ -69,7 +69,9 @@ def study_reading(
     title: str = typer.Argument(..., help=_("The reading's title.")),
     question: list[str] = QuestionOption,
     note: str = typer.Option("", "--note", help=_("A short note.")),
-    item: str = typer.Option("", "--item", help=_("The id of the library item, if any.")),
+    item: str = typer.Option(
+        "", "--item", help=_("The number of the item in the cell's library, if any.")
+    ),
 ) -> None:
     """Add a reading at the end of the curriculum (the convener)."""
     from hasteh.app import study

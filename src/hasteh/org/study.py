@@ -133,9 +133,8 @@ def check_reading_added(state: OrgState, env: EventEnvelope, body: ReadingAdded)
         raise InvalidEvent("duplicate-id")
     if len(circle.readings) >= MAX_READINGS:
         raise InvalidEvent("too-many-items", limit=MAX_READINGS)
-    # TODO(library): when `state.library` exists, refuse an `item` that is not one of
-    # its items: ``if body.item is not None and body.item not in state.library:
-    # raise InvalidEvent("unknown-item")``. Until then the id is carried as it is.
+    if body.item is not None and EventId(body.item) not in state.library:
+        raise InvalidEvent("unknown-item")
 
 
 def fold_reading_added(
