@@ -304,5 +304,11 @@ def test_five_cells_two_alliances_a_council_and_a_raw_scan(
                 strangers = [n for x in (a, b, c, d, e) if x is not cell for n in x.names]
                 assert [n for n in strangers if n.encode() in raw] == [], cover
     assert found == []
+    # The relay (a state-run one, say) stores none of it but the mailboxes it serves.
+    relay_db = Path(relay.db.removeprefix("sqlite:///"))
+    relay_bytes = b"".join(p.read_bytes() for p in relay_db.parent.glob(relay_db.name + "*"))
+    assert len(relay_bytes) > 100_000
+    hidden = [m for m in marks if "mailbox" not in m.what]
+    assert [(m.owner, m.what) for m in hidden if m.value in relay_bytes] == []
     # the allowance was used: delegates do hold the seats of their alliances and council
     assert exercised == {"north", "south", "national"}
