@@ -20,9 +20,9 @@ chain of group names crosses into the lower one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
 __all__ = [
+    "WORDS",
     "AmendmentView",
     "FederationView",
     "IssueStatus",
@@ -94,6 +95,27 @@ __all__ = [
     "warn",
     "warning_ref",
 ]
+
+#: How the faces show statuses, kinds of warning and report, and a bulletin's verdict
+#: (English msgids; each face translates).
+WORDS: Final[Mapping[str, str]] = {
+    "open": "open",
+    "adopted": "adopted",
+    "rejected": "rejected",
+    "go": "go",
+    "no-go": "no go",
+    "informer": "an informer's methods",
+    "place": "a compromised place",
+    "other": "other",
+    "decision": "decision",
+    "warning": "warning",
+    "programme": "programme",
+    "action": "joint action",
+    "bulletin": "bulletin",
+    "genuine": "genuine",
+    "altered": "altered: not what its claim signs",
+    "other-key": "signed by another key than the alliance's",
+}
 
 #: A section's text, a warning: at most this many characters (well inside one event).
 MAX_TEXT = 16_000

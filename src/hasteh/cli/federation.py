@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from hasteh.app.federation import WORDS
 from hasteh.cli.common import _n, _print, _workspace, when, zone_of
 from hasteh.cli.options import handles_errors
 from hasteh.i18n import _
@@ -23,26 +24,6 @@ DeadlineOption = typer.Option(
 KeyFileOption = typer.Option(..., "--key", help=_("The alliance's bulletin key."))
 OutOption = typer.Option(..., "--out", help=_("Where to write the signed PDF."))
 DemandOption = typer.Option(..., "--demand", help=_("A shared demand (repeat)."))
-
-#: How statuses and kinds are shown (msgids).
-WORDS = {
-    "open": "open",
-    "adopted": "adopted",
-    "rejected": "rejected",
-    "go": "go",
-    "no-go": "no go",
-    "informer": "an informer's methods",
-    "place": "a compromised place",
-    "other": "other",
-    "decision": "decision",
-    "warning": "warning",
-    "programme": "programme",
-    "action": "joint action",
-    "bulletin": "bulletin",
-    "genuine": "genuine",
-    "altered": "altered: not what its claim signs",
-    "other-key": "signed by another key than the alliance's",
-}
 
 
 def _show(view: object, zone: tzinfo) -> None:

@@ -16,7 +16,7 @@ with the alliance's bulletin key: neither has a form here (`hasteh federation co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
@@ -27,6 +27,7 @@ from starlette.routing import Route
 from hasteh.app import Workspace, alliances, cells, decisions, federation
 from hasteh.app.cells import CellSummary
 from hasteh.app.errors import BadInput
+from hasteh.app.federation import WORDS as FED_WORDS
 from hasteh.app.federation import FederationView
 from hasteh.i18n import parse_digits, whole_number
 from hasteh.org.reports import Report
@@ -43,25 +44,6 @@ FED_NOTICES = {
     "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
     "courier bundle.",
 }
-#: How statuses and kinds are shown (msgids).
-FED_WORDS = {
-    "open": "open",
-    "adopted": "adopted",
-    "rejected": "rejected",
-    "go": "go",
-    "no-go": "no go",
-    "informer": "an informer's methods",
-    "place": "a compromised place",
-    "other": "other",
-    "decision": "decision",
-    "warning": "warning",
-    "programme": "programme",
-    "action": "joint action",
-    "bulletin": "bulletin",
-    "genuine": "genuine",
-    "altered": "altered: not what its claim signs",
-    "other-key": "signed by another key than the alliance's",
-}
 
 
 @dataclass
@@ -70,7 +52,7 @@ class FederationPage:
 
     href: str = field(metadata={"help": "local path of the alliance's page"})
     view: FederationView = field(metadata={"help": "the alliance as this delegate folds it"})
-    words: dict[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
+    words: Mapping[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
     my_cells: list[tuple[str, str]] = field(
         default_factory=list, metadata={"help": "(name, id) of this profile's cells"}
     )
@@ -194,7 +176,7 @@ class ReportsPage:
     reports: list[tuple[Report, str]] = field(
         metadata={"help": "report-backs, oldest first, with a bulletin's check ('' else)"}
     )
-    words: dict[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
+    words: Mapping[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
 
 
 @unlocked_only
