@@ -91,6 +91,9 @@ class WebState:
     #: The spoken code this profile shows (`views.spoken.SpokenSession`), if any;
     #: dropped on lock and panic.
     spoken: Any = None
+    #: The contact this profile is handing over (`views.handover.HandoverSession`), if
+    #: any; dropped on lock and panic.
+    handover: Any = None
 
     @property
     def has_profile(self) -> bool:

@@ -89,5 +89,6 @@ def close_workspace(state: WebState) -> None:
         state.exported = None
         state.cell_memos.clear()
         state.spoken = None
+        state.handover = None
         if ws is not None and not ws.vault.closed:
             ws.close()

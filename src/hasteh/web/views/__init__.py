@@ -43,6 +43,8 @@ contacts  GET /contacts, POST /contacts/{add,share,forget,tell}   contacts with 
           workers, on this device only
 federation GET /alliance/{ref}, POST /alliance/{ref}/{what}   a delegate's alliance page:
           the programme, amendments, joint actions, warnings, report-backs (issue 17)
+handover  GET/POST /contacts/give, POST /contacts/give/cancel, POST /contacts/take
+          a contact handed to another member in person, by a spoken code
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from hasteh.web.views import (
     federation,
     files,
     fund,
+    handover,
     hide,
     home,
     join,
@@ -115,4 +118,5 @@ def all_routes() -> list[BaseRoute]:
         *drop.routes,
         *contacts.routes,
         *federation.routes,
+        *handover.routes,
     ]

@@ -7,6 +7,8 @@ that deletes it, and a form that tells a cell the count and the shared code name
     POST /contacts/share     ref, on=yes|no
     POST /contacts/forget    ref
     POST /contacts/tell      cell
+
+The hand-over in person (give, take) is `views.handover`; its forms are on this page.
 """
 
 from __future__ import annotations
@@ -47,10 +49,17 @@ class ContactsPage:
     notes: str = field(default="", metadata={"help": "typed notes, kept on error"})
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
+    take_code: str = field(default="", metadata={"help": "typed hand-over code, kept on error"})
+    error_form: str = field(default="add", metadata={"help": "add | give | take: whose errors"})
 
 
 async def contacts_page(
-    request: Request, errors: list[str] | None = None, typed: tuple[str, str, str] = ("", "", "")
+    request: Request,
+    errors: list[str] | None = None,
+    typed: tuple[str, str, str] = ("", "", ""),
+    *,
+    take_code: str = "",
+    error_form: str = "add",
 ) -> Response:
     ui = ui_for(request)
 
@@ -62,6 +71,7 @@ async def contacts_page(
     done = request.query_params.get("done", "")
     page.notice = ui.gettext(CONTACT_NOTICES[done]) if done in CONTACT_NOTICES else ""
     page.errors = errors or []
+    page.take_code, page.error_form = take_code, error_form
     return render(request, "contacts.html", page, status_code=400 if errors else 200)
 
 
