@@ -412,6 +412,25 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
                 t("Keep this contact"),
             ),
         ),
+        # A contact kept (its hand-over buttons), a hand-over code that cannot be read
+        # (refused, nothing received), then the contact deleted: the profile as it was.
+        (
+            "contacts-list",
+            submit(
+                "/contacts",
+                {t("The contact's code name (never a real name)."): "رحیم"},
+                t("Keep this contact"),
+            ),
+        ),
+        (
+            "contacts-take-error",
+            submit(
+                "/contacts",
+                {t("The number and three words the member reads to you"): "۴۲ نه"},
+                t("Receive the contact"),
+            ),
+        ),
+        ("contacts-forgotten", submit("/contacts", {}, t("Delete from this device"))),
         (
             "files-error",
             # A title of spaces only: refused, nothing added to the library.
