@@ -15,6 +15,7 @@ from hasteh.app import contacts
 from hasteh.app.code_words import WORDS
 from hasteh.web.views.handover import HandoverSession
 from tests.relay.harness import RelayProcess
+from tests.web.conftest import PASSPHRASE
 from tests.web.test_cells import FA, Person, people, relay
 from tests.web.test_spoken_web import check_words, shown_code, use_rendezvous
 
@@ -138,3 +139,48 @@ def test_unknown_contact_and_cancel(people: Callable[[str], Person], relay: Rela
     status, _, page = b.submit("/contacts/take", {"code": code}, "/contacts")
     assert status == 400 and 'role="alert"' in page
     assert names(a) == [NAME] and names(b) == []
+
+
+def test_a_receiver_who_already_holds_it_refuses_and_the_giver_keeps_it(
+    people: Callable[[str], Person], relay: RelayProcess
+) -> None:
+    a, b, ref = giver_with_contact(people, relay)
+    b.submit("/contacts/add", {"code_name": NAME, "notes": "از قبل"}, "/contacts")
+    _, _, page = a.submit("/contacts/give", {"ref": ref, "keep": "no"}, "/contacts")
+    status, _, refused = b.submit("/contacts/take", {"code": shown_code(page)}, "/contacts")
+    assert status == 400
+    assert FA.gettext("A contact with this code name is already on this device.") in refused
+    session = finished(a)
+    assert session.status == "failed"
+    failed = a.client.get("/contacts/give").text
+    assert (
+        FA.gettext(
+            "The member's device did not keep the contact (it may already hold one with this code "
+            "name). Nothing was deleted here."
+        )
+        in failed
+    )
+    assert names(a) == [NAME]
+    kept = b.app_read(contacts.list_contacts)
+    assert isinstance(kept, list) and [c.notes for c in kept] == ["از قبل"]  # untouched
+
+
+def test_locking_ends_the_hand_over_and_deletes_nothing(
+    people: Callable[[str], Person], relay: RelayProcess
+) -> None:
+    a, b, ref = giver_with_contact(people, relay)
+    _, _, page = a.submit("/contacts/give", {"ref": ref, "keep": "no"}, "/contacts")
+    code = shown_code(page)
+    session = session_of(a)
+    a.submit("/lock", {}, "/contacts")
+    assert session.thread is not None
+    session.thread.join(timeout=120)
+    assert session.status == "failed" and a.state().handover is None
+    status, _, page = b.submit("/contacts/take", {"code": code}, "/contacts")
+    assert status == 400 and 'role="alert"' in page
+    assert names(b) == []
+    # The giver's contact is still there after unlocking.
+    status, path, _ = a.submit("/unlock", {"passphrase": PASSPHRASE}, "/unlock")
+    assert status == 200 and path != "/unlock"
+    assert names(a) == [NAME]
+    assert a.client.get("/contacts/give").url.path == "/contacts"  # no code survives a lock

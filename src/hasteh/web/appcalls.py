@@ -89,6 +89,8 @@ def close_workspace(state: WebState) -> None:
         state.exported = None
         state.cell_memos.clear()
         state.spoken = None
+        if state.handover is not None:  # `views.handover.HandoverSession`: end its wait
+            state.handover.close()
         state.handover = None
         if ws is not None and not ws.vault.closed:
             ws.close()

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from hasteh.app import Workspace, handover
 from hasteh.app.contacts import read_handover
+from hasteh.app.invite_code import InviteCodeError
 from hasteh.errors import HastehError
 from hasteh.i18n import language
 from hasteh.web.app import WebState, render, ui_for, web_state
@@ -37,6 +38,11 @@ from hasteh.web.views.contacts import contacts_page
 
 #: Seconds between reloads of the waiting page.
 REFRESH: Final = "3"
+#: The receiver's device answered that it did not keep the contact (msgid).
+REFUSED: Final = (
+    "The member's device did not keep the contact (it may already hold one with this code "
+    "name). Nothing was deleted here."
+)
 
 
 @dataclass(eq=False)
@@ -51,6 +57,13 @@ class HandoverSession:
     check: tuple[str, ...] = ()
     errors: list[str] = field(default_factory=list)
     thread: threading.Thread | None = None
+
+    def close(self) -> None:
+        """End the exchange now (cancel, lock, panic): the thread's wait fails, so the
+        contact is never deleted by a page nobody can see any more."""
+        if self.status in ("waiting", "confirmed"):
+            self.status = "failed"
+        self.pending.client.close()
 
 
 @dataclass
@@ -95,7 +108,10 @@ def _exchange(state: WebState, session: HandoverSession) -> None:
         session.status = "done"
     except Exception as exc:  # the thread's last word: every failure ends the code
         pending.client.close()
-        if isinstance(exc, HastehError):
+        if isinstance(exc, InviteCodeError) and exc.reason == "refused":
+            # The invitation's wording ("could not propose you") would mislead here.
+            session.errors = [session.ui.gettext(REFUSED)]
+        elif isinstance(exc, HastehError):
             session.errors = explain(session.ui, exc)
         elif isinstance(exc, Refusal):
             session.errors = exc.lines
@@ -148,9 +164,8 @@ async def cancel(request: Request) -> Response:
     state = web_state(request)
     session = _session(state)
     state.handover = None
-    if session is not None and session.status in ("waiting", "confirmed"):
-        session.status = "failed"
-        session.pending.client.close()  # ends the thread's wait; nothing is deleted
+    if session is not None:
+        session.close()  # ends the thread's wait; nothing is deleted
     return redirect("/contacts")
 
 
