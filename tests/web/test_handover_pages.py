@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from hasteh.app import contacts
 from hasteh.app.code_words import WORDS
 from hasteh.web.views.handover import HandoverSession
@@ -184,3 +188,34 @@ def test_locking_ends_the_hand_over_and_deletes_nothing(
     assert status == 200 and path != "/unlock"
     assert names(a) == [NAME]
     assert a.client.get("/contacts/give").url.path == "/contacts"  # no code survives a lock
+
+
+#: Typed codes: any text, and well-formed codes for slots nobody opened.
+TYPED = st.one_of(
+    st.text(max_size=3000),
+    st.builds(
+        lambda n, words: " ".join([str(n), *words]),
+        st.integers(min_value=0, max_value=10**6),
+        st.lists(st.sampled_from(WORDS), min_size=3, max_size=3),
+    ),
+)
+
+
+@pytest.fixture
+def receiver(people: Callable[[str], Person], relay: RelayProcess) -> Person:
+    """One receiving profile, shared by every example hypothesis tries."""
+    b = people("b")
+    use_rendezvous(b, relay.url)
+    return b
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=TYPED)
+def test_whatever_is_typed_as_a_code_is_refused_precisely(receiver: Person, typed: str) -> None:
+    b = receiver
+    assert b.client.post("/contacts/take", data={"code": typed}).status_code == 403  # no token
+    status, path, page = b.submit("/contacts/take", {"code": typed}, "/contacts")
+    assert status == 400 and path == "/contacts/take" and 'role="alert"' in page
+    assert names(b) == []
