@@ -31,7 +31,11 @@ class SimRelay:
     log: list[Posted] = field(default_factory=list)
     #: Per member (by id of its workspace): how many entries of `log` it has been shown.
     read: dict[int, int] = field(default_factory=dict)
-    next_seq: int = 1_000
+    #: Above any sequence number the session's real relay hands out: members keep a window
+    #: of the ordering relay's last (seq, hash) and compare an author's view only from its
+    #: start, so the simulated relay must continue *after* the real one (which, shared by
+    #: every app test of the session, passes 1,000 envelopes in a long run).
+    next_seq: int = 1_000_000_000
 
     def collect(self, ws: Workspace) -> list[Posted]:
         """Take every queued delivery out of `ws`'s outbox into the relay's log; the new
