@@ -86,7 +86,10 @@ def test_a_delegates_alliance_pages(people: Callable[[str], Person], relay: Rela
     a, b = people("a"), people("b")
     cell = form_cell(a, b)
     cell_id = cell.rsplit("/", 1)[1]
-    none = "No alliances on this device. A delegate forms or joins one with `hasteh alliance`."
+    none = (
+        "No alliances on this device. Form one below; or, to join one, make your card on the "
+        "Join a cell page and hand it in person to a delegate of the alliance."
+    )
     assert FA.gettext(none) in htmllib.unescape(a.client.get("/alliances").text)
     elect(a, b, cell, "1", "2")  # سپیده the delegate
 

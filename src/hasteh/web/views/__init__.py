@@ -14,10 +14,12 @@ actions   GET/POST /cell/{ref}/actions, GET /cell/{ref}/actions/{a}, POST …/{a
           the cell's work: actions, demands, tasks, turnout (issue 15)
 study     GET/POST /cell/{ref}/study, GET /cell/{ref}/study/{c}, POST …/{c}/{what},
           GET …/{c}/r/{r}, POST …/{c}/r/{r}/{what}   study circles (issue 15)
-delegates GET /cell/{ref}/delegates, POST …/delegates/elect   who speaks for the cell in
-          its alliances, its key, the report-backs (issue 17)
-alliances GET /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|report
-          a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
+delegates GET /cell/{ref}/delegates, POST …/delegates/elect | key | key-code | key-import |
+          mandate | recall   who speaks for the cell in its alliances, its key and its
+          hand-over, mandates, the recall, the report-backs (issue 17)
+alliances GET/POST /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|report,
+          POST /alliance/{ref}/propose|approve|register-key|register-alternate|carry-recall|
+          council   a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
 bulletin  GET /cell/{ref}/bulletin, …/articles/{a}, …/issues/{i} (+ issue.pdf, booklet.pdf,
           page-{p}.png), POST /cell/{ref}/bulletin/{what}   the newsroom (issue 16)
 files     GET /cell/{ref}/files, POST …/files/upload | fetch, GET …/files/{f}/download |

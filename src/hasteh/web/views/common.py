@@ -6,14 +6,16 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import anyio.to_thread
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from hasteh.app import Workspace, records, sync
+from hasteh.app import Workspace, cards, records, sync
+from hasteh.app.errors import CardError
 from hasteh.errors import HastehError
 from hasteh.vault import Connection, Vault, VaultError
 from hasteh.web.app import WebState, set_session_cookie, web_state
@@ -229,3 +231,42 @@ def done(ref: str, what: str, page: str = "talk", **query: str) -> Response:
 def sent_or_queued(reached: bool) -> str:
     """The notice after sending: sent, or queued when a relay did not answer."""
     return "sent" if reached else "queued"
+
+
+@dataclass(frozen=True, slots=True)
+class CardGiven:
+    """A card as a form carries it: the code pasted (or read from a text file) or the
+    bytes of a photo of its QR image. Empty when the person gave neither."""
+
+    code: str
+    image: bytes
+
+    @property
+    def empty(self) -> bool:
+        return not self.code and not self.image
+
+
+async def card_given(form: FormData, field_name: str = "card") -> CardGiven:
+    """The card of a form with a `card` text area and a `card_file` upload (the cell
+    page's newcomer form, the alliance page's cell and alternate forms): an uploaded
+    image is kept for the app to decode; an uploaded text file wins over the pasted code."""
+    code = text(form, field_name).strip()
+    upload = form.get(f"{field_name}_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        raw = await upload.read(cards.MAX_IMAGE_BYTES + 1)
+        if cards.looks_like_image(raw):
+            return CardGiven("", raw)
+        code = raw[: cards.MAX_CODE].decode("utf-8", errors="replace").strip() or code
+    return CardGiven(code, b"")
+
+
+def card_code(ws: Workspace, given: CardGiven) -> str:
+    """The card's code for the app's `card_input` parameters. The app also reads a file
+    path there (the CLI's `propose CELL FILE`); a web form never names a file on this
+    computer, so anything that is not a card's code is refused as ``not-a-card``."""
+    if given.image:
+        return cards.encode_card(cards.read_card_image(given.image, now=ws.now()))
+    code = cards.card_lines(given.code)
+    if not code.upper().startswith("HC"):
+        raise CardError("not-a-card")
+    return code

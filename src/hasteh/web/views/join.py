@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cards, cells, join, news, sync
+from hasteh.app import Workspace, alliances, cards, cells, join, news, sync
 from hasteh.app.constants import SUITE
 from hasteh.app.records import Invitation
 from hasteh.i18n import whole_number
@@ -156,16 +156,20 @@ async def pick_up(request: Request) -> Response:
             # already: then the cell joined is new here and not yet shown.
             fresh = recently_joined(ws)
             if fresh:
-                return fresh
+                return f"/cell/{fresh}?done=joined"
         names = sync.join(ws)
         joined = [c for c in cells.list_cells(ws) if c.name == names[-1]]
-        return joined[-1].cell_id if joined else ""
+        if joined:
+            return f"/cell/{joined[-1].cell_id}?done=joined"
+        # A delegate's card picks up an alliance's Welcome the same way (issue 17).
+        allied = [rt for rt in alliances.all_alliances(ws) if rt.name == names[-1]]
+        return f"/alliance/{allied[-1].group_id.hex()[:8]}?done=joined" if allied else "/home"
 
     try:
-        cell_id = await call_app(request, run)
+        then = await call_app(request, run)
     except Refusal as refusal:
         return await show(request, errors=refusal.lines, error_form="join")
-    return redirect(f"/cell/{cell_id}?done=joined" if cell_id else "/home")
+    return redirect(then)
 
 
 def recently_joined(ws: Workspace) -> str:
