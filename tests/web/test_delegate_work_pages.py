@@ -15,6 +15,10 @@ import html as htmllib
 import re
 from collections.abc import Callable
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from hasteh.app import Workspace, alliances, cards, cells, decisions, delegation
 from hasteh.app.records import default_relays
 from tests.relay.harness import RelayProcess
@@ -284,9 +288,29 @@ def test_the_cell_key_mandate_and_recall_from_the_pages(
     assert status == 200 and said(html, "The alternate is registered with the alliance."), html
     assert said(html, "alternate registered")
 
+    # A question to the cells (a motion), from the alliance's page.
+    before = view_of(a, north)
+    refused(a, f"{north}/motion", {"question": " "}, north, "There is nothing to send.")
+    status, _, html = a.submit(
+        f"{north}/motion", {"question": "اعتصاب؟", "deadline": "دیروز"}, north
+    )
+    assert status == 400 and "این تاریخ نیست" in html
+    assert view_of(a, north) == before
+    assert a.client.post(f"{north}/motion", data={"question": "x"}).status_code == 403
+    status, _, html = a.submit(
+        f"{north}/motion", {"question": "اعتصاب مشترک؟", "deadline_choice": "three-days"}, north
+    )
+    assert status == 200, html
+    assert said(
+        html,
+        "The question is put to the cells. Each cell decides first, then its delegate votes "
+        "as it decided.",
+    )
+    assert "اعتصاب مشترک؟" in html
+
     # A mandate: the alliance's open motion, tied to the cell's decision on it.
     def motion_and_decision(ws: Workspace) -> str:
-        motion = alliances.open_motion(ws, ref, "اعتصاب مشترک؟", ws.now() + 86_400)
+        (motion,) = alliances.find_alliance(ws, ref).org.motions
         opened = decisions.open_decision(
             ws, cell_id, kind="proposal", question="موافقیم؟", deadline=ws.now() + 86_400
         )
@@ -389,3 +413,67 @@ def test_a_card_as_a_photo_of_its_qr_image(people: Callable[[str], Person]) -> N
     refused(a, f"{north}/propose", {"card": ""}, north, "This is not a hasteh invitation card.")
     status, _, html = a.submit(f"{north}/propose", {"card": ""}, north, files=broken)
     assert status == 400, html
+
+
+# ------------------------------------------------------------------ whatever is typed
+
+#: What a person may paste or type where a card or a code is asked: any text, texts that
+#: start like a card, a key code or a recall code, and paths of files on this computer.
+TYPED = st.one_of(
+    st.text(max_size=2000),
+    st.builds(
+        lambda prefix, body: prefix + body,
+        st.sampled_from(["HC1:", "HK1:", "HR1:", "hc1:", "HK1: ", "/", "~/", "../"]),
+        st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567 -=\n", max_size=600),
+    ),
+)
+
+
+@pytest.fixture
+def delegate(people: Callable[[str], Person]) -> tuple[Person, str, str]:
+    """A delegate who holds the cell's key and sits in an alliance (one profile shared by
+    every example hypothesis tries): (person, the cell's id, the alliance's path)."""
+    a, b = people("a"), people("b")
+    cell = form_cell(a, b)
+    elect(a, b, cell, "1", "2")
+    cell_id = cell.rsplit("/", 1)[1]
+    a.app_read(lambda ws: delegation.create_key(ws, cell_id, "1"))
+    _, north, _ = a.submit("/alliances", {"name": "north", "pseudonym": "cell-a"}, "/alliances")
+    return a, cell_id, north
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=TYPED, as_file=st.booleans())
+def test_whatever_is_typed_as_a_card_or_a_code_is_refused_precisely(
+    delegate: tuple[Person, str, str], typed: str, as_file: bool
+) -> None:
+    a, cell_id, north = delegate
+    page = f"/cell/{cell_id}/delegates"
+
+    def state(ws: Workspace) -> object:
+        rt = cells.find_cell(ws, cell_id)
+        return (
+            delegation.alliance_view(ws, north.rsplit("/", 1)[1]),
+            rt.org.fed,
+            dict(rt.record.held_keys),
+        )
+
+    before = a.app_read(state)
+    forms: list[tuple[str, str, dict[str, str]]] = [
+        (f"{north}/propose", north, {}),
+        (f"{north}/register-alternate", north, {"cell": cell_id}),
+        (f"{page}/recall", page, {"decision": "1"}),
+    ]
+    for path, shown, data in forms:
+        files = {"card_file": ("card.txt", typed.encode(), "text/plain")} if as_file else None
+        fields = {**data, "card": "" if as_file else typed}
+        status, _, html = a.submit(path, fields, shown, files=files)
+        assert status == 400 and 'role="alert"' in html, (path, typed)
+    for path, shown in ((f"{north}/carry-recall", north), (f"{page}/key-import", page)):
+        status, _, html = a.submit(path, {"code": typed}, shown)
+        assert status == 400 and 'role="alert"' in html, (path, typed)
+        if len(typed.strip()) >= 12:
+            assert htmllib.escape(typed.strip()) not in html  # a code is never shown back
+    assert a.app_read(state) == before

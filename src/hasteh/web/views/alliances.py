@@ -11,7 +11,8 @@ and the delegate's other work with the alliance. No JavaScript.
     POST /alliance/{ref}/{act}             vote | sign | report  (motion, cell)
     POST /alliance/{ref}/{work}            propose (a card) | approve (pseudonym) |
                                            register-key (cell) | register-alternate (cell,
-                                           card) | carry-recall (code) | council
+                                           card) | carry-recall (code) | council |
+                                           motion (question, deadline)
 
 The cell is chosen on the form each time: the profile stores no link between a cell and
 an alliance (docs/cells.md, "Delegates and alliances"). A refusal re-renders the page
@@ -28,15 +29,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, alliances, cells, delegation, federation
+from hasteh.app import Workspace, alliances, cells, decisions, delegation, federation
 from hasteh.app.cells import CellSummary
 from hasteh.app.delegation import AllianceView
+from hasteh.app.errors import BadInput, clean_or_refuse
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
 from hasteh.web.views.common import (
     CardGiven,
     card_code,
     card_given,
+    deadline_input,
+    deadline_text,
     redirect,
     send_now,
     text,
@@ -59,6 +63,8 @@ ALLIANCE_NOTICES = {
     "register-alternate": "The alternate is registered with the alliance.",
     "carry-recall": "Recall posted; the delegate is swapped for the alternate at the next sync.",
     "council": "This alliance is now a council: its members are alliances' delegates.",
+    "motion": "The question is put to the cells. Each cell decides first, then its delegate "
+    "votes as it decided.",
     "queued": "Saved, but no relay answered: it will be sent with Fetch now, or carry a "
     "courier bundle.",
 }
@@ -210,6 +216,17 @@ def _register_key(ws: Workspace, alliance: str, cell: str) -> object:
     return delegation.register_key(ws, alliance, cell)
 
 
+def _open_motion(ws: Workspace, alliance: str, data: FormData) -> object:
+    """A yes/no question to the member cells (one vote per cell, each after its cell
+    decided), closing as the deadline field says (`_deadline.html`)."""
+    typed = text(data, "question")
+    if not typed.strip():
+        raise BadInput("empty-message")
+    question = clean_or_refuse(typed, limit=200)
+    deadline = decisions.deadline(ws, deadline_input(*deadline_text(data)))
+    return alliances.open_motion(ws, alliance, question, deadline)
+
+
 #: The delegate's work with the alliance: (alliance short id, form, card) -> app call.
 WORK: dict[str, Callable[[Workspace, str, FormData, CardGiven], object]] = {
     "propose": lambda ws, alliance, data, card: alliances.propose_cell(
@@ -228,6 +245,7 @@ WORK: dict[str, Callable[[Workspace, str, FormData, CardGiven], object]] = {
         ws, alliance, text(data, "code")
     ),
     "council": lambda ws, alliance, data, card: federation.declare_council(ws, alliance),
+    "motion": lambda ws, alliance, data, card: _open_motion(ws, alliance, data),
 }
 
 
