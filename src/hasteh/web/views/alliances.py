@@ -36,6 +36,7 @@ from hasteh.app.errors import BadInput, clean_or_refuse
 from hasteh.web.app import render, ui_for, web_state
 from hasteh.web.appcalls import Refusal, call_app, new_group_relays
 from hasteh.web.views.common import (
+    NOTICES,
     CardGiven,
     card_code,
     card_given,
@@ -168,7 +169,8 @@ async def alliance_page(request: Request, errors: list[str] | None = None) -> Re
     except Refusal as refusal:
         return await home_page(request, CreateForm(), refusal.lines, 404)
     done = request.query_params.get("done", "")
-    page.notice = ui.gettext(ALLIANCE_NOTICES[done]) if done in ALLIANCE_NOTICES else ""
+    notices = {**NOTICES, **ALLIANCE_NOTICES}  # Fetch now comes back with a sync's notice
+    page.notice = ui.gettext(notices[done]) if done in notices else ""
     page.errors = errors or []
     return render(request, "alliance.html", page, status_code=400 if errors else 200)
 

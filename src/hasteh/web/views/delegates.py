@@ -24,7 +24,7 @@ cell: an alliance is shown only by the pseudonyms of its cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
@@ -94,13 +94,13 @@ def _decisions(ws: Workspace, ref: str) -> list[tuple[int, str]]:
     return sorted(listed, reverse=True)
 
 
-def _open_motions(ws: Workspace) -> list[tuple[str, str, str]]:
-    """Open motions in this device's alliances: the cell gives its mandate on one."""
+def _open_motions(ws: Workspace, given: Set[bytes]) -> list[tuple[str, str, str]]:
+    """Open motions in this device's alliances that the cell gave no mandate on yet."""
     return [
         (m.motion_id.hex(), rt.name, m.question)
         for rt in alliances.all_alliances(ws)
         for m in sorted(rt.org.motions.values(), key=lambda m: (m.at, m.motion_id))
-        if m.is_open
+        if m.is_open and m.motion_id not in given
     ]
 
 
@@ -145,7 +145,7 @@ async def delegates_page(request: Request, errors: list[str] | None = None) -> R
             view=delegation.delegate_view(ws, cell.cell_id),
             elections=sorted(_elections(ws, cell.cell_id)),
             decisions=_decisions(ws, cell.cell_id),
-            motions=_open_motions(ws),
+            motions=_open_motions(ws, set(cells.find_cell(ws, cell.cell_id).org.fed.mandates)),
         )
 
     try:
