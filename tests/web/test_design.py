@@ -764,3 +764,116 @@ def test_main_pages_look_as_stored(browser: Browser, site: Site, size: str) -> N
     finally:
         context.close()
     assert differs == {}, differs
+
+
+# --------------------------------------------------------------- a delegate's pages
+
+
+@pytest.fixture(scope="module")
+def delegate_site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """Two profiles (a delegate needs a cell of two to be elected): A's cell with B in it,
+    A elected delegate and holding the cell's key, and an alliance A formed; A's session.
+    Apart from `site`, whose home page is a stored reference (an alliance shows there)."""
+    from .test_browser_cells import PASS_A, PASS_B, open_person
+    from .test_browser_delegates import elect_in_chromium
+    from .test_browser_fund import form_cell
+
+    root = tmp_path_factory.mktemp("design-delegate")
+    up_a, up_b = Up(root / "a"), None
+    try:
+        up_b = Up(root / "b")
+        context_a, a, _ = open_person(browser, up_a, PASS_A, javascript=False)
+        context_b, b, _ = open_person(browser, up_b, PASS_B, javascript=False)
+        cell = form_cell(a, b, up_a, up_b)
+        elect_in_chromium(a, b, up_a, up_b, cell)
+        a.get_by_label(fa("The decision that allows it")).select_option("1")
+        a.get_by_role("button", name=fa("Make the key"), exact=True).click()
+        a.goto(f"{up_a.origin}/alliances")
+        a.get_by_label(fa("The alliance's name")).fill("اتحاد شمال")
+        a.get_by_label(fa("Your cell's pseudonym in the alliance (never its name)")).fill("شمال-۱")
+        a.get_by_role("button", name=fa("Form the alliance")).click()
+        made = Site(up_a)
+        made.cells["full"] = cell
+        made.cells["alliance"] = a.url.split(up_a.origin)[1].split("?")[0]
+        made.state = context_a.storage_state()
+        context_b.close()
+        context_a.close()
+        yield made
+    finally:
+        up_a.stop()
+        if up_b is not None:
+            up_b.stop()
+
+
+def choose(path: str, label: str, value: str, button: str) -> Action:
+    """Open `path`, choose `value` in the labelled list, press the button."""
+
+    def act(page: Page) -> None:
+        page.goto(origin_of(page) + path)
+        page.get_by_label(label, exact=True).select_option(value)
+        page.get_by_role("button", name=button, exact=True).click()
+
+    return act
+
+
+def delegate_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]:
+    """The delegate's pages with every form, the code shown once, and their refusals."""
+    cell, alliance = site.cells["full"], site.cells["alliance"]
+    return [
+        ("delegates-work", go(f"{cell}/delegates")),
+        ("delegates-key-code", submit(f"{cell}/delegates", {}, t("Show the key code"))),
+        (
+            "delegates-key-error",
+            # "(none)" chosen: refused, no key is made.
+            choose(
+                f"{cell}/delegates",
+                t("The decision that allows it"),
+                "0",
+                t("Make the key"),
+            ),
+        ),
+        ("alliances", go("/alliances")),
+        (
+            "alliances-error",
+            # A name with no letter: refused, nothing formed.
+            submit(
+                "/alliances",
+                {
+                    t("The alliance's name"): "!!!",
+                    t("Your cell's pseudonym in the alliance (never its name)"): "x",
+                },
+                t("Form the alliance"),
+            ),
+        ),
+        ("alliance", go(alliance)),
+        (
+            "alliance-error",
+            # Not a card: refused, nothing proposed.
+            submit(alliance, {t("The delegate's card code"): "not a card"}, t("Propose")),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_a_delegates_pages_accessible_and_phone_sized(
+    browser: Browser, delegate_site: Site, language: str, size: str
+) -> None:
+    t = translations(language).gettext
+    context = delegate_site.context(browser, VIEWPORTS[size])
+    page = context.new_page()
+    page.set_default_timeout(NEW_TAB_TIMEOUT)
+    axe = Axe(browser, delegate_site.up.origin, VIEWPORTS[size])
+    found: dict[str, list[str]] = {}
+    try:
+        set_language(page, delegate_site.up.origin, language)
+        for name, action in delegate_pages(delegate_site, t):
+            action(page)
+            assert page.locator("html").get_attribute("lang") == language, name
+            if problems := check(page, axe, size == "phone"):
+                found[name] = problems
+        set_language(page, delegate_site.up.origin, "fa")
+    finally:
+        axe.close()
+        context.close()
+    assert found == {}, report(found)
