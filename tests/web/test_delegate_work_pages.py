@@ -477,3 +477,41 @@ def test_whatever_is_typed_as_a_card_or_a_code_is_refused_precisely(
         if len(typed.strip()) >= 12:
             assert htmllib.escape(typed.strip()) not in html  # a code is never shown back
     assert a.app_read(state) == before
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.text(max_size=300),
+    pseudonym=st.text(max_size=100),
+    question=st.text(max_size=400),
+    deadline=st.one_of(st.just(""), st.text(max_size=40)),
+)
+def test_whatever_is_typed_to_form_an_alliance_or_ask_a_question(
+    delegate: tuple[Person, str, str], name: str, pseudonym: str, question: str, deadline: str
+) -> None:
+    """Any name, pseudonym, question or date: formed or refused precisely (400, in a
+    red box), never a crash; a refusal forms nothing and asks nothing."""
+    a, _, north = delegate
+    ref = north.rsplit("/", 1)[1]
+
+    def counts(ws: Workspace) -> tuple[int, int]:
+        motions = alliances.find_alliance(ws, ref).org.motions
+        return len(alliances.all_alliances(ws)), len(motions)
+
+    made, asked = a.app_read(counts)  # type: ignore[misc]
+    status, path, html = a.submit(
+        "/alliances", {"name": name, "pseudonym": pseudonym}, "/alliances"
+    )
+    formed = status == 200
+    if formed:
+        assert path.startswith("/alliance/"), html
+    else:
+        assert status == 400 and 'role="alert"' in html and path == "/alliances", html
+    fields = {"question": question, "deadline_choice": "three-days", "deadline": deadline}
+    status, path, html = a.submit(f"{north}/motion", fields, north)
+    opened = status == 200
+    if not opened:
+        assert status == 400 and 'role="alert"' in html, html
+    assert a.app_read(counts) == (made + formed, asked + opened)
