@@ -9,6 +9,7 @@ A screenshot of the page (fa) goes to `$HASTEH_SCREENSHOTS`:
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,20 @@ def test_a_delegates_whole_work_in_chromium_without_javascript(
         assert all(r.startswith(up.origin) for r in requests), requests
     context_a.close()
     context_b.close()
+
+    # A thief with either computer: the key's code, and the key itself, are nowhere on
+    # disk in the clear (only inside the encrypted vault), nor in what `hasteh up` said.
+    body = code.split(": ", 1)[1].replace(" ", "")
+    seed = base64.b32decode(body + "=" * (-len(body) % 8))[:32]
+    secrets = [body.encode(), body[:16].encode(), seed, seed.hex().encode()]
+    for up in (up_a, up_b):
+        up.stop()
+        assert up.proc.stdout is not None
+        said = "".join(up.output) + up.proc.stdout.read()
+        assert body[:16] not in said and seed.hex() not in said
+    found = [
+        str(path)
+        for path in tmp_path.rglob("*")
+        if path.is_file() and any(secret in path.read_bytes() for secret in secrets)
+    ]
+    assert found == []
