@@ -515,3 +515,28 @@ def test_whatever_is_typed_to_form_an_alliance_or_ask_a_question(
     if not opened:
         assert status == 400 and 'role="alert"' in html, html
     assert a.app_read(counts) == (made + formed, asked + opened)
+
+
+def test_the_forms_offer_the_newest_decisions_and_the_election(
+    delegate: tuple[Person, str, str],
+) -> None:
+    """A cell's long history: the key, mandate and recall lists offer the newest 30
+    decisions that can authorize (never an opt-in poll), and always the election."""
+    a, cell_id, _ = delegate
+
+    def history(ws: Workspace) -> None:
+        for i in range(40):  # numbers 2 to 41; every fifth an opt-in poll
+            kind = "optin" if i % 5 == 0 else "consent"
+            decisions.open_decision(
+                ws, cell_id, kind=kind, question=f"پرسش {i}", deadline=ws.now() + 86_400
+            )
+
+    a.app_read(history)
+    html = a.client.get(f"/cell/{cell_id}/delegates").text
+    listed = re.search(r'<select id="key-decision" name="decision">(.*?)</select>', html, re.S)
+    assert listed is not None
+    values = re.findall(r'<option value="(\d+)">', listed.group(1))
+    assert len(values) == 30 + 1 + 1  # the newest 30, the election, "(none)"
+    assert values[-2:] == ["1", "0"] and values[0] == "41"
+    assert "3" not in values  # an older consent decision: past the newest 30
+    assert "پرسش 0" not in listed.group(1) and "پرسش 5" not in listed.group(1)  # polls

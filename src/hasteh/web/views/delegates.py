@@ -66,7 +66,7 @@ class DelegatesPage:
     )
     decisions: list[tuple[int, str]] = field(
         default_factory=list,
-        metadata={"help": "the cell's decisions, newest first: (number, question)"},
+        metadata={"help": "decisions that may authorize, newest first: (number, question)"},
     )
     motions: list[tuple[str, str, str]] = field(
         default_factory=list,
@@ -87,11 +87,30 @@ class CodePage:
     fingerprint: str = field(default="", metadata={"help": "the key's fingerprint, for a key"})
 
 
+#: The decisions a form offers: the newest this many that can authorize the cell's key,
+#: a mandate or a recall (a list of a thousand choices helps nobody; see
+#: docs/benchmarks.md, "A delegate's pages"), and always the election in force.
+MAX_CHOICES = 30
+_AUTHORIZING = frozenset({"consent", "proposal", "ranked"})
+
+
 def _decisions(ws: Workspace, ref: str) -> list[tuple[int, str]]:
     rt = cells.find_cell(ws, ref)
     numbers = decisions.numbers(rt)
-    listed = [(numbers[d.decision_id], d.question) for d in rt.org.decisions.values()]
-    return sorted(listed, reverse=True)
+    kept = sorted(
+        (
+            (numbers[d.decision_id], d.question)
+            for d in rt.org.decisions.values()
+            if d.kind in _AUTHORIZING
+        ),
+        reverse=True,
+    )[:MAX_CHOICES]
+    elected = rt.org.fed.delegation
+    if elected is not None and elected.decision_id in rt.org.decisions:
+        election = (numbers[elected.decision_id], rt.org.decisions[elected.decision_id].question)
+        if election not in kept:
+            kept.append(election)
+    return kept
 
 
 def _open_motions(ws: Workspace, given: Set[bytes]) -> list[tuple[str, str, str]]:
