@@ -174,9 +174,9 @@ def test_a_delegates_whole_work_in_chromium_without_javascript(
     a.get_by_role("link", name=fa("Done: back to the Delegates page")).click()
     assert code.split(": ")[1][:12] not in a.content()
 
-    b.goto(f"{up_b.origin}{cell_path}")
-    fetch_now(b)
     b.goto(f"{up_b.origin}{delegates}")
+    fetch_now(b)
+    status_is(b, "Fetched: everything new is shown.")
     b.get_by_label(fa("The key code the other holder showed you")).fill(code)
     b.get_by_role("button", name=fa("Keep the key"), exact=True).click()
     status_is(b, "You hold the cell's key. Compare its fingerprint with the other holder.")

@@ -233,8 +233,8 @@ def test_the_cell_key_mandate_and_recall_from_the_pages(
     )
 
     # The alternate keeps it: a mistyped code is refused and not shown back.
-    b.submit("/sync", {"next": page}, page)
-    html = b.client.get(page).text
+    status, path, html = b.submit("/sync", {"next": page}, page)  # Fetch now, on this page
+    assert status == 200 and path == page and said(html, "Fetched: everything new is shown.")
     assert said(html, "Keep the key another holder shows you")
     wrong = code[:-4] + ("AAAA" if not code.endswith("AAAA") else "BBBB")
     html = refused(

@@ -34,7 +34,7 @@ MAX_BUNDLE = 64 * 1024 * 1024
 #: Where "Fetch now" may return to.
 _RETURN = re.compile(
     r"^/(?:home|join|courier|alliance/[0-9a-f]{6,64}(?:/programme)?|cell/[0-9a-f]{6,64}"
-    r"(?:/decisions(?:/[0-9a-f]{8})?|/members|/safety|/settings|/fund|/drop|/files)?)$"
+    r"(?:/decisions(?:/[0-9a-f]{8})?|/members|/safety|/settings|/fund|/drop|/files|/delegates)?)$"
 )
 
 

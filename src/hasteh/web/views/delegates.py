@@ -39,7 +39,15 @@ from hasteh.app.errors import BadInput
 from hasteh.i18n import whole_number
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.common import card_code, card_given, redirect, send_now, text, unlocked_only
+from hasteh.web.views.common import (
+    NOTICES,
+    card_code,
+    card_given,
+    redirect,
+    send_now,
+    text,
+    unlocked_only,
+)
 from hasteh.web.views.home import CreateForm, home_page
 
 __all__ = ["routes"]
@@ -172,7 +180,8 @@ async def delegates_page(request: Request, errors: list[str] | None = None) -> R
     except Refusal as refusal:
         return await home_page(request, CreateForm(), refusal.lines, 404)
     done = request.query_params.get("done", "")
-    page.notice = ui.gettext(DELEGATE_NOTICES[done]) if done in DELEGATE_NOTICES else ""
+    notices = {**NOTICES, **DELEGATE_NOTICES}  # Fetch now comes back with a sync's notice
+    page.notice = ui.gettext(notices[done]) if done in notices else ""
     page.errors = errors or []
     return render(request, "delegates.html", page, status_code=400 if errors else 200)
 
