@@ -19,6 +19,7 @@
 | ``course.progress``         | `Progress`     | course: lessons read, best scores |
 | ``course.ticks.<slug>``     | ``list[int]``  | course: boxes ticked on a checklist |
 | ``study.progress.<gid hex>`` | `ReadingProgress`s | own reading progress (never sent) |
+| ``dropbox.open``            | ``bool``       | serve the drop box while open (off if unset) |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
@@ -58,6 +59,8 @@ DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
+#: Whether `hasteh up` serves the drop box's onion page while unlocked (docs/dropbox.md).
+DROP_BOX_KEY: Final = "dropbox.open"
 TIME_ZONE_KEY: Final = "profile.time_zone"
 DISCREET_KEY: Final = "profile.discreet"
 #: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
@@ -408,3 +411,14 @@ def set_study_progress(
         set_setting(conn, key, value)
     else:
         delete_setting(conn, key)
+
+
+def drop_box_open(conn: Connection) -> bool:
+    """Whether this device serves the drop box's page (its own onion address) while
+    hasteh is open and unlocked. Off unless the person turned it on: serving it says
+    this computer belongs to someone who takes slips for a bulletin."""
+    return bool(get_setting(conn, DROP_BOX_KEY, bool, False))
+
+
+def set_drop_box_open(conn: Connection, on: bool) -> None:
+    set_setting(conn, DROP_BOX_KEY, on)
