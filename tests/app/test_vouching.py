@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hasteh import org
-from hasteh.app import Workspace, alliances, cards, vouching
+from hasteh.app import Workspace, alliances, cards, vouch_mailbox, vouching
 from hasteh.app.errors import BadInput
 from hasteh.app.records import invitations
+from hasteh.app.relay_status import note_contacts
 from hasteh.app.vouch_mailbox import box_of, post, seal_message
 from hasteh.envelope import Kind, WriteAuth, seal
 from hasteh.org.events import CellVouched
@@ -251,3 +252,20 @@ def test_any_one_character_change_is_refused(data: st.DataObject) -> None:
     with pytest.raises(BadInput) as err:
         vouching.read_code(changed)
     assert err.value.code in {"vouch-mistyped", "vouch-not-a-code"}
+
+
+def test_the_duty_skips_relays_known_to_be_down(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    """A courier export during a shutdown runs the duties too: a relay whose last contact
+    failed is not waited on, and the code stays pending until a sync reaches it again."""
+    a, _b = two_cells(make_ws, relay.url)
+    code = vouching.vouch(a, NORTH)
+    vouching.answer(make_ws("delegate-d"), code, "cell-d")
+    a.vault.write(lambda conn: note_contacts(conn, [], {relay.url: "unreachable"}, now=a.now()))
+    rt = alliances.find_alliance(a, NORTH)
+    assert vouch_mailbox.collect(a, rt) == 0
+    assert len(alliances.find_alliance(a, NORTH).record.vouches) == 1
+    a.vault.write(lambda conn: note_contacts(conn, [relay.url], {}, now=a.now()))
+    assert vouch_mailbox.collect(a, alliances.find_alliance(a, NORTH)) == 1
+    assert proposals(a) == [("cell-d", True)]

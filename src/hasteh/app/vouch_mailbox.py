@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hasteh.app.cards import Card, card_bytes, card_cover_name, decode_card
 from hasteh.app.errors import AppError
 from hasteh.app.records import Vouch
+from hasteh.app.relay_status import contacts, is_down
 from hasteh.app.runtime import GroupRuntime, send_event, write
 from hasteh.envelope import (
     WRITE_KEY_SIZE,
@@ -183,11 +184,19 @@ def is_spent(messages: list[tuple[MessageKind, bytes, int]], *, expires_at: int,
     )
 
 
+def _reachable(ws: Workspace, vouch: Vouch) -> list[str]:
+    """The code's relays but those whose last contact failed: a duty also runs in a
+    courier export, during a shutdown, and must not wait on relays known to be down (the
+    next sync that reaches one marks it up again)."""
+    status = ws.vault.read(contacts)
+    return [relay for relay in vouch.relays if not is_down(status.get(relay))]
+
+
 def _first_card(ws: Workspace, vouch: Vouch, box: Box) -> Card | None:
     """The first card that opens and decodes in the code's mailbox, on the first of its
     relays that has one; anything else is skipped (and burns nothing)."""
     now = ws.now()
-    for relay in vouch.relays:
+    for relay in _reachable(ws, vouch):
         try:
             messages = read_box(ws.client_for(relay), box)
         except TransportError:
@@ -203,7 +212,7 @@ def _tell_used(ws: Workspace, vouch: Vouch, box: Box) -> None:
     """Leave the word ``used`` in the mailbox, so a second answer is refused before it is
     sent (best effort: the code is burned in the vault either way)."""
     envelope = seal_message(box, "used", b"", ws.rng)
-    for relay in vouch.relays:
+    for relay in _reachable(ws, vouch):
         try:
             post(ws.client_for(relay), box, envelope)
         except TransportError:
