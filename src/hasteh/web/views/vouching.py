@@ -8,7 +8,8 @@ alliances page. No JavaScript.
 
 The code is shown on the page that answers the POST and nowhere else: never in a URL,
 never stored for a later page (every page is sent ``no-store``). A refusal re-renders the
-form with the Persian message (400); nothing was kept or sent.
+page the form is on (the alliance's, or the answer form) with the Persian message (400);
+nothing was kept or sent.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hasteh.app import Workspace, alliances, vouching
 from hasteh.i18n import whole_number
 from hasteh.web.app import render
 from hasteh.web.appcalls import Refusal, call_app
+from hasteh.web.views.alliances import alliance_page
 from hasteh.web.views.common import text, unlocked_only
 
 __all__ = ["routes"]
@@ -67,7 +69,7 @@ async def vouch(request: Request) -> Response:
     try:
         made = await call_app(request, run)
     except Refusal as refusal:
-        return _form(request, VouchingPage("form", errors=refusal.lines), 400)
+        return await alliance_page(request, refusal.lines)
     page = VouchingPage(
         "code",
         alliance=made.alliance,
