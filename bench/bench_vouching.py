@@ -63,6 +63,26 @@ def ms(samples: list[float]) -> str:
     return f"{statistics.median(samples) * 1000:.2f}"
 
 
+class Timed:
+    """Wall-clock and this process's CPU seconds of each run (the relay's CPU is its own
+    process's; on a shared machine the CPU figure is the steadier one)."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> Timed:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall.append(time.perf_counter() - self._wall)
+        self.cpu.append(time.process_time() - self._cpu)
+
+    def __str__(self) -> str:
+        return f"wall {ms(self.wall)} ms, CPU {ms(self.cpu)} ms ({len(self.wall)} runs)"
+
+
 def cpu_alone(runs: int) -> tuple[list[float], list[float]]:
     codes, seals = [], []
     card = os.urandom(1200)  # an alliance card's payload is about 1.1 KiB
@@ -108,32 +128,28 @@ def main() -> None:
                 sync.sync(b)
             sync.sync(a)
             sync.sync(a)  # warm
-            base_sync = []
+            idle = Timed()
             for _ in range(runs):
-                start = time.perf_counter()
-                sync.sync(a)
-                base_sync.append(time.perf_counter() - start)
-            print(f"delegate's sync, no code pending, ms: {ms(base_sync)}")
+                with idle:
+                    sync.sync(a)
+            print(f"delegate's sync, no code pending: {idle}")
             for pending in (1, 8):
                 made = [vouching.vouch(a, "north") for _ in range(pending)]
-                walls = []
+                waiting = Timed()
                 for _ in range(runs):
-                    start = time.perf_counter()
-                    sync.sync(a)
-                    walls.append(time.perf_counter() - start)
-                print(f"delegate's sync, {pending} code(s) pending, none answered, ms: {ms(walls)}")
-                answers, proposing = [], []
+                    with waiting:
+                        sync.sync(a)
+                print(f"delegate's sync, {pending} code(s) pending, none answered: {waiting}")
+                answers, proposing = Timed(), Timed()
                 for n, code in enumerate(made[: min(runs, pending)]):
                     d = profile(base, f"d-{pending}-{n}")
-                    start = time.perf_counter()
-                    vouching.answer(d, code, f"cell-{pending}-{n}")
-                    answers.append(time.perf_counter() - start)
+                    with answers:
+                        vouching.answer(d, code, f"cell-{pending}-{n}")
                     d.close()
-                    start = time.perf_counter()
-                    sync.sync(a)
-                    proposing.append(time.perf_counter() - start)
-                print(f"answer via relay ({len(answers)} runs), ms: {ms(answers)}")
-                print(f"delegate's sync that proposes and burns, ms: {ms(proposing)}")
+                    with proposing:
+                        sync.sync(a)
+                print(f"answer via relay: {answers}")
+                print(f"delegate's sync that proposes and burns: {proposing}")
                 forget_codes(a)  # the codes left unanswered, before the next N
         finally:
             relay.kill()
