@@ -226,6 +226,7 @@ def test_the_relay_sees_only_sealed_bytes(
         bytes(card.key_package.leaf_node.signature_key),
         secret,
         box_of(secret).seal_key,
+        box_of(secret).mailbox,  # the relay keeps only its hash
     ):
         assert part not in stored
 
@@ -269,3 +270,19 @@ def test_the_duty_skips_relays_known_to_be_down(
     a.vault.write(lambda conn: note_contacts(conn, [relay.url], {}, now=a.now()))
     assert vouch_mailbox.collect(a, alliances.find_alliance(a, NORTH)) == 1
     assert proposals(a) == [("cell-d", True)]
+
+
+def test_a_code_cannot_seat_someone_for_a_member_cell(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    """Whoever holds a code answers under a member cell's pseudonym (to sit as its second
+    seat): the alliance refuses the proposal, and the code is spent all the same."""
+    a, b = two_cells(make_ws, relay.url)
+    code = vouching.vouch(a, NORTH)
+    vouching.answer(make_ws("informer"), code, "cell-b")
+    settle_relay([a, b])
+    assert proposals(a) == proposals(b) == []
+    assert alliances.find_alliance(a, NORTH).record.vouches == []
+    with pytest.raises(BadInput) as err:
+        vouching.answer(make_ws("delegate-d"), code, "cell-d")
+    assert err.value.code == "vouch-used"

@@ -48,6 +48,10 @@ def test_a_vouched_proposal_is_checked_as_one_by_card() -> None:
     assert a.refused(2, CellVouched(card("cell-e"), "ceII-a", a.now + 7 * DAY)) == (
         "cover-name-taken"
     )
+    # A member cell's own pseudonym would be its second seat: never through a code.
+    assert a.refused(2, CellVouched(card("cell-e"), "cell-b", a.now + 7 * DAY)) == (
+        "cover-name-taken"
+    )
     assert a.refused(7, CellVouched(card("cell-f"), "cell-f", a.now + 7 * DAY)) == "not-a-member"
     assert a.refused(1, CellVouched(card("cell-g"), "cell-g", a.now)) == "expired-card"
     assert a.refused(1, CellVouched(b"short", "cell-h", a.now + DAY)) == "malformed-card"

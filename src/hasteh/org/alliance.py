@@ -317,10 +317,14 @@ def fold_cell_proposed(
 
 
 def check_cell_vouched(state: AllianceState, env: EventEnvelope, body: CellVouched) -> None:
-    """A proposal by vouching code is checked exactly as one by card."""
+    """A proposal by vouching code is checked as one by card, and names a new cell only:
+    a member cell's second seat (its alternate) comes from that cell, by a card handed
+    over in person or registered with the cell's key, never from whoever held a code."""
     check_cell_proposed(
         state, env, CellProposed(body.card_fingerprint, body.cell, body.card_expires_at)
     )
+    if body.cell in state.cells:
+        raise InvalidEvent("cover-name-taken", name=body.cell)
 
 
 def fold_cell_vouched(
