@@ -225,9 +225,10 @@ def _burn(rt: GroupRuntime[Any], secret: bytes) -> None:
 
 
 def collect(ws: Workspace, rt: GroupRuntime[Any]) -> int:
-    """Forget expired codes; propose the first card that came through each pending code,
-    burning it. How many events were sent."""
-    if not rt.record.vouches or not rt.active:
+    """Forget expired codes (also once this delegate left the alliance); propose the
+    first card that came through each pending code, burning it. How many events were
+    sent."""
+    if not rt.record.vouches:
         return 0
     now = ws.now()
     expired = [v.secret for v in rt.record.vouches if v.expires_at <= now]
@@ -238,6 +239,8 @@ def collect(ws: Workspace, rt: GroupRuntime[Any]) -> int:
                 _burn(rt, secret)
 
         write(ws, rt, forget)
+    if not rt.active:
+        return 0
     sent = 0
     for vouch in list(rt.record.vouches):
         box = box_of(vouch.secret)
