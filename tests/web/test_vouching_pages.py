@@ -3,7 +3,7 @@ page (shown once, Persian first), the other cell's delegate answers it on the al
 page, Fetch now proposes the cell (marked as proposed through a code) and brings it in.
 Cross-site posts are refused; a code altered by one character, a code used twice, a bad
 number of days and an empty pseudonym are refused with a Persian message (400) and keep
-nothing. In-process, with a real relay process."""
+nothing; so is whatever is typed as a code (a property test). In-process, with a real relay process."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ import html as htmllib
 import re
 from collections.abc import Callable
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from hasteh.app import Workspace, alliances
+from hasteh.app.errors import APP_MESSAGES
 from hasteh.app.records import default_relays, invitations
 from tests.web.test_cells import FA, Person, people, relay
 
@@ -89,3 +94,37 @@ def test_a_cell_joins_an_alliance_through_a_vouching_code_on_the_pages(
     a.submit("/sync", {"next": page}, page)
     d.submit("/sync", {"next": "/home"}, "/home")
     assert "north" in d.client.get("/alliances").text
+
+
+TYPED = st.one_of(
+    st.text(max_size=3000),
+    st.builds(
+        lambda body: "HV1:" + body,
+        st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567-", max_size=300),
+    ),
+)
+
+
+@pytest.fixture
+def answerer(people: Callable[[str], Person]) -> Person:
+    """One answering profile, shared by every example hypothesis tries."""
+    return people("d")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=TYPED)
+def test_whatever_is_typed_as_a_vouching_code_is_refused_precisely(
+    answerer: Person, typed: str
+) -> None:
+    d = answerer
+    form = {"code": typed, "pseudonym": "weavers"}
+    assert d.client.post("/alliances/answer", data=form).status_code == 403  # no token
+    status, path, page = d.submit("/alliances/answer", form, "/alliances")
+    assert status == 400 and path == "/alliances/answer" and 'role="alert"' in page
+    shown = htmllib.unescape(page)
+    assert any(
+        FA.gettext(APP_MESSAGES[code]) in shown for code in ("vouch-not-a-code", "vouch-mistyped")
+    )
+    assert cards_of(d) == 0
