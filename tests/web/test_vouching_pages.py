@@ -3,7 +3,8 @@ page (shown once, Persian first), the other cell's delegate answers it on the al
 page, Fetch now proposes the cell (marked as proposed through a code) and brings it in.
 Cross-site posts are refused; a code altered by one character, a code used twice, a bad
 number of days and an empty pseudonym are refused with a Persian message (400) and keep
-nothing; so is whatever is typed as a code (a property test). In-process, with a real relay process."""
+nothing; so is whatever is typed as a code (a property test). In-process, with a real
+relay process."""
 
 from __future__ import annotations
 
