@@ -143,6 +143,17 @@ class Notice(msgspec.Struct, frozen=True, array_like=True):
 DEFAULT_KIND: Final = "cell"
 
 
+class Vouch(msgspec.Struct, frozen=True):
+    """A vouching code this delegate made for its alliance and nobody has used yet
+    (`hasteh.app.vouching`): the code's secret, the relays its mailbox is on, its expiry.
+    Deleted once a card arrives through it (the code is burned) or it expires."""
+
+    secret: bytes
+    relays: list[str]
+    expires_at: int
+    made_at: int
+
+
 class CellRecord(msgspec.Struct):
     """What the app keeps about one group this member is in, whatever its kind (a cell,
     an alliance: `kind` names the `GroupDomain` that runs it)."""
@@ -194,6 +205,8 @@ class CellRecord(msgspec.Struct):
     #: The cell's key (``fed.*``), if this member holds it: public key (hex) → seed.
     #: Only the current key: a rotation forgets the old seed.
     held_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
+    #: An alliance's vouching codes this delegate made and nobody has used yet (`Vouch`).
+    vouches: list[Vouch] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):
