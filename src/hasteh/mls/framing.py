@@ -556,7 +556,16 @@ class SenderData:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SenderData:
-        return decode_all(data, cls.decode)
+        # Fixed size (uint32, uint32, opaque[4]): read in one step, as `decode_all` would
+        # (a short or long plaintext is malformed); one is decrypted per message received.
+        if len(data) != _SENDER_DATA_SIZE:
+            raise MLSDecodeError(f"sender data is {_SENDER_DATA_SIZE} bytes, got {len(data)}")
+        data = bytes(data)
+        return cls(int.from_bytes(data[:4], "big"), int.from_bytes(data[4:8], "big"), data[8:])
+
+
+#: SenderData's encoding: leaf_index (uint32), generation (uint32), reuse_guard[4].
+_SENDER_DATA_SIZE = 12
 
 
 #: What an MLSMessage can carry (§6).
