@@ -11,6 +11,8 @@ Content is the union `bytes | Proposal | Commit`: application data is plain byte
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
@@ -54,6 +56,11 @@ class SenderType(IntEnum):
 
 
 def _enum_value(enum: type[_E], raw: int, what: str) -> _E:
+    # The enum's own value map first (a dict lookup; calling the enum goes through
+    # EnumType.__call__ in Python, several times per message received).
+    member = enum._value2member_map_.get(raw)
+    if member is not None:
+        return member  # type: ignore[return-value]
     try:
         return enum(raw)
     except ValueError:
@@ -120,7 +127,7 @@ class Sender:
 
     @classmethod
     def member(cls, leaf_index: int) -> Sender:
-        return cls(SenderType.MEMBER, leaf_index)
+        return _member_sender(operator.index(leaf_index))
 
     @classmethod
     def external(cls, sender_index: int) -> Sender:
@@ -152,6 +159,13 @@ class Sender:
     @classmethod
     def from_bytes(cls, data: bytes) -> Sender:
         return decode_all(data, cls.decode)
+
+
+@functools.lru_cache(maxsize=1024)
+def _member_sender(leaf_index: int) -> Sender:
+    """The member Sender of a leaf: an immutable public value, made once per leaf rather
+    than once per message received (checked as any Sender is when first made)."""
+    return Sender(SenderType.MEMBER, leaf_index)
 
 
 @dataclass(frozen=True, slots=True)
