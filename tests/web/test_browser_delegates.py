@@ -186,7 +186,7 @@ def test_a_delegates_whole_work_in_chromium_without_javascript(
     # The alliance: A forms it from the list and registers the cell's key.
     a.get_by_role("link", name=fa("The alliances on this device")).click()
     a.get_by_label(fa("The alliance's name")).fill("اتحاد شمال")
-    a.get_by_label(fa("Your cell's pseudonym in the alliance (never its name)")).fill("شمال-۱")
+    a.get_by_label(fa("Your cell's pseudonym in the new alliance (never its name)")).fill("شمال-۱")
     a.get_by_role("button", name=fa("Form the alliance")).click()
     status_is(
         a,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from hasteh.app import vouch_mailbox
 from hasteh.app.domain import GroupDomain
 from hasteh.app.records import AddIntent, Intent, RemoveIntent, UpdateIntent
 from hasteh.app.runtime import GroupRuntime, responsible, send_event
@@ -68,17 +69,20 @@ def recall_commit(rt: AllianceRuntime) -> Intent | None:
 
 
 def duties(ws: Workspace, rt: AllianceRuntime) -> int:
-    """The seat with the lowest leaf closes every motion that is due, then ratifies every
-    programme amendment the alliance adopted (issue 17); how many events."""
+    """A delegate who vouched proposes the cell whose card came through its code
+    (`vouch_mailbox.collect`); the seat with the lowest leaf closes every motion that is
+    due, then ratifies every programme amendment the alliance adopted (issue 17); how
+    many events."""
+    vouched = vouch_mailbox.collect(ws, rt)
     if not responsible(rt):
-        return 0
+        return vouched
     closes = rules.close_due(rt.org, ws.now())
     for close in closes:
         send_event(ws, rt, close)
     ratified = rules.ratify_due(rt.org)
     for ratify in ratified:
         send_event(ws, rt, ratify)
-    return len(closes) + len(ratified)
+    return vouched + len(closes) + len(ratified)
 
 
 #: An alliance's rules, as the group runtime is given them.

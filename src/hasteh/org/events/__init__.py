@@ -115,6 +115,7 @@ from hasteh.org.events.alliance import (
     CellKeyRotated,
     CellProposed,
     CellVoted,
+    CellVouched,
     DelegateSwapped,
     MotionClosed,
     MotionOpened,
@@ -290,6 +291,7 @@ __all__ = [
     "CellProposed",
     "CellSettings",
     "CellVoted",
+    "CellVouched",
     "ChangeSettings",
     "Choice",
     "Choices",
@@ -471,6 +473,7 @@ AnyEvent = (
     | WarningRaised
     | ArticleSubmitted
     | IssueCompiled
+    | CellVouched
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
