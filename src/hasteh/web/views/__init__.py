@@ -19,7 +19,7 @@ delegates GET /cell/{ref}/delegates, POST …/delegates/elect | key | key-code |
           hand-over, mandates, the recall, the report-backs (issue 17)
 alliances GET/POST /alliances, GET /alliance/{ref}, POST /alliance/{ref}/vote|sign|report,
           POST /alliance/{ref}/propose|approve|register-key|register-alternate|carry-recall|
-          council   a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
+          council|motion   a delegate's alliances: cells by pseudonym, motions, tallies (issue 17)
 bulletin  GET /cell/{ref}/bulletin, …/articles/{a}, …/issues/{i} (+ issue.pdf, booklet.pdf,
           page-{p}.png), POST /cell/{ref}/bulletin/{what}   the newsroom (issue 16)
 files     GET /cell/{ref}/files, POST …/files/upload | fetch, GET …/files/{f}/download |
