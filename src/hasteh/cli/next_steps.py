@@ -423,6 +423,10 @@ APP: Mapping[AppCode, str] = {
     "bad-count": UNCHANGED,
     **{code: FEDERATION for code in ("unknown-joint-action", "unknown-fed-item")},
     "unknown-group": "Check the name of the cell or alliance; nothing was changed.",
+    "fed-not-editor": (
+        "Ask an editor to compile it, or name editors with `hasteh federation editors`."
+    ),
+    "fed-key-rotating": "Run `hasteh sync`, then compile again.",
 }
 
 VAULT: Mapping[VaultCode, str] = {

@@ -445,6 +445,10 @@ APP: Mapping[AppCode, NextStep] = {
     "unknown-joint-action": NextStep("See the programme's page; nothing was changed."),
     "unknown-fed-item": NextStep("See the programme's page; nothing was changed."),
     "unknown-group": NextStep("Check the name of the cell or alliance; nothing was changed."),
+    "fed-not-editor": NextStep(
+        "Ask an editor to compile it, or propose editors on the programme's page."
+    ),
+    "fed-key-rotating": NextStep("Sync, then compile again."),
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

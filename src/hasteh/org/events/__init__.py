@@ -59,7 +59,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
     fed.*        federation.py  JointActionProposed, JointOptedIn, AmendmentProposed,
                                 AmendmentRatified, ProgrammeEndorsed, WarningRaised,
                                 CouncilDeclared, CarriedDown, ArticleSubmitted,
-                                IssueCompiled
+                                IssueCompiled, EditorsNamed
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
@@ -197,6 +197,7 @@ from hasteh.org.events.federation import (
     ArticleSubmitted,
     CarriedDown,
     CouncilDeclared,
+    EditorsNamed,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
@@ -312,6 +313,7 @@ __all__ = [
     "DropReplied",
     "DropSubmitted",
     "EditorInbox",
+    "EditorsNamed",
     "EditorsProposed",
     "EndTrial",
     "Event",
@@ -471,6 +473,7 @@ AnyEvent = (
     | WarningRaised
     | ArticleSubmitted
     | IssueCompiled
+    | EditorsNamed
 )
 
 TAGS: Final[frozenset[str]] = frozenset(
