@@ -172,7 +172,13 @@ def duties(ws: Workspace, rt: Runtime, holders_of: HoldersOf = cell_rules.holder
         return done
     reason = keychain.rotation_due(h)
     seized = keychain.seized_by(h, reason)
-    holders = sorted(leaf for leaf in current.holders if leaf in named and leaf != seized)
+    # A holder is its leaf *and* who sat there: a newcomer on a removed holder's leaf
+    # holds nothing (the rotation that is due replaces the key for them).
+    holders = sorted(
+        leaf
+        for leaf, who in current.holders.items()
+        if leaf in named and leaf != seized and h.identities.get(leaf) == who
+    )
     if not holders or holders[0] != me:
         return done
     if reason is not None:

@@ -680,27 +680,32 @@ def _extends(longer: tuple[Rotation, ...], shorter: tuple[Rotation, ...]) -> boo
     return longer[: len(shorter)] == shorter
 
 
+def _keys_of(root: bytes, links: Sequence[Rotation]) -> list[bytes]:
+    """The fingerprints of a chain's keys, oldest first."""
+    return [fingerprint_of(root), *(fingerprint_of(link.new) for link in links)]
+
+
 def bulletin_statuses(reports: Sequence[Report]) -> dict[int, IssueStatus]:
-    """Each republished issue among `reports` (oldest first; by position), checked the
-    way every member of the cell checks it:
+    """Each republished issue among `reports` (by position), checked the way every
+    member of the cell checks it, whatever order the reports arrived in:
 
     * its text must be what its claim signs (else `altered`);
-    * its key chain must hold (each rotation signed by the key it replaced) and start at
-      the first key this cell was given by the same alliance (the first of the path),
-      and not fork from a chain given before (else `other-key`);
-    * its claim's key must be the **current** key of the longest chain the cell has been
-      given by then: a key that chain retired gives `stale-key` (a forgery, or a key
-      taken from a seized device), any other key `other-key`.
+    * its key chain must hold (each rotation signed by the key it replaced), start at
+      the first key this cell was given by the same alliance (the first of the path, in
+      the log's order), and agree with the longest chain the cell holds from it (else
+      `other-key`); its claim's key must be a key of that chain (else `other-key`);
+    * signed by the chain's current key, it is `genuine`; signed by a key the chain
+      retired, it is genuine only if no issue numbered the same or lower was signed by
+      a later key: otherwise the old key signed after it was replaced (`stale-key`: a
+      forgery with a copy taken from a seized or recalled device).
 
     The first key itself is trusted on first sight; its fingerprint is printed on every
     issue's last page, for members to compare with their delegate in person."""
-    roots: dict[str, bytes] = {}
-    best: dict[str, tuple[Rotation, ...]] = {}
+    read: dict[int, tuple[str, _Republished]] = {}
     found: dict[int, IssueStatus] = {}
     for index, report in enumerate(reports):
         if report.kind != "bulletin":
             continue
-        origin = report.path[0] if report.path else report.source
         got = _read_republished(report)
         if got is None:
             found[index] = "other-key"
@@ -714,21 +719,26 @@ def bulletin_statuses(reports: Sequence[Report]) -> dict[int, IssueStatus]:
         except ChainBroken:
             found[index] = "other-key"
             continue
+        read[index] = (report.path[0] if report.path else report.source, got)
+    roots: dict[str, bytes] = {}
+    best: dict[str, tuple[Rotation, ...]] = {}
+    for origin, got in read.values():
         root = roots.setdefault(origin, got.root)
+        if got.root == root and len(got.links) > len(best.get(origin, ())):
+            best[origin] = got.links
+    signed: dict[int, tuple[str, int, int]] = {}  # index → (origin, key index, number)
+    for index, (origin, got) in read.items():
         known = best.get(origin, ())
-        if got.root != root or not (_extends(got.links, known) or _extends(known, got.links)):
+        consistent = _extends(known, got.links)
+        claim = read_claim(got.claim)
+        keys = _keys_of(roots[origin], known)
+        if got.root != roots[origin] or not consistent or claim.issuer not in keys:
             found[index] = "other-key"
             continue
-        if len(got.links) > len(known):
-            best[origin] = known = got.links
-        chain = follow(fingerprint_of(root), known)
-        issuer = read_claim(got.claim).issuer
-        if issuer == chain.current:
-            found[index] = "genuine"
-        elif issuer in chain.retired:
-            found[index] = "stale-key"
-        else:
-            found[index] = "other-key"
+        signed[index] = (origin, keys.index(claim.issuer), claim.number)
+    for index, (origin, key, number) in signed.items():
+        later = any(o == origin and k > key and n <= number for o, k, n in signed.values())
+        found[index] = "stale-key" if later else "genuine"
     return found
 
 
