@@ -149,8 +149,11 @@ def duties(ws: Workspace, rt: Runtime, holders_of: HoldersOf = cell_rules.holder
             _keep(ws, rt, {}, b"")
             return 1
         return 0
-    # our own pending events count (`rt.org`): a key we just issued is kept
-    done = _holds_key_duties(ws, rt, holders_of(rt.org))
+    # A holder the group no longer names hands over first, if no named holder is left
+    # to do it; then every device keeps exactly what it may hold. Our own pending
+    # events count (`rt.org`): a key we just issued is kept.
+    done = _hand_over(ws, rt, holders_of(rt.org), holders_of)
+    done += _holds_key_duties(ws, rt, holders_of(rt.org))
     h = holders_of(rt.org)
     me = rt.own_leaf
     named = h.named
@@ -190,6 +193,36 @@ def duties(ws: Workspace, rt: Runtime, holders_of: HoldersOf = cell_rules.holder
         runtime.send_event(ws, rt, KeyShared(current.public, sealed))
         return done + 1
     return done
+
+
+def _valid_holders(h: keychain.Holders) -> list[int]:
+    """The current key's holders still sitting where they sat, not named by the
+    rotation's reason (a seized device), lowest leaf first."""
+    current = h.current
+    if current is None:
+        return []
+    seized = keychain.seized_by(h, keychain.rotation_due(h))
+    return sorted(
+        leaf
+        for leaf, who in current.holders.items()
+        if leaf != seized and h.identities.get(leaf) == who
+    )
+
+
+def _hand_over(ws: Workspace, rt: Runtime, h: keychain.Holders, holders_of: HoldersOf) -> int:
+    """When the group named other editors and none of the key's holders is named any
+    more, the lowest holder left rotates the key to the named editors who posted an
+    inbox (signed by the old key, as every rotation), then deletes it like any key it
+    may no longer hold."""
+    reason = keychain.rotation_due(h)
+    me = rt.own_leaf
+    if reason is None or me in h.named or not any(leaf in h.chain.inboxes for leaf in h.named):
+        return 0
+    valid = _valid_holders(h)
+    if any(leaf in h.named for leaf in valid) or not valid or valid[0] != me:
+        return 0
+    key = held_key(rt, holders_of)
+    return 0 if key is None else _issue_key(ws, rt, h, key, reason)
 
 
 def _issue_key(

@@ -172,9 +172,19 @@ def _verify(public: bytes, signature: bytes, message: bytes) -> bool:
     return True
 
 
+def _holds(h: Holders, leaf: int) -> bool:
+    """Whether `leaf` holds the current key and still sits where it sat."""
+    current = h.current
+    who = current.holders.get(LeafIndex(leaf)) if current is not None else None
+    return who is not None and h.identities.get(LeafIndex(leaf)) == who
+
+
 def check_issued(h: Holders, author: int, body: KeyIssued) -> None:
-    """A first key, or the rotation that is due, signed by the current key."""
-    _require_editor(h, author)
+    """A first key (by a named editor), or the rotation that is due, signed by the
+    current key (by a named editor, or by a holder the group no longer names: when it
+    named others, someone who holds the key must hand it over)."""
+    if h.current is None or not _holds(h, author):
+        _require_editor(h, author)
     _check_sealed(h, body.sealed, {})
     if any(k.public == body.public for k in h.chain.keys):
         raise InvalidEvent("bulletin-bad-rotation", step="key-reused")
@@ -199,7 +209,9 @@ def check_issued(h: Holders, author: int, body: KeyIssued) -> None:
 
 
 def fold_issued(h: Holders, env: EventEnvelope, body: KeyIssued) -> KeyChain:
-    holders = {LeafIndex(env.author): h.identities.get(LeafIndex(env.author), "")}
+    author = LeafIndex(env.author)
+    # The author holds the new key only if named (a holder handing over does not).
+    holders = {author: h.identities.get(author, "")} if author in h.named else {}
     holders |= {LeafIndex(s.leaf): h.identities.get(LeafIndex(s.leaf), "") for s in body.sealed}
     record = KeyRecord(
         EventId(env.event_id),
