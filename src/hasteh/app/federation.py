@@ -772,6 +772,8 @@ class KeyView:
     #: How many times the key was replaced.
     rotations: int
     rotation_due: bool
+    #: Namings still put to the vote: ``(vote number, the cells it names)``.
+    open_namings: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
 
 def key_view(ws: Workspace, alliance: str) -> KeyView:
@@ -787,6 +789,11 @@ def key_view(ws: Workspace, alliance: str) -> KeyView:
         fingerprint=_fingerprint(current.public) if current is not None else "",
         rotations=max(len(holders.chain.keys) - 1, 0),
         rotation_due=rotation_due(holders) is not None,
+        open_namings=tuple(
+            (number, state.editor_namings[m.motion_id])
+            for number, m in enumerate(_motions(state), 1)
+            if m.motion_id in state.editor_namings and m.is_open
+        ),
     )
 
 

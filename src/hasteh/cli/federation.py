@@ -317,6 +317,8 @@ def _show_key(view: object) -> None:
     from hasteh.app.federation import KeyView
 
     assert isinstance(view, KeyView)
+    for number, cells in view.open_namings:
+        _print(_("vote {n}: editors {cells}").format(n=_n(number), cells=", ".join(cells)))
     if not view.editors:
         _print(_("The alliance has named no editors yet."))
         return
