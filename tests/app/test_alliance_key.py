@@ -33,6 +33,7 @@ from hasteh.app import (
     runtime,
 )
 from hasteh.app.errors import BadInput
+from hasteh.errors import HastehError
 from hasteh.mls import hpke
 from hasteh.org.alliance import key_holders
 from hasteh.org.events import CarriedDown, EventId
@@ -240,6 +241,17 @@ def test_a_sealed_key_copy_opens_only_for_its_editor_in_its_alliance(
     alliances.propose_cell(a, NORTH, cards.create_card(b, "cell-b", relays=[relay.url]))
     settle_relay([a, b])
     settle_relay([a, b])
+    # Bad input: a precise refusal, nothing sent.
+    before = alliances.find_alliance(a, NORTH).org
+    for cells_named, code in (
+        ([], "bad-editors"),
+        ([" "], "bad-editors"),
+        (["cell-x"], "not-a-member-cell"),
+    ):
+        with pytest.raises(HastehError) as err:
+            federation.name_editors(a, NORTH, cells_named, deadline=a.now() + DAY)
+        assert getattr(err.value, "code", None) == code
+    assert alliances.find_alliance(a, NORTH).org == before
     naming = federation.name_editors(a, NORTH, ["cell-a", "cell-b"], deadline=a.now() + DAY)
     vote_all([a, b], naming)
     rt_a, rt_b = alliances.find_alliance(a, NORTH), alliances.find_alliance(b, NORTH)

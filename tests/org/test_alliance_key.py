@@ -102,7 +102,7 @@ def issue_first(log: Log) -> None:
 def test_only_named_seats_post_inboxes_and_issue_the_key(log: Log) -> None:
     assert editors(log.state) == {0, 1}
     assert log.refused(2, EditorInbox(inbox(2))) == "bulletin-not-editor"
-    assert log.refused(0, EditorsNamed(("cell-x",), NOW + DAY)) == "unknown-option"
+    assert log.refused(0, EditorsNamed(("cell-x",), NOW + DAY)) == "not-a-member-cell"
     assert log.refused(0, EditorsNamed(("cell-a", "cell-a"), NOW + DAY)) == "duplicate-option"
     log.do(0, EditorInbox(inbox(0)))
     assert log.refused(2, KeyIssued(OLD.public, ())) == "bulletin-not-editor"

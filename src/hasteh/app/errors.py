@@ -230,6 +230,7 @@ AppCode = Literal[
     # the alliance's bulletin key (app.federation)
     "fed-not-editor",
     "fed-key-rotating",
+    "bad-editors",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -442,6 +443,7 @@ APP_MESSAGES: Mapping[AppCode, str] = {
         "This device does not hold the alliance's bulletin key: only the delegates of the "
         "cells the alliance named editors hold it. Nothing was sent."
     ),
+    "bad-editors": "Name 1 to {most} member cells as the editors, by their pseudonyms.",
     "fed-key-rotating": (
         "The alliance's bulletin key is being made or replaced. Sync, then try again; "
         "nothing was sent."

@@ -52,6 +52,7 @@ from hasteh.org.alliance import AllianceState, Motion, key_holders
 from hasteh.org.events import MAX_EVENT_BYTES
 from hasteh.org.events.federation import (
     MAX_DEMANDS,
+    MAX_EDITORS,
     AmendmentProposed,
     ArticleSubmitted,
     CarriedDown,
@@ -802,10 +803,11 @@ def name_editors(ws: Workspace, alliance: str, cells: Sequence[str], *, deadline
     the alliance's bulletin key; the alliance votes on it (its id is the vote's id)."""
     rt = find_alliance(ws, alliance)
     named = tuple(dict.fromkeys(c.strip() for c in cells if c.strip()))
-    if not named or len(named) > 7:
-        raise BadInput("unknown-fed-item")
-    if any(c not in rt.org.cells for c in named):
-        raise refused(InvalidEvent("unknown-option"))
+    if not named or len(named) > MAX_EDITORS:
+        raise BadInput("bad-editors", most=MAX_EDITORS)
+    for cell in named:
+        if cell not in rt.org.cells:
+            raise refused(InvalidEvent("not-a-member-cell", cell=cell[:64]))
     return _id(runtime.send_event(ws, rt, EditorsNamed(named, deadline)))
 
 

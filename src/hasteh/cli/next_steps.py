@@ -242,6 +242,7 @@ ORG: Mapping[OrgCode, str] = {
     # federation (issue 17)
     **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
     **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
+    "not-a-member-cell": "See the member cells with `hasteh federation show ALLIANCE`.",
     **{
         code: PROGRAMME
         for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
@@ -427,6 +428,7 @@ APP: Mapping[AppCode, str] = {
         "Ask an editor to compile it, or name editors with `hasteh federation editors`."
     ),
     "fed-key-rotating": "Run `hasteh sync`, then compile again.",
+    "bad-editors": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, str] = {

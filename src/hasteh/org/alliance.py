@@ -963,8 +963,9 @@ def check_editors_named(state: AllianceState, env: EventEnvelope, body: EditorsN
         raise InvalidEvent("deadline-in-past")
     if len(set(body.cells)) != len(body.cells):
         raise InvalidEvent("duplicate-option")
-    if any(cell not in state.cells for cell in body.cells):
-        raise InvalidEvent("unknown-option")
+    for cell in body.cells:
+        if cell not in state.cells:
+            raise InvalidEvent("not-a-member-cell", cell=cell)
 
 
 def fold_editors_named(

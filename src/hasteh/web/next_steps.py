@@ -261,6 +261,7 @@ ORG: Mapping[OrgCode, NextStep] = {
     # federation (issue 17)
     **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
     **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
+    "not-a-member-cell": NextStep("See the member cells on the programme's page."),
     **{
         code: PROGRAMME
         for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
@@ -449,6 +450,7 @@ APP: Mapping[AppCode, NextStep] = {
         "Ask an editor to compile it, or propose editors on the programme's page."
     ),
     "fed-key-rotating": NextStep("Sync, then compile again."),
+    "bad-editors": UNCHANGED,
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

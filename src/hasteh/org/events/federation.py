@@ -35,6 +35,7 @@ from hasteh.org.events.base import Body, Count, CoverName, Event, Id, Seconds, S
 
 __all__ = [
     "MAX_DEMANDS",
+    "MAX_EDITORS",
     "MAX_ISSUE_ARTICLES",
     "SIGNATURE_SIZE",
     "AmendmentProposed",
