@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -30,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+from bench._pages import Timing, machine_line, new_workspace, print_table, time_pages, unlocked  # noqa: E402
 
-from hasteh import org, vault  # noqa: E402
-from hasteh.app import Workspace, cells, runtime  # noqa: E402
+from hasteh import org  # noqa: E402
+from hasteh.app import cells, runtime  # noqa: E402
 from hasteh.org import (  # noqa: E402  # noqa: E402
     DecisionClosed,
     DecisionOpened,
@@ -44,12 +42,7 @@ from hasteh.org import (  # noqa: E402  # noqa: E402
     StanceCast,
 )
 from hasteh.org.events import ActionLinked, ActionPlanned, DemandAdded, TaskAdded  # noqa: E402
-from hasteh.vault.keyfile import KdfParams  # noqa: E402
-from hasteh.web import create_web  # noqa: E402
 
-FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASS = "benchmark passphrase"
-TOKEN = "bench-launch-token-0123456789abcdef"
 PORT = 8798
 NO_RELAY = "http://127.0.0.1:9"
 DAY = 86_400
@@ -57,8 +50,7 @@ DAY = 86_400
 
 def build(home: Path, count: int) -> str:
     """The profile with the busy cell; returns the cell's id."""
-    vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
-    ws = Workspace(vault.unlock(home, PASS, min_kdf=FAST))
+    ws = new_workspace(home)
     try:
         rt = cells.create_cell(ws, "bench", cover_name="sepideh", relays=[NO_RELAY])
         leaf = LeafIndex(0)
@@ -96,17 +88,8 @@ def build(home: Path, count: int) -> str:
         ws.close()
 
 
-async def measure(home: Path, cell_id: str, requests: int) -> dict[str, list[float]]:
-    app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{PORT}") as c:
-        await c.get(f"/launch?token={TOKEN}")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/unlock")).text)
-        assert csrf
-        unlocked = await c.post(
-            "/unlock", data={"csrf": csrf.group(1), "passphrase": PASS}, follow_redirects=True
-        )
-        assert unlocked.status_code == 200
+async def measure(home: Path, cell_id: str, requests: int) -> dict[str, Timing]:
+    async with unlocked(home, port=PORT) as c:
         listing = (await c.get(f"/cell/{cell_id}/actions")).text
         links = re.findall(rf'href="(/cell/{cell_id}/actions/[0-9a-f]{{8}})"', listing)
         pages = {
@@ -114,21 +97,7 @@ async def measure(home: Path, cell_id: str, requests: int) -> dict[str, list[flo
             "biggest action (32 demands, 64 tasks)": links[0],
             "small action": links[-1],
         }
-        times: dict[str, list[float]] = {name: [] for name in pages}
-        for name, path in pages.items():
-            for _ in range(5):
-                assert (await c.get(path)).status_code == 200
-            for _ in range(requests):
-                begin = time.perf_counter()
-                response = await c.get(path)
-                times[name].append((time.perf_counter() - begin) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-        return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        return await time_pages(c, pages, requests=requests)
 
 
 def main() -> None:
@@ -136,23 +105,14 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=1_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    print(
-        f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} CPUs · "
-        f"Python {platform.python_version()} · {platform.platform()}"
-    )
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="hasteh-bench-actions-") as tmp:
         home = Path(tmp) / "profile"
         begin = time.perf_counter()
         cell_id = build(home, args.actions)
         print(f"setup: {args.actions} actions in {time.perf_counter() - begin:.1f} s")
         times = asyncio.run(measure(home, cell_id, args.requests))
-    print(f"{args.requests} requests per page after 5 warm-up; milliseconds")
-    print("| page | p50 | p95 | max |")
-    print("|---|---:|---:|---:|")
-    for name, values in times.items():
-        print(
-            f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | {max(values):.1f} |"
-        )
+    print_table(times, requests=args.requests)
 
 
 if __name__ == "__main__":

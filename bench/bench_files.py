@@ -26,8 +26,6 @@ import argparse
 import asyncio
 import hashlib
 import os
-import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -37,33 +35,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+from bench._pages import Timing, machine_line, new_workspace, print_table, time_pages, unlocked  # noqa: E402
 from tests.relay.harness import RelayProcess  # noqa: E402
 
-from hasteh import org, vault  # noqa: E402
+from hasteh import org  # noqa: E402
 from hasteh.app import Workspace, admission, cards, cells, files, runtime, sync  # noqa: E402
 from hasteh.org import EventEnvelope, EventId, LeafIndex  # noqa: E402
 from hasteh.org.events import FileShared, LibraryAdded  # noqa: E402
 from hasteh.org.files import chunk_count  # noqa: E402
 from hasteh.vault import files as vfiles  # noqa: E402
-from hasteh.vault.keyfile import KdfParams  # noqa: E402
-from hasteh.web import create_web  # noqa: E402
 
-FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASS = "benchmark passphrase"
-TOKEN = "bench-launch-token-0123456789abcdef"
 PORT = 8797
 NO_RELAY = "http://127.0.0.1:9"
 
 
-def workspace(home: Path) -> Workspace:
-    return Workspace(vault.unlock(home, PASS, min_kdf=FAST))
-
-
 def form(base: Path, relay: RelayProcess) -> tuple[Workspace, Workspace]:
-    for name in ("a", "b"):
-        vault.create(base / name, PASS, kdf=FAST, min_kdf=FAST)
-    a, b = workspace(base / "a"), workspace(base / "b")
+    a, b = new_workspace(base / "a"), new_workspace(base / "b")
     cells.create_cell(a, "bench", cover_name="a", relays=[relay.url])
     admission.propose(a, "bench", cards.create_card(b, "b", relays=[relay.url]))
     sync.sync(a)
@@ -102,8 +89,7 @@ def transfer(a: Workspace, b: Workspace, size: int, run: int) -> dict[str, float
 
 
 def build_pages(home: Path, count: int) -> str:
-    vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
-    ws = workspace(home)
+    ws = new_workspace(home)
     try:
         rt = cells.create_cell(ws, "bench", cover_name="sepideh", relays=[NO_RELAY])
         leaf = LeafIndex(0)
@@ -140,36 +126,13 @@ def build_pages(home: Path, count: int) -> str:
         ws.close()
 
 
-async def measure(home: Path, cell_id: str, requests: int) -> dict[str, list[float]]:
-    app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{PORT}") as c:
-        await c.get(f"/launch?token={TOKEN}")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/unlock")).text)
-        assert csrf
-        unlocked = await c.post(
-            "/unlock", data={"csrf": csrf.group(1), "passphrase": PASS}, follow_redirects=True
-        )
-        assert unlocked.status_code == 200
+async def measure(home: Path, cell_id: str, requests: int) -> dict[str, Timing]:
+    async with unlocked(home, port=PORT) as c:
         pages = {
             "files and library, newest page": f"/cell/{cell_id}/files",
             "files and library, last page": f"/cell/{cell_id}/files?page=999",
         }
-        times: dict[str, list[float]] = {name: [] for name in pages}
-        for name, path in pages.items():
-            for _ in range(5):
-                assert (await c.get(path)).status_code == 200
-            for _ in range(requests):
-                begin = time.perf_counter()
-                response = await c.get(path)
-                times[name].append((time.perf_counter() - begin) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-        return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        return await time_pages(c, pages, requests=requests)
 
 
 def main() -> None:
@@ -182,10 +145,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.mib, args.runs, args.items, args.requests = 2, 1, 100, 20
-    print(
-        f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} CPUs · "
-        f"Python {platform.python_version()} · {platform.platform()}"
-    )
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="hasteh-bench-files-") as tmp:
         base = Path(tmp)
         relay = RelayProcess(f"sqlite:///{base / 'relay.sqlite3'}", extra=["--rate", "1000000"])
@@ -211,13 +171,7 @@ def main() -> None:
         took = time.perf_counter() - begin
         print(f"setup: {args.items} files and {args.items} items in {took:.1f} s")
         times = asyncio.run(measure(home, cell_id, args.requests))
-    print(f"{args.requests} requests per page after 5 warm-up; milliseconds")
-    print("| page | p50 | p95 | max |")
-    print("|---|---:|---:|---:|")
-    for name, values in times.items():
-        print(
-            f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | {max(values):.1f} |"
-        )
+    print_table(times, requests=args.requests)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
-import re
-import statistics
 import sys
 import tempfile
 import time
@@ -33,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+from bench._pages import Timing, machine_line, new_workspace, print_table, time_pages, unlocked  # noqa: E402
 
-from hasteh import org, vault  # noqa: E402
-from hasteh.app import Workspace, cells, runtime  # noqa: E402
+from hasteh import org  # noqa: E402
+from hasteh.app import cells, runtime  # noqa: E402
 from hasteh.org import (  # noqa: E402
     CellSettings,
     ChangeSettings,
@@ -60,12 +57,7 @@ from hasteh.org.events import (  # noqa: E402
     HardshipRequested,
     RequestApproved,
 )
-from hasteh.vault.keyfile import KdfParams  # noqa: E402
-from hasteh.web import create_web  # noqa: E402
 
-FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASS = "benchmark passphrase"
-TOKEN = "bench-launch-token-0123456789abcdef"
 PORT = 8799
 NO_RELAY = "http://127.0.0.1:9"
 DAY = 86_400
@@ -74,8 +66,7 @@ NEWCOMERS = ("کاوه", "شیرین", "داریوش", "نسرین", "فرهاد
 
 def build(home: Path, n: int) -> str:
     """The profile with the full, busy cell; returns the cell's id."""
-    vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
-    ws = Workspace(vault.unlock(home, PASS, min_kdf=FAST))
+    ws = new_workspace(home)
     try:
         rt = cells.create_cell(ws, "bench", cover_name="sepideh", relays=[NO_RELAY])
         now = ws.now()
@@ -131,17 +122,8 @@ def build(home: Path, n: int) -> str:
         ws.close()
 
 
-async def measure(home: Path, cell_id: str, requests: int) -> dict[str, list[float]]:
-    app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{PORT}") as c:
-        await c.get(f"/launch?token={TOKEN}")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/unlock")).text)
-        assert csrf
-        unlocked = await c.post(
-            "/unlock", data={"csrf": csrf.group(1), "passphrase": PASS}, follow_redirects=True
-        )
-        assert unlocked.status_code == 200
+async def measure(home: Path, cell_id: str, requests: int) -> dict[str, Timing]:
+    async with unlocked(home, port=PORT) as c:
         cell = f"/cell/{cell_id}"
         members = (await c.get(f"{cell}/members")).text
         assert members.count('class="trial"') == len(NEWCOMERS), "the trial is not shown"
@@ -154,29 +136,7 @@ async def measure(home: Path, cell_id: str, requests: int) -> dict[str, list[flo
             "list of actions": f"{cell}/actions",
             "decisions list": f"{cell}/decisions",
         }
-        times: dict[str, list[float]] = {name: [] for name in pages}
-        for name, path in pages.items():
-            for _ in range(5):
-                assert (await c.get(path)).status_code == 200, path
-            cpu = time.process_time()
-            for _ in range(requests):
-                begin = time.perf_counter()
-                response = await c.get(path)
-                times[name].append((time.perf_counter() - begin) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-            # CPU per request, all threads of this process (the app runs in a worker
-            # thread): what a page costs whatever else the machine is doing.
-            CPU_MS[name] = (time.process_time() - cpu) * 1000 / requests
-        return times
-
-
-#: Mean CPU milliseconds per request, by page (filled by `measure`).
-CPU_MS: dict[str, float] = {}
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        return await time_pages(c, pages, requests=requests)
 
 
 def main() -> None:
@@ -184,25 +144,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    print(
-        f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} CPUs · "
-        f"Python {platform.python_version()} · {platform.platform()} · "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="hasteh-bench-pages-") as tmp:
         home = Path(tmp) / "profile"
         begin = time.perf_counter()
         cell_id = build(home, args.items)
         print(f"setup: {args.items} of each in {time.perf_counter() - begin:.1f} s")
         times = asyncio.run(measure(home, cell_id, args.requests))
-    print(f"{args.requests} requests per page after 5 warm-up; milliseconds")
-    print("| page | p50 | p95 | max | CPU per request |")
-    print("|---|---:|---:|---:|---:|")
-    for name, values in times.items():
-        print(
-            f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | "
-            f"{max(values):.1f} | {CPU_MS[name]:.1f} |"
-        )
+    print_table(times, requests=args.requests)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -33,10 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+from bench._pages import Timing, machine_line, new_workspace, print_table, time_pages, unlocked  # noqa: E402
 
-from hasteh import org, vault  # noqa: E402
-from hasteh.app import Workspace, cells, records, runtime  # noqa: E402
+from hasteh import org  # noqa: E402
+from hasteh.app import cells, records, runtime  # noqa: E402
 from hasteh.org import EventEnvelope, EventId, LeafIndex  # noqa: E402
 from hasteh.org.events import (  # noqa: E402
     CircleOpened,
@@ -44,12 +42,7 @@ from hasteh.org.events import (  # noqa: E402
     ReadingAdded,
     SessionPlanned,
 )
-from hasteh.vault.keyfile import KdfParams  # noqa: E402
-from hasteh.web import create_web  # noqa: E402
 
-FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASS = "benchmark passphrase"
-TOKEN = "bench-launch-token-0123456789abcdef"
 PORT = 8799
 NO_RELAY = "http://127.0.0.1:9"
 DAY = 86_400
@@ -58,8 +51,7 @@ CIRCLES = 100
 
 def build(home: Path, readings: int, sessions: int) -> str:
     """The profile with the busy cell; returns the cell's id."""
-    vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
-    ws = Workspace(vault.unlock(home, PASS, min_kdf=FAST))
+    ws = new_workspace(home)
     try:
         rt = cells.create_cell(ws, "bench", cover_name="sepideh", relays=[NO_RELAY])
         leaf = LeafIndex(0)
@@ -99,20 +91,8 @@ def build(home: Path, readings: int, sessions: int) -> str:
         ws.close()
 
 
-Times = dict[str, tuple[list[float], list[float]]]
-
-
-async def measure(home: Path, cell_id: str, requests: int) -> Times:
-    app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{PORT}") as c:
-        await c.get(f"/launch?token={TOKEN}")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/unlock")).text)
-        assert csrf
-        unlocked = await c.post(
-            "/unlock", data={"csrf": csrf.group(1), "passphrase": PASS}, follow_redirects=True
-        )
-        assert unlocked.status_code == 200
+async def measure(home: Path, cell_id: str, requests: int) -> dict[str, Timing]:
+    async with unlocked(home, port=PORT) as c:
         listing = (await c.get(f"/cell/{cell_id}/study")).text
         (circle,) = re.findall(rf'href="(/cell/{cell_id}/study/[0-9a-f]{{8}})">۱\.', listing)
         page = (await c.get(circle)).text
@@ -123,22 +103,7 @@ async def measure(home: Path, cell_id: str, requests: int) -> Times:
             "the big circle (convener's page: 50 readings, 25 sessions)": circle,
             "a reading of it": reading,
         }
-        times: Times = {name: ([], []) for name in pages}
-        for name, path in pages.items():
-            for _ in range(5):
-                assert (await c.get(path)).status_code == 200
-            for _ in range(requests):
-                begin, cpu = time.perf_counter(), time.process_time()
-                response = await c.get(path)
-                times[name][0].append((time.perf_counter() - begin) * 1000)
-                times[name][1].append((time.process_time() - cpu) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-        return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        return await time_pages(c, pages, requests=requests)
 
 
 def main() -> None:
@@ -147,11 +112,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=1_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    print(
-        f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} CPUs · "
-        f"Python {platform.python_version()} · {platform.platform()} · "
-        f"load {os.getloadavg()[0]:.1f}"
-    )
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="hasteh-bench-study-") as tmp:
         home = Path(tmp) / "profile"
         begin = time.perf_counter()
@@ -161,14 +122,7 @@ def main() -> None:
             f"{time.perf_counter() - begin:.1f} s"
         )
         times = asyncio.run(measure(home, cell_id, args.requests))
-    print(f"{args.requests} requests per page after 5 warm-up; milliseconds")
-    print("| page | p50 | p95 | max | CPU p50 | CPU p95 |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, (wall, cpu) in times.items():
-        print(
-            f"| {name} | {statistics.median(wall):.1f} | {p95(wall):.1f} | {max(wall):.1f} "
-            f"| {statistics.median(cpu):.1f} | {p95(cpu):.1f} |"
-        )
+    print_table(times, requests=args.requests)
 
 
 if __name__ == "__main__":

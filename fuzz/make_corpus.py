@@ -584,6 +584,7 @@ def alliance_events() -> list[bytes]:
         CellKeyRegistered,
         CellKeyRotated,
         CellVoted,
+        CellVouched,
         DelegateSwapped,
         TallySigned,
     )
@@ -616,6 +617,13 @@ def alliance_events() -> list[bytes]:
         (2, CellVoted(opened, False, b"m" * 32)),
         (1, CellVoted(opened, False)),
         (7, CellVoted(opened, True)),
+        # a cell proposed through a vouching code: a new one, a card already pending, a
+        # pseudonym that only looks like a member cell's, an author with no seat
+        (1, CellVouched(_alliance.card("cell-d"), "cell-d", at + 7 * 86_400)),
+        (1, CellVouched(_alliance.card("cell-d"), "cell-d", at + 7 * 86_400)),
+        (2, CellVouched(_alliance.card("cell-e"), "ceII-a", at + 7 * 86_400)),
+        (7, CellVouched(_alliance.card("cell-f"), "cell-f", at + 7 * 86_400)),
+        (1, CellVouched(_alliance.card("cell-g"), "cell-g", at - 1)),
     ]
     envs = [
         org.EventEnvelope(org.VERSION, _alliance.event_id(5000 + i), org.LeafIndex(a), at, b)
@@ -671,6 +679,31 @@ def files() -> list[bytes]:
     return seeds
 
 
+def vouch() -> list[bytes]:
+    """Vouching codes right, cut, altered and foreign; envelopes of the code's mailbox
+    sealed right, under another code, cut, and garbage; card bodies right and wrong."""
+    from fuzz import fuzz_vouch
+    from hasteh.app.vouch_mailbox import box_of, seal_message
+    from hasteh.app.vouching import VouchCode, encode_code
+
+    code = encode_code(VouchCode(1, b"\x01" * 32, ["http://127.0.0.1:9"], NOW + 86_400))
+    seeds = [b"\x00" + c.encode() for c in (code, code[:30], code[:-1] + "A", "HC1:ABC", "")]
+    seeds.append(b"\x00" + code.lower().replace("a", "a-").encode())
+    rng = DetRng(b"vouch")
+    kp = _mls_world.key_package("cell-d", DetRng(b"cell-d"))
+    card = card_bytes(Card(kp.key_package, b"p" * 32, ("http://127.0.0.1:9",), NOW + 86_400))
+    box, other = fuzz_vouch.BOX, box_of(b"\x07" * 32)
+    for sealed in (
+        seal_message(box, "card", card, rng),
+        seal_message(box, "used", b"", rng),
+        seal_message(other, "card", card, rng),
+        seal_message(box, "card", b"not a card", rng),
+    ):
+        seeds += [b"\x01" + sealed.to_bytes(), b"\x01" + sealed.to_bytes()[:80]]
+    seeds += [b"\x02" + card, b"\x02" + card[:50], b"\x02" + b"\x93\x01\x02"]
+    return seeds
+
+
 def main(only: list[str]) -> None:
     """Regenerate the seeds of every target, or of the targets named."""
     envs = envelopes()
@@ -700,6 +733,7 @@ def main(only: list[str]) -> None:
         "drop_submission": drop_submission,
         "bulletin_events": bulletin_events,
         "files": files,
+        "vouch": vouch,
     }
     for target, make in seeds.items():
         if not only or target in only:

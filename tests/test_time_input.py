@@ -83,6 +83,12 @@ def test_the_profile_zone_decides_the_evening() -> None:
         ("فردا", tehran(2025, 12, 5, 21, 0)),
         ("يك هفته", tehran(2025, 12, 11, 21, 0)),  # Arabic yeh and kaf
         ("  ۲۰\u200c آذر ", tehran(2025, 12, 11, 23, 59)),
+        ("فردا ۱۸:۰۰", tehran(2025, 12, 5, 18, 0)),
+        ("فردا ساعت ۹", tehran(2025, 12, 5, 9, 0)),
+        ("پس\u200cفردا ساعت ۹:۳۰", tehran(2025, 12, 6, 9, 30)),
+        ("پس فردا", tehran(2025, 12, 6, 23, 59)),
+        ("امروز ۱۸:۰۰", tehran(2025, 12, 4, 18, 0)),
+        ("tomorrow 18:00", tehran(2025, 12, 5, 18, 0)),
     ],
 )
 def test_typed_dates(typed: str, expected: int) -> None:
@@ -107,6 +113,8 @@ def test_a_day_without_a_year_is_the_next_one() -> None:
         ("1404/13/01", "no-such-date"),
         ("2025-02-30", "no-such-date"),
         ("۲۰ آذر ۲۵:۰۰", "no-such-time"),
+        ("فردا ۲۵:۰۰", "no-such-time"),
+        ("امروز ۹:۰۰", "past"),
         ("۱۴۰۴/۰۹/۱۰", "past"),
         ("0 روز", "past"),
         ("400 روز", "too-far"),

@@ -144,6 +144,16 @@ _CHOICE_WORDS: Final = {
     "week": "week",
 }
 _DAYS = re.compile(r"^\+?(\d{1,3}) ?(روز دیگر|روز|days|day|d)$")
+#: Days named by a word, before a clock time ("فردا ۱۸:۰۰", "پس‌فردا ساعت ۹").
+_RELATIVE_DAYS: Final = {
+    "امروز": 0,
+    "today": 0,
+    "فردا": 1,
+    "tomorrow": 1,
+    "پس فردا": 2,
+    "پسفردا": 2,
+    "day after tomorrow": 2,
+}
 _CLOCK = re.compile(r"^(.*?)(?:[ ,،]+(?:ساعت ?)?(\d{1,2})(?::(\d{2}))?)?$")
 _NUMERIC = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _NAMED = re.compile(r"^(\d{1,2}) ?([^\d ]+)(?: (\d{4}))?$")
@@ -265,6 +275,8 @@ def _clock(hour: str | None, minute: str | None) -> dt.time:
 
 def _day_of(text: str, today: dt.date) -> dt.date:
     """The day a typed date names (without its clock time)."""
+    if text in _RELATIVE_DAYS:
+        return today + dt.timedelta(days=_RELATIVE_DAYS[text])
     if match := _NUMERIC.match(text):
         year, month, day = (int(g) for g in match.groups())
         if year < 1700:  # a Jalali year (the Gregorian calendar is far past 1700)
@@ -317,7 +329,8 @@ def _not_a_date(today: dt.date) -> TimeInputError:
 
 def parse_moment(text: str, now: int, zone: dt.tzinfo, *, max_days: int = 365) -> int:
     """The unix time a person typed: a choice in words (``فردا``, ``یک هفته``), a number
-    of days (``۳ روز``), or a date (``۲۰ آذر``, ``۲۰ آذر ۱۴۰۵ ۱۸:۰۰``, ``۱۴۰۵/۰۹/۲۰``,
+    of days (``۳ روز``), a day word and a clock time (``فردا ۱۸:۰۰``, ``پس‌فردا ساعت ۹``),
+    or a date (``۲۰ آذر``, ``۲۰ آذر ۱۴۰۵ ۱۸:۰۰``, ``۱۴۰۵/۰۹/۲۰``,
     ``2026-12-11 18:00``), in Persian or Latin digits, read in `zone`. A date without a
     clock time closes at the end of that day. Refused (`TimeInputError`): empty, too long,
     not a date, a date that does not exist, already past, or more than `max_days` ahead."""

@@ -4,6 +4,7 @@ bad input gets a Persian message and changes nothing."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,23 @@ def test_files_and_the_library_through_the_cli(
     ok(a, "sync")
     ok(b, "sync")
     assert "pages 3 to 7" in ok(b, "library", "list", "bakery")
+    # Another member's item leaves only by an adopted decision (`library propose-removal`).
+    code, out = run(b, "library", "remove", "bakery", "1")
+    assert code == 1 and "Only the member who added an item" in out
+    opened = ok(b, "library", "propose-removal", "bakery", "1")
+    number = re.search(r"Decision (\d+) opened", opened)
+    assert number and "Remove «Wages report» from the library?" in opened
+    for home in (b, a, b):
+        ok(home, "sync")
+    ok(a, "decide", "vote", "bakery", number.group(1), "--position", "agree")
+    ok(b, "decide", "vote", "bakery", number.group(1), "--position", "agree")
+    for home in (a, b, a, b):
+        ok(home, "sync")
+    ok(b, "decide", "close", "bakery", number.group(1))
+    ok(b, "library", "remove", "bakery", "1", "--decision", number.group(1))
+    for home in (b, a):
+        ok(home, "sync")
+    assert "Wages report" not in ok(a, "library", "list", "bakery")
 
 
 def test_bad_input_gets_a_persian_message_and_changes_nothing(

@@ -8,11 +8,14 @@ from __future__ import annotations
 import dataclasses
 import os
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hasteh.mls.codec import Reader, Writer
+from hasteh.mls.cipher_suite import get_suite
+from hasteh.mls.codec import Reader, Writer, decode_all
 from hasteh.mls.credential import BasicCredential
+from hasteh.mls.errors import MLSDecodeError
 from hasteh.mls.framing import (
     ContentType,
     FramedContent,
@@ -20,11 +23,13 @@ from hasteh.mls.framing import (
     PrivateContentAAD,
     PrivateMessage,
     Sender,
+    SenderData,
     SenderDataAAD,
     SenderType,
     WireFormat,
 )
 from hasteh.mls.group_context import GroupContext
+from hasteh.mls.labels import expand_with_label
 from hasteh.mls.leaf_node import Capabilities, LeafNode, LeafNodeSource
 from hasteh.mls.message_protection import framed_content_tbs
 
@@ -154,3 +159,40 @@ def test_a_decoded_private_message_keeps_its_aads(
         assert message.content_aad() == content_aad
         assert message.sender_data_aad() == sender_data_aad
     assert decoded._aad is not None and built._aad is None
+
+
+@given(st.binary(min_size=12, max_size=12) | st.binary(max_size=40))
+def test_sender_data_read_in_one_step_is_the_readers(data: bytes) -> None:
+    """SenderData (§6.3.2) is read from its fixed 12 bytes in one step: the same value
+    as the field-by-field reader, and any other length is malformed, as `decode_all`
+    makes it (truncated, or trailing bytes)."""
+    try:
+        general = decode_all(data, SenderData.decode)
+    except MLSDecodeError:
+        with pytest.raises(MLSDecodeError):
+            SenderData.from_bytes(data)
+        assert len(data) != 12
+        return
+    assert SenderData.from_bytes(data) == general
+    assert SenderData.from_bytes(bytearray(data)) == general
+    assert general.to_bytes() == data
+
+
+@given(
+    label=st.sampled_from(["key", "nonce", "secret", "tree", b"\x00", "x" * 300]),
+    context=st.binary(max_size=200),
+    length=st.integers(0, 96),
+)
+def test_expand_with_label_is_kdf_expand_of_the_kdf_label(
+    label: str | bytes, context: bytes, length: int
+) -> None:
+    """ExpandWithLabel's one-block path gives the bytes of HKDF-Expand over the KDFLabel
+    written field by field (§8), for short and long contexts and outputs."""
+    suite = get_suite(1)
+    secret = bytes(range(32))
+    w = Writer()
+    w.u16(length)
+    w.opaque(b"MLS 1.0 " + (label.encode() if isinstance(label, str) else label))
+    w.opaque(context)
+    want = suite.kdf_expand(secret, w.getvalue(), length)
+    assert expand_with_label(suite, secret, label, context, length) == want

@@ -16,6 +16,7 @@ from hasteh.org import (
     CellProposed,
     CellSettings,
     CellVoted,
+    CellVouched,
     ChangeSettings,
     Choices,
     DecisionClosed,
@@ -66,6 +67,7 @@ SAMPLES = [
     MotionOpened("A joint strike?", 1_800_000_000),
     CellVoted(ID, True),
     MotionClosed(ID, MotionOutcome(True, 2, 1)),
+    CellVouched(b"\x03" * 32, "cell-d", 1_800_000_000),
 ]
 
 

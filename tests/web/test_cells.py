@@ -259,6 +259,26 @@ BAD_INPUT: list[tuple[str, str, dict[str, str], str]] = [
     ("cap-superscript", "settings", {"cap": "²"}, "Write whole numbers, or leave the field empty."),
     ("cap-huge", "settings", {"cap": "9" * 5000}, "Write whole numbers, or leave the field empty."),
     (
+        "file-cap-zero",
+        "settings",
+        {"file_cap_mb": "۰", "deadline": "+3d"},
+        "A file may be 1 to {most} MB, and all the cell's files together at least that and at "
+        "most {total} MB.",
+    ),
+    (
+        "files-cap-below-file-cap",
+        "settings",
+        {"file_cap_mb": "۲۰", "files_cap_mb": "۱۰", "deadline": "+3d"},
+        "A file may be 1 to {most} MB, and all the cell's files together at least that and at "
+        "most {total} MB.",
+    ),
+    (
+        "files-cap-letters",
+        "settings",
+        {"files_cap_mb": "ده"},
+        "Write whole numbers, or leave the field empty.",
+    ),
+    (
         "quorum-superscript",
         "decisions",
         {"kind": "consent", "question": "q", "quorum": "³", "deadline": "+1d"},
@@ -513,6 +533,32 @@ def test_settings_change_is_a_decision(people: Callable[[str], Person]) -> None:
     a.submit(f"{decision.group(1)}/vote", {"position": "agree"}, decision.group(1))
     a.submit(f"{decision.group(1)}/close", {}, decision.group(1))
     assert "۱ عضو از ۶" in a.client.get(cell).text  # carried out once adopted
+
+
+def test_file_caps_change_by_decision(people: Callable[[str], Person]) -> None:
+    """The two caps of the cell's files, typed in Persian digits, open a decision; once
+    adopted the settings page shows them (the web needs no `cell settings --file-cap-mb`)."""
+    a = people("a")
+    cell = create_cell(a)
+    page = a.client.get(f"{cell}/settings").text
+    assert 'name="file_cap_mb"' in page and 'name="files_cap_mb"' in page
+    status, _, page = a.submit(
+        f"{cell}/settings",
+        {"file_cap_mb": "۳", "files_cap_mb": "۴۰", "deadline": "+1d"},
+        f"{cell}/settings",
+    )
+    assert status == 200 and FA.gettext("A decision on the new settings was opened.") in page
+    decision = re.search(rf'href="({cell}/decisions/[0-9a-f]{{8}})"', page)
+    assert decision, page.split('<main id="main"')[1][:3000]
+    a.submit(f"{decision.group(1)}/vote", {"position": "agree"}, decision.group(1))
+    a.submit(f"{decision.group(1)}/close", {}, decision.group(1))
+    summary = a.app_read(lambda ws: cells.list_cells(ws)[0])
+    assert isinstance(summary, cells.CellSummary)
+    assert (summary.file_cap_mb, summary.files_cap_mb) == (3, 40)
+    shown = FA.gettext(
+        "A file may be at most {one} MB; all the cell's files together at most {all} MB."
+    ).format(one="۳", all="۴۰")
+    assert shown in htmllib.unescape(a.client.get(f"{cell}/settings").text)
 
 
 def test_alarms_come_first_and_loud(

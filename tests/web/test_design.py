@@ -308,6 +308,7 @@ def pages_of(site: Site) -> list[tuple[str, Action]]:
         ("actions-empty", go(f"{empty}/actions")),
         ("delegates-empty", go(f"{empty}/delegates")),
         ("alliances-empty", go("/alliances")),
+        ("vouch-answer", go("/alliances/answer")),
         ("study-empty", go(f"{full}/study")),
         ("study", go(f"{empty}/study")),
         ("study-circle", go(site.cells["study-circle"])),
@@ -451,6 +452,18 @@ def error_pages(site: Site, t: Callable[[str], str]) -> list[tuple[str, Action]]
         ),
         # A quiz sent with no answer: refused, nothing recorded.
         ("course-quiz-error", submit("/course/1/quiz", {}, t("See my answers"))),
+        (
+            "vouch-answer-error",
+            # A vouching code altered on the way: refused, nothing kept or sent.
+            submit(
+                "/alliances/answer",
+                {
+                    t("The vouching code"): "HV1:AAAABBBBCCCC",
+                    t("Your cell's pseudonym in the alliance (never its name)"): "شمال-۲",
+                },
+                t("Send my cell's card"),
+            ),
+        ),
         ("hidden", go("/hide")),
         ("unlock", go("/unlock")),
         ("unlock-error", submit("/unlock", {t("Passphrase"): "not it at all"}, t("Unlock"))),

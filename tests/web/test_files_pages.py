@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PIL import Image
 
 from hasteh.app.errors import APP_MESSAGES
+from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from tests.web.test_cells import FA, Person, form_cell, people, relay
 
 __all__ = ["people", "relay"]  # the fixtures, used by name
@@ -117,3 +118,61 @@ def test_bad_input_on_the_files_page_changes_nothing(people: Callable[[str], Per
     after = a.client.get(files).text
     assert ids_on(after, "f") == ids_on(before, "f") == []
     assert ids_on(after, "i") == []
+
+
+def _adopt(cell: str, decision: str, voters: list[Person]) -> None:
+    """Every member agrees to `decision` (synced in turn), then the first closes it."""
+    for person in voters:
+        person.submit("/sync", {"next": decision}, decision)
+        status, _, page = person.submit(f"{decision}/vote", {"position": "agree"}, decision)
+        assert status == 200, page
+        person.submit("/sync", {"next": decision}, decision)
+    voters[0].submit("/sync", {"next": decision}, decision)
+    status, _, page = voters[0].submit(f"{decision}/close", {}, decision)
+    assert status == 200 and 'class="outcome"' in page, page
+
+
+def test_removing_library_items_from_the_page(people: Callable[[str], Person]) -> None:
+    """The author removes their own item with one button; another member's item leaves
+    only by an adopted decision opened after it was added: the page opens that decision
+    and, once adopted, offers it. A forged form (no decision, or one not adopted) is
+    refused by the log and the item stays."""
+    a, b = people("a"), people("b")
+    cell = form_cell(a, b)
+    files = f"{cell}/files"
+    for title in ("کتاب اول", "کتاب دوم"):
+        status, _, page = b.submit(f"{cell}/library", {"title": title, "kind": "reading"}, files)
+        assert status == 200, page
+    first, second = ids_on(page, "i")[::-1]
+    status, _, page = b.submit(f"{cell}/library/{second}/remove", {}, files)
+    assert status == 200 and "کتاب دوم" not in page  # the author removes their own
+    _, _, page = a.submit("/sync", {"next": files}, files)
+    assert "کتاب اول" in page and "کتاب دوم" not in page
+    assert f"/library/{first}/propose-removal" in page
+    assert f'id="decided-{first}"' not in page  # no decision adopted after it yet
+    status, _, page = a.submit(f"{cell}/library/{first}/remove", {}, files)
+    assert status == 400 and FA.gettext(ORG_MESSAGES["not-your-item"]) in page
+    _, old, _ = a.submit(
+        f"{cell}/decisions",
+        {"kind": "consent", "question": "جلسه جمعه؟", "deadline": "+2d"},
+        f"{cell}/decisions",
+    )
+    old_id = old.rsplit("/", 1)[1]  # open, not adopted: it removes nothing
+    status, _, page = a.submit(f"{cell}/library/{first}/remove", {"decision": old_id}, files)
+    assert status == 400 and FA.gettext(ORG_MESSAGES["motion-not-adopted"]) in page
+    assert "کتاب اول" in a.client.get(files).text
+    # The page opens the decision; once adopted, it offers it and the item leaves.
+    status, decision, page = a.submit(f"{cell}/library/{first}/propose-removal", {}, files)
+    assert status == 200 and re.fullmatch(rf"{cell}/decisions/[0-9a-f]{{8}}", decision), page
+    question = FA.gettext("Remove «{title}» from the library?").format(title="کتاب اول")
+    assert question in htmllib.unescape(page)
+    _adopt(cell, decision, [a, b])
+    page = a.client.get(files).text
+    offered = re.search(rf'<select id="decided-{first}" name="decision">(.*?)</select>', page, re.S)
+    assert offered and decision.rsplit("/", 1)[1] in offered.group(1)
+    assert old_id not in offered.group(1)  # still open
+    chosen = {"decision": decision.rsplit("/", 1)[1]}
+    status, _, page = a.submit(f"{cell}/library/{first}/remove", chosen, files)
+    assert status == 200 and "کتاب اول" not in page, page
+    _, _, page = b.submit("/sync", {"next": files}, files)
+    assert "کتاب اول" not in page and FA.gettext("The library is empty.") in page

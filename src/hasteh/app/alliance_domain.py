@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from hasteh.app import bulletin_key
+from hasteh.app import bulletin_key, vouch_mailbox
 from hasteh.app.domain import GroupDomain
 from hasteh.app.records import AddIntent, Intent, RemoveIntent, UpdateIntent
 from hasteh.app.runtime import GroupRuntime, responsible, send_event
@@ -72,19 +72,21 @@ def recall_commit(rt: AllianceRuntime) -> Intent | None:
 
 def duties(ws: Workspace, rt: AllianceRuntime) -> int:
     """Every seat keeps the alliance's bulletin key as its naming says (post an inbox,
-    issue, share, rotate, delete); the seat with the lowest leaf closes every motion
-    that is due, then ratifies every programme amendment the alliance adopted (issue
-    17); how many events."""
+    issue, share, rotate, delete); a delegate who vouched proposes the cell whose card
+    came through its code (`vouch_mailbox.collect`); the seat with the lowest leaf
+    closes every motion that is due, then ratifies every programme amendment the
+    alliance adopted (issue 17); how many events."""
     keys = bulletin_key.duties(ws, rt, rules.key_holders)
+    vouched = vouch_mailbox.collect(ws, rt)
     if not responsible(rt):
-        return keys
+        return keys + vouched
     closes = rules.close_due(rt.org, ws.now())
     for close in closes:
         send_event(ws, rt, close)
     ratified = rules.ratify_due(rt.org)
     for ratify in ratified:
         send_event(ws, rt, ratify)
-    return keys + len(closes) + len(ratified)
+    return keys + vouched + len(closes) + len(ratified)
 
 
 #: An alliance's rules, as the group runtime is given them.

@@ -71,6 +71,9 @@ class CellSummary:
     my_cover_name: str
     #: How many days a newcomer is on trial (0: no trial; `org.trial`).
     trial_days: int = 0
+    #: The caps of the cell's files, in MB: one file, and all files together (`org.files`).
+    file_cap_mb: int = 0
+    files_cap_mb: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,8 @@ def summary(rt: CellRuntime) -> CellSummary:
         alarms=len(rt.org.alarms) + len(rt.record.notices),
         my_cover_name=me,
         trial_days=s.trial // DAY,
+        file_cap_mb=s.file_cap // 2**20,
+        files_cap_mb=s.files_cap // 2**20,
     )
 
 

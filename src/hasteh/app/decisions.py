@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import msgspec
 
@@ -41,7 +41,7 @@ from hasteh.org import (
     RemoveMember,
     StanceCast,
 )
-from hasteh.org.decisions import MAX_DEADLINE
+from hasteh.org.decisions import MAX_DEADLINE, MIN_MOTION_DEADLINE
 from hasteh.org.events.cell import MAX_FILE_CAP, MAX_FILES_CAP
 
 if TYPE_CHECKING:
@@ -94,6 +94,13 @@ class DecisionSummary:
 
 #: Durations scripts may still pass (``+3d``, ``+12h``, ``+30m``): not shown to people,
 #: who choose or type a date (`hasteh.jalali.parse_moment`).
+#: A motion (removal, settings, end of a trial) must stay open a day from the moment it
+#: enters the log (`org.decisions.MIN_MOTION_DEADLINE`), which is the relay's stamp, a
+#: little after this device's clock. A deadline chosen as "in one day" is moved this much
+#: later, so the relay's delay cannot make every member refuse the motion (and the
+#: author's own device drop it once it comes back).
+MOTION_MARGIN: Final = 3600
+
 _DURATION = re.compile(r"^\+(\d{1,4})\s*([dhm])$")
 
 
@@ -182,6 +189,8 @@ def open_decision(
     elif end_trial is not None:
         leaf = find_member(rt, end_trial)
         motion = org.EndTrial(org.LeafIndex(leaf), rt.org.cover_name(leaf))
+    if motion is not None and 0 <= deadline - ws.now() - MIN_MOTION_DEADLINE < MOTION_MARGIN:
+        deadline = ws.now() + MIN_MOTION_DEADLINE + MOTION_MARGIN
     body = DecisionOpened(
         kind=org_kind,
         question=question.strip(),

@@ -487,6 +487,10 @@ class AllianceView:
     recalls: tuple[str, ...]
     motions: tuple[MotionLine, ...]
     alarms: int
+    #: Proposed cells whose card came through a vouching code (`hasteh.app.vouching`).
+    vouched: tuple[str, ...] = ()
+    #: This delegate's vouching codes nobody has used yet.
+    vouch_codes: int = 0
 
 
 def alliance_view(ws: Workspace, alliance: str) -> AllianceView:
@@ -514,4 +518,6 @@ def alliance_view(ws: Workspace, alliance: str) -> AllianceView:
             for m in motions
         ),
         alarms=len(state.alarms),
+        vouched=tuple(sorted(p.cell for p in state.proposals.values() if p.vouched)),
+        vouch_codes=sum(1 for v in rt.record.vouches if v.expires_at > ws.now()),
     )

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hasteh.app import runtime
+from hasteh.app import records, runtime
 from hasteh.app.cells import all_cells, find_cell
 from hasteh.app.code_words import WORDS, word_index
 from hasteh.app.errors import BadInput, refused
@@ -263,6 +263,12 @@ def onion_secret(ws: Workspace) -> bytes:
         return secret
 
     return ws.vault.write(run)
+
+
+def wanted(ws: Workspace) -> bool:
+    """Whether the person turned on "open the drop box while hasteh is open" (a device
+    setting, `records.drop_box_open`): `hasteh up` then serves it once unlocked."""
+    return ws.vault.read(records.drop_box_open)
 
 
 def set_address(ws: Workspace, address: str) -> None:

@@ -231,6 +231,14 @@ AppCode = Literal[
     "fed-not-editor",
     "fed-key-rotating",
     "bad-editors",
+    # vouching codes (app.vouching)
+    "vouch-not-a-code",
+    "vouch-mistyped",
+    "vouch-expired",
+    "vouch-used",
+    "vouch-bad-days",
+    "vouch-too-many",
+    "vouch-unreachable",
 ]
 
 #: English templates of `AppCode` (gettext msgids).
@@ -447,6 +455,23 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "fed-key-rotating": (
         "The alliance's bulletin key is being made or replaced. Sync, then try again; "
         "nothing was sent."
+    ),
+    "vouch-not-a-code": "This is not a vouching code: it starts with HV1.",
+    "vouch-mistyped": (
+        "The vouching code was mistyped or cut short (its check does not match). Copy it "
+        "again, whole."
+    ),
+    "vouch-expired": "This vouching code has expired. Ask the delegate for a new one.",
+    "vouch-used": (
+        "This vouching code was already used. It works once; ask the delegate for a new one."
+    ),
+    "vouch-bad-days": "A vouching code is valid for 1 to {most} days.",
+    "vouch-too-many": (
+        "This alliance already has {most} vouching codes nobody has used. Wait until one is "
+        "used or expires."
+    ),
+    "vouch-unreachable": (
+        "None of the relays in the vouching code answered, so nothing was sent. Try again later."
     ),
 }
 

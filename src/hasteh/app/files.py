@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from hasteh import org
-from hasteh.app import runtime
+from hasteh.app import decisions, runtime
 from hasteh.app.cell_relays import delivery_relays
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import BadInput, clean_or_refuse
@@ -58,7 +58,7 @@ from hasteh.envelope import (
     open_payload,
     seal,
 )
-from hasteh.i18n import parse_digits, whole_number
+from hasteh.i18n import _, parse_digits, whole_number
 from hasteh.org.events import (
     FILE_KEY_SIZE,
     FileKind,
@@ -763,9 +763,40 @@ def note_item(ws: Workspace, cell: str, ref: str, note: str) -> ItemLine:
     return next(i for i in items(ws, cell) if i.item_id == found.item_id.hex()[:8])
 
 
-def remove_item(ws: Workspace, cell: str, ref: str) -> None:
-    """Remove an item you added (others' items leave by a decision of the cell)."""
+def remove_item(ws: Workspace, cell: str, ref: str, decision: str | None = None) -> None:
+    """Remove an item: one you added, or (`decision`, its number or id) any item the cell
+    decided to remove. Every member's log checks the decision was adopted after the item
+    was added (`org.files.check_library_removed`), so a modified client gains nothing."""
     rt = find_cell(ws, cell)
     rt.require_group()
     found = find_item(rt, ref)
-    runtime.send_event(ws, rt, LibraryRemoved(found.item_id))
+    decision_id = b"" if decision is None else decisions.find(rt, decision).decision_id
+    runtime.send_event(ws, rt, LibraryRemoved(found.item_id, decision_id))
+
+
+def propose_item_removal(
+    ws: Workspace, cell: str, ref: str, *, deadline: int
+) -> decisions.DecisionSummary:
+    """Open a consent decision to remove an item someone else added; once the cell adopts
+    it, any member carries it out with `remove_item(..., decision=...)`."""
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    found = find_item(rt, ref)
+    question = _("Remove «{title}» from the library?").format(title=found.title)
+    return decisions.open_decision(ws, cell, kind="consent", question=question, deadline=deadline)
+
+
+def removal_decisions(ws: Workspace, cell: str, ref: str) -> list[decisions.DecisionSummary]:
+    """The decisions that may remove item `ref`: adopted consent or proposal decisions
+    opened after it was added (the rule of `org.files.check_library_removed`)."""
+    rt = find_cell(ws, cell)
+    found = find_item(rt, ref)
+    numbers = decisions.numbers(rt)
+    return [
+        decisions.summary_of(rt, d, numbers[d.decision_id])
+        for d in sorted(rt.org.decisions.values(), key=lambda d: numbers[d.decision_id])
+        if d.kind in ("consent", "proposal")
+        and d.outcome is not None
+        and d.outcome.status == "adopted"
+        and d.at >= found.at
+    ]

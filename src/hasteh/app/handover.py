@@ -38,17 +38,17 @@ from hasteh.app.invite_code import (
     parse_code,
 )
 from hasteh.app.records import rendezvous_relays
-from hasteh.app.spoken import (
-    _GRACE,
-    _OFFER_WAIT,
+from hasteh.app.rendezvous import (
     DEFAULT_MINUTES,
-    _minutes,
-    _open_slot,
-    _post,
-    _post_quietly,
-    _wait,
-    check_words,
+    GRACE,
+    OFFER_WAIT,
+    check_minutes,
+    open_slot,
+    post,
+    post_quietly,
+    wait,
 )
+from hasteh.app.spoken import check_words
 from hasteh.i18n import current_language
 
 if TYPE_CHECKING:
@@ -91,14 +91,14 @@ def open_give(
     """Open a slot and post the first frame; the caller shows `text()` and awaits. The
     contact is read now (`unknown-contact` before anything is opened)."""
     record = contacts.handover_record(ws, ref)
-    lifetime = _minutes(minutes) * 60
+    lifetime = check_minutes(minutes) * 60
     chosen = rendezvous or ws.vault.read(rendezvous_relays)
-    client, index, slot = _open_slot(ws, chosen)
+    client, index, slot = open_slot(ws, chosen)
     code = make_code(slot * len(chosen) + index, ws.rng)
     machine = Newcomer(code, expires_at=ws.now() + lifetime, rng=ws.rng, purpose=PURPOSE)
     pending = PendingGive(client, slot, code, ref, record, machine, machine.expires_at)
     try:
-        _post(client, slot, "a", 0, machine.open())
+        post(client, slot, "a", 0, machine.open())
     except BaseException:
         client.close()
         raise
@@ -114,16 +114,16 @@ def await_taken(
     """Wait for the receiver, check the key, send the contact sealed, wait for the
     receiver's word that it was kept. Network only. `InviteCodeError` on failure."""
     client, slot, machine = pending.client, pending.slot, pending.machine
-    reply = _wait(client, now, slot, "b", 0, pending.expires_at)
+    reply = wait(client, now, slot, "b", 0, pending.expires_at)
     try:
         events = machine.receive(reply)
     except InviteCodeError as exc:
-        _post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
+        post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
         raise
     pending.check = next(e.check for e in events if isinstance(e, Confirmed))
     on_check(check_words(pending.check))
-    _post(client, slot, "a", 1, machine.offer(pending.record))
-    answered = machine.receive(_wait(client, now, slot, "b", 1, pending.expires_at + _GRACE))
+    post(client, slot, "a", 1, machine.offer(pending.record))
+    answered = machine.receive(wait(client, now, slot, "b", 1, pending.expires_at + GRACE))
     answer = next(e.answer for e in answered if isinstance(e, Answered))
     if not answer.ok:
         raise InviteCodeError("refused")
@@ -153,27 +153,27 @@ def take_contact(
         raise InviteCodeError("unknown-code")
     client = ws.client_for(rendezvous[index])
     machine = Member(code, now=ws.now(), rng=ws.rng, purpose=PURPOSE)
-    opened = _wait(client, ws.now, slot, "a", 0, ws.now() + _OFFER_WAIT, gone="unknown-code")
+    opened = wait(client, ws.now, slot, "a", 0, ws.now() + OFFER_WAIT, gone="unknown-code")
     try:
         (reply,) = machine.receive(opened)
     except InviteCodeError as exc:
-        _post_quietly(client, slot, "b", 0, machine.abort(exc.reason))
+        post_quietly(client, slot, "b", 0, machine.abort(exc.reason))
         raise
     assert isinstance(reply, Outgoing)
-    _post(client, slot, "b", 0, reply.data)
-    offered = _wait(client, ws.now, slot, "a", 1, min(machine.expires_at, ws.now() + _OFFER_WAIT))
+    post(client, slot, "b", 0, reply.data)
+    offered = wait(client, ws.now, slot, "a", 1, min(machine.expires_at, ws.now() + OFFER_WAIT))
     try:
         events = machine.receive(offered)
     except InviteCodeError as exc:
         if exc.reason != "wrong-code":
-            _post_quietly(client, slot, "b", 1, machine.abort(exc.reason))
+            post_quietly(client, slot, "b", 1, machine.abort(exc.reason))
         raise
     on_check(check_words(next(e.check for e in events if isinstance(e, Confirmed))))
     payload = next(e.payload for e in events if isinstance(e, Offered))
     try:
         kept = contacts.receive(ws, payload)
     except AppError:
-        _post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
+        post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
         raise
-    _post(client, slot, "b", 1, machine.answer(KEPT))
+    post(client, slot, "b", 1, machine.answer(KEPT))
     return kept

@@ -19,6 +19,7 @@
 | ``course.progress``         | `Progress`     | course: lessons read, best scores |
 | ``course.ticks.<slug>``     | ``list[int]``  | course: boxes ticked on a checklist |
 | ``study.progress.<gid hex>`` | `ReadingProgress`s | own reading progress (never sent) |
+| ``dropbox.open``            | ``bool``       | serve the drop box while open (off if unset) |
 
 The faces set the relays, expiry, proxy and language on their settings pages; the app
 reads the first two as defaults. Every key is named here, and only here above
@@ -58,6 +59,8 @@ DIRECT_RELAYS_KEY: Final = "reach.direct_relays"
 #: The key of the embedded relay's SQLCipher database (hex), one per profile.
 EMBEDDED_RELAY_KEY: Final = "web.embedded_relay_key"
 DEFAULT_CHAT_EXPIRY_DAYS: Final = 14
+#: Whether `hasteh up` serves the drop box's onion page while unlocked (docs/dropbox.md).
+DROP_BOX_KEY: Final = "dropbox.open"
 TIME_ZONE_KEY: Final = "profile.time_zone"
 DISCREET_KEY: Final = "profile.discreet"
 #: Per cell (``web.seen.<group id hex>``): how many of its events this device has shown.
@@ -140,6 +143,17 @@ class Notice(msgspec.Struct, frozen=True, array_like=True):
 DEFAULT_KIND: Final = "cell"
 
 
+class Vouch(msgspec.Struct, frozen=True):
+    """A vouching code this delegate made for its alliance and nobody has used yet
+    (`hasteh.app.vouching`): the code's secret, the relays its mailbox is on, its expiry.
+    Deleted once a card arrives through it (the code is burned) or it expires."""
+
+    secret: bytes
+    relays: list[str]
+    expires_at: int
+    made_at: int
+
+
 class CellRecord(msgspec.Struct):
     """What the app keeps about one group this member is in, whatever its kind (a cell,
     an alliance: `kind` names the `GroupDomain` that runs it)."""
@@ -191,6 +205,8 @@ class CellRecord(msgspec.Struct):
     #: The cell's key (``fed.*``), if this member holds it: public key (hex) → seed.
     #: Only the current key: a rotation forgets the old seed.
     held_keys: dict[str, bytes] = msgspec.field(default_factory=dict)
+    #: An alliance's vouching codes this delegate made and nobody has used yet (`Vouch`).
+    vouches: list[Vouch] = msgspec.field(default_factory=list)
 
 
 class Invitation(msgspec.Struct, frozen=True):
@@ -408,3 +424,14 @@ def set_study_progress(
         set_setting(conn, key, value)
     else:
         delete_setting(conn, key)
+
+
+def drop_box_open(conn: Connection) -> bool:
+    """Whether this device serves the drop box's page (its own onion address) while
+    hasteh is open and unlocked. Off unless the person turned it on: serving it says
+    this computer belongs to someone who takes slips for a bulletin."""
+    return bool(get_setting(conn, DROP_BOX_KEY, bool, False))
+
+
+def set_drop_box_open(conn: Connection, on: bool) -> None:
+    set_setting(conn, DROP_BOX_KEY, on)

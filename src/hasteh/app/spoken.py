@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -33,7 +33,7 @@ from hasteh.app import admission
 from hasteh.app.admission import AdmissionView
 from hasteh.app.cards import DEFAULT_DAYS, Card, card_bytes, decode_card, new_card
 from hasteh.app.cells import find_cell
-from hasteh.app.errors import AppError, BadInput, CardError
+from hasteh.app.errors import AppError, CardError
 from hasteh.app.invite_code import (
     Answer,
     Answered,
@@ -54,10 +54,20 @@ from hasteh.app.records import (
     rendezvous_relays,
     save_invitation,
 )
+from hasteh.app.rendezvous import (
+    DEFAULT_MINUTES,
+    GRACE,
+    MAX_MINUTES,
+    OFFER_WAIT,
+    check_minutes,
+    open_slot,
+    post,
+    post_quietly,
+    wait,
+)
 from hasteh.app.safety_words import ENGLISH, PERSIAN
 from hasteh.i18n import current_language
 from hasteh.transport import registry
-from hasteh.transport.errors import RelayRefused, TransportError
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -78,18 +88,6 @@ __all__ = [
     "open_offer",
     "take",
 ]
-
-DEFAULT_MINUTES: Final = 10
-#: A code lives at most this long (the relay keeps a slot 15 minutes: time to answer).
-MAX_MINUTES: Final = 10
-#: Longest single long poll (below the relay client's 30 s timeout).
-_POLL: Final = 20.0
-#: After the key check, how long the newcomer waits for the member's device to propose.
-_GRACE: Final = 120
-#: How long the member's device waits for each of the newcomer's frames (they come at
-#: once: the newcomer's device is already waiting). Bounded, so that a stranger who
-#: opened a slot and went silent cannot hold the member's device for the code's life.
-_OFFER_WAIT: Final = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +113,6 @@ def check_words(indices: tuple[int, ...], language: str | None = None) -> tuple[
     """The check words in the UI language (the safety-word lists are parallel)."""
     words = PERSIAN if (language or current_language()) == "fa" else ENGLISH
     return tuple(words[i] for i in indices)
-
-
-def _minutes(minutes: int) -> int:
-    if not 1 <= minutes <= MAX_MINUTES:
-        raise BadInput("bad-code-minutes")
-    return minutes
 
 
 # --- the newcomer ----------------------------------------------------------------------
@@ -155,9 +147,9 @@ def open_offer(
 ) -> PendingOffer:
     """Open a slot on the first rendezvous relay that answers, make a card for this code
     only, and post the first frame. The caller shows `text()` and then awaits."""
-    lifetime = _minutes(minutes) * 60
+    lifetime = check_minutes(minutes) * 60
     chosen = rendezvous or ws.vault.read(rendezvous_relays)
-    client, index, slot = _open_slot(ws, chosen)
+    client, index, slot = open_slot(ws, chosen)
     try:
         card = new_card(ws, cover_name, relays=relays or [client.url], days=days, spoken=True)
     except BaseException:
@@ -168,7 +160,7 @@ def open_offer(
     )
     pending = PendingOffer(client, slot, machine.code, card, machine, machine.expires_at)
     try:
-        _post(client, slot, "a", 0, machine.open())
+        post(client, slot, "a", 0, machine.open())
     except BaseException:
         cancel_offer(ws, pending)
         raise
@@ -184,16 +176,16 @@ def await_answer(
     """Wait for the member (until the code expires), check the key, send the card, wait
     for the answer. Network only. Raises `InviteCodeError` (the code is then spent)."""
     client, slot, machine = pending.client, pending.slot, pending.machine
-    reply = _wait(client, now, slot, "b", 0, pending.expires_at)
+    reply = wait(client, now, slot, "b", 0, pending.expires_at)
     try:
         events = machine.receive(reply)
     except InviteCodeError as exc:
-        _post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
+        post_quietly(client, slot, "a", 1, machine.abort(exc.reason))
         raise
     pending.check = next(e.check for e in events if isinstance(e, Confirmed))
     on_check(check_words(pending.check))
-    _post(client, slot, "a", 1, machine.offer(card_bytes(pending.card)))
-    answered = machine.receive(_wait(client, now, slot, "b", 1, pending.expires_at + _GRACE))
+    post(client, slot, "a", 1, machine.offer(card_bytes(pending.card)))
+    answered = machine.receive(wait(client, now, slot, "b", 1, pending.expires_at + GRACE))
     answer = next(e.answer for e in answered if isinstance(e, Answered))
     if not answer.ok:
         raise InviteCodeError("refused")
@@ -237,20 +229,6 @@ def offer(
         cancel_offer(ws, pending)
         raise
     return bind_offer(ws, pending, answer)
-
-
-def _open_slot(ws: Workspace, rendezvous: list[str]) -> tuple[RelayClient, int, int]:
-    """A slot on the first relay that answers, with a client of its own (the exchange
-    may wait minutes outside the workspace's lock; it goes through the same proxy)."""
-    proxy = ws.proxy or ws.vault.read(registry.proxy)
-    for index, url in enumerate(rendezvous):
-        client = ws.client_factory(url, proxy)
-        try:
-            return client, index, client.rendezvous_open().number
-        except TransportError:
-            client.close()
-            continue
-    raise InviteCodeError("no-rendezvous")
 
 
 def _bind(conn: Connection, card: Card, answer: Answer) -> int:
@@ -302,21 +280,21 @@ def take(
         raise InviteCodeError("unknown-code")
     client = ws.client_for(rendezvous[index])
     machine = Member(code, now=ws.now(), rng=ws.rng)
-    opened = _wait(client, ws.now, slot, "a", 0, ws.now() + _OFFER_WAIT, gone="unknown-code")
+    opened = wait(client, ws.now, slot, "a", 0, ws.now() + OFFER_WAIT, gone="unknown-code")
     try:
         (reply,) = machine.receive(opened)
     except InviteCodeError as exc:
-        _post_quietly(client, slot, "b", 0, machine.abort(exc.reason))
+        post_quietly(client, slot, "b", 0, machine.abort(exc.reason))
         raise
     assert isinstance(reply, Outgoing)
-    _post(client, slot, "b", 0, reply.data)
-    offer_by = min(machine.expires_at, ws.now() + _OFFER_WAIT)
-    offered = _wait(client, ws.now, slot, "a", 1, offer_by)
+    post(client, slot, "b", 0, reply.data)
+    offer_by = min(machine.expires_at, ws.now() + OFFER_WAIT)
+    offered = wait(client, ws.now, slot, "a", 1, offer_by)
     try:
         events = machine.receive(offered)
     except InviteCodeError as exc:
         if exc.reason != "wrong-code":  # the newcomer said so itself: nothing to tell
-            _post_quietly(client, slot, "b", 1, machine.abort(exc.reason))
+            post_quietly(client, slot, "b", 1, machine.abort(exc.reason))
         raise
     check = check_words(next(e.check for e in events if isinstance(e, Confirmed)))
     on_check(check)
@@ -327,57 +305,8 @@ def take(
         card = replace(decode_card(payload, now=ws.now()), relays=tuple(rt.record.relays[:8]))
         view = admission.propose_card(ws, cell, card)
     except (AppError, CardError):
-        _post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
+        post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
         raise
     answer = Answer(True, rt.group_id, rt.name, view.proposer, list(card.relays))
-    _post(client, slot, "b", 1, machine.answer(answer))
+    post(client, slot, "b", 1, machine.answer(answer))
     return Taken(view, check)
-
-
-# --- the relay -------------------------------------------------------------------------
-
-
-def _post(client: RelayClient, slot: int, side: str, index: int, data: bytes) -> None:
-    try:
-        client.rendezvous_post(slot, side, index, data)
-    except RelayRefused as exc:
-        if exc.error == "taken" or exc.error == "out_of_order":
-            raise InviteCodeError("taken") from None
-        if exc.error == "no_slot":
-            raise InviteCodeError("expired") from None
-        raise
-
-
-def _post_quietly(client: RelayClient, slot: int, side: str, index: int, data: bytes) -> None:
-    """Tell the other side it is over, if the relay still listens (best effort)."""
-    try:
-        client.rendezvous_post(slot, side, index, data)
-    except TransportError:
-        pass
-
-
-def _wait(
-    client: RelayClient,
-    now: Callable[[], int],
-    slot: int,
-    side: str,
-    index: int,
-    deadline: int,
-    gone: str = "expired",
-) -> bytes:
-    """Message `index` of `side`, long-polling until `deadline` (our clock); `gone` is
-    the reason when the relay has no such slot."""
-    while True:
-        remaining = deadline - now()
-        if remaining <= 0:
-            raise InviteCodeError("expired")
-        try:
-            messages, _expires = client.rendezvous_read(
-                slot, side, after=index, wait=min(_POLL, float(remaining))
-            )
-        except RelayRefused as exc:
-            if exc.error == "no_slot":
-                raise InviteCodeError(gone) from None
-            raise
-        if messages:
-            return messages[0]

@@ -133,7 +133,12 @@ def alliance_show(alliance: str = AllianceArgument) -> None:
             marks.append(_("recall under way"))
         _print(f"  {cell}" + (f" ({', '.join(marks)})" if marks else ""))
     for cell in view.proposals:
-        _print("  " + _("{cell}: proposed").format(cell=cell))
+        if cell in view.vouched:
+            _print("  " + _("{cell}: proposed through a vouching code").format(cell=cell))
+        else:
+            _print("  " + _("{cell}: proposed").format(cell=cell))
+    if view.vouch_codes:
+        _print(_("Your vouching codes nobody has used yet: {n}").format(n=_n(view.vouch_codes)))
     for m in view.motions:
         state = (
             _("open until {date}").format(date=when(m.deadline, zone))
@@ -147,6 +152,55 @@ def alliance_show(alliance: str = AllianceArgument) -> None:
             _print("   " + _("tally signed by: {cells}").format(cells=", ".join(m.signed_by)))
     if view.alarms:
         _print(_("Alarms: {n}").format(n=_n(view.alarms)))
+
+
+@handles_errors
+def alliance_vouch(
+    alliance: str = AllianceArgument,
+    days: int = typer.Option(7, "--days", help=_("How many days the code is valid (1 to 30).")),
+) -> None:
+    """Vouch for another cell: a one-time code for its delegate, shown once."""
+    from hasteh.app import vouching
+
+    with _workspace() as ws:
+        code = vouching.vouch(ws, alliance, days=days)
+        zone = zone_of(ws)
+        expires = vouching.read_code(code).expires_at
+    _print(
+        _(
+            "Give this code to the other cell's delegate only, by a way you both trust. "
+            "It works once, until {date}; it is not shown again."
+        ).format(date=when(expires, zone))
+    )
+    _print(
+        _(
+            "They answer it with `hasteh alliance answer CODE --as PSEUDONYM`; at your next "
+            "sync their cell is proposed, and every member cell must approve."
+        )
+    )
+    _print(code)
+
+
+@handles_errors
+def alliance_answer(
+    code: str = typer.Argument(..., help=_("The vouching code a delegate gave you.")),
+    pseudonym: str = typer.Option(
+        ..., "--as", help=_("Your cell's pseudonym in the alliance (never its name).")
+    ),
+) -> None:
+    """Answer a vouching code: your cell's alliance card goes to the delegate, sealed."""
+    from hasteh.app import vouching
+
+    with _workspace() as ws:
+        answered = vouching.answer(ws, code, pseudonym)
+        zone = zone_of(ws)
+    _print(
+        _(
+            "Sent, sealed, as {pseudonym}. At the delegate's next sync your cell is proposed; "
+            "once every member cell approved, `hasteh sync` brings you into the alliance "
+            "(your card waits until {date})."
+        ).format(pseudonym=answered.pseudonym, date=when(answered.expires_at, zone))
+    )
 
 
 # --- hasteh delegate ----------------------------------------------------------------------
@@ -382,6 +436,13 @@ def register(app: typer.Typer) -> None:
     alliance.command(
         "show", help=_("The alliance: its cells (by pseudonym), their keys, and its motions.")
     )(alliance_show)
+    alliance.command(
+        "vouch", help=_("Vouch for another cell: a one-time code for its delegate, shown once.")
+    )(alliance_vouch)
+    alliance.command(
+        "answer",
+        help=_("Answer a vouching code: your cell's alliance card goes to the delegate, sealed."),
+    )(alliance_answer)
     app.add_typer(alliance, name="alliance")
 
     delegate = typer.Typer(

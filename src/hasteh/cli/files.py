@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 
+from hasteh.cli.cells import DeadlineOption
 from hasteh.cli.common import CellArgument, _n, _print, _workspace, when, zone_of
 from hasteh.cli.options import handles_errors
 from hasteh.i18n import _, display_number
@@ -252,13 +253,36 @@ def library_note(
 
 
 @handles_errors
-def library_remove(cell: str = CellArgument, item: str = ItemArgument) -> None:
-    """Remove an item you added from the library."""
+def library_remove(
+    cell: str = CellArgument,
+    item: str = ItemArgument,
+    decision: str | None = typer.Option(
+        None,
+        "--decision",
+        help=_("Remove another member's item, as this adopted decision of the cell decided."),
+    ),
+) -> None:
+    """Remove an item you added from the library (or any item, by `--decision`)."""
     from hasteh.app import files
 
     with _workspace() as ws:
-        files.remove_item(ws, cell, item)
+        files.remove_item(ws, cell, item, decision)
     _print(_("Removed. Run `hasteh sync` to tell the cell."))
+
+
+@handles_errors
+def library_propose_removal(
+    cell: str = CellArgument, item: str = ItemArgument, deadline: str = DeadlineOption
+) -> None:
+    """Open a decision to remove another member's item; once adopted, run `hasteh library
+    remove CELL ITEM --decision N`."""
+    from hasteh.app import decisions, files
+
+    with _workspace() as ws:
+        opened = files.propose_item_removal(
+            ws, cell, item, deadline=decisions.deadline(ws, deadline)
+        )
+    _print(_("Decision {n} opened: {q}").format(n=_n(opened.number), q=opened.question))
 
 
 def register(app: typer.Typer) -> None:
@@ -280,4 +304,7 @@ def register(app: typer.Typer) -> None:
     library.command("list", help=_("The cell's library."))(library_list)
     library.command("note", help=_("Change an item's note."))(library_note)
     library.command("remove", help=_("Remove an item you added."))(library_remove)
+    library.command("propose-removal", help=_("Ask the cell to remove an item (a decision)."))(
+        library_propose_removal
+    )
     app.add_typer(library, name="library")

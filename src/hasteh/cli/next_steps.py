@@ -52,6 +52,7 @@ OPERATOR = "Fix the relay's setting and start it again."
 FILES = "See the files with `hasteh files list CELL`; nothing was changed."
 LIBRARY = "See the library with `hasteh library list CELL`; nothing was changed."
 
+NEW_VOUCH = "Ask the delegate who vouches for you for a new code; nothing was sent."
 FEDERATION = "See them with `hasteh federation show ALLIANCE` (or `reports` for report-backs)."
 PROGRAMME = "See the current programme with `hasteh federation show ALLIANCE`; nothing was changed."
 
@@ -429,6 +430,14 @@ APP: Mapping[AppCode, str] = {
     ),
     "fed-key-rotating": "Run `hasteh sync`, then compile again.",
     "bad-editors": UNCHANGED,
+    # vouching codes
+    "vouch-not-a-code": "Copy the whole code, from HV1: to its end; nothing was sent.",
+    "vouch-mistyped": "Copy the whole code again from where you got it; nothing was sent.",
+    "vouch-expired": NEW_VOUCH,
+    "vouch-used": NEW_VOUCH,
+    "vouch-bad-days": UNCHANGED,
+    "vouch-too-many": "Run `hasteh sync`: codes that were used or expired are then forgotten.",
+    "vouch-unreachable": "Check your connection (or Tor) and run the same command again.",
 }
 
 VAULT: Mapping[VaultCode, str] = {

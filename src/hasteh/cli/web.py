@@ -29,7 +29,10 @@ vault can make it. This profile's relay traffic then goes through that tor too.
 (`hasteh.web.dropbox`) on its own loopback port, published by the same tor as its own
 onion service once the profile is unlocked (its key derived from a secret in the vault:
 a stable address, printed, and kept for the slips). It answers only that onion's `Host`,
-logs nothing, and says "closed, try later" while the profile is locked.
+logs nothing, and says "closed, try later" while the profile is locked. Without the flag,
+the device setting "open the drop box while hasteh is open" (the switch on the settings
+page, `records.drop_box_open`) does the same once the profile is unlocked, and turning it
+off closes the page within seconds (`DropBoxPage.follow_setting`).
 
 **One per profile.** A second `hasteh up` for the same profile folder (the desktop
 launcher pressed again) asks the running one for a new launch page, opens it, and exits
@@ -311,6 +314,27 @@ class DropBoxPage:
         typer.echo(service.url)
         sys.stdout.flush()
 
+    @property
+    def serving(self) -> bool:
+        return self._server is not None
+
+    async def follow_setting(self, every: float = 2.0) -> None:
+        """Serve the drop box while the device setting says so (`dropbox.wanted`, the
+        switch on the settings page); read only while unlocked, since the setting is in
+        the vault. Locking keeps the page as it is: it then answers "closed"."""
+        web = self.box.web
+        while True:
+            if web.unlocked:
+                try:
+                    on = await asyncio.to_thread(run_app, web, Ui("fa"), dropbox.wanted)
+                except Refusal:
+                    on = self.serving
+                if on and not self.serving:
+                    await self.start()
+                elif not on and self.serving:
+                    await self.stop()
+            await asyncio.sleep(every)
+
     async def stop(self) -> None:
         if self._port is not None and self.address is not None:
             with contextlib.suppress(Exception):
@@ -444,9 +468,12 @@ async def serve(
     )
     server = uvicorn.Server(_uvicorn_config(app))
     servers.append(server)
-    drop = DropBoxPage(app.state.web, tor) if drop_box else None
-    if drop is not None:
+    drop = DropBoxPage(app.state.web, tor)
+    follow: asyncio.Task[None] | None = None
+    if drop_box:
         await drop.start()
+    else:  # the switch on the settings page, read once unlocked
+        follow = asyncio.create_task(drop.follow_setting())
     control = ControlServer(control_path(home, base), open_again)
     await control.start()  # before the link is printed: a second `hasteh up` finds it
     typer.echo(_("hasteh is running on this computer only. Open this page in your browser:"))
@@ -465,8 +492,11 @@ async def serve(
         # Synchronously, before any await: a Ctrl+C cancels this task at its next await,
         # and tor's folder must be shredded even then.
         tor.stop()
-        if drop is not None:
-            await drop.stop()
+        if follow is not None:
+            follow.cancel()
+            with contextlib.suppress(BaseException):
+                await follow
+        await drop.stop()
         await control.stop()
         await relay.stop()
         sock.close()

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Final
 
@@ -107,23 +107,20 @@ class CipherSuite:
     aead: AeadId
     signature: SignatureScheme
     hash_name: str
+    #: Output length of the hash (and of KDF.Extract), in bytes.
+    nh: int = field(init=False, repr=False, compare=False)
+    #: AEAD key length.
+    nk: int = field(init=False, repr=False, compare=False)
+    #: AEAD nonce length (12 for every MLS AEAD).
+    nn: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Plain fields, not properties: they are read a dozen times per message received.
+        object.__setattr__(self, "nh", _HASH_LEN[self.hash_name])
+        object.__setattr__(self, "nk", _AEAD_KEY_LEN[self.aead])
+        object.__setattr__(self, "nn", 12)
 
     # --- hash and KDF -------------------------------------------------------------
-
-    @property
-    def nh(self) -> int:
-        """Output length of the hash (and of KDF.Extract), in bytes."""
-        return _HASH_LEN[self.hash_name]
-
-    @property
-    def nk(self) -> int:
-        """AEAD key length."""
-        return _AEAD_KEY_LEN[self.aead]
-
-    @property
-    def nn(self) -> int:
-        """AEAD nonce length (12 for every MLS AEAD)."""
-        return 12
 
     def hash(self, data: bytes) -> bytes:
         return hashlib.new(self.hash_name, data).digest()

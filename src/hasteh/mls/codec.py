@@ -88,6 +88,14 @@ class Reader:
 
     def opaque(self) -> bytes:
         """`opaque data<V>`: a varint length, then that many bytes."""
+        pos, data = self._pos, self._data
+        if pos < self._end and data[pos] < 0x40:
+            # A length under 64 is one varint byte (always minimal): group ids, epochs'
+            # authenticated data, signatures, every message has several.
+            end = pos + 1 + data[pos]
+            if end <= self._end:
+                self._pos = end
+                return data[pos + 1 : end]
         n = self.varint()
         if n > MAX_VECTOR_BYTES:
             raise MLSDecodeError(f"vector of {n} bytes exceeds the {MAX_VECTOR_BYTES} limit")

@@ -11,6 +11,8 @@ Content is the union `bytes | Proposal | Commit`: application data is plain byte
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
@@ -54,6 +56,11 @@ class SenderType(IntEnum):
 
 
 def _enum_value(enum: type[_E], raw: int, what: str) -> _E:
+    # The enum's own value map first (a dict lookup; calling the enum goes through
+    # EnumType.__call__ in Python, several times per message received).
+    member = enum._value2member_map_.get(raw)
+    if member is not None:
+        return member  # type: ignore[return-value]
     try:
         return enum(raw)
     except ValueError:
@@ -120,7 +127,7 @@ class Sender:
 
     @classmethod
     def member(cls, leaf_index: int) -> Sender:
-        return cls(SenderType.MEMBER, leaf_index)
+        return _member_sender(operator.index(leaf_index))
 
     @classmethod
     def external(cls, sender_index: int) -> Sender:
@@ -152,6 +159,13 @@ class Sender:
     @classmethod
     def from_bytes(cls, data: bytes) -> Sender:
         return decode_all(data, cls.decode)
+
+
+@functools.lru_cache(maxsize=1024)
+def _member_sender(leaf_index: int) -> Sender:
+    """The member Sender of a leaf: an immutable public value, made once per leaf rather
+    than once per message received (checked as any Sender is when first made)."""
+    return Sender(SenderType.MEMBER, leaf_index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,7 +570,16 @@ class SenderData:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SenderData:
-        return decode_all(data, cls.decode)
+        # Fixed size (uint32, uint32, opaque[4]): read in one step, as `decode_all` would
+        # (a short or long plaintext is malformed); one is decrypted per message received.
+        if len(data) != _SENDER_DATA_SIZE:
+            raise MLSDecodeError(f"sender data is {_SENDER_DATA_SIZE} bytes, got {len(data)}")
+        data = bytes(data)
+        return cls(int.from_bytes(data[:4], "big"), int.from_bytes(data[4:8], "big"), data[8:])
+
+
+#: SenderData's encoding: leaf_index (uint32), generation (uint32), reuse_guard[4].
+_SENDER_DATA_SIZE = 12
 
 
 #: What an MLSMessage can carry (§6).

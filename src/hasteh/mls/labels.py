@@ -7,9 +7,10 @@ Every use of a primitive in MLS is domain-separated by a label prefixed with
 from __future__ import annotations
 
 import functools
+import hmac
 
 from .cipher_suite import CipherSuite, Rng
-from .codec import Writer, opaque_bytes
+from .codec import Writer, encode_varint, opaque_bytes
 from .errors import InvalidMessage, UsageError
 
 LABEL_PREFIX = b"MLS 1.0 "
@@ -35,7 +36,14 @@ def expand_with_label(
     # this runs five times per message received.
     if not 0 <= length < 1 << 16:
         raise UsageError(f"ExpandWithLabel length {length} does not fit in uint16")
-    info = _kdf_label_head(label, length) + opaque_bytes(context)
+    n = len(context)
+    # opaque context<V>: a one-byte varint for the short contexts of every message.
+    size = n.to_bytes(1, "big") if n < 64 else encode_varint(n)
+    info = _kdf_label_head(label, length) + size + context
+    if length <= suite.nh:
+        # One HKDF-Expand block (RFC 5869 §2.3, T(1) = HMAC(PRK, info | 0x01)): every
+        # key, nonce and secret of the ratchets, the sender data and the key schedule.
+        return hmac.digest(secret, info + b"\x01", suite.hash_name)[:length]
     return suite.kdf_expand(secret, info, length)
 
 
@@ -60,10 +68,15 @@ def derive_tree_secret(
 
 
 def _sign_content(label: bytes | str, content: bytes) -> bytes:
-    w = Writer()
-    w.opaque(_label(label))
-    w.opaque(content)
-    return w.getvalue()
+    """SignContent { opaque label<V>; opaque content<V>; } (§5.1.2)."""
+    return _opaque_label(label) + encode_varint(len(content)) + content
+
+
+@functools.lru_cache(maxsize=64)
+def _opaque_label(label: bytes | str) -> bytes:
+    """`opaque label<V>` of a prefixed label: a handful of public constants, encoded once
+    (every message received is verified under "FramedContentTBS")."""
+    return opaque_bytes(_label(label))
 
 
 def sign_with_label(

@@ -91,8 +91,17 @@ def framed_content_tbs(
     )
     # FramedContentTBS { version; wire_format; content; select: context } (§6.1),
     # joined from the parts' kept encodings: this runs for every message received.
-    head = MLS10.to_bytes(2, "big") + int(wire_format).to_bytes(2, "big")
+    head = _TBS_HEADS.get(wire_format) or MLS10.to_bytes(2, "big") + int(wire_format).to_bytes(
+        2, "big"
+    )
     return b"".join((head, content.encoded(), context.encoded if signs_context else b""))
+
+
+#: FramedContentTBS's `version` and `wire_format` fields for the two framed formats.
+_TBS_HEADS: dict[WireFormat, bytes] = {
+    f: MLS10.to_bytes(2, "big") + int(f).to_bytes(2, "big")
+    for f in (WireFormat.PUBLIC_MESSAGE, WireFormat.PRIVATE_MESSAGE)
+}
 
 
 def sign_content(

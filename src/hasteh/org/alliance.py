@@ -33,6 +33,7 @@ from hasteh.org.events import (
     CellKeyRotated,
     CellProposed,
     CellVoted,
+    CellVouched,
     DelegateSwapped,
     EditorInbox,
     Event,
@@ -126,6 +127,9 @@ class CellProposal:
     proposed_at: int
     #: The member cells that approved (the proposer's cell approves by proposing).
     approvals: frozenset[str] = frozenset()
+    #: The card came through the proposer's vouching code (`CellVouched`), not from
+    #: hand to hand.
+    vouched: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +324,29 @@ def fold_cell_proposed(
     )
     kept = {k: p for k, p in state.proposals.items() if not _lapsed(p, env.at)}
     return replace(state, proposals={**kept, proposal.proposal_id: proposal})
+
+
+def check_cell_vouched(state: AllianceState, env: EventEnvelope, body: CellVouched) -> None:
+    """A proposal by vouching code is checked as one by card, and names a new cell only:
+    a member cell's second seat (its alternate) comes from that cell, by a card handed
+    over in person or registered with the cell's key, never from whoever held a code."""
+    check_cell_proposed(
+        state, env, CellProposed(body.card_fingerprint, body.cell, body.card_expires_at)
+    )
+    if body.cell in state.cells:
+        raise InvalidEvent("cover-name-taken", name=body.cell)
+
+
+def fold_cell_vouched(
+    state: AllianceState, env: EventEnvelope, body: CellVouched, policy: object
+) -> AllianceState:
+    as_card = CellProposed(body.card_fingerprint, body.cell, body.card_expires_at)
+    folded = fold_cell_proposed(state, env, as_card, policy)
+    proposal = folded.proposals[_id(env)]
+    return replace(
+        folded,
+        proposals={**folded.proposals, proposal.proposal_id: replace(proposal, vouched=True)},
+    )
 
 
 def check_cell_approved(state: AllianceState, env: EventEnvelope, body: CellApproved) -> None:
@@ -1084,6 +1111,8 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     EditorInbox: Row(check_editor_inbox, fold_editor_inbox),
     KeyIssued: Row(check_key_issued, fold_key_issued),
     KeyShared: Row(check_key_shared, fold_key_shared),
+    # issue 17: a cell proposed through a delegate's vouching code
+    CellVouched: Row(check_cell_vouched, fold_cell_vouched),
 }
 
 #: The alliance as a kind of group's log.

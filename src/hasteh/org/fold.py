@@ -148,6 +148,7 @@ HANDLERS: Final[dict[type[Event], Row]] = {
         talk.fold_message_posted,
         in_history=False,
         expires=talk.expires_message,
+        sets_time=True,
     ),
     MessageDeleted: Row(
         talk.check_message_deleted,

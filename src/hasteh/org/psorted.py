@@ -52,6 +52,14 @@ class PSorted(Generic[K]):
         chunks, maxes = self._chunks, self._maxes
         if not chunks:
             return PSorted(((key,),), (key,), 1)
+        if maxes[-1] < key:
+            # After every key (messages mostly arrive in the order they sort in): a full
+            # last chunk is left whole and a new one begins, so an append copies one
+            # chunk and outer tuples of n/128 entries, and sorted appends fill chunks.
+            last = chunks[-1]
+            if len(last) >= _MAX_CHUNK:
+                return PSorted((*chunks, (key,)), (*maxes, key), self._len + 1)
+            return PSorted((*chunks[:-1], (*last, key)), (*maxes[:-1], key), self._len + 1)
         i, j = self._locate(key)
         if i == len(chunks):  # after every key: append to the last chunk
             i -= 1

@@ -308,9 +308,12 @@ class Submission:
     event_ids: tuple[EventId, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class OrgState:
-    """Everything a member knows about one cell, folded from its log."""
+    """Everything a member knows about one cell, folded from its log.
+
+    Not slotted: a copy for each event folded (`log.copy_with`, `log.Copier`) copies its
+    `__dict__` in one C call instead of 29 slots one by one (0.6 against 3 µs)."""
 
     created: bool = False
     #: The log time: the latest `at` folded (events' times never go back in a log). Not

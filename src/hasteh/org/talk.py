@@ -16,6 +16,7 @@ others accept. A message's expiry is clamped to the cell's rule from its log tim
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Final
 
 from hasteh.org._checks import require_member
 from hasteh.org.errors import InvalidEvent
@@ -27,7 +28,7 @@ from hasteh.org.events import (
     MessagePosted,
     ThreadOpened,
 )
-from hasteh.org.log import copy_with
+from hasteh.org.log import Copier, advanced, copy_with
 from hasteh.org.policy import MembershipPolicy
 from hasteh.org.psorted import PSorted
 from hasteh.org.state import Message, OrgState, Thread
@@ -92,12 +93,19 @@ def fold_message_posted(
     if held is not None:  # not reached through `check` (duplicate-id); kept consistent
         state = _forget(state, held)
         order = state.thread_order.get(thread_id) or PSorted()
-    return copy_with(
+    # One copy of the state, with the log time (the row `sets_time`): every chat message
+    # received is folded here.
+    return _POSTED(
         state,
-        messages=state.messages.set(key, message),
-        thread_order=state.thread_order.set(thread_id, order.add(message.place)),
-        expiry_order=state.expiry_order.add((expires_at, key)),
+        state.messages.set(key, message),
+        state.thread_order.set(thread_id, order.add(message.place)),
+        state.expiry_order.add((expires_at, key)),
+        advanced(state.time, env),
     )
+
+
+#: The copy a posted message makes: its three maps and the log time.
+_POSTED: Final = Copier(OrgState, "messages", "thread_order", "expiry_order", "time")
 
 
 def _forget(state: OrgState, message: Message) -> OrgState:

@@ -42,6 +42,7 @@ class NextStep:
 
 
 UNCHANGED = NextStep("Nothing was changed.")
+NEW_VOUCH = NextStep("Ask the delegate who vouches for you for a new code; nothing was sent.")
 FETCH = NextStep("Press Fetch now and try again.")
 FETCH_THEN_WORDS = NextStep(
     "Press Fetch now and try again. If it persists, compare safety words in person."
@@ -451,6 +452,18 @@ APP: Mapping[AppCode, NextStep] = {
     ),
     "fed-key-rotating": NextStep("Sync, then compile again."),
     "bad-editors": UNCHANGED,
+    # vouching codes
+    "vouch-not-a-code": NextStep("Copy the whole code, from HV1: to its end; nothing was sent."),
+    "vouch-mistyped": NextStep(
+        "Copy the whole code again from where you got it; nothing was sent."
+    ),
+    "vouch-expired": NEW_VOUCH,
+    "vouch-used": NEW_VOUCH,
+    "vouch-bad-days": UNCHANGED,
+    "vouch-too-many": NextStep(
+        "Press Fetch now: codes that were used or expired are then forgotten."
+    ),
+    "vouch-unreachable": NextStep("Check your connection (or Tor) and try again."),
 }
 
 VAULT: Mapping[VaultCode, NextStep] = {

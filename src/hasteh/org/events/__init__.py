@@ -115,6 +115,7 @@ from hasteh.org.events.alliance import (
     CellKeyRotated,
     CellProposed,
     CellVoted,
+    CellVouched,
     DelegateSwapped,
     MotionClosed,
     MotionOpened,
@@ -291,6 +292,7 @@ __all__ = [
     "CellProposed",
     "CellSettings",
     "CellVoted",
+    "CellVouched",
     "ChangeSettings",
     "Choice",
     "Choices",
@@ -474,6 +476,7 @@ AnyEvent = (
     | ArticleSubmitted
     | IssueCompiled
     | EditorsNamed
+    | CellVouched
 )
 
 TAGS: Final[frozenset[str]] = frozenset(

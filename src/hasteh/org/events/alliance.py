@@ -38,6 +38,7 @@ __all__ = [
     "CellKeyRotated",
     "CellProposed",
     "CellVoted",
+    "CellVouched",
     "DelegateSwapped",
     "MotionClosed",
     "MotionOpened",
@@ -69,6 +70,17 @@ class CellProposed(Event, tag="alliance.proposed", frozen=True):
     (the card's cover name). A pseudonym already in the alliance proposes that cell's
     second delegate (its alternate). Every member cell must approve (`CellApproved`; the
     proposer's cell approves by proposing) before the Add is authorized."""
+
+    card_fingerprint: Fingerprint
+    cell: CoverName
+    card_expires_at: Seconds
+
+
+class CellVouched(Event, tag="alliance.vouched", frozen=True):
+    """A delegate proposes a cell whose delegate answered the proposer's one-time
+    vouching code (`hasteh.app.vouching`) instead of handing over a card in person: the
+    same fields and rules as `CellProposed`, and a proposal the other cells see came by a
+    code (the proposer never met this delegate). Every member cell must still approve."""
 
     card_fingerprint: Fingerprint
     cell: CoverName

@@ -43,6 +43,8 @@ contacts  GET /contacts, POST /contacts/{add,share,forget,tell}   contacts with 
           workers, on this device only
 federation GET /alliance/{ref}, POST /alliance/{ref}/{what}   a delegate's alliance page:
           the programme, amendments, joint actions, warnings, report-backs (issue 17)
+vouching POST /alliances/vouch/{ref}, GET/POST /alliances/answer   a delegate vouches for
+          another cell with a one-time code; that cell's delegate answers it (issue 17)
 handover  GET/POST /contacts/give, POST /contacts/give/cancel, POST /contacts/take
           a contact handed to another member in person, by a spoken code
 """
@@ -80,6 +82,7 @@ from hasteh.web.views import (
     spoken,
     study,
     unlock,
+    vouching,
     welcome,
     zone,
 )
@@ -119,4 +122,5 @@ def all_routes() -> list[BaseRoute]:
         *contacts.routes,
         *federation.routes,
         *handover.routes,
+        *vouching.routes,
     ]

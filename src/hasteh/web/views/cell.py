@@ -127,6 +127,8 @@ class SettingsForm:
     admission: str = field(default="", metadata={"help": "proposed admission rule"})
     expiry_days: str = field(default="", metadata={"help": "proposed chat expiry in days"})
     trial_days: str = field(default="", metadata={"help": "proposed newcomers' trial in days"})
+    file_cap_mb: str = field(default="", metadata={"help": "proposed cap of one file, in MB"})
+    files_cap_mb: str = field(default="", metadata={"help": "proposed cap of all files, in MB"})
     deadline: str = field(default="", metadata={"help": "the date typed, if any"})
     deadline_choice: str = field(
         default=DEFAULT_DEADLINE_CHOICE, metadata={"help": "the deadline choice pressed"}
@@ -576,13 +578,21 @@ async def change_settings(request: Request) -> Response:
         admission=text(data, "admission"),
         expiry_days=text(data, "expiry_days"),
         trial_days=text(data, "trial_days"),
+        file_cap_mb=text(data, "file_cap_mb"),
+        files_cap_mb=text(data, "files_cap_mb"),
         deadline=typed,
         deadline_choice=choice,
     )
     numbers: dict[str, int | None] = {}
     errors: list[str] = []
-    fields = (("cap", form.cap), ("expiry_days", form.expiry_days))
-    for name, value in (*fields, ("trial_days", form.trial_days)):
+    fields = (
+        ("cap", form.cap),
+        ("expiry_days", form.expiry_days),
+        ("trial_days", form.trial_days),
+        ("file_cap_mb", form.file_cap_mb),
+        ("files_cap_mb", form.files_cap_mb),
+    )
+    for name, value in fields:
         number = whole_number(value, max_digits=5)
         if not parse_digits(value).strip():
             numbers[name] = None
@@ -604,6 +614,8 @@ async def change_settings(request: Request) -> Response:
             admission=form.admission or None,
             expiry_days=numbers["expiry_days"],
             trial_days=numbers["trial_days"],
+            file_cap_mb=numbers["file_cap_mb"],
+            files_cap_mb=numbers["files_cap_mb"],
         )
         return send_now(ws)
 

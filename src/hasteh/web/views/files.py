@@ -10,7 +10,9 @@ and the library with a note per item. No JavaScript.
     GET  /cell/{ref}/files/{f}/image             an image, inline (cleaned images only)
     POST /cell/{ref}/files/{f}/remove            remove a file you shared
     POST /cell/{ref}/library                     add an item
-    POST /cell/{ref}/library/{i}/{what}          note | remove (your own items)
+    POST /cell/{ref}/library/{i}/{what}          note | remove (your own items, or any
+                                                 item by an adopted decision) |
+                                                 propose-removal (opens a consent decision)
 
 A download is ``application/octet-stream`` with ``Content-Disposition: attachment``,
 ``nosniff`` and ``Content-Security-Policy: sandbox``: a browser saves it and runs nothing
@@ -28,15 +30,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, cells, files
+from hasteh.app import Workspace, cells, decisions, files
 from hasteh.app.cells import CellSummary
+from hasteh.app.decisions import DecisionSummary
 from hasteh.app.errors import BadInput
 from hasteh.app.files import FileLine, ItemLine, SavedFile
 from hasteh.i18n import whole_number
 from hasteh.org.events.cell import MAX_FILE_CAP
 from hasteh.web.app import render, ui_for
 from hasteh.web.appcalls import Refusal, call_app
-from hasteh.web.views.common import redirect, send_now, text, unlocked_only
+from hasteh.web.views.common import (
+    deadline_input,
+    deadline_text,
+    redirect,
+    send_now,
+    text,
+    unlocked_only,
+)
 from hasteh.web.views.home import CreateForm, home_page
 
 __all__ = ["MAX_UPLOAD", "routes"]
@@ -83,6 +93,8 @@ class FilesPage:
     href: str = field(metadata={"help": "local path of the cell's page"})
     files: list[FileLine] = field(metadata={"help": "one page of files, newest first"})
     items: list[ItemLine] = field(metadata={"help": "one page of the library, newest first"})
+    #: For others' items on the page (by item id): the adopted decisions that may remove it.
+    removals: dict[str, list[DecisionSummary]] = field(default_factory=dict)
     waiting: int = field(default=0, metadata={"help": "files not yet on this device"})
     file_cap_mb: int = field(default=25, metadata={"help": "the cell's cap per file, in MB"})
     kind_names: dict[str, str] = field(default_factory=lambda: KIND_NAMES)
@@ -115,11 +127,18 @@ async def files_page(
         all_files = files.lines(ws, cell.cell_id)[::-1]
         all_items = files.items(ws, cell.cell_id)[::-1]
         start = _slice(max(len(all_files), len(all_items)), number)
+        shown = all_items[start : start + PAGE]
+        removals = {
+            i.item_id: files.removal_decisions(ws, cell.cell_id, i.item_id)
+            for i in shown
+            if not i.mine
+        }
         return FilesPage(
             cell=cell,
             href=f"/cell/{cell.cell_id}",
             files=all_files[start : start + PAGE],
-            items=all_items[start : start + PAGE],
+            items=shown,
+            removals=removals,
             waiting=sum(1 for f in all_files if f.state == "waiting"),
             file_cap_mb=rt.org.settings.file_cap // 2**20,
             page_number=start // PAGE,
@@ -282,23 +301,32 @@ async def item(request: Request) -> Response:
     ref, iid, what = (request.path_params[k] for k in ("ref", "i", "what"))
     data = await request.form()
 
-    def run(ws: Workspace) -> tuple[str, bool]:
+    def run(ws: Workspace) -> tuple[str, bool, str]:
         cell = cells.summary(cells.find_cell(ws, ref)).cell_id
         if len(iid) != 8 or any(c not in "0123456789abcdef" for c in iid):
             raise BadInput("no-such-item")
+        where = f"/cell/{cell}/files"
         if what == "note":
             files.note_item(ws, cell, iid, text(data, "note"))
         elif what == "remove":
-            files.remove_item(ws, cell, iid)
+            decision = text(data, "decision").strip()[:64] or None
+            files.remove_item(ws, cell, iid, decision)
+        elif what == "propose-removal":
+            choice, typed = deadline_text(data)
+            when = decisions.deadline(ws, deadline_input(choice, typed))
+            opened = files.propose_item_removal(ws, cell, iid, deadline=when)
+            where = f"/cell/{cell}/decisions/{opened.decision_id}"
         else:
             raise BadInput("no-such-item")
-        return cell, send_now(ws)
+        return cell, send_now(ws), where
 
     try:
-        cell, reached = await call_app(request, run)
+        cell, reached, where = await call_app(request, run)
     except Refusal as refusal:
         return await files_page(request, refusal.lines, "library")
-    return redirect(f"/cell/{cell}/files?done={'saved' if reached else 'queued'}#library")
+    if where != f"/cell/{cell}/files":
+        return redirect(where)
+    return redirect(f"{where}?done={'saved' if reached else 'queued'}#library")
 
 
 routes = [

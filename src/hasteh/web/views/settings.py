@@ -3,8 +3,9 @@
 Stored in the vault's settings table: `transport.relays` (list of URLs, the default for
 new cells), `transport.proxy` (the SOCKS proxy, e.g. Tor's `socks5h://127.0.0.1:9050`),
 `tor.own` and `tor.bridges` (hasteh's own tor and its bridges, `transport.tor_settings`),
-`org.chat_expiry_days` (default 14, DESIGN.md §4), `web.language` and `web.discreet`
-(a neutral tab title and icon). The Tor section also
+`org.chat_expiry_days` (default 14, DESIGN.md §4), `web.language`, `web.discreet`
+(a neutral tab title and icon) and `dropbox.open` (serve the drop box while hasteh is open,
+read by `hasteh up`: `cli.web.DropBoxPage.follow_setting`). The Tor section also
 shows the state of hasteh's tor in this process (`hasteh up`): off, connecting with its
 percent, connected, or why it failed.
 """
@@ -84,6 +85,9 @@ class SettingsPage:
         default=False, metadata={"help": "neutral tab title and icon («Notes») chosen"}
     )
     own_tor: bool = field(default=False, metadata={"help": "hasteh starts its own tor"})
+    drop_box: bool = field(
+        default=False, metadata={"help": "serve the drop box while hasteh is open"}
+    )
     bridges: str = field(default="", metadata={"help": "bridge lines, one per line, as typed"})
     tor_status: str = field(
         default="", metadata={"help": "the state of hasteh's tor right now, translated"}
@@ -193,6 +197,7 @@ async def settings(request: Request) -> Response:
                 rendezvous="\n".join(records.rendezvous_relays(conn)),
                 saved=request.query_params.get("saved") == "1",
                 discreet=records.web_discreet(conn),
+                drop_box=records.drop_box_open(conn),
             )
 
         page = await anyio.to_thread.run_sync(vault.read, load)
@@ -227,6 +232,7 @@ async def settings(request: Request) -> Response:
             rendezvous=text(form, "rendezvous"),
             errors=errors,
             discreet=text(form, "discreet") == "yes",
+            drop_box=text(form, "drop_box") == "yes",
         )
         return render(request, "settings.html", page, status_code=400)
 
@@ -236,6 +242,7 @@ async def settings(request: Request) -> Response:
         records.set_default_expiry_days(conn, days)
         records.set_profile_language(conn, language)
         records.set_web_discreet(conn, discreet)
+        records.set_drop_box_open(conn, text(form, "drop_box") == "yes")
         tor_settings.set_own_tor(conn, own_tor)
         tor_settings.set_bridges(conn, bridges)
         if rendezvous is not None:
