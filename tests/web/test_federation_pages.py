@@ -180,17 +180,22 @@ def test_the_bulletin_on_the_alliance_page(people: Callable[[str], Person]) -> N
     assert status == 200, text
     a.submit("/sync", {"next": page}, page)
     b.submit("/sync", {"next": page}, page)
+    shown = a.app_read(lambda ws: federation.key_view(ws, "north"))
+    assert isinstance(shown, federation.KeyView)
+    [(number, named)] = shown.open_namings
+    assert named == ("bakers",)
+    naming, editorial = str(number), str(3 - number)  # the two votes of the alliance
     for person in (a, b):
-        status, _, text = person.submit(f"{page}/vote", {"vote": "2", "answer": "yes"}, page)
+        status, _, text = person.submit(f"{page}/vote", {"vote": naming, "answer": "yes"}, page)
         assert status == 200, text
     for _ in range(3):
         a.submit("/sync", {"next": page}, page)
         b.submit("/sync", {"next": page}, page)
-    status, _, text = b.submit(f"{page}/compile", {"vote": "1", "title": "صدای کارگر"}, page)
+    status, _, text = b.submit(f"{page}/compile", {"vote": editorial, "title": "صدای کارگر"}, page)
     assert status == 400 and FA.gettext(APP_MESSAGES["fed-not-editor"]).split(":")[0] in (
         htmllib.unescape(text)
     )
-    status, _, text = a.submit(f"{page}/compile", {"vote": "1", "title": "صدای کارگر"}, page)
+    status, _, text = a.submit(f"{page}/compile", {"vote": editorial, "title": "صدای کارگر"}, page)
     assert status == 200, text
     text = htmllib.unescape(a.client.get(page).text)
     assert (
