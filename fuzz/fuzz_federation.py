@@ -7,16 +7,22 @@ The oracle: only `OrgError` escapes; a refused event leaves the state as it was;
 accepted one folds to the same state unchecked; every endorsement held verifies with
 its cell's key (no forged endorsement is ever accepted); versions are numbered 1..n,
 each made by an amendment the alliance adopted, each digest different; a closed vote's
-outcome is the count of its votes, one per cell; counts are numbers of member cells."""
+outcome is the count of its votes, one per cell; counts are numbers of member cells;
+the alliance's bulletin key chain holds (each key after the first signed by the one it
+replaced, never reused) and every compiled issue names a key of that chain."""
 
 from __future__ import annotations
+
+import itertools
 
 from fuzz import _federation_alliance
 from fuzz._common import Finding, harness, main
 from hasteh import org
 from hasteh.org import OrgError
 from hasteh.org.alliance import ALLIANCE, AllianceState, compute_outcome
+from hasteh.org.keychain import rotation_body
 from hasteh.org.programme import verify_endorsement
+from hasteh.publish.keys import verify_with
 
 STATE, LOG = _federation_alliance.build()
 PRISTINE, _ = _federation_alliance.build()
@@ -49,6 +55,18 @@ def _check(state: AllianceState) -> None:
             not 0 <= n <= 1_000 for n in action.counts.values()
         ):
             raise Finding("a joint action holds a count of a non-member or out of range")
+    keys = state.keychain.keys
+    if len({k.public for k in keys}) != len(keys):
+        raise Finding("a bulletin key was issued twice")
+    for before, record in itertools.pairwise(keys):
+        link = record.rotation
+        if link is None or record.reason_id is None or link.old != before.public:
+            raise Finding("a bulletin key replaced another without a rotation link")
+        body = rotation_body(link.sequence, link.old, record.public, record.reason_id)
+        if not verify_with(link.old, link.signature, body):
+            raise Finding("a bulletin key rotation not signed by the old key was accepted")
+    if any(issue.key not in {k.public for k in keys} for issue in state.issues):
+        raise Finding("an issue names a key that is not the alliance's")
 
 
 @harness

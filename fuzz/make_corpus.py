@@ -381,12 +381,14 @@ def federation_events() -> list[bytes]:
 
     from fuzz import _federation_alliance as fed
     from hasteh.org.alliance import compute_outcome
-    from hasteh.org.events import CellVoted, MotionClosed, MotionOutcome
+    from hasteh.org.events import CellVoted, EditorInbox, KeyIssued, MotionClosed, MotionOutcome
     from hasteh.org.events.federation import (
         AmendmentProposed,
         AmendmentRatified,
         CarriedDown,
         CouncilDeclared,
+        EditorsNamed,
+        IssueCompiled,
         JointOptedIn,
         ProgrammeEndorsed,
         WarningRaised,
@@ -424,6 +426,13 @@ def federation_events() -> list[bytes]:
         (2, at, WarningRaised("place", "Gate 3 is watched.")),
         (2, at, CarriedDown("warning", "national", "x", None, ("national", "north"))),
         (0, at, CouncilDeclared()),
+        # the alliance's bulletin key: naming editors, an inbox and a key from seats no
+        # naming named, an issue from a seat that holds no key
+        (0, at, EditorsNamed(("cell-a", "cell-b"), at + 86_400)),
+        (0, at, EditorsNamed(("cell-x",), at + 86_400)),
+        (1, at, EditorInbox(b"\x05" * 32)),
+        (1, at, KeyIssued(b"\x06" * 32, ())),
+        (1, at, IssueCompiled(motion, 1, "W", at, (hours,), "HB1:X", b"\x06" * 32)),
     ]
     extra = [
         org.EventEnvelope(org.VERSION, fed.event_id(5000 + i), org.LeafIndex(a), t, b)

@@ -25,7 +25,7 @@ from hasteh.envelope import Kind, WriteAuth, seal
 from hasteh.mls.proposals import Add
 from hasteh.org import EventEnvelope, EventId, LeafIndex
 from hasteh.org.alliance import notes
-from hasteh.org.events import AllianceMessage, ThreadOpened
+from hasteh.org.events import AllianceMessage, EditorInbox, KeyIssued, KeyShared, ThreadOpened
 from hasteh.org.events.federation import CarriedDown
 from hasteh.transport.outbox import stage
 from tests.app.helpers import CELL, NAMES, form_cell, settle_relay
@@ -205,13 +205,20 @@ def test_the_alliance_reuses_the_runtime_and_copies_no_cell_code() -> None:
     graph = import_graph()
     for module in ("hasteh.app.alliances", "hasteh.app.alliance_domain", "hasteh.org.alliance"):
         assert graph[module] & cell_modules <= {"hasteh.org.policy"}, module
-    # The facts of every group's commits, and the report-back a delegate carries down
-    # from an alliance into its cell (one row, `org/reports.py`, serves both tables).
+    # The facts of every group's commits, the report-back a delegate carries down from
+    # an alliance into its cell (one row, `org/reports.py`, serves both tables), and a
+    # bulletin key's events (one set of rules, `org/keychain.py`, for both kinds).
     assert CELL_DOMAIN.log.rows.keys() & ALLIANCE_DOMAIN.log.rows.keys() == {
         org.MemberAdded,
         org.MemberRemoved,
         CarriedDown,
+        EditorInbox,
+        KeyIssued,
+        KeyShared,
     }
+    # the key's rules are shared, not copied: neither kind's module holds them
+    assert "hasteh.org.keychain" in graph["hasteh.org.alliance"]
+    assert "hasteh.org.keychain" in graph["hasteh.org.bulletin"]
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from hasteh.app import Workspace, admission, alliances, cards, cells, federation, sync
+from hasteh.app import (
+    Workspace,
+    admission,
+    alliances,
+    bulletin_key,
+    cards,
+    cells,
+    federation,
+    sync,
+)
 from hasteh.app.errors import Refused
 from hasteh.errors import HastehError
 from hasteh.org import alliance as alliance_rules
@@ -249,21 +258,35 @@ def test_bad_input_is_refused_before_anything_is_sent(
     assert not state.warnings and not state.motions
 
 
+def _issue(
+    motion: bytes, number: int, article: bytes, claim: str, key: BulletinKey
+) -> IssueCompiled:
+    return IssueCompiled(motion, number, "W", 1_780_000_000, (article,), claim, key.public)
+
+
 def test_a_nationwide_bulletin_compiled_signed_and_republished(
     make_ws: Callable[[str], Workspace], relay: RelayProcess
 ) -> None:
-    """Two cells submit articles; the alliance decides the issue; cell-a's delegate
-    compiles it with the alliance's bulletin key; cell-b's delegate finds it genuine and
+    """Two cells submit articles; the alliance names cell-a's delegate its editor and
+    decides the issue; cell-a's delegate compiles it with the alliance's bulletin key
+    (which reached its seat by the naming); cell-b's delegate finds it genuine and
     republishes it into cell B, where a member checks it and the press prints it signed.
-    A compile whose claim signs other content, and one signed by another key, are
-    flagged on every device."""
+    A compile whose claim signs other content is flagged on every device, and one from a
+    seat that holds no key is refused by the sender's client and by the log."""
     url = relay.url
     cell_a, cell_b = small_cell(make_ws, url, "a"), small_cell(make_ws, url, "b")
     da, db = cell_a[0], cell_b[0]
     alliances.form(da, "north", cell="cell-a", relays=[url])
     alliances.propose_cell(da, "north", cards.create_card(db, "cell-b", relays=[url]))
     settle_relay([da, db])
-    key = BulletinKey.from_seed(b"\x21" * 32)
+    naming = federation.name_editors(da, "north", ["cell-a"], deadline=da.now() + DAY)
+    settle_relay([da, db])
+    alliances.vote(da, "north", naming, agree=True)
+    alliances.vote(db, "north", naming, agree=True)
+    settle_relay([da, db])
+    settle_relay([da, db])
+    key = bulletin_key.held_key(alliances.find_alliance(da, "north"), alliance_rules.key_holders)
+    assert key is not None
     federation.submit_article(da, "north", "Night shifts", "Nobody should work nights alone.")
     federation.submit_article(db, "north", "The fund", "How the fund helped three families.")
     editorial = alliances.open_motion(da, "north", "Issue 1: both articles?", da.now() + DAY)
@@ -272,7 +295,7 @@ def test_a_nationwide_bulletin_compiled_signed_and_republished(
     alliances.vote(db, "north", editorial, agree=True)
     settle_relay([da, db])
     settle_relay([da, db])
-    assert federation.compile_issue(da, "north", editorial, key, title="Workers' Voice") == 1
+    assert federation.compile_issue(da, "north", editorial, title="Workers' Voice") == 1
     settle_relay([da, db])
     assert federation.view(db, "north").issues == ((1, "Workers' Voice", "genuine"),)
     assert "# The fund" in federation.issue_text(db, "north", 1)
@@ -283,12 +306,14 @@ def test_a_nationwide_bulletin_compiled_signed_and_republished(
     # The same text with one word changed is not what the claim signs.
     tampered = dataclasses.replace(carried, text=carried.text.replace("three", "thirty"))
     assert federation.bulletin_status(tampered) == "altered"
-    pdf = federation.press_issue(da, "north", 1, key)
+    pdf = federation.press_issue(da, "north", 1)
     verdict = signing.verify(pdf, [key.fingerprint])
     assert verdict.outcome is signing.Outcome.GENUINE
 
-    # Issue 2 signed with a key that is not the alliance's (its first issue's), and issue
-    # 3 from cell-b's hacked client with a claim over other content: both flagged.
+    # Hacked clients skip every check of their own: the editor's sends issue 2 with a
+    # claim over other content (cell-b's device folds it, flagged "altered"); cell-b's,
+    # whose seat holds no key, sends its own issue 2 under a key of its making (the
+    # editor's device drops it: only a holder of the alliance's current key compiles).
     second = alliances.open_motion(da, "north", "Issue 2?", da.now() + DAY)
     third = alliances.open_motion(da, "north", "Issue 3?", da.now() + DAY)
     settle_relay([da, db])
@@ -299,18 +324,16 @@ def test_a_nationwide_bulletin_compiled_signed_and_republished(
     settle_relay([da, db])
     article = federation.submit_article(db, "north", "Gate 3", "Watch the new camera.")
     settle_relay([da, db])
+    with pytest.raises(HastehError) as refused:
+        federation.compile_issue(db, "north", second, title="W", articles=[article])
+    assert getattr(refused.value, "code", None) == "fed-not-editor"
+    wrong = make_claim(key, 2, bytes(32)).to_text()
+    smuggle(da, alliances.find_alliance(da, "north"), _issue(second, 2, article, wrong, key))
     stranger = BulletinKey.from_seed(b"\x66" * 32)
-    federation.compile_issue(da, "north", second, stranger, title="W", articles=[article])
+    claim = make_claim(stranger, 2, bytes(32)).to_text()
+    smuggle(db, alliances.find_alliance(db, "north"), _issue(third, 2, article, claim, stranger))
     settle_relay([da, db])
-    wrong = make_claim(key, 3, bytes(32)).to_text()
-    forged = IssueCompiled(third, 3, "W", db.now(), (article,), wrong)
-    smuggle(db, alliances.find_alliance(db, "north"), forged)
-    settle_relay([da, db])
-    assert [s for _, _, s in federation.view(db, "north").issues] == ["genuine", "other-key"]
-    assert [s for _, _, s in federation.view(da, "north").issues] == [
-        "genuine",
-        "other-key",
-        "altered",
-    ]
+    assert [s for _, _, s in federation.view(db, "north").issues] == ["genuine", "altered"]
+    assert [s for _, _, s in federation.view(da, "north").issues] == ["genuine"]
     with pytest.raises(HastehError):
         federation.republish(db, "north", 2, into=CELL)

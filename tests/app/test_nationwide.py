@@ -6,9 +6,9 @@ delegates introduce their cells by cards handed over in person and register the 
 keys. In the alliance "north" (cells A, B, C): a joint action with per-cell counts, and a
 programme amendment ratified and endorsed with the three cells' real keys. The council
 "national" (north's and south's seats): a nationwide bulletin compiled with the council's
-bulletin key, republished into both alliances and carried down into every cell, where
-every member finds it genuine; and a council decision reported back down to every member
-of every cell.
+bulletin key (held by the seat the council named its editor), republished into both
+alliances and carried down into every cell, where every member finds it genuine; and a
+council decision reported back down to every member of every cell.
 
 Then the raw scan: every profile's vault exported as plaintext by SQLCipher and searched
 byte by byte. Per cell we collect what identifies its members: cover names, cell leaf
@@ -32,7 +32,6 @@ from hasteh.app import Workspace, admission, alliances, cards, cells, delegation
 from hasteh.org.events import MotionOutcome
 from hasteh.org.joint import go
 from hasteh.org.programme import endorsers
-from hasteh.publish.keys import BulletinKey
 from tests.app.helpers import settle_relay
 from tests.app.test_delegation import elect
 from tests.app.test_expiry import export_plaintext
@@ -208,8 +207,10 @@ def test_five_cells_two_alliances_a_council_and_a_raw_scan(
     federation.submit_article(dd, "national", "The fund", "How the fund helped three families.")
     editorial = alliances.open_motion(da, "national", "Issue 1: both articles?", da.now() + DAY)
     vote_all(seats, "national", editorial)
-    key = BulletinKey.from_seed(b"\x31" * 32)
-    assert federation.compile_issue(da, "national", editorial, key, title="Workers' Voice") == 1
+    naming = federation.name_editors(dd, "national", ["north"], deadline=dd.now() + DAY)
+    vote_all(seats, "national", naming)
+    assert federation.key_view(da, "national").holds
+    assert federation.compile_issue(da, "national", editorial, title="Workers' Voice") == 1
     settle_relay(seats)
     federation.republish(da, "national", 1, into="north")
     federation.republish(dd, "national", 1, into="south")

@@ -35,6 +35,9 @@ from hasteh.org.events import (
     CellApproved,
     CellProposed,
     CellVoted,
+    EditorInbox,
+    KeyIssued,
+    KeyShared,
     MotionClosed,
     MotionOpened,
     MotionOutcome,
@@ -185,6 +188,10 @@ def test_every_event_type_has_a_row_in_some_kind() -> None:
                 assert event in ALLIANCE.rows and event in CELL.rows
             else:
                 assert (event in ALLIANCE.rows) != (event in CELL.rows)
+        elif event in (EditorInbox, KeyIssued, KeyShared):
+            # a bulletin key's events: a cell's newsroom key and the alliance's
+            # (`hasteh.org.keychain`, one set of rules for both)
+            assert event in ALLIANCE.rows and event in CELL.rows
         elif family != "member" or event not in (MemberAdded, MemberRemoved):
             assert event in CELL.rows and event not in ALLIANCE.rows
 

@@ -19,12 +19,14 @@ from hypothesis import strategies as st
 from hasteh.org import CELL, EventId, InvalidEvent, log
 from hasteh.org.alliance import ALLIANCE, close_due, ratify_due, with_cell_key
 from hasteh.org.events import AllianceFormed, CellVoted, MotionOpened, MotionOutcome
+from hasteh.org.events.bulletin import EditorInbox, KeyIssued
 from hasteh.org.events.federation import (
     AmendmentProposed,
     AmendmentRatified,
     ArticleSubmitted,
     CarriedDown,
     CouncilDeclared,
+    EditorsNamed,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
@@ -34,10 +36,14 @@ from hasteh.org.events.federation import (
 from hasteh.org.joint import go
 from hasteh.org.programme import endorsers, sign_endorsement, verify_endorsement
 from hasteh.org.reports import ordered
+from hasteh.publish.keys import BulletinKey
 from tests.org.helpers import DAY, cell
 from tests.org.test_alliance import Alliance, alliance
 
 CELLS = ("cell-a", "cell-b", "cell-c")
+
+
+KEY = BulletinKey.from_seed(b"\x21" * 32)
 
 
 def raw(key: Ed25519PrivateKey) -> bytes:
@@ -264,23 +270,31 @@ def test_an_issue_is_compiled_only_by_an_adopted_editorial_decision() -> None:
     first = a.do(1, ArticleSubmitted("Night shifts", "Nobody should work nights alone.")).event_id
     second = a.do(2, ArticleSubmitted("The fund", "How the fund helped three families.")).event_id
     assert {x.cell for x in a.state.articles.values()} == {"cell-b", "cell-c"}
+    # cell-c's seat is named the editor and makes the alliance's bulletin key
+    naming = a.do(0, EditorsNamed(("cell-c",), a.now + DAY)).event_id
+    decide(a, naming, (True, True, True))
+    a.do(2, EditorInbox(b"\x03" * 32))
+    a.do(2, KeyIssued(KEY.public, ()))
     editorial = a.do(0, MotionOpened("Issue 1: both articles?", a.now + DAY)).event_id
     claim = "HB1:ABC"
-    issue = IssueCompiled(editorial, 1, "Workers' Voice", a.now, (first, second), claim)
+    issue = IssueCompiled(editorial, 1, "Workers' Voice", a.now, (first, second), claim, KEY.public)
+
+    def compiled(motion: bytes, number: int, articles: tuple[bytes, ...]) -> IssueCompiled:
+        return IssueCompiled(motion, number, "W", a.now, articles, claim, KEY.public)
+
     assert a.refused(0, issue) == "motion-not-adopted"
     decide(a, editorial, (True, True, False))
-    assert a.refused(0, IssueCompiled(editorial, 2, "W", a.now, (first,), claim)) == "issue-number"
-    assert a.refused(0, IssueCompiled(editorial, 1, "W", a.now, (first, first), claim)) == (
-        "duplicate-option"
+    assert a.refused(0, compiled(editorial, 2, (first,))) == "issue-number"
+    assert a.refused(0, compiled(editorial, 1, (first, first))) == "duplicate-option"
+    assert a.refused(0, compiled(editorial, 1, (EventId(b"\x09" * 16),))) == (
+        "unknown-issue-article"
     )
-    assert a.refused(
-        0, IssueCompiled(editorial, 1, "W", a.now, (EventId(b"\x09" * 16),), claim)
-    ) == ("unknown-issue-article")
     amendment = amend(a, "Wages", "A living wage.")
-    assert a.refused(0, IssueCompiled(amendment, 1, "W", a.now, (first,), claim)) == "wrong-motion"
+    assert a.refused(0, compiled(amendment, 1, (first,))) == "wrong-motion"
+    assert a.refused(0, issue) == "bulletin-not-editor"  # cell-a's seat holds no key
     a.do(2, issue)
     assert [(i.number, i.articles, i.compiled_by) for i in a.state.issues] == [
         (1, (first, second), "cell-c")
     ]
-    assert a.refused(0, IssueCompiled(editorial, 2, "W", a.now, (first,), claim)) == "motion-done"
+    assert a.refused(2, compiled(editorial, 2, (first,))) == "motion-done"
     assert log.replay(ALLIANCE, a.envelopes).issues == a.state.issues

@@ -1,6 +1,8 @@
 """The alliance's page in real Chromium, JavaScript on and off (issue 17): a delegate
 opens the Workers' Action Program from My cells, proposes an amendment for the cell,
-votes, fetches, and sees it ratified as version 1 with its history; proposes a joint
+votes, fetches, and sees it ratified as version 1 with its history; names its cell the
+editor of the nationwide bulletin and, once the key is on its device, sees the form that
+compiles an issue; proposes a joint
 action and gives the cell's count (a number). Screenshots of the programme page (fa) go
 to `$HASTEH_SCREENSHOTS`:
 
@@ -101,6 +103,23 @@ def test_the_programme_page_in_chromium(browser: Browser, tmp_path: Path, javasc
         expect(current).to_contain_text(fa("Endorsed by:"))
         history = page.locator("section[aria-labelledby=history-title] li")
         expect(history).to_have_count(1)
+
+        # The alliance names this cell's delegate its editor (a vote, one per cell); the
+        # key is made on this seat at the next fetches, and the compile form appears.
+        page.get_by_label("نانوایان").check()
+        page.get_by_role(
+            "button", name=fa("Who holds the alliance's bulletin key; propose editors.")
+        ).click()
+        expect(page.get_by_role("status")).to_have_text(fa("Sent to the alliance."))
+        page.get_by_role("button", name=fa("My cell agrees")).click()
+        for _ in range(3):
+            fetch_now(page)
+        expect(page.locator("main")).to_contain_text(
+            fa("This device holds the key: you can compile issues.")
+        )
+        expect(
+            page.get_by_role("button", name=fa("Compile and sign the next issue."))
+        ).to_be_visible()
 
         page.get_by_label(fa("The joint action's title.")).fill("تعطیلی دوشنبه")
         page.get_by_label(fa("Shared demands, one per line.")).fill("مزد به‌موقع\nبدون شیفت شب")

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from hasteh.app import Workspace, alliances, cards, federation
+from hasteh.app.errors import APP_MESSAGES
 from hasteh.org import alliance as alliance_rules
-from hasteh.publish.keys import BulletinKey
 from tests.web.test_cells import FA, Person, create_cell, people, relay
 
 __all__ = ["people", "relay"]  # the fixtures, used by name
@@ -174,8 +174,29 @@ def test_the_bulletin_on_the_alliance_page(people: Callable[[str], Person]) -> N
     for _ in range(2):
         a.submit("/sync", {"next": page}, page)
         b.submit("/sync", {"next": page}, page)
-    key = BulletinKey.from_seed(b"\x31" * 32)
-    a.app_read(lambda ws: federation.compile_issue(ws, "north", motion, key, title="صدای کارگر"))
+    # The alliance names cell-a's delegate its editor (a vote of the alliance, through the
+    # page's form); the key reaches that seat at the next syncs; then it compiles.
+    status, _, text = a.submit(f"{page}/editors", {"cell": "bakers"}, page)
+    assert status == 200, text
+    a.submit("/sync", {"next": page}, page)
+    b.submit("/sync", {"next": page}, page)
+    shown = a.app_read(lambda ws: federation.key_view(ws, "north"))
+    assert isinstance(shown, federation.KeyView)
+    [(number, named)] = shown.open_namings
+    assert named == ("bakers",)
+    naming, editorial = str(number), str(3 - number)  # the two votes of the alliance
+    for person in (a, b):
+        status, _, text = person.submit(f"{page}/vote", {"vote": naming, "answer": "yes"}, page)
+        assert status == 200, text
+    for _ in range(3):
+        a.submit("/sync", {"next": page}, page)
+        b.submit("/sync", {"next": page}, page)
+    status, _, text = b.submit(f"{page}/compile", {"vote": editorial, "title": "صدای کارگر"}, page)
+    assert status == 400 and FA.gettext(APP_MESSAGES["fed-not-editor"]).split(":")[0] in (
+        htmllib.unescape(text)
+    )
+    status, _, text = a.submit(f"{page}/compile", {"vote": editorial, "title": "صدای کارگر"}, page)
+    assert status == 200, text
     text = htmllib.unescape(a.client.get(page).text)
     assert (
         FA.gettext("issue {n}: {title} ({status})").format(

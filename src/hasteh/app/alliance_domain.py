@@ -4,14 +4,16 @@ An alliance's rules, and nothing of a cell's: its log (`org.alliance.ALLIANCE`),
 policy (an Add needs every member cell's approval; a removal only a cell's recall), no
 key rotation owed after a removal, the swap of a recalled delegate for the registered
 alternate (by the lowest seat that stays), the Add of a cell this delegate proposed once
-every cell approved, and the closing of motions that are due (by the lowest seat).
+every cell approved, the closing of motions that are due (by the lowest seat), and the
+alliance's bulletin key on the editors' seats (`hasteh.app.bulletin_key`, the same code
+as a cell's, given the alliance's rules: `org.alliance.key_holders`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from hasteh.app import vouch_mailbox
+from hasteh.app import bulletin_key, vouch_mailbox
 from hasteh.app.domain import GroupDomain
 from hasteh.app.records import AddIntent, Intent, RemoveIntent, UpdateIntent
 from hasteh.app.runtime import GroupRuntime, responsible, send_event
@@ -69,20 +71,22 @@ def recall_commit(rt: AllianceRuntime) -> Intent | None:
 
 
 def duties(ws: Workspace, rt: AllianceRuntime) -> int:
-    """A delegate who vouched proposes the cell whose card came through its code
-    (`vouch_mailbox.collect`); the seat with the lowest leaf closes every motion that is
-    due, then ratifies every programme amendment the alliance adopted (issue 17); how
-    many events."""
+    """Every seat keeps the alliance's bulletin key as its naming says (post an inbox,
+    issue, share, rotate, delete); a delegate who vouched proposes the cell whose card
+    came through its code (`vouch_mailbox.collect`); the seat with the lowest leaf
+    closes every motion that is due, then ratifies every programme amendment the
+    alliance adopted (issue 17); how many events."""
+    keys = bulletin_key.duties(ws, rt, rules.key_holders)
     vouched = vouch_mailbox.collect(ws, rt)
     if not responsible(rt):
-        return vouched
+        return keys + vouched
     closes = rules.close_due(rt.org, ws.now())
     for close in closes:
         send_event(ws, rt, close)
     ratified = rules.ratify_due(rt.org)
     for ratify in ratified:
         send_event(ws, rt, ratify)
-    return vouched + len(closes) + len(ratified)
+    return keys + vouched + len(closes) + len(ratified)
 
 
 #: An alliance's rules, as the group runtime is given them.

@@ -227,6 +227,10 @@ AppCode = Literal[
     "unknown-group",
     "unknown-joint-action",
     "unknown-fed-item",
+    # the alliance's bulletin key (app.federation)
+    "fed-not-editor",
+    "fed-key-rotating",
+    "bad-editors",
     # vouching codes (app.vouching)
     "vouch-not-a-code",
     "vouch-mistyped",
@@ -442,6 +446,15 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "unknown-fed-item": "There is no vote, warning or report-back with this number there.",
     "unknown-group": (
         "There is no such cell or alliance in this profile, or several have this name."
+    ),
+    "fed-not-editor": (
+        "This device does not hold the alliance's bulletin key: only the delegates of the "
+        "cells the alliance named editors hold it. Nothing was sent."
+    ),
+    "bad-editors": "Name 1 to {most} member cells as the editors, by their pseudonyms.",
+    "fed-key-rotating": (
+        "The alliance's bulletin key is being made or replaced. Sync, then try again; "
+        "nothing was sent."
     ),
     "vouch-not-a-code": "This is not a vouching code: it starts with HV1.",
     "vouch-mistyped": (

@@ -21,7 +21,9 @@ DeadlineOption = typer.Option(
     help=_("When the vote closes: evening, tomorrow, three-days or week, or a date."),
 )
 
-KeyFileOption = typer.Option(..., "--key", help=_("The alliance's bulletin key."))
+EditorCellsArgument = typer.Argument(
+    None, help=_("The cells (by pseudonym) whose delegates would hold the key.")
+)
 OutOption = typer.Option(..., "--out", help=_("Where to write the signed PDF."))
 DemandOption = typer.Option(..., "--demand", help=_("A shared demand (repeat)."))
 
@@ -236,11 +238,14 @@ def fed_reports(group: str = typer.Argument(..., help=_("Your cell or alliance."
         zone = zone_of(ws)
     if not found:
         _print(_("No report-backs."))
+    statuses = federation.bulletin_statuses(found)
     for i, r in enumerate(found, 1):
         path = " › ".join(r.path)
         line = _("report {n} ({kind}) from {path}, {date}: {text}").format(
             n=_n(i), kind=_(WORDS[r.kind]), path=path, date=when(r.at, zone), text=r.text
         )
+        if i - 1 in statuses:
+            line = f"[{_(WORDS[statuses[i - 1]])}] " + line
         if r.outcome is not None:
             line += " — " + _("{status}: {agree} for, {disagree} against").format(
                 status=_(WORDS["adopted" if r.outcome.adopted else "rejected"]),
@@ -271,26 +276,65 @@ def fed_compile(
         ..., help=_("The number of the adopted vote that decided the issue.")
     ),
     title: str = typer.Option(..., "--title", help=_("The bulletin's title.")),
-    key_file: Path = KeyFileOption,
     out: Path = OutOption,
 ) -> None:
     """Compile the next issue from the articles not yet printed, as the alliance decided,
-    and print it signed with the alliance's bulletin key."""
+    and print it signed with the alliance's bulletin key (held by the editors the
+    alliance named: this device must be one of theirs)."""
     from hasteh.app import federation
-    from hasteh.cli.bulletin import _key_passphrase, _publish_failed, _read, _write
+    from hasteh.cli.bulletin import _publish_failed, _write
     from hasteh.publish.errors import PublishError
-    from hasteh.publish.keys import BulletinKey
 
     try:
-        key = BulletinKey.from_pem(_read(key_file, 64 * 1024), _key_passphrase(confirm=False))
         with _workspace() as ws:
             motion = federation.vote_ref(ws, alliance, vote)
-            number = federation.compile_issue(ws, alliance, motion, key, title=title)
-            pdf = federation.press_issue(ws, alliance, number, key)
+            number = federation.compile_issue(ws, alliance, motion, title=title)
+            pdf = federation.press_issue(ws, alliance, number)
     except PublishError as exc:
         raise _publish_failed(exc) from None
     _write(out, pdf)
     _print(_("Issue {n} is compiled and signed.").format(n=_n(number)))
+
+
+@handles_errors
+def fed_editors(
+    alliance: str = AllianceArgument,
+    cells: list[str] = EditorCellsArgument,
+    deadline: str = DeadlineOption,
+) -> None:
+    """Without cells: who holds the alliance's bulletin key. With cells: propose, for
+    your cell, that their delegates hold it; it opens the alliance's vote."""
+    from hasteh.app import decisions, federation
+
+    with _workspace() as ws:
+        if cells:
+            federation.name_editors(ws, alliance, cells, deadline=decisions.deadline(ws, deadline))
+        shown = federation.key_view(ws, alliance)
+    _show_key(shown)
+
+
+def _show_key(view: object) -> None:
+    from hasteh.app.federation import KeyView
+
+    assert isinstance(view, KeyView)
+    for number, cells in view.open_namings:
+        _print(_("vote {n}: editors {cells}").format(n=_n(number), cells=", ".join(cells)))
+    if not view.editors:
+        _print(_("The alliance has named no editors yet."))
+        return
+    _print(_("Editors of the alliance's bulletin: {cells}").format(cells=", ".join(view.editors)))
+    if view.fingerprint:
+        _print(
+            _("The bulletin key's fingerprint: {fp} (replaced {n} times)").format(
+                fp=view.fingerprint, n=_n(view.rotations)
+            )
+        )
+    if view.rotation_due:
+        _print(_("The key is being replaced: an editor left or the alliance named others."))
+    if view.holds:
+        _print(_("This device holds the key: you can compile issues."))
+    elif view.named:
+        _print(_("Your cell is named an editor; the key reaches this device at the next sync."))
 
 
 @handles_errors
@@ -351,6 +395,9 @@ def register(app: typer.Typer) -> None:
     group.command("reports", help=_("The report-backs carried into a group."))(fed_reports)
     group.command("article", help=_("Submit an article for the nationwide bulletin."))(fed_article)
     group.command("compile", help=_("Compile and sign the next issue."))(fed_compile)
+    group.command("editors", help=_("Who holds the alliance's bulletin key; propose editors."))(
+        fed_editors
+    )
     group.command("issues", help=_("The nationwide bulletin's issues."))(fed_issues)
     group.command("republish", help=_("Carry an issue into your cell."))(fed_republish)
     app.add_typer(group, name="federation")

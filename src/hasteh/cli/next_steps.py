@@ -243,6 +243,7 @@ ORG: Mapping[OrgCode, str] = {
     # federation (issue 17)
     **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
     **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
+    "not-a-member-cell": "See the member cells with `hasteh federation show ALLIANCE`.",
     **{
         code: PROGRAMME
         for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
@@ -424,6 +425,11 @@ APP: Mapping[AppCode, str] = {
     "bad-count": UNCHANGED,
     **{code: FEDERATION for code in ("unknown-joint-action", "unknown-fed-item")},
     "unknown-group": "Check the name of the cell or alliance; nothing was changed.",
+    "fed-not-editor": (
+        "Ask an editor to compile it, or name editors with `hasteh federation editors`."
+    ),
+    "fed-key-rotating": "Run `hasteh sync`, then compile again.",
+    "bad-editors": UNCHANGED,
     # vouching codes
     "vouch-not-a-code": "Copy the whole code, from HV1: to its end; nothing was sent.",
     "vouch-mistyped": "Copy the whole code again from where you got it; nothing was sent.",

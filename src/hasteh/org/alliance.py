@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from hasteh.org import cell_key as keys
-from hasteh.org import log, programme
+from hasteh.org import keychain, log, programme
 from hasteh.org.errors import InvalidEvent, PolicyViolation
 from hasteh.org.events import (
     CARD_FINGERPRINT_SIZE,
@@ -35,9 +35,12 @@ from hasteh.org.events import (
     CellVoted,
     CellVouched,
     DelegateSwapped,
+    EditorInbox,
     Event,
     EventEnvelope,
     EventId,
+    KeyIssued,
+    KeyShared,
     LeafIndex,
     MemberAdded,
     MemberRemoved,
@@ -55,6 +58,7 @@ from hasteh.org.events.federation import (
     ArticleSubmitted,
     CarriedDown,
     CouncilDeclared,
+    EditorsNamed,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
@@ -90,6 +94,8 @@ __all__ = [
     "cell_key",
     "close_due",
     "compute_outcome",
+    "editors",
+    "key_holders",
     "notes",
     "ratify_due",
     "signed_tally",
@@ -228,6 +234,10 @@ class AllianceState:
     #: The nationwide bulletin: submitted articles, and issues compiled, oldest first.
     articles: PMap[EventId, SubmittedArticle] = field(default_factory=PMap)
     issues: tuple[CompiledIssue, ...] = ()
+    #: The alliance's bulletin key: each editors naming (its motion's id → the cells it
+    #: names), and the editors' inboxes and key chain (`hasteh.org.keychain`).
+    editor_namings: Mapping[EventId, tuple[str, ...]] = field(default_factory=dict)
+    keychain: keychain.KeyChain = field(default_factory=keychain.KeyChain)
 
     def cover_name(self, leaf: int) -> str:
         """The pseudonym of the cell whose delegate sits at `leaf` ("" for nobody)."""
@@ -437,7 +447,10 @@ def fold_member_removed(
     verdict = policy.check(body, state)
     leaf = LeafIndex(body.leaf)
     members = {k: v for k, v in state.members.items() if k != leaf}
-    new = replace(state, epoch=body.commit_epoch, members=members)
+    # A seat's inbox goes with it: whoever sits at this leaf next posts their own.
+    inboxes = {k: v for k, v in state.keychain.inboxes.items() if k != leaf}
+    chain = replace(state.keychain, inboxes=inboxes)
+    new = replace(state, epoch=body.commit_epoch, members=members, keychain=chain)
     if verdict.authority == "recall":
         return _swap_step(new, _recalled_seat(state, leaf) or "", removed=leaf)
     if verdict.ok:
@@ -939,6 +952,14 @@ def check_issue(state: AllianceState, env: EventEnvelope, body: IssueCompiled) -
         raise InvalidEvent("duplicate-option")
     if any(EventId(a) not in state.articles for a in body.articles):
         raise InvalidEvent("unknown-issue-article")
+    holders = key_holders(state)
+    current = holders.current
+    if current is None or current.public != body.key or env.author not in current.holders:
+        raise InvalidEvent("bulletin-not-editor")
+    if env.author not in holders.named:
+        raise InvalidEvent("bulletin-not-editor")
+    if keychain.rotation_due(holders) is not None:
+        raise InvalidEvent("bulletin-rotation-due")
 
 
 def fold_issue(
@@ -953,8 +974,108 @@ def fold_issue(
         body.claim,
         state.cover_name(env.author),
         env.at,
+        body.key,
     )
     return replace(state, issues=(*state.issues, issue))
+
+
+# --- issue 17: the alliance's bulletin key -------------------------------------------------
+
+
+def check_editors_named(state: AllianceState, env: EventEnvelope, body: EditorsNamed) -> None:
+    _cell_of(state, env.author)
+    if _id(env) in state.motions:
+        raise InvalidEvent("duplicate-id")
+    if body.deadline <= env.at:
+        raise InvalidEvent("deadline-in-past")
+    if len(set(body.cells)) != len(body.cells):
+        raise InvalidEvent("duplicate-option")
+    for cell in body.cells:
+        if cell not in state.cells:
+            raise InvalidEvent("not-a-member-cell", cell=cell)
+
+
+def fold_editors_named(
+    state: AllianceState, env: EventEnvelope, body: EditorsNamed, policy: object
+) -> AllianceState:
+    question = "editors: " + ", ".join(body.cells)
+    named = {**state.editor_namings, _id(env): tuple(body.cells)}
+    return replace(_vote_on(state, env, question, body.deadline), editor_namings=named)
+
+
+def _naming(state: AllianceState) -> tuple[EventId, tuple[str, ...]] | None:
+    """The latest adopted editors naming (by when its vote opened), if any."""
+    adopted = [
+        (state.motions[m].at, m)
+        for m in state.editor_namings
+        if (outcome := state.motions[m].outcome) is not None and outcome.adopted
+    ]
+    if not adopted:
+        return None
+    _, motion_id = max(adopted)
+    return motion_id, state.editor_namings[motion_id]
+
+
+def _seat(member: Delegate) -> str:
+    """A seat's identity as a key holder: its cell and the epoch it joined at, so a
+    recalled delegate's replacement is never taken for them, even on the same leaf."""
+    return f"{member.cell}#{member.joined_epoch}"
+
+
+def editors(state: AllianceState) -> frozenset[LeafIndex]:
+    """The seats that hold the alliance's bulletin key: every seat of the cells the
+    latest adopted naming names (a delegate, and an alternate seated beside them)."""
+    naming = _naming(state)
+    if naming is None:
+        return frozenset()
+    cells = set(naming[1])
+    return frozenset(leaf for leaf, m in state.members.items() if m.cell in cells)
+
+
+def key_holders(state: AllianceState) -> keychain.Holders:
+    """What the key's rules read of the alliance: no seizure reports (a cell whose
+    delegate is seized recalls them), no removal decisions (a recall swaps the seat):
+    a holder gone or no longer named makes the rotation due, for the latest naming."""
+    naming = _naming(state)
+    return keychain.Holders(
+        chain=state.keychain,
+        named=editors(state),
+        identities={leaf: _seat(m) for leaf, m in state.members.items()},
+        named_by=naming[0] if naming is not None else None,
+    )
+
+
+def check_editor_inbox(state: AllianceState, env: EventEnvelope, body: EditorInbox) -> None:
+    _cell_of(state, env.author)
+    keychain.check_inbox(key_holders(state), env.author)
+
+
+def fold_editor_inbox(
+    state: AllianceState, env: EventEnvelope, body: EditorInbox, policy: object
+) -> AllianceState:
+    return replace(state, keychain=keychain.fold_inbox(state.keychain, env.author, body.public))
+
+
+def check_key_issued(state: AllianceState, env: EventEnvelope, body: KeyIssued) -> None:
+    _cell_of(state, env.author)
+    keychain.check_issued(key_holders(state), env.author, body)
+
+
+def fold_key_issued(
+    state: AllianceState, env: EventEnvelope, body: KeyIssued, policy: object
+) -> AllianceState:
+    return replace(state, keychain=keychain.fold_issued(key_holders(state), env, body))
+
+
+def check_key_shared(state: AllianceState, env: EventEnvelope, body: KeyShared) -> None:
+    _cell_of(state, env.author)
+    keychain.check_shared(key_holders(state), env.author, body)
+
+
+def fold_key_shared(
+    state: AllianceState, env: EventEnvelope, body: KeyShared, policy: object
+) -> AllianceState:
+    return replace(state, keychain=keychain.fold_shared(key_holders(state), body))
 
 
 #: Every event type of an alliance and its row.
@@ -985,6 +1106,11 @@ HANDLERS: Final[dict[type[Event], Row]] = {
     CarriedDown: Row(check_report, fold_report),
     ArticleSubmitted: Row(check_article, fold_article),
     IssueCompiled: Row(check_issue, fold_issue),
+    # issue 17: the alliance's bulletin key
+    EditorsNamed: Row(check_editors_named, fold_editors_named),
+    EditorInbox: Row(check_editor_inbox, fold_editor_inbox),
+    KeyIssued: Row(check_key_issued, fold_key_issued),
+    KeyShared: Row(check_key_shared, fold_key_shared),
     # issue 17: a cell proposed through a delegate's vouching code
     CellVouched: Row(check_cell_vouched, fold_cell_vouched),
 }

@@ -32,13 +32,10 @@ Rules (checks use only the state and the envelope, like every family):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import Final
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ed25519
-
+from hasteh.org import keychain
 from hasteh.org._checks import is_seized, require_member
 from hasteh.org.errors import InvalidEvent
 from hasteh.org.events import EventEnvelope, EventId, LeafIndex
@@ -56,8 +53,8 @@ from hasteh.org.events.bulletin import (
     IssuePublished,
     KeyIssued,
     KeyShared,
-    SealedKey,
 )
+from hasteh.org.keychain import ROTATION_CONTEXT, reason_digest, rotation_body
 from hasteh.org.names import look_alike, require_clean
 from hasteh.org.newsroom import (
     Article,
@@ -65,7 +62,6 @@ from hasteh.org.newsroom import (
     Copies,
     EditorsProposal,
     IssueDraft,
-    KeyRecord,
     Newsroom,
     Publication,
     Revision,
@@ -81,6 +77,7 @@ __all__ = [
     "MAX_REVISIONS",
     "ROTATION_CONTEXT",
     "editors",
+    "holders",
     "holds_current_key",
     "is_approved",
     "reason_digest",
@@ -94,20 +91,8 @@ MAX_COMMENTS: Final = 200
 MAX_ISSUES: Final = 1_000
 MAX_ISSUE_CHARS: Final = 400_000
 MAX_COPIES_RECORDS: Final = 5_000
-#: Must equal `hasteh.publish.rotation.CONTEXT` (a test pins it): the same signed body.
-ROTATION_CONTEXT: Final = b"hasteh-bulletin-rotation-v1\0"
 _SPOOFING: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _DECISION_KINDS: Final = ("consent", "proposal")
-
-
-def reason_digest(reason_id: bytes) -> bytes:
-    """The 32 bytes a `Rotation` signs for the cell's reason (an event id is 16)."""
-    return hashlib.sha256(b"hasteh-bulletin-reason\0" + reason_id).digest()
-
-
-def rotation_body(sequence: int, old: bytes, new: bytes, reason_id: bytes) -> bytes:
-    """The body the old key signs (`hasteh.publish.rotation.Rotation.body`)."""
-    return ROTATION_CONTEXT + sequence.to_bytes(4, "big") + old + new + reason_digest(reason_id)
 
 
 def _room(state: OrgState) -> Newsroom:
@@ -171,30 +156,30 @@ def holds_current_key(state: OrgState, leaf: int) -> bool:
     return key is not None and LeafIndex(leaf) in key.holders
 
 
+def holders(state: OrgState) -> keychain.Holders:
+    """What the key's rules (`hasteh.org.keychain`) read of the cell: its named editors,
+    its members' cover names, seizure reports and adopted removal decisions."""
+    room = _room(state)
+    proposal = _editors_proposal(state)
+    return keychain.Holders(
+        chain=keychain.KeyChain(room.inboxes, room.keys),
+        named=editors(state),
+        identities={leaf: m.cover_name for leaf, m in state.members.items()},
+        named_by=proposal.decision_id if proposal is not None else None,
+        seizures=tuple(
+            keychain.SeizedHolder(s.seizure_id, s.leaf, s.cover_name, s.at)
+            for s in state.seizures.values()
+        ),
+        removal=lambda leaf, cover: _removal_decision(state, leaf, cover),
+    )
+
+
 def rotation_due(state: OrgState) -> EventId | None:
-    """The reason the current key must be rotated, or None: the first holder reported
-    seized after the key was issued (the seizure's id), no longer a member or no longer
-    an editor (the adopted removal decision naming them, else the latest editors
-    decision, else the key's own event)."""
-    key = _room(state).current_key
-    if key is None:
-        return None
-    for seizure in sorted(state.seizures.values(), key=lambda s: (s.at, s.seizure_id)):
-        if seizure.at >= key.at and key.holders.get(seizure.leaf) == seizure.cover_name:
-            return seizure.seizure_id
-    named = editors(state)
-    for leaf, cover in sorted(key.holders.items()):
-        still = state.members.get(leaf)
-        if still is not None and still.cover_name == cover and leaf in named:
-            continue
-        removal = _removal_decision(state, leaf, cover)
-        if removal is not None:
-            return removal
-        proposal = _editors_proposal(state)
-        if proposal is not None and proposal.decision_id is not None:
-            return proposal.decision_id
-        return key.event_id
-    return None
+    """The reason the current key must be rotated, or None (`keychain.rotation_due`):
+    the first holder reported seized after the key was issued (the seizure's id), no
+    longer a member or no longer an editor (the adopted removal decision naming them,
+    else the latest editors decision, else the key's own event)."""
+    return keychain.rotation_due(holders(state))
 
 
 def _removal_decision(state: OrgState, leaf: int, cover: str) -> EventId | None:
@@ -380,108 +365,42 @@ def _require_editor(state: OrgState, leaf: int) -> None:
         raise InvalidEvent("bulletin-not-editor")
 
 
+def _with_chain(state: OrgState, chain: keychain.KeyChain) -> OrgState:
+    return _put(state, replace(_room(state), inboxes=chain.inboxes, keys=chain.keys))
+
+
 def check_editor_inbox(state: OrgState, env: EventEnvelope, body: EditorInbox) -> None:
-    _require_editor(state, env.author)
+    require_member(state, env.author)
+    keychain.check_inbox(holders(state), env.author)
 
 
 def fold_editor_inbox(
     state: OrgState, env: EventEnvelope, body: EditorInbox, policy: MembershipPolicy
 ) -> OrgState:
-    room = _room(state)
-    return _put(state, replace(room, inboxes={**room.inboxes, LeafIndex(env.author): body.public}))
-
-
-def _check_sealed(
-    state: OrgState, sealed: tuple[SealedKey, ...], holders: Mapping[LeafIndex, str]
-) -> None:
-    named = editors(state)
-    leaves = [s.leaf for s in sealed]
-    if len(set(leaves)) != len(leaves):
-        raise InvalidEvent("duplicate-id")
-    for leaf in leaves:
-        if leaf not in named or LeafIndex(leaf) not in _room(state).inboxes:
-            raise InvalidEvent("bulletin-not-editor")
-        if leaf in holders:
-            raise InvalidEvent("duplicate-id")
-
-
-def _verify(public: bytes, signature: bytes, message: bytes) -> bool:
-    try:
-        ed25519.Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    chain = keychain.fold_inbox(holders(state).chain, env.author, body.public)
+    return _with_chain(state, chain)
 
 
 def check_key_issued(state: OrgState, env: EventEnvelope, body: KeyIssued) -> None:
-    _require_editor(state, env.author)
-    room = _room(state)
-    _check_sealed(state, body.sealed, {})
-    if any(k.public == body.public for k in room.keys):
-        raise InvalidEvent("bulletin-bad-rotation", step="key-reused")
-    current = room.current_key
-    if current is None:
-        if body.rotation is not None or body.reason_id is not None:
-            raise InvalidEvent("bulletin-bad-rotation", step="no-key-to-rotate")
-        return
-    due = rotation_due(state)
-    if due is None:
-        raise InvalidEvent("bulletin-rotation-not-due")
-    rotation = body.rotation
-    if rotation is None or body.reason_id != due:
-        raise InvalidEvent("bulletin-bad-rotation", step="reason")
-    if rotation.old != current.public or rotation.sequence != len(room.keys):
-        raise InvalidEvent("bulletin-bad-rotation", step="chain")
-    message = rotation_body(rotation.sequence, rotation.old, body.public, due)
-    if not _verify(rotation.old, rotation.signature, message):
-        raise InvalidEvent("bulletin-bad-rotation", step="signature")
-    seizure = state.seizures.get(due)
-    if seizure is not None and seizure.leaf == env.author:
-        raise InvalidEvent("bulletin-not-editor")
+    require_member(state, env.author)
+    keychain.check_issued(holders(state), env.author, body)
 
 
 def fold_key_issued(
     state: OrgState, env: EventEnvelope, body: KeyIssued, policy: MembershipPolicy
 ) -> OrgState:
-    holders = {LeafIndex(env.author): state.cover_name(env.author)}
-    holders |= {LeafIndex(s.leaf): state.cover_name(s.leaf) for s in body.sealed}
-    record = KeyRecord(
-        EventId(env.event_id),
-        body.public,
-        env.at,
-        LeafIndex(env.author),
-        holders,
-        body.sealed,
-        body.rotation,
-        EventId(body.reason_id) if body.reason_id is not None else None,
-    )
-    room = _room(state)
-    return _put(state, replace(room, keys=(*room.keys, record)))
+    return _with_chain(state, keychain.fold_issued(holders(state), env, body))
 
 
 def check_key_shared(state: OrgState, env: EventEnvelope, body: KeyShared) -> None:
-    _require_editor(state, env.author)
-    current = _room(state).current_key
-    if current is None or current.public != body.public:
-        raise InvalidEvent("bulletin-bad-key")
-    if env.author not in current.holders:
-        raise InvalidEvent("bulletin-not-editor")
-    if rotation_due(state) is not None:
-        raise InvalidEvent("bulletin-rotation-due")
-    _check_sealed(state, body.sealed, current.holders)
+    require_member(state, env.author)
+    keychain.check_shared(holders(state), env.author, body)
 
 
 def fold_key_shared(
     state: OrgState, env: EventEnvelope, body: KeyShared, policy: MembershipPolicy
 ) -> OrgState:
-    room = _room(state)
-    current = room.keys[-1]
-    holders = {
-        **current.holders,
-        **{LeafIndex(s.leaf): state.cover_name(s.leaf) for s in body.sealed},
-    }
-    current = replace(current, holders=holders, sealed=(*current.sealed, *body.sealed))
-    return _put(state, replace(room, keys=(*room.keys[:-1], current)))
+    return _with_chain(state, keychain.fold_shared(holders(state), body))
 
 
 # --- publication ---------------------------------------------------------------------------

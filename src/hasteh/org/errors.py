@@ -200,6 +200,8 @@ OrgCode = Literal[
     "forged-endorsement",
     "issue-number",
     "unknown-issue-article",
+    # the alliance's bulletin key (issue 17)
+    "not-a-member-cell",
 ]
 
 #: Every error code and its English template (a gettext msgid). One table, so the docs and
@@ -474,6 +476,7 @@ MESSAGES: Mapping[OrgCode, str] = {
     ),
     "issue-number": "The next issue of this alliance's bulletin is number {number}.",
     "unknown-issue-article": "An article of this issue is not in the alliance's log.",
+    "not-a-member-cell": "{cell} is not a member cell of this alliance.",
     # a custom policy that refused without saying why
     "policy-refused": "The cell's policy refuses this membership change.",
 }

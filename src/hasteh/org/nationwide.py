@@ -41,3 +41,5 @@ class CompiledIssue:
     claim: str
     compiled_by: str
     at: int
+    #: The alliance's bulletin key (public) that was current when it was compiled.
+    key: bytes = b""

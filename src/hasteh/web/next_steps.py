@@ -262,6 +262,7 @@ ORG: Mapping[OrgCode, NextStep] = {
     # federation (issue 17)
     **{code: UNCHANGED for code in ("council-too-late", "joint-action-past", "already-endorsed")},
     **{code: UNCHANGED for code in ("issue-number", "unknown-issue-article")},
+    "not-a-member-cell": NextStep("See the member cells on the programme's page."),
     **{
         code: PROGRAMME
         for code in ("unknown-version", "unknown-section", "programme-changed", "unknown-amendment")
@@ -446,6 +447,11 @@ APP: Mapping[AppCode, NextStep] = {
     "unknown-joint-action": NextStep("See the programme's page; nothing was changed."),
     "unknown-fed-item": NextStep("See the programme's page; nothing was changed."),
     "unknown-group": NextStep("Check the name of the cell or alliance; nothing was changed."),
+    "fed-not-editor": NextStep(
+        "Ask an editor to compile it, or propose editors on the programme's page."
+    ),
+    "fed-key-rotating": NextStep("Sync, then compile again."),
+    "bad-editors": UNCHANGED,
     # vouching codes
     "vouch-not-a-code": NextStep("Copy the whole code, from HV1: to its end; nothing was sent."),
     "vouch-mistyped": NextStep(

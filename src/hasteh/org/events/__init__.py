@@ -59,7 +59,7 @@ this package (`hasteh.org.events.<family>`; every name is also importable from h
     fed.*        federation.py  JointActionProposed, JointOptedIn, AmendmentProposed,
                                 AmendmentRatified, ProgrammeEndorsed, WarningRaised,
                                 CouncilDeclared, CarriedDown, ArticleSubmitted,
-                                IssueCompiled
+                                IssueCompiled, EditorsNamed
 
 Which events a kind of group accepts is its table's business (`hasteh.org.fold.HANDLERS`
 for a cell, `hasteh.org.alliance.HANDLERS` for an alliance): one envelope and one codec
@@ -198,6 +198,7 @@ from hasteh.org.events.federation import (
     ArticleSubmitted,
     CarriedDown,
     CouncilDeclared,
+    EditorsNamed,
     IssueCompiled,
     JointActionProposed,
     JointOptedIn,
@@ -314,6 +315,7 @@ __all__ = [
     "DropReplied",
     "DropSubmitted",
     "EditorInbox",
+    "EditorsNamed",
     "EditorsProposed",
     "EndTrial",
     "Event",
@@ -473,6 +475,7 @@ AnyEvent = (
     | WarningRaised
     | ArticleSubmitted
     | IssueCompiled
+    | EditorsNamed
     | CellVouched
 )
 

@@ -16,7 +16,10 @@ one level down (from a council into an alliance, from an alliance into its cell)
   compromised place, under its pseudonym.
 * **The nationwide bulletin**: `ArticleSubmitted` by a cell through its delegate;
   `IssueCompiled` by the alliance's editorial decision (an adopted motion), with the
-  press's claim signed by the alliance's bulletin key.
+  press's claim signed by the alliance's bulletin key. `EditorsNamed` puts to the member
+  cells which of them hold that key (their delegates' seats); once its vote is adopted,
+  the key lives as a cell's does (`bulletin.inbox`, `bulletin.key`, `bulletin.key-share`
+  in the alliance's log, `hasteh.org.keychain`).
 * **The council**: `CouncilDeclared` marks an alliance, while its founder is its only
   member, as a council whose member "cells" are alliances.
 """
@@ -32,6 +35,7 @@ from hasteh.org.events.base import Body, Count, CoverName, Event, Id, Seconds, S
 
 __all__ = [
     "MAX_DEMANDS",
+    "MAX_EDITORS",
     "MAX_ISSUE_ARTICLES",
     "SIGNATURE_SIZE",
     "AmendmentProposed",
@@ -39,6 +43,7 @@ __all__ = [
     "ArticleSubmitted",
     "CarriedDown",
     "CouncilDeclared",
+    "EditorsNamed",
     "IssueCompiled",
     "JointActionProposed",
     "JointOptedIn",
@@ -62,6 +67,9 @@ ReportKind = Literal["decision", "warning", "programme", "action", "bulletin"]
 #: A bulletin claim's text (`hasteh.publish.claim.Claim.to_text`).
 ClaimText = Annotated[str, Meta(min_length=1, max_length=400)]
 MAX_ISSUE_ARTICLES: Final = 20
+#: At most this many cells' delegates hold the alliance's bulletin key (a sealed copy each).
+MAX_EDITORS: Final = 7
+Key32 = Annotated[bytes, Meta(min_length=32, max_length=32)]
 
 
 class JointActionProposed(Event, tag="fed.joint", frozen=True):
@@ -136,6 +144,18 @@ class IssueCompiled(Event, tag="fed.issue", frozen=True):
     day: Seconds
     articles: Annotated[tuple[Id, ...], Meta(min_length=1, max_length=MAX_ISSUE_ARTICLES)]
     claim: ClaimText
+    #: The alliance's bulletin key that signed `claim`: its current key, held by the author.
+    key: Key32
+
+
+class EditorsNamed(Event, tag="fed.editors", frozen=True):
+    """The author's cell proposes that the delegates of `cells` (by pseudonym) hold the
+    alliance's bulletin key. It opens the alliance's vote (a motion named by the same id,
+    one vote per cell, open until `deadline`); once adopted, these cells' seats are the
+    editors, until a later adopted naming."""
+
+    cells: Annotated[tuple[CoverName, ...], Meta(min_length=1, max_length=MAX_EDITORS)]
+    deadline: Seconds
 
 
 class CouncilDeclared(Event, tag="fed.council", frozen=True):

@@ -6,12 +6,14 @@ number), warnings from member cells, and report-backs from the level above.
     GET  /alliance/{ref}/programme    the page
     GET  /cell/{ref}/reports          a cell's report-backs (for every member)
     POST /alliance/{ref}/programme/{what}  amend | vote | joint | count | warn | article |
-                                      republish
+                                      republish | editors | compile
 
 Like every form: CSRF (the guard), a redirect with a notice on success, or the page again
 with status 400 and the translated reason (nothing was sent or stored). Endorsing is
-signed with the cell's key, which the cell's own decision unlocks, and compiling an issue
-with the alliance's bulletin key: neither has a form here (`hasteh federation compile`).
+signed with the cell's key, which the cell's own decision unlocks: it has no form here.
+Compiling an issue is signed with the alliance's bulletin key, which the alliance's
+editors hold on their devices: the form is shown to an editor whose device holds it
+(anyone else is refused, nothing sent); naming the editors is a vote of the alliance.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from hasteh.app import Workspace, alliances, cells, decisions, federation
 from hasteh.app.cells import CellSummary
 from hasteh.app.errors import BadInput
 from hasteh.app.federation import WORDS as FED_WORDS
-from hasteh.app.federation import FederationView
+from hasteh.app.federation import FederationView, KeyView
 from hasteh.i18n import parse_digits, whole_number
 from hasteh.org.reports import Report
 from hasteh.web.app import render, ui_for
@@ -53,6 +55,9 @@ class FederationPage:
     href: str = field(metadata={"help": "local path of the alliance's page"})
     view: FederationView = field(metadata={"help": "the alliance as this delegate folds it"})
     words: Mapping[str, str] = field(metadata={"help": "statuses and kinds (msgids)"})
+    key: KeyView | None = field(
+        default=None, metadata={"help": "the alliance's bulletin key: editors, this seat's part"}
+    )
     my_cells: list[tuple[str, str]] = field(
         default_factory=list, metadata={"help": "(name, id) of this profile's cells"}
     )
@@ -71,6 +76,7 @@ async def _page(request: Request, errors: list[str] | None = None, form: str = "
             href=f"/alliance/{rt.group_id.hex()}/programme",
             view=federation.view(ws, rt.group_id.hex()),
             words=FED_WORDS,
+            key=federation.key_view(ws, rt.group_id.hex()),
             my_cells=[(c.name, c.cell_id) for c in cells.list_cells(ws)],
         )
 
@@ -124,6 +130,12 @@ def _deed(what: str, data: FormData) -> Callable[[Workspace, str], object] | Non
         "article": lambda ws, a: federation.submit_article(ws, a, get("title"), get("body")),
         "republish": lambda ws, a: federation.republish(
             ws, a, _count(get("number")), into=get("into")
+        ),
+        "editors": lambda ws, a: federation.name_editors(
+            ws, a, [str(c) for c in data.getlist("cell")], deadline=closes(ws)
+        ),
+        "compile": lambda ws, a: federation.compile_issue(
+            ws, a, federation.vote_ref(ws, a, get("vote")), title=get("title")
         ),
     }
     return deeds.get(what)
@@ -188,9 +200,8 @@ async def cell_reports(request: Request) -> Response:
     def build(ws: Workspace) -> ReportsPage:
         cell = cells.summary(cells.find_cell(ws, ref))
         found = federation.reports_in(ws, cell.cell_id)
-        checked: list[tuple[Report, str]] = [
-            (r, federation.bulletin_status(r) if r.kind == "bulletin" else "") for r in found
-        ]
+        statuses = federation.bulletin_statuses(found)
+        checked: list[tuple[Report, str]] = [(r, statuses.get(i, "")) for i, r in enumerate(found)]
         return ReportsPage(cell, f"/cell/{cell.cell_id}", checked, FED_WORDS)
 
     try:
