@@ -24,7 +24,7 @@ from hasteh.app import (
     runtime,
     sync,
 )
-from hasteh.app.errors import BadInput, Refused
+from hasteh.app.errors import AppError, BadInput, Refused
 from hasteh.org.alliance import notes
 from hasteh.org.events import DelegateSwapped, MotionOutcome
 from hasteh.vault import events as vevents
@@ -295,3 +295,63 @@ def test_a_delegate_against_the_mandate_is_seen_and_a_forged_recall_is_dropped(
     art = alliances.find_alliance(kaveh, NORTH)
     assert art.org.recalls == {} and not art.record.removed
     assert sorted(m.cell for m in art.org.members.values()) == ["cell-a", "cell-b"]
+
+
+def test_the_cell_key_endorses_the_programme_only_after_the_cells_decision(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    """`delegation.endorse`: the delegate signs the programme with the cell's key only
+    under an adopted consent or proposal decision of the cell; an open, rejected or
+    unknown decision, a device without the key, a version that is not a number: refused,
+    nothing sent. The alliance then sees the cell (by pseudonym) among the endorsers."""
+    from hasteh.app import federation
+    from hasteh.org.programme import endorsers
+
+    a_names, b_names = ["Bahar", "Kaveh", "Sima"], ["Dariush", "Nasrin"]
+    cell_a = small_cell(make_ws, relay.url, "bakery", a_names)
+    cell_b = small_cell(make_ws, relay.url, "mill", b_names)
+    elect(cell_a, "bakery", a_names, "cell-a")
+    elect(cell_b, "mill", b_names, "cell-b")
+    kaveh, nasrin = cell_a[1], cell_b[1]
+    alliances.form(kaveh, NORTH, cell="cell-a", relays=[relay.url])
+    alliances.propose_cell(kaveh, NORTH, cards.create_card(nasrin, "cell-b", relays=[relay.url]))
+    delegates = [kaveh, nasrin]
+    settle_relay(delegates)
+    delegation.register_key(kaveh, NORTH, "bakery")
+    delegation.register_key(nasrin, NORTH, "mill")
+    settle_relay(delegates)
+    amendment = federation.propose_amendment(
+        nasrin, NORTH, "Wages", "A living wage, paid on time.", deadline=nasrin.now() + DAY
+    )
+    settle_relay(delegates)
+    for ws in delegates:
+        alliances.vote(ws, NORTH, amendment, agree=True)
+    settle_relay(delegates)
+    settle_relay(delegates)
+    assert alliances.find_alliance(kaveh, NORTH).org.programme.number == 1
+
+    rejected = decide_all(cell_a, "bakery", "proposal", "Endorse v1?", position="disagree")
+    still_open = decisions.open_decision(
+        cell_a[0], "bakery", kind="consent", question="Endorse v1?", deadline=kaveh.now() + DAY
+    )
+    settle_relay(cell_a)
+    before = len(alliances.find_alliance(kaveh, NORTH).org.programme.endorsements)
+    for version, decision, code in (
+        ("1", rejected, "motion-not-adopted"),
+        ("1", still_open.decision_id[:8], "not-due"),
+        ("1", "99", "unknown-decision"),
+        ("یک", rejected, "unknown-version"),
+    ):
+        with pytest.raises(AppError) as err:
+            delegation.endorse(kaveh, "bakery", NORTH, version, decision)
+        assert err.value.code == code, (version, decision, err.value.code)
+    adopted = decide_all(cell_a, "bakery", "consent", "Endorse version 1?", position="agree")
+    # Bahar is not a holder of the cell's key: her device cannot sign for the cell.
+    with pytest.raises(Refused) as err:
+        delegation.endorse(cell_a[0], "bakery", NORTH, "۱", adopted)
+    assert err.value.code == "no-cell-key"
+    assert len(alliances.find_alliance(kaveh, NORTH).org.programme.endorsements) == before
+    delegation.endorse(kaveh, "bakery", NORTH, "۱", adopted)
+    settle_relay(delegates)
+    for ws in delegates:
+        assert endorsers(alliances.find_alliance(ws, NORTH).org.programme, 1) == ["cell-a"]

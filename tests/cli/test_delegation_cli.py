@@ -97,3 +97,14 @@ def test_delegates_and_an_alliance_through_the_cli(tmp_path: Path, cli_relay: Re
     out = ok(b, "alliance", "show", "north", lang="fa")
     assert "cell-a (کلید ثبت شده)" in out and "A joint strike on Monday?" in out
     assert "bakery" not in out and "reza" not in out  # the alliance shows no cell's name
+
+    # Endorsing is signed with the cell's key only under an adopted consent or proposal
+    # decision: the election is neither, so it is refused in Persian and nothing is sent.
+    fa = translations("fa")
+    status, out = run(b, "delegate", "endorse", "bakery", "north", "۱", "1", lang="fa")
+    assert status == 1, out
+    assert fa.gettext("A motion can only be put to a consent or proposal decision.") in out
+    status, out = run(b, "delegate", "endorse", "bakery", "north", "یک", "1", lang="fa")
+    assert (
+        status == 1 and fa.gettext("The programme has no version {version}.").split("{")[0] in out
+    )

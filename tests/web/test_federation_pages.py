@@ -141,6 +141,8 @@ def test_bad_input_on_the_programme_page_changes_nothing(people: Callable[[str],
         ("vote", {"vote": "1", "answer": "maybe"}, None),
         ("warn", {"kind": "rumour", "text": "x"}, None),
         ("warn", {"kind": "place", "text": "   "}, "There is nothing to send."),
+        ("endorse", {"cell": "nowhere", "version": "1", "decision": "1"}, None),
+        ("endorse", {"cell": "nowhere", "version": "یک", "decision": "1"}, None),
         ("nothing", {}, "Nothing was changed."),
     ]
     for what, data, message in cases:

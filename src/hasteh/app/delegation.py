@@ -37,12 +37,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hasteh.app import alliances, cells, decisions, runtime
+from hasteh.app import alliances, cells, decisions, federation, runtime
 from hasteh.app.alliance_domain import AllianceRuntime
 from hasteh.app.cards import card_bytes, read_card_input
 from hasteh.app.errors import BadInput, clean_or_refuse, refused
 from hasteh.app.runtime import CellRuntime
+from hasteh.i18n import whole_number
 from hasteh.org import EventEnvelope, EventId, InvalidEvent
 from hasteh.org import cell_key as keys
 from hasteh.org.alliance import Motion, signed_tally, tally_to_sign
@@ -61,7 +63,7 @@ from hasteh.org.events import (
     ReportedBack,
     TallySigned,
 )
-from hasteh.org.fed import MAX_TERM, key_due, mandated_vote
+from hasteh.org.fed import MAX_TERM, adopted, key_due, mandated_vote
 from hasteh.vault import Connection
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ __all__ = [
     "create_key",
     "delegate_view",
     "elect",
+    "endorse",
     "find_motion",
     "give_mandate",
     "import_key",
@@ -274,6 +277,21 @@ def recall(ws: Workspace, cell: str, decision: str, alternate_card: str) -> str:
     runtime.send_event(ws, rt, DelegateRecalled(found.decision_id, card.fingerprint, signature))
     code = RecallCode(delegation.pseudonym, card.fingerprint, ref, signature)
     return _encode(RECALL_PREFIX, _RECALL_CHECK, msgspec.msgpack.encode(code))
+
+
+def endorse(ws: Workspace, cell: str, alliance: str, version: str, decision: str) -> EventEnvelope:
+    """Our cell endorses programme `version` of `alliance`, signed with the cell's key,
+    once the cell's consent or proposal decision `decision` adopted it: the key is used
+    only after the cell decided (this device must hold it). The signature names the cell
+    by its pseudonym only; every delegate's device checks it against the cell's key."""
+    number = whole_number(version, max_digits=4)
+    if number is None:
+        raise refused(InvalidEvent("unknown-version", version=version.strip()[:8]))
+    rt = cells.find_cell(ws, cell)
+    found = decisions.find(rt, decision)
+    _org_call(lambda: adopted(rt.org, found.decision_id))
+    seed = _held(rt)
+    return federation.endorse(ws, alliance, number, Ed25519PrivateKey.from_private_bytes(seed))
 
 
 def report(ws: Workspace, cell: str, alliance: str, motion: str, note: str = "") -> EventEnvelope:

@@ -17,6 +17,7 @@ AllianceArgument = typer.Argument(..., help=_("The alliance's name."))
 MotionArgument = typer.Argument(..., help=_("The motion: the start of its id (`alliance show`)."))
 DecisionArgument = typer.Argument(..., help=_("The cell's decision: its number (`decide show`)."))
 CardArgument = typer.Argument(..., help=_("The card's code, or a file holding it."))
+VersionArgument = typer.Argument(..., help=_("The programme version's number (`federation show`)."))
 RelayOption = typer.Option(None, "--relay", help=_("A relay's address (may be repeated)."))
 
 
@@ -354,6 +355,22 @@ def delegate_report(
 
 
 @handles_errors
+def delegate_endorse(
+    cell: str = CellArgument,
+    alliance: str = AllianceArgument,
+    version: str = VersionArgument,
+    decision: str = DecisionArgument,
+) -> None:
+    """Endorse a ratified version of the programme for the cell, signed with the cell's
+    key, once the cell's decision adopted it."""
+    from hasteh.app import delegation
+
+    with _workspace() as ws:
+        delegation.endorse(ws, cell, alliance, version, decision)
+    _print(_("The cell's endorsement is signed and sent to the alliance."))
+
+
+@handles_errors
 def delegate_recall(
     cell: str = CellArgument, decision: str = DecisionArgument, card: str = CardArgument
 ) -> None:
@@ -478,6 +495,10 @@ def register(app: typer.Typer) -> None:
     delegate.command("sign", help=_("Sign a closed motion's tally with the cell's key."))(
         delegate_sign
     )
+    delegate.command(
+        "endorse",
+        help=_("Endorse a programme version for the cell (after the cell's decision)."),
+    )(delegate_endorse)
     delegate.command(
         "report",
         help=_("Report a closed motion back to the cell, with the tally the cells signed."),

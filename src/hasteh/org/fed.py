@@ -55,6 +55,7 @@ from hasteh.org.state import Decision, OrgState
 __all__ = [
     "MAX_MANDATES",
     "MAX_TERM",
+    "adopted",
     "check_tally",
     "key_due",
     "mandated_vote",
@@ -80,8 +81,9 @@ def _closed(state: OrgState, decision_id: bytes) -> Decision:
     return decision
 
 
-def _adopted(state: OrgState, decision_id: bytes) -> Decision:
-    """A closed consent or proposal decision that adopted what it asked."""
+def adopted(state: OrgState, decision_id: bytes) -> Decision:
+    """A closed consent or proposal decision that adopted what it asked (else
+    `InvalidEvent`: what the cell's key may act on; the app asks before endorsing)."""
     decision = _closed(state, decision_id)
     if decision.kind not in ("consent", "proposal") or decision.outcome is None:
         raise InvalidEvent("bad-motion")
@@ -254,7 +256,7 @@ def check_recalled(state: OrgState, env: EventEnvelope, body: DelegateRecalled) 
     key = state.fed.key
     if key is None:
         raise InvalidEvent("no-cell-key")
-    _adopted(state, body.decision_id)
+    adopted(state, body.decision_id)
     if any(r.decision_id == body.decision_id for r in state.fed.recalls):
         raise InvalidEvent("motion-done")
     signed = cell_key.recall_body(

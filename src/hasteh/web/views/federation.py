@@ -6,11 +6,12 @@ number), warnings from member cells, and report-backs from the level above.
     GET  /alliance/{ref}/programme    the page
     GET  /cell/{ref}/reports          a cell's report-backs (for every member)
     POST /alliance/{ref}/programme/{what}  amend | vote | joint | count | warn | article |
-                                      republish | editors | compile
+                                      endorse | republish | editors | compile
 
 Like every form: CSRF (the guard), a redirect with a notice on success, or the page again
 with status 400 and the translated reason (nothing was sent or stored). Endorsing is
-signed with the cell's key, which the cell's own decision unlocks: it has no form here.
+signed with the cell's key, which the cell's own adopted decision unlocks: the form names
+the cell and that decision's number (`delegation.endorse` refuses anything else).
 Compiling an issue is signed with the alliance's bulletin key, which the alliance's
 editors hold on their devices: the form is shown to an editor whose device holds it
 (anyone else is refused, nothing sent); naming the editors is a vote of the alliance.
@@ -26,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hasteh.app import Workspace, alliances, cells, decisions, federation
+from hasteh.app import Workspace, alliances, cells, decisions, delegation, federation
 from hasteh.app.cells import CellSummary
 from hasteh.app.errors import BadInput
 from hasteh.app.federation import WORDS as FED_WORDS
@@ -128,6 +129,9 @@ def _deed(what: str, data: FormData) -> Callable[[Workspace, str], object] | Non
         ),
         "warn": lambda ws, a: _warn(ws, a, get("kind"), get("text")),
         "article": lambda ws, a: federation.submit_article(ws, a, get("title"), get("body")),
+        "endorse": lambda ws, a: delegation.endorse(
+            ws, get("cell"), a, get("version"), get("decision")
+        ),
         "republish": lambda ws, a: federation.republish(
             ws, a, _count(get("number")), into=get("into")
         ),
