@@ -108,3 +108,10 @@ def test_delegates_and_an_alliance_through_the_cli(tmp_path: Path, cli_relay: Re
     assert (
         status == 1 and fa.gettext("The programme has no version {version}.").split("{")[0] in out
     )
+    # A spoken code typed for an alliance this profile is not in: refused before the
+    # code is spent, in Persian.
+    status, out = run(b, "alliance", "propose-code", "south", "۱۲", "الف", "ب", "پ", lang="fa")
+    assert status == 1, out
+    assert (
+        fa.gettext("There is no such alliance in this profile, or several have this name.") in out
+    )

@@ -137,3 +137,40 @@ def test_a_photo_of_the_card_proposes_the_newcomer(people: Callable[[str], Perso
     assert status == 400 and FA.gettext("No QR code was found in the image.") in page
     en = translations("en")
     assert en.gettext("No QR code was found in the image.") not in page
+
+
+def test_a_cells_delegate_is_introduced_to_an_alliance_by_a_spoken_code(
+    people: Callable[[str], Person], relay: RelayProcess
+) -> None:
+    """A's alliance page takes B's spoken code (B's pseudonym as the name): B's cell is
+    proposed in the alliance, both pages show the same check words; a mistyped code is
+    refused on the alliance page in Persian (400) and nothing is proposed."""
+    from hasteh.app import alliances
+
+    a, b = people("a"), people("b")
+    for person in (a, b):
+        use_rendezvous(person, relay.url)
+
+    def form(ws: Workspace) -> str:
+        return alliances.form(ws, "north", cell="cell-a", relays=[relay.url]).group_id.hex()[:8]
+
+    group = a.app_read(form)
+    page_of = f"/alliance/{group}"
+    assert 'action="' + page_of + '/propose-code"' in a.client.get(page_of).text
+    status, _, refused = a.submit(f"{page_of}/propose-code", {"code": "۱۲ ستاره"}, page_of)
+    assert status == 400 and 'role="alert"' in refused
+
+    status, _, page = b.submit("/join/code", {"cover_name": "cell-b", "minutes": "۵"}, "/join/code")
+    assert status == 200, page
+    code = shown_code(page)
+    status, _, taken = a.submit(f"{page_of}/propose-code", {"code": code}, page_of)
+    assert status == 200, taken
+    assert FA.gettext("Every member cell must approve it on the alliance's page.") in taken
+    session = finished(b)
+    assert session.status == "done", session.errors
+    assert check_words(b.client.get("/join/code").text) == check_words(taken)
+
+    def proposals(ws: Workspace) -> list[str]:
+        return sorted(p.cell for p in alliances.find_alliance(ws, "north").org.proposals.values())
+
+    assert a.app_read(proposals) == ["cell-b"]

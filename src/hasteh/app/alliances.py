@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from hasteh.app import runtime
 from hasteh.app.alliance_domain import ALLIANCE_DOMAIN, AllianceRuntime
-from hasteh.app.cards import card_bytes, card_cover_name, check_relay, read_card_input
+from hasteh.app.cards import Card, card_bytes, card_cover_name, check_relay, read_card_input
 from hasteh.app.errors import BadInput, NoRelay, clean_or_refuse
 from hasteh.app.founding import found
 from hasteh.app.kinds import all_groups
@@ -47,6 +47,7 @@ __all__ = [
     "find_alliance",
     "form",
     "open_motion",
+    "propose_card",
     "propose_cell",
     "say",
     "vote",
@@ -93,9 +94,13 @@ def propose_cell(ws: Workspace, alliance: str, card_input: str) -> EventEnvelope
     """Propose the cell whose delegate handed us this card in person; its pseudonym is
     the card's cover name. We keep the card: our client commits the Add once every member
     cell approved."""
+    return propose_card(ws, alliance, read_card_input(card_input, now=ws.now()))
+
+
+def propose_card(ws: Workspace, alliance: str, card: Card) -> EventEnvelope:
+    """`propose_cell` with the card already read (a spoken code delivered it)."""
     rt = find_alliance(ws, alliance)
     rt.require_group()
-    card = read_card_input(card_input, now=ws.now())
     body = CellProposed(card.fingerprint, card_cover_name(card), card.expires_at)
 
     def keep(conn: Connection, env: EventEnvelope) -> None:

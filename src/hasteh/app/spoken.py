@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from hasteh.app import admission
+from hasteh.app import admission, alliances
 from hasteh.app.admission import AdmissionView
-from hasteh.app.cards import DEFAULT_DAYS, Card, card_bytes, decode_card, new_card
+from hasteh.app.alliances import find_alliance
+from hasteh.app.cards import DEFAULT_DAYS, Card, card_bytes, card_cover_name, decode_card, new_card
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import AppError, CardError
 from hasteh.app.invite_code import (
@@ -87,6 +88,7 @@ __all__ = [
     "offer",
     "open_offer",
     "take",
+    "take_for_alliance",
 ]
 
 
@@ -260,19 +262,30 @@ def _bind(conn: Connection, card: Card, answer: Answer) -> int:
 # --- the member ------------------------------------------------------------------------
 
 
-def take(
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    """The member's side after the key check: the newcomer's card, and how to answer."""
+
+    client: RelayClient
+    slot: int
+    machine: Member
+    payload: bytes
+    check: tuple[str, ...]
+
+    def answer(self, answer: Answer) -> None:
+        post(self.client, self.slot, "b", 1, self.machine.answer(answer))
+
+    def refuse(self) -> None:
+        post_quietly(self.client, self.slot, "b", 1, self.machine.answer(Answer(False)))
+
+
+def _receive(
     ws: Workspace,
-    cell: str,
     code_text: str,
-    *,
-    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
-    rendezvous: list[str] | None = None,
-) -> Taken:
-    """Answer a spoken code in `cell`: run the exchange, propose the newcomer whose card
-    arrives, and tell the newcomer's device which cell. The cell is checked first, so a
-    typo in its name never spends the code."""
-    rt = find_cell(ws, cell)
-    rt.require_group()
+    rendezvous: list[str] | None,
+    on_check: Callable[[tuple[str, ...]], None],
+) -> _Delivered:
+    """The member's half of the exchange up to the newcomer's sealed card."""
     code = parse_code(code_text)
     rendezvous = rendezvous or ws.vault.read(rendezvous_relays)
     slot, index = divmod(code.number, len(rendezvous))
@@ -299,14 +312,62 @@ def take(
     check = check_words(next(e.check for e in events if isinstance(e, Confirmed)))
     on_check(check)
     payload = next(e.payload for e in events if isinstance(e, Offered))
+    return _Delivered(client, slot, machine, payload, check)
+
+
+def take(
+    ws: Workspace,
+    cell: str,
+    code_text: str,
+    *,
+    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
+    rendezvous: list[str] | None = None,
+) -> Taken:
+    """Answer a spoken code in `cell`: run the exchange, propose the newcomer whose card
+    arrives, and tell the newcomer's device which cell. The cell is checked first, so a
+    typo in its name never spends the code."""
+    rt = find_cell(ws, cell)
+    rt.require_group()
+    delivered = _receive(ws, code_text, rendezvous, on_check)
     try:
         # The welcome goes to the cell's relays, which the newcomer could not know: the
         # card's own (the rendezvous relay, or a device on the local network) may be gone.
-        card = replace(decode_card(payload, now=ws.now()), relays=tuple(rt.record.relays[:8]))
+        card = replace(
+            decode_card(delivered.payload, now=ws.now()), relays=tuple(rt.record.relays[:8])
+        )
         view = admission.propose_card(ws, cell, card)
     except (AppError, CardError):
-        post_quietly(client, slot, "b", 1, machine.answer(Answer(False)))
+        delivered.refuse()
         raise
-    answer = Answer(True, rt.group_id, rt.name, view.proposer, list(card.relays))
-    post(client, slot, "b", 1, machine.answer(answer))
-    return Taken(view, check)
+    delivered.answer(Answer(True, rt.group_id, rt.name, view.proposer, list(card.relays)))
+    return Taken(view, delivered.check)
+
+
+def take_for_alliance(
+    ws: Workspace,
+    alliance: str,
+    code_text: str,
+    *,
+    on_check: Callable[[tuple[str, ...]], None] = lambda words: None,
+    rendezvous: list[str] | None = None,
+) -> tuple[str, tuple[str, ...]]:
+    """A delegate answers, in person, the spoken code of another cell's delegate: the
+    card that arrives (its cover name is the cell's pseudonym) is proposed in `alliance`
+    (every member cell then approves, the alliance's rule), and the other device is told
+    which alliance, so it accepts a welcome into that one only. Returns the pseudonym and
+    the check words."""
+    rt = find_alliance(ws, alliance)
+    rt.require_group()
+    delivered = _receive(ws, code_text, rendezvous, on_check)
+    try:
+        card = replace(
+            decode_card(delivered.payload, now=ws.now()), relays=tuple(rt.record.relays[:8])
+        )
+        alliances.propose_card(ws, alliance, card)
+    except (AppError, CardError):
+        delivered.refuse()
+        raise
+    pseudonym = card_cover_name(card)
+    ours = rt.org.cover_name(rt.own_leaf)
+    delivered.answer(Answer(True, rt.group_id, rt.name, ours, list(card.relays)))
+    return pseudonym, delivered.check

@@ -18,6 +18,9 @@ MotionArgument = typer.Argument(..., help=_("The motion: the start of its id (`a
 DecisionArgument = typer.Argument(..., help=_("The cell's decision: its number (`decide show`)."))
 CardArgument = typer.Argument(..., help=_("The card's code, or a file holding it."))
 VersionArgument = typer.Argument(..., help=_("The programme version's number (`federation show`)."))
+SpokenCodeArgument = typer.Argument(
+    ..., help=_("The code as you hear it: a number and three words.")
+)
 RelayOption = typer.Option(None, "--relay", help=_("A relay's address (may be repeated)."))
 
 
@@ -56,6 +59,27 @@ def alliance_propose(alliance: str = AllianceArgument, card: str = CardArgument)
     with _workspace() as ws:
         alliances.propose_cell(ws, alliance, card)
     _print(_("Proposed. Every member cell must approve."))
+
+
+@handles_errors
+def alliance_propose_code(
+    alliance: str = AllianceArgument,
+    words: list[str] = SpokenCodeArgument,
+) -> None:
+    """Propose a cell whose delegate reads you their spoken code, in person (they run
+    `hasteh code --as PSEUDONYM`)."""
+    from hasteh.app import spoken
+
+    def show(check: tuple[str, ...]) -> None:
+        _print(_("Check words (the other screen must show the same):") + " " + " - ".join(check))
+
+    with _workspace() as ws:
+        pseudonym, _check = spoken.take_for_alliance(ws, alliance, " ".join(words), on_check=show)
+    _print(
+        _("{name} was proposed.").format(name=pseudonym)
+        + " "
+        + _("Every member cell must approve it on the alliance's page.")
+    )
 
 
 @handles_errors
@@ -439,6 +463,10 @@ def register(app: typer.Typer) -> None:
     alliance.command(
         "propose", help=_("Propose a cell whose delegate gave you their card in person.")
     )(alliance_propose)
+    alliance.command(
+        "propose-code",
+        help=_("Propose a cell whose delegate reads you their spoken code, in person."),
+    )(alliance_propose_code)
     alliance.command("approve", help=_("Approve a proposed cell, for your cell."))(alliance_approve)
     alliance.command("say", help=_("Send a message to every delegate of the alliance."))(
         alliance_say

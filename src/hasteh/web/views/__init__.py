@@ -26,8 +26,9 @@ files     GET /cell/{ref}/files, POST …/files/upload | fetch, GET …/files/{f
           image, POST …/files/{f}/remove, POST /cell/{ref}/library, …/library/{i}/{what}
 member    GET /cell/{ref}/members/{leaf}, POST …/remove, POST …/seized (emergency)
 join      GET/POST /join, POST /join/card   my invitation card; pick up the Welcome
-spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code
-          invitations by a spoken code (newcomer, member)
+spoken    GET/POST /join/code, POST /join/code/cancel, POST /cell/{ref}/propose-code,
+          POST /alliance/{ref}/propose-code   invitations by a spoken code (newcomer,
+          member; a cell's delegate introduced to an alliance)
 courier   POST /sync (fetch now); GET /courier, POST /courier/export, GET /courier/bundle,
           POST /courier/import
 settings  GET/POST /settings, POST /language
@@ -106,12 +107,12 @@ def all_routes() -> list[BaseRoute]:
         *actions.routes,
         *study.routes,
         *delegates.routes,
+        *spoken.routes,  # before alliances': its POST /alliance/{ref}/{act} catches all
         *alliances.routes,
         *bulletin.routes,
         *files.routes,
         *member.routes,
         *join.routes,
-        *spoken.routes,
         *courier.routes,
         *settings.routes,
         *reach.routes,

@@ -74,6 +74,7 @@ class TakenPage:
     cell: str = field(metadata={"help": "the cell's name"})
     newcomer: str = field(metadata={"help": "the newcomer's cover name"})
     check: tuple[str, ...] = field(metadata={"help": "the check words"})
+    alliance: bool = field(default=False, metadata={"help": "proposed in an alliance"})
 
 
 def _session(state: WebState) -> SpokenSession | None:
@@ -200,7 +201,32 @@ async def propose_code(request: Request) -> Response:
     return render(request, "spoken_taken.html", page)
 
 
+@unlocked_only
+async def propose_code_in_alliance(request: Request) -> Response:
+    """A delegate types another cell's delegate's spoken code: the cell is proposed in
+    the alliance under its pseudonym (`spoken.take_for_alliance`)."""
+    from hasteh.web.views.alliances import alliance_page
+
+    ref = request.path_params["ref"]
+    data = await request.form()
+    typed = text(data, "code")
+
+    def run(ws: Workspace) -> TakenPage:
+        from hasteh.app.alliances import find_alliance
+
+        pseudonym, check = spoken.take_for_alliance(ws, ref, typed)
+        rt = find_alliance(ws, ref)
+        return TakenPage(f"/alliance/{rt.group_id.hex()[:8]}", rt.name, pseudonym, check, True)
+
+    try:
+        page = await call_app(request, run)
+    except Refusal as refusal:
+        return await alliance_page(request, refusal.lines)
+    return render(request, "spoken_taken.html", page)
+
+
 routes = [
+    Route("/alliance/{ref}/propose-code", propose_code_in_alliance, methods=["POST"]),
     Route("/join/code", code_page, methods=["GET"]),
     Route("/join/code", open_code, methods=["POST"]),
     Route("/join/code/cancel", cancel_code, methods=["POST"]),
