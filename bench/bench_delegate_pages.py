@@ -21,9 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
-import re
-import statistics
 import sys
 import tempfile
 import time
@@ -32,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+from bench._pages import Timing, machine_line, new_workspace, print_table, time_pages, unlocked  # noqa: E402
 
-from hasteh import org, vault  # noqa: E402
-from hasteh.app import Workspace, alliances, cells, runtime  # noqa: E402
+from hasteh import org  # noqa: E402
+from hasteh.app import alliances, cells, runtime  # noqa: E402
 from hasteh.org import (  # noqa: E402
     Consent,
     DecisionClosed,
@@ -48,12 +45,7 @@ from hasteh.org import (  # noqa: E402
     StanceCast,
 )
 from hasteh.org.events import DelegatesElected, MotionOpened, Ranking  # noqa: E402
-from hasteh.vault.keyfile import KdfParams  # noqa: E402
-from hasteh.web import create_web  # noqa: E402
 
-FAST = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
-PASS = "benchmark passphrase"
-TOKEN = "bench-launch-token-0123456789abcdef"
 PORT = 8798
 NO_RELAY = "http://127.0.0.1:9"
 DAY = 86_400
@@ -61,8 +53,7 @@ DAY = 86_400
 
 def build(home: Path, n: int, m: int) -> tuple[str, str]:
     """The profile; returns the cell's id and the alliance's short id."""
-    vault.create(home, PASS, kdf=FAST, min_kdf=FAST)
-    ws = Workspace(vault.unlock(home, PASS, min_kdf=FAST))
+    ws = new_workspace(home)
     try:
         rt = cells.create_cell(ws, "bench", cover_name="sepideh", relays=[NO_RELAY])
         now = ws.now()
@@ -119,44 +110,20 @@ def build(home: Path, n: int, m: int) -> tuple[str, str]:
         ws.close()
 
 
-#: Mean CPU milliseconds per request, page bytes and choices, by page (filled by `measure`).
-CPU_MS: dict[str, float] = {}
+#: Page bytes and choices (<option>s), by page (filled by `measure`).
 SIZE: dict[str, tuple[int, int]] = {}
 
 
-async def measure(home: Path, cell_id: str, alliance: str, requests: int) -> dict[str, list[float]]:
-    app = create_web(home, launch_token=TOKEN, port=PORT, kdf=FAST, min_kdf=FAST)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=f"http://127.0.0.1:{PORT}") as c:
-        await c.get(f"/launch?token={TOKEN}")
-        csrf = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/unlock")).text)
-        assert csrf
-        unlocked = await c.post(
-            "/unlock", data={"csrf": csrf.group(1), "passphrase": PASS}, follow_redirects=True
-        )
-        assert unlocked.status_code == 200
+async def measure(home: Path, cell_id: str, alliance: str, requests: int) -> dict[str, Timing]:
+    async with unlocked(home, port=PORT) as c:
         pages = {
             "delegates page": f"/cell/{cell_id}/delegates",
             "alliance page": f"/alliance/{alliance}",
         }
-        times: dict[str, list[float]] = {name: [] for name in pages}
         for name, path in pages.items():
-            for _ in range(5):
-                html = (await c.get(path)).text
+            html = (await c.get(path)).text
             SIZE[name] = (len(html.encode()), html.count("<option"))
-            cpu = time.process_time()
-            for _ in range(requests):
-                begin = time.perf_counter()
-                response = await c.get(path)
-                times[name].append((time.perf_counter() - begin) * 1000)
-                assert response.status_code == 200, (path, response.status_code)
-            CPU_MS[name] = (time.process_time() - cpu) * 1000 / requests
-        return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        return await time_pages(c, pages, requests=requests)
 
 
 def main() -> None:
@@ -170,11 +137,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.decisions, args.motions, args.requests = 50, 10, 10
-    print(
-        f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} CPUs · "
-        f"Python {platform.python_version()} · {platform.platform()} · "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="hasteh-bench-delegate-") as tmp:
         home = Path(tmp) / "profile"
         begin = time.perf_counter()
@@ -184,15 +147,12 @@ def main() -> None:
             f"{time.perf_counter() - begin:.1f} s"
         )
         times = asyncio.run(measure(home, cell_id, alliance, args.requests))
-    print(f"{args.requests} requests per page after 5 warm-up; milliseconds")
-    print("| page | p50 | p95 | max | CPU per request | KiB | choices |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, values in times.items():
-        size, choices = SIZE[name]
-        print(
-            f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | "
-            f"{max(values):.1f} | {CPU_MS[name]:.1f} | {size / 1024:.0f} | {choices} |"
-        )
+    print_table(times, requests=args.requests)
+    print()
+    print("| page | KiB | choices |")
+    print("|---|---:|---:|")
+    for name, (size, choices) in SIZE.items():
+        print(f"| {name} | {size / 1024:.0f} | {choices} |")
 
 
 if __name__ == "__main__":
