@@ -26,10 +26,9 @@ from hasteh.app import alliances
 from hasteh.app.profile import workspace
 from tests.relay.harness import RelayProcess
 
-from .browsercheck import Axe
-from .test_browser import NEW_TAB_TIMEOUT, Up, screenshots_dir
+from .test_browser import Up, screenshots_dir
 from .test_browser_cells import PASS_A, fa, fetch_now, open_person, shoot
-from .test_design import VIEWPORTS, block_remote_fonts, check
+from .test_design import signed_in_views
 
 pytestmark = pytest.mark.slow
 
@@ -40,28 +39,14 @@ def design_problems(
     """axe, contrast (light and dark), no sideways scroll and 44 px targets on the
     programme page and on its form error, at phone and desktop size, JavaScript off."""
     found: dict[str, list[str]] = {}
-    for size, viewport in VIEWPORTS.items():
-        context = browser.new_context(
-            java_script_enabled=False,
-            viewport=viewport,
-            locale="fa-IR",
-            storage_state=signed_in.storage_state(),  # type: ignore[arg-type]
-        )
-        block_remote_fonts(context, up.origin)
-        page = context.new_page()
-        page.set_default_timeout(NEW_TAB_TIMEOUT)
-        axe = Axe(browser, up.origin, viewport)
-        try:
-            page.goto(programme)
-            found[f"programme-{size}"] = check(page, axe, size == "phone")
-            # An amendment that removes a section the programme does not have: refused.
-            page.get_by_label(fa("The section's title.")).fill("بازنشستگی")
-            page.get_by_role("button", name=fa("Propose for my cell")).click()
-            expect(page.get_by_role("alert")).to_be_visible()
-            found[f"programme-error-{size}"] = check(page, axe, size == "phone")
-        finally:
-            axe.close()
-            context.close()
+    for size, page, design in signed_in_views(browser, signed_in, up.origin):
+        page.goto(programme)
+        found[f"programme-{size}"] = design()
+        # An amendment that removes a section the programme does not have: refused.
+        page.get_by_label(fa("The section's title.")).fill("بازنشستگی")
+        page.get_by_role("button", name=fa("Propose for my cell")).click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        found[f"programme-error-{size}"] = design()
     return {name: problems for name, problems in found.items() if problems}
 
 

@@ -21,10 +21,9 @@ from hasteh.app import alliances
 from hasteh.app.profile import workspace
 from tests.relay.harness import RelayProcess
 
-from .browsercheck import Axe
-from .test_browser import NEW_TAB_TIMEOUT, Up, screenshots_dir
+from .test_browser import Up, screenshots_dir
 from .test_browser_cells import PASS_A, fa, open_person, shoot
-from .test_design import VIEWPORTS, block_remote_fonts, check
+from .test_design import signed_in_views
 
 pytestmark = pytest.mark.slow
 
@@ -33,35 +32,21 @@ def design_problems(
     browser: Browser, signed_in: BrowserContext, up: Up, alliance: str
 ) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for size, viewport in VIEWPORTS.items():
-        context = browser.new_context(
-            java_script_enabled=False,
-            viewport=viewport,
-            locale="fa-IR",
-            storage_state=signed_in.storage_state(),  # type: ignore[arg-type]
+    for size, page, design in signed_in_views(browser, signed_in, up.origin):
+        page.goto(alliance)
+        found[f"alliance-vouch-{size}"] = design()
+        page.get_by_role("button", name=fa("Make a vouching code")).click()
+        expect(page.locator("#vouch-code")).to_contain_text("HV1:")
+        found[f"vouch-code-{size}"] = design()
+        page.goto(f"{up.origin}/alliances")
+        found[f"alliances-answer-{size}"] = design()
+        page.get_by_label(fa("The vouching code"), exact=True).fill("HV1:AAAABBBBCCCCDDDD")
+        page.get_by_label(fa("Your cell's pseudonym in the alliance (never its name)")).fill(
+            "بافندگان"
         )
-        block_remote_fonts(context, up.origin)
-        page = context.new_page()
-        page.set_default_timeout(NEW_TAB_TIMEOUT)
-        axe = Axe(browser, up.origin, viewport)
-        try:
-            page.goto(alliance)
-            found[f"alliance-vouch-{size}"] = check(page, axe, size == "phone")
-            page.get_by_role("button", name=fa("Make a vouching code")).click()
-            expect(page.locator("#vouch-code")).to_contain_text("HV1:")
-            found[f"vouch-code-{size}"] = check(page, axe, size == "phone")
-            page.goto(f"{up.origin}/alliances")
-            found[f"alliances-answer-{size}"] = check(page, axe, size == "phone")
-            page.get_by_label(fa("The vouching code"), exact=True).fill("HV1:AAAABBBBCCCCDDDD")
-            page.get_by_label(fa("Your cell's pseudonym in the alliance (never its name)")).fill(
-                "بافندگان"
-            )
-            page.get_by_role("button", name=fa("Send my cell's card")).click()
-            expect(page.get_by_role("alert")).to_be_visible()
-            found[f"vouch-answer-error-{size}"] = check(page, axe, size == "phone")
-        finally:
-            axe.close()
-            context.close()
+        page.get_by_role("button", name=fa("Send my cell's card")).click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        found[f"vouch-answer-error-{size}"] = design()
     return {name: problems for name, problems in found.items() if problems}
 
 
