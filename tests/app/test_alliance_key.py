@@ -44,7 +44,7 @@ from hasteh.publish.keys import BulletinKey, fingerprint_of
 from hasteh.publish.rotation import follow
 from hasteh.vault import events as vevents
 from tests.app.helpers import settle_relay
-from tests.app.test_delegation import decide_all, elect, small_cell
+from tests.app.test_delegation import decide_all, three_cells
 from tests.app.test_expiry import export_plaintext
 from tests.relay.harness import RelayProcess
 
@@ -73,32 +73,10 @@ def stored_count(ws: Workspace) -> int:
 def test_the_alliance_key_named_held_rotated_on_recall_and_deleted(
     make_ws: Callable[[str], Workspace], relay: RelayProcess, tmp_path: Path
 ) -> None:
-    a_names, b_names, c_names = (
-        ["Bahar", "Kaveh", "Shirin"],
-        ["Dariush", "Nasrin"],
-        ["Farhad", "Omid"],
-    )
-    cell_a = small_cell(make_ws, relay.url, "bakery", a_names)
-    cell_b = small_cell(make_ws, relay.url, "mill", b_names)
-    cell_c = small_cell(make_ws, relay.url, "dairy", c_names)
-    elect(cell_a, "bakery", a_names, "cell-a")
-    elect(cell_b, "mill", b_names, "cell-b")
-    elect(cell_c, "dairy", c_names, "cell-c")
-    kaveh, shirin, nasrin, farhad = cell_a[1], cell_a[2], cell_b[1], cell_c[1]
-    alliances.form(kaveh, NORTH, cell="cell-a", relays=[relay.url])
-    alliances.propose_cell(kaveh, NORTH, cards.create_card(nasrin, "cell-b", relays=[relay.url]))
-    settle_relay([kaveh, nasrin])
-    alliances.propose_cell(nasrin, NORTH, cards.create_card(farhad, "cell-c", relays=[relay.url]))
-    settle_relay([kaveh, nasrin])
-    alliances.approve_cell(kaveh, NORTH, "cell-c")
-    delegates = [kaveh, nasrin, farhad]
-    settle_relay(delegates)
-    settle_relay(delegates)
-    for ws, cell in ((kaveh, "bakery"), (nasrin, "mill"), (farhad, "dairy")):
-        delegation.register_key(ws, NORTH, cell)
-    shirin_card = cards.create_card(shirin, "cell-a", relays=[relay.url])
-    delegation.register_alternate(kaveh, NORTH, "bakery", shirin_card)
-    settle_relay(delegates)
+    three = three_cells(make_ws, relay.url)
+    cell_a = three.cell_a
+    kaveh, shirin, nasrin, farhad = three.kaveh, three.shirin, three.nasrin, three.farhad
+    delegates, shirin_card = three.delegates, three.shirin_card
 
     # Before any naming nobody holds a key, and nobody can compile.
     federation.submit_article(nasrin, NORTH, "Night shifts", "Nobody works nights alone.")

@@ -9,6 +9,7 @@ as mandated. The delegate's alliance identity shares nothing with their cell ide
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -97,34 +98,60 @@ def elect(members: list[Workspace], cell: str, names: list[str], pseudonym: str)
     delegation.import_key(alternate, cell, delegation.key_code(delegate, cell))
 
 
-def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
-    make_ws: Callable[[str], Workspace], relay: RelayProcess
-) -> None:
+#: The members of `three_cells`' cells A, B and C.
+THREE_NAMES = (["Bahar", "Kaveh", "Shirin"], ["Dariush", "Nasrin"], ["Farhad", "Omid"])
+
+
+@dataclass(frozen=True)
+class ThreeCells:
+    """Three cells in the alliance "north", each with its delegate and key registered."""
+
+    cell_a: list[Workspace]  # bakery: Bahar, Kaveh (delegate), Shirin (alternate)
+    cell_b: list[Workspace]  # mill: Dariush, Nasrin (delegate)
+    cell_c: list[Workspace]  # dairy: Farhad, Omid (delegate)
+    shirin_card: str  # the alternate's alliance card, registered with the alliance
+
+    @property
+    def kaveh(self) -> Workspace:
+        return self.cell_a[1]
+
+    @property
+    def shirin(self) -> Workspace:
+        return self.cell_a[2]
+
+    @property
+    def nasrin(self) -> Workspace:
+        return self.cell_b[1]
+
+    @property
+    def farhad(self) -> Workspace:
+        return self.cell_c[1]
+
+    @property
+    def delegates(self) -> list[Workspace]:
+        return [self.kaveh, self.nasrin, self.farhad]
+
+
+def three_cells(make_ws: Callable[[str], Workspace], relay: str) -> ThreeCells:
+    """Cells A, B, C elect their delegates; A's delegate forms the alliance; each other
+    delegate hands a card in person (C approved by A); every cell registers its key, and
+    Kaveh registers Shirin's alliance card (under the cell's pseudonym) as the alternate."""
     a_names, b_names, c_names = (
         ["Bahar", "Kaveh", "Shirin"],
         ["Dariush", "Nasrin"],
         ["Farhad", "Omid"],
     )
-    cell_a = small_cell(make_ws, relay.url, "bakery", a_names)
-    cell_b = small_cell(make_ws, relay.url, "mill", b_names)
-    cell_c = small_cell(make_ws, relay.url, "dairy", c_names)
+    cell_a = small_cell(make_ws, relay, "bakery", a_names)
+    cell_b = small_cell(make_ws, relay, "mill", b_names)
+    cell_c = small_cell(make_ws, relay, "dairy", c_names)
     elect(cell_a, "bakery", a_names, "cell-a")
     elect(cell_b, "mill", b_names, "cell-b")
     elect(cell_c, "dairy", c_names, "cell-c")
-    kaveh, shirin = cell_a[1], cell_a[2]
-    nasrin, farhad = cell_b[1], cell_c[1]
-    for (
-        ws,
-        cell,
-    ) in ((kaveh, "bakery"), (shirin, "bakery")):
-        assert cells.find_cell(ws, cell).record.held_keys  # both hold cell A's key
-    assert not cells.find_cell(cell_a[0], "bakery").record.held_keys  # Bahar does not
-
-    # The alliance: cell A's delegate forms it; each other delegate hands a card in person.
-    alliances.form(kaveh, NORTH, cell="cell-a", relays=[relay.url])
-    alliances.propose_cell(kaveh, NORTH, cards.create_card(nasrin, "cell-b", relays=[relay.url]))
+    kaveh, shirin, nasrin, farhad = cell_a[1], cell_a[2], cell_b[1], cell_c[1]
+    alliances.form(kaveh, NORTH, cell="cell-a", relays=[relay])
+    alliances.propose_cell(kaveh, NORTH, cards.create_card(nasrin, "cell-b", relays=[relay]))
     settle_relay([kaveh, nasrin])
-    alliances.propose_cell(nasrin, NORTH, cards.create_card(farhad, "cell-c", relays=[relay.url]))
+    alliances.propose_cell(nasrin, NORTH, cards.create_card(farhad, "cell-c", relays=[relay]))
     settle_relay([kaveh, nasrin])
     alliances.approve_cell(kaveh, NORTH, "cell-c")
     delegates = [kaveh, nasrin, farhad]
@@ -132,10 +159,22 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
     settle_relay(delegates)
     for ws, cell in ((kaveh, "bakery"), (nasrin, "mill"), (farhad, "dairy")):
         delegation.register_key(ws, NORTH, cell)
-    # Shirin's alliance card, under the cell's pseudonym, registered by Kaveh.
-    shirin_card = cards.create_card(shirin, "cell-a", relays=[relay.url])
+    shirin_card = cards.create_card(shirin, "cell-a", relays=[relay])
     delegation.register_alternate(kaveh, NORTH, "bakery", shirin_card)
     settle_relay(delegates)
+    return ThreeCells(cell_a, cell_b, cell_c, shirin_card)
+
+
+def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
+    make_ws: Callable[[str], Workspace], relay: RelayProcess
+) -> None:
+    three = three_cells(make_ws, relay.url)
+    cell_a, cell_b = three.cell_a, three.cell_b
+    kaveh, shirin, nasrin, farhad = three.kaveh, three.shirin, three.nasrin, three.farhad
+    delegates, shirin_card = three.delegates, three.shirin_card
+    for ws in (kaveh, shirin):
+        assert cells.find_cell(ws, "bakery").record.held_keys  # both hold cell A's key
+    assert not cells.find_cell(cell_a[0], "bakery").record.held_keys  # Bahar does not
     state = alliances.find_alliance(farhad, NORTH).org
     assert state.cells == {"cell-a", "cell-b", "cell-c"}
     assert set(state.cell_keys) == {"cell-a", "cell-b", "cell-c"}
@@ -218,7 +257,7 @@ def test_a_delegate_is_recalled_mid_decision_and_the_cell_sees_its_vote(
 
     # Two identities: nothing of a delegate's cell crosses into the alliance, neither in
     # what every delegate stores of the alliance's log nor in the relay's database.
-    linking: list[bytes] = [n.encode() for n in a_names + b_names + c_names]
+    linking: list[bytes] = [n.encode() for names in THREE_NAMES for n in names]
     for ws, cell in ((shirin, "bakery"), (nasrin, "mill"), (farhad, "dairy")):
         crt, art = cells.find_cell(ws, cell), alliances.find_alliance(ws, NORTH)
         own_cell, own_seat = crt.require_group().own_leaf_node, art.require_group().own_leaf_node
