@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from hasteh.app import Workspace, alliances, cards, spoken, sync
+from hasteh.app.errors import BadInput
 from hasteh.app.invite_code import InviteCodeError
 from hasteh.app.kinds import all_groups
 from tests.app.conftest import Clock
@@ -62,9 +63,9 @@ def test_a_typo_in_the_alliance_never_spends_the_code(
 ) -> None:
     kaveh = make_ws("kaveh")
     alliances.form(kaveh, "north", cell="cell-a", relays=[relay.url])
-    with pytest.raises(Exception) as err:
+    with pytest.raises(BadInput) as err:
         spoken.take_for_alliance(kaveh, "nroth", "42 ستاره پلنگ قناری", rendezvous=[relay.url])
-    assert getattr(err.value, "code", "") == "unknown-alliance"
+    assert err.value.code == "unknown-alliance"
     with pytest.raises(InviteCodeError) as bad:
         spoken.take_for_alliance(kaveh, "north", "98765 ستاره پلنگ قناری", rendezvous=[relay.url])
     assert bad.value.code == "spoken-unknown-code"
