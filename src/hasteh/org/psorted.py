@@ -56,10 +56,13 @@ class PSorted(Generic[K]):
             # After every key (messages mostly arrive in the order they sort in): a full
             # last chunk is left whole and a new one begins, so an append copies one
             # chunk and outer tuples of n/128 entries, and sorted appends fill chunks.
+            # Tuples joined with `+`, not unpacked (RUF005): unpacking builds a list first,
+            # and this runs twice for every chat message folded (1.4 against 2.0 µs).
             last = chunks[-1]
+            n = self._len + 1
             if len(last) >= _MAX_CHUNK:
-                return PSorted((*chunks, (key,)), (*maxes, key), self._len + 1)
-            return PSorted((*chunks[:-1], (*last, key)), (*maxes[:-1], key), self._len + 1)
+                return PSorted(chunks + ((key,),), maxes + (key,), n)  # noqa: RUF005
+            return PSorted(chunks[:-1] + (last + (key,),), maxes[:-1] + (key,), n)  # noqa: RUF005
         i, j = self._locate(key)
         if i == len(chunks):  # after every key: append to the last chunk
             i -= 1

@@ -12,6 +12,7 @@ decoded through `decode_answer`, so a hostile relay's bytes can only ever raise 
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeVar
@@ -118,6 +119,21 @@ def decode_answer(data: bytes, kind: type[T], what: str) -> T:
         raise RelayMisbehaved(what) from None
 
 
+def _tls_context(url: str, proxy: str | None) -> ssl.SSLContext | None:
+    """The TLS context of a client that never speaks TLS: a plain-HTTP relay (an onion
+    relay through Tor's SOCKS port, a loopback or LAN relay) reached directly or through
+    SOCKS, with redirects never followed. httpx would otherwise load the system's whole
+    CA store for it (about 20 ms of CPU per relay per sync, for nothing). This context
+    verifies certificates and host names but trusts no authority, so if anything ever
+    made this client start TLS the handshake would fail closed. None: the default
+    (verified against the system's CAs), for https relays and any other proxy."""
+    if not url.startswith("http://"):
+        return None
+    if proxy is not None and not proxy.startswith("socks5h://"):
+        return None
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname, no CAs
+
+
 class RelayClient:
     """One relay. Use as a context manager, or call `close()`."""
 
@@ -135,9 +151,11 @@ class RelayClient:
         host = (httpx.URL(self.url).host if _parses(self.url) else "").rstrip(".")
         #: An onion relay that this client would look up in the local DNS: never contacted.
         self._leaks_name = host.endswith(".onion") and not (proxy or "").startswith("socks5h://")
+        self.tls = _tls_context(self.url, proxy)
         self._http = httpx.Client(
             base_url=self.url,
             proxy=proxy,
+            verify=True if self.tls is None else self.tls,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 30.0)),
             transport=transport,
             headers={"user-agent": "hasteh"},
