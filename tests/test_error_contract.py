@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import string
+import subprocess
+import sys
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,6 +46,7 @@ from hasteh.errors import Domain, HastehError, placeholders
 from hasteh.i18n import display_text, error_text, translations
 from hasteh.jalali import TIME_MESSAGES, TimeCode, TimeInputError
 from hasteh.mls.errors import InvalidMessage, MLSError, UsageError
+from hasteh.next_step_kinds import KINDS, OWN_WORDS, StepKind
 from hasteh.org.errors import MESSAGES as ORG_MESSAGES
 from hasteh.org.errors import InvalidEvent, OrgCode, OrgError
 from hasteh.org.policy import ALARMS, AlarmCode
@@ -101,6 +104,7 @@ def sample_params(template: str) -> dict[str, Any]:
 def test_every_domain_is_listed() -> None:
     assert set(DOMAINS) == set(typing.get_args(Domain))
     assert set(DOMAINS) == set(cli_steps.CLI_NEXT_STEPS) == set(web_steps.WEB_NEXT_STEPS)
+    assert set(DOMAINS) == set(KINDS)
     for domain, (root, _, _) in DOMAINS.items():
         assert root.domain == domain
 
@@ -129,6 +133,78 @@ def test_every_code_has_persian_and_a_step_on_each_face(domain: str, code: str) 
     # The web offers buttons and pages, never a command of the CLI.
     assert "`hasteh" not in web.text and "--" not in web.text
     assert web.href == "" or (web.href.startswith("/") and not web.href.startswith("//"))
+
+
+# --------------------------------------------------------------------------- kinds of step
+
+KIND_NAMES: tuple[str, ...] = typing.get_args(StepKind)
+
+
+@pytest.mark.parametrize("domain", sorted(DOMAINS))
+def test_the_shared_table_gives_every_code_a_kind_and_nothing_else(domain: str) -> None:
+    """One row per code in `hasteh.next_step_kinds`: a new code with no kind, or a row
+    for a code that no longer exists, fails here."""
+    assert set(KINDS[domain]) == set(typing.get_args(DOMAINS[domain][1]))
+    assert set(KINDS[domain].values()) <= set(KIND_NAMES)
+
+
+@pytest.mark.parametrize("kind", [k for k in KIND_NAMES if k != "own"])
+def test_every_kind_has_words_on_both_faces(kind: str) -> None:
+    cli = cli_steps.WORDS[typing.cast(StepKind, kind)]
+    web = web_steps.WORDS[typing.cast(StepKind, kind)]
+    for step in (cli, web.text):
+        assert step and FA.gettext(step) != step, step
+    assert "`hasteh" not in web.text and "--" not in web.text
+    assert any(kind == k for table in KINDS.values() for k in table.values()), "unused kind"
+
+
+def test_a_step_of_its_own_has_words_on_both_faces_and_no_kind_has_words_for_it() -> None:
+    assert "own" not in cli_steps.WORDS and "own" not in web_steps.WORDS
+    for domain, table in KINDS.items():
+        for code, kind in table.items():
+            if kind == "own":
+                key = (domain, code)
+                assert key in cli_steps.OVERRIDES or key in OWN_WORDS, key
+                assert key in web_steps.OVERRIDES or key in OWN_WORDS, key
+
+
+def test_overrides_and_own_words_name_real_codes_and_say_something_else() -> None:
+    """An override that repeats its kind's words, or names a code that does not exist,
+    is a row to delete; words both faces share have no command and no button."""
+    real = set(CODES)
+    for faces_words, overrides in (
+        (cli_steps.WORDS, cli_steps.OVERRIDES),
+        (web_steps.WORDS, web_steps.OVERRIDES),
+    ):
+        for (domain, code), step in overrides.items():
+            assert (domain, code) in real, (domain, code)
+            assert faces_words.get(KINDS[domain][code]) != step, (domain, code)
+    for (domain, code), text in OWN_WORDS.items():
+        assert (domain, code) in real and KINDS[domain][code] == "own", (domain, code)
+        assert "`hasteh" not in text and "--" not in text and "Press" not in text
+
+
+def test_a_kind_is_said_by_each_face_in_its_own_words() -> None:
+    """The same code reaches the words of its kind on each face: a command on the
+    command line, a page or button on the web."""
+    err = AppError("unknown-decision")
+    assert KINDS["app"]["unknown-decision"] == "decisions"
+    assert cli_steps.next_step(err) == "See the decisions with `hasteh decide show CELL`."
+    web = web_steps.next_step(err)
+    assert web is not None and web.text == "Go back to the list of decisions."
+
+
+def test_the_shared_table_loads_no_face_and_no_app() -> None:
+    """Both faces import `hasteh.next_step_kinds`; it must not pull the app, a face or
+    httpx into `hasteh --version` (tests/test_cli_basics.py checks the whole start)."""
+    code = (
+        "import sys\n"
+        "import hasteh.next_step_kinds\n"
+        "heavy = ('hasteh.app', 'hasteh.web', 'hasteh.cli', 'hasteh.org', 'httpx')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(("domain", "code"), CODES, ids=[f"{d}:{c}" for d, c in CODES])

@@ -152,7 +152,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 #: of lower layers (and itself); packages of one layer do not import each other. The
 #: top-level modules count as packages: `hasteh` is the root `__init__` (the version).
 LAYERS: list[set[str]] = [
-    {"hasteh", "errors", "i18n"},
+    {"hasteh", "errors", "i18n", "next_step_kinds"},
     {"mls", "org", "course", "envelope", "jalali"},
     {"vault", "tor", "publish"},
     {"transport", "relay"},
