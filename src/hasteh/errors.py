@@ -30,8 +30,9 @@ The contract. Every `HastehError` carries:
 * `params`: the values of the placeholders (`Param`: short strings and whole numbers).
 
 ``str(err)`` is the English text. The faces translate by code
-(`hasteh.i18n.error_text`, Persian by default) and pick the next step from their own
-table by ``(domain, code)`` (`hasteh.cli.next_steps`, `hasteh.web.next_steps`): no face
+(`hasteh.i18n.error_text`, Persian by default) and pick the next step by ``(domain,
+code)``: one table says which kind of step follows each code (`hasteh.next_step_kinds`),
+each face words the kinds (`hasteh.cli.next_steps`, `hasteh.web.next_steps`): no face
 reads an error's text. Parameters never hold a secret, a key, plaintext, a mailbox id, an
 address or a real name: an error can end in a log. (org's errors may carry a cover name
 or a leaf number, which are shown only inside the cell they belong to.)

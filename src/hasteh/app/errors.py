@@ -15,8 +15,9 @@
 
 Every error carries an `AppCode` (or, for `Refused`, the `OrgCode` of the refusal), its
 English template (`APP_MESSAGES`) and parameters: the contract of `hasteh.errors`. Nothing
-is translated here; the faces translate by code and choose the next step from their own
-tables (`hasteh.cli.next_steps`, `hasteh.web.next_steps`). No parameter holds a mailbox
+is translated here; the faces translate by code and word the kind of next step the
+shared table gives each code (`hasteh.next_step_kinds`; `hasteh.cli.next_steps`,
+`hasteh.web.next_steps`). No parameter holds a mailbox
 id, a key, a card code, a message text or anything that names a person outside the cell
 (cover names are shown inside the cell they belong to, and only there).
 
