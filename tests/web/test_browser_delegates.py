@@ -54,28 +54,10 @@ def test_the_delegates_page_in_chromium(
     expect(a.locator("main")).to_contain_text(fa("The cell has not elected its delegates yet."))
 
     a.get_by_role("link", name=fa("Decisions"), exact=True).click()
-    a.get_by_label(fa("Kind")).select_option("stv")
-    a.get_by_label(fa("Question")).fill("نماینده‌های ما؟")
-    a.get_by_label(fa("Options, one per line (for single, multiple, ranked and STV)")).fill(
-        "سپیده\nرضا"
+    assert a.url == f"{up_a.origin}{cell_path}/decisions"
+    elect_in_chromium(
+        a, b, up_a, up_b, cell_path, ranking=("رضا", "سپیده"), mandate="اعتصاب فقط با رأی هسته"
     )
-    a.get_by_role("button", name=fa("Open the decision")).click()
-    decision = a.url.split(up_a.origin)[1].split("?")[0]
-    rank(a, "رضا", "سپیده")
-    b.goto(f"{up_b.origin}{cell_path}")
-    fetch_now(b)
-    b.goto(f"{up_b.origin}{decision}")
-    rank(b, "رضا", "سپیده")
-    fetch_now(a)
-    a.goto(f"{up_a.origin}{decision}")
-    a.get_by_role("button", name=fa("Close the decision")).click()
-    expect(a.locator(".outcome")).to_contain_text("رضا")
-
-    a.goto(f"{up_a.origin}{cell_path}/delegates")
-    a.get_by_label(fa("The cell's pseudonym in alliances (never its name)")).fill("شمال-۱")
-    a.get_by_label(fa("The written mandate.")).fill("اعتصاب فقط با رأی هسته")
-    a.get_by_role("button", name=fa("Record the delegates")).click()
-    assert a.get_by_role("status").inner_text() == fa("The cell's delegates are recorded.")
     table = a.locator("table.balances")
     expect(table).to_contain_text("رضا")
     expect(table).to_contain_text("سپیده")
@@ -105,9 +87,19 @@ def third_delegates_card(home: Path, relay_url: str, pseudonym: str) -> str:
         ws.close()
 
 
-def elect_in_chromium(a: Page, b: Page, up_a: Up, up_b: Up, cell_path: str) -> None:
-    """An STV election from the decisions page: سپیده (A) the delegate, رضا (B) the
-    alternate; A records it on the delegates page."""
+def elect_in_chromium(
+    a: Page,
+    b: Page,
+    up_a: Up,
+    up_b: Up,
+    cell_path: str,
+    *,
+    ranking: tuple[str, str] = ("سپیده", "رضا"),
+    mandate: str = "",
+) -> None:
+    """An STV election from the decisions page, both ranking `ranking` (by default سپیده
+    (A) the delegate, رضا (B) the alternate); A records it, with `mandate`, on the
+    delegates page."""
     a.goto(f"{up_a.origin}{cell_path}/decisions")
     a.get_by_label(fa("Kind")).select_option("stv")
     a.get_by_label(fa("Question")).fill("نماینده‌های ما؟")
@@ -116,17 +108,19 @@ def elect_in_chromium(a: Page, b: Page, up_a: Up, up_b: Up, cell_path: str) -> N
     )
     a.get_by_role("button", name=fa("Open the decision")).click()
     decision = a.url.split(up_a.origin)[1].split("?")[0]
-    rank(a, "سپیده", "رضا")
+    rank(a, *ranking)
     b.goto(f"{up_b.origin}{cell_path}")
     fetch_now(b)
     b.goto(f"{up_b.origin}{decision}")
-    rank(b, "سپیده", "رضا")
+    rank(b, *ranking)
     fetch_now(a)
     a.goto(f"{up_a.origin}{decision}")
     a.get_by_role("button", name=fa("Close the decision")).click()
-    expect(a.locator(".outcome")).to_contain_text("سپیده")
+    expect(a.locator(".outcome")).to_contain_text(ranking[0])
     a.goto(f"{up_a.origin}{cell_path}/delegates")
     a.get_by_label(fa("The cell's pseudonym in alliances (never its name)")).fill("شمال-۱")
+    if mandate:
+        a.get_by_label(fa("The written mandate.")).fill(mandate)
     a.get_by_role("button", name=fa("Record the delegates")).click()
     assert a.get_by_role("status").inner_text() == fa("The cell's delegates are recorded.")
 
