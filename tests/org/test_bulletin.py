@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from hasteh.org import (
     DecisionOpened,
     EventId,
     InvalidEvent,
+    LeafIndex,
     MemberSeized,
     StanceCast,
     compute_outcome,
@@ -310,6 +312,35 @@ def test_a_removed_holder_forces_a_rotation_naming_the_removal_decision() -> Non
     log.do(0, rotate(log, key, new, did))
     assert log.state.bulletin.current_key is not None
     assert log.state.bulletin.current_key.public == new.public
+
+
+def test_a_newcomer_at_a_removed_editors_leaf_inherits_no_seat_and_no_inbox() -> None:
+    """MLS seats a newcomer at the leftmost free leaf: often the one a removed member left.
+    The editors decision named that leaf, and the removed editor's HPKE inbox was stored
+    for it; neither may pass to the newcomer, or the next key copy would be sealed to the
+    removed member's inbox (or the newcomer would hold the key without a decision)."""
+    from hasteh.org import MemberRemoved, RemoveMember
+
+    log, key = newsroom()
+    motion = RemoveMember(1, log.state.cover_name(1))
+    did = EventId(
+        log.do(0, DecisionOpened("consent", "Remove?", log.now + 2 * DAY, motion=motion)).event_id
+    )
+    for leaf in (0, 2, 3):
+        log.do(leaf, StanceCast(did, Consent()))
+    log.now += 2 * DAY
+    log.do(0, DecisionClosed(did, compute_outcome(log.state.decisions[did])))
+    log.do(0, MemberRemoved(1, 0, log.next_epoch()))
+    assert 1 not in log.state.bulletin.inboxes
+    assert editors(log.state) == frozenset({LeafIndex(0)})
+    log.admit("newcomer", 1)
+    assert 1 in log.state.members
+    assert editors(log.state) == frozenset({LeafIndex(0)})
+    refused(log, 1, EditorInbox(INBOX), "bulletin-not-editor")
+    new = BulletinKey.from_seed(b"n" * 32)
+    rotated = rotate(log, key, new, did)
+    refused(log, 0, msgspec.structs.replace(rotated, sealed=(sealed(1),)), "bulletin-not-editor")
+    log.do(0, rotated)  # the rotation itself goes through, sealed to nobody
 
 
 @settings(max_examples=60, deadline=None)

@@ -141,6 +141,28 @@ def _editors_proposal(state: OrgState) -> EditorsProposal | None:
     return max(adopted, key=lambda p: (p.at, p.proposal_id), default=None)
 
 
+def member_gone(state: OrgState, leaf: LeafIndex) -> OrgState:
+    """A removed member's newsroom seat goes with them. MLS seats the next newcomer at the
+    leftmost free leaf, often this one: the editors decision named the leaf, and the
+    removed editor's HPKE inbox is stored under it. Neither may pass to the newcomer, or a
+    key copy could be sealed to the removed member's inbox and the newcomer would hold the
+    key without any decision naming them. The key they held is rotated as before
+    (`rotation_due`: a holder no longer a member)."""
+    room = _room(state)
+    named = [p for p in room.proposals.values() if leaf in p.editors]
+    if leaf not in room.inboxes and not named:
+        return state
+    proposals = {
+        **room.proposals,
+        **{
+            p.proposal_id: replace(p, editors=tuple(e for e in p.editors if e != leaf))
+            for p in named
+        },
+    }
+    inboxes = {k: v for k, v in room.inboxes.items() if k != leaf}
+    return _put(state, replace(room, proposals=proposals, inboxes=inboxes))
+
+
 def editors(state: OrgState) -> frozenset[LeafIndex]:
     """The editors the cell named last (members only, none reported seized)."""
     proposal = _editors_proposal(state)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import msgspec
 
+from hasteh.org import bulletin
 from hasteh.org._checks import check_settings, require_member
 from hasteh.org.errors import InvalidEvent
 from hasteh.org.events import (
@@ -254,6 +255,7 @@ def fold_member_removed(
     leaf = LeafIndex(body.leaf)
     members = {k: v for k, v in state.members.items() if k != leaf}
     new = replace(state, epoch=body.commit_epoch, members=members, leaving=state.leaving - {leaf})
+    new = bulletin.member_gone(new, leaf)
     if not verdict.ok:
         return replace(new, alarms=(*state.alarms, alarm_record(state, env, verdict, body)))
     key = verdict.authorized_by
