@@ -1,7 +1,11 @@
 """The actions pages in real Chromium with JavaScript off, against a real `hasteh up`:
 plan an action, add demands, open the turnout, say "I will take part" (a number, with the
 plain warning), give a task; a task for a cover name nobody has is refused in Persian
-and changes nothing."""
+and changes nothing. The action's page (fa) is photographed for the guides, to a temporary
+folder or to `$HASTEH_SCREENSHOTS`:
+
+    HASTEH_SCREENSHOTS=docs/screenshots uv run pytest tests/web/test_browser_actions.py
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from playwright.sync_api import Browser, expect
 from hasteh.i18n import translations
 from hasteh.web.views import actions as views
 
-from .test_browser import NEW_TAB_TIMEOUT, Up, expect_lang
+from .test_browser import NEW_TAB_TIMEOUT, Up, expect_lang, screenshots_dir, shoot
 from .test_browser_cells import PASS_A, open_person
 
 pytestmark = pytest.mark.slow
@@ -34,7 +38,7 @@ def up_a(tmp_path: Path) -> Iterator[Up]:
         server.stop()
 
 
-def test_an_action_without_javascript(browser: Browser, up_a: Up) -> None:
+def test_an_action_without_javascript(browser: Browser, up_a: Up, tmp_path: Path) -> None:
     context, page, requests = open_person(browser, up_a, PASS_A, javascript=False)
     try:
         page.set_default_timeout(NEW_TAB_TIMEOUT)
@@ -80,6 +84,7 @@ def test_an_action_without_javascript(browser: Browser, up_a: Up) -> None:
         page.get_by_label(fa("The cover name of who does it.")).fill("سپیده")
         page.get_by_role("button", name=fa("Give a task of an action to a member.")).click()
         assert "اعلامیه" in page.locator("main").inner_text()
+        shoot(page, screenshots_dir(tmp_path), "action-fa")
         assert all(r.startswith(up_a.origin) for r in requests), "a request left hasteh"
     finally:
         context.close()
