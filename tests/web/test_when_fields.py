@@ -36,6 +36,41 @@ def test_no_page_string_names_a_command_line_form() -> None:
     assert [s for s in strings if re.search(r"--[a-z]|three-days", fa(s))] == []
 
 
+#: English a Persian page may show: names of programs, formats and bridges, and a time
+#: zone's name as it is typed (Europe/Berlin).
+_KEPT_LATIN = {
+    "Tor",
+    "Browser",
+    "PDF",
+    "QR",
+    "USB",
+    "Markdown",
+    "HTML",
+    "STV",
+    "UTF",
+    "Beancount",
+    "onion",
+    "Orbot",
+    "obfs",
+    "snowflake",
+    "Europe",
+    "Berlin",
+}
+
+
+def test_persian_pages_show_no_english_choice_words() -> None:
+    """A label's Persian must be Persian: a worker reads «کاغذ، فایل یا عکس», never
+    «paper، file یا image» (what the command line, not the page, takes)."""
+    fa = translations("fa").gettext
+    found = {}
+    for s in _page_strings():
+        shown = re.sub(r"\{[a-z_]+\}|`[^`]*`|hasteh[\w .-]*", "", fa(s))
+        words = set(re.findall(r"[A-Za-z][A-Za-z-]{2,}", shown)) - _KEPT_LATIN
+        if words:
+            found[s] = sorted(words)
+    assert found == {}
+
+
 @pytest.mark.parametrize("language", ["fa", "en"])
 def test_every_example_in_the_help_parses_as_it_is_shown(language: str) -> None:
     """Each example of the help, as the page shows it (Persian digits in Persian), typed
