@@ -484,6 +484,8 @@ APP: Mapping[AppCode, StepKind] = {
     "group-unprocessable": "sync-then-words",
     "issue-incomplete": "retry-fetch",
     "no-bulletin-key": "editors",
+    "no-bulletin-yet": "editors",
+    "copy-unreadable": "fix-input",
     "no-relays": "keep-a-relay",
     "no-seizure": "seizures",
     "no-such-item": "library",

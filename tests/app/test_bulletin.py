@@ -17,7 +17,7 @@ from hasteh.app import Workspace, bulletin, decisions, removal
 from hasteh.app.bulletin_key import held_key
 from hasteh.app.cells import find_cell
 from hasteh.app.errors import AppError, Refused
-from hasteh.publish import press, signing
+from hasteh.publish import pages, press, signing
 from hasteh.publish.claim import make_claim
 from hasteh.publish.errors import BadSource
 from hasteh.publish.issue import Article, Issue
@@ -111,6 +111,15 @@ def test_an_issue_from_draft_to_identical_verified_bytes(newsroom, tmp_path: Pat
         assert issue.approved and issue.publication is not None
         assert (issue.publication.outcome, issue.publication.reason) == ("genuine", "genuine")
         assert bulletin.verify_file(ws, CELL, files[0]).reason == "genuine"
+    # page images are numbered as the reader counts: the last one is the back page, whose
+    # QR code carries the signed claim (the web's page-N.png once gave page N-1)
+    last = bulletin.page_total(c, CELL, "1")
+    for number in (1, last):
+        assert bulletin.page_png(c, CELL, "1", number) == pages.page_image(files[0], number)
+    assert bulletin.page_png(c, CELL, "1", 1) != bulletin.page_png(c, CELL, "1", last)
+    back = bulletin.check_copy(c, CELL, bulletin.page_png(c, CELL, "1", last))
+    (shown,) = bulletin.show(c, CELL).issues
+    assert (back.kind, back.outcome, back.number) == ("image", "claims-current", shown.issue_number)
     # a second publication of the same issue is refused
     with pytest.raises(Refused):
         bulletin.publish(b, CELL, "1")

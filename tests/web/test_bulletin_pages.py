@@ -6,8 +6,11 @@ workplace (a member's name is refused in Persian). Like test_fund_pages."""
 from __future__ import annotations
 
 import html as htmllib
+import io
 import re
 from collections.abc import Callable
+
+from pypdf import PdfReader
 
 from tests.web.test_cells import FA, Person, form_cell, people, relay
 
@@ -98,3 +101,91 @@ def test_the_newsroom_through_the_pages(people: Callable[[str], Person]) -> None
     assert FA.gettext(
         "A workplace code must not be a member's name: record copies by workplace only."
     ) in htmllib.unescape(page)
+
+
+def test_a_copy_is_checked_on_the_newsroom_page(people: Callable[[str], Person]) -> None:
+    """A worker handed a PDF or a photo of the back page checks it on the page, without a
+    terminal: the genuine file says genuine with its number, a changed byte says altered,
+    the back page's image says which key it claims (and that a picture proves nothing of
+    its text), anything else is refused in Persian with nothing kept."""
+    a, b = people("a"), people("b")
+    cell = form_cell(a, b)
+    room = f"{cell}/bulletin"
+    # Before the cell has a key there is nothing to check against.
+    status, _, page = b.submit(
+        f"{room}/check", {}, room, files={"copy": ("x.pdf", b"%PDF-1.7", "application/pdf")}
+    )
+    assert status == 400
+    assert FA.gettext(
+        "This cell has no bulletin key yet, so there is nothing to check a copy against."
+    ) in htmllib.unescape(page)
+
+    status, _, page = a.submit(f"{room}/editors", {"editors": "سپیده"}, room)
+    adopt(a, b, cell, page)
+    status, path, page = b.submit(f"{room}/article", {"title": "دستمزد", "body": "عقب"}, room)
+    a.submit("/sync", {"next": room}, room)
+    data = {
+        "articles": path.rsplit("/", 1)[1],
+        "masthead": "صدای کارگر",
+        "number": "۷",
+        "date": "۱۴۰۵/۰۹/۱۳",
+    }
+    status, issue, page = a.submit(f"{room}/issue", data, room)
+    status, _, page = a.submit(f"{room}/approve", {"issue": issue.rsplit("/", 1)[1]}, issue)
+    adopt(a, b, cell, page)
+    status, _, page = a.submit(f"{room}/publish", {"issue": issue.rsplit("/", 1)[1]}, issue)
+    assert status == 200, page
+    b.submit("/sync", {"next": issue}, issue)
+    pdf = b.client.get(f"{issue}/issue.pdf").content
+    assert pdf.startswith(b"%PDF-")
+
+    def check(name: str, data: bytes, kind: str) -> tuple[int, str]:
+        status, _, page = b.submit(f"{room}/check", {}, room, files={"copy": (name, data, kind)})
+        return status, htmllib.unescape(page)
+
+    status, page = check("issue.pdf", pdf, "application/pdf")
+    assert status == 200, re.findall(r'role="alert"[^<]*<[^<]*', page)
+    genuine = FA.gettext(
+        "Genuine: this is issue {number}, signed with the cell's current bulletin key."
+    )
+    assert genuine.format(number="۷") in page
+
+    at = pdf.index(b"stream") + 40  # a byte of the first page's content
+    altered = pdf[:at] + bytes([pdf[at] ^ 1]) + pdf[at + 1 :]
+    status, page = check("issue.pdf", altered, "application/pdf")
+    assert status == 200
+    assert (
+        FA.gettext("Altered: this file is not the one its issuer signed. Do not pass it on.")
+        in page
+    )
+    assert genuine.format(number="۷") not in page
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    back = b.client.get(f"{issue}/page-{pages}.png").content
+    status, page = check("back.png", back, "image/png")
+    assert status == 200
+    assert (
+        FA.gettext(
+            "The picture's code claims issue {number} of this cell's current key. A picture "
+            "cannot prove its own text: compare it with the genuine file."
+        ).format(number="۷")
+        in page
+    )
+
+    before = b.app_read(lambda ws: ws.vault.read(lambda conn: conn.total_changes))
+    for name, junk, kind in (
+        ("notes.txt", "سلام".encode(), "text/plain"),
+        ("front.png", b.client.get(f"{issue}/page-1.png").content, "image/png"),
+    ):
+        status, page = check(name, junk, kind)
+        assert status == 400, name
+        assert (
+            FA.gettext(
+                "This file is neither a bulletin PDF nor a picture of a back page with its "
+                "QR code. Choose the PDF you were given, or a clear photo of the last page."
+            )
+            in page
+        )
+    assert b.app_read(lambda ws: ws.vault.read(lambda conn: conn.total_changes)) == before
+    # A cross-site post (no CSRF token) is refused.
+    assert b.client.post(f"{room}/check", files={"copy": ("x.pdf", pdf)}).status_code == 403

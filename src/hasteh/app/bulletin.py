@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, TypeVar, get_args
+from typing import TYPE_CHECKING, Final, Literal, TypeVar, get_args
 
 from hasteh import org
 from hasteh.app import decisions, fund, runtime
@@ -44,7 +44,8 @@ from hasteh.org.events.bulletin import (
 )
 from hasteh.org.newsroom import Article, IssueDraft, Newsroom, Publication
 from hasteh.publish import booklet, pages, press, signing
-from hasteh.publish.claim import make_claim
+from hasteh.publish.claim import ClaimRefused, claim_in_image, make_claim
+from hasteh.publish.errors import PublishError
 from hasteh.publish.issue import Article as PressArticle
 from hasteh.publish.issue import Issue as PressIssue
 from hasteh.publish.issue import parse_day
@@ -57,7 +58,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMS",
+    "MAX_COPY_BYTES",
     "ArticleView",
+    "CopyCheck",
     "IssueView",
     "NewsroomView",
     "PublicationView",
@@ -65,6 +68,7 @@ __all__ = [
     "assemble",
     "booklet_pdf",
     "chain",
+    "check_copy",
     "comment",
     "draft",
     "fund_report_pdf",
@@ -346,6 +350,52 @@ def verify_file(ws: Workspace, cell: str, pdf: bytes) -> signing.Verdict:
     return signing.verify(pdf, [walked.current], walked.retired)
 
 
+#: The largest copy checked on a page or by `check_copy` (a published issue is at most 3 MiB).
+MAX_COPY_BYTES: Final = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CopyCheck:
+    """What a copy someone was handed says about itself, checked against the cell's key
+    chain. A PDF is verified whole (`signing.verify`: `outcome` genuine, altered or
+    unknown-issuer, `reason` its code); a picture can only show the back page's claim,
+    never prove its own text, so `outcome` says which key it claims: ``claims-current``,
+    ``claims-retired`` (a key the cell rotated away: after a seizure, a forger's) or
+    ``claims-foreign`` (a key this cell never had). `number`: the issue claimed."""
+
+    kind: Literal["pdf", "image"]
+    outcome: str
+    reason: str
+    number: int | None = None
+
+
+def check_copy(ws: Workspace, cell: str, data: bytes) -> CopyCheck:
+    """Check a copy of a bulletin (a PDF, or a photo or page image of its back page)
+    against this cell's bulletin key chain. Nothing is stored or sent."""
+    rt = find_cell(ws, cell)
+    if not _room(rt).keys:
+        raise BadInput("no-bulletin-yet")
+    if len(data) > MAX_COPY_BYTES:
+        raise BadInput("copy-unreadable")
+    if data.startswith(b"%PDF-"):
+        verdict = verify_file(ws, cell, data)
+        number = verdict.claim.number if verdict.claim is not None else None
+        return CopyCheck("pdf", verdict.outcome.value, verdict.reason, number)
+    try:
+        claim = claim_in_image(data)
+    except (ClaimRefused, PublishError):
+        raise BadInput("copy-unreadable") from None
+    root, links = chain(ws, cell)
+    walked = follow(root, links)
+    if claim.issuer == walked.current:
+        outcome = "claims-current"
+    elif claim.issuer in walked.retired:
+        outcome = "claims-retired"
+    else:
+        outcome = "claims-foreign"
+    return CopyCheck("image", outcome, outcome, claim.number)
+
+
 # --- publishing ----------------------------------------------------------------------------
 
 
@@ -409,7 +459,7 @@ def page_png(ws: Workspace, cell: str, issue: str, page: int) -> bytes:
     pdf = published_pdf(ws, cell, issue)
     if not 1 <= page <= pages.page_count(pdf):
         raise BadInput("no-such-page")
-    return pages.page_image(pdf, page - 1)
+    return pages.page_image(pdf, page)  # 1-based, as the URL
 
 
 def record_copies(

@@ -201,6 +201,8 @@ AppCode = Literal[
     "issue-incomplete",
     "no-such-page",
     "bad-copies",
+    "copy-unreadable",
+    "no-bulletin-yet",
     # the drop box (app.dropbox)
     "drop-bad-code",
     "drop-too-many-tries",
@@ -405,6 +407,13 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     "issue-incomplete": "Part of this issue's file has not arrived yet; fetch and try again.",
     "no-such-page": "The issue has no such page.",
     "bad-copies": "Copies must be a whole number from 1 to 100000, as paper, file or image.",
+    "copy-unreadable": (
+        "This file is neither a bulletin PDF nor a picture of a back page with its QR code. "
+        "Choose the PDF you were given, or a clear photo of the last page."
+    ),
+    "no-bulletin-yet": (
+        "This cell has no bulletin key yet, so there is nothing to check a copy against."
+    ),
     "drop-bad-code": (
         "This submission code does not work: it was mistyped, already used, or "
         "has expired. Ask for a new slip."

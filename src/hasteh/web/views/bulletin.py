@@ -11,6 +11,8 @@ says, and the copies handed out (counts by workplace, never names). No JavaScrip
     GET  /cell/{ref}/bulletin/issues/{i}/issue.pdf     the signed file as published
     GET  /cell/{ref}/bulletin/issues/{i}/booklet.pdf   its pages imposed for printing
     GET  /cell/{ref}/bulletin/issues/{i}/page-{p}.png  one page as an image
+    POST /cell/{ref}/bulletin/check                    check a copy one was handed (a
+                                                       PDF, or a photo of its back page)
     POST /cell/{ref}/bulletin/{what}                   editors | article | revise |
                                                        comment | issue | approve |
                                                        publish | copies
@@ -25,14 +27,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from hasteh.app import Workspace, cells, decisions
 from hasteh.app import bulletin as app_bulletin
-from hasteh.app.bulletin import ArticleView, IssueView, NewsroomView
+from hasteh.app.bulletin import MAX_COPY_BYTES, ArticleView, CopyCheck, IssueView, NewsroomView
 from hasteh.app.cells import CellSummary
 from hasteh.app.errors import AppCode, BadInput
 from hasteh.i18n import whole_number
@@ -56,6 +58,19 @@ OUTCOME_NAMES = {
     "genuine": "Genuine: signed with the cell's bulletin key.",
     "altered": "Altered: this file is not the one its issuer signed. Do not pass it on.",
     "unknown-issuer": "Unknown issuer: not signed with the cell's bulletin key.",
+}
+#: What a checked copy says (`app.bulletin.CopyCheck.outcome`; msgids with {number}).
+CHECK_NAMES = {
+    "genuine": "Genuine: this is issue {number}, signed with the cell's current bulletin key.",
+    "altered": "Altered: this file is not the one its issuer signed. Do not pass it on.",
+    "unknown-issuer": "Unknown issuer: this file is not signed with the cell's bulletin key. "
+    "Do not trust it as the cell's.",
+    "claims-current": "The picture's code claims issue {number} of this cell's current key. "
+    "A picture cannot prove its own text: compare it with the genuine file.",
+    "claims-retired": "The picture's code claims a key this cell rotated away after a "
+    "seizure or a removal: treat it as a forgery.",
+    "claims-foreign": "The picture's code claims a key this cell never had: it is not this "
+    "cell's bulletin.",
 }
 #: Why the key that signed an issue was rotated since (msgids).
 ROTATED_NAMES = {
@@ -97,6 +112,12 @@ class BulletinPage:
     kind_names: dict[str, str] = field(
         default_factory=lambda: KIND_NAMES, metadata={"help": "decision kind → name (msgid)"}
     )
+    check: CopyCheck | None = field(
+        default=None, metadata={"help": "a copy just checked (the check form's answer)"}
+    )
+    check_names: dict[str, str] = field(
+        default_factory=lambda: CHECK_NAMES, metadata={"help": "check answers (msgids)"}
+    )
     notice: str = field(default="", metadata={"help": "what just happened, translated"})
     errors: list[str] = field(default_factory=list, metadata={"help": "refusal, translated"})
 
@@ -115,6 +136,7 @@ async def _page(
     article: str | None = None,
     issue: str | None = None,
     errors: list[str] | None = None,
+    check: CopyCheck | None = None,
 ) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
@@ -151,6 +173,7 @@ async def _page(
     done = request.query_params.get("done", "")
     page.notice = ui.gettext(BULLETIN_NOTICES[done]) if done in BULLETIN_NOTICES else ""
     page.errors = errors or []
+    page.check = check
     return render(request, template, page, status_code=400 if errors else 200)
 
 
@@ -206,6 +229,27 @@ async def page_png(request: Request) -> Response:
     return await _file(
         request, lambda ws, c, i: app_bulletin.page_png(ws, c, i, number), "image/png"
     )
+
+
+@unlocked_only
+async def check(request: Request) -> Response:
+    """Check a copy one was handed against the cell's key chain; nothing is kept."""
+    ref = request.path_params["ref"]
+    data = await request.form(max_part_size=MAX_COPY_BYTES + 1)
+    sent = data.get("copy")
+    body = await sent.read(MAX_COPY_BYTES + 1) if isinstance(sent, UploadFile) else b""
+    if isinstance(sent, UploadFile):
+        await sent.close()
+
+    def run(ws: Workspace) -> CopyCheck:
+        cell = cells.summary(cells.find_cell(ws, ref)).cell_id
+        return app_bulletin.check_copy(ws, cell, body)
+
+    try:
+        found = await call_app(request, run)
+    except Refusal as refusal:
+        return await _page(request, "bulletin.html", errors=refusal.lines)
+    return await _page(request, "bulletin.html", check=found)
 
 
 def _deed(what: str, data: FormData) -> Callable[[Workspace, str], str] | None:
@@ -311,7 +355,13 @@ async def act(request: Request) -> Response:
     except Refusal as refusal:
         if any(not v for v in where.values()):
             template, where = "bulletin.html", {}
-        return await _page(request, template, errors=refusal.lines, **where)
+        return await _page(
+            request,
+            template,
+            errors=refusal.lines,
+            article=where.get("article"),
+            issue=where.get("issue"),
+        )
     done = "queued" if not reached else ("published" if what == "publish" else "saved")
     return redirect(f"{path}?done={done}")
 
@@ -323,5 +373,6 @@ routes = [
     Route("/cell/{ref}/bulletin/issues/{i}/issue.pdf", issue_pdf, methods=["GET"]),
     Route("/cell/{ref}/bulletin/issues/{i}/booklet.pdf", booklet_pdf, methods=["GET"]),
     Route("/cell/{ref}/bulletin/issues/{i}/page-{p}.png", page_png, methods=["GET"]),
+    Route("/cell/{ref}/bulletin/check", check, methods=["POST"]),
     Route("/cell/{ref}/bulletin/{what}", act, methods=["POST"]),
 ]
