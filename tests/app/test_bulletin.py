@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,19 @@ def test_an_issue_from_draft_to_identical_verified_bytes(newsroom, tmp_path: Pat
     back = bulletin.check_copy(c, CELL, bulletin.page_png(c, CELL, "1", last))
     (shown,) = bulletin.show(c, CELL).issues
     assert (back.kind, back.outcome, back.number) == ("image", "claims-current", shown.issue_number)
+    # whatever bytes a worker picks: a verdict, or `copy-unreadable`, nothing else
+    rng = random.Random(7)
+    png = bulletin.page_png(c, CELL, "1", last)
+    hostile = [b"", b"%PDF-", files[0][: len(files[0]) // 2], png[:100], b"\x89PNG\r\n\x1a\n"]
+    hostile += [rng.randbytes(rng.randrange(1, 4096)) for _ in range(20)]
+    hostile += [b"%PDF-1.7\n" + rng.randbytes(2000) for _ in range(5)]
+    for data in hostile:
+        try:
+            found = bulletin.check_copy(c, CELL, data)
+        except AppError as refused_copy:
+            assert refused_copy.code == "copy-unreadable"
+        else:
+            assert found.outcome in ("altered", "unknown-issuer")
     # a second publication of the same issue is refused
     with pytest.raises(Refused):
         bulletin.publish(b, CELL, "1")
