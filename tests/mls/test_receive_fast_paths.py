@@ -3,10 +3,15 @@ ones give (RFC 9420 §6.3, §9.1): same bytes, same refusals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hasteh.mls.cipher_suite import SUITES, CipherSuite
+from hasteh.mls.codec import decode_all
+from hasteh.mls.errors import MLSDecodeError
+from hasteh.mls.framing import ContentType, MLSMessage, PrivateMessage, _read_private_message
 from hasteh.mls.labels import (
     derive_tree_secret,
     ratchet_step_secrets,
@@ -25,3 +30,90 @@ def test_ratchet_step_secrets_equal_three_derive_tree_secret(
         derive_tree_secret(suite, secret, "nonce", generation, suite.nn),
         derive_tree_secret(suite, secret, "secret", generation, suite.nh),
     )
+
+
+# --- MLSMessage.from_bytes: the one-pass PrivateMessage reader (§6, §6.3) -------------
+
+#: Byte strings around the varint length boundaries (1 byte < 64 <= 2 bytes < 16384).
+lengths = st.sampled_from([0, 1, 31, 63, 64, 65, 200, 16383, 16384]) | st.integers(0, 300)
+blobs = lengths.flatmap(lambda n: st.binary(min_size=n, max_size=n))
+
+
+@st.composite
+def private_messages(draw: st.DrawFn) -> PrivateMessage:
+    return PrivateMessage(
+        draw(blobs),
+        draw(st.integers(0, (1 << 64) - 1)),
+        draw(st.sampled_from(list(ContentType))),
+        draw(blobs),
+        draw(blobs),
+        draw(blobs),
+    )
+
+
+def general(data: bytes) -> MLSMessage:
+    """The general decoder, which the one-pass reader must agree with."""
+    return decode_all(data, MLSMessage.decode)
+
+
+def outcome(decode: Callable[[bytes], MLSMessage], data: bytes) -> object:
+    """What decoding gives: the message with the AADs it keeps, or the refusal."""
+    try:
+        msg = decode(data)
+    except MLSDecodeError as exc:
+        return ("refused", str(exc))
+    body = msg.body
+    kept = (
+        (body.content_aad(), body.sender_data_aad(), [type(getattr(body, f)) for f in FIELDS])
+        if isinstance(body, PrivateMessage)
+        else None
+    )
+    return (msg, msg.version, type(body), kept)
+
+
+FIELDS = (
+    "group_id",
+    "epoch",
+    "content_type",
+    "authenticated_data",
+    "encrypted_sender_data",
+    "ciphertext",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(private_messages())
+def test_private_message_read_in_one_pass_equals_the_general_decoder(
+    message: PrivateMessage,
+) -> None:
+    data = MLSMessage(message).to_bytes()
+    fields = (message.group_id, message.authenticated_data)
+    common = all(len(f) < 1 << 14 for f in (*fields, message.encrypted_sender_data))
+    if common and len(message.ciphertext) < 1 << 14:
+        assert _read_private_message(data) is not None  # the fast path is what is tested
+    assert outcome(MLSMessage.from_bytes, data) == outcome(general, data)
+    assert MLSMessage.from_bytes(data).body == message
+    assert MLSMessage.from_bytes(data).to_bytes() == data
+
+
+@st.composite
+def hostile_variants(draw: st.DrawFn) -> bytes:
+    """A real encoding cut, extended, or with bytes overwritten (lengths, content type,
+    version), or arbitrary bytes after the PrivateMessage head."""
+    data = bytearray(MLSMessage(draw(private_messages())).to_bytes())
+    how = draw(st.sampled_from(["cut", "extend", "overwrite", "random"]))
+    if how == "cut":
+        return bytes(data[: draw(st.integers(0, len(data)))])
+    if how == "extend":
+        return bytes(data + draw(st.binary(min_size=1, max_size=5)))
+    if how == "overwrite":
+        for _ in range(draw(st.integers(1, 3))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(data)
+    return b"\x00\x01\x00\x02" + draw(st.binary(max_size=120))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(hostile_variants())
+def test_hostile_bytes_get_the_general_decoders_value_or_refusal(data: bytes) -> None:
+    assert outcome(MLSMessage.from_bytes, data) == outcome(general, data)

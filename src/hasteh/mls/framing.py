@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
@@ -625,7 +626,103 @@ class MLSMessage:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> MLSMessage:
+        data = bytes(data)
+        body = _read_private_message(data)
+        if body is not None:
+            message = object.__new__(MLSMessage)
+            _SET_MLS_MESSAGE_BODY(message, body)
+            _SET_MLS_MESSAGE_VERSION(message, MLS10)
+            return message
         return decode_all(data, cls.decode)
+
+
+# --- one-pass reading of a PrivateMessage (§6, §6.3) ---------------------------------
+#
+# Every message a member receives is an MLSMessage carrying a PrivateMessage, so it is
+# read here in one pass over the bytes, with its values set straight into their slots (a
+# frozen dataclass's `__init__` goes through `object.__setattr__` once per field). Only
+# the common shape is read: lengths of one or two varint bytes, a known content type, no
+# trailing byte. Anything else, malformed or merely unusual, gives None, and
+# `MLSMessage.decode` reads it as always and gives its value or its error: this path never
+# refuses anything itself, so it cannot refuse differently.
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The slot's own setter: it stores without the frozen class's `__setattr__` guard,
+    for values built here once and never changed after."""
+    setter: Callable[[object, object], None] = vars(cls)[name].__set__
+    return setter
+
+
+_SET_MLS_MESSAGE_BODY = _slot_setter(MLSMessage, "body")
+_SET_MLS_MESSAGE_VERSION = _slot_setter(MLSMessage, "version")
+_SET_PRIVATE_FIELDS = tuple(
+    _slot_setter(PrivateMessage, name)
+    for name in (
+        "group_id",
+        "epoch",
+        "content_type",
+        "authenticated_data",
+        "encrypted_sender_data",
+        "ciphertext",
+        "_aad",
+    )
+)
+
+#: MLSMessage's version (mls10) and wire_format (private_message), as they start it.
+_PRIVATE_MESSAGE_HEAD = MLS10.to_bytes(2, "big") + WireFormat.PRIVATE_MESSAGE.to_bytes(2, "big")
+
+_CONTENT_TYPE_OF_BYTE: dict[int, ContentType] = {int(t): t for t in ContentType}
+
+
+def _opaque_span(data: bytes, pos: int) -> tuple[int, int] | None:
+    """Where the `opaque<V>` at `pos` has its bytes (start, stop), when its length is a
+    minimal varint of one or two bytes and the bytes are all there (§2.1.2); else None."""
+    if pos >= len(data):
+        return None
+    first = data[pos]
+    if first < 0x40:
+        start, n = pos + 1, first
+    elif first < 0x80 and pos + 1 < len(data):
+        n = ((first & 0x3F) << 8) | data[pos + 1]
+        if n < 0x40:
+            return None
+        start = pos + 2
+    else:
+        return None
+    stop = start + n
+    return (start, stop) if stop <= len(data) else None
+
+
+def _read_private_message(data: bytes) -> PrivateMessage | None:
+    """The PrivateMessage of an MLSMessage read in one pass, or None (see above)."""
+    if data[:4] != _PRIVATE_MESSAGE_HEAD:
+        return None
+    group_id = _opaque_span(data, 4)
+    if group_id is None:
+        return None
+    type_at = group_id[1] + 8  # after the uint64 epoch
+    content_type = _CONTENT_TYPE_OF_BYTE.get(data[type_at]) if type_at < len(data) else None
+    if content_type is None:
+        return None
+    aad = _opaque_span(data, type_at + 1)
+    sender_data = aad and _opaque_span(data, aad[1])
+    ciphertext = sender_data and _opaque_span(data, sender_data[1])
+    if not (aad and sender_data and ciphertext) or ciphertext[1] != len(data):
+        return None
+    message = object.__new__(PrivateMessage)
+    set_group_id, set_epoch, set_type, set_aad, set_sender_data, set_ciphertext, set_kept = (
+        _SET_PRIVATE_FIELDS
+    )
+    set_group_id(message, data[group_id[0] : group_id[1]])
+    set_epoch(message, int.from_bytes(data[group_id[1] : type_at], "big"))
+    set_type(message, content_type)
+    set_aad(message, data[aad[0] : aad[1]])
+    set_sender_data(message, data[sender_data[0] : sender_data[1]])
+    set_ciphertext(message, data[ciphertext[0] : ciphertext[1]])
+    # PrivateContentAAD's bytes and where SenderDataAAD's end, as `decode` keeps them.
+    set_kept(message, (data[4 : aad[1]], type_at + 1 - 4))
+    return message
 
 
 def peek_epoch(message: bytes) -> int | None:
