@@ -3,6 +3,7 @@ ones give (RFC 9420 §6.3, §9.1): same bytes, same refusals."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from hypothesis import given, settings
@@ -10,12 +11,25 @@ from hypothesis import strategies as st
 
 from hasteh.mls.cipher_suite import SUITES, CipherSuite
 from hasteh.mls.codec import decode_all
-from hasteh.mls.errors import MLSDecodeError
-from hasteh.mls.framing import ContentType, MLSMessage, PrivateMessage, _read_private_message
+from hasteh.mls.errors import InvalidMessage, MLSDecodeError
+from hasteh.mls.framing import (
+    AuthenticatedContent,
+    ContentType,
+    FramedContentAuthData,
+    MLSMessage,
+    PrivateMessage,
+    PrivateMessageContent,
+    WireFormat,
+    _read_private_message,
+    read_private_application,
+)
+from hasteh.mls.group_context import GroupContext
 from hasteh.mls.labels import (
     derive_tree_secret,
     ratchet_step_secrets,
 )
+from hasteh.mls.message_protection import framed_content_tbs, private_content
+from hasteh.mls.tree_math import LeafIndex
 
 suites = st.sampled_from(sorted(SUITES.values(), key=lambda s: s.id))
 
@@ -117,3 +131,100 @@ def hostile_variants(draw: st.DrawFn) -> bytes:
 @given(hostile_variants())
 def test_hostile_bytes_get_the_general_decoders_value_or_refusal(data: bytes) -> None:
     assert outcome(MLSMessage.from_bytes, data) == outcome(general, data)
+
+
+# --- decrypted application content read in one pass (§6.3.1, §6.1) --------------------
+
+
+@st.composite
+def decrypted_applications(draw: st.DrawFn) -> tuple[PrivateMessage, int, bytes]:
+    """A received (decoded) application PrivateMessage, its sender's leaf and the
+    plaintext its ciphertext would decrypt to."""
+    built = PrivateMessage(
+        draw(blobs),
+        draw(st.integers(0, (1 << 64) - 1)),
+        ContentType.APPLICATION,
+        draw(blobs),
+        b"sender data",
+        b"ciphertext",
+    )
+    received = MLSMessage.from_bytes(MLSMessage(built).to_bytes()).body
+    assert isinstance(received, PrivateMessage)
+    plaintext = PrivateMessageContent(
+        draw(blobs), FramedContentAuthData(draw(blobs)), draw(st.integers(0, 70))
+    ).to_bytes()
+    return received, draw(st.integers(0, (1 << 32) - 1)), plaintext
+
+
+@settings(max_examples=300, deadline=None)
+@given(decrypted_applications())
+def test_application_read_in_one_pass_equals_the_general_decoder(
+    case: tuple[PrivateMessage, int, bytes],
+) -> None:
+    message, leaf, plaintext = case
+    fast = read_private_application(message, leaf, plaintext)
+    assert fast is not None  # the fast path is what is tested
+    general = private_content(message, LeafIndex(leaf), plaintext)
+    assert fast == general
+    assert fast.to_bytes() == general.to_bytes()
+    # The joined encoding is byte for byte the field-by-field encoder's (§6), and so is
+    # the FramedContentTBS the signature is checked over (§6.1).
+    assert fast.content.encoded() == general.content._encode_fields()
+    context = GroupContext(1, message.group_id, message.epoch, b"t", b"c", ())
+    assert framed_content_tbs(
+        WireFormat.PRIVATE_MESSAGE, fast.content, context
+    ) == framed_content_tbs(WireFormat.PRIVATE_MESSAGE, general.content, context)
+
+
+def content_outcome(
+    decode: Callable[[PrivateMessage, LeafIndex, bytes], AuthenticatedContent],
+    message: PrivateMessage,
+    leaf: LeafIndex,
+    plaintext: bytes,
+) -> object:
+    try:
+        authenticated = decode(message, leaf, plaintext)
+    except InvalidMessage as exc:
+        return ("refused", exc.reason, str(exc))
+    return (authenticated, authenticated.content.encoded())
+
+
+def fast_then_general(
+    message: PrivateMessage, leaf: LeafIndex, plaintext: bytes
+) -> AuthenticatedContent:
+    return read_private_application(message, leaf, plaintext) or private_content(
+        message, leaf, plaintext
+    )
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    decrypted_applications(),
+    st.sampled_from(["cut", "extend", "overwrite", "other-type", "built"]),
+    st.data(),
+)
+def test_hostile_plaintext_gets_the_general_decoders_value_or_refusal(
+    case: tuple[PrivateMessage, int, bytes], how: str, data: st.DataObject
+) -> None:
+    """Bad lengths, non-zero padding, a handshake content type or a message built here
+    (no kept AAD): the same value or the same refusal as the general path."""
+    message, leaf, plaintext = case
+    mutated = bytearray(plaintext)
+    if how == "cut":
+        mutated = mutated[: data.draw(st.integers(0, len(mutated)))]
+    elif how == "extend":
+        mutated += data.draw(st.binary(min_size=1, max_size=5))
+    elif how == "overwrite" and mutated:
+        for _ in range(data.draw(st.integers(1, 3))):
+            mutated[data.draw(st.integers(0, len(mutated) - 1))] = data.draw(st.integers(0, 255))
+    elif how == "other-type":
+        message = dataclasses.replace(
+            message,
+            content_type=data.draw(st.sampled_from([ContentType.PROPOSAL, ContentType.COMMIT])),
+        )
+    elif how == "built":
+        message = dataclasses.replace(message)
+        assert read_private_application(message, leaf, plaintext) is None
+    assert content_outcome(
+        fast_then_general, message, LeafIndex(leaf), bytes(mutated)
+    ) == content_outcome(private_content, message, LeafIndex(leaf), bytes(mutated))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
 
-from .codec import Reader, Writer, decode_all, encode, encode_varint
+from .codec import MAX_VECTOR_BYTES, Reader, Writer, decode_all, encode, encode_varint
 from .commit import Commit
 from .errors import MLSDecodeError, UsageError
 from .group_context import MLS10, GroupContext
@@ -677,17 +677,24 @@ _CONTENT_TYPE_OF_BYTE: dict[int, ContentType] = {int(t): t for t in ContentType}
 
 def _opaque_span(data: bytes, pos: int) -> tuple[int, int] | None:
     """Where the `opaque<V>` at `pos` has its bytes (start, stop), when its length is a
-    minimal varint of one or two bytes and the bytes are all there (§2.1.2); else None."""
+    minimal varint (§2.1.2) within the decoder's limit and the bytes are all there;
+    else None."""
     if pos >= len(data):
         return None
     first = data[pos]
-    if first < 0x40:
+    prefix = first >> 6
+    if prefix == 0:
         start, n = pos + 1, first
-    elif first < 0x80 and pos + 1 < len(data):
+    elif prefix == 1 and pos + 2 <= len(data):
         n = ((first & 0x3F) << 8) | data[pos + 1]
-        if n < 0x40:
+        if n < 1 << 6:
             return None
         start = pos + 2
+    elif prefix == 2 and pos + 4 <= len(data):
+        n = int.from_bytes(data[pos : pos + 4], "big") & 0x3FFFFFFF
+        if n < 1 << 14 or n > MAX_VECTOR_BYTES:
+            return None
+        start = pos + 4
     else:
         return None
     stop = start + n
@@ -740,3 +747,80 @@ def peek_epoch(message: bytes) -> int | None:
         return r.u64()
     except MLSDecodeError:
         return None
+
+
+# --- one-pass reading of decrypted application content (§6.3.1) ----------------------
+
+_SET_FRAMED_FIELDS = tuple(
+    _slot_setter(FramedContent, name)
+    for name in ("group_id", "epoch", "sender", "authenticated_data", "content", "_encoding")
+)
+_SET_AUTH_FIELDS = tuple(
+    _slot_setter(FramedContentAuthData, name) for name in ("signature", "confirmation_tag")
+)
+_SET_AUTHENTICATED_FIELDS = tuple(
+    _slot_setter(AuthenticatedContent, name) for name in ("wire_format", "content", "auth")
+)
+
+
+def read_private_application(
+    message: PrivateMessage, leaf: int, plaintext: bytes
+) -> AuthenticatedContent | None:
+    """The AuthenticatedContent of a decrypted application PrivateMessageContent sent by
+    member `leaf`, read in one pass, or None for anything else (then the general decoder
+    reads it and gives its value or refusal; this path refuses nothing itself).
+
+    PrivateMessageContent for application data is `opaque application_data<V>`, `opaque
+    signature<V>`, zero padding (§6.3.1). The FramedContent's encoding, which the
+    signature covers (§6.1), is joined from bytes at hand instead of encoded again: its
+    group_id and epoch are the head of the PrivateContentAAD just used to decrypt, then
+    the member sender, the AAD's `authenticated_data`, the content type and the
+    plaintext's own `application_data<V>` (§6).
+    """
+    kept = message._aad
+    if kept is None or message.content_type is not ContentType.APPLICATION:
+        return None
+    if not 0 <= leaf < 1 << 32:
+        return None
+    data = _opaque_span(plaintext, 0)
+    signature = data and _opaque_span(plaintext, data[1])
+    if not (data and signature):
+        return None
+    stop = signature[1]
+    if plaintext.count(0, stop) != len(plaintext) - stop:
+        return None  # non-zero padding: the general decoder refuses it
+    content_aad, sender_data_aad_end = kept
+    encoding = b"".join(
+        (
+            content_aad[: sender_data_aad_end - 1],  # opaque group_id<V>, uint64 epoch
+            _MEMBER_APPLICATION_SENDER_HEAD,
+            leaf.to_bytes(4, "big"),
+            content_aad[sender_data_aad_end:],  # opaque authenticated_data<V>
+            _APPLICATION_BYTE,
+            plaintext[: data[1]],  # opaque application_data<V>
+        )
+    )
+    set_group_id, set_epoch, set_sender, set_aad, set_content, set_encoding = _SET_FRAMED_FIELDS
+    content = object.__new__(FramedContent)
+    set_group_id(content, message.group_id)
+    set_epoch(content, message.epoch)
+    set_sender(content, _member_sender(leaf))
+    set_aad(content, message.authenticated_data)
+    set_content(content, plaintext[data[0] : data[1]])
+    set_encoding(content, encoding)
+    set_signature, set_tag = _SET_AUTH_FIELDS
+    auth = object.__new__(FramedContentAuthData)
+    set_signature(auth, plaintext[signature[0] : signature[1]])
+    set_tag(auth, None)  # application content has no confirmation tag (§6.1)
+    set_wire_format, set_content_of, set_auth = _SET_AUTHENTICATED_FIELDS
+    authenticated = object.__new__(AuthenticatedContent)
+    set_wire_format(authenticated, WireFormat.PRIVATE_MESSAGE)
+    set_content_of(authenticated, content)
+    set_auth(authenticated, auth)
+    return authenticated
+
+
+#: SenderType.MEMBER, before the leaf index (§6 Sender).
+_MEMBER_APPLICATION_SENDER_HEAD = bytes([SenderType.MEMBER])
+#: ContentType.APPLICATION, before the application data (§6 FramedContent).
+_APPLICATION_BYTE = bytes([ContentType.APPLICATION])
