@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,21 +16,29 @@ from hasteh.mls.errors import InvalidMessage, MLSDecodeError
 from hasteh.mls.framing import (
     AuthenticatedContent,
     ContentType,
+    FramedContent,
     FramedContentAuthData,
     MLSMessage,
     PrivateMessage,
     PrivateMessageContent,
+    Sender,
+    SenderData,
     WireFormat,
     _read_private_message,
     read_private_application,
 )
+from hasteh.mls.group import _member_signature_key
 from hasteh.mls.group_context import GroupContext
 from hasteh.mls.labels import (
     derive_tree_secret,
     ratchet_step_secrets,
 )
 from hasteh.mls.message_protection import framed_content_tbs, private_content
+from hasteh.mls.proposals import Remove
+from hasteh.mls.ratchet_tree import RatchetTree
 from hasteh.mls.tree_math import LeafIndex
+
+from .group_helpers import World
 
 suites = st.sampled_from(sorted(SUITES.values(), key=lambda s: s.id))
 
@@ -228,3 +237,59 @@ def test_hostile_plaintext_gets_the_general_decoders_value_or_refusal(
     assert content_outcome(
         fast_then_general, message, LeafIndex(leaf), bytes(mutated)
     ) == content_outcome(private_content, message, LeafIndex(leaf), bytes(mutated))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=12, max_size=12) | st.binary(max_size=20))
+def test_sender_data_from_bytes_equals_the_general_decoder(data: bytes) -> None:
+    try:
+        general_value: object = decode_all(data, SenderData.decode)
+    except MLSDecodeError:
+        general_value = MLSDecodeError
+    try:
+        fast_value: object = SenderData.from_bytes(data)
+    except MLSDecodeError:
+        fast_value = MLSDecodeError
+    assert fast_value == general_value
+    if len(data) == 12:
+        assert SenderData.from_bytes(data).to_bytes() == data
+
+
+# --- the signature key of a member sender (§6.1) -------------------------------------
+
+
+def tree_with_a_blank_leaf() -> RatchetTree:
+    """alice, a blank where bob was, carol, and blank slots past them."""
+    world = World.start()
+    world.add("alice", "bob", "carol")
+    world.commit("alice", [Remove(world.states["bob"].own_leaf)])
+    return world.states["alice"].tree
+
+
+TREE = tree_with_a_blank_leaf()
+
+
+def key_through_the_tree_api(tree: RatchetTree, index: int) -> object:
+    """The lookup as the tree's own accessors make it."""
+    leaf = tree.leaf_node(LeafIndex(index)) if tree.contains_leaf(LeafIndex(index)) else None
+    return ("unknown-sender", None) if leaf is None else leaf.signature_key
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 8) | st.integers(0, (1 << 32) - 1))
+def test_member_signature_key_equals_the_tree_lookup(index: int) -> None:
+    content = FramedContent(b"g", 1, Sender.member(index), b"", b"data")
+    try:
+        got: object = _member_signature_key(TREE, content)
+    except InvalidMessage as exc:
+        got = (exc.reason, None)
+    assert got == key_through_the_tree_api(TREE, index)
+
+
+def test_the_blank_leaf_and_the_leaves_past_the_tree_have_no_key() -> None:
+    assert TREE.leaf_node(LeafIndex(1)) is None
+    for index in (1, TREE.n_leaves, TREE.n_leaves + 1):
+        content = FramedContent(b"g", 1, Sender.member(index), b"", b"data")
+        with pytest.raises(InvalidMessage) as exc:
+            _member_signature_key(TREE, content)
+        assert exc.value.reason == "unknown-sender"

@@ -576,7 +576,12 @@ class SenderData:
         if len(data) != _SENDER_DATA_SIZE:
             raise MLSDecodeError(f"sender data is {_SENDER_DATA_SIZE} bytes, got {len(data)}")
         data = bytes(data)
-        return cls(int.from_bytes(data[:4], "big"), int.from_bytes(data[4:8], "big"), data[8:])
+        sender_data = object.__new__(SenderData)
+        set_leaf, set_generation, set_guard = _SET_SENDER_DATA_FIELDS
+        set_leaf(sender_data, int.from_bytes(data[:4], "big"))
+        set_generation(sender_data, int.from_bytes(data[4:8], "big"))
+        set_guard(sender_data, data[8:])
+        return sender_data
 
 
 #: SenderData's encoding: leaf_index (uint32), generation (uint32), reuse_guard[4].
@@ -654,6 +659,9 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     return setter
 
 
+_SET_SENDER_DATA_FIELDS = tuple(
+    _slot_setter(SenderData, name) for name in ("leaf_index", "generation", "reuse_guard")
+)
 _SET_MLS_MESSAGE_BODY = _slot_setter(MLSMessage, "body")
 _SET_MLS_MESSAGE_VERSION = _slot_setter(MLSMessage, "version")
 _SET_PRIVATE_FIELDS = tuple(
