@@ -687,18 +687,20 @@ def _opaque_span(data: bytes, pos: int) -> tuple[int, int] | None:
     """Where the `opaque<V>` at `pos` has its bytes (start, stop), when its length is a
     minimal varint (§2.1.2) within the decoder's limit and the bytes are all there;
     else None."""
-    if pos >= len(data):
+    end = len(data)
+    if pos >= end:
         return None
     first = data[pos]
+    if first < 0x40:  # one length byte: the common case, always minimal
+        stop = pos + 1 + first
+        return (pos + 1, stop) if stop <= end else None
     prefix = first >> 6
-    if prefix == 0:
-        start, n = pos + 1, first
-    elif prefix == 1 and pos + 2 <= len(data):
+    if prefix == 1 and pos + 2 <= end:
         n = ((first & 0x3F) << 8) | data[pos + 1]
         if n < 1 << 6:
             return None
         start = pos + 2
-    elif prefix == 2 and pos + 4 <= len(data):
+    elif prefix == 2 and pos + 4 <= end:
         n = int.from_bytes(data[pos : pos + 4], "big") & 0x3FFFFFFF
         if n < 1 << 14 or n > MAX_VECTOR_BYTES:
             return None
@@ -706,7 +708,7 @@ def _opaque_span(data: bytes, pos: int) -> tuple[int, int] | None:
     else:
         return None
     stop = start + n
-    return (start, stop) if stop <= len(data) else None
+    return (start, stop) if stop <= end else None
 
 
 def _read_private_message(data: bytes) -> PrivateMessage | None:
