@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TypeVar
 
-from .codec import Reader, Writer, decode_all, encode, encode_varint
+from .codec import MAX_VECTOR_BYTES, Reader, Writer, decode_all, encode, encode_varint
 from .commit import Commit
 from .errors import MLSDecodeError, UsageError
 from .group_context import MLS10, GroupContext
@@ -575,7 +576,12 @@ class SenderData:
         if len(data) != _SENDER_DATA_SIZE:
             raise MLSDecodeError(f"sender data is {_SENDER_DATA_SIZE} bytes, got {len(data)}")
         data = bytes(data)
-        return cls(int.from_bytes(data[:4], "big"), int.from_bytes(data[4:8], "big"), data[8:])
+        sender_data = object.__new__(SenderData)
+        set_leaf, set_generation, set_guard = _SET_SENDER_DATA_FIELDS
+        set_leaf(sender_data, int.from_bytes(data[:4], "big"))
+        set_generation(sender_data, int.from_bytes(data[4:8], "big"))
+        set_guard(sender_data, data[8:])
+        return sender_data
 
 
 #: SenderData's encoding: leaf_index (uint32), generation (uint32), reuse_guard[4].
@@ -625,7 +631,115 @@ class MLSMessage:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> MLSMessage:
+        data = bytes(data)
+        body = _read_private_message(data)
+        if body is not None:
+            message = object.__new__(MLSMessage)
+            _SET_MLS_MESSAGE_BODY(message, body)
+            _SET_MLS_MESSAGE_VERSION(message, MLS10)
+            return message
         return decode_all(data, cls.decode)
+
+
+# --- one-pass reading of a PrivateMessage (§6, §6.3) ---------------------------------
+#
+# Every message a member receives is an MLSMessage carrying a PrivateMessage, so it is
+# read here in one pass over the bytes, with its values set straight into their slots (a
+# frozen dataclass's `__init__` goes through `object.__setattr__` once per field). Only
+# the common shape is read: lengths of one or two varint bytes, a known content type, no
+# trailing byte. Anything else, malformed or merely unusual, gives None, and
+# `MLSMessage.decode` reads it as always and gives its value or its error: this path never
+# refuses anything itself, so it cannot refuse differently.
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
+    """The slot's own setter: it stores without the frozen class's `__setattr__` guard,
+    for values built here once and never changed after."""
+    setter: Callable[[object, object], None] = vars(cls)[name].__set__
+    return setter
+
+
+_SET_SENDER_DATA_FIELDS = tuple(
+    _slot_setter(SenderData, name) for name in ("leaf_index", "generation", "reuse_guard")
+)
+_SET_MLS_MESSAGE_BODY = _slot_setter(MLSMessage, "body")
+_SET_MLS_MESSAGE_VERSION = _slot_setter(MLSMessage, "version")
+_SET_PRIVATE_FIELDS = tuple(
+    _slot_setter(PrivateMessage, name)
+    for name in (
+        "group_id",
+        "epoch",
+        "content_type",
+        "authenticated_data",
+        "encrypted_sender_data",
+        "ciphertext",
+        "_aad",
+    )
+)
+
+#: MLSMessage's version (mls10) and wire_format (private_message), as they start it.
+_PRIVATE_MESSAGE_HEAD = MLS10.to_bytes(2, "big") + WireFormat.PRIVATE_MESSAGE.to_bytes(2, "big")
+
+_CONTENT_TYPE_OF_BYTE: dict[int, ContentType] = {int(t): t for t in ContentType}
+
+
+def _opaque_span(data: bytes, pos: int) -> tuple[int, int] | None:
+    """Where the `opaque<V>` at `pos` has its bytes (start, stop), when its length is a
+    minimal varint (§2.1.2) within the decoder's limit and the bytes are all there;
+    else None."""
+    end = len(data)
+    if pos >= end:
+        return None
+    first = data[pos]
+    if first < 0x40:  # one length byte: the common case, always minimal
+        stop = pos + 1 + first
+        return (pos + 1, stop) if stop <= end else None
+    prefix = first >> 6
+    if prefix == 1 and pos + 2 <= end:
+        n = ((first & 0x3F) << 8) | data[pos + 1]
+        if n < 1 << 6:
+            return None
+        start = pos + 2
+    elif prefix == 2 and pos + 4 <= end:
+        n = int.from_bytes(data[pos : pos + 4], "big") & 0x3FFFFFFF
+        if n < 1 << 14 or n > MAX_VECTOR_BYTES:
+            return None
+        start = pos + 4
+    else:
+        return None
+    stop = start + n
+    return (start, stop) if stop <= end else None
+
+
+def _read_private_message(data: bytes) -> PrivateMessage | None:
+    """The PrivateMessage of an MLSMessage read in one pass, or None (see above)."""
+    if data[:4] != _PRIVATE_MESSAGE_HEAD:
+        return None
+    group_id = _opaque_span(data, 4)
+    if group_id is None:
+        return None
+    type_at = group_id[1] + 8  # after the uint64 epoch
+    content_type = _CONTENT_TYPE_OF_BYTE.get(data[type_at]) if type_at < len(data) else None
+    if content_type is None:
+        return None
+    aad = _opaque_span(data, type_at + 1)
+    sender_data = aad and _opaque_span(data, aad[1])
+    ciphertext = sender_data and _opaque_span(data, sender_data[1])
+    if not (aad and sender_data and ciphertext) or ciphertext[1] != len(data):
+        return None
+    message = object.__new__(PrivateMessage)
+    set_group_id, set_epoch, set_type, set_aad, set_sender_data, set_ciphertext, set_kept = (
+        _SET_PRIVATE_FIELDS
+    )
+    set_group_id(message, data[group_id[0] : group_id[1]])
+    set_epoch(message, int.from_bytes(data[group_id[1] : type_at], "big"))
+    set_type(message, content_type)
+    set_aad(message, data[aad[0] : aad[1]])
+    set_sender_data(message, data[sender_data[0] : sender_data[1]])
+    set_ciphertext(message, data[ciphertext[0] : ciphertext[1]])
+    # PrivateContentAAD's bytes and where SenderDataAAD's end, as `decode` keeps them.
+    set_kept(message, (data[4 : aad[1]], type_at + 1 - 4))
+    return message
 
 
 def peek_epoch(message: bytes) -> int | None:
@@ -643,3 +757,80 @@ def peek_epoch(message: bytes) -> int | None:
         return r.u64()
     except MLSDecodeError:
         return None
+
+
+# --- one-pass reading of decrypted application content (§6.3.1) ----------------------
+
+_SET_FRAMED_FIELDS = tuple(
+    _slot_setter(FramedContent, name)
+    for name in ("group_id", "epoch", "sender", "authenticated_data", "content", "_encoding")
+)
+_SET_AUTH_FIELDS = tuple(
+    _slot_setter(FramedContentAuthData, name) for name in ("signature", "confirmation_tag")
+)
+_SET_AUTHENTICATED_FIELDS = tuple(
+    _slot_setter(AuthenticatedContent, name) for name in ("wire_format", "content", "auth")
+)
+
+
+def read_private_application(
+    message: PrivateMessage, leaf: int, plaintext: bytes
+) -> AuthenticatedContent | None:
+    """The AuthenticatedContent of a decrypted application PrivateMessageContent sent by
+    member `leaf`, read in one pass, or None for anything else (then the general decoder
+    reads it and gives its value or refusal; this path refuses nothing itself).
+
+    PrivateMessageContent for application data is `opaque application_data<V>`, `opaque
+    signature<V>`, zero padding (§6.3.1). The FramedContent's encoding, which the
+    signature covers (§6.1), is joined from bytes at hand instead of encoded again: its
+    group_id and epoch are the head of the PrivateContentAAD just used to decrypt, then
+    the member sender, the AAD's `authenticated_data`, the content type and the
+    plaintext's own `application_data<V>` (§6).
+    """
+    kept = message._aad
+    if kept is None or message.content_type is not ContentType.APPLICATION:
+        return None
+    if not 0 <= leaf < 1 << 32:
+        return None
+    data = _opaque_span(plaintext, 0)
+    signature = data and _opaque_span(plaintext, data[1])
+    if not (data and signature):
+        return None
+    stop = signature[1]
+    if plaintext.count(0, stop) != len(plaintext) - stop:
+        return None  # non-zero padding: the general decoder refuses it
+    content_aad, sender_data_aad_end = kept
+    encoding = b"".join(
+        (
+            content_aad[: sender_data_aad_end - 1],  # opaque group_id<V>, uint64 epoch
+            _MEMBER_APPLICATION_SENDER_HEAD,
+            leaf.to_bytes(4, "big"),
+            content_aad[sender_data_aad_end:],  # opaque authenticated_data<V>
+            _APPLICATION_BYTE,
+            plaintext[: data[1]],  # opaque application_data<V>
+        )
+    )
+    set_group_id, set_epoch, set_sender, set_aad, set_content, set_encoding = _SET_FRAMED_FIELDS
+    content = object.__new__(FramedContent)
+    set_group_id(content, message.group_id)
+    set_epoch(content, message.epoch)
+    set_sender(content, _member_sender(leaf))
+    set_aad(content, message.authenticated_data)
+    set_content(content, plaintext[data[0] : data[1]])
+    set_encoding(content, encoding)
+    set_signature, set_tag = _SET_AUTH_FIELDS
+    auth = object.__new__(FramedContentAuthData)
+    set_signature(auth, plaintext[signature[0] : signature[1]])
+    set_tag(auth, None)  # application content has no confirmation tag (§6.1)
+    set_wire_format, set_content_of, set_auth = _SET_AUTHENTICATED_FIELDS
+    authenticated = object.__new__(AuthenticatedContent)
+    set_wire_format(authenticated, WireFormat.PRIVATE_MESSAGE)
+    set_content_of(authenticated, content)
+    set_auth(authenticated, auth)
+    return authenticated
+
+
+#: SenderType.MEMBER, before the leaf index (§6 Sender).
+_MEMBER_APPLICATION_SENDER_HEAD = bytes([SenderType.MEMBER])
+#: ContentType.APPLICATION, before the application data (§6 FramedContent).
+_APPLICATION_BYTE = bytes([ContentType.APPLICATION])

@@ -1025,10 +1025,14 @@ def _member_signature_key(tree: RatchetTree, content: FramedContent) -> bytes:
     sender = content.sender
     if sender.sender_type != SenderType.MEMBER or sender.index is None:
         raise InvalidMessage("unsupported-sender", "only member senders are supported")
-    index = LeafIndex(sender.index)
-    leaf = tree.leaf_node(index) if tree.contains_leaf(index) else None
+    # The leaf's slot is node 2·index (§4.1.1), read directly: this runs for every
+    # message received. An index past the tree or a blank leaf is no member.
+    nodes = tree.nodes
+    x = 2 * sender.index
+    leaf = nodes[x] if 0 <= x < len(nodes) else None
     if leaf is None:
         raise InvalidMessage("unknown-sender", f"leaf {sender.index} is not a member")
+    assert isinstance(leaf, LeafNode)
     return leaf.signature_key
 
 

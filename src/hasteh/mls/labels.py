@@ -67,6 +67,39 @@ def derive_tree_secret(
     return expand_with_label(suite, secret, label, generation.to_bytes(4, "big"), length)
 
 
+def ratchet_step_secrets(
+    suite: CipherSuite, secret: bytes, generation: int
+) -> tuple[bytes, bytes, bytes]:
+    """One sender-ratchet step (§9.1): DeriveTreeSecret of `secret` with the labels
+    "key" (Nk bytes), "nonce" (Nn) and "secret" (Nh) at `generation`; the same bytes as
+    three `derive_tree_secret` calls. Each is one HKDF-Expand block (RFC 5869 §2.3), so
+    the three KDFLabels share their context and differ only in their public heads."""
+    nk, nn, nh = suite.nk, suite.nn, suite.nh
+    if not (0 <= generation < 1 << 32 and nk <= nh and nn <= nh):
+        return (
+            derive_tree_secret(suite, secret, "key", generation, nk),
+            derive_tree_secret(suite, secret, "nonce", generation, nn),
+            derive_tree_secret(suite, secret, "secret", generation, nh),
+        )
+    key_head, nonce_head, secret_head = _ratchet_heads(nk, nn, nh)
+    # opaque context<V> = the uint32 generation (a one-byte varint length 4), then the
+    # HKDF-Expand block counter 0x01.
+    tail = b"\x04" + generation.to_bytes(4, "big") + b"\x01"
+    name = suite.hash_name
+    digest = hmac.digest
+    return (
+        digest(secret, key_head + tail, name)[:nk],
+        digest(secret, nonce_head + tail, name)[:nn],
+        digest(secret, secret_head + tail, name)[:nh],
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _ratchet_heads(nk: int, nn: int, nh: int) -> tuple[bytes, bytes, bytes]:
+    """The KDFLabel heads of a ratchet step's three labels (public constants)."""
+    return _kdf_label_head("key", nk), _kdf_label_head("nonce", nn), _kdf_label_head("secret", nh)
+
+
 def _sign_content(label: bytes | str, content: bytes) -> bytes:
     """SignContent { opaque label<V>; opaque content<V>; } (§5.1.2)."""
     return _opaque_label(label) + encode_varint(len(content)) + content

@@ -54,6 +54,7 @@ from .framing import (
     SenderType,
     WireFormat,
     decode_content,
+    read_private_application,
 )
 from .group_context import MLS10, GroupContext
 from .proposals import Add
@@ -255,6 +256,28 @@ def unprotect_public(
 # --- PrivateMessage (§6.3) ------------------------------------------------------------
 
 
+def private_content(
+    message: PrivateMessage, leaf: LeafIndex, plaintext: bytes
+) -> AuthenticatedContent:
+    """The AuthenticatedContent of a decrypted PrivateMessageContent (§6.3.1) from member
+    `leaf`, decoded field by field: every content type, every refusal
+    (`malformed-content`, `bad-padding`). `framing.read_private_application` reads the
+    common application case in one pass and falls back to this for anything else."""
+    content_type = message.content_type
+    r = Reader(plaintext)
+    try:
+        body = decode_content(r, content_type)
+        auth = FramedContentAuthData.decode(r, content_type)
+    except MLSDecodeError as exc:
+        raise InvalidMessage("malformed-content", str(exc)) from None
+    if any(r.read(r.remaining)):
+        raise InvalidMessage("bad-padding", "PrivateMessageContent padding is not all zero")
+    content = FramedContent(
+        message.group_id, message.epoch, Sender.member(leaf), message.authenticated_data, body
+    )
+    return AuthenticatedContent(WireFormat.PRIVATE_MESSAGE, content, auth)
+
+
 def _ratchet_kind(content_type: ContentType) -> RatchetKind:
     """§6.3.1: application data uses the application ratchet, the rest the handshake one."""
     if content_type == ContentType.APPLICATION:
@@ -384,20 +407,10 @@ def unprotect_private(
         aad = message.content_aad()
         nonce = _guarded_nonce(key.nonce, sender_data.reuse_guard)
         plaintext = suite.aead_open(key.key, nonce, aad, message.ciphertext)
-
-        r = Reader(plaintext)
-        try:
-            body = decode_content(r, content_type)
-            auth = FramedContentAuthData.decode(r, content_type)
-        except MLSDecodeError as exc:
-            raise InvalidMessage("malformed-content", str(exc)) from None
-        if any(r.read(r.remaining)):
-            raise InvalidMessage("bad-padding", "PrivateMessageContent padding is not all zero")
-
-        content = FramedContent(
-            message.group_id, message.epoch, Sender.member(leaf), message.authenticated_data, body
+        authenticated = read_private_application(message, leaf, plaintext) or private_content(
+            message, leaf, plaintext
         )
-        authenticated = AuthenticatedContent(WireFormat.PRIVATE_MESSAGE, content, auth)
+        content = authenticated.content
         verify_signature(
             suite, authenticated, context=context, verification_key=verification_key(content)
         )

@@ -41,7 +41,7 @@ from . import tree_math as tm
 from .cipher_suite import CipherSuite
 from .codec import Reader, Writer
 from .errors import InternalError, InvalidMessage, MLSDecodeError, UsageError
-from .labels import derive_tree_secret, expand_with_label
+from .labels import expand_with_label, ratchet_step_secrets
 from .tree_math import LeafIndex, NodeIndex
 
 #: Default number of keys a receiver will derive ahead of a ratchet and keep for
@@ -89,14 +89,9 @@ class _HashRatchet:
         j = self.generation
         if j > _MAX_GENERATION:
             raise UsageError("sender ratchet exhausted: no generation fits in a uint32")
-        out = RatchetKey(
-            generation=j,
-            key=derive_tree_secret(suite, self.secret, "key", j, suite.nk),
-            nonce=derive_tree_secret(suite, self.secret, "nonce", j, suite.nn),
-        )
-        self.secret = derive_tree_secret(suite, self.secret, "secret", j, suite.nh)
+        key, nonce, self.secret = ratchet_step_secrets(suite, self.secret, j)
         self.generation = j + 1
-        return out
+        return RatchetKey(j, key, nonce)
 
 
 _KIND_CODES = {RatchetKind.HANDSHAKE: 0, RatchetKind.APPLICATION: 1}
