@@ -77,6 +77,10 @@ def test_object_alarm_and_review_from_the_terminal(tmp_path: Path, cli_relay: Re
     ok(a, "sync")
     shown = ok(a, "alarms", "bakery")
     assert "The cell did not uphold sepideh's report that reza was seized." in shown
+    # --read sets this device's notices aside; the log's alarms stay for everyone.
+    shown = ok(a, "alarms", "bakery", "--read")
+    assert "The cell did not uphold sepideh's report that reza was seized." in shown
+    assert "reza raised an alarm: the safety words differ" in shown
 
 
 def test_help_teaches(tmp_path: Path) -> None:

@@ -146,3 +146,49 @@ def test_the_proposer_withdraws_from_the_web(people: Callable[[str], Person]) ->
     assert not re.search(r'name="newcomer" value="مریم"', page_b)
     status, _, page = a.submit(f"{cell}/propose", {"card": code}, cell)
     assert status == 200 and withdraw in page
+
+
+def test_a_device_sets_its_own_notices_aside_but_never_the_cells_alarms(
+    people: Callable[[str], Person],
+) -> None:
+    """A notice is this device's alone (a relay's clock ahead, a junk change): once read it
+    may go. An alarm is the log's, seen by every member: no button removes it."""
+    from hasteh.app import cells, runtime
+
+    a, b = people("a"), people("b")
+    cell = form_cell(a, b)
+    b.submit(f"{cell}/alarm", {"kind": "safety-words-differ", "member": "سپیده"}, cell)
+    alarm = FA.gettext("the safety words differ")
+
+    def note(ws: object) -> None:
+        rt = cells.find_cell(ws, cell.rsplit("/", 1)[1])  # type: ignore[arg-type]
+        runtime.write(ws, rt, lambda conn: runtime.note(rt, "relay-clock-ahead"))  # type: ignore[arg-type]
+
+    b.app_read(note)
+    notice = FA.gettext(
+        "The relay's clock runs ahead of this device's: check this device's date and time. "
+        "If it is right, the relay may be trying to make deadlines pass early."
+    )
+    page = htmllib.unescape(b.client.get(cell).text)
+    assert notice in alarms_of(page) and alarm in alarms_of(page)
+    button = FA.gettext("I have read this device's notices")
+    assert button in page
+    # A cross-site post (no CSRF token) sets nothing aside.
+    assert b.client.post(f"{cell}/notices", data={}).status_code == 403
+    assert notice in alarms_of(htmllib.unescape(b.client.get(cell).text))
+
+    status, _, page = b.submit(f"{cell}/notices", {}, cell)
+    page = htmllib.unescape(page)
+    assert status == 200
+    assert notice not in alarms_of(page) and alarm in alarms_of(page)
+    assert button not in page
+    assert (
+        FA.gettext("This device's notices were set aside. The cell's alarms stay for every member.")
+        in page
+    )
+    # Kept after a reload of the profile: the vault holds the cleared list.
+    b.submit("/sync", {"next": cell}, cell)
+    assert notice not in alarms_of(htmllib.unescape(b.client.get(cell).text))
+    # Nothing of the kind reaches the other member: their alarm stays too.
+    _, _, page = a.submit("/sync", {"next": cell}, cell)
+    assert alarm in alarms_of(htmllib.unescape(page))

@@ -54,7 +54,16 @@ from hasteh.vault import Connection, Vault
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
 
-__all__ = ["AlarmView", "SyncReport", "alarms", "carry_out", "join", "sweep", "sync"]
+__all__ = [
+    "AlarmView",
+    "SyncReport",
+    "alarms",
+    "carry_out",
+    "dismiss_notices",
+    "join",
+    "sweep",
+    "sync",
+]
 
 T = TypeVar("T")
 Sink = Callable[[Connection, Envelope, Arrival], None]
@@ -304,6 +313,9 @@ class AlarmView:
     by_cover_name: str
     subject_cover_name: str
     epoch: int
+    #: This device's own notice (`NOTICES`), which its holder may set aside once read;
+    #: False for the log's alarms, which every member sees and nobody can erase.
+    own: bool = False
 
 
 #: The codes of the notices below (`Notice.code`), stable like error codes.
@@ -391,5 +403,20 @@ def alarms(ws: Workspace, cell: str) -> list[AlarmView]:
         subject = "" if n.leaf is None else rt.org.cover_name(n.leaf)
         values = _Values(subject=subject or "?", count=display_number(n.count))
         text = _(NOTICES.get(n.code, "{count}")).format_map(values)
-        found.append(AlarmView(n.code, text, "", subject, rt.org.epoch))
+        found.append(AlarmView(n.code, text, "", subject, rt.org.epoch, own=True))
     return found
+
+
+def dismiss_notices(ws: Workspace, cell: str) -> int:
+    """Set aside this device's notices of the cell once read; how many. The log's
+    alarms stay: every member sees them, and no member can remove them for the others."""
+    rt = find_cell(ws, cell)
+    count = len(rt.record.notices)
+    if count:
+
+        def clear(conn: Connection) -> None:
+            rt.record.notices = []
+            rt.record_dirty = True
+
+        runtime.write(ws, rt, clear)
+    return count

@@ -424,11 +424,18 @@ def read(
 @handles_errors
 def alarms(
     cell: str = CellArgument,
+    read: bool = typer.Option(
+        False,
+        "--read",
+        help=_("Set this device's notices aside once read (the cell's alarms stay)."),
+    ),
 ) -> None:
     """Alarms of the cell: membership changes nobody authorized, disputed seizures."""
     from hasteh.app import sync
 
     with _workspace() as ws:
+        if read:
+            sync.dismiss_notices(ws, cell)
         found = sync.alarms(ws, cell)
     if not found:
         _print(_("No alarms."))

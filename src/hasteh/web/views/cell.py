@@ -184,6 +184,9 @@ class CellPage:
     news_href: str = field(
         default="", metadata={"help": "the self-refreshing frame listing what arrives"}
     )
+    own_notices: int = field(
+        default=0, metadata={"help": "how many of the alarms are this device's own notices"}
+    )
 
 
 def news_href(cell_href: str, shown: dict[int, int], since: int) -> str:
@@ -386,6 +389,7 @@ def build(
         return f"{href}?{urlencode(query)}"
 
     seen = news.mark_seen(ws, cell_id)
+    found_alarms = sync.alarms(ws, cell_id)
     closed = [d for d in all_decisions if not d.is_open]
     words: tuple[str, ...] = ()
     if not summary.removed:
@@ -396,7 +400,7 @@ def build(
     return CellPage(
         cell=summary,
         href=href,
-        alarms=[a.text for a in sync.alarms(ws, cell_id)],
+        alarms=[a.text for a in found_alarms],
         threads=[
             ThreadTab(t.title, t.messages, thread_href(t.title), t.title == current)
             for t in found_threads
@@ -416,6 +420,7 @@ def build(
         seizures=[] if summary.removed else removal.pending_reviews(ws, cell_id),
         relays=reach.relay_rows(ws, cell_id),
         news_href=news_href(href, seen, rt.record.log_time),
+        own_notices=sum(1 for a in found_alarms if a.own),
     )
 
 
@@ -568,6 +573,22 @@ async def answer(request: Request) -> Response:
 
 
 @unlocked_only
+async def set_notices_aside(request: Request) -> Response:
+    """This device's notices of the cell, read: set aside (the log's alarms stay)."""
+    ref = request.path_params["ref"]
+    await request.form()  # the CSRF guard has read the token; nothing else is sent
+
+    def run(ws: Workspace) -> int:
+        return sync.dismiss_notices(ws, ref)
+
+    try:
+        await call_app(request, run)
+    except Refusal as refusal:
+        return await show_cell(request, ref, errors=refusal.lines, status=400)
+    return done(ref, "notices-read")
+
+
+@unlocked_only
 async def change_settings(request: Request) -> Response:
     ref = request.path_params["ref"]
     ui = ui_for(request)
@@ -642,4 +663,5 @@ routes = [
     Route("/cell/{ref}/propose", propose, methods=["POST"]),
     Route("/cell/{ref}/admission", answer, methods=["POST"]),
     Route("/cell/{ref}/settings", change_settings, methods=["POST"]),
+    Route("/cell/{ref}/notices", set_notices_aside, methods=["POST"]),
 ]

@@ -171,6 +171,8 @@ NOTICES = {
     "voted": "Your vote was recorded.",
     "closed": "The decision was closed.",
     "alarm": "The alarm was raised: every member will see it. Meet in person.",
+    "notices-read": "This device's notices were set aside. The cell's alarms stay for every "
+    "member.",
     "reviewed": "Your review of the seizure report was recorded.",
     "local-on": "This cell now also uses the local relay, reached directly.",
     "local-off": "This cell no longer uses that local relay.",
