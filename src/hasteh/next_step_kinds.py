@@ -483,6 +483,7 @@ APP: Mapping[AppCode, StepKind] = {
     },
     "group-unprocessable": "sync-then-words",
     "issue-incomplete": "retry-fetch",
+    "issue-before-joining": "newsroom",
     "no-bulletin-key": "editors",
     "no-bulletin-yet": "editors",
     "copy-unreadable": "fix-input",

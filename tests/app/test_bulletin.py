@@ -25,6 +25,7 @@ from hasteh.publish.issue import Article, Issue
 from hasteh.publish.keys import BulletinKey
 from tests.app.helpers import CELL, NAMES, form_cell, settle_courier, settle_relay
 from tests.app.test_expiry import export_plaintext
+from tests.app.test_trial import admit
 
 DAY = 86_400
 
@@ -150,6 +151,37 @@ def test_an_issue_from_draft_to_identical_verified_bytes(newsroom, tmp_path: Pat
     # a booklet and page images come from the same signed file
     assert bulletin.booklet_pdf(c, CELL, "1").startswith(b"%PDF-")
     assert bulletin.page_png(c, CELL, "1", 1).startswith(b"\x89PNG")
+
+
+def test_a_newcomer_after_a_publication_is_told_to_ask_an_editor(  # type: ignore[no-untyped-def]
+    newsroom, make_ws, relay
+) -> None:
+    """The file's chunks are not handed to newcomers with the log: a member who joins
+    after an issue was published is told so (not "fetch and try again" forever), and the
+    PDF an editor hands them checks genuine against the chain they did receive."""
+    a, b, c, d = newsroom
+    bulletin.draft(c, CELL, "دستمزدها", "دستمزد سه ماه **عقب** افتاده است.")
+    settle_relay(newsroom)
+    bulletin.assemble(b, CELL, number="۳", masthead="صدای کارگر", date="۱۴۰۵/۰۹/۱۳", articles=["1"])
+    settle_relay(newsroom)
+    adopt(newsroom, bulletin.open_approval(c, CELL, "1", deadline=c.now() + DAY))
+    bulletin.publish(a, CELL, "1")
+    settle_relay(newsroom)
+    pdf = bulletin.published_pdf(d, CELL, "1")
+
+    e = make_ws("newcomer")
+    admit(newsroom, e, "newcomer", relay.url, settle_relay)
+    settle_relay([*newsroom, e])
+    (issue,) = bulletin.show(e, CELL).issues
+    assert issue.publication is not None
+    assert not issue.publication.complete and issue.publication.before_joining
+    with pytest.raises(AppError) as missing:
+        bulletin.published_pdf(e, CELL, "1")
+    assert missing.value.code == "issue-before-joining"
+    (held,) = bulletin.show(d, CELL).issues
+    assert held.publication is not None and not held.publication.before_joining
+    given = bulletin.check_copy(e, CELL, pdf)
+    assert (given.outcome, given.number) == ("genuine", 3)
 
 
 def test_a_seized_editors_key_is_rotated_and_its_forgeries_are_caught(

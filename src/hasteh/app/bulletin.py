@@ -120,6 +120,9 @@ class PublicationView:
     reason: str
     #: Why its key was rotated since ("seizure", "removal", "editors"; "" if current).
     rotated: str
+    #: Published before this member joined: the chunks are not handed to newcomers with
+    #: the log, so the file never comes; an editor gives it in person (then check it).
+    before_joining: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,9 +445,11 @@ def _publication(rt: CellRuntime, ref: str) -> Publication:
 
 def published_pdf(ws: Workspace, cell: str, issue: str) -> bytes:
     """The signed file exactly as published (every member holds the same bytes)."""
-    data = _publication(find_cell(ws, cell), issue).data()
+    rt = find_cell(ws, cell)
+    pub = _publication(rt, issue)
+    data = pub.data()
     if data is None:
-        raise BadInput("issue-incomplete")
+        raise BadInput("issue-before-joining" if _before_joining(rt, pub) else "issue-incomplete")
     return data
 
 
@@ -494,7 +499,12 @@ def _publication_view(rt: CellRuntime, pub: Publication) -> PublicationView:
         outcome,
         reason,
         _rotated_because(rt, pub.key),
+        data is None and _before_joining(rt, pub),
     )
+
+
+def _before_joining(rt: CellRuntime, pub: Publication) -> bool:
+    return pub.at <= rt.record.joined_at
 
 
 def _issue_view(rt: CellRuntime, issue: IssueDraft, number: int, verify: bool) -> IssueView:

@@ -199,6 +199,7 @@ AppCode = Literal[
     "no-bulletin-key",
     "issue-too-large",
     "issue-incomplete",
+    "issue-before-joining",
     "no-such-page",
     "bad-copies",
     "copy-unreadable",
@@ -405,6 +406,11 @@ APP_MESSAGES: Mapping[AppCode, str] = {
     ),
     "issue-too-large": "The rendered issue is larger than 3 MB; make it shorter and try again.",
     "issue-incomplete": "Part of this issue's file has not arrived yet; fetch and try again.",
+    "issue-before-joining": (
+        "This issue was published before you joined, and its file is not handed to "
+        "newcomers. Ask an editor to give you the PDF in person, then check it on the "
+        "bulletin page."
+    ),
     "no-such-page": "The issue has no such page.",
     "bad-copies": "Copies must be a whole number from 1 to 100000, as paper, file or image.",
     "copy-unreadable": (
