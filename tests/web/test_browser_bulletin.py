@@ -122,6 +122,19 @@ def test_the_newsroom_in_chromium(
     b.get_by_label(fa("How many copies.")).fill("۴۰")
     b.get_by_role("button", name=fa("Record copies handed out at a workplace.")).click()
     expect(b.locator("table.balances")).to_contain_text("کارگاه ۳")
+
+    # A copy handed over in a messenger is checked on the newsroom page, no terminal.
+    b.goto(f"{up_b.origin}{issue_path.split('/issues/')[0]}")
+    b.get_by_label(
+        fa("The bulletin's PDF, or a photo of its last page with the QR code.")
+    ).set_input_files(
+        files=[{"name": "issue.pdf", "mimeType": "application/pdf", "buffer": signed_a}]
+    )
+    b.get_by_role("button", name=fa("Check the copy")).click()
+    genuine = fa("Genuine: this is issue {number}, signed with the cell's current bulletin key.")
+    expect(b.get_by_role("status").first).to_contain_text(genuine.split("{number}")[0].strip())
+    if folder is not None:
+        shoot(b, folder, "bulletin-check-fa")
     for requests, up in ((requests_a, up_a), (requests_b, up_b)):
         assert all(r.startswith(up.origin) for r in requests), requests
     context_a.close()
