@@ -92,3 +92,21 @@ def test_the_action_page_uses_the_help() -> None:
     for name in ("action.html", "actions.html", "study_circle.html", "alliance_programme.html"):
         text = (TEMPLATES / name).read_text(encoding="utf-8")
         assert "when_help(" in text or "when_text()" in text, name
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_the_issue_date_starts_at_today_and_parses_as_shown(language: str) -> None:
+    """The newsroom's issue date field starts at today's Jalali date, in the page's digits,
+    and the press reads it as today (an example that never goes by)."""
+    from hasteh.publish.issue import parse_day
+    from hasteh.web.i18n import Ui
+
+    ui = Ui(language)
+    shown = ui.jalali_today()
+    zone = jalali.zone_named(jalali.DEFAULT_ZONE)
+    import datetime as dt
+
+    assert parse_day(shown) == dt.datetime.fromtimestamp(time.time(), zone).date()
+    assert (shown[0] in "۰۱۲۳۴۵۶۷۸۹") == (language == "fa")
+    template = (TEMPLATES / "bulletin.html").read_text(encoding="utf-8")
+    assert 'value="{{ ui.jalali_today() }}"' in template

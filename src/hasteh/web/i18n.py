@@ -14,6 +14,8 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+import jdatetime
+
 from hasteh import jalali
 from hasteh.i18n import DEFAULT_LANGUAGE, LANGUAGES, persian_digits, translations
 
@@ -101,6 +103,15 @@ class Ui:
         """A date as typed (``۲۰ آذر``), ten days ahead: never in the past."""
         zone = self.zone or jalali.zone_named(jalali.DEFAULT_ZONE)
         return jalali.example(int(time.time()), zone)
+
+    def jalali_today(self) -> str:
+        """Today as an issue date is typed (``۱۴۰۵/۰۹/۱۴``; Latin digits in English): the
+        issue date's example and starting value, so it is never a date gone by."""
+        zone = self.zone or jalali.zone_named(jalali.DEFAULT_ZONE)
+        today = dt.datetime.fromtimestamp(time.time(), zone).date()
+        day = jdatetime.date.fromgregorian(date=today)
+        typed = f"{day.year}/{day.month:02d}/{day.day:02d}"
+        return self.number(typed) if self.language == "fa" else typed
 
     def iso_date(self, day: dt.date) -> str:
         """The machine-readable form for `<time datetime=…>`."""
