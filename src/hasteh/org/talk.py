@@ -15,7 +15,7 @@ others accept. A message's expiry is clamped to the cell's rule from its log tim
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Final
 
 from hasteh.org._checks import require_member
@@ -39,7 +39,6 @@ __all__ = [
     "expire",
     "held_in",
     "messages_in",
-    "new_message",
     "next_expiry",
 ]
 
@@ -89,8 +88,15 @@ def fold_message_posted(
     thread_id = EventId(body.thread_id)
     at, n = env.at, env.n
     expires_at = kept_until(state, env, body)
-    message = new_message(
-        key, thread_id, env.author, at, body.text, expires_at, state.cover_name(env.author), n
+    message = Message(
+        key,
+        thread_id,
+        LeafIndex(env.author),
+        at,
+        body.text,
+        expires_at,
+        state.cover_name(env.author),
+        n,
     )
     messages = state.messages
     grown = messages.set(key, message)
@@ -112,48 +118,6 @@ def fold_message_posted(
 
 #: The copy a posted message makes: its three maps and the log time.
 _POSTED: Final = Copier(OrgState, "messages", "thread_order", "expiry_order", "time")
-
-#: `Message`'s slots in field order, and their setters (`new_message`).
-_MESSAGE_FIELDS: Final = (
-    "message_id",
-    "thread_id",
-    "author",
-    "at",
-    "text",
-    "expires_at",
-    "author_name",
-    "n",
-)
-if not tuple(f.name for f in fields(Message)) == _MESSAGE_FIELDS == Message.__slots__:
-    raise TypeError("Message's fields changed: update talk.new_message with them")
-_M0, _M1, _M2, _M3, _M4, _M5, _M6, _M7 = (getattr(Message, f).__set__ for f in _MESSAGE_FIELDS)
-_NEW: Final = object.__new__
-
-
-def new_message(
-    message_id: EventId,
-    thread_id: EventId,
-    author: int,
-    at: int,
-    text: str,
-    expires_at: int,
-    author_name: str,
-    n: int,
-) -> Message:
-    """``Message(...)`` with every field given, at a third of its cost: the slots are set
-    directly instead of through the frozen `__init__` (one `object.__setattr__` per
-    field, a tenth of a chat message's fold). `Message` has no `__post_init__`, so the
-    value is the same (a property test compares them)."""
-    m = _NEW(Message)
-    _M0(m, message_id)
-    _M1(m, thread_id)
-    _M2(m, author)
-    _M3(m, at)
-    _M4(m, text)
-    _M5(m, expires_at)
-    _M6(m, author_name)
-    _M7(m, n)
-    return m
 
 
 def _forget(state: OrgState, message: Message) -> OrgState:
