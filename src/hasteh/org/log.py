@@ -309,10 +309,11 @@ def replay(kind: LogKind[S], envelopes: Iterable[EventEnvelope], *, policy: Any 
     return state
 
 
-@dataclass(frozen=True, slots=True)
-class Received(Generic[S]):
+class Received(msgspec.Struct, Generic[S], frozen=True, gc=False):
     """The new state, and the ids of stored events that must now be deleted (what the
-    event's row `forgets`, never anything else)."""
+    event's row `forgets`, never anything else). A msgspec struct (its `__init__` is C:
+    one is made for every event received); untracked by the collector, as it lives only
+    until the caller has read it and holds nothing that could refer back to it."""
 
     state: S
     forget: tuple[EventId, ...] = ()
