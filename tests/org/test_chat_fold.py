@@ -69,7 +69,7 @@ def reference_fold(state: OrgState, env: EventEnvelope, body: MessagePosted) -> 
         state,
         messages=state.messages.set(key, message),
         thread_order=state.thread_order.set(message.thread_id, order.add(message.place)),
-        expiry_order=state.expiry_order.add((expires_at, key)),
+        expiry_order=state.expiry_order.add((expires_at, env.n, key)),
         time=max(state.time, env.at),
     )
 
@@ -164,3 +164,37 @@ def test_fold_of_a_held_id_matches_the_general_path(script: list[tuple[int, int,
         assert list(fast.expiry_order) == list(slow.expiry_order)
         assert len(fast.messages) == len(slow.messages) == len(list(fast.expiry_order))
         state = fast
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(1, 4), st.integers(0, 3)),
+        max_size=60,
+    ),
+    st.integers(0, 8),
+)
+def test_expire_in_a_burst_takes_exactly_the_due_messages(
+    posts: list[tuple[int, int, int, int]], now: int
+) -> None:
+    """The expiry order sorts by expiry, then the author's counter, then id: bursts from
+    several authors expiring in the same second (counters in any order, and equal), then
+    `expire` at every second: exactly the messages due go, and the next expiry is the
+    earliest left."""
+    base = cell(3)
+    thread = base.do(0, ThreadOpened("t")).event_id
+    state = base.state
+    for author, dt, life, n in posts:
+        at = base.now + dt
+        env = msgspec.structs.replace(
+            base.envelope(author, MessagePosted(thread, "x", at + life), at), n=n
+        )
+        state = log.receive(CELL, state, env).state
+    held = {m.message_id: m.expires_at for m in state.messages.values()}
+    assert len(list(state.expiry_order)) == len(held)
+    clock = base.now + now
+    gone = talk.expire(state, clock)
+    assert gone.forget == tuple(sorted(k for k, e in held.items() if e <= clock))
+    left = {k: e for k, e in held.items() if e > clock}
+    assert {m.message_id for m in gone.state.messages.values()} == set(left)
+    assert talk.next_expiry(gone.state) == (min(left.values()) if left else None)

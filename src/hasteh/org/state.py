@@ -340,8 +340,9 @@ class OrgState:
     decisions: PMap[EventId, Decision] = field(default_factory=PMap)
     #: Per thread, the `Message.place` of its messages still held, oldest first.
     thread_order: PMap[EventId, PSorted[Place]] = field(default_factory=PMap)
-    #: The ``(expires_at, message_id)`` of every message still held, soonest first.
-    expiry_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
+    #: The ``(expires_at, n, message_id)`` of every message still held, soonest first
+    #: (then by the author's counter: a burst expiring in one second is appended, in order).
+    expiry_order: PSorted[tuple[int, int, EventId]] = field(default_factory=PSorted)
     #: The solidarity fund (`hasteh.org.fund`): its hash-chained ledger, requests, rules.
     fund: Fund = field(default_factory=Fund)
     #: The cell's actions (``action.*``), by id.

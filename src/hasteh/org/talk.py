@@ -111,7 +111,7 @@ def fold_message_posted(
         state,
         grown,
         state.thread_order.set(thread_id, order.add((at, n, key))),
-        state.expiry_order.add((expires_at, key)),
+        state.expiry_order.add((expires_at, n, key)),
         advanced(state.time, env),
     )
 
@@ -135,7 +135,7 @@ def _forget(state: OrgState, message: Message) -> OrgState:
         state,
         messages=state.messages.delete(key),
         thread_order=thread_order,
-        expiry_order=state.expiry_order.discard((message.expires_at, key)),
+        expiry_order=state.expiry_order.discard((message.expires_at, message.n, key)),
     )
 
 
@@ -168,7 +168,7 @@ class Expired:
 
 def expire(state: OrgState, now: int) -> Expired:
     """Drop every message with ``expires_at <= now``. `now` comes from the caller."""
-    due = [key for _, key in state.expiry_order.below((now + 1, EventId(b"")))]
+    due = [key for _, _, key in state.expiry_order.below((now + 1, -1, EventId(b"")))]
     for key in due:
         held = state.messages.get(key)
         if held is not None:
