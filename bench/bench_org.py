@@ -9,7 +9,11 @@ turn). Measured, as the median of `--rounds` runs (µs per event):
   path every received event takes;
 * `fold` (no checks), the path of a replay of the device's own stored log;
 * `decode` and `encode` of the envelopes alone, and decode + apply (what a receiver does);
-* `expire` of all N messages at once (µs per message) and `messages_in` of the thread.
+* `expire` of all N messages at once (µs per message) and `messages_in` of the thread;
+* `log.receive` (what a catch-up runs per chat message, fields already bounded by the
+  decoder) of N more messages into the state that already holds the N, in CPU time (the
+  process's, so other load on the machine counts less), with the garbage collector on as
+  in the app and off (what is left of the fold itself).
 
 Prints Markdown with the machine and date on top, for docs/benchmarks.md "## org".
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import hashlib
 import os
 import platform
@@ -43,8 +48,10 @@ from hasteh.org import (
     encode,
     expire,
     fold,
+    log,
     messages_in,
 )
+from hasteh.org.fold import CELL
 
 T0 = 1_760_000_000
 DAY = 86_400
@@ -97,6 +104,21 @@ def five_member_cell(next_id: Ids) -> tuple[OrgState, bytes]:
     return state, thread
 
 
+def cpu_per_event(fn: Callable[[], object], n: int, rounds: int, *, collect: bool) -> float:
+    """Median CPU time of `fn` per event, the garbage collector on or off."""
+    runs = []
+    for _ in range(rounds):
+        if not collect:
+            gc.disable()
+        try:
+            started = time.process_time()
+            fn()
+            runs.append(time.process_time() - started)
+        finally:
+            gc.enable()
+    return statistics.median(runs) / n * 1e6
+
+
 def per_event(fn: Callable[[], object], n: int, rounds: int) -> float:
     runs = []
     for _ in range(rounds):
@@ -147,6 +169,29 @@ def main() -> None:
 
     full = apply_all()
     assert len(full.messages) == n
+    more = [
+        decode(
+            encode(
+                EventEnvelope(
+                    1,
+                    next_id(),
+                    i % 5,
+                    T0 + n + i,
+                    MessagePosted(thread, text, T0 + n + i + DAY),
+                    n=i,
+                )
+            )
+        )
+        for i in range(n)
+    ]
+
+    def receive_more() -> OrgState:
+        state = full
+        for env in more:
+            state = log.receive(CELL, state, env, decoded=True).state
+        return state
+
+    assert len(receive_more().messages) == 2 * n
     rows = [
         ("apply (validate + fold), per event", per_event(apply_all, n, rounds)),
         ("fold (replay, no checks), per event", per_event(fold_all, n, rounds)),
@@ -157,6 +202,14 @@ def main() -> None:
         (
             f"messages_in (sorted list of {n}), per message",
             per_event(lambda: messages_in(full, thread), n, rounds),
+        ),
+        (
+            f"log.receive into a state of {n}, per message, CPU",
+            cpu_per_event(receive_more, n, rounds, collect=True),
+        ),
+        (
+            f"log.receive into a state of {n}, per message, CPU, no GC",
+            cpu_per_event(receive_more, n, rounds, collect=False),
         ),
     ]
     size = statistics.mean(len(w) for w in wire)

@@ -20,7 +20,7 @@ SIMPLE = {"created": st.booleans(), "time": st.integers(0, 2**40), "name": st.te
 
 @given(st.fixed_dictionaries({}, optional=SIMPLE), st.integers(0, 2**40))
 def test_copy_with_equals_replace(changes: dict[str, object], t: int) -> None:
-    state = dataclasses.replace(OrgState(), time=t, expiry_order=PSorted().add((t, b"x")))
+    state = dataclasses.replace(OrgState(), time=t, expiry_order=PSorted().add((t, 0, b"x")))
     got, want = copy_with(state, **changes), dataclasses.replace(state, **changes)
     assert type(got) is OrgState and got == want
     for name in FIELDS:  # every field, those left out of equality too
@@ -48,7 +48,7 @@ def test_a_copier_equals_replace_for_dict_and_slotted_classes(
     """`Copier` copies `OrgState` (a `__dict__`, copied whole) and a slotted value (slot
     by slot) as `replace` does, leaves the old value untouched and shares nothing
     mutable with it."""
-    state = dataclasses.replace(OrgState(), time=7, expiry_order=PSorted().add((t, b"x")))
+    state = dataclasses.replace(OrgState(), time=7, expiry_order=PSorted().add((t, 0, b"x")))
     copier = Copier(OrgState, "time", "name")
     got = copier(state, t, name)
     assert got == dataclasses.replace(state, time=t, name=name) and got.time == t

@@ -62,6 +62,52 @@ def test_appends_then_anything_match_a_sorted_list(
     assert s == PSorted.from_keys(reversed(want))
     assert s[-50:] == want[-50:] and s[:50] == want[:50]
     assert all(k in s for k in want) and -1 not in s
-    chunks = s._chunks  # the bound every chunk keeps, and the maxes that index them
+    _assert_shape(s)
+
+
+def _assert_shape(s: PSorted[int]) -> None:
+    """The bounds every chunk and the tail keep, and the maxes that index the chunks."""
+    chunks, tail = s._chunks, s._tail
     assert all(0 < len(c) <= 128 for c in chunks)
     assert s._maxes == tuple(c[-1] for c in chunks)
+    assert len(tail) <= 32 and list(tail) == sorted(set(tail))
+    assert not (chunks and tail) or chunks[-1][-1] < tail[0]
+
+
+@given(
+    st.lists(st.integers(-3, 40), max_size=900),
+    st.lists(st.tuples(st.booleans(), st.integers(0, 2_000)), max_size=80),
+)
+def test_near_sorted_adds_through_the_tail_match_a_sorted_list(
+    steps: list[int], then: list[tuple[bool, int]]
+) -> None:
+    """Keys that come nearly in order (a catch-up's messages from several authors: each
+    step moves forward or a little back) take the tail's path; duplicates, discards of
+    the tail and of the chunks, and adds anywhere afterwards give exactly the sorted set
+    an insertion into a plain sorted list gives, every version staying as it was."""
+    s: PSorted[int] = PSorted()
+    model: set[int] = set()
+    versions: list[tuple[PSorted[int], list[int]]] = []
+    key = 0
+    for step in steps:
+        key += step
+        s = s.add(key)
+        model.add(key)
+        versions.append((s, sorted(model)))
+    for add, k in then:
+        s = s.add(k) if add else s.discard(k)
+        (model.add if add else model.discard)(k)
+        versions.append((s, sorted(model)))
+    for version, want in versions[-40:] + versions[::97]:
+        _assert_shape(version)
+        assert list(version) == want and len(version) == len(want)
+        assert list(reversed(version)) == want[::-1]
+        assert version[-50:] == want[-50:] and version[:40] == want[:40]
+        assert version[-80:-10] == want[-80:-10]
+        assert version == PSorted.from_keys(reversed(want))
+        assert hash(version) == hash(PSorted.from_keys(want))
+        assert all(k in version for k in want[-40:]) and -1_000 not in version
+        assert version.first() == (want[0] if want else None)
+        assert list(version.below(want[-1] if want else 0)) == want[:-1]
+        if want:
+            assert version[-1] == want[-1] and version[len(want) // 2] == want[len(want) // 2]

@@ -19,7 +19,10 @@ def require_member(state: OrgState, leaf: int) -> None:
 
 
 def is_seized(state: OrgState, leaf: int) -> bool:
-    return any(s.leaf == leaf and not s.removed for s in state.seizures.values())
+    seizures = state.seizures
+    if not seizures:  # most cells, on every event checked: no generator to start
+        return False
+    return any(s.leaf == leaf and not s.removed for s in seizures.values())
 
 
 def check_settings(settings: CellSettings, state: OrgState | None) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from typing import Any, Generic, TypeVar
 
+import msgspec
+
 __all__ = ["PMap"]
 
 K = TypeVar("K", bound=Hashable)
@@ -23,23 +25,23 @@ _MASK = _WIDTH - 1
 _MAX_SHIFT = 64
 
 
-class _Leaf:
-    __slots__ = ("h", "key", "value")
+class _Leaf(msgspec.Struct, gc=False):
+    """One key. Not tracked by the garbage collector (`gc=False`): a map is built after
+    its values and never changes, so no reference cycle can pass through a leaf, and a
+    collection need not walk a cell's 10,000 messages (nor the trie's nodes, which
+    Python stops tracking once they hold only untracked leaves) again and again while a
+    catch-up folds more of them."""
 
-    def __init__(self, h: int, key: Any, value: Any) -> None:
-        self.h = h
-        self.key = key
-        self.value = value
+    h: int
+    key: Any
+    value: Any
 
 
-class _Collision:
-    """Several keys with the same full 64-bit hash."""
+class _Collision(msgspec.Struct, gc=False):
+    """Several keys with the same full 64-bit hash (untracked, as `_Leaf`)."""
 
-    __slots__ = ("h", "items")
-
-    def __init__(self, h: int, items: tuple[tuple[Any, Any], ...]) -> None:
-        self.h = h
-        self.items = items
+    h: int
+    items: tuple[tuple[Any, Any], ...]
 
 
 _Node = tuple[Any, ...]  # _WIDTH slots: None | _Leaf | _Collision | _Node

@@ -1,9 +1,13 @@
-"""A small persistent (immutable) sorted set: sorted chunks of at most 128 keys.
+"""A small persistent (immutable) sorted set: sorted chunks of at most 128 keys, then a
+tail of at most 32 keys larger than all of them.
 
-`add` and `discard` return a new set that copies one chunk and the outer tuples (about
-n/64 references: 160 for 10,000 keys) and shares every other chunk with the old set, so a
-cell's messages can be kept in posting order as they are folded. Reading by rank
-(`set[-50:]`, the newest 50) walks the chunks' lengths, never the keys.
+`add` and `discard` return a new set that shares every chunk but one with the old set, so
+a cell's messages can be kept in posting order as they are folded. A key after every
+chunk (a catch-up's messages come nearly in the order they sort in) goes into the tail,
+which alone is copied: the chunks and the outer tuples (n/128 references) are copied only
+once every 32 such adds, when the tail's keys join the last chunk. Elsewhere an add or a
+discard copies one chunk and the outer tuples. Reading by rank (`set[-50:]`, the newest
+50) walks the chunks' lengths, never the keys.
 
 The chunk boundaries depend on the order keys were added, so equality and hashing compare
 contents only: the same keys give equal sets, whatever the order they came in.
@@ -14,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import chain
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 __all__ = ["PSorted"]
 
@@ -27,19 +31,28 @@ K = TypeVar("K", bound=_Ordered)
 
 #: A chunk is split in two halves when it grows past this many keys.
 _MAX_CHUNK = 128
+#: The most keys the tail holds (a divisor of `_MAX_CHUNK`, so sorted appends fill chunks).
+_TAIL = 32
 
 
 class PSorted(Generic[K]):
     """Immutable sorted set of distinct keys; `add`/`discard` return new sets."""
 
-    __slots__ = ("_chunks", "_len", "_maxes")
+    __slots__ = ("_chunks", "_len", "_maxes", "_tail")
 
     def __init__(
-        self, chunks: tuple[tuple[K, ...], ...] = (), maxes: tuple[K, ...] = (), length: int = 0
+        self,
+        chunks: tuple[tuple[K, ...], ...] = (),
+        maxes: tuple[K, ...] = (),
+        length: int = 0,
+        tail: tuple[K, ...] = (),
     ) -> None:
         self._chunks = chunks
         self._maxes = maxes  # the last key of each chunk
         self._len = length
+        # The largest keys (at most `_TAIL`), after every chunk's: an append copies this
+        # short tuple alone and shares the chunks and the outer tuples with the old set.
+        self._tail = tail
 
     def _locate(self, key: K) -> tuple[int, int]:
         """(chunk, position in it) where `key` is or would go; chunk may be one past."""
@@ -48,31 +61,46 @@ class PSorted(Generic[K]):
             return i, 0
         return i, bisect_left(self._chunks[i], key)
 
+    def _parts(self) -> Iterator[tuple[K, ...]]:
+        """The chunks then the tail, smallest keys first."""
+        if self._tail:
+            return chain(self._chunks, (self._tail,))
+        return iter(self._chunks)
+
     def add(self, key: K) -> PSorted[K]:
-        chunks, maxes = self._chunks, self._maxes
-        if not chunks:
-            return PSorted(((key,),), (key,), 1)
-        if maxes[-1] < key:
-            # After every key (messages mostly arrive in the order they sort in): a full
-            # last chunk is left whole and a new one begins, so an append copies one
-            # chunk and outer tuples of n/128 entries, and sorted appends fill chunks.
-            # Tuples joined with `+`, not unpacked (RUF005): unpacking builds a list first,
-            # and this runs twice for every chat message folded (1.4 against 2.0 µs).
-            last = chunks[-1]
-            n = self._len + 1
-            if len(last) >= _MAX_CHUNK:
-                return PSorted(chunks + ((key,),), maxes + (key,), n)  # noqa: RUF005
-            return PSorted(chunks[:-1] + (last + (key,),), maxes[:-1] + (key,), n)  # noqa: RUF005
+        chunks, maxes, tail = self._chunks, self._maxes, self._tail
+        if not maxes or maxes[-1] < key:
+            # After every chunk (messages mostly arrive in the order they sort in, or
+            # nearly): into the tail, copying only the tail (at most `_TAIL` keys). A full
+            # tail's first `_TAIL` keys join the last chunk (or begin one), once every
+            # `_TAIL` appends, so sorted appends still fill chunks to `_MAX_CHUNK`.
+            # Tuples joined with `+`, not unpacked (RUF005): unpacking builds a list
+            # first, and this runs twice for every chat message folded.
+            if not tail or tail[-1] < key:
+                grown = tail + (key,)  # noqa: RUF005
+            else:
+                j = bisect_left(tail, key)
+                if tail[j] == key:
+                    return self
+                grown = tail[:j] + (key,) + tail[j:]  # noqa: RUF005
+            if len(grown) <= _TAIL:
+                return PSorted(chunks, maxes, self._len + 1, grown)
+            full, rest = grown[:_TAIL], grown[_TAIL:]
+            if chunks and len(chunks[-1]) + _TAIL <= _MAX_CHUNK:
+                chunks = chunks[:-1] + (chunks[-1] + full,)  # noqa: RUF005
+                maxes = maxes[:-1] + (full[-1],)  # noqa: RUF005
+            else:
+                chunks = chunks + (full,)  # noqa: RUF005
+                maxes = maxes + (full[-1],)  # noqa: RUF005
+            return PSorted(chunks, maxes, self._len + 1, rest)
+        # Before the tail: into the chunk it sorts in (the tail is shared as it is).
         i, j = self._locate(key)
-        if i == len(chunks):  # after every key: append to the last chunk
-            i -= 1
-            j = len(chunks[i])
         chunk = chunks[i]
-        if j < len(chunk) and chunk[j] == key:
+        if chunk[j] == key:
             return self
-        # The outer tuples as slices joined with `+` (no generator): this runs twice for
-        # every chat message folded, so the outer tuples are copied as cheaply as Python can.
-        grown = (*chunk[:j], key, *chunk[j:])
+        # The chunk and the outer tuples as slices joined with `+` (no list built first):
+        # a burst in one second (same log time and counter) lands here at random by id.
+        grown = chunk[:j] + (key,) + chunk[j:]  # noqa: RUF005
         if len(grown) > _MAX_CHUNK:
             half = len(grown) // 2
             low, high = grown[:half], grown[half:]
@@ -81,12 +109,20 @@ class PSorted(Generic[K]):
         else:
             parts, tops = (grown,), (grown[-1],)
         return PSorted(
-            chunks[:i] + parts + chunks[i + 1 :], maxes[:i] + tops + maxes[i + 1 :], self._len + 1
+            chunks[:i] + parts + chunks[i + 1 :],
+            maxes[:i] + tops + maxes[i + 1 :],
+            self._len + 1,
+            tail,
         )
 
     def discard(self, key: K) -> PSorted[K]:
         """A set without `key` (the same set if it was absent)."""
-        chunks, maxes = self._chunks, self._maxes
+        chunks, maxes, tail = self._chunks, self._maxes, self._tail
+        if tail and not key < tail[0]:
+            j = bisect_left(tail, key)
+            if j == len(tail) or tail[j] != key:
+                return self
+            return PSorted(chunks, maxes, self._len - 1, (*tail[:j], *tail[j + 1 :]))
         i, j = self._locate(key)
         if i == len(chunks) or j == len(chunks[i]) or chunks[i][j] != key:
             return self
@@ -97,31 +133,39 @@ class PSorted(Generic[K]):
                 (*chunks[:i], shrunk, *chunks[i + 1 :]),
                 (*maxes[:i], shrunk[-1], *maxes[i + 1 :]),
                 self._len - 1,
+                tail,
             )
         return PSorted(
-            (*chunks[:i], *chunks[i + 1 :]), (*maxes[:i], *maxes[i + 1 :]), self._len - 1
+            (*chunks[:i], *chunks[i + 1 :]), (*maxes[:i], *maxes[i + 1 :]), self._len - 1, tail
         )
 
     def __len__(self) -> int:
         return self._len
 
     def __iter__(self) -> Iterator[K]:
-        return chain.from_iterable(self._chunks)
+        return chain.from_iterable(self._parts())
 
     def __reversed__(self) -> Iterator[K]:
-        return (k for chunk in reversed(self._chunks) for k in reversed(chunk))
+        parts = chain((self._tail,), reversed(self._chunks))
+        return (k for chunk in parts for k in reversed(chunk))
 
     def __contains__(self, key: object) -> bool:
+        tail = self._tail
+        if tail and not key < tail[0]:  # type: ignore[operator]
+            j = bisect_left(tail, cast(K, key))
+            return j < len(tail) and bool(tail[j] == key)
         i, j = self._locate(key)  # type: ignore[arg-type]
         return i < len(self._chunks) and j < len(self._chunks[i]) and self._chunks[i][j] == key
 
     def first(self) -> K | None:
         """The smallest key (None when empty)."""
-        return self._chunks[0][0] if self._chunks else None
+        if self._chunks:
+            return self._chunks[0][0]
+        return self._tail[0] if self._tail else None
 
     def below(self, bound: K) -> Iterator[K]:
         """The keys ``< bound``, smallest first."""
-        for chunk in self._chunks:
+        for chunk in self._parts():
             if chunk[-1] < bound:
                 yield from chunk
                 continue
@@ -150,7 +194,7 @@ class PSorted(Generic[K]):
         if start >= self._len - stop:
             pos = self._len
             picked: list[tuple[K, ...]] = []
-            for chunk in reversed(self._chunks):
+            for chunk in chain((self._tail,), reversed(self._chunks)):
                 pos -= len(chunk)
                 if pos < stop:
                     picked.append(chunk[max(0, start - pos) : stop - pos])
@@ -160,7 +204,7 @@ class PSorted(Generic[K]):
                 out.extend(part)
             return out
         pos = 0
-        for chunk in self._chunks:
+        for chunk in self._parts():
             end = pos + len(chunk)
             if end > start:
                 out.extend(chunk[max(0, start - pos) : stop - pos])
@@ -174,7 +218,7 @@ class PSorted(Generic[K]):
             return NotImplemented
         if self._len != other._len:
             return False
-        if self._chunks == other._chunks:
+        if self._chunks == other._chunks and self._tail == other._tail:
             return True
         return all(a == b for a, b in zip(self, other, strict=True))
 

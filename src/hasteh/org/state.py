@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+import msgspec
+
 from hasteh.org.circles import Study
 from hasteh.org.delegation import Federation
 from hasteh.org.events import (
@@ -146,8 +148,12 @@ class Thread:
 Place = tuple[int, int, EventId]
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(msgspec.Struct, frozen=True, gc=False):
+    """A chat message held. A frozen msgspec struct, not a dataclass: one is made for
+    every chat message received (its `__init__` is C), and holding only numbers, bytes
+    and text it is never tracked by the garbage collector, whose passes would otherwise
+    walk a cell's 10,000 messages again and again while a catch-up folds more."""
+
     message_id: EventId
     thread_id: EventId
     author: LeafIndex
@@ -334,8 +340,9 @@ class OrgState:
     decisions: PMap[EventId, Decision] = field(default_factory=PMap)
     #: Per thread, the `Message.place` of its messages still held, oldest first.
     thread_order: PMap[EventId, PSorted[Place]] = field(default_factory=PMap)
-    #: The ``(expires_at, message_id)`` of every message still held, soonest first.
-    expiry_order: PSorted[tuple[int, EventId]] = field(default_factory=PSorted)
+    #: The ``(expires_at, n, message_id)`` of every message still held, soonest first
+    #: (then by the author's counter: a burst expiring in one second is appended, in order).
+    expiry_order: PSorted[tuple[int, int, EventId]] = field(default_factory=PSorted)
     #: The solidarity fund (`hasteh.org.fund`): its hash-chained ledger, requests, rules.
     fund: Fund = field(default_factory=Fund)
     #: The cell's actions (``action.*``), by id.

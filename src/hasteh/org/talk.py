@@ -33,7 +33,14 @@ from hasteh.org.policy import MembershipPolicy
 from hasteh.org.psorted import PSorted
 from hasteh.org.state import Message, OrgState, Thread
 
-__all__ = ["Expired", "default_expiry", "expire", "held_in", "messages_in", "next_expiry"]
+__all__ = [
+    "Expired",
+    "default_expiry",
+    "expire",
+    "held_in",
+    "messages_in",
+    "next_expiry",
+]
 
 
 def default_expiry(state: OrgState, at: int) -> int:
@@ -75,31 +82,36 @@ def kept_until(state: OrgState, env: EventEnvelope, body: MessagePosted) -> int:
 def fold_message_posted(
     state: OrgState, env: EventEnvelope, body: MessagePosted, policy: MembershipPolicy
 ) -> OrgState:
+    # Every chat message received is folded here: one copy of the state (with the log
+    # time, the row `sets_time`), no lookup of the id (a map that does not grow held it).
     key = EventId(env.event_id)
+    thread_id = EventId(body.thread_id)
+    at, n = env.at, env.n
     expires_at = kept_until(state, env, body)
     message = Message(
         key,
-        EventId(body.thread_id),
+        thread_id,
         LeafIndex(env.author),
-        env.at,
+        at,
         body.text,
         expires_at,
         state.cover_name(env.author),
-        env.n,
+        n,
     )
-    thread_id = EventId(body.thread_id)
-    order = state.thread_order.get(thread_id) or PSorted()
-    held = state.messages.get(key)
-    if held is not None:  # not reached through `check` (duplicate-id); kept consistent
+    messages = state.messages
+    grown = messages.set(key, message)
+    if len(grown) == len(messages):  # held: not reached through `check` (duplicate-id)
+        held = messages[key]
         state = _forget(state, held)
-        order = state.thread_order.get(thread_id) or PSorted()
-    # One copy of the state, with the log time (the row `sets_time`): every chat message
-    # received is folded here.
+        grown = state.messages.set(key, message)
+    order = state.thread_order.get(thread_id)
+    if order is None:
+        order = PSorted()
     return _POSTED(
         state,
-        state.messages.set(key, message),
-        state.thread_order.set(thread_id, order.add(message.place)),
-        state.expiry_order.add((expires_at, key)),
+        grown,
+        state.thread_order.set(thread_id, order.add((at, n, key))),
+        state.expiry_order.add((expires_at, n, key)),
         advanced(state.time, env),
     )
 
@@ -123,7 +135,7 @@ def _forget(state: OrgState, message: Message) -> OrgState:
         state,
         messages=state.messages.delete(key),
         thread_order=thread_order,
-        expiry_order=state.expiry_order.discard((message.expires_at, key)),
+        expiry_order=state.expiry_order.discard((message.expires_at, message.n, key)),
     )
 
 
@@ -156,7 +168,7 @@ class Expired:
 
 def expire(state: OrgState, now: int) -> Expired:
     """Drop every message with ``expires_at <= now``. `now` comes from the caller."""
-    due = [key for _, key in state.expiry_order.below((now + 1, EventId(b"")))]
+    due = [key for _, _, key in state.expiry_order.below((now + 1, -1, EventId(b"")))]
     for key in due:
         held = state.messages.get(key)
         if held is not None:
