@@ -94,6 +94,13 @@ class Arrival:
     fresh: bool = True
 
 
+#: Envelopes asked for per fetch: the relay's largest page (`relay.app.Config.max_fetch`,
+#: and its byte cap cuts a page of large envelopes shorter). Each page is one vault write
+#: (its commit rewrites the seen-set's and the events' index pages that the page's random
+#: ids touch, then a WAL checkpoint) and one request: fewer, larger pages cost less per
+#: envelope; nothing is checked less.
+FETCH_PAGE: Final = 1000
+
 Sink = Callable[[Connection, Envelope, Arrival], None]
 #: The write auth for posting to a relay (one per relay URL).
 AuthFor = Callable[[str], WriteAuth]
@@ -402,7 +409,7 @@ def fetch_new(
     now: float,
     sink: Sink | None = None,
     auth: ReadAuthFor | None = None,
-    limit: int = 500,
+    limit: int = FETCH_PAGE,
     max_pages: int = 100,
     wait: float = 0.0,
 ) -> list[Envelope]:
