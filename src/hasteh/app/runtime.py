@@ -500,8 +500,26 @@ def log_time(rt: GroupRuntime[Any], claimed: int | None, now: int) -> int:
 # --- receiving ---------------------------------------------------------------------------
 
 
-def message_epoch(wire: bytes) -> int | None:
-    """The epoch a group message is for (read from its header only)."""
+#: The first four bytes of a group message (RFC 9420 §6): version mls10, then the wire
+#: format of a PublicMessage (1) or a PrivateMessage (2); both go on with group_id, epoch.
+_MESSAGE_HEADS = (b"\x00\x01\x00\x01", b"\x00\x01\x00\x02")
+
+
+def message_epoch(wire: bytes, group_id: bytes = b"") -> int | None:
+    """The epoch a group message is for (read from its header only). A message that
+    names `group_id` (under 64 bytes, so its length is one byte, §2.1.2) has its epoch
+    at a fixed place, read there: a catch-up asks this for every message, and `peek_epoch`
+    would decode the header field by field. Anything else goes through `peek_epoch`,
+    which gives the same answer for these (a property test holds them together)."""
+    n = len(group_id)
+    if (
+        0 < n < 64
+        and len(wire) >= 13 + n
+        and wire[4] == n
+        and wire[:4] in _MESSAGE_HEADS
+        and wire[5 : 5 + n] == group_id
+    ):
+        return int.from_bytes(wire[5 + n : 13 + n], "big")
     return peek_epoch(wire)
 
 
@@ -585,7 +603,7 @@ def process_wire(
     group = rt.group
     if group is None:
         return
-    epoch = message_epoch(wire)
+    epoch = message_epoch(wire, group.group_id)
     if epoch is not None and epoch > group.epoch:  # a later epoch's message before its commit
         if park(rt.record.parked, wire, group_id=group.group_id, epoch=group.epoch):
             rt.record_dirty = True

@@ -1,0 +1,171 @@
+"""The catch-up's fast paths give exactly what the general paths give, refusals included.
+
+Each fast path (docs/benchmarks.md, "Catch-up: the receive path around MLS and org") is
+compared with the general path it replaces, on valid and hostile inputs alike: a bad
+input must be refused with the same error as before, a good one must give an equal value.
+"""
+
+from __future__ import annotations
+
+import struct
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hasteh.envelope import (
+    BUCKETS,
+    HEADER_SIZE,
+    MAILBOX_SIZE,
+    Envelope,
+    EnvelopeError,
+    Kind,
+    envelope_id,
+)
+
+_HEADER = struct.Struct(">BBBBQ32s16s")
+
+
+def general_from_bytes(data: bytes) -> Envelope:
+    """The decoder as it was before its fast path: every check of the header, then the
+    checked constructor (`Envelope.__post_init__`), the id computed from the encoding."""
+    if len(data) < HEADER_SIZE:
+        raise EnvelopeError("truncated", f"shorter than the {HEADER_SIZE}-byte header")
+    version, kind, bucket, reserved, epoch, mailbox, nonce = _HEADER.unpack_from(data)
+    if version != 1:
+        raise EnvelopeError("bad-version", f"version {version} is not supported")
+    if kind not in Kind._value2member_map_:
+        raise EnvelopeError("bad-kind", f"unknown kind {kind}")
+    if bucket >= len(BUCKETS):
+        raise EnvelopeError("bad-bucket", f"unknown bucket {bucket}")
+    if reserved != 0:
+        raise EnvelopeError("bad-reserved", "reserved byte must be zero")
+    expected = HEADER_SIZE + BUCKETS[bucket]
+    if len(data) != expected:
+        raise EnvelopeError("bad-length", f"{len(data)} bytes, bucket says {expected}")
+    return Envelope(Kind(kind), epoch, mailbox, nonce, data[HEADER_SIZE:])
+
+
+def outcome(decode: object, data: bytes) -> tuple[str, object]:
+    try:
+        env = decode(data)  # type: ignore[operator]
+    except EnvelopeError as exc:
+        return ("refused", (exc.code, exc.detail, type(exc)))
+    return ("decoded", (env, env.id, env.kind.__class__, env.to_bytes()))
+
+
+#: Headers near every boundary: versions, kinds, buckets, the reserved byte, epochs of
+#: messages and commits, and nonces whose block counter leaves no room for the body.
+headers = st.builds(
+    _HEADER.pack,
+    st.sampled_from([0, 1, 1, 1, 2, 255]),
+    st.sampled_from([0, 1, 2, 3, 4, 255]),
+    st.sampled_from([0, 0, 1, 2, 5, 6, 255]),
+    st.sampled_from([0, 0, 0, 1]),
+    st.one_of(st.just(0), st.integers(0, 2**64 - 1)),
+    st.binary(min_size=MAILBOX_SIZE, max_size=MAILBOX_SIZE),
+    st.one_of(
+        st.binary(min_size=16, max_size=16),
+        st.builds(
+            lambda c, rest: c.to_bytes(4, "little") + rest,
+            st.integers(2**32 - 5000, 2**32 - 1),
+            st.binary(min_size=12, max_size=12),
+        ),
+    ),
+)
+
+
+@st.composite
+def envelopes(draw: st.DrawFn) -> bytes:
+    head = draw(headers)
+    bucket = head[2]
+    size = BUCKETS[bucket] if bucket < len(BUCKETS) else 256
+    size += draw(st.sampled_from([0, 0, 0, -1, 1]))
+    return head + bytes(max(size, 0))
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.one_of(envelopes(), st.binary(max_size=400)))
+def test_decoding_matches_the_checked_constructor(data: bytes) -> None:
+    assert outcome(Envelope.from_bytes, data) == outcome(general_from_bytes, data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=envelopes())
+def test_the_id_given_at_decoding_is_the_hash_of_the_bytes(data: bytes) -> None:
+    try:
+        env = Envelope.from_bytes(data)
+    except EnvelopeError:
+        return
+    assert env.id == envelope_id(data) == envelope_id(env.to_bytes())
+    assert env == general_from_bytes(data) and hash(env) == hash(general_from_bytes(data))
+
+
+# --- the epoch of a group message, read at its place ------------------------------------
+
+_VERSIONS = st.sampled_from([b"\x00\x01", b"\x00\x01", b"\x00\x02", b"\x01\x01"])
+_FORMATS = st.sampled_from([b"\x00\x01", b"\x00\x02", b"\x00\x02", b"\x00\x03", b"\x00\x05"])
+
+
+@st.composite
+def group_messages(draw: st.DrawFn) -> tuple[bytes, bytes]:
+    """A message header for a group id (ours or another, one-byte or longer length
+    prefixes, cut anywhere) and the group id we ask with."""
+    ours = draw(st.binary(min_size=0, max_size=70))
+    named = draw(st.one_of(st.just(ours), st.binary(max_size=70)))
+    if len(named) < 64 and draw(st.booleans()):
+        length = bytes([len(named)])
+    else:  # a two-byte varint, minimal or not (§2.1.2)
+        length = (0x4000 | len(named)).to_bytes(2, "big")
+    wire = draw(_VERSIONS) + draw(_FORMATS) + length + named
+    wire += draw(st.binary(min_size=0, max_size=20))
+    cut = draw(st.integers(0, len(wire)))
+    return (wire if draw(st.booleans()) else wire[:cut]), ours
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=st.one_of(group_messages(), st.tuples(st.binary(max_size=60), st.binary(max_size=40))))
+def test_the_epoch_at_its_place_is_the_peeked_epoch(case: tuple[bytes, bytes]) -> None:
+    from hasteh.app.runtime import message_epoch
+    from hasteh.mls.framing import peek_epoch
+
+    wire, group_id = case
+    assert message_epoch(wire, group_id) == peek_epoch(wire)
+
+
+def test_the_epoch_of_a_real_message_is_read_at_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a real PrivateMessage of a two-member group, the fixed place is the one taken
+    (not the fallback) and gives the group's epoch; another group's id falls back."""
+    import os
+
+    import hasteh.app.runtime as rt
+    from hasteh.mls.cipher_suite import get_suite
+    from hasteh.mls.credential import BasicCredential
+    from hasteh.mls.group import create_group
+    from hasteh.mls.key_package_ops import create_key_package
+    from hasteh.mls.proposals import Add
+
+    suite = get_suite(1)
+
+    def package(name: bytes):  # type: ignore[no-untyped-def]
+        sk, _ = suite.generate_signature_key(os.urandom)
+        return create_key_package(1, BasicCredential(name), sk, rng=os.urandom, now=1_800_000_000)
+
+    alice = create_group(1, b"fast-path-group", package(b"a"), rng=os.urandom)
+    out = alice.commit([Add(package(b"b").key_package)], rng=os.urandom, now=1_800_000_000)
+    alice = alice.merge_pending(out.pending)
+    wire = alice.protect(b"hello", rng=os.urandom)
+    real = rt.peek_epoch
+    calls: list[bytes] = []
+
+    def counted(w: bytes) -> int | None:
+        calls.append(w)
+        return real(w)
+
+    monkeypatch.setattr(rt, "peek_epoch", counted)
+    assert rt.message_epoch(wire, alice.group_id) == alice.epoch == 1 == real(wire)
+    assert calls == []
+    assert rt.message_epoch(wire, b"another group id") == 1
+    assert calls == [wire]
