@@ -169,3 +169,56 @@ def test_the_epoch_of_a_real_message_is_read_at_its_place(
     assert calls == []
     assert rt.message_epoch(wire, b"another group id") == 1
     assert calls == [wire]
+
+
+# --- events appended as rows ------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    events=st.lists(
+        st.tuples(
+            st.integers(0, 6),  # seq: repeats are conflicts
+            st.sampled_from([b"a" * 16, b"b" * 16, b"c" * 16, b"d" * 16]),  # ids: repeats skip
+            st.binary(max_size=40),
+            st.one_of(st.none(), st.integers(0, 2**40), st.floats(0, 1e12)),
+        ),
+        max_size=6,
+    )
+)
+def test_rows_append_as_events_do(tmp_path_factory: pytest.TempPathFactory, events: list) -> None:  # type: ignore[type-arg]
+    """`append_rows` stores exactly what `append_many` stores (the same rows, types and
+    all), returns the same count, and refuses a taken seq the same way, rolling back."""
+    import os
+
+    from hasteh.vault import events as vevents
+    from hasteh.vault.db import Vault, create_database, open_database
+    from hasteh.vault.errors import SequenceConflict
+
+    group = b"g" * 16
+    batch = [
+        vevents.Event(group, seq, eid, "message-posted", body, 1.5, expires)
+        for seq, eid, body, expires in events
+    ]
+    outcomes = []
+    for append in (
+        lambda c: vevents.append_many(c, batch),
+        lambda c: vevents.append_rows(c, [e.row() for e in batch]),
+    ):
+        home = tmp_path_factory.mktemp("v")
+        key = os.urandom(32)
+        create_database(home / "v.db", key)
+        vault = Vault(open_database(home / "v.db", key), home)
+        try:
+            result: object = vault.write(append)
+        except SequenceConflict:
+            result = "conflict"
+        rows = vault.read(
+            lambda c: [
+                (tuple(r), tuple(type(x).__name__ for x in r))
+                for r in c.execute("SELECT * FROM events ORDER BY seq")
+            ]
+        )
+        vault.close()
+        outcomes.append((result, rows))
+    assert outcomes[0] == outcomes[1]

@@ -263,13 +263,11 @@ def flush(conn: Connection, rt: GroupRuntime[Any]) -> None:
         keep = [e for e in rt.new_events if e.event_id not in rt.forget]
         last = vevents.last_seq(conn, gid)
         seq = -1 if last is None else last
-        rows = []
+        rows: list[vevents.Row] = []
         for e in keep:
             seq += 1
-            rows.append(
-                vevents.Event(gid, seq, e.event_id, e.kind, e.body, float(e.at), e.expires_at)
-            )
-        vevents.append_many(conn, rows)
+            rows.append((gid, seq, e.event_id, e.kind, e.body, float(e.at), e.expires_at))
+        vevents.append_rows(conn, rows)
     if rt.forget:
         vevents.delete_ids(conn, sorted(rt.forget))
         vfiles.delete(conn, sorted(rt.forget))  # a forgotten file goes with its event
