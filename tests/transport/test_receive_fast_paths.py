@@ -222,3 +222,36 @@ def test_rows_append_as_events_do(tmp_path_factory: pytest.TempPathFactory, even
         vault.close()
         outcomes.append((result, rows))
     assert outcomes[0] == outcomes[1]
+
+
+# --- the relay's page, cut to its byte cap ----------------------------------------------
+
+
+def general_fit(records: list, cap: int) -> list:  # type: ignore[type-arg]
+    """The cut as it was: the records whose base64 and framing fit in `cap` (at least one)."""
+    from hasteh.relay.app import _PER_ENVELOPE
+
+    kept: list = []  # type: ignore[type-arg]
+    used = 0
+    for record in records:
+        cost = 4 * ((len(record.data) + 2) // 3) + _PER_ENVELOPE
+        if kept and used + cost > cap:
+            break
+        kept.append(record)
+        used += cost
+    return kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 5000), max_size=30),
+    cap=st.one_of(st.integers(0, 40_000), st.just(4 * 1024 * 1024)),
+)
+def test_the_page_cut_is_the_general_cut(sizes: list[int], cap: int) -> None:
+    from hasteh.relay.app import _encoded_size, _fit
+    from hasteh.relay.storage import Record
+
+    records = [Record(i + 1, bytes(n), 1_800_000_000) for i, n in enumerate(sizes)]
+    kept, size = _fit(records, cap)
+    assert kept == general_fit(records, cap)
+    assert size == _encoded_size(kept)
