@@ -532,15 +532,17 @@ def absorb(
     envelope: Envelope,
     arrival: Arrival = COURIER,
 ) -> None:
-    """Process one envelope of the group's mailbox (inside the caller's transaction)."""
+    """Process one envelope of the group's mailbox (inside the caller's transaction).
+    The clock is read once per envelope: every step of it happens at the same second."""
     if not rt.active:
         return
+    now = ws.now()
     ordered = bool(arrival.relay) and arrival.relay == ordering_relay(rt.record)
     rt.stamp = arrival.stamp if ordered else None
     rt.ordered = ordered
     try:
         if ordered:
-            _in_order(rt, envelope, arrival, ws.now())
+            _in_order(rt, envelope, arrival, now)
         waited = ordered and cell_relays.take_deferred(rt.record, envelope.id)
         if waited:
             rt.record_dirty = True
@@ -551,13 +553,15 @@ def absorb(
                 if cell_relays.defer(rt.record, envelope.id):
                     rt.record_dirty = True
                 return
-            _absorb(ws, rt, conn, envelope)
+            _absorb(ws, rt, conn, envelope, now)
     finally:
         rt.stamp = None
         rt.ordered = False
 
 
-def _absorb(ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: Envelope) -> None:
+def _absorb(
+    ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: Envelope, now: int
+) -> None:
     try:
         payload = open_payload(envelope)
     except EnvelopeError:
@@ -569,11 +573,11 @@ def _absorb(ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: En
         return
     for index, own in enumerate(rt.record.own_pending):
         if own.envelope_id == envelope.id:
-            confirm_own(rt, index, ws.now())
+            confirm_own(rt, index, now)
             return
     if envelope.kind is Kind.WELCOME:
         return
-    process_wire(ws, rt, conn, payload, envelope)
+    process_wire(ws, rt, conn, payload, envelope, now=now)
 
 
 def _in_order(rt: GroupRuntime[Any], envelope: Envelope, arrival: Arrival, now: int) -> None:
@@ -597,10 +601,15 @@ def process_wire(
     conn: Connection,
     wire: bytes,
     envelope: Envelope | None = None,
+    *,
+    now: int | None = None,
 ) -> None:
+    """Process one MLS message of the group at `now` (the workspace's clock if None)."""
     group = rt.group
     if group is None:
         return
+    if now is None:
+        now = ws.now()
     epoch = message_epoch(wire, group.group_id)
     if epoch is not None and epoch > group.epoch:  # a later epoch's message before its commit
         if park(rt.record.parked, wire, group_id=group.group_id, epoch=group.epoch):
@@ -609,7 +618,7 @@ def process_wire(
             rt.dropped += 1  # not this group's, too far ahead, or over the bounds
         return
     try:
-        result = group.process(wire, now=ws.now())
+        result = group.process(wire, now=now)
     except MLSError:
         rt.dropped += 1
         if envelope is not None and envelope.kind is Kind.COMMIT:
@@ -620,7 +629,7 @@ def process_wire(
         return
     rt.processed += 1
     if isinstance(result, ApplicationData):
-        _application(rt, result, ws.now())
+        _application(rt, result, now)
         rt.group_dirty = True
     elif isinstance(result, CommitApplied):
         if result.removed_self or result.new_state is None:
