@@ -106,8 +106,9 @@ T = TypeVar("T")
 S = TypeVar("S", bound=Folded)
 
 
-@dataclass(frozen=True, slots=True)
-class _NewEvent:
+class _NewEvent(msgspec.Struct, frozen=True):
+    """An event entered in the log, waiting for `flush` (one per received message)."""
+
     event_id: bytes
     kind: str
     body: bytes

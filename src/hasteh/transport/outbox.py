@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -80,13 +80,13 @@ MAX_DELAY = 3600.0
 Rng = Callable[[], float]
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
+class Arrival(msgspec.Struct, frozen=True):
     """Where and when an envelope arrived: `relay` and `cursor` (its place in that relay's
     order of the mailbox) and `stamp`, the relay's receive time in whole unix seconds.
     A courier import has no relay order: `relay` is "" and `stamp` None. `fresh` is False
     when this device had the envelope already (from another relay, a bundle, or its own
-    post): the sink still sees it, because the order it holds in the relay matters."""
+    post): the sink still sees it, because the order it holds in the relay matters.
+    (A Struct, not a dataclass: a catch-up makes one per envelope, in a sixth of the time.)"""
 
     relay: str
     cursor: int
@@ -438,7 +438,8 @@ def fetch_new(
             fresh = []
             news = vcursors.mark_seen_many(conn, [e.id for e, _ in batch], now)
             for (envelope, arrival), new in zip(batch, news, strict=True):
-                sink(conn, envelope, arrival if new else replace(arrival, fresh=False))  # type: ignore[misc]
+                seen = arrival if new else msgspec.structs.replace(arrival, fresh=False)
+                sink(conn, envelope, seen)  # type: ignore[misc]
                 if new:
                     fresh.append(envelope)
             vcursors.set_cursor(conn, relay, mailbox, cursor)
