@@ -255,3 +255,69 @@ def test_the_page_cut_is_the_general_cut(sizes: list[int], cap: int) -> None:
     kept, size = _fit(records, cap)
     assert kept == general_fit(records, cap)
     assert size == _encoded_size(kept)
+
+
+# --- the seen-set, marked a page at a time ----------------------------------------------
+
+
+def general_mark_seen_many(conn: object, envelope_ids: list[bytes], now: float) -> list[bool]:
+    """The seen-set's page marking as it was: look the ids up, insert the others."""
+    unique = list(dict.fromkeys(envelope_ids))
+    before: set[bytes] = set()
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT envelope_id FROM seen WHERE envelope_id IN ({marks})"
+        before.update(bytes(row[0]) for row in conn.execute(sql, chunk))  # type: ignore[attr-defined]
+    fresh = [eid for eid in unique if eid not in before]
+    conn.executemany(  # type: ignore[attr-defined]
+        "INSERT INTO seen (envelope_id, seen_at) VALUES (?, ?)", [(eid, now) for eid in fresh]
+    )
+    pending = set(fresh)
+    out = []
+    for eid in envelope_ids:
+        out.append(eid in pending)
+        pending.discard(eid)
+    return out
+
+
+_IDS = st.sampled_from([bytes([i]) * 32 for i in range(12)])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    earlier=st.lists(st.lists(_IDS, max_size=8), max_size=3),
+    page=st.lists(_IDS, max_size=20),
+    many=st.booleans(),
+)
+def test_marking_a_page_seen_is_the_general_marking(
+    tmp_path_factory: pytest.TempPathFactory,
+    earlier: list[list[bytes]],
+    page: list[bytes],
+    many: bool,
+) -> None:
+    """Same answers (new or seen, a repeat in the page new only once) and the same
+    seen-set afterwards, after earlier pages; also across the insert's chunks."""
+    import os
+
+    from hasteh.vault import cursors
+    from hasteh.vault.db import Vault, create_database, open_database
+
+    if many:  # more ids than one statement's chunk, some seen before
+        page = page + [os.urandom(32) for _ in range(1100)] + page
+    outcomes = []
+    for mark in (cursors.mark_seen_many, general_mark_seen_many):
+        home = tmp_path_factory.mktemp("v")
+        key = os.urandom(32)
+        create_database(home / "v.db", key)
+        vault = Vault(open_database(home / "v.db", key), home)
+        answers = [
+            vault.write(lambda c, ids=ids, t=t, mark=mark: mark(c, ids, float(t)))
+            for t, ids in enumerate([*earlier, page])
+        ]
+        table = vault.read(
+            lambda c: sorted((bytes(r[0]), r[1]) for r in c.execute("SELECT * FROM seen"))
+        )
+        vault.close()
+        outcomes.append((answers, table))
+    assert outcomes[0] == outcomes[1]
