@@ -106,8 +106,9 @@ T = TypeVar("T")
 S = TypeVar("S", bound=Folded)
 
 
-@dataclass(frozen=True, slots=True)
-class _NewEvent:
+class _NewEvent(msgspec.Struct, frozen=True):
+    """An event entered in the log, waiting for `flush` (one per received message)."""
+
     event_id: bytes
     kind: str
     body: bytes
@@ -263,13 +264,11 @@ def flush(conn: Connection, rt: GroupRuntime[Any]) -> None:
         keep = [e for e in rt.new_events if e.event_id not in rt.forget]
         last = vevents.last_seq(conn, gid)
         seq = -1 if last is None else last
-        rows = []
+        rows: list[vevents.Row] = []
         for e in keep:
             seq += 1
-            rows.append(
-                vevents.Event(gid, seq, e.event_id, e.kind, e.body, float(e.at), e.expires_at)
-            )
-        vevents.append_many(conn, rows)
+            rows.append((gid, seq, e.event_id, e.kind, e.body, float(e.at), e.expires_at))
+        vevents.append_rows(conn, rows)
     if rt.forget:
         vevents.delete_ids(conn, sorted(rt.forget))
         vfiles.delete(conn, sorted(rt.forget))  # a forgotten file goes with its event
@@ -500,8 +499,26 @@ def log_time(rt: GroupRuntime[Any], claimed: int | None, now: int) -> int:
 # --- receiving ---------------------------------------------------------------------------
 
 
-def message_epoch(wire: bytes) -> int | None:
-    """The epoch a group message is for (read from its header only)."""
+#: The first four bytes of a group message (RFC 9420 §6): version mls10, then the wire
+#: format of a PublicMessage (1) or a PrivateMessage (2); both go on with group_id, epoch.
+_MESSAGE_HEADS = (b"\x00\x01\x00\x01", b"\x00\x01\x00\x02")
+
+
+def message_epoch(wire: bytes, group_id: bytes = b"") -> int | None:
+    """The epoch a group message is for (read from its header only). A message that
+    names `group_id` (under 64 bytes, so its length is one byte, §2.1.2) has its epoch
+    at a fixed place, read there: a catch-up asks this for every message, and `peek_epoch`
+    would decode the header field by field. Anything else goes through `peek_epoch`,
+    which gives the same answer for these (a property test holds them together)."""
+    n = len(group_id)
+    if (
+        0 < n < 64
+        and len(wire) >= 13 + n
+        and wire[4] == n
+        and wire[:4] in _MESSAGE_HEADS
+        and wire[5 : 5 + n] == group_id
+    ):
+        return int.from_bytes(wire[5 + n : 13 + n], "big")
     return peek_epoch(wire)
 
 
@@ -516,15 +533,17 @@ def absorb(
     envelope: Envelope,
     arrival: Arrival = COURIER,
 ) -> None:
-    """Process one envelope of the group's mailbox (inside the caller's transaction)."""
+    """Process one envelope of the group's mailbox (inside the caller's transaction).
+    The clock is read once per envelope: every step of it happens at the same second."""
     if not rt.active:
         return
+    now = ws.now()
     ordered = bool(arrival.relay) and arrival.relay == ordering_relay(rt.record)
     rt.stamp = arrival.stamp if ordered else None
     rt.ordered = ordered
     try:
         if ordered:
-            _in_order(rt, envelope, arrival, ws.now())
+            _in_order(rt, envelope, arrival, now)
         waited = ordered and cell_relays.take_deferred(rt.record, envelope.id)
         if waited:
             rt.record_dirty = True
@@ -535,13 +554,15 @@ def absorb(
                 if cell_relays.defer(rt.record, envelope.id):
                     rt.record_dirty = True
                 return
-            _absorb(ws, rt, conn, envelope)
+            _absorb(ws, rt, conn, envelope, now)
     finally:
         rt.stamp = None
         rt.ordered = False
 
 
-def _absorb(ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: Envelope) -> None:
+def _absorb(
+    ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: Envelope, now: int
+) -> None:
     try:
         payload = open_payload(envelope)
     except EnvelopeError:
@@ -553,11 +574,11 @@ def _absorb(ws: Workspace, rt: GroupRuntime[Any], conn: Connection, envelope: En
         return
     for index, own in enumerate(rt.record.own_pending):
         if own.envelope_id == envelope.id:
-            confirm_own(rt, index, ws.now())
+            confirm_own(rt, index, now)
             return
     if envelope.kind is Kind.WELCOME:
         return
-    process_wire(ws, rt, conn, payload, envelope)
+    process_wire(ws, rt, conn, payload, envelope, now=now)
 
 
 def _in_order(rt: GroupRuntime[Any], envelope: Envelope, arrival: Arrival, now: int) -> None:
@@ -581,11 +602,16 @@ def process_wire(
     conn: Connection,
     wire: bytes,
     envelope: Envelope | None = None,
+    *,
+    now: int | None = None,
 ) -> None:
+    """Process one MLS message of the group at `now` (the workspace's clock if None)."""
     group = rt.group
     if group is None:
         return
-    epoch = message_epoch(wire)
+    if now is None:
+        now = ws.now()
+    epoch = message_epoch(wire, group.group_id)
     if epoch is not None and epoch > group.epoch:  # a later epoch's message before its commit
         if park(rt.record.parked, wire, group_id=group.group_id, epoch=group.epoch):
             rt.record_dirty = True
@@ -593,7 +619,7 @@ def process_wire(
             rt.dropped += 1  # not this group's, too far ahead, or over the bounds
         return
     try:
-        result = group.process(wire, now=ws.now())
+        result = group.process(wire, now=now)
     except MLSError:
         rt.dropped += 1
         if envelope is not None and envelope.kind is Kind.COMMIT:
@@ -604,7 +630,7 @@ def process_wire(
         return
     rt.processed += 1
     if isinstance(result, ApplicationData):
-        _application(rt, result, ws.now())
+        _application(rt, result, now)
         rt.group_dirty = True
     elif isinstance(result, CommitApplied):
         if result.removed_self or result.new_state is None:

@@ -228,11 +228,15 @@ async def _pieces(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
         yield piece
 
 
-def page_answer(records: list[Record], mailbox: bytes, tail: dict[str, Any]) -> Response:
+def page_answer(
+    records: list[Record], mailbox: bytes, tail: dict[str, Any], size: int | None = None
+) -> Response:
     """A small answer (at most two pieces) in one body; a larger one streamed, so that a
-    108-byte request never makes the relay build megabytes in memory."""
+    108-byte request never makes the relay build megabytes in memory. `size` is the
+    records' encoded size when the caller counted it already (`_fit`)."""
     pieces = encode_page(records, mailbox, tail)
-    size = sum(4 * ((len(r.data) + 2) // 3) + _PER_ENVELOPE for r in records)
+    if size is None:
+        size = _encoded_size(records)
     if size <= 2 * _STREAM_PIECE:
         return Response(b"".join(pieces), media_type="application/json")
     return StreamingResponse(_pieces(pieces), media_type="application/json")
@@ -317,19 +321,24 @@ class Waiters:
         return len(self._events)
 
 
-def _fit(records: list[Record], cap: int) -> list[Record]:
-    """The records whose base64 and framing fit in `cap` answer bytes (at least one).
+def _encoded_size(records: list[Record]) -> int:
+    """The answer bytes of `records`' base64 and framing."""
+    return sum(4 * ((len(r.data) + 2) // 3) + _PER_ENVELOPE for r in records)
 
-    Storage already cut the page by stored size; this counts the encoding exactly."""
-    kept: list[Record] = []
+
+def _fit(records: list[Record], cap: int) -> tuple[list[Record], int]:
+    """The records whose base64 and framing fit in `cap` answer bytes (at least one),
+    and their encoded size.
+
+    Storage already cut the page by stored size; this counts the encoding exactly. When
+    all fit (the usual case: storage's cut is stricter), the list is returned as it is."""
     used = 0
-    for record in records:
+    for index, record in enumerate(records):
         cost = 4 * ((len(record.data) + 2) // 3) + _PER_ENVELOPE
-        if kept and used + cost > cap:
-            break
-        kept.append(record)
+        if index and used + cost > cap:
+            return records[:index], used
         used += cost
-    return kept
+    return records, used
 
 
 _RENDEZVOUS_DETAIL: Final = {
@@ -631,12 +640,12 @@ def create_app(
         if isinstance(got, Denied):
             counters.refused += 1
             return refuse(403, "not_allowed", got.detail)
-        records = _fit(got.records, cfg.max_fetch_bytes - _ANSWER_FRAME)
+        records, size = _fit(got.records, cfg.max_fetch_bytes - _ANSWER_FRAME)
         counters.fetched += len(records)
         cursor = str(records[-1].seq) if records else str(int(req.after))
         more = got.more or len(records) < len(got.records)
         tail = {"cursor": cursor, "epoch": got.epoch, "more": more}
-        return page_answer(records, mailbox, tail)
+        return page_answer(records, mailbox, tail, size)
 
     async def healthz(request: Request) -> Response:
         try:

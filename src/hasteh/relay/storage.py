@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+import msgspec
+
 from hasteh.envelope import HEADER_SIZE, MAX_WIRE_EPOCH, WriteRequest, write_key_id, write_tag
 from hasteh.relay.budget import DAY, Window
 from hasteh.relay.errors import ConfigError, StorageError
@@ -109,8 +111,10 @@ class MailboxFull:
 PostResult = Accepted | NotAllowed | AlreadyClaimed | BudgetExhausted | RelayFull | MailboxFull
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(msgspec.Struct, frozen=True):
+    """One stored envelope as a fetch serves it. A Struct, not a dataclass: a page makes
+    up to a thousand of them, and a Struct is made in a sixth of the time."""
+
     seq: int
     data: bytes  # the stored envelope (mailbox zeroed)
     stamp: int  # receive time, whole unix seconds

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -80,19 +80,26 @@ MAX_DELAY = 3600.0
 Rng = Callable[[], float]
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
+class Arrival(msgspec.Struct, frozen=True):
     """Where and when an envelope arrived: `relay` and `cursor` (its place in that relay's
     order of the mailbox) and `stamp`, the relay's receive time in whole unix seconds.
     A courier import has no relay order: `relay` is "" and `stamp` None. `fresh` is False
     when this device had the envelope already (from another relay, a bundle, or its own
-    post): the sink still sees it, because the order it holds in the relay matters."""
+    post): the sink still sees it, because the order it holds in the relay matters.
+    (A Struct, not a dataclass: a catch-up makes one per envelope, in a sixth of the time.)"""
 
     relay: str
     cursor: int
     stamp: int | None
     fresh: bool = True
 
+
+#: Envelopes asked for per fetch: the relay's largest page (`relay.app.Config.max_fetch`,
+#: and its byte cap cuts a page of large envelopes shorter). Each page is one vault write
+#: (its commit rewrites the seen-set's and the events' index pages that the page's random
+#: ids touch, then a WAL checkpoint) and one request: fewer, larger pages cost less per
+#: envelope; nothing is checked less.
+FETCH_PAGE: Final = 1000
 
 Sink = Callable[[Connection, Envelope, Arrival], None]
 #: The write auth for posting to a relay (one per relay URL).
@@ -402,7 +409,7 @@ def fetch_new(
     now: float,
     sink: Sink | None = None,
     auth: ReadAuthFor | None = None,
-    limit: int = 500,
+    limit: int = FETCH_PAGE,
     max_pages: int = 100,
     wait: float = 0.0,
 ) -> list[Envelope]:
@@ -431,7 +438,8 @@ def fetch_new(
             fresh = []
             news = vcursors.mark_seen_many(conn, [e.id for e, _ in batch], now)
             for (envelope, arrival), new in zip(batch, news, strict=True):
-                sink(conn, envelope, arrival if new else replace(arrival, fresh=False))  # type: ignore[misc]
+                seen = arrival if new else msgspec.structs.replace(arrival, fresh=False)
+                sink(conn, envelope, seen)  # type: ignore[misc]
                 if new:
                     fresh.append(envelope)
             vcursors.set_cursor(conn, relay, mailbox, cursor)

@@ -227,7 +227,7 @@ class RelayClient:
         mailbox: bytes,
         *,
         after: str | None = None,
-        limit: int = 500,
+        limit: int = 1000,
         wait: float = 0.0,
         auth: WriteAuth | None = None,
     ) -> Page:

@@ -31,33 +31,34 @@ def mark_seen(conn: Connection, envelope_id: bytes, now: float) -> bool:
     return bool(cursor.rowcount)
 
 
-#: Ids per `SELECT ... IN (...)`: far below SQLite's bound on parameters in one statement.
+#: Ids per multi-row insert (two parameters each): far below SQLite's bound on
+#: parameters in one statement.
 _SEEN_CHUNK = 500
 
 
 def mark_seen_many(conn: Connection, envelope_ids: Sequence[bytes], now: float) -> list[bool]:
-    """`mark_seen` for a fetched page at once: one query for which ids were seen before
-    and one `executemany` for the rest, instead of one statement per envelope (a catch-up
-    of thousands of envelopes spent a good share of its time here). Returns, for each id
-    in order, whether it is new; an id repeated in the page is new only the first time."""
-    before: set[bytes] = set()
+    """`mark_seen` for a fetched page at once: one multi-row insert per chunk of ids that
+    skips those seen before and returns the ids it inserted (``ON CONFLICT DO NOTHING
+    RETURNING``), instead of one statement per envelope (a catch-up of thousands of
+    envelopes spent a good share of its time here) or a look-up and then an insert.
+    Returns, for each id in order, whether it is new; an id repeated in the page is new
+    only the first time."""
     unique = list(dict.fromkeys(envelope_ids))
+    fresh: set[bytes] = set()
     for start in range(0, len(unique), _SEEN_CHUNK):
         chunk = unique[start : start + _SEEN_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        # Only "?" placeholders are joined into the text; the ids are bound parameters.
-        sql = f"SELECT envelope_id FROM seen WHERE envelope_id IN ({marks})"  # noqa: S608
-        rows = conn.execute(sql, chunk)
-        before.update(bytes(row[0]) for row in rows)
-    fresh = [eid for eid in unique if eid not in before]
-    conn.executemany(
-        "INSERT INTO seen (envelope_id, seen_at) VALUES (?, ?)", [(eid, now) for eid in fresh]
-    )
-    pending = set(fresh)
+        # Only "(?, ?)" placeholders are joined into the text; ids and time are bound.
+        sql = (
+            "INSERT INTO seen (envelope_id, seen_at) VALUES "  # noqa: S608
+            + ", ".join(["(?, ?)"] * len(chunk))
+            + " ON CONFLICT DO NOTHING RETURNING envelope_id"
+        )
+        params = [value for eid in chunk for value in (eid, now)]
+        fresh.update(bytes(row[0]) for row in conn.execute(sql, params))
     out = []
     for eid in envelope_ids:
-        out.append(eid in pending)
-        pending.discard(eid)
+        out.append(eid in fresh)
+        fresh.discard(eid)
     return out
 
 

@@ -59,9 +59,20 @@ def append(
 
 def append_many(conn: Connection, events: Iterable[Event]) -> int:
     """Append events in one statement batch; returns how many were new."""
+    return append_rows(conn, (e.row() for e in events))
+
+
+#: One event as `append_rows` takes it: the columns of `Event.row`, in its order.
+Row = tuple[bytes, int, bytes, str, bytes, float, float | None]
+
+
+def append_rows(conn: Connection, rows: Iterable[Row]) -> int:
+    """`append_many` of rows already in column order (`Event.row`): a catch-up appends a
+    page of a thousand events, and an `Event` made per row only to be taken apart again
+    was a fifth of the append's cost. Same statement, same refusals."""
     before = conn.total_changes
     try:
-        conn.executemany(_INSERT, (e.row() for e in events))
+        conn.executemany(_INSERT, rows)
     except sqlcipher3.IntegrityError:
         raise SequenceConflict() from None
     return int(conn.total_changes - before)
