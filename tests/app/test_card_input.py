@@ -32,9 +32,12 @@ CARD = Card(
 CODE = encode_card(CARD)
 
 # A hint line: anything that is not itself a code line nor upper-case base32.
+#: One hint line: no line boundary of any kind (`str.splitlines` also breaks at form
+#: feeds, \x1c-\x1e, \x85, \u2028: "A\x0c0" is two lines, and "A" alone looks like code).
 hint = st.text(max_size=60).filter(
     lambda t: (
-        "\n" not in t
+        len(t.splitlines()) <= 1
+        and "\n" not in t
         and "\r" not in t
         and not "".join(t.split()).upper().startswith("HC1:")
         and not set(t.strip()) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567- ")
