@@ -264,6 +264,7 @@ def setup(base: Path, relay: RelayProcess, n: int) -> tuple[Path, int]:
     payload = b""
     for _ in range(n):
         env = runtime.new_envelope(a, rt, MessagePosted(thread, TEXT, now + 86_400))
+        rt.record.own_n = env.n  # as sending does: each event counts one more
         payload = frames.event_frame(org.encode(env))
         wire = group.protect(payload, rng=os.urandom)
         client.post(
