@@ -31,6 +31,22 @@ from hasteh.transport.errors import (
 
 T = TypeVar("T")
 
+#: The most of a relay's answer this client reads: a fetch page is at most the relay's
+#: `max_fetch_bytes` (4 MiB by default, base64 included); 64 MiB leaves room for relays
+#: configured larger, and stops a relay that streams without end.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+
+def _capped(response: httpx.Response) -> bytes:
+    """The streamed body, or `RelayMisbehaved` as soon as it passes `MAX_ANSWER_BYTES`."""
+    limit = MAX_ANSWER_BYTES
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise RelayMisbehaved("answer too large")
+    return bytes(body)
+
 
 @dataclass(frozen=True, slots=True)
 class PostAck:
@@ -174,19 +190,22 @@ class RelayClient:
     def close(self) -> None:
         self._http.close()
 
-    def _request(self, path: str, **kwargs: object) -> httpx.Response:
+    def _request(self, path: str, **kwargs: object) -> bytes:
+        """POST to the relay; its answer's body, read no further than `MAX_ANSWER_BYTES`
+        (a hostile relay could otherwise stream without end into this device's memory)."""
         if self._leaks_name:
             raise RelayUnreachable()
         try:
-            response = self._http.post(path, **kwargs)  # type: ignore[arg-type]
+            with self._http.stream("POST", path, **kwargs) as response:  # type: ignore[arg-type]
+                status = response.status_code
+                content = _capped(response)
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise RelayUnreachable() from exc
-        status = response.status_code
         if status >= 500 and status != 507:
             raise RelayUnavailable(status)
         if status >= 400:
             try:
-                refusal = decode_answer(response.content, _Refusal, "refusal")
+                refusal = decode_answer(content, _Refusal, "refusal")
             except RelayMisbehaved:
                 raise RelayRefused(status, "unknown") from None
             if status == 409 and refusal.error == "epoch_conflict":
@@ -194,26 +213,27 @@ class RelayClient:
             raise RelayRefused(status, refusal.error, refusal.detail, refusal.retry_after)
         if status != 200:
             raise RelayMisbehaved(f"status {status}")
-        return response
+        return content
 
     def health(self, *, timeout: float = 15.0) -> None:
         """Whether the relay answers (``GET /healthz``) within `timeout` seconds: returns,
         or raises `RelayUnreachable` / `RelayUnavailable`. Sends nothing about any
         mailbox. (A probe waits less than a fetch: the ladder asks every relay in turn.)"""
         try:
-            response = self._http.get("/healthz", timeout=timeout)
+            with self._http.stream("GET", "/healthz", timeout=timeout) as response:
+                status = response.status_code  # the body is never read
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise RelayUnreachable() from exc
-        if response.status_code != 200:
-            raise RelayUnavailable(response.status_code)
+        if status != 200:
+            raise RelayUnavailable(status)
 
     def post(self, envelope: bytes, auth: WriteAuth) -> PostAck:
         """Post one envelope authorized by `auth`; the same envelope again gets the same
         answer."""
         headers = {"content-type": "application/octet-stream"}
         headers.update(auth.headers(envelope_id(envelope)))
-        response = self._request("/v1/envelopes", content=envelope, headers=headers)
-        ack = decode_answer(response.content, _Ack, "post answer")
+        answer = self._request("/v1/envelopes", content=envelope, headers=headers)
+        ack = decode_answer(answer, _Ack, "post answer")
         try:
             ident = bytes.fromhex(ack.id)
         except ValueError:
@@ -242,8 +262,7 @@ class RelayClient:
         }
         if auth is not None:
             body.update(auth.fetch_fields(mailbox))
-        response = self._request("/v1/fetch", json=body)
-        page = decode_answer(response.content, _Page, "fetch answer")
+        page = decode_answer(self._request("/v1/fetch", json=body), _Page, "fetch answer")
         if not (page.cursor.isascii() and page.cursor.isdigit()):
             raise RelayMisbehaved("cursor")
         for aligned in (page.stamps, page.seqs):
@@ -256,7 +275,7 @@ class RelayClient:
     def rendezvous_open(self) -> RendezvousSlot:
         """Open a fresh slot; the relay picks its number."""
         answer = decode_answer(
-            self._request("/v1/rendezvous/open", json={}).content, _Slot, "rendezvous answer"
+            self._request("/v1/rendezvous/open", json={}), _Slot, "rendezvous answer"
         )
         if not 1 <= answer.slot <= 99_999_999:
             raise RelayMisbehaved("rendezvous answer")
@@ -276,8 +295,9 @@ class RelayClient:
     ) -> tuple[list[bytes], int]:
         """Messages of `side` from index `after` (long-polls up to `wait` s), and expiry."""
         body = {"slot": slot, "side": side, "after": after, "wait": wait}
-        response = self._request("/v1/rendezvous/read", json=body)
-        answer = decode_answer(response.content, _Messages, "rendezvous answer")
+        answer = decode_answer(
+            self._request("/v1/rendezvous/read", json=body), _Messages, "rendezvous answer"
+        )
         if len(answer.messages) > 16:
             raise RelayMisbehaved("rendezvous answer")
         return answer.messages, answer.expires
