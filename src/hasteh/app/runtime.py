@@ -454,7 +454,8 @@ def send_event(
 def confirm_own(rt: GroupRuntime[Any], index: int, now: int) -> None:
     """Our own event `index` of `own_pending` is back: enter it at its log time (the same
     rule as everyone else's). One the log now refuses (a stance after the deadline, a
-    second close) is dropped."""
+    second close, an approval another member's came before) is dropped, and the member is
+    told: it showed as done on their pages until now."""
     own = rt.record.own_pending.pop(index)
     rt.record_dirty = True
     env = org.decode(own.event)
@@ -462,6 +463,7 @@ def confirm_own(rt: GroupRuntime[Any], index: int, now: int) -> None:
     try:
         confirm_event(rt, env, decoded=True)
     except OrgError:
+        _notice(rt, "own-refused")
         refresh_view(rt)
 
 

@@ -330,6 +330,7 @@ NoticeCode = Literal[
     "removed-device-commit",
     "relay-clock-ahead",
     "membership-waits",
+    "own-refused",
 ]
 
 #: Alarms this device raised for its member only (`CellRecord.notices`): what a relay
@@ -368,6 +369,11 @@ NOTICES: Mapping[str, str] = {
     "membership-waits": (
         "The cell's ordering relay is not answering. Messages still go through the cell's "
         "other relays, but changes to the membership wait until it answers again."
+    ),
+    "own-refused": (
+        "{count} thing(s) you did were not taken by the cell: another member's came first or "
+        "a deadline passed (two approvals at once, a vote after the close). Look at the page "
+        "again and do it again if it still applies."
     ),
     "relay-clock-ahead": (
         "The relay's clock runs ahead of this device's: check this device's date and time. "
