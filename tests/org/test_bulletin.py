@@ -294,10 +294,10 @@ def test_a_seized_holder_forces_a_rotation_signed_by_the_old_key() -> None:
     publish(log, issue, new, b"%PDF new key")
 
 
-def test_a_removed_holder_forces_a_rotation_naming_the_removal_decision() -> None:
+def remove_editor_1(log: Log) -> EventId:
+    """The cell decides to remove the editor at leaf 1 and commits it; the decision's id."""
     from hasteh.org import MemberRemoved, RemoveMember
 
-    log, key = newsroom()
     motion = RemoveMember(1, log.state.cover_name(1))
     did = EventId(
         log.do(0, DecisionOpened("consent", "Remove?", log.now + 2 * DAY, motion=motion)).event_id
@@ -307,6 +307,12 @@ def test_a_removed_holder_forces_a_rotation_naming_the_removal_decision() -> Non
     log.now += 2 * DAY
     log.do(0, DecisionClosed(did, compute_outcome(log.state.decisions[did])))
     log.do(0, MemberRemoved(1, 0, log.next_epoch()))
+    return did
+
+
+def test_a_removed_holder_forces_a_rotation_naming_the_removal_decision() -> None:
+    log, key = newsroom()
+    did = remove_editor_1(log)
     assert rotation_due(log.state) == did
     new = BulletinKey.from_seed(b"n" * 32)
     log.do(0, rotate(log, key, new, did))
@@ -319,18 +325,8 @@ def test_a_newcomer_at_a_removed_editors_leaf_inherits_no_seat_and_no_inbox() ->
     The editors decision named that leaf, and the removed editor's HPKE inbox was stored
     for it; neither may pass to the newcomer, or the next key copy would be sealed to the
     removed member's inbox (or the newcomer would hold the key without a decision)."""
-    from hasteh.org import MemberRemoved, RemoveMember
-
     log, key = newsroom()
-    motion = RemoveMember(1, log.state.cover_name(1))
-    did = EventId(
-        log.do(0, DecisionOpened("consent", "Remove?", log.now + 2 * DAY, motion=motion)).event_id
-    )
-    for leaf in (0, 2, 3):
-        log.do(leaf, StanceCast(did, Consent()))
-    log.now += 2 * DAY
-    log.do(0, DecisionClosed(did, compute_outcome(log.state.decisions[did])))
-    log.do(0, MemberRemoved(1, 0, log.next_epoch()))
+    did = remove_editor_1(log)
     assert 1 not in log.state.bulletin.inboxes
     assert editors(log.state) == frozenset({LeafIndex(0)})
     log.admit("newcomer", 1)

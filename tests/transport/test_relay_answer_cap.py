@@ -5,15 +5,16 @@ the body at all. A real HTTP server on 127.0.0.1 streams without end."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from hasteh.transport import relay_client
 from hasteh.transport.errors import RelayMisbehaved
 from hasteh.transport.relay_client import RelayClient
+
+from .conftest import loopback_server
 
 CHUNK = b"[" * 65536
 
@@ -46,15 +47,8 @@ class _Endless(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def endless() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endless)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(_Endless) as url:
+        yield url
 
 
 def test_an_endless_answer_is_refused_at_the_cap(

@@ -6,9 +6,8 @@ only, and the other relays are still synced. The hostile relay is a real HTTP se
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from hasteh.transport.relay_client import RelayClient, _Page, decode_answer
 from hasteh.vault.keyfile import MIN_KDF
 from tests.relay.harness import Group, RelayProcess
 
-from .conftest import PASS
+from .conftest import PASS, loopback_server
 
 #: What the hostile relay answers, by path: (status, body).
 ANSWERS: dict[str, tuple[int, bytes]] = {
@@ -49,14 +48,8 @@ class _Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hostile() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(_Hostile) as url:
+        yield url
 
 
 @pytest.mark.parametrize(
