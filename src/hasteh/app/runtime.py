@@ -40,7 +40,7 @@ import bisect
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import msgspec
 
@@ -462,9 +462,15 @@ def confirm_own(rt: GroupRuntime[Any], index: int, now: int) -> None:
     env = msgspec.structs.replace(env, at=log_time(rt, env.at, now))
     try:
         confirm_event(rt, env, decoded=True)
-    except OrgError:
-        _notice(rt, "own-refused")
+    except OrgError as exc:
+        if getattr(exc, "code", "") not in DONE_ANYWAY:
+            _notice(rt, "own-refused")
         refresh_view(rt)
+
+
+#: Refusals of an own event whose purpose was served anyway: nothing to tell (a close by
+#: hand that the responsible member's automatic close at the deadline came before).
+DONE_ANYWAY: Final = frozenset({"already-closed"})
 
 
 def confirm_all_own(rt: GroupRuntime[Any], now: int) -> int:
