@@ -14,8 +14,6 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-import jdatetime
-
 from hasteh import jalali
 from hasteh.i18n import DEFAULT_LANGUAGE, LANGUAGES, persian_digits, translations
 
@@ -108,9 +106,7 @@ class Ui:
         """Today as an issue date is typed (``۱۴۰۵/۰۹/۱۴``; Latin digits in English): the
         issue date's example and starting value, so it is never a date gone by."""
         zone = self.zone or jalali.zone_named(jalali.DEFAULT_ZONE)
-        today = dt.datetime.fromtimestamp(time.time(), zone).date()
-        day = jdatetime.date.fromgregorian(date=today)
-        typed = f"{day.year}/{day.month:02d}/{day.day:02d}"
+        typed = jalali.jalali_date(dt.datetime.fromtimestamp(time.time(), zone).date())
         return self.number(typed) if self.language == "fa" else typed
 
     def iso_date(self, day: dt.date) -> str:
