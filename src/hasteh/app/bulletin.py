@@ -51,7 +51,7 @@ from hasteh.publish.issue import Issue as PressIssue
 from hasteh.publish.issue import parse_day
 from hasteh.publish.keys import fingerprint_of, fingerprint_text
 from hasteh.publish.markdown import article_html
-from hasteh.publish.rotation import Rotation, follow
+from hasteh.publish.rotation import ChainState, Rotation, follow
 
 if TYPE_CHECKING:
     from hasteh.app.profile import Workspace
@@ -345,11 +345,16 @@ def _rotated_because(rt: CellRuntime, public: bytes) -> str:
     return ""
 
 
+def _walked(ws: Workspace, cell: str) -> ChainState:
+    """The cell's key chain walked from its first key: the current and the retired keys."""
+    root, links = chain(ws, cell)
+    return follow(root, links)
+
+
 def verify_file(ws: Workspace, cell: str, pdf: bytes) -> signing.Verdict:
     """Any PDF checked against the cell's key chain: genuine only when signed by the
     current key; a key rotated away (after a seizure, a removal) is an unknown issuer."""
-    root, links = chain(ws, cell)
-    walked = follow(root, links)
+    walked = _walked(ws, cell)
     return signing.verify(pdf, [walked.current], walked.retired)
 
 
@@ -388,8 +393,7 @@ def check_copy(ws: Workspace, cell: str, data: bytes) -> CopyCheck:
         claim = claim_in_image(data)
     except (ClaimRefused, PublishError):
         raise BadInput("copy-unreadable") from None
-    root, links = chain(ws, cell)
-    walked = follow(root, links)
+    walked = _walked(ws, cell)
     if claim.issuer == walked.current:
         outcome = "claims-current"
     elif claim.issuer in walked.retired:
