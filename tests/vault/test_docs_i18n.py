@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from hasteh import vault
-from hasteh.cli.next_steps import VAULT as CLI_VAULT
+from hasteh.cli.next_steps import CLI_NEXT_STEPS
 from hasteh.i18n import translations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def test_every_message_is_translated() -> None:
     fa = translations("fa")
     raised = [e for e in vault_errors() if e is not vault.VaultError]
     msgids = {vault.errors.VAULT_MESSAGES[e.vault_code] for e in raised}
-    msgids |= {CLI_VAULT[e.vault_code] for e in raised}
+    msgids |= {CLI_NEXT_STEPS["vault"][e.vault_code] for e in raised}
     cli = "".join(
         (ROOT / "src/hasteh/cli" / name).read_text(encoding="utf-8")
         for name in ("vault.py", "options.py")
